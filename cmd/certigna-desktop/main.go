@@ -1,0 +1,200 @@
+// Command certigna-desktop is the desktop companion of a Certigna USB token.
+// Without a verb it opens the window; every action is also a CLI verb, for
+// support staff, scripts and tests.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	certigna "github.com/certigna-desktop/app"
+	"github.com/certigna-desktop/app/assets"
+	_ "github.com/certigna-desktop/app/internal/localefix" // before fyne reads the locale
+)
+
+// Exit codes: the CLI contract.
+const (
+	exitOK           = 0
+	exitFailure      = 1
+	exitUsage        = 2 // bad usage, or a PIN refused by the checks made before the token is asked
+	exitPINIncorrect = 3
+	exitPINLocked    = 4
+	exitNoToken      = 5
+	exitNoModule     = 6
+	exitBadPDF       = 7 // not a PDF we can read or sign
+	exitNoSignature  = 8
+)
+
+// Env is what every verb gets: the global options and the streams.
+type Env struct {
+	Lang       string // "fr" or "en"
+	ModulePath string // --module
+	Demo       bool   // --demo
+	Stdin      io.Reader
+	Stdout     io.Writer
+	Stderr     io.Writer
+
+	stdinLines *bufio.Reader // shared, so successive reads take successive lines
+}
+
+// T translates a message key into the chosen language.
+func (e *Env) T(key string, data ...map[string]any) string { return assets.T(e.Lang, key, data...) }
+
+// Errorf prints a translated message to stderr and returns code.
+func (e *Env) fail(code int, msg string) int {
+	fmt.Fprintln(e.Stderr, msg)
+	return code
+}
+
+// Fail prints err for a person, in the chosen language, and returns the exit
+// code that the error kind maps to.
+func (e *Env) Fail(err error) int {
+	return e.fail(exitCodeFor(err), e.T("cli.error", map[string]any{"Err": Message(err, e.Lang)}))
+}
+
+// localized is implemented by the error types of token/ and pdfsign/.
+type localized interface{ Message(lang string) string }
+
+// Message is err's text for a person in lang.
+func Message(err error, lang string) string {
+	var l localized
+	if errors.As(err, &l) {
+		return l.Message(lang)
+	}
+	return err.Error()
+}
+
+// exitMappers turn error kinds into exit codes; each verb file adds its own.
+var exitMappers []func(error) (int, bool)
+
+func exitCodeFor(err error) int {
+	for _, m := range exitMappers {
+		if code, ok := m(err); ok {
+			return code
+		}
+	}
+	return exitFailure
+}
+
+type verb struct {
+	name    string
+	summary map[string]string // lang → one line
+	run     func(env *Env, args []string) int
+}
+
+var verbs = map[string]verb{}
+
+func registerVerb(v verb) { verbs[v.name] = v }
+
+// runGUI opens the window; gui.go sets it.
+var runGUI func(env *Env) int
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Lang: defaultLang()}
+	// --lang first, so that usage errors are already in the right language.
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			env.Lang = assets.NormalizeLang(v)
+		} else if a == "--lang" && i+1 < len(args) {
+			env.Lang = assets.NormalizeLang(args[i+1])
+		}
+	}
+	fs := flag.NewFlagSet("certigna-desktop", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&env.ModulePath, "module", "", "")
+	fs.BoolVar(&env.Demo, "demo", false, "")
+	langFlag := fs.String("lang", "", "")
+	showVersion := fs.Bool("version", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(env)
+			return exitOK
+		}
+		return env.fail(exitUsage, env.T("cli.bad_flag", map[string]any{"Err": err}))
+	}
+	if *langFlag != "" {
+		env.Lang = assets.NormalizeLang(*langFlag)
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "%s %s\n", certigna.App().Name, certigna.Version())
+		return exitOK
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		if runGUI == nil {
+			return env.fail(exitFailure, env.T("cli.gui_unavailable", map[string]any{"Err": "not built in"}))
+		}
+		return runGUI(env)
+	}
+	name := rest[0]
+	if name == "help" {
+		printUsage(env)
+		return exitOK
+	}
+	if name == "version" {
+		fmt.Fprintf(stdout, "%s %s\n", certigna.App().Name, certigna.Version())
+		return exitOK
+	}
+	v, ok := verbs[name]
+	if !ok {
+		return env.fail(exitUsage, env.T("cli.unknown_verb", map[string]any{"Verb": name}))
+	}
+	return v.run(env, rest[1:])
+}
+
+func defaultLang() string {
+	if l := assets.EnvLang(); l != "" {
+		return l
+	}
+	return osLang()
+}
+
+func printUsage(env *Env) {
+	fmt.Fprintln(env.Stdout, env.T("cli.usage"))
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := verbs[n].summary[env.Lang]
+		if s == "" {
+			s = verbs[n].summary["en"]
+		}
+		fmt.Fprintf(env.Stdout, "  %-12s %s\n", n, s)
+	}
+}
+
+// newFlagSet is a verb's flag set, quiet: errors are reported translated.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses a verb's flags, allowing flags after positional
+// arguments ("sign in.pdf -o out.pdf"), and reports bad usage translated.
+func parseFlags(env *Env, fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, env.fail(exitUsage, env.T("cli.bad_flag", map[string]any{"Err": err})), false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, 0, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
