@@ -1,0 +1,492 @@
+// Package pkitest is a throwaway public-key infrastructure for tests: a root
+// CA, a signer certificate, an RFC 3161 time-stamping authority, an OCSP
+// responder and a CRL, all served on 127.0.0.1 by the test's own HTTP server.
+//
+// Every answer is made by the real openssl tool (`openssl ts -reply`,
+// `openssl ocsp`, `openssl ca -gencrl`), run by the handler on each request,
+// so that our client code is tested against an independent implementation
+// rather than against itself. Only the failure modes (down, garbage) are
+// simulated by the handler, because no real server produces them on demand.
+package pkitest
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Mode is how an endpoint behaves.
+type Mode int
+
+const (
+	Normal  Mode = iota // answer with openssl
+	Down                // drop the connection without an answer
+	Garbage             // answer 200 with bytes that are not DER
+	Refuse              // TSA: a real openssl-made answer is replaced by status "rejection"; others: HTTP 500
+)
+
+// PKI is a running test PKI. Files live in Dir; URLs point to Server.
+type PKI struct {
+	t      testing.TB
+	Dir    string
+	Server *httptest.Server
+	URL    string // base URL, http://127.0.0.1:PORT
+
+	CA        *x509.Certificate
+	Signer    *x509.Certificate
+	SignerKey crypto.Signer
+	TSA       *x509.Certificate
+	OCSP      *x509.Certificate
+
+	// Paths of the PEM files, for tools (pdfsig's NSS db, openssl).
+	CAPEM, SignerPEM, SignerKeyPEM, TSAPEM string
+
+	mu                       sync.Mutex
+	tsaMode, ocspMode, crlMode Mode
+	requests                 map[string]int
+	// TSAUser/TSAPassword, when set, are required as HTTP basic credentials.
+	TSAUser, TSAPassword string
+}
+
+// Requirement reports whether openssl is present; tests call it through New.
+func haveOpenSSL() bool { _, err := exec.LookPath("openssl"); return err == nil }
+
+// New builds the PKI in a temporary directory and starts its server. Under CI
+// a missing openssl fails the test; elsewhere it skips.
+func New(t testing.TB) *PKI {
+	t.Helper()
+	if !haveOpenSSL() {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("openssl is required for the test PKI (install the openssl package)")
+		}
+		t.Skip("openssl not installed: skipping tests that need the test PKI")
+	}
+	p := &PKI{t: t, Dir: t.TempDir(), requests: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/tsa", p.serveTSA)
+	mux.HandleFunc("/ocsp", p.serveOCSP)
+	mux.HandleFunc("/ocsp/", p.serveOCSP)
+	mux.HandleFunc("/ca.crl", p.serveCRL)
+	mux.HandleFunc("/ca.crt", p.serveCACert)
+	// Loopback only: the tests must not listen on any other interface.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("pkitest: listen on 127.0.0.1: %v", err)
+	}
+	p.Server = &httptest.Server{Listener: l, Config: &http.Server{Handler: mux}}
+	p.Server.Start()
+	t.Cleanup(p.Server.Close)
+	p.URL = p.Server.URL
+	p.build()
+	return p
+}
+
+// TSAURL is the time-stamping endpoint.
+func (p *PKI) TSAURL() string { return p.URL + "/tsa" }
+
+// DeadURL is a 127.0.0.1 URL where nothing listens.
+func DeadURL(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("pkitest: listen: %v", err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr + "/tsa"
+}
+
+// SetTSA, SetOCSP and SetCRL change how the endpoints answer.
+func (p *PKI) SetTSA(m Mode)  { p.mu.Lock(); p.tsaMode = m; p.mu.Unlock() }
+func (p *PKI) SetOCSP(m Mode) { p.mu.Lock(); p.ocspMode = m; p.mu.Unlock() }
+func (p *PKI) SetCRL(m Mode)  { p.mu.Lock(); p.crlMode = m; p.mu.Unlock() }
+
+// Requests is how many requests an endpoint ("tsa", "ocsp", "crl", "crt") got.
+func (p *PKI) Requests(name string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.requests[name]
+}
+
+func (p *PKI) mode(name string) Mode {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests[name]++
+	switch name {
+	case "tsa":
+		return p.tsaMode
+	case "ocsp":
+		return p.ocspMode
+	case "crl", "crt":
+		return p.crlMode
+	}
+	return Normal
+}
+
+// drop closes the connection without an HTTP answer, as a dead server would.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if c, _, err := hj.Hijack(); err == nil {
+			c.Close()
+			return
+		}
+	}
+	http.Error(w, "down", http.StatusServiceUnavailable)
+}
+
+func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
+	m := p.mode("tsa")
+	if m == Down {
+		drop(w)
+		return
+	}
+	if p.TSAUser != "" {
+		u, pw, ok := r.BasicAuth()
+		if !ok || u != p.TSAUser || pw != p.TSAPassword {
+			w.Header().Set("WWW-Authenticate", `Basic realm="tsa"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/timestamp-query" {
+		http.Error(w, "want POST application/timestamp-query", http.StatusBadRequest)
+		return
+	}
+	if m == Garbage {
+		w.Header().Set("Content-Type", "application/timestamp-reply")
+		w.Write([]byte("<html>this is not a time-stamp reply</html>"))
+		return
+	}
+	req, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if m == Refuse {
+		// A real rejection: PKIStatusInfo{status 2 (rejection), failInfo badRequest}.
+		w.Header().Set("Content-Type", "application/timestamp-reply")
+		w.Write([]byte{0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80})
+		return
+	}
+	out, err := p.runWithInput(req, "ts", "-reply", "-config", p.path("openssl.cnf"), "-queryfile", "{in}",
+		"-out", "{out}")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/timestamp-reply")
+	w.Write(out)
+}
+
+func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
+	m := p.mode("ocsp")
+	switch m {
+	case Down:
+		drop(w)
+		return
+	case Garbage:
+		w.Header().Set("Content-Type", "application/ocsp-response")
+		w.Write([]byte("garbage"))
+		return
+	case Refuse:
+		http.Error(w, "refused", http.StatusInternalServerError)
+		return
+	}
+	req, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	out, err := p.runWithInput(req, "ocsp", "-index", p.path("index.txt"), "-CA", p.path("ca.pem"),
+		"-rsigner", p.path("ocsp.pem"), "-rkey", p.path("ocsp.key"), "-reqin", "{in}", "-respout", "{out}",
+		"-ndays", "7")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/ocsp-response")
+	w.Write(out)
+}
+
+func (p *PKI) serveCRL(w http.ResponseWriter, r *http.Request) {
+	switch p.mode("crl") {
+	case Down:
+		drop(w)
+		return
+	case Garbage:
+		w.Write([]byte("garbage"))
+		return
+	case Refuse:
+		http.Error(w, "refused", http.StatusInternalServerError)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b, err := os.ReadFile(p.path("ca.crl"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pkix-crl")
+	w.Write(b)
+}
+
+func (p *PKI) serveCACert(w http.ResponseWriter, r *http.Request) {
+	if p.mode("crt") == Down {
+		drop(w)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pkix-cert")
+	w.Write(p.CA.Raw)
+}
+
+func (p *PKI) path(name string) string { return filepath.Join(p.Dir, name) }
+
+// openssl runs openssl in Dir and fails the test on error.
+func (p *PKI) openssl(args ...string) {
+	p.t.Helper()
+	cmd := exec.Command("openssl", args...)
+	cmd.Dir = p.Dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		p.t.Fatalf("pkitest: openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// runWithInput writes in to a temporary file, runs openssl with {in}/{out}
+// replaced by file names, and returns what it wrote to {out}.
+func (p *PKI) runWithInput(in []byte, args ...string) ([]byte, error) {
+	dir, err := os.MkdirTemp(p.Dir, "req")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	inPath, outPath := filepath.Join(dir, "in.der"), filepath.Join(dir, "out.der")
+	if err := os.WriteFile(inPath, in, 0o600); err != nil {
+		return nil, err
+	}
+	a := make([]string, len(args))
+	for i, s := range args {
+		a[i] = strings.NewReplacer("{in}", inPath, "{out}", outPath).Replace(s)
+	}
+	// openssl ts/ca keep serial and index files: one request at a time.
+	p.mu.Lock()
+	cmd := exec.Command("openssl", a...)
+	cmd.Dir = p.Dir
+	out, err := cmd.CombinedOutput()
+	p.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("openssl %s: %v: %s", a[0], err, out)
+	}
+	return os.ReadFile(outPath)
+}
+
+const opensslConf = `
+[ ca ]
+default_ca = CA_default
+
+[ CA_default ]
+dir = .
+database = ./index.txt
+new_certs_dir = ./newcerts
+serial = ./serial
+crlnumber = ./crlnumber
+default_md = sha256
+default_days = 365
+default_crl_days = 30
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+
+[ policy_any ]
+commonName = supplied
+organizationName = optional
+countryName = optional
+
+[ req ]
+string_mask = utf8only
+distinguished_name = req_dn
+prompt = no
+[ req_dn ]
+CN = unused
+
+[ v3_ca ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+
+[ ext_signer ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = OCSP;URI:{URL}/ocsp,caIssuers;URI:{URL}/ca.crt
+crlDistributionPoints = URI:{URL}/ca.crl
+
+[ ext_tsa ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = OCSP;URI:{URL}/ocsp,caIssuers;URI:{URL}/ca.crt
+crlDistributionPoints = URI:{URL}/ca.crl
+
+[ ext_ocsp ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
+noCheck = ignored
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ tsa ]
+default_tsa = tsa_config1
+
+[ tsa_config1 ]
+dir = .
+serial = ./tsaserial
+crypto_device = builtin
+signer_cert = ./tsa.pem
+certs = ./ca.pem
+signer_key = ./tsa.key
+signer_digest = sha256
+default_policy = 1.3.6.1.4.1.99999.1
+other_policies = 1.3.6.1.4.1.99999.2
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+`
+
+func (p *PKI) build() {
+	t := p.t
+	t.Helper()
+	conf := strings.ReplaceAll(opensslConf, "{URL}", p.URL)
+	must(t, os.WriteFile(p.path("openssl.cnf"), []byte(conf), 0o600))
+	must(t, os.MkdirAll(p.path("newcerts"), 0o700))
+	must(t, os.WriteFile(p.path("index.txt"), nil, 0o600))
+	must(t, os.WriteFile(p.path("serial"), []byte("1000\n"), 0o600))
+	must(t, os.WriteFile(p.path("crlnumber"), []byte("01\n"), 0o600))
+	must(t, os.WriteFile(p.path("tsaserial"), []byte("01\n"), 0o600))
+
+	cnf := p.path("openssl.cnf")
+	// EC P-256 keys for the infrastructure (fast to make); RSA for the signer,
+	// as on a Certigna token.
+	for _, k := range []string{"ca", "tsa", "ocsp"} {
+		p.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", k+".key")
+	}
+	p.openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "signer.key")
+	p.openssl("req", "-config", cnf, "-new", "-x509", "-key", "ca.key", "-subj", "/C=FR/O=Certigna Desktop Tests/CN=Test Root CA",
+		"-days", "3650", "-extensions", "v3_ca", "-out", "ca.pem")
+	issue := func(name, subj, ext string) {
+		p.openssl("req", "-config", cnf, "-utf8", "-new", "-key", name+".key", "-subj", subj, "-out", name+".csr")
+		p.openssl("ca", "-config", cnf, "-utf8", "-batch", "-notext", "-cert", "ca.pem", "-keyfile", "ca.key",
+			"-extensions", ext, "-in", name+".csr", "-out", name+".pem")
+	}
+	issue("signer", "/C=FR/O=Certigna Desktop Tests/CN=Élodie Test", "ext_signer")
+	issue("tsa", "/C=FR/O=Certigna Desktop Tests/CN=Test TSA", "ext_tsa")
+	issue("ocsp", "/C=FR/O=Certigna Desktop Tests/CN=Test OCSP Responder", "ext_ocsp")
+	p.GenCRL()
+
+	p.CA = p.loadCert("ca.pem")
+	p.Signer = p.loadCert("signer.pem")
+	p.TSA = p.loadCert("tsa.pem")
+	p.OCSP = p.loadCert("ocsp.pem")
+	p.SignerKey = p.loadKey("signer.key")
+	p.CAPEM, p.SignerPEM, p.SignerKeyPEM, p.TSAPEM = p.path("ca.pem"), p.path("signer.pem"), p.path("signer.key"), p.path("tsa.pem")
+}
+
+// GenCRL (re)makes the CA's CRL with `openssl ca -gencrl`, as DER.
+func (p *PKI) GenCRL() {
+	p.t.Helper()
+	p.openssl("ca", "-config", p.path("openssl.cnf"), "-gencrl", "-cert", "ca.pem", "-keyfile", "ca.key", "-out", "ca.crl.pem")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.openssl("crl", "-in", "ca.crl.pem", "-outform", "DER", "-out", "ca.crl")
+}
+
+// RevokeSigner revokes the signer certificate in the CA database (OCSP sees it
+// at once) and remakes the CRL.
+func (p *PKI) RevokeSigner() {
+	p.t.Helper()
+	p.mu.Lock()
+	p.openssl("ca", "-config", p.path("openssl.cnf"), "-cert", "ca.pem", "-keyfile", "ca.key", "-revoke", "signer.pem",
+		"-crl_reason", "keyCompromise")
+	p.mu.Unlock()
+	p.GenCRL()
+}
+
+// Chain is the signer's chain, leaf first.
+func (p *PKI) Chain() []*x509.Certificate { return []*x509.Certificate{p.Signer, p.CA} }
+
+// Pool is a pool holding the test root.
+func (p *PKI) Pool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(p.CA)
+	return pool
+}
+
+func (p *PKI) loadCert(name string) *x509.Certificate {
+	p.t.Helper()
+	b, err := os.ReadFile(p.path(name))
+	must(p.t, err)
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		p.t.Fatalf("pkitest: %s: no PEM block", name)
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	must(p.t, err)
+	return c
+}
+
+func (p *PKI) loadKey(name string) crypto.Signer {
+	p.t.Helper()
+	b, err := os.ReadFile(p.path(name))
+	must(p.t, err)
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		p.t.Fatalf("pkitest: %s: no PEM block", name)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	must(p.t, err)
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		p.t.Fatalf("pkitest: %s: not a signing key", name)
+	}
+	return s
+}
+
+// NSSDB makes an NSS database trusting the test root, for pdfsig -nssdir.
+// It returns "" (and skips or fails like New) when certutil is missing.
+func (p *PKI) NSSDB() string {
+	p.t.Helper()
+	if _, err := exec.LookPath("certutil"); err != nil {
+		if os.Getenv("CI") == "true" {
+			p.t.Fatal("certutil (libnss3-tools) is required")
+		}
+		p.t.Skip("certutil not installed (libnss3-tools): skipping")
+	}
+	dir := filepath.Join(p.Dir, "nssdb")
+	must(p.t, os.MkdirAll(dir, 0o700))
+	for _, args := range [][]string{
+		{"-N", "-d", "sql:" + dir, "--empty-password"},
+		{"-A", "-d", "sql:" + dir, "-t", "CT,C,C", "-n", "testca", "-i", p.CAPEM},
+	} {
+		if out, err := exec.Command("certutil", args...).CombinedOutput(); err != nil {
+			p.t.Fatalf("pkitest: certutil %v: %v\n%s", args, err, out)
+		}
+	}
+	return "sql:" + dir
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("pkitest: %v", err)
+	}
+}
