@@ -52,9 +52,9 @@ type PKI struct {
 	// Paths of the PEM files, for tools (pdfsig's NSS db, openssl).
 	CAPEM, SignerPEM, SignerKeyPEM, TSAPEM string
 
-	mu                       sync.Mutex
+	mu                         sync.Mutex
 	tsaMode, ocspMode, crlMode Mode
-	requests                 map[string]int
+	requests                   map[string]int
 	// TSAUser/TSAPassword, when set, are required as HTTP basic credentials.
 	TSAUser, TSAPassword string
 }
