@@ -1,0 +1,72 @@
+package pdfsign
+
+import (
+	"errors"
+
+	"github.com/certigna-desktop/app/assets"
+)
+
+// LTVKind classifies what can go wrong when a signature is time-stamped
+// (B-T), made long-term verifiable (B-LT) or given a visible stamp.
+type LTVKind string
+
+// LTV error kinds. The CLI maps the TSA kinds to exit code 9 and the
+// revocation kinds to exit code 10 (see docs/ltv.md).
+const (
+	LTVTSAUnreachable LTVKind = "tsa_unreachable" // no answer: network down, refused connection, timeout
+	LTVTSAAuth        LTVKind = "tsa_auth"        // the TSA wants (other) credentials
+	LTVTSARefused     LTVKind = "tsa_refused"     // HTTP error or PKIStatus rejection/waiting
+	LTVTSAGarbage     LTVKind = "tsa_garbage"     // the answer is not a time-stamp response
+	LTVTSAMismatch    LTVKind = "tsa_mismatch"    // token for another imprint or nonce
+	LTVTSAInvalid     LTVKind = "tsa_invalid"     // token's signature or TSA certificate not acceptable
+	LTVTSAConfig      LTVKind = "tsa_config"      // bad TSA URL
+	LTVRevOffline     LTVKind = "rev_offline"     // no OCSP responder nor CRL server answered
+	LTVRevInvalid     LTVKind = "rev_invalid"     // an OCSP response or CRL did not verify
+	LTVRevoked        LTVKind = "revoked"         // a certificate of the chain is revoked
+	LTVNoRevInfo      LTVKind = "no_rev_info"     // a certificate names no OCSP responder and no CRL
+	LTVBadRect        LTVKind = "bad_rect"        // visible stamp rectangle unusable
+	LTVDSS            LTVKind = "dss"             // the DSS revision could not be written
+)
+
+// LTVError is the typed error of the timestamp, LTV and visible-stamp work.
+// errors.As(err, &*pdfsign.LTVError) gives the Kind.
+type LTVError struct {
+	Kind   LTVKind
+	URL    string // server concerned, if any
+	Detail string // short technical detail, shown after the sentence
+	Err    error
+}
+
+func (e *LTVError) Error() string {
+	s := "pdfsign: " + string(e.Kind)
+	if e.URL != "" {
+		s += ": " + e.URL
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *LTVError) Unwrap() error { return e.Err }
+
+// Message is the error for a person, in lang ("fr" or "en").
+func (e *LTVError) Message(lang string) string {
+	detail := e.Detail
+	if detail == "" && e.Err != nil {
+		var l interface{ Message(string) string }
+		if errors.As(e.Err, &l) {
+			detail = l.Message(lang)
+		} else {
+			detail = e.Err.Error()
+		}
+	}
+	return assets.T(lang, "ltv.err."+string(e.Kind), map[string]any{"URL": e.URL, "Detail": detail})
+}
+
+func ltvErr(kind LTVKind, url, detail string, err error) *LTVError {
+	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
+}

@@ -1,0 +1,117 @@
+package pdfsign
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
+)
+
+func wantLTVKind(t *testing.T, err error, kind LTVKind) *LTVError {
+	t.Helper()
+	var le *LTVError
+	if !errors.As(err, &le) {
+		t.Fatalf("want *LTVError %s, got %v", kind, err)
+	}
+	if le.Kind != kind {
+		t.Fatalf("want kind %s, got %s (%v)", kind, le.Kind, err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		m := le.Message(lang)
+		if m == "" || strings.Contains(m, "ltv.err.") || strings.Contains(m, "{{") {
+			t.Errorf("%s message for %s not translated: %q", lang, kind, m)
+		}
+	}
+	if le.Message("fr") == le.Message("en") {
+		t.Errorf("fr and en messages are the same for %s", kind)
+	}
+	return le
+}
+
+// A real openssl TSA answers; the token is verified (imprint, nonce, TSA
+// signature, EKU, chain to the test root) and carries the TSA certificate.
+func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
+	p := pkitest.New(t)
+	sig := []byte("the signature value")
+	before := time.Now().Add(-2 * time.Second)
+	ts, err := RequestTimestamp(context.Background(), &TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(sig)
+	if string(ts.Imprint) != string(sum[:]) {
+		t.Error("imprint is not SHA-256 of the signature value")
+	}
+	if ts.GenTime.Before(before) || ts.GenTime.After(time.Now().Add(2*time.Second)) {
+		t.Errorf("genTime %v not now", ts.GenTime)
+	}
+	if ts.Signer == nil || !ts.Signer.Equal(p.TSA) {
+		t.Errorf("token signer is not the TSA certificate")
+	}
+	// The same token checked again, against other data: refused as a mismatch.
+	_, err = VerifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
+	wantLTVKind(t, err, LTVTSAMismatch)
+	// A flipped bit in the TSA's signature (last bytes of the token): refused.
+	bad := append([]byte(nil), ts.Token...)
+	bad[len(bad)-3] ^= 0x01
+	_, err = VerifyTimestampToken(bad, sig, nil, time.Time{})
+	wantLTVKind(t, err, LTVTSAInvalid)
+	// A root that is not the TSA's: the chain is refused.
+	other := pkitest.New(t)
+	_, err = VerifyTimestampToken(ts.Token, sig, other.Pool(), time.Time{})
+	wantLTVKind(t, err, LTVTSAInvalid)
+}
+
+// HTTP basic credentials come from CERTIGNA_TSA_USER / CERTIGNA_TSA_PASSWORD.
+func TestTimestampCredentialsFromEnvironment(t *testing.T) {
+	p := pkitest.New(t)
+	p.TSAUser, p.TSAPassword = "alice", "s3cret é"
+	t.Setenv(EnvTSAUser, "")
+	t.Setenv(EnvTSAPassword, "")
+	_, err := RequestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x"))
+	wantLTVKind(t, err, LTVTSAAuth)
+	t.Setenv(EnvTSAUser, "alice")
+	t.Setenv(EnvTSAPassword, "s3cret é")
+	if _, err := RequestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x")); err != nil {
+		t.Fatalf("with credentials: %v", err)
+	}
+}
+
+// TSA down, dropping connections, answering garbage, refusing: typed errors.
+func TestTimestampFailures(t *testing.T) {
+	p := pkitest.New(t)
+	ctx := context.Background()
+	_, err := RequestTimestamp(ctx, &TSAConfig{URL: pkitest.DeadURL(t)}, []byte("x"))
+	wantLTVKind(t, err, LTVTSAUnreachable)
+
+	p.SetTSA(pkitest.Down)
+	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	wantLTVKind(t, err, LTVTSAUnreachable)
+
+	p.SetTSA(pkitest.Garbage)
+	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	wantLTVKind(t, err, LTVTSAGarbage)
+
+	p.SetTSA(pkitest.Refuse)
+	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	le := wantLTVKind(t, err, LTVTSARefused)
+	if !strings.Contains(le.Detail, "rejection") {
+		t.Errorf("refusal detail %q does not say rejection", le.Detail)
+	}
+
+	_, err = RequestTimestamp(ctx, &TSAConfig{URL: "ftp://example"}, []byte("x"))
+	wantLTVKind(t, err, LTVTSAConfig)
+}
+
+// The unsigned attribute is a SEQUENCE { id-aa-signatureTimeStampToken, SET { token } }.
+func TestAppendSignatureTimestamp(t *testing.T) {
+	got := AppendSignatureTimestamp(nil, []byte{0x30, 0x00})
+	want := []byte{0x30, 0x11, 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e, 0x31, 0x02, 0x30, 0x00}
+	if string(got) != string(want) {
+		t.Errorf("got % x\nwant % x", got, want)
+	}
+}
