@@ -1,0 +1,356 @@
+package pdfsign
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+// Revocation data for long-term validation: OCSP responses and CRLs fetched
+// from the certificates' AIA and CRL distribution points, each one checked
+// (issuer's signature, freshness, status) before it is kept.
+
+// RevocationOptions tune FetchRevocation.
+type RevocationOptions struct {
+	Timeout time.Duration // per request; default 15 s
+	Client  *http.Client  // nil: a client with Timeout
+	Now     time.Time     // zero: time.Now()
+	// OCSPOnly and CRLOnly restrict the sources; by default both are fetched
+	// where the certificate names them, so a validator that prefers one finds it.
+	OCSPOnly, CRLOnly bool
+}
+
+// RevocationData is what goes into a DSS.
+type RevocationData struct {
+	Certs []*x509.Certificate // every certificate seen (chains, OCSP responders), no duplicates
+	OCSPs [][]byte            // DER OCSPResponse
+	CRLs  [][]byte            // DER CertificateList
+	// PerCert says, by certificate, which of OCSPs/CRLs cover it (indexes).
+	PerCert map[*x509.Certificate]RevRefs
+}
+
+// RevRefs lists indexes into RevocationData.OCSPs / CRLs.
+type RevRefs struct{ OCSP, CRL []int }
+
+// AddCert adds c once.
+func (d *RevocationData) AddCert(c *x509.Certificate) {
+	for _, have := range d.Certs {
+		if have.Equal(c) {
+			return
+		}
+	}
+	d.Certs = append(d.Certs, c)
+}
+
+func (d *RevocationData) addOCSP(der []byte) int {
+	for i, have := range d.OCSPs {
+		if bytes.Equal(have, der) {
+			return i
+		}
+	}
+	d.OCSPs = append(d.OCSPs, der)
+	return len(d.OCSPs) - 1
+}
+
+func (d *RevocationData) addCRL(der []byte) int {
+	for i, have := range d.CRLs {
+		if bytes.Equal(have, der) {
+			return i
+		}
+	}
+	d.CRLs = append(d.CRLs, der)
+	return len(d.CRLs) - 1
+}
+
+// FetchRevocation gathers, for every certificate of each chain (leaf first)
+// but self-signed roots, a verified OCSP response and/or CRL. A certificate
+// for which nothing could be had makes it fail: LTVRevOffline when every
+// server was unreachable, LTVRevInvalid when an answer did not verify,
+// LTVRevoked when a certificate is revoked, LTVNoRevInfo when a
+// certificate names no source at all.
+func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts RevocationOptions) (*RevocationData, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 15 * time.Second
+	}
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: opts.Timeout}
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	data := &RevocationData{PerCert: map[*x509.Certificate]RevRefs{}}
+	crlCache := map[string][]byte{} // URL → verified DER, fetched once
+	for _, chain := range chains {
+		for i, c := range chain {
+			data.AddCert(c)
+			if revSelfSigned(c) {
+				continue
+			}
+			var issuer *x509.Certificate
+			if i+1 < len(chain) {
+				issuer = chain[i+1]
+			}
+			if issuer == nil || c.CheckSignatureFrom(issuer) != nil {
+				return nil, ltvErr(LTVRevInvalid, "", "the issuer of “"+revName(c)+"” is missing from the chain", nil)
+			}
+			if revNoCheck(c) {
+				continue // OCSP responder certificate with id-pkix-ocsp-nocheck
+			}
+			if err := fetchForCert(ctx, c, issuer, opts, data, crlCache); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return data, nil
+}
+
+func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts RevocationOptions, data *RevocationData,
+	crlCache map[string][]byte) error {
+	var refs RevRefs
+	var firstErr error
+	note := func(err error) {
+		// A revoked certificate outranks any other failure; an invalid answer
+		// outranks an unreachable server.
+		var le, prev *LTVError
+		if firstErr == nil {
+			firstErr = err
+			return
+		}
+		if errors.As(err, &le) && errors.As(firstErr, &prev) {
+			if le.Kind == LTVRevoked || le.Kind == LTVRevInvalid && prev.Kind == LTVRevOffline {
+				firstErr = err
+			}
+		}
+	}
+	if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
+		return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+	}
+	if !opts.CRLOnly {
+		for _, u := range c.OCSPServer {
+			der, resp, err := fetchOCSP(ctx, c, issuer, u, opts)
+			if err != nil {
+				note(err)
+				continue
+			}
+			if resp.Certificate != nil {
+				data.AddCert(resp.Certificate)
+			}
+			refs.OCSP = append(refs.OCSP, data.addOCSP(der))
+			break
+		}
+	}
+	if !opts.OCSPOnly {
+		for _, u := range c.CRLDistributionPoints {
+			der, ok := crlCache[u]
+			if !ok {
+				var err error
+				der, err = fetchCRL(ctx, u, opts)
+				if err != nil {
+					note(err)
+					continue
+				}
+			}
+			if err := checkCRL(der, c, issuer, u, opts.Now); err != nil {
+				note(err)
+				continue
+			}
+			crlCache[u] = der
+			refs.CRL = append(refs.CRL, data.addCRL(der))
+			break
+		}
+	}
+	var le *LTVError
+	if errors.As(firstErr, &le) && le.Kind == LTVRevoked {
+		return firstErr
+	}
+	if len(refs.OCSP) == 0 && len(refs.CRL) == 0 {
+		if firstErr == nil {
+			return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+		}
+		return firstErr
+	}
+	data.PerCert[c] = refs
+	return nil
+}
+
+func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype string, body []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, ltvErr(LTVRevInvalid, u, err.Error(), err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := opts.Client.Do(req)
+	if err != nil {
+		return nil, ltvErr(LTVRevOffline, u, netDetail(err), err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return nil, ltvErr(LTVRevOffline, u, netDetail(err), err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, ltvErr(LTVRevOffline, u, "HTTP "+resp.Status, nil)
+	}
+	return b, nil
+}
+
+func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts RevocationOptions) ([]byte, *ocsp.Response, error) {
+	// SHA-1 CertIDs: what every responder understands (RFC 5019).
+	req, err := ocsp.CreateRequest(c, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
+	if err != nil {
+		return nil, nil, ltvErr(LTVRevInvalid, u, err.Error(), err)
+	}
+	der, err := revHTTP(ctx, opts, http.MethodPost, u, "application/ocsp-request", req)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := checkOCSP(der, c, issuer, opts.Now)
+	if err != nil {
+		var le *LTVError
+		if errors.As(err, &le) {
+			le.URL = u
+		}
+		return nil, nil, err
+	}
+	return der, resp, nil
+}
+
+// checkOCSP parses and verifies an OCSP response for c: signature by the
+// issuer or a delegated responder it certified, freshness, status good.
+func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
+	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
+	if err != nil {
+		return nil, ltvErr(LTVRevInvalid, "", "OCSP: "+err.Error(), err)
+	}
+	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
+		!resp.Certificate.Equal(issuer) {
+		return nil, ltvErr(LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
+	}
+	skew := 5 * time.Minute
+	if resp.ThisUpdate.After(now.Add(skew)) || !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now.Add(-skew)) {
+		return nil, ltvErr(LTVRevInvalid, "", "OCSP response out of date", nil)
+	}
+	switch resp.Status {
+	case ocsp.Good:
+		return resp, nil
+	case ocsp.Revoked:
+		return nil, ltvErr(LTVRevoked, "", fmt.Sprintf("%s (%s)", revName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
+	}
+	return nil, ltvErr(LTVRevInvalid, "", "OCSP status unknown for "+revName(c), nil)
+}
+
+func fetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
+	return revHTTP(ctx, opts, http.MethodGet, u, "", nil)
+}
+
+// checkCRL verifies a CRL's signature by issuer, its freshness, and that c
+// is not listed.
+func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return ltvErr(LTVRevInvalid, u, "CRL: "+err.Error(), err)
+	}
+	if err := crl.CheckSignatureFrom(issuer); err != nil {
+		return ltvErr(LTVRevInvalid, u, "CRL signature: "+err.Error(), err)
+	}
+	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
+		return ltvErr(LTVRevInvalid, u, "CRL out of date", nil)
+	}
+	for _, e := range crl.RevokedCertificateEntries {
+		if e.SerialNumber.Cmp(c.SerialNumber) == 0 {
+			return ltvErr(LTVRevoked, u, fmt.Sprintf("%s (%s)", revName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
+		}
+	}
+	return nil
+}
+
+// RevStatus is what embedded revocation data says about one certificate.
+type RevStatus int
+
+const (
+	RevUnknown RevStatus = iota // no usable data for it
+	RevGood
+	RevRevoked
+)
+
+// CheckEmbeddedRevocation decides c's status from the OCSP responses and CRLs
+// found in a document (DSS or CMS), as of at. Answers that do not verify
+// against issuer are ignored.
+func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) RevStatus {
+	if revSelfSigned(c) || revNoCheck(c) {
+		return RevGood
+	}
+	status := RevUnknown
+	for _, der := range ocsps {
+		resp, err := ocsp.ParseResponseForCert(der, c, issuer)
+		if err != nil {
+			continue
+		}
+		if resp.Status == ocsp.Revoked && !resp.RevokedAt.After(at) {
+			return RevRevoked
+		}
+		if resp.Status == ocsp.Good {
+			status = RevGood
+		}
+	}
+	for _, der := range crls {
+		crl, err := x509.ParseRevocationList(der)
+		if err != nil || crl.CheckSignatureFrom(issuer) != nil || !bytes.Equal(crl.RawIssuer, c.RawIssuer) {
+			continue
+		}
+		revoked := false
+		for _, e := range crl.RevokedCertificateEntries {
+			if e.SerialNumber.Cmp(c.SerialNumber) == 0 && !e.RevocationTime.After(at) {
+				revoked = true
+			}
+		}
+		if revoked {
+			return RevRevoked
+		}
+		status = RevGood
+	}
+	return status
+}
+
+var oidOCSPNoCheck = []int{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+
+func revNoCheck(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidOCSPNoCheck) {
+			return true
+		}
+	}
+	return false
+}
+
+func revSelfSigned(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
+}
+
+func revHasEKU(c *x509.Certificate, u x509.ExtKeyUsage) bool {
+	for _, e := range c.ExtKeyUsage {
+		if e == u {
+			return true
+		}
+	}
+	return false
+}
+
+func revName(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return c.Subject.CommonName
+	}
+	return c.Subject.String()
+}

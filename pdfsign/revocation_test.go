@@ -1,0 +1,92 @@
+package pdfsign
+
+import (
+	"context"
+	"crypto/x509"
+	"testing"
+	"time"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
+)
+
+// OCSP (openssl ocsp) and the CRL (openssl ca -gencrl) are fetched for the
+// signer and the TSA, verified, and recorded per certificate.
+func TestFetchRevocationOCSPAndCRL(t *testing.T) {
+	p := pkitest.New(t)
+	chains := [][]*x509.Certificate{p.Chain(), {p.TSA, p.CA}}
+	d, err := FetchRevocation(context.Background(), chains, RevocationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.OCSPs) != 2 || len(d.CRLs) != 1 {
+		t.Errorf("got %d OCSP responses and %d CRLs, want 2 and 1 (one CRL shared)", len(d.OCSPs), len(d.CRLs))
+	}
+	for _, c := range []*x509.Certificate{p.Signer, p.TSA} {
+		r := d.PerCert[c]
+		if len(r.OCSP) != 1 || len(r.CRL) != 1 {
+			t.Errorf("%s: refs %+v", c.Subject.CommonName, r)
+		}
+		if s := CheckEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != RevGood {
+			t.Errorf("%s: embedded status %v, want good", c.Subject.CommonName, s)
+		}
+	}
+	var haveResponder bool
+	for _, c := range d.Certs {
+		haveResponder = haveResponder || c.Equal(p.OCSP)
+	}
+	if !haveResponder || len(d.Certs) != 4 {
+		t.Errorf("DSS certs: %d, responder included %v; want signer, CA, TSA, responder", len(d.Certs), haveResponder)
+	}
+	if p.Requests("crl") != 1 {
+		t.Errorf("CRL fetched %d times, want once for both certificates", p.Requests("crl"))
+	}
+}
+
+// OCSP down: the CRL suffices. Everything down: a typed "offline" error.
+// Garbage OCSP: invalid. A revoked signer: revoked, and the embedded check says so.
+func TestFetchRevocationFailures(t *testing.T) {
+	p := pkitest.New(t)
+	ctx := context.Background()
+	chains := [][]*x509.Certificate{p.Chain()}
+
+	p.SetOCSP(pkitest.Down)
+	d, err := FetchRevocation(ctx, chains, RevocationOptions{})
+	if err != nil {
+		t.Fatalf("OCSP down, CRL up: %v", err)
+	}
+	if len(d.OCSPs) != 0 || len(d.CRLs) != 1 {
+		t.Errorf("OCSP down: %d OCSP, %d CRL", len(d.OCSPs), len(d.CRLs))
+	}
+	p.SetCRL(pkitest.Down)
+	_, err = FetchRevocation(ctx, chains, RevocationOptions{})
+	wantLTVKind(t, err, LTVRevOffline)
+	_, err = FetchRevocation(ctx, chains, RevocationOptions{Timeout: time.Second})
+	wantLTVKind(t, err, LTVRevOffline)
+
+	p.SetOCSP(pkitest.Garbage)
+	_, err = FetchRevocation(ctx, chains, RevocationOptions{OCSPOnly: true})
+	wantLTVKind(t, err, LTVRevInvalid)
+
+	p.SetOCSP(pkitest.Normal)
+	p.SetCRL(pkitest.Normal)
+	good, err := FetchRevocation(ctx, chains, RevocationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RevokeSigner()
+	_, err = FetchRevocation(ctx, chains, RevocationOptions{OCSPOnly: true})
+	wantLTVKind(t, err, LTVRevoked)
+	_, err = FetchRevocation(ctx, chains, RevocationOptions{CRLOnly: true})
+	wantLTVKind(t, err, LTVRevoked)
+	// Data fetched before the revocation said good; the new CRL says revoked.
+	if s := CheckEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != RevGood {
+		t.Errorf("old data: %v", s)
+	}
+	crl, err := fetchCRL(ctx, p.URL+"/ca.crl", RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := CheckEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != RevRevoked {
+		t.Errorf("new CRL: %v, want revoked", s)
+	}
+}
