@@ -1,0 +1,362 @@
+package token
+
+import (
+	"bufio"
+	"debug/elf"
+	"debug/macho"
+	"debug/pe"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+)
+
+// CandidateStatus is what became of a module candidate.
+type CandidateStatus string
+
+const (
+	CandidateFound    CandidateStatus = "found"     // loaded and initialised
+	CandidateNotFound CandidateStatus = "not_found" // no file there
+	CandidateFailed   CandidateStatus = "failed"    // there, but not loadable; Reason says why
+	CandidateSkipped  CandidateStatus = "skipped"   // not tried: an earlier candidate was chosen
+)
+
+// Candidate is one place discovery looked, with what it found.
+type Candidate struct {
+	Path   string
+	Source string // "flag", "env", "saved", "known", "p11-kit", "demo"
+	Status CandidateStatus
+	Reason error // nil when found; a *Error otherwise
+	Tokens int   // initialised tokens present when found
+	Chosen bool
+}
+
+// DiscoverOptions selects where Discover looks.
+type DiscoverOptions struct {
+	Path      string // --module: only this
+	Demo      bool   // --demo: only the demo token
+	SavedPath string // the user's saved choice
+	CacheDir  string // where the demo token lives ("" = the user cache dir)
+	NoDemo    bool   // never fall back to the demo token
+}
+
+// EnvModule is the environment variable naming a module.
+const EnvModule = "CERTIGNA_PKCS11_MODULE"
+
+// Discover finds the module to use: --module, then $CERTIGNA_PKCS11_MODULE,
+// then the saved choice — each used alone when given, since the person asked
+// for it —, then the known middleware paths of this OS and p11-kit's module
+// files, and last the demo token. Among the automatic candidates the first
+// with a token present wins; otherwise the first vendor middleware that loads
+// (the token may be plugged in later); otherwise the demo token.
+// The returned candidates say what was tried and why each failed.
+func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
+	if opts.Demo {
+		return discoverDemo(opts, nil)
+	}
+	for _, explicit := range []struct{ path, source string }{
+		{opts.Path, "flag"}, {os.Getenv(EnvModule), "env"}, {opts.SavedPath, "saved"},
+	} {
+		if explicit.path == "" {
+			continue
+		}
+		c := Candidate{Path: explicit.path, Source: explicit.source}
+		m, err := Open(explicit.path)
+		if err != nil {
+			c.Status, c.Reason = statusOf(err), err
+			return nil, []Candidate{c}, err
+		}
+		c.Status, c.Chosen = CandidateFound, true
+		if ts, err := m.Tokens(); err == nil {
+			c.Tokens = len(ts)
+		}
+		return m, []Candidate{c}, nil
+	}
+
+	var cands []Candidate
+	var opened []*Module
+	var vendor []bool
+	seen := map[string]bool{}
+	for _, k := range KnownModules() {
+		key := k.Path
+		if r, err := filepath.EvalSymlinks(k.Path); err == nil {
+			key = r
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		c := Candidate{Path: k.Path, Source: k.Source}
+		m, err := Open(k.Path)
+		if err != nil {
+			c.Status, c.Reason = statusOf(err), err
+			cands = append(cands, c)
+			continue
+		}
+		c.Status = CandidateFound
+		if ts, err := m.Tokens(); err == nil {
+			c.Tokens = len(ts)
+		}
+		cands = append(cands, c)
+		opened = append(opened, m)
+		vendor = append(vendor, k.Vendor)
+	}
+	choose := -1
+	for i, c := range foundOnly(cands) {
+		if c.Tokens > 0 {
+			choose = i
+			break
+		}
+	}
+	if choose < 0 {
+		for i := range opened {
+			if vendor[i] {
+				choose = i
+				break
+			}
+		}
+	}
+	var chosen *Module
+	fi := 0
+	for i := range cands {
+		if cands[i].Status != CandidateFound {
+			continue
+		}
+		if fi == choose {
+			cands[i].Chosen = true
+			chosen = opened[fi]
+		} else {
+			_ = opened[fi].Close() // only one library stays loaded
+		}
+		fi++
+	}
+	if chosen != nil {
+		return chosen, cands, nil
+	}
+	if !opts.NoDemo {
+		return discoverDemo(opts, cands)
+	}
+	// A generic library with no token (OpenSC with no reader) is still better
+	// than nothing when the demo is not wanted.
+	for i := range cands {
+		if cands[i].Status == CandidateFound {
+			m, err := Open(cands[i].Path)
+			if err == nil {
+				cands[i].Chosen = true
+				return m, cands, nil
+			}
+		}
+	}
+	return nil, cands, &Error{Kind: KindModuleNotFound, Reason: "no module"}
+}
+
+func foundOnly(cs []Candidate) []Candidate {
+	var out []Candidate
+	for _, c := range cs {
+		if c.Status == CandidateFound {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func discoverDemo(opts DiscoverOptions, cands []Candidate) (*Module, []Candidate, error) {
+	c := Candidate{Source: "demo"}
+	m, err := OpenDemo(opts.CacheDir)
+	if err != nil {
+		c.Status, c.Reason = statusOf(err), err
+		return nil, append(cands, c), err
+	}
+	c.Path, c.Status, c.Chosen = m.Path(), CandidateFound, true
+	if ts, err := m.Tokens(); err == nil {
+		c.Tokens = len(ts)
+	}
+	return m, append(cands, c), nil
+}
+
+func statusOf(err error) CandidateStatus {
+	var te *Error
+	if errors.As(err, &te) && te.Kind == KindModuleNotFound {
+		return CandidateNotFound
+	}
+	return CandidateFailed
+}
+
+// KnownModule is a place middleware is usually installed.
+type KnownModule struct {
+	Path   string
+	Source string // "known" or "p11-kit"
+	Vendor bool   // a card vendor's middleware (SafeNet, IDPrime, IDEMIA), not a generic one
+}
+
+// KnownModules lists, for this OS, where the middleware of the tokens
+// Certigna issues is installed, then OpenSC, then (Linux) p11-kit's modules.
+func KnownModules() []KnownModule {
+	var vendors, generic []string
+	switch runtime.GOOS {
+	case "windows":
+		vendors = []string{
+			`C:\Windows\System32\eTPKCS11.dll`,
+			`C:\Windows\System32\IDPrimePKCS11.dll`,
+			`C:\Program Files\Gemalto\IDGo 800 PKCS#11\IDPrimePKCS1164.dll`,
+			`C:\Program Files\SafeNet\Authentication\SAC\x64\IDPrimePKCS1164.dll`,
+			`C:\Windows\System32\OcsCryptoki.dll`,
+		}
+		generic = []string{`C:\Program Files\OpenSC Project\OpenSC\pkcs11\opensc-pkcs11.dll`}
+	case "darwin":
+		vendors = []string{
+			"/usr/local/lib/libeTPkcs11.dylib",
+			"/Library/Frameworks/eToken.framework/Versions/A/libeToken.dylib",
+			"/usr/local/lib/libIDPrimePKCS11.dylib",
+			"/Library/AWP/lib/libOcsCryptoki.dylib",
+		}
+		generic = []string{"/Library/OpenSC/lib/opensc-pkcs11.so"}
+	default:
+		vendors = []string{
+			"/usr/lib/libeTPkcs11.so",
+			"/usr/lib/libIDPrimePKCS11.so",
+			"/usr/lib/pkcs11/libIDPrimePKCS11.so",
+			"/usr/local/AWP/lib/libOcsCryptoki.so",
+		}
+		generic = []string{
+			"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
+			"/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
+			"/usr/lib64/opensc-pkcs11.so",
+		}
+	}
+	var out []KnownModule
+	for _, p := range vendors {
+		out = append(out, KnownModule{Path: p, Source: "known", Vendor: true})
+	}
+	for _, p := range generic {
+		out = append(out, KnownModule{Path: p, Source: "known"})
+	}
+	if runtime.GOOS == "linux" {
+		out = append(out, p11kitModules()...)
+	}
+	return out
+}
+
+// p11kitModules reads p11-kit's *.module files. A relative "module:" is
+// relative to p11-kit's module directory. The trust module is a CA store,
+// not a token, and SoftHSM2 there would share its one context with the demo.
+func p11kitModules() []KnownModule {
+	dirs := []string{"/usr/share/p11-kit/modules", "/etc/pkcs11/modules"}
+	if h, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(h, ".config", "pkcs11", "modules"))
+	}
+	libDirs := []string{"/usr/lib/x86_64-linux-gnu/pkcs11", "/usr/lib/aarch64-linux-gnu/pkcs11", "/usr/lib64/pkcs11", "/usr/lib/pkcs11"}
+	var out []KnownModule
+	for _, d := range dirs {
+		files, _ := filepath.Glob(filepath.Join(d, "*.module"))
+		sort.Strings(files)
+		for _, f := range files {
+			p := p11kitModulePath(f)
+			if p == "" {
+				continue
+			}
+			base := filepath.Base(p)
+			if strings.Contains(base, "p11-kit-trust") || strings.Contains(base, "softhsm") {
+				continue
+			}
+			if !filepath.IsAbs(p) {
+				abs := filepath.Join(libDirs[0], p)
+				for _, ld := range libDirs {
+					if _, err := os.Stat(filepath.Join(ld, p)); err == nil {
+						abs = filepath.Join(ld, p)
+						break
+					}
+				}
+				p = abs
+			}
+			out = append(out, KnownModule{Path: p, Source: "p11-kit"})
+		}
+	}
+	return out
+}
+
+// p11kitModulePath returns the "module:" value of a p11-kit module file.
+func p11kitModulePath(file string) string {
+	f, err := os.Open(file)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, "module:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// diagnoseLoad explains why the dynamic loader or the library refused a file:
+// the words become Error.Reason (translated by Message).
+func diagnoseLoad(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "missing file"
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return "not a PKCS#11 library"
+	}
+	if ef, err := elf.NewFile(f); err == nil {
+		if want, ok := elfMachines[runtime.GOARCH]; ok && ef.Machine != want {
+			return "wrong architecture"
+		}
+		if ef.Class == elf.ELFCLASS32 && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
+			return "wrong architecture"
+		}
+		if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+			return "wrong architecture"
+		}
+		if !hasSymbol(ef) {
+			return "not a PKCS#11 library"
+		}
+		return "cannot be loaded"
+	}
+	if mf, err := macho.NewFile(f); err == nil {
+		if want, ok := machoCPUs[runtime.GOARCH]; ok && mf.Cpu != want {
+			return "wrong architecture"
+		}
+		return "not a PKCS#11 library"
+	}
+	if ff, err := macho.NewFatFile(f); err == nil {
+		want := machoCPUs[runtime.GOARCH]
+		for _, a := range ff.Arches {
+			if a.Cpu == want {
+				return "not a PKCS#11 library"
+			}
+		}
+		return "wrong architecture"
+	}
+	if pf, err := pe.NewFile(f); err == nil {
+		if want, ok := peMachines[runtime.GOARCH]; ok && pf.Machine != want {
+			return "wrong architecture"
+		}
+		return "not a PKCS#11 library"
+	}
+	return "not a PKCS#11 library"
+}
+
+var elfMachines = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "386": elf.EM_386, "arm": elf.EM_ARM}
+var machoCPUs = map[string]macho.Cpu{"amd64": macho.CpuAmd64, "arm64": macho.CpuArm64}
+var peMachines = map[string]uint16{"amd64": pe.IMAGE_FILE_MACHINE_AMD64, "arm64": pe.IMAGE_FILE_MACHINE_ARM64, "386": pe.IMAGE_FILE_MACHINE_I386}
+
+func hasSymbol(ef *elf.File) bool {
+	syms, err := ef.DynamicSymbols()
+	if err != nil {
+		return false
+	}
+	for _, s := range syms {
+		if s.Name == "C_GetFunctionList" && s.Section != elf.SHN_UNDEF {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,408 @@
+// Package token is everything the app knows about the certificate token,
+// through PKCS#11 (github.com/miekg/pkcs11): module discovery, slots and
+// tokens, hot-plug, PIN state and PIN operations, certificates, a
+// crypto.Signer, and the demo token.
+//
+// Every PKCS#11 call of a module goes through one mutex: the UI, a watcher and
+// a signer may share a *Module from several goroutines.
+package token
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/miekg/pkcs11"
+)
+
+// backend is the part of *pkcs11.Ctx this package uses. Tests wrap it to
+// produce what no software token can (see fake_test.go).
+type backend interface {
+	Initialize(opts ...pkcs11.InitializeOption) error
+	Finalize() error
+	GetInfo() (pkcs11.Info, error)
+	GetSlotList(tokenPresent bool) ([]uint, error)
+	GetTokenInfo(slotID uint) (pkcs11.TokenInfo, error)
+	OpenSession(slotID uint, flags uint) (pkcs11.SessionHandle, error)
+	CloseSession(sh pkcs11.SessionHandle) error
+	Login(sh pkcs11.SessionHandle, userType uint, pin string) error
+	Logout(sh pkcs11.SessionHandle) error
+	SetPIN(sh pkcs11.SessionHandle, oldpin string, newpin string) error
+	InitPIN(sh pkcs11.SessionHandle, pin string) error
+	FindObjectsInit(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) error
+	FindObjects(sh pkcs11.SessionHandle, max int) ([]pkcs11.ObjectHandle, bool, error)
+	FindObjectsFinal(sh pkcs11.SessionHandle) error
+	GetAttributeValue(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, a []*pkcs11.Attribute) ([]*pkcs11.Attribute, error)
+	SignInit(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, o pkcs11.ObjectHandle) error
+	Sign(sh pkcs11.SessionHandle, message []byte) ([]byte, error)
+	InitToken(slotID uint, pin string, label string) error
+	GenerateKeyPair(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, public, private []*pkcs11.Attribute) (pkcs11.ObjectHandle, pkcs11.ObjectHandle, error)
+	CreateObject(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) (pkcs11.ObjectHandle, error)
+}
+
+// ModuleInfo describes the loaded PKCS#11 library.
+type ModuleInfo struct {
+	Path            string
+	Manufacturer    string
+	Description     string
+	LibraryVersion  string
+	CryptokiVersion string
+	Demo            bool // the app's demo token (SoftHSM2 under the user cache dir)
+}
+
+// Module is one loaded and initialised PKCS#11 library. Open returns the same
+// *Module for the same library within a process; Close releases one reference.
+type Module struct {
+	key  string // resolved path: the registry key
+	path string // as given
+
+	mu       sync.Mutex // serialises every call into the library
+	ctx      backend
+	raw      *pkcs11.Ctx // nil for test doubles
+	info     ModuleInfo
+	refs     int
+	borrowed bool // initialised by someone else in this process: never finalize it
+	closed   bool
+
+	// Some libraries (SoftHSM2) fix their slot list at C_Initialize; for them
+	// Rescan finalizes and re-initialises, which it only does when no
+	// session is open (liveSessions == 0) so that no signer loses its login.
+	staticSlots  bool
+	liveSessions int
+}
+
+var registry = struct {
+	sync.Mutex
+	m map[string]*Module
+}{m: map[string]*Module{}}
+
+// Open loads the PKCS#11 library at path and initialises it, or returns the
+// module already open for it in this process (one initialised context per
+// library per process). Each Open needs a Close.
+func Open(path string) (*Module, error) {
+	if path == "" {
+		return nil, &Error{Kind: KindModuleNotFound, Reason: "empty path"}
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, &Error{Kind: KindModuleNotFound, Path: path, Reason: "missing file", Err: err}
+	}
+	key := path
+	if abs, err := filepath.Abs(path); err == nil {
+		key = abs
+	}
+	if r, err := filepath.EvalSymlinks(key); err == nil {
+		key = r // two names of one file are one library to the dynamic loader
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if m := registry.m[key]; m != nil {
+		m.mu.Lock()
+		m.refs++
+		m.mu.Unlock()
+		return m, nil
+	}
+	ctx := pkcs11.New(path)
+	if ctx == nil {
+		return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: diagnoseLoad(path)}
+	}
+	m := &Module{key: key, path: path, ctx: ctx, raw: ctx, refs: 1}
+	if err := m.initialize(); err != nil {
+		ctx.Destroy()
+		return nil, err
+	}
+	registry.m[key] = m
+	return m, nil
+}
+
+// newModule wraps an already-made backend (tests).
+func newModule(path string, b backend) (*Module, error) {
+	m := &Module{key: path, path: path, ctx: b, refs: 1}
+	if err := m.initialize(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Module) initialize() error {
+	if err := m.ctx.Initialize(); err != nil {
+		if !errors.Is(err, pkcs11.Error(pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED)) {
+			e := fromCKR(err, false)
+			return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Code: e.Code, Err: err}
+		}
+		m.borrowed = true
+	}
+	info, err := m.ctx.GetInfo()
+	if err != nil {
+		_ = m.ctx.Finalize()
+		e := fromCKR(err, false)
+		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Code: e.Code, Err: err}
+	}
+	m.info = ModuleInfo{
+		Path:            m.path,
+		Manufacturer:    clean(info.ManufacturerID),
+		Description:     clean(info.LibraryDescription),
+		LibraryVersion:  version(info.LibraryVersion),
+		CryptokiVersion: version(info.CryptokiVersion),
+		Demo:            m.info.Demo,
+	}
+	m.staticSlots = strings.Contains(strings.ToLower(m.info.Manufacturer), "softhsm")
+	return nil
+}
+
+// Close releases this reference; the last one finalizes the library.
+func (m *Module) Close() error {
+	registry.Lock()
+	defer registry.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.refs--
+	if m.refs > 0 {
+		return nil
+	}
+	m.closed = true
+	if registry.m[m.key] == m {
+		delete(registry.m, m.key)
+	}
+	var err error
+	if !m.borrowed {
+		err = m.ctx.Finalize()
+	}
+	if m.raw != nil {
+		m.raw.Destroy()
+	}
+	return err
+}
+
+// Info describes the library.
+func (m *Module) Info() ModuleInfo {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.info
+}
+
+// Path is the path the module was opened from.
+func (m *Module) Path() string { return m.path }
+
+func (m *Module) setDemo() {
+	m.mu.Lock()
+	m.info.Demo = true
+	m.mu.Unlock()
+}
+
+// TokenInfo describes an initialised token in a slot. Strings are trimmed of
+// the spaces and NUL bytes PKCS#11 pads them with.
+type TokenInfo struct {
+	Slot            uint
+	Label           string
+	Manufacturer    string
+	Model           string
+	Serial          string
+	HardwareVersion string
+	FirmwareVersion string
+	MinPIN, MaxPIN  int
+	PINPad          bool // protected authentication path: the PIN is typed on the reader
+	Flags           uint // raw CKF_… token flags
+	PIN, SOPIN      PINState
+	Demo            bool
+}
+
+// PINState is what the token says about a PIN.
+type PINState string
+
+const (
+	PINOK             PINState = "ok"
+	PINToBeChanged    PINState = "to_be_changed"
+	PINCountLow       PINState = "count_low"
+	PINFinalTry       PINState = "final_try"
+	PINLocked         PINState = "locked"
+	PINNotInitialized PINState = "not_initialized"
+)
+
+func userPINState(f uint) PINState {
+	switch {
+	case f&pkcs11.CKF_USER_PIN_INITIALIZED == 0:
+		return PINNotInitialized
+	case f&pkcs11.CKF_USER_PIN_LOCKED != 0:
+		return PINLocked
+	case f&pkcs11.CKF_USER_PIN_FINAL_TRY != 0:
+		return PINFinalTry
+	case f&pkcs11.CKF_USER_PIN_TO_BE_CHANGED != 0:
+		return PINToBeChanged
+	case f&pkcs11.CKF_USER_PIN_COUNT_LOW != 0:
+		return PINCountLow
+	}
+	return PINOK
+}
+
+func soPINState(f uint) PINState {
+	switch {
+	case f&pkcs11.CKF_SO_PIN_LOCKED != 0:
+		return PINLocked
+	case f&pkcs11.CKF_SO_PIN_FINAL_TRY != 0:
+		return PINFinalTry
+	case f&pkcs11.CKF_SO_PIN_TO_BE_CHANGED != 0:
+		return PINToBeChanged
+	case f&pkcs11.CKF_SO_PIN_COUNT_LOW != 0:
+		return PINCountLow
+	}
+	return PINOK
+}
+
+func clean(s string) string { return strings.Trim(s, " \x00") }
+
+func version(v pkcs11.Version) string {
+	return itoa(int(v.Major)) + "." + itoa(int(v.Minor))
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[n:])
+}
+
+// DemoLabel is the label of the demo token.
+const DemoLabel = "Démo Certigna"
+
+func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
+	if m.closed {
+		return TokenInfo{}, &Error{Kind: KindTokenRemoved}
+	}
+	ti, err := m.ctx.GetTokenInfo(slot)
+	if err != nil {
+		e := fromCKR(err, false)
+		if e.Kind == KindToken || e.Kind == KindTokenRemoved {
+			e.Kind = KindNoToken
+		}
+		return TokenInfo{}, e
+	}
+	if ti.Flags&pkcs11.CKF_TOKEN_INITIALIZED == 0 {
+		return TokenInfo{}, &Error{Kind: KindNoToken}
+	}
+	t := TokenInfo{
+		Slot:            slot,
+		Label:           clean(ti.Label),
+		Manufacturer:    clean(ti.ManufacturerID),
+		Model:           clean(ti.Model),
+		Serial:          clean(ti.SerialNumber),
+		HardwareVersion: version(ti.HardwareVersion),
+		FirmwareVersion: version(ti.FirmwareVersion),
+		MinPIN:          pinLen(ti.MinPinLen),
+		MaxPIN:          pinLen(ti.MaxPinLen),
+		PINPad:          ti.Flags&pkcs11.CKF_PROTECTED_AUTHENTICATION_PATH != 0,
+		Flags:           ti.Flags,
+		PIN:             userPINState(ti.Flags),
+		SOPIN:           soPINState(ti.Flags),
+	}
+	t.Demo = m.info.Demo || (t.Label == DemoLabel && strings.Contains(strings.ToLower(t.Manufacturer), "softhsm"))
+	return t, nil
+}
+
+// pinLen guards against CK_UNAVAILABLE_INFORMATION and other nonsense.
+func pinLen(v uint) int {
+	if v > 1024 {
+		return 0
+	}
+	return int(v)
+}
+
+// Tokens lists the initialised tokens present, in slot order.
+func (m *Module) Tokens() ([]TokenInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.tokensLocked()
+}
+
+func (m *Module) tokensLocked() ([]TokenInfo, error) {
+	if m.closed {
+		return nil, &Error{Kind: KindModuleLoad, Path: m.path, Reason: "closed"}
+	}
+	slots, err := m.ctx.GetSlotList(true)
+	if err != nil {
+		return nil, fromCKR(err, false)
+	}
+	out := []TokenInfo{}
+	for _, s := range slots {
+		t, err := m.tokenInfoLocked(s)
+		if err != nil {
+			continue // uninitialised, or gone between the two calls
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Token describes the initialised token in slot.
+func (m *Module) Token(slot uint) (TokenInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.tokenInfoLocked(slot)
+}
+
+// Rescan makes a library whose slot list is fixed at initialisation
+// (SoftHSM2) see tokens added or removed since: it finalizes and
+// re-initialises the library. It does nothing for other libraries, whose
+// C_GetSlotList already reflects readers and cards as they come and go, and
+// nothing while a session is open (a signer is logged in): re-initialising
+// would silently log it out. Watch calls it on every poll.
+func (m *Module) Rescan() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.staticSlots || m.liveSessions > 0 || m.borrowed || m.closed {
+		return nil
+	}
+	if err := m.ctx.Finalize(); err != nil {
+		return fromCKR(err, false)
+	}
+	if err := m.ctx.Initialize(); err != nil {
+		m.closed = true // unusable now; later calls report it instead of crashing
+		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
+	}
+	return nil
+}
+
+// session opens a session on slot; the caller holds m.mu.
+func (m *Module) openSessionLocked(slot uint, rw bool) (pkcs11.SessionHandle, error) {
+	flags := uint(pkcs11.CKF_SERIAL_SESSION)
+	if rw {
+		flags |= pkcs11.CKF_RW_SESSION
+	}
+	sh, err := m.ctx.OpenSession(slot, flags)
+	if err != nil {
+		e := fromCKR(err, false)
+		if e.Kind == KindToken {
+			e = m.removedOr(slot, e)
+		}
+		return 0, e
+	}
+	return sh, nil
+}
+
+// removedOr returns token_removed when slot no longer holds a token, e
+// otherwise: libraries report a vanished token in many ways.
+func (m *Module) removedOr(slot uint, e *Error) *Error {
+	slots, err := m.ctx.GetSlotList(true)
+	if err != nil {
+		return &Error{Kind: KindTokenRemoved, Err: e}
+	}
+	for _, s := range slots {
+		if s == slot {
+			if _, err := m.ctx.GetTokenInfo(slot); err == nil {
+				return e
+			}
+		}
+	}
+	return &Error{Kind: KindTokenRemoved, Code: e.Code, Err: e}
+}
