@@ -1,0 +1,262 @@
+package pdfsign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"sort"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// CMS (RFC 5652) SignedData for PAdES, built with cryptobyte so that any
+// crypto.Signer works (a token key is opaque) and so that the signed
+// attributes are exactly the PAdES baseline ones: content-type,
+// message-digest, signing-certificate-v2 — and no signing-time.
+
+var (
+	oidData               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidSignedData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidAttrContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidAttrMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidAttrSigningCertV1  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
+	oidAttrSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+	oidSHA1               = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	oidSHA256             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidSHA384             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
+	oidSHA512             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	oidRSA                = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidRSAPSS             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidSHA1WithRSA        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
+	oidSHA256WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	oidSHA384WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
+	oidSHA512WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+	oidECPublicKey        = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidECDSAWithSHA1      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
+	oidECDSAWithSHA256    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	oidECDSAWithSHA384    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	oidECDSAWithSHA512    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	oidMGF1               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+	hashOIDs              = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
+	ecdsaSigOIDs          = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}
+)
+
+// attribute is one CMS Attribute, DER-encoded (SEQUENCE { type, SET OF values }).
+type attribute []byte
+
+// makeAttribute builds an Attribute with one value (given DER-encoded).
+func makeAttribute(oid asn1.ObjectIdentifier, value []byte) attribute {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oid)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(value) })
+	})
+	return b.BytesOrPanic()
+}
+
+// cmsParams is everything the CMS builder needs besides the content digest.
+type cmsParams struct {
+	signer crypto.Signer
+	cert   *x509.Certificate
+	chain  []*x509.Certificate // embedded after cert; duplicates of cert are skipped
+	hash   crypto.Hash
+
+	// unsignedAttrs, when set, is called with the signature value and returns
+	// unsigned attributes for the SignerInfo — the hook for the RFC 3161
+	// signature-time-stamp-token (B-T). Its size must fit in the reserve
+	// given by signConfig.unsignedReserve.
+	unsignedAttrs func(sigValue []byte) ([]attribute, error)
+}
+
+func digestAlgID(b *cryptobyte.Builder, h crypto.Hash) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(hashOIDs[h])
+	})
+}
+
+// sigAlgID writes the SignerInfo signatureAlgorithm for the key.
+func sigAlgID(b *cryptobyte.Builder, pub crypto.PublicKey, h crypto.Hash) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		switch pub.(type) {
+		case *ecdsa.PublicKey:
+			b.AddASN1ObjectIdentifier(ecdsaSigOIDs[h])
+		default: // RSA PKCS#1 v1.5: rsaEncryption with the digest algorithm given apart
+			b.AddASN1ObjectIdentifier(oidRSA)
+			b.AddASN1NULL()
+		}
+	})
+}
+
+// maxSignatureLen is the largest signature value the key can produce.
+func maxSignatureLen(pub crypto.PublicKey) (int, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return (k.N.BitLen() + 7) / 8, nil
+	case *ecdsa.PublicKey:
+		n := (k.Curve.Params().BitSize+7)/8 + 1 // INTEGER may need a leading zero
+		inner := 2 * (2 + n)
+		if n > 127 {
+			inner = 2 * (3 + n)
+		}
+		if inner > 127 {
+			return inner + 3, nil
+		}
+		return inner + 2, nil
+	}
+	return 0, fmt.Errorf("key type %T not supported (RSA or ECDSA only)", pub)
+}
+
+// signedAttributes returns the DER of the signed attributes as a SET (the
+// bytes that are signed); the SignerInfo carries the same content under [0].
+func signedAttributes(p *cmsParams, digest []byte) []byte {
+	ct := cryptobyte.NewBuilder(nil)
+	ct.AddASN1ObjectIdentifier(oidData)
+	md := cryptobyte.NewBuilder(nil)
+	md.AddASN1OctetString(digest)
+	certHash := sha256.Sum256(p.cert.Raw)
+	sc := cryptobyte.NewBuilder(nil)
+	sc.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SigningCertificateV2
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // certs
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ESSCertIDv2, hashAlgorithm DEFAULT sha256
+				b.AddASN1OctetString(certHash[:])
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerSerial
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // GeneralNames
+						b.AddASN1(cbasn1.Tag(4).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+							b.AddBytes(p.cert.RawIssuer)
+						})
+					})
+					b.AddASN1BigInt(p.cert.SerialNumber)
+				})
+			})
+		})
+	})
+	attrs := []attribute{
+		makeAttribute(oidAttrContentType, ct.BytesOrPanic()),
+		makeAttribute(oidAttrMessageDigest, md.BytesOrPanic()),
+		makeAttribute(oidAttrSigningCertV2, sc.BytesOrPanic()),
+	}
+	return derSet(cbasn1.SET, attrs)
+}
+
+// derSet encodes a DER SET OF with its elements sorted, as DER requires.
+func derSet(tag cbasn1.Tag, elems []attribute) []byte {
+	s := make([][]byte, len(elems))
+	for i, e := range elems {
+		s[i] = e
+	}
+	sort.Slice(s, func(i, j int) bool { return bytes.Compare(s[i], s[j]) < 0 })
+	var b cryptobyte.Builder
+	b.AddASN1(tag, func(b *cryptobyte.Builder) {
+		for _, e := range s {
+			b.AddBytes(e)
+		}
+	})
+	return b.BytesOrPanic()
+}
+
+// buildCMS returns the ContentInfo(SignedData). With sigValue nil it signs;
+// otherwise it uses the given value (sizing runs pass a dummy of maximal
+// length and unsigned attributes of the reserved size).
+func buildCMS(p *cmsParams, digest []byte, sizing bool, reserve int) ([]byte, error) {
+	sa := signedAttributes(p, digest)
+	var sig []byte
+	var unsigned []attribute
+	if sizing {
+		n, err := maxSignatureLen(p.signer.Public())
+		if err != nil {
+			return nil, err
+		}
+		sig = make([]byte, n)
+		if reserve > 0 {
+			// A filler attribute of the reserved size stands for the real ones.
+			unsigned = []attribute{makeAttribute(oidAttrTimeStampToken, bytes.Repeat([]byte{0x05, 0x00}, reserve/2))}
+		}
+	} else {
+		h := p.hash.New()
+		h.Write(sa)
+		var err error
+		sig, err = p.signer.Sign(rand.Reader, h.Sum(nil), p.hash)
+		if err != nil {
+			return nil, &Error{Kind: KindSigner, Err: err}
+		}
+		if err := checkOwnSignature(p.cert.PublicKey, p.hash, h.Sum(nil), sig); err != nil {
+			return nil, &Error{Kind: KindCertificate, Err: err}
+		}
+		if p.unsignedAttrs != nil {
+			if unsigned, err = p.unsignedAttrs(sig); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
+		b.AddASN1ObjectIdentifier(oidSignedData)
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
+				b.AddASN1Int64(1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { digestAlgID(b, p.hash) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo, detached
+					b.AddASN1ObjectIdentifier(oidData)
+				})
+				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+					b.AddBytes(p.cert.Raw)
+					for _, c := range p.chain {
+						if c != nil && !bytes.Equal(c.Raw, p.cert.Raw) {
+							b.AddBytes(c.Raw)
+						}
+					}
+				})
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { // SignerInfos
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1Int64(1)
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
+							b.AddBytes(p.cert.RawIssuer)
+							b.AddASN1BigInt(p.cert.SerialNumber)
+						})
+						digestAlgID(b, p.hash)
+						// signedAttrs [0] IMPLICIT: same content as the signed SET.
+						var inner cryptobyte.String
+						s := cryptobyte.String(sa)
+						s.ReadASN1(&inner, cbasn1.SET)
+						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(inner) })
+						sigAlgID(b, p.signer.Public(), p.hash)
+						b.AddASN1OctetString(sig)
+						if len(unsigned) > 0 {
+							set := derSet(cbasn1.Tag(1).Constructed().ContextSpecific(), unsigned)
+							b.AddBytes(set)
+						}
+					})
+				})
+			})
+		})
+	})
+	return b.Bytes()
+}
+
+// checkOwnSignature verifies a fresh signature against the certificate, so a
+// token whose key does not match the chosen certificate is caught before a
+// useless file is written.
+func checkOwnSignature(pub any, h crypto.Hash, digest, sig []byte) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if err := rsa.VerifyPKCS1v15(k, h, digest, sig); err != nil {
+			return fmt.Errorf("the signature does not match the certificate's key: %w", err)
+		}
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, digest, sig) {
+			return fmt.Errorf("the signature does not match the certificate's key")
+		}
+	default:
+		return fmt.Errorf("certificate key type %T not supported", pub)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package pdfsign
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/certigna-desktop/app/assets"
+)
+
+// Kind classifies the errors a person can cause or meet.
+type Kind string
+
+// Error kinds. The CLI maps NotPDF, Damaged, Encrypted and Unsupported to exit
+// code 7 and NoSignature to 8.
+const (
+	KindNotPDF        Kind = "not_pdf"         // the file is not a PDF at all
+	KindDamaged       Kind = "damaged"         // cross-reference table or objects unreadable
+	KindEncrypted     Kind = "encrypted"       // password-protected / encrypted PDF
+	KindUnsupported   Kind = "unsupported"     // a PDF feature we cannot sign safely
+	KindOutputExists  Kind = "output_exists"   // the output exists and Force is off
+	KindSameFile      Kind = "same_file"       // the output would overwrite the input
+	KindPageRange     Kind = "page_range"      // Options.Page outside the document
+	KindNoSignature   Kind = "no_signature"    // Verify: the file has no signature
+	KindSigner        Kind = "signer"          // the signer (token) refused or failed
+	KindCertificate   Kind = "certificate"     // signer certificate missing or unusable
+	KindHash          Kind = "hash"            // hash algorithm not supported
+	KindIO            Kind = "io"              // reading or writing a file failed
+	KindInternal      Kind = "internal"        // a bug: should never happen
+	KindInputNotFound Kind = "input_not_found" // the input file does not exist
+)
+
+// Error is the error type of this package: errors.As(err, &*pdfsign.Error)
+// gives the Kind; Message gives the text for a person.
+type Error struct {
+	Kind Kind
+	Path string // the file concerned, if any
+	Err  error  // the underlying cause, if any (technical detail)
+}
+
+func (e *Error) Error() string {
+	s := "pdfsign: " + string(e.Kind)
+	if e.Path != "" {
+		s += ": " + e.Path
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message is the error for a person, in lang ("fr" or "en").
+func (e *Error) Message(lang string) string {
+	data := map[string]any{"Path": e.Path, "Err": ""}
+	if e.Err != nil {
+		var l interface{ Message(string) string }
+		if errors.As(e.Err, &l) {
+			data["Err"] = l.Message(lang)
+		} else {
+			data["Err"] = e.Err.Error()
+		}
+	}
+	return assets.T(lang, "pdf.err."+string(e.Kind), data)
+}
+
+func newErr(kind Kind, path string, err error) *Error {
+	return &Error{Kind: kind, Path: path, Err: err}
+}
+
+func damagedf(format string, a ...any) error {
+	return &Error{Kind: KindDamaged, Err: fmt.Errorf(format, a...)}
+}
+
+// withPath fills in Path on a *Error that lacks it.
+func withPath(err error, path string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Path == "" {
+			e.Path = path
+		}
+		return err
+	}
+	return err
+}

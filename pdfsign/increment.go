@@ -1,0 +1,254 @@
+package pdfsign
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+)
+
+// increment is one incremental update being built: new and rewritten
+// objects, then a cross-reference section of the same kind as the input's
+// last one (table or stream) chained with /Prev, and a trailer that keeps
+// every key of the previous one (/Root, /Info, /ID, …).
+//
+// It is reusable for any later revision (a DSS, a document timestamp):
+// open the file with newReader, add objects, then write bytes(base) at the
+// end of the file — see appendIncrement.
+type increment struct {
+	r       *reader
+	next    int // next free object number
+	objs    []incObj
+	byNum   map[int]int
+	trailer *Dict // extra trailer entries to set (rarely needed)
+}
+
+type incObj struct {
+	ref  Ref
+	body []byte // the object's text between "N G obj\n" and "\nendobj"
+	// marks are named byte positions inside body (e.g. the /Contents
+	// placeholder of a signature), reported back as file offsets.
+	marks map[string]int
+}
+
+func newIncrement(r *reader) *increment {
+	size, _ := toInt(r.trailer.Get("Size"))
+	for n := range r.xref {
+		if int64(n) >= size {
+			size = int64(n) + 1
+		}
+	}
+	if size < 1 {
+		size = 1
+	}
+	return &increment{r: r, next: int(size), byNum: map[int]int{}}
+}
+
+// alloc reserves a new object number (never a reused one: a reused number
+// would let an old reference point at the new object).
+func (u *increment) alloc() Ref {
+	ref := Ref{u.next, 0}
+	u.next++
+	return ref
+}
+
+func (u *increment) putBody(ref Ref, body []byte, marks map[string]int) {
+	o := incObj{ref: ref, body: body, marks: marks}
+	if i, ok := u.byNum[ref.Num]; ok {
+		u.objs[i] = o
+		return
+	}
+	u.byNum[ref.Num] = len(u.objs)
+	u.objs = append(u.objs, o)
+}
+
+// put writes o (a dictionary, array or any direct object) as object ref.
+func (u *increment) put(ref Ref, o Object) { u.putBody(ref, appendObject(nil, o), nil) }
+
+// putStream writes a stream object; /Length is set from data.
+func (u *increment) putStream(ref Ref, d *Dict, data []byte) {
+	d = d.Clone()
+	d.Set("Length", Int(len(data)))
+	b := appendObject(nil, d)
+	b = append(b, "\nstream\n"...)
+	b = append(b, data...)
+	b = append(b, "\nendstream"...)
+	u.putBody(ref, b, nil)
+}
+
+// serialized is an update ready to write at file offset base.
+type serialized struct {
+	data  []byte
+	marks map[string]int64 // mark name → absolute file offset
+	xref  int64            // offset of the new xref section
+}
+
+// bytes serialises the update for a file whose current length is base and
+// whose last byte is lastByte (a newline is added first when the file does
+// not end with one, so that the first object starts on its own line).
+func (u *increment) bytes(base int64, lastByte byte) (*serialized, error) {
+	var b bytes.Buffer
+	if lastByte != '\n' && lastByte != '\r' {
+		b.WriteByte('\n')
+	}
+	offsets := map[int]int64{}
+	gens := map[int]int{}
+	out := &serialized{marks: map[string]int64{}}
+	for _, o := range u.objs {
+		offsets[o.ref.Num] = base + int64(b.Len())
+		gens[o.ref.Num] = o.ref.Gen
+		fmt.Fprintf(&b, "%d %d obj\n", o.ref.Num, o.ref.Gen)
+		start := base + int64(b.Len())
+		for name, pos := range o.marks {
+			out.marks[name] = start + int64(pos)
+		}
+		b.Write(o.body)
+		b.WriteString("\nendobj\n")
+	}
+	tr := u.trailerDict()
+	prev := u.r.startxref
+	tr.Set("Prev", Int(prev))
+	if len(u.r.sections) > 0 && u.r.sections[0].stream {
+		xn := u.alloc()
+		xoff := base + int64(b.Len())
+		offsets[xn.Num] = xoff
+		gens[xn.Num] = 0
+		tr.Set("Size", Int(u.next))
+		nums := sortedKeys(offsets)
+		w2 := 1
+		for ; w2 < 8 && xoff >= 1<<(8*w2); w2++ {
+		}
+		var index Array
+		var data []byte
+		for i := 0; i < len(nums); {
+			j := i
+			for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+				j++
+			}
+			index = append(index, Int(nums[i]), Int(j-i+1))
+			for k := i; k <= j; k++ {
+				data = append(data, 1)
+				off := offsets[nums[k]]
+				for s := w2 - 1; s >= 0; s-- {
+					data = append(data, byte(off>>(8*s)))
+				}
+				g := gens[nums[k]]
+				data = append(data, byte(g>>8), byte(g))
+			}
+			i = j + 1
+		}
+		d := &Dict{}
+		d.Set("Type", Name("XRef"))
+		for _, k := range tr.Keys() {
+			d.Set(k, tr.Get(k))
+		}
+		d.Set("W", Array{Int(1), Int(w2), Int(2)})
+		d.Set("Index", index)
+		d.Set("Length", Int(len(data)))
+		fmt.Fprintf(&b, "%d 0 obj\n", xn.Num)
+		b.Write(appendObject(nil, d))
+		b.WriteString("\nstream\n")
+		b.Write(data)
+		b.WriteString("\nendstream\nendobj\n")
+		out.xref = xoff
+	} else {
+		out.xref = base + int64(b.Len())
+		tr.Set("Size", Int(u.next))
+		b.WriteString("xref\n")
+		nums := sortedKeys(offsets)
+		for i := 0; i < len(nums); {
+			j := i
+			for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+				j++
+			}
+			fmt.Fprintf(&b, "%d %d\n", nums[i], j-i+1)
+			for k := i; k <= j; k++ {
+				fmt.Fprintf(&b, "%010d %05d n\r\n", offsets[nums[k]], gens[nums[k]])
+			}
+			i = j + 1
+		}
+		b.WriteString("trailer\n")
+		b.Write(appendObject(nil, tr))
+		b.WriteString("\n")
+	}
+	b.WriteString("startxref\n" + strconv.FormatInt(out.xref, 10) + "\n%%EOF\n")
+	out.data = b.Bytes()
+	return out, nil
+}
+
+// streamOnlyKeys are keys of an xref stream's dictionary that describe the
+// stream itself, not the document.
+var streamOnlyKeys = map[string]bool{
+	"Type": true, "W": true, "Index": true, "Filter": true, "DecodeParms": true, "Length": true,
+	"F": true, "FFilter": true, "FDecodeParms": true, "DL": true,
+}
+
+// trailerDict is the new trailer: every key of the previous trailer except
+// the section-specific ones.
+func (u *increment) trailerDict() *Dict {
+	tr := &Dict{}
+	last := u.r.sections[0]
+	for _, k := range last.trailer.Keys() {
+		if k == "Prev" || k == "Size" || k == "XRefStm" || (last.stream && streamOnlyKeys[k]) {
+			continue
+		}
+		tr.Set(k, last.trailer.Get(k))
+	}
+	for _, k := range []string{"Root", "Info", "ID"} {
+		if !tr.Has(k) && u.r.trailer.Has(k) {
+			tr.Set(k, u.r.trailer.Get(k))
+		}
+	}
+	if u.trailer != nil {
+		for _, k := range u.trailer.Keys() {
+			tr.Set(k, u.trailer.Get(k))
+		}
+	}
+	return tr
+}
+
+func sortedKeys(m map[int]int64) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Ints(ks)
+	return ks
+}
+
+// appendIncrement adds a further revision at the end of an open file (read
+// and write): build adds objects to the update; the update is written after
+// the last byte and synced. For the DSS / document-timestamp revisions that
+// follow a signature (B-LT, B-LTA).
+func appendIncrement(f *os.File, build func(r *reader, u *increment) error) (*serialized, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, newErr(KindIO, f.Name(), err)
+	}
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	u := newIncrement(r)
+	if err := build(r, u); err != nil {
+		return nil, err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, st.Size()-1); err != nil && !errors.Is(err, io.EOF) {
+		return nil, newErr(KindIO, f.Name(), err)
+	}
+	s, err := u.bytes(st.Size(), last[0])
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteAt(s.data, st.Size()); err != nil {
+		return nil, newErr(KindIO, f.Name(), err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, newErr(KindIO, f.Name(), err)
+	}
+	return s, nil
+}

@@ -1,0 +1,81 @@
+package pdfsign
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+)
+
+var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// SamplePDF writes a small valid one-page PDF ("Document d'essai" / "Test
+// document" with today's date), for people who want to try a signature
+// without a document of their own.
+func SamplePDF(w io.Writer, lang string) error {
+	return samplePDF(w, lang, time.Now())
+}
+
+func samplePDF(w io.Writer, lang string, now time.Time) error {
+	title, l1, l2 := "Test document", "This document was created by Certigna Desktop to try a signature.", "It has no value of its own."
+	date := "Created on " + now.Format("2 January 2006")
+	if lang != "en" {
+		title, l1, l2 = "Document d'essai", "Ce document a été créé par Certigna Desktop pour essayer une signature.", "Il n'a aucune valeur en lui-même."
+		date = fmt.Sprintf("Créé le %d %s %d", now.Day(), frMonths[now.Month()-1], now.Year())
+	}
+	var content bytes.Buffer
+	content.WriteString("BT /F1 24 Tf 72 720 Td ")
+	content.Write(appendLiteral(nil, latin1(title)))
+	content.WriteString(" Tj ET\nBT /F1 12 Tf 72 680 Td ")
+	content.Write(appendLiteral(nil, latin1(date)))
+	content.WriteString(" Tj 0 -24 Td ")
+	content.Write(appendLiteral(nil, latin1(l1)))
+	content.WriteString(" Tj 0 -16 Td ")
+	content.Write(appendLiteral(nil, latin1(l2)))
+	content.WriteString(" Tj ET\n")
+
+	info := &Dict{}
+	info.Set("Title", textString(title))
+	info.Set("Producer", String{B: []byte("Certigna Desktop")})
+	info.Set("CreationDate", String{B: []byte(pdfDate(now))})
+	objs := []string{
+		"<</Type/Catalog/Pages 2 0 R>>",
+		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+		"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
+		string(appendObject(nil, info)),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
+	}
+	id := fmt.Sprintf("%032x", now.UnixNano())
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R/Info 6 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, id, id, xref)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// latin1 encodes s for a WinAnsiEncoding font (Latin-1 range; others → '?').
+func latin1(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r == '’':
+			out = append(out, 0x92)
+		case r < 256:
+			out = append(out, byte(r))
+		default:
+			out = append(out, '?')
+		}
+	}
+	return out
+}

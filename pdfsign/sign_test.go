@@ -1,0 +1,37 @@
+package pdfsign
+
+import (
+	"crypto"
+	"path/filepath"
+	"testing"
+)
+
+func TestSignSampleRSAandEC(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "sample.pdf")
+	cases := []struct {
+		name string
+		sign func(out string) (*Result, error)
+	}{
+		{"rsa", func(out string) (*Result, error) {
+			return Sign(in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Essai", Location: "Paris"})
+		}},
+		{"ec", func(out string) (*Result, error) {
+			return Sign(in, out, p.ecKey, p.ecChain(), Options{Reason: "Essai é", Hash: crypto.SHA384})
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, c.name+".pdf")
+			res, err := c.sign(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Level != "B-B" || res.Output != out {
+				t.Fatalf("result %+v", res)
+			}
+			assertPdfsigValid(t, out, 1)
+		})
+	}
+}
