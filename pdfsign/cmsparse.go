@@ -1,0 +1,501 @@
+package pdfsign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Parsing and checking of CMS SignedData made by any tool: DER or BER,
+// with or without signed attributes, RSA PKCS#1 v1.5, RSA-PSS, ECDSA, SHA-1
+// to SHA-512.
+
+type parsedCMS struct {
+	certs        []*x509.Certificate
+	eContentType asn1.ObjectIdentifier
+	eContent     []byte // nil when detached
+	si           parsedSignerInfo
+}
+
+type parsedSignerInfo struct {
+	issuer       []byte   // raw issuer Name (IssuerAndSerialNumber), or nil
+	serial       *big.Int //
+	ski          []byte   // SubjectKeyIdentifier form
+	digestAlg    asn1.ObjectIdentifier
+	signedAttrs  []byte // full TLV as found ([0] tag), nil if absent
+	attrs        map[string][][]byte
+	sigAlg       asn1.ObjectIdentifier
+	sigAlgParams []byte
+	signature    []byte
+	unsigned     map[string][][]byte
+}
+
+var errCMS = errors.New("malformed CMS")
+
+func parseCMS(der []byte) (*parsedCMS, error) {
+	if norm, err := berToDER(der); err == nil {
+		der = norm
+	}
+	s := cryptobyte.String(der)
+	var ci, sd cryptobyte.String
+	var ct asn1.ObjectIdentifier
+	if !s.ReadASN1(&ci, cbasn1.SEQUENCE) || !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(oidSignedData) {
+		return nil, fmt.Errorf("%w: not a SignedData", errCMS)
+	}
+	var ex cryptobyte.String
+	if !ci.ReadASN1(&ex, cbasn1.Tag(0).Constructed().ContextSpecific()) || !ex.ReadASN1(&sd, cbasn1.SEQUENCE) {
+		return nil, errCMS
+	}
+	p := &parsedCMS{}
+	var version int64
+	var digestAlgs, encap, sis cryptobyte.String
+	if !sd.ReadASN1Integer(&version) || !sd.ReadASN1(&digestAlgs, cbasn1.SET) || !sd.ReadASN1(&encap, cbasn1.SEQUENCE) {
+		return nil, errCMS
+	}
+	if !encap.ReadASN1ObjectIdentifier(&p.eContentType) {
+		return nil, errCMS
+	}
+	if encap.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		var e, oct cryptobyte.String
+		if !encap.ReadASN1(&e, cbasn1.Tag(0).Constructed().ContextSpecific()) || !e.ReadASN1(&oct, cbasn1.OCTET_STRING) {
+			return nil, errCMS
+		}
+		p.eContent = append([]byte{}, oct...)
+	}
+	if sd.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		var certs cryptobyte.String
+		if !sd.ReadASN1(&certs, cbasn1.Tag(0).Constructed().ContextSpecific()) {
+			return nil, errCMS
+		}
+		for !certs.Empty() {
+			var c cryptobyte.String
+			var tag cbasn1.Tag
+			if !certs.ReadAnyASN1Element(&c, &tag) {
+				return nil, errCMS
+			}
+			if tag != cbasn1.SEQUENCE {
+				continue // attribute or other certificate formats
+			}
+			if cert, err := x509.ParseCertificate(c); err == nil {
+				p.certs = append(p.certs, cert)
+			}
+		}
+	}
+	if sd.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		var crls cryptobyte.String
+		sd.ReadASN1(&crls, cbasn1.Tag(1).Constructed().ContextSpecific())
+	}
+	if !sd.ReadASN1(&sis, cbasn1.SET) {
+		return nil, errCMS
+	}
+	var si cryptobyte.String
+	if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("%w: no SignerInfo", errCMS)
+	}
+	if err := parseSignerInfo(si, &p.si); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func parseSignerInfo(si cryptobyte.String, out *parsedSignerInfo) error {
+	var v int64
+	if !si.ReadASN1Integer(&v) {
+		return errCMS
+	}
+	if si.PeekASN1Tag(cbasn1.SEQUENCE) {
+		var ias cryptobyte.String
+		var issuer cryptobyte.String
+		out.serial = new(big.Int)
+		if !si.ReadASN1(&ias, cbasn1.SEQUENCE) || !ias.ReadASN1Element(&issuer, cbasn1.SEQUENCE) || !ias.ReadASN1Integer(out.serial) {
+			return fmt.Errorf("%w: signer identifier", errCMS)
+		}
+		out.issuer = issuer
+	} else {
+		var ski cryptobyte.String
+		if !si.ReadASN1(&ski, cbasn1.Tag(0).ContextSpecific()) {
+			return fmt.Errorf("%w: signer identifier", errCMS)
+		}
+		out.ski = ski
+	}
+	var da cryptobyte.String
+	if !si.ReadASN1(&da, cbasn1.SEQUENCE) || !da.ReadASN1ObjectIdentifier(&out.digestAlg) {
+		return errCMS
+	}
+	if si.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		var full, inner cryptobyte.String
+		if !si.ReadASN1Element(&full, cbasn1.Tag(0).Constructed().ContextSpecific()) {
+			return errCMS
+		}
+		out.signedAttrs = full
+		c := full
+		if !c.ReadASN1(&inner, cbasn1.Tag(0).Constructed().ContextSpecific()) {
+			return errCMS
+		}
+		var err error
+		if out.attrs, err = parseAttrs(inner); err != nil {
+			return err
+		}
+	}
+	var sa cryptobyte.String
+	if !si.ReadASN1(&sa, cbasn1.SEQUENCE) || !sa.ReadASN1ObjectIdentifier(&out.sigAlg) {
+		return errCMS
+	}
+	out.sigAlgParams = sa
+	var sig cryptobyte.String
+	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
+		return errCMS
+	}
+	out.signature = sig
+	if si.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		var ua cryptobyte.String
+		if !si.ReadASN1(&ua, cbasn1.Tag(1).Constructed().ContextSpecific()) {
+			return errCMS
+		}
+		var err error
+		if out.unsigned, err = parseAttrs(ua); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseAttrs reads SET OF Attribute content into OID → values (DER each).
+func parseAttrs(s cryptobyte.String) (map[string][][]byte, error) {
+	m := map[string][][]byte{}
+	for !s.Empty() {
+		var a, vals cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !s.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&oid) || !a.ReadASN1(&vals, cbasn1.SET) {
+			return nil, fmt.Errorf("%w: attribute", errCMS)
+		}
+		for !vals.Empty() {
+			var v cryptobyte.String
+			var tag cbasn1.Tag
+			if !vals.ReadAnyASN1Element(&v, &tag) {
+				return nil, fmt.Errorf("%w: attribute value", errCMS)
+			}
+			m[oid.String()] = append(m[oid.String()], v)
+		}
+		if len(m[oid.String()]) == 0 {
+			m[oid.String()] = append(m[oid.String()], nil)
+		}
+	}
+	return m, nil
+}
+
+func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
+	for h, o := range hashOIDs {
+		if o.Equal(oid) {
+			return h, true
+		}
+	}
+	return 0, false
+}
+
+// signerCert finds the certificate the SignerInfo names.
+func (p *parsedCMS) signerCert() *x509.Certificate {
+	for _, c := range p.certs {
+		if p.si.ski != nil {
+			if bytes.Equal(c.SubjectKeyId, p.si.ski) {
+				return c
+			}
+			continue
+		}
+		if bytes.Equal(c.RawIssuer, p.si.issuer) && c.SerialNumber.Cmp(p.si.serial) == 0 {
+			return c
+		}
+	}
+	return nil
+}
+
+// signedBytes is what the signature covers: the signed attributes as a DER
+// SET (the [0] tag replaced by SET), or nil when there are none.
+func (si *parsedSignerInfo) signedBytes() []byte {
+	if si.signedAttrs == nil {
+		return nil
+	}
+	b := append([]byte{}, si.signedAttrs...)
+	b[0] = 0x31
+	return b
+}
+
+// algorithmName describes the signature algorithm for people.
+func algorithmName(si *parsedSignerInfo, pub any) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if si.sigAlg.Equal(oidRSAPSS) {
+			return fmt.Sprintf("RSA-PSS %d", k.N.BitLen())
+		}
+		return fmt.Sprintf("RSA PKCS#1 v1.5 %d", k.N.BitLen())
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	}
+	return si.sigAlg.String()
+}
+
+// checkSignature verifies the SignerInfo's signature over data (the signed
+// attributes or, without them, the content digest given as digest).
+func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
+	h, ok := hashFromOID(si.digestAlg)
+	if !ok {
+		return fmt.Errorf("digest algorithm %v not supported", si.digestAlg)
+	}
+	// Some algorithm OIDs name the hash used for the signature themselves.
+	switch {
+	case si.sigAlg.Equal(oidSHA1WithRSA), si.sigAlg.Equal(oidECDSAWithSHA1):
+		h = crypto.SHA1
+	case si.sigAlg.Equal(oidSHA256WithRSA), si.sigAlg.Equal(oidECDSAWithSHA256):
+		h = crypto.SHA256
+	case si.sigAlg.Equal(oidSHA384WithRSA), si.sigAlg.Equal(oidECDSAWithSHA384):
+		h = crypto.SHA384
+	case si.sigAlg.Equal(oidSHA512WithRSA), si.sigAlg.Equal(oidECDSAWithSHA512):
+		h = crypto.SHA512
+	}
+	var pss *rsa.PSSOptions
+	if si.sigAlg.Equal(oidRSAPSS) {
+		var err error
+		if pss, err = parsePSSParams(si.sigAlgParams); err != nil {
+			return err
+		}
+		h = pss.Hash
+	}
+	var d []byte
+	if data != nil {
+		hh := h.New()
+		hh.Write(data)
+		d = hh.Sum(nil)
+	} else {
+		d = digest
+	}
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if pss != nil {
+			return rsa.VerifyPSS(k, h, d, si.signature, pss)
+		}
+		return rsa.VerifyPKCS1v15(k, h, d, si.signature)
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, d, si.signature) {
+			return errors.New("ECDSA signature does not verify")
+		}
+		return nil
+	}
+	return fmt.Errorf("key type %T not supported", pub)
+}
+
+// parsePSSParams reads RSASSA-PSS-params (RFC 4055), defaults included.
+func parsePSSParams(params []byte) (*rsa.PSSOptions, error) {
+	opts := &rsa.PSSOptions{Hash: crypto.SHA1, SaltLength: 20}
+	s := cryptobyte.String(params)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) {
+		return opts, nil
+	}
+	if seq.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		var e, alg cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !seq.ReadASN1(&e, cbasn1.Tag(0).Constructed().ContextSpecific()) || !e.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+			return nil, errors.New("bad PSS parameters")
+		}
+		h, ok := hashFromOID(oid)
+		if !ok {
+			return nil, fmt.Errorf("PSS hash %v not supported", oid)
+		}
+		opts.Hash = h
+	}
+	if seq.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		var e cryptobyte.String
+		seq.ReadASN1(&e, cbasn1.Tag(1).Constructed().ContextSpecific())
+	}
+	if seq.PeekASN1Tag(cbasn1.Tag(2).Constructed().ContextSpecific()) {
+		var e cryptobyte.String
+		var salt int64
+		if !seq.ReadASN1(&e, cbasn1.Tag(2).Constructed().ContextSpecific()) || !e.ReadASN1Integer(&salt) || salt < 0 || salt > 1024 {
+			return nil, errors.New("bad PSS salt length")
+		}
+		opts.SaltLength = int(salt)
+	}
+	return opts, nil
+}
+
+// essCertHash returns the hash algorithm and certificate hash of the first
+// ESSCertID(v2) of a signing-certificate(-v2) attribute value.
+func essCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
+	s := cryptobyte.String(val)
+	var sc, certs, id cryptobyte.String
+	if !s.ReadASN1(&sc, cbasn1.SEQUENCE) || !sc.ReadASN1(&certs, cbasn1.SEQUENCE) || !certs.ReadASN1(&id, cbasn1.SEQUENCE) {
+		return 0, nil, false
+	}
+	h := crypto.SHA1
+	if v2 {
+		h = crypto.SHA256
+		if id.PeekASN1Tag(cbasn1.SEQUENCE) {
+			var alg cryptobyte.String
+			var oid asn1.ObjectIdentifier
+			if !id.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+				return 0, nil, false
+			}
+			var ok bool
+			if h, ok = hashFromOID(oid); !ok {
+				return 0, nil, false
+			}
+		}
+	}
+	var hv cryptobyte.String
+	if !id.ReadASN1(&hv, cbasn1.OCTET_STRING) {
+		return 0, nil, false
+	}
+	return h, hv, true
+}
+
+// tstImprint returns the message imprint of a TSTInfo (document timestamps).
+func tstImprint(tst []byte) (crypto.Hash, []byte, bool) {
+	s := cryptobyte.String(tst)
+	var info, mi, alg cryptobyte.String
+	var v int64
+	var policy asn1.ObjectIdentifier
+	var oid asn1.ObjectIdentifier
+	var hv cryptobyte.String
+	if !s.ReadASN1(&info, cbasn1.SEQUENCE) || !info.ReadASN1Integer(&v) || !info.ReadASN1ObjectIdentifier(&policy) ||
+		!info.ReadASN1(&mi, cbasn1.SEQUENCE) || !mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) ||
+		!mi.ReadASN1(&hv, cbasn1.OCTET_STRING) {
+		return 0, nil, false
+	}
+	h, ok := hashFromOID(oid)
+	return h, hv, ok
+}
+
+// berToDER rewrites BER indefinite lengths and non-minimal lengths as DER
+// (constructed strings are concatenated), so that cryptobyte can read CMS
+// from tools that emit BER.
+func berToDER(b []byte) ([]byte, error) {
+	out, rest, err := berElem(b, 0)
+	if err != nil {
+		return nil, err
+	}
+	_ = rest
+	return out, nil
+}
+
+func berElem(b []byte, depth int) ([]byte, []byte, error) {
+	if depth > 64 {
+		return nil, nil, errors.New("BER too deep")
+	}
+	if len(b) < 2 {
+		return nil, nil, errors.New("BER truncated")
+	}
+	// Tag (multi-byte tags supported).
+	i := 1
+	if b[0]&0x1f == 0x1f {
+		for i < len(b) && b[i]&0x80 != 0 {
+			i++
+		}
+		i++
+	}
+	if i >= len(b) {
+		return nil, nil, errors.New("BER truncated")
+	}
+	tag := b[:i]
+	constructed := b[0]&0x20 != 0
+	l := int(b[i])
+	i++
+	var content []byte
+	var rest []byte
+	if l == 0x80 { // indefinite
+		if !constructed {
+			return nil, nil, errors.New("BER indefinite primitive")
+		}
+		var parts [][]byte
+		c := b[i:]
+		for {
+			if len(c) < 2 {
+				return nil, nil, errors.New("BER truncated")
+			}
+			if c[0] == 0 && c[1] == 0 {
+				rest = c[2:]
+				break
+			}
+			e, r, err := berElem(c, depth+1)
+			if err != nil {
+				return nil, nil, err
+			}
+			parts = append(parts, e)
+			c = r
+		}
+		content = bytes.Join(parts, nil)
+	} else {
+		if l&0x80 != 0 {
+			n := l & 0x7f
+			if n > 4 || i+n > len(b) {
+				return nil, nil, errors.New("BER length")
+			}
+			l = 0
+			for k := 0; k < n; k++ {
+				l = l<<8 | int(b[i+k])
+			}
+			i += n
+		}
+		if l < 0 || i+l > len(b) {
+			return nil, nil, errors.New("BER truncated")
+		}
+		raw := b[i : i+l]
+		rest = b[i+l:]
+		if constructed {
+			var parts [][]byte
+			for len(raw) > 0 {
+				e, r, err := berElem(raw, depth+1)
+				if err != nil {
+					return nil, nil, err
+				}
+				parts = append(parts, e)
+				raw = r
+			}
+			content = bytes.Join(parts, nil)
+		} else {
+			content = raw
+		}
+	}
+	// A constructed OCTET STRING (BER chunks) becomes a primitive one.
+	t := append([]byte{}, tag...)
+	if constructed && len(tag) == 1 && (tag[0]&0x1f == 4 || tag[0]&0x1f == 3) && tag[0]&0xc0 == 0 {
+		var joined []byte
+		c := content
+		for len(c) > 0 {
+			var inner cryptobyte.String
+			s := cryptobyte.String(c)
+			var tg cbasn1.Tag
+			if !s.ReadAnyASN1(&inner, &tg) {
+				return nil, nil, errors.New("BER string chunk")
+			}
+			joined = append(joined, inner...)
+			c = s
+		}
+		content = joined
+		t[0] &^= 0x20
+	}
+	out := append(t, derLen(len(content))...)
+	return append(out, content...), rest, nil
+}
+
+func derLen(n int) []byte {
+	if n < 0x80 {
+		return []byte{byte(n)}
+	}
+	var l []byte
+	for v := n; v > 0; v >>= 8 {
+		l = append([]byte{byte(v)}, l...)
+	}
+	return append([]byte{0x80 | byte(len(l))}, l...)
+}
