@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Smoke test of the real window: builds the binary, starts it under Xvfb on
+# the demo token (HOME and XDG dirs in a temp dir), takes a screenshot of each
+# main screen, and checks that none is blank.
+#   scripts/smoke-gui.sh [OUTPUT_DIR]     (default: docs/screenshots)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-docs/screenshots}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+need() {
+	for t in "$@"; do
+		if ! command -v "$t" >/dev/null 2>&1; then
+			if [ "${CI:-}" = true ]; then
+				echo "smoke-gui: missing tool $t" >&2
+				exit 1
+			fi
+			echo "smoke-gui: SKIP, missing tool $t (apt-get install xvfb xdotool imagemagick x11-utils)" >&2
+			exit 0
+		fi
+	done
+}
+need Xvfb xdotool import identify convert
+
+TMP=$(mktemp -d /tmp/certigna-smoke.XXXXXX)
+XPID=""
+APID=""
+cleanup() {
+	[ -n "$APID" ] && kill "$APID" 2>/dev/null || true
+	[ -n "$XPID" ] && kill "$XPID" 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+echo "smoke-gui: building"
+go build -o "$TMP/certigna-desktop" ./cmd/certigna-desktop
+
+# A free display: the first of :99… with no lock file.
+D=99
+while [ -e "/tmp/.X$D-lock" ] || [ -e "/tmp/.X11-unix/X$D" ]; do D=$((D + 1)); done
+Xvfb ":$D" -screen 0 1280x900x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+XPID=$!
+for _ in $(seq 50); do
+	xdpyinfo -display ":$D" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+export DISPLAY=":$D" LIBGL_ALWAYS_SOFTWARE=1
+export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" XDG_CACHE_HOME="$TMP/home/.cache" XDG_DATA_HOME="$TMP/home/.local/share"
+mkdir -p "$HOME/Documents" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+unset CERTIGNA_PKCS11_MODULE SOFTHSM2_CONF
+
+fail=0
+# shot NAME SCREEN LANG [xdotool steps…]: start the app on SCREEN, wait for
+# the window, screenshot it to OUT/NAME.png, stop the app.
+shot() {
+	local name=$1 screen=$2 lang=$3
+	CERTIGNA_START_SCREEN=$screen LANG=${lang}_FR.UTF-8 "$TMP/certigna-desktop" --demo --lang "$lang" >"$TMP/app-$name.log" 2>&1 &
+	APID=$!
+	local wid=""
+	for _ in $(seq 200); do
+		wid=$(xdotool search --name "Certigna Desktop" 2>/dev/null | head -1 || true)
+		[ -n "$wid" ] && break
+		if ! kill -0 "$APID" 2>/dev/null; then break; fi
+		sleep 0.1
+	done
+	if [ -z "$wid" ]; then
+		echo "smoke-gui: FAIL $name: no window" >&2
+		cat "$TMP/app-$name.log" >&2
+		fail=1
+	else
+		sleep 2.5 # first token poll and render
+		import -window "$wid" "$OUT/$name.png"
+		# not blank: a real screen has many colours and some contrast
+		local colours sd
+		colours=$(identify -format '%k' "$OUT/$name.png")
+		sd=$(convert "$OUT/$name.png" -colorspace Gray -format '%[fx:int(standard_deviation*1000)]' info:)
+		if [ "$colours" -lt 20 ] || [ "$sd" -lt 20 ]; then
+			echo "smoke-gui: FAIL $name: screenshot looks blank ($colours colours, sd $sd)" >&2
+			fail=1
+		else
+			echo "smoke-gui: ok $name.png ($colours colours)"
+		fi
+	fi
+	kill "$APID" 2>/dev/null || true
+	wait "$APID" 2>/dev/null || true
+	APID=""
+}
+
+shot 01-guide guide fr
+shot 02-driver driver fr
+shot 03-token token fr
+shot 04-pin pin fr
+shot 05-sign sign fr
+shot 06-about about fr
+shot 07-guide-en guide en
+shot 08-token-en token en
+
+if [ "$fail" -ne 0 ]; then
+	echo "smoke-gui: FAILED" >&2
+	exit 1
+fi
+echo "smoke-gui: all screenshots in $OUT"

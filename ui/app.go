@@ -1,0 +1,578 @@
+// Package ui is the guided desktop window: Fyne screens over the token and the
+// PDF signer, reached through the small interfaces of services.go.
+//
+// Threading: every token or PDF operation runs in a goroutine started by
+// (*App).background; its result reaches the widgets through fyne.Do. Widgets
+// are only touched on the UI goroutine.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/assets"
+)
+
+// Screen names (also accepted by Options.StartScreen).
+const (
+	ScreenGuide     = "guide"
+	ScreenDriver    = "driver"
+	ScreenToken     = "token"
+	ScreenPIN       = "pin"
+	ScreenBlocked   = "blocked"
+	ScreenSign      = "sign"
+	ScreenAbout     = "about"
+	certignaSite    = "https://www.certigna.com"
+	certignaSupport = "https://www.certigna.com/support/"
+)
+
+// Options configure the window.
+type Options struct {
+	Lang        string // "fr" or "en"
+	Tokens      TokenService
+	Signer      Signer
+	Store       *Store
+	Version     string
+	StartScreen string
+	// DocumentsDir receives the sample document (default: ~/Documents when it
+	// exists, else the temp dir).
+	DocumentsDir string
+	WatchEvery   time.Duration // default 1 s
+	// OpenURL opens a web page or a file; default the app's OpenURL.
+	OpenURL func(*url.URL) error
+}
+
+// App is the running window.
+type App struct {
+	fyne fyne.App
+	win  fyne.Window
+	opt  Options
+	lang string
+	ops  *OpLog
+
+	wg          sync.WaitGroup
+	watchCancel context.CancelFunc
+	closed      bool
+
+	// what the app knows now; written on the UI goroutine only
+	module   ModuleStatus
+	tokens   []TokenInfo
+	tokenErr error
+	selected string // serial of the token shown
+	certs    []CertInfo
+	certsErr error
+	loaded   bool // first refresh done
+
+	screen  string
+	body    *fyne.Container
+	header  *fyne.Container
+	nav     *fyne.Container
+	navBtns map[string]*widget.Button
+
+	pin  *PINForm
+	unb  *UnblockForm
+	sign *SignView
+}
+
+// New builds the window content in w; call Start to begin watching tokens.
+func New(fa fyne.App, w fyne.Window, opt Options) *App {
+	if opt.Lang == "" {
+		opt.Lang = "fr"
+	}
+	if opt.Store == nil {
+		opt.Store = OpenStore("")
+	}
+	if opt.WatchEvery == 0 {
+		opt.WatchEvery = time.Second
+	}
+	if opt.OpenURL == nil {
+		opt.OpenURL = fa.OpenURL
+	}
+	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50)}
+	a.module = opt.Tokens.Module()
+	a.screen = ScreenGuide
+	if opt.StartScreen != "" {
+		a.screen = opt.StartScreen
+	}
+	a.rebuild()
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { a.HandleDrop(uris) })
+	return a
+}
+
+// Start loads the token state and watches for hot-plug.
+func (a *App) Start() {
+	a.ops.Add("start", a.module.Path)
+	a.Refresh()
+	a.restartWatch()
+}
+
+// Stop ends the watch and waits for running operations.
+func (a *App) Stop() {
+	if a.watchCancel != nil {
+		a.watchCancel()
+	}
+	a.closed = true
+	a.wg.Wait()
+}
+
+// Wait blocks until the operations started so far are over (tests).
+func (a *App) Wait() { a.wg.Wait() }
+
+// Lang is the language shown.
+func (a *App) Lang() string { return a.lang }
+
+// Screen is the screen shown.
+func (a *App) Screen() string { return a.screen }
+
+// Window is the window the app draws in.
+func (a *App) Window() fyne.Window { return a.win }
+
+// Ops is the log of recent operations.
+func (a *App) Ops() *OpLog { return a.ops }
+
+func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.lang, key, data...) }
+
+// background runs fn off the UI goroutine.
+func (a *App) background(fn func()) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		fn()
+	}()
+}
+
+func (a *App) restartWatch() {
+	if a.watchCancel != nil {
+		a.watchCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.watchCancel = cancel
+	ch := a.opt.Tokens.Watch(ctx, a.opt.WatchEvery)
+	if ch == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-ch:
+				if !ok {
+					return
+				}
+				a.ops.Add("token_"+string(ev.Kind), ev.Token.Label)
+				a.Refresh()
+			}
+		}
+	}()
+}
+
+// Refresh reads modules, tokens and certificates in the background and
+// updates the screens.
+func (a *App) Refresh() {
+	svc := a.opt.Tokens
+	selected := a.selected
+	a.background(func() {
+		mod := svc.Module()
+		var toks []TokenInfo
+		var terr, cerr error
+		var certs []CertInfo
+		if mod.Loaded {
+			toks, terr = svc.Tokens()
+			if cur := pickToken(toks, selected); cur != nil {
+				certs, cerr = svc.Certificates(cur.Slot)
+			}
+		}
+		fyne.Do(func() {
+			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr
+			if cur := pickToken(toks, selected); cur != nil {
+				a.selected = cur.Serial
+			}
+			a.loaded = true
+			a.stateChanged()
+		})
+	})
+}
+
+func pickToken(toks []TokenInfo, serial string) *TokenInfo {
+	for i := range toks {
+		if toks[i].Serial == serial {
+			return &toks[i]
+		}
+	}
+	if len(toks) > 0 {
+		return &toks[0]
+	}
+	return nil
+}
+
+// Current is the token shown, nil when none is inserted.
+func (a *App) Current() *TokenInfo {
+	t := pickToken(a.tokens, a.selected)
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+// signingCert is the first certificate with a private key.
+func (a *App) signingCert() *CertInfo {
+	for i := range a.certs {
+		if a.certs[i].HasPrivateKey {
+			return &a.certs[i]
+		}
+	}
+	return nil
+}
+
+func (a *App) facts() GuideFacts { return GuideFacts{DriverLoaded: a.module.Loaded, Token: a.Current()} }
+
+// stateChanged redraws what depends on the token without losing what the
+// person is typing: forms only update their status lines.
+func (a *App) stateChanged() {
+	a.updateHeader()
+	a.updateNav()
+	switch a.screen {
+	case ScreenPIN:
+		if t := a.Current(); t != nil && t.PIN == PINLocked && !a.pinBusy() {
+			a.Show(ScreenBlocked)
+			return
+		}
+		if a.pin != nil {
+			a.pin.tokenChanged()
+			return
+		}
+	case ScreenBlocked:
+		if a.unb != nil {
+			a.unb.tokenChanged()
+			return
+		}
+	case ScreenSign:
+		if a.sign != nil {
+			a.sign.tokenChanged()
+			return
+		}
+	}
+	a.Show(a.screen)
+}
+
+func (a *App) pinBusy() bool { return a.pin != nil && a.pin.busy }
+
+// SetLang switches the language and rebuilds every screen.
+func (a *App) SetLang(lang string) {
+	lang = assets.NormalizeLang(lang)
+	if lang == a.lang {
+		return
+	}
+	a.lang = lang
+	s := a.opt.Store.Settings()
+	s.Lang = lang
+	_ = a.opt.Store.SetSettings(s)
+	a.pin, a.unb, a.sign = nil, nil, nil
+	a.rebuild()
+}
+
+func (a *App) rebuild() {
+	a.win.SetTitle(a.t("ui.window_title"))
+	a.header = container.NewVBox()
+	a.nav = container.NewVBox()
+	a.body = container.NewStack()
+	a.updateHeader()
+	a.buildNav()
+	split := container.NewBorder(nil, nil, container.NewPadded(a.nav), nil, a.body)
+	a.win.SetContent(container.NewBorder(a.header, nil, nil, nil, split))
+	a.Show(a.screen)
+}
+
+func (a *App) updateHeader() {
+	if a.header == nil {
+		return
+	}
+	title := canvas.NewText(a.t("ui.app_name"), theme.Color(theme.ColorNamePrimary))
+	title.TextSize = theme.TextSize() * 1.6
+	title.TextStyle.Bold = true
+	sub := widget.NewLabel(a.t("ui.tagline"))
+	langSel := widget.NewSelect([]string{"Français", "English"}, nil)
+	if a.lang == "en" {
+		langSel.SetSelected("English")
+	} else {
+		langSel.SetSelected("Français")
+	}
+	langSel.OnChanged = func(s string) {
+		if s == "English" {
+			a.SetLang("en")
+		} else {
+			a.SetLang("fr")
+		}
+	}
+	right := []fyne.CanvasObject{}
+	if a.module.Demo {
+		right = append(right, badge(a.t("ui.demo_badge"), theme.ColorNameError))
+	}
+	right = append(right, widget.NewIcon(theme.ComputerIcon()), langSel)
+	row := container.NewBorder(nil, nil, container.NewHBox(appIcon(), title, sub), container.NewHBox(right...))
+	a.header.Objects = []fyne.CanvasObject{container.NewPadded(row), widget.NewSeparator()}
+	if a.module.Demo {
+		a.header.Objects = append(a.header.Objects, bannerBox(a.t("ui.demo_banner"), theme.ColorNameWarning))
+	}
+	a.header.Refresh()
+}
+
+var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout}
+
+func (a *App) buildNav() {
+	a.navBtns = map[string]*widget.Button{}
+	objs := []fyne.CanvasObject{}
+	icons := map[string]fyne.Resource{
+		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
+		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
+	}
+	for _, s := range navOrder {
+		s := s
+		b := widget.NewButtonWithIcon(a.t("ui.nav."+s), icons[s], func() { a.Show(s) })
+		b.Alignment = widget.ButtonAlignLeading
+		a.navBtns[s] = b
+		objs = append(objs, b)
+	}
+	a.nav.Objects = objs
+	a.updateNav()
+}
+
+func (a *App) updateNav() {
+	for s, b := range a.navBtns {
+		cur := a.screen == s || (s == ScreenPIN && a.screen == ScreenBlocked)
+		if cur {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+}
+
+// Show switches to a screen.
+func (a *App) Show(name string) {
+	if name == ScreenPIN {
+		if t := a.Current(); t != nil && t.PIN == PINLocked {
+			name = ScreenBlocked
+		}
+	}
+	if name != ScreenPIN {
+		a.pin = nil
+	}
+	if name != ScreenBlocked {
+		a.unb = nil
+	}
+	if name != ScreenSign {
+		a.sign = nil
+	}
+	a.screen = name
+	var content fyne.CanvasObject
+	var focus fyne.Focusable
+	switch name {
+	case ScreenDriver:
+		content = a.driverScreen()
+	case ScreenToken:
+		content = a.tokenScreen()
+	case ScreenPIN:
+		if a.pin == nil {
+			a.pin = newPINForm(a)
+		}
+		content, focus = a.pin.build(), a.pin.Current
+	case ScreenBlocked:
+		if a.unb == nil {
+			a.unb = newUnblockForm(a)
+		}
+		content = a.unb.build()
+		if a.unb.usable() {
+			focus = a.unb.Admin
+		}
+	case ScreenSign:
+		if a.sign == nil {
+			a.sign = newSignView(a)
+		}
+		content = a.sign.build()
+		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
+			focus = a.sign.PIN
+		}
+	case ScreenAbout:
+		content = a.aboutScreen()
+	default:
+		a.screen = ScreenGuide
+		content = a.guideScreen()
+	}
+	a.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(content))}
+	a.body.Refresh()
+	a.updateNav()
+	if focus != nil {
+		a.win.Canvas().Focus(focus)
+	}
+}
+
+// openURL opens a web page or a local file, logging failures for the person.
+func (a *App) openURL(raw string) {
+	u, err := url.Parse(raw)
+	if err == nil {
+		err = a.opt.OpenURL(u)
+	}
+	if err != nil {
+		a.showError(err)
+	}
+}
+
+func (a *App) openPath(p string) {
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(p)}
+	if err := a.opt.OpenURL(u); err != nil {
+		a.showError(err)
+	}
+}
+
+func (a *App) showError(err error) {
+	a.showInfo(a.t("ui.error_title"), Message(err, a.lang))
+}
+
+func (a *App) showInfo(title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := newDialog(title, a.t("ui.ok"), l, a.win)
+	d.Show()
+}
+
+// documentsDir is where the sample document goes.
+func (a *App) documentsDir() string {
+	if a.opt.DocumentsDir != "" {
+		return a.opt.DocumentsDir
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		for _, n := range []string{"Documents", "Mes documents"} {
+			d := filepath.Join(h, n)
+			if st, err := os.Stat(d); err == nil && st.IsDir() {
+				return d
+			}
+		}
+	}
+	return os.TempDir()
+}
+
+// ---- small visual helpers ----
+
+func title(text string) fyne.CanvasObject {
+	t := canvas.NewText(text, theme.Color(theme.ColorNameForeground))
+	t.TextSize = theme.TextSize() * 1.5
+	t.TextStyle.Bold = true
+	return t
+}
+
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func bold(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// badge is a coloured pill with bold text.
+func badge(text string, c fyne.ThemeColorName) fyne.CanvasObject {
+	col := theme.Color(c)
+	r, g, b, _ := col.RGBA()
+	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x40})
+	bg.CornerRadius = theme.InputRadiusSize() * 2
+	bg.StrokeColor = col
+	bg.StrokeWidth = 1
+	t := canvas.NewText(text, col)
+	t.TextStyle.Bold = true
+	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(4, 4, 10, 10), t))
+}
+
+// bannerBox is a full-width tinted strip with wrapped text.
+func bannerBox(text string, c fyne.ThemeColorName) fyne.CanvasObject {
+	col := theme.Color(c)
+	r, g, b, _ := col.RGBA()
+	bg := canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x30})
+	bg.CornerRadius = theme.InputRadiusSize()
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.TextStyle.Bold = true
+	return container.NewStack(bg, l)
+}
+
+func pinBadge(a *App, s PINState) fyne.CanvasObject {
+	switch s {
+	case PINOK:
+		return badge(a.t("ui.pin_state.ok"), theme.ColorNameSuccess)
+	case PINToBeChanged:
+		return badge(a.t("ui.pin_state.to_be_changed"), theme.ColorNameWarning)
+	case PINCountLow:
+		return badge(a.t("ui.pin_state.count_low"), theme.ColorNameWarning)
+	case PINFinalTry:
+		return badge(a.t("ui.pin_state.final_try"), theme.ColorNameError)
+	case PINLocked:
+		return badge(a.t("ui.pin_state.locked"), theme.ColorNameError)
+	}
+	return badge(a.t("ui.pin_state.not_initialized"), theme.ColorNameWarning)
+}
+
+func pinStateText(a *App, s PINState) string {
+	if s == "" {
+		s = PINNotInitialized
+	}
+	return a.t("ui.pin_state." + string(s))
+}
+
+func fmtDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if lang == "en" {
+		return t.Local().Format("2 Jan 2006")
+	}
+	return t.Local().Format("02/01/2006")
+}
+
+func fmtTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if lang == "en" {
+		return t.Local().Format("2 Jan 2006 15:04:05")
+	}
+	return t.Local().Format("02/01/2006 à 15:04:05")
+}
+
+func kv(k, v string) []fyne.CanvasObject {
+	kl := widget.NewLabel(k)
+	kl.TextStyle.Bold = true
+	vl := widget.NewLabel(v)
+	vl.Wrapping = fyne.TextWrapWord
+	vl.Selectable = true
+	return []fyne.CanvasObject{kl, vl}
+}
+
+func form(rows ...[]fyne.CanvasObject) fyne.CanvasObject {
+	objs := []fyne.CanvasObject{}
+	for _, r := range rows {
+		objs = append(objs, r...)
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// OpLog keeps the last operations for the diagnostics panel. Entries are an
+// operation name and a detail chosen by the caller: never a PIN or a code.
+type OpLog struct {
+	mu      sync.Mutex
+	max     int
+	entries []OpEntry
+}
+
+// OpEntry is one operation.
+type OpEntry struct {
+	Time   time.Time
+	Op     string
+	Detail string
+}
+
+// NewOpLog keeps up to max entries.
+func NewOpLog(max int) *OpLog { return &OpLog{max: max} }
+
+// Add records an operation.
+func (l *OpLog) Add(op, detail string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, OpEntry{Time: time.Now(), Op: op, Detail: detail})
+	if len(l.entries) > l.max {
+		l.entries = l.entries[len(l.entries)-l.max:]
+	}
+}
+
+// Entries, oldest first.
+func (l *OpLog) Entries() []OpEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]OpEntry(nil), l.entries...)
+}
+
+// String is one line per entry.
+func (l *OpLog) String() string {
+	var b strings.Builder
+	for _, e := range l.Entries() {
+		fmt.Fprintf(&b, "%s  %s", e.Time.Format("15:04:05"), e.Op)
+		if e.Detail != "" {
+			fmt.Fprintf(&b, "  %s", e.Detail)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func newDialog(title, dismiss string, content fyne.CanvasObject, w fyne.Window) dialog.Dialog {
+	d := dialog.NewCustom(title, dismiss, content, w)
+	d.Resize(fyne.NewSize(460, 0))
+	return d
+}
+
+// appIcon is the app's icon when bundled, else a theme icon.
+func appIcon() fyne.CanvasObject {
+	var res fyne.Resource = theme.ComputerIcon()
+	if r := iconResource(); r != nil {
+		res = r
+	}
+	ic := widget.NewIcon(res)
+	return container.NewGridWrap(fyne.NewSquareSize(40), ic)
+}
+
+// iconResource is the app's icon as set by the caller (SetIcon), if any.
+var iconResource = func() fyne.Resource {
+	if app := fyne.CurrentApp(); app != nil {
+		return app.Icon()
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// guideScreen: the steps of the CA's welcome e-mail, each with its state.
+func (a *App) guideScreen() fyne.CanvasObject {
+	states := a.opt.Store.StepStates(a.facts())
+	done := 0
+	for _, s := range states {
+		if s == StateDone {
+			done++
+		}
+	}
+	bar := widget.NewProgressBar()
+	bar.Max = float64(len(Steps))
+	bar.SetValue(float64(done))
+	bar.TextFormatter = func() string {
+		return a.t("ui.guide.progress", map[string]any{"Done": done, "Total": len(Steps)})
+	}
+	items := []fyne.CanvasObject{
+		title(a.t("ui.guide.title")),
+		para(a.t("ui.guide.intro")),
+		bar,
+	}
+	if !a.loaded {
+		items = append(items, widget.NewProgressBarInfinite())
+	}
+	for i, st := range Steps {
+		items = append(items, a.stepCard(i+1, st, states[st]))
+	}
+	items = append(items, para(a.t("ui.guide.personal")))
+	return container.NewVBox(items...)
+}
+
+func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
+	var icon fyne.Resource
+	var stateText fyne.CanvasObject
+	switch state {
+	case StateDone:
+		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
+		stateText = badge(a.t("ui.step_state.done"), theme.ColorNameSuccess)
+	case StateCurrent:
+		icon = theme.NewPrimaryThemedResource(theme.NavigateNextIcon())
+		stateText = badge(a.t("ui.step_state.current"), theme.ColorNamePrimary)
+	case StateBlocked:
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+		stateText = badge(a.t("ui.step_state.blocked"), theme.ColorNameError)
+	default:
+		icon = theme.NewDisabledResource(theme.RadioButtonIcon())
+		stateText = badge(a.t("ui.step_state.todo"), theme.ColorNamePlaceHolder)
+	}
+	head := container.NewBorder(nil, nil, widget.NewIcon(icon), container.NewVBox(stateText),
+		bold(fmt.Sprintf("%d. %s", n, a.t("ui.step."+string(st)+".title"))))
+	body := []fyne.CanvasObject{head}
+	cur := a.Current()
+	serial := ""
+	if cur != nil {
+		serial = cur.Serial
+	}
+	tick := func(label string) *widget.Check {
+		c := widget.NewCheck(label, nil)
+		c.SetChecked(state == StateDone)
+		c.OnChanged = func(v bool) {
+			if err := a.opt.Store.SetDone(serial, st, v); err != nil {
+				a.showError(err)
+			}
+			if !v && serial != "" {
+				_ = a.opt.Store.SetDone("", st, false)
+			}
+			a.ops.Add("guide_tick", string(st))
+			a.Show(ScreenGuide)
+		}
+		return c
+	}
+	// Only the current step and steps with something to do show their text in
+	// full; done steps stay short so the list reads as progress.
+	detail := state != StateDone
+	switch st {
+	case StepAccepted:
+		if detail {
+			body = append(body, para(a.t("ui.step.accepted.text")))
+		}
+		body = append(body, container.NewHBox(
+			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
+			tick(a.t("ui.step.accepted.tick"))))
+	case StepDriver:
+		if a.module.Loaded {
+			s := a.t("ui.step.driver.found", map[string]any{"Path": a.module.Path})
+			if a.module.Demo {
+				s = a.t("ui.step.driver.demo")
+			}
+			body = append(body, para(s))
+		} else {
+			body = append(body, para(a.t("ui.step.driver.text")))
+		}
+		body = append(body, container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+	case StepInserted:
+		if cur != nil {
+			body = append(body, para(a.t("ui.step.inserted.found", map[string]any{"Label": cur.Label, "Serial": cur.Serial})))
+		} else {
+			body = append(body, para(a.t("ui.step.inserted.text")))
+		}
+		body = append(body, container.NewHBox(widget.NewButton(a.t("ui.step.inserted.button"), func() { a.Show(ScreenToken) })))
+	case StepUnlockCode:
+		if detail {
+			body = append(body, para(a.t("ui.step.unlock_code.text")))
+		}
+		body = append(body, container.NewHBox(
+			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
+			tick(a.t("ui.step.unlock_code.tick"))))
+	case StepPINSet:
+		if detail {
+			body = append(body, para(a.t("ui.step.pin_set.text")))
+		}
+		btn := widget.NewButton(a.t("ui.step.pin_set.button"), func() { a.Show(ScreenPIN) })
+		if state == StateCurrent {
+			btn.Importance = widget.HighImportance
+		}
+		row := container.NewHBox(btn)
+		if cur != nil {
+			row.Add(tick(a.t("ui.step.pin_set.tick")))
+		}
+		body = append(body, row)
+	case StepTestSignature:
+		if detail {
+			body = append(body, para(a.t("ui.step.test_signature.text")))
+		}
+		btn := widget.NewButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) })
+		if state == StateCurrent {
+			btn.Importance = widget.HighImportance
+		}
+		body = append(body, container.NewHBox(btn))
+	case StepOriginals:
+		body = append(body, para(a.t("ui.step.originals.text")))
+		addr := widget.NewLabel("Certigna\n20, allée de la Râperie\nF-59650 Villeneuve d’Ascq")
+		addr.TextStyle.Bold = true
+		addr.Selectable = true
+		body = append(body, addr, tick(a.t("ui.step.originals.tick")))
+	}
+	return widget.NewCard("", "", container.NewVBox(body...))
+}

@@ -1,0 +1,336 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// PINForm is "unlock and set my PIN": the unlock code received from the
+// CA's site, the new PIN twice. One click, at most one try on the token.
+type PINForm struct {
+	a                       *App
+	Current, New, Confirm   *widget.Entry
+	Submit                  *widget.Button
+	Status                  *widget.Label
+	Rules                   *widget.Label
+	state, result, progress *fyne.Container
+	busy                    bool
+	// Succeeded is true after a successful change in this form.
+	Succeeded bool
+}
+
+func newPINForm(a *App) *PINForm {
+	f := &PINForm{a: a}
+	f.Current = widget.NewPasswordEntry()
+	f.New = widget.NewPasswordEntry()
+	f.Confirm = widget.NewPasswordEntry()
+	f.Current.SetPlaceHolder(a.t("ui.pin.current_ph"))
+	f.New.SetPlaceHolder(a.t("ui.pin.new_ph"))
+	f.Confirm.SetPlaceHolder(a.t("ui.pin.confirm_ph"))
+	entries := []*widget.Entry{f.Current, f.New, f.Confirm}
+	for _, e := range entries {
+		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
+	}
+	f.Submit = widget.NewButtonWithIcon(a.t("ui.pin.submit"), theme.ConfirmIcon(), f.SubmitNow)
+	f.Submit.Importance = widget.HighImportance
+	f.Status = para("")
+	f.Rules = para("")
+	f.Rules.Importance = widget.LowImportance
+	f.state = container.NewHBox()
+	f.result = container.NewVBox()
+	f.progress = container.NewVBox()
+	return f
+}
+
+// enterSubmits: Enter moves to the first empty field, or submits when all
+// are filled (Enter on a complete form always submits).
+func enterSubmits(a *App, entries []*widget.Entry, submit func()) {
+	for _, e := range entries {
+		if e.Text == "" && !e.Disabled() {
+			a.win.Canvas().Focus(e)
+			return
+		}
+	}
+	submit()
+}
+
+func (f *PINForm) build() fyne.CanvasObject {
+	a := f.a
+	f.tokenChanged()
+	fields := widget.NewForm(
+		widget.NewFormItem(a.t("ui.pin.current"), f.Current),
+		widget.NewFormItem(a.t("ui.pin.new"), f.New),
+		widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
+	)
+	fields.Items[0].HintText = a.t("ui.pin.current_hint")
+	return container.NewVBox(
+		title(a.t("ui.pin.title")),
+		para(a.t("ui.pin.intro")),
+		f.state,
+		widget.NewCard("", "", container.NewVBox(fields, f.Rules, f.progress, container.NewHBox(f.Submit), f.Status)),
+		f.result,
+	)
+}
+
+// tokenChanged updates the state line without touching what is typed.
+func (f *PINForm) tokenChanged() {
+	a := f.a
+	t := a.Current()
+	f.state.Objects = nil
+	if t == nil {
+		f.state.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
+		f.Rules.SetText("")
+	} else {
+		f.state.Objects = []fyne.CanvasObject{widget.NewLabel(t.Label + " — " + t.Serial), pinBadge(a, t.PIN)}
+		f.Rules.SetText(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
+	}
+	f.state.Refresh()
+	f.setEnabled(!f.busy && t != nil)
+}
+
+func (f *PINForm) setEnabled(on bool) {
+	for _, e := range []*widget.Entry{f.Current, f.New, f.Confirm} {
+		if on {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	if on {
+		f.Submit.Enable()
+	} else {
+		f.Submit.Disable()
+	}
+}
+
+// SubmitNow is the Submit button's action.
+func (f *PINForm) SubmitNow() {
+	a := f.a
+	if f.busy {
+		return // one try per click, never a second one in flight
+	}
+	t := a.Current()
+	if t == nil {
+		f.Status.SetText(a.t("ui.token.plug"))
+		return
+	}
+	cur, nw, conf := f.Current.Text, f.New.Text, f.Confirm.Text
+	// The checks that need no token come first: a mismatch or a bad length
+	// never costs a try.
+	if err := a.opt.Tokens.CheckNewPIN(*t, cur, nw, conf); err != nil {
+		f.Status.SetText(Message(err, a.lang))
+		f.Status.Importance = widget.DangerImportance
+		f.Status.Refresh()
+		return
+	}
+	if t.PIN == PINFinalTry {
+		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.text"), func(ok bool) {
+			if ok {
+				f.run(*t, cur, nw, conf, true)
+			}
+		}, a.win)
+		return
+	}
+	f.run(*t, cur, nw, conf, false)
+}
+
+func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
+	a := f.a
+	f.busy = true
+	f.setEnabled(false)
+	f.Status.SetText(a.t("ui.pin.working"))
+	f.Status.Importance = widget.MediumImportance
+	f.Status.Refresh()
+	f.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
+	f.progress.Refresh()
+	svc := a.opt.Tokens
+	a.background(func() {
+		err := svc.ChangePIN(t.Slot, cur, nw, conf, finalTry)
+		// what the token says now, to tell the person (read, no login)
+		after := t.PIN
+		if toks, terr := svc.Tokens(); terr == nil {
+			if n := pickToken(toks, t.Serial); n != nil && n.Serial == t.Serial {
+				after = n.PIN
+			}
+		}
+		fyne.Do(func() {
+			f.busy = false
+			f.progress.Objects = nil
+			f.progress.Refresh()
+			if err != nil {
+				a.ops.Add("pin_change", "failed: "+Message(err, "en"))
+				f.Current.SetText("")
+				f.Status.SetText(Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}))
+				f.Status.Importance = widget.DangerImportance
+				f.Status.Refresh()
+				a.Refresh()
+				if a.pin == f {
+					f.setEnabled(true)
+					a.win.Canvas().Focus(f.Current)
+				}
+				return
+			}
+			a.ops.Add("pin_change", "ok")
+			f.Succeeded = true
+			_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
+			_ = a.opt.Store.SetDone(t.Serial, StepUnlockCode, true)
+			for _, e := range []*widget.Entry{f.Current, f.New, f.Confirm} {
+				e.SetText("")
+			}
+			f.Status.SetText("")
+			next := widget.NewButtonWithIcon(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+			next.Importance = widget.HighImportance
+			f.result.Objects = []fyne.CanvasObject{
+				bannerBox(a.t("ui.pin.success"), theme.ColorNameSuccess),
+				para(a.t("ui.pin.success_next")),
+				container.NewHBox(next),
+			}
+			f.result.Refresh()
+			a.Refresh()
+		})
+	})
+}
+
+// UnblockForm is the blocked screen: the admin-code form when the token has
+// a usable one, otherwise what to do.
+type UnblockForm struct {
+	a                   *App
+	Admin, New, Confirm *widget.Entry
+	Submit              *widget.Button
+	Status              *widget.Label
+	result              *fyne.Container
+	busy                bool
+	Succeeded           bool
+}
+
+func newUnblockForm(a *App) *UnblockForm {
+	f := &UnblockForm{a: a}
+	f.Admin = widget.NewPasswordEntry()
+	f.New = widget.NewPasswordEntry()
+	f.Confirm = widget.NewPasswordEntry()
+	entries := []*widget.Entry{f.Admin, f.New, f.Confirm}
+	for _, e := range entries {
+		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
+	}
+	f.Submit = widget.NewButtonWithIcon(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.SubmitNow)
+	f.Submit.Importance = widget.HighImportance
+	f.Status = para("")
+	f.result = container.NewVBox()
+	return f
+}
+
+func (f *UnblockForm) usable() bool {
+	t := f.a.Current()
+	return t != nil && t.HasUsableSOPIN()
+}
+
+func (f *UnblockForm) build() fyne.CanvasObject {
+	a := f.a
+	items := []fyne.CanvasObject{
+		title(a.t("ui.blocked.title")),
+		bannerBox(a.t("ui.blocked.text"), theme.ColorNameError),
+	}
+	t := a.Current()
+	if t != nil {
+		items = append(items, container.NewHBox(widget.NewLabel(t.Label+" — "+t.Serial), pinBadge(a, t.PIN)))
+	}
+	if f.usable() {
+		fields := widget.NewForm(
+			widget.NewFormItem(a.t("ui.blocked.admin"), f.Admin),
+			widget.NewFormItem(a.t("ui.pin.new"), f.New),
+			widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
+		)
+		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
+		rules.Importance = widget.LowImportance
+		items = append(items, bold(a.t("ui.blocked.with_admin")),
+			widget.NewCard("", "", container.NewVBox(fields, rules, container.NewHBox(f.Submit), f.Status)))
+	} else {
+		items = append(items, bold(a.t("ui.blocked.no_admin")))
+	}
+	items = append(items,
+		widget.NewCard(a.t("ui.blocked.support_title"), "", container.NewVBox(
+			para(a.t("ui.blocked.support_text")),
+			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.blocked.support_button"), theme.HelpIcon(), func() { a.openURL(certignaSupport) })),
+			para(a.t("ui.blocked.revoke_text")),
+			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+		)),
+		f.result)
+	return container.NewVBox(items...)
+}
+
+func (f *UnblockForm) tokenChanged() {
+	if f.busy {
+		return
+	}
+	t := f.a.Current()
+	if t != nil && t.PIN != PINLocked && !f.Succeeded {
+		// unblocked elsewhere, or another token: back to the PIN screen
+		f.a.Show(ScreenPIN)
+		return
+	}
+	if !f.Succeeded {
+		f.a.Show(ScreenBlocked)
+	}
+}
+
+// SubmitNow is the unblock button's action.
+func (f *UnblockForm) SubmitNow() {
+	a := f.a
+	if f.busy {
+		return
+	}
+	t := a.Current()
+	if t == nil {
+		f.Status.SetText(a.t("ui.token.plug"))
+		return
+	}
+	admin, nw, conf := f.Admin.Text, f.New.Text, f.Confirm.Text
+	if err := a.opt.Tokens.CheckNewPIN(*t, admin, nw, conf); err != nil {
+		f.Status.SetText(Message(err, a.lang))
+		f.Status.Importance = widget.DangerImportance
+		f.Status.Refresh()
+		return
+	}
+	run := func(final bool) {
+		f.busy = true
+		f.Submit.Disable()
+		f.Status.SetText(a.t("ui.pin.working"))
+		svc := a.opt.Tokens
+		a.background(func() {
+			err := svc.Unblock(t.Slot, admin, nw, conf, final)
+			fyne.Do(func() {
+				f.busy = false
+				f.Submit.Enable()
+				if err != nil {
+					a.ops.Add("unblock", "failed: "+Message(err, "en"))
+					f.Admin.SetText("")
+					f.Status.SetText(Message(err, a.lang))
+					f.Status.Importance = widget.DangerImportance
+					f.Status.Refresh()
+					a.Refresh()
+					return
+				}
+				a.ops.Add("unblock", "ok")
+				f.Succeeded = true
+				_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
+				f.Status.SetText("")
+				f.result.Objects = []fyne.CanvasObject{bannerBox(a.t("ui.blocked.success"), theme.ColorNameSuccess),
+					container.NewHBox(widget.NewButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) }))}
+				f.result.Refresh()
+				a.Refresh()
+			})
+		})
+	}
+	if t.SOPIN == PINFinalTry {
+		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.admin_text"), func(ok bool) {
+			if ok {
+				run(true)
+			}
+		}, a.win)
+		return
+	}
+	run(false)
+}

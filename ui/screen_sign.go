@@ -1,0 +1,365 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// SignView is the test signature: a PDF (dropped, chosen or the sample), the
+// PIN, the signature off the UI goroutine, and the check of what was written.
+type SignView struct {
+	a      *App
+	Input  string // the PDF to sign; never written to
+	Output string // the signed copy, after success
+	Result *Verification
+
+	PIN       *widget.Entry
+	Submit    *widget.Button
+	Status    *widget.Label
+	inputLbl  *widget.Label
+	tokenLine *fyne.Container
+	progress  *fyne.Container
+	result    *fyne.Container
+	busy      bool
+}
+
+func newSignView(a *App) *SignView {
+	v := &SignView{a: a}
+	v.PIN = widget.NewPasswordEntry()
+	v.PIN.SetPlaceHolder(a.t("ui.sign.pin_ph"))
+	v.PIN.OnSubmitted = func(string) { v.SignNow() }
+	v.Submit = widget.NewButtonWithIcon(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
+	v.Submit.Importance = widget.HighImportance
+	v.Status = para("")
+	v.inputLbl = bold(a.t("ui.sign.no_input"))
+	v.tokenLine = container.NewHBox()
+	v.progress = container.NewVBox()
+	v.result = container.NewVBox()
+	return v
+}
+
+func (v *SignView) build() fyne.CanvasObject {
+	a := v.a
+	v.tokenChanged()
+	if v.Input != "" {
+		v.inputLbl.SetText(v.Input)
+	}
+	drop := widget.NewCard("", "", container.NewVBox(
+		container.NewHBox(widget.NewIcon(theme.DownloadIcon()), bold(a.t("ui.sign.drop"))),
+		container.NewHBox(
+			widget.NewButtonWithIcon(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
+			widget.NewButtonWithIcon(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
+		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
+	))
+	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), v.PIN))}
+	if a.module.Demo {
+		l := para(a.t("ui.sign.demo_pin", map[string]any{"PIN": a.opt.Tokens.DemoCodes().UnlockCode}))
+		l.Importance = widget.WarningImportance
+		pinItems = append(pinItems, l)
+	}
+	pinItems = append(pinItems, v.progress, container.NewHBox(v.Submit), v.Status)
+	return container.NewVBox(
+		title(a.t("ui.sign.title")),
+		para(a.t("ui.sign.intro")),
+		v.tokenLine,
+		drop,
+		widget.NewCard("", "", container.NewVBox(pinItems...)),
+		v.result,
+	)
+}
+
+func (v *SignView) tokenChanged() {
+	a := v.a
+	t := a.Current()
+	if t == nil {
+		v.tokenLine.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
+	} else {
+		holder := ""
+		if c := a.signingCert(); c != nil {
+			holder = c.Holder
+		}
+		v.tokenLine.Objects = []fyne.CanvasObject{widget.NewLabel(a.t("ui.sign.with", map[string]any{"Holder": holder, "Label": t.Label})), pinBadge(a, t.PIN)}
+	}
+	v.tokenLine.Refresh()
+}
+
+// HandleDrop is the window's drop handler: the first PDF dropped becomes the
+// document to sign (the test signature screen opens if needed).
+func (a *App) HandleDrop(uris []fyne.URI) {
+	var pdf fyne.URI
+	for _, u := range uris {
+		if u.Scheme() == "file" && strings.EqualFold(filepath.Ext(u.Path()), ".pdf") {
+			pdf = u
+			break
+		}
+	}
+	if a.screen != ScreenSign {
+		a.Show(ScreenSign)
+	}
+	if pdf == nil {
+		a.sign.Status.SetText(a.t("ui.sign.not_pdf"))
+		return
+	}
+	a.ops.Add("pdf_dropped", filepath.Base(pdf.Path()))
+	a.sign.setInput(pdf.Path())
+}
+
+// SignView is the test signature screen's state (nil on other screens).
+func (a *App) SignView() *SignView { return a.sign }
+
+// PINForm is the PIN screen's form (nil on other screens).
+func (a *App) PINForm() *PINForm { return a.pin }
+
+// UnblockForm is the blocked screen's form (nil on other screens).
+func (a *App) UnblockForm() *UnblockForm { return a.unb }
+
+func (v *SignView) setInput(p string) {
+	v.Input = p
+	v.inputLbl.SetText(p)
+	v.Status.SetText("")
+	v.result.Objects = nil
+	v.result.Refresh()
+	if !v.PIN.Disabled() {
+		v.a.win.Canvas().Focus(v.PIN)
+	}
+}
+
+func (v *SignView) choose() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		p := r.URI().Path()
+		r.Close()
+		v.setInput(p)
+	}, v.a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
+	d.Resize(fyne.NewSize(700, 500))
+	d.Show()
+}
+
+// UseSample writes the sample document to the documents folder and selects it.
+func (v *SignView) useSample() { v.UseSample() }
+
+// UseSample generates the sample PDF and selects it.
+func (v *SignView) UseSample() {
+	a := v.a
+	dir := a.documentsDir()
+	lang := a.lang
+	name := a.t("ui.sign.sample_name") + ".pdf"
+	a.background(func() {
+		p := uniquePath(filepath.Join(dir, name))
+		err := writeSample(a.opt.Signer, p, lang)
+		fyne.Do(func() {
+			if err != nil {
+				v.Status.SetText(Message(err, a.lang))
+				return
+			}
+			a.ops.Add("sample_written", p)
+			v.setInput(p)
+		})
+	})
+}
+
+func writeSample(s Signer, p, lang string) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := s.SamplePDF(f, lang); err != nil {
+		f.Close()
+		os.Remove(p)
+		return err
+	}
+	return f.Close()
+}
+
+// uniquePath returns p, or p with " (2)", " (3)"… before the extension,
+// whichever does not exist yet.
+func uniquePath(p string) string {
+	if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		return p
+	}
+	ext := filepath.Ext(p)
+	base := strings.TrimSuffix(p, ext)
+	for i := 2; ; i++ {
+		q := fmt.Sprintf("%s (%d)%s", base, i, ext)
+		if _, err := os.Lstat(q); errors.Is(err, os.ErrNotExist) {
+			return q
+		}
+	}
+}
+
+// outputFor is where the signed copy of in goes: beside it, or in the
+// documents folder when that folder is not writable.
+func (a *App) outputFor(in string) string {
+	dir := filepath.Dir(in)
+	name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + a.t("ui.sign.suffix") + ".pdf"
+	if f, err := os.CreateTemp(dir, ".certigna-write-test-*"); err == nil {
+		f.Close()
+		os.Remove(f.Name())
+	} else {
+		dir = a.documentsDir()
+	}
+	return uniquePath(filepath.Join(dir, name))
+}
+
+// SignNow is the sign button's action: at most one PIN try per click.
+func (v *SignView) SignNow() {
+	a := v.a
+	if v.busy {
+		return
+	}
+	fail := func(msg string) {
+		v.Status.SetText(msg)
+		v.Status.Importance = widget.DangerImportance
+		v.Status.Refresh()
+	}
+	t := a.Current()
+	switch {
+	case t == nil:
+		fail(a.t("ui.token.plug"))
+		return
+	case t.PIN == PINLocked:
+		fail(a.t("ui.advice.locked"))
+		return
+	case a.signingCert() == nil:
+		fail(a.t("ui.sign.no_cert"))
+		return
+	case v.Input == "":
+		fail(a.t("ui.sign.no_input"))
+		return
+	case v.PIN.Text == "":
+		fail(a.t("ui.sign.no_pin"))
+		a.win.Canvas().Focus(v.PIN)
+		return
+	}
+	cert := *a.signingCert()
+	if t.PIN == PINFinalTry {
+		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.text"), func(ok bool) {
+			if ok {
+				v.run(*t, cert, true)
+			}
+		}, a.win)
+		return
+	}
+	v.run(*t, cert, false)
+}
+
+func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
+	a := v.a
+	v.busy = true
+	in, pin := v.Input, v.PIN.Text
+	out := a.outputFor(in)
+	v.PIN.SetText("")
+	v.PIN.Disable()
+	v.Submit.Disable()
+	v.Status.SetText(a.t("ui.sign.working"))
+	v.Status.Importance = widget.MediumImportance
+	v.Status.Refresh()
+	v.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
+	v.progress.Refresh()
+	v.result.Objects = nil
+	v.result.Refresh()
+	svc, signer, lang := a.opt.Tokens, a.opt.Signer, a.lang
+	opts := SignOptions{Name: cert.Holder, Reason: a.t("ui.sign.reason"), Lang: lang}
+	a.ops.Add("sign_start", filepath.Base(in))
+	a.background(func() {
+		ver, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		removed := false
+		if err != nil {
+			if toks, terr := svc.Tokens(); terr != nil || pickSerial(toks, t.Serial) == nil {
+				removed = true
+			}
+		}
+		fyne.Do(func() { v.done(t, out, ver, err, removed) })
+	})
+}
+
+func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
+	for i := range toks {
+		if toks[i].Serial == serial {
+			return &toks[i]
+		}
+	}
+	return nil
+}
+
+func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, error) {
+	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
+	if err != nil {
+		return nil, err
+	}
+	defer key.Close()
+	if err := signer.Sign(context.Background(), in, out, key, opts); err != nil {
+		return nil, err
+	}
+	ver, err := signer.Verify(out)
+	if err != nil {
+		return nil, err
+	}
+	return &ver, nil
+}
+
+func (v *SignView) done(t TokenInfo, out string, ver *Verification, err error, removed bool) {
+	a := v.a
+	v.busy = false
+	v.PIN.Enable()
+	v.Submit.Enable()
+	v.progress.Objects = nil
+	v.progress.Refresh()
+	if err != nil {
+		msg := Message(err, a.lang)
+		if removed {
+			msg = a.t("ui.sign.removed") + "\n" + msg
+		}
+		a.ops.Add("sign", "failed: "+Message(err, "en"))
+		v.Status.SetText(msg)
+		v.Status.Importance = widget.DangerImportance
+		v.Status.Refresh()
+		a.Refresh()
+		return
+	}
+	v.Output, v.Result = out, ver
+	v.Status.SetText("")
+	a.ops.Add("sign", "ok: "+filepath.Base(out))
+	if ver.Valid {
+		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)
+	}
+	head := bannerBox(a.t("ui.sign.success"), theme.ColorNameSuccess)
+	verdict := badge(a.t("ui.sign.valid"), theme.ColorNameSuccess)
+	if !ver.Valid {
+		head = bannerBox(a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), theme.ColorNameError)
+		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
+	}
+	v.result.Objects = []fyne.CanvasObject{
+		head,
+		widget.NewCard(a.t("ui.sign.result"), "", container.NewVBox(
+			container.NewHBox(verdict),
+			form(
+				kv(a.t("ui.sign.output"), out),
+				kv(a.t("ui.cert.holder"), ver.Holder),
+				kv(a.t("ui.sign.time"), fmtTime(a.lang, ver.Time)),
+				kv(a.t("ui.sign.original"), a.t("ui.sign.untouched")),
+			),
+			container.NewHBox(
+				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
+				widget.NewButtonWithIcon(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
+				widget.NewButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
+			),
+		)),
+	}
+	v.result.Refresh()
+	a.Refresh()
+}

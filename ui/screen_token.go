@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// driverScreen: the PKCS#11 module in use, what discovery tried, another
+// file, and the demo token.
+func (a *App) driverScreen() fyne.CanvasObject {
+	m := a.module
+	items := []fyne.CanvasObject{title(a.t("ui.driver.title")), para(a.t("ui.driver.intro"))}
+	if m.Loaded {
+		rows := [][]fyne.CanvasObject{kv(a.t("ui.driver.path"), m.Path)}
+		if m.Manufacturer != "" {
+			rows = append(rows, kv(a.t("ui.driver.manufacturer"), m.Manufacturer))
+		}
+		if m.Description != "" {
+			rows = append(rows, kv(a.t("ui.driver.description"), m.Description))
+		}
+		if m.Version != "" {
+			rows = append(rows, kv(a.t("ui.driver.version"), m.Version))
+		}
+		head := []fyne.CanvasObject{badge(a.t("ui.driver.loaded"), theme.ColorNameSuccess)}
+		if m.Demo {
+			head = append(head, badge(a.t("ui.demo_badge"), theme.ColorNameError))
+		}
+		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "",
+			container.NewVBox(container.NewHBox(head...), form(rows...))))
+	} else {
+		txt := a.t("ui.driver.none")
+		if m.Err != nil {
+			txt += "\n" + Message(m.Err, a.lang)
+		}
+		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "", container.NewVBox(
+			badge(a.t("ui.driver.not_loaded"), theme.ColorNameError),
+			para(txt),
+			bold(a.t("ui.driver.install_title")),
+			para(a.t("ui.driver.install_text")),
+			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+		)))
+	}
+	pick := widget.NewButtonWithIcon(a.t("ui.driver.choose"), theme.FolderOpenIcon(), a.chooseModule)
+	again := widget.NewButtonWithIcon(a.t("ui.driver.rescan"), theme.ViewRefreshIcon(), func() { a.switchModule("") })
+	items = append(items, container.NewHBox(pick, again))
+
+	if len(m.Candidates) > 0 {
+		rows := []fyne.CanvasObject{}
+		for _, c := range m.Candidates {
+			st := a.t("ui.driver.cand." + c.Status)
+			col := theme.ColorNameDisabled
+			switch c.Status {
+			case "found":
+				col = theme.ColorNameSuccess
+			case "failed":
+				col = theme.ColorNameError
+			}
+			line := c.Path
+			if c.Source != "" {
+				line += "  (" + c.Source + ")"
+			}
+			entry := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, badge(st, col), widget.NewLabel(line))}
+			if c.Reason != nil {
+				r := para("→ " + Message(c.Reason, a.lang))
+				r.Importance = widget.LowImportance
+				entry = append(entry, r)
+			}
+			rows = append(rows, container.NewVBox(entry...))
+		}
+		acc := widget.NewAccordion(widget.NewAccordionItem(a.t("ui.driver.tried", map[string]any{"N": len(m.Candidates)}), container.NewVBox(rows...)))
+		if !m.Loaded {
+			acc.Open(0)
+		}
+		items = append(items, acc)
+	}
+
+	// The demo token: offered always, explained plainly, never confused with
+	// the real token.
+	demo := []fyne.CanvasObject{para(a.t("ui.demo.text"))}
+	if m.Demo {
+		c := a.opt.Tokens.DemoCodes()
+		demo = append(demo, form(
+			kv(a.t("ui.demo.unlock_code"), c.UnlockCode),
+			kv(a.t("ui.demo.admin_code"), c.AdminCode),
+		))
+	} else {
+		btn := widget.NewButtonWithIcon(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)
+		if !m.Loaded {
+			btn.Importance = widget.HighImportance
+		}
+		demo = append(demo, container.NewHBox(btn))
+	}
+	items = append(items, widget.NewCard(a.t("ui.demo.title"), "", container.NewVBox(demo...)))
+	return container.NewVBox(items...)
+}
+
+func (a *App) chooseModule() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		p := r.URI().Path()
+		r.Close()
+		a.switchModule(p)
+	}, a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".so", ".dll", ".dylib"}))
+	d.Resize(fyne.NewSize(700, 500))
+	d.Show()
+}
+
+// switchModule loads another module ("" = discover again) in the background.
+func (a *App) switchModule(path string) {
+	a.ops.Add("module_choose", path)
+	a.background(func() {
+		st := a.opt.Tokens.UseModule(path)
+		fyne.Do(func() {
+			if st.Loaded && path != "" {
+				s := a.opt.Store.Settings()
+				s.ModulePath = st.Path
+				_ = a.opt.Store.SetSettings(s)
+			}
+			if !st.Loaded && st.Err != nil {
+				a.showError(st.Err)
+			}
+			a.module = st
+			a.restartWatch()
+			a.Refresh()
+			a.Show(ScreenDriver)
+		})
+	})
+}
+
+func (a *App) useDemo() {
+	a.ops.Add("demo_start", "")
+	a.background(func() {
+		st, err := a.opt.Tokens.UseDemo()
+		fyne.Do(func() {
+			if err != nil {
+				a.showError(err)
+				return
+			}
+			a.module = st
+			a.restartWatch()
+			a.Refresh()
+			a.Show(ScreenDriver)
+		})
+	})
+}
+
+// tokenScreen: the token, its certificate and its PIN state, kept current by
+// the hot-plug watch.
+func (a *App) tokenScreen() fyne.CanvasObject {
+	items := []fyne.CanvasObject{title(a.t("ui.token.title"))}
+	if !a.module.Loaded {
+		items = append(items, para(a.t("ui.token.no_driver")),
+			container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+		return container.NewVBox(items...)
+	}
+	t := a.Current()
+	if t == nil {
+		txt := a.t("ui.token.none")
+		if a.tokenErr != nil {
+			txt += "\n" + Message(a.tokenErr, a.lang)
+		}
+		items = append(items, widget.NewCard("", "", container.NewVBox(
+			container.NewHBox(widget.NewIcon(theme.StorageIcon()), bold(a.t("ui.token.plug"))),
+			para(txt),
+			widget.NewProgressBarInfinite())))
+		return container.NewVBox(items...)
+	}
+	if len(a.tokens) > 1 {
+		names := []string{}
+		bySerial := map[string]string{}
+		for _, x := range a.tokens {
+			n := x.Label + " — " + x.Serial
+			names = append(names, n)
+			bySerial[n] = x.Serial
+		}
+		sel := widget.NewSelect(names, nil)
+		sel.SetSelected(t.Label + " — " + t.Serial)
+		sel.OnChanged = func(s string) {
+			a.selected = bySerial[s]
+			a.Refresh()
+		}
+		items = append(items, sel)
+	}
+	head := []fyne.CanvasObject{pinBadge(a, t.PIN)}
+	if t.Demo || a.module.Demo {
+		head = append(head, badge(a.t("ui.demo_badge"), theme.ColorNameError))
+	}
+	rows := [][]fyne.CanvasObject{
+		kv(a.t("ui.token.label"), t.Label),
+		kv(a.t("ui.token.serial"), t.Serial),
+		kv(a.t("ui.token.model"), modelText(t)),
+		kv(a.t("ui.token.pin_state"), pinStateText(a, t.PIN)),
+	}
+	if t.MinPIN > 0 {
+		rows = append(rows, kv(a.t("ui.token.pin_rules"), a.pinRules(*t)))
+	}
+	items = append(items, widget.NewCard(a.t("ui.token.card"), "", container.NewVBox(container.NewHBox(head...), form(rows...))))
+	if adv := a.pinAdvice(*t); adv != "" {
+		items = append(items, bannerBox(adv, stateColor(t.PIN)))
+	}
+
+	if a.certsErr != nil {
+		items = append(items, para(Message(a.certsErr, a.lang)))
+	} else if len(a.certs) == 0 {
+		items = append(items, widget.NewCard(a.t("ui.cert.card"), "", para(a.t("ui.cert.none"))))
+	}
+	now := time.Now()
+	var others []fyne.CanvasObject
+	for _, c := range a.certs {
+		if !c.HasPrivateKey {
+			// the CA's certificates: the chain, not the person's certificate
+			others = append(others, para(c.Holder+" — "+a.t("ui.cert.validity_range", map[string]any{"From": fmtDate(a.lang, c.NotBefore), "To": fmtDate(a.lang, c.NotAfter)})))
+			continue
+		}
+		validity := a.t("ui.cert.validity_range", map[string]any{"From": fmtDate(a.lang, c.NotBefore), "To": fmtDate(a.lang, c.NotAfter)})
+		var flag fyne.CanvasObject
+		switch {
+		case c.Expired:
+			flag = badge(a.t("ui.cert.expired"), theme.ColorNameError)
+		case c.NotYet:
+			flag = badge(a.t("ui.cert.not_yet"), theme.ColorNameWarning)
+		case c.ExpiresSoon(now):
+			days := int(c.NotAfter.Sub(now).Hours() / 24)
+			flag = badge(a.t("ui.cert.expires_soon", map[string]any{"Days": days}), theme.ColorNameWarning)
+		default:
+			flag = badge(a.t("ui.cert.valid"), theme.ColorNameSuccess)
+		}
+		usage := []string{}
+		for _, u := range c.KeyUsage {
+			usage = append(usage, a.t("ui.ku."+u))
+		}
+		rows := [][]fyne.CanvasObject{
+			kv(a.t("ui.cert.holder"), c.Holder),
+			kv(a.t("ui.cert.issuer"), c.Issuer),
+			kv(a.t("ui.cert.validity"), validity),
+			kv(a.t("ui.cert.usage"), strings.Join(usage, ", ")),
+		}
+		items = append(items, widget.NewCard(a.t("ui.cert.card"), "", container.NewVBox(container.NewHBox(flag), form(rows...))))
+	}
+	if len(others) > 0 {
+		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))
+	}
+	next := widget.NewButtonWithIcon(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.Show(ScreenPIN) })
+	sig := widget.NewButtonWithIcon(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+	if a.opt.Store.IsDone(t.Serial, StepPINSet) {
+		sig.Importance = widget.HighImportance
+	} else {
+		next.Importance = widget.HighImportance
+	}
+	items = append(items, container.NewHBox(next, sig))
+	return container.NewVBox(items...)
+}
+
+func modelText(t *TokenInfo) string {
+	m := strings.TrimSpace(t.Model)
+	if t.Manufacturer != "" && !strings.Contains(m, t.Manufacturer) {
+		m += " (" + t.Manufacturer + ")"
+	}
+	return m
+}
+
+func stateColor(s PINState) fyne.ThemeColorName {
+	switch s {
+	case PINFinalTry, PINLocked:
+		return theme.ColorNameError
+	case PINOK:
+		return theme.ColorNameSuccess
+	}
+	return theme.ColorNameWarning
+}
+
+// pinAdvice says in plain words what the PIN state means for the person.
+func (a *App) pinAdvice(t TokenInfo) string {
+	switch t.PIN {
+	case PINToBeChanged:
+		return a.t("ui.advice.to_be_changed")
+	case PINCountLow:
+		return a.t("ui.advice.count_low")
+	case PINFinalTry:
+		return a.t("ui.advice.final_try")
+	case PINLocked:
+		return a.t("ui.advice.locked")
+	}
+	return ""
+}
+
+func (a *App) pinRules(t TokenInfo) string {
+	if t.MaxPIN > 0 && t.MaxPIN < 64 {
+		return a.t("ui.pin.rules", map[string]any{"Min": t.MinPIN, "Max": t.MaxPIN})
+	}
+	return a.t("ui.pin.rules_min", map[string]any{"Min": t.MinPIN})
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"io"
+	"time"
+)
+
+// The screens talk to the token and the PDF signer through these small
+// interfaces. The real implementations (ui/backend) are thin adapters over
+// token/ and pdfsign/; ui itself knows nothing of PKCS#11 or PDF bytes.
+
+// PINState mirrors token.PINState.
+type PINState string
+
+const (
+	PINOK             PINState = "ok"
+	PINToBeChanged    PINState = "to_be_changed"
+	PINCountLow       PINState = "count_low"
+	PINFinalTry       PINState = "final_try"
+	PINLocked         PINState = "locked"
+	PINNotInitialized PINState = "not_initialized"
+)
+
+// TokenInfo is what the screens show about one token.
+type TokenInfo struct {
+	Slot                        uint
+	Label, Manufacturer, Model  string
+	Serial                      string
+	HardwareVersion, FirmwareVersion string
+	MinPIN, MaxPIN              int
+	PINPad                      bool
+	PIN, SOPIN                  PINState
+	Demo                        bool
+}
+
+// HasUsableSOPIN says whether the token offers an admin code that can still
+// unblock the user PIN.
+func (t TokenInfo) HasUsableSOPIN() bool {
+	return t.SOPIN != "" && t.SOPIN != PINLocked && t.SOPIN != PINNotInitialized
+}
+
+// CertInfo is one certificate on the token.
+type CertInfo struct {
+	ID                  []byte
+	Label               string
+	Holder, Issuer      string
+	NotBefore, NotAfter time.Time
+	KeyUsage            []string
+	HasPrivateKey       bool
+	Expired, NotYet     bool
+	Cert                *x509.Certificate
+}
+
+// ExpiresSoon: within 30 days and not yet expired.
+func (c CertInfo) ExpiresSoon(now time.Time) bool {
+	return !c.Expired && c.NotAfter.Sub(now) < 30*24*time.Hour
+}
+
+// Candidate is one module path that discovery tried.
+type Candidate struct {
+	Path, Source string
+	Status       string // found | not_found | failed
+	Reason       error
+}
+
+// ModuleStatus is the driver in use, or why there is none.
+type ModuleStatus struct {
+	Loaded       bool
+	Path         string
+	Manufacturer string
+	Description  string
+	Version      string
+	Demo         bool
+	Candidates   []Candidate
+	Err          error // why no module is loaded
+}
+
+// EventKind of a token event.
+type EventKind string
+
+const (
+	TokenInserted EventKind = "inserted"
+	TokenRemoved  EventKind = "removed"
+	TokenChanged  EventKind = "changed"
+)
+
+// TokenEvent is one hot-plug change.
+type TokenEvent struct {
+	Kind  EventKind
+	Token TokenInfo
+}
+
+// Key is a logged-in signing key; Close logs out.
+type Key interface {
+	crypto.Signer
+	Certificate() *x509.Certificate
+	Chain() []*x509.Certificate
+	Close() error
+}
+
+// DemoCodes are the codes of the demo token, shown on screen (they protect
+// nothing: the demo token is a throwaway SoftHSM2 token).
+type DemoCodes struct {
+	UnlockCode, AdminCode string
+}
+
+// TokenService is the token side of the app.
+type TokenService interface {
+	// Module is the current driver status.
+	Module() ModuleStatus
+	// UseModule switches to the module at path ("" = discover again).
+	UseModule(path string) ModuleStatus
+	// UseDemo creates (or reuses) the demo token and switches to it.
+	UseDemo() (ModuleStatus, error)
+	// DemoCodes are the demo token's codes (zero when unknown).
+	DemoCodes() DemoCodes
+	Tokens() ([]TokenInfo, error)
+	Certificates(slot uint) ([]CertInfo, error)
+	// CheckNewPIN is pure: it never calls the token.
+	CheckNewPIN(t TokenInfo, current, newPIN, confirm string) error
+	ChangePIN(slot uint, current, newPIN, confirm string, confirmFinalTry bool) error
+	Unblock(slot uint, adminCode, newPIN, confirm string, confirmFinalTry bool) error
+	OpenKey(slot uint, certID []byte, pin string, confirmFinalTry bool) (Key, error)
+	// Watch reports hot-plug events until ctx ends.
+	Watch(ctx context.Context, every time.Duration) <-chan TokenEvent
+}
+
+// SignOptions are what the screens choose for a signature.
+type SignOptions struct {
+	Reason, Location, Name string
+	Lang                   string
+}
+
+// Verification is the check of a file just signed.
+type Verification struct {
+	Valid  bool
+	Holder string
+	Time   time.Time
+	Detail string // the verifier's own words when not valid
+}
+
+// Signer is the PDF side of the app.
+type Signer interface {
+	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) error
+	Verify(path string) (Verification, error)
+	SamplePDF(w io.Writer, lang string) error
+}
+
+// localized is implemented by the error types of token/, pdfsign/ and ui.
+type localized interface{ Message(lang string) string }
+
+// Message is err's text for a person in lang.
+func Message(err error, lang string) string {
+	var l localized
+	if errors.As(err, &l) {
+		return l.Message(lang)
+	}
+	return err.Error()
+}
