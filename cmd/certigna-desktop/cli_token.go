@@ -1,0 +1,373 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certigna-desktop/app/token"
+)
+
+func init() {
+	registerVerb(verb{name: "status", run: runStatus, summary: map[string]string{
+		"fr": "clés, certificats et état du code PIN (--json pour les scripts)",
+		"en": "tokens, certificates and PIN state (--json for scripts)",
+	}})
+	registerVerb(verb{name: "change-pin", run: runChangePIN, summary: map[string]string{
+		"fr": "changer le code PIN (code de déblocage ou PIN actuel → nouveau PIN)",
+		"en": "change the PIN (unlock code or current PIN → new PIN)",
+	}})
+	registerVerb(verb{name: "unblock", run: runUnblock, summary: map[string]string{
+		"fr": "débloquer le code PIN avec le code administrateur",
+		"en": "unblock the PIN with the admin code",
+	}})
+	registerVerb(verb{name: "modules", run: runModules, summary: map[string]string{
+		"fr": "modules PKCS#11 cherchés, trouvés ou refusés, et pourquoi",
+		"en": "PKCS#11 modules looked for, found or refused, and why",
+	}})
+	exitMappers = append(exitMappers, tokenExitCode)
+}
+
+// tokenExitCode maps token error kinds to the CLI's exit codes.
+func tokenExitCode(err error) (int, bool) {
+	var te *token.Error
+	if !errors.As(err, &te) {
+		return 0, false
+	}
+	switch te.Kind {
+	case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo:
+		return exitNoModule, true
+	case token.KindNoToken, token.KindTokenRemoved:
+		return exitNoToken, true
+	case token.KindPINIncorrect:
+		return exitPINIncorrect, true
+	case token.KindPINLocked:
+		return exitPINLocked, true
+	case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry:
+		return exitUsage, true
+	}
+	return exitFailure, true
+}
+
+// openModule opens the PKCS#11 module the way every verb does: --module,
+// then $CERTIGNA_PKCS11_MODULE, the known middleware, and the demo token
+// (--demo: the demo token only). On failure it prints why and returns the
+// exit code. The caller closes the module.
+func (e *Env) openModule() (*token.Module, int, bool) {
+	m, _, err := token.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo})
+	if err != nil {
+		return nil, e.Fail(err), false
+	}
+	return m, 0, true
+}
+
+// pickToken returns the token in --slot, or the only token present.
+func (e *Env) pickToken(m *token.Module, slot int) (token.TokenInfo, int, bool) {
+	if slot >= 0 {
+		t, err := m.Token(uint(slot))
+		if err != nil {
+			return t, e.Fail(err), false
+		}
+		return t, 0, true
+	}
+	ts, err := m.Tokens()
+	if err != nil {
+		return token.TokenInfo{}, e.Fail(err), false
+	}
+	switch len(ts) {
+	case 0:
+		return token.TokenInfo{}, e.Fail(&token.Error{Kind: token.KindNoToken}), false
+	case 1:
+		return ts[0], 0, true
+	}
+	var list []string
+	for _, t := range ts {
+		list = append(list, fmt.Sprintf("%d (%s)", t.Slot, t.Label))
+	}
+	return token.TokenInfo{}, e.fail(exitUsage, e.T("token.cli.several_tokens", map[string]any{"List": strings.Join(list, ", ")})), false
+}
+
+// statusJSON is the output of `status --json`, the CLI contract.
+type statusJSON struct {
+	Module moduleJSON  `json:"module"`
+	Tokens []tokenJSON `json:"tokens"`
+}
+
+type moduleJSON struct {
+	Path           string `json:"path"`
+	Manufacturer   string `json:"manufacturer"`
+	Description    string `json:"description"`
+	LibraryVersion string `json:"library_version"`
+	Demo           bool   `json:"demo"`
+}
+
+type tokenJSON struct {
+	Slot            uint       `json:"slot"`
+	Label           string     `json:"label"`
+	Manufacturer    string     `json:"manufacturer"`
+	Model           string     `json:"model"`
+	Serial          string     `json:"serial"`
+	HardwareVersion string     `json:"hardware_version"`
+	FirmwareVersion string     `json:"firmware_version"`
+	Flags           uint       `json:"flags"`
+	Demo            bool       `json:"demo"`
+	PIN             pinJSON    `json:"pin"`
+	Certificates    []certJSON `json:"certificates"`
+	Error           string     `json:"error,omitempty"`
+}
+
+type pinJSON struct {
+	State   token.PINState `json:"state"`
+	SOState token.PINState `json:"so_state"`
+	MinLen  int            `json:"min_len"`
+	MaxLen  int            `json:"max_len"`
+	PINPad  bool           `json:"pin_pad"`
+}
+
+type certJSON struct {
+	ID            string   `json:"id"`
+	Label         string   `json:"label"`
+	Subject       string   `json:"subject"`
+	SubjectCN     string   `json:"subject_cn"`
+	Issuer        string   `json:"issuer"`
+	Serial        string   `json:"serial"`
+	NotBefore     string   `json:"not_before"`
+	NotAfter      string   `json:"not_after"`
+	KeyUsage      []string `json:"key_usage"`
+	SHA256        string   `json:"sha256"`
+	HasPrivateKey bool     `json:"has_private_key"`
+	Expired       bool     `json:"expired"`
+	NotYetValid   bool     `json:"not_yet_valid"`
+}
+
+func runStatus(env *Env, args []string) int {
+	fs := newFlagSet("status")
+	asJSON := fs.Bool("json", false, "")
+	slot := fs.Int("slot", -1, "")
+	if _, code, ok := parseFlags(env, fs, args); !ok {
+		return code
+	}
+	m, code, ok := env.openModule()
+	if !ok {
+		return code
+	}
+	defer m.Close()
+	info := m.Info()
+	st := statusJSON{Module: moduleJSON{Path: info.Path, Manufacturer: info.Manufacturer, Description: info.Description,
+		LibraryVersion: info.LibraryVersion, Demo: info.Demo}, Tokens: []tokenJSON{}}
+	var tokens []token.TokenInfo
+	if *slot >= 0 {
+		t, err := m.Token(uint(*slot))
+		if err != nil {
+			return env.Fail(err)
+		}
+		tokens = []token.TokenInfo{t}
+	} else {
+		var err error
+		if tokens, err = m.Tokens(); err != nil {
+			return env.Fail(err)
+		}
+	}
+	for _, t := range tokens {
+		tj := tokenJSON{Slot: t.Slot, Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
+			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Flags: t.Flags, Demo: t.Demo,
+			PIN:          pinJSON{State: t.PIN, SOState: t.SOPIN, MinLen: t.MinPIN, MaxLen: t.MaxPIN, PINPad: t.PINPad},
+			Certificates: []certJSON{}}
+		certs, err := m.Certificates(t.Slot)
+		if err != nil {
+			tj.Error = token.MessageOf(err, env.Lang)
+		}
+		for _, c := range certs {
+			tj.Certificates = append(tj.Certificates, certJSON{
+				ID: hex.EncodeToString(c.ID), Label: c.Label, Subject: c.Cert.Subject.String(), SubjectCN: c.SubjectCN,
+				Issuer: c.Cert.Issuer.String(), Serial: hex.EncodeToString(c.Cert.SerialNumber.Bytes()),
+				NotBefore: c.Cert.NotBefore.UTC().Format(time.RFC3339), NotAfter: c.Cert.NotAfter.UTC().Format(time.RFC3339),
+				KeyUsage: c.KeyUsage, SHA256: hex.EncodeToString(c.SHA256[:]), HasPrivateKey: c.HasPrivateKey,
+				Expired: c.Expired, NotYetValid: c.NotYetValid,
+			})
+		}
+		st.Tokens = append(st.Tokens, tj)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			return env.fail(exitFailure, err.Error())
+		}
+	} else {
+		printStatus(env, st)
+	}
+	if len(st.Tokens) == 0 {
+		if !*asJSON {
+			return env.Fail(&token.Error{Kind: token.KindNoToken})
+		}
+		return exitNoToken
+	}
+	return exitOK
+}
+
+func printStatus(env *Env, st statusJSON) {
+	out := env.Stdout
+	demo := ""
+	if st.Module.Demo {
+		demo = " " + env.T("token.cli.demo_tag")
+	}
+	fmt.Fprintln(out, env.T("token.cli.module", map[string]any{"Path": st.Module.Path, "Manufacturer": st.Module.Manufacturer,
+		"Description": st.Module.Description, "Version": st.Module.LibraryVersion})+demo)
+	for _, t := range st.Tokens {
+		demo := ""
+		if t.Demo {
+			demo = " " + env.T("token.cli.demo_tag")
+		}
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, env.T("token.cli.token", map[string]any{"Slot": t.Slot, "Label": t.Label, "Manufacturer": t.Manufacturer,
+			"Model": t.Model, "Serial": t.Serial})+demo)
+		fmt.Fprintln(out, "  "+env.T("token.cli.pin", map[string]any{
+			"State": env.T("token.state." + string(t.PIN.State)), "SOState": env.T("token.state." + string(t.PIN.SOState)),
+			"Min": t.PIN.MinLen, "Max": t.PIN.MaxLen}))
+		if t.PIN.PINPad {
+			fmt.Fprintln(out, "  "+env.T("token.cli.pin_pad"))
+		}
+		if t.Demo {
+			fmt.Fprintln(out, "  "+env.T("token.cli.demo_codes", map[string]any{"PIN": token.DemoPIN, "Admin": token.DemoAdminCode}))
+		}
+		if t.Error != "" {
+			fmt.Fprintln(out, "  "+t.Error)
+		}
+		if len(t.Certificates) == 0 && t.Error == "" {
+			fmt.Fprintln(out, "  "+env.T("token.cli.no_certificate"))
+		}
+		for _, c := range t.Certificates {
+			var flags []string
+			if c.Expired {
+				flags = append(flags, env.T("token.cli.expired"))
+			}
+			if c.NotYetValid {
+				flags = append(flags, env.T("token.cli.not_yet_valid"))
+			}
+			if c.HasPrivateKey {
+				flags = append(flags, env.T("token.cli.has_key"))
+			}
+			extra := ""
+			if len(flags) > 0 {
+				extra = " [" + strings.Join(flags, ", ") + "]"
+			}
+			fmt.Fprintln(out, "  "+env.T("token.cli.certificate", map[string]any{"CN": c.SubjectCN, "Issuer": c.Issuer,
+				"From": c.NotBefore[:10], "To": c.NotAfter[:10]})+extra)
+			fmt.Fprintln(out, "    SHA-256 "+c.SHA256)
+		}
+	}
+}
+
+// pinVerb is change-pin and unblock: the same flags, checks and prompts.
+func pinVerb(env *Env, args []string, unblock bool) int {
+	fs := newFlagSet("change-pin")
+	slot := fs.Int("slot", -1, "")
+	finalTry := fs.Bool("final-try", false, "")
+	if _, code, ok := parseFlags(env, fs, args); !ok {
+		return code
+	}
+	m, code, ok := env.openModule()
+	if !ok {
+		return code
+	}
+	defer m.Close()
+	t, code, ok := env.pickToken(m, *slot)
+	if !ok {
+		return code
+	}
+	// Refuse before asking for any code: a locked PIN, or a final try not
+	// confirmed with --final-try. The token methods check again.
+	state, so := t.PIN, false
+	first := env.T("token.cli.prompt_current")
+	if unblock {
+		state, so = t.SOPIN, true
+		first = env.T("token.cli.prompt_admin")
+	}
+	switch state {
+	case token.PINLocked:
+		return env.Fail(&token.Error{Kind: token.KindPINLocked, SO: so, State: state})
+	case token.PINFinalTry:
+		if !*finalTry {
+			return env.Fail(&token.Error{Kind: token.KindFinalTry, SO: so, State: state})
+		}
+		fmt.Fprintln(env.Stderr, env.T("token.cli.final_try_warning"))
+	}
+	codes, code, ok := env.readSecrets(first, env.T("token.cli.prompt_new"), env.T("token.cli.prompt_confirm"))
+	if !ok {
+		return code
+	}
+	var err error
+	if unblock {
+		err = m.Unblock(t.Slot, codes[0], codes[1], codes[2], *finalTry)
+	} else {
+		err = m.ChangePIN(t.Slot, codes[0], codes[1], codes[2], *finalTry)
+	}
+	if err != nil {
+		return env.Fail(err)
+	}
+	if unblock {
+		fmt.Fprintln(env.Stdout, env.T("token.cli.unblocked", map[string]any{"Label": t.Label}))
+	} else {
+		fmt.Fprintln(env.Stdout, env.T("token.cli.changed", map[string]any{"Label": t.Label}))
+	}
+	return exitOK
+}
+
+func runChangePIN(env *Env, args []string) int { return pinVerb(env, args, false) }
+func runUnblock(env *Env, args []string) int   { return pinVerb(env, args, true) }
+
+func runModules(env *Env, args []string) int {
+	fs := newFlagSet("modules")
+	asJSON := fs.Bool("json", false, "")
+	if _, code, ok := parseFlags(env, fs, args); !ok {
+		return code
+	}
+	m, cands, err := token.Discover(token.DiscoverOptions{Path: env.ModulePath, Demo: env.Demo})
+	if m != nil {
+		defer m.Close()
+	}
+	type candJSON struct {
+		Path   string `json:"path"`
+		Source string `json:"source"`
+		Status string `json:"status"`
+		Reason string `json:"reason,omitempty"`
+		Tokens int    `json:"tokens"`
+		Chosen bool   `json:"chosen"`
+	}
+	var list []candJSON
+	for _, c := range cands {
+		cj := candJSON{Path: c.Path, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
+		if c.Reason != nil {
+			cj.Reason = token.MessageOf(c.Reason, env.Lang)
+		}
+		list = append(list, cj)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{"candidates": list})
+	} else {
+		for _, c := range list {
+			mark := "  "
+			if c.Chosen {
+				mark = "→ "
+			}
+			line := fmt.Sprintf("%s%-10s %-8s %s", mark, env.T("token.status."+c.Status), c.Source, c.Path)
+			if c.Status == string(token.CandidateFound) {
+				line += " — " + env.T("token.cli.n_tokens", map[string]any{"N": c.Tokens})
+			}
+			fmt.Fprintln(env.Stdout, line)
+			if c.Reason != "" && c.Status != string(token.CandidateNotFound) {
+				fmt.Fprintln(env.Stdout, "      "+c.Reason)
+			}
+		}
+	}
+	if err != nil {
+		return env.Fail(err)
+	}
+	return exitOK
+}
