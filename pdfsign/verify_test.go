@@ -44,3 +44,142 @@ func TestVerifyOwnSignature(t *testing.T) {
 	_ = os.Remove
 	_ = strings.Contains
 }
+
+// flipAt returns a copy of the file at path with one byte changed at off.
+func flipAt(t *testing.T, path string, off int64, out string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Flip a letter case / digit so that the file stays parseable PDF.
+	c := b[off]
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		b[off] ^= 0x20
+	case c >= '0' && c <= '8':
+		b[off]++
+	default:
+		b[off] ^= 1
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFlippedByteInEitherRange(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	res, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := res.ByteRange
+	// A byte of the page content (first range) and one of the update's
+	// trailer area (second range): the text "Document" and the "trailer"
+	// keyword's neighbourhood.
+	data, _ := os.ReadFile(out)
+	first := int64(strings.Index(string(data), "Document"))
+	second := br[2] + int64(strings.Index(string(data[br[2]:]), "endobj")) + 1
+	for name, off := range map[string]int64{"first": first, "second": second} {
+		t.Run(name, func(t *testing.T) {
+			if off <= 0 || (off >= br[1] && off < br[2]) {
+				t.Fatalf("offset %d not in a signed range %v", off, br)
+			}
+			bad := filepath.Join(dir, "bad-"+name+".pdf")
+			flipAt(t, out, off, bad)
+			rep, err := Verify(bad, VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := rep.Signatures[0]
+			if rep.OK || s.Valid || s.DigestOK || !hasProblem(s, "digest_mismatch") {
+				t.Fatalf("tampered file reported valid: %+v", s)
+			}
+			if out := pdfsigOut(t, bad); !strings.Contains(out, "Digest Mismatch") {
+				t.Fatalf("pdfsig on tampered file:\n%s", out)
+			}
+		})
+	}
+}
+
+func hasProblem(s SignatureReport, code string) bool {
+	for _, p := range s.Problems {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSignTwiceBothValid(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	once := filepath.Join(dir, "once.pdf")
+	twice := filepath.Join(dir, "twice.pdf")
+	if _, err := Sign(in, once, p.rsaKey, p.rsaChain(), Options{Reason: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Sign(once, twice, p.ecKey, p.ecChain(), Options{Reason: "second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Field != "Signature2" {
+		t.Fatalf("second field named %q", res.Field)
+	}
+	rep, err := Verify(twice, VerifyOptions{Roots: p.roots()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK || len(rep.Signatures) != 2 || rep.Revisions != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	s1, s2 := rep.Signatures[0], rep.Signatures[1]
+	if !s1.Valid || s1.CoversWholeDocument || !s1.ModifiedAfter || s1.LaterChanges != ChangesSignatures || s1.Revision != 2 || s1.Reason != "first" {
+		t.Fatalf("first signature %+v", s1)
+	}
+	if !s2.Valid || !s2.CoversWholeDocument || s2.Revision != 3 || s2.Reason != "second" {
+		t.Fatalf("second signature %+v", s2)
+	}
+	out := assertPdfsigValid(t, twice, 2)
+	if strings.Count(out, "Total document signed") != 1 {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+	checkQpdf(t, twice)
+	checkMutool(t, twice)
+}
+
+// A later revision that changes page content is reported as "other".
+func TestChangeAfterSigningReported(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	if _, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Append an update replacing the page's content stream (object 5).
+	f, err := os.OpenFile(out, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = appendIncrement(f, func(r *reader, u *increment) error {
+		u.putStream(Ref{5, 0}, &Dict{}, []byte("BT /F1 24 Tf 72 720 Td (Changed) Tj ET"))
+		return nil
+	})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(out, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Signatures[0]
+	if rep.OK || !s.Valid || s.LaterChanges != ChangesOther || !hasProblem(s, "modified_after") {
+		t.Fatalf("report %+v", s)
+	}
+}
