@@ -111,8 +111,14 @@ func TestValidatorsAcceptOurSignatures(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	for name, sign := range map[string]func(string) error{
-		"rsa": func(out string) error { _, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Test"}); return err },
-		"ec":  func(out string) error { _, err := Sign(in, out, p.ecKey, p.ecChain(), Options{Location: "Nantes"}); return err },
+		"rsa": func(out string) error {
+			_, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Test"})
+			return err
+		},
+		"ec": func(out string) error {
+			_, err := Sign(in, out, p.ecKey, p.ecChain(), Options{Location: "Nantes"})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(dir, name+".pdf")
