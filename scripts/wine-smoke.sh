@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Smoke test of the Windows build under Wine, on a private Xvfb display.
+#
+#   scripts/wine-smoke.sh [--shots DIR] [--upgrade-to NEWER.msi] EXE [MSI]
+#
+# Checks, each printed as PASS/FAIL:
+#   - `EXE --version` prints "NAME VERSION (build N)" as in FyneApp.toml
+#   - EXE starts and its window appears (screenshot DIR/wine-exe.png)
+#   - `msiexec /i MSI /qn` installs: exe under Program Files, Start-menu shortcut, uninstall entry;
+#     the installed exe prints its version and opens its window (DIR/wine-installed.png)
+#   - with --upgrade-to: the newer MSI replaces the installed one (one product left)
+#   - `msiexec /x` removes it
+# DIR defaults to build/wine-smoke; `--shots docs/screenshots` refreshes the documented screenshots.
+#
+# Wine 8.0 (Debian bookworm) lacks ProcessPrng, which Go ≥ 1.24 programs need at
+# start-up: the test builds packaging/windows/wine-prng (a tiny DLL, never
+# shipped) into the throwaway prefix when the prefix has no bcryptprimitives.dll.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/build/wine-smoke
+SHOTS=
+UPGRADE=
+while (($#)); do
+	case $1 in
+	--shots) SHOTS=$2; shift 2 ;;
+	--upgrade-to) UPGRADE=$2; shift 2 ;;
+	-*) echo "unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+EXE=${1:?usage: wine-smoke.sh [--shots DIR] [--upgrade-to NEWER.msi] EXE [MSI]}
+MSI=${2:-}
+SHOTS=${SHOTS:-$OUT}
+mkdir -p "$OUT" "$SHOTS"
+EXE=$(realpath "$EXE")
+[[ -n $MSI ]] && MSI=$(realpath "$MSI")
+[[ -n $UPGRADE ]] && UPGRADE=$(realpath "$UPGRADE")
+SHOTS=$(realpath "$SHOTS")
+
+FAILS=0
+pass() { printf 'PASS wine: %s\n' "$*"; }
+fail() { printf 'FAIL wine: %s\n' "$*"; FAILS=$((FAILS + 1)); }
+
+meta() {
+	awk -v key="$1" '/^\[/ { d = ($0 == "[Details]"); next }
+		d { k = $0; sub(/[ \t]*=.*/, "", k); if (k == key) { v = $0; sub(/^[^=]*=[ \t]*/, "", v); gsub(/"/, "", v); print v; exit } }' FyneApp.toml
+}
+EXPECTED="$(meta Name) $(meta Version) (build $(meta Build))"
+
+for t in wine Xvfb xdotool import convert x86_64-w64-mingw32-gcc; do
+	command -v "$t" >/dev/null || { fail "missing tool $t"; exit 1; }
+done
+
+# A private display, and a fresh prefix so no earlier install hides a failure.
+export WINEPREFIX=$OUT/prefix WINEDEBUG=-all WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono/Gecko install dialogs
+export LIBGL_ALWAYS_SOFTWARE=1 LANG=${WINE_SMOKE_LANG:-fr_FR.UTF-8}
+DISP=
+for n in $(seq 90 120); do
+	[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] || { DISP=:$n; break; }
+done
+Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
+XVFB_PID=$!
+export DISPLAY=$DISP
+cleanup() {
+	wineserver -k >/dev/null 2>&1
+	kill "$XVFB_PID" 2>/dev/null
+	wait "$XVFB_PID" 2>/dev/null
+}
+trap cleanup EXIT
+for _ in $(seq 50); do [[ -e /tmp/.X11-unix/X${DISP#:} ]] && break; sleep 0.1; done
+
+t0=$(date +%s)
+rm -rf "$WINEPREFIX"
+wineboot -i >"$OUT/wineboot.log" 2>&1
+wineserver -w
+SYS32=$WINEPREFIX/drive_c/windows/system32
+if [[ ! -f $SYS32/bcryptprimitives.dll ]]; then
+	x86_64-w64-mingw32-gcc -shared -O2 -s -o "$SYS32/bcryptprimitives.dll" \
+		packaging/windows/wine-prng/bcryptprimitives.c packaging/windows/wine-prng/bcryptprimitives.def -ladvapi32 &&
+		echo "wine-smoke: added the ProcessPrng shim to the prefix (wine $(wine --version 2>/dev/null))"
+fi
+[[ -d $SYS32 ]] && pass "fresh prefix in $(($(date +%s) - t0)) s" || { fail "wineboot failed (see $OUT/wineboot.log)"; exit 1; }
+
+# check_version LABEL EXE: stdout of a GUI-subsystem exe, redirected, carries the version.
+check_version() {
+	local out
+	out=$(timeout 60 wine "$2" --version 2>"$OUT/version.err" | tr -d '\r')
+	if [[ $out == "$EXPECTED" ]]; then
+		pass "$1 --version prints '$out'"
+	else
+		fail "$1 --version printed '$out', want '$EXPECTED' (stderr: $(head -c 300 "$OUT/version.err"))"
+	fi
+}
+
+# check_window LABEL EXE SHOT: start the GUI, wait for its window, screenshot it.
+check_window() {
+	local label=$1 exe=$2 shot=$3 pid wid= sd
+	(cd "$(dirname "$exe")" && exec wine "$exe") >"$OUT/$label.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 120); do
+		wid=$(xdotool search --onlyvisible --name "Certigna" 2>/dev/null | head -1)
+		[[ -n $wid ]] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	if [[ -z $wid ]]; then
+		fail "$label: no window appeared (app log: $(tail -c 400 "$OUT/$label.log" | tr '\n' ' '))"
+		wineserver -k >/dev/null 2>&1
+		return
+	fi
+	sleep 4 # first frames through llvmpipe
+	import -window "$wid" "$shot" 2>/dev/null || import -window root "$shot"
+	sd=$(convert "$shot" -format '%[fx:standard_deviation]' info: 2>/dev/null || echo 0)
+	if awk -v s="$sd" 'BEGIN { exit !(s > 0.02) }'; then
+		pass "$label: window '$(xdotool getwindowname "$wid")' appeared; screenshot $shot"
+	else
+		fail "$label: window appeared but the screenshot is blank (sd=$sd): $shot"
+	fi
+	wineserver -k >/dev/null 2>&1
+	wait "$pid" 2>/dev/null
+}
+
+product_code() { msiinfo export "$1" Property | tr -d '\r' | awk -F'\t' '$1 == "ProductCode" { print $2 }'; }
+uninstall_key() { wine reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v k="$2" '$1 == k { $1 = $2 = ""; sub(/^ +/, ""); print }'; }
+
+check_version "exe" "$EXE"
+check_window "exe" "$EXE" "$SHOTS/wine-exe.png"
+
+if [[ -n $MSI ]]; then
+	PF="$WINEPREFIX/drive_c/Program Files/Certigna Desktop"
+	LNK="$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Certigna Desktop.lnk"
+	code=$(product_code "$MSI")
+	if timeout 180 wine msiexec /i "$MSI" /qn '/l*v' "Z:${OUT//\//\\}\\install.log" >/dev/null 2>&1; then
+		pass "msiexec /i $(basename "$MSI") /qn"
+	else
+		fail "msiexec /i failed (log: $OUT/install.log)"
+	fi
+	wineserver -w
+	[[ -f $PF/certigna-desktop.exe ]] && pass "installed C:\\Program Files\\Certigna Desktop\\certigna-desktop.exe" ||
+		fail "no certigna-desktop.exe under Program Files"
+	[[ -f $LNK ]] && pass "Start-menu shortcut 'Certigna Desktop.lnk'" || fail "no Start-menu shortcut at $LNK"
+	dn=$(uninstall_key "$code" DisplayName)
+	[[ $dn == "Certigna Desktop" ]] && pass "uninstall entry $code: DisplayName '$dn', DisplayVersion '$(uninstall_key "$code" DisplayVersion)'" ||
+		fail "no uninstall entry for $code (DisplayName '$dn')"
+	if [[ -f $PF/certigna-desktop.exe ]]; then
+		check_version "installed exe" "$PF/certigna-desktop.exe"
+		check_window "installed" "$PF/certigna-desktop.exe" "$SHOTS/wine-installed.png"
+	fi
+
+	if [[ -n $UPGRADE ]]; then
+		new=$(product_code "$UPGRADE")
+		if timeout 180 wine msiexec /i "$UPGRADE" /qn >/dev/null 2>&1; then
+			pass "msiexec /i $(basename "$UPGRADE") over the installed version"
+		else
+			fail "upgrade install failed"
+		fi
+		wineserver -w
+		if [[ -n $(uninstall_key "$new" DisplayName) && -z $(uninstall_key "$code" DisplayName) && -f $PF/certigna-desktop.exe ]]; then
+			pass "major upgrade: $new replaced $code (one product installed, exe present)"
+		else
+			fail "major upgrade: old $code present='$(uninstall_key "$code" DisplayName)', new $new present='$(uninstall_key "$new" DisplayName)'"
+		fi
+		code=$new
+	fi
+
+	if timeout 180 wine msiexec /x "$code" /qn >/dev/null 2>&1 && wineserver -w && [[ ! -e $PF/certigna-desktop.exe && ! -e $LNK ]]; then
+		pass "msiexec /x removes the exe and the shortcut"
+	else
+		fail "uninstall left files behind or failed"
+	fi
+fi
+
+((FAILS == 0))
