@@ -29,6 +29,11 @@ type Options struct {
 	TSA                                 *TSAConfig  // RFC 3161 timestamp → B-T (tsa*.go)
 	LTV                                 bool        // add a DSS revision → B-LT (ltv*.go)
 	Lang                                string      // language of the visible stamp
+	Visible                             *Visible    // visible stamp (appearance.go); nil = invisible
+	// AllowLower saves the signature at the level reached when the TSA or
+	// the revocation servers fail (Result.Warning says why); otherwise such
+	// a failure is an error and no file is written.
+	AllowLower bool
 }
 
 // Result describes a signature just written.
@@ -43,6 +48,8 @@ type Result struct {
 	SigningTime  time.Time `json:"signing_time"`
 	Level        string    `json:"level"`
 	SignerCN     string    `json:"signer_cn"`
+	// Warning, with Options.AllowLower, is why Level is below what was asked.
+	Warning error `json:"-"`
 }
 
 // signConfig is the internal form of Options plus the hooks of the B-T,
@@ -681,4 +688,41 @@ func hashName(h crypto.Hash) string {
 		return "SHA-512"
 	}
 	return h.String()
+}
+
+// Check tells, without signing, whether in can be signed into out with
+// opts: it gives the refusals Sign would give (input missing, not a PDF,
+// damaged, encrypted, page out of range, output existing or being the
+// input). The CLI and the UI call it before asking for the PIN.
+func Check(in, out string, opts Options) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	if out == "" {
+		out = DefaultOutput(in)
+	}
+	info, err := checkPaths(in, out, opts.Force)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return newErr(KindIO, in, err)
+	}
+	defer f.Close()
+	r, err := newReader(f, info.Size())
+	if err != nil {
+		return withPath(err, in)
+	}
+	catalog, err := r.resolveDict(r.trailer.Get("Root"))
+	if err != nil {
+		return withPath(err, in)
+	}
+	if catalog == nil {
+		return newErr(KindDamaged, in, errors.New("catalog missing"))
+	}
+	_, err = findPage(r, catalog, opts.Page)
+	return withPath(err, in)
 }

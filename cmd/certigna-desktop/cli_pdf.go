@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/token"
+)
+
+func init() {
+	registerVerb(verb{name: "sign", run: runSign, summary: map[string]string{
+		"fr": "signer un PDF avec le jeton (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
+		"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
+	}})
+	registerVerb(verb{name: "verify", run: runVerify, summary: map[string]string{
+		"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",
+		"en": "check the signatures of a PDF: verify FILE.pdf [--json]",
+	}})
+	exitMappers = append(exitMappers, pdfExitCode)
+}
+
+// pdfExitCode maps pdfsign error kinds to exit codes. A token error wrapped
+// in a signer error is left to the token mapper.
+func pdfExitCode(err error) (int, bool) {
+	var pe *pdfsign.Error
+	if !errors.As(err, &pe) {
+		return 0, false
+	}
+	var te *token.Error
+	if errors.As(err, &te) {
+		return 0, false
+	}
+	switch pe.Kind {
+	case pdfsign.KindNotPDF, pdfsign.KindDamaged, pdfsign.KindEncrypted, pdfsign.KindUnsupported, pdfsign.KindInputNotFound:
+		return exitBadPDF, true
+	case pdfsign.KindNoSignature:
+		return exitNoSignature, true
+	case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash:
+		return exitUsage, true
+	}
+	return exitFailure, true
+}
+
+func runSign(env *Env, args []string) int {
+	fs := newFlagSet("sign")
+	var out string
+	fs.StringVar(&out, "o", "", "")
+	fs.StringVar(&out, "output", "", "")
+	slot := fs.Int("slot", -1, "")
+	certID := fs.String("cert", "", "")
+	reason := fs.String("reason", "", "")
+	location := fs.String("location", "", "")
+	contact := fs.String("contact", "", "")
+	page := fs.Int("page", 0, "")
+	force := fs.Bool("force", false, "")
+	finalTry := fs.Bool("final-try", false, "")
+	pos, code, ok := parseFlags(env, fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
+	}
+	in := pos[0]
+	if out == "" {
+		out = pdfsign.DefaultOutput(in)
+	}
+	if *page < 0 {
+		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
+	}
+	opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Force: *force, Lang: env.Lang}
+	// Refuse a bad input or output before anyone types a PIN.
+	if err := pdfsign.Check(in, out, opts); err != nil {
+		return env.Fail(err)
+	}
+	var id []byte
+	if *certID != "" {
+		var err error
+		if id, err = hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(*certID, ":", ""), "0x")); err != nil {
+			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": *certID}))
+		}
+	}
+	m, code, ok := env.openModule()
+	if !ok {
+		return code
+	}
+	defer m.Close()
+	t, code, ok := env.pickToken(m, *slot)
+	if !ok {
+		return code
+	}
+	if id == nil {
+		if id, code, ok = pickSigningCert(env, m, t); !ok {
+			return code
+		}
+	}
+	switch t.PIN {
+	case token.PINLocked:
+		return env.Fail(&token.Error{Kind: token.KindPINLocked, State: t.PIN})
+	case token.PINFinalTry:
+		if !*finalTry {
+			return env.Fail(&token.Error{Kind: token.KindFinalTry, State: t.PIN})
+		}
+		fmt.Fprintln(env.Stderr, env.T("token.cli.final_try_warning"))
+	}
+	codes, code, ok := env.readSecrets(env.T("pdf.cli.prompt_pin", map[string]any{"Label": t.Label}))
+	if !ok {
+		return code
+	}
+	signer, err := m.Signer(t.Slot, id, codes[0], *finalTry)
+	if err != nil {
+		return env.Fail(err)
+	}
+	defer signer.Close()
+	res, err := pdfsign.Sign(in, out, signer, nil, opts)
+	if err != nil {
+		return env.Fail(err)
+	}
+	fmt.Fprintln(env.Stdout, res.Output)
+	rep, err := pdfsign.Verify(res.Output, pdfsign.VerifyOptions{})
+	if err != nil || len(rep.Signatures) == 0 {
+		return env.Fail(err)
+	}
+	last := rep.Signatures[len(rep.Signatures)-1]
+	fmt.Fprintln(env.Stdout, signatureLine(env, last))
+	if !last.Valid {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// pickSigningCert chooses the certificate when --cert is not given: the only
+// valid one that has a private key.
+func pickSigningCert(env *Env, m *token.Module, t token.TokenInfo) ([]byte, int, bool) {
+	certs, err := m.Certificates(t.Slot)
+	if err != nil {
+		return nil, env.Fail(err), false
+	}
+	var usable []token.Certificate
+	for _, c := range certs {
+		if c.HasPrivateKey && !c.Expired && !c.NotYetValid {
+			usable = append(usable, c)
+		}
+	}
+	switch len(usable) {
+	case 0:
+		return nil, env.Fail(&token.Error{Kind: token.KindNoPrivateKey}), false
+	case 1:
+		return usable[0].ID, 0, true
+	}
+	var list []string
+	for _, c := range usable {
+		list = append(list, fmt.Sprintf("%x (%s)", c.ID, c.SubjectCN))
+	}
+	return nil, env.fail(exitUsage, env.T("pdf.cli.several_certs", map[string]any{"List": strings.Join(list, ", ")})), false
+}
+
+// signatureLine is the one-line verdict on a signature.
+func signatureLine(env *Env, s pdfsign.SignatureReport) string {
+	data := map[string]any{
+		"Field": s.Field, "CN": s.SignerCN, "Level": s.Level, "Hash": s.Hash,
+		"Time": s.SigningTime.Local().Format(time.DateTime),
+	}
+	switch {
+	case !s.Valid:
+		var why []string
+		for _, p := range s.Problems {
+			if p.Severity == "error" {
+				why = append(why, p.Message(env.Lang))
+			}
+		}
+		data["Why"] = strings.Join(why, " ")
+		return env.T("pdf.cli.sig_invalid", data)
+	case s.CoversWholeDocument:
+		return env.T("pdf.cli.sig_valid_whole", data)
+	case s.LaterChanges == pdfsign.ChangesSignatures:
+		return env.T("pdf.cli.sig_valid_revision", data)
+	default:
+		return env.T("pdf.cli.sig_valid_modified", data)
+	}
+}
+
+func runVerify(env *Env, args []string) int {
+	fs := newFlagSet("verify")
+	asJSON := fs.Bool("json", false, "")
+	pos, code, ok := parseFlags(env, fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return env.fail(exitUsage, env.T("pdf.cli.verify_usage"))
+	}
+	opts := pdfsign.VerifyOptions{}
+	// Trust is reported against the system's roots; it never decides the
+	// exit code.
+	if pool, err := x509.SystemCertPool(); err == nil {
+		opts.Roots = pool
+	}
+	rep, err := pdfsign.Verify(pos[0], opts)
+	if err != nil {
+		var pe *pdfsign.Error
+		if *asJSON && errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature && rep != nil {
+			printJSON(env, rep)
+		}
+		return env.Fail(err)
+	}
+	if *asJSON {
+		printJSON(env, rep)
+	} else {
+		fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": pos[0], "N": len(rep.Signatures), "Revisions": rep.Revisions}))
+		for _, s := range rep.Signatures {
+			fmt.Fprintln(env.Stdout, "- "+signatureLine(env, s))
+			var extra []string
+			if s.Trust == pdfsign.TrustTrusted {
+				extra = append(extra, env.T("pdf.cli.trusted"))
+			} else if s.Trust == pdfsign.TrustUntrusted {
+				extra = append(extra, env.T("pdf.cli.untrusted"))
+			}
+			for _, p := range s.Problems {
+				if p.Severity != "error" && p.Code != "untrusted" {
+					extra = append(extra, p.Message(env.Lang))
+				}
+			}
+			for _, e := range extra {
+				fmt.Fprintln(env.Stdout, "    "+e)
+			}
+		}
+	}
+	if !rep.OK {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func printJSON(env *Env, v any) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+	env.Stdout.Write(b.Bytes())
+}
