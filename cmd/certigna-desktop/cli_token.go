@@ -371,3 +371,27 @@ func runModules(env *Env, args []string) int {
 	}
 	return exitOK
 }
+
+func init() {
+	registerVerb(verb{name: "reset-demo", run: runResetDemo, summary: map[string]string{
+		"fr": "recréer la clé de démonstration (codes d’origine)",
+		"en": "recreate the demo token (original codes)",
+	}})
+}
+
+// runResetDemo deletes the demo token and makes a fresh one: its PIN may
+// have been changed or blocked while trying the app.
+func runResetDemo(env *Env, args []string) int {
+	fs := newFlagSet("reset-demo")
+	if _, code, ok := parseFlags(env, fs, args); !ok {
+		return code
+	}
+	if err := token.ResetDemo(""); err != nil {
+		return env.Fail(err)
+	}
+	if _, err := token.EnsureDemo(""); err != nil {
+		return env.Fail(err)
+	}
+	fmt.Fprintln(env.Stdout, env.T("token.cli.demo_reset", map[string]any{"PIN": token.DemoPIN, "Admin": token.DemoAdminCode}))
+	return exitOK
+}

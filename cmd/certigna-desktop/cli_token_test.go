@@ -278,4 +278,18 @@ func TestCLIDemo(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "[DÉMO]") || !strings.Contains(out, "code PIN "+token.DemoPIN) {
 		t.Errorf("demo text:\n%s", out)
 	}
+	// The demo PIN changed, then reset-demo brings the original codes back.
+	pinsInTest = nil
+	code, _, errs = cli(t, token.DemoPIN+"\n5678\n5678\n", "--demo", "change-pin")
+	if code != exitOK {
+		t.Fatalf("change-pin on the demo: %d %s", code, errs)
+	}
+	code, out, errs = cli(t, "", "--lang", "en", "reset-demo")
+	if code != exitOK || !strings.Contains(out, "Demo token recreated") {
+		t.Fatalf("reset-demo: %d %s %s", code, out, errs)
+	}
+	code, _, errs = cli(t, token.DemoPIN+"\n5678\n5678\n", "--demo", "change-pin")
+	if code != exitOK {
+		t.Fatalf("the original demo PIN after reset: %d %s", code, errs)
+	}
 }
