@@ -101,3 +101,33 @@ func asError(err error, te **Error) bool {
 	*te = e
 	return ok
 }
+
+// Login is per token for the whole application: a second signer shares the
+// first one's login only with the same PIN (the token would not check another
+// one), and closing one signer does not log the other out.
+func TestTwoSignersShareTheLogin(t *testing.T) {
+	tok, m, ti := openSoftHSM(t)
+	s1, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Signer(ti.Slot, tok.ECID, "999999", false); !IsKind(err, KindBusy) {
+		t.Fatalf("another PIN while logged in: %v", err)
+	}
+	s2, err := m.Signer(ti.Slot, tok.ECID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1.Close()
+	d := sha256.Sum256([]byte("y"))
+	sig, err := s2.Sign(nil, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatalf("second signer logged out by the first: %v", err)
+	}
+	verify(t, s2.Public(), d[:], sig, crypto.SHA256)
+	s2.Close()
+	// Everything closed: the next signer logs in for real, and a wrong PIN is checked by the token.
+	if _, err := m.Signer(ti.Slot, tok.RSAID, "999999", false); !IsKind(err, KindPINIncorrect) {
+		t.Fatalf("after close: %v", err)
+	}
+}

@@ -157,7 +157,7 @@ func (m *Module) reinitLocked() error {
 	}
 	_ = m.ctx.Finalize()
 	if err := m.ctx.Initialize(); err != nil {
-		m.closed = true
+		m.dead = true
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
 	}
 	return nil

@@ -33,6 +33,7 @@ const (
 	KindReadOnly       Kind = "read_only"   // write-protected token
 	KindCancelled      Kind = "cancelled"   // cancelled on the token (PIN pad)
 	KindDemo           Kind = "demo_failed" // the demo token could not be prepared
+	KindBusy           Kind = "token_busy"  // another operation holds the token's login
 	KindToken          Kind = "token_error" // any other PKCS#11 failure
 )
 
@@ -149,6 +150,8 @@ func fromCKR(err error, so bool) *Error {
 		e.Kind = KindTokenRemoved
 	case pkcs11.CKR_TOKEN_NOT_RECOGNIZED:
 		e.Kind = KindNoToken
+	case pkcs11.CKR_USER_ALREADY_LOGGED_IN, pkcs11.CKR_USER_ANOTHER_ALREADY_LOGGED_IN:
+		e.Kind = KindBusy
 	case pkcs11.CKR_FUNCTION_CANCELED:
 		e.Kind = KindCancelled
 	case pkcs11.CKR_TOKEN_WRITE_PROTECTED:

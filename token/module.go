@@ -64,7 +64,12 @@ type Module struct {
 	info     ModuleInfo
 	refs     int
 	borrowed bool // initialised by someone else in this process: never finalize it
-	closed   bool
+	closed   bool // the last Close happened
+	dead     bool // a re-initialisation failed: revive tries again before each call
+
+	// PKCS#11 login state is per token for the whole application, not per
+	// session: signers of one slot share one login (see Signer).
+	logins map[uint]*login
 
 	// Some libraries (SoftHSM2) fix their slot list at C_Initialize; for them
 	// Rescan finalizes and re-initialises, which it only does when no
@@ -107,7 +112,7 @@ func Open(path string) (*Module, error) {
 	if ctx == nil {
 		return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: diagnoseLoad(path)}
 	}
-	m := &Module{key: key, path: path, ctx: ctx, raw: ctx, refs: 1}
+	m := &Module{key: key, path: path, ctx: ctx, raw: ctx, refs: 1, logins: map[uint]*login{}}
 	if err := m.initialize(); err != nil {
 		ctx.Destroy()
 		return nil, err
@@ -118,7 +123,7 @@ func Open(path string) (*Module, error) {
 
 // newModule wraps an already-made backend (tests).
 func newModule(path string, b backend) (*Module, error) {
-	m := &Module{key: path, path: path, ctx: b, refs: 1}
+	m := &Module{key: path, path: path, ctx: b, refs: 1, logins: map[uint]*login{}}
 	if err := m.initialize(); err != nil {
 		return nil, err
 	}
@@ -276,9 +281,24 @@ func itoa(i int) string {
 // DemoLabel is the label of the demo token.
 const DemoLabel = "Démo Certigna"
 
-func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
+// usableLocked reports a closed module, and revives one whose
+// re-initialisation failed (a library that failed once may work again).
+func (m *Module) usableLocked() error {
 	if m.closed {
-		return TokenInfo{}, &Error{Kind: KindTokenRemoved}
+		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "closed"}
+	}
+	if m.dead {
+		if err := m.ctx.Initialize(); err != nil && !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+			return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Code: fromCKR(err, false).Code, Err: err}
+		}
+		m.dead = false
+	}
+	return nil
+}
+
+func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
+	if err := m.usableLocked(); err != nil {
+		return TokenInfo{}, err
 	}
 	ti, err := m.ctx.GetTokenInfo(slot)
 	if err != nil {
@@ -326,8 +346,8 @@ func (m *Module) Tokens() ([]TokenInfo, error) {
 }
 
 func (m *Module) tokensLocked() ([]TokenInfo, error) {
-	if m.closed {
-		return nil, &Error{Kind: KindModuleLoad, Path: m.path, Reason: "closed"}
+	if err := m.usableLocked(); err != nil {
+		return nil, err
 	}
 	slots, err := m.ctx.GetSlotList(true)
 	if err != nil {
@@ -360,14 +380,14 @@ func (m *Module) Token(slot uint) (TokenInfo, error) {
 func (m *Module) Rescan() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.staticSlots || m.liveSessions > 0 || m.borrowed || m.closed {
+	if !m.staticSlots || m.liveSessions > 0 || m.borrowed || m.closed || m.dead {
 		return nil
 	}
 	if err := m.ctx.Finalize(); err != nil {
 		return fromCKR(err, false)
 	}
 	if err := m.ctx.Initialize(); err != nil {
-		m.closed = true // unusable now; later calls report it instead of crashing
+		m.dead = true // later calls try again, and report it instead of crashing
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
 	}
 	return nil

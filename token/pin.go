@@ -61,6 +61,10 @@ func (m *Module) wrongPIN(slot uint, err error, so bool) error {
 			}
 		}
 		return e
+	case KindPINLength:
+		if t, terr := m.tokenInfoLocked(slot); terr == nil {
+			e.Min, e.Max = t.MinPIN, t.MaxPIN
+		}
 	case KindToken:
 		return m.removedOr(slot, e)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/subtle"
 	"crypto/x509"
 	"encoding/asn1"
 	"io"
@@ -73,20 +74,31 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 	if err := gate(t.PIN, false, confirmFinalTry); err != nil {
 		return nil, err
 	}
-	if err := m.ctx.Login(sh, pkcs11.CKU_USER, pin); err != nil &&
-		!isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
-		return nil, m.wrongPIN(slot, err, false)
+	if l := m.logins[slot]; l != nil {
+		// Another signer of this slot is logged in, and login is per token
+		// for the whole application: the token would answer "already
+		// logged in" without checking this PIN. Share the login only for
+		// the very PIN that opened it; anything else waits its turn.
+		if subtle.ConstantTimeCompare([]byte(l.pin), []byte(pin)) != 1 {
+			return nil, &Error{Kind: KindBusy}
+		}
+		l.count++
+	} else {
+		if err := m.ctx.Login(sh, pkcs11.CKU_USER, pin); err != nil {
+			return nil, m.wrongPIN(slot, err, false)
+		}
+		m.logins[slot] = &login{count: 1, pin: pin}
 	}
 	keys, err := m.findLocked(sh, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_ID, certID),
 	})
 	if err != nil {
-		_ = m.ctx.Logout(sh)
+		m.releaseLoginLocked(slot, sh)
 		return nil, m.removedOr(slot, fromCKR(err, false))
 	}
 	if len(keys) == 0 {
-		_ = m.ctx.Logout(sh)
+		m.releaseLoginLocked(slot, sh)
 		return nil, &Error{Kind: KindNoPrivateKey}
 	}
 	s := &Signer{m: m, slot: slot, sh: sh, key: keys[0], cert: leaf.Cert, pub: leaf.Cert.PublicKey, pin: pin}
@@ -97,7 +109,7 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 	switch s.pub.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey:
 	default:
-		_ = m.ctx.Logout(sh)
+		m.releaseLoginLocked(slot, sh)
 		return nil, &Error{Kind: KindUnsupported}
 	}
 	s.chain = buildChain(leaf.Cert, certs)
@@ -215,6 +227,25 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	return sig, nil
 }
 
+// login is the application's login on one slot, shared by its signers.
+type login struct {
+	count int
+	pin   string
+}
+
+// releaseLoginLocked drops one signer's share of the login; the last one
+// logs out.
+func (m *Module) releaseLoginLocked(slot uint, sh pkcs11.SessionHandle) {
+	l := m.logins[slot]
+	if l == nil {
+		return
+	}
+	if l.count--; l.count <= 0 {
+		delete(m.logins, slot)
+		_ = m.ctx.Logout(sh)
+	}
+}
+
 func (m *Module) signErr(slot uint, err error) error {
 	e := fromCKR(err, false)
 	switch e.Kind {
@@ -237,7 +268,7 @@ func (s *Signer) Close() error {
 		if m.closed {
 			return
 		}
-		_ = m.ctx.Logout(s.sh)
+		m.releaseLoginLocked(s.slot, s.sh)
 		if e := m.ctx.CloseSession(s.sh); e != nil && !isCKR(e, pkcs11.CKR_SESSION_HANDLE_INVALID) {
 			err = fromCKR(e, false)
 		}
