@@ -118,13 +118,23 @@ func checkUnchanged(t *testing.T, in, out string) {
 		if len(after.AcroForm.Fields) != len(before.AcroForm.Fields)+1 || before.AcroForm.NeedAppearances != after.AcroForm.NeedAppearances {
 			t.Fatalf("fields: %d → %d", len(before.AcroForm.Fields), len(after.AcroForm.Fields))
 		}
-		for i, f := range before.AcroForm.Fields {
-			if !reflect.DeepEqual(f, after.AcroForm.Fields[i]) {
-				t.Fatalf("field %d changed: %v → %v", i, f, after.AcroForm.Fields[i])
+		// qpdf lists fields in page order: match them regardless of position.
+		left := append([]map[string]any(nil), after.AcroForm.Fields...)
+		for _, f := range before.AcroForm.Fields {
+			found := false
+			for i, g := range left {
+				if reflect.DeepEqual(f, g) {
+					left = append(left[:i], left[i+1:]...)
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Fatalf("field changed or lost: %v", f)
 			}
 		}
-		if last := after.AcroForm.Fields[len(after.AcroForm.Fields)-1]; last["fieldtype"] != "/Sig" {
-			t.Fatalf("new field %v", last)
+		if len(left) != 1 || left[0]["fieldtype"] != "/Sig" {
+			t.Fatalf("new fields %v", left)
 		}
 	}
 	// Our reader: catalog and the rewritten objects.
