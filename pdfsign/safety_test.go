@@ -1,0 +1,216 @@
+package pdfsign
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func errKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}
+
+// assertDir checks that dir holds exactly the given names (no output, no
+// temporary file left behind).
+func assertDir(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Fatalf("dir holds %v, want %v", got, names)
+	}
+}
+
+func TestOutputSafety(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	orig, _ := os.ReadFile(in)
+	sign := func(out string, opts Options) error {
+		_, err := Sign(in, out, p.ecKey, p.ecChain(), opts)
+		return err
+	}
+	// The input itself, by the same path, a relative path, a hard link and
+	// a symbolic link: refused even with Force.
+	os.Link(in, filepath.Join(dir, "hard.pdf"))
+	os.Symlink(in, filepath.Join(dir, "soft.pdf"))
+	wd, _ := os.Getwd()
+	rel, _ := filepath.Rel(wd, in)
+	for _, out := range []string{in, rel, filepath.Join(dir, "hard.pdf"), filepath.Join(dir, "soft.pdf"), filepath.Join(dir, ".", "in.pdf")} {
+		if err := sign(out, Options{Force: true}); errKind(err) != KindSameFile {
+			t.Fatalf("output %s: %v", out, err)
+		}
+	}
+	if b, _ := os.ReadFile(in); string(b) != string(orig) {
+		t.Fatal("input changed")
+	}
+	// An existing output is kept unless Force.
+	existing := filepath.Join(dir, "existing.pdf")
+	os.WriteFile(existing, []byte("keep"), 0o644)
+	if err := sign(existing, Options{}); errKind(err) != KindOutputExists {
+		t.Fatalf("existing: %v", err)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "keep" {
+		t.Fatal("existing output changed")
+	}
+	if err := sign(existing, Options{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(existing); !strings.HasPrefix(string(b), string(orig)) {
+		t.Fatal("forced output does not start with the input's bytes")
+	}
+	// A directory as output.
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	if err := sign(filepath.Join(dir, "sub"), Options{Force: true}); errKind(err) != KindOutputExists {
+		t.Fatalf("directory output: %v", err)
+	}
+	// A missing output directory.
+	if err := sign(filepath.Join(dir, "nope", "out.pdf"), Options{}); errKind(err) != KindIO {
+		t.Fatalf("missing dir: %v", err)
+	}
+	assertDir(t, dir, "existing.pdf", "hard.pdf", "in.pdf", "soft.pdf", "sub")
+}
+
+func TestRefusedInputsLeaveNothing(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	src := writeSample(t, filepath.Dir(dir), "src-"+filepath.Base(dir)+".pdf")
+	good, _ := os.ReadFile(src)
+	os.Remove(src)
+	inputs := map[string]struct {
+		data []byte
+		kind Kind
+	}{
+		"empty.pdf":     {nil, KindNotPDF},
+		"text.pdf":      {[]byte("hello, world\n"), KindNotPDF},
+		"truncated.pdf": {good[:len(good)/2], KindDamaged},
+		"badxref.pdf":   {[]byte(strings.Replace(string(good), "startxref\n", "startxref\n9", 1)), KindDamaged},
+		"noroot.pdf":    {[]byte(strings.Replace(string(good), "/Root 1 0 R", "/Roo  1 0 R", 1)), KindDamaged},
+	}
+	var names []string
+	for name, c := range inputs {
+		in := filepath.Join(dir, name)
+		os.WriteFile(in, c.data, 0o644)
+		names = append(names, name)
+		_, err := Sign(in, "", p.ecKey, p.ecChain(), Options{})
+		if errKind(err) != c.kind {
+			t.Errorf("%s: got %v, want kind %s", name, err, c.kind)
+		}
+		if _, err := Verify(in, VerifyOptions{}); errKind(err) != c.kind {
+			t.Errorf("verify %s: got %v, want kind %s", name, err, c.kind)
+		}
+	}
+	if _, err := Sign(filepath.Join(dir, "missing.pdf"), "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindInputNotFound {
+		t.Errorf("missing: %v", err)
+	}
+	in := filepath.Join(dir, "ok.pdf")
+	os.WriteFile(in, good, 0o644)
+	names = append(names, "ok.pdf")
+	if _, err := Sign(in, "", p.ecKey, p.ecChain(), Options{Page: 2}); errKind(err) != KindPageRange {
+		t.Errorf("page 2: %v", err)
+	}
+	if _, err := Sign(in, "", p.ecKey, p.ecChain(), Options{Hash: crypto.SHA1}); errKind(err) != KindHash {
+		t.Errorf("SHA-1: %v", err)
+	}
+	// A certificate that is not the key's.
+	if _, err := Sign(in, "", p.ecKey, p.rsaChain(), Options{}); errKind(err) != KindCertificate {
+		t.Errorf("wrong cert: %v", err)
+	}
+	if needTool(t, "qpdf"); true {
+		enc := filepath.Join(dir, "enc.pdf")
+		if b, err := exec.Command("qpdf", "--encrypt", "", "owner", "256", "--", in, enc).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf: %v %s", err, b)
+		}
+		names = append(names, "enc.pdf")
+		if _, err := Sign(enc, "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindEncrypted {
+			t.Errorf("encrypted: %v", err)
+		}
+	}
+	// A signer that fails (a token pulled out mid-signature: no real
+	// implementation fails on demand, so this is a test double).
+	if _, err := Sign(in, "", failingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindSigner {
+		t.Errorf("failing signer: %v", err)
+	}
+	// A signer returning a wrong signature (key/cert mismatch inside a token).
+	if _, err := Sign(in, "", lyingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindCertificate {
+		t.Errorf("lying signer: %v", err)
+	}
+	sortStrings(names)
+	assertDir(t, dir, names...)
+}
+
+type failingSigner struct{ crypto.Signer }
+
+func (failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("CKR_DEVICE_REMOVED")
+}
+
+type lyingSigner struct{ crypto.Signer }
+
+func (s lyingSigner) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, error) {
+	return s.Signer.Sign(r, make([]byte, len(d)), o)
+}
+
+func sortStrings(a []string) {
+	for i := range a {
+		for j := i + 1; j < len(a); j++ {
+			if a[j] < a[i] {
+				a[i], a[j] = a[j], a[i]
+			}
+		}
+	}
+}
+
+func TestHashesAndTokenStyleSigner(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	for _, h := range []crypto.Hash{crypto.SHA256, crypto.SHA384, crypto.SHA512} {
+		out := filepath.Join(dir, h.String()+".pdf")
+		// A signer that carries its certificate and chain, like token.Signer.
+		if _, err := Sign(in, out, certSigner{p.rsaKey, p.rsaCert, []*x509.Certificate{p.ca}}, nil, Options{Hash: h}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(out, VerifyOptions{Roots: p.roots()})
+		if err != nil || !rep.OK || rep.Signatures[0].Hash != hashName(h) || rep.Signatures[0].Trust != TrustTrusted {
+			t.Fatalf("%v: %v %+v", h, err, rep)
+		}
+		out2 := pdfsigOut(t, out)
+		if !strings.Contains(out2, "Signature is Valid") || !strings.Contains(out2, "Certificate is Trusted") {
+			t.Fatalf("pdfsig %v:\n%s", h, out2)
+		}
+	}
+}
+
+type certSigner struct {
+	crypto.Signer
+	cert  *x509.Certificate
+	chain []*x509.Certificate
+}
+
+func (c certSigner) Certificate() *x509.Certificate { return c.cert }
+func (c certSigner) Chain() []*x509.Certificate     { return c.chain }
+
+func TestErrorMessagesTranslated(t *testing.T) {
+	for _, k := range []Kind{KindNotPDF, KindDamaged, KindEncrypted, KindUnsupported, KindOutputExists, KindSameFile, KindPageRange,
+		KindNoSignature, KindSigner, KindCertificate, KindHash, KindIO, KindInternal, KindInputNotFound} {
+		e := &Error{Kind: k, Path: "/tmp/x.pdf", Err: errors.New("detail")}
+		fr, en := e.Message("fr"), e.Message("en")
+		if fr == en || strings.Contains(fr, "pdf.err") || strings.Contains(en, "pdf.err") || fr == "" {
+			t.Errorf("%s: fr %q en %q", k, fr, en)
+		}
+	}
+}
