@@ -325,9 +325,11 @@ type tsSignerInfo struct {
 	signedAttrs  []byte // the [0] IMPLICIT element, as in the token
 	sigAlg       asn1.ObjectIdentifier
 	signature    []byte
+	unsigned     []byte // the [1] IMPLICIT element, or nil
 }
 
-// parseTSSignedData reads a ContentInfo holding a SignedData with one signer.
+// parseTSSignedData reads a ContentInfo holding a SignedData with one signer
+// (a time-stamp token, or a PAdES signature: then eContent is nil).
 func parseTSSignedData(der []byte) (*tsSignedData, error) {
 	s := cryptobyte.String(der)
 	var ci, content, sd cryptobyte.String
@@ -361,9 +363,6 @@ func parseTSSignedData(der []byte) (*tsSignedData, error) {
 			}
 		}
 	}
-	if out.eContent == nil {
-		return nil, fmt.Errorf("token: no TSTInfo")
-	}
 	var certs cryptobyte.String
 	var hasCerts bool
 	if !sd.ReadOptionalASN1(&certs, &hasCerts, cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -384,9 +383,7 @@ func parseTSSignedData(der []byte) (*tsSignedData, error) {
 		}
 		out.certs = append(out.certs, cert)
 	}
-	var crls cryptobyte.String
-	sd.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific())
-	_ = crls
+	sd.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) // crls
 	var infos cryptobyte.String
 	if !sd.ReadASN1(&infos, cbasn1.SET) {
 		return nil, fmt.Errorf("token: no SignerInfos")
@@ -435,6 +432,11 @@ func parseTSSignedData(der []byte) (*tsSignedData, error) {
 		return nil, fmt.Errorf("token: malformed signature")
 	}
 	info.signature = []byte(sig)
+	var unsigned cryptobyte.String
+	if si.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) &&
+		si.ReadASN1Element(&unsigned, cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		info.unsigned = []byte(unsigned)
+	}
 	return out, nil
 }
 
@@ -541,7 +543,7 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
-	if !sd.eContentType.Equal(oidTSTInfo) {
+	if !sd.eContentType.Equal(oidTSTInfo) || sd.eContent == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "content is not a TSTInfo", nil)
 	}
 	info, err := parseTSTInfo(sd.eContent)

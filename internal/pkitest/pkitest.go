@@ -472,6 +472,10 @@ func (p *PKI) NSSDB() string {
 		p.t.Skip("certutil not installed (libnss3-tools): skipping")
 	}
 	dir := filepath.Join(p.Dir, "nssdb")
+	// Made once: certutil -N on an existing database asks for its password.
+	if _, err := os.Stat(filepath.Join(dir, "cert9.db")); err == nil {
+		return "sql:" + dir
+	}
 	must(p.t, os.MkdirAll(dir, 0o700))
 	for _, args := range [][]string{
 		{"-N", "-d", "sql:" + dir, "--empty-password"},

@@ -1,0 +1,250 @@
+package pdfsign
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certigna-desktop/app/assets"
+)
+
+// The visible signature stamp: a form XObject for the widget's normal
+// appearance, with the holder's name, the date and time, the reason (and
+// location), in French or English, drawn with the embedded Go Regular
+// subset. It is written in the signature's own revision, so it is covered
+// by the signature.
+
+// Corner names a corner of the displayed page, for CornerRect.
+type Corner int
+
+const (
+	BottomRight Corner = iota // the default
+	BottomLeft
+	TopRight
+	TopLeft
+)
+
+// Default stamp size and margin from the page edge, in points.
+const (
+	StampWidth  = 200.0
+	StampHeight = 60.0
+	StampMargin = 24.0
+)
+
+// Visible asks for a visible stamp.
+type Visible struct {
+	// Rect is x, y, width, height in the page's default user space (points
+	// from the lower-left corner of the MediaBox, as PDF coordinates go).
+	// When zero, the stamp goes to Corner of the page as displayed.
+	Rect   [4]float64
+	Corner Corner
+	// Holder overrides the name shown (default: Options.Name, else the
+	// certificate's common name).
+	Holder string
+}
+
+// CornerRect is the x, y, w, h of a StampWidth×StampHeight stamp in corner c
+// of a page whose visible box is box (llx, lly, urx, ury), as displayed with
+// the page's /Rotate (0, 90, 180, 270). The result is in default user space.
+func CornerRect(box [4]float64, rotate int, c Corner) [4]float64 {
+	W, H := box[2]-box[0], box[3]-box[1]
+	dw, dh := W, H
+	if rotate == 90 || rotate == 270 {
+		dw, dh = H, W
+	}
+	sw, sh := math.Min(StampWidth, dw-2*StampMargin), math.Min(StampHeight, dh-2*StampMargin)
+	sw, sh = math.Max(sw, 1), math.Max(sh, 1)
+	// Lower-left corner of the stamp in display coordinates.
+	dx, dy := dw-StampMargin-sw, StampMargin
+	switch c {
+	case BottomLeft:
+		dx = StampMargin
+	case TopRight:
+		dy = dh - StampMargin - sh
+	case TopLeft:
+		dx, dy = StampMargin, dh-StampMargin-sh
+	}
+	// Display → user space (relative to the box origin), for both corners.
+	toUser := func(x, y float64) (float64, float64) {
+		switch rotate {
+		case 90:
+			return W - y, x
+		case 180:
+			return W - x, H - y
+		case 270:
+			return y, H - x
+		}
+		return x, y
+	}
+	x1, y1 := toUser(dx, dy)
+	x2, y2 := toUser(dx+sw, dy+sh)
+	return [4]float64{box[0] + math.Min(x1, x2), box[1] + math.Min(y1, y2), math.Abs(x2 - x1), math.Abs(y2 - y1)}
+}
+
+// stampText is what the stamp says, one line each.
+func stampText(lang, holder, reason, location string, when time.Time) []string {
+	date := when.Format("02/01/2006 15:04:05 -07:00")
+	if lang == "en" {
+		date = when.Format("2006-01-02 15:04:05 -07:00")
+	}
+	lines := []string{
+		assets.T(lang, "ltv.stamp.signed_by", map[string]any{"Name": holder}),
+		assets.T(lang, "ltv.stamp.date", map[string]any{"Date": date}),
+	}
+	if reason != "" {
+		lines = append(lines, assets.T(lang, "ltv.stamp.reason", map[string]any{"Reason": reason}))
+	}
+	if location != "" {
+		lines = append(lines, assets.T(lang, "ltv.stamp.location", map[string]any{"Location": location}))
+	}
+	return lines
+}
+
+// buildAppearance adds the stamp's objects to u and returns the widget Rect
+// (llx, lly, urx, ury) and its /AP dictionary.
+func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
+	rect := v.Rect
+	if rect == [4]float64{} {
+		rect = CornerRect(pg.CropBox, pg.Rotate, v.Corner)
+	}
+	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
+	if !(w >= 10 && h >= 10) || math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) {
+		return [4]float64{}, nil, ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
+	}
+	mb := pg.MediaBox
+	if x+w <= mb[0] || y+h <= mb[1] || x >= mb[2] || y >= mb[3] {
+		return [4]float64{}, nil, ltvErr(LTVBadRect, "",
+			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g,%g–%g,%g)", x, y, w, h, pg.Number, mb[0], mb[1], mb[2], mb[3]), nil)
+	}
+	sf, err := loadStampFont()
+	if err != nil {
+		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)
+	}
+	// The form is drawn upright for the reader: on a rotated page its own
+	// width runs along the rectangle's height, and /Matrix turns it.
+	fw, fh := w, h
+	matrix := Array{Int(1), Int(0), Int(0), Int(1), Int(0), Int(0)}
+	switch pg.Rotate {
+	case 90:
+		fw, fh = h, w
+		matrix = Array{Int(0), Int(1), Int(-1), Int(0), Int(0), Int(0)}
+	case 180:
+		matrix = Array{Int(-1), Int(0), Int(0), Int(-1), Int(0), Int(0)}
+	case 270:
+		fw, fh = h, w
+		matrix = Array{Int(0), Int(-1), Int(1), Int(0), Int(0), Int(0)}
+	}
+	enc := make([][]byte, len(lines))
+	used := map[byte]bool{}
+	for i, l := range lines {
+		enc[i] = sf.encode(l)
+		for _, c := range enc[i] {
+			used[c] = true
+		}
+	}
+	// Font size: the largest (up to 10 pt) at which every line fits.
+	pad := math.Min(4, fw/20)
+	size := 10.0
+	for _, e := range enc {
+		if wd := sf.width(e, 1); wd > 0 {
+			size = math.Min(size, (fw-2*pad)/wd)
+		}
+	}
+	leading := 1.2
+	size = math.Min(size, (fh-2*pad)/(leading*float64(len(lines))))
+	size = math.Max(size, 1)
+
+	var c bytes.Buffer
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	c.WriteString("q\n0.94 0.96 1 rg\n")
+	fmt.Fprintf(&c, "0 0 %s %s re f\n", f(round2(fw)), f(round2(fh)))
+	c.WriteString("0.12 0.29 0.6 RG 1 w\n")
+	fmt.Fprintf(&c, "0.5 0.5 %s %s re S\n", f(round2(fw-1)), f(round2(fh-1)))
+	c.WriteString("BT\n0.05 0.1 0.25 rg\n")
+	fmt.Fprintf(&c, "/F1 %s Tf\n%s TL\n", f(round2(size)), f(round2(size*leading)))
+	top := fh - pad - float64(sf.ascent)*size/1000
+	fmt.Fprintf(&c, "%s %s Td\n", f(round2(pad)), f(round2(top)))
+	for i, e := range enc {
+		if i > 0 {
+			c.WriteString("T*\n")
+		}
+		c.Write(appendLiteral(nil, e))
+		c.WriteString(" Tj\n")
+	}
+	c.WriteString("ET\nQ\n")
+
+	fontRef, err := sf.putFont(u, used)
+	if err != nil {
+		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)
+	}
+	fonts := &Dict{}
+	fonts.Set("F1", fontRef)
+	res := &Dict{}
+	res.Set("Font", fonts)
+	res.Set("ProcSet", Array{Name("PDF"), Name("Text")})
+	xd := &Dict{}
+	xd.Set("Type", Name("XObject"))
+	xd.Set("Subtype", Name("Form"))
+	xd.Set("BBox", Array{Int(0), Int(0), round2(fw), round2(fh)})
+	xd.Set("Matrix", matrix)
+	xd.Set("Resources", res)
+	xRef := u.alloc()
+	u.putStream(xRef, xd, c.Bytes())
+	ap := &Dict{}
+	ap.Set("N", xRef)
+	return [4]float64{x, y, x + w, y + h}, ap, nil
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// ParseRect reads "x,y,w,h" (points) as given to --rect.
+func ParseRect(s string) ([4]float64, error) {
+	parts := strings.Split(s, ",")
+	var r [4]float64
+	if len(parts) != 4 {
+		return r, ltvErr(LTVBadRect, "", "expected x,y,w,h in points, e.g. 350,40,200,60", nil)
+	}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return r, ltvErr(LTVBadRect, "", fmt.Sprintf("%q is not a number", p), nil)
+		}
+		r[i] = v
+	}
+	return r, nil
+}
+
+// PageCount returns the number of pages of a PDF (for the GUI's "last
+// page" choice), reading only the page tree's root.
+func PageCount(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, newErr(KindIO, path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, newErr(KindIO, path, err)
+	}
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		return 0, withPath(err, path)
+	}
+	root, err := r.resolveDict(r.trailer.Get("Root"))
+	if err != nil || root == nil {
+		return 0, damagedf("catalog unreadable")
+	}
+	pages, err := r.resolveDict(root.Get("Pages"))
+	if err != nil || pages == nil {
+		return 0, damagedf("page tree unreadable")
+	}
+	n, ok := toInt(pages.Get("Count"))
+	if !ok || n < 1 {
+		return 0, damagedf("page count unreadable")
+	}
+	return int(n), nil
+}

@@ -1,0 +1,243 @@
+package pdfsign
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"os"
+	"time"
+)
+
+// The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1
+// B-LT): a further incremental update after the signature, so the signed
+// bytes stay untouched, holding the certificates, OCSP responses and CRLs
+// a validator needs years later, plus one VRI entry per signature.
+
+// LTVOptions tune AddLTV.
+type LTVOptions struct {
+	Revocation RevocationOptions
+	// ExtraCerts help build chains the CMS does not carry in full (e.g. the
+	// token's chain, or the trust store's roots).
+	ExtraCerts []*x509.Certificate
+	// All covers every signature of the document; by default only the last one.
+	All bool
+	// Now is the /TU time of the VRI entries; zero: time.Now().
+	Now time.Time
+	// NoVRI leaves out the per-signature /VRI dictionary, which PAdES
+	// baseline makes optional and which pdfcpu v0.15 reports as unsupported.
+	NoVRI bool
+}
+
+// LTVResult says what the DSS revision holds.
+type LTVResult struct {
+	Data *RevocationData
+	VRI  []string // keys of the VRI entries written
+}
+
+// AddLTV gathers revocation data for the document's last signature (its
+// signer chain and the chains of its timestamp tokens) and appends a DSS
+// revision to f, which must be open for reading and writing. Nothing is
+// written when the data cannot be had. The caller owns atomicity (Sign works
+// on a temporary file that is renamed only at the end).
+func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, newErr(KindIO, f.Name(), err)
+	}
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := ltvFindSignatures(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(sigs) == 0 {
+		return nil, newErr(KindNoSignature, f.Name(), nil)
+	}
+	if !opts.All {
+		last := sigs[0]
+		for _, s := range sigs[1:] {
+			if ltvEnd(s) > ltvEnd(last) {
+				last = s
+			}
+		}
+		sigs = []*ltvSig{last}
+	}
+	client := opts.Revocation.Client
+	if client == nil {
+		client = &http.Client{Timeout: 15 * time.Second}
+	}
+	var chains [][]*x509.Certificate
+	for _, s := range sigs {
+		if s.CMS == nil || (s.Signer == nil && s.SubFilter != "ETSI.RFC3161") {
+			return nil, ltvErr(LTVDSS, "", "a signature's CMS could not be read", nil)
+		}
+		pool := append(append([]*x509.Certificate(nil), s.CMS.certs...), opts.ExtraCerts...)
+		if s.Signer != nil {
+			chains = append(chains, ltvBuildChain(ctx, s.Signer, pool, client))
+		}
+		for _, tok := range s.Timestamps {
+			sd, err := parseTSSignedData(tok)
+			if err != nil {
+				continue
+			}
+			if tsa := ltvSignerCert(sd); tsa != nil {
+				chains = append(chains, ltvBuildChain(ctx, tsa, append(sd.certs, pool...), client))
+			}
+		}
+	}
+	data, err := FetchRevocation(ctx, chains, opts.Revocation)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	res := &LTVResult{Data: data}
+	if !opts.NoVRI {
+		for _, s := range sigs {
+			res.VRI = append(res.VRI, VRIKey(s.Contents))
+		}
+	}
+	if _, err := appendIncrement(f, func(r *reader, u *increment) error {
+		return dssBuild(r, u, res.VRI, data, now)
+	}); err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, ltvErr(LTVDSS, "", err.Error(), err)
+	}
+	return res, nil
+}
+
+func ltvEnd(s *ltvSig) int64 {
+	if len(s.ByteRange) == 4 {
+		return s.ByteRange[2] + s.ByteRange[3]
+	}
+	return 0
+}
+
+// dssBuild adds the DSS objects and a new catalog pointing at them to u. An
+// existing DSS (an earlier LTV revision) is kept and extended; data already
+// there is not stored twice.
+func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, now time.Time) error {
+	rootRef, ok := r.trailer.Get("Root").(Ref)
+	if !ok {
+		return damagedf("trailer has no /Root")
+	}
+	root, err := r.resolveDict(rootRef)
+	if err != nil || root == nil {
+		return damagedf("catalog unreadable")
+	}
+	root = root.Clone()
+	old, err := r.resolveDict(root.Get("DSS"))
+	if err != nil {
+		return err
+	}
+	dss := &Dict{}
+	if old != nil {
+		dss = old.Clone()
+	}
+	dss.Set("Type", Name("DSS"))
+
+	// add puts each DER blob in the DSS array key, reusing an existing
+	// stream with the same bytes, and returns the refs in order.
+	add := func(key string, ders [][]byte) ([]Object, error) {
+		existing := map[[32]byte]Ref{}
+		ao, err := r.resolve(dss.Get(key))
+		if err != nil {
+			return nil, err
+		}
+		arr, _ := ao.(Array)
+		arr = append(Array(nil), arr...)
+		for _, e := range arr {
+			ref, ok := e.(Ref)
+			if !ok {
+				continue
+			}
+			o, err := r.fetch(ref.Num)
+			if err != nil {
+				return nil, err
+			}
+			if st, ok := o.(*Stream); ok {
+				if b, err := r.streamData(st, 16<<20); err == nil {
+					existing[sha256.Sum256(b)] = ref
+				}
+			}
+		}
+		var refs []Object
+		for _, der := range ders {
+			sum := sha256.Sum256(der)
+			ref, ok := existing[sum]
+			if !ok {
+				ref = u.alloc()
+				u.putStream(ref, &Dict{}, der)
+				existing[sum] = ref
+				arr = append(arr, ref)
+			}
+			refs = append(refs, ref)
+		}
+		if len(arr) > 0 {
+			dss.Set(key, arr)
+		}
+		return refs, nil
+	}
+	certDERs := make([][]byte, len(data.Certs))
+	for i, c := range data.Certs {
+		certDERs[i] = c.Raw
+	}
+	certRefs, err := add("Certs", certDERs)
+	if err != nil {
+		return err
+	}
+	ocspRefs, err := add("OCSPs", data.OCSPs)
+	if err != nil {
+		return err
+	}
+	crlRefs, err := add("CRLs", data.CRLs)
+	if err != nil {
+		return err
+	}
+	if len(vriKeys) == 0 {
+		dssRef := u.alloc()
+		u.put(dssRef, dss)
+		root.Set("DSS", dssRef)
+		u.put(rootRef, root)
+		return nil
+	}
+	vo, err := r.resolveDict(dss.Get("VRI"))
+	if err != nil {
+		return err
+	}
+	vri := &Dict{}
+	if vo != nil {
+		vri = vo.Clone()
+	}
+	for _, k := range vriKeys {
+		e := &Dict{}
+		if len(certRefs) > 0 {
+			e.Set("Cert", Array(certRefs))
+		}
+		if len(ocspRefs) > 0 {
+			e.Set("OCSP", Array(ocspRefs))
+		}
+		if len(crlRefs) > 0 {
+			e.Set("CRL", Array(crlRefs))
+		}
+		e.Set("TU", String{B: []byte(now.UTC().Format("D:20060102150405Z"))})
+		vri.Set(k, e)
+	}
+	vriRef := u.alloc()
+	u.put(vriRef, vri)
+	dss.Set("VRI", vriRef)
+	dssRef := u.alloc()
+	u.put(dssRef, dss)
+	root.Set("DSS", dssRef)
+	u.put(rootRef, root)
+	return nil
+}

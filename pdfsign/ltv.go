@@ -1,0 +1,240 @@
+package pdfsign
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Reading the signatures of a document for long-term validation: their
+// /Contents (the VRI key), their CMS (certificates, signature value,
+// timestamp tokens), and building the chains whose revocation data the DSS
+// must hold.
+
+// ltvSig is one signature found in a document.
+type ltvSig struct {
+	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
+	SubFilter  string
+	ByteRange  []int64
+	CMS        *tsSignedData // nil when the CMS does not parse
+	Signer     *x509.Certificate
+	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
+}
+
+// VRIKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
+// SHA-1 of its /Contents bytes.
+func VRIKey(contents []byte) string {
+	sum := sha1.Sum(contents)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// ltvFindSignatures returns the document's signatures in /AcroForm /Fields
+// order (kids included), each with its CMS parsed when possible.
+func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
+	root, err := r.resolveDict(r.trailer.Get("Root"))
+	if err != nil || root == nil {
+		return nil, damagedf("catalog unreadable")
+	}
+	form, err := r.resolveDict(root.Get("AcroForm"))
+	if err != nil || form == nil {
+		return nil, err
+	}
+	fo, err := r.resolve(form.Get("Fields"))
+	if err != nil {
+		return nil, err
+	}
+	fields, _ := fo.(Array)
+	var out []*ltvSig
+	seen := map[int]bool{}
+	var walk func(o Object, ft string, depth int) error
+	walk = func(o Object, ft string, depth int) error {
+		if depth > 32 {
+			return nil
+		}
+		if ref, ok := o.(Ref); ok {
+			if seen[ref.Num] {
+				return nil
+			}
+			seen[ref.Num] = true
+		}
+		d, err := r.resolveDict(o)
+		if err != nil || d == nil {
+			return err
+		}
+		if n := d.NameOf("FT"); n != "" {
+			ft = n
+		}
+		if ft == "Sig" && d.Has("V") {
+			v, err := r.resolveDict(d.Get("V"))
+			if err != nil {
+				return err
+			}
+			if v != nil {
+				if s := ltvSigFromDict(r, v); s != nil {
+					out = append(out, s)
+				}
+			}
+		}
+		ko, err := r.resolve(d.Get("Kids"))
+		if err != nil {
+			return err
+		}
+		kids, _ := ko.(Array)
+		for _, k := range kids {
+			if err := walk(k, ft, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, f := range fields {
+		if err := walk(f, "", 0); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func ltvSigFromDict(r *reader, v *Dict) *ltvSig {
+	co, err := r.resolve(v.Get("Contents"))
+	if err != nil {
+		return nil
+	}
+	cs, ok := co.(String)
+	if !ok || len(cs.B) == 0 {
+		return nil
+	}
+	s := &ltvSig{Contents: cs.B, SubFilter: v.NameOf("SubFilter")}
+	if bo, err := r.resolve(v.Get("ByteRange")); err == nil {
+		if br, ok := bo.(Array); ok {
+			for _, e := range br {
+				if n, ok := toInt(e); ok {
+					s.ByteRange = append(s.ByteRange, n)
+				}
+			}
+		}
+	}
+	sd, err := parseTSSignedData(cs.B)
+	if err != nil {
+		return s
+	}
+	s.CMS = sd
+	s.Signer = ltvSignerCert(sd)
+	s.Timestamps = ltvTimestampTokens(sd.signer.unsigned)
+	if s.SubFilter == "ETSI.RFC3161" {
+		// A document timestamp: the CMS is itself the token.
+		s.Timestamps = append(s.Timestamps, cs.B)
+	}
+	return s
+}
+
+func ltvSignerCert(sd *tsSignedData) *x509.Certificate {
+	si := sd.signer
+	for _, c := range sd.certs {
+		if si.ski != nil && string(c.SubjectKeyId) == string(si.ski) ||
+			si.serial != nil && c.SerialNumber.Cmp(si.serial) == 0 && string(c.RawIssuer) == string(si.issuerRaw) {
+			return c
+		}
+	}
+	return nil
+}
+
+// ltvTimestampTokens returns the values of the signature-time-stamp-token
+// attributes in a SignerInfo's unsignedAttrs element ([1] IMPLICIT SET).
+func ltvTimestampTokens(unsigned []byte) [][]byte {
+	if unsigned == nil {
+		return nil
+	}
+	s := cryptobyte.String(unsigned)
+	var set cryptobyte.String
+	if !s.ReadASN1(&set, cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		return nil
+	}
+	var out [][]byte
+	for !set.Empty() {
+		var attr, vals cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !set.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) || !attr.ReadASN1(&vals, cbasn1.SET) {
+			return out
+		}
+		if !oid.Equal(OIDSignatureTimeStampToken) {
+			continue
+		}
+		for !vals.Empty() {
+			var v cryptobyte.String
+			if !vals.ReadASN1Element(&v, cbasn1.SEQUENCE) {
+				break
+			}
+			out = append(out, []byte(v))
+		}
+	}
+	return out
+}
+
+// ltvBuildChain orders a chain from leaf up using pool, then, when the top
+// is not self-signed, the AIA caIssuers URLs (DER certificates) if fetch is
+// set. It stops at a self-signed certificate or when no issuer is found.
+func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) []*x509.Certificate {
+	chain := []*x509.Certificate{leaf}
+	for len(chain) < 10 {
+		top := chain[len(chain)-1]
+		if revSelfSigned(top) {
+			break
+		}
+		var issuer *x509.Certificate
+		for _, c := range pool {
+			if string(c.RawSubject) == string(top.RawIssuer) && top.CheckSignatureFrom(c) == nil && !c.Equal(top) {
+				issuer = c
+				break
+			}
+		}
+		if issuer == nil && fetch != nil {
+			for _, u := range top.IssuingCertificateURL {
+				if c := ltvFetchCert(ctx, fetch, u); c != nil && top.CheckSignatureFrom(c) == nil {
+					issuer = c
+					break
+				}
+			}
+		}
+		if issuer == nil {
+			break
+		}
+		chain = append(chain, issuer)
+	}
+	return chain
+}
+
+func ltvFetchCert(ctx context.Context, client *http.Client, u string) *x509.Certificate {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil
+	}
+	c, err := x509.ParseCertificate(b)
+	if err != nil {
+		return nil
+	}
+	return c
+}

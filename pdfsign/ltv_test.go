@@ -1,0 +1,270 @@
+package pdfsign
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
+)
+
+// ltvPdfsig runs pdfsig trusting the test PKI's root.
+func ltvPdfsig(t *testing.T, p *pkitest.PKI, path string) string {
+	t.Helper()
+	needTool(t, "pdfsig")
+	out, err := exec.Command("pdfsig", "-nssdir", p.NSSDB(), path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfsig: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// ltvPdfcpu runs pdfcpu's validation trusting the test root and allowing
+// its revocation servers on 127.0.0.1; it returns the first signature's result.
+func ltvPdfcpu(t *testing.T, p *pkitest.PKI, path string) *model.SignatureValidationResult {
+	t.Helper()
+	certDir := t.TempDir()
+	caPEM, err := os.ReadFile(p.CAPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(certDir, "ca.pem"), caPEM, 0o600)
+	conf := model.NewDefaultConfiguration()
+	conf.AllowedRevocationHosts = []string{"127.0.0.1"}
+	saved := model.TrustedCertDir
+	model.TrustedCertDir = certDir
+	defer func() { model.TrustedCertDir = saved; pdfcpulib.InvalidateCertificatePool() }()
+	pdfcpulib.InvalidateCertificatePool()
+	res, err := api.ValidateSignatures(path, true, conf)
+	if err != nil {
+		t.Fatalf("pdfcpu validation: %v", err)
+	}
+	if len(res) == 0 {
+		t.Fatal("pdfcpu found no signature")
+	}
+	return res[0]
+}
+
+// ltvAssertPdfcpu checks pdfcpu calls the signature valid, PAdES B-B (the
+// highest level pdfcpu v0.15 concludes: "timestamp and DSS evidence do not
+// promote it"), with an authenticated timestamp.
+func ltvAssertPdfcpu(t *testing.T, r *model.SignatureValidationResult) {
+	t.Helper()
+	if r.Status != model.SignatureStatusValid || len(r.Details.Signers) != 1 {
+		t.Fatalf("pdfcpu: not valid:\n%s", r.String())
+	}
+	s := r.Details.Signers[0]
+	if s.PAdES != "B-B" || !s.HasTimestamp || s.Timestamp.IsZero() {
+		t.Fatalf("pdfcpu: PAdES %q, timestamp %v %v:\n%s", s.PAdES, s.HasTimestamp, s.Timestamp, r.String())
+	}
+}
+
+func ltvSign(t *testing.T, p *pkitest.PKI, opts Options) (string, *Result, error) {
+	t.Helper()
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	res, err := Sign(in, out, p.SignerKey, p.Chain(), opts)
+	return out, res, err
+}
+
+// B-T: the token from openssl's TSA is in the CMS; pdfsig still finds the
+// signature valid; pdfcpu sees the timestamp and reports PAdES B-B (the
+// highest level it concludes, see docs/ltv.md).
+func TestSignBT(t *testing.T) {
+	p := pkitest.New(t)
+	out, res, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, Reason: "Test B-T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Level != "B-T" || res.Warning != nil {
+		t.Fatalf("level %q warning %v, want B-T", res.Level, res.Warning)
+	}
+	sigs := ltvReadSigs(t, out)
+	if len(sigs) != 1 || len(sigs[0].Timestamps) != 1 {
+		t.Fatalf("want one signature with one timestamp token, got %+v", sigs)
+	}
+	if _, err := VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.signer.signature, p.Pool(), time.Time{}); err != nil {
+		t.Errorf("embedded token does not verify over the signature value: %v", err)
+	}
+	ps := ltvPdfsig(t, p, out)
+	if !strings.Contains(ps, "Signature is Valid") || !strings.Contains(ps, "Total document signed") {
+		t.Errorf("pdfsig:\n%s", ps)
+	}
+	ltvAssertPdfcpu(t, ltvPdfcpu(t, p, out))
+}
+
+// B-LT: a DSS revision after the signature with the chains, OCSP responses,
+// the CRL and a VRI entry keyed by the SHA-1 of /Contents.
+func TestSignBLT(t *testing.T) {
+	p := pkitest.New(t)
+	out, res, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Level != "B-LT" {
+		t.Fatalf("level %q (warning %v), want B-LT", res.Level, res.Warning)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := r.resolveDict(r.trailer.Get("Root"))
+	dss, _ := r.resolveDict(root.Get("DSS"))
+	if dss == nil {
+		t.Fatal("no /DSS in the catalog")
+	}
+	count := func(key string) int {
+		o, _ := r.resolve(dss.Get(key))
+		a, _ := o.(Array)
+		return len(a)
+	}
+	if count("Certs") != 4 || count("OCSPs") != 2 || count("CRLs") != 1 {
+		t.Errorf("DSS has %d certs, %d OCSPs, %d CRLs; want 4, 2, 1", count("Certs"), count("OCSPs"), count("CRLs"))
+	}
+	sigs, err := ltvFindSignatures(r)
+	if err != nil || len(sigs) != 1 {
+		t.Fatalf("signatures: %v %v", sigs, err)
+	}
+	vri, _ := r.resolveDict(dss.Get("VRI"))
+	if vri == nil || !vri.Has(VRIKey(sigs[0].Contents)) {
+		t.Errorf("VRI lacks the entry %s", VRIKey(sigs[0].Contents))
+	}
+	// The signature still verifies and covers its revision; the DSS revision follows.
+	ps := ltvPdfsig(t, p, out)
+	if !strings.Contains(ps, "Signature is Valid") {
+		t.Errorf("pdfsig:\n%s", ps)
+	}
+	// pdfcpu v0.15 reads the DSS but refuses any /VRI as "unsupported"
+	// (sign/sign.go processDSS); the same DSS without VRI passes it, see
+	// TestSignBLTNoVRI. Anything else it objects to would be our fault.
+	pr := ltvPdfcpu(t, p, out)
+	var probs []string
+	for _, s := range pr.Details.Signers {
+		probs = append(probs, s.Problems...)
+	}
+	all := strings.Join(append(probs, pr.Problems...), "\n")
+	if !strings.Contains(all, "DSS dict entry VRI: unsupported") || strings.Count(all, "DSS dict entry") != 1 {
+		t.Errorf("pdfcpu on B-LT with VRI:\n%s", pr.String())
+	}
+	if q, err := exec.LookPath("qpdf"); err == nil {
+		if b, err := exec.Command(q, "--check", out).CombinedOutput(); err != nil {
+			t.Errorf("qpdf --check: %v\n%s", err, b)
+		}
+	}
+}
+
+// TSA down, TSA answering garbage, OCSP and CRL down: a typed error and no
+// output file; with AllowLower the lower level is saved with a warning.
+func TestSignLTVFailuresLeaveNoFile(t *testing.T) {
+	p := pkitest.New(t)
+	cases := []struct {
+		name  string
+		setup func()
+		opts  Options
+		kind  LTVKind
+	}{
+		{"tsa down", func() {}, Options{TSA: &TSAConfig{URL: pkitest.DeadURL(t)}}, LTVTSAUnreachable},
+		{"tsa garbage", func() { p.SetTSA(pkitest.Garbage) }, Options{TSA: &TSAConfig{URL: p.TSAURL()}}, LTVTSAGarbage},
+		{"ocsp and crl down", func() { p.SetTSA(pkitest.Normal); p.SetOCSP(pkitest.Down); p.SetCRL(pkitest.Down) },
+			Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true}, LTVRevOffline},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.setup()
+			out, res, err := ltvSign(t, p, c.opts)
+			wantLTVKind(t, err, c.kind)
+			if res != nil {
+				t.Errorf("a result with the error: %+v", res)
+			}
+			if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+				t.Errorf("output left behind: %v", serr)
+			}
+			ents, _ := os.ReadDir(filepath.Dir(out))
+			for _, e := range ents {
+				if e.Name() != "in.pdf" {
+					t.Errorf("stray file %s", e.Name())
+				}
+			}
+			// The user's choice: save what could be made.
+			lower := c.opts
+			lower.AllowLower = true
+			out, res, err = ltvSign(t, p, lower)
+			if err != nil {
+				t.Fatalf("with AllowLower: %v", err)
+			}
+			wantLTVKind(t, res.Warning, c.kind)
+			want := "B-B"
+			if c.kind == LTVRevOffline {
+				want = "B-T"
+			}
+			if res.Level != want {
+				t.Errorf("level %q, want %q", res.Level, want)
+			}
+			if ps := ltvPdfsig(t, p, out); !strings.Contains(ps, "Signature is Valid") {
+				t.Errorf("pdfsig on the lower-level file:\n%s", ps)
+			}
+		})
+	}
+}
+
+func ltvReadSigs(t *testing.T, path string) []*ltvSig {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs, err := ltvFindSignatures(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sigs
+}
+
+// The same DSS without VRI: pdfcpu reads it without objection and calls the
+// signature valid, PAdES B-B with its timestamp. (pdfcpu v0.15 never
+// concludes from archived OCSP responses alone — "archived response
+// applicability unavailable" — so its revocation servers stay up here.)
+func TestSignBLTNoVRI(t *testing.T) {
+	p := pkitest.New(t)
+	out, _, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(out, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AddLTV(t.Context(), f, LTVOptions{NoVRI: true}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	pr := ltvPdfcpu(t, p, out)
+	ltvAssertPdfcpu(t, pr)
+	for _, s := range pr.Details.Signers {
+		for _, pb := range s.Problems {
+			if strings.Contains(pb, "DSS") {
+				t.Errorf("pdfcpu objects to the DSS: %s", pb)
+			}
+		}
+	}
+}
