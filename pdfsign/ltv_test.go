@@ -268,3 +268,98 @@ func TestSignBLTNoVRI(t *testing.T) {
 		}
 	}
 }
+
+// Our Verify: B-T and B-LT levels, the timestamp, revocation decided from
+// the embedded data only (servers down), trust and why not.
+func TestVerifyLevels(t *testing.T) {
+	p := pkitest.New(t)
+	bt, _, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blt, _, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb, _, err := ltvSign(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetOCSP(pkitest.Down)
+	p.SetCRL(pkitest.Down)
+	before := p.Requests("ocsp") + p.Requests("crl")
+	check := func(path, level, revocation string, vri bool) *SignatureReport {
+		t.Helper()
+		rep, err := Verify(path, VerifyOptions{Roots: p.Pool()})
+		if err != nil || !rep.OK || len(rep.Signatures) != 1 {
+			t.Fatalf("Verify %s: %v %+v", path, err, rep)
+		}
+		s := &rep.Signatures[0]
+		if s.Level != level || s.LTV == nil || s.LTV.Revocation != revocation || s.LTV.VRI != vri {
+			t.Fatalf("%s: level %q ltv %+v, want %s %s vri=%v", filepath.Base(path), s.Level, s.LTV, level, revocation, vri)
+		}
+		if s.Trust != TrustTrusted || s.LTV.TrustReason != TrustReasonOK {
+			t.Errorf("trust %s (%s)", s.Trust, s.LTV.TrustReason)
+		}
+		return s
+	}
+	s := check(bt, "B-T", "unknown", false)
+	if !s.LTV.TimestampOK || s.LTV.TimestampTSA != "Test TSA" || time.Since(s.LTV.Timestamp) > time.Minute {
+		t.Errorf("timestamp: %+v", s.LTV)
+	}
+	check(blt, "B-LT", "good", true)
+	check(bb, "B-B", "unknown", false)
+	if p.Requests("ocsp")+p.Requests("crl") != before {
+		t.Error("Verify contacted a revocation server")
+	}
+	// Another PKI's root: untrusted, unknown issuer.
+	other := pkitest.New(t)
+	rep, err := Verify(blt, VerifyOptions{Roots: other.Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Signatures[0]; s.Trust != TrustUntrusted || s.LTV.TrustReason != TrustReasonUnknownIssuer || !rep.OK {
+		t.Errorf("foreign root: trust %s reason %s ok %v", s.Trust, s.LTV.TrustReason, rep.OK)
+	}
+	msg := TrustVerdict{Reason: TrustReasonUnknownIssuer}.Message("fr")
+	if !strings.Contains(msg, "émetteur inconnu") {
+		t.Errorf("French reason: %q", msg)
+	}
+}
+
+// A DSS whose CRL lists the signer (revoked after a B-B signature, which has
+// no timestamp to date it): verify says revoked and untrusted.
+func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
+	p := pkitest.New(t)
+	out, _, err := ltvSign(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RevokeSigner()
+	crl, err := fetchCRL(t.Context(), p.URL+"/ca.crl", RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(out, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
+	if _, err := appendIncrement(f, func(r *reader, u *increment) error {
+		return dssBuild(r, u, nil, data, time.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Signatures[0]
+	if s.LTV.Revocation != "revoked" || s.Trust != TrustUntrusted || s.LTV.TrustReason != TrustReasonRevoked {
+		t.Errorf("revoked signer: %+v trust %s", s.LTV, s.Trust)
+	}
+	if !rep.OK || !s.Valid {
+		t.Errorf("a revoked certificate must not make the signature itself invalid (trust does not decide the exit code)")
+	}
+}

@@ -88,7 +88,7 @@ type SignatureReport struct {
 	Name        string    `json:"name,omitempty"`
 	Hash        string    `json:"hash"`
 	Algorithm   string    `json:"algorithm"`
-	Level       string    `json:"level"` // "B-B", "B-T" or "" (not PAdES baseline)
+	Level       string    `json:"level"` // "B-B", "B-T", "B-LT" or "" (not PAdES baseline)
 	ByteRange   []int64   `json:"byte_range"`
 
 	ByteRangeOK   bool `json:"byte_range_ok"` // covers the file (up to its revision) but its /Contents
@@ -105,6 +105,8 @@ type SignatureReport struct {
 	Trust      string    `json:"trust"`
 	TrustError string    `json:"trust_error,omitempty"`
 	Problems   []Problem `json:"problems"`
+	// LTV: timestamp, embedded revocation data, trust reason (ltv_verify.go).
+	LTV *LTVReport `json:"ltv,omitempty"`
 
 	signerCert *x509.Certificate
 	cms        *parsedCMS

@@ -1,0 +1,190 @@
+package pdfsign
+
+import (
+	"context"
+	"crypto/x509"
+	"time"
+)
+
+// Verification of B-T and B-LT, through the verifier's hook: the timestamp
+// token is checked against the signature value (imprint, TSA signature,
+// EKU, TSA chain when roots are given), the revocation status of the signer's
+// and the TSA's chains is decided from the data embedded in the document
+// (DSS, with the signature's VRI entry when there is one) — never fetched —
+// and the level is set to what is proven: B-B, B-T or B-LT.
+
+// LTVReport is the timestamp and long-term-validation part of a
+// SignatureReport.
+type LTVReport struct {
+	Timestamp    time.Time `json:"timestamp,omitzero"` // genTime of the verified signature timestamp
+	TimestampTSA string    `json:"timestamp_tsa,omitempty"`
+	TimestampOK  bool      `json:"timestamp_ok"`
+	DSS          bool      `json:"dss"` // the document has a DSS with certificates or revocation data
+	VRI          bool      `json:"vri"` // … and a VRI entry for this signature
+	// Revocation is what the embedded data says about every certificate of
+	// the signer's and the TSA's chains: "good", "revoked" or "unknown"
+	// (missing data or an incomplete chain).
+	Revocation string `json:"revocation"`
+	// TrustReason says why Trust is untrusted (see the TrustReason constants).
+	TrustReason string `json:"trust_reason,omitempty"`
+}
+
+func init() { verifyHooks = append(verifyHooks, ltvVerifyHook) }
+
+func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
+	if s.cms == nil || s.Type != "signature" {
+		return nil
+	}
+	lr := &LTVReport{Revocation: "unknown"}
+	s.LTV = lr
+	// Without a verified timestamp nothing proves when the signature was
+	// made (/M is the signer's claim): the chain is judged as of now.
+	at := time.Now()
+	var tsaChainSrc []*x509.Certificate
+	var tsaCert *x509.Certificate
+	for _, tok := range s.cms.si.unsigned[oidAttrTimeStampToken.String()] {
+		ts, err := VerifyTimestampToken(tok, s.cms.si.signature, nil, time.Time{})
+		if err != nil {
+			s.problem("ltv_timestamp_invalid", "warning", err.Error())
+			continue
+		}
+		lr.Timestamp, lr.TimestampTSA, lr.TimestampOK = ts.GenTime, ts.Signer.Subject.CommonName, true
+		tsaCert, tsaChainSrc = ts.Signer, ts.Certs
+		// The timestamp proves the signature existed then: judge the chain then.
+		at = ts.GenTime
+		if v.opts.Roots != nil {
+			if tv := CheckChain(ts.Signer, ts.Certs, v.opts.Roots, ts.GenTime); !tv.Trusted {
+				s.problem("ltv_tsa_untrusted", "warning", tv.Detail)
+			}
+		}
+		break
+	}
+	if s.Level == "B-T" && !lr.TimestampOK {
+		s.Level = "B-B"
+	}
+
+	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
+	var contents []byte
+	if co, err := v.r.resolve(v.sigV.Get("Contents")); err == nil {
+		if cs, ok := co.(String); ok {
+			contents = cs.B
+		}
+	}
+	dssCerts, ocsps, crls, vri := ltvReadDSS(v.r, VRIKey(contents))
+	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
+	lr.VRI = vri
+	pool := append(append(append([]*x509.Certificate(nil), s.cms.certs...), dssCerts...), tsaChainSrc...)
+	if s.signerCert == nil {
+		return nil
+	}
+	chains := [][]*x509.Certificate{ltvBuildChain(context.Background(), s.signerCert, pool, nil)}
+	if tsaCert != nil {
+		chains = append(chains, ltvBuildChain(context.Background(), tsaCert, pool, nil))
+	}
+	status := RevGood
+	for _, chain := range chains {
+		top := chain[len(chain)-1]
+		if !revSelfSigned(top) && v.opts.Roots == nil {
+			if status == RevGood {
+				status = RevUnknown // the chain does not reach a root we can see
+			}
+		}
+		for i := 0; i+1 < len(chain); i++ {
+			switch CheckEmbeddedRevocation(chain[i], chain[i+1], ocsps, crls, at) {
+			case RevRevoked:
+				status = RevRevoked
+				s.problem("ltv_revoked", "warning", revName(chain[i]))
+			case RevUnknown:
+				if status != RevRevoked {
+					status = RevUnknown
+				}
+			}
+		}
+		if status == RevRevoked {
+			break
+		}
+	}
+	switch status {
+	case RevGood:
+		lr.Revocation = "good"
+	case RevRevoked:
+		lr.Revocation = "revoked"
+	}
+	if s.Level == "B-T" && lr.DSS && lr.Revocation == "good" {
+		s.Level = "B-LT"
+	}
+
+	// Trust: why not, in a word; a revoked chain is not trusted.
+	if v.opts.Roots != nil {
+		tv := CheckChain(s.signerCert, pool, v.opts.Roots, at)
+		switch {
+		case !tv.Trusted:
+			lr.TrustReason = tv.Reason
+			s.Trust = TrustUntrusted
+			if s.TrustError == "" {
+				s.TrustError = tv.Detail
+			}
+		case lr.Revocation == "revoked":
+			lr.TrustReason = TrustReasonRevoked
+			s.Trust, s.TrustError = TrustUntrusted, "revoked"
+		default:
+			lr.TrustReason = TrustReasonOK
+		}
+	}
+	return nil
+}
+
+// ltvReadDSS returns the DSS's certificates, OCSP responses and CRLs. When
+// the DSS has a VRI entry for vriKey, its own lists are returned (with the
+// global ones after them) and vri is true.
+func ltvReadDSS(r *reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
+	root, err := r.resolveDict(r.trailer.Get("Root"))
+	if err != nil || root == nil {
+		return
+	}
+	dss, err := r.resolveDict(root.Get("DSS"))
+	if err != nil || dss == nil {
+		return
+	}
+	streams := func(o Object) [][]byte {
+		o, err := r.resolve(o)
+		if err != nil {
+			return nil
+		}
+		arr, _ := o.(Array)
+		var out [][]byte
+		for i, e := range arr {
+			if i > 10000 {
+				break
+			}
+			so, err := r.resolve(e)
+			if err != nil {
+				continue
+			}
+			if st, ok := so.(*Stream); ok {
+				if b, err := r.streamData(st, 16<<20); err == nil {
+					out = append(out, b)
+				}
+			}
+		}
+		return out
+	}
+	var certDER [][]byte
+	if vd, err := r.resolveDict(dss.Get("VRI")); err == nil && vd != nil {
+		if e, err := r.resolveDict(vd.Get(vriKey)); err == nil && e != nil {
+			vri = true
+			certDER = append(certDER, streams(e.Get("Cert"))...)
+			ocsps = append(ocsps, streams(e.Get("OCSP"))...)
+			crls = append(crls, streams(e.Get("CRL"))...)
+		}
+	}
+	certDER = append(certDER, streams(dss.Get("Certs"))...)
+	ocsps = append(ocsps, streams(dss.Get("OCSPs"))...)
+	crls = append(crls, streams(dss.Get("CRLs"))...)
+	for _, b := range certDER {
+		if c, err := x509.ParseCertificate(b); err == nil {
+			certs = append(certs, c)
+		}
+	}
+	return
+}
