@@ -168,7 +168,8 @@ build_windows() {
 
 	# The MSI carries the signed exe.
 	cp "$exe" "$wb/msi/certigna-desktop.exe"
-	wixl -a x64 -D "Version=$v4" -D "SourceDir=$wb/msi" -D "IconFile=$WORK/icons/certigna-desktop.ico" \
+	# wixl wants source paths relative to the working directory (ROOT).
+	wixl -a x64 -D "Version=$v4" -D "SourceDir=${wb#"$ROOT"/}/msi" -D "IconFile=${WORK#"$ROOT"/}/icons/certigna-desktop.ico" \
 		-o "$wb/unsigned.msi" packaging/windows/certigna-desktop.wxs
 	allow_same_version_upgrade "$wb/unsigned.msi"
 	sign "$wb/unsigned.msi" "$msi"
@@ -224,7 +225,8 @@ build_linux() {
 }
 
 # deb_depends BINARY: the libraries it links, as Debian package names
-# (dpkg-shlibdeps), always including the GL and X11 runtime Fyne needs.
+# (dpkg-shlibdeps), plus the X libraries GLFW dlopen()s at run time (cursor,
+# input, monitors: invisible to dpkg-shlibdeps), and always GL and X11.
 deb_depends() {
 	local d=$WORK/linux/shlibdeps deps
 	rm -rf "$d" && mkdir -p "$d/debian"
@@ -235,7 +237,7 @@ deb_depends() {
 		warn "dpkg-shlibdeps failed: using the fixed list of Fyne's runtime libraries"
 		deps="libc6"
 	fi
-	for p in libgl1 libx11-6; do
+	for p in libgl1 libx11-6 libx11-xcb1 libxcursor1 libxi6 libxinerama1 libxrandr2 libxrender1 libxxf86vm1; do
 		grep -qE "(^|, )$p( |,|$)" <<<"$deps" || deps="$deps, $p"
 	done
 	echo "$deps"

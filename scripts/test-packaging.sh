@@ -172,7 +172,8 @@ if ((WINE)); then
 	IFS=. read -r ma mi pa <<<"$VERSION"
 	NEWER=$T/certigna-desktop-newer.msi
 	W=$ROOT/build/packaging
-	if wixl -a x64 -D "Version=$ma.$mi.$((pa + 1)).$BUILD" -D "SourceDir=$W/windows/msi" -D "IconFile=$W/icons/certigna-desktop.ico" \
+	if wixl -a x64 -D "Version=$ma.$mi.$((pa + 1)).$BUILD" -D "SourceDir=build/packaging/windows/msi" \
+		-D "IconFile=build/packaging/icons/certigna-desktop.ico" \
 		-o "$T/newer-unsigned.msi" packaging/windows/certigna-desktop.wxs 2>/dev/null &&
 		osslsigncode sign -pkcs12 "$W/sign/test.p12" -readpass "$W/sign/password" -h sha256 -in "$T/newer-unsigned.msi" \
 			-out "$NEWER.tmp" >/dev/null && mv "$NEWER.tmp" "$NEWER"; then
@@ -203,8 +204,10 @@ if ((LIN)); then
 	field() { awk -v f="$1:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' <<<"$info"; }
 	check "dpkg-deb --info: certigna-desktop $VERSION-$BUILD amd64" \
 		test "$(field Package) $(field Version) $(field Architecture)" = "certigna-desktop $VERSION-$BUILD amd64"
-	check "dpkg-deb --info: Depends has libgl1 and libx11-6 ($(field Depends))" \
-		bash -c '[[ ", $1," == *", libgl1"[,\ ]* && ", $1," == *", libx11-6"[,\ ]* ]]' _ "$(field Depends)"
+	check "dpkg-deb --info: Depends has GL, X11 and the X libraries GLFW dlopens ($(field Depends))" bash -c '
+		for p in libgl1 libx11-6 libxcursor1 libxrandr2 libxi6 libxinerama1 libxxf86vm1; do
+			[[ ", $1," == *", $p"[,\ ]* ]] || exit 1
+		done' _ "$(field Depends)"
 	check "dpkg-deb --info: Recommends opensc, pcscd" test "$(field Recommends)" = "opensc, pcscd"
 	contents=$(dpkg-deb --contents "$DEB")
 	check "dpkg-deb --contents: /usr/bin binary (root, 0755), .desktop, hicolor icons 16…512" bash -c '

@@ -7,7 +7,7 @@
 #   - `EXE --version` prints "NAME VERSION (build N)" as in FyneApp.toml
 #   - EXE starts and its window appears (screenshot DIR/wine-exe.png)
 #   - `msiexec /i MSI /qn` installs: exe under Program Files, Start-menu shortcut, uninstall entry;
-#     the installed exe prints its version and opens its window (DIR/wine-installed.png)
+#     the installed exe prints its version and opens its window on the about screen (DIR/wine-installed.png)
 #   - with --upgrade-to: the newer MSI replaces the installed one (one product left)
 #   - `msiexec /x` removes it
 # DIR defaults to build/wine-smoke; `--shots docs/screenshots` refreshes the documented screenshots.
@@ -95,10 +95,11 @@ check_version() {
 	fi
 }
 
-# check_window LABEL EXE SHOT: start the GUI, wait for its window, screenshot it.
+# check_window LABEL EXE SHOT [SCREEN]: start the GUI (on SCREEN, e.g. "about"), wait for its window,
+# screenshot it.
 check_window() {
 	local label=$1 exe=$2 shot=$3 pid wid= sd
-	(cd "$(dirname "$exe")" && exec wine "$exe") >"$OUT/$label.log" 2>&1 &
+	(cd "$(dirname "$exe")" && exec env ${4:+CERTIGNA_START_SCREEN=$4} wine "$exe") >"$OUT/$label.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 120); do
 		wid=$(xdotool search --onlyvisible --name "Certigna" 2>/dev/null | head -1)
@@ -131,7 +132,9 @@ check_window "exe" "$EXE" "$SHOTS/wine-exe.png"
 
 if [[ -n $MSI ]]; then
 	PF="$WINEPREFIX/drive_c/Program Files/Certigna Desktop"
-	LNK="$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Certigna Desktop.lnk"
+	# ProgramMenuFolder: the all-users Start menu on Windows; Wine 8 resolves it to the user's even for a
+	# per-machine install, so the shortcut is looked for in both.
+	find_lnk() { find "$WINEPREFIX/drive_c/ProgramData" "$WINEPREFIX/drive_c/users" -path "*/Start Menu/Programs/Certigna Desktop.lnk" 2>/dev/null | head -1; }
 	code=$(product_code "$MSI")
 	if timeout 180 wine msiexec /i "$MSI" /qn '/l*v' "Z:${OUT//\//\\}\\install.log" >/dev/null 2>&1; then
 		pass "msiexec /i $(basename "$MSI") /qn"
@@ -141,13 +144,15 @@ if [[ -n $MSI ]]; then
 	wineserver -w
 	[[ -f $PF/certigna-desktop.exe ]] && pass "installed C:\\Program Files\\Certigna Desktop\\certigna-desktop.exe" ||
 		fail "no certigna-desktop.exe under Program Files"
-	[[ -f $LNK ]] && pass "Start-menu shortcut 'Certigna Desktop.lnk'" || fail "no Start-menu shortcut at $LNK"
+	LNK=$(find_lnk)
+	[[ -n $LNK ]] && pass "Start-menu shortcut ${LNK#"$WINEPREFIX"/drive_c/}" || fail "no Start-menu shortcut 'Certigna Desktop.lnk'"
 	dn=$(uninstall_key "$code" DisplayName)
 	[[ $dn == "Certigna Desktop" ]] && pass "uninstall entry $code: DisplayName '$dn', DisplayVersion '$(uninstall_key "$code" DisplayVersion)'" ||
 		fail "no uninstall entry for $code (DisplayName '$dn')"
 	if [[ -f $PF/certigna-desktop.exe ]]; then
 		check_version "installed exe" "$PF/certigna-desktop.exe"
-		check_window "installed" "$PF/certigna-desktop.exe" "$SHOTS/wine-installed.png"
+		# The about screen: the version the installed exe shows in its window.
+		check_window "installed" "$PF/certigna-desktop.exe" "$SHOTS/wine-installed.png" about
 	fi
 
 	if [[ -n $UPGRADE ]]; then
@@ -166,7 +171,7 @@ if [[ -n $MSI ]]; then
 		code=$new
 	fi
 
-	if timeout 180 wine msiexec /x "$code" /qn >/dev/null 2>&1 && wineserver -w && [[ ! -e $PF/certigna-desktop.exe && ! -e $LNK ]]; then
+	if timeout 180 wine msiexec /x "$code" /qn >/dev/null 2>&1 && wineserver -w && [[ ! -e $PF/certigna-desktop.exe && -z $(find_lnk) ]]; then
 		pass "msiexec /x removes the exe and the shortcut"
 	else
 		fail "uninstall left files behind or failed"
