@@ -76,17 +76,24 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			return nil, ltvErr(LTVDSS, "", "a signature's CMS could not be read", nil)
 		}
 		pool := append(append([]*x509.Certificate(nil), s.CMS.certs...), opts.ExtraCerts...)
+		var leaves []*x509.Certificate
 		if s.Signer != nil {
-			chains = append(chains, ltvBuildChain(ctx, s.Signer, pool, client))
+			leaves = append(leaves, s.Signer)
 		}
 		for _, tok := range s.Timestamps {
-			sd, err := parseTSSignedData(tok)
+			if sd, err := parseTSSignedData(tok); err == nil {
+				if tsa := ltvSignerCert(sd); tsa != nil {
+					leaves = append(leaves, tsa)
+					pool = append(pool, sd.certs...)
+				}
+			}
+		}
+		for _, leaf := range leaves {
+			chain, err := ltvBuildChain(ctx, leaf, pool, client)
 			if err != nil {
-				continue
+				return nil, err // an issuer certificate could not be downloaded
 			}
-			if tsa := ltvSignerCert(sd); tsa != nil {
-				chains = append(chains, ltvBuildChain(ctx, tsa, append(sd.certs, pool...), client))
-			}
+			chains = append(chains, chain)
 		}
 	}
 	data, err := FetchRevocation(ctx, chains, opts.Revocation)

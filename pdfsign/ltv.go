@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -182,9 +181,10 @@ func ltvTimestampTokens(unsigned []byte) [][]byte {
 
 // ltvBuildChain orders a chain from leaf up using pool, then, when the top
 // is not self-signed, the AIA caIssuers URLs (DER certificates) if fetch is
-// set. It stops at a self-signed certificate or when no issuer is found.
-func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) []*x509.Certificate {
-	chain := []*x509.Certificate{leaf}
+// set. It stops at a self-signed certificate or when no issuer is found;
+// err is the *LTVError of a failed caIssuers download in that case.
+func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
+	chain = []*x509.Certificate{leaf}
 	for len(chain) < 10 {
 		top := chain[len(chain)-1]
 		if revSelfSigned(top) {
@@ -199,42 +199,33 @@ func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Cer
 		}
 		if issuer == nil && fetch != nil {
 			for _, u := range top.IssuingCertificateURL {
-				if c := ltvFetchCert(ctx, fetch, u); c != nil && top.CheckSignatureFrom(c) == nil {
-					issuer = c
+				c, ferr := ltvFetchCert(ctx, fetch, u)
+				if ferr != nil {
+					err = ferr
+					continue
+				}
+				if top.CheckSignatureFrom(c) == nil {
+					issuer, err = c, nil
 					break
 				}
 			}
 		}
 		if issuer == nil {
-			break
+			return chain, err
 		}
 		chain = append(chain, issuer)
 	}
-	return chain
+	return chain, nil
 }
 
-func ltvFetchCert(ctx context.Context, client *http.Client, u string) *x509.Certificate {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+func ltvFetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {
+	b, err := revHTTP(ctx, RevocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
 	if err != nil {
-		return nil
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil
+		return nil, err
 	}
 	c, err := x509.ParseCertificate(b)
 	if err != nil {
-		return nil
+		return nil, ltvErr(LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
 	}
-	return c
+	return c, nil
 }

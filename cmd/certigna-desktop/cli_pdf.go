@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -29,6 +28,9 @@ func init() {
 // pdfExitCode maps pdfsign error kinds to exit codes. A token error wrapped
 // in a signer error is left to the token mapper.
 func pdfExitCode(err error) (int, bool) {
+	if le := (*pdfsign.LTVError)(nil); errors.As(err, &le) {
+		return le.ExitCode(), true // 9 TSA, 10 revocation (docs/ltv.md)
+	}
 	var pe *pdfsign.Error
 	if !errors.As(err, &pe) {
 		return 0, false
@@ -61,6 +63,13 @@ func runSign(env *Env, args []string) int {
 	page := fs.Int("page", 0, "")
 	force := fs.Bool("force", false, "")
 	finalTry := fs.Bool("final-try", false, "")
+	var lf pdfsign.LTVFlags // B-T, B-LT, visible stamp (docs/ltv.md)
+	fs.StringVar(&lf.TSA, "tsa", "", "")
+	fs.BoolVar(&lf.LTV, "ltv", false, "")
+	fs.BoolVar(&lf.Visible, "visible", false, "")
+	fs.StringVar(&lf.Rect, "rect", "", "")
+	fs.StringVar(&lf.Corner, "corner", "", "")
+	fs.BoolVar(&lf.AllowLower, "allow-bb", false, "")
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
@@ -76,6 +85,9 @@ func runSign(env *Env, args []string) int {
 		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
 	}
 	opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Force: *force, Lang: env.Lang}
+	if err := lf.Apply(&opts); err != nil {
+		return env.Fail(err)
+	}
 	// Refuse a bad input or output before anyone types a PIN.
 	if err := pdfsign.Check(in, out, opts); err != nil {
 		return env.Fail(err)
@@ -124,6 +136,9 @@ func runSign(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	fmt.Fprintln(env.Stdout, res.Output)
+	if res.Warning != nil { // --allow-bb: saved below the level asked for
+		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": Message(res.Warning, env.Lang)}))
+	}
 	rep, err := pdfsign.Verify(res.Output, pdfsign.VerifyOptions{})
 	if err != nil || len(rep.Signatures) == 0 {
 		return env.Fail(err)
@@ -190,6 +205,7 @@ func signatureLine(env *Env, s pdfsign.SignatureReport) string {
 func runVerify(env *Env, args []string) int {
 	fs := newFlagSet("verify")
 	asJSON := fs.Bool("json", false, "")
+	trustDir := fs.String("trust", "", "") // extra trusted certificates: a PEM/DER file or a folder
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
@@ -200,9 +216,12 @@ func runVerify(env *Env, args []string) int {
 	opts := pdfsign.VerifyOptions{}
 	// Trust is reported against the system's roots; it never decides the
 	// exit code.
-	if pool, err := x509.SystemCertPool(); err == nil {
-		opts.Roots = pool
+	// The trust store: OS roots, the user's folder (pdfsign.DefaultTrustDir) and --trust.
+	ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir(), *trustDir)
+	if err != nil {
+		return env.Fail(err)
 	}
+	opts.Roots = ts.Pool()
 	rep, err := pdfsign.Verify(pos[0], opts)
 	if err != nil {
 		var pe *pdfsign.Error
@@ -222,6 +241,12 @@ func runVerify(env *Env, args []string) int {
 				extra = append(extra, env.T("pdf.cli.trusted"))
 			} else if s.Trust == pdfsign.TrustUntrusted {
 				extra = append(extra, env.T("pdf.cli.untrusted"))
+				if s.LTV != nil && s.LTV.TrustReason != "" {
+					extra = append(extra, pdfsign.TrustVerdict{Reason: s.LTV.TrustReason, Detail: s.TrustError}.Message(env.Lang))
+				}
+			}
+			if s.LTV != nil && s.LTV.TimestampOK {
+				extra = append(extra, env.T("ltv.cli.timestamp", map[string]any{"Time": s.LTV.Timestamp.Local().Format(time.DateTime), "TSA": s.LTV.TimestampTSA}))
 			}
 			for _, p := range s.Problems {
 				if p.Severity != "error" && p.Code != "untrusted" {
