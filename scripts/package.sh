@@ -20,6 +20,7 @@
 #   CERTIGNA_SIGN_CAFILE          CA bundle for `osslsigncode verify` of a release signature (default: system store)
 #   CERTIGNA_SIGN_TIMESTAMP_URL   RFC 3161 timestamp server (release; needs the internet)
 #   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate
+#   CERTIGNA_DEB_XZ_LEVEL         xz level of the .deb (default 6; the test uses 1 to save a minute)
 #   macOS: CERTIGNA_MACOS_IDENTITY ("Developer ID Application: …"; unset: ad-hoc signature, not distributable),
 #          CERTIGNA_NOTARY_APPLE_ID, CERTIGNA_NOTARY_TEAM_ID, CERTIGNA_NOTARY_PASSWORD (app-specific password);
 #          without them notarization is skipped with a warning.
@@ -145,7 +146,8 @@ verify_signature() {
 build_windows() {
 	need x86_64-w64-mingw32-gcc; need x86_64-w64-mingw32-windres; need wixl; need msiinfo; need msibuild
 	need osslsigncode; need openssl
-	local wb=$WORK/windows v4=$VERSION.$BUILD
+	local wb=$WORK/windows v4=$VERSION.$BUILD t0
+	t0=$(now)
 	mkdir -p "$wb/msi"
 	icons
 
@@ -173,6 +175,7 @@ build_windows() {
 		-o "$wb/unsigned.msi" packaging/windows/certigna-desktop.wxs
 	allow_same_version_upgrade "$wb/unsigned.msi"
 	sign "$wb/unsigned.msi" "$msi"
+	log "windows exe + MSI: $(($(now) - t0)) s"
 }
 
 # wixl's MajorUpgrade detects only strictly older versions, and Windows
@@ -204,9 +207,12 @@ build_linux() {
 	# Tarball: fyne's own layout (usr/local/bin, .desktop, pixmaps icon, Makefile).
 	fyne_src "$lb/fyne-src"
 	rm -f "$lb/tar/"*.tar.xz
+	local t0
+	t0=$(now)
 	(cd "$lb/tar" && "$fyne" package --target linux --src "$lb/fyne-src" --executable "$lb/bin/certigna-desktop" \
 		--name "$NAME" --app-id "$APP_ID" --app-version "$VERSION" --app-build "$BUILD" --release >&2)
 	mv "$lb/tar/"*.tar.xz "$DIST/certigna-desktop-$VERSION-linux-amd64.tar.xz"
+	log "linux tarball (fyne package): $(($(now) - t0)) s"
 
 	# .deb: /usr/bin binary, .desktop named after the app ID, hicolor icons.
 	local root=$lb/deb s depends
@@ -221,7 +227,7 @@ build_linux() {
 	sed -e "s|@DEBVERSION@|$VERSION-$BUILD|" -e "s|@DEPENDS@|$depends|" \
 		-e "s|@INSTALLED_SIZE@|$(du -sk --exclude=DEBIAN "$root" | cut -f1)|" \
 		packaging/linux/control.in >"$root/DEBIAN/control"
-	fakeroot dpkg-deb --build -Zxz "$root" "$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb" >&2
+	timed "linux .deb (dpkg-deb)" fakeroot dpkg-deb --build -Zxz "-z${CERTIGNA_DEB_XZ_LEVEL:-6}" "$root" "$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb" >&2
 }
 
 # deb_depends BINARY: the libraries it links, as Debian package names

@@ -83,7 +83,7 @@ fi
 
 # ------------------------------------------------------------------ build --
 t=$(date +%s)
-if CERTIGNA_DIST=$DIST CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
+if CERTIGNA_DIST=$DIST CERTIGNA_DEB_XZ_LEVEL=1 CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
 	pass "scripts/package.sh ${targets[*]} in $(($(date +%s) - t)) s (log: build/test-packaging/package.log)"
 else
 	fail "scripts/package.sh ${targets[*]} failed: $(tail -5 "$T/package.log" | tr '\n' ' ')"
@@ -216,7 +216,8 @@ if ((LIN)); then
 		grep -qE " \./usr/share/icons/hicolor/16x16/apps/$2\.png$" <<<"$1" &&
 		grep -qE " \./usr/share/icons/hicolor/512x512/apps/$2\.png$" <<<"$1"' _ "$contents" "$APP_ID"
 	if command -v desktop-file-validate >/dev/null; then
-		check "desktop-file-validate" desktop-file-validate packaging/linux/certigna-desktop.desktop
+		check "desktop-file-validate: the .deb's and the tarball's .desktop files" desktop-file-validate \
+			packaging/linux/certigna-desktop.desktop "$x/certigna-desktop/usr/local/share/applications/$APP_ID.desktop"
 	fi
 
 	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
