@@ -49,7 +49,15 @@ CONFEOF
     chmod 0770 "$d"
   done
   rm -f "$SLOTD_PIDFILE"
-  "$SLOTD"
+  # The daemon inherits our open files: close all but stdin/out/err, or it
+  # would keep e.g. a caller's flock on /tmp/certigna-ock.lock forever.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
+    done
+    exec "$SLOTD"
+  )
   for _ in $(seq 50); do
     if [ -s "$SLOTD_PIDFILE" ] && alive "$(cat "$SLOTD_PIDFILE")"; then
       cp "$SLOTD_PIDFILE" "$PIDFILE"
