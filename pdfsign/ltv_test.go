@@ -94,9 +94,23 @@ func TestSignBT(t *testing.T) {
 	if _, err := VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.signer.signature, p.Pool(), time.Time{}); err != nil {
 		t.Errorf("embedded token does not verify over the signature value: %v", err)
 	}
+	// pdfsig (poppler 22.12) does not parse signature timestamp tokens: it
+	// shows /M as "Signing Time" and must still find the signature valid with
+	// the unsigned attribute in it.
 	ps := ltvPdfsig(t, p, out)
-	if !strings.Contains(ps, "Signature is Valid") || !strings.Contains(ps, "Total document signed") {
+	if !strings.Contains(ps, "Signature is Valid") || !strings.Contains(ps, "Total document signed") ||
+		!strings.Contains(ps, "Signing Time:") {
 		t.Errorf("pdfsig:\n%s", ps)
+	}
+	// openssl, independently: the embedded token is a valid RFC 3161 token
+	// over the signature value, signed by the TSA chaining to the test root.
+	dir := t.TempDir()
+	tok, data := filepath.Join(dir, "token.der"), filepath.Join(dir, "sigvalue.bin")
+	os.WriteFile(tok, sigs[0].Timestamps[0], 0o600)
+	os.WriteFile(data, sigs[0].CMS.signer.signature, 0o600)
+	if o, err := exec.Command("openssl", "ts", "-verify", "-token_in", "-in", tok, "-data", data, "-CAfile", p.CAPEM).CombinedOutput(); err != nil ||
+		!strings.Contains(string(o), "Verification: OK") {
+		t.Errorf("openssl ts -verify: %v\n%s", err, o)
 	}
 	ltvAssertPdfcpu(t, ltvPdfcpu(t, p, out))
 }
@@ -361,5 +375,46 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 	}
 	if !rep.OK || !s.Valid {
 		t.Errorf("a revoked certificate must not make the signature itself invalid (trust does not decide the exit code)")
+	}
+}
+
+// A B-LT file signed again with B-LT: the second DSS revision keeps the
+// first one's data (no certificate stored twice), adds a VRI entry, and both
+// signatures verify as B-LT.
+func TestSignBLTTwice(t *testing.T) {
+	p := pkitest.New(t)
+	first, _, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(t.TempDir(), "twice.pdf")
+	if _, err := Sign(first, second, p.SignerKey, p.Chain(), Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(second, VerifyOptions{Roots: p.Pool()})
+	if err != nil || !rep.OK || len(rep.Signatures) != 2 {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	for _, s := range rep.Signatures {
+		if s.Level != "B-LT" || !s.LTV.VRI {
+			t.Errorf("%s: level %s vri %v", s.Field, s.Level, s.LTV.VRI)
+		}
+	}
+	f, _ := os.Open(second)
+	defer f.Close()
+	st, _ := f.Stat()
+	r, err := newReader(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := r.resolveDict(r.trailer.Get("Root"))
+	dss, _ := r.resolveDict(root.Get("DSS"))
+	certs, _ := r.resolve(dss.Get("Certs"))
+	vri, _ := r.resolveDict(dss.Get("VRI"))
+	if a, _ := certs.(Array); len(a) != 4 || vri.Len() != 2 {
+		t.Errorf("DSS: %d certificates (want 4), %d VRI entries (want 2)", len(a), vri.Len())
+	}
+	if ps := ltvPdfsig(t, p, second); strings.Count(ps, "Signature is Valid") != 2 {
+		t.Errorf("pdfsig:\n%s", ps)
 	}
 }
