@@ -104,6 +104,7 @@ setup_signing() {
 		[[ -f $CERTIGNA_SIGN_P12 ]] || die "CERTIGNA_SIGN_P12=$CERTIGNA_SIGN_P12: no such file"
 		SIGN_P12=$CERTIGNA_SIGN_P12
 		(umask 077 && printf '%s' "${CERTIGNA_SIGN_PASSWORD:-}" >"$SIGN_PASSFILE")
+		trap 'rm -f "$SIGN_PASSFILE"' EXIT # the release password does not outlive the run
 		SIGN_CAFILE=${CERTIGNA_SIGN_CAFILE:-}
 		log "signing with the release certificate from CERTIGNA_SIGN_P12"
 		return
@@ -148,6 +149,7 @@ build_windows() {
 	need osslsigncode; need openssl
 	local wb=$WORK/windows v4=$VERSION.$BUILD t0
 	t0=$(now)
+	setup_signing # fail before the long build when the release certificate is missing
 	mkdir -p "$wb/msi"
 	icons
 
