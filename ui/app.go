@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,6 +65,9 @@ type App struct {
 	ops  *OpLog
 
 	wg          sync.WaitGroup
+	uiMu        sync.Mutex // serialises applied results (fyne.Do is inline in test drivers)
+	refreshGen  atomic.Uint64
+	appliedGen  uint64
 	watchCancel context.CancelFunc
 	closed      bool
 
@@ -154,6 +158,23 @@ func (a *App) background(fn func()) {
 	}()
 }
 
+// do applies a background result on the UI goroutine.
+func (a *App) do(fn func()) {
+	fyne.Do(func() {
+		a.uiMu.Lock()
+		defer a.uiMu.Unlock()
+		fn()
+	})
+}
+
+// Sync runs fn while no background result is being applied (tests read the
+// widgets with it while the hot-plug watch runs).
+func (a *App) Sync(fn func()) {
+	a.uiMu.Lock()
+	defer a.uiMu.Unlock()
+	fn()
+}
+
 func (a *App) restartWatch() {
 	if a.watchCancel != nil {
 		a.watchCancel()
@@ -171,6 +192,7 @@ func (a *App) restartWatch() {
 				return
 			case ev, ok := <-ch:
 				if !ok {
+					a.ops.Add("watch_end", "")
 					return
 				}
 				a.ops.Add("token_"+string(ev.Kind), ev.Token.Label)
@@ -185,6 +207,7 @@ func (a *App) restartWatch() {
 func (a *App) Refresh() {
 	svc := a.opt.Tokens
 	selected := a.selected
+	gen := a.refreshGen.Add(1)
 	a.background(func() {
 		mod := svc.Module()
 		var toks []TokenInfo
@@ -196,7 +219,11 @@ func (a *App) Refresh() {
 				certs, cerr = svc.Certificates(cur.Slot)
 			}
 		}
-		fyne.Do(func() {
+		a.do(func() {
+			if gen < a.appliedGen {
+				return // a later refresh already applied newer facts
+			}
+			a.appliedGen = gen
 			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr
 			if cur := pickToken(toks, selected); cur != nil {
 				a.selected = cur.Serial
@@ -239,7 +266,9 @@ func (a *App) signingCert() *CertInfo {
 	return nil
 }
 
-func (a *App) facts() GuideFacts { return GuideFacts{DriverLoaded: a.module.Loaded, Token: a.Current()} }
+func (a *App) facts() GuideFacts {
+	return GuideFacts{DriverLoaded: a.module.Loaded, Token: a.Current()}
+}
 
 // stateChanged redraws what depends on the token without losing what the
 // person is typing: forms only update their status lines.

@@ -84,3 +84,13 @@ var iconResource = func() fyne.Resource {
 	}
 	return nil
 }
+
+// confirmFinalTry asks before a code is sent at the token's last try; the
+// default button is the safe one.
+func (a *App) confirmFinalTry(text string, cb func(bool)) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.confirm"), a.t("ui.cancel"), l, cb, a.win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -127,11 +126,11 @@ func (f *PINForm) SubmitNow() {
 		return
 	}
 	if t.PIN == PINFinalTry {
-		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.text"), func(ok bool) {
+		a.confirmFinalTry(a.t("ui.final_try.text"), func(ok bool) {
 			if ok {
 				f.run(*t, cur, nw, conf, true)
 			}
-		}, a.win)
+		})
 		return
 	}
 	f.run(*t, cur, nw, conf, false)
@@ -156,7 +155,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 				after = n.PIN
 			}
 		}
-		fyne.Do(func() {
+		a.do(func() {
 			f.busy = false
 			f.progress.Objects = nil
 			f.progress.Refresh()
@@ -301,7 +300,7 @@ func (f *UnblockForm) SubmitNow() {
 		svc := a.opt.Tokens
 		a.background(func() {
 			err := svc.Unblock(t.Slot, admin, nw, conf, final)
-			fyne.Do(func() {
+			a.do(func() {
 				f.busy = false
 				f.Submit.Enable()
 				if err != nil {
@@ -325,11 +324,11 @@ func (f *UnblockForm) SubmitNow() {
 		})
 	}
 	if t.SOPIN == PINFinalTry {
-		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.admin_text"), func(ok bool) {
+		a.confirmFinalTry(a.t("ui.final_try.admin_text"), func(ok bool) {
 			if ok {
 				run(true)
 			}
-		}, a.win)
+		})
 		return
 	}
 	run(false)

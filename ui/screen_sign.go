@@ -161,7 +161,7 @@ func (v *SignView) UseSample() {
 	a.background(func() {
 		p := uniquePath(filepath.Join(dir, name))
 		err := writeSample(a.opt.Signer, p, lang)
-		fyne.Do(func() {
+		a.do(func() {
 			if err != nil {
 				v.Status.SetText(Message(err, a.lang))
 				return
@@ -247,11 +247,11 @@ func (v *SignView) SignNow() {
 	}
 	cert := *a.signingCert()
 	if t.PIN == PINFinalTry {
-		dialog.ShowConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.text"), func(ok bool) {
+		a.confirmFinalTry(a.t("ui.final_try.text"), func(ok bool) {
 			if ok {
 				v.run(*t, cert, true)
 			}
-		}, a.win)
+		})
 		return
 	}
 	v.run(*t, cert, false)
@@ -283,7 +283,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 				removed = true
 			}
 		}
-		fyne.Do(func() { v.done(t, out, ver, err, removed) })
+		a.do(func() { v.done(t, out, ver, err, removed) })
 	})
 }
 
@@ -305,7 +305,7 @@ func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, 
 	if err := signer.Sign(context.Background(), in, out, key, opts); err != nil {
 		return nil, err
 	}
-	ver, err := signer.Verify(out)
+	ver, err := signer.Verify(out, opts.Lang)
 	if err != nil {
 		return nil, err
 	}

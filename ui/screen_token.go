@@ -120,7 +120,7 @@ func (a *App) switchModule(path string) {
 	a.ops.Add("module_choose", path)
 	a.background(func() {
 		st := a.opt.Tokens.UseModule(path)
-		fyne.Do(func() {
+		a.do(func() {
 			if st.Loaded && path != "" {
 				s := a.opt.Store.Settings()
 				s.ModulePath = st.Path
@@ -141,7 +141,7 @@ func (a *App) useDemo() {
 	a.ops.Add("demo_start", "")
 	a.background(func() {
 		st, err := a.opt.Tokens.UseDemo()
-		fyne.Do(func() {
+		a.do(func() {
 			if err != nil {
 				a.showError(err)
 				return

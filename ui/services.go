@@ -27,14 +27,14 @@ const (
 
 // TokenInfo is what the screens show about one token.
 type TokenInfo struct {
-	Slot                        uint
-	Label, Manufacturer, Model  string
-	Serial                      string
+	Slot                             uint
+	Label, Manufacturer, Model       string
+	Serial                           string
 	HardwareVersion, FirmwareVersion string
-	MinPIN, MaxPIN              int
-	PINPad                      bool
-	PIN, SOPIN                  PINState
-	Demo                        bool
+	MinPIN, MaxPIN                   int
+	PINPad                           bool
+	PIN, SOPIN                       PINState
+	Demo                             bool
 }
 
 // HasUsableSOPIN says whether the token offers an admin code that can still
@@ -146,7 +146,7 @@ type Verification struct {
 // Signer is the PDF side of the app.
 type Signer interface {
 	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) error
-	Verify(path string) (Verification, error)
+	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
 }
 

@@ -1,0 +1,427 @@
+package ui_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/assets"
+	_ "github.com/certigna-desktop/app/internal/localefix"
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
+	"github.com/certigna-desktop/app/ui/backend"
+)
+
+// counting is the real token service with a count of the calls that reach
+// the token with a code (not a double: every call goes to the real token).
+type counting struct {
+	ui.TokenService
+	codeCalls atomic.Int32
+}
+
+func (c *counting) ChangePIN(slot uint, cur, nw, conf string, final bool) error {
+	c.codeCalls.Add(1)
+	return c.TokenService.ChangePIN(slot, cur, nw, conf, final)
+}
+
+func (c *counting) Unblock(slot uint, admin, nw, conf string, final bool) error {
+	c.codeCalls.Add(1)
+	return c.TokenService.Unblock(slot, admin, nw, conf, final)
+}
+
+func (c *counting) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+	c.codeCalls.Add(1)
+	return c.TokenService.OpenKey(slot, id, pin, final)
+}
+
+type harness struct {
+	app    *ui.App
+	win    fyne.Window
+	svc    *counting
+	store  *ui.Store
+	tok    *testtoken.Token
+	docs   string
+	mu     sync.Mutex
+	opened []string
+}
+
+// start opens the window over tok's module, in lang, without the hot-plug
+// watch (tests that need it call Start).
+func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
+	t.Helper()
+	t.Setenv("LANG", map[string]string{"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[lang])
+	m, err := token.Open(tok.ModulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1000, 800))
+	h := &harness{win: w, svc: &counting{TokenService: backend.FromModule(m)}, tok: tok, docs: t.TempDir()}
+	h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
+		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
+		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond,
+		OpenURL: func(u *url.URL) error {
+			h.mu.Lock()
+			h.opened = append(h.opened, u.String())
+			h.mu.Unlock()
+			return nil
+		},
+	})
+	t.Cleanup(h.app.Stop)
+	h.app.Refresh()
+	h.app.Wait()
+	return h
+}
+
+func softhsm(t *testing.T) *testtoken.Token {
+	t.Helper()
+	tok := testtoken.NewSoftHSM(t, testtoken.WithLabel("Jeton Tests UI"))
+	tok.Setenv(t)
+	return tok
+}
+
+// texts is every text visible in the window's widgets, one per entry.
+func texts(w fyne.Window) []string {
+	var out []string
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *widget.Check:
+			out = append(out, x.Text)
+		case *widget.Card:
+			out = append(out, x.Title)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		}
+	}
+	return out
+}
+
+func shows(w fyne.Window, s string) bool {
+	for _, x := range texts(w) {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func mustShow(t *testing.T, w fyne.Window, s string) {
+	t.Helper()
+	if !shows(w, s) {
+		t.Fatalf("window does not show %q; it shows:\n%s", s, strings.Join(texts(w), "\n"))
+	}
+}
+
+func pinState(t *testing.T, h *harness) ui.PINState {
+	t.Helper()
+	ts, err := h.svc.Tokens()
+	if err != nil || len(ts) == 0 {
+		t.Fatalf("tokens: %v %v", ts, err)
+	}
+	return ts[0].PIN
+}
+
+func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Jeton Tests UI")
+	mustShow(t, h.win, testtoken.Holder)
+	mustShow(t, h.win, "Prêt") // PIN badge
+	// the test CA lives 30 days: the certificate is flagged as expiring soon
+	mustShow(t, h.win, "Expire dans")
+	if h.svc.codeCalls.Load() != 0 {
+		t.Fatal("showing the token sent a code to it")
+	}
+}
+
+// The form refuses a mismatch and a too-short PIN before anything reaches the
+// token: no ChangePIN call (counted on the real service) and the token's PIN
+// state unchanged (a wrong code would set COUNT_LOW on SoftHSM2).
+func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	if f == nil {
+		t.Fatal("no PIN form")
+	}
+	if h.win.Canvas().Focused() != f.Current {
+		t.Fatal("focus is not on the first field")
+	}
+	mustShow(t, h.win, "au moins 4 caractères") // the token's length rule
+	test.Type(f.Current, "0000")                // a wrong code: it must never be tried
+	test.Type(f.New, "567890")
+	test.Type(f.Confirm, "567891")
+	test.Tap(f.Submit)
+	h.app.Wait()
+	if want := (&token.Error{Kind: token.KindPINMismatch}).Message("fr"); f.Status.Text != want {
+		t.Fatalf("status %q, want %q", f.Status.Text, want)
+	}
+	f.New.SetText("12")
+	f.Confirm.SetText("12")
+	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
+	h.app.Wait()
+	if !strings.Contains(f.Status.Text, "4") || f.Status.Text == "" {
+		t.Fatalf("short PIN status %q", f.Status.Text)
+	}
+	var te *token.Error
+	_ = te
+	if n := h.svc.codeCalls.Load(); n != 0 {
+		t.Fatalf("%d calls reached the token", n)
+	}
+	if s := pinState(t, h); s != ui.PINOK {
+		t.Fatalf("PIN state changed to %s", s)
+	}
+	// and the real PIN still works from an independent client
+	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err != nil {
+		t.Fatalf("PIN no longer works: %v\n%s", err, out)
+	}
+}
+
+func TestPINChangeThenOldPINFails(t *testing.T) {
+	testtoken.Need(t, "pkcs11-tool")
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	const newPIN = "97531864"
+	test.Type(f.Current, tok.PIN)
+	// Enter on an incomplete form moves to the next empty field
+	f.Current.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != f.New {
+		t.Fatal("Enter did not move to the new PIN field")
+	}
+	test.Type(f.New, newPIN)
+	test.Type(f.Confirm, newPIN)
+	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.app.Wait()
+	if !f.Succeeded {
+		t.Fatalf("PIN change failed: %q", f.Status.Text)
+	}
+	if n := h.svc.codeCalls.Load(); n != 1 {
+		t.Fatalf("%d token calls for one click", n)
+	}
+	mustShow(t, h.win, "votre code PIN personnel est enregistré")
+	mustShow(t, h.win, "Faire une signature de test") // the next step
+	if f.Current.Text != "" || f.New.Text != "" || f.Confirm.Text != "" {
+		t.Fatal("codes left in the form")
+	}
+	serial := h.app.Current().Serial
+	if !h.store.IsDone(serial, ui.StepPINSet) {
+		t.Fatal("guide step not recorded")
+	}
+	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err == nil {
+		t.Fatalf("old PIN still accepted:\n%s", out)
+	}
+	if out, err := tok.TryTool("--login", "--pin", newPIN, "--list-objects"); err != nil {
+		t.Fatalf("new PIN refused: %v\n%s", err, out)
+	}
+	// the state file never holds a code
+	b, err := os.ReadFile(h.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte(newPIN)) || bytes.Contains(b, []byte(tok.PIN)) {
+		t.Fatalf("state file holds a PIN:\n%s", b)
+	}
+	if strings.Contains(h.app.Diagnostics(), newPIN) {
+		t.Fatal("diagnostics hold the PIN")
+	}
+}
+
+func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
+	testtoken.Need(t, "pdfsig")
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	in := filepath.Join(t.TempDir(), "contrat à signer.pdf")
+	var buf bytes.Buffer
+	if err := pdfsign.SamplePDF(&buf, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := sha256.Sum256(buf.Bytes())
+
+	h.app.Show(ui.ScreenGuide)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	v := h.app.SignView()
+	if h.app.Screen() != ui.ScreenSign || v == nil || v.Input != in {
+		t.Fatalf("drop did not select the PDF (screen %s)", h.app.Screen())
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.app.Wait()
+	if v.Output == "" || v.Result == nil {
+		t.Fatalf("no signed output: %q", v.Status.Text)
+	}
+	if !v.Result.Valid || v.Result.Holder != testtoken.Holder {
+		t.Fatalf("verification %+v", v.Result)
+	}
+	if filepath.Dir(v.Output) != filepath.Dir(in) || !strings.HasSuffix(v.Output, "contrat à signer-signé.pdf") {
+		t.Fatalf("output %s", v.Output)
+	}
+	out, _ := exec.Command("pdfsig", v.Output).CombinedOutput()
+	if !strings.Contains(string(out), "Signature is Valid") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+	after, err := os.ReadFile(in)
+	if err != nil || sha256.Sum256(after) != before {
+		t.Fatal("the input PDF was changed")
+	}
+	mustShow(t, h.win, "Signature valide")
+	mustShow(t, h.win, v.Output)
+	if !h.store.IsDone(h.app.Current().Serial, ui.StepTestSignature) {
+		t.Fatal("guide step not recorded")
+	}
+	// open file / open folder go through OpenURL with file URIs
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if b, ok := o.(*widget.Button); ok && (b.Text == "Ouvrir le fichier signé" || b.Text == "Ouvrir le dossier") {
+			test.Tap(b)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.opened) != 2 || !strings.HasPrefix(h.opened[0], "file://") {
+		t.Fatalf("opened %v", h.opened)
+	}
+}
+
+// A drop of something else is refused with a message, nothing is signed.
+func TestDropNonPDFIsRefused(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "en")
+	txt := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(txt, []byte("x"), 0o644)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(txt)})
+	if v := h.app.SignView(); v == nil || v.Input != "" {
+		t.Fatal("a text file was selected")
+	}
+	mustShow(t, h.win, "This file is not a PDF")
+}
+
+func TestLanguageSwitchChangesVisibleTexts(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	mustShow(t, h.win, "Votre installation, étape par étape")
+	mustShow(t, h.win, "Mon token")
+	var sel *widget.Select
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if s, ok := o.(*widget.Select); ok && s.Selected == "Français" {
+			sel = s
+		}
+	}
+	if sel == nil {
+		t.Fatal("no language switch")
+	}
+	sel.SetSelected("English")
+	if h.app.Lang() != "en" {
+		t.Fatal("language not switched")
+	}
+	mustShow(t, h.win, "Your set-up, step by step")
+	mustShow(t, h.win, "My token")
+	if shows(h.win, "Votre installation") {
+		t.Fatal("French title still shown")
+	}
+	if h.store.Settings().Lang != "en" {
+		t.Fatal("language choice not remembered")
+	}
+	// every screen, in both languages: no untranslated key on screen
+	for _, lang := range []string{"en", "fr"} {
+		h.app.SetLang(lang)
+		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenAbout} {
+			h.app.Show(s)
+			for _, x := range texts(h.win) {
+				if strings.HasPrefix(x, "ui.") {
+					t.Fatalf("%s/%s shows the key %q", lang, s, x)
+				}
+			}
+		}
+	}
+}
+
+// Every ui.* key exists in French and English.
+func TestTranslationsComplete(t *testing.T) {
+	cat, err := assets.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k := range cat["fr"] {
+		if strings.HasPrefix(k, "ui.") {
+			n++
+			if cat["en"][k] == "" {
+				t.Errorf("%s: no English", k)
+			}
+		}
+	}
+	for k := range cat["en"] {
+		if strings.HasPrefix(k, "ui.") && cat["fr"][k] == "" {
+			t.Errorf("%s: no French", k)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d ui keys", n)
+	}
+}
+
+// The token screen follows the token live: pulled out, it says so; plugged
+// back, it shows the token again (the watch re-reads SoftHSM2's slots).
+func TestTokenScreenFollowsHotPlug(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenToken)
+	h.app.Start()
+	mustShow(t, h.win, "Jeton Tests UI")
+	eventually := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var done bool
+			h.app.Sync(func() { done = ok() })
+			if done {
+				break
+			}
+			if time.Now().After(deadline) {
+				var cur *ui.TokenInfo
+				var shown []string
+				h.app.Sync(func() { cur, shown = h.app.Current(), texts(h.win) })
+				t.Fatalf("timed out waiting for %s; screen %s, token %+v, ops:\n%s\nwindow shows:\n%s", what, h.app.Screen(), cur, h.app.Ops(), strings.Join(shown, "\n"))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	eventually("the watch's first poll", func() bool { return strings.Contains(h.app.Ops().String(), "token_inserted") })
+	tok.Unplug(t)
+	// wait for the watch's own event, not only for a refresh that happened to
+	// read the slots after the unplug (else a quick re-plug is never seen)
+	eventually("the token to disappear", func() bool {
+		return strings.Contains(h.app.Ops().String(), "token_removed") && h.app.Current() == nil && shows(h.win, "Branchez votre token")
+	})
+	tok.Plug(t)
+	eventually("the token to come back", func() bool { return h.app.Current() != nil && shows(h.win, "Jeton Tests UI") })
+}
