@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -114,4 +115,39 @@ func TestAppendSignatureTimestamp(t *testing.T) {
 	if string(got) != string(want) {
 		t.Errorf("got % x\nwant % x", got, want)
 	}
+}
+
+// The time-stamp reply and token parsers take any bytes without panicking.
+func FuzzTimestampParsers(f *testing.F) {
+	f.Add([]byte{0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80})
+	f.Add([]byte("<html>not a reply</html>"))
+	f.Add([]byte{0x30, 0x80, 0x30, 0x03, 0x02, 0x01, 0x00, 0x00, 0x00})
+	f.Add(AppendSignatureTimestamp(nil, []byte{0x30, 0x00}))
+	// A real token from openssl's TSA over "x" (made with internal/pkitest).
+	if tok, err := os.ReadFile("testdata/ltv/token-openssl.der"); err == nil {
+		f.Add(tok)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if tok, err := parseTimeStampResp(b); err == nil {
+			VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+		}
+		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
+		parseTSTInfo(b)
+		ltvTimestampTokens(b)
+	})
+}
+
+// A token recorded from openssl's TSA verifies offline over its data and
+// not over other data.
+func TestRecordedOpenSSLToken(t *testing.T) {
+	tok, err := os.ReadFile("testdata/ltv/token-openssl.der")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+	if err != nil || ts.Signer.Subject.CommonName != "Test TSA" || len(ts.Certs) != 2 {
+		t.Fatalf("%v %+v", err, ts)
+	}
+	_, err = VerifyTimestampToken(tok, []byte("y"), nil, time.Time{})
+	wantLTVKind(t, err, LTVTSAMismatch)
 }
