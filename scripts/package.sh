@@ -20,7 +20,7 @@
 #   CERTIGNA_SIGN_CAFILE          CA bundle for `osslsigncode verify` of a release signature (default: system store)
 #   CERTIGNA_SIGN_TIMESTAMP_URL   RFC 3161 timestamp server (release; needs the internet)
 #   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate
-#   CERTIGNA_DEB_XZ_LEVEL         xz level of the .deb (default 6; the test uses 1 to save a minute)
+#   CERTIGNA_XZ_LEVEL             xz level of the .tar.xz and the .deb (default 6; the test uses 1: two minutes less)
 #   macOS: CERTIGNA_MACOS_IDENTITY ("Developer ID Application: …"; unset: ad-hoc signature, not distributable),
 #          CERTIGNA_NOTARY_APPLE_ID, CERTIGNA_NOTARY_TEAM_ID, CERTIGNA_NOTARY_PASSWORD (app-specific password);
 #          without them notarization is skipped with a warning.
@@ -36,6 +36,8 @@ DIST=${CERTIGNA_DIST:-dist}
 case $DIST in /*) ;; *) DIST=$ROOT/$DIST ;; esac
 WORK=$ROOT/build/packaging
 FYNE_TOOLS_VERSION=v1.7.4
+XZ_LEVEL=${CERTIGNA_XZ_LEVEL:-6}
+[[ $XZ_LEVEL =~ ^[0-9]$ ]] || { echo "package.sh: CERTIGNA_XZ_LEVEL must be 0-9" >&2; exit 1; }
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -211,7 +213,7 @@ build_linux() {
 	rm -f "$lb/tar/"*.tar.xz
 	local t0
 	t0=$(now)
-	(cd "$lb/tar" && "$fyne" package --target linux --src "$lb/fyne-src" --executable "$lb/bin/certigna-desktop" \
+	(cd "$lb/tar" && XZ_OPT="-$XZ_LEVEL -T0" "$fyne" package --target linux --src "$lb/fyne-src" --executable "$lb/bin/certigna-desktop" \
 		--name "$NAME" --app-id "$APP_ID" --app-version "$VERSION" --app-build "$BUILD" --release >&2)
 	mv "$lb/tar/"*.tar.xz "$DIST/certigna-desktop-$VERSION-linux-amd64.tar.xz"
 	log "linux tarball (fyne package): $(($(now) - t0)) s"
@@ -229,7 +231,7 @@ build_linux() {
 	sed -e "s|@DEBVERSION@|$VERSION-$BUILD|" -e "s|@DEPENDS@|$depends|" \
 		-e "s|@INSTALLED_SIZE@|$(du -sk --exclude=DEBIAN "$root" | cut -f1)|" \
 		packaging/linux/control.in >"$root/DEBIAN/control"
-	timed "linux .deb (dpkg-deb)" fakeroot dpkg-deb --build -Zxz "-z${CERTIGNA_DEB_XZ_LEVEL:-6}" "$root" "$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb" >&2
+	timed "linux .deb (dpkg-deb)" fakeroot dpkg-deb --build -Zxz "-z$XZ_LEVEL" "$root" "$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb" >&2
 }
 
 # deb_depends BINARY: the libraries it links, as Debian package names

@@ -83,7 +83,7 @@ fi
 
 # ------------------------------------------------------------------ build --
 t=$(date +%s)
-if CERTIGNA_DIST=$DIST CERTIGNA_DEB_XZ_LEVEL=1 CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
+if CERTIGNA_DIST=$DIST CERTIGNA_XZ_LEVEL=1 CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
 	pass "scripts/package.sh ${targets[*]} in $(($(date +%s) - t)) s (log: build/test-packaging/package.log)"
 else
 	fail "scripts/package.sh ${targets[*]} failed: $(tail -5 "$T/package.log" | tr '\n' ' ')"
