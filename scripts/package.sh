@@ -19,7 +19,8 @@
 #                                 Unset: a throwaway self-signed certificate is generated (tests only).
 #   CERTIGNA_SIGN_CAFILE          CA bundle for `osslsigncode verify` of a release signature (default: system store)
 #   CERTIGNA_SIGN_TIMESTAMP_URL   RFC 3161 timestamp server (release; needs the internet)
-#   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate
+#   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate (Windows) or to an
+#                                 ad-hoc signature without notarization (macOS)
 #   CERTIGNA_XZ_LEVEL             xz level of the .tar.xz and the .deb (default 6; the test uses 1: two minutes less)
 #   macOS: CERTIGNA_MACOS_IDENTITY ("Developer ID Application: …"; unset: ad-hoc signature, not distributable),
 #          CERTIGNA_NOTARY_APPLE_ID, CERTIGNA_NOTARY_TEAM_ID, CERTIGNA_NOTARY_PASSWORD (app-specific password);
@@ -258,6 +259,11 @@ build_darwin() {
 	[[ $(uname -s) == Darwin ]] || die "the darwin target needs macOS (cgo for darwin needs Apple's SDK)"
 	need lipo; need codesign; need hdiutil
 	local db=$WORK/darwin fyne app identity=${CERTIGNA_MACOS_IDENTITY:-}
+	if [[ ${CERTIGNA_REQUIRE_RELEASE_SIGNING:-} == 1 ]]; then
+		for v in CERTIGNA_MACOS_IDENTITY CERTIGNA_NOTARY_APPLE_ID CERTIGNA_NOTARY_TEAM_ID CERTIGNA_NOTARY_PASSWORD; do
+			[[ -n ${!v:-} ]] || die "CERTIGNA_REQUIRE_RELEASE_SIGNING=1 but $v is not set"
+		done
+	fi
 	mkdir -p "$db"
 	fyne=$(fyne_tool)
 	export MACOSX_DEPLOYMENT_TARGET=${MACOSX_DEPLOYMENT_TARGET:-11.0}
