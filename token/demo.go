@@ -160,6 +160,7 @@ func (m *Module) reinitLocked() error {
 		m.dead = true
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
 	}
+	m.conf = os.Getenv("SOFTHSM2_CONF")
 	return nil
 }
 

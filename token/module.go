@@ -60,7 +60,6 @@ type Module struct {
 
 	mu       sync.Mutex // serialises every call into the library
 	ctx      backend
-	raw      *pkcs11.Ctx // nil for test doubles
 	info     ModuleInfo
 	refs     int
 	borrowed bool // initialised by someone else in this process: never finalize it
@@ -76,7 +75,13 @@ type Module struct {
 	// session is open (liveSessions == 0) so that no signer loses its login.
 	staticSlots  bool
 	liveSessions int
+	conf         string // SOFTHSM2_CONF at the last initialisation (SoftHSM2)
 }
+
+// loaded keeps every library loaded for the life of the process: some
+// (opencryptoki) start threads or register handlers that crash the process
+// when the library is unloaded and loaded again. Close only finalizes.
+var loaded = map[string]*pkcs11.Ctx{}
 
 var registry = struct {
 	sync.Mutex
@@ -104,17 +109,24 @@ func Open(path string) (*Module, error) {
 	defer registry.Unlock()
 	if m := registry.m[key]; m != nil {
 		m.mu.Lock()
+		defer m.mu.Unlock()
 		m.refs++
-		m.mu.Unlock()
+		if m.staticSlots && os.Getenv("SOFTHSM2_CONF") != m.conf {
+			// SoftHSM2 reads its configuration at C_Initialize only: a new
+			// SOFTHSM2_CONF (the demo, a test token) needs a new initialisation.
+			_ = m.reinitLocked()
+		}
 		return m, nil
 	}
-	ctx := pkcs11.New(path)
+	ctx := loaded[key]
 	if ctx == nil {
-		return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: diagnoseLoad(path)}
+		if ctx = pkcs11.New(path); ctx == nil {
+			return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: diagnoseLoad(path)}
+		}
+		loaded[key] = ctx
 	}
-	m := &Module{key: key, path: path, ctx: ctx, raw: ctx, refs: 1, logins: map[uint]*login{}}
+	m := &Module{key: key, path: path, ctx: ctx, refs: 1, logins: map[uint]*login{}}
 	if err := m.initialize(); err != nil {
-		ctx.Destroy()
 		return nil, err
 	}
 	registry.m[key] = m
@@ -153,6 +165,7 @@ func (m *Module) initialize() error {
 		Demo:            m.info.Demo,
 	}
 	m.staticSlots = strings.Contains(strings.ToLower(m.info.Manufacturer), "softhsm")
+	m.conf = os.Getenv("SOFTHSM2_CONF")
 	return nil
 }
 
@@ -176,9 +189,6 @@ func (m *Module) Close() error {
 	var err error
 	if !m.borrowed {
 		err = m.ctx.Finalize()
-	}
-	if m.raw != nil {
-		m.raw.Destroy()
 	}
 	return err
 }
@@ -390,6 +400,7 @@ func (m *Module) Rescan() error {
 		m.dead = true // later calls try again, and report it instead of crashing
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
 	}
+	m.conf = os.Getenv("SOFTHSM2_CONF")
 	return nil
 }
 

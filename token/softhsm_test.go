@@ -458,3 +458,60 @@ func TestDemoToken(t *testing.T) {
 	}
 	_ = bytes.Equal
 }
+
+// With no token anywhere, automatic discovery ends on the demo token; every
+// known path is reported with a status.
+func TestDiscoverFallsBackToDemo(t *testing.T) {
+	if testtoken.SoftHSMModule() == "" {
+		testtoken.Missing(t, "SoftHSM2 is not installed")
+	}
+	t.Setenv(EnvModule, "")
+	t.Setenv("SOFTHSM2_CONF", "")
+	m, cands, err := Discover(DiscoverOptions{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var chosen *Candidate
+	for i, c := range cands {
+		if c.Chosen {
+			if chosen != nil {
+				t.Fatal("two candidates chosen")
+			}
+			chosen = &cands[i]
+		}
+	}
+	if chosen == nil {
+		t.Fatalf("nothing chosen: %+v", cands)
+	}
+	if chosen.Source == "demo" {
+		if !m.Info().Demo || chosen.Tokens != 1 {
+			t.Errorf("demo chosen but %+v / %+v", m.Info(), chosen)
+		}
+	} else if chosen.Tokens == 0 {
+		t.Errorf("a module without a token was chosen over the demo: %+v", chosen)
+	}
+	if len(cands) < len(KnownModules()) {
+		t.Errorf("%d candidates for %d known paths", len(cands), len(KnownModules()))
+	}
+
+	// The environment variable names a module: that one, alone.
+	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
+	m.Close()
+	tok.Setenv(t)
+	t.Setenv(EnvModule, tok.ModulePath)
+	m2, cands, err := Discover(DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	m2.mu.Lock()
+	m2.reinitLocked()
+	m2.mu.Unlock()
+	if len(cands) != 1 || cands[0].Source != "env" || cands[0].Status != CandidateFound {
+		t.Fatalf("%+v", cands)
+	}
+	if ts, _ := m2.Tokens(); len(ts) != 1 || ts[0].Label != tok.Label {
+		t.Fatalf("%+v", ts)
+	}
+}
