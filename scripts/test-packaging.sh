@@ -81,7 +81,17 @@ if ((${#targets[@]} == 0)); then
 	exit 1
 fi
 
+# ------------------------------------------------------------------- icon --
+if go run ./tools/icongen -png "$T/icon.png" -dir "$T/icons" && cmp -s assets/icon.png "$T/icon.png"; then
+	pass "assets/icon.png is what tools/icongen draws"
+else
+	fail "assets/icon.png differs from tools/icongen's output (run: go run ./tools/icongen -png assets/icon.png)"
+fi
+check "icon .ico holds 16, 24, 32, 48, 64, 128 and 256 px images" \
+	bash -c 'file -b "$1" | grep -q "7 icons, 16x16" && [[ $(LC_ALL=C grep -oa "IHDR" "$1" | wc -l) == 7 ]]' _ "$T/icons/certigna-desktop.ico"
+
 # ------------------------------------------------------------------ build --
+toml_before=$(sha256sum FyneApp.toml)
 t=$(date +%s)
 if CERTIGNA_DIST=$DIST CERTIGNA_XZ_LEVEL=1 CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
 	pass "scripts/package.sh ${targets[*]} in $(($(date +%s) - t)) s (log: build/test-packaging/package.log)"
@@ -89,6 +99,7 @@ else
 	fail "scripts/package.sh ${targets[*]} failed: $(tail -5 "$T/package.log" | tr '\n' ' ')"
 	exit 1
 fi
+check "FyneApp.toml left untouched by fyne package" test "$(sha256sum FyneApp.toml)" = "$toml_before"
 TIMINGS=$(grep -E '^==> .*: [0-9]+ s$' "$T/package.log" | sed 's/^==> /  /')
 
 EXE=$DIST/certigna-desktop-$VERSION-windows-amd64.exe
