@@ -157,7 +157,11 @@ const maxDepth = 64
 type parser struct {
 	b   []byte
 	pos int
+	eof bool // the buffer ends where the data ends: no "truncated" retry
 }
+
+// truncated reports whether running out of buffer means "read more".
+func (p *parser) truncated() bool { return p.pos >= len(p.b) && !p.eof }
 
 func isWhite(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
@@ -250,7 +254,7 @@ func (p *parser) parseObject(depth int) (Object, error) {
 	case isRegular(c):
 		start := p.pos
 		kw := p.keyword()
-		if p.pos >= len(p.b) && len(kw) < 5 {
+		if p.truncated() && len(kw) < 5 {
 			return nil, errTruncated
 		}
 		switch string(kw) {
@@ -271,7 +275,7 @@ func (p *parser) parseName() (Object, error) {
 	p.pos++ // '/'
 	start := p.pos
 	raw := p.keyword()
-	if p.pos >= len(p.b) {
+	if p.truncated() {
 		return nil, errTruncated
 	}
 	if bytes.IndexByte(raw, '#') < 0 {
@@ -443,7 +447,7 @@ func (p *parser) parseNumberOrRef() (Object, error) {
 		if err == nil && isInt2 {
 			p.skipSpace()
 			if p.pos < len(p.b) && p.b[p.pos] == 'R' && (p.pos+1 >= len(p.b) || !isRegular(p.b[p.pos+1])) {
-				if p.pos+1 >= len(p.b) {
+				if p.pos+1 >= len(p.b) && !p.eof {
 					return nil, errTruncated
 				}
 				p.pos++
@@ -457,7 +461,7 @@ func (p *parser) parseNumberOrRef() (Object, error) {
 			return nil, err
 		}
 	}
-	if p.pos >= len(p.b) {
+	if p.truncated() {
 		return nil, errTruncated
 	}
 	p.pos = save
@@ -474,7 +478,7 @@ func (p *parser) number() (Object, bool, error) {
 		}
 		break
 	}
-	if p.pos >= len(p.b) {
+	if p.truncated() {
 		return nil, false, errTruncated
 	}
 	s := string(p.b[start:p.pos])
@@ -506,7 +510,7 @@ func (p *parser) parseIndirectHeader() (int, int, error) {
 	}
 	p.skipSpace()
 	kw := p.keyword()
-	if p.pos >= len(p.b) {
+	if p.truncated() {
 		return 0, 0, errTruncated
 	}
 	if !ok1 || !ok2 || string(kw) != "obj" {

@@ -415,7 +415,7 @@ func parseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int
 	if atEOF {
 		b = append(buf[:len(buf):len(buf)], ' ', ' ') // lets a final token end
 	}
-	p := &parser{b: b}
+	p := &parser{b: b, eof: atEOF}
 	num, gen := -1, -1
 	if header {
 		var err error
@@ -435,7 +435,7 @@ func parseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int
 	save := p.pos
 	kw := p.keyword()
 	if string(kw) != "stream" {
-		if p.pos >= len(p.b) && !atEOF {
+		if p.truncated() {
 			return nil, 0, 0, errTruncated
 		}
 		p.pos = save
