@@ -188,3 +188,17 @@ func assertPdfsigValid(t testing.TB, path string, nsigs int) string {
 	}
 	return out
 }
+
+func writePEMKey(t testing.TB, path string, key any) {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+}
+
+func writePEMCert(t testing.TB, path string, der []byte) {
+	t.Helper()
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+}

@@ -1,0 +1,35 @@
+package pdfsign
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSamplePDF(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ lang, title, date string }{
+		{"fr", "Document d'essai", "Créé le 2 janvier 2026"},
+		{"en", "Test document", "Created on 2 January 2026"},
+	} {
+		var b bytes.Buffer
+		if err := samplePDF(&b, c.lang, time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, c.lang+".pdf")
+		os.WriteFile(p, b.Bytes(), 0o644)
+		checkQpdf(t, p)
+		needTool(t, "mutool")
+		txt, err := exec.Command("mutool", "draw", "-F", "txt", "-o", "-", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(txt), c.title) || !strings.Contains(string(txt), c.date) {
+			t.Fatalf("%s text:\n%s", c.lang, txt)
+		}
+	}
+}
