@@ -31,7 +31,7 @@
 # the tests instead of paying Fyne's 7-minute cold cgo build again.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 DIST=${CERTIGNA_DIST:-dist}
 case $DIST in /*) ;; *) DIST=$ROOT/$DIST ;; esac
@@ -175,12 +175,19 @@ build_windows() {
 
 	# The MSI carries the signed exe.
 	cp "$exe" "$wb/msi/certigna-desktop.exe"
+	build_msi "$v4" "$msi"
+	log "windows exe + MSI: $(($(now) - t0)) s"
+}
+
+# build_msi VERSION4 OUT: the signed MSI of the exe in build/packaging/windows/msi
+# (the test also calls it, to make the versions an upgrade goes through).
+build_msi() {
+	local wb=$WORK/windows
 	# wixl wants source paths relative to the working directory (ROOT).
-	wixl -a x64 -D "Version=$v4" -D "SourceDir=${wb#"$ROOT"/}/msi" -D "IconFile=${WORK#"$ROOT"/}/icons/certigna-desktop.ico" \
+	wixl -a x64 -D "Version=$1" -D "SourceDir=${wb#"$ROOT"/}/msi" -D "IconFile=${WORK#"$ROOT"/}/icons/certigna-desktop.ico" \
 		-o "$wb/unsigned.msi" packaging/windows/certigna-desktop.wxs
 	allow_same_version_upgrade "$wb/unsigned.msi"
-	sign "$wb/unsigned.msi" "$msi"
-	log "windows exe + MSI: $(($(now) - t0)) s"
+	sign "$wb/unsigned.msi" "$2"
 }
 
 # wixl's MajorUpgrade detects only strictly older versions, and Windows
@@ -366,4 +373,7 @@ main() {
 	(cd "$DIST" && ls -l) >&2
 }
 
-main "$@"
+# Run unless sourced (the test sources this file to reuse build_msi).
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	main "$@"
+fi

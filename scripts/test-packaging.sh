@@ -7,7 +7,7 @@
 #            tables (shortcut, upgrade code, MajorUpgrade rows, product version,
 #            per-machine 64-bit install under Program Files)
 #   Wine:    scripts/wine-smoke.sh: --version, window + screenshot, MSI install,
-#            upgrade by a newer MSI, uninstall
+#            upgrades by a same-version rebuild and a newer MSI, downgrade refused, uninstall
 #   Linux:   tarball layout; dpkg-deb --info / --contents; apt-get install of the
 #            .deb, the installed binary prints its version, removal
 #   SHA256SUMS covers every artefact.
@@ -171,6 +171,8 @@ if ((WIN)); then
 	check "MSI Upgrade table: older and same versions are replaced, newer ones refused" \
 		bash -c 'grep -qP "^\Q$1\E\t\t\Q$2\E\t\t513\t\tWIX_UPGRADE_DETECTED$" <<<"$3" && grep -qP "^\Q$1\E\t\Q$2\E\t\t\t2\t\tWIX_DOWNGRADE_DETECTED$" <<<"$3"' \
 		_ "$UPGRADE_CODE" "$VERSION.$BUILD" "$(msi_table Upgrade)"
+	check "MSI LaunchCondition refuses a downgrade" \
+		grep -q "^NOT WIX_DOWNGRADE_DETECTED"$'\t' <<<"$(msi_table LaunchCondition)"
 	check "MSI runs RemoveExistingProducts (major upgrade)" grep -q "^RemoveExistingProducts" <<<"$(msi_table InstallExecuteSequence)"
 	check "MSI installs certigna-desktop.exe as a 64-bit component" \
 		bash -c 'grep -q "certigna-desktop.exe" <<<"$1" && awk -F"\t" "\$1==\"MainExecutable\" && int(\$4/256)%2==1 {f=1} END {exit !f}" <<<"$2"' \
@@ -179,18 +181,18 @@ fi
 
 # ------------------------------------------------------------------- wine --
 if ((WINE)); then
-	# A newer MSI (patch version + 1) for the upgrade check, from the same signed exe.
+	# Two later MSIs of the same signed exe, built by package.sh's own build_msi: a rebuild (same X.Y.Z, build
+	# + 1: must still replace the installed one) and a newer version (patch + 1).
 	IFS=. read -r ma mi pa <<<"$VERSION"
-	NEWER=$T/certigna-desktop-newer.msi
-	W=$ROOT/build/packaging
-	if wixl -a x64 -D "Version=$ma.$mi.$((pa + 1)).$BUILD" -D "SourceDir=build/packaging/windows/msi" \
-		-D "IconFile=build/packaging/icons/certigna-desktop.ico" \
-		-o "$T/newer-unsigned.msi" packaging/windows/certigna-desktop.wxs 2>/dev/null &&
-		osslsigncode sign -pkcs12 "$W/sign/test.p12" -readpass "$W/sign/password" -h sha256 -in "$T/newer-unsigned.msi" \
-			-out "$NEWER.tmp" >/dev/null && mv "$NEWER.tmp" "$NEWER"; then
-		up=(--upgrade-to "$NEWER")
+	REBUILD=$T/certigna-desktop-rebuild.msi NEWER=$T/certigna-desktop-newer.msi
+	if (
+		source scripts/package.sh
+		SIGN_P12=$ROOT/build/packaging/sign/test.p12 SIGN_PASSFILE=$ROOT/build/packaging/sign/password SIGN_CAFILE=$CERT
+		build_msi "$VERSION.$((BUILD + 1))" "$REBUILD" && build_msi "$ma.$mi.$((pa + 1)).$BUILD" "$NEWER"
+	) >"$T/msi-variants.log" 2>&1; then
+		up=(--upgrade-to "$REBUILD" --upgrade-to "$NEWER")
 	else
-		fail "could not build the newer MSI for the upgrade check"
+		fail "could not build the MSIs for the upgrade check (build/test-packaging/msi-variants.log)"
 		up=()
 	fi
 	t=$(date +%s)

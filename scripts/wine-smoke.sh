@@ -8,7 +8,8 @@
 #   - EXE starts and its window appears (screenshot DIR/wine-exe.png)
 #   - `msiexec /i MSI /qn` installs: exe under Program Files, Start-menu shortcut, uninstall entry;
 #     the installed exe prints its version and opens its window on the about screen (DIR/wine-installed.png)
-#   - with --upgrade-to: the newer MSI replaces the installed one (one product left)
+#   - each --upgrade-to MSI (repeatable, in order) replaces the installed product (one product left);
+#     then MSI itself must refuse to downgrade the last one
 #   - `msiexec /x` removes it
 # DIR defaults to build/wine-smoke; `--shots docs/screenshots` refreshes the documented screenshots.
 #
@@ -21,11 +22,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/build/wine-smoke
 SHOTS=
-UPGRADE=
+UPGRADES=()
 while (($#)); do
 	case $1 in
 	--shots) SHOTS=$2; shift 2 ;;
-	--upgrade-to) UPGRADE=$2; shift 2 ;;
+	--upgrade-to) UPGRADES+=("$(realpath "$2")"); shift 2 ;;
 	-*) echo "unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -36,7 +37,6 @@ SHOTS=${SHOTS:-$OUT}
 mkdir -p "$OUT" "$SHOTS"
 EXE=$(realpath "$EXE")
 [[ -n $MSI ]] && MSI=$(realpath "$MSI")
-[[ -n $UPGRADE ]] && UPGRADE=$(realpath "$UPGRADE")
 SHOTS=$(realpath "$SHOTS")
 
 FAILS=0
@@ -155,20 +155,31 @@ if [[ -n $MSI ]]; then
 		check_window "installed" "$PF/certigna-desktop.exe" "$SHOTS/wine-installed.png" about
 	fi
 
-	if [[ -n $UPGRADE ]]; then
-		new=$(product_code "$UPGRADE")
-		if timeout 180 wine msiexec /i "$UPGRADE" /qn >/dev/null 2>&1; then
-			pass "msiexec /i $(basename "$UPGRADE") over the installed version"
+	for up in "${UPGRADES[@]}"; do
+		new=$(product_code "$up")
+		if timeout 180 wine msiexec /i "$up" /qn >/dev/null 2>&1; then
+			pass "msiexec /i $(basename "$up") over the installed version"
 		else
-			fail "upgrade install failed"
+			fail "upgrade install of $(basename "$up") failed"
 		fi
 		wineserver -w
 		if [[ -n $(uninstall_key "$new" DisplayName) && -z $(uninstall_key "$code" DisplayName) && -f $PF/certigna-desktop.exe ]]; then
-			pass "major upgrade: $new replaced $code (one product installed, exe present)"
+			pass "major upgrade to $(uninstall_key "$new" DisplayVersion): $new replaced $code (one product installed, exe present)"
 		else
 			fail "major upgrade: old $code present='$(uninstall_key "$code" DisplayName)', new $new present='$(uninstall_key "$new" DisplayName)'"
 		fi
 		code=$new
+	done
+	if ((${#UPGRADES[@]} > 0)); then
+		# And back: the first MSI must refuse to replace the newer product.
+		if timeout 180 wine msiexec /i "$MSI" /qn >/dev/null 2>&1; then
+			fail "downgrade: $(basename "$MSI") installed over a newer version"
+		elif [[ -n $(uninstall_key "$code" DisplayName) && -z $(uninstall_key "$(product_code "$MSI")" DisplayName) ]]; then
+			pass "downgrade refused: $(basename "$MSI") does not install over $(uninstall_key "$code" DisplayVersion)"
+		else
+			fail "downgrade: the installed products changed after a refused install"
+		fi
+		wineserver -w
 	fi
 
 	if timeout 180 wine msiexec /x "$code" /qn >/dev/null 2>&1 && wineserver -w && [[ ! -e $PF/certigna-desktop.exe && -z $(find_lnk) ]]; then
