@@ -297,6 +297,9 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	if catalog == nil {
 		return nil, damagedf("catalog missing")
 	}
+	if err := checkDocMDP(r, catalog); err != nil {
+		return nil, err
+	}
 	pg, err := findPage(r, catalog, cfg.opts.Page)
 	if err != nil {
 		return nil, err
@@ -723,6 +726,35 @@ func Check(in, out string, opts Options) (err error) {
 	if catalog == nil {
 		return newErr(KindDamaged, in, errors.New("catalog missing"))
 	}
+	if err := checkDocMDP(r, catalog); err != nil {
+		return withPath(err, in)
+	}
 	_, err = findPage(r, catalog, opts.Page)
 	return withPath(err, in)
+}
+
+// checkDocMDP refuses a document certified with "no changes allowed"
+// (DocMDP P=1): any new signature would break its certification.
+func checkDocMDP(r *reader, catalog *Dict) error {
+	perms, err := r.resolveDict(catalog.Get("Perms"))
+	if err != nil || perms == nil {
+		return err
+	}
+	sig, err := r.resolveDict(perms.Get("DocMDP"))
+	if err != nil || sig == nil {
+		return err
+	}
+	refs, _ := r.resolve(sig.Get("Reference"))
+	ra, _ := refs.(Array)
+	for _, ref := range ra {
+		d, err := r.resolveDict(ref)
+		if err != nil || d == nil || d.NameOf("TransformMethod") != "DocMDP" {
+			continue
+		}
+		tp, _ := r.resolveDict(d.Get("TransformParams"))
+		if p, ok := toInt(tp.Get("P")); ok && p == 1 {
+			return &Error{Kind: KindUnsupported, Err: errors.New("certified document: its author allowed no change, not even a signature")}
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -149,4 +150,21 @@ func TestSignQpdfLayouts(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestCertifiedNoChangesRefused(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	objs := []string{
+		"<</Type/Catalog/Pages 3 0 R/Perms<</DocMDP 5 0 R>>>>", "<<>>",
+		"<</Type/Pages/Kids[4 0 R]/Count 1>>", "<</Type/Page/Parent 3 0 R/MediaBox[0 0 200 200]>>",
+		"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.pkcs7.detached/Reference[<</Type/SigRef/TransformMethod/DocMDP/TransformParams<</Type/TransformParams/P 1/V/1.2>>>>]/ByteRange[0 0 0 0]/Contents<00>>>",
+	}
+	in := filepath.Join(dir, "certified.pdf")
+	os.WriteFile(in, buildPDF("%PDF-1.7", objs), 0o644)
+	_, err := Sign(in, "", p.ecKey, p.ecChain(), Options{})
+	if errKind(err) != KindUnsupported || !strings.Contains((&Error{Kind: KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
+		t.Fatalf("got %v", err)
+	}
+	assertDir(t, dir, "certified.pdf")
 }
