@@ -2,6 +2,7 @@ package token
 
 import (
 	"bufio"
+	"bytes"
 	"debug/elf"
 	"debug/macho"
 	"debug/pe"
@@ -322,15 +323,15 @@ func diagnoseLoad(path string) string {
 	}
 	if mf, err := macho.NewFile(f); err == nil {
 		if want, ok := machoCPUs[runtime.GOARCH]; ok && mf.Cpu != want {
-			return "wrong architecture"
+			return "wrong architecture" // e.g. an Intel-only module in an arm64 app
 		}
-		return "not a PKCS#11 library"
+		return byExport(path)
 	}
 	if ff, err := macho.NewFatFile(f); err == nil {
 		want := machoCPUs[runtime.GOARCH]
 		for _, a := range ff.Arches {
 			if a.Cpu == want {
-				return "not a PKCS#11 library"
+				return byExport(path)
 			}
 		}
 		return "wrong architecture"
@@ -339,9 +340,21 @@ func diagnoseLoad(path string) string {
 		if want, ok := peMachines[runtime.GOARCH]; ok && pf.Machine != want {
 			return "wrong architecture"
 		}
-		return "not a PKCS#11 library"
+		return byExport(path)
 	}
 	return "not a PKCS#11 library"
+}
+
+// byExport tells a library of the right architecture that lacks the PKCS#11
+// entry point from one the loader refused for another reason (a missing
+// dependency; on macOS, library validation of a vendor's signature). The
+// name of an exported function is in the file in clear.
+func byExport(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.Contains(b, []byte("C_GetFunctionList\x00")) {
+		return "not a PKCS#11 library"
+	}
+	return "cannot be loaded"
 }
 
 var elfMachines = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "386": elf.EM_386, "arm": elf.EM_ARM}

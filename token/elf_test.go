@@ -26,3 +26,56 @@ func writeELF(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// writePE writes a minimal PE/COFF header for a machine other than ours.
+func writePE(t *testing.T, path string) {
+	t.Helper()
+	h := make([]byte, 1024) // debug/pe reads past the headers
+	copy(h, "MZ")
+	binary.LittleEndian.PutUint32(h[0x3c:], 0x40)
+	copy(h[0x40:], "PE\x00\x00")
+	machine := uint16(0xaa64) // ARM64
+	if runtime.GOARCH == "arm64" {
+		machine = 0x8664
+	}
+	binary.LittleEndian.PutUint16(h[0x44:], machine)
+	if err := os.WriteFile(path, h, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeMachO writes a minimal thin Mach-O dylib header for another CPU.
+func writeMachO(t *testing.T, path string) {
+	t.Helper()
+	h := make([]byte, 32)
+	binary.LittleEndian.PutUint32(h[0:], 0xfeedfacf)
+	cpu := uint32(0x0100000c) // arm64
+	if runtime.GOARCH == "arm64" {
+		cpu = 0x01000007 // x86-64
+	}
+	binary.LittleEndian.PutUint32(h[4:], cpu)
+	binary.LittleEndian.PutUint32(h[12:], 6) // MH_DYLIB
+	if err := os.WriteFile(path, h, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDiagnoseOtherFormats(t *testing.T) {
+	dir := t.TempDir()
+	pePath := dir + "/module.dll"
+	writePE(t, pePath)
+	if got := diagnoseLoad(pePath); got != "wrong architecture" {
+		t.Errorf("PE for another machine: %q", got)
+	}
+	mo := dir + "/module.dylib"
+	writeMachO(t, mo)
+	if got := diagnoseLoad(mo); got != "wrong architecture" {
+		t.Errorf("Mach-O for another CPU: %q", got)
+	}
+	if got := diagnoseLoad(dir + "/absent.so"); got != "missing file" {
+		t.Errorf("missing: %q", got)
+	}
+	if got := diagnoseLoad(dir); got != "not a PKCS#11 library" {
+		t.Errorf("directory: %q", got)
+	}
+}
