@@ -312,6 +312,13 @@ func TestSoftHSMHotPlug(t *testing.T) {
 	if e := next(EventInserted); e.Token.Label != "Second" {
 		t.Fatalf("second token %+v", e)
 	}
+	// A wrong PIN changes the token's flags (count low): a "changed" event.
+	if err := m.ChangePIN(ti.Slot, "99999999", "11112222", "11112222", false); !IsKind(err, KindPINIncorrect) {
+		t.Fatal(err)
+	}
+	if e := next(EventChanged); e.Token.Serial != ti.Serial || e.Token.PIN != PINCountLow {
+		t.Fatalf("changed %+v", e)
+	}
 	// A logged-in signer holds off re-initialisation: its session survives.
 	s, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
 	if err != nil {
