@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/asn1"
@@ -79,7 +80,7 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 		// for the whole application: the token would answer "already
 		// logged in" without checking this PIN. Share the login only for
 		// the very PIN that opened it; anything else waits its turn.
-		if subtle.ConstantTimeCompare([]byte(l.pin), []byte(pin)) != 1 {
+		if h := sha256.Sum256([]byte(pin)); subtle.ConstantTimeCompare(l.pinHash[:], h[:]) != 1 {
 			return nil, &Error{Kind: KindBusy}
 		}
 		l.count++
@@ -87,7 +88,7 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 		if err := m.ctx.Login(sh, pkcs11.CKU_USER, pin); err != nil {
 			return nil, m.wrongPIN(slot, err, false)
 		}
-		m.logins[slot] = &login{count: 1, pin: pin}
+		m.logins[slot] = &login{count: 1, pinHash: sha256.Sum256([]byte(pin))}
 	}
 	keys, err := m.findLocked(sh, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
@@ -101,10 +102,13 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 		m.releaseLoginLocked(slot, sh)
 		return nil, &Error{Kind: KindNoPrivateKey}
 	}
-	s := &Signer{m: m, slot: slot, sh: sh, key: keys[0], cert: leaf.Cert, pub: leaf.Cert.PublicKey, pin: pin}
+	s := &Signer{m: m, slot: slot, sh: sh, key: keys[0], cert: leaf.Cert, pub: leaf.Cert.PublicKey}
 	if a, err := m.ctx.GetAttributeValue(sh, keys[0], []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_ALWAYS_AUTHENTICATE, nil)}); err == nil && len(a) == 1 {
 		s.always = len(a[0].Value) > 0 && a[0].Value[0] != 0
+	}
+	if s.always {
+		s.pin = pin // only kept for the context-specific login
 	}
 	switch s.pub.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey:
@@ -229,8 +233,8 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 
 // login is the application's login on one slot, shared by its signers.
 type login struct {
-	count int
-	pin   string
+	count   int
+	pinHash [32]byte // to recognise the same PIN without keeping it
 }
 
 // releaseLoginLocked drops one signer's share of the login; the last one
