@@ -79,6 +79,8 @@ stop() {
     alive "$pid" && kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$PIDFILE"
+  # Put the system's configuration back.
+  if [ -f "$CONF.certigna-orig" ]; then mv "$CONF.certigna-orig" "$CONF"; fi
   echo "pkcsslotd stopped"
 }
 
