@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,10 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/token"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
@@ -293,3 +302,68 @@ func TestCLIVerifyTampered(t *testing.T) {
 }
 
 var _ = testtoken.Holder
+
+// pdfcpu calls a signature valid, and only then states its PAdES level, when
+// it can check revocation. So the SoftHSM2 key signs here with a certificate
+// for the same public key issued by internal/pkitest's CA, whose CRL is served
+// on 127.0.0.1: the key never leaves the token, and pdfcpu reports B-B.
+func TestTokenKeyPdfcpuPAdESBB(t *testing.T) {
+	tok := softToken(t)
+	pk := pkitest.New(t)
+	m, err := token.Open(tok.ModulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ts, err := m.Tokens()
+	if err != nil || len(ts) == 0 {
+		t.Fatalf("tokens: %v", err)
+	}
+	signer, err := m.Signer(ts[0].Slot, tok.RSAID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer signer.Close()
+	caKeyPEM, err := os.ReadFile(filepath.Join(pk.Dir, "ca.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(caKeyPEM)
+	caKey, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: tok.Holder},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		CRLDistributionPoints: []string{pk.URL + "/ca.crl"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, pk.CA, signer.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	dir := t.TempDir()
+	in := samplePDF(t, dir)
+	out := filepath.Join(dir, "out.pdf")
+	if _, err := pdfsign.Sign(in, out, signer, []*x509.Certificate{cert, pk.CA}, pdfsign.Options{Reason: "pdfcpu"}); err != nil {
+		t.Fatal(err)
+	}
+	certDir := t.TempDir()
+	caPEM, _ := os.ReadFile(pk.CAPEM)
+	os.WriteFile(filepath.Join(certDir, "ca.pem"), caPEM, 0o600)
+	conf := model.NewDefaultConfiguration()
+	conf.AllowedRevocationHosts = []string{"127.0.0.1"}
+	saved := model.TrustedCertDir
+	model.TrustedCertDir = certDir
+	defer func() { model.TrustedCertDir = saved; pdfcpulib.InvalidateCertificatePool() }()
+	pdfcpulib.InvalidateCertificatePool()
+	res, err := api.ValidateSignatures(out, true, conf)
+	if err != nil || len(res) != 1 || len(res[0].Details.Signers) != 1 {
+		t.Fatalf("pdfcpu: %v %v", err, res)
+	}
+	if res[0].Status != model.SignatureStatusValid || res[0].Details.Signers[0].PAdES != "B-B" {
+		t.Fatalf("pdfcpu:\n%s", res[0].String())
+	}
+}
