@@ -1,0 +1,117 @@
+package pdfsign
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The internal hooks of doc.go, exercised the way the B-T, B-LT and
+// visible-stamp work will use them.
+
+// An unsigned attribute larger than its reserve: the first placeholder is too
+// small, Sign redoes the update with the measured size, and the result is
+// valid for us and for pdfsig.
+func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	cfg, err := newSignConfig(p.rsaKey, p.rsaChain(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	var gotSig []byte
+	cfg.cms.unsignedAttrs = func(sig []byte) ([]attribute, error) {
+		calls++
+		gotSig = sig
+		// An OCTET STRING of 6000 bytes under a private-use OID.
+		v := append([]byte{0x04, 0x82, 0x17, 0x70}, bytes.Repeat([]byte{0xAB}, 6000)...)
+		return []attribute{makeAttribute([]int{1, 3, 6, 1, 4, 1, 99999, 1}, v)}, nil
+	}
+	cfg.unsignedReserve = 100
+	res, err := signFile(in, out, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 || len(gotSig) != 256 || res.CMSSize < 6000 || res.ContentsSize < res.CMSSize {
+		t.Fatalf("calls %d, sig %d bytes, result %+v", calls, len(gotSig), res)
+	}
+	assertDir(t, dir, "in.pdf", "out.pdf")
+	rep, err := Verify(out, VerifyOptions{})
+	if err != nil || !rep.OK {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	assertPdfsigValid(t, out, 1)
+}
+
+// A visible widget through cfg.appearance, then a further revision through
+// cfg.finish + appendIncrement adding a /DSS to the catalog: the signature
+// stays valid and the later revision counts as signature data.
+func TestHookAppearanceAndFinish(t *testing.T) {
+	p := getPKI(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	cfg, err := newSignConfig(p.ecKey, p.ecChain(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seenPage *pageInfo
+	cfg.appearance = func(pg *pageInfo, u *increment) ([4]float64, *Dict, error) {
+		seenPage = pg
+		ref := u.alloc()
+		d := &Dict{}
+		d.Set("Type", Name("XObject"))
+		d.Set("Subtype", Name("Form"))
+		d.Set("BBox", Array{Int(0), Int(0), Int(200), Int(50)})
+		u.putStream(ref, d, []byte("0 0 1 rg 0 0 200 50 re f"))
+		ap := &Dict{}
+		ap.Set("N", ref)
+		return [4]float64{50, 50, 250, 100}, ap, nil
+	}
+	cfg.finish = func(f *os.File, res *Result) error {
+		_, err := appendIncrement(f, func(r *reader, u *increment) error {
+			rootRef := r.trailer.Get("Root").(Ref)
+			cat, err := r.resolveDict(rootRef)
+			if err != nil {
+				return err
+			}
+			cat = cat.Clone()
+			dss := &Dict{}
+			dss.Set("Certs", Array{})
+			dssRef := u.alloc()
+			u.put(dssRef, dss)
+			cat.Set("DSS", dssRef)
+			u.put(rootRef, cat)
+			return nil
+		})
+		return err
+	}
+	if _, err := signFile(in, out, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if seenPage == nil || seenPage.MediaBox != [4]float64{0, 0, 595, 842} || seenPage.Number != 1 {
+		t.Fatalf("page info %+v", seenPage)
+	}
+	rep, err := Verify(out, VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Signatures[0]
+	if !rep.OK || !s.Valid || s.CoversWholeDocument || s.LaterChanges != ChangesSignatures || rep.Revisions != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	o := pdfsigOut(t, out)
+	if !strings.Contains(o, "Signature is Valid") {
+		t.Fatalf("pdfsig:\n%s", o)
+	}
+	checkQpdf(t, out)
+	data, _ := os.ReadFile(out)
+	if !bytes.Contains(data, []byte("/Rect [50 50 250 100]")) && !bytes.Contains(data, []byte("/Rect[50 50 250 100]")) {
+		t.Fatal("widget rectangle not written")
+	}
+}
