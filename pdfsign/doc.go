@@ -59,7 +59,4 @@
 //     token and the DSS and to raise s.Level to B-T/B-LT/B-LTA, adding
 //     s.problem(code, severity, detail) findings (translate codes as
 //     "pdf.problem.CODE").
-//
-// Options has no Visible field yet: the visible-stamp work adds
-// `Visible *Visible` to Options (sign.go) along with its type.
 package pdfsign

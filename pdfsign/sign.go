@@ -16,10 +16,9 @@ import (
 )
 
 // Options tune a signature. The zero value gives an invisible PAdES B-B
-// signature on the first page with SHA-256, dated now.
-//
-// The visible-stamp work adds `Visible *Visible` here (appearance*.go); it
-// reaches the writer through signConfig.appearance.
+// signature on the first page with SHA-256, dated now. TSA, LTV and Visible
+// reach the writer through the hooks of doc.go (tsa*.go, ltv*.go,
+// appearance*.go).
 type Options struct {
 	Reason, Location, ContactInfo, Name string
 	Page                                int         // 1-based; 0 = first page
