@@ -154,3 +154,80 @@ func TestVisibleBadRect(t *testing.T) {
 		}
 	}
 }
+
+// On a page shown rotated (90°, 180°, 270°), the default stamp lands in the
+// displayed bottom-right corner and reads upright: the changed pixels of the
+// rendered page form a 200×60 box in that corner, with left-aligned lines.
+func TestVisibleStampRotatedPage(t *testing.T) {
+	needTool(t, "qpdf")
+	p := pkitest.New(t)
+	for _, rot := range []string{"90", "180", "270"} {
+		t.Run(rot, func(t *testing.T) { stampRotated(t, p, rot) })
+	}
+}
+
+func stampRotated(t *testing.T, p *pkitest.PKI, rot string) {
+	dir := t.TempDir()
+	plain := writeSample(t, dir, "plain.pdf")
+	in := filepath.Join(dir, "rotated.pdf")
+	if out, err := exec.Command("qpdf", "--rotate=+"+rot, plain, in).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "out.pdf")
+	if _, err := Sign(in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{}, Lang: "en", Reason: "OK"}); err != nil {
+		t.Fatal(err)
+	}
+	before, after := renderPage(t, in), renderPage(t, out)
+	b := before.Bounds()
+	minX, minY, maxX, maxY := b.Max.X, b.Max.Y, -1, -1
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, _ := before.At(x, y).RGBA()
+			r2, g2, b2, _ := after.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+			}
+		}
+	}
+	w, h := maxX-minX+1, maxY-minY+1
+	if maxX < 0 || w < 190 || w > 202 || h < 55 || h > 62 {
+		t.Fatalf("changed box %dx%d at (%d,%d), want about 200x60", w, h, minX, minY)
+	}
+	// Displayed bottom-right: 24 pt from the right and bottom edges (72 dpi).
+	if d := b.Max.X - 1 - maxX; d < 22 || d > 26 {
+		t.Errorf("right margin %d px", d)
+	}
+	if d := b.Max.Y - 1 - maxY; d < 22 || d > 26 {
+		t.Errorf("bottom margin %d px", d)
+	}
+	// Upright text: the three lines ("Digitally signed by …", "Date: …",
+	// "Reason: OK") are three horizontal bands of dark pixels inside the
+	// border, left-aligned (an upside-down stamp would align them right).
+	var left, right []int
+	inBand := false
+	for y := minY + 3; y <= maxY-3; y++ {
+		lo, hi := maxX, -1
+		for x := minX + 3; x <= maxX-3; x++ {
+			r, g, _, _ := after.At(x, y).RGBA()
+			if r < 0x4000 && g < 0x4000 {
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+		switch {
+		case hi >= 0 && !inBand:
+			left, right = append(left, lo), append(right, hi)
+		case hi >= 0:
+			left[len(left)-1], right[len(right)-1] = min(left[len(left)-1], lo), max(right[len(right)-1], hi)
+		}
+		inBand = hi >= 0
+	}
+	bands := len(left)
+	if bands == 3 {
+		if left[0]-left[2] > 2 || left[2]-left[0] > 2 || right[0]-right[2] < 40 {
+			t.Errorf("lines not left-aligned (upside down?): left %v right %v", left, right)
+		}
+	}
+	if bands != 3 {
+		t.Errorf("%d horizontal text bands, want 3 (text not upright?)", bands)
+	}
+}
