@@ -104,22 +104,36 @@ func stampText(lang, holder, reason, location string, when time.Time) []string {
 	return lines
 }
 
-// buildAppearance adds the stamp's objects to u and returns the widget Rect
-// (llx, lly, urx, ury) and its /AP dictionary.
-func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
+// stampRect is the stamp's x, y, w, h on pg, checked: at least 10×10
+// points and overlapping the page. A nil v is fine (no stamp).
+func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
+	if v == nil {
+		return [4]float64{}, nil
+	}
 	rect := v.Rect
 	if rect == [4]float64{} {
 		rect = CornerRect(pg.CropBox, pg.Rotate, v.Corner)
 	}
 	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
 	if !(w >= 10 && h >= 10) || math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) {
-		return [4]float64{}, nil, ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
+		return rect, ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
 	}
 	mb := pg.MediaBox
 	if x+w <= mb[0] || y+h <= mb[1] || x >= mb[2] || y >= mb[3] {
-		return [4]float64{}, nil, ltvErr(LTVBadRect, "",
+		return rect, ltvErr(LTVBadRect, "",
 			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g,%g–%g,%g)", x, y, w, h, pg.Number, mb[0], mb[1], mb[2], mb[3]), nil)
 	}
+	return rect, nil
+}
+
+// buildAppearance adds the stamp's objects to u and returns the widget Rect
+// (llx, lly, urx, ury) and its /AP dictionary.
+func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
+	rect, err := stampRect(pg, v)
+	if err != nil {
+		return [4]float64{}, nil, err
+	}
+	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
 	sf, err := loadStampFont()
 	if err != nil {
 		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)

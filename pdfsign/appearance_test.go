@@ -147,6 +147,8 @@ func TestVisibleBadRect(t *testing.T) {
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	for _, r := range [][4]float64{{5000, 5000, 100, 50}, {10, 10, 2, 2}} {
+		// Check (run before the PIN is asked for) already refuses it.
+		wantLTVKind(t, Check(in, out, Options{Visible: &Visible{Rect: r}}), LTVBadRect)
 		_, err := Sign(in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{Rect: r}})
 		wantLTVKind(t, err, LTVBadRect)
 		if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -728,8 +728,12 @@ func Check(in, out string, opts Options) (err error) {
 	if err := checkDocMDP(r, catalog); err != nil {
 		return withPath(err, in)
 	}
-	_, err = findPage(r, catalog, opts.Page)
-	return withPath(err, in)
+	pg, err := findPage(r, catalog, opts.Page)
+	if err != nil {
+		return withPath(err, in)
+	}
+	_, err = stampRect(pg, opts.Visible) // appearance.go: a visible stamp must fit the page
+	return err
 }
 
 // checkDocMDP refuses a document certified with "no changes allowed"

@@ -114,6 +114,7 @@ func TestCLISignLTVRefusedBeforePIN(t *testing.T) {
 		code int
 	}{
 		{[]string{"--visible", "--rect", "1,2,3"}, exitUsage},
+		{[]string{"--rect", "5000,5000,100,50"}, exitUsage}, // off the page
 		{[]string{"--corner", "middle"}, exitUsage},
 		{[]string{"--tsa", "https://user:secret@tsa.example/"}, pdfsign.ExitTSA},
 		{[]string{"--tsa", "ftp://tsa.example/"}, pdfsign.ExitTSA},
