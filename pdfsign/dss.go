@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -247,4 +249,50 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 	root.Set("DSS", dssRef)
 	u.put(rootRef, root)
 	return nil
+}
+
+// ExtendLTV writes to out a copy of the signed PDF in with a DSS revision
+// for its last signature (or all, with opts.All): for a B-T file saved while
+// the revocation servers were unreachable. Same output safety as Sign: never
+// over the input, an existing out only with force, a temporary file renamed
+// at the end, nothing left behind on error.
+func ExtendLTV(ctx context.Context, in, out string, force bool, opts LTVOptions) (*LTVResult, error) {
+	inInfo, err := checkPaths(in, out, force)
+	if err != nil {
+		return nil, err
+	}
+	src, err := os.Open(in)
+	if err != nil {
+		return nil, newErr(KindIO, in, err)
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return nil, newErr(KindIO, out, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if n, err := io.Copy(tmp, src); err != nil || n != inInfo.Size() {
+		return nil, newErr(KindIO, out, err)
+	}
+	res, err := AddLTV(ctx, tmp, opts)
+	if err != nil {
+		return nil, withPath(err, in)
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, newErr(KindIO, out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, newErr(KindIO, out, err)
+	}
+	if err := publish(tmp.Name(), out, force); err != nil {
+		return nil, err
+	}
+	ok = true
+	return res, nil
 }

@@ -418,3 +418,37 @@ func TestSignBLTTwice(t *testing.T) {
 		t.Errorf("pdfsig:\n%s", ps)
 	}
 }
+
+// A B-T file saved while offline (--allow-bb) is extended to B-LT later;
+// while still offline, ExtendLTV fails and writes nothing.
+func TestExtendLTVLater(t *testing.T) {
+	p := pkitest.New(t)
+	p.SetOCSP(pkitest.Down)
+	p.SetCRL(pkitest.Down)
+	bt, res, err := ltvSign(t, p, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true, AllowLower: true})
+	if err != nil || res.Level != "B-T" {
+		t.Fatalf("%v %+v", err, res)
+	}
+	out := filepath.Join(filepath.Dir(bt), "blt.pdf")
+	_, err = ExtendLTV(t.Context(), bt, out, false, LTVOptions{})
+	wantLTVKind(t, err, LTVRevOffline)
+	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+		t.Fatal("output left behind")
+	}
+	p.SetOCSP(pkitest.Normal)
+	p.SetCRL(pkitest.Normal)
+	if _, err := ExtendLTV(t.Context(), bt, out, false, LTVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ExtendLTV(t.Context(), bt, bt, true, LTVOptions{}); err == nil {
+		t.Error("ExtendLTV wrote over its input")
+	}
+	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	if err != nil || !rep.OK || rep.Signatures[0].Level != "B-LT" {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(out))
+	if len(ents) != 3 { // in.pdf, out.pdf (B-T), blt.pdf
+		t.Errorf("files: %v", ents)
+	}
+}
