@@ -331,6 +331,11 @@ type tsSignerInfo struct {
 // parseTSSignedData reads a ContentInfo holding a SignedData with one signer
 // (a time-stamp token, or a PAdES signature: then eContent is nil).
 func parseTSSignedData(der []byte) (*tsSignedData, error) {
+	// Some TSAs answer in BER (indefinite lengths); read a DER form of it.
+	// The token embedded stays the one received.
+	if norm, err := berToDER(der); err == nil {
+		der = norm
+	}
 	s := cryptobyte.String(der)
 	var ci, content, sd cryptobyte.String
 	var ctype asn1.ObjectIdentifier
