@@ -51,14 +51,26 @@ mkdir -p "$HOME/Documents" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 unset CERTIGNA_PKCS11_MODULE SOFTHSM2_CONF
 
 fail=0
-# shot NAME SCREEN LANG [xdotool steps…]: start the app on SCREEN, wait for
-# the window, screenshot it to OUT/NAME.png, stop the app.
+# stop_app: TERM, then KILL if the app has not exited within 5 s.
+stop_app() {
+	kill "$APID" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$APID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$APID" 2>/dev/null || true
+	wait "$APID" 2>/dev/null || true
+	APID=""
+}
+# shot NAME SCREEN LANG [ACTION]: start the app on SCREEN, wait for the
+# window, run ACTION (a shell function given the window id), screenshot it
+# to OUT/NAME.png, stop the app.
 shot() {
-	local name=$1 screen=$2 lang=$3
+	local name=$1 screen=$2 lang=$3 action=${4:-}
 	CERTIGNA_START_SCREEN=$screen LANG=${lang}_FR.UTF-8 "$TMP/certigna-desktop" --demo --lang "$lang" >"$TMP/app-$name.log" 2>&1 &
 	APID=$!
 	local wid=""
-	for _ in $(seq 200); do
+	for _ in $(seq 600); do
 		wid=$(xdotool search --name "Certigna Desktop" 2>/dev/null | head -1 || true)
 		[ -n "$wid" ] && break
 		if ! kill -0 "$APID" 2>/dev/null; then break; fi
@@ -70,6 +82,7 @@ shot() {
 		fail=1
 	else
 		sleep 2.5 # first token poll and render
+		[ -n "$action" ] && "$action" "$wid"
 		import -window "$wid" "$OUT/$name.png"
 		# not blank: a real screen has many colours and some contrast
 		local colours sd
@@ -82,9 +95,18 @@ shot() {
 			echo "smoke-gui: ok $name.png ($colours colours)"
 		fi
 	fi
-	kill "$APID" 2>/dev/null || true
-	wait "$APID" 2>/dev/null || true
-	APID=""
+	stop_app
+}
+
+# sign_sample: on the test signature screen (the PIN field has the focus),
+# click "use a sample document", type the demo PIN, press Enter, wait.
+sign_sample() {
+	local wid=$1
+	xdotool mousemove --window "$wid" 475 327 click 1
+	sleep 1.5
+	xdotool type --delay 50 1234
+	xdotool key Return
+	sleep 5
 }
 
 shot 01-guide guide fr
@@ -95,6 +117,11 @@ shot 05-sign sign fr
 shot 06-about about fr
 shot 07-guide-en guide en
 shot 08-token-en token en
+shot 09-sign-done sign fr sign_sample
+if ! ls "$HOME/Documents/"*-signé.pdf >/dev/null 2>&1; then
+	echo "smoke-gui: FAIL the sample document was not signed through the window" >&2
+	fail=1
+fi
 
 if [ "$fail" -ne 0 ]; then
 	echo "smoke-gui: FAILED" >&2

@@ -69,7 +69,6 @@ type App struct {
 	refreshGen  atomic.Uint64
 	appliedGen  uint64
 	watchCancel context.CancelFunc
-	closed      bool
 
 	// what the app knows now; written on the UI goroutine only
 	module   ModuleStatus
@@ -82,6 +81,7 @@ type App struct {
 
 	screen  string
 	body    *fyne.Container
+	scroll  *container.Scroll
 	header  *fyne.Container
 	nav     *fyne.Container
 	navBtns map[string]*widget.Button
@@ -123,13 +123,21 @@ func (a *App) Start() {
 	a.restartWatch()
 }
 
-// Stop ends the watch and waits for running operations.
+// Stop ends the watch and waits (a few seconds at most: a token that hangs
+// must not keep the app from quitting) for running operations.
 func (a *App) Stop() {
 	if a.watchCancel != nil {
 		a.watchCancel()
 	}
-	a.closed = true
-	a.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		a.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 }
 
 // Wait blocks until the operations started so far are over (tests).
@@ -352,7 +360,7 @@ func (a *App) updateHeader() {
 	if a.module.Demo {
 		right = append(right, badge(a.t("ui.demo_badge"), theme.ColorNameError))
 	}
-	right = append(right, widget.NewIcon(theme.ComputerIcon()), langSel)
+	right = append(right, langSel)
 	row := container.NewBorder(nil, nil, container.NewHBox(appIcon(), title, sub), container.NewHBox(right...))
 	a.header.Objects = []fyne.CanvasObject{container.NewPadded(row), widget.NewSeparator()}
 	if a.module.Demo {
@@ -444,7 +452,8 @@ func (a *App) Show(name string) {
 		a.screen = ScreenGuide
 		content = a.guideScreen()
 	}
-	a.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(content))}
+	a.scroll = container.NewVScroll(container.NewPadded(content))
+	a.body.Objects = []fyne.CanvasObject{a.scroll}
 	a.body.Refresh()
 	a.updateNav()
 	if focus != nil {

@@ -16,6 +16,7 @@ type PINForm struct {
 	Status                  *widget.Label
 	Rules                   *widget.Label
 	state, result, progress *fyne.Container
+	fields                  *widget.Form
 	busy                    bool
 	// Succeeded is true after a successful change in this form.
 	Succeeded bool
@@ -37,7 +38,6 @@ func newPINForm(a *App) *PINForm {
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
 	f.Rules = para("")
-	f.Rules.Importance = widget.LowImportance
 	f.state = container.NewHBox()
 	f.result = container.NewVBox()
 	f.progress = container.NewVBox()
@@ -65,6 +65,7 @@ func (f *PINForm) build() fyne.CanvasObject {
 		widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
 	)
 	fields.Items[0].HintText = a.t("ui.pin.current_hint")
+	f.fields = fields
 	return container.NewVBox(
 		title(a.t("ui.pin.title")),
 		para(a.t("ui.pin.intro")),
@@ -102,6 +103,9 @@ func (f *PINForm) setEnabled(on bool) {
 		f.Submit.Enable()
 	} else {
 		f.Submit.Disable()
+	}
+	if f.fields != nil {
+		f.fields.Refresh() // the labels follow their fields' enabled state
 	}
 }
 
@@ -243,7 +247,6 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 			widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
 		)
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
-		rules.Importance = widget.LowImportance
 		items = append(items, bold(a.t("ui.blocked.with_admin")),
 			widget.NewCard("", "", container.NewVBox(fields, rules, container.NewHBox(f.Submit), f.Status)))
 	} else {

@@ -56,7 +56,7 @@ func (v *SignView) build() fyne.CanvasObject {
 		v.inputLbl.SetText(v.Input)
 	}
 	drop := widget.NewCard("", "", container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.DownloadIcon()), bold(a.t("ui.sign.drop"))),
+		container.NewBorder(nil, nil, widget.NewIcon(theme.DownloadIcon()), nil, bold(a.t("ui.sign.drop"))),
 		container.NewHBox(
 			widget.NewButtonWithIcon(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
 			widget.NewButtonWithIcon(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
@@ -73,9 +73,9 @@ func (v *SignView) build() fyne.CanvasObject {
 		title(a.t("ui.sign.title")),
 		para(a.t("ui.sign.intro")),
 		v.tokenLine,
+		v.result, // on top: the result is what the person waits for
 		drop,
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
-		v.result,
 	)
 }
 
@@ -361,5 +361,8 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, err error, r
 		)),
 	}
 	v.result.Refresh()
+	if a.scroll != nil {
+		a.scroll.ScrollToTop()
+	}
 	a.Refresh()
 }

@@ -170,7 +170,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			txt += "\n" + Message(a.tokenErr, a.lang)
 		}
 		items = append(items, widget.NewCard("", "", container.NewVBox(
-			container.NewHBox(widget.NewIcon(theme.StorageIcon()), bold(a.t("ui.token.plug"))),
+			container.NewBorder(nil, nil, widget.NewIcon(theme.StorageIcon()), nil, bold(a.t("ui.token.plug"))),
 			para(txt),
 			widget.NewProgressBarInfinite())))
 		return container.NewVBox(items...)

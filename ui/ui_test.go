@@ -425,3 +425,33 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	tok.Plug(t)
 	eventually("the token to come back", func() bool { return h.app.Current() != nil && shows(h.win, "Jeton Tests UI") })
 }
+
+// A wrong unlock code costs exactly one try (one click, no retry) and the form
+// then says what the token reports.
+func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	test.Type(f.Current, "000000")
+	test.Type(f.New, "24681357")
+	test.Type(f.Confirm, "24681357")
+	test.Tap(f.Submit)
+	h.app.Wait()
+	if f.Succeeded || h.svc.codeCalls.Load() != 1 {
+		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
+	}
+	if !strings.Contains(f.Status.Text, "Le token indique maintenant") {
+		t.Fatalf("status %q", f.Status.Text)
+	}
+	if f.Current.Text != "" || f.Submit.Disabled() {
+		t.Fatal("the wrong code stays in the form, or the form stays disabled")
+	}
+	if h.win.Canvas().Focused() != f.Current {
+		t.Fatal("focus not back on the unlock code")
+	}
+	// the old PIN still works: nothing was changed
+	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err != nil {
+		t.Fatalf("PIN refused: %v\n%s", err, out)
+	}
+}
