@@ -2,7 +2,9 @@ package ui_test
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/sha256"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -65,6 +67,13 @@ type harness struct {
 // watch (tests that need it call Start).
 func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
 	t.Helper()
+	return startWith(t, tok, lang, nil)
+}
+
+// startWith wraps the real service (for the few states no real token here
+// can produce).
+func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
+	t.Helper()
 	t.Setenv("LANG", map[string]string{"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[lang])
 	m, err := token.Open(tok.ModulePath)
 	if err != nil {
@@ -74,7 +83,11 @@ func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1000, 800))
-	h := &harness{win: w, svc: &counting{TokenService: backend.FromModule(m)}, tok: tok, docs: t.TempDir()}
+	var real ui.TokenService = backend.FromModule(m)
+	if wrap != nil {
+		real = wrap(real)
+	}
+	h := &harness{win: w, svc: &counting{TokenService: real}, tok: tok, docs: t.TempDir()}
 	h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
 	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
 		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
@@ -453,5 +466,87 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	// the old PIN still works: nothing was changed
 	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err != nil {
 		t.Fatalf("PIN refused: %v\n%s", err, out)
+	}
+}
+
+// toBeChanged reports the PIN as to be changed. A test double, only for the
+// state: SoftHSM2 and opencryptoki never set CKF_USER_PIN_TO_BE_CHANGED for a
+// usable PIN. Every call still goes to the real token.
+type toBeChanged struct{ ui.TokenService }
+
+func (d toBeChanged) Tokens() ([]ui.TokenInfo, error) {
+	ts, err := d.TokenService.Tokens()
+	for i := range ts {
+		ts[i].PIN = ui.PINToBeChanged
+	}
+	return ts, err
+}
+
+func TestPINToBeChangedBadgeAndAdvice(t *testing.T) {
+	tok := softhsm(t)
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return toBeChanged{s} })
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "À changer")
+	mustShow(t, h.win, "doit être remplacé par votre code PIN personnel")
+	h.app.Show(ui.ScreenGuide)
+	mustShow(t, h.win, "Choisir votre code PIN personnel")
+}
+
+// pullOut unplugs the token when the signature starts: the signature fails
+// and the screen says the token was pulled out and the input is unchanged.
+type pullOut struct {
+	ui.TokenService
+	t   *testing.T
+	tok *testtoken.Token
+}
+
+type pulledKey struct {
+	ui.Key
+	p pullOut
+}
+
+func (p pullOut) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+	k, err := p.TokenService.OpenKey(slot, id, pin, final)
+	if err != nil {
+		return nil, err
+	}
+	return pulledKey{k, p}, nil
+}
+
+func (k pulledKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byte, error) {
+	k.p.tok.Unplug(k.p.t)
+	return k.Key.Sign(r, digest, o)
+}
+
+func TestTokenPulledMidSignature(t *testing.T) {
+	tok := softhsm(t)
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return pullOut{s, t, tok} })
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	v.UseSample()
+	h.app.Wait()
+	if v.Input == "" {
+		t.Fatalf("no sample: %q", v.Status.Text)
+	}
+	in, _ := os.ReadFile(v.Input)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.app.Wait()
+	t.Logf("status: %s", v.Status.Text)
+	if v.Output != "" {
+		t.Fatalf("signed although the token was pulled out: %s", v.Output)
+	}
+	if !strings.Contains(v.Status.Text, "débranché pendant la signature") {
+		t.Fatalf("status %q", v.Status.Text)
+	}
+	after, _ := os.ReadFile(v.Input)
+	if !bytes.Equal(in, after) {
+		t.Fatal("input changed")
+	}
+	if v.Submit.Disabled() {
+		t.Fatal("the form stays disabled")
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
+		t.Fatalf("partial output left: %v", left)
 	}
 }

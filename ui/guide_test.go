@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Progress is kept per token serial across runs, in a JSON file that holds
+// step names and dates only.
+func TestGuideProgressPersistsPerSerial(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "certigna-desktop", "state.json")
+	s := OpenStore(p)
+	tokA := &TokenInfo{Serial: "A1", PIN: PINOK}
+	tokB := &TokenInfo{Serial: "B2", PIN: PINOK}
+	if err := s.SetDone("", StepAccepted, true); err != nil { // ticked before the token was plugged in
+		t.Fatal(err)
+	}
+	if err := s.SetDone("A1", StepPINSet, true); err != nil {
+		t.Fatal(err)
+	}
+	s2 := OpenStore(p) // a new run
+	st := s2.StepStates(GuideFacts{DriverLoaded: true, Token: tokA})
+	want := map[StepID]StepState{StepAccepted: StateDone, StepDriver: StateDone, StepInserted: StateDone,
+		StepUnlockCode: StateDone /* implied by the PIN set */, StepPINSet: StateDone, StepTestSignature: StateCurrent, StepOriginals: StateTodo}
+	for k, v := range want {
+		if st[k] != v {
+			t.Errorf("token A step %s: %d, want %d", k, st[k], v)
+		}
+	}
+	stB := s2.StepStates(GuideFacts{DriverLoaded: true, Token: tokB})
+	if stB[StepPINSet] != StateTodo || stB[StepUnlockCode] != StateCurrent {
+		t.Errorf("token B inherits token A's progress: %v", stB)
+	}
+	locked := &TokenInfo{Serial: "B2", PIN: PINLocked}
+	if s2.StepStates(GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
+		t.Error("a locked token does not show the PIN step blocked")
+	}
+	none := s2.StepStates(GuideFacts{})
+	if none[StepDriver] != StateCurrent || none[StepInserted] != StateTodo {
+		t.Errorf("no driver: %v", none)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"A1"`) || strings.Contains(strings.ToLower(string(b)), "pin\":") {
+		t.Fatalf("state file:\n%s", b)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v", fi.Mode())
+	}
+}
