@@ -499,9 +499,12 @@ func checkOne(f *os.File, size int64, r *reader, sf sigField, ends []revision, o
 		}
 		s.DigestOK = s.ByteRangeOK && bytes.Equal(imprint, digest)
 		content = hashOf(h, p.eContent)
-	case p.eContent != nil: // adbe.pkcs7.sha1: the content is the SHA-1 of the ranges
+	case p.eContent != nil && s.SubFilter == "adbe.pkcs7.sha1": // the content is the SHA-1 of the ranges
 		s.DigestOK = s.ByteRangeOK && bytes.Equal(p.eContent, hashOfRanges(f, ranges, crypto.SHA1))
 		content = hashOf(h, p.eContent)
+	case p.eContent != nil: // content embedded (attached) rather than detached: it must be the signed ranges
+		s.DigestOK = s.ByteRangeOK && bytes.Equal(hashOf(h, p.eContent), digest)
+		s.problem("attached_content", "info", "")
 	default:
 		s.DigestOK = s.ByteRangeOK
 	}
