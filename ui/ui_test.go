@@ -185,6 +185,14 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	if h.win.Canvas().Focused() != f.Current {
 		t.Fatal("focus is not on the first field")
 	}
+	// Tab goes through the fields in reading order
+	for _, want := range []*widget.Entry{f.New, f.Confirm} {
+		test.FocusNext(h.win.Canvas())
+		if h.win.Canvas().Focused() != want {
+			t.Fatalf("Tab order: focus on %T %p", h.win.Canvas().Focused(), h.win.Canvas().Focused())
+		}
+	}
+	h.win.Canvas().Focus(f.Current)
 	mustShow(t, h.win, "au moins 4 caractères") // the token's length rule
 	test.Type(f.Current, "0000")                // a wrong code: it must never be tried
 	test.Type(f.New, "567890")
