@@ -74,7 +74,8 @@ type App struct {
 	module   ModuleStatus
 	tokens   []TokenInfo
 	tokenErr error
-	selected string // serial of the token shown
+	selected string // serial of the token shown (selMu: the watch reads it)
+	selMu    sync.Mutex
 	certs    []CertInfo
 	certsErr error
 	loaded   bool // first refresh done
@@ -214,7 +215,9 @@ func (a *App) restartWatch() {
 // updates the screens.
 func (a *App) Refresh() {
 	svc := a.opt.Tokens
+	a.selMu.Lock()
 	selected := a.selected
+	a.selMu.Unlock()
 	gen := a.refreshGen.Add(1)
 	a.background(func() {
 		mod := svc.Module()
@@ -234,7 +237,7 @@ func (a *App) Refresh() {
 			a.appliedGen = gen
 			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr
 			if cur := pickToken(toks, selected); cur != nil {
-				a.selected = cur.Serial
+				a.setSelected(cur.Serial)
 			}
 			a.loaded = true
 			a.stateChanged()
@@ -252,6 +255,12 @@ func pickToken(toks []TokenInfo, serial string) *TokenInfo {
 		return &toks[0]
 	}
 	return nil
+}
+
+func (a *App) setSelected(serial string) {
+	a.selMu.Lock()
+	a.selected = serial
+	a.selMu.Unlock()
 }
 
 // Current is the token shown, nil when none is inserted.

@@ -186,7 +186,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		sel := widget.NewSelect(names, nil)
 		sel.SetSelected(t.Label + " — " + t.Serial)
 		sel.OnChanged = func(s string) {
-			a.selected = bySerial[s]
+			a.setSelected(bySerial[s])
 			a.Refresh()
 		}
 		items = append(items, sel)
