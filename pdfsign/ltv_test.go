@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"crypto/x509"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -451,4 +452,60 @@ func TestExtendLTVLater(t *testing.T) {
 	if len(ents) != 3 { // in.pdf, out.pdf (B-T), blt.pdf
 		t.Errorf("files: %v", ents)
 	}
+}
+
+// Root → issuing CA → holder, with only the holder's certificate in the
+// CMS: the issuing CA and the root are downloaded from the AIA caIssuers
+// URLs, the issuing CA's status comes from the root's CRL, and the DSS holds
+// all of it; Verify says B-LT and trusted with only the root as anchor.
+func TestSignBLTWithIntermediate(t *testing.T) {
+	p := pkitest.New(t, pkitest.WithIntermediate())
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	res, err := Sign(in, out, p.SignerKey, []*x509.Certificate{p.Signer}, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Level != "B-LT" {
+		t.Fatalf("level %s", res.Level)
+	}
+	p.SetOCSP(pkitest.Down)
+	p.SetCRL(pkitest.Down)
+	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	if err != nil || !rep.OK {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	s := rep.Signatures[0]
+	if s.Level != "B-LT" || s.LTV.Revocation != "good" || s.Trust != TrustTrusted {
+		t.Fatalf("level %s ltv %+v trust %s (%s)", s.Level, s.LTV, s.Trust, s.TrustError)
+	}
+	sigs := ltvReadSigs(t, out)
+	f, _ := os.Open(out)
+	defer f.Close()
+	st, _ := f.Stat()
+	r, _ := newReader(f, st.Size())
+	certs, ocsps, crls, vri := ltvReadDSS(r, VRIKey(sigs[0].Contents))
+	// VRI lists come first, then the global arrays: count the global ones.
+	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {
+		t.Errorf("DSS (VRI + global): %d certs, %d OCSP, %d CRLs; want 5+5, 2+2, 2+2", len(certs), len(ocsps), len(crls))
+	}
+	if ps := ltvPdfsig(t, p, out); !strings.Contains(ps, "Signature is Valid") {
+		t.Errorf("pdfsig:\n%s", ps)
+	}
+}
+
+// Issuers missing from everything at hand come from the AIA caIssuers URLs.
+func TestBuildChainFromCAIssuers(t *testing.T) {
+	p := pkitest.New(t, pkitest.WithIntermediate())
+	chain, err := ltvBuildChain(t.Context(), p.Signer, nil, p.Server.Client())
+	if err != nil || len(chain) != 3 || !chain[1].Equal(p.Intermediate) || !chain[2].Equal(p.CA) {
+		t.Fatalf("%v %d", err, len(chain))
+	}
+	if p.Requests("crt") != 2 {
+		t.Errorf("%d caIssuers downloads, want 2", p.Requests("crt"))
+	}
+	p.SetCRL(pkitest.Down) // also takes the certificate URLs down
+	_, err = ltvBuildChain(t.Context(), p.Signer, nil, p.Server.Client())
+	wantLTVKind(t, err, LTVRevOffline)
 }

