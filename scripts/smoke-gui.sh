@@ -67,7 +67,8 @@ stop_app() {
 # to OUT/NAME.png, stop the app.
 shot() {
 	local name=$1 screen=$2 lang=$3 action=${4:-}
-	CERTIGNA_START_SCREEN=$screen LANG=${lang}_FR.UTF-8 "$TMP/certigna-desktop" --demo --lang "$lang" >"$TMP/app-$name.log" 2>&1 &
+	# shellcheck disable=SC2086 # APP_ARGS is a list of options
+	CERTIGNA_START_SCREEN=$screen LANG=${lang}_FR.UTF-8 "$TMP/certigna-desktop" $APP_ARGS --lang "$lang" >"$TMP/app-$name.log" 2>&1 &
 	APID=$!
 	local wid=""
 	for _ in $(seq 600); do
@@ -109,6 +110,7 @@ sign_sample() {
 	sleep 5
 }
 
+APP_ARGS=--demo
 shot 01-guide guide fr
 shot 02-driver driver fr
 shot 03-token token fr
@@ -118,6 +120,15 @@ shot 06-about about fr
 shot 07-guide-en guide en
 shot 08-token-en token en
 shot 09-sign-done sign fr sign_sample
+# Without --demo: whatever this machine has (often no token at all), never
+# the demo token unasked.
+APP_ARGS=""
+shot 10-no-demo token fr
+if grep -q "Démo" "$TMP/app-10-no-demo.log" 2>/dev/null; then
+	echo "smoke-gui: FAIL the demo token was used without --demo" >&2
+	fail=1
+fi
+
 if ! ls "$HOME/Documents/"*-signé.pdf >/dev/null 2>&1; then
 	echo "smoke-gui: FAIL the sample document was not signed through the window" >&2
 	fail=1

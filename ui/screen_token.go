@@ -172,7 +172,10 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		items = append(items, widget.NewCard("", "", container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewIcon(theme.StorageIcon()), nil, bold(a.t("ui.token.plug"))),
 			para(txt),
-			widget.NewProgressBarInfinite())))
+			widget.NewProgressBarInfinite(),
+			container.NewHBox(
+				widget.NewButtonWithIcon(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.Show(ScreenDriver) }),
+				widget.NewButtonWithIcon(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)))))
 		return container.NewVBox(items...)
 	}
 	if len(a.tokens) > 1 {
