@@ -97,6 +97,12 @@ shot() {
 		fi
 	fi
 	stop_app
+	# Fyne logs widget calls made off its UI goroutine: there must be none
+	if grep -q "Error in Fyne call thread" "$TMP/app-$name.log"; then
+		echo "smoke-gui: FAIL $name: UI touched off the UI goroutine:" >&2
+		grep -A8 "Error in Fyne call thread" "$TMP/app-$name.log" >&2
+		fail=1
+	fi
 }
 
 # sign_sample: on the test signature screen (the PIN field has the focus),
