@@ -110,21 +110,23 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, ltvErr(LTVTSAConfig, cfg.URL, "http:// or https:// URL expected", err)
+		return nil, ltvErr(LTVTSAConfig, "", "http:// or https:// URL expected", err)
 	}
+	// Errors name the server without any password the URL may carry.
+	shown := u.Redacted()
 	h := cfg.Hash
 	if h == 0 {
 		h = crypto.SHA256
 	}
 	if _, ok := tsOIDByHash[h]; !ok || !h.Available() {
-		return nil, ltvErr(LTVTSAConfig, cfg.URL, "unsupported hash "+h.String(), nil)
+		return nil, ltvErr(LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
 	}
 	hh := h.New()
 	hh.Write(data)
 	imprint := hh.Sum(nil)
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
-		return nil, ltvErr(LTVTSAConfig, cfg.URL, "no randomness for the nonce", err)
+		return nil, ltvErr(LTVTSAConfig, shown, "no randomness for the nonce", err)
 	}
 	req := buildTimeStampReq(h, imprint, nonce)
 
@@ -136,7 +138,7 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(req))
 	if err != nil {
-		return nil, ltvErr(LTVTSAConfig, cfg.URL, err.Error(), err)
+		return nil, ltvErr(LTVTSAConfig, shown, err.Error(), err)
 	}
 	hreq.Header.Set("Content-Type", "application/timestamp-query")
 	hreq.Header.Set("Accept", "application/timestamp-reply")
@@ -149,44 +151,44 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	}
 	resp, err := client.Do(hreq)
 	if err != nil {
-		return nil, ltvErr(LTVTSAUnreachable, cfg.URL, netDetail(err), err)
+		return nil, ltvErr(LTVTSAUnreachable, shown, netDetail(err), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, tsMaxResponse))
 	if err != nil {
-		return nil, ltvErr(LTVTSAUnreachable, cfg.URL, netDetail(err), err)
+		return nil, ltvErr(LTVTSAUnreachable, shown, netDetail(err), err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, ltvErr(LTVTSAAuth, cfg.URL, resp.Status, nil)
+		return nil, ltvErr(LTVTSAAuth, shown, resp.Status, nil)
 	case resp.StatusCode >= 500:
-		return nil, ltvErr(LTVTSAUnreachable, cfg.URL, "HTTP "+resp.Status, nil)
+		return nil, ltvErr(LTVTSAUnreachable, shown, "HTTP "+resp.Status, nil)
 	case resp.StatusCode != http.StatusOK:
-		return nil, ltvErr(LTVTSARefused, cfg.URL, "HTTP "+resp.Status, nil)
+		return nil, ltvErr(LTVTSARefused, shown, "HTTP "+resp.Status, nil)
 	}
 	token, err := parseTimeStampResp(body)
 	if err != nil {
 		var le *LTVError
 		if errors.As(err, &le) {
-			le.URL = cfg.URL
+			le.URL = shown
 			return nil, le
 		}
-		return nil, ltvErr(LTVTSAGarbage, cfg.URL, err.Error(), err)
+		return nil, ltvErr(LTVTSAGarbage, shown, err.Error(), err)
 	}
 	ts, err := VerifyTimestampToken(token, data, cfg.Roots, time.Time{})
 	if err != nil {
 		var le *LTVError
 		if errors.As(err, &le) {
-			le.URL = cfg.URL
+			le.URL = shown
 			return nil, le
 		}
-		return nil, ltvErr(LTVTSAInvalid, cfg.URL, err.Error(), err)
+		return nil, ltvErr(LTVTSAInvalid, shown, err.Error(), err)
 	}
 	if ts.Hash != h {
-		return nil, ltvErr(LTVTSAMismatch, cfg.URL, "hash algorithm changed", nil)
+		return nil, ltvErr(LTVTSAMismatch, shown, "hash algorithm changed", nil)
 	}
 	if n := tstNonce(token); n == nil || n.Cmp(nonce) != 0 {
-		return nil, ltvErr(LTVTSAMismatch, cfg.URL, "nonce differs", nil)
+		return nil, ltvErr(LTVTSAMismatch, shown, "nonce differs", nil)
 	}
 	return ts, nil
 }

@@ -106,6 +106,14 @@ func TestTimestampFailures(t *testing.T) {
 
 	_, err = RequestTimestamp(ctx, &TSAConfig{URL: "ftp://example"}, []byte("x"))
 	wantLTVKind(t, err, LTVTSAConfig)
+
+	// A password in the URL never reaches the messages.
+	dead := strings.Replace(pkitest.DeadURL(t), "http://", "http://user:hunter2@", 1)
+	_, err = RequestTimestamp(ctx, &TSAConfig{URL: dead}, []byte("x"))
+	le = wantLTVKind(t, err, LTVTSAUnreachable)
+	if strings.Contains(le.Error()+le.Message("fr")+le.Message("en"), "hunter2") {
+		t.Errorf("password shown: %v", le)
+	}
 }
 
 // The unsigned attribute is a SEQUENCE { id-aa-signatureTimeStampToken, SET { token } }.
