@@ -71,14 +71,15 @@ type App struct {
 	watchCancel context.CancelFunc
 
 	// what the app knows now; written on the UI goroutine only
-	module   ModuleStatus
-	tokens   []TokenInfo
-	tokenErr error
-	selected string // serial of the token shown (selMu: the watch reads it)
-	selMu    sync.Mutex
-	certs    []CertInfo
-	certsErr error
-	loaded   bool // first refresh done
+	module    ModuleStatus
+	tokens    []TokenInfo
+	tokenErr  error
+	selected  string // serial of the token shown (selMu: the watch reads it)
+	selMu     sync.Mutex
+	certs     []CertInfo
+	certsErr  error
+	loaded    bool // first refresh done
+	searching bool // first discovery running
 
 	screen  string
 	body    *fyne.Container
@@ -117,11 +118,21 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	return a
 }
 
-// Start loads the token state and watches for hot-plug.
+// Start runs the first discovery in the background (the window is already
+// up), then loads the token state and watches for hot-plug.
 func (a *App) Start() {
-	a.ops.Add("start", a.module.Path)
-	a.Refresh()
-	a.restartWatch()
+	a.searching = true
+	svc := a.opt.Tokens
+	a.background(func() {
+		st := svc.Init()
+		a.do(func() {
+			a.searching = false
+			a.module = st
+			a.ops.Add("start", st.Path)
+			a.restartWatch()
+			a.Refresh()
+		})
+	})
 }
 
 // Stop ends the watch and waits (a few seconds at most: a token that hangs

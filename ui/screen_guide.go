@@ -29,7 +29,7 @@ func (a *App) guideScreen() fyne.CanvasObject {
 		para(a.t("ui.guide.intro")),
 		bar,
 	}
-	if !a.loaded {
+	if a.searching {
 		items = append(items, widget.NewProgressBarInfinite())
 	}
 	for i, st := range Steps {
@@ -91,7 +91,9 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.accepted.tick"))))
 	case StepDriver:
-		if a.module.Loaded {
+		if a.searching {
+			body = append(body, para(a.t("ui.driver.searching")))
+		} else if a.module.Loaded {
 			s := a.t("ui.step.driver.found", map[string]any{"Path": a.module.Path})
 			if a.module.Demo {
 				s = a.t("ui.step.driver.demo")

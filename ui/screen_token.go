@@ -17,6 +17,11 @@ import (
 func (a *App) driverScreen() fyne.CanvasObject {
 	m := a.module
 	items := []fyne.CanvasObject{title(a.t("ui.driver.title")), para(a.t("ui.driver.intro"))}
+	if a.searching {
+		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "", container.NewVBox(
+			bold(a.t("ui.driver.searching")), widget.NewProgressBarInfinite())))
+		return container.NewVBox(items...)
+	}
 	if m.Loaded {
 		rows := [][]fyne.CanvasObject{kv(a.t("ui.driver.path"), m.Path)}
 		if m.Manufacturer != "" {
@@ -158,6 +163,10 @@ func (a *App) useDemo() {
 // the hot-plug watch.
 func (a *App) tokenScreen() fyne.CanvasObject {
 	items := []fyne.CanvasObject{title(a.t("ui.token.title"))}
+	if a.searching {
+		items = append(items, bold(a.t("ui.driver.searching")), widget.NewProgressBarInfinite())
+		return container.NewVBox(items...)
+	}
 	if !a.module.Loaded {
 		items = append(items, para(a.t("ui.token.no_driver")),
 			container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))

@@ -110,6 +110,10 @@ type DemoCodes struct {
 
 // TokenService is the token side of the app.
 type TokenService interface {
+	// Init runs the first discovery (it may take seconds: loading vendor
+	// libraries, creating the demo token) and returns its status. The app
+	// calls it in the background once the window is up.
+	Init() ModuleStatus
 	// Module is the current driver status.
 	Module() ModuleStatus
 	// UseModule switches to the module at path ("" = discover again).

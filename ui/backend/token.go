@@ -20,6 +20,8 @@ type Tokens struct {
 	mod      *token.Module
 	status   ui.ModuleStatus
 	cacheDir string
+	opts     TokenOptions
+	initOnce sync.Once
 }
 
 // TokenOptions say how to find the first module.
@@ -30,24 +32,33 @@ type TokenOptions struct {
 	CacheDir  string // demo token location ("" = user cache dir)
 }
 
-// NewTokens discovers the module. The demo token is never chosen silently:
-// it is used only with Demo, or when the person asks for it on screen.
+// NewTokens prepares discovery; Init runs it. The demo token is never chosen
+// silently: it is used only with Demo, or when the person asks for it on
+// screen.
 func NewTokens(o TokenOptions) *Tokens {
-	t := &Tokens{cacheDir: o.CacheDir}
-	m, cands, err := token.Discover(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir, NoDemo: !o.Demo})
-	if err != nil && o.SavedPath != "" && o.Path == "" && !o.Demo {
-		// a saved choice that no longer loads: look again, and say what failed
-		m, cands2, err2 := token.Discover(token.DiscoverOptions{CacheDir: o.CacheDir, NoDemo: true})
-		t.set(m, append(cands, cands2...), err2)
-		return t
-	}
-	t.set(m, cands, err)
-	return t
+	return &Tokens{cacheDir: o.CacheDir, opts: o}
+}
+
+// Init runs the first discovery once.
+func (t *Tokens) Init() ui.ModuleStatus {
+	t.initOnce.Do(func() {
+		o := t.opts
+		m, cands, err := token.Discover(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir, NoDemo: !o.Demo})
+		if err != nil && o.SavedPath != "" && o.Path == "" && !o.Demo {
+			// a saved choice that no longer loads: look again, and say what failed
+			m2, cands2, err2 := token.Discover(token.DiscoverOptions{CacheDir: o.CacheDir, NoDemo: true})
+			t.set(m2, append(cands, cands2...), err2)
+			return
+		}
+		t.set(m, cands, err)
+	})
+	return t.Module()
 }
 
 // FromModule wraps an already-open module (tests open fixture tokens).
 func FromModule(m *token.Module) *Tokens {
 	t := &Tokens{}
+	t.initOnce.Do(func() {})
 	t.set(m, []token.Candidate{{Path: m.Path(), Source: "flag", Status: token.CandidateFound}}, nil)
 	return t
 }
