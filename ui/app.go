@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -493,7 +494,14 @@ func (a *App) openURL(raw string) {
 }
 
 func (a *App) openPath(p string) {
-	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(p)}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	sp := filepath.ToSlash(p)
+	if !strings.HasPrefix(sp, "/") {
+		sp = "/" + sp // C:/… → file:///C:/…
+	}
+	u := &url.URL{Scheme: "file", Path: sp}
 	if err := a.opt.OpenURL(u); err != nil {
 		a.showError(err)
 	}

@@ -68,7 +68,7 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 		title(a.t("ui.about.title")),
 		form(
 			kv(a.t("ui.about.version"), a.opt.Version),
-			kv(a.t("ui.driver.path"), a.modulePathText()),
+			kv(a.t("ui.about.module"), a.modulePathText()),
 		),
 		para(a.t("ui.about.privacy")),
 		container.NewHBox(copyBtn, widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
