@@ -55,6 +55,10 @@ type Options struct {
 	WatchEvery   time.Duration // default 1 s
 	// OpenURL opens a web page or a file; default the app's OpenURL.
 	OpenURL func(*url.URL) error
+	// RunOnUI runs a background result on the UI goroutine; default fyne.Do.
+	// Tests queue them and run them on the test goroutine (Fyne's test
+	// driver would run them inline, on the background goroutine).
+	RunOnUI func(func())
 }
 
 // App is the running window.
@@ -68,6 +72,7 @@ type App struct {
 	wg          sync.WaitGroup
 	uiMu        sync.Mutex // serialises applied results (fyne.Do is inline in test drivers)
 	refreshGen  atomic.Uint64
+	pending     atomic.Int32
 	appliedGen  uint64
 	watchCancel context.CancelFunc
 
@@ -107,6 +112,9 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	}
 	if opt.OpenURL == nil {
 		opt.OpenURL = fa.OpenURL
+	}
+	if opt.RunOnUI == nil {
+		opt.RunOnUI = fyne.Do
 	}
 	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50)}
 	a.module = opt.Tokens.Module()
@@ -156,6 +164,9 @@ func (a *App) Stop() {
 // Wait blocks until the operations started so far are over (tests).
 func (a *App) Wait() { a.wg.Wait() }
 
+// Busy says whether background operations are running (tests).
+func (a *App) Busy() bool { return a.pending.Load() > 0 }
+
 // Lang is the language shown.
 func (a *App) Lang() string { return a.lang }
 
@@ -173,15 +184,17 @@ func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.l
 // background runs fn off the UI goroutine.
 func (a *App) background(fn func()) {
 	a.wg.Add(1)
+	a.pending.Add(1)
 	go func() {
 		defer a.wg.Done()
+		defer a.pending.Add(-1)
 		fn()
 	}()
 }
 
 // do applies a background result on the UI goroutine.
 func (a *App) do(fn func()) {
-	fyne.Do(func() {
+	a.opt.RunOnUI(func() {
 		a.uiMu.Lock()
 		defer a.uiMu.Unlock()
 		fn()

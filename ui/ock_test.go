@@ -53,7 +53,7 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	test.Type(f.New, newPIN)
 	test.Type(f.Confirm, newPIN)
 	test.Tap(f.Submit)
-	h.app.Wait()
+	h.settle()
 	if !f.Succeeded {
 		t.Fatalf("unblock failed: %q", f.Status.Text)
 	}
@@ -124,7 +124,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	test.Type(f.New, "5555")
 	test.Type(f.Confirm, "5555")
 	test.Tap(f.Submit)
-	h.app.Wait()
+	h.settle()
 	top := h.win.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("no confirmation dialog at the last try")
@@ -139,7 +139,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 		t.Fatal("no “Annuler” button in the dialog")
 	}
 	test.Tap(no)
-	h.app.Wait()
+	h.settle()
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d calls reached the token without confirmation", n)
 	}

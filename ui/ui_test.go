@@ -61,6 +61,40 @@ type harness struct {
 	docs   string
 	mu     sync.Mutex
 	opened []string
+	qmu    sync.Mutex
+	queue  []func()
+}
+
+// runOnUI queues a background result; drain runs the queue on the test
+// goroutine, which plays the UI goroutine.
+func (h *harness) runOnUI(fn func()) {
+	h.qmu.Lock()
+	h.queue = append(h.queue, fn)
+	h.qmu.Unlock()
+}
+
+func (h *harness) drain() int {
+	h.qmu.Lock()
+	q := h.queue
+	h.queue = nil
+	h.qmu.Unlock()
+	for _, fn := range q {
+		fn()
+	}
+	return len(q)
+}
+
+// settle runs background results until no operation is left.
+func (h *harness) settle() {
+	for {
+		busy := h.app.Busy()
+		if n := h.drain(); n == 0 {
+			if !busy {
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
 }
 
 // start opens the window over tok's module, in lang, without the hot-plug
@@ -91,7 +125,7 @@ func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.Tok
 	h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
 	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
 		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
-		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond,
+		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
 			h.mu.Lock()
 			h.opened = append(h.opened, u.String())
@@ -101,7 +135,7 @@ func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.Tok
 	})
 	t.Cleanup(h.app.Stop)
 	h.app.Refresh()
-	h.app.Wait()
+	h.settle()
 	return h
 }
 
@@ -198,14 +232,14 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	test.Type(f.New, "567890")
 	test.Type(f.Confirm, "567891")
 	test.Tap(f.Submit)
-	h.app.Wait()
+	h.settle()
 	if want := (&token.Error{Kind: token.KindPINMismatch}).Message("fr"); f.Status.Text != want {
 		t.Fatalf("status %q, want %q", f.Status.Text, want)
 	}
 	f.New.SetText("12")
 	f.Confirm.SetText("12")
 	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
-	h.app.Wait()
+	h.settle()
 	if !strings.Contains(f.Status.Text, "4") || f.Status.Text == "" {
 		t.Fatalf("short PIN status %q", f.Status.Text)
 	}
@@ -239,7 +273,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	test.Type(f.New, newPIN)
 	test.Type(f.Confirm, newPIN)
 	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.app.Wait()
+	h.settle()
 	if !f.Succeeded {
 		t.Fatalf("PIN change failed: %q", f.Status.Text)
 	}
@@ -308,7 +342,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
-	h.app.Wait()
+	h.settle()
 	if v.Output == "" || v.Result == nil {
 		t.Fatalf("no signed output: %q", v.Status.Text)
 	}
@@ -434,15 +468,12 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			var done bool
-			h.app.Sync(func() { done = ok() })
-			if done {
+			h.drain()
+			if ok() {
 				break
 			}
 			if time.Now().After(deadline) {
-				var cur *ui.TokenInfo
-				var shown []string
-				h.app.Sync(func() { cur, shown = h.app.Current(), texts(h.win) })
+				cur, shown := h.app.Current(), texts(h.win)
 				t.Fatalf("timed out waiting for %s; screen %s, token %+v, ops:\n%s\nwindow shows:\n%s", what, h.app.Screen(), cur, h.app.Ops(), strings.Join(shown, "\n"))
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -470,7 +501,7 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	test.Type(f.New, "24681357")
 	test.Type(f.Confirm, "24681357")
 	test.Tap(f.Submit)
-	h.app.Wait()
+	h.settle()
 	if f.Succeeded || h.svc.codeCalls.Load() != 1 {
 		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
 	}
@@ -544,14 +575,14 @@ func TestTokenPulledMidSignature(t *testing.T) {
 	h.app.Show(ui.ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
-	h.app.Wait()
+	h.settle()
 	if v.Input == "" {
 		t.Fatalf("no sample: %q", v.Status.Text)
 	}
 	in, _ := os.ReadFile(v.Input)
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
-	h.app.Wait()
+	h.settle()
 	t.Logf("status: %s", v.Status.Text)
 	if v.Output != "" {
 		t.Fatalf("signed although the token was pulled out: %s", v.Output)
