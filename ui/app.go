@@ -489,6 +489,13 @@ func (a *App) Show(name string) {
 	a.scroll = container.NewVScroll(container.NewPadded(content))
 	a.body.Objects = []fyne.CanvasObject{a.scroll}
 	a.body.Refresh()
+	// a form's labels take their look from their fields once on screen
+	if a.pin != nil && a.pin.fields != nil {
+		a.pin.fields.Refresh()
+	}
+	if a.unb != nil && a.unb.fields != nil {
+		a.unb.fields.Refresh()
+	}
 	a.updateNav()
 	if focus != nil {
 		a.win.Canvas().Focus(focus)

@@ -41,6 +41,7 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	mustShow(t, h.win, "Votre token est bloqué")
 	mustShow(t, h.win, "BLOQUÉ")
 	mustShow(t, h.win, "Code administrateur")
+	snapshot(t, h, "11-blocked.png")
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "BLOQUÉ")
 	h.app.Show(ui.ScreenBlocked)
@@ -93,6 +94,7 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 	mustShow(t, h.win, "Your token is blocked")
 	mustShow(t, h.win, "cannot be unblocked here")
 	mustShow(t, h.win, "revoke your certificate")
+	snapshot(t, h, "12-blocked-no-admin-en.png")
 	if shows(h.win, "Admin code") {
 		t.Fatal("an admin form is offered for a blocked admin code")
 	}

@@ -205,6 +205,7 @@ type UnblockForm struct {
 	Submit              *widget.Button
 	Status              *widget.Label
 	result              *fyne.Container
+	fields              *widget.Form
 	busy                bool
 	Succeeded           bool
 }
@@ -246,6 +247,7 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 			widget.NewFormItem(a.t("ui.pin.new"), f.New),
 			widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
 		)
+		f.fields = fields
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 		items = append(items, bold(a.t("ui.blocked.with_admin")),
 			widget.NewCard("", "", container.NewVBox(fields, rules, container.NewHBox(f.Submit), f.Status)))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/sha256"
+	"image/png"
 	"io"
 	"net/url"
 	"os"
@@ -115,6 +116,9 @@ func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.Tok
 	}
 	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
+	if os.Getenv("CERTIGNA_UI_SHOTS") != "" {
+		fyne.CurrentApp().Settings().SetTheme(ui.NewTheme())
+	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1000, 800))
 	var real ui.TokenService = backend.FromModule(m)
@@ -599,5 +603,25 @@ func TestTokenPulledMidSignature(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
 		t.Fatalf("partial output left: %v", left)
+	}
+}
+
+// snapshot writes the window to $CERTIGNA_UI_SHOTS/name when that is set: the
+// screens the demo token cannot reach (a blocked PIN) get a picture too.
+func snapshot(t *testing.T, h *harness, name string) {
+	t.Helper()
+	dir := os.Getenv("CERTIGNA_UI_SHOTS")
+	if dir == "" {
+		return
+	}
+	h.win.Resize(fyne.NewSize(1024, 740))
+	img := h.win.Canvas().Capture()
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
 	}
 }
