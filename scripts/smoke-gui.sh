@@ -117,6 +117,110 @@ sign_sample() {
 }
 
 APP_ARGS=--demo
+# drop_pdf: a real XDND drop of "$TMP/drop test.pdf" on the window (the
+# Guide screen), then the demo PIN and Enter: Fyne's SetOnDropped → the app.
+drop_pdf() {
+	local wid=$1
+	"$TMP/xdnd-drop" "$wid" "file://$TMP/drop%20test.pdf" || echo "smoke-gui: xdnd-drop failed" >&2
+	sleep 1.5
+	xdotool type --delay 50 1234
+	xdotool key Return
+	sleep 5
+}
+
+# A ~80-line XDND drag source (Debian has no ready one), built here.
+cat >"$TMP/xdnd-drop.c" <<'CEOF'
+/* xdnd-drop WINDOW_ID URI: drop URI (text/uri-list) on WINDOW_ID by the XDND protocol. */
+#include <X11/Xlib.h>
+#include <X11/Xatom.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static Display *d;
+static Window src, dst;
+static Atom aEnter, aPosition, aStatus, aDrop, aFinished, aSelection, aCopy, aUriList;
+
+static void send(Atom type, long l0, long l1, long l2, long l3, long l4) {
+	XEvent e;
+	memset(&e, 0, sizeof e);
+	e.xclient.type = ClientMessage;
+	e.xclient.display = d;
+	e.xclient.window = dst;
+	e.xclient.message_type = type;
+	e.xclient.format = 32;
+	e.xclient.data.l[0] = l0; e.xclient.data.l[1] = l1; e.xclient.data.l[2] = l2;
+	e.xclient.data.l[3] = l3; e.xclient.data.l[4] = l4;
+	XSendEvent(d, dst, False, NoEventMask, &e);
+	XFlush(d);
+}
+
+int main(int argc, char **argv) {
+	if (argc != 3) { fprintf(stderr, "usage: xdnd-drop WINDOW_ID URI\n"); return 2; }
+	d = XOpenDisplay(NULL);
+	if (!d) { fprintf(stderr, "xdnd-drop: no display\n"); return 1; }
+	dst = (Window)strtoul(argv[1], NULL, 0);
+	char *data = malloc(strlen(argv[2]) + 3);
+	sprintf(data, "%s\r\n", argv[2]);
+	src = XCreateSimpleWindow(d, DefaultRootWindow(d), 0, 0, 1, 1, 0, 0, 0);
+	aEnter = XInternAtom(d, "XdndEnter", False);
+	aPosition = XInternAtom(d, "XdndPosition", False);
+	aStatus = XInternAtom(d, "XdndStatus", False);
+	aDrop = XInternAtom(d, "XdndDrop", False);
+	aFinished = XInternAtom(d, "XdndFinished", False);
+	aSelection = XInternAtom(d, "XdndSelection", False);
+	aCopy = XInternAtom(d, "XdndActionCopy", False);
+	aUriList = XInternAtom(d, "text/uri-list", False);
+	XSetSelectionOwner(d, aSelection, src, CurrentTime);
+
+	Window child; int x, y;
+	XTranslateCoordinates(d, dst, DefaultRootWindow(d), 200, 200, &x, &y, &child);
+	send(aEnter, src, 5L << 24, aUriList, 0, 0);
+	send(aPosition, src, 0, ((long)x << 16) | y, CurrentTime, aCopy);
+	int dropped = 0;
+	time_t start = time(NULL);
+	while (time(NULL) - start < 10) {
+		if (!XPending(d)) { struct timespec ts = {0, 10000000}; nanosleep(&ts, NULL); continue; }
+		XEvent e;
+		XNextEvent(d, &e);
+		if (e.type == ClientMessage && e.xclient.message_type == aStatus && !dropped) {
+			if (!(e.xclient.data.l[1] & 1)) { fprintf(stderr, "xdnd-drop: the window refuses the drop\n"); return 1; }
+			send(aDrop, src, 0, CurrentTime, 0, 0);
+			dropped = 1;
+		} else if (e.type == SelectionRequest) {
+			XSelectionRequestEvent *r = &e.xselectionrequest;
+			XEvent n;
+			memset(&n, 0, sizeof n);
+			n.xselection.type = SelectionNotify;
+			n.xselection.requestor = r->requestor;
+			n.xselection.selection = r->selection;
+			n.xselection.target = r->target;
+			n.xselection.time = r->time;
+			n.xselection.property = None;
+			if (r->target == aUriList) {
+				XChangeProperty(d, r->requestor, r->property, aUriList, 8, PropModeReplace,
+					(unsigned char *)data, strlen(data));
+				n.xselection.property = r->property;
+			}
+			XSendEvent(d, r->requestor, False, NoEventMask, &n);
+			XFlush(d);
+		} else if (e.type == ClientMessage && e.xclient.message_type == aFinished) {
+			return 0;
+		}
+	}
+	fprintf(stderr, "xdnd-drop: no %s from the window\n", dropped ? "XdndFinished" : "XdndStatus");
+	return 1;
+}
+CEOF
+XDND=0
+if gcc -O -o "$TMP/xdnd-drop" "$TMP/xdnd-drop.c" -lX11 2>"$TMP/xdnd-build.log"; then
+	XDND=1
+else
+	echo "smoke-gui: no XDND drop test (cannot build the drag source: libx11-dev?)" >&2
+	[ "${CI:-}" = true ] && fail=1
+fi
+
 shot 01-guide guide fr
 shot 02-driver driver fr
 shot 03-token token fr
@@ -126,6 +230,20 @@ shot 06-about about fr
 shot 07-guide-en guide en
 shot 08-token-en token en
 shot 09-sign-done sign fr sign_sample
+if [ "$XDND" = 1 ]; then
+	cp "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/drop test.pdf"
+	shot 13-drop-signed guide fr drop_pdf
+	if [ ! -s "$TMP/drop test-signé.pdf" ]; then
+		echo "smoke-gui: FAIL a PDF dropped on the window was not signed" >&2
+		fail=1
+	elif command -v pdfsig >/dev/null && ! pdfsig "$TMP/drop test-signé.pdf" 2>&1 | grep -q "Signature is Valid"; then
+		echo "smoke-gui: FAIL pdfsig does not accept the dropped PDF's signature" >&2
+		fail=1
+	else
+		echo "smoke-gui: ok a PDF dropped on the window (XDND) was signed and pdfsig accepts it"
+	fi
+fi
+
 # Without --demo: whatever this machine has (often no token at all), never
 # the demo token unasked.
 APP_ARGS=""
