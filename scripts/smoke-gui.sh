@@ -244,8 +244,8 @@ if [ "$XDND" = 1 ]; then
 	fi
 fi
 
-# Without --demo: whatever this machine has (often no token at all), never
-# the demo token unasked.
+# Without --demo: whatever this machine has (here OpenSC, no token): a loaded
+# middleware is kept so a token plugged in later shows; no demo unasked.
 APP_ARGS=""
 shot 10-no-demo token fr
 if grep -q "Démo" "$TMP/app-10-no-demo.log" 2>/dev/null; then

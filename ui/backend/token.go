@@ -32,9 +32,11 @@ type TokenOptions struct {
 	CacheDir  string // demo token location ("" = user cache dir)
 }
 
-// NewTokens prepares discovery; Init runs it. The demo token is never chosen
-// silently: it is used only with Demo, or when the person asks for it on
-// screen.
+// NewTokens prepares discovery; Init runs it. The demo token is used with
+// Demo, when the person asks for it on screen, or when no token middleware
+// at all loads on this computer (the run command's promise: the app shows
+// something real to try, marked DEMO everywhere). A middleware that loads
+// without a token is kept, so the token shows up when it is plugged in.
 func NewTokens(o TokenOptions) *Tokens {
 	return &Tokens{cacheDir: o.CacheDir, opts: o}
 }
@@ -47,8 +49,12 @@ func (t *Tokens) Init() ui.ModuleStatus {
 		if err != nil && o.SavedPath != "" && o.Path == "" && !o.Demo {
 			// a saved choice that no longer loads: look again, and say what failed
 			m2, cands2, err2 := token.Discover(token.DiscoverOptions{CacheDir: o.CacheDir, NoDemo: true})
-			t.set(m2, append(cands, cands2...), err2)
-			return
+			m, cands, err = m2, append(cands, cands2...), err2
+		}
+		if err != nil && o.Path == "" && !o.Demo && token.IsKind(err, token.KindModuleNotFound) {
+			if dm, dcands, derr := token.Discover(token.DiscoverOptions{Demo: true, CacheDir: o.CacheDir}); derr == nil {
+				m, cands, err = dm, append(cands, dcands...), nil
+			}
 		}
 		t.set(m, cands, err)
 	})
