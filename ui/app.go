@@ -7,6 +7,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image/color"
@@ -84,6 +85,9 @@ type App struct {
 	selMu     sync.Mutex
 	certs     []CertInfo
 	certsErr  error
+	certPick  []byte // ID of the signing certificate chosen (nil: the first)
+	stampPage string // visible-stamp choice of the sign screen (StampNone…)
+	stampCorn string
 	loaded    bool // first refresh done
 	searching bool // first discovery running
 
@@ -298,14 +302,30 @@ func (a *App) Current() *TokenInfo {
 	return &c
 }
 
-// signingCert is the first certificate with a private key.
-func (a *App) signingCert() *CertInfo {
+// signingCerts are the certificates with a private key.
+func (a *App) signingCerts() []*CertInfo {
+	var out []*CertInfo
 	for i := range a.certs {
 		if a.certs[i].HasPrivateKey {
-			return &a.certs[i]
+			out = append(out, &a.certs[i])
 		}
 	}
-	return nil
+	return out
+}
+
+// signingCert is the certificate chosen on the sign screen, else the first
+// one with a private key.
+func (a *App) signingCert() *CertInfo {
+	cs := a.signingCerts()
+	for _, c := range cs {
+		if a.certPick != nil && bytes.Equal(c.ID, a.certPick) {
+			return c
+		}
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[0]
 }
 
 func (a *App) facts() GuideFacts {

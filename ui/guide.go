@@ -45,6 +45,11 @@ type Progress struct {
 type Settings struct {
 	ModulePath string `json:"module_path,omitempty"`
 	Lang       string `json:"lang,omitempty"`
+	// Timestamp settings of the test signature (never a password: the
+	// TSA's credentials come from the environment only).
+	TSAURL     string `json:"tsa_url,omitempty"`
+	LTV        bool   `json:"ltv,omitempty"`
+	AllowLower bool   `json:"allow_lower,omitempty"`
 }
 
 type stateFile struct {

@@ -24,14 +24,25 @@ type SignView struct {
 	Output string // the signed copy, after success
 	Result *Verification
 
-	PIN       *widget.Entry
-	Submit    *widget.Button
-	Status    *widget.Label
-	inputLbl  *widget.Label
-	tokenLine *fyne.Container
-	progress  *fyne.Container
-	result    *fyne.Container
-	busy      bool
+	PIN    *widget.Entry
+	Submit *widget.Button
+	// Options: the certificate (a Select shown only with 2+ signing
+	// certificates), the visible stamp, the timestamp server.
+	Cert       *widget.Select
+	Stamp      *widget.Select // invisible / first page / last page
+	Corner     *widget.Select // StampCorners, in the UI language
+	TSA        *widget.Entry
+	LTV        *widget.Check
+	AllowLower *widget.Check
+	certBox    *fyne.Container
+	certIDs    [][]byte
+	Warning    error // the signer's reason for a lower level, after success
+	Status     *widget.Label
+	inputLbl   *widget.Label
+	tokenLine  *fyne.Container
+	progress   *fyne.Container
+	result     *fyne.Container
+	busy       bool
 }
 
 func newSignView(a *App) *SignView {
@@ -46,7 +57,98 @@ func newSignView(a *App) *SignView {
 	v.tokenLine = container.NewHBox()
 	v.progress = container.NewVBox()
 	v.result = container.NewVBox()
+	v.certBox = container.NewVBox()
+	v.Cert = widget.NewSelect(nil, func(string) {
+		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) {
+			a.certPick = v.certIDs[i]
+			v.tokenChanged()
+		}
+	})
+	pages := []string{StampNone, StampFirst, StampLast}
+	v.Stamp = widget.NewSelect([]string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}, nil)
+	var corners []string
+	for _, c := range StampCorners {
+		corners = append(corners, a.t("ui.sign.corner_"+strings.ReplaceAll(c, "-", "_")))
+	}
+	v.Corner = widget.NewSelect(corners, func(string) {
+		if i := v.Corner.SelectedIndex(); i >= 0 {
+			a.stampCorn = StampCorners[i]
+		}
+	})
+	v.Stamp.OnChanged = func(string) {
+		i := v.Stamp.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		a.stampPage = pages[i]
+		if i == 0 {
+			v.Corner.Disable()
+		} else {
+			v.Corner.Enable()
+		}
+	}
+	ci := 0
+	for i, c := range StampCorners {
+		if c == a.stampCorn {
+			ci = i
+		}
+	}
+	v.Corner.SetSelectedIndex(ci)
+	pi := 0
+	for i, p := range pages {
+		if p == a.stampPage {
+			pi = i
+		}
+	}
+	v.Stamp.SetSelectedIndex(pi)
+	v.Stamp.OnChanged("")
+
+	st := a.opt.Store.Settings()
+	save := func() {
+		s := a.opt.Store.Settings()
+		s.TSAURL, s.LTV, s.AllowLower = strings.TrimSpace(v.TSA.Text), v.LTV.Checked, v.AllowLower.Checked
+		_ = a.opt.Store.SetSettings(s)
+	}
+	v.TSA = widget.NewEntry()
+	v.TSA.SetPlaceHolder(a.t("ui.sign.tsa_ph"))
+	v.TSA.SetText(st.TSAURL)
+	v.LTV = widget.NewCheck(a.t("ui.sign.ltv"), nil)
+	v.LTV.SetChecked(st.LTV)
+	v.AllowLower = widget.NewCheck(a.t("ui.sign.allow_lower"), nil)
+	v.AllowLower.SetChecked(st.AllowLower)
+	v.TSA.OnChanged = func(string) { save() }
+	v.LTV.OnChanged = func(bool) { save() }
+	v.AllowLower.OnChanged = func(bool) { save() }
 	return v
+}
+
+// options is the options card: certificate, stamp, timestamp server.
+func (v *SignView) options() fyne.CanvasObject {
+	a := v.a
+	cred := a.t("ui.sign.tsa_cred")
+	if os.Getenv("CERTIGNA_TSA_USER") != "" {
+		cred = a.t("ui.sign.tsa_cred_set")
+	}
+	return widget.NewCard(a.t("ui.sign.options"), "", container.NewVBox(
+		v.certBox,
+		widget.NewForm(
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewGridWithColumns(2, v.Stamp, v.Corner)),
+			widget.NewFormItem(a.t("ui.sign.tsa"), v.TSA),
+		),
+		para(cred),
+		v.LTV,
+		v.AllowLower,
+	))
+}
+
+// signOptions are the screen's choices for the signer.
+func (v *SignView) signOptions(cert CertInfo) SignOptions {
+	a := v.a
+	return SignOptions{
+		Name: cert.Holder, Reason: a.t("ui.sign.reason"), Lang: a.lang,
+		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
+		StampPage: a.stampPage, StampCorner: a.stampCorn,
+	}
 }
 
 func (v *SignView) build() fyne.CanvasObject {
@@ -75,6 +177,7 @@ func (v *SignView) build() fyne.CanvasObject {
 		v.tokenLine,
 		v.result, // on top: the result is what the person waits for
 		drop,
+		v.options(),
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
 	)
 }
@@ -92,6 +195,50 @@ func (v *SignView) tokenChanged() {
 		v.tokenLine.Objects = []fyne.CanvasObject{widget.NewLabel(a.t("ui.sign.with", map[string]any{"Holder": holder, "Label": t.Label})), pinBadge(a, t.PIN)}
 	}
 	v.tokenLine.Refresh()
+	v.certChoices()
+}
+
+// certChoices fills the certificate Select; it is shown only when the
+// token holds two signing certificates or more.
+func (v *SignView) certChoices() {
+	a := v.a
+	cs := a.signingCerts()
+	if a.Current() == nil || len(cs) < 2 {
+		v.certIDs = nil
+		v.certBox.Objects = nil
+		v.certBox.Refresh()
+		return
+	}
+	var names []string
+	v.certIDs = nil
+	sel := -1
+	cur := a.signingCert()
+	for i, c := range cs {
+		// the holder is often the same on every certificate: the label,
+		// key type and end date tell them apart
+		n := fmt.Sprintf("%d. %s — %s (%s, %s)", i+1, c.Holder, c.Label, keyType(c), a.t("ui.sign.cert_until", map[string]any{"Date": fmtDate(a.lang, c.NotAfter)}))
+		names = append(names, n)
+		v.certIDs = append(v.certIDs, c.ID)
+		if c == cur {
+			sel = i
+		}
+	}
+	on := v.Cert.OnChanged
+	v.Cert.OnChanged = nil
+	v.Cert.SetOptions(names)
+	if sel >= 0 {
+		v.Cert.SetSelectedIndex(sel)
+	}
+	v.Cert.OnChanged = on
+	v.certBox.Objects = []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.cert"), v.Cert))}
+	v.certBox.Refresh()
+}
+
+func keyType(c *CertInfo) string {
+	if c.Cert == nil {
+		return "?"
+	}
+	return c.Cert.PublicKeyAlgorithm.String()
 }
 
 // HandleDrop is the window's drop handler: the first PDF dropped becomes the
@@ -272,18 +419,18 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	v.progress.Refresh()
 	v.result.Objects = nil
 	v.result.Refresh()
-	svc, signer, lang := a.opt.Tokens, a.opt.Signer, a.lang
-	opts := SignOptions{Name: cert.Holder, Reason: a.t("ui.sign.reason"), Lang: lang}
+	svc, signer := a.opt.Tokens, a.opt.Signer
+	opts := v.signOptions(cert)
 	a.ops.Add("sign_start", filepath.Base(in))
 	a.background(func() {
-		ver, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		ver, res, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
 		removed := false
 		if err != nil {
 			if toks, terr := svc.Tokens(); terr != nil || pickSerial(toks, t.Serial) == nil {
 				removed = true
 			}
 		}
-		a.do(func() { v.done(t, out, ver, err, removed) })
+		a.do(func() { v.done(t, out, ver, res, err, removed) })
 	})
 }
 
@@ -296,23 +443,29 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 	return nil
 }
 
-func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, error) {
+// signAndVerify sends the PIN once: the options are checked first, and a
+// failed timestamp is never retried here (AllowLower decides beforehand).
+func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
+	if err := signer.Check(in, opts); err != nil {
+		return nil, SignResult{}, err
+	}
 	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
 	if err != nil {
-		return nil, err
+		return nil, SignResult{}, err
 	}
 	defer key.Close()
-	if err := signer.Sign(context.Background(), in, out, key, opts); err != nil {
-		return nil, err
+	res, err := signer.Sign(context.Background(), in, out, key, opts)
+	if err != nil {
+		return nil, SignResult{}, err
 	}
 	ver, err := signer.Verify(out, opts.Lang)
 	if err != nil {
-		return nil, err
+		return nil, res, err
 	}
-	return &ver, nil
+	return &ver, res, nil
 }
 
-func (v *SignView) done(t TokenInfo, out string, ver *Verification, err error, removed bool) {
+func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResult, err error, removed bool) {
 	a := v.a
 	v.busy = false
 	v.PIN.Enable()
@@ -331,7 +484,7 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, err error, r
 		a.Refresh()
 		return
 	}
-	v.Output, v.Result = out, ver
+	v.Output, v.Result, v.Warning = out, ver, res.Warning
 	v.Status.SetText("")
 	a.ops.Add("sign", "ok: "+filepath.Base(out))
 	if ver.Valid {
@@ -343,23 +496,34 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, err error, r
 		head = bannerBox(a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), theme.ColorNameError)
 		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
 	}
-	v.result.Objects = []fyne.CanvasObject{
-		head,
+	rows := [][]fyne.CanvasObject{
+		kv(a.t("ui.sign.output"), out),
+		kv(a.t("ui.cert.holder"), ver.Holder),
+		kv(a.t("ui.sign.time"), fmtTime(a.lang, ver.Time)),
+	}
+	if ver.Level != "" {
+		rows = append(rows, kv(a.t("ui.sign.level"), a.t("ui.sign.level_"+strings.ReplaceAll(ver.Level, "-", "_"))))
+	}
+	if !ver.Timestamp.IsZero() {
+		rows = append(rows, kv(a.t("ui.sign.timestamp"), fmtTime(a.lang, ver.Timestamp)))
+	}
+	rows = append(rows, kv(a.t("ui.sign.original"), a.t("ui.sign.untouched")))
+	top := []fyne.CanvasObject{head}
+	if res.Warning != nil {
+		a.ops.Add("sign_lower", res.Level)
+		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": res.Level, "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
+	}
+	v.result.Objects = append(top,
 		widget.NewCard(a.t("ui.sign.result"), "", container.NewVBox(
 			container.NewHBox(verdict),
-			form(
-				kv(a.t("ui.sign.output"), out),
-				kv(a.t("ui.cert.holder"), ver.Holder),
-				kv(a.t("ui.sign.time"), fmtTime(a.lang, ver.Time)),
-				kv(a.t("ui.sign.original"), a.t("ui.sign.untouched")),
-			),
+			form(rows...),
 			container.NewHBox(
 				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
 				widget.NewButtonWithIcon(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
 				widget.NewButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
 			),
 		)),
-	}
+	)
 	v.result.Refresh()
 	if a.scroll != nil {
 		a.scroll.ScrollToTop()

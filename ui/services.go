@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/certigna-desktop/app/assets"
 )
 
 // The screens talk to the token and the PDF signer through these small
@@ -133,23 +135,75 @@ type TokenService interface {
 	Watch(ctx context.Context, every time.Duration) <-chan TokenEvent
 }
 
+// Stamp pages of the visible-stamp choice.
+const (
+	StampNone  = ""      // invisible signature (the default)
+	StampFirst = "first" // a corner of the first page
+	StampLast  = "last"  // a corner of the last page
+)
+
+// Stamp corners, as pdfsign's --corner names them.
+var StampCorners = []string{"bottom-right", "bottom-left", "top-right", "top-left"}
+
 // SignOptions are what the screens choose for a signature.
 type SignOptions struct {
 	Reason, Location, Name string
 	Lang                   string
+	// TSAURL asks for an RFC 3161 timestamp (B-T); credentials come from
+	// the environment only (CERTIGNA_TSA_USER / CERTIGNA_TSA_PASSWORD).
+	TSAURL string
+	LTV    bool // add long-term validation data (B-LT)
+	// AllowLower saves at the level reached when the timestamp or
+	// revocation servers fail, chosen before signing so that no second PIN
+	// verification is ever needed.
+	AllowLower  bool
+	StampPage   string // StampNone, StampFirst or StampLast
+	StampCorner string // one of StampCorners ("" = bottom-right)
+}
+
+// SignResult is what a signature reached.
+type SignResult struct {
+	Level string // "B-B", "B-T", "B-LT"
+	// Warning, with AllowLower, says why Level is below what was asked.
+	Warning error
+}
+
+// LevelError is a failure of the timestamp ("tsa") or revocation
+// ("revocation") step: nothing was written.
+type LevelError struct {
+	Step string
+	Err  error
+}
+
+func (e *LevelError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *LevelError) Unwrap() error { return e.Err }
+
+// Message is the step's failure in plain words, then the signer's detail.
+func (e *LevelError) Message(lang string) string {
+	key := "ui.sign.tsa_failed"
+	if e.Step == "revocation" {
+		key = "ui.sign.rev_failed"
+	}
+	return assets.T(lang, key) + "\n" + Message(e.Err, lang)
 }
 
 // Verification is the check of a file just signed.
 type Verification struct {
-	Valid  bool
-	Holder string
-	Time   time.Time
-	Detail string // the verifier's own words when not valid
+	Valid      bool
+	Holder     string
+	Time       time.Time
+	Detail     string    // the verifier's own words when not valid
+	Level      string    // "B-B", "B-T", "B-LT" as proven by the verifier
+	Timestamp  time.Time // the verified timestamp's time (zero without one)
+	CertSHA256 string    // hex SHA-256 of the signer's certificate
 }
 
 // Signer is the PDF side of the app.
 type Signer interface {
-	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) error
+	// Check refuses bad options (TSA URL, stamp) without signing: it runs
+	// before the PIN is sent.
+	Check(in string, opts SignOptions) error
+	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) (SignResult, error)
 	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
 }

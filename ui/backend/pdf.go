@@ -2,8 +2,10 @@ package backend
 
 import (
 	"context"
-	"io"
+	"errors"
 	"strings"
+
+	"io"
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
@@ -15,11 +17,64 @@ type PDF struct{}
 // NewPDF is the real PDF signer.
 func NewPDF() *PDF { return &PDF{} }
 
-// Sign writes a signed copy of in to out with key; in is never written.
-func (PDF) Sign(_ context.Context, in, out string, key ui.Key, opts ui.SignOptions) error {
-	// chain nil: pdfsign takes the certificate and chain from the key itself
-	_, err := pdfsign.Sign(in, out, key, nil, pdfsign.Options{Reason: opts.Reason, Location: opts.Location, Name: opts.Name, Lang: opts.Lang})
+// options turns the screen's choices into pdfsign.Options, with the same
+// checks as the CLI's flags (docs/ltv.md).
+func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
+	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, Name: o.Name, Lang: o.Lang}
+	f := pdfsign.LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower}
+	if o.StampPage != ui.StampNone {
+		f.Corner = o.StampCorner
+		if f.Corner == "" {
+			f.Corner = ui.StampCorners[0]
+		}
+	}
+	if err := f.Apply(&opts); err != nil {
+		return opts, levelError(err)
+	}
+	if o.StampPage == ui.StampLast {
+		n, err := pdfsign.PageCount(in)
+		if err != nil {
+			return opts, err
+		}
+		opts.Page = n
+	}
+	return opts, nil
+}
+
+// levelError marks the TSA and revocation failures so the screen can say
+// which step failed; other errors pass through.
+func levelError(err error) error {
+	var le *pdfsign.LTVError
+	if !errors.As(err, &le) || le.Kind == pdfsign.LTVTSAConfig {
+		return err // a bad URL is the setting's fault, not the server's
+	}
+	switch le.ExitCode() {
+	case pdfsign.ExitTSA:
+		return &ui.LevelError{Step: "tsa", Err: err}
+	case pdfsign.ExitRevocation:
+		return &ui.LevelError{Step: "revocation", Err: err}
+	}
 	return err
+}
+
+// Check refuses bad options before the PIN is asked for.
+func (PDF) Check(in string, o ui.SignOptions) error {
+	_, err := options(in, o)
+	return err
+}
+
+// Sign writes a signed copy of in to out with key; in is never written.
+func (PDF) Sign(_ context.Context, in, out string, key ui.Key, o ui.SignOptions) (ui.SignResult, error) {
+	opts, err := options(in, o)
+	if err != nil {
+		return ui.SignResult{}, err
+	}
+	// chain nil: pdfsign takes the certificate and chain from the key itself
+	res, err := pdfsign.Sign(in, out, key, nil, opts)
+	if err != nil {
+		return ui.SignResult{}, levelError(err)
+	}
+	return ui.SignResult{Level: res.Level, Warning: res.Warning}, nil
 }
 
 // Verify checks the last signature of path.
@@ -32,7 +87,10 @@ func (PDF) Verify(path, lang string) (ui.Verification, error) {
 		return ui.Verification{}, nil
 	}
 	s := rep.Signatures[len(rep.Signatures)-1]
-	v := ui.Verification{Valid: s.Valid && rep.OK, Holder: s.SignerCN, Time: s.SigningTime}
+	v := ui.Verification{Valid: s.Valid && rep.OK, Holder: s.SignerCN, Time: s.SigningTime, Level: s.Level, CertSHA256: s.CertSHA256}
+	if s.LTV != nil && s.LTV.TimestampOK {
+		v.Timestamp = s.LTV.Timestamp
+	}
 	var probs []string
 	for _, p := range s.Problems {
 		if p.Severity == "error" {

@@ -1,0 +1,217 @@
+package ui_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/ui"
+)
+
+// sampleInput writes the sample PDF to a temp dir and selects it.
+func sampleInput(t *testing.T, h *harness) (*ui.SignView, string) {
+	t.Helper()
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	var buf bytes.Buffer
+	if err := pdfsign.SamplePDF(&buf, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	if v.Input != in {
+		t.Fatalf("input %q", v.Input)
+	}
+	return v, in
+}
+
+var rectRE = regexp.MustCompile(`/Rect\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]`)
+
+// visibleRects counts the /Rect arrays of non-zero area in a PDF file.
+func visibleRects(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range rectRE.FindAllSubmatch(b, -1) {
+		var f [4]float64
+		for i := range f {
+			f[i], _ = strconv.ParseFloat(string(m[i+1]), 64)
+		}
+		if f[2]-f[0] != 0 && f[3]-f[1] != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func pdfsigValid(t *testing.T, path string) {
+	t.Helper()
+	out, _ := exec.Command("pdfsig", path).CombinedOutput()
+	if !strings.Contains(string(out), "Signature is Valid") {
+		t.Fatalf("pdfsig:\n%s", out)
+	}
+}
+
+// The TSA setting (a local RFC 3161 TSA on 127.0.0.1) gives a B-T file, with
+// the level and the timestamp time on screen; the stamp choice "last page,
+// bottom left" gives a widget with a non-zero /Rect; the URL is remembered.
+func TestSignBTWithVisibleStampFromUI(t *testing.T) {
+	testtoken.Need(t, "pdfsig")
+	p := pkitest.New(t)
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	v, in := sampleInput(t, h)
+	if !v.Corner.Disabled() {
+		t.Fatal("the corner choice is enabled while the stamp is invisible (the default)")
+	}
+	v.TSA.SetText(p.TSAURL())
+	v.Stamp.SetSelectedIndex(2) // last page
+	v.Corner.SetSelectedIndex(1)
+	if v.Corner.Disabled() {
+		t.Fatal("corner choice disabled with a visible stamp")
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" || v.Result == nil {
+		t.Fatalf("no output: %q", v.Status.Text)
+	}
+	if !v.Result.Valid || v.Result.Level != "B-T" || v.Result.Timestamp.IsZero() {
+		t.Fatalf("verification %+v", v.Result)
+	}
+	if p.Requests("tsa") == 0 {
+		t.Fatal("the TSA was not asked")
+	}
+	rep, err := pdfsign.Verify(v.Output, pdfsign.VerifyOptions{})
+	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
+		t.Fatalf("Verify: %v %+v", err, rep)
+	}
+	pdfsigValid(t, v.Output)
+	if before, after := visibleRects(t, in), visibleRects(t, v.Output); after != before+1 {
+		t.Fatalf("visible rectangles: %d before, %d after", before, after)
+	}
+	mustShow(t, h.win, "B-T (signature horodatée)")
+	mustShow(t, h.win, "Horodatage")
+	if got := h.store.Settings().TSAURL; got != p.TSAURL() {
+		t.Fatalf("TSA URL not remembered: %q", got)
+	}
+	state, _ := os.ReadFile(h.store.Path())
+	if bytes.Contains(state, []byte(tok.PIN)) {
+		t.Fatal("the state file holds the PIN")
+	}
+}
+
+// TSA down: without the up-front choice, a clear message, no file and one
+// PIN verification; with it, a B-B file and a visible warning. Never a
+// second PIN verification on the app's own initiative.
+func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
+	testtoken.Need(t, "pdfsig")
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	v, in := sampleInput(t, h)
+	v.TSA.SetText(pkitest.DeadURL(t))
+	if v.AllowLower.Checked {
+		t.Fatal("save-lower ticked by default")
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output != "" {
+		t.Fatalf("signed without timestamp unasked: %s", v.Output)
+	}
+	if !strings.Contains(v.Status.Text, "Le serveur d’horodatage n’a pas pu fournir d’horodatage") {
+		t.Fatalf("status %q", v.Status.Text)
+	}
+	if n := h.svc.codeCalls.Load(); n != 1 {
+		t.Fatalf("%d PIN verifications, want 1", n)
+	}
+	if st := pinState(t, h); st != ui.PINOK {
+		t.Fatalf("PIN state %s", st)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signé*")); len(left) != 0 {
+		t.Fatalf("output left: %v", left)
+	}
+
+	test.Tap(v.AllowLower)
+	if !h.store.Settings().AllowLower {
+		t.Fatal("choice not remembered")
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" || v.Result == nil {
+		t.Fatalf("no output: %q", v.Status.Text)
+	}
+	if v.Result.Level != "B-B" || v.Warning == nil || !v.Result.Timestamp.IsZero() {
+		t.Fatalf("level %+v warning %v", v.Result, v.Warning)
+	}
+	if n := h.svc.codeCalls.Load(); n != 2 {
+		t.Fatalf("%d PIN verifications, want 2 (one per click)", n)
+	}
+	pdfsigValid(t, v.Output)
+	mustShow(t, h.win, "Attention : signature enregistrée au niveau B-B")
+	mustShow(t, h.win, "B-B (signature de base, sans horodatage)")
+}
+
+// Two signing certificates (RSA and EC): the picker appears and the second
+// one signs.
+func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
+	testtoken.Need(t, "pdfsig")
+	tok := softhsm(t)
+	h := start(t, tok, "en")
+	v, _ := sampleInput(t, h)
+	if len(v.Cert.Options) != 2 || v.Cert.SelectedIndex() != 0 {
+		t.Fatalf("certificate choices %q (selected %d)", v.Cert.Options, v.Cert.SelectedIndex())
+	}
+	mustShow(t, h.win, "Certificate")
+	certs, err := h.svc.Certificates(h.app.Current().Slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signing []ui.CertInfo
+	for _, c := range certs {
+		if c.HasPrivateKey {
+			signing = append(signing, c)
+		}
+	}
+	if len(signing) != 2 {
+		t.Fatalf("%d signing certificates", len(signing))
+	}
+	v.Cert.SetSelectedIndex(1)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" || v.Result == nil || !v.Result.Valid {
+		t.Fatalf("no valid output: %q %+v", v.Status.Text, v.Result)
+	}
+	want := sha256.Sum256(signing[1].Cert.Raw)
+	first := sha256.Sum256(signing[0].Cert.Raw)
+	if v.Result.CertSHA256 != hex.EncodeToString(want[:]) || want == first {
+		t.Fatalf("signed by %s, want the second certificate %x", v.Result.CertSHA256, want)
+	}
+	pdfsigValid(t, v.Output)
+	if v.Result.Level != "B-B" {
+		t.Fatalf("level %q", v.Result.Level)
+	}
+	mustShow(t, h.win, "B-B (basic signature, no timestamp)")
+}
