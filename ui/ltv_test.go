@@ -215,3 +215,43 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	}
 	mustShow(t, h.win, "B-B (basic signature, no timestamp)")
 }
+
+// B-LT asked but the token's certificates name no revocation server: the
+// revocation step fails with its own message and no file, one PIN
+// verification; a bad TSA URL is refused before any PIN is sent.
+func TestRevocationFailureAndBadURL(t *testing.T) {
+	p := pkitest.New(t)
+	tok := softhsm(t)
+	h := start(t, tok, "en")
+	v, in := sampleInput(t, h)
+	v.TSA.SetText("ftp://tsa.example/")
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output != "" || h.svc.codeCalls.Load() != 0 || v.Status.Text == "" {
+		t.Fatalf("bad URL: output %q, %d PIN calls, status %q", v.Output, h.svc.codeCalls.Load(), v.Status.Text)
+	}
+	v.TSA.SetText(p.TSAURL())
+	test.Tap(v.LTV)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	snapshot(t, h, "14-sign-options-en.png")
+	if v.Output != "" || !strings.Contains(v.Status.Text, "The revocation information (OCSP, CRL) could not be obtained") {
+		t.Fatalf("output %q status %q", v.Output, v.Status.Text)
+	}
+	if n := h.svc.codeCalls.Load(); n != 1 {
+		t.Fatalf("%d PIN verifications, want 1", n)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signed*")); len(left) != 0 {
+		t.Fatalf("output left: %v", left)
+	}
+	test.Tap(v.AllowLower)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Result == nil || v.Result.Level != "B-T" || v.Warning == nil {
+		t.Fatalf("status %q result %+v warning %v", v.Status.Text, v.Result, v.Warning)
+	}
+	mustShow(t, h.win, "Warning: signature saved at level B-T")
+}
