@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
 )
 
 func init() {
@@ -57,11 +59,35 @@ func tokenExitCode(err error) (int, bool) {
 // (--demo: the demo token only). On failure it prints why and returns the
 // exit code. The caller closes the module.
 func (e *Env) openModule() (*token.Module, int, bool) {
-	m, _, err := token.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo})
+	m, _, err := e.discover()
 	if err != nil {
 		return nil, e.Fail(err), false
 	}
 	return m, 0, true
+}
+
+// discover runs module discovery with the global options and the module
+// saved on the window's Driver screen.
+func (e *Env) discover() (*token.Module, []token.Candidate, error) {
+	saved := savedModulePath()
+	m, cands, err := token.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: saved})
+	if err != nil && saved != "" && e.ModulePath == "" && os.Getenv(token.EnvModule) == "" && !e.Demo {
+		// The saved module no longer loads (uninstalled, moved): search as
+		// if nothing had been chosen, like the window does, and say so.
+		m2, more, err2 := token.Discover(token.DiscoverOptions{})
+		return m2, append(cands, more...), err2
+	}
+	return m, cands, err
+}
+
+// savedModulePath is the module the person chose on the window's Driver
+// screen, so that the CLI and the window use the same one.
+func savedModulePath() string {
+	p, err := ui.DefaultStorePath()
+	if err != nil {
+		return ""
+	}
+	return ui.OpenStore(p).Settings().ModulePath
 }
 
 // pickToken returns the token in --slot, or the only token present.
@@ -326,7 +352,7 @@ func runModules(env *Env, args []string) int {
 	if _, code, ok := parseFlags(env, fs, args); !ok {
 		return code
 	}
-	m, cands, err := token.Discover(token.DiscoverOptions{Path: env.ModulePath, Demo: env.Demo})
+	m, cands, err := env.discover()
 	if m != nil {
 		defer m.Close()
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
 )
 
 // cli runs the command in-process, PINs on standard input one per line.
@@ -291,5 +292,54 @@ func TestCLIDemo(t *testing.T) {
 	code, _, errs = cli(t, token.DemoPIN+"\n5678\n5678\n", "--demo", "change-pin")
 	if code != exitOK {
 		t.Fatalf("the original demo PIN after reset: %d %s", code, errs)
+	}
+}
+
+// The CLI uses the module chosen in the window (saved in the UI's state
+// file), and searches as usual when that module no longer loads.
+func TestCLIUsesSavedModuleChoice(t *testing.T) {
+	tok := softToken(t)
+	t.Setenv(token.EnvModule, "")
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("HOME", t.TempDir()) // no demo token or saved state from the real user
+	storePath, err := ui.DefaultStorePath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := ui.OpenStore(storePath)
+	if err := store.SetSettings(ui.Settings{ModulePath: tok.ModulePath}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cli(t, "", "status", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, `"path": "`+tok.ModulePath+`"`) || !strings.Contains(out, tok.Label) {
+		t.Fatalf("saved module not used:\n%s", out)
+	}
+
+	if err := store.SetSettings(ui.Settings{ModulePath: filepath.Join(cfg, "gone.so")}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = cli(t, "", "modules", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var mods struct {
+		Candidates []struct {
+			Path, Source, Status string
+			Chosen               bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &mods); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(mods.Candidates) < 2 {
+		t.Fatalf("the search should go on after the saved module:\n%s", out)
+	}
+	first := mods.Candidates[0]
+	if first.Source != "saved" || first.Status != "not_found" || first.Chosen || !strings.HasSuffix(first.Path, "gone.so") {
+		t.Fatalf("the saved module should be reported missing first: %+v", first)
 	}
 }
