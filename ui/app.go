@@ -85,7 +85,8 @@ type App struct {
 	selMu     sync.Mutex
 	certs     []CertInfo
 	certsErr  error
-	certPick  []byte // ID of the signing certificate chosen (nil: the first)
+	certPick  []byte // ID of the signing certificate chosen (nil: the first)…
+	pickFor   string // …on the token with this serial (IDs repeat across tokens)
 	stampPage string // visible-stamp choice of the sign screen (StampNone…)
 	stampCorn string
 	loaded    bool // first refresh done
@@ -317,9 +318,11 @@ func (a *App) signingCerts() []*CertInfo {
 // one with a private key.
 func (a *App) signingCert() *CertInfo {
 	cs := a.signingCerts()
-	for _, c := range cs {
-		if a.certPick != nil && bytes.Equal(c.ID, a.certPick) {
-			return c
+	if t := a.Current(); t != nil && t.Serial == a.pickFor {
+		for _, c := range cs {
+			if a.certPick != nil && bytes.Equal(c.ID, a.certPick) {
+				return c
+			}
 		}
 	}
 	if len(cs) == 0 {

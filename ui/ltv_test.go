@@ -255,3 +255,15 @@ func TestRevocationFailureAndBadURL(t *testing.T) {
 	}
 	mustShow(t, h.win, "Warning: signature saved at level B-T")
 }
+
+// One signing certificate: no choice shown.
+func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
+	tok := testtoken.NewSoftHSM(t, testtoken.WithLabel("Jeton RSA seul"), testtoken.WithoutEC())
+	tok.Setenv(t)
+	h := start(t, tok, "en")
+	h.app.Show(ui.ScreenSign)
+	if shows(h.win, "Certificate") {
+		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
+	}
+	mustShow(t, h.win, "Signature options")
+}

@@ -59,8 +59,8 @@ func newSignView(a *App) *SignView {
 	v.result = container.NewVBox()
 	v.certBox = container.NewVBox()
 	v.Cert = widget.NewSelect(nil, func(string) {
-		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) {
-			a.certPick = v.certIDs[i]
+		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) && a.Current() != nil {
+			a.certPick, a.pickFor = v.certIDs[i], a.Current().Serial
 			v.tokenChanged()
 		}
 	})
