@@ -187,7 +187,7 @@ func TestSoftHSMSignerVerifies(t *testing.T) {
 	if !errors.As(err, &te) || te.Kind != KindPINIncorrect || te.State != PINCountLow {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if msg := te.Message("fr"); msg != "Code PIN incorrect. La clé indique qu’il reste peu d’essais." {
+	if msg := te.Message("fr"); msg != "Code PIN incorrect. Le token indique qu’il reste peu d’essais." {
 		t.Errorf("French message %q", msg)
 	}
 }
@@ -343,7 +343,7 @@ func TestOpenBadModules(t *testing.T) {
 	if !errors.As(err, &te) || te.Kind != KindModuleNotFound || te.Reason != "missing file" {
 		t.Fatalf("missing: %v", err)
 	}
-	if msg := te.Message("fr"); msg != "Aucun module PKCS#11 utilisable : fichier introuvable. Installez le logiciel (middleware) de votre clé Certigna, ou indiquez son chemin avec --module." {
+	if msg := te.Message("fr"); msg != "Aucun module PKCS#11 utilisable : fichier introuvable. Installez le pilote (middleware) de votre token Certigna, ou indiquez son chemin avec --module." {
 		t.Errorf("fr: %q", msg)
 	}
 	text := filepath.Join(dir, "readme.so")

@@ -11,11 +11,12 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
 )
 
 func init() {
 	registerVerb(verb{name: "sign", run: runSign, summary: map[string]string{
-		"fr": "signer un PDF avec le jeton (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
+		"fr": "signer un PDF avec le token (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
 		"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
 	}})
 	registerVerb(verb{name: "verify", run: runVerify, summary: map[string]string{
@@ -137,7 +138,7 @@ func runSign(env *Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout, res.Output)
 	if res.Warning != nil { // --allow-bb: saved below the level asked for
-		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": Message(res.Warning, env.Lang)}))
+		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": ui.Message(res.Warning, env.Lang)}))
 	}
 	rep, err := pdfsign.Verify(res.Output, pdfsign.VerifyOptions{})
 	if err != nil || len(rep.Signatures) == 0 {

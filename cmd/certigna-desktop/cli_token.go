@@ -15,7 +15,7 @@ import (
 
 func init() {
 	registerVerb(verb{name: "status", run: runStatus, summary: map[string]string{
-		"fr": "clés, certificats et état du code PIN (--json pour les scripts)",
+		"fr": "tokens, certificats et état du code PIN (--json pour les scripts)",
 		"en": "tokens, certificates and PIN state (--json for scripts)",
 	}})
 	registerVerb(verb{name: "change-pin", run: runChangePIN, summary: map[string]string{
@@ -400,7 +400,7 @@ func runModules(env *Env, args []string) int {
 
 func init() {
 	registerVerb(verb{name: "reset-demo", run: runResetDemo, summary: map[string]string{
-		"fr": "recréer la clé de démonstration (codes d’origine)",
+		"fr": "recréer le token de démonstration (codes d’origine)",
 		"en": "recreate the demo token (original codes)",
 	}})
 }

@@ -162,7 +162,7 @@ func TestCLIChangePINAndUnblockSoftHSM(t *testing.T) {
 	}
 	// A wrong current PIN: exit 3, and what the token says now.
 	code, _, errs := cli(t, "999999\n24681357\n24681357\n", "--lang", "fr", "--module", m, "change-pin")
-	if code != exitPINIncorrect || !strings.Contains(errs, "Code PIN incorrect. La clé indique qu’il reste peu d’essais.") {
+	if code != exitPINIncorrect || !strings.Contains(errs, "Code PIN incorrect. Le token indique qu’il reste peu d’essais.") {
 		t.Errorf("wrong current PIN: exit %d %q", code, errs)
 	}
 	const newPIN = "24681357"

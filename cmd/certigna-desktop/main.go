@@ -16,6 +16,7 @@ import (
 	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
 	_ "github.com/certigna-desktop/app/internal/localefix" // before fyne reads the locale
+	"github.com/certigna-desktop/app/ui"
 )
 
 // Exit codes: the CLI contract.
@@ -55,19 +56,7 @@ func (e *Env) fail(code int, msg string) int {
 // Fail prints err for a person, in the chosen language, and returns the exit
 // code that the error kind maps to.
 func (e *Env) Fail(err error) int {
-	return e.fail(exitCodeFor(err), e.T("cli.error", map[string]any{"Err": Message(err, e.Lang)}))
-}
-
-// localized is implemented by the error types of token/ and pdfsign/.
-type localized interface{ Message(lang string) string }
-
-// Message is err's text for a person in lang.
-func Message(err error, lang string) string {
-	var l localized
-	if errors.As(err, &l) {
-		return l.Message(lang)
-	}
-	return err.Error()
+	return e.fail(exitCodeFor(err), e.T("cli.error", map[string]any{"Err": ui.Message(err, e.Lang)}))
 }
 
 // exitMappers turn error kinds into exit codes; each verb file adds its own.
