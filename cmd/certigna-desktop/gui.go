@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,17 @@ func init() {
 // pin, blocked, sign, about): used by scripts/smoke-gui.sh for screenshots.
 const envStartScreen = "CERTIGNA_START_SCREEN"
 
-func runWindow(env *Env) int {
+func runWindow(env *Env) (code int) {
+	if !hasDisplay() {
+		return env.fail(exitFailure, env.T("cli.no_display"))
+	}
+	// GLFW panics when it cannot open the display or OpenGL; a person gets a
+	// sentence, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			code = env.fail(exitFailure, env.T("cli.gui_unavailable", map[string]any{"Err": r}))
+		}
+	}()
 	storePath, _ := ui.DefaultStorePath()
 	store := ui.OpenStore(storePath)
 	lang := env.Lang
@@ -60,4 +71,14 @@ func langGiven(args []string) bool {
 		}
 	}
 	return false
+}
+
+// hasDisplay says whether a window can open: macOS and Windows always have a
+// desktop; elsewhere an X11 or Wayland session must be there.
+func hasDisplay() bool {
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
