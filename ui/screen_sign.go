@@ -10,8 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -282,19 +280,7 @@ func (v *SignView) setInput(p string) {
 	}
 }
 
-func (v *SignView) choose() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		v.setInput(p)
-	}, v.a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
-	d.Resize(fyne.NewSize(700, 500))
-	d.Show()
-}
+func (v *SignView) choose() { v.a.chooseFile([]string{".pdf", ".PDF"}, v.setInput) }
 
 // UseSample writes the sample document to the documents folder and selects it.
 func (v *SignView) useSample() { v.UseSample() }

@@ -106,16 +106,20 @@ func (a *App) driverScreen() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func (a *App) chooseModule() {
+func (a *App) chooseModule() { a.chooseFile([]string{".so", ".dll", ".dylib"}, a.switchModule) }
+
+// chooseFile shows the open-file dialog filtered on exts and hands the chosen
+// local path to then; a cancelled dialog does nothing.
+func (a *App) chooseFile(exts []string, then func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		p := r.URI().Path()
 		r.Close()
-		a.switchModule(p)
+		then(p)
 	}, a.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".so", ".dll", ".dylib"}))
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.Resize(fyne.NewSize(700, 500))
 	d.Show()
 }
