@@ -94,3 +94,11 @@ func (a *App) confirmFinalTry(text string, cb func(bool)) {
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 }
+
+// setStatus shows text in a form's status line with the given importance
+// (danger for refusals and failures, medium while working).
+func setStatus(l *widget.Label, text string, imp widget.Importance) {
+	l.SetText(text)
+	l.Importance = imp
+	l.Refresh()
+}

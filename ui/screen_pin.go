@@ -124,9 +124,7 @@ func (f *PINForm) SubmitNow() {
 	// The checks that need no token come first: a mismatch or a bad length
 	// never costs a try.
 	if err := a.opt.Tokens.CheckNewPIN(*t, cur, nw, conf); err != nil {
-		f.Status.SetText(Message(err, a.lang))
-		f.Status.Importance = widget.DangerImportance
-		f.Status.Refresh()
+		setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	if t.PIN == PINFinalTry {
@@ -144,9 +142,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 	a := f.a
 	f.busy = true
 	f.setEnabled(false)
-	f.Status.SetText(a.t("ui.pin.working"))
-	f.Status.Importance = widget.MediumImportance
-	f.Status.Refresh()
+	setStatus(f.Status, a.t("ui.pin.working"), widget.MediumImportance)
 	f.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
 	f.progress.Refresh()
 	svc := a.opt.Tokens
@@ -166,9 +162,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			if err != nil {
 				a.ops.Add("pin_change", "failed: "+Message(err, "en"))
 				f.Current.SetText("")
-				f.Status.SetText(Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}))
-				f.Status.Importance = widget.DangerImportance
-				f.Status.Refresh()
+				setStatus(f.Status, Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}), widget.DangerImportance)
 				a.Refresh()
 				if a.pin == f {
 					f.setEnabled(true)
@@ -293,9 +287,7 @@ func (f *UnblockForm) SubmitNow() {
 	}
 	admin, nw, conf := f.Admin.Text, f.New.Text, f.Confirm.Text
 	if err := a.opt.Tokens.CheckNewPIN(*t, admin, nw, conf); err != nil {
-		f.Status.SetText(Message(err, a.lang))
-		f.Status.Importance = widget.DangerImportance
-		f.Status.Refresh()
+		setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	run := func(final bool) {
@@ -311,9 +303,7 @@ func (f *UnblockForm) SubmitNow() {
 				if err != nil {
 					a.ops.Add("unblock", "failed: "+Message(err, "en"))
 					f.Admin.SetText("")
-					f.Status.SetText(Message(err, a.lang))
-					f.Status.Importance = widget.DangerImportance
-					f.Status.Refresh()
+					setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
 					a.Refresh()
 					return
 				}

@@ -355,9 +355,7 @@ func (v *SignView) SignNow() {
 		return
 	}
 	fail := func(msg string) {
-		v.Status.SetText(msg)
-		v.Status.Importance = widget.DangerImportance
-		v.Status.Refresh()
+		setStatus(v.Status, msg, widget.DangerImportance)
 	}
 	t := a.Current()
 	switch {
@@ -398,9 +396,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	v.PIN.SetText("")
 	v.PIN.Disable()
 	v.Submit.Disable()
-	v.Status.SetText(a.t("ui.sign.working"))
-	v.Status.Importance = widget.MediumImportance
-	v.Status.Refresh()
+	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
 	v.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
 	v.progress.Refresh()
 	v.result.Objects = nil
@@ -464,9 +460,7 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 			msg = a.t("ui.sign.removed") + "\n" + msg
 		}
 		a.ops.Add("sign", "failed: "+Message(err, "en"))
-		v.Status.SetText(msg)
-		v.Status.Importance = widget.DangerImportance
-		v.Status.Refresh()
+		setStatus(v.Status, msg, widget.DangerImportance)
 		a.Refresh()
 		return
 	}
