@@ -162,7 +162,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			if err != nil {
 				a.ops.Add("pin_change", "failed: "+Message(err, "en"))
 				f.Current.SetText("")
-				setStatus(f.Status, Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}), widget.DangerImportance)
+				setStatus(f.Status, Message(err, a.lang)+"\n"+a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}), widget.DangerImportance)
 				a.Refresh()
 				if a.pin == f {
 					f.setEnabled(true)
