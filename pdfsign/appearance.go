@@ -128,7 +128,7 @@ func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
 
 // buildAppearance adds the stamp's objects to u and returns the widget Rect
 // (llx, lly, urx, ury) and its /AP dictionary.
-func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
+func buildAppearance(pg *pageInfo, u *Increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
 	rect, err := stampRect(pg, v)
 	if err != nil {
 		return [4]float64{}, nil, err
@@ -186,7 +186,7 @@ func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4
 		if i > 0 {
 			c.WriteString("T*\n")
 		}
-		c.Write(appendLiteral(nil, e))
+		c.Write(AppendLiteral(nil, e))
 		c.WriteString(" Tj\n")
 	}
 	c.WriteString("ET\nQ\n")
@@ -206,8 +206,8 @@ func buildAppearance(pg *pageInfo, u *increment, v *Visible, lines []string) ([4
 	xd.Set("BBox", Array{Int(0), Int(0), round2(fw), round2(fh)})
 	xd.Set("Matrix", matrix)
 	xd.Set("Resources", res)
-	xRef := u.alloc()
-	u.putStream(xRef, xd, c.Bytes())
+	xRef := u.Alloc()
+	u.PutStream(xRef, xd, c.Bytes())
 	ap := &Dict{}
 	ap.Set("N", xRef)
 	return [4]float64{x, y, x + w, y + h}, ap, nil
@@ -244,19 +244,19 @@ func PageCount(path string) (int, error) {
 	if err != nil {
 		return 0, newErr(KindIO, path, err)
 	}
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		return 0, withPath(err, path)
 	}
-	root, err := r.resolveDict(r.trailer.Get("Root"))
+	root, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || root == nil {
 		return 0, damagedf("catalog unreadable")
 	}
-	pages, err := r.resolveDict(root.Get("Pages"))
+	pages, err := r.ResolveDict(root.Get("Pages"))
 	if err != nil || pages == nil {
 		return 0, damagedf("page tree unreadable")
 	}
-	n, ok := toInt(pages.Get("Count"))
+	n, ok := ToInt(pages.Get("Count"))
 	if !ok || n < 1 {
 		return 0, damagedf("page count unreadable")
 	}

@@ -138,48 +138,48 @@ func checkUnchanged(t *testing.T, in, out string) {
 		}
 	}
 	// Our reader: catalog and the rewritten objects.
-	open := func(p string) *reader {
+	open := func(p string) *Reader {
 		f, err := os.Open(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { f.Close() })
 		st, _ := f.Stat()
-		r, err := newReader(f, st.Size())
+		r, err := NewReader(f, st.Size())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return r
 	}
 	r0, r1 := open(in), open(out)
-	c0, _ := r0.resolveDict(r0.trailer.Get("Root"))
-	c1, _ := r1.resolveDict(r1.trailer.Get("Root"))
+	c0, _ := r0.ResolveDict(r0.Trailer.Get("Root"))
+	c1, _ := r1.ResolveDict(r1.Trailer.Get("Root"))
 	for _, k := range append(c0.Keys(), c1.Keys()...) {
 		if k == "AcroForm" {
 			continue
 		}
-		if !bytes.Equal(appendObject(nil, c0.Get(k)), appendObject(nil, c1.Get(k))) {
+		if !bytes.Equal(AppendObject(nil, c0.Get(k)), AppendObject(nil, c1.Get(k))) {
 			t.Fatalf("catalog /%s changed", k)
 		}
 	}
 	for _, k := range []string{"Info", "ID", "Root"} {
-		if !bytes.Equal(appendObject(nil, r0.trailer.Get(k)), appendObject(nil, r1.trailer.Get(k))) {
+		if !bytes.Equal(AppendObject(nil, r0.Trailer.Get(k)), AppendObject(nil, r1.Trailer.Get(k))) {
 			t.Fatalf("trailer /%s changed", k)
 		}
 	}
-	if r0.sections[0].stream != r1.sections[0].stream {
-		t.Fatalf("xref kind changed: stream %v → %v", r0.sections[0].stream, r1.sections[0].stream)
+	if r0.Sections[0].Stream != r1.Sections[0].Stream {
+		t.Fatalf("xref kind changed: stream %v → %v", r0.Sections[0].Stream, r1.Sections[0].Stream)
 	}
 	rewritten := 0
-	for n := range r1.sections[0].entries {
-		if _, existed := r0.xref[n]; !existed || r0.xref[n].typ == 0 {
+	for n := range r1.Sections[0].Entries {
+		if _, existed := r0.Xref[n]; !existed || r0.Xref[n].Typ == 0 {
 			continue
 		}
 		rewritten++
-		o0, err0 := r0.fetch(n)
-		o1, err1 := r1.fetch(n)
+		o0, err0 := r0.Fetch(n)
+		o1, err1 := r1.Fetch(n)
 		if err0 != nil || err1 != nil || !allowedChange(o0, o1) {
-			t.Fatalf("object %d rewritten beyond what a signature needs:\n%s\n→\n%s", n, appendObject(nil, o0), appendObject(nil, o1))
+			t.Fatalf("object %d rewritten beyond what a signature needs:\n%s\n→\n%s", n, AppendObject(nil, o0), AppendObject(nil, o1))
 		}
 	}
 	if rewritten > 4 {

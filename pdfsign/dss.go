@@ -48,13 +48,13 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 	if err != nil {
 		return nil, newErr(KindIO, f.Name(), err)
 	}
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
-		return nil, err
+		return nil, withPath(err, f.Name())
 	}
 	sigs, err := ltvFindSignatures(r)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err, f.Name())
 	}
 	if len(sigs) == 0 {
 		return nil, newErr(KindNoSignature, f.Name(), nil)
@@ -112,11 +112,11 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			res.VRI = append(res.VRI, VRIKey(s.Contents))
 		}
 	}
-	if _, err := appendIncrement(f, func(r *reader, u *increment) error {
+	if _, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
 		return dssBuild(r, u, res.VRI, data, now)
 	}); err != nil {
 		var pe *Error
-		if errors.As(err, &pe) {
+		if err := withPath(err, f.Name()); errors.As(err, &pe) {
 			return nil, err
 		}
 		return nil, ltvErr(LTVDSS, "", err.Error(), err)
@@ -134,17 +134,17 @@ func ltvEnd(s *ltvSig) int64 {
 // dssBuild adds the DSS objects and a new catalog pointing at them to u. An
 // existing DSS (an earlier LTV revision) is kept and extended; data already
 // there is not stored twice.
-func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, now time.Time) error {
-	rootRef, ok := r.trailer.Get("Root").(Ref)
+func dssBuild(r *Reader, u *Increment, vriKeys []string, data *RevocationData, now time.Time) error {
+	rootRef, ok := r.Trailer.Get("Root").(Ref)
 	if !ok {
 		return damagedf("trailer has no /Root")
 	}
-	root, err := r.resolveDict(rootRef)
+	root, err := r.ResolveDict(rootRef)
 	if err != nil || root == nil {
 		return damagedf("catalog unreadable")
 	}
 	root = root.Clone()
-	old, err := r.resolveDict(root.Get("DSS"))
+	old, err := r.ResolveDict(root.Get("DSS"))
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 	// stream with the same bytes, and returns the refs in order.
 	add := func(key string, ders [][]byte) ([]Object, error) {
 		existing := map[[32]byte]Ref{}
-		ao, err := r.resolve(dss.Get(key))
+		ao, err := r.Resolve(dss.Get(key))
 		if err != nil {
 			return nil, err
 		}
@@ -169,12 +169,12 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 			if !ok {
 				continue
 			}
-			o, err := r.fetch(ref.Num)
+			o, err := r.Fetch(ref.Num)
 			if err != nil {
 				return nil, err
 			}
 			if st, ok := o.(*Stream); ok {
-				if b, err := r.streamData(st, 16<<20); err == nil {
+				if b, err := r.StreamData(st, 16<<20); err == nil {
 					existing[sha256.Sum256(b)] = ref
 				}
 			}
@@ -184,8 +184,8 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 			sum := sha256.Sum256(der)
 			ref, ok := existing[sum]
 			if !ok {
-				ref = u.alloc()
-				u.putStream(ref, &Dict{}, der)
+				ref = u.Alloc()
+				u.PutStream(ref, &Dict{}, der)
 				existing[sum] = ref
 				arr = append(arr, ref)
 			}
@@ -213,13 +213,13 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 		return err
 	}
 	if len(vriKeys) == 0 {
-		dssRef := u.alloc()
-		u.put(dssRef, dss)
+		dssRef := u.Alloc()
+		u.Put(dssRef, dss)
 		root.Set("DSS", dssRef)
-		u.put(rootRef, root)
+		u.Put(rootRef, root)
 		return nil
 	}
-	vo, err := r.resolveDict(dss.Get("VRI"))
+	vo, err := r.ResolveDict(dss.Get("VRI"))
 	if err != nil {
 		return err
 	}
@@ -241,13 +241,13 @@ func dssBuild(r *reader, u *increment, vriKeys []string, data *RevocationData, n
 		e.Set("TU", String{B: []byte(now.UTC().Format("D:20060102150405Z"))})
 		vri.Set(k, e)
 	}
-	vriRef := u.alloc()
-	u.put(vriRef, vri)
+	vriRef := u.Alloc()
+	u.Put(vriRef, vri)
 	dss.Set("VRI", vriRef)
-	dssRef := u.alloc()
-	u.put(dssRef, dss)
+	dssRef := u.Alloc()
+	u.Put(dssRef, dss)
 	root.Set("DSS", dssRef)
-	u.put(rootRef, root)
+	u.Put(rootRef, root)
 	return nil
 }
 

@@ -72,10 +72,15 @@ func damagedf(format string, a ...any) error {
 	return &Error{Kind: KindDamaged, Err: fmt.Errorf(format, a...)}
 }
 
-// withPath fills in Path on a *Error that lacks it.
+// withPath turns a failure of the PDF layer (readError) into an *Error of
+// the same kind, and fills in Path on a *Error that lacks it.
 func withPath(err error, path string) error {
 	var e *Error
-	if errors.As(err, &e) {
+	var re *ReadError
+	if !errors.As(err, &e) && errors.As(err, &re) {
+		return &Error{Kind: Kind(re.Kind), Path: path, Err: re.Err}
+	}
+	if e != nil {
 		if e.Path == "" {
 			e.Path = path
 		}

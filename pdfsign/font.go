@@ -298,7 +298,7 @@ func ttfBuild(tables map[string][]byte) []byte {
 
 // putFont adds the font objects (font dict, descriptor, FontFile2) for the
 // codes used and returns the font dictionary's reference.
-func (sf *stampFont) putFont(u *increment, used map[byte]bool) (Ref, error) {
+func (sf *stampFont) putFont(u *Increment, used map[byte]bool) (Ref, error) {
 	file, err := sf.subset(used)
 	if err != nil {
 		return Ref{}, err
@@ -320,11 +320,11 @@ func (sf *stampFont) putFont(u *increment, used map[byte]bool) (Ref, error) {
 	}
 	name := Name(string(tag) + "+GoRegular")
 
-	fileRef, descRef, fontRef := u.alloc(), u.alloc(), u.alloc()
+	fileRef, descRef, fontRef := u.Alloc(), u.Alloc(), u.Alloc()
 	fd := &Dict{}
 	fd.Set("Filter", Name("FlateDecode"))
 	fd.Set("Length1", Int(len(file)))
-	u.putStream(fileRef, fd, z.Bytes())
+	u.PutStream(fileRef, fd, z.Bytes())
 
 	desc := &Dict{}
 	desc.Set("Type", Name("FontDescriptor"))
@@ -337,7 +337,7 @@ func (sf *stampFont) putFont(u *increment, used map[byte]bool) (Ref, error) {
 	desc.Set("CapHeight", Int(sf.capHeight))
 	desc.Set("StemV", Int(80))
 	desc.Set("FontFile2", fileRef)
-	u.put(descRef, desc)
+	u.Put(descRef, desc)
 
 	fnt := &Dict{}
 	fnt.Set("Type", Name("Font"))
@@ -352,6 +352,6 @@ func (sf *stampFont) putFont(u *increment, used map[byte]bool) (Ref, error) {
 	fnt.Set("Widths", w)
 	fnt.Set("Encoding", Name("WinAnsiEncoding"))
 	fnt.Set("FontDescriptor", descRef)
-	u.put(fontRef, fnt)
+	u.Put(fontRef, fnt)
 	return fontRef, nil
 }

@@ -38,18 +38,18 @@ func FuzzReader(f *testing.F) {
 	seedPDFs(f)
 	key, chain := fuzzKey(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := newReader(bytes.NewReader(data), int64(len(data)))
+		r, err := NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}
 		n := 0
-		for num := range r.xref {
+		for num := range r.Xref {
 			if n++; n > 200 {
 				break
 			}
-			o, err := r.fetch(num)
+			o, err := r.Fetch(num)
 			if err == nil {
-				appendObject(nil, o)
+				AppendObject(nil, o)
 			}
 		}
 		cfg, err := newSignConfig(key, chain, Options{})
@@ -57,7 +57,7 @@ func FuzzReader(f *testing.F) {
 			t.Fatal(err)
 		}
 		if plan, err := planSignature(r, cfg, 100); err == nil {
-			if _, err := plan.u.bytes(int64(len(data)), 0); err != nil {
+			if _, err := plan.u.Bytes(int64(len(data)), 0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -71,22 +71,22 @@ func FuzzObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := &parser{b: data, eof: true}
-		o, err := p.parseObject(0)
+		p := &Parser{B: data, Eof: true}
+		o, err := p.ParseObject(0)
 		if err != nil {
 			return
 		}
 		// What we write, we read back the same.
-		out := appendObject(nil, o)
-		p2 := &parser{b: out, eof: true}
-		o2, err := p2.parseObject(0)
+		out := AppendObject(nil, o)
+		p2 := &Parser{B: out, Eof: true}
+		o2, err := p2.ParseObject(0)
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", out, err)
 		}
-		if !bytes.Equal(appendObject(nil, o2), out) {
-			t.Fatalf("round trip: %q → %q", out, appendObject(nil, o2))
+		if !bytes.Equal(AppendObject(nil, o2), out) {
+			t.Fatalf("round trip: %q → %q", out, AppendObject(nil, o2))
 		}
-		parseIndirect(data, 0, true, true)
+		ParseIndirect(data, 0, true, true)
 	})
 }
 

@@ -61,32 +61,32 @@ func TestHookAppearanceAndFinish(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seenPage *pageInfo
-	cfg.appearance = func(pg *pageInfo, u *increment) ([4]float64, *Dict, error) {
+	cfg.appearance = func(pg *pageInfo, u *Increment) ([4]float64, *Dict, error) {
 		seenPage = pg
-		ref := u.alloc()
+		ref := u.Alloc()
 		d := &Dict{}
 		d.Set("Type", Name("XObject"))
 		d.Set("Subtype", Name("Form"))
 		d.Set("BBox", Array{Int(0), Int(0), Int(200), Int(50)})
-		u.putStream(ref, d, []byte("0 0 1 rg 0 0 200 50 re f"))
+		u.PutStream(ref, d, []byte("0 0 1 rg 0 0 200 50 re f"))
 		ap := &Dict{}
 		ap.Set("N", ref)
 		return [4]float64{50, 50, 250, 100}, ap, nil
 	}
 	cfg.finish = func(f *os.File, res *Result) error {
-		_, err := appendIncrement(f, func(r *reader, u *increment) error {
-			rootRef := r.trailer.Get("Root").(Ref)
-			cat, err := r.resolveDict(rootRef)
+		_, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
+			rootRef := r.Trailer.Get("Root").(Ref)
+			cat, err := r.ResolveDict(rootRef)
 			if err != nil {
 				return err
 			}
 			cat = cat.Clone()
 			dss := &Dict{}
 			dss.Set("Certs", Array{})
-			dssRef := u.alloc()
-			u.put(dssRef, dss)
+			dssRef := u.Alloc()
+			u.Put(dssRef, dss)
 			cat.Set("DSS", dssRef)
-			u.put(rootRef, cat)
+			u.Put(rootRef, cat)
 			return nil
 		})
 		return err

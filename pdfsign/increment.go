@@ -18,8 +18,8 @@ import (
 // It is reusable for any later revision (a DSS, a document timestamp):
 // open the file with newReader, add objects, then write bytes(base) at the
 // end of the file — see appendIncrement.
-type increment struct {
-	r       *reader
+type Increment struct {
+	r       *Reader
 	next    int // next free object number
 	objs    []incObj
 	byNum   map[int]int
@@ -34,9 +34,9 @@ type incObj struct {
 	marks map[string]int
 }
 
-func newIncrement(r *reader) *increment {
-	size, _ := toInt(r.trailer.Get("Size"))
-	for n := range r.xref {
+func NewIncrement(r *Reader) *Increment {
+	size, _ := ToInt(r.Trailer.Get("Size"))
+	for n := range r.Xref {
 		if int64(n) >= size {
 			size = int64(n) + 1
 		}
@@ -44,18 +44,18 @@ func newIncrement(r *reader) *increment {
 	if size < 1 {
 		size = 1
 	}
-	return &increment{r: r, next: int(size), byNum: map[int]int{}}
+	return &Increment{r: r, next: int(size), byNum: map[int]int{}}
 }
 
 // alloc reserves a new object number (never a reused one: a reused number
 // would let an old reference point at the new object).
-func (u *increment) alloc() Ref {
+func (u *Increment) Alloc() Ref {
 	ref := Ref{u.next, 0}
 	u.next++
 	return ref
 }
 
-func (u *increment) putBody(ref Ref, body []byte, marks map[string]int) {
+func (u *Increment) PutBody(ref Ref, body []byte, marks map[string]int) {
 	o := incObj{ref: ref, body: body, marks: marks}
 	if i, ok := u.byNum[ref.Num]; ok {
 		u.objs[i] = o
@@ -66,44 +66,44 @@ func (u *increment) putBody(ref Ref, body []byte, marks map[string]int) {
 }
 
 // put writes o (a dictionary, array or any direct object) as object ref.
-func (u *increment) put(ref Ref, o Object) { u.putBody(ref, appendObject(nil, o), nil) }
+func (u *Increment) Put(ref Ref, o Object) { u.PutBody(ref, AppendObject(nil, o), nil) }
 
 // putStream writes a stream object; /Length is set from data.
-func (u *increment) putStream(ref Ref, d *Dict, data []byte) {
+func (u *Increment) PutStream(ref Ref, d *Dict, data []byte) {
 	d = d.Clone()
 	d.Set("Length", Int(len(data)))
-	b := appendObject(nil, d)
+	b := AppendObject(nil, d)
 	b = append(b, "\nstream\n"...)
 	b = append(b, data...)
 	b = append(b, "\nendstream"...)
-	u.putBody(ref, b, nil)
+	u.PutBody(ref, b, nil)
 }
 
 // serialized is an update ready to write at file offset base.
 type serialized struct {
-	data  []byte
-	marks map[string]int64 // mark name → absolute file offset
+	Data  []byte
+	Marks map[string]int64 // mark name → absolute file offset
 	xref  int64            // offset of the new xref section
 }
 
 // bytes serialises the update for a file whose current length is base and
 // whose last byte is lastByte (a newline is added first when the file does
 // not end with one, so that the first object starts on its own line).
-func (u *increment) bytes(base int64, lastByte byte) (*serialized, error) {
+func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
 	var b bytes.Buffer
 	if lastByte != '\n' && lastByte != '\r' {
 		b.WriteByte('\n')
 	}
 	offsets := map[int]int64{}
 	gens := map[int]int{}
-	out := &serialized{marks: map[string]int64{}}
+	out := &serialized{Marks: map[string]int64{}}
 	for _, o := range u.objs {
 		offsets[o.ref.Num] = base + int64(b.Len())
 		gens[o.ref.Num] = o.ref.Gen
 		fmt.Fprintf(&b, "%d %d obj\n", o.ref.Num, o.ref.Gen)
 		start := base + int64(b.Len())
 		for name, pos := range o.marks {
-			out.marks[name] = start + int64(pos)
+			out.Marks[name] = start + int64(pos)
 		}
 		b.Write(o.body)
 		b.WriteString("\nendobj\n")
@@ -111,8 +111,8 @@ func (u *increment) bytes(base int64, lastByte byte) (*serialized, error) {
 	tr := u.trailerDict()
 	prev := u.r.startxref
 	tr.Set("Prev", Int(prev))
-	if len(u.r.sections) > 0 && u.r.sections[0].stream {
-		xn := u.alloc()
+	if len(u.r.Sections) > 0 && u.r.Sections[0].Stream {
+		xn := u.Alloc()
 		xoff := base + int64(b.Len())
 		offsets[xn.Num] = xoff
 		gens[xn.Num] = 0
@@ -149,7 +149,7 @@ func (u *increment) bytes(base int64, lastByte byte) (*serialized, error) {
 		d.Set("Index", index)
 		d.Set("Length", Int(len(data)))
 		fmt.Fprintf(&b, "%d 0 obj\n", xn.Num)
-		b.Write(appendObject(nil, d))
+		b.Write(AppendObject(nil, d))
 		b.WriteString("\nstream\n")
 		b.Write(data)
 		b.WriteString("\nendstream\nendobj\n")
@@ -171,11 +171,11 @@ func (u *increment) bytes(base int64, lastByte byte) (*serialized, error) {
 			i = j + 1
 		}
 		b.WriteString("trailer\n")
-		b.Write(appendObject(nil, tr))
+		b.Write(AppendObject(nil, tr))
 		b.WriteString("\n")
 	}
 	b.WriteString("startxref\n" + strconv.FormatInt(out.xref, 10) + "\n%%EOF\n")
-	out.data = b.Bytes()
+	out.Data = b.Bytes()
 	return out, nil
 }
 
@@ -188,18 +188,18 @@ var streamOnlyKeys = map[string]bool{
 
 // trailerDict is the new trailer: every key of the previous trailer except
 // the section-specific ones.
-func (u *increment) trailerDict() *Dict {
+func (u *Increment) trailerDict() *Dict {
 	tr := &Dict{}
-	last := u.r.sections[0]
+	last := u.r.Sections[0]
 	for _, k := range last.trailer.Keys() {
-		if k == "Prev" || k == "Size" || k == "XRefStm" || (last.stream && streamOnlyKeys[k]) {
+		if k == "Prev" || k == "Size" || k == "XRefStm" || (last.Stream && streamOnlyKeys[k]) {
 			continue
 		}
 		tr.Set(k, last.trailer.Get(k))
 	}
 	for _, k := range []string{"Root", "Info", "ID"} {
-		if !tr.Has(k) && u.r.trailer.Has(k) {
-			tr.Set(k, u.r.trailer.Get(k))
+		if !tr.Has(k) && u.r.Trailer.Has(k) {
+			tr.Set(k, u.r.Trailer.Get(k))
 		}
 	}
 	if u.trailer != nil {
@@ -223,32 +223,32 @@ func sortedKeys(m map[int]int64) []int {
 // and write): build adds objects to the update; the update is written after
 // the last byte and synced. For the DSS / document-timestamp revisions that
 // follow a signature (B-LT, B-LTA).
-func appendIncrement(f *os.File, build func(r *reader, u *increment) error) (*serialized, error) {
+func AppendIncrement(f *os.File, build func(r *Reader, u *Increment) error) (*serialized, error) {
 	st, err := f.Stat()
 	if err != nil {
-		return nil, newErr(KindIO, f.Name(), err)
+		return nil, errIO(err)
 	}
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		return nil, err
 	}
-	u := newIncrement(r)
+	u := NewIncrement(r)
 	if err := build(r, u); err != nil {
 		return nil, err
 	}
 	last := make([]byte, 1)
 	if _, err := f.ReadAt(last, st.Size()-1); err != nil && !errors.Is(err, io.EOF) {
-		return nil, newErr(KindIO, f.Name(), err)
+		return nil, errIO(err)
 	}
-	s, err := u.bytes(st.Size(), last[0])
+	s, err := u.Bytes(st.Size(), last[0])
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.WriteAt(s.data, st.Size()); err != nil {
-		return nil, newErr(KindIO, f.Name(), err)
+	if _, err := f.WriteAt(s.Data, st.Size()); err != nil {
+		return nil, errIO(err)
 	}
 	if err := f.Sync(); err != nil {
-		return nil, newErr(KindIO, f.Name(), err)
+		return nil, errIO(err)
 	}
 	return s, nil
 }

@@ -38,16 +38,16 @@ func VRIKey(contents []byte) string {
 
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
 // order (kids included), each with its CMS parsed when possible.
-func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
-	root, err := r.resolveDict(r.trailer.Get("Root"))
+func ltvFindSignatures(r *Reader) ([]*ltvSig, error) {
+	root, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || root == nil {
 		return nil, damagedf("catalog unreadable")
 	}
-	form, err := r.resolveDict(root.Get("AcroForm"))
+	form, err := r.ResolveDict(root.Get("AcroForm"))
 	if err != nil || form == nil {
 		return nil, err
 	}
-	fo, err := r.resolve(form.Get("Fields"))
+	fo, err := r.Resolve(form.Get("Fields"))
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
 			}
 			seen[ref.Num] = true
 		}
-		d, err := r.resolveDict(o)
+		d, err := r.ResolveDict(o)
 		if err != nil || d == nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
 			ft = n
 		}
 		if ft == "Sig" && d.Has("V") {
-			v, err := r.resolveDict(d.Get("V"))
+			v, err := r.ResolveDict(d.Get("V"))
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
 				}
 			}
 		}
-		ko, err := r.resolve(d.Get("Kids"))
+		ko, err := r.Resolve(d.Get("Kids"))
 		if err != nil {
 			return err
 		}
@@ -103,8 +103,8 @@ func ltvFindSignatures(r *reader) ([]*ltvSig, error) {
 	return out, nil
 }
 
-func ltvSigFromDict(r *reader, v *Dict) *ltvSig {
-	co, err := r.resolve(v.Get("Contents"))
+func ltvSigFromDict(r *Reader, v *Dict) *ltvSig {
+	co, err := r.Resolve(v.Get("Contents"))
 	if err != nil {
 		return nil
 	}
@@ -113,10 +113,10 @@ func ltvSigFromDict(r *reader, v *Dict) *ltvSig {
 		return nil
 	}
 	s := &ltvSig{Contents: cs.B, SubFilter: v.NameOf("SubFilter")}
-	if bo, err := r.resolve(v.Get("ByteRange")); err == nil {
+	if bo, err := r.Resolve(v.Get("ByteRange")); err == nil {
 		if br, ok := bo.(Array); ok {
 			for _, e := range br {
-				if n, ok := toInt(e); ok {
+				if n, ok := ToInt(e); ok {
 					s.ByteRange = append(s.ByteRange, n)
 				}
 			}

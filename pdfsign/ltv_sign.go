@@ -40,7 +40,7 @@ func ltvSignHook(cfg *signConfig) error {
 	}
 	if o.Visible != nil {
 		v := *o.Visible
-		cfg.appearance = func(pg *pageInfo, u *increment) ([4]float64, *Dict, error) {
+		cfg.appearance = func(pg *pageInfo, u *Increment) ([4]float64, *Dict, error) {
 			holder := v.Holder
 			if holder == "" {
 				holder = o.Name

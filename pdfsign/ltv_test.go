@@ -133,17 +133,17 @@ func TestSignBLT(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := r.resolveDict(r.trailer.Get("Root"))
-	dss, _ := r.resolveDict(root.Get("DSS"))
+	root, _ := r.ResolveDict(r.Trailer.Get("Root"))
+	dss, _ := r.ResolveDict(root.Get("DSS"))
 	if dss == nil {
 		t.Fatal("no /DSS in the catalog")
 	}
 	count := func(key string) int {
-		o, _ := r.resolve(dss.Get(key))
+		o, _ := r.Resolve(dss.Get(key))
 		a, _ := o.(Array)
 		return len(a)
 	}
@@ -154,7 +154,7 @@ func TestSignBLT(t *testing.T) {
 	if err != nil || len(sigs) != 1 {
 		t.Fatalf("signatures: %v %v", sigs, err)
 	}
-	vri, _ := r.resolveDict(dss.Get("VRI"))
+	vri, _ := r.ResolveDict(dss.Get("VRI"))
 	if vri == nil || !vri.Has(VRIKey(sigs[0].Contents)) {
 		t.Errorf("VRI lacks the entry %s", VRIKey(sigs[0].Contents))
 	}
@@ -244,7 +244,7 @@ func ltvReadSigs(t *testing.T, path string) []*ltvSig {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := &RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
-	if _, err := appendIncrement(f, func(r *reader, u *increment) error {
+	if _, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
 		return dssBuild(r, u, nil, data, time.Now())
 	}); err != nil {
 		t.Fatal(err)
@@ -404,14 +404,14 @@ func TestSignBLTTwice(t *testing.T) {
 	f, _ := os.Open(second)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, _ := r.resolveDict(r.trailer.Get("Root"))
-	dss, _ := r.resolveDict(root.Get("DSS"))
-	certs, _ := r.resolve(dss.Get("Certs"))
-	vri, _ := r.resolveDict(dss.Get("VRI"))
+	root, _ := r.ResolveDict(r.Trailer.Get("Root"))
+	dss, _ := r.ResolveDict(root.Get("DSS"))
+	certs, _ := r.Resolve(dss.Get("Certs"))
+	vri, _ := r.ResolveDict(dss.Get("VRI"))
 	if a, _ := certs.(Array); len(a) != 4 || vri.Len() != 2 {
 		t.Errorf("DSS: %d certificates (want 4), %d VRI entries (want 2)", len(a), vri.Len())
 	}
@@ -484,7 +484,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	f, _ := os.Open(out)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, _ := newReader(f, st.Size())
+	r, _ := NewReader(f, st.Size())
 	certs, ocsps, crls, vri := ltvReadDSS(r, VRIKey(sigs[0].Contents))
 	// VRI lists come first, then the global arrays: count the global ones.
 	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {

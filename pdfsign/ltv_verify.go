@@ -65,7 +65,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
 	var contents []byte
-	if co, err := v.r.resolve(v.sigV.Get("Contents")); err == nil {
+	if co, err := v.r.Resolve(v.sigV.Get("Contents")); err == nil {
 		if cs, ok := co.(String); ok {
 			contents = cs.B
 		}
@@ -152,17 +152,17 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 // ltvReadDSS returns the DSS's certificates, OCSP responses and CRLs. When
 // the DSS has a VRI entry for vriKey, its own lists are returned (with the
 // global ones after them) and vri is true.
-func ltvReadDSS(r *reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
-	root, err := r.resolveDict(r.trailer.Get("Root"))
+func ltvReadDSS(r *Reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
+	root, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || root == nil {
 		return
 	}
-	dss, err := r.resolveDict(root.Get("DSS"))
+	dss, err := r.ResolveDict(root.Get("DSS"))
 	if err != nil || dss == nil {
 		return
 	}
 	streams := func(o Object) [][]byte {
-		o, err := r.resolve(o)
+		o, err := r.Resolve(o)
 		if err != nil {
 			return nil
 		}
@@ -172,12 +172,12 @@ func ltvReadDSS(r *reader, vriKey string) (certs []*x509.Certificate, ocsps, crl
 			if i > 10000 {
 				break
 			}
-			so, err := r.resolve(e)
+			so, err := r.Resolve(e)
 			if err != nil {
 				continue
 			}
 			if st, ok := so.(*Stream); ok {
-				if b, err := r.streamData(st, 16<<20); err == nil {
+				if b, err := r.StreamData(st, 16<<20); err == nil {
 					out = append(out, b)
 				}
 			}
@@ -185,8 +185,8 @@ func ltvReadDSS(r *reader, vriKey string) (certs []*x509.Certificate, ocsps, crl
 		return out
 	}
 	var certDER [][]byte
-	if vd, err := r.resolveDict(dss.Get("VRI")); err == nil && vd != nil {
-		if e, err := r.resolveDict(vd.Get(vriKey)); err == nil && e != nil {
+	if vd, err := r.ResolveDict(dss.Get("VRI")); err == nil && vd != nil {
+		if e, err := r.ResolveDict(vd.Get(vriKey)); err == nil && e != nil {
 			vri = true
 			certDER = append(certDER, streams(e.Get("Cert"))...)
 			ocsps = append(ocsps, streams(e.Get("OCSP"))...)

@@ -154,16 +154,16 @@ func (e *syntaxError) Error() string { return fmt.Sprintf("pdf syntax at +%d: %s
 // maxDepth bounds nesting, so a hostile file cannot exhaust the stack.
 const maxDepth = 64
 
-type parser struct {
-	b   []byte
+type Parser struct {
+	B   []byte
 	pos int
-	eof bool // the buffer ends where the data ends: no "truncated" retry
+	Eof bool // the buffer ends where the data ends: no "truncated" retry
 }
 
 // truncated reports whether running out of buffer means "read more".
-func (p *parser) truncated() bool { return p.pos >= len(p.b) && !p.eof }
+func (p *Parser) truncated() bool { return p.pos >= len(p.B) && !p.Eof }
 
-func isWhite(c byte) bool {
+func IsWhite(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
 }
 
@@ -175,18 +175,18 @@ func isDelim(c byte) bool {
 	return false
 }
 
-func isRegular(c byte) bool { return !isWhite(c) && !isDelim(c) }
+func isRegular(c byte) bool { return !IsWhite(c) && !isDelim(c) }
 
 // skipSpace skips white space and comments.
-func (p *parser) skipSpace() {
-	for p.pos < len(p.b) {
-		c := p.b[p.pos]
-		if isWhite(c) {
+func (p *Parser) skipSpace() {
+	for p.pos < len(p.B) {
+		c := p.B[p.pos]
+		if IsWhite(c) {
 			p.pos++
 			continue
 		}
 		if c == '%' {
-			for p.pos < len(p.b) && p.b[p.pos] != '\n' && p.b[p.pos] != '\r' {
+			for p.pos < len(p.B) && p.B[p.pos] != '\n' && p.B[p.pos] != '\r' {
 				p.pos++
 			}
 			continue
@@ -196,38 +196,38 @@ func (p *parser) skipSpace() {
 }
 
 // keyword reads a run of regular characters.
-func (p *parser) keyword() []byte {
+func (p *Parser) keyword() []byte {
 	start := p.pos
-	for p.pos < len(p.b) && isRegular(p.b[p.pos]) {
+	for p.pos < len(p.B) && isRegular(p.B[p.pos]) {
 		p.pos++
 	}
-	return p.b[start:p.pos]
+	return p.B[start:p.pos]
 }
 
-func (p *parser) errf(format string, a ...any) error {
+func (p *Parser) errf(format string, a ...any) error {
 	return &syntaxError{pos: p.pos, msg: fmt.Sprintf(format, a...)}
 }
 
 // parseObject reads one direct object (or a reference).
-func (p *parser) parseObject(depth int) (Object, error) {
+func (p *Parser) ParseObject(depth int) (Object, error) {
 	if depth > maxDepth {
 		return nil, p.errf("nesting too deep")
 	}
 	p.skipSpace()
-	if p.pos >= len(p.b) {
+	if p.pos >= len(p.B) {
 		return nil, errTruncated
 	}
-	c := p.b[p.pos]
+	c := p.B[p.pos]
 	switch {
 	case c == '/':
 		return p.parseName()
 	case c == '(':
 		return p.parseLiteral()
 	case c == '<':
-		if p.pos+1 >= len(p.b) {
+		if p.pos+1 >= len(p.B) {
 			return nil, errTruncated
 		}
-		if p.b[p.pos+1] == '<' {
+		if p.B[p.pos+1] == '<' {
 			return p.parseDict(depth)
 		}
 		return p.parseHex()
@@ -236,14 +236,14 @@ func (p *parser) parseObject(depth int) (Object, error) {
 		var a Array
 		for {
 			p.skipSpace()
-			if p.pos >= len(p.b) {
+			if p.pos >= len(p.B) {
 				return nil, errTruncated
 			}
-			if p.b[p.pos] == ']' {
+			if p.B[p.pos] == ']' {
 				p.pos++
 				return a, nil
 			}
-			o, err := p.parseObject(depth + 1)
+			o, err := p.ParseObject(depth + 1)
 			if err != nil {
 				return nil, err
 			}
@@ -271,7 +271,7 @@ func (p *parser) parseObject(depth int) (Object, error) {
 	return nil, p.errf("unexpected %q", c)
 }
 
-func (p *parser) parseName() (Object, error) {
+func (p *Parser) parseName() (Object, error) {
 	p.pos++ // '/'
 	start := p.pos
 	raw := p.keyword()
@@ -296,15 +296,15 @@ func (p *parser) parseName() (Object, error) {
 	return Name(out), nil
 }
 
-func (p *parser) parseLiteral() (Object, error) {
+func (p *Parser) parseLiteral() (Object, error) {
 	p.pos++ // '('
 	var out []byte
 	depth := 1
 	for {
-		if p.pos >= len(p.b) {
+		if p.pos >= len(p.B) {
 			return nil, errTruncated
 		}
-		c := p.b[p.pos]
+		c := p.B[p.pos]
 		p.pos++
 		switch c {
 		case '(':
@@ -317,10 +317,10 @@ func (p *parser) parseLiteral() (Object, error) {
 			}
 			out = append(out, c)
 		case '\\':
-			if p.pos >= len(p.b) {
+			if p.pos >= len(p.B) {
 				return nil, errTruncated
 			}
-			e := p.b[p.pos]
+			e := p.B[p.pos]
 			p.pos++
 			switch e {
 			case 'n':
@@ -334,15 +334,15 @@ func (p *parser) parseLiteral() (Object, error) {
 			case 'f':
 				out = append(out, '\f')
 			case '\r':
-				if p.pos < len(p.b) && p.b[p.pos] == '\n' {
+				if p.pos < len(p.B) && p.B[p.pos] == '\n' {
 					p.pos++
 				}
 			case '\n':
 			default:
 				if e >= '0' && e <= '7' {
 					v := int(e - '0')
-					for k := 0; k < 2 && p.pos < len(p.b) && p.b[p.pos] >= '0' && p.b[p.pos] <= '7'; k++ {
-						v = v*8 + int(p.b[p.pos]-'0')
+					for k := 0; k < 2 && p.pos < len(p.B) && p.B[p.pos] >= '0' && p.B[p.pos] <= '7'; k++ {
+						v = v*8 + int(p.B[p.pos]-'0')
 						p.pos++
 					}
 					out = append(out, byte(v))
@@ -356,7 +356,7 @@ func (p *parser) parseLiteral() (Object, error) {
 	}
 }
 
-func unhex(c byte) (byte, bool) {
+func Unhex(c byte) (byte, bool) {
 	switch {
 	case c >= '0' && c <= '9':
 		return c - '0', true
@@ -368,16 +368,16 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-func (p *parser) parseHex() (Object, error) {
+func (p *Parser) parseHex() (Object, error) {
 	p.pos++ // '<'
 	out := make([]byte, 0, 32)
 	var hi byte
 	half := false
 	for {
-		if p.pos >= len(p.b) {
+		if p.pos >= len(p.B) {
 			return nil, errTruncated
 		}
-		c := p.b[p.pos]
+		c := p.B[p.pos]
 		p.pos++
 		if c == '>' {
 			if half {
@@ -385,10 +385,10 @@ func (p *parser) parseHex() (Object, error) {
 			}
 			return String{B: out, Hex: true}, nil
 		}
-		if isWhite(c) {
+		if IsWhite(c) {
 			continue
 		}
-		v, ok := unhex(c)
+		v, ok := Unhex(c)
 		if !ok {
 			return nil, p.errf("bad hex digit %q", c)
 		}
@@ -401,26 +401,26 @@ func (p *parser) parseHex() (Object, error) {
 	}
 }
 
-func (p *parser) parseDict(depth int) (Object, error) {
+func (p *Parser) parseDict(depth int) (Object, error) {
 	p.pos += 2 // "<<"
 	d := &Dict{}
 	for {
 		p.skipSpace()
-		if p.pos+1 >= len(p.b) {
+		if p.pos+1 >= len(p.B) {
 			return nil, errTruncated
 		}
-		if p.b[p.pos] == '>' && p.b[p.pos+1] == '>' {
+		if p.B[p.pos] == '>' && p.B[p.pos+1] == '>' {
 			p.pos += 2
 			return d, nil
 		}
-		if p.b[p.pos] != '/' {
+		if p.B[p.pos] != '/' {
 			return nil, p.errf("dictionary key expected")
 		}
 		k, err := p.parseName()
 		if err != nil {
 			return nil, err
 		}
-		v, err := p.parseObject(depth + 1)
+		v, err := p.ParseObject(depth + 1)
 		if err != nil {
 			return nil, err
 		}
@@ -431,7 +431,7 @@ func (p *parser) parseDict(depth int) (Object, error) {
 }
 
 // parseNumberOrRef reads a number, and "N G R" as a reference.
-func (p *parser) parseNumberOrRef() (Object, error) {
+func (p *Parser) parseNumberOrRef() (Object, error) {
 	n1, isInt, err := p.number()
 	if err != nil {
 		return nil, err
@@ -442,12 +442,12 @@ func (p *parser) parseNumberOrRef() (Object, error) {
 	// Look ahead for "G R".
 	save := p.pos
 	p.skipSpace()
-	if p.pos < len(p.b) && p.b[p.pos] >= '0' && p.b[p.pos] <= '9' {
+	if p.pos < len(p.B) && p.B[p.pos] >= '0' && p.B[p.pos] <= '9' {
 		n2, isInt2, err := p.number()
 		if err == nil && isInt2 {
 			p.skipSpace()
-			if p.pos < len(p.b) && p.b[p.pos] == 'R' && (p.pos+1 >= len(p.b) || !isRegular(p.b[p.pos+1])) {
-				if p.pos+1 >= len(p.b) && !p.eof {
+			if p.pos < len(p.B) && p.B[p.pos] == 'R' && (p.pos+1 >= len(p.B) || !isRegular(p.B[p.pos+1])) {
+				if p.pos+1 >= len(p.B) && !p.Eof {
 					return nil, errTruncated
 				}
 				p.pos++
@@ -468,10 +468,10 @@ func (p *parser) parseNumberOrRef() (Object, error) {
 	return n1, nil
 }
 
-func (p *parser) number() (Object, bool, error) {
+func (p *Parser) number() (Object, bool, error) {
 	start := p.pos
-	for p.pos < len(p.b) {
-		c := p.b[p.pos]
+	for p.pos < len(p.B) {
+		c := p.B[p.pos]
 		if (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' {
 			p.pos++
 			continue
@@ -481,7 +481,7 @@ func (p *parser) number() (Object, bool, error) {
 	if p.truncated() {
 		return nil, false, errTruncated
 	}
-	s := string(p.b[start:p.pos])
+	s := string(p.B[start:p.pos])
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return Int(v), true, nil
 	}
@@ -497,7 +497,7 @@ func (p *parser) number() (Object, bool, error) {
 }
 
 // parseIndirectHeader reads "N G obj" and returns N and G.
-func (p *parser) parseIndirectHeader() (int, int, error) {
+func (p *Parser) parseIndirectHeader() (int, int, error) {
 	p.skipSpace()
 	n1, ok1, err := p.number()
 	if err != nil {
@@ -522,7 +522,7 @@ func (p *parser) parseIndirectHeader() (int, int, error) {
 // ---------------------------------------------------------------- helpers
 
 // toInt returns o as an int64 when it is a number.
-func toInt(o Object) (int64, bool) {
+func ToInt(o Object) (int64, bool) {
 	switch v := o.(type) {
 	case Int:
 		return int64(v), true
@@ -536,7 +536,7 @@ func toInt(o Object) (int64, bool) {
 	return 0, false
 }
 
-func toFloat(o Object) (float64, bool) {
+func ToFloat(o Object) (float64, bool) {
 	switch v := o.(type) {
 	case Int:
 		return float64(v), true

@@ -50,15 +50,15 @@ func resignWithOpenSSL(t *testing.T, signed, out, subFilter, cert, key string, b
 func byteRangeOf(t *testing.T, data []byte) [4]int64 {
 	t.Helper()
 	i := bytes.LastIndex(data, []byte("/ByteRange"))
-	p := &parser{b: data[i+10:], eof: true}
-	o, err := p.parseObject(0)
+	p := &Parser{B: data[i+10:], Eof: true}
+	o, err := p.ParseObject(0)
 	a, _ := o.(Array)
 	if err != nil || len(a) != 4 {
 		t.Fatalf("ByteRange: %v", err)
 	}
 	var br [4]int64
 	for k := range br {
-		br[k], _ = toInt(a[k])
+		br[k], _ = ToInt(a[k])
 	}
 	return br
 }

@@ -15,19 +15,19 @@ import (
 // demand: it never loads the document, only the xref sections and the
 // objects asked for, so memory does not grow with the file's page content.
 
-type xrefEntry struct {
-	typ byte  // 0 free, 1 in use at offset, 2 compressed in an object stream
+type XrefEntry struct {
+	Typ byte  // 0 free, 1 in use at offset, 2 compressed in an object stream
 	off int64 // offset (type 1) or object stream number (type 2)
 	gen int   // generation (type 1) or index in the object stream (type 2)
 }
 
 // xrefSection is one cross-reference section: a table (with the entries of a
 // hybrid file's /XRefStm folded in) or an xref stream.
-type xrefSection struct {
-	offset  int64
-	stream  bool
+type XrefSection struct {
+	Offset  int64
+	Stream  bool
 	trailer *Dict
-	entries map[int]xrefEntry
+	Entries map[int]XrefEntry
 }
 
 type objStm struct {
@@ -37,12 +37,12 @@ type objStm struct {
 	nums  []int
 }
 
-type reader struct {
+type Reader struct {
 	f         io.ReaderAt
 	size      int64
-	sections  []*xrefSection // newest first
-	xref      map[int]xrefEntry
-	trailer   *Dict // newest trailer, older keys filled in
+	Sections  []*XrefSection // newest first
+	Xref      map[int]XrefEntry
+	Trailer   *Dict // newest trailer, older keys filled in
 	startxref int64 // value of the last startxref
 	version   string
 	objstms   map[int]*objStm
@@ -55,20 +55,20 @@ const (
 )
 
 // newReader reads the header, the xref chain and the trailer.
-func newReader(f io.ReaderAt, size int64) (*reader, error) {
-	r := &reader{f: f, size: size, xref: map[int]xrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
+func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
+	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
 	head := make([]byte, min(int64(1024), size))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
-		return nil, newErr(KindIO, "", err)
+		return nil, errIO(err)
 	}
 	i := bytes.Index(head, []byte("%PDF-"))
 	if i < 0 {
-		return nil, newErr(KindNotPDF, "", nil)
+		return nil, &ReadError{Kind: readNotPDF}
 	}
 	if i > 0 {
 		// Offsets would be relative to the header; signing such a file would
 		// need every reader to repair it.
-		return nil, damagedf("%d bytes before the %%PDF header", i)
+		return nil, errDamaged("%d bytes before the %%PDF header", i)
 	}
 	v := head[i+5:]
 	if j := bytes.IndexAny(v, "\r\n %"); j >= 0 {
@@ -83,22 +83,22 @@ func newReader(f io.ReaderAt, size int64) (*reader, error) {
 	if err := r.readChain(sx); err != nil {
 		return nil, err
 	}
-	if r.trailer.Has("Encrypt") {
-		return nil, newErr(KindEncrypted, "", nil)
+	if r.Trailer.Has("Encrypt") {
+		return nil, &ReadError{Kind: readEncrypted}
 	}
-	if _, ok := r.trailer.Get("Root").(Ref); !ok {
-		return nil, damagedf("trailer has no /Root")
+	if _, ok := r.Trailer.Get("Root").(Ref); !ok {
+		return nil, errDamaged("trailer has no /Root")
 	}
 	return r, nil
 }
 
 // findStartxref finds the last "startxref N" in the file's tail.
-func (r *reader) findStartxref() (int64, error) {
+func (r *Reader) findStartxref() (int64, error) {
 	for _, n := range []int64{4096, 1 << 20} {
 		n = min(n, r.size)
 		tail := make([]byte, n)
 		if _, err := r.f.ReadAt(tail, r.size-n); err != nil && !errors.Is(err, io.EOF) {
-			return 0, newErr(KindIO, "", err)
+			return 0, errIO(err)
 		}
 		i := bytes.LastIndex(tail, []byte("startxref"))
 		if i < 0 {
@@ -107,60 +107,60 @@ func (r *reader) findStartxref() (int64, error) {
 			}
 			continue
 		}
-		p := &parser{b: append(tail[i+9:], ' ')}
+		p := &Parser{B: append(tail[i+9:], ' ')}
 		p.skipSpace()
 		o, _, err := p.number()
-		off, ok := toInt(o)
+		off, ok := ToInt(o)
 		if err != nil || !ok || off <= 0 || off >= r.size {
-			return 0, damagedf("startxref unreadable")
+			return 0, errDamaged("startxref unreadable")
 		}
 		return off, nil
 	}
-	return 0, damagedf("no startxref")
+	return 0, errDamaged("no startxref")
 }
 
-func (r *reader) readChain(off int64) error {
+func (r *Reader) readChain(off int64) error {
 	seen := map[int64]bool{}
 	for off > 0 {
 		if seen[off] || len(seen) > 10000 {
-			return damagedf("xref chain loops")
+			return errDamaged("xref chain loops")
 		}
 		seen[off] = true
 		sec, err := r.readSection(off)
 		if err != nil {
 			return err
 		}
-		r.sections = append(r.sections, sec)
-		for n, e := range sec.entries {
-			if _, ok := r.xref[n]; !ok {
-				r.xref[n] = e
+		r.Sections = append(r.Sections, sec)
+		for n, e := range sec.Entries {
+			if _, ok := r.Xref[n]; !ok {
+				r.Xref[n] = e
 			}
 		}
-		if r.trailer == nil {
-			r.trailer = sec.trailer.Clone()
+		if r.Trailer == nil {
+			r.Trailer = sec.trailer.Clone()
 		} else {
 			for _, k := range sec.trailer.Keys() {
-				if !r.trailer.Has(k) && (k == "Root" || k == "Info" || k == "ID" || k == "Encrypt") {
-					r.trailer.Set(k, sec.trailer.Get(k))
+				if !r.Trailer.Has(k) && (k == "Root" || k == "Info" || k == "ID" || k == "Encrypt") {
+					r.Trailer.Set(k, sec.trailer.Get(k))
 				}
 			}
 		}
-		prev, ok := toInt(sec.trailer.Get("Prev"))
+		prev, ok := ToInt(sec.trailer.Get("Prev"))
 		if !ok {
 			break
 		}
 		if prev <= 0 || prev >= r.size {
-			return damagedf("bad /Prev %d", prev)
+			return errDamaged("bad /Prev %d", prev)
 		}
 		off = prev
 	}
 	return nil
 }
 
-func (r *reader) readSection(off int64) (*xrefSection, error) {
+func (r *Reader) readSection(off int64) (*XrefSection, error) {
 	peek := make([]byte, min(32, r.size-off))
 	if _, err := r.f.ReadAt(peek, off); err != nil && !errors.Is(err, io.EOF) {
-		return nil, newErr(KindIO, "", err)
+		return nil, errIO(err)
 	}
 	t := bytes.TrimLeft(peek, " \r\n\t\f\x00")
 	if bytes.HasPrefix(t, []byte("xref")) {
@@ -168,14 +168,14 @@ func (r *reader) readSection(off int64) (*xrefSection, error) {
 		if err != nil {
 			return nil, err
 		}
-		sec.offset = off
+		sec.Offset = off
 		// Hybrid file: the hidden objects listed by /XRefStm come after the
 		// table's own entries.
-		if xs, ok := toInt(sec.trailer.Get("XRefStm")); ok && xs > 0 && xs < r.size {
+		if xs, ok := ToInt(sec.trailer.Get("XRefStm")); ok && xs > 0 && xs < r.size {
 			if ss, err := r.readXrefStream(xs); err == nil {
-				for n, e := range ss.entries {
-					if _, ok := sec.entries[n]; !ok {
-						sec.entries[n] = e
+				for n, e := range ss.Entries {
+					if _, ok := sec.Entries[n]; !ok {
+						sec.Entries[n] = e
 					}
 				}
 			}
@@ -202,7 +202,7 @@ func (s *tableScanner) token() (string, error) {
 			return "", err
 		}
 		s.pos++
-		if isWhite(c) {
+		if IsWhite(c) {
 			if len(tok) > 0 {
 				return string(tok), nil
 			}
@@ -233,16 +233,16 @@ func (s *tableScanner) token() (string, error) {
 	}
 }
 
-func (r *reader) readTable(off int64) (*xrefSection, error) {
+func (r *Reader) readTable(off int64) (*XrefSection, error) {
 	s := &tableScanner{br: bufio.NewReaderSize(io.NewSectionReader(r.f, off, r.size-off), 64<<10), pos: off}
 	if tok, err := s.token(); err != nil || tok != "xref" {
-		return nil, damagedf("xref table expected at %d", off)
+		return nil, errDamaged("xref table expected at %d", off)
 	}
-	sec := &xrefSection{entries: map[int]xrefEntry{}}
+	sec := &XrefSection{Entries: map[int]XrefEntry{}}
 	for {
 		tok, err := s.token()
 		if err != nil {
-			return nil, damagedf("xref table truncated at %d", off)
+			return nil, errDamaged("xref table truncated at %d", off)
 		}
 		if tok == "trailer" {
 			break
@@ -251,19 +251,19 @@ func (r *reader) readTable(off int64) (*xrefSection, error) {
 		ctok, err := s.token()
 		count, err2 := strconv.Atoi(ctok)
 		if err != nil || err1 != nil || err2 != nil || start < 0 || count < 0 || count > 50_000_000 {
-			return nil, damagedf("bad xref subsection at %d", s.pos)
+			return nil, errDamaged("bad xref subsection at %d", s.pos)
 		}
 		for i := 0; i < count; i++ {
 			a, e1 := s.token()
 			b, e2 := s.token()
 			c, e3 := s.token()
 			if e1 != nil || e2 != nil || e3 != nil {
-				return nil, damagedf("xref table truncated")
+				return nil, errDamaged("xref table truncated")
 			}
 			o, err1 := strconv.ParseInt(a, 10, 64)
 			g, err2 := strconv.Atoi(b)
 			if err1 != nil || err2 != nil || (c != "n" && c != "f") {
-				return nil, damagedf("bad xref entry %q %q %q", a, b, c)
+				return nil, errDamaged("bad xref entry %q %q %q", a, b, c)
 			}
 			// A common writer bug numbers the first subsection from 1 while
 			// its first entry is the free head of object 0.
@@ -271,79 +271,79 @@ func (r *reader) readTable(off int64) (*xrefSection, error) {
 				start = 0
 			}
 			n := start + i
-			if _, dup := sec.entries[n]; dup {
+			if _, dup := sec.Entries[n]; dup {
 				continue
 			}
 			if c == "n" {
 				if o <= 0 || o >= r.size {
 					// Some writers list unused objects as "n" with offset 0.
-					sec.entries[n] = xrefEntry{typ: 0}
+					sec.Entries[n] = XrefEntry{Typ: 0}
 					continue
 				}
-				sec.entries[n] = xrefEntry{typ: 1, off: o, gen: g}
+				sec.Entries[n] = XrefEntry{Typ: 1, off: o, gen: g}
 			} else {
-				sec.entries[n] = xrefEntry{typ: 0, gen: g}
+				sec.Entries[n] = XrefEntry{Typ: 0, gen: g}
 			}
 		}
 	}
 	o, _, _, err := r.readObjectAt(s.pos, false)
 	if err != nil {
-		return nil, damagedf("trailer unreadable: %v", err)
+		return nil, errDamaged("trailer unreadable: %v", err)
 	}
 	d, ok := o.(*Dict)
 	if !ok {
-		return nil, damagedf("trailer is not a dictionary")
+		return nil, errDamaged("trailer is not a dictionary")
 	}
 	sec.trailer = d
 	return sec, nil
 }
 
-func (r *reader) readXrefStream(off int64) (*xrefSection, error) {
+func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
 	o, _, _, err := r.readObjectAt(off, true)
 	if err != nil {
-		return nil, damagedf("xref unreadable at %d: %v", off, err)
+		return nil, errDamaged("xref unreadable at %d: %v", off, err)
 	}
 	st, ok := o.(*Stream)
 	if !ok || st.Dict.NameOf("Type") != "XRef" {
-		return nil, damagedf("no xref at %d", off)
+		return nil, errDamaged("no xref at %d", off)
 	}
-	data, err := r.streamData(st, maxStreamDecode)
+	data, err := r.StreamData(st, maxStreamDecode)
 	if err != nil {
-		return nil, damagedf("xref stream: %v", err)
+		return nil, errDamaged("xref stream: %v", err)
 	}
 	w, _ := st.Dict.Get("W").(Array)
 	if len(w) != 3 {
-		return nil, damagedf("xref stream /W")
+		return nil, errDamaged("xref stream /W")
 	}
 	var ws [3]int
 	total := 0
 	for i := range ws {
-		v, ok := toInt(w[i])
+		v, ok := ToInt(w[i])
 		if !ok || v < 0 || v > 8 {
-			return nil, damagedf("xref stream /W")
+			return nil, errDamaged("xref stream /W")
 		}
 		ws[i] = int(v)
 		total += ws[i]
 	}
 	if total == 0 {
-		return nil, damagedf("xref stream /W")
+		return nil, errDamaged("xref stream /W")
 	}
-	size, _ := toInt(st.Dict.Get("Size"))
+	size, _ := ToInt(st.Dict.Get("Size"))
 	index := []int64{0, size}
 	if ix, ok := st.Dict.Get("Index").(Array); ok {
 		index = index[:0]
 		for _, v := range ix {
-			n, ok := toInt(v)
+			n, ok := ToInt(v)
 			if !ok || n < 0 {
-				return nil, damagedf("xref stream /Index")
+				return nil, errDamaged("xref stream /Index")
 			}
 			index = append(index, n)
 		}
 		if len(index)%2 != 0 {
-			return nil, damagedf("xref stream /Index")
+			return nil, errDamaged("xref stream /Index")
 		}
 	}
-	sec := &xrefSection{offset: off, stream: true, trailer: st.Dict, entries: map[int]xrefEntry{}}
+	sec := &XrefSection{Offset: off, Stream: true, trailer: st.Dict, Entries: map[int]XrefEntry{}}
 	field := func(b []byte) int64 {
 		var v int64
 		for _, c := range b {
@@ -367,20 +367,20 @@ func (r *reader) readXrefStream(off int64) (*xrefSection, error) {
 			f2 := field(e[ws[0] : ws[0]+ws[1]])
 			f3 := field(e[ws[0]+ws[1]:])
 			n := int(start + j)
-			if _, dup := sec.entries[n]; dup {
+			if _, dup := sec.Entries[n]; dup {
 				continue
 			}
 			switch typ {
 			case 0:
-				sec.entries[n] = xrefEntry{typ: 0}
+				sec.Entries[n] = XrefEntry{Typ: 0}
 			case 1:
 				if f2 <= 0 || f2 >= r.size {
-					sec.entries[n] = xrefEntry{typ: 0}
+					sec.Entries[n] = XrefEntry{Typ: 0}
 					continue
 				}
-				sec.entries[n] = xrefEntry{typ: 1, off: f2, gen: int(f3)}
+				sec.Entries[n] = XrefEntry{Typ: 1, off: f2, gen: int(f3)}
 			case 2:
-				sec.entries[n] = xrefEntry{typ: 2, off: f2, gen: int(f3)}
+				sec.Entries[n] = XrefEntry{Typ: 2, off: f2, gen: int(f3)}
 			}
 		}
 	}
@@ -389,7 +389,7 @@ func (r *reader) readXrefStream(off int64) (*xrefSection, error) {
 
 // readObjectAt parses "N G obj <object>" at off. With allowStream, a stream
 // object is returned as *Stream (data not read).
-func (r *reader) readObjectAt(off int64, header bool) (Object, int, int, error) {
+func (r *Reader) readObjectAt(off int64, header bool) (Object, int, int, error) {
 	if off < 0 || off >= r.size {
 		return nil, 0, 0, fmt.Errorf("offset %d outside the file", off)
 	}
@@ -397,9 +397,9 @@ func (r *reader) readObjectAt(off int64, header bool) (Object, int, int, error) 
 		n = min(n, r.size-off)
 		buf := make([]byte, n)
 		if _, err := r.f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
-			return nil, 0, 0, newErr(KindIO, "", err)
+			return nil, 0, 0, errIO(err)
 		}
-		o, num, gen, err := parseIndirect(buf, off, header, off+n >= r.size)
+		o, num, gen, err := ParseIndirect(buf, off, header, off+n >= r.size)
 		if errors.Is(err, errTruncated) && off+n < r.size && n < maxObjectWindow {
 			continue
 		}
@@ -410,12 +410,12 @@ func (r *reader) readObjectAt(off int64, header bool) (Object, int, int, error) 
 // parseIndirect parses an object (with its "N G obj" header when header is
 // set) at the start of buf, which begins at file offset base. atEOF says buf
 // reaches the end of the file.
-func parseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int, error) {
+func ParseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int, error) {
 	b := buf
 	if atEOF {
 		b = append(buf[:len(buf):len(buf)], ' ', ' ') // lets a final token end
 	}
-	p := &parser{b: b, eof: atEOF}
+	p := &Parser{B: b, Eof: atEOF}
 	num, gen := -1, -1
 	if header {
 		var err error
@@ -423,7 +423,7 @@ func parseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int
 			return nil, 0, 0, err
 		}
 	}
-	o, err := p.parseObject(0)
+	o, err := p.ParseObject(0)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -442,34 +442,34 @@ func parseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int
 		return d, num, gen, nil
 	}
 	// The data starts after the EOL that follows "stream".
-	if p.pos < len(p.b) && p.b[p.pos] == '\r' {
+	if p.pos < len(p.B) && p.B[p.pos] == '\r' {
 		p.pos++
 	}
-	if p.pos < len(p.b) && p.b[p.pos] == '\n' {
+	if p.pos < len(p.B) && p.B[p.pos] == '\n' {
 		p.pos++
 	}
 	return &Stream{Dict: d, Offset: base + int64(p.pos)}, num, gen, nil
 }
 
 // resolve follows references (a few levels) to a direct object.
-func (r *reader) resolve(o Object) (Object, error) {
+func (r *Reader) Resolve(o Object) (Object, error) {
 	for i := 0; i < 8; i++ {
 		ref, ok := o.(Ref)
 		if !ok {
 			return o, nil
 		}
 		var err error
-		if o, err = r.fetch(ref.Num); err != nil {
+		if o, err = r.Fetch(ref.Num); err != nil {
 			return nil, err
 		}
 	}
-	return nil, damagedf("reference chain too long")
+	return nil, errDamaged("reference chain too long")
 }
 
 // resolveDict resolves o and returns it as a dictionary (the dictionary of a
 // stream too), or nil.
-func (r *reader) resolveDict(o Object) (*Dict, error) {
-	o, err := r.resolve(o)
+func (r *Reader) ResolveDict(o Object) (*Dict, error) {
+	o, err := r.Resolve(o)
 	if err != nil {
 		return nil, err
 	}
@@ -484,15 +484,15 @@ func (r *reader) resolveDict(o Object) (*Dict, error) {
 
 // fetch returns object num as of the latest revision (nil for a free or
 // missing object, as the PDF spec says).
-func (r *reader) fetch(num int) (Object, error) {
+func (r *Reader) Fetch(num int) (Object, error) {
 	if o, ok := r.cache[num]; ok {
 		return o, nil
 	}
-	e, ok := r.xref[num]
+	e, ok := r.Xref[num]
 	if !ok {
 		return nil, nil
 	}
-	o, err := r.fetchEntry(num, e)
+	o, err := r.FetchEntry(num, e)
 	if err != nil {
 		return nil, err
 	}
@@ -503,15 +503,15 @@ func (r *reader) fetch(num int) (Object, error) {
 	return o, nil
 }
 
-func (r *reader) fetchEntry(num int, e xrefEntry) (Object, error) {
-	switch e.typ {
+func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
+	switch e.Typ {
 	case 1:
 		o, n, _, err := r.readObjectAt(e.off, true)
 		if err != nil {
-			return nil, damagedf("object %d unreadable: %v", num, err)
+			return nil, errDamaged("object %d unreadable: %v", num, err)
 		}
 		if n != num {
-			return nil, damagedf("object %d: xref offset points at object %d", num, n)
+			return nil, errDamaged("object %d: xref offset points at object %d", num, n)
 		}
 		return o, nil
 	case 2:
@@ -520,41 +520,41 @@ func (r *reader) fetchEntry(num int, e xrefEntry) (Object, error) {
 	return nil, nil
 }
 
-func (r *reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
+func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 	os, ok := r.objstms[stmNum]
 	if !ok {
-		e, ok := r.xref[stmNum]
-		if !ok || e.typ != 1 {
-			return nil, damagedf("object stream %d missing", stmNum)
+		e, ok := r.Xref[stmNum]
+		if !ok || e.Typ != 1 {
+			return nil, errDamaged("object stream %d missing", stmNum)
 		}
 		o, n, _, err := r.readObjectAt(e.off, true)
 		if err != nil || n != stmNum {
-			return nil, damagedf("object stream %d unreadable", stmNum)
+			return nil, errDamaged("object stream %d unreadable", stmNum)
 		}
 		st, ok := o.(*Stream)
 		if !ok {
-			return nil, damagedf("object stream %d is not a stream", stmNum)
+			return nil, errDamaged("object stream %d is not a stream", stmNum)
 		}
-		data, err := r.streamData(st, maxStreamDecode)
+		data, err := r.StreamData(st, maxStreamDecode)
 		if err != nil {
-			return nil, damagedf("object stream %d: %v", stmNum, err)
+			return nil, errDamaged("object stream %d: %v", stmNum, err)
 		}
-		first, _ := toInt(st.Dict.Get("First"))
-		cnt, _ := toInt(st.Dict.Get("N"))
+		first, _ := ToInt(st.Dict.Get("First"))
+		cnt, _ := ToInt(st.Dict.Get("N"))
 		if first < 0 || first > int64(len(data)) || cnt < 0 || cnt > int64(len(data)) {
-			return nil, damagedf("object stream %d header", stmNum)
+			return nil, errDamaged("object stream %d header", stmNum)
 		}
 		os = &objStm{data: data, first: int(first)}
-		p := &parser{b: append(data[:first:first], ' ')}
+		p := &Parser{B: append(data[:first:first], ' ')}
 		for i := int64(0); i < cnt; i++ {
 			a, _, err1 := p.number()
 			p.skipSpace()
 			b, _, err2 := p.number()
 			p.skipSpace()
-			an, ok1 := toInt(a)
-			bn, ok2 := toInt(b)
+			an, ok1 := ToInt(a)
+			bn, ok2 := ToInt(b)
 			if err1 != nil || err2 != nil || !ok1 || !ok2 {
-				return nil, damagedf("object stream %d header", stmNum)
+				return nil, errDamaged("object stream %d header", stmNum)
 			}
 			os.nums = append(os.nums, int(an))
 			os.offs = append(os.offs, int(bn))
@@ -574,28 +574,28 @@ func (r *reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			}
 		}
 		if idx < 0 {
-			return nil, damagedf("object %d not in object stream %d", num, stmNum)
+			return nil, errDamaged("object %d not in object stream %d", num, stmNum)
 		}
 	}
 	start := os.first + os.offs[idx]
 	if start < os.first || start > len(os.data) {
-		return nil, damagedf("object %d offset in object stream %d", num, stmNum)
+		return nil, errDamaged("object %d offset in object stream %d", num, stmNum)
 	}
-	o, _, _, err := parseIndirect(os.data[start:], 0, false, true)
+	o, _, _, err := ParseIndirect(os.data[start:], 0, false, true)
 	if err != nil {
-		return nil, damagedf("object %d in object stream %d: %v", num, stmNum, err)
+		return nil, errDamaged("object %d in object stream %d: %v", num, stmNum, err)
 	}
 	return o, nil
 }
 
 // streamData reads and decodes a stream (FlateDecode with PNG/TIFF predictors,
 // or no filter), at most limit decoded bytes.
-func (r *reader) streamData(st *Stream, limit int64) ([]byte, error) {
-	lo, err := r.resolve(st.Dict.Get("Length"))
+func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
+	lo, err := r.Resolve(st.Dict.Get("Length"))
 	if err != nil {
 		return nil, err
 	}
-	length, ok := toInt(lo)
+	length, ok := ToInt(lo)
 	if !ok || length < 0 || st.Offset+length > r.size {
 		// Find endstream instead, like lenient readers.
 		length, err = r.findEndstream(st.Offset)
@@ -610,8 +610,8 @@ func (r *reader) streamData(st *Stream, limit int64) ([]byte, error) {
 	if _, err := r.f.ReadAt(raw, st.Offset); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	filters, _ := r.resolve(st.Dict.Get("Filter"))
-	parms, _ := r.resolve(st.Dict.Get("DecodeParms"))
+	filters, _ := r.Resolve(st.Dict.Get("Filter"))
+	parms, _ := r.Resolve(st.Dict.Get("DecodeParms"))
 	var fl []Object
 	var pl []Object
 	switch v := filters.(type) {
@@ -629,7 +629,7 @@ func (r *reader) streamData(st *Stream, limit int64) ([]byte, error) {
 		n, _ := f.(Name)
 		var dp *Dict
 		if i < len(pl) {
-			dp, _ = r.resolveDict(pl[i])
+			dp, _ = r.ResolveDict(pl[i])
 		}
 		switch n {
 		case "FlateDecode", "Fl":
@@ -657,7 +657,7 @@ func (r *reader) streamData(st *Stream, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-func (r *reader) findEndstream(off int64) (int64, error) {
+func (r *Reader) findEndstream(off int64) (int64, error) {
 	buf := make([]byte, 64<<10)
 	for pos := off; pos < r.size; pos += int64(len(buf)) - 16 {
 		n, _ := r.f.ReadAt(buf, pos)
@@ -677,20 +677,20 @@ func unpredict(data []byte, dp *Dict) ([]byte, error) {
 	if dp == nil {
 		return data, nil
 	}
-	pred, _ := toInt(dp.Get("Predictor"))
+	pred, _ := ToInt(dp.Get("Predictor"))
 	if pred <= 1 {
 		return data, nil
 	}
 	cols := int64(1)
-	if c, ok := toInt(dp.Get("Columns")); ok {
+	if c, ok := ToInt(dp.Get("Columns")); ok {
 		cols = c
 	}
 	colors := int64(1)
-	if c, ok := toInt(dp.Get("Colors")); ok {
+	if c, ok := ToInt(dp.Get("Colors")); ok {
 		colors = c
 	}
 	bpc := int64(8)
-	if c, ok := toInt(dp.Get("BitsPerComponent")); ok {
+	if c, ok := ToInt(dp.Get("BitsPerComponent")); ok {
 		bpc = c
 	}
 	if cols <= 0 || cols > 1<<20 || colors <= 0 || colors > 32 || bpc <= 0 || bpc > 16 {

@@ -8,7 +8,7 @@ import (
 
 // appendObject serialises o in PDF syntax. Streams are not serialised here
 // (the writer writes new streams itself).
-func appendObject(b []byte, o Object) []byte {
+func AppendObject(b []byte, o Object) []byte {
 	switch v := o.(type) {
 	case nil:
 		return append(b, "null"...)
@@ -28,12 +28,12 @@ func appendObject(b []byte, o Object) []byte {
 	case float64:
 		return strconv.AppendFloat(b, v, 'f', -1, 64)
 	case Name:
-		return appendName(b, string(v))
+		return AppendName(b, string(v))
 	case String:
 		if v.Hex {
 			return appendHex(b, v.B)
 		}
-		return appendLiteral(b, v.B)
+		return AppendLiteral(b, v.B)
 	case Ref:
 		return fmt.Appendf(b, "%d %d R", v.Num, v.Gen)
 	case Array:
@@ -42,26 +42,26 @@ func appendObject(b []byte, o Object) []byte {
 			if i > 0 {
 				b = append(b, ' ')
 			}
-			b = appendObject(b, e)
+			b = AppendObject(b, e)
 		}
 		return append(b, ']')
 	case *Dict:
 		b = append(b, "<<"...)
 		for _, e := range v.kv {
-			b = appendName(b, e.k)
+			b = AppendName(b, e.k)
 			b = append(b, ' ')
-			b = appendObject(b, e.v)
+			b = AppendObject(b, e.v)
 		}
 		return append(b, ">>"...)
 	case *Stream:
 		// Only reachable if a caller tries to inline a stream: write its
 		// dictionary so that output stays syntactically valid.
-		return appendObject(b, v.Dict)
+		return AppendObject(b, v.Dict)
 	}
 	return append(b, "null"...)
 }
 
-func appendName(b []byte, n string) []byte {
+func AppendName(b []byte, n string) []byte {
 	b = append(b, '/')
 	for i := 0; i < len(n); i++ {
 		c := n[i]
@@ -74,7 +74,7 @@ func appendName(b []byte, n string) []byte {
 	return b
 }
 
-func appendLiteral(b []byte, s []byte) []byte {
+func AppendLiteral(b []byte, s []byte) []byte {
 	b = append(b, '(')
 	for _, c := range s {
 		switch c {
@@ -106,7 +106,7 @@ func appendHex(b []byte, s []byte) []byte {
 
 // textString encodes s as a PDF text string: PDFDocEncoding-compatible ASCII
 // as is, anything else as UTF-16BE with a BOM.
-func textString(s string) String {
+func TextString(s string) String {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -134,7 +134,7 @@ func textString(s string) String {
 // decodeTextString is the inverse of textString (UTF-16BE with BOM, UTF-8
 // with BOM, else PDFDocEncoding read as Latin-1, which is close enough for
 // display).
-func decodeTextString(b []byte) string {
+func DecodeTextString(b []byte) string {
 	if len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff {
 		var rs []rune
 		for i := 2; i+1 < len(b); i += 2 {

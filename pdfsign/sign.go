@@ -69,7 +69,7 @@ type signConfig struct {
 	// and the update being built (u.alloc / u.put / u.putStream to add the
 	// form XObject, fonts…), it returns the widget's /Rect and its /AP
 	// dictionary. The widget then gets /F 4 (print) instead of hidden-locked.
-	appearance func(pg *pageInfo, u *increment) (rect [4]float64, ap *Dict, err error)
+	appearance func(pg *pageInfo, u *Increment) (rect [4]float64, ap *Dict, err error)
 
 	// finish, when set, runs on the complete signed temporary file (open for
 	// read/write, before fsync and rename): the place to append a DSS or a
@@ -119,6 +119,9 @@ func Sign(in, out string, signer crypto.Signer, chain []*x509.Certificate, opts 
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+		}
+		if err != nil {
+			err = withPath(err, in)
 		}
 	}()
 	if out == "" {
@@ -229,7 +232,7 @@ const (
 
 // sigPlan is the update of a signature, before hashing.
 type sigPlan struct {
-	u         *increment
+	u         *Increment
 	sigRef    Ref
 	field     string
 	page      *pageInfo
@@ -247,7 +250,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	}
 	defer f.Close()
 	size := inInfo.Size()
-	r, err := newReader(f, size)
+	r, err := NewReader(f, size)
 	if err != nil {
 		return nil, withPath(err, in)
 	}
@@ -286,10 +289,10 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 
 // planSignature prepares the update: signature dictionary, field/widget,
 // AcroForm, page /Annots, catalog if need be.
-func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
-	u := newIncrement(r)
-	rootRef := r.trailer.Get("Root").(Ref)
-	catalog, err := r.resolveDict(rootRef)
+func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
+	u := NewIncrement(r)
+	rootRef := r.Trailer.Get("Root").(Ref)
+	catalog, err := r.ResolveDict(rootRef)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +314,7 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	var acroRef *Ref
 	switch v := catalog.Get("AcroForm").(type) {
 	case Ref:
-		d, err := r.resolveDict(v)
+		d, err := r.ResolveDict(v)
 		if err != nil {
 			return nil, err
 		}
@@ -324,7 +327,7 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	}
 	if acro == nil {
 		acro = &Dict{}
-		ref := u.alloc()
+		ref := u.Alloc()
 		acroRef = &ref
 		catalog.Set("AcroForm", ref)
 		catalogChanged = true
@@ -333,7 +336,7 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	var fieldsRef *Ref
 	switch v := acro.Get("Fields").(type) {
 	case Ref:
-		o, err := r.resolve(v)
+		o, err := r.Resolve(v)
 		if err != nil {
 			return nil, err
 		}
@@ -351,18 +354,18 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 			return nil, err
 		}
 	}
-	sigRef := u.alloc()
-	widgetRef := u.alloc()
+	sigRef := u.Alloc()
+	widgetRef := u.Alloc()
 	fields = append(fields, widgetRef)
 	if fieldsRef != nil {
-		u.put(*fieldsRef, fields)
+		u.Put(*fieldsRef, fields)
 	} else {
 		acro.Set("Fields", fields)
 	}
-	flags, _ := toInt(acro.Get("SigFlags"))
+	flags, _ := ToInt(acro.Get("SigFlags"))
 	acro.Set("SigFlags", Int(flags|3))
 	if acroRef != nil {
-		u.put(*acroRef, acro)
+		u.Put(*acroRef, acro)
 	} else {
 		catalog.Set("AcroForm", acro)
 		catalogChanged = true
@@ -373,7 +376,7 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	w.Set("Type", Name("Annot"))
 	w.Set("Subtype", Name("Widget"))
 	w.Set("FT", Name("Sig"))
-	w.Set("T", textString(name))
+	w.Set("T", TextString(name))
 	w.Set("V", sigRef)
 	w.Set("P", pg.Ref)
 	w.Set("F", Int(132)) // hidden from view but printed flags: Print + Locked
@@ -389,40 +392,40 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 			w.Set("AP", ap)
 		}
 	}
-	u.put(widgetRef, w)
+	u.Put(widgetRef, w)
 
 	// The page's /Annots (an indirect array is rewritten in place).
 	page := pg.Dict.Clone()
 	switch v := page.Get("Annots").(type) {
 	case Ref:
-		o, err := r.resolve(v)
+		o, err := r.Resolve(v)
 		if err != nil {
 			return nil, err
 		}
 		if a, ok := o.(Array); ok {
-			u.put(v, append(append(Array(nil), a...), widgetRef))
+			u.Put(v, append(append(Array(nil), a...), widgetRef))
 		} else {
 			page.Set("Annots", Array{widgetRef})
-			u.put(pg.Ref, page)
+			u.Put(pg.Ref, page)
 		}
 	case Array:
 		page.Set("Annots", append(v, widgetRef))
-		u.put(pg.Ref, page)
+		u.Put(pg.Ref, page)
 	default:
 		page.Set("Annots", Array{widgetRef})
-		u.put(pg.Ref, page)
+		u.Put(pg.Ref, page)
 	}
 	if catalogChanged {
-		u.put(rootRef, catalog)
+		u.Put(rootRef, catalog)
 	}
 
 	// The signature dictionary, with fixed-width placeholders.
 	var b bytes.Buffer
 	b.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached")
-	b.Write(appendObject([]byte("/M"), textString(pdfDate(cfg.when))))
+	b.Write(AppendObject([]byte("/M"), TextString(pdfDate(cfg.when))))
 	for _, kv := range [][2]string{{"Name", cfg.opts.Name}, {"Reason", cfg.opts.Reason}, {"Location", cfg.opts.Location}, {"ContactInfo", cfg.opts.ContactInfo}} {
 		if kv[1] != "" {
-			b.Write(appendObject(appendName(nil, kv[0]), textString(kv[1])))
+			b.Write(AppendObject(AppendName(nil, kv[0]), TextString(kv[1])))
 		}
 	}
 	b.WriteString("/ByteRange")
@@ -432,23 +435,23 @@ func planSignature(r *reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	marks[markContents] = b.Len()
 	b.WriteString("<" + strings.Repeat("0", 2*contentsN) + ">")
 	b.WriteString(">>")
-	u.putBody(sigRef, b.Bytes(), marks)
+	u.PutBody(sigRef, b.Bytes(), marks)
 	return &sigPlan{u: u, sigRef: sigRef, field: name, page: pg, contentsN: contentsN}, nil
 }
 
 // freeFieldName is the first "SignatureN" not used by a top-level field.
-func freeFieldName(r *reader, fields Array) (string, error) {
+func freeFieldName(r *Reader, fields Array) (string, error) {
 	used := map[string]bool{}
 	for i, f := range fields {
 		if i > 20000 {
 			break
 		}
-		d, err := r.resolveDict(f)
+		d, err := r.ResolveDict(f)
 		if err != nil {
 			return "", err
 		}
 		if s, ok := d.Get("T").(String); ok {
-			used[decodeTextString(s.B)] = true
+			used[DecodeTextString(s.B)] = true
 		}
 	}
 	for n := 1; ; n++ {
@@ -461,7 +464,7 @@ func freeFieldName(r *reader, fields Array) (string, error) {
 
 // findPage walks the page tree to page n (0 = 1), carrying the inheritable
 // boxes and rotation; only the nodes on the way are read.
-func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
+func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 	if n <= 0 {
 		n = 1
 	}
@@ -469,14 +472,14 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 	if !ok {
 		return nil, damagedf("catalog has no page tree")
 	}
-	node, err := r.resolveDict(rootRef)
+	node, err := r.ResolveDict(rootRef)
 	if err != nil {
 		return nil, err
 	}
 	if node == nil {
 		return nil, damagedf("page tree missing")
 	}
-	total, _ := toInt(node.Get("Count"))
+	total, _ := ToInt(node.Get("Count"))
 	if int64(n) > total && total > 0 {
 		return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d of %d", n, total)}
 	}
@@ -497,7 +500,7 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 	want := n
 	visited := map[int]bool{rootRef.Num: true}
 	for steps := 0; steps < 1_000_000; steps++ {
-		kidsObj, err := r.resolve(node.Get("Kids"))
+		kidsObj, err := r.Resolve(node.Get("Kids"))
 		if err != nil {
 			return nil, err
 		}
@@ -508,7 +511,7 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 			if !ok || visited[kref.Num] {
 				continue
 			}
-			kd, err := r.resolveDict(kref)
+			kd, err := r.ResolveDict(kref)
 			if err != nil {
 				return nil, err
 			}
@@ -517,7 +520,7 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 			}
 			isNode := kd.NameOf("Type") == "Pages" || (kd.NameOf("Type") != "Page" && kd.Has("Kids"))
 			if isNode {
-				cnt, _ := toInt(kd.Get("Count"))
+				cnt, _ := ToInt(kd.Get("Count"))
 				if int64(want) > cnt {
 					want -= int(cnt)
 					continue
@@ -533,8 +536,8 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 				pi := &pageInfo{Ref: kref, Number: n, Dict: kd}
 				pi.MediaBox = boxOf(r, media, [4]float64{0, 0, 612, 792})
 				pi.CropBox = boxOf(r, crop, pi.MediaBox)
-				if rv, err := r.resolve(rotate); err == nil {
-					if v, ok := toInt(rv); ok {
+				if rv, err := r.Resolve(rotate); err == nil {
+					if v, ok := ToInt(rv); ok {
 						pi.Rotate = int(((v % 360) + 360) % 360)
 					}
 				}
@@ -549,16 +552,16 @@ func findPage(r *reader, catalog *Dict, n int) (*pageInfo, error) {
 	return nil, damagedf("page tree too deep")
 }
 
-func boxOf(r *reader, o Object, def [4]float64) [4]float64 {
-	o, err := r.resolve(o)
+func boxOf(r *Reader, o Object, def [4]float64) [4]float64 {
+	o, err := r.Resolve(o)
 	a, ok := o.(Array)
 	if err != nil || !ok || len(a) != 4 {
 		return def
 	}
 	var box [4]float64
 	for i := range box {
-		ao, _ := r.resolve(a[i])
-		v, ok := toFloat(ao)
+		ao, _ := r.Resolve(a[i])
+		v, ok := ToFloat(ao)
 		if !ok {
 			return def
 		}
@@ -570,13 +573,13 @@ func boxOf(r *reader, o Object, def [4]float64) [4]float64 {
 // writeSigned writes the signed file. It returns need > 0 (and no file) when
 // the CMS turned out larger than the placeholder.
 func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPlan, cfg *signConfig) (res *Result, need int, err error) {
-	s, err := plan.u.bytes(size, lastByte)
+	s, err := plan.u.Bytes(size, lastByte)
 	if err != nil {
 		return nil, 0, err
 	}
-	cPos := s.marks[markContents] // absolute offset of '<'
+	cPos := s.Marks[markContents] // absolute offset of '<'
 	gapEnd := cPos + int64(2*plan.contentsN) + 2
-	total := size + int64(len(s.data))
+	total := size + int64(len(s.Data))
 	br := [4]int64{0, cPos, gapEnd, total - gapEnd}
 	brText := fmt.Sprintf("[%d %d %d %d]", br[0], br[1], br[2], br[3])
 	if len(brText) > byteRangeLen {
@@ -584,7 +587,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	}
 	brText = brText[:len(brText)-1] + strings.Repeat(" ", byteRangeLen-len(brText)) + "]"
 	rel := func(abs int64) int64 { return abs - size }
-	copy(s.data[rel(s.marks[markByteRange]):], brText)
+	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
 
 	dir := filepath.Dir(out)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
@@ -608,8 +611,8 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if n != size {
 		return nil, 0, newErr(KindIO, in.Name(), errors.New("input changed while signing"))
 	}
-	h.Write(s.data[:rel(cPos)])
-	h.Write(s.data[rel(gapEnd):])
+	h.Write(s.Data[:rel(cPos)])
+	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)
 	der, err := buildCMS(&cfg.cms, digest, false, 0)
 	if err != nil {
@@ -618,8 +621,8 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if len(der) > plan.contentsN {
 		return nil, len(der), nil
 	}
-	hex.Encode(s.data[rel(cPos)+1:], der)
-	if _, err := tmp.Write(s.data); err != nil {
+	hex.Encode(s.Data[rel(cPos)+1:], der)
+	if _, err := tmp.Write(s.Data); err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
 	res = &Result{
@@ -701,6 +704,9 @@ func Check(in, out string, opts Options) (err error) {
 		if p := recover(); p != nil {
 			err = &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v", p)}
 		}
+		if err != nil {
+			err = withPath(err, in)
+		}
 	}()
 	if out == "" {
 		out = DefaultOutput(in)
@@ -714,11 +720,11 @@ func Check(in, out string, opts Options) (err error) {
 		return newErr(KindIO, in, err)
 	}
 	defer f.Close()
-	r, err := newReader(f, info.Size())
+	r, err := NewReader(f, info.Size())
 	if err != nil {
 		return withPath(err, in)
 	}
-	catalog, err := r.resolveDict(r.trailer.Get("Root"))
+	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil {
 		return withPath(err, in)
 	}
@@ -738,24 +744,24 @@ func Check(in, out string, opts Options) (err error) {
 
 // checkDocMDP refuses a document certified with "no changes allowed"
 // (DocMDP P=1): any new signature would break its certification.
-func checkDocMDP(r *reader, catalog *Dict) error {
-	perms, err := r.resolveDict(catalog.Get("Perms"))
+func checkDocMDP(r *Reader, catalog *Dict) error {
+	perms, err := r.ResolveDict(catalog.Get("Perms"))
 	if err != nil || perms == nil {
 		return err
 	}
-	sig, err := r.resolveDict(perms.Get("DocMDP"))
+	sig, err := r.ResolveDict(perms.Get("DocMDP"))
 	if err != nil || sig == nil {
 		return err
 	}
-	refs, _ := r.resolve(sig.Get("Reference"))
+	refs, _ := r.Resolve(sig.Get("Reference"))
 	ra, _ := refs.(Array)
 	for _, ref := range ra {
-		d, err := r.resolveDict(ref)
+		d, err := r.ResolveDict(ref)
 		if err != nil || d == nil || d.NameOf("TransformMethod") != "DocMDP" {
 			continue
 		}
-		tp, _ := r.resolveDict(d.Get("TransformParams"))
-		if p, ok := toInt(tp.Get("P")); ok && p == 1 {
+		tp, _ := r.ResolveDict(d.Get("TransformParams"))
+		if p, ok := ToInt(tp.Get("P")); ok && p == 1 {
 			return &Error{Kind: KindUnsupported, Err: errors.New("certified document: its author allowed no change, not even a signature")}
 		}
 	}

@@ -28,7 +28,7 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := newReader(f, int64(len(data)))
+	r, err := NewReader(f, int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +43,8 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 		if len(a) != 4 {
 			continue
 		}
-		c, _ := toInt(a[2])
-		d, _ := toInt(a[3])
+		c, _ := ToInt(a[2])
+		d, _ := ToInt(a[3])
 		if c+d > bestEnd {
 			best, bestEnd = sf.v, c+d
 		}
@@ -52,7 +52,7 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 	a := best.Get("ByteRange").(Array)
 	var br [4]int64
 	for i := range br {
-		br[i], _ = toInt(a[i])
+		br[i], _ = ToInt(a[i])
 	}
 	signed = append(append([]byte{}, data[br[0]:br[0]+br[1]]...), data[br[2]:br[2]+br[3]]...)
 	contents := best.Get("Contents").(String).B

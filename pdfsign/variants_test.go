@@ -76,34 +76,34 @@ func TestSignFormVariants(t *testing.T) {
 	f, _ := os.Open(out)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := newReader(f, st.Size())
+	r, err := NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, _ := r.resolveDict(r.trailer.Get("Root"))
+	cat, _ := r.ResolveDict(r.Trailer.Get("Root"))
 	acro, _ := cat.Get("AcroForm").(*Dict)
-	if acro == nil || string(appendObject(nil, acro.Get("DA"))) != "(/Helv 0 Tf 0 g)" || !acro.Has("DR") || acro.Get("NeedAppearances") != true {
-		t.Fatalf("AcroForm lost keys: %s", appendObject(nil, acro))
+	if acro == nil || string(AppendObject(nil, acro.Get("DA"))) != "(/Helv 0 Tf 0 g)" || !acro.Has("DR") || acro.Get("NeedAppearances") != true {
+		t.Fatalf("AcroForm lost keys: %s", AppendObject(nil, acro))
 	}
-	if sf, _ := toInt(acro.Get("SigFlags")); sf != 3 {
+	if sf, _ := ToInt(acro.Get("SigFlags")); sf != 3 {
 		t.Fatalf("SigFlags %d", sf)
 	}
-	fields, _ := r.resolve(acro.Get("Fields"))
-	if got := string(appendObject(nil, fields)); !strings.HasPrefix(got, "[7 0 R ") {
+	fields, _ := r.Resolve(acro.Get("Fields"))
+	if got := string(AppendObject(nil, fields)); !strings.HasPrefix(got, "[7 0 R ") {
 		t.Fatalf("fields %s", got)
 	}
 	if _, ok := acro.Get("Fields").(Ref); !ok {
 		t.Fatal("/Fields stopped being the indirect array")
 	}
 	// The widget went on page 2 (object 11), whose /Annots was absent.
-	p2, _ := r.resolveDict(Ref{11, 0})
+	p2, _ := r.ResolveDict(Ref{11, 0})
 	if a, ok := p2.Get("Annots").(Array); !ok || len(a) != 1 {
-		t.Fatalf("page 2: %s", appendObject(nil, p2))
+		t.Fatalf("page 2: %s", AppendObject(nil, p2))
 	}
 	// Page 1's indirect /Annots array is untouched.
-	a9, _ := r.fetch(9)
-	if string(appendObject(nil, a9)) != "[7 0 R]" {
-		t.Fatalf("page 1 annots %s", appendObject(nil, a9))
+	a9, _ := r.Fetch(9)
+	if string(AppendObject(nil, a9)) != "[7 0 R]" {
+		t.Fatalf("page 1 annots %s", AppendObject(nil, a9))
 	}
 	// A second signature on page 1 appends to its indirect /Annots array.
 	p := getPKI(t)

@@ -125,7 +125,7 @@ var verifyHooks []func(v *verifyContext, s *SignatureReport) error
 
 // verifyContext is what verify hooks get.
 type verifyContext struct {
-	r      *reader
+	r      *Reader
 	f      *os.File
 	opts   VerifyOptions
 	report *Report
@@ -172,7 +172,7 @@ func verifyReader(f *os.File, size int64, opts VerifyOptions) (*Report, error) {
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
-	r, err := newReader(f, size)
+	r, err := NewReader(f, size)
 	if err != nil {
 		return nil, err
 	}
@@ -219,15 +219,15 @@ func lastEnd(br []int64) int64 {
 }
 
 // signatureFields walks the AcroForm field tree for signed signature fields.
-func signatureFields(r *reader) ([]sigField, error) {
-	catalog, err := r.resolveDict(r.trailer.Get("Root"))
+func signatureFields(r *Reader) ([]sigField, error) {
+	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil {
 		return nil, err
 	}
 	if catalog == nil {
 		return nil, damagedf("catalog missing")
 	}
-	acro, err := r.resolveDict(catalog.Get("AcroForm"))
+	acro, err := r.ResolveDict(catalog.Get("AcroForm"))
 	if err != nil || acro == nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func signatureFields(r *reader) ([]sigField, error) {
 			}
 			visited[ref.Num] = true
 		}
-		d, err := r.resolveDict(o)
+		d, err := r.ResolveDict(o)
 		if err != nil || d == nil {
 			return err
 		}
@@ -253,13 +253,13 @@ func signatureFields(r *reader) ([]sigField, error) {
 			if name != "" {
 				name += "."
 			}
-			name += decodeTextString(t.B)
+			name += DecodeTextString(t.B)
 		}
 		if v := d.NameOf("FT"); v != "" {
 			ft = v
 		}
 		if ft == "Sig" && d.Has("V") {
-			v, err := r.resolveDict(d.Get("V"))
+			v, err := r.ResolveDict(d.Get("V"))
 			if err != nil {
 				return err
 			}
@@ -267,7 +267,7 @@ func signatureFields(r *reader) ([]sigField, error) {
 				out = append(out, sigField{name: name, v: v})
 			}
 		}
-		kids, err := r.resolve(d.Get("Kids"))
+		kids, err := r.Resolve(d.Get("Kids"))
 		if err != nil {
 			return err
 		}
@@ -280,7 +280,7 @@ func signatureFields(r *reader) ([]sigField, error) {
 		}
 		return nil
 	}
-	fo, err := r.resolve(acro.Get("Fields"))
+	fo, err := r.Resolve(acro.Get("Fields"))
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +299,7 @@ type revision struct{ markerEnd, end int64 }
 
 // revisionEnds lists, oldest first, where revisions end, one per xref
 // section (the first %%EOF after each section).
-func revisionEnds(f io.ReaderAt, size int64, r *reader) ([]revision, error) {
+func revisionEnds(f io.ReaderAt, size int64, r *Reader) ([]revision, error) {
 	var starts []int64
 	buf := make([]byte, 1<<20)
 	for pos := int64(0); pos < size; {
@@ -322,9 +322,9 @@ func revisionEnds(f io.ReaderAt, size int64, r *reader) ([]revision, error) {
 		pos += int64(n) - 4 // overlap so that a marker across chunks is seen
 	}
 	starts = dedup(starts)
-	offs := make([]int64, 0, len(r.sections))
-	for _, s := range r.sections {
-		offs = append(offs, s.offset)
+	offs := make([]int64, 0, len(r.Sections))
+	for _, s := range r.Sections {
+		offs = append(offs, s.Offset)
 	}
 	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
 	var revs []revision
@@ -379,16 +379,16 @@ func dedup(a []int64) []int64 {
 	return out
 }
 
-func checkOne(f *os.File, size int64, r *reader, sf sigField, ends []revision, opts VerifyOptions) SignatureReport {
+func checkOne(f *os.File, size int64, r *Reader, sf sigField, ends []revision, opts VerifyOptions) SignatureReport {
 	v := sf.v
 	s := SignatureReport{Field: sf.name, Type: "signature", SubFilter: v.NameOf("SubFilter"), Trust: TrustNotChecked, Problems: []Problem{}}
 	if v.NameOf("Type") == "DocTimeStamp" || s.SubFilter == "ETSI.RFC3161" {
 		s.Type = "timestamp"
 	}
 	text := func(k string) string {
-		o, _ := r.resolve(v.Get(k))
+		o, _ := r.Resolve(v.Get(k))
 		if str, ok := o.(String); ok {
-			return decodeTextString(str.B)
+			return DecodeTextString(str.B)
 		}
 		return ""
 	}
@@ -399,13 +399,13 @@ func checkOne(f *os.File, size int64, r *reader, sf sigField, ends []revision, o
 		}
 	}
 	// ByteRange.
-	bro, _ := r.resolve(v.Get("ByteRange"))
+	bro, _ := r.Resolve(v.Get("ByteRange"))
 	bra, _ := bro.(Array)
 	for _, e := range bra {
-		n, _ := toInt(e)
+		n, _ := ToInt(e)
 		s.ByteRange = append(s.ByteRange, n)
 	}
-	co, _ := r.resolve(v.Get("Contents"))
+	co, _ := r.Resolve(v.Get("Contents"))
 	contents, _ := co.(String)
 	ranges, brErr := checkByteRange(f, size, s.ByteRange, contents.B)
 	s.ByteRangeOK = brErr == nil
@@ -645,10 +645,10 @@ func checkByteRange(f io.ReaderAt, size int64, br []int64, contents []byte) ([][
 	var hi byte
 	half := false
 	for _, c := range gap[1 : len(gap)-1] {
-		if isWhite(c) {
+		if IsWhite(c) {
 			continue
 		}
-		v, ok := unhex(c)
+		v, ok := Unhex(c)
 		if !ok {
 			return nil, errors.New("the unsigned gap holds more than the /Contents hex string")
 		}
@@ -714,10 +714,10 @@ func parsePDFDate(s string) (time.Time, bool) {
 // laterChanges classifies what the revisions after end changed: only
 // signatures (new signature fields, filled empty signature fields, the
 // AcroForm's field list, page /Annots, a DSS) or something else.
-func laterChanges(r *reader, end int64) string {
-	var later, earlier []*xrefSection
-	for _, s := range r.sections {
-		if s.offset >= end {
+func laterChanges(r *Reader, end int64) string {
+	var later, earlier []*XrefSection
+	for _, s := range r.Sections {
+		if s.Offset >= end {
 			later = append(later, s)
 		} else {
 			earlier = append(earlier, s)
@@ -725,25 +725,25 @@ func laterChanges(r *reader, end int64) string {
 	}
 	changed := map[int]bool{}
 	for _, s := range later {
-		for n, e := range s.entries {
-			if e.typ != 0 {
+		for n, e := range s.Entries {
+			if e.Typ != 0 {
 				changed[n] = true
 			}
 		}
 	}
 	for n := range changed {
-		var old *xrefEntry
+		var old *XrefEntry
 		for _, s := range earlier {
-			if e, ok := s.entries[n]; ok {
+			if e, ok := s.Entries[n]; ok {
 				old = &e
 				break
 			}
 		}
-		if old == nil || old.typ == 0 {
+		if old == nil || old.Typ == 0 {
 			continue // a new object cannot change what the signature saw unless something old points at it
 		}
-		oldObj, err1 := r.fetchEntry(n, *old)
-		newObj, err2 := r.fetch(n)
+		oldObj, err1 := r.FetchEntry(n, *old)
+		newObj, err2 := r.Fetch(n)
 		if err1 != nil || err2 != nil {
 			return ChangesOther
 		}
@@ -755,7 +755,7 @@ func laterChanges(r *reader, end int64) string {
 }
 
 func allowedChange(oldObj, newObj Object) bool {
-	if bytes.Equal(appendObject(nil, oldObj), appendObject(nil, newObj)) {
+	if bytes.Equal(AppendObject(nil, oldObj), AppendObject(nil, newObj)) {
 		if os, ok := oldObj.(*Stream); ok {
 			ns, _ := newObj.(*Stream)
 			return ns != nil && os.Offset == ns.Offset
@@ -770,10 +770,10 @@ func allowedChange(oldObj, newObj Object) bool {
 		}
 		have := map[string]bool{}
 		for _, e := range n {
-			have[string(appendObject(nil, e))] = true
+			have[string(AppendObject(nil, e))] = true
 		}
 		for _, e := range o {
-			if !have[string(appendObject(nil, e))] {
+			if !have[string(AppendObject(nil, e))] {
 				return false
 			}
 		}
@@ -811,7 +811,7 @@ func allowedChange(oldObj, newObj Object) bool {
 			if allowed[k] {
 				continue
 			}
-			if !bytes.Equal(appendObject(nil, o.Get(k)), appendObject(nil, n.Get(k))) {
+			if !bytes.Equal(AppendObject(nil, o.Get(k)), AppendObject(nil, n.Get(k))) {
 				return false
 			}
 		}

@@ -166,8 +166,8 @@ func TestChangeAfterSigningReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = appendIncrement(f, func(r *reader, u *increment) error {
-		u.putStream(Ref{5, 0}, &Dict{}, []byte("BT /F1 24 Tf 72 720 Td (Changed) Tj ET"))
+	_, err = AppendIncrement(f, func(r *Reader, u *Increment) error {
+		u.PutStream(Ref{5, 0}, &Dict{}, []byte("BT /F1 24 Tf 72 720 Td (Changed) Tj ET"))
 		return nil
 	})
 	f.Close()
