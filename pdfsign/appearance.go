@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"fmt"
 	"math"
@@ -128,7 +130,7 @@ func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
 
 // buildAppearance adds the stamp's objects to u and returns the widget Rect
 // (llx, lly, urx, ury) and its /AP dictionary.
-func buildAppearance(pg *pageInfo, u *Increment, v *Visible, lines []string) ([4]float64, *Dict, error) {
+func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string) ([4]float64, *pdf.Dict, error) {
 	rect, err := stampRect(pg, v)
 	if err != nil {
 		return [4]float64{}, nil, err
@@ -141,16 +143,16 @@ func buildAppearance(pg *pageInfo, u *Increment, v *Visible, lines []string) ([4
 	// The form is drawn upright for the reader: on a rotated page its own
 	// width runs along the rectangle's height, and /Matrix turns it.
 	fw, fh := w, h
-	matrix := Array{Int(1), Int(0), Int(0), Int(1), Int(0), Int(0)}
+	matrix := pdf.Array{pdf.Int(1), pdf.Int(0), pdf.Int(0), pdf.Int(1), pdf.Int(0), pdf.Int(0)}
 	switch pg.Rotate {
 	case 90:
 		fw, fh = h, w
-		matrix = Array{Int(0), Int(1), Int(-1), Int(0), Int(0), Int(0)}
+		matrix = pdf.Array{pdf.Int(0), pdf.Int(1), pdf.Int(-1), pdf.Int(0), pdf.Int(0), pdf.Int(0)}
 	case 180:
-		matrix = Array{Int(-1), Int(0), Int(0), Int(-1), Int(0), Int(0)}
+		matrix = pdf.Array{pdf.Int(-1), pdf.Int(0), pdf.Int(0), pdf.Int(-1), pdf.Int(0), pdf.Int(0)}
 	case 270:
 		fw, fh = h, w
-		matrix = Array{Int(0), Int(-1), Int(1), Int(0), Int(0), Int(0)}
+		matrix = pdf.Array{pdf.Int(0), pdf.Int(-1), pdf.Int(1), pdf.Int(0), pdf.Int(0), pdf.Int(0)}
 	}
 	enc := make([][]byte, len(lines))
 	used := map[byte]bool{}
@@ -186,7 +188,7 @@ func buildAppearance(pg *pageInfo, u *Increment, v *Visible, lines []string) ([4
 		if i > 0 {
 			c.WriteString("T*\n")
 		}
-		c.Write(AppendLiteral(nil, e))
+		c.Write(pdf.AppendLiteral(nil, e))
 		c.WriteString(" Tj\n")
 	}
 	c.WriteString("ET\nQ\n")
@@ -195,20 +197,20 @@ func buildAppearance(pg *pageInfo, u *Increment, v *Visible, lines []string) ([4
 	if err != nil {
 		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)
 	}
-	fonts := &Dict{}
+	fonts := &pdf.Dict{}
 	fonts.Set("F1", fontRef)
-	res := &Dict{}
+	res := &pdf.Dict{}
 	res.Set("Font", fonts)
-	res.Set("ProcSet", Array{Name("PDF"), Name("Text")})
-	xd := &Dict{}
-	xd.Set("Type", Name("XObject"))
-	xd.Set("Subtype", Name("Form"))
-	xd.Set("BBox", Array{Int(0), Int(0), round2(fw), round2(fh)})
+	res.Set("ProcSet", pdf.Array{pdf.Name("PDF"), pdf.Name("Text")})
+	xd := &pdf.Dict{}
+	xd.Set("Type", pdf.Name("XObject"))
+	xd.Set("Subtype", pdf.Name("Form"))
+	xd.Set("BBox", pdf.Array{pdf.Int(0), pdf.Int(0), round2(fw), round2(fh)})
 	xd.Set("Matrix", matrix)
 	xd.Set("Resources", res)
 	xRef := u.Alloc()
 	u.PutStream(xRef, xd, c.Bytes())
-	ap := &Dict{}
+	ap := &pdf.Dict{}
 	ap.Set("N", xRef)
 	return [4]float64{x, y, x + w, y + h}, ap, nil
 }
@@ -244,7 +246,7 @@ func PageCount(path string) (int, error) {
 	if err != nil {
 		return 0, newErr(KindIO, path, err)
 	}
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		return 0, withPath(err, path)
 	}
@@ -256,7 +258,7 @@ func PageCount(path string) (int, error) {
 	if err != nil || pages == nil {
 		return 0, damagedf("page tree unreadable")
 	}
-	n, ok := ToInt(pages.Get("Count"))
+	n, ok := pdf.ToInt(pages.Get("Count"))
 	if !ok || n < 1 {
 		return 0, damagedf("page count unreadable")
 	}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -138,14 +140,14 @@ func checkUnchanged(t *testing.T, in, out string) {
 		}
 	}
 	// Our reader: catalog and the rewritten objects.
-	open := func(p string) *Reader {
+	open := func(p string) *pdf.Reader {
 		f, err := os.Open(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { f.Close() })
 		st, _ := f.Stat()
-		r, err := NewReader(f, st.Size())
+		r, err := pdf.NewReader(f, st.Size())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,12 +160,12 @@ func checkUnchanged(t *testing.T, in, out string) {
 		if k == "AcroForm" {
 			continue
 		}
-		if !bytes.Equal(AppendObject(nil, c0.Get(k)), AppendObject(nil, c1.Get(k))) {
+		if !bytes.Equal(pdf.AppendObject(nil, c0.Get(k)), pdf.AppendObject(nil, c1.Get(k))) {
 			t.Fatalf("catalog /%s changed", k)
 		}
 	}
 	for _, k := range []string{"Info", "ID", "Root"} {
-		if !bytes.Equal(AppendObject(nil, r0.Trailer.Get(k)), AppendObject(nil, r1.Trailer.Get(k))) {
+		if !bytes.Equal(pdf.AppendObject(nil, r0.Trailer.Get(k)), pdf.AppendObject(nil, r1.Trailer.Get(k))) {
 			t.Fatalf("trailer /%s changed", k)
 		}
 	}
@@ -179,7 +181,7 @@ func checkUnchanged(t *testing.T, in, out string) {
 		o0, err0 := r0.Fetch(n)
 		o1, err1 := r1.Fetch(n)
 		if err0 != nil || err1 != nil || !allowedChange(o0, o1) {
-			t.Fatalf("object %d rewritten beyond what a signature needs:\n%s\n→\n%s", n, AppendObject(nil, o0), AppendObject(nil, o1))
+			t.Fatalf("object %d rewritten beyond what a signature needs:\n%s\n→\n%s", n, pdf.AppendObject(nil, o0), pdf.AppendObject(nil, o1))
 		}
 	}
 	if rewritten > 4 {

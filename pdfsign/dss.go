@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
@@ -48,7 +50,7 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 	if err != nil {
 		return nil, newErr(KindIO, f.Name(), err)
 	}
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		return nil, withPath(err, f.Name())
 	}
@@ -112,7 +114,7 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			res.VRI = append(res.VRI, VRIKey(s.Contents))
 		}
 	}
-	if _, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
+	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
 		return dssBuild(r, u, res.VRI, data, now)
 	}); err != nil {
 		var pe *Error
@@ -134,8 +136,8 @@ func ltvEnd(s *ltvSig) int64 {
 // dssBuild adds the DSS objects and a new catalog pointing at them to u. An
 // existing DSS (an earlier LTV revision) is kept and extended; data already
 // there is not stored twice.
-func dssBuild(r *Reader, u *Increment, vriKeys []string, data *RevocationData, now time.Time) error {
-	rootRef, ok := r.Trailer.Get("Root").(Ref)
+func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *RevocationData, now time.Time) error {
+	rootRef, ok := r.Trailer.Get("Root").(pdf.Ref)
 	if !ok {
 		return damagedf("trailer has no /Root")
 	}
@@ -148,24 +150,24 @@ func dssBuild(r *Reader, u *Increment, vriKeys []string, data *RevocationData, n
 	if err != nil {
 		return err
 	}
-	dss := &Dict{}
+	dss := &pdf.Dict{}
 	if old != nil {
 		dss = old.Clone()
 	}
-	dss.Set("Type", Name("DSS"))
+	dss.Set("Type", pdf.Name("DSS"))
 
 	// add puts each DER blob in the DSS array key, reusing an existing
 	// stream with the same bytes, and returns the refs in order.
-	add := func(key string, ders [][]byte) ([]Object, error) {
-		existing := map[[32]byte]Ref{}
+	add := func(key string, ders [][]byte) ([]pdf.Object, error) {
+		existing := map[[32]byte]pdf.Ref{}
 		ao, err := r.Resolve(dss.Get(key))
 		if err != nil {
 			return nil, err
 		}
-		arr, _ := ao.(Array)
-		arr = append(Array(nil), arr...)
+		arr, _ := ao.(pdf.Array)
+		arr = append(pdf.Array(nil), arr...)
 		for _, e := range arr {
-			ref, ok := e.(Ref)
+			ref, ok := e.(pdf.Ref)
 			if !ok {
 				continue
 			}
@@ -173,19 +175,19 @@ func dssBuild(r *Reader, u *Increment, vriKeys []string, data *RevocationData, n
 			if err != nil {
 				return nil, err
 			}
-			if st, ok := o.(*Stream); ok {
+			if st, ok := o.(*pdf.Stream); ok {
 				if b, err := r.StreamData(st, 16<<20); err == nil {
 					existing[sha256.Sum256(b)] = ref
 				}
 			}
 		}
-		var refs []Object
+		var refs []pdf.Object
 		for _, der := range ders {
 			sum := sha256.Sum256(der)
 			ref, ok := existing[sum]
 			if !ok {
 				ref = u.Alloc()
-				u.PutStream(ref, &Dict{}, der)
+				u.PutStream(ref, &pdf.Dict{}, der)
 				existing[sum] = ref
 				arr = append(arr, ref)
 			}
@@ -223,22 +225,22 @@ func dssBuild(r *Reader, u *Increment, vriKeys []string, data *RevocationData, n
 	if err != nil {
 		return err
 	}
-	vri := &Dict{}
+	vri := &pdf.Dict{}
 	if vo != nil {
 		vri = vo.Clone()
 	}
 	for _, k := range vriKeys {
-		e := &Dict{}
+		e := &pdf.Dict{}
 		if len(certRefs) > 0 {
-			e.Set("Cert", Array(certRefs))
+			e.Set("Cert", pdf.Array(certRefs))
 		}
 		if len(ocspRefs) > 0 {
-			e.Set("OCSP", Array(ocspRefs))
+			e.Set("OCSP", pdf.Array(ocspRefs))
 		}
 		if len(crlRefs) > 0 {
-			e.Set("CRL", Array(crlRefs))
+			e.Set("CRL", pdf.Array(crlRefs))
 		}
-		e.Set("TU", String{B: []byte(now.UTC().Format("D:20060102150405Z"))})
+		e.Set("TU", pdf.String{B: []byte(now.UTC().Format("D:20060102150405Z"))})
 		vri.Set(k, e)
 	}
 	vriRef := u.Alloc()

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"errors"
 	"fmt"
 
@@ -76,7 +78,7 @@ func damagedf(format string, a ...any) error {
 // the same kind, and fills in Path on a *Error that lacks it.
 func withPath(err error, path string) error {
 	var e *Error
-	var re *ReadError
+	var re *pdf.ReadError
 	if !errors.As(err, &e) && errors.As(err, &re) {
 		return &Error{Kind: Kind(re.Kind), Path: path, Err: re.Err}
 	}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"compress/zlib"
 	"crypto/sha256"
@@ -298,10 +300,10 @@ func ttfBuild(tables map[string][]byte) []byte {
 
 // putFont adds the font objects (font dict, descriptor, FontFile2) for the
 // codes used and returns the font dictionary's reference.
-func (sf *stampFont) putFont(u *Increment, used map[byte]bool) (Ref, error) {
+func (sf *stampFont) putFont(u *pdf.Increment, used map[byte]bool) (pdf.Ref, error) {
 	file, err := sf.subset(used)
 	if err != nil {
-		return Ref{}, err
+		return pdf.Ref{}, err
 	}
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
@@ -318,39 +320,39 @@ func (sf *stampFont) putFont(u *Increment, used map[byte]bool) (Ref, error) {
 	for i := range tag {
 		tag[i] = 'A' + sum[i]%26
 	}
-	name := Name(string(tag) + "+GoRegular")
+	name := pdf.Name(string(tag) + "+GoRegular")
 
 	fileRef, descRef, fontRef := u.Alloc(), u.Alloc(), u.Alloc()
-	fd := &Dict{}
-	fd.Set("Filter", Name("FlateDecode"))
-	fd.Set("Length1", Int(len(file)))
+	fd := &pdf.Dict{}
+	fd.Set("Filter", pdf.Name("FlateDecode"))
+	fd.Set("Length1", pdf.Int(len(file)))
 	u.PutStream(fileRef, fd, z.Bytes())
 
-	desc := &Dict{}
-	desc.Set("Type", Name("FontDescriptor"))
+	desc := &pdf.Dict{}
+	desc.Set("Type", pdf.Name("FontDescriptor"))
 	desc.Set("FontName", name)
-	desc.Set("Flags", Int(32)) // nonsymbolic: the WinAnsi encoding applies
-	desc.Set("FontBBox", Array{Int(sf.bbox[0]), Int(sf.bbox[1]), Int(sf.bbox[2]), Int(sf.bbox[3])})
-	desc.Set("ItalicAngle", Int(0))
-	desc.Set("Ascent", Int(sf.ascent))
-	desc.Set("Descent", Int(sf.descent))
-	desc.Set("CapHeight", Int(sf.capHeight))
-	desc.Set("StemV", Int(80))
+	desc.Set("Flags", pdf.Int(32)) // nonsymbolic: the WinAnsi encoding applies
+	desc.Set("FontBBox", pdf.Array{pdf.Int(sf.bbox[0]), pdf.Int(sf.bbox[1]), pdf.Int(sf.bbox[2]), pdf.Int(sf.bbox[3])})
+	desc.Set("ItalicAngle", pdf.Int(0))
+	desc.Set("Ascent", pdf.Int(sf.ascent))
+	desc.Set("Descent", pdf.Int(sf.descent))
+	desc.Set("CapHeight", pdf.Int(sf.capHeight))
+	desc.Set("StemV", pdf.Int(80))
 	desc.Set("FontFile2", fileRef)
 	u.Put(descRef, desc)
 
-	fnt := &Dict{}
-	fnt.Set("Type", Name("Font"))
-	fnt.Set("Subtype", Name("TrueType"))
+	fnt := &pdf.Dict{}
+	fnt.Set("Type", pdf.Name("Font"))
+	fnt.Set("Subtype", pdf.Name("TrueType"))
 	fnt.Set("BaseFont", name)
-	fnt.Set("FirstChar", Int(32))
-	fnt.Set("LastChar", Int(255))
-	w := make(Array, 0, 224)
+	fnt.Set("FirstChar", pdf.Int(32))
+	fnt.Set("LastChar", pdf.Int(255))
+	w := make(pdf.Array, 0, 224)
 	for c := 32; c < 256; c++ {
-		w = append(w, Int(sf.widths[c]))
+		w = append(w, pdf.Int(sf.widths[c]))
 	}
 	fnt.Set("Widths", w)
-	fnt.Set("Encoding", Name("WinAnsiEncoding"))
+	fnt.Set("Encoding", pdf.Name("WinAnsiEncoding"))
 	fnt.Set("FontDescriptor", descRef)
 	u.Put(fontRef, fnt)
 	return fontRef, nil

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -38,7 +40,7 @@ func FuzzReader(f *testing.F) {
 	seedPDFs(f)
 	key, chain := fuzzKey(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+		r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}
@@ -49,7 +51,7 @@ func FuzzReader(f *testing.F) {
 			}
 			o, err := r.Fetch(num)
 			if err == nil {
-				AppendObject(nil, o)
+				pdf.AppendObject(nil, o)
 			}
 		}
 		cfg, err := newSignConfig(key, chain, Options{})
@@ -71,22 +73,22 @@ func FuzzObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := &Parser{B: data, Eof: true}
+		p := &pdf.Parser{B: data, Eof: true}
 		o, err := p.ParseObject(0)
 		if err != nil {
 			return
 		}
 		// What we write, we read back the same.
-		out := AppendObject(nil, o)
-		p2 := &Parser{B: out, Eof: true}
+		out := pdf.AppendObject(nil, o)
+		p2 := &pdf.Parser{B: out, Eof: true}
 		o2, err := p2.ParseObject(0)
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", out, err)
 		}
-		if !bytes.Equal(AppendObject(nil, o2), out) {
-			t.Fatalf("round trip: %q → %q", out, AppendObject(nil, o2))
+		if !bytes.Equal(pdf.AppendObject(nil, o2), out) {
+			t.Fatalf("round trip: %q → %q", out, pdf.AppendObject(nil, o2))
 		}
-		ParseIndirect(data, 0, true, true)
+		pdf.ParseIndirect(data, 0, true, true)
 	})
 }
 

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -61,28 +63,28 @@ func TestHookAppearanceAndFinish(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seenPage *pageInfo
-	cfg.appearance = func(pg *pageInfo, u *Increment) ([4]float64, *Dict, error) {
+	cfg.appearance = func(pg *pageInfo, u *pdf.Increment) ([4]float64, *pdf.Dict, error) {
 		seenPage = pg
 		ref := u.Alloc()
-		d := &Dict{}
-		d.Set("Type", Name("XObject"))
-		d.Set("Subtype", Name("Form"))
-		d.Set("BBox", Array{Int(0), Int(0), Int(200), Int(50)})
+		d := &pdf.Dict{}
+		d.Set("Type", pdf.Name("XObject"))
+		d.Set("Subtype", pdf.Name("Form"))
+		d.Set("BBox", pdf.Array{pdf.Int(0), pdf.Int(0), pdf.Int(200), pdf.Int(50)})
 		u.PutStream(ref, d, []byte("0 0 1 rg 0 0 200 50 re f"))
-		ap := &Dict{}
+		ap := &pdf.Dict{}
 		ap.Set("N", ref)
 		return [4]float64{50, 50, 250, 100}, ap, nil
 	}
 	cfg.finish = func(f *os.File, res *Result) error {
-		_, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
-			rootRef := r.Trailer.Get("Root").(Ref)
+		_, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
+			rootRef := r.Trailer.Get("Root").(pdf.Ref)
 			cat, err := r.ResolveDict(rootRef)
 			if err != nil {
 				return err
 			}
 			cat = cat.Clone()
-			dss := &Dict{}
-			dss.Set("Certs", Array{})
+			dss := &pdf.Dict{}
+			dss.Set("Certs", pdf.Array{})
 			dssRef := u.Alloc()
 			u.Put(dssRef, dss)
 			cat.Set("DSS", dssRef)

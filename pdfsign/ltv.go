@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"context"
 	"crypto/sha1"
 	"crypto/x509"
@@ -38,7 +40,7 @@ func VRIKey(contents []byte) string {
 
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
 // order (kids included), each with its CMS parsed when possible.
-func ltvFindSignatures(r *Reader) ([]*ltvSig, error) {
+func ltvFindSignatures(r *pdf.Reader) ([]*ltvSig, error) {
 	root, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || root == nil {
 		return nil, damagedf("catalog unreadable")
@@ -51,15 +53,15 @@ func ltvFindSignatures(r *Reader) ([]*ltvSig, error) {
 	if err != nil {
 		return nil, err
 	}
-	fields, _ := fo.(Array)
+	fields, _ := fo.(pdf.Array)
 	var out []*ltvSig
 	seen := map[int]bool{}
-	var walk func(o Object, ft string, depth int) error
-	walk = func(o Object, ft string, depth int) error {
+	var walk func(o pdf.Object, ft string, depth int) error
+	walk = func(o pdf.Object, ft string, depth int) error {
 		if depth > 32 {
 			return nil
 		}
-		if ref, ok := o.(Ref); ok {
+		if ref, ok := o.(pdf.Ref); ok {
 			if seen[ref.Num] {
 				return nil
 			}
@@ -87,7 +89,7 @@ func ltvFindSignatures(r *Reader) ([]*ltvSig, error) {
 		if err != nil {
 			return err
 		}
-		kids, _ := ko.(Array)
+		kids, _ := ko.(pdf.Array)
 		for _, k := range kids {
 			if err := walk(k, ft, depth+1); err != nil {
 				return err
@@ -103,20 +105,20 @@ func ltvFindSignatures(r *Reader) ([]*ltvSig, error) {
 	return out, nil
 }
 
-func ltvSigFromDict(r *Reader, v *Dict) *ltvSig {
+func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 	co, err := r.Resolve(v.Get("Contents"))
 	if err != nil {
 		return nil
 	}
-	cs, ok := co.(String)
+	cs, ok := co.(pdf.String)
 	if !ok || len(cs.B) == 0 {
 		return nil
 	}
 	s := &ltvSig{Contents: cs.B, SubFilter: v.NameOf("SubFilter")}
 	if bo, err := r.Resolve(v.Get("ByteRange")); err == nil {
-		if br, ok := bo.(Array); ok {
+		if br, ok := bo.(pdf.Array); ok {
 			for _, e := range br {
-				if n, ok := ToInt(e); ok {
+				if n, ok := pdf.ToInt(e); ok {
 					s.ByteRange = append(s.ByteRange, n)
 				}
 			}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"context"
 	"crypto/x509"
 	"os"
@@ -40,7 +42,7 @@ func ltvSignHook(cfg *signConfig) error {
 	}
 	if o.Visible != nil {
 		v := *o.Visible
-		cfg.appearance = func(pg *pageInfo, u *Increment) ([4]float64, *Dict, error) {
+		cfg.appearance = func(pg *pageInfo, u *pdf.Increment) ([4]float64, *pdf.Dict, error) {
 			holder := v.Holder
 			if holder == "" {
 				holder = o.Name

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"crypto/x509"
 	"os"
 	"os/exec"
@@ -133,7 +135,7 @@ func TestSignBLT(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func TestSignBLT(t *testing.T) {
 	}
 	count := func(key string) int {
 		o, _ := r.Resolve(dss.Get(key))
-		a, _ := o.(Array)
+		a, _ := o.(pdf.Array)
 		return len(a)
 	}
 	if count("Certs") != 4 || count("OCSPs") != 2 || count("CRLs") != 1 {
@@ -244,7 +246,7 @@ func ltvReadSigs(t *testing.T, path string) []*ltvSig {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +362,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := &RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
-	if _, err := AppendIncrement(f, func(r *Reader, u *Increment) error {
+	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
 		return dssBuild(r, u, nil, data, time.Now())
 	}); err != nil {
 		t.Fatal(err)
@@ -404,7 +406,7 @@ func TestSignBLTTwice(t *testing.T) {
 	f, _ := os.Open(second)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +414,7 @@ func TestSignBLTTwice(t *testing.T) {
 	dss, _ := r.ResolveDict(root.Get("DSS"))
 	certs, _ := r.Resolve(dss.Get("Certs"))
 	vri, _ := r.ResolveDict(dss.Get("VRI"))
-	if a, _ := certs.(Array); len(a) != 4 || vri.Len() != 2 {
+	if a, _ := certs.(pdf.Array); len(a) != 4 || vri.Len() != 2 {
 		t.Errorf("DSS: %d certificates (want 4), %d VRI entries (want 2)", len(a), vri.Len())
 	}
 	if ps := ltvPdfsig(t, p, second); strings.Count(ps, "Signature is Valid") != 2 {
@@ -484,7 +486,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	f, _ := os.Open(out)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, _ := NewReader(f, st.Size())
+	r, _ := pdf.NewReader(f, st.Size())
 	certs, ocsps, crls, vri := ltvReadDSS(r, VRIKey(sigs[0].Contents))
 	// VRI lists come first, then the global arrays: count the global ones.
 	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"context"
 	"crypto/x509"
 	"time"
@@ -66,7 +68,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
 	var contents []byte
 	if co, err := v.r.Resolve(v.sigV.Get("Contents")); err == nil {
-		if cs, ok := co.(String); ok {
+		if cs, ok := co.(pdf.String); ok {
 			contents = cs.B
 		}
 	}
@@ -152,7 +154,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 // ltvReadDSS returns the DSS's certificates, OCSP responses and CRLs. When
 // the DSS has a VRI entry for vriKey, its own lists are returned (with the
 // global ones after them) and vri is true.
-func ltvReadDSS(r *Reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
+func ltvReadDSS(r *pdf.Reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
 	root, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || root == nil {
 		return
@@ -161,12 +163,12 @@ func ltvReadDSS(r *Reader, vriKey string) (certs []*x509.Certificate, ocsps, crl
 	if err != nil || dss == nil {
 		return
 	}
-	streams := func(o Object) [][]byte {
+	streams := func(o pdf.Object) [][]byte {
 		o, err := r.Resolve(o)
 		if err != nil {
 			return nil
 		}
-		arr, _ := o.(Array)
+		arr, _ := o.(pdf.Array)
 		var out [][]byte
 		for i, e := range arr {
 			if i > 10000 {
@@ -176,7 +178,7 @@ func ltvReadDSS(r *Reader, vriKey string) (certs []*x509.Certificate, ocsps, crl
 			if err != nil {
 				continue
 			}
-			if st, ok := so.(*Stream); ok {
+			if st, ok := so.(*pdf.Stream); ok {
 				if b, err := r.StreamData(st, 16<<20); err == nil {
 					out = append(out, b)
 				}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"encoding/hex"
 	"os"
@@ -50,15 +52,15 @@ func resignWithOpenSSL(t *testing.T, signed, out, subFilter, cert, key string, b
 func byteRangeOf(t *testing.T, data []byte) [4]int64 {
 	t.Helper()
 	i := bytes.LastIndex(data, []byte("/ByteRange"))
-	p := &Parser{B: data[i+10:], Eof: true}
+	p := &pdf.Parser{B: data[i+10:], Eof: true}
 	o, err := p.ParseObject(0)
-	a, _ := o.(Array)
+	a, _ := o.(pdf.Array)
 	if err != nil || len(a) != 4 {
 		t.Fatalf("ByteRange: %v", err)
 	}
 	var br [4]int64
 	for k := range br {
-		br[k], _ = ToInt(a[k])
+		br[k], _ = pdf.ToInt(a[k])
 	}
 	return br
 }

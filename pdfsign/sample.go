@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"fmt"
 	"io"
@@ -25,26 +27,26 @@ func samplePDF(w io.Writer, lang string, now time.Time) error {
 	}
 	var content bytes.Buffer
 	content.WriteString("BT /F1 24 Tf 72 720 Td ")
-	content.Write(AppendLiteral(nil, latin1(title)))
+	content.Write(pdf.AppendLiteral(nil, latin1(title)))
 	content.WriteString(" Tj ET\nBT /F1 12 Tf 72 680 Td ")
-	content.Write(AppendLiteral(nil, latin1(date)))
+	content.Write(pdf.AppendLiteral(nil, latin1(date)))
 	content.WriteString(" Tj 0 -24 Td ")
-	content.Write(AppendLiteral(nil, latin1(l1)))
+	content.Write(pdf.AppendLiteral(nil, latin1(l1)))
 	content.WriteString(" Tj 0 -16 Td ")
-	content.Write(AppendLiteral(nil, latin1(l2)))
+	content.Write(pdf.AppendLiteral(nil, latin1(l2)))
 	content.WriteString(" Tj ET\n")
 
-	info := &Dict{}
-	info.Set("Title", TextString(title))
-	info.Set("Producer", String{B: []byte("Certigna Desktop")})
-	info.Set("CreationDate", String{B: []byte(pdfDate(now))})
+	info := &pdf.Dict{}
+	info.Set("Title", pdf.TextString(title))
+	info.Set("Producer", pdf.String{B: []byte("Certigna Desktop")})
+	info.Set("CreationDate", pdf.String{B: []byte(pdfDate(now))})
 	objs := []string{
 		"<</Type/Catalog/Pages 2 0 R>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
 		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
 		"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
 		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
-		string(AppendObject(nil, info)),
+		string(pdf.AppendObject(nil, info)),
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")

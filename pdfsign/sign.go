@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"crypto"
 	"crypto/x509"
@@ -69,7 +71,7 @@ type signConfig struct {
 	// and the update being built (u.alloc / u.put / u.putStream to add the
 	// form XObject, fonts…), it returns the widget's /Rect and its /AP
 	// dictionary. The widget then gets /F 4 (print) instead of hidden-locked.
-	appearance func(pg *pageInfo, u *Increment) (rect [4]float64, ap *Dict, err error)
+	appearance func(pg *pageInfo, u *pdf.Increment) (rect [4]float64, ap *pdf.Dict, err error)
 
 	// finish, when set, runs on the complete signed temporary file (open for
 	// read/write, before fsync and rename): the place to append a DSS or a
@@ -85,12 +87,12 @@ var signHooks []func(cfg *signConfig) error
 
 // pageInfo describes the page that carries the widget.
 type pageInfo struct {
-	Ref      Ref
+	Ref      pdf.Ref
 	Number   int        // 1-based
 	MediaBox [4]float64 // inherited if need be
 	CropBox  [4]float64 // = MediaBox when absent
 	Rotate   int        // 0, 90, 180, 270
-	Dict     *Dict      // the page dictionary as read (do not modify)
+	Dict     *pdf.Dict  // the page dictionary as read (do not modify)
 }
 
 // DefaultOutput is the output path used when none is given: "IN-signed.pdf"
@@ -232,8 +234,8 @@ const (
 
 // sigPlan is the update of a signature, before hashing.
 type sigPlan struct {
-	u         *Increment
-	sigRef    Ref
+	u         *pdf.Increment
+	sigRef    pdf.Ref
 	field     string
 	page      *pageInfo
 	contentsN int // bytes reserved for the CMS (hex digits = 2×)
@@ -250,7 +252,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	}
 	defer f.Close()
 	size := inInfo.Size()
-	r, err := NewReader(f, size)
+	r, err := pdf.NewReader(f, size)
 	if err != nil {
 		return nil, withPath(err, in)
 	}
@@ -289,9 +291,9 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 
 // planSignature prepares the update: signature dictionary, field/widget,
 // AcroForm, page /Annots, catalog if need be.
-func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
-	u := NewIncrement(r)
-	rootRef := r.Trailer.Get("Root").(Ref)
+func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
+	u := pdf.NewIncrement(r)
+	rootRef := r.Trailer.Get("Root").(pdf.Ref)
 	catalog, err := r.ResolveDict(rootRef)
 	if err != nil {
 		return nil, err
@@ -310,10 +312,10 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	catalogChanged := false
 
 	// AcroForm: rewrite the object that holds it.
-	var acro *Dict
-	var acroRef *Ref
+	var acro *pdf.Dict
+	var acroRef *pdf.Ref
 	switch v := catalog.Get("AcroForm").(type) {
-	case Ref:
+	case pdf.Ref:
 		d, err := r.ResolveDict(v)
 		if err != nil {
 			return nil, err
@@ -322,29 +324,29 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 			acro = d.Clone()
 			acroRef = &v
 		}
-	case *Dict:
+	case *pdf.Dict:
 		acro = v.Clone()
 	}
 	if acro == nil {
-		acro = &Dict{}
+		acro = &pdf.Dict{}
 		ref := u.Alloc()
 		acroRef = &ref
 		catalog.Set("AcroForm", ref)
 		catalogChanged = true
 	}
-	var fields Array
-	var fieldsRef *Ref
+	var fields pdf.Array
+	var fieldsRef *pdf.Ref
 	switch v := acro.Get("Fields").(type) {
-	case Ref:
+	case pdf.Ref:
 		o, err := r.Resolve(v)
 		if err != nil {
 			return nil, err
 		}
-		if a, ok := o.(Array); ok {
-			fields = append(Array(nil), a...)
+		if a, ok := o.(pdf.Array); ok {
+			fields = append(pdf.Array(nil), a...)
 			fieldsRef = &v
 		}
-	case Array:
+	case pdf.Array:
 		fields = v
 	}
 	name := cfg.field
@@ -362,8 +364,8 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	} else {
 		acro.Set("Fields", fields)
 	}
-	flags, _ := ToInt(acro.Get("SigFlags"))
-	acro.Set("SigFlags", Int(flags|3))
+	flags, _ := pdf.ToInt(acro.Get("SigFlags"))
+	acro.Set("SigFlags", pdf.Int(flags|3))
 	if acroRef != nil {
 		u.Put(*acroRef, acro)
 	} else {
@@ -372,22 +374,22 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	}
 
 	// The widget, merged with its field.
-	w := &Dict{}
-	w.Set("Type", Name("Annot"))
-	w.Set("Subtype", Name("Widget"))
-	w.Set("FT", Name("Sig"))
-	w.Set("T", TextString(name))
+	w := &pdf.Dict{}
+	w.Set("Type", pdf.Name("Annot"))
+	w.Set("Subtype", pdf.Name("Widget"))
+	w.Set("FT", pdf.Name("Sig"))
+	w.Set("T", pdf.TextString(name))
 	w.Set("V", sigRef)
 	w.Set("P", pg.Ref)
-	w.Set("F", Int(132)) // hidden from view but printed flags: Print + Locked
-	w.Set("Rect", Array{Int(0), Int(0), Int(0), Int(0)})
+	w.Set("F", pdf.Int(132)) // hidden from view but printed flags: Print + Locked
+	w.Set("Rect", pdf.Array{pdf.Int(0), pdf.Int(0), pdf.Int(0), pdf.Int(0)})
 	if cfg.appearance != nil {
 		rect, ap, err := cfg.appearance(pg, u)
 		if err != nil {
 			return nil, err
 		}
-		w.Set("Rect", Array{float64(rect[0]), float64(rect[1]), float64(rect[2]), float64(rect[3])})
-		w.Set("F", Int(4|128))
+		w.Set("Rect", pdf.Array{float64(rect[0]), float64(rect[1]), float64(rect[2]), float64(rect[3])})
+		w.Set("F", pdf.Int(4|128))
 		if ap != nil {
 			w.Set("AP", ap)
 		}
@@ -397,22 +399,22 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	// The page's /Annots (an indirect array is rewritten in place).
 	page := pg.Dict.Clone()
 	switch v := page.Get("Annots").(type) {
-	case Ref:
+	case pdf.Ref:
 		o, err := r.Resolve(v)
 		if err != nil {
 			return nil, err
 		}
-		if a, ok := o.(Array); ok {
-			u.Put(v, append(append(Array(nil), a...), widgetRef))
+		if a, ok := o.(pdf.Array); ok {
+			u.Put(v, append(append(pdf.Array(nil), a...), widgetRef))
 		} else {
-			page.Set("Annots", Array{widgetRef})
+			page.Set("Annots", pdf.Array{widgetRef})
 			u.Put(pg.Ref, page)
 		}
-	case Array:
+	case pdf.Array:
 		page.Set("Annots", append(v, widgetRef))
 		u.Put(pg.Ref, page)
 	default:
-		page.Set("Annots", Array{widgetRef})
+		page.Set("Annots", pdf.Array{widgetRef})
 		u.Put(pg.Ref, page)
 	}
 	if catalogChanged {
@@ -422,10 +424,10 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 	// The signature dictionary, with fixed-width placeholders.
 	var b bytes.Buffer
 	b.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached")
-	b.Write(AppendObject([]byte("/M"), TextString(pdfDate(cfg.when))))
+	b.Write(pdf.AppendObject([]byte("/M"), pdf.TextString(pdfDate(cfg.when))))
 	for _, kv := range [][2]string{{"Name", cfg.opts.Name}, {"Reason", cfg.opts.Reason}, {"Location", cfg.opts.Location}, {"ContactInfo", cfg.opts.ContactInfo}} {
 		if kv[1] != "" {
-			b.Write(AppendObject(AppendName(nil, kv[0]), TextString(kv[1])))
+			b.Write(pdf.AppendObject(pdf.AppendName(nil, kv[0]), pdf.TextString(kv[1])))
 		}
 	}
 	b.WriteString("/ByteRange")
@@ -440,7 +442,7 @@ func planSignature(r *Reader, cfg *signConfig, contentsN int) (*sigPlan, error) 
 }
 
 // freeFieldName is the first "SignatureN" not used by a top-level field.
-func freeFieldName(r *Reader, fields Array) (string, error) {
+func freeFieldName(r *pdf.Reader, fields pdf.Array) (string, error) {
 	used := map[string]bool{}
 	for i, f := range fields {
 		if i > 20000 {
@@ -450,8 +452,8 @@ func freeFieldName(r *Reader, fields Array) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if s, ok := d.Get("T").(String); ok {
-			used[DecodeTextString(s.B)] = true
+		if s, ok := d.Get("T").(pdf.String); ok {
+			used[pdf.DecodeTextString(s.B)] = true
 		}
 	}
 	for n := 1; ; n++ {
@@ -464,11 +466,11 @@ func freeFieldName(r *Reader, fields Array) (string, error) {
 
 // findPage walks the page tree to page n (0 = 1), carrying the inheritable
 // boxes and rotation; only the nodes on the way are read.
-func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
+func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	if n <= 0 {
 		n = 1
 	}
-	rootRef, ok := catalog.Get("Pages").(Ref)
+	rootRef, ok := catalog.Get("Pages").(pdf.Ref)
 	if !ok {
 		return nil, damagedf("catalog has no page tree")
 	}
@@ -479,13 +481,13 @@ func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 	if node == nil {
 		return nil, damagedf("page tree missing")
 	}
-	total, _ := ToInt(node.Get("Count"))
+	total, _ := pdf.ToInt(node.Get("Count"))
 	if int64(n) > total && total > 0 {
 		return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d of %d", n, total)}
 	}
-	var media, crop Object
-	var rotate Object
-	inherit := func(d *Dict) {
+	var media, crop pdf.Object
+	var rotate pdf.Object
+	inherit := func(d *pdf.Dict) {
 		if v := d.Get("MediaBox"); v != nil {
 			media = v
 		}
@@ -504,10 +506,10 @@ func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		kids, _ := kidsObj.(Array)
+		kids, _ := kidsObj.(pdf.Array)
 		descended := false
 		for _, k := range kids {
-			kref, ok := k.(Ref)
+			kref, ok := k.(pdf.Ref)
 			if !ok || visited[kref.Num] {
 				continue
 			}
@@ -520,7 +522,7 @@ func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 			}
 			isNode := kd.NameOf("Type") == "Pages" || (kd.NameOf("Type") != "Page" && kd.Has("Kids"))
 			if isNode {
-				cnt, _ := ToInt(kd.Get("Count"))
+				cnt, _ := pdf.ToInt(kd.Get("Count"))
 				if int64(want) > cnt {
 					want -= int(cnt)
 					continue
@@ -537,7 +539,7 @@ func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 				pi.MediaBox = boxOf(r, media, [4]float64{0, 0, 612, 792})
 				pi.CropBox = boxOf(r, crop, pi.MediaBox)
 				if rv, err := r.Resolve(rotate); err == nil {
-					if v, ok := ToInt(rv); ok {
+					if v, ok := pdf.ToInt(rv); ok {
 						pi.Rotate = int(((v % 360) + 360) % 360)
 					}
 				}
@@ -552,16 +554,16 @@ func findPage(r *Reader, catalog *Dict, n int) (*pageInfo, error) {
 	return nil, damagedf("page tree too deep")
 }
 
-func boxOf(r *Reader, o Object, def [4]float64) [4]float64 {
+func boxOf(r *pdf.Reader, o pdf.Object, def [4]float64) [4]float64 {
 	o, err := r.Resolve(o)
-	a, ok := o.(Array)
+	a, ok := o.(pdf.Array)
 	if err != nil || !ok || len(a) != 4 {
 		return def
 	}
 	var box [4]float64
 	for i := range box {
 		ao, _ := r.Resolve(a[i])
-		v, ok := ToFloat(ao)
+		v, ok := pdf.ToFloat(ao)
 		if !ok {
 			return def
 		}
@@ -720,7 +722,7 @@ func Check(in, out string, opts Options) (err error) {
 		return newErr(KindIO, in, err)
 	}
 	defer f.Close()
-	r, err := NewReader(f, info.Size())
+	r, err := pdf.NewReader(f, info.Size())
 	if err != nil {
 		return withPath(err, in)
 	}
@@ -744,7 +746,7 @@ func Check(in, out string, opts Options) (err error) {
 
 // checkDocMDP refuses a document certified with "no changes allowed"
 // (DocMDP P=1): any new signature would break its certification.
-func checkDocMDP(r *Reader, catalog *Dict) error {
+func checkDocMDP(r *pdf.Reader, catalog *pdf.Dict) error {
 	perms, err := r.ResolveDict(catalog.Get("Perms"))
 	if err != nil || perms == nil {
 		return err
@@ -754,14 +756,14 @@ func checkDocMDP(r *Reader, catalog *Dict) error {
 		return err
 	}
 	refs, _ := r.Resolve(sig.Get("Reference"))
-	ra, _ := refs.(Array)
+	ra, _ := refs.(pdf.Array)
 	for _, ref := range ra {
 		d, err := r.ResolveDict(ref)
 		if err != nil || d == nil || d.NameOf("TransformMethod") != "DocMDP" {
 			continue
 		}
 		tp, _ := r.ResolveDict(d.Get("TransformParams"))
-		if p, ok := ToInt(tp.Get("P")); ok && p == 1 {
+		if p, ok := pdf.ToInt(tp.Get("P")); ok && p == 1 {
 			return &Error{Kind: KindUnsupported, Err: errors.New("certified document: its author allowed no change, not even a signature")}
 		}
 	}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"os"
 	"os/exec"
@@ -28,7 +30,7 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := NewReader(f, int64(len(data)))
+	r, err := pdf.NewReader(f, int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,26 +38,26 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 	if err != nil || len(fields) == 0 {
 		t.Fatalf("no signature: %v", err)
 	}
-	var best *Dict
+	var best *pdf.Dict
 	var bestEnd int64
 	for _, sf := range fields {
-		a, _ := sf.v.Get("ByteRange").(Array)
+		a, _ := sf.v.Get("ByteRange").(pdf.Array)
 		if len(a) != 4 {
 			continue
 		}
-		c, _ := ToInt(a[2])
-		d, _ := ToInt(a[3])
+		c, _ := pdf.ToInt(a[2])
+		d, _ := pdf.ToInt(a[3])
 		if c+d > bestEnd {
 			best, bestEnd = sf.v, c+d
 		}
 	}
-	a := best.Get("ByteRange").(Array)
+	a := best.Get("ByteRange").(pdf.Array)
 	var br [4]int64
 	for i := range br {
-		br[i], _ = ToInt(a[i])
+		br[i], _ = pdf.ToInt(a[i])
 	}
 	signed = append(append([]byte{}, data[br[0]:br[0]+br[1]]...), data[br[2]:br[2]+br[3]]...)
-	contents := best.Get("Contents").(String).B
+	contents := best.Get("Contents").(pdf.String).B
 	s := cryptobyte.String(contents)
 	var elem cryptobyte.String
 	if !s.ReadASN1Element(&elem, 0x30) {

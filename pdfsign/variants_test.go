@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -76,34 +78,34 @@ func TestSignFormVariants(t *testing.T) {
 	f, _ := os.Open(out)
 	defer f.Close()
 	st, _ := f.Stat()
-	r, err := NewReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cat, _ := r.ResolveDict(r.Trailer.Get("Root"))
-	acro, _ := cat.Get("AcroForm").(*Dict)
-	if acro == nil || string(AppendObject(nil, acro.Get("DA"))) != "(/Helv 0 Tf 0 g)" || !acro.Has("DR") || acro.Get("NeedAppearances") != true {
-		t.Fatalf("AcroForm lost keys: %s", AppendObject(nil, acro))
+	acro, _ := cat.Get("AcroForm").(*pdf.Dict)
+	if acro == nil || string(pdf.AppendObject(nil, acro.Get("DA"))) != "(/Helv 0 Tf 0 g)" || !acro.Has("DR") || acro.Get("NeedAppearances") != true {
+		t.Fatalf("AcroForm lost keys: %s", pdf.AppendObject(nil, acro))
 	}
-	if sf, _ := ToInt(acro.Get("SigFlags")); sf != 3 {
+	if sf, _ := pdf.ToInt(acro.Get("SigFlags")); sf != 3 {
 		t.Fatalf("SigFlags %d", sf)
 	}
 	fields, _ := r.Resolve(acro.Get("Fields"))
-	if got := string(AppendObject(nil, fields)); !strings.HasPrefix(got, "[7 0 R ") {
+	if got := string(pdf.AppendObject(nil, fields)); !strings.HasPrefix(got, "[7 0 R ") {
 		t.Fatalf("fields %s", got)
 	}
-	if _, ok := acro.Get("Fields").(Ref); !ok {
+	if _, ok := acro.Get("Fields").(pdf.Ref); !ok {
 		t.Fatal("/Fields stopped being the indirect array")
 	}
 	// The widget went on page 2 (object 11), whose /Annots was absent.
-	p2, _ := r.ResolveDict(Ref{11, 0})
-	if a, ok := p2.Get("Annots").(Array); !ok || len(a) != 1 {
-		t.Fatalf("page 2: %s", AppendObject(nil, p2))
+	p2, _ := r.ResolveDict(pdf.Ref{Num: 11})
+	if a, ok := p2.Get("Annots").(pdf.Array); !ok || len(a) != 1 {
+		t.Fatalf("page 2: %s", pdf.AppendObject(nil, p2))
 	}
 	// Page 1's indirect /Annots array is untouched.
 	a9, _ := r.Fetch(9)
-	if string(AppendObject(nil, a9)) != "[7 0 R]" {
-		t.Fatalf("page 1 annots %s", AppendObject(nil, a9))
+	if string(pdf.AppendObject(nil, a9)) != "[7 0 R]" {
+		t.Fatalf("page 1 annots %s", pdf.AppendObject(nil, a9))
 	}
 	// A second signature on page 1 appends to its indirect /Annots array.
 	p := getPKI(t)

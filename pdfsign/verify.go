@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"bytes"
 	"crypto"
 	"crypto/sha256"
@@ -125,11 +127,11 @@ var verifyHooks []func(v *verifyContext, s *SignatureReport) error
 
 // verifyContext is what verify hooks get.
 type verifyContext struct {
-	r      *Reader
+	r      *pdf.Reader
 	f      *os.File
 	opts   VerifyOptions
 	report *Report
-	sigV   *Dict // the signature dictionary being checked
+	sigV   *pdf.Dict // the signature dictionary being checked
 }
 
 // Verify checks every signature of the PDF at path. A file without any
@@ -165,14 +167,14 @@ func Verify(path string, opts VerifyOptions) (rep *Report, err error) {
 // sigField is a signature field found in the form.
 type sigField struct {
 	name string
-	v    *Dict
+	v    *pdf.Dict
 }
 
 func verifyReader(f *os.File, size int64, opts VerifyOptions) (*Report, error) {
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
-	r, err := NewReader(f, size)
+	r, err := pdf.NewReader(f, size)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +221,7 @@ func lastEnd(br []int64) int64 {
 }
 
 // signatureFields walks the AcroForm field tree for signed signature fields.
-func signatureFields(r *Reader) ([]sigField, error) {
+func signatureFields(r *pdf.Reader) ([]sigField, error) {
 	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil {
 		return nil, err
@@ -233,12 +235,12 @@ func signatureFields(r *Reader) ([]sigField, error) {
 	}
 	var out []sigField
 	visited := map[int]bool{}
-	var walk func(o Object, parent string, ft string, depth int) error
-	walk = func(o Object, parent, ft string, depth int) error {
+	var walk func(o pdf.Object, parent string, ft string, depth int) error
+	walk = func(o pdf.Object, parent, ft string, depth int) error {
 		if depth > 32 || len(visited) > 100000 {
 			return nil
 		}
-		if ref, ok := o.(Ref); ok {
+		if ref, ok := o.(pdf.Ref); ok {
 			if visited[ref.Num] {
 				return nil
 			}
@@ -249,11 +251,11 @@ func signatureFields(r *Reader) ([]sigField, error) {
 			return err
 		}
 		name := parent
-		if t, ok := d.Get("T").(String); ok {
+		if t, ok := d.Get("T").(pdf.String); ok {
 			if name != "" {
 				name += "."
 			}
-			name += DecodeTextString(t.B)
+			name += pdf.DecodeTextString(t.B)
 		}
 		if v := d.NameOf("FT"); v != "" {
 			ft = v
@@ -271,7 +273,7 @@ func signatureFields(r *Reader) ([]sigField, error) {
 		if err != nil {
 			return err
 		}
-		if a, ok := kids.(Array); ok {
+		if a, ok := kids.(pdf.Array); ok {
 			for _, k := range a {
 				if err := walk(k, name, ft, depth+1); err != nil {
 					return err
@@ -284,7 +286,7 @@ func signatureFields(r *Reader) ([]sigField, error) {
 	if err != nil {
 		return nil, err
 	}
-	fa, _ := fo.(Array)
+	fa, _ := fo.(pdf.Array)
 	for _, fld := range fa {
 		if err := walk(fld, "", "", 0); err != nil {
 			return nil, err
@@ -299,7 +301,7 @@ type revision struct{ markerEnd, end int64 }
 
 // revisionEnds lists, oldest first, where revisions end, one per xref
 // section (the first %%EOF after each section).
-func revisionEnds(f io.ReaderAt, size int64, r *Reader) ([]revision, error) {
+func revisionEnds(f io.ReaderAt, size int64, r *pdf.Reader) ([]revision, error) {
 	var starts []int64
 	buf := make([]byte, 1<<20)
 	for pos := int64(0); pos < size; {
@@ -379,7 +381,7 @@ func dedup(a []int64) []int64 {
 	return out
 }
 
-func checkOne(f *os.File, size int64, r *Reader, sf sigField, ends []revision, opts VerifyOptions) SignatureReport {
+func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revision, opts VerifyOptions) SignatureReport {
 	v := sf.v
 	s := SignatureReport{Field: sf.name, Type: "signature", SubFilter: v.NameOf("SubFilter"), Trust: TrustNotChecked, Problems: []Problem{}}
 	if v.NameOf("Type") == "DocTimeStamp" || s.SubFilter == "ETSI.RFC3161" {
@@ -387,8 +389,8 @@ func checkOne(f *os.File, size int64, r *Reader, sf sigField, ends []revision, o
 	}
 	text := func(k string) string {
 		o, _ := r.Resolve(v.Get(k))
-		if str, ok := o.(String); ok {
-			return DecodeTextString(str.B)
+		if str, ok := o.(pdf.String); ok {
+			return pdf.DecodeTextString(str.B)
 		}
 		return ""
 	}
@@ -400,13 +402,13 @@ func checkOne(f *os.File, size int64, r *Reader, sf sigField, ends []revision, o
 	}
 	// ByteRange.
 	bro, _ := r.Resolve(v.Get("ByteRange"))
-	bra, _ := bro.(Array)
+	bra, _ := bro.(pdf.Array)
 	for _, e := range bra {
-		n, _ := ToInt(e)
+		n, _ := pdf.ToInt(e)
 		s.ByteRange = append(s.ByteRange, n)
 	}
 	co, _ := r.Resolve(v.Get("Contents"))
-	contents, _ := co.(String)
+	contents, _ := co.(pdf.String)
 	ranges, brErr := checkByteRange(f, size, s.ByteRange, contents.B)
 	s.ByteRangeOK = brErr == nil
 	if brErr != nil {
@@ -645,10 +647,10 @@ func checkByteRange(f io.ReaderAt, size int64, br []int64, contents []byte) ([][
 	var hi byte
 	half := false
 	for _, c := range gap[1 : len(gap)-1] {
-		if IsWhite(c) {
+		if pdf.IsWhite(c) {
 			continue
 		}
-		v, ok := Unhex(c)
+		v, ok := pdf.Unhex(c)
 		if !ok {
 			return nil, errors.New("the unsigned gap holds more than the /Contents hex string")
 		}
@@ -714,8 +716,8 @@ func parsePDFDate(s string) (time.Time, bool) {
 // laterChanges classifies what the revisions after end changed: only
 // signatures (new signature fields, filled empty signature fields, the
 // AcroForm's field list, page /Annots, a DSS) or something else.
-func laterChanges(r *Reader, end int64) string {
-	var later, earlier []*XrefSection
+func laterChanges(r *pdf.Reader, end int64) string {
+	var later, earlier []*pdf.XrefSection
 	for _, s := range r.Sections {
 		if s.Offset >= end {
 			later = append(later, s)
@@ -732,7 +734,7 @@ func laterChanges(r *Reader, end int64) string {
 		}
 	}
 	for n := range changed {
-		var old *XrefEntry
+		var old *pdf.XrefEntry
 		for _, s := range earlier {
 			if e, ok := s.Entries[n]; ok {
 				old = &e
@@ -754,32 +756,32 @@ func laterChanges(r *Reader, end int64) string {
 	return ChangesSignatures
 }
 
-func allowedChange(oldObj, newObj Object) bool {
-	if bytes.Equal(AppendObject(nil, oldObj), AppendObject(nil, newObj)) {
-		if os, ok := oldObj.(*Stream); ok {
-			ns, _ := newObj.(*Stream)
+func allowedChange(oldObj, newObj pdf.Object) bool {
+	if bytes.Equal(pdf.AppendObject(nil, oldObj), pdf.AppendObject(nil, newObj)) {
+		if os, ok := oldObj.(*pdf.Stream); ok {
+			ns, _ := newObj.(*pdf.Stream)
 			return ns != nil && os.Offset == ns.Offset
 		}
 		return true
 	}
 	switch o := oldObj.(type) {
-	case Array:
-		n, ok := newObj.(Array)
+	case pdf.Array:
+		n, ok := newObj.(pdf.Array)
 		if !ok {
 			return false
 		}
 		have := map[string]bool{}
 		for _, e := range n {
-			have[string(AppendObject(nil, e))] = true
+			have[string(pdf.AppendObject(nil, e))] = true
 		}
 		for _, e := range o {
-			if !have[string(AppendObject(nil, e))] {
+			if !have[string(pdf.AppendObject(nil, e))] {
 				return false
 			}
 		}
 		return true
-	case *Dict:
-		n, ok := newObj.(*Dict)
+	case *pdf.Dict:
+		n, ok := newObj.(*pdf.Dict)
 		if !ok {
 			return false
 		}
@@ -811,7 +813,7 @@ func allowedChange(oldObj, newObj Object) bool {
 			if allowed[k] {
 				continue
 			}
-			if !bytes.Equal(AppendObject(nil, o.Get(k)), AppendObject(nil, n.Get(k))) {
+			if !bytes.Equal(pdf.AppendObject(nil, o.Get(k)), pdf.AppendObject(nil, n.Get(k))) {
 				return false
 			}
 		}

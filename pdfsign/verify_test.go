@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -166,8 +168,8 @@ func TestChangeAfterSigningReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = AppendIncrement(f, func(r *Reader, u *Increment) error {
-		u.PutStream(Ref{5, 0}, &Dict{}, []byte("BT /F1 24 Tf 72 720 Td (Changed) Tj ET"))
+	_, err = pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
+		u.PutStream(pdf.Ref{Num: 5}, &pdf.Dict{}, []byte("BT /F1 24 Tf 72 720 Td (Changed) Tj ET"))
 		return nil
 	})
 	f.Close()
