@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -23,8 +24,9 @@ import (
 type parsedCMS struct {
 	certs        []*x509.Certificate
 	eContentType asn1.ObjectIdentifier
-	eContent     []byte // nil when detached
-	si           parsedSignerInfo
+	eContent     []byte           // nil when detached
+	si           parsedSignerInfo // the first SignerInfo
+	signers      int              // how many SignerInfos there are
 }
 
 type parsedSignerInfo struct {
@@ -104,6 +106,11 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 	}
 	if err := parseSignerInfo(si, &p.si); err != nil {
 		return nil, err
+	}
+	for p.signers = 1; !sis.Empty(); p.signers++ {
+		if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
+			return nil, errCMS
+		}
 	}
 	return p, nil
 }
@@ -219,6 +226,32 @@ func (p *parsedCMS) signerCert() *x509.Certificate {
 	return nil
 }
 
+// attr returns the first value (DER) of the signed attribute oid, or nil.
+func (si *parsedSignerInfo) attr(oid asn1.ObjectIdentifier) []byte {
+	if v := si.attrs[oid.String()]; len(v) > 0 {
+		return v[0]
+	}
+	return nil
+}
+
+// checkSigningCert checks that the signing-certificate-v2 (or, without it,
+// signing-certificate) attribute names cert; present is false when there is
+// neither.
+func (si *parsedSignerInfo) checkSigningCert(cert *x509.Certificate) (present bool, err error) {
+	v2 := true
+	val := si.attr(oidAttrSigningCertV2)
+	if val == nil {
+		v2, val = false, si.attr(oidAttrSigningCertV1)
+	}
+	if val == nil {
+		return false, nil
+	}
+	if h, want, ok := essCertHash(val, v2); !ok || !bytes.Equal(hashOf(h, cert.Raw), want) {
+		return true, errors.New("the signing-certificate attribute names another certificate")
+	}
+	return true, nil
+}
+
 // signedBytes is what the signature covers: the signed attributes as a DER
 // SET (the [0] tag replaced by SET), or nil when there are none.
 func (si *parsedSignerInfo) signedBytes() []byte {
@@ -279,6 +312,12 @@ func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
 		d = hh.Sum(nil)
 	} else {
 		d = digest
+	}
+	if k, ok := pub.(ed25519.PublicKey); ok { // Ed25519 signs the data itself
+		if data == nil || !ed25519.Verify(k, data, si.signature) {
+			return errors.New("Ed25519 signature does not verify")
+		}
+		return nil
 	}
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
@@ -360,21 +399,40 @@ func essCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
 	return h, hv, true
 }
 
-// tstImprint returns the message imprint of a TSTInfo (document timestamps).
-func tstImprint(tst []byte) (crypto.Hash, []byte, bool) {
-	s := cryptobyte.String(tst)
-	var info, mi, alg cryptobyte.String
-	var v int64
-	var policy asn1.ObjectIdentifier
-	var oid asn1.ObjectIdentifier
-	var hv cryptobyte.String
-	if !s.ReadASN1(&info, cbasn1.SEQUENCE) || !info.ReadASN1Integer(&v) || !info.ReadASN1ObjectIdentifier(&policy) ||
-		!info.ReadASN1(&mi, cbasn1.SEQUENCE) || !mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) ||
-		!mi.ReadASN1(&hv, cbasn1.OCTET_STRING) {
-		return 0, nil, false
+// tstInfo is TSTInfo (RFC 3161 §2.4.2), the fields we use.
+type tstInfo struct {
+	Policy       asn1.ObjectIdentifier
+	ImprintAlg   asn1.ObjectIdentifier
+	Imprint      []byte
+	SerialNumber *big.Int
+	GenTime      time.Time
+	Nonce        *big.Int
+}
+
+// parseTSTInfo reads TSTInfo by hand: its optional fields are told apart by
+// tag, which encoding/asn1's RawValue would not do.
+func parseTSTInfo(der []byte) (*tstInfo, error) {
+	s := cryptobyte.String(der)
+	var seq, mi, alg, hashed cryptobyte.String
+	var version int64
+	info := &tstInfo{SerialNumber: new(big.Int)}
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
+		!seq.ReadASN1ObjectIdentifier(&info.Policy) || !seq.ReadASN1(&mi, cbasn1.SEQUENCE) ||
+		!mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&info.ImprintAlg) ||
+		!mi.ReadASN1(&hashed, cbasn1.OCTET_STRING) || !seq.ReadASN1Integer(info.SerialNumber) ||
+		!seq.ReadASN1GeneralizedTime(&info.GenTime) {
+		return nil, errors.New("malformed TSTInfo")
 	}
-	h, ok := hashFromOID(oid)
-	return h, hv, ok
+	info.Imprint = []byte(hashed)
+	seq.SkipOptionalASN1(cbasn1.SEQUENCE) // accuracy
+	seq.SkipOptionalASN1(cbasn1.BOOLEAN)  // ordering
+	if seq.PeekASN1Tag(cbasn1.INTEGER) {
+		info.Nonce = new(big.Int)
+		if !seq.ReadASN1Integer(info.Nonce) {
+			return nil, errors.New("malformed TSTInfo nonce")
+		}
+	}
+	return info, nil
 }
 
 // berToDER rewrites BER indefinite lengths and non-minimal lengths as DER

@@ -85,8 +85,8 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			leaves = append(leaves, s.Signer)
 		}
 		for _, tok := range s.Timestamps {
-			if sd, err := parseTSSignedData(tok); err == nil {
-				if tsa := ltvSignerCert(sd); tsa != nil {
+			if sd, err := parseCMS(tok); err == nil {
+				if tsa := sd.signerCert(); tsa != nil {
 					leaves = append(leaves, tsa)
 					pool = append(pool, sd.certs...)
 				}

@@ -130,7 +130,7 @@ func FuzzCMS(f *testing.F) {
 			p.signerCert()
 			checkSignature(&p.si, nil, p.si.signedBytes(), nil)
 			essCertHash(data, true)
-			tstImprint(p.eContent)
+			parseTSTInfo(p.eContent)
 		}
 		berToDER(data)
 		parsePSSParams(data)

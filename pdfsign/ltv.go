@@ -6,14 +6,10 @@ import (
 	"context"
 	"crypto/sha1"
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Reading the signatures of a document for long-term validation: their
@@ -26,7 +22,7 @@ type ltvSig struct {
 	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
 	SubFilter  string
 	ByteRange  []int64
-	CMS        *tsSignedData // nil when the CMS does not parse
+	CMS        *parsedCMS // nil when the CMS does not parse
 	Signer     *x509.Certificate
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
@@ -124,61 +120,22 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 			}
 		}
 	}
-	sd, err := parseTSSignedData(cs.B)
+	sd, err := parseCMS(cs.B)
 	if err != nil {
 		return s
 	}
 	s.CMS = sd
-	s.Signer = ltvSignerCert(sd)
-	s.Timestamps = ltvTimestampTokens(sd.signer.unsigned)
+	s.Signer = sd.signerCert()
+	for _, tok := range sd.si.unsigned[oidAttrTimeStampToken.String()] {
+		if len(tok) > 0 {
+			s.Timestamps = append(s.Timestamps, tok)
+		}
+	}
 	if s.SubFilter == "ETSI.RFC3161" {
 		// A document timestamp: the CMS is itself the token.
 		s.Timestamps = append(s.Timestamps, cs.B)
 	}
 	return s
-}
-
-func ltvSignerCert(sd *tsSignedData) *x509.Certificate {
-	si := sd.signer
-	for _, c := range sd.certs {
-		if si.ski != nil && string(c.SubjectKeyId) == string(si.ski) ||
-			si.serial != nil && c.SerialNumber.Cmp(si.serial) == 0 && string(c.RawIssuer) == string(si.issuerRaw) {
-			return c
-		}
-	}
-	return nil
-}
-
-// ltvTimestampTokens returns the values of the signature-time-stamp-token
-// attributes in a SignerInfo's unsignedAttrs element ([1] IMPLICIT SET).
-func ltvTimestampTokens(unsigned []byte) [][]byte {
-	if unsigned == nil {
-		return nil
-	}
-	s := cryptobyte.String(unsigned)
-	var set cryptobyte.String
-	if !s.ReadASN1(&set, cbasn1.Tag(1).Constructed().ContextSpecific()) {
-		return nil
-	}
-	var out [][]byte
-	for !set.Empty() {
-		var attr, vals cryptobyte.String
-		var oid asn1.ObjectIdentifier
-		if !set.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) || !attr.ReadASN1(&vals, cbasn1.SET) {
-			return out
-		}
-		if !oid.Equal(OIDSignatureTimeStampToken) {
-			continue
-		}
-		for !vals.Empty() {
-			var v cryptobyte.String
-			if !vals.ReadASN1Element(&v, cbasn1.SEQUENCE) {
-				break
-			}
-			out = append(out, []byte(v))
-		}
-	}
-	return out
 }
 
 // ltvBuildChain orders a chain from leaf up using pool, then, when the top

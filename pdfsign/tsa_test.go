@@ -141,7 +141,7 @@ func FuzzTimestampParsers(f *testing.F) {
 		}
 		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
 		parseTSTInfo(b)
-		ltvTimestampTokens(b)
+		parseCMS(b)
 	})
 }
 

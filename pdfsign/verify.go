@@ -487,11 +487,16 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	content := digest
 	switch {
 	case s.Type == "timestamp":
-		th, imprint, ok := tstImprint(p.eContent)
+		tst, err := parseTSTInfo(p.eContent)
+		th, ok := crypto.Hash(0), false
+		if err == nil {
+			th, ok = hashFromOID(tst.ImprintAlg)
+		}
 		if !ok {
 			s.problem("cms_unreadable", "error", "TSTInfo")
 			return s
 		}
+		imprint := tst.Imprint
 		if th != h && s.ByteRangeOK {
 			hh := th.New()
 			for _, rg := range ranges {
@@ -537,16 +542,9 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			s.SignatureOK = true
 		}
 		// The signing-certificate attribute binds the certificate.
-		if vals := p.si.attrs[oidAttrSigningCertV2.String()]; len(vals) > 0 {
-			if hh, want, ok := essCertHash(vals[0], true); !ok || !bytes.Equal(hashOf(hh, cert.Raw), want) {
-				s.CertificateOK = false
-				s.problem("signing_cert_mismatch", "error", "")
-			}
-		} else if vals := p.si.attrs[oidAttrSigningCertV1.String()]; len(vals) > 0 {
-			if _, want, ok := essCertHash(vals[0], false); !ok || !bytes.Equal(hashOf(crypto.SHA1, cert.Raw), want) {
-				s.CertificateOK = false
-				s.problem("signing_cert_mismatch", "error", "")
-			}
+		if _, err := p.si.checkSigningCert(cert); err != nil {
+			s.CertificateOK = false
+			s.problem("signing_cert_mismatch", "error", "")
 		}
 		at := s.SigningTime
 		if at.IsZero() {

@@ -1,0 +1,117 @@
+package pdfsign
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Checking and embedding RFC 3161 time-stamp tokens (the TSA client is in
+// tsa.go; the CMS parsing in cmsparse.go).
+
+// VerifyTimestampToken checks that token is a time-stamp token over data,
+// signed by a certificate it carries (or found in roots' chain) that has the
+// timeStamping EKU. With roots non-nil, the TSA chain must also build to them
+// at the token's time (at is ignored then; zero means genTime).
+func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
+	sd, err := parseCMS(token)
+	if err != nil {
+		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
+	}
+	si := &sd.si
+	if sd.signers != 1 {
+		return nil, ltvErr(LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
+	}
+	digest, ok := hashFromOID(si.digestAlg)
+	if !ok || si.signedAttrs == nil {
+		return nil, ltvErr(LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
+	}
+	if !sd.eContentType.Equal(oidTSTInfo) || sd.eContent == nil {
+		return nil, ltvErr(LTVTSAGarbage, "", "content is not a TSTInfo", nil)
+	}
+	info, err := parseTSTInfo(sd.eContent)
+	if err != nil {
+		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
+	}
+	h, ok := hashFromOID(info.ImprintAlg)
+	if !ok || !h.Available() {
+		return nil, ltvErr(LTVTSAMismatch, "", "unsupported imprint hash", nil)
+	}
+	if !bytes.Equal(hashOf(h, data), info.Imprint) {
+		return nil, ltvErr(LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
+	}
+	tsaCert := sd.signerCert()
+	if tsaCert == nil {
+		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
+	}
+	var ct asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(si.attr(oidAttrContentType), &ct); err != nil || !ct.Equal(oidTSTInfo) {
+		return nil, ltvErr(LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
+	}
+	var md []byte
+	if _, err := asn1.Unmarshal(si.attr(oidAttrMessageDigest), &md); err != nil {
+		return nil, ltvErr(LTVTSAInvalid, "", "no message-digest attribute", nil)
+	}
+	if !bytes.Equal(hashOf(digest, sd.eContent), md) {
+		return nil, ltvErr(LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
+	}
+	// RFC 3161 requires a signing-certificate(-v2) attribute naming the TSA.
+	if present, err := si.checkSigningCert(tsaCert); !present {
+		return nil, ltvErr(LTVTSAInvalid, "", "no signing-certificate attribute", nil)
+	} else if err != nil {
+		return nil, ltvErr(LTVTSAInvalid, "", err.Error(), err)
+	}
+	if err := checkSignature(si, tsaCert.PublicKey, si.signedBytes(), nil); err != nil {
+		return nil, ltvErr(LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
+	}
+	if !tsHasTimeStampingEKU(tsaCert) {
+		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate lacks the timeStamping extended key usage", nil)
+	}
+	if roots != nil {
+		inter := x509.NewCertPool()
+		for _, c := range sd.certs {
+			inter.AddCert(c)
+		}
+		if at.IsZero() {
+			at = info.GenTime
+		}
+		if _, err := tsaCert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err != nil {
+			return nil, ltvErr(LTVTSAInvalid, "", "TSA certificate chain: "+err.Error(), err)
+		}
+	}
+	return &Timestamp{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
+		Hash: h, Imprint: info.Imprint, Signer: tsaCert, Certs: sd.certs}, nil
+}
+
+func tsHasTimeStampingEKU(c *x509.Certificate) bool {
+	for _, u := range c.ExtKeyUsage {
+		if u == x509.ExtKeyUsageTimeStamping {
+			return true
+		}
+	}
+	for _, o := range c.UnknownExtKeyUsage {
+		if o.Equal(oidTSEKUTimeStamping) {
+			return true
+		}
+	}
+	return false
+}
+
+// AppendSignatureTimestamp returns unsignedAttrs content (the DER of
+// Attribute SEQUENCEs, possibly empty) with a signature-time-stamp-token
+// attribute holding token appended. The CMS builder puts the result in the
+// SignerInfo's [1] IMPLICIT SET.
+func AppendSignatureTimestamp(unsignedAttrs, token []byte) []byte {
+	var b cryptobyte.Builder
+	b.AddBytes(unsignedAttrs)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(OIDSignatureTimeStampToken)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(token) })
+	})
+	return b.BytesOrPanic()
+}
