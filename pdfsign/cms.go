@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -49,6 +50,12 @@ var (
 	oidMGF1               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 	hashOIDs              = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
 	ecdsaSigOIDs          = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}
+)
+
+// The two ways signing itself can fail, for the caller to classify.
+var (
+	errSignerFailed = errors.New("the signer failed")
+	errKeyMismatch  = errors.New("the signature does not match the certificate")
 )
 
 // attribute is one CMS Attribute, DER-encoded (SEQUENCE { type, SET OF values }).
@@ -187,10 +194,10 @@ func buildCMS(p *cmsParams, digest []byte, sizing bool, reserve int) ([]byte, er
 		var err error
 		sig, err = p.signer.Sign(rand.Reader, h.Sum(nil), p.hash)
 		if err != nil {
-			return nil, &Error{Kind: KindSigner, Err: err}
+			return nil, fmt.Errorf("%w: %w", errSignerFailed, err)
 		}
 		if err := checkOwnSignature(p.cert.PublicKey, p.hash, h.Sum(nil), sig); err != nil {
-			return nil, &Error{Kind: KindCertificate, Err: err}
+			return nil, fmt.Errorf("%w: %w", errKeyMismatch, err)
 		}
 		if p.unsignedAttrs != nil {
 			if unsigned, err = p.unsignedAttrs(sig); err != nil {

@@ -557,3 +557,9 @@ func derLen(n int) []byte {
 	}
 	return append([]byte{0x80 | byte(len(l))}, l...)
 }
+
+func hashOf(h crypto.Hash, b []byte) []byte {
+	hh := h.New()
+	hh.Write(b)
+	return hh.Sum(nil)
+}

@@ -617,7 +617,12 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)
 	der, err := buildCMS(&cfg.cms, digest, false, 0)
-	if err != nil {
+	switch {
+	case errors.Is(err, errSignerFailed):
+		return nil, 0, &Error{Kind: KindSigner, Err: err}
+	case errors.Is(err, errKeyMismatch):
+		return nil, 0, &Error{Kind: KindCertificate, Err: err}
+	case err != nil:
 		return nil, 0, err
 	}
 	if len(der) > plan.contentsN {

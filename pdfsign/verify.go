@@ -597,12 +597,6 @@ func padesLevel(s *SignatureReport, p *parsedCMS) string {
 	return "B-B"
 }
 
-func hashOf(h crypto.Hash, b []byte) []byte {
-	hh := h.New()
-	hh.Write(b)
-	return hh.Sum(nil)
-}
-
 func hashOfRanges(f io.ReaderAt, ranges [][2]int64, h crypto.Hash) []byte {
 	hh := h.New()
 	for _, rg := range ranges {
