@@ -25,13 +25,13 @@ import (
 var (
 	oidData               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
 	oidSignedData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidAttrContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	oidAttrMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	oidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	oidAttrSigningCertV1  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
-	oidAttrSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
-	oidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
-	oidTSTInfo            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+	OidAttrContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	OidAttrMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	OidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	OidAttrSigningCertV1  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
+	OidAttrSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	OidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+	OidTSTInfo            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
 	oidSHA1               = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	oidSHA256             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 	oidSHA384             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
@@ -48,21 +48,21 @@ var (
 	oidECDSAWithSHA384    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
 	oidECDSAWithSHA512    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 	oidMGF1               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
-	hashOIDs              = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
+	HashOIDs              = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
 	ecdsaSigOIDs          = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}
 )
 
 // The two ways signing itself can fail, for the caller to classify.
 var (
-	errSignerFailed = errors.New("the signer failed")
-	errKeyMismatch  = errors.New("the signature does not match the certificate")
+	ErrSignerFailed = errors.New("the signer failed")
+	ErrKeyMismatch  = errors.New("the signature does not match the certificate")
 )
 
 // attribute is one CMS Attribute, DER-encoded (SEQUENCE { type, SET OF values }).
-type attribute []byte
+type Attribute []byte
 
 // makeAttribute builds an Attribute with one value (given DER-encoded).
-func makeAttribute(oid asn1.ObjectIdentifier, value []byte) attribute {
+func MakeAttribute(oid asn1.ObjectIdentifier, value []byte) Attribute {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1ObjectIdentifier(oid)
@@ -72,22 +72,22 @@ func makeAttribute(oid asn1.ObjectIdentifier, value []byte) attribute {
 }
 
 // cmsParams is everything the CMS builder needs besides the content digest.
-type cmsParams struct {
-	signer crypto.Signer
-	cert   *x509.Certificate
-	chain  []*x509.Certificate // embedded after cert; duplicates of cert are skipped
-	hash   crypto.Hash
+type CmsParams struct {
+	Signer crypto.Signer
+	Cert   *x509.Certificate
+	Chain  []*x509.Certificate // embedded after cert; duplicates of cert are skipped
+	Hash   crypto.Hash
 
 	// unsignedAttrs, when set, is called with the signature value and returns
 	// unsigned attributes for the SignerInfo — the hook for the RFC 3161
 	// signature-time-stamp-token (B-T). Its size must fit in the reserve
 	// given by signConfig.unsignedReserve.
-	unsignedAttrs func(sigValue []byte) ([]attribute, error)
+	UnsignedAttrs func(sigValue []byte) ([]Attribute, error)
 }
 
 func digestAlgID(b *cryptobyte.Builder, h crypto.Hash) {
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(hashOIDs[h])
+		b.AddASN1ObjectIdentifier(HashOIDs[h])
 	})
 }
 
@@ -105,7 +105,7 @@ func sigAlgID(b *cryptobyte.Builder, pub crypto.PublicKey, h crypto.Hash) {
 }
 
 // maxSignatureLen is the largest signature value the key can produce.
-func maxSignatureLen(pub crypto.PublicKey) (int, error) {
+func MaxSignatureLen(pub crypto.PublicKey) (int, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return (k.N.BitLen() + 7) / 8, nil
@@ -125,12 +125,12 @@ func maxSignatureLen(pub crypto.PublicKey) (int, error) {
 
 // signedAttributes returns the DER of the signed attributes as a SET (the
 // bytes that are signed); the SignerInfo carries the same content under [0].
-func signedAttributes(p *cmsParams, digest []byte) []byte {
+func signedAttributes(p *CmsParams, digest []byte) []byte {
 	ct := cryptobyte.NewBuilder(nil)
 	ct.AddASN1ObjectIdentifier(oidData)
 	md := cryptobyte.NewBuilder(nil)
 	md.AddASN1OctetString(digest)
-	certHash := sha256.Sum256(p.cert.Raw)
+	certHash := sha256.Sum256(p.Cert.Raw)
 	sc := cryptobyte.NewBuilder(nil)
 	sc.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SigningCertificateV2
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // certs
@@ -139,24 +139,24 @@ func signedAttributes(p *cmsParams, digest []byte) []byte {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerSerial
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // GeneralNames
 						b.AddASN1(cbasn1.Tag(4).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-							b.AddBytes(p.cert.RawIssuer)
+							b.AddBytes(p.Cert.RawIssuer)
 						})
 					})
-					b.AddASN1BigInt(p.cert.SerialNumber)
+					b.AddASN1BigInt(p.Cert.SerialNumber)
 				})
 			})
 		})
 	})
-	attrs := []attribute{
-		makeAttribute(oidAttrContentType, ct.BytesOrPanic()),
-		makeAttribute(oidAttrMessageDigest, md.BytesOrPanic()),
-		makeAttribute(oidAttrSigningCertV2, sc.BytesOrPanic()),
+	attrs := []Attribute{
+		MakeAttribute(OidAttrContentType, ct.BytesOrPanic()),
+		MakeAttribute(OidAttrMessageDigest, md.BytesOrPanic()),
+		MakeAttribute(OidAttrSigningCertV2, sc.BytesOrPanic()),
 	}
 	return derSet(cbasn1.SET, attrs)
 }
 
 // derSet encodes a DER SET OF with its elements sorted, as DER requires.
-func derSet(tag cbasn1.Tag, elems []attribute) []byte {
+func derSet(tag cbasn1.Tag, elems []Attribute) []byte {
 	s := make([][]byte, len(elems))
 	for i, e := range elems {
 		s[i] = e
@@ -174,33 +174,33 @@ func derSet(tag cbasn1.Tag, elems []attribute) []byte {
 // buildCMS returns the ContentInfo(SignedData). With sigValue nil it signs;
 // otherwise it uses the given value (sizing runs pass a dummy of maximal
 // length and unsigned attributes of the reserved size).
-func buildCMS(p *cmsParams, digest []byte, sizing bool, reserve int) ([]byte, error) {
+func BuildCMS(p *CmsParams, digest []byte, sizing bool, reserve int) ([]byte, error) {
 	sa := signedAttributes(p, digest)
 	var sig []byte
-	var unsigned []attribute
+	var unsigned []Attribute
 	if sizing {
-		n, err := maxSignatureLen(p.signer.Public())
+		n, err := MaxSignatureLen(p.Signer.Public())
 		if err != nil {
 			return nil, err
 		}
 		sig = make([]byte, n)
 		if reserve > 0 {
 			// A filler attribute of the reserved size stands for the real ones.
-			unsigned = []attribute{makeAttribute(oidAttrTimeStampToken, bytes.Repeat([]byte{0x05, 0x00}, reserve/2))}
+			unsigned = []Attribute{MakeAttribute(OidAttrTimeStampToken, bytes.Repeat([]byte{0x05, 0x00}, reserve/2))}
 		}
 	} else {
-		h := p.hash.New()
+		h := p.Hash.New()
 		h.Write(sa)
 		var err error
-		sig, err = p.signer.Sign(rand.Reader, h.Sum(nil), p.hash)
+		sig, err = p.Signer.Sign(rand.Reader, h.Sum(nil), p.Hash)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", errSignerFailed, err)
+			return nil, fmt.Errorf("%w: %w", ErrSignerFailed, err)
 		}
-		if err := checkOwnSignature(p.cert.PublicKey, p.hash, h.Sum(nil), sig); err != nil {
-			return nil, fmt.Errorf("%w: %w", errKeyMismatch, err)
+		if err := checkOwnSignature(p.Cert.PublicKey, p.Hash, h.Sum(nil), sig); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrKeyMismatch, err)
 		}
-		if p.unsignedAttrs != nil {
-			if unsigned, err = p.unsignedAttrs(sig); err != nil {
+		if p.UnsignedAttrs != nil {
+			if unsigned, err = p.UnsignedAttrs(sig); err != nil {
 				return nil, err
 			}
 		}
@@ -211,14 +211,14 @@ func buildCMS(p *cmsParams, digest []byte, sizing bool, reserve int) ([]byte, er
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
 				b.AddASN1Int64(1)
-				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { digestAlgID(b, p.hash) })
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { digestAlgID(b, p.Hash) })
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo, detached
 					b.AddASN1ObjectIdentifier(oidData)
 				})
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-					b.AddBytes(p.cert.Raw)
-					for _, c := range p.chain {
-						if c != nil && !bytes.Equal(c.Raw, p.cert.Raw) {
+					b.AddBytes(p.Cert.Raw)
+					for _, c := range p.Chain {
+						if c != nil && !bytes.Equal(c.Raw, p.Cert.Raw) {
 							b.AddBytes(c.Raw)
 						}
 					}
@@ -227,16 +227,16 @@ func buildCMS(p *cmsParams, digest []byte, sizing bool, reserve int) ([]byte, er
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 						b.AddASN1Int64(1)
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
-							b.AddBytes(p.cert.RawIssuer)
-							b.AddASN1BigInt(p.cert.SerialNumber)
+							b.AddBytes(p.Cert.RawIssuer)
+							b.AddASN1BigInt(p.Cert.SerialNumber)
 						})
-						digestAlgID(b, p.hash)
+						digestAlgID(b, p.Hash)
 						// signedAttrs [0] IMPLICIT: same content as the signed SET.
 						var inner cryptobyte.String
 						s := cryptobyte.String(sa)
 						s.ReadASN1(&inner, cbasn1.SET)
 						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(inner) })
-						sigAlgID(b, p.signer.Public(), p.hash)
+						sigAlgID(b, p.Signer.Public(), p.Hash)
 						b.AddASN1OctetString(sig)
 						if len(unsigned) > 0 {
 							set := derSet(cbasn1.Tag(1).Constructed().ContextSpecific(), unsigned)

@@ -21,31 +21,31 @@ import (
 // with or without signed attributes, RSA PKCS#1 v1.5, RSA-PSS, ECDSA, SHA-1
 // to SHA-512.
 
-type parsedCMS struct {
-	certs        []*x509.Certificate
-	eContentType asn1.ObjectIdentifier
-	eContent     []byte           // nil when detached
-	si           parsedSignerInfo // the first SignerInfo
-	signers      int              // how many SignerInfos there are
+type ParsedCMS struct {
+	Certs        []*x509.Certificate
+	EContentType asn1.ObjectIdentifier
+	EContent     []byte           // nil when detached
+	Si           parsedSignerInfo // the first SignerInfo
+	Signers      int              // how many SignerInfos there are
 }
 
 type parsedSignerInfo struct {
 	issuer       []byte   // raw issuer Name (IssuerAndSerialNumber), or nil
 	serial       *big.Int //
 	ski          []byte   // SubjectKeyIdentifier form
-	digestAlg    asn1.ObjectIdentifier
-	signedAttrs  []byte // full TLV as found ([0] tag), nil if absent
-	attrs        map[string][][]byte
+	DigestAlg    asn1.ObjectIdentifier
+	SignedAttrs  []byte // full TLV as found ([0] tag), nil if absent
+	Attrs        map[string][][]byte
 	sigAlg       asn1.ObjectIdentifier
 	sigAlgParams []byte
-	signature    []byte
-	unsigned     map[string][][]byte
+	Signature    []byte
+	Unsigned     map[string][][]byte
 }
 
 var errCMS = errors.New("malformed CMS")
 
-func parseCMS(der []byte) (*parsedCMS, error) {
-	if norm, err := berToDER(der); err == nil {
+func ParseCMS(der []byte) (*ParsedCMS, error) {
+	if norm, err := BerToDER(der); err == nil {
 		der = norm
 	}
 	s := cryptobyte.String(der)
@@ -58,13 +58,13 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 	if !ci.ReadASN1(&ex, cbasn1.Tag(0).Constructed().ContextSpecific()) || !ex.ReadASN1(&sd, cbasn1.SEQUENCE) {
 		return nil, errCMS
 	}
-	p := &parsedCMS{}
+	p := &ParsedCMS{}
 	var version int64
 	var digestAlgs, encap, sis cryptobyte.String
 	if !sd.ReadASN1Integer(&version) || !sd.ReadASN1(&digestAlgs, cbasn1.SET) || !sd.ReadASN1(&encap, cbasn1.SEQUENCE) {
 		return nil, errCMS
 	}
-	if !encap.ReadASN1ObjectIdentifier(&p.eContentType) {
+	if !encap.ReadASN1ObjectIdentifier(&p.EContentType) {
 		return nil, errCMS
 	}
 	if encap.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -72,7 +72,7 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 		if !encap.ReadASN1(&e, cbasn1.Tag(0).Constructed().ContextSpecific()) || !e.ReadASN1(&oct, cbasn1.OCTET_STRING) {
 			return nil, errCMS
 		}
-		p.eContent = append([]byte{}, oct...)
+		p.EContent = append([]byte{}, oct...)
 	}
 	if sd.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
 		var certs cryptobyte.String
@@ -89,7 +89,7 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 				continue // attribute or other certificate formats
 			}
 			if cert, err := x509.ParseCertificate(c); err == nil {
-				p.certs = append(p.certs, cert)
+				p.Certs = append(p.Certs, cert)
 			}
 		}
 	}
@@ -104,10 +104,10 @@ func parseCMS(der []byte) (*parsedCMS, error) {
 	if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
 		return nil, fmt.Errorf("%w: no SignerInfo", errCMS)
 	}
-	if err := parseSignerInfo(si, &p.si); err != nil {
+	if err := parseSignerInfo(si, &p.Si); err != nil {
 		return nil, err
 	}
-	for p.signers = 1; !sis.Empty(); p.signers++ {
+	for p.Signers = 1; !sis.Empty(); p.Signers++ {
 		if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
 			return nil, errCMS
 		}
@@ -136,7 +136,7 @@ func parseSignerInfo(si cryptobyte.String, out *parsedSignerInfo) error {
 		out.ski = ski
 	}
 	var da cryptobyte.String
-	if !si.ReadASN1(&da, cbasn1.SEQUENCE) || !da.ReadASN1ObjectIdentifier(&out.digestAlg) {
+	if !si.ReadASN1(&da, cbasn1.SEQUENCE) || !da.ReadASN1ObjectIdentifier(&out.DigestAlg) {
 		return errCMS
 	}
 	if si.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -144,13 +144,13 @@ func parseSignerInfo(si cryptobyte.String, out *parsedSignerInfo) error {
 		if !si.ReadASN1Element(&full, cbasn1.Tag(0).Constructed().ContextSpecific()) {
 			return errCMS
 		}
-		out.signedAttrs = full
+		out.SignedAttrs = full
 		c := full
 		if !c.ReadASN1(&inner, cbasn1.Tag(0).Constructed().ContextSpecific()) {
 			return errCMS
 		}
 		var err error
-		if out.attrs, err = parseAttrs(inner); err != nil {
+		if out.Attrs, err = parseAttrs(inner); err != nil {
 			return err
 		}
 	}
@@ -163,14 +163,14 @@ func parseSignerInfo(si cryptobyte.String, out *parsedSignerInfo) error {
 	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
 		return errCMS
 	}
-	out.signature = sig
+	out.Signature = sig
 	if si.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
 		var ua cryptobyte.String
 		if !si.ReadASN1(&ua, cbasn1.Tag(1).Constructed().ContextSpecific()) {
 			return errCMS
 		}
 		var err error
-		if out.unsigned, err = parseAttrs(ua); err != nil {
+		if out.Unsigned, err = parseAttrs(ua); err != nil {
 			return err
 		}
 	}
@@ -201,8 +201,8 @@ func parseAttrs(s cryptobyte.String) (map[string][][]byte, error) {
 	return m, nil
 }
 
-func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
-	for h, o := range hashOIDs {
+func HashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
+	for h, o := range HashOIDs {
 		if o.Equal(oid) {
 			return h, true
 		}
@@ -211,15 +211,15 @@ func hashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 }
 
 // signerCert finds the certificate the SignerInfo names.
-func (p *parsedCMS) signerCert() *x509.Certificate {
-	for _, c := range p.certs {
-		if p.si.ski != nil {
-			if bytes.Equal(c.SubjectKeyId, p.si.ski) {
+func (p *ParsedCMS) SignerCert() *x509.Certificate {
+	for _, c := range p.Certs {
+		if p.Si.ski != nil {
+			if bytes.Equal(c.SubjectKeyId, p.Si.ski) {
 				return c
 			}
 			continue
 		}
-		if bytes.Equal(c.RawIssuer, p.si.issuer) && c.SerialNumber.Cmp(p.si.serial) == 0 {
+		if bytes.Equal(c.RawIssuer, p.Si.issuer) && c.SerialNumber.Cmp(p.Si.serial) == 0 {
 			return c
 		}
 	}
@@ -227,8 +227,8 @@ func (p *parsedCMS) signerCert() *x509.Certificate {
 }
 
 // attr returns the first value (DER) of the signed attribute oid, or nil.
-func (si *parsedSignerInfo) attr(oid asn1.ObjectIdentifier) []byte {
-	if v := si.attrs[oid.String()]; len(v) > 0 {
+func (si *parsedSignerInfo) Attr(oid asn1.ObjectIdentifier) []byte {
+	if v := si.Attrs[oid.String()]; len(v) > 0 {
 		return v[0]
 	}
 	return nil
@@ -237,16 +237,16 @@ func (si *parsedSignerInfo) attr(oid asn1.ObjectIdentifier) []byte {
 // checkSigningCert checks that the signing-certificate-v2 (or, without it,
 // signing-certificate) attribute names cert; present is false when there is
 // neither.
-func (si *parsedSignerInfo) checkSigningCert(cert *x509.Certificate) (present bool, err error) {
+func (si *parsedSignerInfo) CheckSigningCert(cert *x509.Certificate) (present bool, err error) {
 	v2 := true
-	val := si.attr(oidAttrSigningCertV2)
+	val := si.Attr(OidAttrSigningCertV2)
 	if val == nil {
-		v2, val = false, si.attr(oidAttrSigningCertV1)
+		v2, val = false, si.Attr(OidAttrSigningCertV1)
 	}
 	if val == nil {
 		return false, nil
 	}
-	if h, want, ok := essCertHash(val, v2); !ok || !bytes.Equal(hashOf(h, cert.Raw), want) {
+	if h, want, ok := EssCertHash(val, v2); !ok || !bytes.Equal(HashOf(h, cert.Raw), want) {
 		return true, errors.New("the signing-certificate attribute names another certificate")
 	}
 	return true, nil
@@ -254,17 +254,17 @@ func (si *parsedSignerInfo) checkSigningCert(cert *x509.Certificate) (present bo
 
 // signedBytes is what the signature covers: the signed attributes as a DER
 // SET (the [0] tag replaced by SET), or nil when there are none.
-func (si *parsedSignerInfo) signedBytes() []byte {
-	if si.signedAttrs == nil {
+func (si *parsedSignerInfo) SignedBytes() []byte {
+	if si.SignedAttrs == nil {
 		return nil
 	}
-	b := append([]byte{}, si.signedAttrs...)
+	b := append([]byte{}, si.SignedAttrs...)
 	b[0] = 0x31
 	return b
 }
 
 // algorithmName describes the signature algorithm for people.
-func algorithmName(si *parsedSignerInfo, pub any) string {
+func AlgorithmName(si *parsedSignerInfo, pub any) string {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if si.sigAlg.Equal(oidRSAPSS) {
@@ -281,10 +281,10 @@ func algorithmName(si *parsedSignerInfo, pub any) string {
 
 // checkSignature verifies the SignerInfo's signature over data (the signed
 // attributes or, without them, the content digest given as digest).
-func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
-	h, ok := hashFromOID(si.digestAlg)
+func CheckSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
+	h, ok := HashFromOID(si.DigestAlg)
 	if !ok {
-		return fmt.Errorf("digest algorithm %v not supported", si.digestAlg)
+		return fmt.Errorf("digest algorithm %v not supported", si.DigestAlg)
 	}
 	// Some algorithm OIDs name the hash used for the signature themselves.
 	switch {
@@ -300,7 +300,7 @@ func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
 	var pss *rsa.PSSOptions
 	if si.sigAlg.Equal(oidRSAPSS) {
 		var err error
-		if pss, err = parsePSSParams(si.sigAlgParams); err != nil {
+		if pss, err = ParsePSSParams(si.sigAlgParams); err != nil {
 			return err
 		}
 		h = pss.Hash
@@ -314,7 +314,7 @@ func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
 		d = digest
 	}
 	if k, ok := pub.(ed25519.PublicKey); ok { // Ed25519 signs the data itself
-		if data == nil || !ed25519.Verify(k, data, si.signature) {
+		if data == nil || !ed25519.Verify(k, data, si.Signature) {
 			return errors.New("Ed25519 signature does not verify")
 		}
 		return nil
@@ -322,11 +322,11 @@ func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if pss != nil {
-			return rsa.VerifyPSS(k, h, d, si.signature, pss)
+			return rsa.VerifyPSS(k, h, d, si.Signature, pss)
 		}
-		return rsa.VerifyPKCS1v15(k, h, d, si.signature)
+		return rsa.VerifyPKCS1v15(k, h, d, si.Signature)
 	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(k, d, si.signature) {
+		if !ecdsa.VerifyASN1(k, d, si.Signature) {
 			return errors.New("ECDSA signature does not verify")
 		}
 		return nil
@@ -335,7 +335,7 @@ func checkSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
 }
 
 // parsePSSParams reads RSASSA-PSS-params (RFC 4055), defaults included.
-func parsePSSParams(params []byte) (*rsa.PSSOptions, error) {
+func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 	opts := &rsa.PSSOptions{Hash: crypto.SHA1, SaltLength: 20}
 	s := cryptobyte.String(params)
 	var seq cryptobyte.String
@@ -348,7 +348,7 @@ func parsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 		if !seq.ReadASN1(&e, cbasn1.Tag(0).Constructed().ContextSpecific()) || !e.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
 			return nil, errors.New("bad PSS parameters")
 		}
-		h, ok := hashFromOID(oid)
+		h, ok := HashFromOID(oid)
 		if !ok {
 			return nil, fmt.Errorf("PSS hash %v not supported", oid)
 		}
@@ -371,7 +371,7 @@ func parsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 
 // essCertHash returns the hash algorithm and certificate hash of the first
 // ESSCertID(v2) of a signing-certificate(-v2) attribute value.
-func essCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
+func EssCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
 	s := cryptobyte.String(val)
 	var sc, certs, id cryptobyte.String
 	if !s.ReadASN1(&sc, cbasn1.SEQUENCE) || !sc.ReadASN1(&certs, cbasn1.SEQUENCE) || !certs.ReadASN1(&id, cbasn1.SEQUENCE) {
@@ -387,7 +387,7 @@ func essCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
 				return 0, nil, false
 			}
 			var ok bool
-			if h, ok = hashFromOID(oid); !ok {
+			if h, ok = HashFromOID(oid); !ok {
 				return 0, nil, false
 			}
 		}
@@ -411,7 +411,7 @@ type tstInfo struct {
 
 // parseTSTInfo reads TSTInfo by hand: its optional fields are told apart by
 // tag, which encoding/asn1's RawValue would not do.
-func parseTSTInfo(der []byte) (*tstInfo, error) {
+func ParseTSTInfo(der []byte) (*tstInfo, error) {
 	s := cryptobyte.String(der)
 	var seq, mi, alg, hashed cryptobyte.String
 	var version int64
@@ -438,7 +438,7 @@ func parseTSTInfo(der []byte) (*tstInfo, error) {
 // berToDER rewrites BER indefinite lengths and non-minimal lengths as DER
 // (constructed strings are concatenated), so that cryptobyte can read CMS
 // from tools that emit BER.
-func berToDER(b []byte) ([]byte, error) {
+func BerToDER(b []byte) ([]byte, error) {
 	out, rest, err := berElem(b, 0)
 	if err != nil {
 		return nil, err
@@ -558,7 +558,7 @@ func derLen(n int) []byte {
 	return append([]byte{0x80 | byte(len(l))}, l...)
 }
 
-func hashOf(h crypto.Hash, b []byte) []byte {
+func HashOf(h crypto.Hash, b []byte) []byte {
 	hh := h.New()
 	hh.Write(b)
 	return hh.Sum(nil)

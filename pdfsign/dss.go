@@ -79,16 +79,16 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 		if s.CMS == nil || (s.Signer == nil && s.SubFilter != "ETSI.RFC3161") {
 			return nil, ltvErr(LTVDSS, "", "a signature's CMS could not be read", nil)
 		}
-		pool := append(append([]*x509.Certificate(nil), s.CMS.certs...), opts.ExtraCerts...)
+		pool := append(append([]*x509.Certificate(nil), s.CMS.Certs...), opts.ExtraCerts...)
 		var leaves []*x509.Certificate
 		if s.Signer != nil {
 			leaves = append(leaves, s.Signer)
 		}
 		for _, tok := range s.Timestamps {
-			if sd, err := parseCMS(tok); err == nil {
-				if tsa := sd.signerCert(); tsa != nil {
+			if sd, err := ParseCMS(tok); err == nil {
+				if tsa := sd.SignerCert(); tsa != nil {
 					leaves = append(leaves, tsa)
-					pool = append(pool, sd.certs...)
+					pool = append(pool, sd.Certs...)
 				}
 			}
 		}

@@ -27,12 +27,12 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 	}
 	calls := 0
 	var gotSig []byte
-	cfg.cms.unsignedAttrs = func(sig []byte) ([]attribute, error) {
+	cfg.cms.UnsignedAttrs = func(sig []byte) ([]Attribute, error) {
 		calls++
 		gotSig = sig
 		// An OCTET STRING of 6000 bytes under a private-use OID.
 		v := append([]byte{0x04, 0x82, 0x17, 0x70}, bytes.Repeat([]byte{0xAB}, 6000)...)
-		return []attribute{makeAttribute([]int{1, 3, 6, 1, 4, 1, 99999, 1}, v)}, nil
+		return []Attribute{MakeAttribute([]int{1, 3, 6, 1, 4, 1, 99999, 1}, v)}, nil
 	}
 	cfg.unsignedReserve = 100
 	res, err := signFile(in, out, cfg)

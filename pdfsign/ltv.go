@@ -22,7 +22,7 @@ type ltvSig struct {
 	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
 	SubFilter  string
 	ByteRange  []int64
-	CMS        *parsedCMS // nil when the CMS does not parse
+	CMS        *ParsedCMS // nil when the CMS does not parse
 	Signer     *x509.Certificate
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
@@ -120,13 +120,13 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 			}
 		}
 	}
-	sd, err := parseCMS(cs.B)
+	sd, err := ParseCMS(cs.B)
 	if err != nil {
 		return s
 	}
 	s.CMS = sd
-	s.Signer = sd.signerCert()
-	for _, tok := range sd.si.unsigned[oidAttrTimeStampToken.String()] {
+	s.Signer = sd.SignerCert()
+	for _, tok := range sd.Si.Unsigned[OidAttrTimeStampToken.String()] {
 		if len(tok) > 0 {
 			s.Timestamps = append(s.Timestamps, tok)
 		}

@@ -27,7 +27,7 @@ func ltvSignHook(cfg *signConfig) error {
 	var tsErr error // with AllowLower: why there is no timestamp
 	if o.TSA != nil {
 		cfg.unsignedReserve = tsaReserve
-		cfg.cms.unsignedAttrs = func(sigValue []byte) ([]attribute, error) {
+		cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]Attribute, error) {
 			ts, err := RequestTimestamp(ctx, o.TSA, sigValue)
 			if err != nil {
 				if o.AllowLower {
@@ -37,7 +37,7 @@ func ltvSignHook(cfg *signConfig) error {
 				return nil, err
 			}
 			tsErr = nil
-			return []attribute{makeAttribute(oidAttrTimeStampToken, ts.Token)}, nil
+			return []Attribute{MakeAttribute(OidAttrTimeStampToken, ts.Token)}, nil
 		}
 	}
 	if o.Visible != nil {
@@ -48,7 +48,7 @@ func ltvSignHook(cfg *signConfig) error {
 				holder = o.Name
 			}
 			if holder == "" {
-				holder = cfg.cms.cert.Subject.CommonName
+				holder = cfg.cms.Cert.Subject.CommonName
 			}
 			lang := o.Lang
 			if lang != "en" {
@@ -60,7 +60,7 @@ func ltvSignHook(cfg *signConfig) error {
 	if o.TSA == nil && !o.LTV {
 		return nil
 	}
-	chain := append([]*x509.Certificate{cfg.cms.cert}, cfg.cms.chain...)
+	chain := append([]*x509.Certificate{cfg.cms.Cert}, cfg.cms.Chain...)
 	cfg.finish = func(f *os.File, res *Result) error {
 		if o.TSA != nil {
 			if tsErr != nil {

@@ -44,8 +44,8 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	at := time.Now()
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
-	for _, tok := range s.cms.si.unsigned[oidAttrTimeStampToken.String()] {
-		ts, err := VerifyTimestampToken(tok, s.cms.si.signature, nil, time.Time{})
+	for _, tok := range s.cms.Si.Unsigned[OidAttrTimeStampToken.String()] {
+		ts, err := VerifyTimestampToken(tok, s.cms.Si.Signature, nil, time.Time{})
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())
 			continue
@@ -75,7 +75,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	dssCerts, ocsps, crls, vri := ltvReadDSS(v.r, VRIKey(contents))
 	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
 	lr.VRI = vri
-	pool := append(append(append([]*x509.Certificate(nil), s.cms.certs...), dssCerts...), tsaChainSrc...)
+	pool := append(append(append([]*x509.Certificate(nil), s.cms.Certs...), dssCerts...), tsaChainSrc...)
 	if s.signerCert == nil {
 		return nil
 	}

@@ -58,7 +58,7 @@ type Result struct {
 type signConfig struct {
 	opts  Options
 	hash  crypto.Hash
-	cms   cmsParams
+	cms   CmsParams
 	when  time.Time
 	field string // field name; "" = first free "SignatureN"
 
@@ -157,7 +157,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	if !publicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, &Error{Kind: KindCertificate, Err: errors.New("the certificate does not match the signing key")}
 	}
-	if _, err := maxSignatureLen(signer.Public()); err != nil {
+	if _, err := MaxSignatureLen(signer.Public()); err != nil {
 		return nil, &Error{Kind: KindCertificate, Err: err}
 	}
 	h := opts.Hash
@@ -173,7 +173,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	}
 	return &signConfig{
 		opts: opts, hash: h, when: when,
-		cms: cmsParams{signer: signer, cert: cert, chain: chain[1:], hash: h},
+		cms: CmsParams{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil
 }
 
@@ -267,7 +267,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	var extra int
 	for attempt := 0; ; attempt++ {
 		dummy := make([]byte, cfg.hash.Size())
-		sizing, err := buildCMS(&cfg.cms, dummy, true, reserve)
+		sizing, err := BuildCMS(&cfg.cms, dummy, true, reserve)
 		if err != nil {
 			return nil, &Error{Kind: KindCertificate, Err: err}
 		}
@@ -616,11 +616,11 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	h.Write(s.Data[:rel(cPos)])
 	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)
-	der, err := buildCMS(&cfg.cms, digest, false, 0)
+	der, err := BuildCMS(&cfg.cms, digest, false, 0)
 	switch {
-	case errors.Is(err, errSignerFailed):
+	case errors.Is(err, ErrSignerFailed):
 		return nil, 0, &Error{Kind: KindSigner, Err: err}
-	case errors.Is(err, errKeyMismatch):
+	case errors.Is(err, ErrKeyMismatch):
 		return nil, 0, &Error{Kind: KindCertificate, Err: err}
 	case err != nil:
 		return nil, 0, err
@@ -635,7 +635,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	res = &Result{
 		Output: out, Field: plan.field, Page: plan.page.Number, ByteRange: br,
 		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: hashName(cfg.hash),
-		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.cert.Subject.CommonName,
+		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
 	}
 	if cfg.finish != nil {
 		if err := cfg.finish(tmp, res); err != nil {

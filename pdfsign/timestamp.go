@@ -18,54 +18,54 @@ import (
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
 func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
-	sd, err := parseCMS(token)
+	sd, err := ParseCMS(token)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
-	si := &sd.si
-	if sd.signers != 1 {
+	si := &sd.Si
+	if sd.Signers != 1 {
 		return nil, ltvErr(LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
 	}
-	digest, ok := hashFromOID(si.digestAlg)
-	if !ok || si.signedAttrs == nil {
+	digest, ok := HashFromOID(si.DigestAlg)
+	if !ok || si.SignedAttrs == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
 	}
-	if !sd.eContentType.Equal(oidTSTInfo) || sd.eContent == nil {
+	if !sd.EContentType.Equal(OidTSTInfo) || sd.EContent == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "content is not a TSTInfo", nil)
 	}
-	info, err := parseTSTInfo(sd.eContent)
+	info, err := ParseTSTInfo(sd.EContent)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
-	h, ok := hashFromOID(info.ImprintAlg)
+	h, ok := HashFromOID(info.ImprintAlg)
 	if !ok || !h.Available() {
 		return nil, ltvErr(LTVTSAMismatch, "", "unsupported imprint hash", nil)
 	}
-	if !bytes.Equal(hashOf(h, data), info.Imprint) {
+	if !bytes.Equal(HashOf(h, data), info.Imprint) {
 		return nil, ltvErr(LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
 	}
-	tsaCert := sd.signerCert()
+	tsaCert := sd.SignerCert()
 	if tsaCert == nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
 	}
 	var ct asn1.ObjectIdentifier
-	if _, err := asn1.Unmarshal(si.attr(oidAttrContentType), &ct); err != nil || !ct.Equal(oidTSTInfo) {
+	if _, err := asn1.Unmarshal(si.Attr(OidAttrContentType), &ct); err != nil || !ct.Equal(OidTSTInfo) {
 		return nil, ltvErr(LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
 	}
 	var md []byte
-	if _, err := asn1.Unmarshal(si.attr(oidAttrMessageDigest), &md); err != nil {
+	if _, err := asn1.Unmarshal(si.Attr(OidAttrMessageDigest), &md); err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "no message-digest attribute", nil)
 	}
-	if !bytes.Equal(hashOf(digest, sd.eContent), md) {
+	if !bytes.Equal(HashOf(digest, sd.EContent), md) {
 		return nil, ltvErr(LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
 	}
 	// RFC 3161 requires a signing-certificate(-v2) attribute naming the TSA.
-	if present, err := si.checkSigningCert(tsaCert); !present {
+	if present, err := si.CheckSigningCert(tsaCert); !present {
 		return nil, ltvErr(LTVTSAInvalid, "", "no signing-certificate attribute", nil)
 	} else if err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", err.Error(), err)
 	}
-	if err := checkSignature(si, tsaCert.PublicKey, si.signedBytes(), nil); err != nil {
+	if err := CheckSignature(si, tsaCert.PublicKey, si.SignedBytes(), nil); err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
 	}
 	if !tsHasTimeStampingEKU(tsaCert) {
@@ -73,7 +73,7 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 	}
 	if roots != nil {
 		inter := x509.NewCertPool()
-		for _, c := range sd.certs {
+		for _, c := range sd.Certs {
 			inter.AddCert(c)
 		}
 		if at.IsZero() {
@@ -85,7 +85,7 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 		}
 	}
 	return &Timestamp{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
-		Hash: h, Imprint: info.Imprint, Signer: tsaCert, Certs: sd.certs}, nil
+		Hash: h, Imprint: info.Imprint, Signer: tsaCert, Certs: sd.Certs}, nil
 }
 
 func tsHasTimeStampingEKU(c *x509.Certificate) bool {

@@ -70,7 +70,7 @@ type Timestamp struct {
 
 var (
 	oidTSEKUTimeStamping             = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
-	OIDSignatureTimeStampToken       = oidAttrTimeStampToken
+	OIDSignatureTimeStampToken       = OidAttrTimeStampToken
 	tsDefaultTimeout                 = 20 * time.Second
 	tsMaxResponse              int64 = 1 << 20
 )
@@ -91,7 +91,7 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	if h == 0 {
 		h = crypto.SHA256
 	}
-	if _, ok := hashOIDs[h]; !ok || !h.Available() {
+	if _, ok := HashOIDs[h]; !ok || !h.Available() {
 		return nil, ltvErr(LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
 	}
 	hh := h.New()
@@ -197,7 +197,7 @@ func buildTimeStampReq(h crypto.Hash, imprint []byte, nonce *big.Int) []byte {
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1Int64(1)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			addAlgID(b, hashOIDs[h], true)
+			addAlgID(b, HashOIDs[h], true)
 			b.AddASN1OctetString(imprint)
 		})
 		b.AddASN1BigInt(nonce)
@@ -284,11 +284,11 @@ func tsFailName(b asn1.BitString) string {
 }
 
 func tstNonce(token []byte) *big.Int {
-	sd, err := parseCMS(token)
+	sd, err := ParseCMS(token)
 	if err != nil {
 		return nil
 	}
-	info, err := parseTSTInfo(sd.eContent)
+	info, err := ParseTSTInfo(sd.EContent)
 	if err != nil {
 		return nil
 	}

@@ -140,8 +140,8 @@ func FuzzTimestampParsers(f *testing.F) {
 			VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 		}
 		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
-		parseTSTInfo(b)
-		parseCMS(b)
+		ParseTSTInfo(b)
+		ParseCMS(b)
 	})
 }
 

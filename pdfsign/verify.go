@@ -111,7 +111,7 @@ type SignatureReport struct {
 	LTV *LTVReport `json:"ltv,omitempty"`
 
 	signerCert *x509.Certificate
-	cms        *parsedCMS
+	cms        *ParsedCMS
 }
 
 // SignerCertificate is the signer's certificate (nil if not found).
@@ -440,22 +440,22 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		s.problem("unsupported_subfilter", "error", s.SubFilter)
 		return s
 	}
-	p, err := parseCMS(contents.B)
+	p, err := ParseCMS(contents.B)
 	if err != nil {
 		s.problem("cms_unreadable", "error", err.Error())
 		return s
 	}
 	s.cms = p
-	h, ok := hashFromOID(p.si.digestAlg)
+	h, ok := HashFromOID(p.Si.DigestAlg)
 	if !ok {
-		s.problem("unsupported_algorithm", "error", p.si.digestAlg.String())
+		s.problem("unsupported_algorithm", "error", p.Si.DigestAlg.String())
 		return s
 	}
 	s.Hash = hashName(h)
 	if h == crypto.SHA1 {
 		s.problem("weak_hash", "warning", "SHA-1")
 	}
-	cert := p.signerCert()
+	cert := p.SignerCert()
 	if cert == nil {
 		s.problem("signer_cert_missing", "error", "")
 	} else {
@@ -467,7 +467,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		sum := sha256.Sum256(cert.Raw)
 		s.CertSHA256 = hex.EncodeToString(sum[:])
 		s.CertFrom, s.CertTo = cert.NotBefore, cert.NotAfter
-		s.Algorithm = algorithmName(&p.si, cert.PublicKey)
+		s.Algorithm = AlgorithmName(&p.Si, cert.PublicKey)
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed.
@@ -487,10 +487,10 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	content := digest
 	switch {
 	case s.Type == "timestamp":
-		tst, err := parseTSTInfo(p.eContent)
+		tst, err := ParseTSTInfo(p.EContent)
 		th, ok := crypto.Hash(0), false
 		if err == nil {
-			th, ok = hashFromOID(tst.ImprintAlg)
+			th, ok = HashFromOID(tst.ImprintAlg)
 		}
 		if !ok {
 			s.problem("cms_unreadable", "error", "TSTInfo")
@@ -505,18 +505,18 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			digest = hh.Sum(nil)
 		}
 		s.DigestOK = s.ByteRangeOK && bytes.Equal(imprint, digest)
-		content = hashOf(h, p.eContent)
-	case p.eContent != nil && s.SubFilter == "adbe.pkcs7.sha1": // the content is the SHA-1 of the ranges
-		s.DigestOK = s.ByteRangeOK && bytes.Equal(p.eContent, hashOfRanges(f, ranges, crypto.SHA1))
-		content = hashOf(h, p.eContent)
-	case p.eContent != nil: // content embedded (attached) rather than detached: it must be the signed ranges
-		s.DigestOK = s.ByteRangeOK && bytes.Equal(hashOf(h, p.eContent), digest)
+		content = HashOf(h, p.EContent)
+	case p.EContent != nil && s.SubFilter == "adbe.pkcs7.sha1": // the content is the SHA-1 of the ranges
+		s.DigestOK = s.ByteRangeOK && bytes.Equal(p.EContent, hashOfRanges(f, ranges, crypto.SHA1))
+		content = HashOf(h, p.EContent)
+	case p.EContent != nil: // content embedded (attached) rather than detached: it must be the signed ranges
+		s.DigestOK = s.ByteRangeOK && bytes.Equal(HashOf(h, p.EContent), digest)
 		s.problem("attached_content", "info", "")
 	default:
 		s.DigestOK = s.ByteRangeOK
 	}
-	if p.si.attrs != nil {
-		md := p.si.attrs[oidAttrMessageDigest.String()]
+	if p.Si.Attrs != nil {
+		md := p.Si.Attrs[OidAttrMessageDigest.String()]
 		var got []byte
 		if len(md) == 1 {
 			var raw asn1.RawValue
@@ -533,16 +533,16 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	}
 	if cert != nil {
 		var data []byte
-		if p.si.signedAttrs != nil {
-			data = p.si.signedBytes()
+		if p.Si.SignedAttrs != nil {
+			data = p.Si.SignedBytes()
 		}
-		if err := checkSignature(&p.si, cert.PublicKey, data, content); err != nil {
+		if err := CheckSignature(&p.Si, cert.PublicKey, data, content); err != nil {
 			s.problem("signature_invalid", "error", err.Error())
 		} else {
 			s.SignatureOK = true
 		}
 		// The signing-certificate attribute binds the certificate.
-		if _, err := p.si.checkSigningCert(cert); err != nil {
+		if _, err := p.Si.CheckSigningCert(cert); err != nil {
 			s.CertificateOK = false
 			s.problem("signing_cert_mismatch", "error", "")
 		}
@@ -558,7 +558,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			if opts.Intermediates != nil {
 				inter = opts.Intermediates.Clone()
 			}
-			for _, c := range p.certs {
+			for _, c := range p.Certs {
 				inter.AddCert(c)
 			}
 			_, err := cert.Verify(x509.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
@@ -577,21 +577,21 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 
 // padesLevel: B-B needs ETSI.CAdES.detached, signed attributes with
 // signing-certificate-v2 and no signing-time; B-T adds a signature timestamp.
-func padesLevel(s *SignatureReport, p *parsedCMS) string {
-	if s.SubFilter != "ETSI.CAdES.detached" || p.si.attrs == nil || !s.Valid {
+func padesLevel(s *SignatureReport, p *ParsedCMS) string {
+	if s.SubFilter != "ETSI.CAdES.detached" || p.Si.Attrs == nil || !s.Valid {
 		return ""
 	}
-	if _, ok := p.si.attrs[oidAttrSigningCertV2.String()]; !ok {
-		if _, ok := p.si.attrs[oidAttrSigningCertV1.String()]; !ok {
+	if _, ok := p.Si.Attrs[OidAttrSigningCertV2.String()]; !ok {
+		if _, ok := p.Si.Attrs[OidAttrSigningCertV1.String()]; !ok {
 			s.problem("no_signing_certificate_attr", "info", "")
 			return ""
 		}
 	}
-	if _, ok := p.si.attrs[oidAttrSigningTime.String()]; ok {
+	if _, ok := p.Si.Attrs[OidAttrSigningTime.String()]; ok {
 		s.problem("signing_time_attr", "info", "")
 		return ""
 	}
-	if _, ok := p.si.unsigned[oidAttrTimeStampToken.String()]; ok {
+	if _, ok := p.Si.Unsigned[OidAttrTimeStampToken.String()]; ok {
 		return "B-T"
 	}
 	return "B-B"
