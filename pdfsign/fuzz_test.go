@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"bytes"
@@ -126,14 +128,14 @@ func FuzzCMS(f *testing.F) {
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0x00, 0x00})
 	f.Add([]byte{0x24, 0x80, 0x04, 0x01, 0x41, 0x00, 0x00})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if p, err := ParseCMS(data); err == nil {
+		if p, err := cms.ParseCMS(data); err == nil {
 			p.SignerCert()
-			CheckSignature(&p.Si, nil, p.Si.SignedBytes(), nil)
-			EssCertHash(data, true)
-			ParseTSTInfo(p.EContent)
+			cms.CheckSignature(&p.Si, nil, p.Si.SignedBytes(), nil)
+			cms.EssCertHash(data, true)
+			cms.ParseTSTInfo(p.EContent)
 		}
-		BerToDER(data)
-		ParsePSSParams(data)
+		cms.BerToDER(data)
+		cms.ParsePSSParams(data)
 	})
 }
 

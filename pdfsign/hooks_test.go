@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"bytes"
@@ -27,12 +29,12 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 	}
 	calls := 0
 	var gotSig []byte
-	cfg.cms.UnsignedAttrs = func(sig []byte) ([]Attribute, error) {
+	cfg.cms.UnsignedAttrs = func(sig []byte) ([]cms.Attribute, error) {
 		calls++
 		gotSig = sig
 		// An OCTET STRING of 6000 bytes under a private-use OID.
 		v := append([]byte{0x04, 0x82, 0x17, 0x70}, bytes.Repeat([]byte{0xAB}, 6000)...)
-		return []Attribute{MakeAttribute([]int{1, 3, 6, 1, 4, 1, 99999, 1}, v)}, nil
+		return []cms.Attribute{cms.MakeAttribute([]int{1, 3, 6, 1, 4, 1, 99999, 1}, v)}, nil
 	}
 	cfg.unsignedReserve = 100
 	res, err := signFile(in, out, cfg)

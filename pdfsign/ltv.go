@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"context"
@@ -22,7 +24,7 @@ type ltvSig struct {
 	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
 	SubFilter  string
 	ByteRange  []int64
-	CMS        *ParsedCMS // nil when the CMS does not parse
+	CMS        *cms.ParsedCMS // nil when the CMS does not parse
 	Signer     *x509.Certificate
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
@@ -120,13 +122,13 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 			}
 		}
 	}
-	sd, err := ParseCMS(cs.B)
+	sd, err := cms.ParseCMS(cs.B)
 	if err != nil {
 		return s
 	}
 	s.CMS = sd
 	s.Signer = sd.SignerCert()
-	for _, tok := range sd.Si.Unsigned[OidAttrTimeStampToken.String()] {
+	for _, tok := range sd.Si.Unsigned[cms.OidAttrTimeStampToken.String()] {
 		if len(tok) > 0 {
 			s.Timestamps = append(s.Timestamps, tok)
 		}

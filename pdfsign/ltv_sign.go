@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"context"
@@ -27,7 +29,7 @@ func ltvSignHook(cfg *signConfig) error {
 	var tsErr error // with AllowLower: why there is no timestamp
 	if o.TSA != nil {
 		cfg.unsignedReserve = tsaReserve
-		cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]Attribute, error) {
+		cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
 			ts, err := RequestTimestamp(ctx, o.TSA, sigValue)
 			if err != nil {
 				if o.AllowLower {
@@ -37,7 +39,7 @@ func ltvSignHook(cfg *signConfig) error {
 				return nil, err
 			}
 			tsErr = nil
-			return []Attribute{MakeAttribute(OidAttrTimeStampToken, ts.Token)}, nil
+			return []cms.Attribute{cms.MakeAttribute(cms.OidAttrTimeStampToken, ts.Token)}, nil
 		}
 	}
 	if o.Visible != nil {

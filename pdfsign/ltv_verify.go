@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"context"
@@ -44,7 +46,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	at := time.Now()
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
-	for _, tok := range s.cms.Si.Unsigned[OidAttrTimeStampToken.String()] {
+	for _, tok := range s.cms.Si.Unsigned[cms.OidAttrTimeStampToken.String()] {
 		ts, err := VerifyTimestampToken(tok, s.cms.Si.Signature, nil, time.Time{})
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())

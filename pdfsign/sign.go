@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"bytes"
@@ -58,7 +60,7 @@ type Result struct {
 type signConfig struct {
 	opts  Options
 	hash  crypto.Hash
-	cms   CmsParams
+	cms   cms.CmsParams
 	when  time.Time
 	field string // field name; "" = first free "SignatureN"
 
@@ -157,7 +159,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	if !publicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, &Error{Kind: KindCertificate, Err: errors.New("the certificate does not match the signing key")}
 	}
-	if _, err := MaxSignatureLen(signer.Public()); err != nil {
+	if _, err := cms.MaxSignatureLen(signer.Public()); err != nil {
 		return nil, &Error{Kind: KindCertificate, Err: err}
 	}
 	h := opts.Hash
@@ -173,7 +175,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	}
 	return &signConfig{
 		opts: opts, hash: h, when: when,
-		cms: CmsParams{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
+		cms: cms.CmsParams{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil
 }
 
@@ -267,7 +269,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	var extra int
 	for attempt := 0; ; attempt++ {
 		dummy := make([]byte, cfg.hash.Size())
-		sizing, err := BuildCMS(&cfg.cms, dummy, true, reserve)
+		sizing, err := cms.BuildCMS(&cfg.cms, dummy, true, reserve)
 		if err != nil {
 			return nil, &Error{Kind: KindCertificate, Err: err}
 		}
@@ -616,11 +618,11 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	h.Write(s.Data[:rel(cPos)])
 	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)
-	der, err := BuildCMS(&cfg.cms, digest, false, 0)
+	der, err := cms.BuildCMS(&cfg.cms, digest, false, 0)
 	switch {
-	case errors.Is(err, ErrSignerFailed):
+	case errors.Is(err, cms.ErrSignerFailed):
 		return nil, 0, &Error{Kind: KindSigner, Err: err}
-	case errors.Is(err, ErrKeyMismatch):
+	case errors.Is(err, cms.ErrKeyMismatch):
 		return nil, 0, &Error{Kind: KindCertificate, Err: err}
 	case err != nil:
 		return nil, 0, err

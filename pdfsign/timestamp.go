@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"bytes"
 	"crypto/x509"
 	"encoding/asn1"
@@ -18,7 +20,7 @@ import (
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
 func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
-	sd, err := ParseCMS(token)
+	sd, err := cms.ParseCMS(token)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
@@ -26,22 +28,22 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 	if sd.Signers != 1 {
 		return nil, ltvErr(LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
 	}
-	digest, ok := HashFromOID(si.DigestAlg)
+	digest, ok := cms.HashFromOID(si.DigestAlg)
 	if !ok || si.SignedAttrs == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
 	}
-	if !sd.EContentType.Equal(OidTSTInfo) || sd.EContent == nil {
+	if !sd.EContentType.Equal(cms.OidTSTInfo) || sd.EContent == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "content is not a TSTInfo", nil)
 	}
-	info, err := ParseTSTInfo(sd.EContent)
+	info, err := cms.ParseTSTInfo(sd.EContent)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
-	h, ok := HashFromOID(info.ImprintAlg)
+	h, ok := cms.HashFromOID(info.ImprintAlg)
 	if !ok || !h.Available() {
 		return nil, ltvErr(LTVTSAMismatch, "", "unsupported imprint hash", nil)
 	}
-	if !bytes.Equal(HashOf(h, data), info.Imprint) {
+	if !bytes.Equal(cms.HashOf(h, data), info.Imprint) {
 		return nil, ltvErr(LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
 	}
 	tsaCert := sd.SignerCert()
@@ -49,14 +51,14 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
 	}
 	var ct asn1.ObjectIdentifier
-	if _, err := asn1.Unmarshal(si.Attr(OidAttrContentType), &ct); err != nil || !ct.Equal(OidTSTInfo) {
+	if _, err := asn1.Unmarshal(si.Attr(cms.OidAttrContentType), &ct); err != nil || !ct.Equal(cms.OidTSTInfo) {
 		return nil, ltvErr(LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
 	}
 	var md []byte
-	if _, err := asn1.Unmarshal(si.Attr(OidAttrMessageDigest), &md); err != nil {
+	if _, err := asn1.Unmarshal(si.Attr(cms.OidAttrMessageDigest), &md); err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "no message-digest attribute", nil)
 	}
-	if !bytes.Equal(HashOf(digest, sd.EContent), md) {
+	if !bytes.Equal(cms.HashOf(digest, sd.EContent), md) {
 		return nil, ltvErr(LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
 	}
 	// RFC 3161 requires a signing-certificate(-v2) attribute naming the TSA.
@@ -65,7 +67,7 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 	} else if err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", err.Error(), err)
 	}
-	if err := CheckSignature(si, tsaCert.PublicKey, si.SignedBytes(), nil); err != nil {
+	if err := cms.CheckSignature(si, tsaCert.PublicKey, si.SignedBytes(), nil); err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
 	}
 	if !tsHasTimeStampingEKU(tsaCert) {

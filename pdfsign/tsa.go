@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"bytes"
 	"context"
 	"crypto"
@@ -70,7 +72,7 @@ type Timestamp struct {
 
 var (
 	oidTSEKUTimeStamping             = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
-	OIDSignatureTimeStampToken       = OidAttrTimeStampToken
+	OIDSignatureTimeStampToken       = cms.OidAttrTimeStampToken
 	tsDefaultTimeout                 = 20 * time.Second
 	tsMaxResponse              int64 = 1 << 20
 )
@@ -91,7 +93,7 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	if h == 0 {
 		h = crypto.SHA256
 	}
-	if _, ok := HashOIDs[h]; !ok || !h.Available() {
+	if _, ok := cms.HashOIDs[h]; !ok || !h.Available() {
 		return nil, ltvErr(LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
 	}
 	hh := h.New()
@@ -197,7 +199,7 @@ func buildTimeStampReq(h crypto.Hash, imprint []byte, nonce *big.Int) []byte {
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1Int64(1)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			addAlgID(b, HashOIDs[h], true)
+			addAlgID(b, cms.HashOIDs[h], true)
 			b.AddASN1OctetString(imprint)
 		})
 		b.AddASN1BigInt(nonce)
@@ -284,11 +286,11 @@ func tsFailName(b asn1.BitString) string {
 }
 
 func tstNonce(token []byte) *big.Int {
-	sd, err := ParseCMS(token)
+	sd, err := cms.ParseCMS(token)
 	if err != nil {
 		return nil
 	}
-	info, err := ParseTSTInfo(sd.EContent)
+	info, err := cms.ParseTSTInfo(sd.EContent)
 	if err != nil {
 		return nil
 	}

@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -140,8 +142,8 @@ func FuzzTimestampParsers(f *testing.F) {
 			VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 		}
 		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
-		ParseTSTInfo(b)
-		ParseCMS(b)
+		cms.ParseTSTInfo(b)
+		cms.ParseCMS(b)
 	})
 }
 

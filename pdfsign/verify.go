@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/cms"
+
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"bytes"
@@ -111,7 +113,7 @@ type SignatureReport struct {
 	LTV *LTVReport `json:"ltv,omitempty"`
 
 	signerCert *x509.Certificate
-	cms        *ParsedCMS
+	cms        *cms.ParsedCMS
 }
 
 // SignerCertificate is the signer's certificate (nil if not found).
@@ -440,13 +442,13 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		s.problem("unsupported_subfilter", "error", s.SubFilter)
 		return s
 	}
-	p, err := ParseCMS(contents.B)
+	p, err := cms.ParseCMS(contents.B)
 	if err != nil {
 		s.problem("cms_unreadable", "error", err.Error())
 		return s
 	}
 	s.cms = p
-	h, ok := HashFromOID(p.Si.DigestAlg)
+	h, ok := cms.HashFromOID(p.Si.DigestAlg)
 	if !ok {
 		s.problem("unsupported_algorithm", "error", p.Si.DigestAlg.String())
 		return s
@@ -467,7 +469,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		sum := sha256.Sum256(cert.Raw)
 		s.CertSHA256 = hex.EncodeToString(sum[:])
 		s.CertFrom, s.CertTo = cert.NotBefore, cert.NotAfter
-		s.Algorithm = AlgorithmName(&p.Si, cert.PublicKey)
+		s.Algorithm = cms.AlgorithmName(&p.Si, cert.PublicKey)
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed.
@@ -487,10 +489,10 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	content := digest
 	switch {
 	case s.Type == "timestamp":
-		tst, err := ParseTSTInfo(p.EContent)
+		tst, err := cms.ParseTSTInfo(p.EContent)
 		th, ok := crypto.Hash(0), false
 		if err == nil {
-			th, ok = HashFromOID(tst.ImprintAlg)
+			th, ok = cms.HashFromOID(tst.ImprintAlg)
 		}
 		if !ok {
 			s.problem("cms_unreadable", "error", "TSTInfo")
@@ -505,18 +507,18 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			digest = hh.Sum(nil)
 		}
 		s.DigestOK = s.ByteRangeOK && bytes.Equal(imprint, digest)
-		content = HashOf(h, p.EContent)
+		content = cms.HashOf(h, p.EContent)
 	case p.EContent != nil && s.SubFilter == "adbe.pkcs7.sha1": // the content is the SHA-1 of the ranges
 		s.DigestOK = s.ByteRangeOK && bytes.Equal(p.EContent, hashOfRanges(f, ranges, crypto.SHA1))
-		content = HashOf(h, p.EContent)
+		content = cms.HashOf(h, p.EContent)
 	case p.EContent != nil: // content embedded (attached) rather than detached: it must be the signed ranges
-		s.DigestOK = s.ByteRangeOK && bytes.Equal(HashOf(h, p.EContent), digest)
+		s.DigestOK = s.ByteRangeOK && bytes.Equal(cms.HashOf(h, p.EContent), digest)
 		s.problem("attached_content", "info", "")
 	default:
 		s.DigestOK = s.ByteRangeOK
 	}
 	if p.Si.Attrs != nil {
-		md := p.Si.Attrs[OidAttrMessageDigest.String()]
+		md := p.Si.Attrs[cms.OidAttrMessageDigest.String()]
 		var got []byte
 		if len(md) == 1 {
 			var raw asn1.RawValue
@@ -536,7 +538,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		if p.Si.SignedAttrs != nil {
 			data = p.Si.SignedBytes()
 		}
-		if err := CheckSignature(&p.Si, cert.PublicKey, data, content); err != nil {
+		if err := cms.CheckSignature(&p.Si, cert.PublicKey, data, content); err != nil {
 			s.problem("signature_invalid", "error", err.Error())
 		} else {
 			s.SignatureOK = true
@@ -577,21 +579,21 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 
 // padesLevel: B-B needs ETSI.CAdES.detached, signed attributes with
 // signing-certificate-v2 and no signing-time; B-T adds a signature timestamp.
-func padesLevel(s *SignatureReport, p *ParsedCMS) string {
+func padesLevel(s *SignatureReport, p *cms.ParsedCMS) string {
 	if s.SubFilter != "ETSI.CAdES.detached" || p.Si.Attrs == nil || !s.Valid {
 		return ""
 	}
-	if _, ok := p.Si.Attrs[OidAttrSigningCertV2.String()]; !ok {
-		if _, ok := p.Si.Attrs[OidAttrSigningCertV1.String()]; !ok {
+	if _, ok := p.Si.Attrs[cms.OidAttrSigningCertV2.String()]; !ok {
+		if _, ok := p.Si.Attrs[cms.OidAttrSigningCertV1.String()]; !ok {
 			s.problem("no_signing_certificate_attr", "info", "")
 			return ""
 		}
 	}
-	if _, ok := p.Si.Attrs[OidAttrSigningTime.String()]; ok {
+	if _, ok := p.Si.Attrs[cms.OidAttrSigningTime.String()]; ok {
 		s.problem("signing_time_attr", "info", "")
 		return ""
 	}
-	if _, ok := p.Si.Unsigned[OidAttrTimeStampToken.String()]; ok {
+	if _, ok := p.Si.Unsigned[cms.OidAttrTimeStampToken.String()]; ok {
 		return "B-T"
 	}
 	return "B-B"

@@ -1,4 +1,4 @@
-package pdfsign
+package cms
 
 import (
 	"bytes"
