@@ -87,7 +87,7 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			leaves = append(leaves, s.Signer)
 		}
 		for _, tok := range s.Timestamps {
-			if sd, err := cms.ParseCMS(tok); err == nil {
+			if sd, err := cms.Parse(tok); err == nil {
 				if tsa := sd.SignerCert(); tsa != nil {
 					leaves = append(leaves, tsa)
 					pool = append(pool, sd.Certs...)

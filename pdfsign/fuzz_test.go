@@ -128,13 +128,13 @@ func FuzzCMS(f *testing.F) {
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0x00, 0x00})
 	f.Add([]byte{0x24, 0x80, 0x04, 0x01, 0x41, 0x00, 0x00})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if p, err := cms.ParseCMS(data); err == nil {
+		if p, err := cms.Parse(data); err == nil {
 			p.SignerCert()
-			cms.CheckSignature(&p.Si, nil, p.Si.SignedBytes(), nil)
-			cms.EssCertHash(data, true)
+			cms.CheckSignature(&p.SignerInfo, nil, p.SignerInfo.SignedBytes(), nil)
+			cms.ESSCertHash(data, true)
 			cms.ParseTSTInfo(p.EContent)
 		}
-		cms.BerToDER(data)
+		cms.BERToDER(data)
 		cms.ParsePSSParams(data)
 	})
 }

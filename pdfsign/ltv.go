@@ -24,7 +24,7 @@ type ltvSig struct {
 	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
 	SubFilter  string
 	ByteRange  []int64
-	CMS        *cms.ParsedCMS // nil when the CMS does not parse
+	CMS        *cms.SignedData // nil when the CMS does not parse
 	Signer     *x509.Certificate
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
@@ -122,13 +122,13 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 			}
 		}
 	}
-	sd, err := cms.ParseCMS(cs.B)
+	sd, err := cms.Parse(cs.B)
 	if err != nil {
 		return s
 	}
 	s.CMS = sd
 	s.Signer = sd.SignerCert()
-	for _, tok := range sd.Si.Unsigned[cms.OidAttrTimeStampToken.String()] {
+	for _, tok := range sd.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()] {
 		if len(tok) > 0 {
 			s.Timestamps = append(s.Timestamps, tok)
 		}

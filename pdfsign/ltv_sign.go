@@ -39,7 +39,7 @@ func ltvSignHook(cfg *signConfig) error {
 				return nil, err
 			}
 			tsErr = nil
-			return []cms.Attribute{cms.MakeAttribute(cms.OidAttrTimeStampToken, ts.Token)}, nil
+			return []cms.Attribute{cms.MakeAttribute(cms.OIDAttrTimeStampToken, ts.Token)}, nil
 		}
 	}
 	if o.Visible != nil {

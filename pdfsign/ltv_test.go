@@ -94,7 +94,7 @@ func TestSignBT(t *testing.T) {
 	if len(sigs) != 1 || len(sigs[0].Timestamps) != 1 {
 		t.Fatalf("want one signature with one timestamp token, got %+v", sigs)
 	}
-	if _, err := VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.Si.Signature, p.Pool(), time.Time{}); err != nil {
+	if _, err := VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.SignerInfo.Signature, p.Pool(), time.Time{}); err != nil {
 		t.Errorf("embedded token does not verify over the signature value: %v", err)
 	}
 	// pdfsig (poppler 22.12) does not parse signature timestamp tokens: it
@@ -110,7 +110,7 @@ func TestSignBT(t *testing.T) {
 	dir := t.TempDir()
 	tok, data := filepath.Join(dir, "token.der"), filepath.Join(dir, "sigvalue.bin")
 	os.WriteFile(tok, sigs[0].Timestamps[0], 0o600)
-	os.WriteFile(data, sigs[0].CMS.Si.Signature, 0o600)
+	os.WriteFile(data, sigs[0].CMS.SignerInfo.Signature, 0o600)
 	if o, err := exec.Command("openssl", "ts", "-verify", "-token_in", "-in", tok, "-data", data, "-CAfile", p.CAPEM).CombinedOutput(); err != nil ||
 		!strings.Contains(string(o), "Verification: OK") {
 		t.Errorf("openssl ts -verify: %v\n%s", err, o)

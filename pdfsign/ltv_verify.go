@@ -46,8 +46,8 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	at := time.Now()
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
-	for _, tok := range s.cms.Si.Unsigned[cms.OidAttrTimeStampToken.String()] {
-		ts, err := VerifyTimestampToken(tok, s.cms.Si.Signature, nil, time.Time{})
+	for _, tok := range s.cms.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()] {
+		ts, err := VerifyTimestampToken(tok, s.cms.SignerInfo.Signature, nil, time.Time{})
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())
 			continue

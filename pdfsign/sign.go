@@ -60,7 +60,7 @@ type Result struct {
 type signConfig struct {
 	opts  Options
 	hash  crypto.Hash
-	cms   cms.CmsParams
+	cms   cms.Params
 	when  time.Time
 	field string // field name; "" = first free "SignatureN"
 
@@ -175,7 +175,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	}
 	return &signConfig{
 		opts: opts, hash: h, when: when,
-		cms: cms.CmsParams{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
+		cms: cms.Params{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil
 }
 
@@ -269,7 +269,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	var extra int
 	for attempt := 0; ; attempt++ {
 		dummy := make([]byte, cfg.hash.Size())
-		sizing, err := cms.BuildCMS(&cfg.cms, dummy, true, reserve)
+		sizing, err := cms.Build(&cfg.cms, dummy, true, reserve)
 		if err != nil {
 			return nil, &Error{Kind: KindCertificate, Err: err}
 		}
@@ -618,7 +618,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	h.Write(s.Data[:rel(cPos)])
 	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)
-	der, err := cms.BuildCMS(&cfg.cms, digest, false, 0)
+	der, err := cms.Build(&cfg.cms, digest, false, 0)
 	switch {
 	case errors.Is(err, cms.ErrSignerFailed):
 		return nil, 0, &Error{Kind: KindSigner, Err: err}

@@ -20,19 +20,19 @@ import (
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
 func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
-	sd, err := cms.ParseCMS(token)
+	sd, err := cms.Parse(token)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
 	}
-	si := &sd.Si
-	if sd.Signers != 1 {
+	si := &sd.SignerInfo
+	if sd.SignerCount != 1 {
 		return nil, ltvErr(LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
 	}
 	digest, ok := cms.HashFromOID(si.DigestAlg)
 	if !ok || si.SignedAttrs == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
 	}
-	if !sd.EContentType.Equal(cms.OidTSTInfo) || sd.EContent == nil {
+	if !sd.EContentType.Equal(cms.OIDTSTInfo) || sd.EContent == nil {
 		return nil, ltvErr(LTVTSAGarbage, "", "content is not a TSTInfo", nil)
 	}
 	info, err := cms.ParseTSTInfo(sd.EContent)
@@ -51,11 +51,11 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
 	}
 	var ct asn1.ObjectIdentifier
-	if _, err := asn1.Unmarshal(si.Attr(cms.OidAttrContentType), &ct); err != nil || !ct.Equal(cms.OidTSTInfo) {
+	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrContentType), &ct); err != nil || !ct.Equal(cms.OIDTSTInfo) {
 		return nil, ltvErr(LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
 	}
 	var md []byte
-	if _, err := asn1.Unmarshal(si.Attr(cms.OidAttrMessageDigest), &md); err != nil {
+	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrMessageDigest), &md); err != nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "no message-digest attribute", nil)
 	}
 	if !bytes.Equal(cms.HashOf(digest, sd.EContent), md) {

@@ -72,7 +72,7 @@ type Timestamp struct {
 
 var (
 	oidTSEKUTimeStamping             = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
-	OIDSignatureTimeStampToken       = cms.OidAttrTimeStampToken
+	OIDSignatureTimeStampToken       = cms.OIDAttrTimeStampToken
 	tsDefaultTimeout                 = 20 * time.Second
 	tsMaxResponse              int64 = 1 << 20
 )
@@ -286,7 +286,7 @@ func tsFailName(b asn1.BitString) string {
 }
 
 func tstNonce(token []byte) *big.Int {
-	sd, err := cms.ParseCMS(token)
+	sd, err := cms.Parse(token)
 	if err != nil {
 		return nil
 	}

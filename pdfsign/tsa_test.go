@@ -143,7 +143,7 @@ func FuzzTimestampParsers(f *testing.F) {
 		}
 		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
 		cms.ParseTSTInfo(b)
-		cms.ParseCMS(b)
+		cms.Parse(b)
 	})
 }
 

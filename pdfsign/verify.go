@@ -113,7 +113,7 @@ type SignatureReport struct {
 	LTV *LTVReport `json:"ltv,omitempty"`
 
 	signerCert *x509.Certificate
-	cms        *cms.ParsedCMS
+	cms        *cms.SignedData
 }
 
 // SignerCertificate is the signer's certificate (nil if not found).
@@ -442,15 +442,15 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		s.problem("unsupported_subfilter", "error", s.SubFilter)
 		return s
 	}
-	p, err := cms.ParseCMS(contents.B)
+	p, err := cms.Parse(contents.B)
 	if err != nil {
 		s.problem("cms_unreadable", "error", err.Error())
 		return s
 	}
 	s.cms = p
-	h, ok := cms.HashFromOID(p.Si.DigestAlg)
+	h, ok := cms.HashFromOID(p.SignerInfo.DigestAlg)
 	if !ok {
-		s.problem("unsupported_algorithm", "error", p.Si.DigestAlg.String())
+		s.problem("unsupported_algorithm", "error", p.SignerInfo.DigestAlg.String())
 		return s
 	}
 	s.Hash = hashName(h)
@@ -469,7 +469,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		sum := sha256.Sum256(cert.Raw)
 		s.CertSHA256 = hex.EncodeToString(sum[:])
 		s.CertFrom, s.CertTo = cert.NotBefore, cert.NotAfter
-		s.Algorithm = cms.AlgorithmName(&p.Si, cert.PublicKey)
+		s.Algorithm = cms.AlgorithmName(&p.SignerInfo, cert.PublicKey)
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed.
@@ -517,8 +517,8 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	default:
 		s.DigestOK = s.ByteRangeOK
 	}
-	if p.Si.Attrs != nil {
-		md := p.Si.Attrs[cms.OidAttrMessageDigest.String()]
+	if p.SignerInfo.Attrs != nil {
+		md := p.SignerInfo.Attrs[cms.OIDAttrMessageDigest.String()]
 		var got []byte
 		if len(md) == 1 {
 			var raw asn1.RawValue
@@ -535,16 +535,16 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	}
 	if cert != nil {
 		var data []byte
-		if p.Si.SignedAttrs != nil {
-			data = p.Si.SignedBytes()
+		if p.SignerInfo.SignedAttrs != nil {
+			data = p.SignerInfo.SignedBytes()
 		}
-		if err := cms.CheckSignature(&p.Si, cert.PublicKey, data, content); err != nil {
+		if err := cms.CheckSignature(&p.SignerInfo, cert.PublicKey, data, content); err != nil {
 			s.problem("signature_invalid", "error", err.Error())
 		} else {
 			s.SignatureOK = true
 		}
 		// The signing-certificate attribute binds the certificate.
-		if _, err := p.Si.CheckSigningCert(cert); err != nil {
+		if _, err := p.SignerInfo.CheckSigningCert(cert); err != nil {
 			s.CertificateOK = false
 			s.problem("signing_cert_mismatch", "error", "")
 		}
@@ -579,21 +579,21 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 
 // padesLevel: B-B needs ETSI.CAdES.detached, signed attributes with
 // signing-certificate-v2 and no signing-time; B-T adds a signature timestamp.
-func padesLevel(s *SignatureReport, p *cms.ParsedCMS) string {
-	if s.SubFilter != "ETSI.CAdES.detached" || p.Si.Attrs == nil || !s.Valid {
+func padesLevel(s *SignatureReport, p *cms.SignedData) string {
+	if s.SubFilter != "ETSI.CAdES.detached" || p.SignerInfo.Attrs == nil || !s.Valid {
 		return ""
 	}
-	if _, ok := p.Si.Attrs[cms.OidAttrSigningCertV2.String()]; !ok {
-		if _, ok := p.Si.Attrs[cms.OidAttrSigningCertV1.String()]; !ok {
+	if _, ok := p.SignerInfo.Attrs[cms.OIDAttrSigningCertV2.String()]; !ok {
+		if _, ok := p.SignerInfo.Attrs[cms.OIDAttrSigningCertV1.String()]; !ok {
 			s.problem("no_signing_certificate_attr", "info", "")
 			return ""
 		}
 	}
-	if _, ok := p.Si.Attrs[cms.OidAttrSigningTime.String()]; ok {
+	if _, ok := p.SignerInfo.Attrs[cms.OIDAttrSigningTime.String()]; ok {
 		s.problem("signing_time_attr", "info", "")
 		return ""
 	}
-	if _, ok := p.Si.Unsigned[cms.OidAttrTimeStampToken.String()]; ok {
+	if _, ok := p.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()]; ok {
 		return "B-T"
 	}
 	return "B-B"

@@ -22,36 +22,6 @@ import (
 // attributes are exactly the PAdES baseline ones: content-type,
 // message-digest, signing-certificate-v2 — and no signing-time.
 
-var (
-	oidData               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	oidSignedData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	OidAttrContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	OidAttrMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	OidAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	OidAttrSigningCertV1  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
-	OidAttrSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
-	OidAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
-	OidTSTInfo            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
-	oidSHA1               = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidSHA256             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-	oidRSA                = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidRSAPSS             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidSHA1WithRSA        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
-	oidSHA256WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidSHA384WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	oidSHA512WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
-	oidECPublicKey        = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidECDSAWithSHA1      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
-	oidECDSAWithSHA256    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidECDSAWithSHA384    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidECDSAWithSHA512    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-	oidMGF1               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
-	HashOIDs              = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidSHA1, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512}
-	ecdsaSigOIDs          = map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}
-)
-
 // The two ways signing itself can fail, for the caller to classify.
 var (
 	ErrSignerFailed = errors.New("the signer failed")
@@ -72,7 +42,7 @@ func MakeAttribute(oid asn1.ObjectIdentifier, value []byte) Attribute {
 }
 
 // cmsParams is everything the CMS builder needs besides the content digest.
-type CmsParams struct {
+type Params struct {
 	Signer crypto.Signer
 	Cert   *x509.Certificate
 	Chain  []*x509.Certificate // embedded after cert; duplicates of cert are skipped
@@ -125,7 +95,7 @@ func MaxSignatureLen(pub crypto.PublicKey) (int, error) {
 
 // signedAttributes returns the DER of the signed attributes as a SET (the
 // bytes that are signed); the SignerInfo carries the same content under [0].
-func signedAttributes(p *CmsParams, digest []byte) []byte {
+func signedAttributes(p *Params, digest []byte) []byte {
 	ct := cryptobyte.NewBuilder(nil)
 	ct.AddASN1ObjectIdentifier(oidData)
 	md := cryptobyte.NewBuilder(nil)
@@ -148,9 +118,9 @@ func signedAttributes(p *CmsParams, digest []byte) []byte {
 		})
 	})
 	attrs := []Attribute{
-		MakeAttribute(OidAttrContentType, ct.BytesOrPanic()),
-		MakeAttribute(OidAttrMessageDigest, md.BytesOrPanic()),
-		MakeAttribute(OidAttrSigningCertV2, sc.BytesOrPanic()),
+		MakeAttribute(OIDAttrContentType, ct.BytesOrPanic()),
+		MakeAttribute(OIDAttrMessageDigest, md.BytesOrPanic()),
+		MakeAttribute(OIDAttrSigningCertV2, sc.BytesOrPanic()),
 	}
 	return derSet(cbasn1.SET, attrs)
 }
@@ -174,7 +144,7 @@ func derSet(tag cbasn1.Tag, elems []Attribute) []byte {
 // buildCMS returns the ContentInfo(SignedData). With sigValue nil it signs;
 // otherwise it uses the given value (sizing runs pass a dummy of maximal
 // length and unsigned attributes of the reserved size).
-func BuildCMS(p *CmsParams, digest []byte, sizing bool, reserve int) ([]byte, error) {
+func Build(p *Params, digest []byte, sizing bool, reserve int) ([]byte, error) {
 	sa := signedAttributes(p, digest)
 	var sig []byte
 	var unsigned []Attribute
@@ -186,7 +156,7 @@ func BuildCMS(p *CmsParams, digest []byte, sizing bool, reserve int) ([]byte, er
 		sig = make([]byte, n)
 		if reserve > 0 {
 			// A filler attribute of the reserved size stands for the real ones.
-			unsigned = []Attribute{MakeAttribute(OidAttrTimeStampToken, bytes.Repeat([]byte{0x05, 0x00}, reserve/2))}
+			unsigned = []Attribute{MakeAttribute(OIDAttrTimeStampToken, bytes.Repeat([]byte{0x05, 0x00}, reserve/2))}
 		}
 	} else {
 		h := p.Hash.New()

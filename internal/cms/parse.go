@@ -21,15 +21,15 @@ import (
 // with or without signed attributes, RSA PKCS#1 v1.5, RSA-PSS, ECDSA, SHA-1
 // to SHA-512.
 
-type ParsedCMS struct {
+type SignedData struct {
 	Certs        []*x509.Certificate
 	EContentType asn1.ObjectIdentifier
-	EContent     []byte           // nil when detached
-	Si           parsedSignerInfo // the first SignerInfo
-	Signers      int              // how many SignerInfos there are
+	EContent     []byte     // nil when detached
+	SignerInfo   SignerInfo // the first SignerInfo
+	SignerCount  int        // how many SignerInfos there are
 }
 
-type parsedSignerInfo struct {
+type SignerInfo struct {
 	issuer       []byte   // raw issuer Name (IssuerAndSerialNumber), or nil
 	serial       *big.Int //
 	ski          []byte   // SubjectKeyIdentifier form
@@ -44,8 +44,8 @@ type parsedSignerInfo struct {
 
 var errCMS = errors.New("malformed CMS")
 
-func ParseCMS(der []byte) (*ParsedCMS, error) {
-	if norm, err := BerToDER(der); err == nil {
+func Parse(der []byte) (*SignedData, error) {
+	if norm, err := BERToDER(der); err == nil {
 		der = norm
 	}
 	s := cryptobyte.String(der)
@@ -58,7 +58,7 @@ func ParseCMS(der []byte) (*ParsedCMS, error) {
 	if !ci.ReadASN1(&ex, cbasn1.Tag(0).Constructed().ContextSpecific()) || !ex.ReadASN1(&sd, cbasn1.SEQUENCE) {
 		return nil, errCMS
 	}
-	p := &ParsedCMS{}
+	p := &SignedData{}
 	var version int64
 	var digestAlgs, encap, sis cryptobyte.String
 	if !sd.ReadASN1Integer(&version) || !sd.ReadASN1(&digestAlgs, cbasn1.SET) || !sd.ReadASN1(&encap, cbasn1.SEQUENCE) {
@@ -104,10 +104,10 @@ func ParseCMS(der []byte) (*ParsedCMS, error) {
 	if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
 		return nil, fmt.Errorf("%w: no SignerInfo", errCMS)
 	}
-	if err := parseSignerInfo(si, &p.Si); err != nil {
+	if err := parseSignerInfo(si, &p.SignerInfo); err != nil {
 		return nil, err
 	}
-	for p.Signers = 1; !sis.Empty(); p.Signers++ {
+	for p.SignerCount = 1; !sis.Empty(); p.SignerCount++ {
 		if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
 			return nil, errCMS
 		}
@@ -115,7 +115,7 @@ func ParseCMS(der []byte) (*ParsedCMS, error) {
 	return p, nil
 }
 
-func parseSignerInfo(si cryptobyte.String, out *parsedSignerInfo) error {
+func parseSignerInfo(si cryptobyte.String, out *SignerInfo) error {
 	var v int64
 	if !si.ReadASN1Integer(&v) {
 		return errCMS
@@ -211,15 +211,15 @@ func HashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 }
 
 // signerCert finds the certificate the SignerInfo names.
-func (p *ParsedCMS) SignerCert() *x509.Certificate {
+func (p *SignedData) SignerCert() *x509.Certificate {
 	for _, c := range p.Certs {
-		if p.Si.ski != nil {
-			if bytes.Equal(c.SubjectKeyId, p.Si.ski) {
+		if p.SignerInfo.ski != nil {
+			if bytes.Equal(c.SubjectKeyId, p.SignerInfo.ski) {
 				return c
 			}
 			continue
 		}
-		if bytes.Equal(c.RawIssuer, p.Si.issuer) && c.SerialNumber.Cmp(p.Si.serial) == 0 {
+		if bytes.Equal(c.RawIssuer, p.SignerInfo.issuer) && c.SerialNumber.Cmp(p.SignerInfo.serial) == 0 {
 			return c
 		}
 	}
@@ -227,7 +227,7 @@ func (p *ParsedCMS) SignerCert() *x509.Certificate {
 }
 
 // attr returns the first value (DER) of the signed attribute oid, or nil.
-func (si *parsedSignerInfo) Attr(oid asn1.ObjectIdentifier) []byte {
+func (si *SignerInfo) Attr(oid asn1.ObjectIdentifier) []byte {
 	if v := si.Attrs[oid.String()]; len(v) > 0 {
 		return v[0]
 	}
@@ -237,16 +237,16 @@ func (si *parsedSignerInfo) Attr(oid asn1.ObjectIdentifier) []byte {
 // checkSigningCert checks that the signing-certificate-v2 (or, without it,
 // signing-certificate) attribute names cert; present is false when there is
 // neither.
-func (si *parsedSignerInfo) CheckSigningCert(cert *x509.Certificate) (present bool, err error) {
+func (si *SignerInfo) CheckSigningCert(cert *x509.Certificate) (present bool, err error) {
 	v2 := true
-	val := si.Attr(OidAttrSigningCertV2)
+	val := si.Attr(OIDAttrSigningCertV2)
 	if val == nil {
-		v2, val = false, si.Attr(OidAttrSigningCertV1)
+		v2, val = false, si.Attr(OIDAttrSigningCertV1)
 	}
 	if val == nil {
 		return false, nil
 	}
-	if h, want, ok := EssCertHash(val, v2); !ok || !bytes.Equal(HashOf(h, cert.Raw), want) {
+	if h, want, ok := ESSCertHash(val, v2); !ok || !bytes.Equal(HashOf(h, cert.Raw), want) {
 		return true, errors.New("the signing-certificate attribute names another certificate")
 	}
 	return true, nil
@@ -254,7 +254,7 @@ func (si *parsedSignerInfo) CheckSigningCert(cert *x509.Certificate) (present bo
 
 // signedBytes is what the signature covers: the signed attributes as a DER
 // SET (the [0] tag replaced by SET), or nil when there are none.
-func (si *parsedSignerInfo) SignedBytes() []byte {
+func (si *SignerInfo) SignedBytes() []byte {
 	if si.SignedAttrs == nil {
 		return nil
 	}
@@ -264,7 +264,7 @@ func (si *parsedSignerInfo) SignedBytes() []byte {
 }
 
 // algorithmName describes the signature algorithm for people.
-func AlgorithmName(si *parsedSignerInfo, pub any) string {
+func AlgorithmName(si *SignerInfo, pub any) string {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if si.sigAlg.Equal(oidRSAPSS) {
@@ -281,7 +281,7 @@ func AlgorithmName(si *parsedSignerInfo, pub any) string {
 
 // checkSignature verifies the SignerInfo's signature over data (the signed
 // attributes or, without them, the content digest given as digest).
-func CheckSignature(si *parsedSignerInfo, pub any, data, digest []byte) error {
+func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 	h, ok := HashFromOID(si.DigestAlg)
 	if !ok {
 		return fmt.Errorf("digest algorithm %v not supported", si.DigestAlg)
@@ -371,7 +371,7 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 
 // essCertHash returns the hash algorithm and certificate hash of the first
 // ESSCertID(v2) of a signing-certificate(-v2) attribute value.
-func EssCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
+func ESSCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
 	s := cryptobyte.String(val)
 	var sc, certs, id cryptobyte.String
 	if !s.ReadASN1(&sc, cbasn1.SEQUENCE) || !sc.ReadASN1(&certs, cbasn1.SEQUENCE) || !certs.ReadASN1(&id, cbasn1.SEQUENCE) {
@@ -399,8 +399,8 @@ func EssCertHash(val []byte, v2 bool) (crypto.Hash, []byte, bool) {
 	return h, hv, true
 }
 
-// tstInfo is TSTInfo (RFC 3161 §2.4.2), the fields we use.
-type tstInfo struct {
+// TSTInfo is TSTInfo (RFC 3161 §2.4.2), the fields we use.
+type TSTInfo struct {
 	Policy       asn1.ObjectIdentifier
 	ImprintAlg   asn1.ObjectIdentifier
 	Imprint      []byte
@@ -411,11 +411,11 @@ type tstInfo struct {
 
 // parseTSTInfo reads TSTInfo by hand: its optional fields are told apart by
 // tag, which encoding/asn1's RawValue would not do.
-func ParseTSTInfo(der []byte) (*tstInfo, error) {
+func ParseTSTInfo(der []byte) (*TSTInfo, error) {
 	s := cryptobyte.String(der)
 	var seq, mi, alg, hashed cryptobyte.String
 	var version int64
-	info := &tstInfo{SerialNumber: new(big.Int)}
+	info := &TSTInfo{SerialNumber: new(big.Int)}
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
 		!seq.ReadASN1ObjectIdentifier(&info.Policy) || !seq.ReadASN1(&mi, cbasn1.SEQUENCE) ||
 		!mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&info.ImprintAlg) ||
@@ -438,7 +438,7 @@ func ParseTSTInfo(der []byte) (*tstInfo, error) {
 // berToDER rewrites BER indefinite lengths and non-minimal lengths as DER
 // (constructed strings are concatenated), so that cryptobyte can read CMS
 // from tools that emit BER.
-func BerToDER(b []byte) ([]byte, error) {
+func BERToDER(b []byte) ([]byte, error) {
 	out, rest, err := berElem(b, 0)
 	if err != nil {
 		return nil, err
