@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"fmt"
 	"math"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // The visible signature stamp: a form XObject for the widget's normal

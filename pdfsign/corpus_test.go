@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // corpusFiles lists pdfcpu's own test PDFs (module cache).

@@ -1,10 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
@@ -14,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1

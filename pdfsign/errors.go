@@ -1,12 +1,11 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"errors"
 	"fmt"
 
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Kind classifies the errors a person can cause or meet.

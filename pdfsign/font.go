@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"compress/zlib"
 	"crypto/sha256"
@@ -12,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/certigna-desktop/app/internal/pdf"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"

@@ -1,15 +1,14 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // The internal hooks of doc.go, exercised the way the B-T, B-LT and

@@ -1,10 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"context"
 	"crypto/sha1"
 	"crypto/x509"
@@ -12,6 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Reading the signatures of a document for long-term validation: their

@@ -1,13 +1,12 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"context"
 	"crypto/x509"
 	"os"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Wiring of B-T, B-LT and the visible stamp into Sign, through the hooks

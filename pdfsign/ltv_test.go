@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"crypto/x509"
 	"os"
 	"os/exec"
@@ -11,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
-	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 // ltvPdfsig runs pdfsig trusting the test PKI's root.

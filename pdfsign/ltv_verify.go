@@ -1,13 +1,12 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"context"
 	"crypto/x509"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Verification of B-T and B-LT, through the verifier's hook: the timestamp

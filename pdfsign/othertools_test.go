@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"encoding/hex"
 	"os"
@@ -10,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // resignWithOpenSSL replaces the CMS of a file we signed by one that

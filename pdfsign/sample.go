@@ -1,12 +1,12 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}

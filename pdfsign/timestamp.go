@@ -1,13 +1,12 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
 	"bytes"
 	"crypto/x509"
 	"encoding/asn1"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/cms"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )

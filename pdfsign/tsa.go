@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
 	"bytes"
 	"context"
 	"crypto"
@@ -19,6 +17,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/cms"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )

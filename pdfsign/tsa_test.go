@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/cms"
-
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -11,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pkitest"
 )
 

@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"github.com/certigna-desktop/app/internal/pdf"
-
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // buildPDF writes objects 1..n (bodies given) with a classic xref table.

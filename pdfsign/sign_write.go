@@ -1,0 +1,182 @@
+package pdfsign
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
+)
+
+// Writing the signed file in one pass: copy and hash the input into a
+// temporary file beside the output, sign, patch /Contents, append, fsync,
+// then publish without clobbering.
+
+func signFile(in, out string, cfg *signConfig) (*Result, error) {
+	inInfo, err := checkPaths(in, out, cfg.opts.Force)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, newErr(KindIO, in, err)
+	}
+	defer f.Close()
+	size := inInfo.Size()
+	r, err := pdf.NewReader(f, size)
+	if err != nil {
+		return nil, withPath(err, in)
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, size-1); err != nil {
+		return nil, newErr(KindIO, in, err)
+	}
+	// Size the placeholder from a CMS built with a signature value of the
+	// key's maximal length; a failed fit (a hook returning more than it
+	// reserved) is retried once with the real size.
+	reserve := cfg.unsignedReserve
+	var extra int
+	for attempt := 0; ; attempt++ {
+		dummy := make([]byte, cfg.hash.Size())
+		sizing, err := cms.Build(&cfg.cms, dummy, true, reserve)
+		if err != nil {
+			return nil, &Error{Kind: KindCertificate, Err: err}
+		}
+		plan, err := planSignature(r, cfg, len(sizing)+64+extra)
+		if err != nil {
+			return nil, withPath(err, in)
+		}
+		res, need, err := writeSigned(f, size, last[0], out, plan, cfg)
+		if err != nil {
+			return nil, withPath(err, out)
+		}
+		if need == 0 {
+			return res, nil
+		}
+		if attempt > 0 {
+			return nil, &Error{Kind: KindInternal, Path: out, Err: fmt.Errorf("signature of %d bytes does not fit", need)}
+		}
+		extra = need - plan.contentsN + 1024
+	}
+}
+
+// writeSigned writes the signed file. It returns need > 0 (and no file) when
+// the CMS turned out larger than the placeholder.
+func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPlan, cfg *signConfig) (res *Result, need int, err error) {
+	s, err := plan.u.Bytes(size, lastByte)
+	if err != nil {
+		return nil, 0, err
+	}
+	cPos := s.Marks[markContents] // absolute offset of '<'
+	gapEnd := cPos + int64(2*plan.contentsN) + 2
+	total := size + int64(len(s.Data))
+	br := [4]int64{0, cPos, gapEnd, total - gapEnd}
+	brText := fmt.Sprintf("[%d %d %d %d]", br[0], br[1], br[2], br[3])
+	if len(brText) > byteRangeLen {
+		return nil, 0, &Error{Kind: KindInternal, Err: errors.New("byte range too wide")}
+	}
+	brText = brText[:len(brText)-1] + strings.Repeat(" ", byteRangeLen-len(brText)) + "]"
+	rel := func(abs int64) int64 { return abs - size }
+	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
+
+	dir := filepath.Dir(out)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return nil, 0, newErr(KindIO, out, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// One pass over the input: copy and hash together.
+	h := cfg.hash.New()
+	buf := make([]byte, 1<<20)
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), io.NewSectionReader(in, 0, size), buf)
+	if err != nil {
+		return nil, 0, newErr(KindIO, out, err)
+	}
+	if n != size {
+		return nil, 0, newErr(KindIO, in.Name(), errors.New("input changed while signing"))
+	}
+	h.Write(s.Data[:rel(cPos)])
+	h.Write(s.Data[rel(gapEnd):])
+	digest := h.Sum(nil)
+	der, err := cms.Build(&cfg.cms, digest, false, 0)
+	switch {
+	case errors.Is(err, cms.ErrSignerFailed):
+		return nil, 0, &Error{Kind: KindSigner, Err: err}
+	case errors.Is(err, cms.ErrKeyMismatch):
+		return nil, 0, &Error{Kind: KindCertificate, Err: err}
+	case err != nil:
+		return nil, 0, err
+	}
+	if len(der) > plan.contentsN {
+		return nil, len(der), nil
+	}
+	hex.Encode(s.Data[rel(cPos)+1:], der)
+	if _, err := tmp.Write(s.Data); err != nil {
+		return nil, 0, newErr(KindIO, out, err)
+	}
+	res = &Result{
+		Output: out, Field: plan.field, Page: plan.page.Number, ByteRange: br,
+		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: hashName(cfg.hash),
+		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
+	}
+	if cfg.finish != nil {
+		if err := cfg.finish(tmp, res); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := tmp.Sync(); err != nil {
+		return nil, 0, newErr(KindIO, out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, 0, newErr(KindIO, out, err)
+	}
+	if err := publish(tmp.Name(), out, cfg.opts.Force); err != nil {
+		return nil, 0, err
+	}
+	ok = true
+	return res, 0, nil
+}
+
+// publish moves the finished temporary file to out: without Force through a
+// hard link, which fails if out appeared meanwhile (no clobbering).
+func publish(tmp, out string, force bool) error {
+	if !force {
+		if err := os.Link(tmp, out); err == nil {
+			os.Remove(tmp)
+			syncDir(filepath.Dir(out))
+			return nil
+		} else if errors.Is(err, os.ErrExist) {
+			os.Remove(tmp)
+			return newErr(KindOutputExists, out, nil)
+		}
+		// No hard links on this file system: check, then rename.
+		if _, err := os.Stat(out); err == nil {
+			os.Remove(tmp)
+			return newErr(KindOutputExists, out, nil)
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Remove(tmp)
+		return newErr(KindIO, out, err)
+	}
+	syncDir(filepath.Dir(out))
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
