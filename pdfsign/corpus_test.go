@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -48,7 +49,7 @@ func TestCorpusSignOrRefuse(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			out := filepath.Join(dir, strings.TrimSuffix(name, ".pdf")+"-signed.pdf")
-			_, err := Sign(in, out, p.ecKey, p.ecChain(), Options{Reason: "corpus"})
+			_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "corpus"})
 			if err != nil {
 				var pe *Error
 				if !errors.As(err, &pe) {
@@ -60,7 +61,7 @@ func TestCorpusSignOrRefuse(t *testing.T) {
 				}
 				return
 			}
-			rep, err := Verify(out, VerifyOptions{})
+			rep, err := Verify(context.Background(), out, VerifyOptions{})
 			if err != nil || !rep.OK {
 				t.Fatalf("verify: %v %+v", err, rep)
 			}

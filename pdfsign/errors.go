@@ -28,6 +28,7 @@ const (
 	KindIO            Kind = "io"              // reading or writing a file failed
 	KindInternal      Kind = "internal"        // a bug: should never happen
 	KindInputNotFound Kind = "input_not_found" // the input file does not exist
+	KindCanceled      Kind = "canceled"        // the caller's context ended (e.g. the window's cancel button)
 )
 
 // Error is the error type of this package: errors.As(err, &*pdfsign.Error)

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -102,7 +103,7 @@ func FuzzVerify(f *testing.F) {
 	dir := f.TempDir()
 	in := writeSample(f, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(in, out, key, chain, Options{}); err != nil {
+	if _, err := Sign(context.Background(), in, out, key, chain, Options{}); err != nil {
 		f.Fatal(err)
 	}
 	signed, _ := os.ReadFile(out)
@@ -118,7 +119,7 @@ func FuzzVerify(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer fh.Close()
-		verifyReader(fh, int64(len(data)), VerifyOptions{Roots: roots})
+		verifyReader(context.Background(), fh, int64(len(data)), VerifyOptions{Roots: roots})
 	})
 }
 

@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto/x509"
 	"os"
 	"os/exec"
@@ -72,7 +73,7 @@ func ltvSign(t *testing.T, p *pkitest.PKI, opts Options) (string, *Result, error
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	res, err := Sign(in, out, p.SignerKey, p.Chain(), opts)
+	res, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), opts)
 	return out, res, err
 }
 
@@ -305,7 +306,7 @@ func TestVerifyLevels(t *testing.T) {
 	before := p.Requests("ocsp") + p.Requests("crl")
 	check := func(path, level, revocation string, vri bool) *SignatureReport {
 		t.Helper()
-		rep, err := Verify(path, VerifyOptions{Roots: p.Pool()})
+		rep, err := Verify(context.Background(), path, VerifyOptions{Roots: p.Pool()})
 		if err != nil || !rep.OK || len(rep.Signatures) != 1 {
 			t.Fatalf("Verify %s: %v %+v", path, err, rep)
 		}
@@ -329,7 +330,7 @@ func TestVerifyLevels(t *testing.T) {
 	}
 	// Another PKI's root: untrusted, unknown issuer.
 	other := pkitest.New(t)
-	rep, err := Verify(blt, VerifyOptions{Roots: other.Pool()})
+	rep, err := Verify(context.Background(), blt, VerifyOptions{Roots: other.Pool()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +367,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Pool()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,10 +390,10 @@ func TestSignBLTTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := filepath.Join(t.TempDir(), "twice.pdf")
-	if _, err := Sign(first, second, p.SignerKey, p.Chain(), Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true}); err != nil {
+	if _, err := Sign(context.Background(), first, second, p.SignerKey, p.Chain(), Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(second, VerifyOptions{Roots: p.Pool()})
+	rep, err := Verify(context.Background(), second, VerifyOptions{Roots: p.Pool()})
 	if err != nil || !rep.OK || len(rep.Signatures) != 2 {
 		t.Fatalf("%v %+v", err, rep)
 	}
@@ -444,7 +445,7 @@ func TestExtendLTVLater(t *testing.T) {
 	if _, err := ExtendLTV(t.Context(), bt, bt, true, LTVOptions{}); err == nil {
 		t.Error("ExtendLTV wrote over its input")
 	}
-	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Pool()})
 	if err != nil || !rep.OK || rep.Signatures[0].Level != "B-LT" {
 		t.Fatalf("%v %+v", err, rep)
 	}
@@ -463,7 +464,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	res, err := Sign(in, out, p.SignerKey, []*x509.Certificate{p.Signer}, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
+	res, err := Sign(context.Background(), in, out, p.SignerKey, []*x509.Certificate{p.Signer}, Options{TSA: &TSAConfig{URL: p.TSAURL()}, LTV: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -472,7 +473,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	}
 	p.SetOCSP(pkitest.Down)
 	p.SetCRL(pkitest.Down)
-	rep, err := Verify(out, VerifyOptions{Roots: p.Pool()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Pool()})
 	if err != nil || !rep.OK {
 		t.Fatalf("%v %+v", err, rep)
 	}

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -111,7 +112,7 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, c.name+".pdf")
 			resignWithOpenSSL(t, base, out, c.subFilter, c.cert, c.key, c.ber, c.args...)
-			rep, err := Verify(out, VerifyOptions{Roots: p.roots()})
+			rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +130,7 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 			// And a flipped byte is caught for these formats too.
 			bad := filepath.Join(dir, c.name+"-bad.pdf")
 			flipAt(t, out, int64(bytes.Index(mustRead(t, out), []byte("Document"))), bad)
-			if rep, err := Verify(bad, VerifyOptions{}); err != nil || rep.OK || rep.Signatures[0].Valid {
+			if rep, err := Verify(context.Background(), bad, VerifyOptions{}); err != nil || rep.OK || rep.Signatures[0].Valid {
 				t.Fatalf("tampered %s accepted: %v", c.name, err)
 			}
 		})

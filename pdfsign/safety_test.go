@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -40,7 +41,7 @@ func TestOutputSafety(t *testing.T) {
 	in := writeSample(t, dir, "in.pdf")
 	orig, _ := os.ReadFile(in)
 	sign := func(out string, opts Options) error {
-		_, err := Sign(in, out, p.ecKey, p.ecChain(), opts)
+		_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), opts)
 		return err
 	}
 	// The input itself, by the same path, a relative path, a hard link and
@@ -105,28 +106,28 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 		in := filepath.Join(dir, name)
 		os.WriteFile(in, c.data, 0o644)
 		names = append(names, name)
-		_, err := Sign(in, "", p.ecKey, p.ecChain(), Options{})
+		_, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{})
 		if errKind(err) != c.kind {
 			t.Errorf("%s: got %v, want kind %s", name, err, c.kind)
 		}
-		if _, err := Verify(in, VerifyOptions{}); errKind(err) != c.kind {
+		if _, err := Verify(context.Background(), in, VerifyOptions{}); errKind(err) != c.kind {
 			t.Errorf("verify %s: got %v, want kind %s", name, err, c.kind)
 		}
 	}
-	if _, err := Sign(filepath.Join(dir, "missing.pdf"), "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindInputNotFound {
+	if _, err := Sign(context.Background(), filepath.Join(dir, "missing.pdf"), "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindInputNotFound {
 		t.Errorf("missing: %v", err)
 	}
 	in := filepath.Join(dir, "ok.pdf")
 	os.WriteFile(in, good, 0o644)
 	names = append(names, "ok.pdf")
-	if _, err := Sign(in, "", p.ecKey, p.ecChain(), Options{Page: 2}); errKind(err) != KindPageRange {
+	if _, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{Page: 2}); errKind(err) != KindPageRange {
 		t.Errorf("page 2: %v", err)
 	}
-	if _, err := Sign(in, "", p.ecKey, p.ecChain(), Options{Hash: crypto.SHA1}); errKind(err) != KindHash {
+	if _, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{Hash: crypto.SHA1}); errKind(err) != KindHash {
 		t.Errorf("SHA-1: %v", err)
 	}
 	// A certificate that is not the key's.
-	if _, err := Sign(in, "", p.ecKey, p.rsaChain(), Options{}); errKind(err) != KindCertificate {
+	if _, err := Sign(context.Background(), in, "", p.ecKey, p.rsaChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("wrong cert: %v", err)
 	}
 	if needTool(t, "qpdf"); true {
@@ -135,17 +136,17 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 			t.Fatalf("qpdf: %v %s", err, b)
 		}
 		names = append(names, "enc.pdf")
-		if _, err := Sign(enc, "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindEncrypted {
+		if _, err := Sign(context.Background(), enc, "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindEncrypted {
 			t.Errorf("encrypted: %v", err)
 		}
 	}
 	// A signer that fails (a token pulled out mid-signature: no real
 	// implementation fails on demand, so this is a test double).
-	if _, err := Sign(in, "", failingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindSigner {
+	if _, err := Sign(context.Background(), in, "", failingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindSigner {
 		t.Errorf("failing signer: %v", err)
 	}
 	// A signer returning a wrong signature (key/cert mismatch inside a token).
-	if _, err := Sign(in, "", lyingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindCertificate {
+	if _, err := Sign(context.Background(), in, "", lyingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("lying signer: %v", err)
 	}
 	sortStrings(names)
@@ -181,10 +182,10 @@ func TestHashesAndTokenStyleSigner(t *testing.T) {
 	for _, h := range []crypto.Hash{crypto.SHA256, crypto.SHA384, crypto.SHA512} {
 		out := filepath.Join(dir, h.String()+".pdf")
 		// A signer that carries its certificate and chain, like token.Signer.
-		if _, err := Sign(in, out, certSigner{p.rsaKey, p.rsaCert, []*x509.Certificate{p.ca}}, nil, Options{Hash: h}); err != nil {
+		if _, err := Sign(context.Background(), in, out, certSigner{p.rsaKey, p.rsaCert, []*x509.Certificate{p.ca}}, nil, Options{Hash: h}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := Verify(out, VerifyOptions{Roots: p.roots()})
+		rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
 		if err != nil || !rep.OK || rep.Signatures[0].Hash != hashName(h) || rep.Signatures[0].Trust != TrustTrusted {
 			t.Fatalf("%v: %v %+v", h, err, rep)
 		}

@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -17,18 +18,17 @@ import (
 
 // Options tune a signature. The zero value gives an invisible PAdES B-B
 // signature on the first page with SHA-256, dated now. TSA, LTV and Visible
-// reach the writer through the hooks of doc.go (tsa*.go, ltv*.go,
-// appearance*.go).
+// add the steps of Sign (sign_timestamp.go, sign_dss.go, sign_stamp.go).
 type Options struct {
 	Reason, Location, ContactInfo, Name string
 	Page                                int         // 1-based; 0 = first page
 	Hash                                crypto.Hash // default SHA-256; SHA-384 and SHA-512 allowed
 	Time                                time.Time   // /M; default now
 	Force                               bool        // overwrite an existing output (never the input)
-	TSA                                 *TSAConfig  // RFC 3161 timestamp → B-T (tsa*.go)
-	LTV                                 bool        // add a DSS revision → B-LT (ltv*.go)
+	TSA                                 *TSAConfig  // RFC 3161 timestamp → B-T (sign_timestamp.go)
+	LTV                                 bool        // add a DSS revision → B-LT (sign_dss.go)
 	Lang                                string      // language of the visible stamp
-	Visible                             *Visible    // visible stamp (appearance.go); nil = invisible
+	Visible                             *Visible    // visible stamp (sign_stamp.go); nil = invisible
 	// AllowLower saves the signature at the level reached when the TSA or
 	// the revocation servers fail (Result.Warning says why); otherwise such
 	// a failure is an error and no file is written.
@@ -51,9 +51,11 @@ type Result struct {
 	Warning error `json:"-"`
 }
 
-// signConfig is the internal form of Options plus the hooks of the B-T,
-// B-LT and visible-stamp work (see doc.go).
+// signConfig is the internal form of Options, with the seams the steps of
+// Sign fill in (the timestamp's reserve and unsigned attribute, the stamp's
+// appearance, the DSS revision appended by finish).
 type signConfig struct {
+	ctx   context.Context // bounds the network calls; checked before the token signs
 	opts  Options
 	hash  crypto.Hash
 	cms   cms.Params
@@ -73,15 +75,9 @@ type signConfig struct {
 
 	// finish, when set, runs on the complete signed temporary file (open for
 	// read/write, before fsync and rename): the place to append a DSS or a
-	// document timestamp with appendIncrement. An error discards the output.
+	// document timestamp with pdf.AppendIncrement. An error discards the output.
 	finish func(f *os.File, res *Result) error
 }
-
-// signHooks are run by Sign, in order, after the options are checked: the
-// B-T / B-LT / visible-stamp files register theirs from init() to fill in
-// cfg.unsignedReserve, cfg.cms.unsignedAttrs, cfg.appearance and cfg.finish
-// from cfg.opts (TSA, LTV, Visible).
-var signHooks []func(cfg *signConfig) error
 
 // DefaultOutput is the output path used when none is given: "IN-signed.pdf"
 // beside the input.
@@ -100,12 +96,26 @@ type signerWithCert interface {
 	Chain() []*x509.Certificate
 }
 
-// Sign writes to out a copy of in with a PAdES baseline B-B signature
-// appended as an incremental update. chain[0] is the signer's certificate,
-// followed by its issuers (if chain is empty and signer has Certificate()
-// and Chain() methods, they are used). out == "" means DefaultOutput(in).
-// On any error no output file is left behind.
-func Sign(in, out string, signer crypto.Signer, chain []*x509.Certificate, opts Options) (res *Result, err error) {
+// Sign writes to out a copy of in with a PAdES baseline signature appended
+// as an incremental update. chain[0] is the signer's certificate, followed by
+// its issuers (if chain is empty and signer has Certificate() and Chain()
+// methods, they are used). out == "" means DefaultOutput(in). On any error
+// no output file is left behind. ctx reaches the network calls (TSA, OCSP,
+// CRL, issuer certificates); the token's signature itself cannot be
+// interrupted.
+//
+// The steps, in order:
+//  1. the options and the signer's certificate are checked (newSignConfig);
+//  2. with Options.TSA, the timestamp step is readied (sign_timestamp.go): it
+//     calls the TSA once the token has signed, over the signature value;
+//  3. with Options.Visible, the visible stamp is readied (sign_stamp.go);
+//  4. the input is checked, the update planned, the input hashed, the token
+//     signs, the file is written to a temporary file (sign_check.go,
+//     sign_plan.go, sign_write.go);
+//  5. the level is set (B-T when the timestamp came) and, with Options.LTV,
+//     revocation data is fetched and a DSS revision appended (sign_dss.go);
+//  6. the temporary file is published as out (sign_write.go).
+func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x509.Certificate, opts Options) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
@@ -117,16 +127,18 @@ func Sign(in, out string, signer crypto.Signer, chain []*x509.Certificate, opts 
 	if out == "" {
 		out = DefaultOutput(in)
 	}
-	cfg, err := newSignConfig(signer, chain, opts)
+	cfg, err := newSignConfig(signer, chain, opts) // 1
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range signHooks {
-		if err := h(cfg); err != nil {
-			return nil, err
-		}
+	cfg.ctx = ctx
+	ts := timestampStep(ctx, cfg)                      // 2
+	cfg.appearance = stampStep(cfg)                    // 3
+	cfg.finish = func(f *os.File, res *Result) error { // 5
+		ts.setLevel(res)
+		return dssStep(ctx, cfg, f, res)
 	}
-	return signFile(in, out, cfg)
+	return signFile(in, out, cfg) // 4, 6
 }
 
 func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options) (*signConfig, error) {
@@ -160,6 +172,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 		when = time.Now()
 	}
 	return &signConfig{
+		ctx:  context.Background(),
 		opts: opts, hash: h, when: when,
 		cms: cms.Params{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil

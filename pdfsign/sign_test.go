@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto"
 	"path/filepath"
 	"testing"
@@ -15,10 +16,10 @@ func TestSignSampleRSAandEC(t *testing.T) {
 		sign func(out string) (*Result, error)
 	}{
 		{"rsa", func(out string) (*Result, error) {
-			return Sign(in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Essai", Location: "Paris"})
+			return Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Essai", Location: "Paris"})
 		}},
 		{"ec", func(out string) (*Result, error) {
-			return Sign(in, out, p.ecKey, p.ecChain(), Options{Reason: "Essai é", Hash: crypto.SHA384})
+			return Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "Essai é", Hash: crypto.SHA384})
 		}},
 	}
 	for _, c := range cases {

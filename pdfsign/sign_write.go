@@ -106,6 +106,9 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if n != size {
 		return nil, 0, newErr(KindIO, in.Name(), errors.New("input changed while signing"))
 	}
+	if err := cfg.ctx.Err(); err != nil { // the last moment before the token signs
+		return nil, 0, &Error{Kind: KindCanceled, Err: err}
+	}
 	h.Write(s.Data[:rel(cPos)])
 	h.Write(s.Data[rel(gapEnd):])
 	digest := h.Sum(nil)

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,11 +114,11 @@ func TestValidatorsAcceptOurSignatures(t *testing.T) {
 	in := writeSample(t, dir, "in.pdf")
 	for name, sign := range map[string]func(string) error{
 		"rsa": func(out string) error {
-			_, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Test"})
+			_, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Test"})
 			return err
 		},
 		"ec": func(out string) error {
-			_, err := Sign(in, out, p.ecKey, p.ecChain(), Options{Location: "Nantes"})
+			_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Location: "Nantes"})
 			return err
 		},
 	} {
@@ -142,7 +143,7 @@ func TestPdfcpuReportsPAdESBB(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(in, out, pk.SignerKey, pk.Chain(), Options{Reason: "pdfcpu"}); err != nil {
+	if _, err := Sign(context.Background(), in, out, pk.SignerKey, pk.Chain(), Options{Reason: "pdfcpu"}); err != nil {
 		t.Fatal(err)
 	}
 	certDir := t.TempDir()
@@ -172,7 +173,7 @@ func TestPdfcpuReportsPAdESBB(t *testing.T) {
 		t.Fatalf("pdfcpu: PAdES %q:\n%s", b.String(), res[0].String())
 	}
 	// Our own verifier agrees, and trusts the chain with the test root.
-	rep, err := Verify(out, VerifyOptions{Roots: pk.Pool()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: pk.Pool()})
 	if err != nil || !rep.OK || rep.Signatures[0].Level != "B-B" || rep.Signatures[0].Trust != TrustTrusted {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}

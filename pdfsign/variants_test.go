@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -37,11 +38,11 @@ func signAndCheck(t *testing.T, in string, opts Options) (string, *Result) {
 	t.Helper()
 	p := getPKI(t)
 	out := strings.TrimSuffix(in, ".pdf") + "-signed.pdf"
-	res, err := Sign(in, out, p.rsaKey, p.rsaChain(), opts)
+	res, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(out, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
 	if err != nil || !rep.OK || rep.Signatures[len(rep.Signatures)-1].Level != "B-B" {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
@@ -110,7 +111,7 @@ func TestSignFormVariants(t *testing.T) {
 	// A second signature on page 1 appends to its indirect /Annots array.
 	p := getPKI(t)
 	out2 := filepath.Join(dir, "form-2.pdf")
-	if _, err := Sign(out, out2, p.ecKey, p.ecChain(), Options{Page: 1}); err != nil {
+	if _, err := Sign(context.Background(), out, out2, p.ecKey, p.ecChain(), Options{Page: 1}); err != nil {
 		t.Fatal(err)
 	}
 	assertPdfsigValid(t, out2, 2)
@@ -164,7 +165,7 @@ func TestCertifiedNoChangesRefused(t *testing.T) {
 	}
 	in := filepath.Join(dir, "certified.pdf")
 	os.WriteFile(in, buildPDF("%PDF-1.7", objs), 0o644)
-	_, err := Sign(in, "", p.ecKey, p.ecChain(), Options{})
+	_, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{})
 	if errKind(err) != KindUnsupported || !strings.Contains((&Error{Kind: KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
 		t.Fatalf("got %v", err)
 	}

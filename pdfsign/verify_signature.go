@@ -21,7 +21,36 @@ import (
 // Checking one signature: its byte range, its CMS (digest, signature,
 // signing-certificate attribute), its certificate's trust, its PAdES level.
 
+// checkOne checks one signature. The steps, in order:
+//  1. what its dictionary says (describeSignature);
+//  2. what it covers: byte range, revision, later changes (checkCoverage);
+//  3. its CMS: digest, signature value, signing-certificate attribute,
+//     certificate and trust (checkCMS);
+//  4. for a signature (not a document timestamp): its timestamp and the
+//     revocation data embedded in the document (checkLTV, verify_ltv.go);
+//  5. its PAdES level, from all the above (padesLevel).
 func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revision, opts VerifyOptions) SignatureReport {
+	s := describeSignature(r, sf)
+	contents, ranges := checkCoverage(&s, f, size, r, sf.v, ends)
+	if s.SubFilter == "adbe.x509.rsa_sha1" {
+		s.problem("unsupported_subfilter", "error", s.SubFilter)
+		return s
+	}
+	p, complete := checkCMS(&s, f, contents, ranges, opts)
+	if complete {
+		s.Valid = s.ByteRangeOK && s.DigestOK && s.SignatureOK && s.CertificateOK
+	}
+	if p != nil && s.Type == "signature" {
+		checkLTV(&s, r, contents, opts)
+	}
+	if complete {
+		s.Level = padesLevel(&s, p)
+	}
+	return s
+}
+
+// describeSignature reads the signature dictionary's type and texts.
+func describeSignature(r *pdf.Reader, sf sigField) SignatureReport {
 	v := sf.v
 	s := SignatureReport{Field: sf.name, Type: "signature", SubFilter: v.NameOf("SubFilter"), Trust: TrustNotChecked, Problems: []Problem{}}
 	if v.NameOf("Type") == "DocTimeStamp" || s.SubFilter == "ETSI.RFC3161" {
@@ -40,7 +69,13 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			s.SigningTime = t
 		}
 	}
-	// ByteRange.
+	return s
+}
+
+// checkCoverage checks the byte range against the file and /Contents, and
+// places the signature among the revisions; it returns the /Contents bytes
+// and the signed ranges.
+func checkCoverage(s *SignatureReport, f *os.File, size int64, r *pdf.Reader, v *pdf.Dict, ends []revision) ([]byte, [][2]int64) {
 	bro, _ := r.Resolve(v.Get("ByteRange"))
 	bra, _ := bro.(pdf.Array)
 	for _, e := range bra {
@@ -76,20 +111,22 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			s.problem("later_signatures", "info", "")
 		}
 	}
-	if s.SubFilter == "adbe.x509.rsa_sha1" {
-		s.problem("unsupported_subfilter", "error", s.SubFilter)
-		return s
-	}
-	p, err := cms.Parse(contents.B)
+	return contents.B, ranges
+}
+
+// checkCMS checks the CMS in contents over the signed ranges. complete is
+// false when a check could not be carried to its end.
+func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64, opts VerifyOptions) (p *cms.SignedData, complete bool) {
+	p, err := cms.Parse(contents)
 	if err != nil {
 		s.problem("cms_unreadable", "error", err.Error())
-		return s
+		return nil, false
 	}
 	s.cms = p
 	h, ok := cms.HashFromOID(p.SignerInfo.DigestAlg)
 	if !ok {
 		s.problem("unsupported_algorithm", "error", p.SignerInfo.DigestAlg.String())
-		return s
+		return p, false
 	}
 	s.Hash = hashName(h)
 	if h == crypto.SHA1 {
@@ -118,7 +155,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		for _, rg := range ranges {
 			if _, err := io.CopyBuffer(hh, io.NewSectionReader(f, rg[0], rg[1]), buf); err != nil {
 				s.problem("io", "error", err.Error())
-				return s
+				return p, false
 			}
 		}
 		digest = hh.Sum(nil)
@@ -134,7 +171,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 		}
 		if !ok {
 			s.problem("cms_unreadable", "error", "TSTInfo")
-			return s
+			return p, false
 		}
 		imprint := tst.Imprint
 		if th != h && s.ByteRangeOK {
@@ -210,13 +247,13 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 			}
 		}
 	}
-	s.Valid = s.ByteRangeOK && s.DigestOK && s.SignatureOK && s.CertificateOK
-	s.Level = padesLevel(&s, p)
-	return s
+	return p, true
 }
 
-// padesLevel: B-B needs ETSI.CAdES.detached, signed attributes with
-// signing-certificate-v2 and no signing-time; B-T adds a signature timestamp.
+// padesLevel: B-B needs a valid ETSI.CAdES.detached signature, signed
+// attributes with signing-certificate(-v2) and no signing-time; B-T adds a
+// signature timestamp that verifies; B-LT adds a DSS whose revocation data
+// says every certificate of the chains is good.
 func padesLevel(s *SignatureReport, p *cms.SignedData) string {
 	if s.SubFilter != "ETSI.CAdES.detached" || p.SignerInfo.Attrs == nil || !s.Valid {
 		return ""
@@ -231,10 +268,14 @@ func padesLevel(s *SignatureReport, p *cms.SignedData) string {
 		s.problem("signing_time_attr", "info", "")
 		return ""
 	}
-	if _, ok := p.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()]; ok {
-		return "B-T"
+	lr := s.LTV
+	if _, ok := p.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()]; !ok || lr == nil || !lr.TimestampOK {
+		return "B-B"
 	}
-	return "B-B"
+	if lr.DSS && lr.Revocation == "good" {
+		return "B-LT"
+	}
+	return "B-T"
 }
 
 func hashOfRanges(f io.ReaderAt, ranges [][2]int64, h crypto.Hash) []byte {

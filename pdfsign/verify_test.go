@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -16,10 +17,10 @@ func TestVerifyOwnSignature(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(in, out, p.ecKey, p.ecChain(), Options{Reason: "Accord", Location: "Lyon"}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "Accord", Location: "Lyon"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(out, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +34,12 @@ func TestVerifyOwnSignature(t *testing.T) {
 		t.Fatalf("signature: %s", b)
 	}
 	// Unverifiable trust with another pool does not make it invalid.
-	rep, err = Verify(out, VerifyOptions{})
+	rep, err = Verify(context.Background(), out, VerifyOptions{})
 	if err != nil || !rep.OK || rep.Signatures[0].Trust != TrustNotChecked {
 		t.Fatalf("without roots: %v %+v", err, rep)
 	}
 	// The unsigned input has no signature.
-	_, err = Verify(in, VerifyOptions{})
+	_, err = Verify(context.Background(), in, VerifyOptions{})
 	var pe *Error
 	if !errors.As(err, &pe) || pe.Kind != KindNoSignature {
 		t.Fatalf("unsigned: %v", err)
@@ -74,7 +75,7 @@ func TestFlippedByteInEitherRange(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	res, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{})
+	res, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestFlippedByteInEitherRange(t *testing.T) {
 			}
 			bad := filepath.Join(dir, "bad-"+name+".pdf")
 			flipAt(t, out, off, bad)
-			rep, err := Verify(bad, VerifyOptions{})
+			rep, err := Verify(context.Background(), bad, VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,17 +123,17 @@ func TestSignTwiceBothValid(t *testing.T) {
 	in := writeSample(t, dir, "in.pdf")
 	once := filepath.Join(dir, "once.pdf")
 	twice := filepath.Join(dir, "twice.pdf")
-	if _, err := Sign(in, once, p.rsaKey, p.rsaChain(), Options{Reason: "first"}); err != nil {
+	if _, err := Sign(context.Background(), in, once, p.rsaKey, p.rsaChain(), Options{Reason: "first"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Sign(once, twice, p.ecKey, p.ecChain(), Options{Reason: "second"})
+	res, err := Sign(context.Background(), once, twice, p.ecKey, p.ecChain(), Options{Reason: "second"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Field != "Signature2" {
 		t.Fatalf("second field named %q", res.Field)
 	}
-	rep, err := Verify(twice, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), twice, VerifyOptions{Roots: p.roots()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestChangeAfterSigningReported(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(in, out, p.rsaKey, p.rsaChain(), Options{}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Append an update replacing the page's content stream (object 5).
@@ -176,7 +177,7 @@ func TestChangeAfterSigningReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(out, VerifyOptions{})
+	rep, err := Verify(context.Background(), out, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

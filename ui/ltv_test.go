@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -15,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -102,7 +102,7 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	if p.Requests("tsa") == 0 {
 		t.Fatal("the TSA was not asked")
 	}
-	rep, err := pdfsign.Verify(v.Output, pdfsign.VerifyOptions{})
+	rep, err := pdfsign.Verify(context.Background(), v.Output, pdfsign.VerifyOptions{})
 	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}

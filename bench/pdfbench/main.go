@@ -7,6 +7,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -176,6 +177,6 @@ func sign(in, out string) error {
 	if err != nil {
 		return err
 	}
-	_, err = pdfsign.Sign(in, out, key, []*x509.Certificate{cert}, pdfsign.Options{Force: true, Page: 1})
+	_, err = pdfsign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, pdfsign.Options{Force: true, Page: 1})
 	return err
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -132,7 +133,7 @@ func runSign(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	defer signer.Close()
-	res, err := pdfsign.Sign(in, out, signer, nil, opts)
+	res, err := pdfsign.Sign(context.Background(), in, out, signer, nil, opts)
 	if err != nil {
 		return env.Fail(err)
 	}
@@ -140,7 +141,7 @@ func runSign(env *Env, args []string) int {
 	if res.Warning != nil { // --allow-bb: saved below the level asked for
 		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": ui.Message(res.Warning, env.Lang)}))
 	}
-	rep, err := pdfsign.Verify(res.Output, pdfsign.VerifyOptions{})
+	rep, err := pdfsign.Verify(context.Background(), res.Output, pdfsign.VerifyOptions{})
 	if err != nil || len(rep.Signatures) == 0 {
 		return env.Fail(err)
 	}
@@ -223,7 +224,7 @@ func runVerify(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	opts.Roots = ts.Pool()
-	rep, err := pdfsign.Verify(pos[0], opts)
+	rep, err := pdfsign.Verify(context.Background(), pos[0], opts)
 	if err != nil {
 		var pe *pdfsign.Error
 		if *asJSON && errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature && rep != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -347,7 +348,7 @@ func TestTokenKeyPdfcpuPAdESBB(t *testing.T) {
 	dir := t.TempDir()
 	in := samplePDF(t, dir)
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := pdfsign.Sign(in, out, signer, []*x509.Certificate{cert, pk.CA}, pdfsign.Options{Reason: "pdfcpu"}); err != nil {
+	if _, err := pdfsign.Sign(context.Background(), in, out, signer, []*x509.Certificate{cert, pk.CA}, pdfsign.Options{Reason: "pdfcpu"}); err != nil {
 		t.Fatal(err)
 	}
 	certDir := t.TempDir()

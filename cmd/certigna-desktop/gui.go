@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-
 	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/ui"

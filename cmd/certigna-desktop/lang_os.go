@@ -4,7 +4,6 @@ import (
 	"runtime"
 
 	"fyne.io/fyne/v2/lang"
-
 	"github.com/certigna-desktop/app/assets"
 )
 

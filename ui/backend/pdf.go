@@ -3,9 +3,8 @@ package backend
 import (
 	"context"
 	"errors"
-	"strings"
-
 	"io"
+	"strings"
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
@@ -64,13 +63,13 @@ func (PDF) Check(in string, o ui.SignOptions) error {
 }
 
 // Sign writes a signed copy of in to out with key; in is never written.
-func (PDF) Sign(_ context.Context, in, out string, key ui.Key, o ui.SignOptions) (ui.SignResult, error) {
+func (PDF) Sign(ctx context.Context, in, out string, key ui.Key, o ui.SignOptions) (ui.SignResult, error) {
 	opts, err := options(in, o)
 	if err != nil {
 		return ui.SignResult{}, err
 	}
 	// chain nil: pdfsign takes the certificate and chain from the key itself
-	res, err := pdfsign.Sign(in, out, key, nil, opts)
+	res, err := pdfsign.Sign(ctx, in, out, key, nil, opts)
 	if err != nil {
 		return ui.SignResult{}, levelError(err)
 	}
@@ -79,7 +78,7 @@ func (PDF) Sign(_ context.Context, in, out string, key ui.Key, o ui.SignOptions)
 
 // Verify checks the last signature of path.
 func (PDF) Verify(path, lang string) (ui.Verification, error) {
-	rep, err := pdfsign.Verify(path, pdfsign.VerifyOptions{})
+	rep, err := pdfsign.Verify(context.Background(), path, pdfsign.VerifyOptions{})
 	if err != nil {
 		return ui.Verification{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/certigna-desktop/app/internal/pdf"
 )
 
-// Verification of B-T and B-LT, through the verifier's hook: the timestamp
+// The long-term step of Verify (B-T, B-LT): the timestamp
 // token is checked against the signature value (imprint, TSA signature,
 // EKU, TSA chain when roots are given), the revocation status of the signer's
 // and the TSA's chains is decided from the data embedded in the document
@@ -32,12 +32,9 @@ type LTVReport struct {
 	TrustReason string `json:"trust_reason,omitempty"`
 }
 
-func init() { verifyHooks = append(verifyHooks, ltvVerifyHook) }
-
-func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
-	if s.cms == nil || s.Type != "signature" {
-		return nil
-	}
+// checkLTV verifies the signature's timestamp and judges its chains from the
+// validation data embedded in the document: s.LTV, trust and problems.
+func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts VerifyOptions) {
 	lr := &LTVReport{Revocation: "unknown"}
 	s.LTV = lr
 	// Without a verified timestamp nothing proves when the signature was
@@ -55,30 +52,21 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 		tsaCert, tsaChainSrc = ts.Signer, ts.Certs
 		// The timestamp proves the signature existed then: judge the chain then.
 		at = ts.GenTime
-		if v.opts.Roots != nil {
-			if tv := CheckChain(ts.Signer, ts.Certs, v.opts.Roots, ts.GenTime); !tv.Trusted {
+		if opts.Roots != nil {
+			if tv := CheckChain(ts.Signer, ts.Certs, opts.Roots, ts.GenTime); !tv.Trusted {
 				s.problem("ltv_tsa_untrusted", "warning", tv.Detail)
 			}
 		}
 		break
 	}
-	if s.Level == "B-T" && !lr.TimestampOK {
-		s.Level = "B-B"
-	}
 
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
-	var contents []byte
-	if co, err := v.r.Resolve(v.sigV.Get("Contents")); err == nil {
-		if cs, ok := co.(pdf.String); ok {
-			contents = cs.B
-		}
-	}
-	dssCerts, ocsps, crls, vri := ltvReadDSS(v.r, VRIKey(contents))
+	dssCerts, ocsps, crls, vri := ltvReadDSS(r, VRIKey(contents))
 	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
 	lr.VRI = vri
 	pool := append(append(append([]*x509.Certificate(nil), s.cms.Certs...), dssCerts...), tsaChainSrc...)
 	if s.signerCert == nil {
-		return nil
+		return
 	}
 	// Nothing is downloaded here: a chain the document does not complete stays incomplete.
 	sc, _ := ltvBuildChain(context.Background(), s.signerCert, pool, nil)
@@ -90,7 +78,7 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	status := RevGood
 	for _, chain := range chains {
 		top := chain[len(chain)-1]
-		if !revSelfSigned(top) && v.opts.Roots == nil {
+		if !revSelfSigned(top) && opts.Roots == nil {
 			if status == RevGood {
 				status = RevUnknown // the chain does not reach a root we can see
 			}
@@ -116,13 +104,10 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 	case RevRevoked:
 		lr.Revocation = "revoked"
 	}
-	if s.Level == "B-T" && lr.DSS && lr.Revocation == "good" {
-		s.Level = "B-LT"
-	}
 
 	// Trust: why not, in a word; a revoked chain is not trusted.
-	if v.opts.Roots != nil {
-		tv := CheckChain(s.signerCert, pool, v.opts.Roots, at)
+	if opts.Roots != nil {
+		tv := CheckChain(s.signerCert, pool, opts.Roots, at)
 		switch {
 		case !tv.Trusted:
 			lr.TrustReason = tv.Reason
@@ -149,7 +134,6 @@ func ltvVerifyHook(v *verifyContext, s *SignatureReport) error {
 			}
 		}
 	}
-	return nil
 }
 
 // ltvReadDSS returns the DSS's certificates, OCSP responses and CRLs. When

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 		t.Fatalf("calls %d, sig %d bytes, result %+v", calls, len(gotSig), res)
 	}
 	assertDir(t, dir, "in.pdf", "out.pdf")
-	rep, err := Verify(out, VerifyOptions{})
+	rep, err := Verify(context.Background(), out, VerifyOptions{})
 	if err != nil || !rep.OK {
 		t.Fatalf("%v %+v", err, rep)
 	}
@@ -100,7 +101,7 @@ func TestHookAppearanceAndFinish(t *testing.T) {
 	if seenPage == nil || seenPage.MediaBox != [4]float64{0, 0, 595, 842} || seenPage.Number != 1 {
 		t.Fatalf("page info %+v", seenPage)
 	}
-	rep, err := Verify(out, VerifyOptions{})
+	rep, err := Verify(context.Background(), out, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"os"
@@ -41,9 +42,10 @@ func TestVisibleStampRenders(t *testing.T) {
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	rect := [4]float64{300, 60, 220, 70} // x, y, w, h in points
-	res, err := Sign(in, out, p.SignerKey, p.Chain(), Options{
+	res, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{
 		Visible: &Visible{Rect: rect}, Reason: "Approbation du contrat", Location: "Orléans", Lang: "fr",
 	})
+
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func TestVisibleBadRect(t *testing.T) {
 	for _, r := range [][4]float64{{5000, 5000, 100, 50}, {10, 10, 2, 2}} {
 		// Check (run before the PIN is asked for) already refuses it.
 		wantLTVKind(t, Check(in, out, Options{Visible: &Visible{Rect: r}}), LTVBadRect)
-		_, err := Sign(in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{Rect: r}})
+		_, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{Rect: r}})
 		wantLTVKind(t, err, LTVBadRect)
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("output left behind")
@@ -176,7 +178,7 @@ func stampRotated(t *testing.T, p *pkitest.PKI, rot string) {
 		t.Fatalf("qpdf: %v\n%s", err, out)
 	}
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{}, Lang: "en", Reason: "OK"}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{}, Lang: "en", Reason: "OK"}); err != nil {
 		t.Fatal(err)
 	}
 	before, after := renderPage(t, in), renderPage(t, out)

@@ -1,0 +1,56 @@
+package pdfsign
+
+import (
+	"context"
+
+	"github.com/certigna-desktop/app/internal/cms"
+)
+
+// The timestamp step of Sign (B-T): once the token has signed, the TSA is
+// asked for a token over the signature value (as ETSI EN 319 122-1 says for
+// the signature-time-stamp), which goes into the SignerInfo as an unsigned
+// attribute. The TSA client is tsa.go.
+
+// tsaReserve is the room kept in /Contents for the timestamp token: a token
+// with a TSA chain of two RSA-4096 certificates is about 6 KiB. The signer
+// retries once with the real size if a token is larger.
+const tsaReserve = 16 << 10
+
+// timestamped is the state of the timestamp step of one Sign call.
+type timestamped struct {
+	err error // with AllowLower: why there is no timestamp
+}
+
+// timestampStep readies cfg to ask Options.TSA for a token; nil without TSA.
+func timestampStep(ctx context.Context, cfg *signConfig) *timestamped {
+	o := cfg.opts
+	if o.TSA == nil {
+		return nil
+	}
+	t := &timestamped{}
+	cfg.unsignedReserve = tsaReserve
+	cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
+		ts, err := RequestTimestamp(ctx, o.TSA, sigValue)
+		if err != nil {
+			if o.AllowLower {
+				t.err = err
+				return nil, nil
+			}
+			return nil, err
+		}
+		t.err = nil
+		return []cms.Attribute{cms.MakeAttribute(cms.OIDAttrTimeStampToken, ts.Token)}, nil
+	}
+	return t
+}
+
+// setLevel raises res to B-T, or says in res.Warning why it stays B-B.
+func (t *timestamped) setLevel(res *Result) {
+	switch {
+	case t == nil:
+	case t.err != nil:
+		res.Warning = t.err
+	default:
+		res.Level = "B-T"
+	}
+}
