@@ -2,9 +2,9 @@ package pdf
 
 import "fmt"
 
-// readError is a failure of the PDF layer (reader, incremental writer). Its
+// ReadError is a failure of the PDF layer (reader, incremental writer). Its
 // kinds are a subset of pdfsign's, which turns it into its own *Error at its
-// boundary (fromRead), so that this layer knows nothing of translations.
+// boundary (withPath), so that this layer knows nothing of translations.
 type ReadError struct {
 	Kind string // "io", "not_pdf", "encrypted", "damaged"
 	Err  error
