@@ -10,8 +10,7 @@ import (
 // (B-T), made long-term verifiable (B-LT) or given a visible stamp.
 type LTVKind string
 
-// LTV error kinds. The CLI maps the TSA kinds to exit code 9 and the
-// revocation kinds to exit code 10 (see docs/ltv.md).
+// LTV error kinds, grouped by the step they come from (LTVError.Step).
 const (
 	LTVTSAUnreachable LTVKind = "tsa_unreachable" // no answer: network down, refused connection, timeout
 	LTVTSAAuth        LTVKind = "tsa_auth"        // the TSA wants (other) credentials

@@ -60,21 +60,23 @@ func (f LTVFlags) Apply(opts *Options) error {
 	return nil
 }
 
-// Exit codes of the CLI for these errors (docs/ltv.md).
+// Steps an LTVError can come from, for callers that say which one failed.
 const (
-	ExitTSA        = 9  // the TSA failed: unreachable, refused, bad answer, bad URL
-	ExitRevocation = 10 // revocation data could not be had (offline, invalid) or a certificate is revoked
+	StepTSA        = "tsa"        // the TSA: unreachable, refused, bad answer, bad URL
+	StepRevocation = "revocation" // revocation data could not be had (offline, invalid) or a certificate is revoked
+	StepStamp      = "stamp"      // the visible stamp's rectangle or corner
+	StepDSS        = "dss"        // the DSS revision could not be written
 )
 
-// ExitCode is the CLI exit code for e.
-func (e *LTVError) ExitCode() int {
+// Step is the step of Sign that failed.
+func (e *LTVError) Step() string {
 	switch e.Kind {
 	case LTVTSAUnreachable, LTVTSAAuth, LTVTSARefused, LTVTSAGarbage, LTVTSAMismatch, LTVTSAInvalid, LTVTSAConfig:
-		return ExitTSA
+		return StepTSA
 	case LTVRevOffline, LTVRevInvalid, LTVRevoked, LTVNoRevInfo:
-		return ExitRevocation
+		return StepRevocation
 	case LTVBadRect:
-		return 2 // usage
+		return StepStamp
 	}
-	return 1
+	return StepDSS
 }

@@ -80,10 +80,10 @@ func TestCLISignLTVFailures(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"tsa down", func() {}, []string{"--tsa", pkitest.DeadURL(t)}, pdfsign.ExitTSA, "injoignable"},
-		{"tsa garbage", func() { p.SetTSA(pkitest.Garbage) }, []string{"--tsa", p.TSAURL()}, pdfsign.ExitTSA, "pas un horodatage"},
+		{"tsa down", func() {}, []string{"--tsa", pkitest.DeadURL(t)}, exitTSA, "injoignable"},
+		{"tsa garbage", func() { p.SetTSA(pkitest.Garbage) }, []string{"--tsa", p.TSAURL()}, exitTSA, "pas un horodatage"},
 		{"revocation down", func() { p.SetTSA(pkitest.Normal); p.SetOCSP(pkitest.Down); p.SetCRL(pkitest.Down) },
-			[]string{"--tsa", p.TSAURL(), "--ltv"}, pdfsign.ExitRevocation, "hors ligne"},
+			[]string{"--tsa", p.TSAURL(), "--ltv"}, exitRevocation, "hors ligne"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.setup()
@@ -116,8 +116,8 @@ func TestCLISignLTVRefusedBeforePIN(t *testing.T) {
 		{[]string{"--visible", "--rect", "1,2,3"}, exitUsage},
 		{[]string{"--rect", "5000,5000,100,50"}, exitUsage}, // off the page
 		{[]string{"--corner", "middle"}, exitUsage},
-		{[]string{"--tsa", "https://user:secret@tsa.example/"}, pdfsign.ExitTSA},
-		{[]string{"--tsa", "ftp://tsa.example/"}, pdfsign.ExitTSA},
+		{[]string{"--tsa", "https://user:secret@tsa.example/"}, exitTSA},
+		{[]string{"--tsa", "ftp://tsa.example/"}, exitTSA},
 	} {
 		code, out, errs := cli(t, "", append([]string{"--module", "/nonexistent.so", "sign", in}, c.args...)...)
 		if code != c.code || strings.Contains(out+errs, "secret") {

@@ -24,32 +24,6 @@ func init() {
 		"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",
 		"en": "check the signatures of a PDF: verify FILE.pdf [--json]",
 	}})
-	exitMappers = append(exitMappers, pdfExitCode)
-}
-
-// pdfExitCode maps pdfsign error kinds to exit codes. A token error wrapped
-// in a signer error is left to the token mapper.
-func pdfExitCode(err error) (int, bool) {
-	if le := (*pdfsign.LTVError)(nil); errors.As(err, &le) {
-		return le.ExitCode(), true // 9 TSA, 10 revocation (docs/ltv.md)
-	}
-	var pe *pdfsign.Error
-	if !errors.As(err, &pe) {
-		return 0, false
-	}
-	var te *token.Error
-	if errors.As(err, &te) {
-		return 0, false
-	}
-	switch pe.Kind {
-	case pdfsign.KindNotPDF, pdfsign.KindDamaged, pdfsign.KindEncrypted, pdfsign.KindUnsupported, pdfsign.KindInputNotFound:
-		return exitBadPDF, true
-	case pdfsign.KindNoSignature:
-		return exitNoSignature, true
-	case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash:
-		return exitUsage, true
-	}
-	return exitFailure, true
 }
 
 func runSign(env *Env, args []string) int {

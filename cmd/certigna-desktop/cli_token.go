@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -30,28 +29,6 @@ func init() {
 		"fr": "modules PKCS#11 cherchés, trouvés ou refusés, et pourquoi",
 		"en": "PKCS#11 modules looked for, found or refused, and why",
 	}})
-	exitMappers = append(exitMappers, tokenExitCode)
-}
-
-// tokenExitCode maps token error kinds to the CLI's exit codes.
-func tokenExitCode(err error) (int, bool) {
-	var te *token.Error
-	if !errors.As(err, &te) {
-		return 0, false
-	}
-	switch te.Kind {
-	case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo:
-		return exitNoModule, true
-	case token.KindNoToken, token.KindTokenRemoved:
-		return exitNoToken, true
-	case token.KindPINIncorrect:
-		return exitPINIncorrect, true
-	case token.KindPINLocked:
-		return exitPINLocked, true
-	case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry:
-		return exitUsage, true
-	}
-	return exitFailure, true
 }
 
 // openModule opens the PKCS#11 module the way every verb does: --module,

@@ -19,19 +19,6 @@ import (
 	"github.com/certigna-desktop/app/ui"
 )
 
-// Exit codes: the CLI contract.
-const (
-	exitOK           = 0
-	exitFailure      = 1
-	exitUsage        = 2 // bad usage, or a PIN refused by the checks made before the token is asked
-	exitPINIncorrect = 3
-	exitPINLocked    = 4
-	exitNoToken      = 5
-	exitNoModule     = 6
-	exitBadPDF       = 7 // not a PDF we can read or sign
-	exitNoSignature  = 8
-)
-
 // Env is what every verb gets: the global options and the streams.
 type Env struct {
 	Lang       string // "fr" or "en"
@@ -56,19 +43,7 @@ func (e *Env) fail(code int, msg string) int {
 // Fail prints err for a person, in the chosen language, and returns the exit
 // code that the error kind maps to.
 func (e *Env) Fail(err error) int {
-	return e.fail(exitCodeFor(err), e.T("cli.error", map[string]any{"Err": ui.Message(err, e.Lang)}))
-}
-
-// exitMappers turn error kinds into exit codes; each verb file adds its own.
-var exitMappers []func(error) (int, bool)
-
-func exitCodeFor(err error) int {
-	for _, m := range exitMappers {
-		if code, ok := m(err); ok {
-			return code
-		}
-	}
-	return exitFailure
+	return e.fail(exitCode(err), e.T("cli.error", map[string]any{"Err": ui.Message(err, e.Lang)}))
 }
 
 type verb struct {

@@ -47,11 +47,9 @@ func levelError(err error) error {
 	if !errors.As(err, &le) || le.Kind == pdfsign.LTVTSAConfig {
 		return err // a bad URL is the setting's fault, not the server's
 	}
-	switch le.ExitCode() {
-	case pdfsign.ExitTSA:
-		return &ui.LevelError{Step: "tsa", Err: err}
-	case pdfsign.ExitRevocation:
-		return &ui.LevelError{Step: "revocation", Err: err}
+	switch le.Step() {
+	case pdfsign.StepTSA, pdfsign.StepRevocation:
+		return &ui.LevelError{Step: le.Step(), Err: err}
 	}
 	return err
 }
