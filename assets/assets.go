@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -89,6 +90,20 @@ func T(lang, key string, data ...map[string]any) string {
 		return text
 	}
 	return b.String()
+}
+
+// Message is err's text for a person in lang: the Message(lang) of the
+// first error of its chain that has one (the typed errors of token, pdfsign
+// and ui do), else its technical Error(). It is the one translate helper.
+func Message(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	var l interface{ Message(lang string) string }
+	if errors.As(err, &l) {
+		return l.Message(lang)
+	}
+	return err.Error()
 }
 
 // NormalizeLang maps a locale such as "fr_FR.UTF-8" or "en-GB" to one of

@@ -56,12 +56,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Message(lang string) string {
 	data := map[string]any{"Path": e.Path, "Err": ""}
 	if e.Err != nil {
-		var l interface{ Message(string) string }
-		if errors.As(e.Err, &l) {
-			data["Err"] = l.Message(lang)
-		} else {
-			data["Err"] = e.Err.Error()
-		}
+		data["Err"] = assets.Message(e.Err, lang)
 	}
 	return assets.T(lang, "pdf.err."+string(e.Kind), data)
 }

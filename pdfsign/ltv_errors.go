@@ -1,8 +1,6 @@
 package pdfsign
 
 import (
-	"errors"
-
 	"github.com/certigna-desktop/app/assets"
 )
 
@@ -56,12 +54,7 @@ func (e *LTVError) Unwrap() error { return e.Err }
 func (e *LTVError) Message(lang string) string {
 	detail := e.Detail
 	if detail == "" && e.Err != nil {
-		var l interface{ Message(string) string }
-		if errors.As(e.Err, &l) {
-			detail = l.Message(lang)
-		} else {
-			detail = e.Err.Error()
-		}
+		detail = assets.Message(e.Err, lang)
 	}
 	return assets.T(lang, "ltv.err."+string(e.Kind), map[string]any{"URL": e.URL, "Detail": detail})
 }

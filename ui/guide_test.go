@@ -21,7 +21,7 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2 := OpenStore(p) // a new run
-	st := s2.StepStates(GuideFacts{DriverLoaded: true, Token: tokA})
+	st := StepStates(s2, GuideFacts{DriverLoaded: true, Token: tokA})
 	want := map[StepID]StepState{StepAccepted: StateDone, StepDriver: StateDone, StepInserted: StateDone,
 		StepUnlockCode: StateDone /* implied by the PIN set */, StepPINSet: StateDone, StepTestSignature: StateCurrent, StepOriginals: StateTodo}
 	for k, v := range want {
@@ -29,15 +29,15 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 			t.Errorf("token A step %s: %d, want %d", k, st[k], v)
 		}
 	}
-	stB := s2.StepStates(GuideFacts{DriverLoaded: true, Token: tokB})
+	stB := StepStates(s2, GuideFacts{DriverLoaded: true, Token: tokB})
 	if stB[StepPINSet] != StateTodo || stB[StepUnlockCode] != StateCurrent {
 		t.Errorf("token B inherits token A's progress: %v", stB)
 	}
 	locked := &TokenInfo{Serial: "B2", PIN: PINLocked}
-	if s2.StepStates(GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
+	if StepStates(s2, GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
 		t.Error("a locked token does not show the PIN step blocked")
 	}
-	none := s2.StepStates(GuideFacts{})
+	none := StepStates(s2, GuideFacts{})
 	if none[StepDriver] != StateCurrent || none[StepInserted] != StateTodo {
 		t.Errorf("no driver: %v", none)
 	}

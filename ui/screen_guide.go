@@ -11,7 +11,7 @@ import (
 
 // guideScreen: the steps of the CA's welcome e-mail, each with its state.
 func (a *App) guideScreen() fyne.CanvasObject {
-	states := a.opt.Store.StepStates(a.facts())
+	states := StepStates(a.opt.Store, a.facts())
 	done := 0
 	for _, s := range states {
 		if s == StateDone {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"errors"
 	"io"
 	"time"
 
@@ -208,14 +207,5 @@ type Signer interface {
 	SamplePDF(w io.Writer, lang string) error
 }
 
-// localized is implemented by the error types of token/, pdfsign/ and ui.
-type localized interface{ Message(lang string) string }
-
-// Message is err's text for a person in lang.
-func Message(err error, lang string) string {
-	var l localized
-	if errors.As(err, &l) {
-		return l.Message(lang)
-	}
-	return err.Error()
-}
+// Message is err's text for a person in lang (assets.Message).
+func Message(err error, lang string) string { return assets.Message(err, lang) }

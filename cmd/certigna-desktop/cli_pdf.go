@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 func init() {
@@ -113,7 +113,7 @@ func runSign(env *Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout, res.Output)
 	if res.Warning != nil { // --allow-bb: saved below the level asked for
-		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": ui.Message(res.Warning, env.Lang)}))
+		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
 	}
 	rep, err := pdfsign.Verify(context.Background(), res.Output, pdfsign.VerifyOptions{})
 	if err != nil || len(rep.Signatures) == 0 {

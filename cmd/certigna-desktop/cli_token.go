@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/settings"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 func init() {
@@ -60,11 +61,11 @@ func (e *Env) discover() (*token.Module, []token.Candidate, error) {
 // savedModulePath is the module the person chose on the window's Driver
 // screen, so that the CLI and the window use the same one.
 func savedModulePath() string {
-	p, err := ui.DefaultStorePath()
+	p, err := settings.DefaultPath()
 	if err != nil {
 		return ""
 	}
-	return ui.OpenStore(p).Settings().ModulePath
+	return settings.Open(p).Settings().ModulePath
 }
 
 // pickToken returns the token in --slot, or the only token present.
@@ -181,7 +182,7 @@ func runStatus(env *Env, args []string) int {
 			Certificates: []certJSON{}}
 		certs, err := m.Certificates(t.Slot)
 		if err != nil {
-			tj.Error = token.MessageOf(err, env.Lang)
+			tj.Error = assets.Message(err, env.Lang)
 		}
 		for _, c := range certs {
 			tj.Certificates = append(tj.Certificates, certJSON{
@@ -345,7 +346,7 @@ func runModules(env *Env, args []string) int {
 	for _, c := range cands {
 		cj := candJSON{Path: c.Path, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
-			cj.Reason = token.MessageOf(c.Reason, env.Lang)
+			cj.Reason = assets.Message(c.Reason, env.Lang)
 		}
 		list = append(list, cj)
 	}

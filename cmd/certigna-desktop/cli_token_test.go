@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/settings"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // cli runs the command in-process, PINs on standard input one per line.
@@ -303,12 +303,12 @@ func TestCLIUsesSavedModuleChoice(t *testing.T) {
 	cfg := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfg)
 	t.Setenv("HOME", t.TempDir()) // no demo token or saved state from the real user
-	storePath, err := ui.DefaultStorePath()
+	storePath, err := settings.DefaultPath()
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := ui.OpenStore(storePath)
-	if err := store.SetSettings(ui.Settings{ModulePath: tok.ModulePath}); err != nil {
+	store := settings.Open(storePath)
+	if err := store.SetSettings(settings.Settings{ModulePath: tok.ModulePath}); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errs := cli(t, "", "status", "--json")
@@ -319,7 +319,7 @@ func TestCLIUsesSavedModuleChoice(t *testing.T) {
 		t.Fatalf("saved module not used:\n%s", out)
 	}
 
-	if err := store.SetSettings(ui.Settings{ModulePath: filepath.Join(cfg, "gone.so")}); err != nil {
+	if err := store.SetSettings(settings.Settings{ModulePath: filepath.Join(cfg, "gone.so")}); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errs = cli(t, "", "modules", "--json")

@@ -16,7 +16,6 @@ import (
 	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
 	_ "github.com/certigna-desktop/app/internal/localefix" // before fyne reads the locale
-	"github.com/certigna-desktop/app/ui"
 )
 
 // Env is what every verb gets: the global options and the streams.
@@ -43,7 +42,7 @@ func (e *Env) fail(code int, msg string) int {
 // Fail prints err for a person, in the chosen language, and returns the exit
 // code that the error kind maps to.
 func (e *Env) Fail(err error) int {
-	return e.fail(exitCode(err), e.T("cli.error", map[string]any{"Err": ui.Message(err, e.Lang)}))
+	return e.fail(exitCode(err), e.T("cli.error", map[string]any{"Err": assets.Message(err, e.Lang)}))
 }
 
 type verb struct {
