@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -89,14 +92,8 @@ func runSign(env *Env, args []string) int {
 			return code
 		}
 	}
-	switch t.PIN {
-	case token.PINLocked:
-		return env.Fail(&token.Error{Kind: token.KindPINLocked, State: t.PIN})
-	case token.PINFinalTry:
-		if !*finalTry {
-			return env.Fail(&token.Error{Kind: token.KindFinalTry, State: t.PIN})
-		}
-		fmt.Fprintln(env.Stderr, env.T("token.cli.final_try_warning"))
+	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
+		return code
 	}
 	codes, code, ok := env.readSecrets(env.T("pdf.cli.prompt_pin", map[string]any{"Label": t.Label}))
 	if !ok {
@@ -107,20 +104,21 @@ func runSign(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	defer signer.Close()
-	res, err := pdfsign.Sign(context.Background(), in, out, signer, nil, opts)
-	if err != nil {
+	// Ctrl-C from here on stops the network calls (TSA, OCSP, CRL) and
+	// leaves no file; it is not caught while the PIN is typed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, last, err := workflow.SignAndVerify(ctx, in, out, signer, opts)
+	if res != nil {
+		fmt.Fprintln(env.Stdout, res.Output)
+		if res.Warning != nil { // --allow-bb: saved below the level asked for
+			fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
+		}
+	}
+	if err != nil || last == nil {
 		return env.Fail(err)
 	}
-	fmt.Fprintln(env.Stdout, res.Output)
-	if res.Warning != nil { // --allow-bb: saved below the level asked for
-		fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
-	}
-	rep, err := pdfsign.Verify(context.Background(), res.Output, pdfsign.VerifyOptions{})
-	if err != nil || len(rep.Signatures) == 0 {
-		return env.Fail(err)
-	}
-	last := rep.Signatures[len(rep.Signatures)-1]
-	fmt.Fprintln(env.Stdout, signatureLine(env, last))
+	fmt.Fprintln(env.Stdout, signatureLine(env, *last))
 	if !last.Valid {
 		return exitFailure
 	}

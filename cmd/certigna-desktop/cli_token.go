@@ -4,12 +4,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/settings"
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
 )
 
@@ -47,15 +47,19 @@ func (e *Env) openModule() (*token.Module, int, bool) {
 // discover runs module discovery with the global options and the module
 // saved on the window's Driver screen.
 func (e *Env) discover() (*token.Module, []token.Candidate, error) {
-	saved := savedModulePath()
-	m, cands, err := token.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: saved})
-	if err != nil && saved != "" && e.ModulePath == "" && os.Getenv(token.EnvModule) == "" && !e.Demo {
-		// The saved module no longer loads (uninstalled, moved): search as
-		// if nothing had been chosen, like the window does, and say so.
-		m2, more, err2 := token.Discover(token.DiscoverOptions{})
-		return m2, append(cands, more...), err2
+	return workflow.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()})
+}
+
+// beforePIN applies the locked / final-try rule before any code is read.
+func (e *Env) beforePIN(state token.PINState, so, finalTry bool) (int, bool) {
+	warn, err := workflow.BeforePIN(state, so, finalTry)
+	if err != nil {
+		return e.Fail(err), false
 	}
-	return m, cands, err
+	if warn {
+		fmt.Fprintln(e.Stderr, e.T("token.cli.final_try_warning"))
+	}
+	return 0, true
 }
 
 // savedModulePath is the module the person chose on the window's Driver
@@ -291,14 +295,8 @@ func pinVerb(env *Env, args []string, unblock bool) int {
 		state, so = t.SOPIN, true
 		first = env.T("token.cli.prompt_admin")
 	}
-	switch state {
-	case token.PINLocked:
-		return env.Fail(&token.Error{Kind: token.KindPINLocked, SO: so, State: state})
-	case token.PINFinalTry:
-		if !*finalTry {
-			return env.Fail(&token.Error{Kind: token.KindFinalTry, SO: so, State: state})
-		}
-		fmt.Fprintln(env.Stderr, env.T("token.cli.final_try_warning"))
+	if code, ok := env.beforePIN(state, so, *finalTry); !ok {
+		return code
 	}
 	codes, code, ok := env.readSecrets(first, env.T("token.cli.prompt_new"), env.T("token.cli.prompt_confirm"))
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -76,15 +77,11 @@ func (PDF) Sign(ctx context.Context, in, out string, key ui.Key, o ui.SignOption
 
 // Verify checks the last signature of path.
 func (PDF) Verify(path, lang string) (ui.Verification, error) {
-	rep, err := pdfsign.Verify(context.Background(), path, pdfsign.VerifyOptions{})
-	if err != nil {
+	s, ok, err := workflow.LastSignature(context.Background(), path)
+	if err != nil || s == nil {
 		return ui.Verification{}, err
 	}
-	if len(rep.Signatures) == 0 {
-		return ui.Verification{}, nil
-	}
-	s := rep.Signatures[len(rep.Signatures)-1]
-	v := ui.Verification{Valid: s.Valid && rep.OK, Holder: s.SignerCN, Time: s.SigningTime, Level: s.Level, CertSHA256: s.CertSHA256}
+	v := ui.Verification{Valid: s.Valid && ok, Holder: s.SignerCN, Time: s.SigningTime, Level: s.Level, CertSHA256: s.CertSHA256}
 	if s.LTV != nil && s.LTV.TimestampOK {
 		v.Timestamp = s.LTV.Timestamp
 	}

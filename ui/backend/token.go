@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -45,18 +46,7 @@ func NewTokens(o TokenOptions) *Tokens {
 func (t *Tokens) Init() ui.ModuleStatus {
 	t.initOnce.Do(func() {
 		o := t.opts
-		m, cands, err := token.Discover(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir, NoDemo: !o.Demo})
-		if err != nil && o.SavedPath != "" && o.Path == "" && !o.Demo {
-			// a saved choice that no longer loads: look again, and say what failed
-			m2, cands2, err2 := token.Discover(token.DiscoverOptions{CacheDir: o.CacheDir, NoDemo: true})
-			m, cands, err = m2, append(cands, cands2...), err2
-		}
-		if err != nil && o.Path == "" && !o.Demo && token.IsKind(err, token.KindModuleNotFound) {
-			if dm, dcands, derr := token.Discover(token.DiscoverOptions{Demo: true, CacheDir: o.CacheDir}); derr == nil {
-				m, cands, err = dm, append(cands, dcands...), nil
-			}
-		}
-		t.set(m, cands, err)
+		t.set(workflow.DiscoverForWindow(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir}))
 	})
 	return t.Module()
 }
