@@ -74,8 +74,12 @@ func parseURL(raw string) (*url.URL, string, error) {
 	return u, net.JoinHostPort(u.Hostname(), port), nil
 }
 
+// maxVersion caps the TLS version (tests of TLS 1.2; 0 = Go's default).
+var maxVersion uint16
+
 func tlsConfig(u *url.URL, o TLSOptions) *tls.Config {
-	return &tls.Config{ServerName: u.Hostname(), RootCAs: o.Roots, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
+	return &tls.Config{ServerName: u.Hostname(), RootCAs: o.Roots, NextProtos: []string{"http/1.1"},
+		MinVersion: tls.VersionTLS12, MaxVersion: maxVersion}
 }
 
 // ProbeTLS connects without a client key: nothing is signed and no PIN is

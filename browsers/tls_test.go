@@ -1,0 +1,231 @@
+package browsers
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/token"
+)
+
+// SpyModule is OpenSC's pkcs11-spy, which logs every PKCS#11 call.
+const SpyModule = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so"
+
+// serverCert makes a 127.0.0.1 server certificate signed by the test PKI's
+// root (its key is in the PKI's folder).
+func serverCert(t testing.TB, p *pkitest.PKI) tls.Certificate {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(p.Dir, "ca.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatal("ca.key is not PEM")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "127.0.0.1 test server"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.CA, &key.PublicKey, k.(crypto.Signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// clientAuthServer is an HTTPS server on 127.0.0.1 that requires a client
+// certificate from clientCAs (Go's net/http, RequireAndVerifyClientCert).
+// verify, if set, is an extra verdict on the client's certificate.
+func clientAuthServer(t testing.TB, cert tls.Certificate, clientCAs *x509.CertPool,
+	verify func([][]byte, [][]*x509.Certificate) error) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Server", "test-server")
+			fmt.Fprintf(w, "Bonjour %s", r.TLS.PeerCertificates[0].Subject.CommonName)
+		}),
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert,
+			ClientCAs: clientCAs, VerifyPeerCertificate: verify},
+		ErrorLog: log.New(io.Discard, "", 0), // the refusals below are expected
+	}
+	go func() { _ = srv.ServeTLS(l, "", "") }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "https://" + l.Addr().String() + "/login"
+}
+
+func countCalls(t *testing.T, log, call string) int {
+	t.Helper()
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		// pkcs11-spy: "0: C_Login" with a call number and a timestamp.
+		if f := strings.Fields(l); len(f) >= 2 && f[1] == call {
+			n++
+		}
+	}
+	return n
+}
+
+// TestTLSClientAuthWithToken: a real handshake with the SoftHSM2 token's key
+// through pkcs11-spy, which counts the logins: exactly one; a server that
+// does not accept the token's CA is refused before any PIN.
+func TestTLSClientAuthWithToken(t *testing.T) {
+	if _, err := os.Stat(SpyModule); err != nil {
+		testtoken.Missing(t, "pkcs11-spy is not installed (apt-get install opensc-pkcs11)")
+	}
+	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
+	pki := pkitest.New(t)
+	scert := serverCert(t, pki)
+	tokCAs := x509.NewCertPool()
+	tokCAs.AddCert(tok.CACert)
+	okURL := clientAuthServer(t, scert, tokCAs, nil)
+	otherURL := clientAuthServer(t, scert, pki.Pool(), nil) // accepts only the PKI's CA, not the token's
+	refuseURL := clientAuthServer(t, scert, tokCAs, func([][]byte, [][]*x509.Certificate) error {
+		return errors.New("account not linked") // e.g. a portal without this certificate on file
+	})
+
+	logDir := t.TempDir() // the spy logs the PIN: keep it here, delete it
+	spyLog := filepath.Join(logDir, "spy.log")
+	t.Cleanup(func() { os.RemoveAll(logDir) })
+	tok.Setenv(t)
+	t.Setenv("PKCS11SPY", tok.ModulePath)
+	t.Setenv("PKCS11SPY_OUTPUT", spyLog)
+	m, err := token.Open(SpyModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	toks, err := m.Tokens()
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("tokens: %v %v", toks, err)
+	}
+	slot := toks[0].Slot
+	certs, err := m.Certificates(slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain []*x509.Certificate
+	for _, c := range certs {
+		if string(c.ID) == string(tok.RSAID) {
+			chain = append(chain, c.Cert)
+		}
+	}
+	chain = append(chain, tok.CACert)
+	opts := TLSOptions{Roots: pki.Pool(), Timeout: 20 * time.Second}
+	ctx := context.Background()
+
+	// The server that does not accept the token's CA: known before the PIN.
+	pr, err := ProbeTLS(ctx, otherURL, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pr.Check(chain)
+	if !IsKind(err, KindCANotAccepted) {
+		t.Fatalf("probe of the other-CA server: %v", err)
+	}
+	var be *Error
+	errors.As(err, &be)
+	fr, en := be.Message("fr"), be.Message("en")
+	if !strings.Contains(fr, "n’accepte pas les certificats") || !strings.Contains(fr, "Test Root CA") ||
+		!strings.Contains(fr, "code PIN n’a pas été demandé") || !strings.Contains(en, "does not accept") {
+		t.Errorf("messages:\n%s\n%s", fr, en)
+	}
+	if n := countCalls(t, spyLog, "C_Login"); n != 0 {
+		t.Fatalf("C_Login before any PIN was asked: %d", n)
+	}
+
+	// The accepting server: probe, one login, handshake, answer.
+	pr, err = ProbeTLS(ctx, okURL, opts)
+	if err != nil || pr.Check(chain) != nil || !pr.Requested || len(pr.AcceptableCAs) != 1 {
+		t.Fatalf("probe: %+v %v", pr, err)
+	}
+	signer, err := m.Signer(slot, tok.RSAID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer signer.Close()
+	res, err := TestTLS(ctx, okURL, signer, chain, opts)
+	if err != nil {
+		t.Fatalf("TestTLS: %v", err)
+	}
+	if res.HTTPStatus != 200 || res.Excerpt != "Bonjour "+testtoken.Holder || res.Server != "test-server" ||
+		!strings.Contains(res.SentSubject, testtoken.Holder) || res.Version != "TLS 1.3" {
+		t.Fatalf("result: %+v", res)
+	}
+	// TLS 1.2 too (PKCS#1 v1.5 or PSS signatures chosen by the server).
+	res12, err := testTLS12(ctx, okURL, signer, chain, opts)
+	if err != nil || res12.HTTPStatus != 200 || res12.Version != "TLS 1.2" {
+		t.Fatalf("TLS 1.2: %+v %v", res12, err)
+	}
+
+	// A server that refuses the certificate after the handshake.
+	_, err = TestTLS(ctx, refuseURL, signer, chain, opts)
+	if !IsKind(err, KindServerRefused) {
+		t.Fatalf("refusing server: %v", err)
+	}
+	errors.As(err, &be)
+	if msg := be.Message("fr"); !strings.Contains(msg, "Le serveur a refusé votre certificat") {
+		t.Errorf("message: %s", msg)
+	}
+	if n := countCalls(t, spyLog, "C_Login"); n != 1 {
+		t.Fatalf("C_Login calls: %d, want exactly 1", n)
+	}
+	if n := countCalls(t, spyLog, "C_Sign"); n < 3 {
+		t.Fatalf("C_Sign calls: %d, want one per handshake", n)
+	}
+
+	// Not trusting the server's certificate is the server's problem, said so.
+	if _, err := ProbeTLS(ctx, okURL, TLSOptions{Roots: x509.NewCertPool(), Timeout: 5 * time.Second}); !IsKind(err, KindServerUntrust) {
+		t.Fatalf("untrusted server: %v", err)
+	}
+	dead := "https://" + strings.TrimPrefix(pkitest.DeadURL(t), "http://")
+	if _, err := ProbeTLS(ctx, dead, opts); !IsKind(err, KindConnect) {
+		t.Fatalf("nothing listening: %v", err)
+	}
+	if _, err := ProbeTLS(ctx, "http://127.0.0.1/", opts); !IsKind(err, KindBadURL) {
+		t.Fatalf("http URL: %v", err)
+	}
+}
+
+// testTLS12 is TestTLS with the connection capped at TLS 1.2, the version
+// of many public portals.
+func testTLS12(ctx context.Context, url string, s crypto.Signer, chain []*x509.Certificate, o TLSOptions) (*TLSResult, error) {
+	maxVersion = tls.VersionTLS12
+	defer func() { maxVersion = 0 }()
+	return TestTLS(ctx, url, s, chain, o)
+}
