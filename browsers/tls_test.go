@@ -5,20 +5,9 @@ package browsers
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"io"
-	"log"
-	"math/big"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,60 +21,6 @@ import (
 
 // SpyModule is OpenSC's pkcs11-spy, which logs every PKCS#11 call.
 const SpyModule = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so"
-
-// serverCert makes a 127.0.0.1 server certificate signed by the test PKI's
-// root (its key is in the PKI's folder).
-func serverCert(t testing.TB, p *pkitest.PKI) tls.Certificate {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(p.Dir, "ca.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		t.Fatal("ca.key is not PEM")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "127.0.0.1 test server"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.CA, &key.PublicKey, k.(crypto.Signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// clientAuthServer is an HTTPS server on 127.0.0.1 that requires a client
-// certificate from clientCAs (Go's net/http, RequireAndVerifyClientCert).
-// verify, if set, is an extra verdict on the client's certificate.
-func clientAuthServer(t testing.TB, cert tls.Certificate, clientCAs *x509.CertPool,
-	verify func([][]byte, [][]*x509.Certificate) error) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Server", "test-server")
-			fmt.Fprintf(w, "Bonjour %s", r.TLS.PeerCertificates[0].Subject.CommonName)
-		}),
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert,
-			ClientCAs: clientCAs, VerifyPeerCertificate: verify},
-		ErrorLog: log.New(io.Discard, "", 0), // the refusals below are expected
-	}
-	go func() { _ = srv.ServeTLS(l, "", "") }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "https://" + l.Addr().String() + "/login"
-}
 
 func countCalls(t *testing.T, log, call string) int {
 	t.Helper()
@@ -112,12 +47,11 @@ func TestTLSClientAuthWithToken(t *testing.T) {
 	}
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
 	pki := pkitest.New(t)
-	scert := serverCert(t, pki)
 	tokCAs := x509.NewCertPool()
 	tokCAs.AddCert(tok.CACert)
-	okURL := clientAuthServer(t, scert, tokCAs, nil)
-	otherURL := clientAuthServer(t, scert, pki.Pool(), nil) // accepts only the PKI's CA, not the token's
-	refuseURL := clientAuthServer(t, scert, tokCAs, func([][]byte, [][]*x509.Certificate) error {
+	okURL := pki.ClientAuthServer(tokCAs, nil)
+	otherURL := pki.ClientAuthServer(pki.Pool(), nil) // accepts only the PKI's CA, not the token's
+	refuseURL := pki.ClientAuthServer(tokCAs, func([][]byte, [][]*x509.Certificate) error {
 		return errors.New("account not linked") // e.g. a portal without this certificate on file
 	})
 
@@ -185,7 +119,7 @@ func TestTLSClientAuthWithToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TestTLS: %v", err)
 	}
-	if res.HTTPStatus != 200 || res.Excerpt != "Bonjour "+testtoken.Holder || res.Server != "test-server" ||
+	if res.HTTPStatus != 200 || res.Excerpt != "Bonjour "+testtoken.Holder || res.Server != "pkitest" ||
 		!strings.Contains(res.SentSubject, testtoken.Holder) || res.Version != "TLS 1.3" {
 		t.Fatalf("result: %+v", res)
 	}
