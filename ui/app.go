@@ -426,7 +426,7 @@ func (a *App) updateHeader() {
 	a.header.Refresh()
 }
 
-var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout}
+var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenAbout}
 
 func (a *App) buildNav() {
 	a.navBtns = map[string]*widget.Button{}
@@ -434,6 +434,7 @@ func (a *App) buildNav() {
 	icons := map[string]fyne.Resource{
 		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
 		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
+		ScreenBrowsers: theme.MailComposeIcon(),
 	}
 	for _, s := range navOrder {
 		s := s
@@ -505,6 +506,8 @@ func (a *App) Show(name string) {
 		}
 	case ScreenAbout:
 		content = a.aboutScreen()
+	case ScreenBrowsers:
+		content = a.browsersScreen()
 	default:
 		a.screen = ScreenGuide
 		content = a.guideScreen()

@@ -34,6 +34,9 @@ func (a *App) guideScreen() fyne.CanvasObject {
 	}
 	for i, st := range Steps {
 		items = append(items, a.stepCard(i+1, st, states[st]))
+		if st == StepTestSignature {
+			items = append(items, a.browsersStepCard()) // optional: not counted in the progress
+		}
 	}
 	items = append(items, para(a.t("ui.guide.personal")))
 	return container.NewVBox(items...)

@@ -1,0 +1,280 @@
+package ui
+
+import (
+	"context"
+	"crypto/x509"
+	"runtime"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/browsers"
+)
+
+// ScreenBrowsers: "Navigateurs et messagerie" — register the token in
+// Firefox/Thunderbird/Chrome, the e-mail check, the certificate login test.
+const ScreenBrowsers = "browsers"
+
+// TLSTestRoots is the trust for the login test's server certificate; nil
+// means the system's (tests set their own 127.0.0.1 PKI).
+var TLSTestRoots *x509.CertPool
+
+// browsersOptions says where to look for profiles; zero = this user.
+var browsersOptions browsers.Options
+
+// BrowsersView is the screen's state that outlives a redraw (hot-plug
+// redraws the screen; what is typed stays).
+type BrowsersView struct {
+	a      *App
+	lang   string
+	URL    *widget.Entry
+	PIN    *widget.Entry
+	Test   *widget.Button
+	Status *widget.Label // the login test's outcome
+	Info   *widget.Label // the last registration's outcome
+	busy   bool
+}
+
+// views keeps one BrowsersView per window without a field in App.
+var views sync.Map // *App → *BrowsersView
+
+// BrowsersView is the screen's view (tests drive it).
+func (a *App) BrowsersView() *BrowsersView {
+	if v, ok := views.Load(a); ok && v.(*BrowsersView).lang == a.lang {
+		return v.(*BrowsersView)
+	}
+	v := &BrowsersView{a: a, lang: a.lang}
+	v.URL = widget.NewEntry()
+	v.URL.SetPlaceHolder("https://")
+	v.PIN = widget.NewPasswordEntry()
+	v.PIN.SetPlaceHolder(a.t("browsers.tls.pin_title"))
+	v.Status = para("")
+	v.Info = para("")
+	v.Test = widget.NewButtonWithIcon(a.t("browsers.tls.button"), theme.LoginIcon(), v.TestNow)
+	views.Store(a, v)
+	return v
+}
+
+// browsersModule is the module to register: the driver found, never the
+// demo token (a file only this app knows how to open).
+func (a *App) browsersModule() string {
+	if !a.module.Loaded || a.module.Demo {
+		return ""
+	}
+	return a.module.Path
+}
+
+func (a *App) browsersScreen() fyne.CanvasObject {
+	v := a.BrowsersView()
+	items := []fyne.CanvasObject{title(a.t("browsers.title")), para(a.t("browsers.intro"))}
+	mod := a.browsersModule()
+	if mod == "" {
+		items = append(items, bannerBox(a.t("browsers.no_module_yet"), theme.ColorNameWarning))
+	}
+	stores, _ := browsers.Discover(browsersOptionsWith(mod))
+	if len(stores) == 0 {
+		items = append(items, para(a.t("browsers.none")))
+	}
+	for _, s := range stores {
+		items = append(items, a.storeCard(s, mod))
+	}
+	items = append(items, container.NewHBox(widget.NewButtonWithIcon(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
+		func() { a.Show(ScreenBrowsers) })), v.Info)
+
+	// E-mail and system store, for the certificate of the sign screen.
+	var mail []fyne.CanvasObject
+	if c := a.signingCert(); c != nil && c.Cert != nil {
+		mc := browsers.CheckMail(c.Cert)
+		switch {
+		case mc.OK:
+			mail = append(mail, badge(a.t("browsers.mail.ok", map[string]any{"Emails": strings.Join(mc.Emails, ", ")}), theme.ColorNameSuccess))
+		case !mc.EmailProtection:
+			mail = append(mail, para(a.t("browsers.mail.no_usage")))
+		default:
+			mail = append(mail, para(a.t("browsers.mail.no_email")))
+		}
+		if sc := browsers.SystemStore(c.Cert); sc.Checked {
+			found := a.t("browsers.no")
+			if sc.Found {
+				found = a.t("browsers.yes")
+			}
+			items = append(items, para(a.t("browsers.system."+runtime.GOOS, map[string]any{"Found": found})))
+		}
+	} else {
+		mail = append(mail, para(a.t("browsers.mail.no_cert")))
+	}
+	mail = append(mail, para(a.t("browsers.mail.howto")))
+	items = append(items, widget.NewCard(a.t("browsers.mail.title"), "", container.NewVBox(mail...)))
+
+	v.Test.Importance = widget.HighImportance
+	if v.busy {
+		v.Test.Disable()
+	} else {
+		v.Test.Enable()
+	}
+	items = append(items, widget.NewCard(a.t("browsers.tls.title"), "", container.NewVBox(
+		para(a.t("browsers.tls.no_url")),
+		form([]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.url")), v.URL},
+			[]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.pin_title")), v.PIN}),
+		container.NewHBox(v.Test), v.Status)))
+	return container.NewVBox(items...)
+}
+
+func browsersOptionsWith(mod string) browsers.Options {
+	o := browsersOptions
+	o.Module = mod
+	return o
+}
+
+// storeCard is one profile: what it is, its state, and its action.
+func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
+	var badges []fyne.CanvasObject
+	if s.Registered {
+		badges = append(badges, badge(a.t("browsers.state.registered"), theme.ColorNameSuccess))
+	} else {
+		badges = append(badges, badge(a.t("browsers.state.not_registered"), theme.ColorNamePlaceHolder))
+	}
+	switch {
+	case s.Sandboxed:
+		badges = append(badges, badge(a.t("browsers.state.sandboxed"), theme.ColorNameWarning))
+	case s.Legacy:
+		badges = append(badges, badge(a.t("browsers.state.legacy"), theme.ColorNameWarning))
+	case !s.HasDB:
+		badges = append(badges, badge(a.t("browsers.state.no_db"), theme.ColorNamePlaceHolder))
+	}
+	if s.Running {
+		badges = append(badges, badge(a.t("browsers.state.running"), theme.ColorNameError))
+	}
+	name := s.AppName()
+	if s.App != browsers.SharedNSS {
+		name += " — " + s.Name
+	}
+	var action fyne.CanvasObject
+	if s.Ours {
+		b := widget.NewButton(a.t("browsers.unregister"), func() { a.unregisterStore(s, mod) })
+		action = b
+	} else if !s.Registered {
+		b := widget.NewButtonWithIcon(a.t("browsers.register"), theme.ConfirmIcon(), func() { a.registerStore(s, mod) })
+		b.Importance = widget.HighImportance
+		if mod == "" || s.CanRegister() != nil {
+			b.Disable()
+		}
+		action = b
+	}
+	body := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, action, bold(name)), container.NewHBox(badges...)}
+	dir := widget.NewLabel(s.Dir)
+	dir.Selectable = true
+	dir.Truncation = fyne.TextTruncateEllipsis
+	body = append(body, dir)
+	if err := s.CanRegister(); err != nil && !s.Registered {
+		body = append(body, para(Message(err, a.lang)))
+	}
+	return widget.NewCard("", "", container.NewVBox(body...))
+}
+
+func (a *App) registerStore(s browsers.Store, mod string) {
+	v := a.BrowsersView()
+	ch, err := browsers.Register(s, mod)
+	a.ops.Add("browsers_register", s.ID())
+	switch {
+	case err != nil:
+		setStatus(v.Info, Message(err, a.lang), widget.DangerImportance)
+	case ch.Changed:
+		setStatus(v.Info, a.t("browsers.registered_ok", map[string]any{"App": s.AppName(), "Name": s.Name, "Backup": ch.Backup}), widget.SuccessImportance)
+	default:
+		setStatus(v.Info, a.t("browsers.already", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
+	}
+	a.Show(ScreenBrowsers)
+}
+
+func (a *App) unregisterStore(s browsers.Store, mod string) {
+	v := a.BrowsersView()
+	ch, err := browsers.Unregister(s, mod)
+	a.ops.Add("browsers_unregister", s.ID())
+	switch {
+	case err != nil:
+		setStatus(v.Info, Message(err, a.lang), widget.DangerImportance)
+	case ch.Changed:
+		setStatus(v.Info, a.t("browsers.unregistered_ok", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.SuccessImportance)
+	default:
+		setStatus(v.Info, a.t("browsers.nothing_to_remove", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
+	}
+	a.Show(ScreenBrowsers)
+}
+
+// TestNow runs the login test: the server is asked first without the key
+// (a URL that cannot work never costs a PIN), then one PIN verification and
+// the real handshake.
+func (v *BrowsersView) TestNow() {
+	a := v.a
+	url := strings.TrimSpace(v.URL.Text)
+	pin := v.PIN.Text
+	v.PIN.SetText("") // typed once, used once
+	if url == "" {
+		setStatus(v.Status, a.t("browsers.tls.no_url"), widget.WarningImportance)
+		return
+	}
+	t, cert := a.Current(), a.signingCert()
+	if t == nil || cert == nil || cert.Cert == nil {
+		setStatus(v.Status, a.t("browsers.mail.no_cert"), widget.DangerImportance)
+		return
+	}
+	chain := []*x509.Certificate{cert.Cert}
+	for _, c := range a.certs {
+		if c.Cert != nil && c.Cert.IsCA {
+			chain = append(chain, c.Cert)
+		}
+	}
+	v.busy = true
+	v.Test.Disable()
+	setStatus(v.Status, a.t("browsers.tls.probing"), widget.MediumImportance)
+	svc, slot, id := a.opt.Tokens, t.Slot, cert.ID
+	opts := browsers.TLSOptions{Roots: TLSTestRoots}
+	a.ops.Add("tls_test", url)
+	a.background(func() {
+		text, imp := v.run(svc, slot, id, url, pin, chain, opts)
+		a.do(func() {
+			v.busy = false
+			v.Test.Enable()
+			setStatus(v.Status, text, imp)
+		})
+	})
+}
+
+func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin string, chain []*x509.Certificate, opts browsers.TLSOptions) (string, widget.Importance) {
+	a := v.a
+	ctx := context.Background()
+	probe, err := browsers.ProbeTLS(ctx, url, opts)
+	if err == nil {
+		err = probe.Check(chain)
+	}
+	if err == nil && pin == "" {
+		return a.t("browsers.tls.pin_empty"), widget.WarningImportance
+	}
+	if err != nil {
+		return Message(err, v.lang), widget.DangerImportance
+	}
+	key, err := svc.OpenKey(slot, id, pin, false)
+	if err != nil {
+		return Message(err, v.lang), widget.DangerImportance
+	}
+	defer key.Close()
+	full := append([]*x509.Certificate{key.Certificate()}, key.Chain()...)
+	res, err := browsers.TestTLS(ctx, url, key, full, opts)
+	if err != nil {
+		return Message(err, v.lang), widget.DangerImportance
+	}
+	return a.t("browsers.tls.ok", map[string]any{"Version": res.Version, "Sent": res.SentSubject,
+		"Status": strings.TrimSpace(res.Status + " " + res.Excerpt)}), widget.SuccessImportance
+}
+
+// browsersStepCard is the guide's optional step after the test signature.
+func (a *App) browsersStepCard() fyne.CanvasObject {
+	head := container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), nil, bold(a.t("browsers.step.title")))
+	btn := widget.NewButton(a.t("browsers.step.button"), func() { a.Show(ScreenBrowsers) })
+	return widget.NewCard("", "", container.NewVBox(head, para(a.t("browsers.step.text")), container.NewHBox(btn)))
+}
