@@ -225,3 +225,15 @@ func TestCheckMailAndLogin(t *testing.T) {
 		t.Fatal("encipherment-only key can log in")
 	}
 }
+
+// Every error kind has its text in French and English.
+func TestErrorMessages(t *testing.T) {
+	for _, k := range []Kind{KindRunning, KindSandboxed, KindLegacyDB, KindNoDatabase, KindNoModule, KindWrite, KindProfileUnknown,
+		KindBadURL, KindConnect, KindServerUntrust, KindNotRequested, KindCANotAccepted, KindNoClientAuth, KindServerRefused, KindHandshake} {
+		e := &Error{Kind: k, App: "Firefox", Path: "/p", Detail: "d", Err: os.ErrPermission}
+		fr, en := e.Message("fr"), e.Message("en")
+		if strings.HasPrefix(fr, "browsers.") || strings.HasPrefix(en, "browsers.") || fr == en || strings.Contains(fr+en, "<no value>") {
+			t.Errorf("%s: %q / %q", k, fr, en)
+		}
+	}
+}

@@ -147,4 +147,15 @@ func TestBrowsersScreen(t *testing.T) {
 	snapshot(t, h, "15-browsers-en.png")
 	h.app.Show(ui.ScreenGuide)
 	mustShow(t, h.win, "Browsers and e-mail (optional)")
+	for _, lang := range []string{"fr", "en"} {
+		h.app.SetLang(lang)
+		for _, s := range []string{ui.ScreenGuide, ui.ScreenBrowsers} {
+			h.app.Show(s)
+			for _, x := range texts(h.win) {
+				if strings.HasPrefix(x, "browsers.") || strings.HasPrefix(x, "ui.") {
+					t.Fatalf("%s/%s shows the key %q", lang, s, x)
+				}
+			}
+		}
+	}
 }
