@@ -49,7 +49,8 @@ type Store struct {
 	// Registered: the module asked about (Options.Module) is in pkcs11.txt,
 	// under any name (added by us, by hand or by the vendor's installer).
 	Registered bool `json:"registered"`
-	// Ours: it was added by Register (our name), so Unregister can remove it.
+	// Ours: Register added it (our name; for that library when Options.Module
+	// is set), so Unregister can remove it.
 	Ours bool `json:"ours"`
 }
 
@@ -233,9 +234,11 @@ func fill(s *Store, o Options) {
 			s.Modules = append(s.Modules, m)
 			if o.Module != "" && samePath(m.Library, o.Module, o.GOOS) {
 				s.Registered = true
-				if m.Name == ModuleName {
-					s.Ours = true
-				}
+			}
+			// Ours even when the driver has moved or is unknown: Unregister
+			// must still be able to clean up after us.
+			if m.Name == ModuleName && (o.Module == "" || samePath(m.Library, o.Module, o.GOOS)) {
+				s.Ours = true
 			}
 		}
 	}

@@ -237,3 +237,29 @@ func TestErrorMessages(t *testing.T) {
 		}
 	}
 }
+
+// The driver moved: our old block is replaced (NSS wants unique names), and
+// without any known driver Unregister still cleans up.
+func TestMovedDriver(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "pkcs11.txt")
+	internal := "library=\nname=NSS Internal PKCS #11 Module\nNSS=Flags=internal,critical\n\n"
+	write(t, p, internal+"library=/old/lib.so\nname="+ModuleName+"\n\n")
+	s := Store{App: Firefox, Packaging: Native, Name: "p", Dir: dir, HasDB: true}
+	if _, err := Register(s, "/new/lib.so"); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(mustRead(t, p)); got != internal+"library=/new/lib.so\nname="+ModuleName+"\n\n" {
+		t.Fatalf("after register: %q", got)
+	}
+	fill(&s, Options{GOOS: "linux"}.filled())
+	if !s.Ours || s.Registered {
+		t.Fatalf("no driver known: %+v", s)
+	}
+	if ch, err := Unregister(s, ""); err != nil || !ch.Changed {
+		t.Fatalf("unregister: %+v %v", ch, err)
+	}
+	if got := string(mustRead(t, p)); got != internal {
+		t.Fatalf("after unregister: %q", got)
+	}
+}

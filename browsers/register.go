@@ -111,7 +111,9 @@ func Register(s Store, module string) (Change, error) {
 	if err := writeFileSync(ch.Backup, old); err != nil {
 		return ch, &Error{Kind: KindWrite, Path: ch.Backup, Err: err}
 	}
-	nw := append([]byte(nil), old...)
+	// Our block for another library (the driver moved since): replaced, as
+	// NSS wants module names unique.
+	nw, _ := removeOurs(old, func(lib string) bool { return !samePath(lib, module, goosOf()) })
 	if len(nw) > 0 && !bytes.HasSuffix(nw, []byte("\n\n")) {
 		// A hand-edited file without the final blank line: end the last block
 		// so that ours does not merge into it. Unregister then keeps that
@@ -148,18 +150,10 @@ func Unregister(s Store, module string) (Change, error) {
 	} else if err != nil {
 		return ch, &Error{Kind: KindWrite, Path: p, Err: err}
 	}
-	var nw []byte
-	last := 0
-	for _, b := range parseBlocks(old) {
-		if b.get("name") == ModuleName && !b.internal() && (module == "" || samePath(b.get("library"), module, goosOf())) {
-			nw = append(nw, old[last:b.start]...)
-			last = b.end
-		}
-	}
-	if last == 0 {
+	nw, removed := removeOurs(old, func(lib string) bool { return module == "" || samePath(lib, module, goosOf()) })
+	if !removed {
 		return ch, nil
 	}
-	nw = append(nw, old[last:]...)
 	backup := p + BackupSuffix
 	bk, bkErr := os.ReadFile(backup)
 	if bkErr == nil && len(bk) == 0 && len(bytes.TrimSpace(nw)) == 0 {
@@ -183,6 +177,20 @@ func Unregister(s Store, module string) (Change, error) {
 	}
 	ch.Store.Modules = mods
 	return ch, nil
+}
+
+// removeOurs cuts the blocks named ModuleName whose library matches, and
+// only their bytes.
+func removeOurs(old []byte, match func(lib string) bool) ([]byte, bool) {
+	nw := []byte{}
+	last, removed := 0, false
+	for _, b := range parseBlocks(old) {
+		if b.get("name") == ModuleName && !b.internal() && match(b.get("library")) {
+			nw = append(nw, old[last:b.start]...)
+			last, removed = b.end, true
+		}
+	}
+	return append(nw, old[last:]...), removed
 }
 
 // relock reads the store's lock again just before writing.
