@@ -68,3 +68,18 @@ func CanLogIn(c *x509.Certificate) bool {
 	}
 	return false
 }
+
+// LoginScore ranks certificates for the login test: 2 = clientAuth named in
+// its extended key usage (an authentication certificate, as RGS tokens have
+// beside the signature one), 1 = allowed (no restriction), 0 = not allowed.
+func LoginScore(c *x509.Certificate) int {
+	if !CanLogIn(c) {
+		return 0
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u == x509.ExtKeyUsageClientAuth {
+			return 2
+		}
+	}
+	return 1
+}

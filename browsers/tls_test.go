@@ -124,6 +124,12 @@ func TestTLSClientAuthWithToken(t *testing.T) {
 		t.Fatalf("result: %+v", res)
 	}
 	// TLS 1.2 too (PKCS#1 v1.5 or PSS signatures chosen by the server).
+	maxVersion = tls.VersionTLS12
+	pr12, err := ProbeTLS(ctx, okURL, opts)
+	maxVersion = 0
+	if err != nil || !pr12.Requested || pr12.Check(chain) != nil {
+		t.Fatalf("TLS 1.2 probe: %+v %v", pr12, err)
+	}
 	res12, err := testTLS12(ctx, okURL, signer, chain, opts)
 	if err != nil || res12.HTTPStatus != 200 || res12.Version != "TLS 1.2" {
 		t.Fatalf("TLS 1.2: %+v %v", res12, err)

@@ -85,26 +85,35 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 	items = append(items, container.NewHBox(widget.NewButtonWithIcon(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
 		func() { a.Show(ScreenBrowsers) })), v.Info)
 
-	// E-mail and system store, for the certificate of the sign screen.
+	// E-mail and system store, for each certificate with a key.
 	var mail []fyne.CanvasObject
-	if c := a.signingCert(); c != nil && c.Cert != nil {
+	certs := a.signingCerts()
+	for _, c := range certs {
+		if c.Cert == nil {
+			continue
+		}
 		mc := browsers.CheckMail(c.Cert)
+		prefix := ""
+		if len(certs) > 1 {
+			prefix = c.Holder + " (" + c.Label + ") — "
+		}
 		switch {
 		case mc.OK:
-			mail = append(mail, badge(a.t("browsers.mail.ok", map[string]any{"Emails": strings.Join(mc.Emails, ", ")}), theme.ColorNameSuccess))
+			mail = append(mail, badge(prefix+a.t("browsers.mail.ok", map[string]any{"Emails": strings.Join(mc.Emails, ", ")}), theme.ColorNameSuccess))
 		case !mc.EmailProtection:
-			mail = append(mail, para(a.t("browsers.mail.no_usage")))
+			mail = append(mail, para(prefix+a.t("browsers.mail.no_usage")))
 		default:
-			mail = append(mail, para(a.t("browsers.mail.no_email")))
+			mail = append(mail, para(prefix+a.t("browsers.mail.no_email")))
 		}
 		if sc := browsers.SystemStore(c.Cert); sc.Checked {
 			found := a.t("browsers.no")
 			if sc.Found {
 				found = a.t("browsers.yes")
 			}
-			items = append(items, para(a.t("browsers.system."+runtime.GOOS, map[string]any{"Found": found})))
+			items = append(items, para(prefix+a.t("browsers.system."+runtime.GOOS, map[string]any{"Found": found})))
 		}
-	} else {
+	}
+	if len(mail) == 0 {
 		mail = append(mail, para(a.t("browsers.mail.no_cert")))
 	}
 	mail = append(mail, para(a.t("browsers.mail.howto")))
@@ -218,9 +227,13 @@ func (v *BrowsersView) TestNow() {
 		setStatus(v.Status, a.t("browsers.tls.no_url"), widget.WarningImportance)
 		return
 	}
-	t, cert := a.Current(), a.signingCert()
-	if t == nil || cert == nil || cert.Cert == nil {
-		setStatus(v.Status, a.t("browsers.mail.no_cert"), widget.DangerImportance)
+	t, cert := a.Current(), a.loginCert()
+	if t == nil || cert == nil {
+		msg := a.t("browsers.mail.no_cert")
+		if t != nil && len(a.signingCerts()) > 0 {
+			msg = Message(&browsers.Error{Kind: browsers.KindNoClientAuth}, a.lang)
+		}
+		setStatus(v.Status, msg, widget.DangerImportance)
 		return
 	}
 	chain := []*x509.Certificate{cert.Cert}
@@ -268,8 +281,28 @@ func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin stri
 	if err != nil {
 		return Message(err, v.lang), widget.DangerImportance
 	}
+	imp := widget.SuccessImportance
+	if res.HTTPStatus >= 400 {
+		imp = widget.WarningImportance // logged in, but the site refuses the page
+	}
 	return a.t("browsers.tls.ok", map[string]any{"Version": res.Version, "Sent": res.SentSubject,
-		"Status": strings.TrimSpace(res.Status + " " + res.Excerpt)}), widget.SuccessImportance
+		"Status": strings.TrimSpace(res.Status + " " + res.Excerpt)}), imp
+}
+
+// loginCert is the certificate for the login test: an authentication one
+// (clientAuth named) before one merely not restricted; nil when none may log in.
+func (a *App) loginCert() *CertInfo {
+	var pick *CertInfo
+	best := 0
+	for _, c := range a.signingCerts() {
+		if c.Cert == nil || c.Expired || c.NotYet {
+			continue
+		}
+		if sc := browsers.LoginScore(c.Cert); sc > best {
+			best, pick = sc, c
+		}
+	}
+	return pick
 }
 
 // browsersStepCard is the guide's optional step after the test signature.

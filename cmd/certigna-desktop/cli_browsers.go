@@ -371,6 +371,9 @@ func runTLSTest(env *Env, args []string) int {
 	mc := browsers.CheckMail(leaf.Cert)
 	if *asJSON {
 		printJSON(env, tlsTestJSON{Probe: probe, Result: res, Mail: mc})
+		if res.HTTPStatus >= 400 {
+			return exitFailure
+		}
 		return exitOK
 	}
 	fmt.Fprintln(env.Stdout, env.T("browsers.cli.handshake", map[string]any{"Version": res.Version, "Cipher": res.CipherSuite}))
@@ -378,12 +381,18 @@ func runTLSTest(env *Env, args []string) int {
 	fmt.Fprintln(env.Stdout, env.T("browsers.cli.server", map[string]any{"Subject": res.ServerSubject}))
 	fmt.Fprintln(env.Stdout, env.T("browsers.cli.answer", map[string]any{"Status": res.Status, "Excerpt": res.Excerpt}))
 	fmt.Fprintln(env.Stdout, env.T("browsers.cli.mail", map[string]any{"Text": mailText(env.Lang, mc)}))
+	if res.HTTPStatus >= 400 {
+		// The handshake worked but the site refuses the request: usually an
+		// account not linked to this certificate. Said by the status line.
+		return exitFailure
+	}
 	return exitOK
 }
 
 // pickLoginCert: the certificate asked for, or the only one that can log in.
 func pickLoginCert(env *Env, certs []token.Certificate, id []byte) (token.Certificate, int, bool) {
 	var usable []token.Certificate
+	best := 1
 	for _, c := range certs {
 		if id != nil && bytes.Equal(c.ID, id) {
 			if !browsers.CanLogIn(c.Cert) {
@@ -391,7 +400,15 @@ func pickLoginCert(env *Env, certs []token.Certificate, id []byte) (token.Certif
 			}
 			return c, 0, true
 		}
-		if id == nil && c.HasPrivateKey && !c.Expired && !c.NotYetValid && browsers.CanLogIn(c.Cert) {
+		if id != nil || !c.HasPrivateKey || c.Expired || c.NotYetValid {
+			continue
+		}
+		// An authentication certificate (clientAuth named) wins over one
+		// merely not restricted, such as the signature certificate.
+		switch sc := browsers.LoginScore(c.Cert); {
+		case sc > best:
+			best, usable = sc, []token.Certificate{c}
+		case sc == best:
 			usable = append(usable, c)
 		}
 	}

@@ -4,15 +4,20 @@ package main
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certigna-desktop/app/browsers"
 	"github.com/certigna-desktop/app/internal/pkitest"
@@ -209,5 +214,91 @@ func TestCLITLSTest(t *testing.T) {
 	_ = os.WriteFile(bad, pem.EncodeToMemory(&pem.Block{Type: "X", Bytes: []byte{1}}), 0o600)
 	if code, _, _ := cli(t, "", "--module", spy, "tls-test", okURL, "--ca", bad); code != exitUsage {
 		t.Fatalf("bad --ca: %d", code)
+	}
+}
+
+// addAuthCert puts on the token a second key with an authentication and
+// S/MIME certificate (clientAuth + emailProtection, an address), as RGS
+// tokens hold beside the signature one; issued by the token's test CA.
+func addAuthCert(t *testing.T, tok *testtoken.Token) {
+	t.Helper()
+	tok.Tool(t, "--login", "--pin", tok.PIN, "--keypairgen", "--key-type", "rsa:2048", "--id", "05", "--label", "Authentification")
+	pubDER := filepath.Join(tok.Dir, "05.pub.der")
+	tok.Tool(t, "--read-object", "--type", "pubkey", "--id", "05", "-o", pubDER)
+	b, err := os.ReadFile(pubDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.ParsePKIXPublicKey(b)
+	if err != nil {
+		if pub, err = x509.ParsePKCS1PublicKey(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kb, err := os.ReadFile(filepath.Join(tok.Dir, "ca.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(kb)
+	caKey, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(0x055eed), Subject: pkix.Name{CommonName: "Authentification Testé", Organization: []string{"Certigna Tests"}},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage:       x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection},
+		EmailAddresses: []string{"frederique.teste@example.fr"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tok.CACert, pub, caKey.(crypto.Signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	certDER := filepath.Join(tok.Dir, "05.cert.der")
+	if err := os.WriteFile(certDER, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok.Tool(t, "--login", "--pin", tok.PIN, "--write-object", certDER, "--type", "cert", "--id", "05", "--label", "Authentification")
+}
+
+// TestCLITLSTestPrefersAuthCert: with a signature and an authentication
+// certificate on the token, tls-test uses the authentication one without
+// --cert, and `browsers --json` says which can sign e-mail.
+func TestCLITLSTestPrefersAuthCert(t *testing.T) {
+	fakeHome(t)
+	tok := softToken(t, testtoken.WithoutEC())
+	addAuthCert(t, tok)
+	pki := pkitest.New(t)
+	tokCAs := x509.NewCertPool()
+	tokCAs.AddCert(tok.CACert)
+	okURL := pki.ClientAuthServer(tokCAs, nil)
+	code, out, errs := cli(t, tok.PIN+"\n", "--lang", "en", "--module", tok.ModulePath, "tls-test", okURL, "--ca", pki.CAPEM)
+	if code != exitOK || !strings.Contains(out, "Certificate sent: CN=Authentification Testé") ||
+		!strings.Contains(out, "Answer: 200 OK Bonjour Authentification Testé") ||
+		!strings.Contains(out, "This certificate can sign e-mails sent from: frederique.teste@example.fr") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = cli(t, "", "--module", tok.ModulePath, "browsers", "--json")
+	var js struct {
+		Certificates []struct {
+			Subject string             `json:"subject"`
+			Mail    browsers.MailCheck `json:"mail"`
+		} `json:"certificates"`
+	}
+	if err := json.Unmarshal([]byte(out), &js); code != exitOK || err != nil || len(js.Certificates) != 2 {
+		t.Fatalf("browsers --json: %d %v %s", code, err, out)
+	}
+	ok := 0
+	for _, c := range js.Certificates {
+		if c.Mail.OK {
+			ok++
+			if !strings.Contains(c.Subject, "Authentification") {
+				t.Errorf("S/MIME on the wrong certificate: %+v", c)
+			}
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("certificates able to sign e-mail: %d, want 1: %s", ok, out)
 	}
 }
