@@ -160,6 +160,9 @@ func TestPKCS11TxtEdits(t *testing.T) {
 	if ch, _ := Unregister(s, "/a/hand.so"); ch.Changed || !bytes.Equal(mustRead(t, p), before) {
 		t.Fatal("Unregister removed a module we did not add")
 	}
+	if _, err := Register(s, "/b/x.so\nname=evil"); !IsKind(err, KindWrite) {
+		t.Fatalf("module path with a line break: %v", err)
+	}
 	if _, err := Unregister(s, "/b/ours.so"); err != nil {
 		t.Fatal(err)
 	}

@@ -291,3 +291,52 @@ func mustDiscover(t *testing.T, o Options) []Store {
 	}
 	return s
 }
+
+// TestSameBytesAsModutil: from the same pkcs11.txt, Register and NSS's own
+// `modutil -add` produce byte-identical files (a module path with spaces too).
+func TestSameBytesAsModutil(t *testing.T) {
+	testtoken.Need(t, "modutil", "certutil")
+	lib := testtoken.SoftHSMModule()
+	if lib == "" {
+		testtoken.Missing(t, "SoftHSM2's library is not installed (apt-get install softhsm2)")
+	}
+	spaced := filepath.Join(t.TempDir(), "Program Files", "Certigna")
+	if err := os.MkdirAll(spaced, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(spaced, "libsofthsm2.so"), b, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := mozEnv(t.TempDir(), nil)
+	for _, module := range []string{lib, filepath.Join(spaced, "libsofthsm2.so")} {
+		ours, theirs := t.TempDir(), t.TempDir()
+		runIn(t, env, "certutil", "-N", "-d", "sql:"+ours, "--empty-password")
+		for _, f := range []string{"cert9.db", "key4.db", "pkcs11.txt"} {
+			b, err := os.ReadFile(filepath.Join(ours, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(theirs, f), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := Register(Store{App: SharedNSS, Dir: ours, HasDB: true}, module); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("modutil", "-dbdir", "sql:"+theirs, "-add", ModuleName, "-libfile", module, "-force")
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("modutil -add: %v\n%s", err, out)
+		}
+		a, _ := os.ReadFile(filepath.Join(ours, "pkcs11.txt"))
+		m, _ := os.ReadFile(filepath.Join(theirs, "pkcs11.txt"))
+		// The internal module's line names its own folder: compare with it replaced.
+		if m = bytes.ReplaceAll(m, []byte(theirs), []byte(ours)); !bytes.Equal(a, m) {
+			t.Fatalf("module %s:\nours:\n%q\nmodutil:\n%q", module, a, m)
+		}
+	}
+}

@@ -90,6 +90,10 @@ func Register(s Store, module string) (Change, error) {
 	if module == "" {
 		return ch, &Error{Kind: KindNoModule}
 	}
+	if strings.ContainsAny(module, "\r\n") {
+		// One line per key in pkcs11.txt: such a path would write a second key.
+		return ch, &Error{Kind: KindWrite, Path: module, Err: errors.New("line break in the module path")}
+	}
 	// Read the lock again: the program may have been started since Discover.
 	s.Running, s.PID = relock(s)
 	ch.Store = s
