@@ -19,8 +19,18 @@ import (
 	"github.com/certigna-desktop/app/token"
 )
 
-// SpyModule is OpenSC's pkcs11-spy, which logs every PKCS#11 call.
-const SpyModule = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so"
+// spyModule is OpenSC's pkcs11-spy (Debian opensc-pkcs11), which logs every
+// PKCS#11 call; "" when not installed.
+func spyModule() string {
+	m, _ := filepath.Glob("/usr/lib/*/pkcs11-spy.so")
+	if len(m) == 0 {
+		m, _ = filepath.Glob("/usr/lib/pkcs11-spy.so")
+	}
+	if len(m) == 0 {
+		return ""
+	}
+	return m[0]
+}
 
 func countCalls(t *testing.T, log, call string) int {
 	t.Helper()
@@ -42,7 +52,8 @@ func countCalls(t *testing.T, log, call string) int {
 // through pkcs11-spy, which counts the logins: exactly one; a server that
 // does not accept the token's CA is refused before any PIN.
 func TestTLSClientAuthWithToken(t *testing.T) {
-	if _, err := os.Stat(SpyModule); err != nil {
+	spy := spyModule()
+	if spy == "" {
 		testtoken.Missing(t, "pkcs11-spy is not installed (apt-get install opensc-pkcs11)")
 	}
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
@@ -61,7 +72,7 @@ func TestTLSClientAuthWithToken(t *testing.T) {
 	tok.Setenv(t)
 	t.Setenv("PKCS11SPY", tok.ModulePath)
 	t.Setenv("PKCS11SPY_OUTPUT", spyLog)
-	m, err := token.Open(SpyModule)
+	m, err := token.Open(spy)
 	if err != nil {
 		t.Fatal(err)
 	}
