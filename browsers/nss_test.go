@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,9 +35,72 @@ func mozEnv(home string, tok *testtoken.Token) []string {
 	return env
 }
 
+// offlinePrefs keep Firefox and Thunderbird off the network (the tests may
+// contact no host but 127.0.0.1): a dead loopback proxy for everything, and
+// the background services that would call home switched off.
+const offlinePrefs = `user_pref("network.proxy.type", 1);
+user_pref("network.proxy.http", "127.0.0.1");
+user_pref("network.proxy.http_port", 9);
+user_pref("network.proxy.ssl", "127.0.0.1");
+user_pref("network.proxy.ssl_port", 9);
+user_pref("network.proxy.socks", "127.0.0.1");
+user_pref("network.proxy.socks_port", 9);
+user_pref("network.proxy.socks_remote_dns", true);
+user_pref("network.proxy.no_proxies_on", "");
+user_pref("network.trr.mode", 5);
+user_pref("network.dns.disablePrefetch", true);
+user_pref("network.prefetch-next", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("datareporting.healthreport.uploadEnabled", false);
+user_pref("toolkit.telemetry.enabled", false);
+user_pref("app.update.enabled", false);
+user_pref("app.normandy.enabled", false);
+user_pref("extensions.update.enabled", false);
+user_pref("extensions.getAddons.cache.enabled", false);
+user_pref("browser.safebrowsing.malware.enabled", false);
+user_pref("browser.safebrowsing.phishing.enabled", false);
+user_pref("browser.safebrowsing.downloads.enabled", false);
+user_pref("browser.safebrowsing.provider.mozilla.updateURL", "");
+user_pref("services.settings.server", "http://127.0.0.1:9/");
+user_pref("security.OCSP.enabled", 0);
+user_pref("mailnews.start_page.enabled", false);
+user_pref("mail.shell.checkDefaultClient", false);
+`
+
+// offline writes offlinePrefs into a profile before its program first runs.
+func offline(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "user.js"), []byte(offlinePrefs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mozCommand runs Firefox/Thunderbird in a network namespace of its own
+// (loopback only) when the system allows it (root, or user namespaces):
+// a guarantee on top of offlinePrefs.
+func mozCommand(name string, args ...string) *exec.Cmd {
+	if netnsOK() {
+		return exec.Command("unshare", append([]string{"-n", name}, args...)...)
+	}
+	return exec.Command(name, args...)
+}
+
+var netnsOnce sync.Once
+var netnsWorks bool
+
+func netnsOK() bool {
+	netnsOnce.Do(func() { netnsWorks = exec.Command("unshare", "-n", "true").Run() == nil })
+	return netnsWorks
+}
+
 func runIn(t *testing.T, env []string, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
+	if name == "firefox-esr" || name == "thunderbird" {
+		cmd = mozCommand(name, args...)
+	}
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -88,6 +152,9 @@ func TestRealFirefoxThunderbird(t *testing.T) {
 	if ff.HasDB || ff.Running || ff.Sandboxed || ff.Registered {
 		t.Fatalf("fresh Firefox profile: %+v", ff)
 	}
+	offline(t, ff.Dir)
+	offline(t, find(t, stores, Thunderbird, "tbprof").Dir)
+	t.Logf("Firefox/Thunderbird in a loopback-only network namespace: %v", netnsOK())
 	if !strings.HasPrefix(ff.Dir, filepath.Join(home, ".config", "mozilla", "firefox")) {
 		t.Errorf("Firefox 153 profile expected in the XDG folder, got %s", ff.Dir)
 	}
@@ -145,7 +212,7 @@ func TestRealFirefoxThunderbird(t *testing.T) {
 	if _, err := Register(tb, tok.ModulePath); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("thunderbird", "--headless", "-profile", tb.Dir)
+	cmd := mozCommand("thunderbird", "--headless", "-profile", tb.Dir)
 	cmd.Env = env
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
