@@ -217,6 +217,7 @@ func Discover(opts Options) ([]Store, error) {
 
 // fill reads the database's state: files, lock, modules.
 func fill(s *Store, o Options) {
+	s.Modules = []Module{} // JSON: [] rather than null
 	s.HasDB = exists(filepath.Join(s.Dir, "pkcs11.txt")) || exists(filepath.Join(s.Dir, "cert9.db"))
 	s.Legacy = !s.HasDB && exists(filepath.Join(s.Dir, "cert8.db"))
 	if s.App == SharedNSS {
