@@ -6,11 +6,16 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
+	"log"
 	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -283,6 +288,22 @@ func TestCLITLSTestPrefersAuthCert(t *testing.T) {
 		!strings.Contains(out, "This certificate can sign e-mails sent from: frederique.teste@example.fr") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
+	// Logged in, but the site refuses the page (an account not linked): exit 1, the answer shown.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "compte inconnu", http.StatusForbidden)
+	}), TLSConfig: &tls.Config{Certificates: []tls.Certificate{pki.ServerCert()}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: tokCAs},
+		ErrorLog: log.New(io.Discard, "", 0)}
+	go func() { _ = srv.ServeTLS(l, "", "") }()
+	defer srv.Close()
+	code, out, _ = cli(t, tok.PIN+"\n", "--lang", "en", "--module", tok.ModulePath, "tls-test", "https://"+l.Addr().String()+"/", "--ca", pki.CAPEM)
+	if code != exitFailure || !strings.Contains(out, "Answer: 403 Forbidden compte inconnu") {
+		t.Fatalf("403: exit %d\n%s", code, out)
+	}
+
 	code, out, _ = cli(t, "", "--module", tok.ModulePath, "browsers", "--json")
 	var js struct {
 		Certificates []struct {
