@@ -49,6 +49,9 @@ type Store struct {
 	// Registered: the module asked about (Options.Module) is in pkcs11.txt,
 	// under any name (added by us, by hand or by the vendor's installer).
 	Registered bool `json:"registered"`
+	// Policy: an enterprise policy (policies.json SecurityDevices) loads the
+	// module in every profile of this program; Registered is then true too.
+	Policy bool `json:"policy"`
 	// Ours: Register added it (our name; for that library when Options.Module
 	// is set), so Unregister can remove it.
 	Ours bool `json:"ours"`
@@ -114,6 +117,8 @@ type Options struct {
 	AppData string // Windows %APPDATA%; default $APPDATA, else Home\AppData\Roaming
 	XDG     string // $XDG_CONFIG_HOME; default Home/.config
 	Module  string // the token's PKCS#11 library, to report Registered
+	// Policies replaces the system's policies.json locations (tests).
+	Policies map[App][]string
 }
 
 func (o Options) filled() Options {
@@ -206,6 +211,13 @@ func Discover(opts Options) ([]Store, error) {
 			out = append(out, s)
 		}
 	}
+	if o.Module != "" {
+		for i := range out {
+			if byPolicy(out[i].App, o) {
+				out[i].Policy, out[i].Registered = true, true
+			}
+		}
+	}
 	if o.GOOS != "windows" && o.GOOS != "darwin" {
 		dir := filepath.Join(o.Home, ".pki", "nssdb")
 		s := Store{App: SharedNSS, Packaging: Native, Name: "nssdb", Dir: dir, Default: true}
@@ -213,6 +225,22 @@ func Discover(opts Options) ([]Store, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// byPolicy: a policies.json of app adds the module.
+func byPolicy(app App, o Options) bool {
+	files, ok := o.Policies[app]
+	if !ok {
+		files = policyFiles(o.GOOS, app)
+	}
+	for _, f := range files {
+		for _, m := range policyModules(f) {
+			if samePath(m.Library, o.Module, o.GOOS) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fill reads the database's state: files, lock, modules.

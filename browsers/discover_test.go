@@ -266,3 +266,36 @@ func TestMovedDriver(t *testing.T) {
 		t.Fatalf("after unregister: %q", got)
 	}
 }
+
+// A module loaded by an enterprise policy (both policies.json forms) counts
+// as registered, and is not ours to remove.
+func TestPolicyModules(t *testing.T) {
+	home := t.TempDir()
+	write(t, filepath.Join(home, ".mozilla/firefox/profiles.ini"), "[Profile0]\nName=a\nIsRelative=1\nPath=a.default\n")
+	write(t, filepath.Join(home, ".thunderbird/profiles.ini"), "[Profile0]\nName=m\nIsRelative=1\nPath=m.default\n")
+	ffPol := filepath.Join(home, "ff.json")
+	tbPol := filepath.Join(home, "tb.json")
+	write(t, ffPol, `{"policies": {"SecurityDevices": {"Add": {"Certigna": "/opt/c/lib.so"}, "Delete": ["Old"]}}}`)
+	write(t, tbPol, `{"policies": {"SecurityDevices": {"Other": "/opt/o/lib.so"}}}`)
+	o := Options{GOOS: "linux", Home: home, Module: "/opt/c/lib.so", Policies: map[App][]string{Firefox: {ffPol}, Thunderbird: {tbPol}}}
+	stores := mustDiscoverT(t, o)
+	if !stores[0].Policy || !stores[0].Registered || stores[0].Ours || stores[1].Policy || stores[1].Registered {
+		t.Fatalf("%+v", stores)
+	}
+	write(t, tbPol, `{"policies": {"SecurityDevices": {"Certigna": "/opt/c/lib.so"}}}`)
+	if s := mustDiscoverT(t, o); !s[1].Policy || !s[1].Registered {
+		t.Fatalf("older form: %+v", s[1])
+	}
+	if got := len(policyFiles("windows", Firefox)) + len(policyFiles("darwin", Thunderbird)); got != 2 {
+		t.Fatalf("policy files: %d", got)
+	}
+}
+
+func mustDiscoverT(t *testing.T, o Options) []Store {
+	t.Helper()
+	s, err := Discover(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -144,6 +144,9 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 	var badges []fyne.CanvasObject
 	if s.Registered {
 		badges = append(badges, badge(a.t("browsers.state.registered"), theme.ColorNameSuccess))
+		if s.Policy {
+			badges = append(badges, badge(a.t("browsers.state.policy"), theme.ColorNameSuccess))
+		}
 	} else {
 		badges = append(badges, badge(a.t("browsers.state.not_registered"), theme.ColorNamePlaceHolder))
 	}

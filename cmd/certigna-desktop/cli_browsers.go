@@ -163,6 +163,9 @@ func storeState(env *Env, s browsers.Store) string {
 	var parts []string
 	if s.Registered {
 		parts = append(parts, env.T("browsers.state.registered"))
+		if s.Policy {
+			parts = append(parts, env.T("browsers.state.policy"))
+		}
 	} else {
 		parts = append(parts, env.T("browsers.state.not_registered"))
 	}
