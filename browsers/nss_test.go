@@ -228,12 +228,17 @@ func TestRealFirefoxThunderbird(t *testing.T) {
 		}
 	}()
 	deadline := time.Now().Add(60 * time.Second)
-	for !exists(filepath.Join(tb.Dir, "cert9.db")) || !exists(filepath.Join(tb.Dir, "lock")) {
-		if time.Now().After(deadline) {
-			t.Fatal("Thunderbird made no database/lock in 60 s")
+	for _, f := range []string{"lock", "cert9.db", "key4.db", "compatibility.ini"} {
+		for !exists(filepath.Join(tb.Dir, f)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("Thunderbird made no %s in 60 s", f)
+			}
+			time.Sleep(200 * time.Millisecond)
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
+	// Its database is complete once startup is over: quitting in the middle
+	// of NSS's initialisation leaves a database modutil cannot open.
+	time.Sleep(2 * time.Second)
 	tb = find(t, mustDiscover(t, opts), Thunderbird, "tbprof")
 	if !tb.Running || tb.PID != cmd.Process.Pid {
 		t.Fatalf("running Thunderbird not seen: %+v (pid %d)", tb, cmd.Process.Pid)
