@@ -15,8 +15,8 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/browsers"
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 func init() {
@@ -28,21 +28,6 @@ func init() {
 		"fr": "tester la connexion par certificat du token sur une adresse https:// (un seul code PIN)",
 		"en": "test the token's certificate login on an https:// address (one PIN)",
 	}})
-	exitMappers = append(exitMappers, browsersExitCode)
-}
-
-func browsersExitCode(err error) (int, bool) {
-	var be *browsers.Error
-	if !errors.As(err, &be) {
-		return 0, false
-	}
-	switch be.Kind {
-	case browsers.KindBadURL, browsers.KindProfileUnknown, browsers.KindNoClientAuth, browsers.KindNotRequested, browsers.KindCANotAccepted:
-		return exitUsage, true // refused before any PIN
-	case browsers.KindNoModule:
-		return exitNoModule, true
-	}
-	return exitFailure, true
 }
 
 // browsersModule is the token's module as browsers must load it: the path
@@ -52,7 +37,7 @@ func (e *Env) browsersModule() (*token.Module, error) {
 	if e.Demo {
 		return nil, &browsers.Error{Kind: browsers.KindNoModule}
 	}
-	m, _, err := token.Discover(token.DiscoverOptions{Path: e.ModulePath, SavedPath: savedModulePath(), NoDemo: true})
+	m, _, err := workflow.Discover(token.DiscoverOptions{Path: e.ModulePath, SavedPath: savedModulePath(), NoDemo: true})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +116,7 @@ func runBrowsers(env *Env, args []string) int {
 		return exitOK
 	}
 	if merr != nil {
-		fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": ui.Message(merr, env.Lang)}))
+		fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": assets.Message(merr, env.Lang)}))
 	}
 	if len(stores) == 0 {
 		fmt.Fprintln(env.Stdout, env.T("browsers.cli.none"))
@@ -225,8 +210,8 @@ func browsersChange(env *Env, sub string, stores []browsers.Store, profile, modP
 			}
 			ch, err := browsers.Unregister(s, modPath)
 			if err != nil {
-				fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": ui.Message(err, env.Lang)}))
-				code = exitCodeFor(err)
+				fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": assets.Message(err, env.Lang)}))
+				code = exitCode(err)
 				continue
 			}
 			if ch.Changed {
@@ -236,13 +221,13 @@ func browsersChange(env *Env, sub string, stores []browsers.Store, profile, modP
 		}
 		if profile == "" && s.CanRegister() != nil && !s.Running {
 			// Sandboxed, old or missing databases: said, not an error of this run.
-			fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": ui.Message(s.CanRegister(), env.Lang)}))
+			fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": assets.Message(s.CanRegister(), env.Lang)}))
 			continue
 		}
 		ch, err := browsers.Register(s, modPath)
 		if err != nil {
-			fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": ui.Message(err, env.Lang)}))
-			code = exitCodeFor(err)
+			fmt.Fprintln(env.Stderr, env.T("browsers.cli.skipped", map[string]any{"ID": s.ID(), "Err": assets.Message(err, env.Lang)}))
+			code = exitCode(err)
 			continue
 		}
 		if ch.Changed {
@@ -348,14 +333,8 @@ func runTLSTest(env *Env, args []string) int {
 	if err := probe.Check(chain); err != nil {
 		return env.Fail(err)
 	}
-	switch t.PIN {
-	case token.PINLocked:
-		return env.Fail(&token.Error{Kind: token.KindPINLocked, State: t.PIN})
-	case token.PINFinalTry:
-		if !*finalTry {
-			return env.Fail(&token.Error{Kind: token.KindFinalTry, State: t.PIN})
-		}
-		fmt.Fprintln(env.Stderr, env.T("token.cli.final_try_warning"))
+	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
+		return code
 	}
 	codes, code, ok := env.readSecrets(env.T("browsers.cli.prompt_pin", map[string]any{"Label": t.Label}))
 	if !ok {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 
+	"github.com/certigna-desktop/app/browsers"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -49,6 +50,15 @@ func exitCode(err error) int {
 			return exitPINLocked
 		case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry:
 			return exitUsage
+		}
+		return exitFailure
+	}
+	if be := (*browsers.Error)(nil); errors.As(err, &be) {
+		switch be.Kind {
+		case browsers.KindBadURL, browsers.KindProfileUnknown, browsers.KindNoClientAuth, browsers.KindNotRequested, browsers.KindCANotAccepted:
+			return exitUsage // refused before any PIN
+		case browsers.KindNoModule:
+			return exitNoModule
 		}
 		return exitFailure
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/certigna-desktop/app/browsers"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -57,6 +58,14 @@ func TestExitCode(t *testing.T) {
 		{ltvErr(pdfsign.LTVBadRect), exitUsage},
 		{ltvErr(pdfsign.LTVDSS), exitFailure},
 		{fmt.Errorf("wrapped: %w", ltvErr(pdfsign.LTVTSARefused)), exitTSA},
+		{&browsers.Error{Kind: browsers.KindBadURL}, exitUsage},
+		{&browsers.Error{Kind: browsers.KindProfileUnknown}, exitUsage},
+		{&browsers.Error{Kind: browsers.KindNoClientAuth}, exitUsage},
+		{&browsers.Error{Kind: browsers.KindNotRequested}, exitUsage},
+		{&browsers.Error{Kind: browsers.KindCANotAccepted}, exitUsage},
+		{&browsers.Error{Kind: browsers.KindNoModule}, exitNoModule},
+		{&browsers.Error{Kind: browsers.KindRunning}, exitFailure},
+		{&browsers.Error{Kind: browsers.KindServerRefused}, exitFailure},
 	} {
 		if got := exitCode(c.err); got != c.want {
 			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
