@@ -3,6 +3,7 @@ package token
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"debug/elf"
 	"debug/macho"
 	"debug/pe"
@@ -57,6 +58,7 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 	if opts.Demo {
 		return discoverDemo(opts, nil)
 	}
+	ctx := context.Background()
 	for _, explicit := range []struct{ path, source string }{
 		{opts.Path, "flag"}, {os.Getenv(EnvModule), "env"}, {opts.SavedPath, "saved"},
 	} {
@@ -64,7 +66,16 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 			continue
 		}
 		c := Candidate{Path: explicit.path, Source: explicit.source}
-		m, err := Open(explicit.path)
+		var err error
+		if len(probeCommand()) > 0 {
+			// Even the library the person named is tried on the side first:
+			// a crash there must not take the app down.
+			err = Probe(ctx, explicit.path).probeError()
+		}
+		var m *Module
+		if err == nil {
+			m, err = Open(explicit.path)
+		}
 		if err != nil {
 			c.Status, c.Reason = statusOf(err), err
 			return nil, []Candidate{c}, err
@@ -76,8 +87,9 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 		return m, []Candidate{c}, nil
 	}
 
+	// Every automatic candidate is probed (out of process when a probe
+	// command is set); only the chosen one is then opened here.
 	var cands []Candidate
-	var opened []*Module
 	var vendor []bool
 	seen := map[string]bool{}
 	for _, k := range KnownModules() {
@@ -90,51 +102,36 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 		}
 		seen[key] = true
 		c := Candidate{Path: k.Path, Source: k.Source}
-		m, err := Open(k.Path)
-		if err != nil {
-			c.Status, c.Reason = statusOf(err), err
-			cands = append(cands, c)
-			continue
-		}
-		c.Status = CandidateFound
-		if ts, err := m.Tokens(); err == nil {
-			c.Tokens = len(ts)
+		if _, err := os.Stat(k.Path); err != nil {
+			c.Status, c.Reason = CandidateNotFound, &Error{Kind: KindModuleNotFound, Path: k.Path, Reason: "missing file", Err: err}
+		} else {
+			r := Probe(ctx, k.Path)
+			c.Status, c.Reason, c.Tokens = CandidateStatus(r.Status), r.probeError(), r.Tokens
 		}
 		cands = append(cands, c)
-		opened = append(opened, m)
 		vendor = append(vendor, k.Vendor)
 	}
-	choose := -1
-	for i, c := range foundOnly(cands) {
-		if c.Tokens > 0 {
-			choose = i
-			break
+	// The first with a token present; else the first vendor middleware (the
+	// token may be plugged in later).
+	order := []int{}
+	for i, c := range cands {
+		if c.Status == CandidateFound && c.Tokens > 0 {
+			order = append(order, i)
 		}
 	}
-	if choose < 0 {
-		for i := range opened {
-			if vendor[i] {
-				choose = i
-				break
-			}
+	for i, c := range cands {
+		if c.Status == CandidateFound && c.Tokens == 0 && vendor[i] {
+			order = append(order, i)
 		}
 	}
-	var chosen *Module
-	fi := 0
-	for i := range cands {
-		if cands[i].Status != CandidateFound {
+	for _, i := range order {
+		m, err := Open(cands[i].Path)
+		if err != nil { // it changed since the probe
+			cands[i].Status, cands[i].Reason = statusOf(err), err
 			continue
 		}
-		if fi == choose {
-			cands[i].Chosen = true
-			chosen = opened[fi]
-		} else {
-			_ = opened[fi].Close() // only one library stays loaded
-		}
-		fi++
-	}
-	if chosen != nil {
-		return chosen, cands, nil
+		cands[i].Chosen = true
+		return m, cands, nil
 	}
 	if !opts.NoDemo {
 		return discoverDemo(opts, cands)
@@ -151,16 +148,6 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 		}
 	}
 	return nil, cands, &Error{Kind: KindModuleNotFound, Reason: "no module"}
-}
-
-func foundOnly(cs []Candidate) []Candidate {
-	var out []Candidate
-	for _, c := range cs {
-		if c.Status == CandidateFound {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 func discoverDemo(opts DiscoverOptions, cands []Candidate) (*Module, []Candidate, error) {
@@ -297,7 +284,11 @@ func p11kitModulePath(file string) string {
 
 // diagnoseLoad explains why the dynamic loader or the library refused a file:
 // the words become Error.Reason (translated by Message).
-func diagnoseLoad(path string) string {
+func diagnoseLoad(path string) string { return diagnoseFor(path, runtime.GOOS, runtime.GOARCH) }
+
+// diagnoseFor is diagnoseLoad as seen by an app built for goos/goarch (tests
+// check the Windows and macOS answers on Linux).
+func diagnoseFor(path, goos, goarch string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return "missing file"
@@ -307,14 +298,14 @@ func diagnoseLoad(path string) string {
 		return "not a PKCS#11 library"
 	}
 	if ef, err := elf.NewFile(f); err == nil {
-		if want, ok := elfMachines[runtime.GOARCH]; ok && ef.Machine != want {
-			return "wrong architecture"
+		if goos != "linux" && goos != "freebsd" {
+			return "library for another system"
 		}
-		if ef.Class == elf.ELFCLASS32 && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
-			return "wrong architecture"
+		if ef.Class == elf.ELFCLASS32 && is64(goarch) {
+			return "32-bit library"
 		}
-		if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
-			return "wrong architecture"
+		if want, ok := elfMachines[goarch]; ok && ef.Machine != want {
+			return archWord(goarch, ef.Machine == elf.EM_X86_64 || ef.Machine == elf.EM_386)
 		}
 		if !hasSymbol(ef) {
 			return "not a PKCS#11 library"
@@ -322,23 +313,37 @@ func diagnoseLoad(path string) string {
 		return "cannot be loaded"
 	}
 	if mf, err := macho.NewFile(f); err == nil {
-		if want, ok := machoCPUs[runtime.GOARCH]; ok && mf.Cpu != want {
-			return "wrong architecture" // e.g. an Intel-only module in an arm64 app
+		if goos != "darwin" {
+			return "library for another system"
+		}
+		if want, ok := machoCPUs[goarch]; ok && mf.Cpu != want {
+			return archWord(goarch, mf.Cpu == macho.CpuAmd64 || mf.Cpu == macho.Cpu386) // e.g. an Intel-only module in an arm64 app
 		}
 		return byExport(path)
 	}
 	if ff, err := macho.NewFatFile(f); err == nil {
-		want := machoCPUs[runtime.GOARCH]
+		if goos != "darwin" {
+			return "library for another system"
+		}
+		want := machoCPUs[goarch]
+		intel := false
 		for _, a := range ff.Arches {
 			if a.Cpu == want {
 				return byExport(path)
 			}
+			intel = intel || a.Cpu == macho.CpuAmd64 || a.Cpu == macho.Cpu386
 		}
-		return "wrong architecture"
+		return archWord(goarch, intel)
 	}
 	if pf, err := pe.NewFile(f); err == nil {
-		if want, ok := peMachines[runtime.GOARCH]; ok && pf.Machine != want {
-			return "wrong architecture"
+		if goos != "windows" {
+			return "library for another system"
+		}
+		if pf.Machine == pe.IMAGE_FILE_MACHINE_I386 && is64(goarch) {
+			return "32-bit library" // only the SysWOW64 / Program Files (x86) copy is installed
+		}
+		if want, ok := peMachines[goarch]; ok && pf.Machine != want {
+			return archWord(goarch, pf.Machine == pe.IMAGE_FILE_MACHINE_AMD64)
 		}
 		return byExport(path)
 	}
@@ -360,6 +365,20 @@ func byExport(path string) string {
 var elfMachines = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "386": elf.EM_386, "arm": elf.EM_ARM}
 var machoCPUs = map[string]macho.Cpu{"amd64": macho.CpuAmd64, "arm64": macho.CpuArm64}
 var peMachines = map[string]uint16{"amd64": pe.IMAGE_FILE_MACHINE_AMD64, "arm64": pe.IMAGE_FILE_MACHINE_ARM64, "386": pe.IMAGE_FILE_MACHINE_I386}
+
+func is64(goarch string) bool { return goarch == "amd64" || goarch == "arm64" }
+
+// archWord names a library built for another processor: Intel-only on an
+// ARM machine (a Mac with Apple silicon: Rosetta), or ARM-only on Intel.
+func archWord(goarch string, intel bool) string {
+	if intel && goarch == "arm64" {
+		return "Intel-only library"
+	}
+	if !intel && (goarch == "amd64" || goarch == "386") {
+		return "Arm-only library"
+	}
+	return "wrong architecture"
+}
 
 func hasSymbol(ef *elf.File) bool {
 	syms, err := ef.DynamicSymbols()

@@ -29,12 +29,18 @@ const (
 	KindPINNotInit     Kind = "pin_not_initialized"
 	KindCertNotFound   Kind = "certificate_not_found"
 	KindNoPrivateKey   Kind = "no_private_key"
-	KindUnsupported    Kind = "unsupported" // key type or mechanism the token or app cannot use
-	KindReadOnly       Kind = "read_only"   // write-protected token
-	KindCancelled      Kind = "cancelled"   // cancelled on the token (PIN pad)
-	KindDemo           Kind = "demo_failed" // the demo token could not be prepared
-	KindBusy           Kind = "token_busy"  // another operation holds the token's login
-	KindToken          Kind = "token_error" // any other PKCS#11 failure
+	KindUnsupported    Kind = "unsupported"   // key type or mechanism the token or app cannot use
+	KindReadOnly       Kind = "read_only"     // write-protected token
+	KindCancelled      Kind = "cancelled"     // cancelled on the token (PIN pad)
+	KindDemo           Kind = "demo_failed"   // the demo token could not be prepared
+	KindBusy           Kind = "token_busy"    // another operation holds the token's login
+	KindTimeout        Kind = "token_timeout" // the library did not answer within its deadline (Reason: the C_ call)
+	KindHung           Kind = "token_hung"    // an earlier call has not returned: nothing else is started on the library
+	KindPINPolicy      Kind = "pin_policy"    // the middleware refused the new PIN under its own rules (CKR_PIN_INVALID/LEN_RANGE from C_SetPIN)
+	KindDeviceError    Kind = "device_error"  // CKR_DEVICE_ERROR: the token or reader failed during the operation
+	KindCodeLength     Kind = "code_length"   // a typed code (PIN, unlock or admin code) outside the token's range: not sent
+	KindCodeInvalid    Kind = "code_invalid"  // a typed code with characters no token takes (control characters, invalid UTF-8): not sent
+	KindToken          Kind = "token_error"   // any other PKCS#11 failure
 )
 
 // Error is every failure of this package that a person may see. Message gives
@@ -49,6 +55,10 @@ type Error struct {
 	Reason string   // module errors: what was found (a few words), English; Message translates known reasons
 	Code   uint     // CKR_… code when the token said it, 0 otherwise
 	Err    error    // underlying error, for errors.Is/As and support
+
+	Seconds   int  // KindTimeout: the deadline that passed
+	PINSent   bool // KindTimeout: a PIN had reached the token (a try may have been counted)
+	NoTryUsed bool // KindPINPolicy: the token's PIN state shows no try was used
 }
 
 func (e *Error) Error() string { return e.Message("en") }
@@ -64,7 +74,7 @@ func (e *Error) Is(target error) bool {
 // Message is the error for a person in lang ("fr" or "en").
 func (e *Error) Message(lang string) string {
 	data := map[string]any{
-		"Min": e.Min, "Max": e.Max, "Path": e.Path,
+		"Min": e.Min, "Max": e.Max, "Path": e.Path, "Seconds": e.Seconds, "Call": e.Reason,
 		"Reason": e.reasonText(lang),
 	}
 	key := "token.err." + string(e.Kind)
@@ -79,6 +89,12 @@ func (e *Error) Message(lang string) string {
 		if s := e.State.tries(lang); s != "" {
 			msg += " " + s
 		}
+	}
+	if e.Kind == KindTimeout && e.PINSent {
+		msg += " " + assets.T(lang, "token.err.token_timeout.pin_sent")
+	}
+	if e.Kind == KindPINPolicy && e.NoTryUsed {
+		msg += " " + assets.T(lang, "token.err.pin_policy.no_try")
 	}
 	if e.Code != 0 && (e.Kind == KindToken || e.Kind == KindModuleLoad || e.Kind == KindUnsupported) {
 		// The raw code helps support; it is never the whole message.
@@ -148,6 +164,8 @@ func fromCKR(err error, so bool) *Error {
 	case pkcs11.CKR_DEVICE_REMOVED, pkcs11.CKR_TOKEN_NOT_PRESENT, pkcs11.CKR_SESSION_CLOSED,
 		pkcs11.CKR_SESSION_HANDLE_INVALID, pkcs11.CKR_SLOT_ID_INVALID, pkcs11.CKR_CRYPTOKI_NOT_INITIALIZED:
 		e.Kind = KindTokenRemoved
+	case pkcs11.CKR_DEVICE_ERROR, pkcs11.CKR_DEVICE_MEMORY:
+		e.Kind = KindDeviceError
 	case pkcs11.CKR_TOKEN_NOT_RECOGNIZED:
 		e.Kind = KindNoToken
 	case pkcs11.CKR_USER_ALREADY_LOGGED_IN, pkcs11.CKR_USER_ANOTHER_ALREADY_LOGGED_IN:

@@ -24,6 +24,7 @@ type backend interface {
 	Finalize() error
 	GetInfo() (pkcs11.Info, error)
 	GetSlotList(tokenPresent bool) ([]uint, error)
+	GetSlotInfo(slotID uint) (pkcs11.SlotInfo, error)
 	GetTokenInfo(slotID uint) (pkcs11.TokenInfo, error)
 	OpenSession(slotID uint, flags uint) (pkcs11.SessionHandle, error)
 	CloseSession(sh pkcs11.SessionHandle) error
@@ -59,7 +60,7 @@ type Module struct {
 	path string // as given
 
 	mu       sync.Mutex // serialises every call into the library
-	ctx      backend
+	ctx      *guarded   // every call has a deadline (guard.go)
 	info     ModuleInfo
 	refs     int
 	borrowed bool // initialised by someone else in this process: never finalize it
@@ -81,7 +82,7 @@ type Module struct {
 // loaded keeps every library loaded for the life of the process: some
 // (opencryptoki) start threads or register handlers that crash the process
 // when the library is unloaded and loaded again. Close only finalizes.
-var loaded = map[string]*pkcs11.Ctx{}
+var loaded = map[string]*guarded{}
 
 var registry = struct {
 	sync.Mutex
@@ -120,9 +121,11 @@ func Open(path string) (*Module, error) {
 	}
 	ctx := loaded[key]
 	if ctx == nil {
-		if ctx = pkcs11.New(path); ctx == nil {
-			return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: diagnoseLoad(path)}
+		c, lerr := loadLibrary(path)
+		if lerr != nil {
+			return nil, lerr
 		}
+		ctx = guard(c)
 		loaded[key] = ctx
 	}
 	m := &Module{key: key, path: path, ctx: ctx, refs: 1, logins: map[uint]*login{}}
@@ -135,7 +138,7 @@ func Open(path string) (*Module, error) {
 
 // newModule wraps an already-made backend (tests).
 func newModule(path string, b backend) (*Module, error) {
-	m := &Module{key: path, path: path, ctx: b, refs: 1, logins: map[uint]*login{}}
+	m := &Module{key: path, path: path, ctx: guard(b), refs: 1, logins: map[uint]*login{}}
 	if err := m.initialize(); err != nil {
 		return nil, err
 	}
@@ -144,6 +147,11 @@ func newModule(path string, b backend) (*Module, error) {
 
 func (m *Module) initialize() error {
 	if err := m.ctx.Initialize(); err != nil {
+		if IsKind(err, KindTimeout) || IsKind(err, KindHung) {
+			e := fromCKR(err, false)
+			e.Path = m.path
+			return e
+		}
 		if !errors.Is(err, pkcs11.Error(pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED)) {
 			e := fromCKR(err, false)
 			return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Code: e.Code, Err: err}
@@ -187,7 +195,7 @@ func (m *Module) Close() error {
 		delete(registry.m, m.key)
 	}
 	var err error
-	if !m.borrowed {
+	if !m.borrowed && m.ctx.stuckCall() == "" {
 		err = m.ctx.Finalize()
 	}
 	return err
@@ -219,6 +227,7 @@ type TokenInfo struct {
 	Serial          string
 	HardwareVersion string
 	FirmwareVersion string
+	Reader          string // the slot's description: the card reader, for USB tokens the token itself
 	MinPIN, MaxPIN  int
 	PINPad          bool // protected authentication path: the PIN is typed on the reader
 	Flags           uint // raw CKF_… token flags
@@ -313,6 +322,9 @@ func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
 	ti, err := m.ctx.GetTokenInfo(slot)
 	if err != nil {
 		e := fromCKR(err, false)
+		if e.Kind == KindTimeout || e.Kind == KindHung {
+			return TokenInfo{}, e
+		}
 		if e.Kind == KindToken || e.Kind == KindTokenRemoved {
 			e.Kind = KindNoToken
 		}
@@ -335,6 +347,16 @@ func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
 		Flags:           ti.Flags,
 		PIN:             userPINState(ti.Flags),
 		SOPIN:           soPINState(ti.Flags),
+	}
+	if si, err := m.ctx.GetSlotInfo(slot); err == nil {
+		t.Reader = clean(si.SlotDescription)
+	} else if IsKind(err, KindTimeout) || IsKind(err, KindHung) {
+		return TokenInfo{}, err
+	}
+	if t.PINPad {
+		m.ctx.mu.Lock()
+		m.ctx.pinPad = true
+		m.ctx.mu.Unlock()
 	}
 	t.Demo = m.info.Demo || (t.Label == DemoLabel && strings.Contains(strings.ToLower(t.Manufacturer), "softhsm"))
 	return t, nil
@@ -424,6 +446,9 @@ func (m *Module) openSessionLocked(slot uint, rw bool) (pkcs11.SessionHandle, er
 // removedOr returns token_removed when slot no longer holds a token, e
 // otherwise: libraries report a vanished token in many ways.
 func (m *Module) removedOr(slot uint, e *Error) *Error {
+	if e.Kind == KindTimeout || e.Kind == KindHung {
+		return e // asking the library again would only wait again
+	}
 	slots, err := m.ctx.GetSlotList(true)
 	if err != nil {
 		return &Error{Kind: KindTokenRemoved, Err: e}

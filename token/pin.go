@@ -1,8 +1,76 @@
 package token
 
 import (
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/miekg/pkcs11"
 )
+
+// pinRange is the token's PIN length range with PKCS#11's "unknown"
+// values made harmless.
+func pinRange(t TokenInfo) (lo, hi int) {
+	lo, hi = t.MinPIN, t.MaxPIN
+	if hi == 0 || hi > 255 {
+		hi = 255
+	}
+	if lo < 1 {
+		lo = 1
+	}
+	if lo > hi {
+		lo = 1
+	}
+	return lo, hi
+}
+
+// printable: no control character and valid UTF-8. A code with a control
+// character (a pasted tab or newline, a script's binary input) is not a
+// code anyone typed, and no token takes it.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckCode checks a code typed by the person — the PIN to log in, the
+// current PIN or unlock code to change it, the admin code to unblock it —
+// against the token's length range and a printable character set, without
+// asking the token: a code refused here costs no try, while the token
+// would count a wrong-length code as a failed attempt. so says it is the
+// admin (SO) code.
+func CheckCode(t TokenInfo, code string, so bool) error {
+	if code == "" {
+		return &Error{Kind: KindPINEmpty, SO: so}
+	}
+	if !printable(code) {
+		return &Error{Kind: KindCodeInvalid, SO: so}
+	}
+	lo, hi := pinRange(t)
+	if so && len(code) == 48 && isHex(code) {
+		// IDPrime's administrator key is 24 bytes typed as 48 hex digits,
+		// longer than the user PIN range the token reports.
+		return nil
+	}
+	if n := len(code); n < lo || n > hi { // PKCS#11 counts bytes
+		return &Error{Kind: KindCodeLength, SO: so, Min: lo, Max: hi}
+	}
+	return nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.ASCII_Hex_Digit, r) {
+			return false
+		}
+	}
+	return true
+}
 
 // CheckNewPIN checks a new PIN against the confirmation, the token's length
 // range and the current code, without asking the token anything: a PIN
@@ -14,13 +82,10 @@ func CheckNewPIN(t TokenInfo, current, newPIN, confirm string) error {
 	if newPIN != confirm {
 		return &Error{Kind: KindPINMismatch}
 	}
-	lo, hi := t.MinPIN, t.MaxPIN
-	if hi == 0 || hi > 255 {
-		hi = 255
+	if !printable(newPIN) {
+		return &Error{Kind: KindCodeInvalid}
 	}
-	if lo < 1 {
-		lo = 1
-	}
+	lo, hi := pinRange(t)
 	if n := len(newPIN); n < lo || n > hi { // PKCS#11 counts bytes
 		return &Error{Kind: KindPINLength, Min: lo, Max: hi}
 	}
@@ -85,6 +150,9 @@ func (m *Module) ChangePIN(slot uint, current, newPIN, confirm string, confirmFi
 	if err := CheckNewPIN(t, current, newPIN, confirm); err != nil {
 		return err
 	}
+	if err := CheckCode(t, current, false); err != nil {
+		return err
+	}
 	if err := gate(t.PIN, false, confirmFinalTry); err != nil {
 		return err
 	}
@@ -93,10 +161,37 @@ func (m *Module) ChangePIN(slot uint, current, newPIN, confirm string, confirmFi
 		return err
 	}
 	defer m.ctx.CloseSession(sh)
-	if err := m.ctx.SetPIN(sh, current, newPIN); err != nil {
+	err = m.ctx.SetPIN(sh, current, newPIN)
+	if isCKR(err, pkcs11.CKR_USER_NOT_LOGGED_IN) {
+		// Some modules want a user login before C_SetPIN. The module has
+		// not checked the current PIN yet: one C_Login with it — the one
+		// verification of this action — then C_SetPIN again, once.
+		if err := m.ctx.Login(sh, pkcs11.CKU_USER, current); err != nil {
+			return m.wrongPIN(slot, err, false)
+		}
+		defer m.ctx.Logout(sh)
+		err = m.ctx.SetPIN(sh, current, newPIN)
+	}
+	if err != nil {
+		if isCKR(err, pkcs11.CKR_PIN_INVALID) || isCKR(err, pkcs11.CKR_PIN_LEN_RANGE) {
+			return m.policyRefusal(slot, t, err)
+		}
 		return m.wrongPIN(slot, err, false)
 	}
 	return nil
+}
+
+// policyRefusal: our checks passed and the middleware still refused the new
+// PIN — its own policy (SafeNet's complexity and history rules, say). When
+// the token's PIN state is unchanged and shows no failed attempt, it
+// confirms no try was used.
+func (m *Module) policyRefusal(slot uint, before TokenInfo, err error) error {
+	e := &Error{Kind: KindPINPolicy, Code: fromCKR(err, false).Code, Err: err, Min: before.MinPIN, Max: before.MaxPIN}
+	if after, terr := m.tokenInfoLocked(slot); terr == nil {
+		e.State = after.PIN
+		e.NoTryUsed = after.PIN == before.PIN && (after.PIN == PINOK || after.PIN == PINToBeChanged)
+	}
+	return e
 }
 
 // Unblock sets a new user PIN with the admin (SO) code: C_Login(SO) then
@@ -109,6 +204,9 @@ func (m *Module) Unblock(slot uint, adminCode, newPIN, confirm string, confirmFi
 		return err
 	}
 	if err := CheckNewPIN(t, adminCode, newPIN, confirm); err != nil {
+		return err
+	}
+	if err := CheckCode(t, adminCode, true); err != nil {
 		return err
 	}
 	if err := gate(t.SOPIN, true, confirmFinalTry); err != nil {
@@ -124,6 +222,11 @@ func (m *Module) Unblock(slot uint, adminCode, newPIN, confirm string, confirmFi
 	}
 	defer m.ctx.Logout(sh)
 	if err := m.ctx.InitPIN(sh, newPIN); err != nil {
+		if isCKR(err, pkcs11.CKR_PIN_INVALID) || isCKR(err, pkcs11.CKR_PIN_LEN_RANGE) {
+			// the admin code was right (the login passed): only the new PIN was refused
+			e := &Error{Kind: KindPINPolicy, Code: fromCKR(err, false).Code, Err: err}
+			return e
+		}
 		return m.wrongPIN(slot, err, false)
 	}
 	return nil

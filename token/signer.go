@@ -69,8 +69,8 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 	}
 	if t.PINPad {
 		pin = "" // the reader asks for it
-	} else if pin == "" {
-		return nil, &Error{Kind: KindPINEmpty}
+	} else if err := CheckCode(t, pin, false); err != nil {
+		return nil, err
 	}
 	if err := gate(t.PIN, false, confirmFinalTry); err != nil {
 		return nil, err

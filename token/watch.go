@@ -43,9 +43,11 @@ func (m *Module) Watch(ctx context.Context, every time.Duration) <-chan Event {
 		defer tick.Stop()
 		for {
 			_ = m.Rescan()
-			// A failed poll (reader service gone, module closed) means no token.
-			tokens, _ := m.Tokens()
-			{
+			// A failed poll (reader service gone, module closed) means no
+			// token; a library that does not answer says nothing either way,
+			// and the state shown stays as it was.
+			tokens, err := m.Tokens()
+			if !IsKind(err, KindTimeout) && !IsKind(err, KindHung) {
 				seen := map[string]bool{}
 				for _, t := range tokens {
 					k := tokenKey(t)

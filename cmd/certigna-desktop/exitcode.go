@@ -40,15 +40,16 @@ func exitCode(err error) int {
 	}
 	if te := (*token.Error)(nil); errors.As(err, &te) {
 		switch te.Kind {
-		case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo:
+		case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo, token.KindTimeout, token.KindHung:
 			return exitNoModule
-		case token.KindNoToken, token.KindTokenRemoved:
+		case token.KindNoToken, token.KindTokenRemoved, token.KindDeviceError:
 			return exitNoToken
 		case token.KindPINIncorrect:
 			return exitPINIncorrect
 		case token.KindPINLocked:
 			return exitPINLocked
-		case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry:
+		case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry,
+			token.KindCodeLength, token.KindCodeInvalid, token.KindPINPolicy:
 			return exitUsage
 		}
 		return exitFailure

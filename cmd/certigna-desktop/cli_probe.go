@@ -1,0 +1,33 @@
+package main
+
+import (
+	"os"
+
+	"github.com/certigna-desktop/app/token"
+)
+
+// probe-module is run by discovery, as a child of this same binary, to try
+// one PKCS#11 library: a library that crashes or hangs in its own
+// initialisation takes down this child, not the app. It prints one JSON
+// object (token.ProbeResult) on stdout.
+func init() {
+	registerVerb(verb{name: "probe-module", run: runProbeModule, summary: map[string]string{
+		"fr": "essayer un module PKCS#11 à part (JSON ; utilisé par la recherche des pilotes)",
+		"en": "try one PKCS#11 module on the side (JSON; used by driver discovery)",
+	}})
+	if exe, err := os.Executable(); err == nil {
+		token.SetProbeCommand(exe, "probe-module")
+	}
+}
+
+func runProbeModule(env *Env, args []string) int {
+	fs := newFlagSet("probe-module")
+	pos, code, ok := parseFlags(env, fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return env.fail(exitUsage, env.T("cli.bad_flag", map[string]any{"Err": "probe-module PATH"}))
+	}
+	return token.ProbeMain(pos[0], env.Stdout)
+}
