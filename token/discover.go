@@ -42,6 +42,10 @@ type DiscoverOptions struct {
 	SavedPath string // the user's saved choice
 	CacheDir  string // where the demo token lives ("" = the user cache dir)
 	NoDemo    bool   // never fall back to the demo token
+
+	// Candidates replaces KnownModules() for the automatic search (tests,
+	// and support trying a list of libraries).
+	Candidates []KnownModule
 }
 
 // EnvModule is the environment variable naming a module.
@@ -92,7 +96,11 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 	var cands []Candidate
 	var vendor []bool
 	seen := map[string]bool{}
-	for _, k := range KnownModules() {
+	known := opts.Candidates
+	if known == nil {
+		known = KnownModules()
+	}
+	for _, k := range known {
 		key := k.Path
 		if r, err := filepath.EvalSymlinks(k.Path); err == nil {
 			key = r

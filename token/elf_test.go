@@ -64,12 +64,19 @@ func TestDiagnoseOtherFormats(t *testing.T) {
 	dir := t.TempDir()
 	pePath := dir + "/module.dll"
 	writePE(t, pePath)
-	if got := diagnoseLoad(pePath); got != "wrong architecture" {
+	if got := diagnoseLoad(pePath); got != "library for another system" {
+		t.Errorf("PE on this system: %q", got)
+	}
+	// the same DLL on Windows: built for the other processor family
+	if got := diagnoseFor(pePath, "windows", runtime.GOARCH); got != archWord(runtime.GOARCH, runtime.GOARCH == "arm64") {
 		t.Errorf("PE for another machine: %q", got)
 	}
 	mo := dir + "/module.dylib"
 	writeMachO(t, mo)
-	if got := diagnoseLoad(mo); got != "wrong architecture" {
+	if got := diagnoseLoad(mo); got != "library for another system" {
+		t.Errorf("Mach-O on this system: %q", got)
+	}
+	if got := diagnoseFor(mo, "darwin", runtime.GOARCH); got != archWord(runtime.GOARCH, runtime.GOARCH == "arm64") {
 		t.Errorf("Mach-O for another CPU: %q", got)
 	}
 	if got := diagnoseLoad(dir + "/absent.so"); got != "missing file" {
