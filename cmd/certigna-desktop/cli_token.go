@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/settings"
+	"github.com/certigna-desktop/app/internal/support"
 	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
 )
@@ -109,6 +111,7 @@ type moduleJSON struct {
 	Manufacturer   string `json:"manufacturer"`
 	Description    string `json:"description"`
 	LibraryVersion string `json:"library_version"`
+	Cryptoki       string `json:"cryptoki_version"`
 	Demo           bool   `json:"demo"`
 }
 
@@ -120,6 +123,7 @@ type tokenJSON struct {
 	Serial          string     `json:"serial"`
 	HardwareVersion string     `json:"hardware_version"`
 	FirmwareVersion string     `json:"firmware_version"`
+	Reader          string     `json:"reader"`
 	Flags           uint       `json:"flags"`
 	Demo            bool       `json:"demo"`
 	PIN             pinJSON    `json:"pin"`
@@ -155,8 +159,13 @@ func runStatus(env *Env, args []string) int {
 	fs := newFlagSet("status")
 	asJSON := fs.Bool("json", false, "")
 	slot := fs.Int("slot", -1, "")
+	report := fs.Bool("report", false, "")
+	serials := fs.Bool("cert-serials", false, "")
 	if _, code, ok := parseFlags(env, fs, args); !ok {
 		return code
+	}
+	if *report {
+		return runReport(env, *serials)
 	}
 	m, code, ok := env.openModule()
 	if !ok {
@@ -165,7 +174,7 @@ func runStatus(env *Env, args []string) int {
 	defer m.Close()
 	info := m.Info()
 	st := statusJSON{Module: moduleJSON{Path: info.Path, Manufacturer: info.Manufacturer, Description: info.Description,
-		LibraryVersion: info.LibraryVersion, Demo: info.Demo}, Tokens: []tokenJSON{}}
+		LibraryVersion: info.LibraryVersion, Cryptoki: info.CryptokiVersion, Demo: info.Demo}, Tokens: []tokenJSON{}}
 	var tokens []token.TokenInfo
 	if *slot >= 0 {
 		t, err := m.Token(uint(*slot))
@@ -181,7 +190,7 @@ func runStatus(env *Env, args []string) int {
 	}
 	for _, t := range tokens {
 		tj := tokenJSON{Slot: t.Slot, Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
-			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Flags: t.Flags, Demo: t.Demo,
+			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Reader: t.Reader, Flags: t.Flags, Demo: t.Demo,
 			PIN:          pinJSON{State: t.PIN, SOState: t.SOPIN, MinLen: t.MinPIN, MaxLen: t.MaxPIN, PINPad: t.PINPad},
 			Certificates: []certJSON{}}
 		certs, err := m.Certificates(t.Slot)
@@ -233,6 +242,7 @@ func printStatus(env *Env, st statusJSON) {
 		fmt.Fprintln(out)
 		fmt.Fprintln(out, env.T("token.cli.token", map[string]any{"Slot": t.Slot, "Label": t.Label, "Manufacturer": t.Manufacturer,
 			"Model": t.Model, "Serial": t.Serial})+demo)
+		fmt.Fprintln(out, "  "+env.T("token.cli.details", map[string]any{"HW": t.HardwareVersion, "FW": t.FirmwareVersion, "Reader": t.Reader}))
 		fmt.Fprintln(out, "  "+env.T("token.cli.pin", map[string]any{
 			"State": env.T("token.state." + string(t.PIN.State)), "SOState": env.T("token.state." + string(t.PIN.SOState)),
 			"Min": t.PIN.MinLen, "Max": t.PIN.MaxLen}))
@@ -395,5 +405,52 @@ func runResetDemo(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	fmt.Fprintln(env.Stdout, env.T("token.cli.demo_reset", map[string]any{"PIN": token.DemoPIN, "Admin": token.DemoAdminCode}))
+	return exitOK
+}
+
+// runReport is `status --report`: the support report (internal/support),
+// in the chosen language. Certificate serial numbers only with
+// --cert-serials.
+func runReport(env *Env, serials bool) int {
+	r := &support.Report{App: certigna.App().Name + " " + certigna.Version(), Lang: env.Lang, CertSerials: serials}
+	m, cands, err := env.discover()
+	for _, c := range cands {
+		sc := support.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
+		if c.Reason != nil {
+			sc.Reason = token.MessageOf(c.Reason, env.Lang)
+		}
+		r.Candidates = append(r.Candidates, sc)
+	}
+	if m == nil {
+		if err != nil {
+			r.Module.Error = token.MessageOf(err, env.Lang)
+		}
+		fmt.Fprint(env.Stdout, r.Text())
+		return exitOK
+	}
+	defer m.Close()
+	info := m.Info()
+	r.Module = support.Module{Path: info.Path, Manufacturer: info.Manufacturer, Description: info.Description,
+		Version: info.LibraryVersion, Cryptoki: info.CryptokiVersion, Demo: info.Demo}
+	tokens, err := m.Tokens()
+	if err != nil {
+		r.Module.Error = token.MessageOf(err, env.Lang)
+	}
+	for _, t := range tokens {
+		st := support.Token{Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
+			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Reader: t.Reader,
+			MinPIN: t.MinPIN, MaxPIN: t.MaxPIN, PINPad: t.PINPad, PIN: string(t.PIN), SOPIN: string(t.SOPIN), Demo: t.Demo}
+		certs, err := m.Certificates(t.Slot)
+		if err != nil {
+			st.Error = token.MessageOf(err, env.Lang)
+		}
+		for _, c := range certs {
+			st.Certs = append(st.Certs, support.Cert{Holder: c.SubjectCN, Issuer: c.Cert.Issuer.CommonName,
+				NotBefore: c.Cert.NotBefore, NotAfter: c.Cert.NotAfter, HasKey: c.HasPrivateKey,
+				Serial: hex.EncodeToString(c.Cert.SerialNumber.Bytes())})
+		}
+		r.Tokens = append(r.Tokens, st)
+	}
+	fmt.Fprint(env.Stdout, r.Text())
 	return exitOK
 }
