@@ -1,56 +1,70 @@
 package ui
 
 import (
-	"fmt"
-	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/internal/support"
 )
 
-// Diagnostics is the text of the about panel, for support: versions, module,
-// token and recent operations. It never holds a PIN or a code.
-func (a *App) Diagnostics() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Certigna Desktop %s\n", a.opt.Version)
-	fmt.Fprintf(&b, "OS: %s/%s, Go %s, lang %s\n", runtime.GOOS, runtime.GOARCH, runtime.Version(), a.lang)
+// Report is the support report of the window's current state: system,
+// app version, every driver tried with its outcome, the token and its
+// certificates, the recent operations. Never a PIN or a code; certificate
+// serial numbers only with certSerials.
+func (a *App) Report(certSerials bool) *support.Report {
+	r := &support.Report{App: "Certigna Desktop " + a.opt.Version, Lang: a.lang, CertSerials: certSerials}
 	m := a.module
 	if m.Loaded {
-		fmt.Fprintf(&b, "Module: %s\n  %s — %s, version %s, demo=%v\n", m.Path, m.Manufacturer, m.Description, m.Version, m.Demo)
-	} else {
-		fmt.Fprintf(&b, "Module: none")
-		if m.Err != nil {
-			fmt.Fprintf(&b, " (%s)", Message(m.Err, "en"))
-		}
-		b.WriteByte('\n')
+		r.Module = support.Module{Path: m.Path, Manufacturer: m.Manufacturer, Description: m.Description,
+			Version: m.Version, Cryptoki: m.Cryptoki, Demo: m.Demo}
+	} else if m.Err != nil {
+		r.Module.Error = Message(m.Err, a.lang)
 	}
 	for _, c := range m.Candidates {
-		fmt.Fprintf(&b, "  tried %s [%s] %s", c.Path, c.Source, c.Status)
+		sc := support.Candidate{Path: c.Path, Source: c.Source, Status: c.Status, Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
-			fmt.Fprintf(&b, ": %s", Message(c.Reason, "en"))
+			sc.Reason = Message(c.Reason, a.lang)
 		}
-		b.WriteByte('\n')
+		r.Candidates = append(r.Candidates, sc)
 	}
-	if len(a.tokens) == 0 {
-		b.WriteString("Token: none\n")
-	}
+	cur := a.Current()
 	for _, t := range a.tokens {
-		fmt.Fprintf(&b, "Token: slot %d, %q, serial %s, %s %s, hw %s fw %s, PIN %d..%d, user PIN %s, SO PIN %s, demo=%v\n",
-			t.Slot, t.Label, t.Serial, t.Manufacturer, t.Model, t.HardwareVersion, t.FirmwareVersion, t.MinPIN, t.MaxPIN, t.PIN, t.SOPIN, t.Demo)
+		st := support.Token{Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
+			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Reader: t.Reader,
+			MinPIN: t.MinPIN, MaxPIN: t.MaxPIN, PINPad: t.PINPad, PIN: string(t.PIN), SOPIN: string(t.SOPIN), Demo: t.Demo}
+		if cur != nil && cur.Serial == t.Serial && cur.Slot == t.Slot {
+			// the certificates read are the selected token's
+			if a.certsErr != nil {
+				st.Error = Message(a.certsErr, a.lang)
+			}
+			for _, c := range a.certs {
+				sc := support.Cert{Holder: c.Holder, Issuer: c.Issuer, NotBefore: c.NotBefore, NotAfter: c.NotAfter, HasKey: c.HasPrivateKey}
+				if c.Cert != nil {
+					sc.Serial = strings.ToLower(c.Cert.SerialNumber.Text(16))
+				}
+				st.Certs = append(st.Certs, sc)
+			}
+		}
+		r.Tokens = append(r.Tokens, st)
 	}
-	for _, c := range a.certs {
-		fmt.Fprintf(&b, "Certificate: %s / issuer %s / %s → %s / usage %s / key %v\n", c.Holder, c.Issuer,
-			c.NotBefore.Format("2006-01-02"), c.NotAfter.Format("2006-01-02"), strings.Join(c.KeyUsage, ","), c.HasPrivateKey)
+	for _, e := range a.ops.Entries() {
+		r.Ops = append(r.Ops, support.Op{Time: e.Time, Name: e.Op, Result: e.Detail})
 	}
-	if p := a.opt.Store.Path(); p != "" {
-		fmt.Fprintf(&b, "State file: %s\n", p)
-	}
-	b.WriteString("Recent operations:\n")
-	b.WriteString(a.ops.String())
-	return b.String()
+	return r
+}
+
+// Diagnostics is the support report's text (without certificate serials).
+func (a *App) Diagnostics() string { return a.Report(false).Text() }
+
+// copyReport puts the support report on the clipboard.
+func (a *App) copyReport(certSerials bool) {
+	a.fyne.Clipboard().SetContent(a.Report(certSerials).Text())
+	a.ops.Add("report_copied", "")
+	a.showInfo(a.t("support.ui.copy"), a.t("support.ui.copied"))
 }
 
 func (a *App) aboutScreen() fyne.CanvasObject {
@@ -58,11 +72,8 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 	diag.TextStyle.Monospace = true
 	diag.Wrapping = fyne.TextWrapBreak
 	diag.Selectable = true
-	copyBtn := widget.NewButtonWithIcon(a.t("ui.about.copy"), theme.ContentCopyIcon(), func() {
-		a.fyne.Clipboard().SetContent(a.Diagnostics())
-		a.ops.Add("diagnostics_copied", "")
-		a.showInfo(a.t("ui.about.copy"), a.t("ui.about.copied"))
-	})
+	serials := widget.NewCheck(a.t("support.ui.cert_serials"), nil)
+	copyBtn := widget.NewButtonWithIcon(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(serials.Checked) })
 	copyBtn.Importance = widget.HighImportance
 	return container.NewVBox(
 		title(a.t("ui.about.title")),
@@ -72,6 +83,7 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 		),
 		para(a.t("ui.about.privacy")),
 		container.NewHBox(copyBtn, widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+		serials,
 		widget.NewCard(a.t("ui.about.diagnostics"), "", diag),
 	)
 }

@@ -221,6 +221,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		rows = append(rows, kv(a.t("ui.token.pin_rules"), a.pinRules(*t)))
 	}
 	items = append(items, widget.NewCard(a.t("ui.token.card"), "", container.NewVBox(container.NewHBox(head...), form(rows...))))
+	items = append(items, a.tokenDetails(t))
 	if adv := a.pinAdvice(*t); adv != "" {
 		items = append(items, bannerBox(adv, stateColor(t.PIN)))
 	}
@@ -315,4 +316,33 @@ func (a *App) pinRules(t TokenInfo) string {
 		return a.t("ui.pin.rules", map[string]any{"Min": t.MinPIN, "Max": t.MaxPIN})
 	}
 	return a.t("ui.pin.rules_min", map[string]any{"Min": t.MinPIN})
+}
+
+// tokenDetails: what a support agent asks first — the token's make and
+// versions, the reader, and the driver (middleware) with its version —
+// folded away, with the support report one click further.
+func (a *App) tokenDetails(t *TokenInfo) fyne.CanvasObject {
+	dash := func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "—"
+		}
+		return s
+	}
+	m := a.module
+	driver := dash(strings.TrimSpace(m.Manufacturer + " " + m.Description))
+	if m.Version != "" {
+		driver += " " + a.t("support.ui.version", map[string]any{"Version": m.Version})
+	}
+	rows := [][]fyne.CanvasObject{
+		kv(a.t("support.ui.manufacturer"), dash(t.Manufacturer)),
+		kv(a.t("ui.token.model"), dash(t.Model)),
+		kv(a.t("ui.token.serial"), dash(t.Serial)),
+		kv(a.t("support.ui.versions"), a.t("support.ui.versions_value", map[string]any{"HW": dash(t.HardwareVersion), "FW": dash(t.FirmwareVersion)})),
+		kv(a.t("support.ui.reader"), dash(t.Reader)),
+		kv(a.t("support.ui.middleware"), driver),
+		kv(a.t("support.ui.module_file"), dash(m.Path)),
+	}
+	report := widget.NewButtonWithIcon(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(false) })
+	return widget.NewAccordion(widget.NewAccordionItem(a.t("support.ui.details"),
+		container.NewVBox(form(rows...), container.NewHBox(report))))
 }

@@ -32,6 +32,7 @@ type TokenInfo struct {
 	Label, Manufacturer, Model       string
 	Serial                           string
 	HardwareVersion, FirmwareVersion string
+	Reader                           string // the slot description: the reader, or the USB token itself
 	MinPIN, MaxPIN                   int
 	PINPad                           bool
 	PIN, SOPIN                       PINState
@@ -66,6 +67,8 @@ type Candidate struct {
 	Path, Source string
 	Status       string // found | not_found | failed
 	Reason       error
+	Tokens       int  // tokens present when found
+	Chosen       bool // the one in use
 }
 
 // ModuleStatus is the driver in use, or why there is none.
@@ -75,6 +78,7 @@ type ModuleStatus struct {
 	Manufacturer string
 	Description  string
 	Version      string
+	Cryptoki     string // PKCS#11 version the library implements
 	Demo         bool
 	Candidates   []Candidate
 	Err          error // why no module is loaded

@@ -21,6 +21,7 @@ const (
 	ShimHangInitialize  = "HANG_INITIALIZE"  // C_Initialize waits until Release
 	ShimHangSlotList    = "HANG_SLOTLIST"    // C_GetSlotList waits until Release
 	ShimHangLogin       = "HANG_LOGIN"       // C_Login waits until Release
+	ShimHangSetPIN      = "HANG_SETPIN"      // C_SetPIN waits until Release
 	ShimNullList        = "NULL_LIST"        // C_GetFunctionList returns CKR_OK and a NULL list
 	ShimCrashInitialize = "CRASH_INITIALIZE" // C_Initialize writes through NULL
 )

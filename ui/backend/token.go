@@ -55,7 +55,7 @@ func (t *Tokens) Init() ui.ModuleStatus {
 func FromModule(m *token.Module) *Tokens {
 	t := &Tokens{}
 	t.initOnce.Do(func() {})
-	t.set(m, []token.Candidate{{Path: m.Path(), Source: "flag", Status: token.CandidateFound}}, nil)
+	t.set(m, []token.Candidate{{Path: m.Path(), Source: "flag", Status: token.CandidateFound, Chosen: true}}, nil)
 	return t
 }
 
@@ -79,6 +79,7 @@ func (t *Tokens) set(m *token.Module, cands []token.Candidate, err error) ui.Mod
 	if t.mod != nil {
 		info := t.mod.Info()
 		st.Loaded, st.Path, st.Manufacturer, st.Description, st.Version, st.Demo = true, info.Path, info.Manufacturer, info.Description, info.LibraryVersion, info.Demo
+		st.Cryptoki = info.CryptokiVersion
 		st.Err = nil
 	}
 	t.status = st
@@ -91,7 +92,7 @@ func convCands(cs []token.Candidate) []ui.Candidate {
 		if c.Status == token.CandidateSkipped {
 			continue
 		}
-		out = append(out, ui.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Reason: c.Reason})
+		out = append(out, ui.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Reason: c.Reason, Tokens: c.Tokens, Chosen: c.Chosen})
 	}
 	return out
 }
@@ -151,7 +152,7 @@ func (t *Tokens) Tokens() ([]ui.TokenInfo, error) {
 func convToken(x token.TokenInfo) ui.TokenInfo {
 	return ui.TokenInfo{
 		Slot: x.Slot, Label: x.Label, Manufacturer: x.Manufacturer, Model: x.Model, Serial: x.Serial,
-		HardwareVersion: x.HardwareVersion, FirmwareVersion: x.FirmwareVersion,
+		HardwareVersion: x.HardwareVersion, FirmwareVersion: x.FirmwareVersion, Reader: x.Reader,
 		MinPIN: x.MinPIN, MaxPIN: x.MaxPIN, PINPad: x.PINPad,
 		PIN: ui.PINState(x.PIN), SOPIN: ui.PINState(x.SOPIN), Demo: x.Demo,
 	}

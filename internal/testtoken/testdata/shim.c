@@ -1,6 +1,7 @@
 /* A tiny PKCS#11 module for tests that need a misbehaving vendor library:
  * built by testtoken.BuildShim with gcc and one of
- *   -DHANG_INITIALIZE -DHANG_SLOTLIST -DHANG_LOGIN   the call waits until RELEASE_FILE exists
+ *   -DHANG_INITIALIZE -DHANG_SLOTLIST -DHANG_LOGIN -DHANG_SETPIN
+ *                                                    the call waits until RELEASE_FILE exists
  *   -DNULL_LIST                                      C_GetFunctionList gives a NULL list
  *   -DCRASH_INITIALIZE                               C_Initialize dereferences NULL
  * Without them it is a one-slot token ("Shim Token", PIN 4..8) that refuses
@@ -91,6 +92,13 @@ static CK_RV s_Login(CK_SESSION_HANDLE h, CK_USER_TYPE u, CK_UTF8CHAR_PTR p, CK_
 #endif
 	return CKR_PIN_INCORRECT;
 }
+static CK_RV s_SetPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR o, CK_ULONG on, CK_UTF8CHAR_PTR n, CK_ULONG nn) {
+	(void)h; (void)o; (void)on; (void)n; (void)nn;
+#ifdef HANG_SETPIN
+	wait_release();
+#endif
+	return CKR_PIN_INCORRECT;
+}
 static CK_RV s_Logout(CK_SESSION_HANDLE h) { (void)h; return CKR_USER_NOT_LOGGED_IN; }
 static CK_RV s_FindObjectsInit(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n) { (void)h; (void)t; (void)n; return CKR_OK; }
 static CK_RV s_FindObjects(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR o, CK_ULONG m, CK_ULONG_PTR n) { (void)h; (void)o; (void)m; *n = 0; return CKR_OK; }
@@ -115,6 +123,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR pp) {
 	list.C_CloseSession = s_CloseSession;
 	list.C_Login = s_Login;
 	list.C_Logout = s_Logout;
+	list.C_SetPIN = s_SetPIN;
 	list.C_FindObjectsInit = s_FindObjectsInit;
 	list.C_FindObjects = s_FindObjects;
 	list.C_FindObjectsFinal = s_FindObjectsFinal;

@@ -1,0 +1,90 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
+)
+
+// "Mon token" shows what support needs (make, versions, reader, driver), and
+// the support report holds it without any PIN or certificate serial unless
+// asked.
+func TestTokenDetailsAndSupportReport(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Détails pour le support (token, lecteur, pilote)")
+	rep := h.app.Diagnostics()
+	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
+		"micrologiciel", "Pilote (module PKCS#11) utilisé : " + tok.ModulePath, "Certificat : " + testtoken.Holder} {
+		if !strings.Contains(rep, w) {
+			t.Errorf("report lacks %q:\n%s", w, rep)
+		}
+	}
+	if strings.Contains(rep, "15eed") || strings.Contains(rep, tok.PIN) {
+		t.Errorf("serial or PIN in the report:\n%s", rep)
+	}
+	if full := h.app.Report(true).Text(); !strings.Contains(full, "n° de série du certificat : 15eed") {
+		t.Errorf("asked-for serial missing:\n%s", full)
+	}
+	h.app.Show(ui.ScreenAbout)
+	mustShow(t, h.win, "Copier le rapport pour le support")
+}
+
+// A driver whose C_SetPIN never returns: the window gets a clear message at
+// the deadline and stays usable; a second try is refused at once while the
+// first call is still running, and works again once the driver answers.
+func TestHungDriverLeavesWindowUsable(t *testing.T) {
+	defer token.SetDeadlines(token.Deadlines{Quick: time.Second, PIN: time.Second, Pad: time.Second, Slow: 2 * time.Second})()
+	shim := testtoken.BuildShim(t, testtoken.ShimHangSetPIN)
+	h := start(t, &testtoken.Token{ModulePath: shim.Path}, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	test.Type(f.Current, "1234")
+	test.Type(f.New, "24681357")
+	test.Type(f.Confirm, "24681357")
+	start := time.Now()
+	test.Tap(f.Submit)
+	h.settle()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the change took %v", took)
+	}
+	if f.Succeeded || !strings.Contains(f.Status.Text, "n’a pas répondu") || !strings.Contains(f.Status.Text, "peut-être compté un essai") {
+		t.Fatalf("status %q", f.Status.Text)
+	}
+	// While C_SetPIN has not returned, nothing else is started on the
+	// driver; the token screen says why at once instead of freezing.
+	start = time.Now()
+	h.app.Refresh()
+	h.settle()
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "n’a toujours pas répondu")
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("the window waited %v for the stuck driver", took)
+	}
+	// Once the driver answers, the token is back and the form usable.
+	shim.Release(t)
+	for i := 0; i < 100; i++ {
+		time.Sleep(20 * time.Millisecond)
+		h.app.Refresh()
+		h.settle()
+		if len(mustTokens(h)) == 1 {
+			break
+		}
+	}
+	h.app.Show(ui.ScreenPIN)
+	if f := h.app.PINForm(); f.Submit.Disabled() {
+		t.Fatalf("form disabled after the driver answered:\n%s", strings.Join(texts(h.win), "\n"))
+	}
+}
+
+func mustTokens(h *harness) []ui.TokenInfo {
+	ts, _ := h.svc.Tokens()
+	return ts
+}
