@@ -184,51 +184,15 @@ func statusOf(err error) CandidateStatus {
 type KnownModule struct {
 	Path   string
 	Source string // "known" or "p11-kit"
-	Vendor bool   // a card vendor's middleware (SafeNet, IDPrime, IDEMIA), not a generic one
+	Vendor bool   // a card vendor's middleware (SafeNet, IDPrime, IDEMIA, …), not a generic one
+	Name   string // the middleware, for people ("SafeNet Authentication Client (eToken)")
 }
 
-// KnownModules lists, for this OS, where the middleware of the tokens
-// Certigna issues is installed, then OpenSC, then (Linux) p11-kit's modules.
+// KnownModules lists, for this OS and processor, where the middleware of
+// the tokens Certigna may ship is installed (known.go), then generic
+// modules (Yubico, OpenSC), then (Linux) p11-kit's module files.
 func KnownModules() []KnownModule {
-	var vendors, generic []string
-	switch runtime.GOOS {
-	case "windows":
-		vendors = []string{
-			`C:\Windows\System32\eTPKCS11.dll`,
-			`C:\Windows\System32\IDPrimePKCS11.dll`,
-			`C:\Program Files\Gemalto\IDGo 800 PKCS#11\IDPrimePKCS1164.dll`,
-			`C:\Program Files\SafeNet\Authentication\SAC\x64\IDPrimePKCS1164.dll`,
-			`C:\Windows\System32\OcsCryptoki.dll`,
-		}
-		generic = []string{`C:\Program Files\OpenSC Project\OpenSC\pkcs11\opensc-pkcs11.dll`}
-	case "darwin":
-		vendors = []string{
-			"/usr/local/lib/libeTPkcs11.dylib",
-			"/Library/Frameworks/eToken.framework/Versions/A/libeToken.dylib",
-			"/usr/local/lib/libIDPrimePKCS11.dylib",
-			"/Library/AWP/lib/libOcsCryptoki.dylib",
-		}
-		generic = []string{"/Library/OpenSC/lib/opensc-pkcs11.so"}
-	default:
-		vendors = []string{
-			"/usr/lib/libeTPkcs11.so",
-			"/usr/lib/libIDPrimePKCS11.so",
-			"/usr/lib/pkcs11/libIDPrimePKCS11.so",
-			"/usr/local/AWP/lib/libOcsCryptoki.so",
-		}
-		generic = []string{
-			"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
-			"/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
-			"/usr/lib64/opensc-pkcs11.so",
-		}
-	}
-	var out []KnownModule
-	for _, p := range vendors {
-		out = append(out, KnownModule{Path: p, Source: "known", Vendor: true})
-	}
-	for _, p := range generic {
-		out = append(out, KnownModule{Path: p, Source: "known"})
-	}
+	out := knownFor(runtime.GOOS, runtime.GOARCH, os.Getenv)
 	if runtime.GOOS == "linux" {
 		out = append(out, p11kitModules()...)
 	}

@@ -513,3 +513,39 @@ func TestCodesCheckedBeforeTheToken(t *testing.T) {
 		t.Errorf("change PIN calls: %v", spy.Calls()[mark:])
 	}
 }
+
+// Windows paths come from the system's folders, never a hard-coded C:\,
+// and include the 32-bit copies so that a 32-bit-only driver is named.
+func TestKnownModulesWindowsFromEnvironment(t *testing.T) {
+	env := map[string]string{`SystemRoot`: `D:\WINNT`, `ProgramFiles`: `E:\Progs`, `ProgramFiles(x86)`: `E:\Progs (x86)`}
+	list := knownFor("windows", "amd64", func(k string) string { return env[k] })
+	var paths []string
+	for _, k := range list {
+		if strings.HasPrefix(strings.ToUpper(k.Path), `C:\`) {
+			t.Errorf("hard-coded C: %s", k.Path)
+		}
+		paths = append(paths, k.Path)
+	}
+	all := strings.Join(paths, "\n")
+	for _, w := range []string{`D:\WINNT\System32\eTPKCS11.dll`, `D:\WINNT\SysWOW64\eTPKCS11.dll`, `D:\WINNT\System32\OcsCryptoki.dll`,
+		`D:\WINNT\System32\asepkcs.dll`, `D:\WINNT\System32\aetpkss1.dll`, `D:\WINNT\System32\bit4ipki.dll`, `D:\WINNT\System32\eps2003csp11.dll`,
+		`E:\Progs\SafeNet\Authentication\SAC\x64\IDPrimePKCS1164.dll`, `E:\Progs\OpenSC Project\OpenSC\pkcs11\opensc-pkcs11.dll`,
+		`E:\Progs (x86)\OpenSC Project\OpenSC\pkcs11\opensc-pkcs11.dll`, `E:\Progs\Yubico\Yubico PIV Tool\bin\libykcs11.dll`} {
+		if !strings.Contains(all, w+"\n") && !strings.HasSuffix(all, w) {
+			t.Errorf("missing %s", w)
+		}
+	}
+	// No variable, no guess.
+	if got := knownFor("windows", "amd64", func(string) string { return "" }); len(got) != 0 {
+		t.Errorf("paths without the environment: %v", got)
+	}
+	mac := knownFor("darwin", "arm64", os.Getenv)
+	if mac[0].Path != "/Library/Frameworks/eToken.framework/Versions/A/libeToken.dylib" || !mac[0].Vendor {
+		t.Errorf("macOS first %+v", mac[0])
+	}
+	for _, k := range knownFor("linux", "arm64", os.Getenv) {
+		if strings.Contains(k.Path, "{") || strings.Contains(k.Path, "x86_64") {
+			t.Errorf("linux/arm64 path %s", k.Path)
+		}
+	}
+}
