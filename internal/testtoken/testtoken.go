@@ -40,7 +40,8 @@ type Token struct {
 	CACert       *x509.Certificate
 	CAPath       string // PEM
 
-	env []string
+	env   []string
+	extra []string // variables the module needs beyond SOFTHSM2_CONF (SetenvAll)
 }
 
 // Option changes what NewSoftHSM makes.
@@ -93,6 +94,12 @@ func aptPackage(tool string) string {
 		return "opensc"
 	case "pkcsconf", "pkcsslotd":
 		return "opencryptoki"
+	case "tpm2_ptool":
+		return "libtpm2-pkcs11-tools"
+	case "dbus-daemon":
+		return "dbus"
+	case "gcc":
+		return "gcc"
 	}
 	return tool
 }
@@ -160,6 +167,10 @@ func (tok *Token) Setenv(t *testing.T) {
 
 // Env is the environment for a child process using this token (a CLI run).
 func (tok *Token) Env() []string { return append([]string(nil), tok.env...) }
+
+// ExtraEnv is the variables the module needs beyond SOFTHSM2_CONF, as
+// KEY=VALUE (tpm2-pkcs11's store and TCTI).
+func (tok *Token) ExtraEnv() []string { return append([]string(nil), tok.extra...) }
 
 // Tool runs pkcs11-tool on this token and fails the test on error.
 func (tok *Token) Tool(t testing.TB, args ...string) string {
