@@ -17,8 +17,8 @@ import (
 
 func init() {
 	registerVerb(verb{name: "status", run: runStatus, summary: map[string]string{
-		"fr": "tokens, certificats et état du code PIN (--json pour les scripts)",
-		"en": "tokens, certificates and PIN state (--json for scripts)",
+		"fr": "tokens, certificats et état du code PIN (--json pour les scripts, --report : rapport pour le support)",
+		"en": "tokens, certificates and PIN state (--json for scripts, --report: report for support)",
 	}})
 	registerVerb(verb{name: "change-pin", run: runChangePIN, summary: map[string]string{
 		"fr": "changer le code PIN (code de déblocage ou PIN actuel → nouveau PIN)",
