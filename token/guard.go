@@ -81,22 +81,32 @@ func (g *guarded) stuckCall() string {
 }
 
 // call runs f, the C function name, within d. On timeout f keeps running in
-// its goroutine; the library is marked stuck until it returns.
-func (g *guarded) call(name string, d time.Duration, f func() error) error {
+// its goroutine; the library is marked stuck until it returns. Results
+// travel through the channel only, so a late answer touches nothing the
+// caller still reads.
+func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) (T, error) {
+	var zero T
 	g.mu.Lock()
 	if g.stuck != "" {
 		s := g.stuck
 		g.mu.Unlock()
-		return &Error{Kind: KindHung, Reason: s}
+		return zero, &Error{Kind: KindHung, Reason: s}
 	}
 	g.mu.Unlock()
-	done := make(chan error, 1)
-	go func() { done <- f() }()
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
-	case err := <-done:
-		return err
+	case r := <-done:
+		return r.v, r.err
 	case <-t.C:
 	}
 	g.mu.Lock()
@@ -108,7 +118,13 @@ func (g *guarded) call(name string, d time.Duration, f func() error) error {
 		g.stuck = ""
 		g.mu.Unlock()
 	}()
-	return &Error{Kind: KindTimeout, Reason: name, Seconds: int((d + time.Second - 1) / time.Second), PINSent: pinCall(name)}
+	return zero, &Error{Kind: KindTimeout, Reason: name, Seconds: int((d + time.Second - 1) / time.Second), PINSent: pinCall(name)}
+}
+
+// call0 is call for the C functions that return only an error.
+func call0(g *guarded, name string, d time.Duration, f func() error) error {
+	_, err := call(g, name, d, func() (struct{}, error) { return struct{}{}, f() })
+	return err
 }
 
 // pinCall: a PIN reached the token in this call, and a try may have been
@@ -122,40 +138,35 @@ func pinCall(name string) bool {
 }
 
 func (g *guarded) Initialize(opts ...pkcs11.InitializeOption) error {
-	return g.call("C_Initialize", deadlines().Slow, func() error { return g.b.Initialize(opts...) })
+	return call0(g, "C_Initialize", deadlines().Slow, func() error { return g.b.Initialize(opts...) })
 }
 
 func (g *guarded) Finalize() error {
-	return g.call("C_Finalize", deadlines().Quick, g.b.Finalize)
+	return call0(g, "C_Finalize", deadlines().Quick, g.b.Finalize)
 }
 
-func (g *guarded) GetInfo() (i pkcs11.Info, err error) {
-	err = g.call("C_GetInfo", deadlines().Quick, func() (e error) { i, e = g.b.GetInfo(); return })
-	return
+func (g *guarded) GetInfo() (pkcs11.Info, error) {
+	return call(g, "C_GetInfo", deadlines().Quick, g.b.GetInfo)
 }
 
-func (g *guarded) GetSlotList(present bool) (s []uint, err error) {
-	err = g.call("C_GetSlotList", deadlines().Quick, func() (e error) { s, e = g.b.GetSlotList(present); return })
-	return
+func (g *guarded) GetSlotList(present bool) ([]uint, error) {
+	return call(g, "C_GetSlotList", deadlines().Quick, func() ([]uint, error) { return g.b.GetSlotList(present) })
 }
 
-func (g *guarded) GetSlotInfo(slot uint) (i pkcs11.SlotInfo, err error) {
-	err = g.call("C_GetSlotInfo", deadlines().Quick, func() (e error) { i, e = g.b.GetSlotInfo(slot); return })
-	return
+func (g *guarded) GetSlotInfo(slot uint) (pkcs11.SlotInfo, error) {
+	return call(g, "C_GetSlotInfo", deadlines().Quick, func() (pkcs11.SlotInfo, error) { return g.b.GetSlotInfo(slot) })
 }
 
-func (g *guarded) GetTokenInfo(slot uint) (i pkcs11.TokenInfo, err error) {
-	err = g.call("C_GetTokenInfo", deadlines().Quick, func() (e error) { i, e = g.b.GetTokenInfo(slot); return })
-	return
+func (g *guarded) GetTokenInfo(slot uint) (pkcs11.TokenInfo, error) {
+	return call(g, "C_GetTokenInfo", deadlines().Quick, func() (pkcs11.TokenInfo, error) { return g.b.GetTokenInfo(slot) })
 }
 
-func (g *guarded) OpenSession(slot uint, flags uint) (h pkcs11.SessionHandle, err error) {
-	err = g.call("C_OpenSession", deadlines().Quick, func() (e error) { h, e = g.b.OpenSession(slot, flags); return })
-	return
+func (g *guarded) OpenSession(slot uint, flags uint) (pkcs11.SessionHandle, error) {
+	return call(g, "C_OpenSession", deadlines().Quick, func() (pkcs11.SessionHandle, error) { return g.b.OpenSession(slot, flags) })
 }
 
 func (g *guarded) CloseSession(sh pkcs11.SessionHandle) error {
-	return g.call("C_CloseSession", deadlines().Quick, func() error { return g.b.CloseSession(sh) })
+	return call0(g, "C_CloseSession", deadlines().Quick, func() error { return g.b.CloseSession(sh) })
 }
 
 func (g *guarded) pinDeadline() time.Duration {
@@ -169,60 +180,70 @@ func (g *guarded) pinDeadline() time.Duration {
 }
 
 func (g *guarded) Login(sh pkcs11.SessionHandle, userType uint, pin string) error {
-	return g.call("C_Login", g.pinDeadline(), func() error { return g.b.Login(sh, userType, pin) })
+	return call0(g, "C_Login", g.pinDeadline(), func() error { return g.b.Login(sh, userType, pin) })
 }
 
 func (g *guarded) Logout(sh pkcs11.SessionHandle) error {
-	return g.call("C_Logout", deadlines().Quick, func() error { return g.b.Logout(sh) })
+	return call0(g, "C_Logout", deadlines().Quick, func() error { return g.b.Logout(sh) })
 }
 
 func (g *guarded) SetPIN(sh pkcs11.SessionHandle, old, new string) error {
-	return g.call("C_SetPIN", g.pinDeadline(), func() error { return g.b.SetPIN(sh, old, new) })
+	return call0(g, "C_SetPIN", g.pinDeadline(), func() error { return g.b.SetPIN(sh, old, new) })
 }
 
 func (g *guarded) InitPIN(sh pkcs11.SessionHandle, pin string) error {
-	return g.call("C_InitPIN", g.pinDeadline(), func() error { return g.b.InitPIN(sh, pin) })
+	return call0(g, "C_InitPIN", g.pinDeadline(), func() error { return g.b.InitPIN(sh, pin) })
 }
 
 func (g *guarded) FindObjectsInit(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) error {
-	return g.call("C_FindObjectsInit", deadlines().Quick, func() error { return g.b.FindObjectsInit(sh, temp) })
+	return call0(g, "C_FindObjectsInit", deadlines().Quick, func() error { return g.b.FindObjectsInit(sh, temp) })
 }
 
-func (g *guarded) FindObjects(sh pkcs11.SessionHandle, max int) (o []pkcs11.ObjectHandle, more bool, err error) {
-	err = g.call("C_FindObjects", deadlines().Quick, func() (e error) { o, more, e = g.b.FindObjects(sh, max); return })
-	return
+type found struct {
+	objs []pkcs11.ObjectHandle
+	more bool
+}
+
+func (g *guarded) FindObjects(sh pkcs11.SessionHandle, max int) ([]pkcs11.ObjectHandle, bool, error) {
+	r, err := call(g, "C_FindObjects", deadlines().Quick, func() (found, error) {
+		o, more, err := g.b.FindObjects(sh, max)
+		return found{o, more}, err
+	})
+	return r.objs, r.more, err
 }
 
 func (g *guarded) FindObjectsFinal(sh pkcs11.SessionHandle) error {
-	return g.call("C_FindObjectsFinal", deadlines().Quick, func() error { return g.b.FindObjectsFinal(sh) })
+	return call0(g, "C_FindObjectsFinal", deadlines().Quick, func() error { return g.b.FindObjectsFinal(sh) })
 }
 
-func (g *guarded) GetAttributeValue(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, a []*pkcs11.Attribute) (r []*pkcs11.Attribute, err error) {
-	err = g.call("C_GetAttributeValue", deadlines().Quick, func() (e error) { r, e = g.b.GetAttributeValue(sh, o, a); return })
-	return
+func (g *guarded) GetAttributeValue(sh pkcs11.SessionHandle, o pkcs11.ObjectHandle, a []*pkcs11.Attribute) ([]*pkcs11.Attribute, error) {
+	return call(g, "C_GetAttributeValue", deadlines().Quick, func() ([]*pkcs11.Attribute, error) { return g.b.GetAttributeValue(sh, o, a) })
 }
 
 func (g *guarded) SignInit(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, o pkcs11.ObjectHandle) error {
-	return g.call("C_SignInit", deadlines().Quick, func() error { return g.b.SignInit(sh, m, o) })
+	return call0(g, "C_SignInit", deadlines().Quick, func() error { return g.b.SignInit(sh, m, o) })
 }
 
-func (g *guarded) Sign(sh pkcs11.SessionHandle, msg []byte) (s []byte, err error) {
-	err = g.call("C_Sign", deadlines().PIN, func() (e error) { s, e = g.b.Sign(sh, msg); return })
-	return
+func (g *guarded) Sign(sh pkcs11.SessionHandle, msg []byte) ([]byte, error) {
+	return call(g, "C_Sign", deadlines().PIN, func() ([]byte, error) { return g.b.Sign(sh, msg) })
 }
 
 func (g *guarded) InitToken(slot uint, pin string, label string) error {
-	return g.call("C_InitToken", deadlines().Slow, func() error { return g.b.InitToken(slot, pin, label) })
+	return call0(g, "C_InitToken", deadlines().Slow, func() error { return g.b.InitToken(slot, pin, label) })
 }
 
-func (g *guarded) GenerateKeyPair(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, pub, priv []*pkcs11.Attribute) (a, b pkcs11.ObjectHandle, err error) {
-	err = g.call("C_GenerateKeyPair", deadlines().Slow, func() (e error) { a, b, e = g.b.GenerateKeyPair(sh, m, pub, priv); return })
-	return
+type keyPair struct{ pub, priv pkcs11.ObjectHandle }
+
+func (g *guarded) GenerateKeyPair(sh pkcs11.SessionHandle, m []*pkcs11.Mechanism, pub, priv []*pkcs11.Attribute) (pkcs11.ObjectHandle, pkcs11.ObjectHandle, error) {
+	r, err := call(g, "C_GenerateKeyPair", deadlines().Slow, func() (keyPair, error) {
+		a, b, err := g.b.GenerateKeyPair(sh, m, pub, priv)
+		return keyPair{a, b}, err
+	})
+	return r.pub, r.priv, err
 }
 
-func (g *guarded) CreateObject(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) (o pkcs11.ObjectHandle, err error) {
-	err = g.call("C_CreateObject", deadlines().Quick, func() (e error) { o, e = g.b.CreateObject(sh, temp); return })
-	return
+func (g *guarded) CreateObject(sh pkcs11.SessionHandle, temp []*pkcs11.Attribute) (pkcs11.ObjectHandle, error) {
+	return call(g, "C_CreateObject", deadlines().Quick, func() (pkcs11.ObjectHandle, error) { return g.b.CreateObject(sh, temp) })
 }
 
 // loadLibrary dlopens path and reads its function list, within the Slow
