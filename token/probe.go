@@ -118,6 +118,12 @@ func Probe(ctx context.Context, path string) ProbeResult {
 		r.Status, r.Reason = string(CandidateNotFound), "missing file"
 		return r
 	}
+	// A file whose header already says no (another processor or system, no
+	// PKCS#11 entry point) needs no child: nothing of it would run anyway.
+	if v := diagnoseLoad(path); v != "cannot be loaded" && v != "missing file" {
+		r.Status, r.Reason = string(CandidateFailed), v
+		return r
+	}
 	ctx, cancel := context.WithTimeout(ctx, ProbeDeadline)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], append(append([]string(nil), argv[1:]...), path)...)

@@ -95,7 +95,9 @@ func TestDiscoverGoesOnPastBrokenModules(t *testing.T) {
 	if m.Path() != tok.ModulePath {
 		t.Fatalf("chose %s", m.Path())
 	}
-	if took > 3*ProbeDeadline {
+	// one hanging library costs one deadline; the rest are quick (a few
+	// child processes, slower under -race)
+	if took > 2*ProbeDeadline+5*time.Second {
 		t.Errorf("discovery took %v", took)
 	}
 	want := []struct {
