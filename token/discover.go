@@ -33,6 +33,7 @@ type Candidate struct {
 	Reason error // nil when found; a *Error otherwise
 	Tokens int   // initialised tokens present when found
 	Chosen bool
+	Name   string // the middleware a known location belongs to ("" for others)
 }
 
 // DiscoverOptions selects where Discover looks.
@@ -109,7 +110,7 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 			continue
 		}
 		seen[key] = true
-		c := Candidate{Path: k.Path, Source: k.Source}
+		c := Candidate{Path: k.Path, Source: k.Source, Name: k.Name}
 		if _, err := os.Stat(k.Path); err != nil {
 			c.Status, c.Reason = CandidateNotFound, &Error{Kind: KindModuleNotFound, Path: k.Path, Reason: "missing file", Err: err}
 		} else {

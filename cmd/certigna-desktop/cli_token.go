@@ -344,6 +344,7 @@ func runModules(env *Env, args []string) int {
 	}
 	type candJSON struct {
 		Path   string `json:"path"`
+		Name   string `json:"name,omitempty"`
 		Source string `json:"source"`
 		Status string `json:"status"`
 		Reason string `json:"reason,omitempty"`
@@ -352,7 +353,7 @@ func runModules(env *Env, args []string) int {
 	}
 	var list []candJSON
 	for _, c := range cands {
-		cj := candJSON{Path: c.Path, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
+		cj := candJSON{Path: c.Path, Name: c.Name, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
 			cj.Reason = assets.Message(c.Reason, env.Lang)
 		}
@@ -415,7 +416,7 @@ func runReport(env *Env, serials bool) int {
 	r := &support.Report{App: certigna.App().Name + " " + certigna.Version(), Lang: env.Lang, CertSerials: serials}
 	m, cands, err := env.discover()
 	for _, c := range cands {
-		sc := support.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
+		sc := support.Candidate{Path: c.Path, Name: c.Name, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
 			sc.Reason = token.MessageOf(c.Reason, env.Lang)
 		}

@@ -44,6 +44,7 @@ type Module struct {
 // Candidate is one library discovery tried.
 type Candidate struct {
 	Path, Source, Status string // Status: found, not_found, failed, skipped
+	Name                 string // the middleware of a known location
 	Reason               string // in the report's language
 	Tokens               int
 	Chosen               bool
@@ -110,14 +111,30 @@ func (r *Report) Text() string {
 	}
 	if len(r.Candidates) > 0 {
 		line(r.t("candidates", map[string]any{"N": len(r.Candidates)}))
+		// what was there first (found, refused), then the places found empty
+		cands := make([]Candidate, 0, len(r.Candidates))
 		for _, c := range r.Candidates {
+			if c.Status != "not_found" {
+				cands = append(cands, c)
+			}
+		}
+		for _, c := range r.Candidates {
+			if c.Status == "not_found" {
+				cands = append(cands, c)
+			}
+		}
+		for _, c := range cands {
 			mark := "   "
 			if c.Chosen {
 				mark = " → "
 			}
 			s := mark + r.t("status."+c.Status) + "  " + homeless(c.Path)
 			if c.Source != "" {
-				s += "  (" + r.t("source."+c.Source) + ")"
+				src := r.t("source." + c.Source)
+				if c.Name != "" {
+					src = c.Name + ", " + src
+				}
+				s += "  (" + src + ")"
 			}
 			if c.Status == "found" {
 				s += " — " + r.t("n_tokens", map[string]any{"N": c.Tokens})
