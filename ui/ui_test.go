@@ -307,11 +307,11 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	if bytes.Contains(b, []byte(newPIN)) || bytes.Contains(b, []byte(tok.PIN)) {
 		t.Fatalf("state file holds a PIN:\n%s", b)
 	}
-	// the about panel's "copy diagnostics" puts the recent operations on the
+	// the about panel's "copy the report for support" puts the recent operations on the
 	// clipboard, without any code
 	h.app.Show(ui.ScreenAbout)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Copier le diagnostic" {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Copier le rapport pour le support" {
 			test.Tap(b)
 		}
 	}
