@@ -68,6 +68,9 @@ func (a *App) driverScreen() fyne.CanvasObject {
 				col = theme.ColorNameError
 			}
 			line := c.Path
+			if c.Name != "" {
+				line = c.Name + " — " + c.Path
+			}
 			if c.Source != "" {
 				line += "  (" + c.Source + ")"
 			}

@@ -67,8 +67,9 @@ type Candidate struct {
 	Path, Source string
 	Status       string // found | not_found | failed
 	Reason       error
-	Tokens       int  // tokens present when found
-	Chosen       bool // the one in use
+	Tokens       int    // tokens present when found
+	Chosen       bool   // the one in use
+	Name         string // the middleware of a known location
 }
 
 // ModuleStatus is the driver in use, or why there is none.

@@ -370,6 +370,9 @@ func runModules(env *Env, args []string) int {
 				mark = "→ "
 			}
 			line := fmt.Sprintf("%s%-10s %-8s %s", mark, env.T("token.status."+c.Status), c.Source, c.Path)
+			if c.Name != "" {
+				line += " (" + c.Name + ")"
+			}
 			if c.Status == string(token.CandidateFound) {
 				line += " — " + env.T("token.cli.n_tokens", map[string]any{"N": c.Tokens})
 			}

@@ -92,7 +92,7 @@ func convCands(cs []token.Candidate) []ui.Candidate {
 		if c.Status == token.CandidateSkipped {
 			continue
 		}
-		out = append(out, ui.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Reason: c.Reason, Tokens: c.Tokens, Chosen: c.Chosen})
+		out = append(out, ui.Candidate{Path: c.Path, Source: c.Source, Status: string(c.Status), Reason: c.Reason, Tokens: c.Tokens, Chosen: c.Chosen, Name: c.Name})
 	}
 	return out
 }
