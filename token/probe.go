@@ -138,10 +138,15 @@ func Probe(ctx context.Context, path string) ProbeResult {
 		r.Status, r.Reason = string(CandidateFailed), "did not answer"
 		return r
 	}
-	var got ProbeResult
-	if jerr := json.Unmarshal(out.Bytes(), &got); jerr == nil && got.Status != "" {
-		got.Path, got.Millis = path, r.Millis
-		return got
+	// The result is the last JSON line: a library may print its own
+	// chatter on stdout before it.
+	lines := bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n"))
+	for i := len(lines) - 1; i >= 0; i-- {
+		var got ProbeResult
+		if jerr := json.Unmarshal(bytes.TrimSpace(lines[i]), &got); jerr == nil && got.Status != "" {
+			got.Path, got.Millis = path, r.Millis
+			return got
+		}
 	}
 	r.Status = string(CandidateFailed)
 	var ee *exec.ExitError

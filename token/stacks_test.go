@@ -42,6 +42,7 @@ func TestProbeMisbehavingModules(t *testing.T) {
 		tokens               int
 	}{
 		{testtoken.ShimOK, "found", "", 1},
+		{testtoken.ShimChatty, "found", "", 1}, // its banner on stdout is not the result
 		{testtoken.ShimCrashInitialize, "failed", "crashed", 0},
 		{testtoken.ShimNullList, "failed", "crashed", 0},
 		{testtoken.ShimHangInitialize, "failed", "did not answer", 0},

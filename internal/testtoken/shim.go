@@ -24,6 +24,7 @@ const (
 	ShimHangSetPIN      = "HANG_SETPIN"      // C_SetPIN waits until Release
 	ShimNullList        = "NULL_LIST"        // C_GetFunctionList returns CKR_OK and a NULL list
 	ShimCrashInitialize = "CRASH_INITIALIZE" // C_Initialize writes through NULL
+	ShimChatty          = "CHATTY"           // a working module that prints a banner on stdout
 )
 
 // Shim is a built misbehaving module.

@@ -4,6 +4,7 @@
  *                                                    the call waits until RELEASE_FILE exists
  *   -DNULL_LIST                                      C_GetFunctionList gives a NULL list
  *   -DCRASH_INITIALIZE                               C_Initialize dereferences NULL
+ *   -DCHATTY                                         C_Initialize prints a banner on stdout
  * Without them it is a one-slot token ("Shim Token", PIN 4..8) that refuses
  * every PIN and holds no object. No software token behaves like this: it is
  * a test double of a broken middleware, and says so. */
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <signal.h>
+#include <stdio.h>
 #include "pkcs11go.h"
 
 #ifndef RELEASE_FILE
@@ -37,6 +39,10 @@ static CK_RV s_Initialize(CK_VOID_PTR a) {
 #endif
 #ifdef HANG_INITIALIZE
 	wait_release();
+#endif
+#ifdef CHATTY
+	printf("Vendor PKCS#11 v1.2 {\"ready\": true}\n");
+	fflush(stdout);
 #endif
 	return CKR_OK;
 }
