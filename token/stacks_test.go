@@ -292,6 +292,7 @@ type scripted struct {
 	setPIN   []error // answers of successive C_SetPIN calls (nil: the real one)
 	initPIN  error
 	sign     error
+	signWait chan struct{} // when set, C_Sign waits for it (a token that stops answering mid-signature)
 	loggedIn bool
 }
 
@@ -343,6 +344,12 @@ func (s *scripted) InitPIN(sh pkcs11.SessionHandle, pin string) error {
 
 func (s *scripted) Sign(sh pkcs11.SessionHandle, msg []byte) ([]byte, error) {
 	s.count("C_Sign")
+	s.mu.Lock()
+	wait := s.signWait
+	s.mu.Unlock()
+	if wait != nil {
+		<-wait
+	}
 	if s.sign != nil {
 		return nil, s.sign
 	}
@@ -550,5 +557,40 @@ func TestKnownModulesWindowsFromEnvironment(t *testing.T) {
 		if strings.Contains(k.Path, "{") || strings.Contains(k.Path, "x86_64") {
 			t.Errorf("linux/arm64 path %s", k.Path)
 		}
+	}
+}
+
+// A token that stops answering mid-signature: Sign returns at the deadline
+// with no signature, nothing else starts on the module meanwhile, and once
+// the call returns the module signs again.
+func TestDeadlineHungSignature(t *testing.T) {
+	tok, m, s, ti := openScripted(t)
+	defer SetDeadlines(Deadlines{Quick: 2 * time.Second, PIN: 500 * time.Millisecond, Pad: time.Second, Slow: 5 * time.Second})()
+	sg, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sg.Close()
+	wait := make(chan struct{})
+	s.mu.Lock()
+	s.signWait = wait
+	s.mu.Unlock()
+	d := sha256.Sum256([]byte("x"))
+	start := time.Now()
+	sig, err := sg.Sign(nil, d[:], crypto.SHA256)
+	var te *Error
+	if !errors.As(err, &te) || te.Kind != KindTimeout || te.PINSent || sig != nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("hung C_Sign: %v %v after %v", sig, err, time.Since(start))
+	}
+	if _, err := m.Tokens(); !IsKind(err, KindHung) {
+		t.Fatalf("while C_Sign hangs: %v", err)
+	}
+	s.mu.Lock()
+	s.signWait = nil
+	s.mu.Unlock()
+	close(wait)
+	waitUnstuck(t, m)
+	if _, err := sg.Sign(nil, d[:], crypto.SHA256); err != nil {
+		t.Fatalf("after the token answered: %v", err)
 	}
 }
