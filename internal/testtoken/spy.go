@@ -10,11 +10,19 @@ import (
 	"testing"
 )
 
-// SpyLibrary is OpenSC's pkcs11-spy (Debian opensc-pkcs11): a PKCS#11
-// module that forwards every call to the module named by $PKCS11SPY and
-// logs it to $PKCS11SPY_OUTPUT. An independent witness of what reaches the
-// token.
-const SpyLibrary = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so"
+// SpyLibrary is OpenSC's pkcs11-spy (Debian opensc-pkcs11), or "" when not
+// installed: a PKCS#11 module that forwards every call to the module named
+// by $PKCS11SPY and logs it to $PKCS11SPY_OUTPUT. An independent witness of
+// what reaches the token.
+func SpyLibrary() string {
+	for _, p := range []string{"/usr/lib/x86_64-linux-gnu/pkcs11-spy.so", "/usr/lib/aarch64-linux-gnu/pkcs11-spy.so",
+		"/usr/lib64/pkcs11-spy.so", "/usr/lib/pkcs11-spy.so"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
 
 // Spy is pkcs11-spy placed in front of a real module: load Spy.Path as the
 // module (with Setenv in this process, or Env for a child process) and
@@ -33,7 +41,7 @@ var spyN atomic.Int32
 // the process, and pkcs11-spy reads its environment only once, when loaded.
 func NewSpy(t testing.TB, realModule string) *Spy {
 	t.Helper()
-	b, err := os.ReadFile(SpyLibrary)
+	b, err := os.ReadFile(SpyLibrary())
 	if err != nil {
 		Missing(t, "pkcs11-spy is not installed (apt-get install opensc-pkcs11): "+err.Error())
 	}

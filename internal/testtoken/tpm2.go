@@ -12,8 +12,17 @@ import (
 	"time"
 )
 
-// TPM2Module is tpm2-pkcs11's library (Debian libtpm2-pkcs11-1).
-const TPM2Module = "/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so"
+// TPM2Module is tpm2-pkcs11's library (Debian libtpm2-pkcs11-1), or ""
+// when not installed.
+func TPM2Module() string {
+	for _, p := range []string{"/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so", "/usr/lib/aarch64-linux-gnu/pkcs11/libtpm2_pkcs11.so",
+		"/usr/lib64/pkcs11/libtpm2_pkcs11.so", "/usr/lib/pkcs11/libtpm2_pkcs11.so"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
 
 // NewTPM2 makes a tpm2-pkcs11 token over a software TPM started for this
 // test: swtpm on two free 127.0.0.1 ports, a private D-Bus session bus and
@@ -29,11 +38,12 @@ const TPM2Module = "/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so"
 func NewTPM2(t testing.TB) *Token {
 	t.Helper()
 	Need(t, "swtpm", "tpm2-abrmd", "dbus-daemon", "tpm2_ptool", "pkcs11-tool", "openssl")
-	if _, err := os.Stat(TPM2Module); err != nil {
-		Missing(t, "tpm2-pkcs11 is not installed (apt-get install libtpm2-pkcs11-1): "+err.Error())
+	mod := TPM2Module()
+	if mod == "" {
+		Missing(t, "tpm2-pkcs11 is not installed (apt-get install libtpm2-pkcs11-1)")
 	}
 	dir := t.TempDir()
-	tok := &Token{ModulePath: TPM2Module, Dir: dir, Label: "TPM Certigna", PIN: "123456", SOPIN: "87654321",
+	tok := &Token{ModulePath: mod, Dir: dir, Label: "TPM Certigna", PIN: "123456", SOPIN: "87654321",
 		Holder: Holder, RSAID: []byte{0x01}, CAID: []byte{0xca}}
 	state, store := filepath.Join(dir, "tpm"), filepath.Join(dir, "store")
 	must(t, os.MkdirAll(state, 0o700))
