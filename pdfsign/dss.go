@@ -167,10 +167,15 @@ func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *Revocatio
 		}
 		arr, _ := ao.(pdf.Array)
 		arr = append(pdf.Array(nil), arr...)
+		once := map[pdf.Ref]bool{} // a stream named many times is hashed once
 		for _, e := range arr {
 			ref, ok := e.(pdf.Ref)
-			if !ok {
+			if !ok || once[ref] {
 				continue
+			}
+			once[ref] = true
+			if err := r.Step(pdf.DSSItemSteps); err != nil {
+				return nil, err
 			}
 			o, err := r.Fetch(ref.Num)
 			if err != nil {
@@ -264,9 +269,9 @@ func ExtendLTV(ctx context.Context, in, out string, force bool, opts LTVOptions)
 	if err != nil {
 		return nil, err
 	}
-	src, err := os.Open(in)
+	src, _, err := openInput(in)
 	if err != nil {
-		return nil, newErr(KindIO, in, err)
+		return nil, err
 	}
 	defer src.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")

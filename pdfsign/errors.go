@@ -58,6 +58,9 @@ func (e *Error) Message(lang string) string {
 	if e.Err != nil {
 		data["Err"] = assets.Message(e.Err, lang)
 	}
+	if le := (*pdf.LimitError)(nil); errors.As(e.Err, &le) { // the bound reached, in words (limits.go)
+		data["Err"] = assets.T(lang, "pdf.limit."+le.What, map[string]any{"Limit": le.Limit})
+	}
 	return assets.T(lang, "pdf.err."+string(e.Kind), data)
 }
 

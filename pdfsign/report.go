@@ -31,6 +31,8 @@ type Report struct {
 	// revision, and any later change is only further signatures (or their
 	// validation data). The CLI's exit code 0.
 	OK bool `json:"ok"`
+
+	checked int // signatures actually verified (the same one named twice is checked once)
 }
 
 // Problem is one finding about a signature; Code is stable (for programs and

@@ -232,7 +232,7 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
-		return nil, ltvErr(LTVRevInvalid, "", "OCSP: "+err.Error(), err)
+		return nil, ltvErr(LTVRevInvalid, "", parseErrText("OCSP", err), err)
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
@@ -260,10 +260,10 @@ func fetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, er
 func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return ltvErr(LTVRevInvalid, u, "CRL: "+err.Error(), err)
+		return ltvErr(LTVRevInvalid, u, parseErrText("CRL", err), err)
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		return ltvErr(LTVRevInvalid, u, "CRL signature: "+err.Error(), err)
+		return ltvErr(LTVRevInvalid, u, parseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
 		return ltvErr(LTVRevInvalid, u, "CRL out of date", nil)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -118,7 +117,7 @@ type signerWithCert interface {
 func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x509.Certificate, opts Options) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			res, err = nil, panicErr(in, p)
 		}
 		if err != nil {
 			err = withPath(err, in)

@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -24,6 +23,9 @@ func checkPaths(in, out string, force bool) (os.FileInfo, error) {
 	if inInfo.IsDir() {
 		return nil, newErr(KindNotPDF, in, errors.New("is a directory"))
 	}
+	if !inInfo.Mode().IsRegular() {
+		return nil, newErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
+	}
 	absIn, err1 := filepath.Abs(in)
 	absOut, err2 := filepath.Abs(out)
 	if err1 == nil && err2 == nil && absIn == absOut {
@@ -43,11 +45,13 @@ func checkPaths(in, out string, force bool) (os.FileInfo, error) {
 // Check tells, without signing, whether in can be signed into out with
 // opts: it gives the refusals Sign would give (input missing, not a PDF,
 // damaged, encrypted, page out of range, output existing or being the
-// input). The CLI and the UI call it before asking for the PIN.
+// input) and those that would come only after the PIN (output folder,
+// TSA, an existing DSS: precheck.go). The CLI and the UI call it before
+// asking for the PIN.
 func Check(in, out string, opts Options) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = &Error{Kind: KindInternal, Path: in, Err: fmt.Errorf("panic: %v", p)}
+			err = panicErr(in, p)
 		}
 		if err != nil {
 			err = withPath(err, in)
@@ -60,31 +64,10 @@ func Check(in, out string, opts Options) (err error) {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(in)
-	if err != nil {
-		return newErr(KindIO, in, err)
+	if err := CheckInput(in, opts); err != nil {
+		return err
 	}
-	defer f.Close()
-	r, err := pdf.NewReader(f, info.Size())
-	if err != nil {
-		return withPath(err, in)
-	}
-	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
-	if err != nil {
-		return withPath(err, in)
-	}
-	if catalog == nil {
-		return newErr(KindDamaged, in, errors.New("catalog missing"))
-	}
-	if err := checkDocMDP(r, catalog); err != nil {
-		return withPath(err, in)
-	}
-	pg, err := findPage(r, catalog, opts.Page)
-	if err != nil {
-		return withPath(err, in)
-	}
-	_, err = stampRect(pg, opts.Visible) // appearance.go: a visible stamp must fit the page
-	return err
+	return checkOutputPlace(out, info.Size(), opts.Force) // precheck.go
 }
 
 // checkDocMDP refuses a document certified with "no changes allowed"

@@ -263,6 +263,7 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	inherit(node)
 	want := n
 	visited := map[int]bool{rootRef.Num: true}
+	cycle := false
 	for steps := 0; steps < 1_000_000; steps++ {
 		kidsObj, err := r.Resolve(node.Get("Kids"))
 		if err != nil {
@@ -272,7 +273,11 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 		descended := false
 		for _, k := range kids {
 			kref, ok := k.(pdf.Ref)
-			if !ok || visited[kref.Num] {
+			if !ok {
+				continue
+			}
+			if visited[kref.Num] {
+				cycle = true
 				continue
 			}
 			kd, err := r.ResolveDict(kref)
@@ -310,6 +315,11 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 			want--
 		}
 		if !descended {
+			// The root's /Count promised this page: a tree that loops or
+			// lies about its counts is a damaged file, not a bad page number.
+			if cycle || total > 0 {
+				return nil, damagedf("page tree: page %d of %d not found (the tree loops or its /Count is wrong)", n, total)
+			}
 			return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d not found", n)}
 		}
 	}

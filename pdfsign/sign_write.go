@@ -22,9 +22,9 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(in)
+	f, _, err := openInput(in)
 	if err != nil {
-		return nil, newErr(KindIO, in, err)
+		return nil, err
 	}
 	defer f.Close()
 	size := inInfo.Size()
@@ -48,6 +48,9 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 			return nil, &Error{Kind: KindCertificate, Err: err}
 		}
 		plan, err := planSignature(r, cfg, len(sizing)+64+extra)
+		if err == nil {
+			err = r.LimitErr() // a bound reached on a lenient path (limits.go)
+		}
 		if err != nil {
 			return nil, withPath(err, in)
 		}

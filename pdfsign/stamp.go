@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -236,15 +235,11 @@ func ParseRect(s string) ([4]float64, error) {
 // PageCount returns the number of pages of a PDF (for the GUI's "last
 // page" choice), reading only the page tree's root.
 func PageCount(path string) (int, error) {
-	f, err := os.Open(path)
+	f, st, err := openInput(path)
 	if err != nil {
-		return 0, newErr(KindIO, path, err)
+		return 0, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, newErr(KindIO, path, err)
-	}
 	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		return 0, withPath(err, path)

@@ -21,7 +21,7 @@ import (
 func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
 	sd, err := cms.Parse(token)
 	if err != nil {
-		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
+		return nil, ltvErr(LTVTSAGarbage, "", parseErrText("time-stamp token", err), err)
 	}
 	si := &sd.SignerInfo
 	if sd.SignerCount != 1 {
@@ -36,7 +36,7 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 	}
 	info, err := cms.ParseTSTInfo(sd.EContent)
 	if err != nil {
-		return nil, ltvErr(LTVTSAGarbage, "", err.Error(), err)
+		return nil, ltvErr(LTVTSAGarbage, "", parseErrText("TSTInfo", err), err)
 	}
 	h, ok := cms.HashFromOID(info.ImprintAlg)
 	if !ok || !h.Available() {

@@ -147,7 +147,7 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 			le.URL = shown
 			return nil, le
 		}
-		return nil, ltvErr(LTVTSAGarbage, shown, err.Error(), err)
+		return nil, ltvErr(LTVTSAGarbage, shown, parseErrText("time-stamp response", err), err)
 	}
 	ts, err := VerifyTimestampToken(token, data, cfg.Roots, time.Time{})
 	if err != nil {

@@ -2,10 +2,7 @@ package pdfsign
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
-	"runtime/debug"
 	"sort"
 
 	"github.com/certigna-desktop/app/internal/pdf"
@@ -23,24 +20,14 @@ import (
 func Verify(ctx context.Context, path string, opts VerifyOptions) (rep *Report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			rep, err = nil, &Error{Kind: KindInternal, Path: path, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			rep, err = nil, panicErr(path, p)
 		}
 	}()
-	f, err := os.Open(path)
+	f, st, err := openInput(path) // a FIFO or a device is refused before it is opened (limits.go)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, newErr(KindInputNotFound, path, err)
-		}
-		return nil, newErr(KindIO, path, err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, newErr(KindIO, path, err)
-	}
-	if st.IsDir() {
-		return nil, newErr(KindNotPDF, path, errors.New("is a directory"))
-	}
 	rep, err = verifyReader(ctx, f, st.Size(), opts)
 	if rep != nil {
 		rep.File = path
@@ -70,15 +57,41 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 		return rep, newErr(KindNoSignature, "", nil)
 	}
 	rep.OK = true
+	seen := map[string]int{} // signature → its index in rep.Signatures
 	for _, sf := range fields {
 		if err := ctx.Err(); err != nil {
 			return nil, &Error{Kind: KindCanceled, Err: err}
 		}
+		// The same signature named by many fields is verified once; the
+		// fields, the signatures and the bytes they hash are bounded
+		// (limits.go).
+		if err := r.CountSigField(); err != nil {
+			return nil, err
+		}
+		key := sigKey(sf.v)
+		if i, dup := seen[key]; dup {
+			s := rep.Signatures[i]
+			s.Field = sf.name
+			s.Problems = append([]Problem(nil), s.Problems...)
+			rep.Signatures = append(rep.Signatures, s)
+			continue
+		}
+		if err := r.CountSignature(); err != nil {
+			return nil, err
+		}
+		if err := r.CountHashed(sigWork(r, sf.v, size)); err != nil {
+			return nil, err
+		}
+		seen[key] = len(rep.Signatures)
+		rep.checked++
 		s := checkOne(f, size, r, sf, ends, opts)
 		if !s.Valid || !(s.CoversWholeDocument || s.LaterChanges == ChangesSignatures) {
 			rep.OK = false
 		}
 		rep.Signatures = append(rep.Signatures, s)
+	}
+	if err := r.LimitErr(); err != nil {
+		return nil, err
 	}
 	// Oldest signature first.
 	sort.SliceStable(rep.Signatures, func(i, j int) bool {

@@ -119,6 +119,9 @@ func laterChanges(r *pdf.Reader, end int64) string {
 		}
 	}
 	for n := range changed {
+		if r.Step(len(earlier)+1) != nil {
+			return ChangesUnknown // Verify returns the limit error
+		}
 		var old *pdf.XrefEntry
 		for _, s := range earlier {
 			if e, ok := s.Entries[n]; ok {

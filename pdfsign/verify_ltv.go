@@ -155,9 +155,19 @@ func ltvReadDSS(r *pdf.Reader, vriKey string) (certs []*x509.Certificate, ocsps,
 		}
 		arr, _ := o.(pdf.Array)
 		var out [][]byte
+		once := map[pdf.Ref]bool{} // a stream named many times is read once
 		for i, e := range arr {
 			if i > 10000 {
 				break
+			}
+			if ref, ok := e.(pdf.Ref); ok {
+				if once[ref] {
+					continue
+				}
+				once[ref] = true
+			}
+			if r.Step(pdf.DSSItemSteps) != nil {
+				break // Verify returns the limit error
 			}
 			so, err := r.Resolve(e)
 			if err != nil {

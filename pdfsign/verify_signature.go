@@ -119,7 +119,7 @@ func checkCoverage(s *SignatureReport, f *os.File, size int64, r *pdf.Reader, v 
 func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64, opts VerifyOptions) (p *cms.SignedData, complete bool) {
 	p, err := cms.Parse(contents)
 	if err != nil {
-		s.problem("cms_unreadable", "error", err.Error())
+		s.problem("cms_unreadable", "error", parseErrText("CMS", err))
 		return nil, false
 	}
 	s.cms = p

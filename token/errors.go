@@ -78,6 +78,14 @@ func (e *Error) Message(lang string) string {
 		"Reason": e.reasonText(lang),
 	}
 	key := "token.err." + string(e.Kind)
+	if e.Kind == KindPINLocked && e.Code != 0 {
+		// The token said so in answer to a code just sent: the general
+		// text ("nothing was sent") would be untrue.
+		key = "token.err.pin_locked_by_token"
+		if e.Code == pkcs11.CKR_PIN_INCORRECT {
+			key = "token.err.pin_locked_by_try"
+		}
+	}
 	if e.SO {
 		key += ".so"
 	}

@@ -28,7 +28,9 @@ type Reader struct {
 	startxref int64 // value of the last startxref
 	version   string
 	objstms   map[int]*objStm
+	objstmLen int // decoded bytes held in objstms
 	cache     map[int]Object
+	lim       *limits // work bounds (limits.go)
 }
 
 const (
@@ -38,7 +40,7 @@ const (
 
 // newReader reads the header, the xref chain and the trailer.
 func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
-	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
+	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}, lim: newLimits(size)}
 	head := make([]byte, min(int64(1024), size))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, errIO(err)
@@ -82,6 +84,9 @@ func (r *Reader) readObjectAt(off int64, header bool) (Object, int, int, error) 
 	}
 	for n := int64(4096); ; n *= 4 {
 		n = min(n, r.size-off)
+		if err := r.lim.add(&r.lim.read, n, r.lim.readMax, "read"); err != nil {
+			return nil, 0, 0, err
+		}
 		buf := make([]byte, n)
 		if _, err := r.f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
 			return nil, 0, 0, errIO(err)
@@ -179,6 +184,13 @@ func (r *Reader) Fetch(num int) (Object, error) {
 	if !ok {
 		return nil, nil
 	}
+	// A /Length or /Filter may itself be in an object stream whose own
+	// /Length is elsewhere…: bound the nesting, never the Go stack.
+	if r.lim.depth >= limitFetchDepth {
+		return nil, r.lim.hit("depth", limitFetchDepth)
+	}
+	r.lim.depth++
+	defer func() { r.lim.depth-- }()
 	o, err := r.FetchEntry(num, e)
 	if err != nil {
 		return nil, err
@@ -191,9 +203,17 @@ func (r *Reader) Fetch(num int) (Object, error) {
 }
 
 func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
+	if e.Typ == 1 || e.Typ == 2 {
+		if err := r.lim.add(&r.lim.objects, 1, r.lim.objectsMax, "objects"); err != nil {
+			return nil, err
+		}
+	}
 	switch e.Typ {
 	case 1:
 		o, n, _, err := r.readObjectAt(e.off, true)
+		if IsLimit(err) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, errDamaged("object %d unreadable: %v", num, err)
 		}
@@ -210,11 +230,21 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 	os, ok := r.objstms[stmNum]
 	if !ok {
+		// An object stream whose /Length, /Filter or /DecodeParms names an
+		// object inside itself would recurse without end.
+		if r.lim.loading[stmNum] {
+			return nil, errDamaged("object stream %d refers to an object inside itself", stmNum)
+		}
+		r.lim.loading[stmNum] = true
+		defer delete(r.lim.loading, stmNum)
 		e, ok := r.Xref[stmNum]
 		if !ok || e.Typ != 1 {
 			return nil, errDamaged("object stream %d missing", stmNum)
 		}
 		o, n, _, err := r.readObjectAt(e.off, true)
+		if IsLimit(err) {
+			return nil, err
+		}
 		if err != nil || n != stmNum {
 			return nil, errDamaged("object stream %d unreadable", stmNum)
 		}
@@ -223,14 +253,24 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			return nil, errDamaged("object stream %d is not a stream", stmNum)
 		}
 		data, err := r.StreamData(st, maxStreamDecode)
+		if IsLimit(err) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, errDamaged("object stream %d: %v", stmNum, err)
 		}
 		first, _ := ToInt(st.Dict.Get("First"))
 		cnt, _ := ToInt(st.Dict.Get("N"))
-		if first < 0 || first > int64(len(data)) || cnt < 0 || cnt > int64(len(data)) {
+		// Each "num offset" pair of the header takes at least 4 bytes.
+		if first < 0 || first > int64(len(data)) || cnt < 0 || cnt > first/4+1 {
 			return nil, errDamaged("object stream %d header", stmNum)
 		}
+		if err := r.Step(int(cnt)); err != nil {
+			return nil, err
+		}
+		// Two spaces after the data let a final token end: objects are then
+		// parsed in place, never copied.
+		data = append(data[:len(data):len(data)], ' ', ' ')
 		os = &objStm{data: data, first: int(first)}
 		p := &Parser{B: append(data[:first:first], ' ')}
 		for i := int64(0); i < cnt; i++ {
@@ -246,13 +286,18 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			os.nums = append(os.nums, int(an))
 			os.offs = append(os.offs, int(bn))
 		}
-		if len(r.objstms) > 16 {
+		if len(r.objstms) > 16 || r.objstmLen+len(data) > limitCacheBytes {
 			clear(r.objstms)
+			r.objstmLen = 0
 		}
 		r.objstms[stmNum] = os
+		r.objstmLen += len(data)
 	}
 	if idx < 0 || idx >= len(os.offs) || os.nums[idx] != num {
 		// Index wrong: look the number up, as lenient readers do.
+		if err := r.Step(len(os.nums)); err != nil {
+			return nil, err
+		}
 		idx = -1
 		for i, n := range os.nums {
 			if n == num {
@@ -268,7 +313,8 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 	if start < os.first || start > len(os.data) {
 		return nil, errDamaged("object %d offset in object stream %d", num, stmNum)
 	}
-	o, _, _, err := ParseIndirect(os.data[start:], 0, false, true)
+	p := &Parser{B: os.data[start:], Eof: true}
+	o, err := p.ParseObject(0)
 	if err != nil {
 		return nil, errDamaged("object %d in object stream %d: %v", num, stmNum, err)
 	}

@@ -13,13 +13,41 @@ import (
 
 // streamData reads and decodes a stream (FlateDecode with PNG/TIFF predictors,
 // or no filter), at most limit decoded bytes.
+// Each stream is decoded once while it fits the cache (by data offset),
+// and every decoded byte counts towards the reader's bound (limits.go).
 func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
+	if b, ok := r.lim.cache[st.Offset]; ok {
+		if int64(len(b)) > limit {
+			return nil, fmt.Errorf("stream too large")
+		}
+		return b, nil
+	}
+	data, err := r.decodeStream(st, limit)
+	if err == nil {
+		r.lim.keep(st.Offset, data)
+	}
+	return data, err
+}
+
+func (r *Reader) decodeStream(st *Stream, limit int64) ([]byte, error) {
+	callerLimit := limit
+	limit = r.lim.streamCap(limit)
+	// tooLarge: the caller's own cap (a damaged stream) or a work bound.
+	tooLarge := func() error {
+		if limit < callerLimit {
+			if limit < r.lim.decodedMax-r.lim.decoded {
+				return r.lim.hit("stream", limit)
+			}
+			return r.lim.hit("decoded", r.lim.decodedMax)
+		}
+		return fmt.Errorf("stream too large")
+	}
 	lo, err := r.Resolve(st.Dict.Get("Length"))
 	if err != nil {
 		return nil, err
 	}
 	length, ok := ToInt(lo)
-	if !ok || length < 0 || st.Offset+length > r.size {
+	if !ok || length < 0 || length > r.size-st.Offset { // (no overflow on a huge /Length)
 		// Find endstream instead, like lenient readers.
 		length, err = r.findEndstream(st.Offset)
 		if err != nil {
@@ -27,14 +55,23 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 		}
 	}
 	if length > limit {
-		return nil, fmt.Errorf("stream too large")
+		return nil, tooLarge()
+	}
+	if err := r.lim.add(&r.lim.read, length, r.lim.readMax, "read"); err != nil {
+		return nil, err
 	}
 	raw := make([]byte, length)
 	if _, err := r.f.ReadAt(raw, st.Offset); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	filters, _ := r.Resolve(st.Dict.Get("Filter"))
-	parms, _ := r.Resolve(st.Dict.Get("DecodeParms"))
+	filters, err := r.Resolve(st.Dict.Get("Filter"))
+	if err != nil {
+		return nil, err
+	}
+	parms, err := r.Resolve(st.Dict.Get("DecodeParms"))
+	if err != nil {
+		return nil, err
+	}
 	var fl []Object
 	var pl []Object
 	switch v := filters.(type) {
@@ -52,7 +89,10 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 		n, _ := f.(Name)
 		var dp *Dict
 		if i < len(pl) {
-			dp, _ = r.ResolveDict(pl[i])
+			var err error
+			if dp, err = r.ResolveDict(pl[i]); IsLimit(err) {
+				return nil, err
+			}
 		}
 		switch n {
 		case "FlateDecode", "Fl":
@@ -63,8 +103,12 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 			var out bytes.Buffer
 			_, err = io.Copy(&out, io.LimitReader(zr, limit+1))
 			if int64(out.Len()) > limit {
-				return nil, fmt.Errorf("stream too large")
+				return nil, tooLarge()
 			}
+			if err := r.lim.add(&r.lim.decoded, int64(out.Len()), r.lim.decodedMax, "decoded"); err != nil {
+				return nil, err
+			}
+			limit = r.lim.streamCap(callerLimit)
 			// A truncated deflate stream is common; keep what decoded.
 			if err != nil && out.Len() == 0 {
 				return nil, err
@@ -83,6 +127,9 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 func (r *Reader) findEndstream(off int64) (int64, error) {
 	buf := make([]byte, 64<<10)
 	for pos := off; pos < r.size; pos += int64(len(buf)) - 16 {
+		if err := r.lim.add(&r.lim.read, int64(len(buf)), r.lim.readMax, "read"); err != nil {
+			return 0, err
+		}
 		n, _ := r.f.ReadAt(buf, pos)
 		if i := bytes.Index(buf[:n], []byte("endstream")); i >= 0 {
 			l := pos + int64(i) - off
@@ -131,6 +178,11 @@ func unpredict(data []byte, dp *Dict) ([]byte, error) {
 			}
 		}
 		return data, nil
+	}
+	if row >= len(data) {
+		// Not one full row: nothing to undo (and no row buffer to allocate
+		// from parameters the data cannot back).
+		return data[:0], nil
 	}
 	out := make([]byte, 0, len(data))
 	prev := make([]byte, row)

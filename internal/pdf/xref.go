@@ -56,8 +56,11 @@ func (r *Reader) findStartxref() (int64, error) {
 func (r *Reader) readChain(off int64) error {
 	seen := map[int64]bool{}
 	for off > 0 {
-		if seen[off] || len(seen) > 10000 {
+		if seen[off] {
 			return errDamaged("xref chain loops")
+		}
+		if len(seen) >= limitSections {
+			return r.lim.hit("sections", limitSections)
 		}
 		seen[off] = true
 		sec, err := r.readSection(off)
@@ -65,6 +68,9 @@ func (r *Reader) readChain(off int64) error {
 			return err
 		}
 		r.Sections = append(r.Sections, sec)
+		if err := r.Step(len(sec.Entries)); err != nil {
+			return err
+		}
 		for n, e := range sec.Entries {
 			if _, ok := r.Xref[n]; !ok {
 				r.Xref[n] = e
@@ -106,7 +112,18 @@ func (r *Reader) readSection(off int64) (*XrefSection, error) {
 		// Hybrid file: the hidden objects listed by /XRefStm come after the
 		// table's own entries.
 		if xs, ok := ToInt(sec.trailer.Get("XRefStm")); ok && xs > 0 && xs < r.size {
-			if ss, err := r.readXrefStream(xs); err == nil {
+			ss, seen := r.lim.xrefStms[xs]
+			if !seen { // read once, however many sections name it
+				var err error
+				if ss, err = r.readXrefStream(xs); IsLimit(err) {
+					return nil, err
+				}
+				r.lim.xrefStms[xs] = ss
+			}
+			if ss != nil {
+				if err := r.lim.add(&r.lim.entries, int64(len(ss.Entries)), r.lim.entriesMax, "entries"); err != nil {
+					return nil, err
+				}
 				for n, e := range ss.Entries {
 					if _, ok := sec.Entries[n]; !ok {
 						sec.Entries[n] = e
@@ -208,6 +225,9 @@ func (r *Reader) readTable(off int64) (*XrefSection, error) {
 			if _, dup := sec.Entries[n]; dup {
 				continue
 			}
+			if err := r.lim.add(&r.lim.entries, 1, r.lim.entriesMax, "entries"); err != nil {
+				return nil, err
+			}
 			if c == "n" {
 				if o <= 0 || o >= r.size {
 					// Some writers list unused objects as "n" with offset 0.
@@ -221,6 +241,9 @@ func (r *Reader) readTable(off int64) (*XrefSection, error) {
 		}
 	}
 	o, _, _, err := r.readObjectAt(s.pos, false)
+	if IsLimit(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errDamaged("trailer unreadable: %v", err)
 	}
@@ -234,6 +257,9 @@ func (r *Reader) readTable(off int64) (*XrefSection, error) {
 
 func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
 	o, _, _, err := r.readObjectAt(off, true)
+	if IsLimit(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errDamaged("xref unreadable at %d: %v", off, err)
 	}
@@ -242,6 +268,9 @@ func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
 		return nil, errDamaged("no xref at %d", off)
 	}
 	data, err := r.StreamData(st, maxStreamDecode)
+	if IsLimit(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errDamaged("xref stream: %v", err)
 	}
@@ -303,6 +332,9 @@ func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
 			n := int(start + j)
 			if _, dup := sec.Entries[n]; dup {
 				continue
+			}
+			if err := r.lim.add(&r.lim.entries, 1, r.lim.entriesMax, "entries"); err != nil {
+				return nil, err
 			}
 			switch typ {
 			case 0:

@@ -1,0 +1,215 @@
+package pdfsign
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+)
+
+// Checks that Check makes so that a signature cannot fail after the PIN for
+// a reason knowable before it: the output's folder, the output name, the
+// TSA's reachability, and (CheckChainLTV) a B-LT chain that names no
+// revocation server.
+
+// CheckInput is the part of Check about the input and the options, for a
+// caller that checks the output itself (the window asks before replacing a
+// file): the file is read as Sign will read it (reader bounds, catalog,
+// DocMDP, page tree, stamp, an existing DSS with LTV) and the TSA is
+// reached. Called before the PIN.
+func CheckInput(in string, opts Options) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicErr(in, p)
+		}
+		if err != nil {
+			err = withPath(err, in)
+		}
+	}()
+	f, info, err := openInput(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := pdf.NewReader(f, info.Size())
+	if err != nil {
+		return err
+	}
+	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
+	if err != nil {
+		return err
+	}
+	if catalog == nil {
+		return newErr(KindDamaged, in, errors.New("catalog missing"))
+	}
+	if err := checkDocMDP(r, catalog); err != nil {
+		return err
+	}
+	pg, err := findPage(r, catalog, opts.Page)
+	if err != nil {
+		return err
+	}
+	if opts.LTV {
+		if err := checkDSS(r, catalog); err != nil {
+			return err
+		}
+	}
+	if err := r.LimitErr(); err != nil {
+		return err
+	}
+	if _, err = stampRect(pg, opts.Visible); err != nil { // stamp.go: a visible stamp must fit the page
+		return err
+	}
+	if opts.TSA != nil && !opts.AllowLower {
+		return checkTSAReachable(opts.TSA)
+	}
+	return nil
+}
+
+// More kinds (see errors.go).
+const (
+	KindOutputDir  Kind = "output_dir"  // the output's folder cannot be written (read-only, missing, full)
+	KindOutputLink Kind = "output_link" // the output is a symbolic link to nothing
+)
+
+// outputSlack: what a signature adds to the file (update, CMS, DSS),
+// generously.
+const outputSlack = 4 << 20
+
+// checkOutputPlace: the output's folder takes a new file of the input's
+// size, and the output name is not a dangling symbolic link (Sign would
+// refuse it only once the PIN is used).
+func checkOutputPlace(out string, inSize int64, force bool) error {
+	if fi, err := os.Lstat(out); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if _, err := os.Stat(out); err != nil && !force {
+			return newErr(KindOutputLink, out, nil)
+		}
+	}
+	dir := filepath.Dir(out)
+	// A real write is the only check that covers read-only mounts, ACLs
+	// and quotas alike; the probe file is removed at once.
+	probe, err := os.CreateTemp(dir, ".certigna-check-*.tmp")
+	if err != nil {
+		return newErr(KindOutputDir, dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if free, ok := freeSpace(dir); ok && free < inSize+outputSlack {
+		return newErr(KindOutputDir, dir, fmt.Errorf("%d MB free, about %d MB needed", free>>20, (inSize+outputSlack)>>20))
+	}
+	return nil
+}
+
+// tsaDialTimeout bounds the reachability probe.
+const tsaDialTimeout = 5 * time.Second
+
+// checkTSAReachable opens (and closes) a TCP connection to the TSA, or to
+// the proxy that would carry the request: no time-stamp is asked (a TSA may
+// bill each one), but a TSA that cannot be reached is known before the PIN.
+func checkTSAReachable(cfg *TSAConfig) error {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || u.Host == "" {
+		return ltvErr(LTVTSAConfig, cfg.URL, "http:// or https:// URL expected", err)
+	}
+	target := u
+	if cfg.Client == nil {
+		if p, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err == nil && p != nil {
+			target = p
+		}
+	}
+	host := target.Host
+	if target.Port() == "" {
+		port := "80"
+		if target.Scheme == "https" {
+			port = "443"
+		}
+		host = net.JoinHostPort(target.Hostname(), port)
+	}
+	timeout := tsaDialTimeout
+	if cfg.Timeout > 0 && cfg.Timeout < timeout {
+		timeout = cfg.Timeout
+	}
+	c, err := net.DialTimeout("tcp", host, timeout)
+	if err != nil {
+		return ltvErr(LTVTSAUnreachable, u.Redacted(), "", err)
+	}
+	c.Close()
+	return nil
+}
+
+// CheckChainLTV tells before the PIN whether a B-LT signature with leaf can
+// get its revocation data: the leaf and each issuer found in pool (up to a
+// self-signed root, which needs none) must name an OCSP responder or a CRL.
+// Only what is known offline is judged; a server that does not answer is
+// found out while signing.
+func CheckChainLTV(leaf *x509.Certificate, pool []*x509.Certificate) error {
+	if leaf == nil {
+		return &Error{Kind: KindCertificate, Err: errors.New("no signer certificate")}
+	}
+	c := leaf
+	for range 10 {
+		if revSelfSigned(c) {
+			return nil
+		}
+		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
+			return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+		}
+		var issuer *x509.Certificate
+		for _, p := range pool {
+			if string(p.RawSubject) == string(c.RawIssuer) && !p.Equal(c) && c.CheckSignatureFrom(p) == nil {
+				issuer = p
+				break
+			}
+		}
+		if issuer == nil {
+			return nil // fetched from the AIA while signing
+		}
+		c = issuer
+	}
+	return nil
+}
+
+// checkDSS reads an existing DSS the way a B-LT signature will extend it
+// (dssBuild), so that a DSS too large for its file is refused before the
+// PIN rather than after.
+func checkDSS(r *pdf.Reader, catalog *pdf.Dict) error {
+	dss, err := r.ResolveDict(catalog.Get("DSS"))
+	if err != nil || dss == nil {
+		return err
+	}
+	for _, key := range []string{"Certs", "OCSPs", "CRLs"} {
+		ao, err := r.Resolve(dss.Get(key))
+		if err != nil {
+			return err
+		}
+		arr, _ := ao.(pdf.Array)
+		once := map[pdf.Ref]bool{}
+		for _, e := range arr {
+			ref, ok := e.(pdf.Ref)
+			if !ok || once[ref] {
+				continue
+			}
+			once[ref] = true
+			if err := r.Step(pdf.DSSItemSteps); err != nil {
+				return err
+			}
+			o, err := r.Fetch(ref.Num)
+			if err != nil {
+				return err
+			}
+			if st, ok := o.(*pdf.Stream); ok {
+				if _, err := r.StreamData(st, 16<<20); pdf.IsLimit(err) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
