@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/hostile"
 	"github.com/certigna-desktop/app/internal/pdf"
 )
 
@@ -34,6 +35,11 @@ func seedPDFs(f *testing.F) {
 	}))
 	f.Add([]byte("%PDF-1.7\n1 0 obj\n<</Type/XRef/Size 2/W[1 2 1]/Length 8>>\nstream\n\x00\x00\x00\xff\x01\x00\x09\x00\nendstream\nendobj\nstartxref\n9\n%%EOF\n"))
 	f.Add([]byte("%PDF-1.0\nxref\n0 1\n0000000000 65535 f\ntrailer<</Root 1 0 R/Prev 9>>\nstartxref\n9\n%%EOF"))
+	// The hostile set of issue #11 (internal/hostile): each once crashed,
+	// hung or exhausted memory.
+	for _, h := range hostile.Files(nil) {
+		f.Add(h.Data)
+	}
 }
 
 // FuzzReader: the xref/trailer reader, object fetching and the sign-side
@@ -108,6 +114,11 @@ func FuzzVerify(f *testing.F) {
 	}
 	signed, _ := os.ReadFile(out)
 	f.Add(signed)
+	for _, h := range hostile.Files(signed) {
+		if h.Name == "dss-repeat.pdf" { // the ones built on a signed file
+			f.Add(h.Data)
+		}
+	}
 	work := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(work, "f.pdf")

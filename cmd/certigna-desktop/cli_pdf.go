@@ -92,11 +92,19 @@ func runSign(env *Env, args []string) int {
 			return code
 		}
 	}
+	if opts.LTV && !opts.AllowLower {
+		if err := checkLTVChain(m, t, id); err != nil { // cli_hostile.go
+			return env.Fail(err)
+		}
+	}
 	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
 		return code
 	}
 	codes, code, ok := env.readSecrets(env.T("pdf.cli.prompt_pin", map[string]any{"Label": t.Label}))
 	if !ok {
+		return code
+	}
+	if code, ok := env.checkCodeRange(t, codes[0], false); !ok { // cli_hostile.go
 		return code
 	}
 	signer, err := m.Signer(t.Slot, id, codes[0], *finalTry)
@@ -156,6 +164,17 @@ func signatureLine(env *Env, s pdfsign.SignatureReport) string {
 	data := map[string]any{
 		"Field": s.Field, "CN": s.SignerCN, "Level": s.Level, "Hash": s.Hash,
 		"Time": s.SigningTime.Local().Format(time.DateTime),
+	}
+	// A signature without /M has no claimed time, one outside PAdES no
+	// level: say so rather than print "0001-01-01" or "(, SHA-256)".
+	if s.SigningTime.IsZero() {
+		data["Time"] = env.T("hostile.cli.no_date")
+	}
+	if s.Level == "" {
+		data["Level"] = env.T("hostile.cli.no_level")
+	}
+	if s.Hash == "" {
+		data["Hash"] = "?"
 	}
 	switch {
 	case !s.Valid:

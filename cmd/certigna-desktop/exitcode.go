@@ -65,11 +65,13 @@ func exitCode(err error) int {
 	}
 	if pe := (*pdfsign.Error)(nil); errors.As(err, &pe) {
 		switch pe.Kind {
-		case pdfsign.KindNotPDF, pdfsign.KindDamaged, pdfsign.KindEncrypted, pdfsign.KindUnsupported, pdfsign.KindInputNotFound:
+		case pdfsign.KindNotPDF, pdfsign.KindDamaged, pdfsign.KindEncrypted, pdfsign.KindUnsupported, pdfsign.KindInputNotFound,
+			pdfsign.KindLimit, pdfsign.KindNotRegular:
 			return exitBadPDF
 		case pdfsign.KindNoSignature:
 			return exitNoSignature
-		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash:
+		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash,
+			pdfsign.KindOutputDir, pdfsign.KindOutputLink:
 			return exitUsage
 		}
 	}

@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +26,8 @@ type Env struct {
 	Stdout     io.Writer
 	Stderr     io.Writer
 
-	stdinLines *bufio.Reader // shared, so successive reads take successive lines
+	pinFile *os.File // --pin-fd: where the codes are read (secret.go)
+	pinFD   int
 }
 
 // T translates a message key into the chosen language.
@@ -71,6 +71,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		} else if a == "--lang" && i+1 < len(args) {
 			env.Lang = assets.NormalizeLang(args[i+1])
 		}
+	}
+	args, code, ok := env.takePinFD(args) // anywhere on the line (secret.go)
+	if !ok {
+		return code
 	}
 	fs := flag.NewFlagSet("certigna-desktop", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -55,10 +55,16 @@ func levelError(err error) error {
 	return err
 }
 
-// Check refuses bad options before the PIN is asked for.
+// Check refuses bad options, and an input Sign would refuse, before the
+// PIN is asked for.
 func (PDF) Check(in string, o ui.SignOptions) error {
-	_, err := options(in, o)
-	return err
+	opts, err := options(in, o)
+	if err != nil {
+		return err
+	}
+	// The file read as Sign will read it (a damaged or hostile PDF, an
+	// unreachable TSA…), before the PIN is asked for.
+	return levelError(pdfsign.CheckInput(in, opts))
 }
 
 // Sign writes a signed copy of in to out with key; in is never written.
