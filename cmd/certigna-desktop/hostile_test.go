@@ -359,7 +359,7 @@ func TestSignatureLineWithoutDateOrLevel(t *testing.T) {
 // sequence; this checks the wording of each case).
 func TestLockedByThisTryIsNotNothingSent(t *testing.T) {
 	before := (&token.Error{Kind: token.KindPINLocked, State: token.PINLocked}).Message("en")
-	afterTry := (&token.Error{Kind: token.KindPINLocked, State: token.PINLocked, Code: 0xa0}).Message("en") // CKR_PIN_INCORRECT
+	afterTry := (&token.Error{Kind: token.KindPINLocked, State: token.PINLocked, Code: 0xa0}).Message("en")  // CKR_PIN_INCORRECT
 	tokenSays := (&token.Error{Kind: token.KindPINLocked, State: token.PINLocked, Code: 0xa4}).Message("en") // CKR_PIN_LOCKED
 	if !strings.Contains(before, "nothing was sent") {
 		t.Errorf("before sending: %q", before)
