@@ -53,9 +53,10 @@ func signedForHostile(t *testing.T) []byte {
 
 // TestHostileSetKinds: each file of the hostile set gets from Verify and
 // Check the typed error its exit code documents, with a message in both
-// languages that is not a raw key.
+// languages that is not a raw key; a file Check lets through is signed.
 func TestHostileSetKinds(t *testing.T) {
 	dir := t.TempDir()
+	p := getPKI(t)
 	for _, f := range hostile.Files(signedForHostile(t)) {
 		path := filepath.Join(dir, f.Name)
 		if err := os.WriteFile(path, f.Data, 0o600); err != nil {
@@ -72,6 +73,14 @@ func TestHostileSetKinds(t *testing.T) {
 		err = Check(path, filepath.Join(dir, "out.pdf"), Options{})
 		if f.SignExit != 0 && exitOf(err) != f.SignExit || f.SignExit == 0 && err != nil {
 			t.Errorf("%s: Check → %v, want exit %d", f.Name, err, f.SignExit)
+		}
+		if f.SignExit == 0 {
+			// What Check lets through, Sign signs: no PIN is spent on a
+			// file that is then refused.
+			out := filepath.Join(dir, "signed-"+f.Name)
+			if _, err := Sign(context.Background(), path, out, p.ecKey, p.ecChain(), Options{}); err != nil {
+				t.Errorf("%s: passed Check, Sign → %v", f.Name, err)
+			}
 		}
 		var e *Error
 		if errors.As(err, &e) {

@@ -56,6 +56,9 @@ func CheckInput(in string, opts Options) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := checkPlanReads(r, catalog, pg); err != nil {
+		return err
+	}
 	if opts.LTV {
 		if err := checkDSS(r, catalog); err != nil {
 			return err
@@ -209,6 +212,44 @@ func checkDSS(r *pdf.Reader, catalog *pdf.Dict) error {
 					return err
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkPlanReads reads what planSignature reads besides the page tree: the
+// AcroForm, its field list, each top-level field's name and the page's
+// /Annots, so that a bound one of these reads would reach is met before the
+// PIN, not after.
+func checkPlanReads(r *pdf.Reader, catalog *pdf.Dict, pg *pageInfo) error {
+	var acro *pdf.Dict
+	switch v := catalog.Get("AcroForm").(type) {
+	case pdf.Ref:
+		d, err := r.ResolveDict(v)
+		if err != nil {
+			return err
+		}
+		acro = d
+	case *pdf.Dict:
+		acro = v
+	}
+	var fields pdf.Array
+	switch v := acro.Get("Fields").(type) {
+	case pdf.Ref:
+		o, err := r.Resolve(v)
+		if err != nil {
+			return err
+		}
+		fields, _ = o.(pdf.Array)
+	case pdf.Array:
+		fields = v
+	}
+	if _, err := freeFieldName(r, fields); err != nil {
+		return err
+	}
+	if v, ok := pg.Dict.Get("Annots").(pdf.Ref); ok {
+		if _, err := r.Resolve(v); err != nil {
+			return err
 		}
 	}
 	return nil
