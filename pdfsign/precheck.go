@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -69,6 +70,15 @@ func CheckInput(in string, opts Options) (err error) {
 	}
 	if _, err = stampRect(pg, opts.Visible); err != nil { // stamp.go: a visible stamp must fit the page
 		return err
+	}
+	// The signed file is verified once written: what Verify would refuse
+	// in the input (too many signatures, a field tree it cannot read) is
+	// refused now, before the PIN. Invalid signatures are no reason.
+	if _, err := verifyReader(context.Background(), f, info.Size(), VerifyOptions{}); err != nil {
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindNoSignature {
+			return err
+		}
 	}
 	if opts.TSA != nil && !opts.AllowLower {
 		return checkTSAReachable(opts.TSA)

@@ -58,7 +58,7 @@ func Files(signed []byte) []File {
 		{Name: "hybrid-xrefstm-repeat.pdf", Class: "2,000 xref sections naming one /XRefStm of 150,000 entries", Data: hybridRepeat(2000, 150000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "cross-reference entries"},
 		{Name: "prev-loop.pdf", Class: "/Prev loop between two xref sections", Data: prevLoop(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "loops"},
 		{Name: "prev-chain.pdf", Class: "20,000 xref sections chained by /Prev", Data: prevChain(20000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "cross-reference sections"},
-		{Name: "objstm-bombs.pdf", Class: "eight object streams of 12 MiB each, all needed", Data: objStmBombs(8, 12<<20), VerifyExit: exitBadPDF, SignExit: 0, Want: "decompressed data"},
+		{Name: "objstm-bombs.pdf", Class: "eight object streams of 12 MiB each, all needed", Data: objStmBombs(8, 12<<20), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "decompressed data"},
 		{Name: "objstm-bomb-300m.pdf", Class: "one object stream inflating to 300 MiB", Data: objStmBombs(1, 300<<20), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 		{Name: "objstm-n-huge.pdf", Class: "object stream with /N 100,000,000", Data: objStmHeader("/N 100000000 /First 12"), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
 		{Name: "objstm-first-beyond.pdf", Class: "object stream with /First past its data", Data: objStmHeader("/N 1 /First 99999999"), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
@@ -74,8 +74,8 @@ func Files(signed []byte) []File {
 		{Name: "deep-dicts.pdf", Class: "catalog nested 50,000 dictionaries deep", Data: deepNesting("<</A ", 50000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
 		{Name: "xref-count-huge.pdf", Class: "xref subsection of 50,000,000 entries, truncated", Data: tableCountHuge(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
 		{Name: "numbers-overflow.pdf", Class: "object numbers, /Size and /Prev out of range", Data: numbersOverflow(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
-		{Name: "sig-fields-10000.pdf", Class: "10,000 fields naming one signature", Data: sigFields(10000, false), VerifyExit: exitBadPDF, SignExit: 0, Want: "signature fields"},
-		{Name: "sig-distinct-300.pdf", Class: "300 distinct inline signatures", Data: sigFields(300, true), VerifyExit: exitBadPDF, SignExit: 0, Want: "different signatures"},
+		{Name: "sig-fields-10000.pdf", Class: "10,000 fields naming one signature", Data: sigFields(10000, false), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "signature fields"},
+		{Name: "sig-distinct-300.pdf", Class: "300 distinct inline signatures", Data: sigFields(300, true), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "different signatures"},
 	}
 	if signed != nil {
 		fs = append(fs,
