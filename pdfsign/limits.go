@@ -62,11 +62,23 @@ func panicErr(path string, p any) error {
 	return &Error{Kind: KindDamaged, Path: path, Err: fmt.Errorf("unexpected structure (internal error: %v)", p)}
 }
 
-// sigKey identifies a signature dictionary by its whole content: a field
-// naming the same dictionary, or an identical copy, gets the same report.
-func sigKey(v *pdf.Dict) string {
-	sum := sha256.Sum256(pdf.AppendObject(nil, v))
-	return string(sum[:])
+// sigKeys identifies signature dictionaries by their whole content: a
+// field naming the same dictionary, or an identical copy, gets the same
+// report. Serialising a dictionary counts as work, and one met again
+// (the reader's cache gives the same *Dict) is not serialised twice.
+type sigKeys map[*pdf.Dict]string
+
+func (m sigKeys) key(r *pdf.Reader, v *pdf.Dict) (string, error) {
+	if k, ok := m[v]; ok {
+		return k, nil
+	}
+	b := pdf.AppendObject(nil, v)
+	if err := r.Step(len(b) / 16); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	m[v] = string(sum[:])
+	return m[v], nil
 }
 
 // sigWork is what checking one signature may cost, in hashed bytes: the

@@ -58,6 +58,7 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	}
 	rep.OK = true
 	seen := map[string]int{} // signature → its index in rep.Signatures
+	keys := sigKeys{}
 	for _, sf := range fields {
 		if err := ctx.Err(); err != nil {
 			return nil, &Error{Kind: KindCanceled, Err: err}
@@ -68,7 +69,10 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 		if err := r.CountSigField(); err != nil {
 			return nil, err
 		}
-		key := sigKey(sf.v)
+		key, err := keys.key(r, sf.v)
+		if err != nil {
+			return nil, err
+		}
 		if i, dup := seen[key]; dup {
 			s := rep.Signatures[i]
 			s.Field = sf.name
