@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"crypto/x509"
+	"os"
+	"runtime/debug"
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
@@ -49,4 +51,17 @@ func checkLTVChain(m *token.Module, t token.TokenInfo, id []byte) error {
 		return nil // the token reports the missing certificate itself
 	}
 	return pdfsign.CheckChainLTV(leaf, pool)
+}
+
+// cliMemoryLimit is the Go heap size past which a CLI run collects garbage
+// harder: a real document needs a few tens of MB; a hostile one is stopped
+// by the reader's bounds (internal/pdf/limits.go), and this keeps the
+// garbage of what it decoded meanwhile from piling up to the process's
+// resident size. A soft limit: nothing fails at it.
+const cliMemoryLimit = 160 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cliMemoryLimit)
+	}
 }

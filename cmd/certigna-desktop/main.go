@@ -116,6 +116,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return env.fail(exitUsage, env.T("cli.unknown_verb", map[string]any{"Verb": name}))
 	}
+	softMemoryLimit() // cli_hostile.go
 	return v.run(env, rest[1:])
 }
 

@@ -269,8 +269,10 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			return nil, err
 		}
 		// Two spaces after the data let a final token end: objects are then
-		// parsed in place, never copied.
-		data = append(data[:len(data):len(data)], ' ', ' ')
+		// parsed in place, never copied. They go in the decoder's spare
+		// capacity when there is some (past len, which no other user of
+		// the cached slice reads), so a large stream is not held twice.
+		data = append(data, ' ', ' ')
 		os = &objStm{data: data, first: int(first)}
 		p := &Parser{B: append(data[:first:first], ' ')}
 		for i := int64(0); i < cnt; i++ {

@@ -100,20 +100,19 @@ func (r *Reader) decodeStream(st *Stream, limit int64) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			var out bytes.Buffer
-			_, err = io.Copy(&out, io.LimitReader(zr, limit+1))
-			if int64(out.Len()) > limit {
+			out, err := readAllLimited(zr, limit+1)
+			if int64(len(out)) > limit {
 				return nil, tooLarge()
 			}
-			if err := r.lim.add(&r.lim.decoded, int64(out.Len()), r.lim.decodedMax, "decoded"); err != nil {
+			if err := r.lim.add(&r.lim.decoded, int64(len(out)), r.lim.decodedMax, "decoded"); err != nil {
 				return nil, err
 			}
 			limit = r.lim.streamCap(callerLimit)
 			// A truncated deflate stream is common; keep what decoded.
-			if err != nil && out.Len() == 0 {
+			if err != nil && len(out) == 0 {
 				return nil, err
 			}
-			data = out.Bytes()
+			data = out
 			if data, err = unpredict(data, dp); err != nil {
 				return nil, err
 			}
@@ -122,6 +121,37 @@ func (r *Reader) decodeStream(st *Stream, limit int64) ([]byte, error) {
 		}
 	}
 	return data, nil
+}
+
+// readAllLimited reads at most n bytes of rd into one slice of the exact
+// size (plus two spare bytes, see fetchCompressed), through chunks that
+// grow up to 4 MB: a large stream costs twice its size at the peak, not the
+// three times of a doubling buffer, and is then held without slack.
+func readAllLimited(rd io.Reader, n int64) ([]byte, error) {
+	var chunks [][]byte
+	var total int64
+	size := int64(64 << 10)
+	var err error
+	for total < n && err == nil {
+		c := make([]byte, min(size, n-total))
+		k := 0
+		for k < len(c) && err == nil {
+			var m int
+			m, err = rd.Read(c[k:])
+			k += m
+		}
+		chunks = append(chunks, c[:k])
+		total += int64(k)
+		size = min(size*2, 4<<20)
+	}
+	if errors.Is(err, io.EOF) {
+		err = nil // the end of the data; other errors (a truncated stream) are the caller's to judge
+	}
+	out := make([]byte, 0, total+2)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, err
 }
 
 func (r *Reader) findEndstream(off int64) (int64, error) {
