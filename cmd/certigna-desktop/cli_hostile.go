@@ -10,27 +10,6 @@ import (
 	"github.com/certigna-desktop/app/token"
 )
 
-// checkCodeRange refuses, before the token sees it, a PIN or admin code
-// whose length is outside the token's range: it cannot be right, and
-// sending it would cost a try. It prints why and returns exit 2.
-func (e *Env) checkCodeRange(t token.TokenInfo, code string, so bool) (int, bool) {
-	lo, hi := t.MinPIN, t.MaxPIN
-	if hi == 0 || hi > 255 {
-		hi = 255
-	}
-	if lo < 1 {
-		lo = 1
-	}
-	if n := len(code); n < lo || n > hi { // PKCS#11 counts bytes
-		key := "hostile.cli.code_length"
-		if so {
-			key += ".so"
-		}
-		return e.fail(exitUsage, e.T(key, map[string]any{"Min": lo, "Max": hi})), false
-	}
-	return 0, true
-}
-
 // checkLTVChain: with --ltv, a certificate that names no revocation server
 // makes B-LT impossible; known from the token's public objects, before the
 // PIN.

@@ -104,9 +104,6 @@ func runSign(env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	if code, ok := env.checkCodeRange(t, codes[0], false); !ok { // cli_hostile.go
-		return code
-	}
 	signer, err := m.Signer(t.Slot, id, codes[0], *finalTry)
 	if err != nil {
 		return env.Fail(err)

@@ -312,9 +312,6 @@ func pinVerb(env *Env, args []string, unblock bool) int {
 	if !ok {
 		return code
 	}
-	if code, ok := env.checkCodeRange(t, codes[0], unblock); !ok { // cli_hostile.go
-		return code
-	}
 	var err error
 	if unblock {
 		err = m.Unblock(t.Slot, codes[0], codes[1], codes[2], *finalTry)

@@ -211,7 +211,7 @@ func TestCLISeveralTokensNeedSlot(t *testing.T) {
 	}
 	// --slot picks one.
 	slot := st.Tokens[0].Slot
-	code, _, errs = cli(t, "1111\n2222\n3333\n", "--lang", "en", "--module", tok.ModulePath, "change-pin", "--slot", itoa(slot))
+	code, _, errs = cli(t, "1\n2\n3\n", "--lang", "en", "--module", tok.ModulePath, "change-pin", "--slot", itoa(slot))
 	if code != exitUsage || !strings.Contains(errs, "differ") {
 		t.Fatalf("--slot: exit %d %q", code, errs)
 	}
