@@ -767,7 +767,7 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	top := []fyne.CanvasObject{head}
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)
-		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": res.Level, "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
+		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
 	}
 	v.result.Objects = append(top,
 		widget.NewCard(a.t("ui.sign.result"), "", container.NewVBox(

@@ -201,7 +201,19 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "Jeton Tests UI")
 	mustShow(t, h.win, testtoken.Holder)
-	mustShow(t, h.win, "Prêt") // PIN badge
+	// the PIN the token came with is "to be changed" until the personal
+	// PIN is set (here or ticked done in the guide)
+	mustShow(t, h.win, "À changer")
+	if shows(h.win, "Prêt") {
+		t.Fatal("a new token shows “Prêt” before its PIN was set")
+	}
+	if err := h.store.SetDone(h.app.Current().Serial, ui.StepPINSet, true); err != nil {
+		t.Fatal(err)
+	}
+	h.app.Refresh()
+	h.settle()
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Prêt")
 	// the test CA lives 30 days: the certificate is flagged as expiring soon
 	mustShow(t, h.win, "Expire dans")
 	if h.svc.codeCalls.Load() != 0 {
@@ -344,6 +356,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	if h.app.Screen() != ui.ScreenSign || v == nil || v.Input != in {
 		t.Fatalf("drop did not select the PDF (screen %s)", h.app.Screen())
 	}
+	h.settle() // the document's pre-PIN check
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -509,8 +522,12 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	if f.Succeeded || h.svc.codeCalls.Load() != 1 {
 		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
 	}
-	if !strings.Contains(f.Status.Text, "Le token indique maintenant") {
-		t.Fatalf("status %q", f.Status.Text)
+	// one sentence: refused, the tries the token reports, what happens at zero
+	if want := (&ui.WrongCodeError{State: ui.PINCountLow}).Message("fr"); f.Status.Text != want {
+		t.Fatalf("status %q, want %q", f.Status.Text, want)
+	}
+	if !strings.Contains(f.Status.Text, "peu d’essais") || strings.Count(f.Status.Text, ".") != 1 || strings.Contains(f.Status.Text, "\n") {
+		t.Fatalf("not one sentence with the tries: %q", f.Status.Text)
 	}
 	if f.Current.Text != "" || f.Submit.Disabled() {
 		t.Fatal("the wrong code stays in the form, or the form stays disabled")
@@ -584,6 +601,7 @@ func TestTokenPulledMidSignature(t *testing.T) {
 		t.Fatalf("no sample: %q", v.Status.Text)
 	}
 	in, _ := os.ReadFile(v.Input)
+	h.settle() // the document's pre-PIN check
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -598,8 +616,12 @@ func TestTokenPulledMidSignature(t *testing.T) {
 	if !bytes.Equal(in, after) {
 		t.Fatal("input changed")
 	}
-	if v.Submit.Disabled() {
+	if v.PIN.Disabled() {
 		t.Fatal("the form stays disabled")
+	}
+	// no token now: "Signer" waits for it, and says so
+	if !v.Submit.Disabled() || !shows(h.win, "Branchez votre token") {
+		t.Fatal("the button is enabled while the token is out")
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
 		t.Fatalf("partial output left: %v", left)
