@@ -486,6 +486,9 @@ func (a *App) choosePDF(then func(path string)) {
 	a.chooser = path
 }
 
+// ChooserField is the path field of the open-PDF dialog last shown (tests).
+func (a *App) ChooserField() *widget.Entry { return a.chooser }
+
 // UseSample writes the sample document to the documents folder and selects it.
 func (v *SignView) useSample() { v.UseSample() }
 
@@ -555,6 +558,11 @@ func (a *App) outputFor(in string) (string, error) {
 	return signedName(dir, filepath.Base(in), a.t("ui.sign.suffix")), nil
 }
 
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
 func writableDir(dir string) bool {
 	f, err := os.CreateTemp(dir, ".certigna-write-test-*")
 	if err != nil {
@@ -612,6 +620,11 @@ func (v *SignView) SignNow() {
 		return
 	case v.CheckErr != nil:
 		// said beside the document already; the PIN is not asked for
+		fail(a.t("ui.sign.see_document"))
+		return
+	case !fileExists(v.Input):
+		// gone since the check (moved, a USB stick removed): check again
+		v.recheck()
 		fail(a.t("ui.sign.see_document"))
 		return
 	case v.PIN.Text == "":

@@ -62,7 +62,10 @@ type harness struct {
 	docs   string
 	mu     sync.Mutex
 	opened []string
-	qmu    sync.Mutex
+	// failOpen, when set, is what opening a page or file answers (a
+	// computer without xdg-open)
+	failOpen error
+	qmu      sync.Mutex
 	queue  []func()
 }
 
@@ -109,8 +112,27 @@ func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
 // can produce).
 func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
 	t.Helper()
+	return startModule(t, tok, tok.ModulePath, lang, wrap)
+}
+
+// startModule opens the window over the module at path (tok's own, or a
+// module in front of it such as OpenSC's pkcs11-spy); tok may be nil.
+func startModule(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
+	t.Helper()
+	return startFull(t, tok, path, lang, wrap, nil)
+}
+
+// startStore opens a second window over tok with an existing store (a new
+// run of the app).
+func startStore(t *testing.T, tok *testtoken.Token, store *ui.Store) *harness {
+	t.Helper()
+	return startFull(t, tok, tok.ModulePath, "fr", nil, store)
+}
+
+func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService, store *ui.Store) *harness {
+	t.Helper()
 	t.Setenv("LANG", map[string]string{"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[lang])
-	m, err := token.Open(tok.ModulePath)
+	m, err := token.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,15 +148,18 @@ func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.Tok
 		real = wrap(real)
 	}
 	h := &harness{win: w, svc: &counting{TokenService: real}, tok: tok, docs: t.TempDir()}
-	h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+	h.store = store
+	if h.store == nil {
+		h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+	}
 	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
 		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
 		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
 			h.mu.Lock()
+			defer h.mu.Unlock()
 			h.opened = append(h.opened, u.String())
-			h.mu.Unlock()
-			return nil
+			return h.failOpen
 		},
 	})
 	t.Cleanup(h.app.Stop)
@@ -163,6 +188,68 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		}
+	}
+	return out
+}
+
+// visibleTexts are the texts of the objects actually shown (a folded
+// accordion's content is laid out but hidden).
+func visibleTexts(w fyne.Window) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *widget.Check:
+			out = append(out, x.Text)
+		case *widget.Card:
+			out = append(out, x.Title)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		case *widget.Entry:
+			out = append(out, x.PlaceHolder)
+		case *widget.Select:
+			out = append(out, x.Selected)
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	return out
+}
+
+// overlayTexts are the texts of the dialog on top, if any.
+func overlayTexts(w fyne.Window) []string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range test.LaidOutObjects(top) {
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *widget.Entry:
+			out = append(out, x.Text, x.PlaceHolder)
 		case *canvas.Text:
 			out = append(out, x.Text)
 		}
