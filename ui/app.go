@@ -145,6 +145,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 // up), then loads the token state and watches for hot-plug.
 func (a *App) Start() {
 	a.searching = true
+	a.Show(a.screen) // the spinner and "looking for the driver" at once
 	svc := a.opt.Tokens
 	a.background(func() {
 		st := svc.Init()
@@ -195,14 +196,14 @@ func (a *App) Ops() *OpLog { return a.ops }
 
 func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.lang, key, data...) }
 
-// n is the one plural helper: key+".one" or key+".other" for count, with
+// n is the one plural helper (Plural): key+".one" or key+".other" for count, with
 // .N set. French uses the singular for 0 and 1 ("0 étape", "1 étape"),
 // English only for 1.
 func (a *App) n(key string, count int, data ...map[string]any) string {
-	return plural(a.lang, key, count, data...)
+	return Plural(a.lang, key, count, data...)
 }
 
-func plural(lang, key string, count int, data ...map[string]any) string {
+func Plural(lang, key string, count int, data ...map[string]any) string {
 	d := map[string]any{"N": count}
 	for _, m := range data {
 		for k, v := range m {

@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"crypto/x509"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
@@ -227,8 +229,41 @@ type Signer interface {
 	SamplePDF(w io.Writer, lang string) error
 }
 
-// Message is err's text for a person in lang (assets.Message).
-func Message(err error, lang string) string { return assets.Message(err, lang) }
+// Message is err's text for a person in lang (assets.Message), in the
+// window's words.
+func Message(err error, lang string) string { return WindowWords(lang, assets.Message(err, lang)) }
+
+// The token's and the signer's messages are shared with the command line and
+// name its options; the window says what to do in the window instead.
+var windowWords = map[string][]struct {
+	re   *regexp.Regexp
+	with string
+}{
+	"fr": {
+		{regexp.MustCompile(`ou indiquez son chemin avec --module`), "ou indiquez son fichier avec « Choisir un fichier… » sur l’écran Pilote"},
+		{regexp.MustCompile(` ?Confirmez explicitement \(option --final-try\) pour continuer\.`), ""},
+		{regexp.MustCompile(`sans --allow-bb rien n’a été enregistré, avec cette option`), "sans la case « enregistrer quand même » des options rien n’a été enregistré, avec elle"},
+		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options : « Si un serveur ne répond pas, enregistrer quand même »)"},
+	},
+	"en": {
+		{regexp.MustCompile(`or give its path with --module`), "or pick its file with “Choose a file…” on the Driver screen"},
+		{regexp.MustCompile(` ?Confirm explicitly \(option --final-try\) to go on\.`), ""},
+		{regexp.MustCompile(`without --allow-bb nothing was saved, with it`), "without the options’ “save anyway” box nothing was saved, with it"},
+		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options: “If a server does not answer, save anyway”)"},
+	},
+}
+
+// WindowWords replaces the command line's option names in s by the
+// window's words.
+func WindowWords(lang, s string) string {
+	if !strings.Contains(s, "--") {
+		return s
+	}
+	for _, w := range windowWords[assets.NormalizeLang(lang)] {
+		s = w.re.ReplaceAllString(s, w.with)
+	}
+	return s
+}
 
 // WrongCodeError is a code the token refused (a wrong unlock code, PIN or
 // admin code); State is what the token reports now. The backend turns the
