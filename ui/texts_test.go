@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/ui"
 	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
 	"github.com/certigna-desktop/app/ui/backend"
 )
 

@@ -66,7 +66,7 @@ type harness struct {
 	// computer without xdg-open)
 	failOpen error
 	qmu      sync.Mutex
-	queue  []func()
+	queue    []func()
 }
 
 // runOnUI queues a background result; drain runs the queue on the test
@@ -567,6 +567,7 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Show(ui.ScreenToken)
 	h.app.Start()
+	h.settle() // the first discovery (instant here) ends the "searching" line
 	mustShow(t, h.win, "Jeton Tests UI")
 	eventually := func(what string, ok func() bool) {
 		t.Helper()
