@@ -153,6 +153,7 @@ func (a *App) Start() {
 			a.searching = false
 			a.module = st
 			a.ops.Add("start", st.Path)
+			a.Show(a.screen) // what depends on the driver (demo hints…); typed text is kept
 			a.restartWatch()
 			a.Refresh()
 		})
@@ -622,6 +623,14 @@ func (a *App) Show(name string) {
 	a.updateNav()
 	if focus != nil {
 		a.win.Canvas().Focus(focus)
+	}
+}
+
+// relayout lays the screen out again after a line changed height (a badge
+// that grew makes a wrapped label take two lines).
+func (a *App) relayout() {
+	if a.body != nil {
+		a.body.Refresh()
 	}
 }
 

@@ -59,6 +59,7 @@ type SignView struct {
 	Checked   bool
 	checkGen  int
 	inputLbl  *widget.Label
+	intro     *widget.Label
 	certLine  *widget.Label
 	tokenLine *fyne.Container
 	progress  *fyne.Container
@@ -218,9 +219,13 @@ func (v *SignView) build() fyne.CanvasObject {
 	}
 	// the button and what its click did, side by side
 	pinItems = append(pinItems, container.NewBorder(nil, nil, v.Submit, nil, v.Status), v.progress)
+	v.intro = para(a.t("ui.sign.intro"))
+	if v.Output != "" {
+		v.intro.Hide()
+	}
 	return container.NewVBox(
 		title(a.t("ui.sign.title")),
-		para(a.t("ui.sign.intro")),
+		v.intro,
 		v.tokenLine,
 		doc,
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
@@ -245,6 +250,7 @@ func (v *SignView) tokenChanged() {
 	v.tokenLine.Refresh()
 	v.certChoices()
 	v.recheck()
+	v.a.relayout()
 }
 
 // certName tells one certificate from another: the holder is often the
@@ -348,10 +354,15 @@ func (v *SignView) showCheck() {
 		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": Message(v.CheckErr, a.lang)}), widget.DangerImportance)
 	case v.Input != "" && !v.Checked && a.signingCert() != nil:
 		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.LowImportance)
-	case v.Input != "" && v.Checked:
-		setStatus(v.DocStatus, a.t("ui.sign.ready"), widget.SuccessImportance)
+	// checked and fine: nothing to say, "Signer" is enabled
 	default:
 		setStatus(v.DocStatus, "", widget.MediumImportance)
+	}
+	// an empty line would push "Signer" down for nothing
+	if v.DocStatus.Text == "" {
+		v.DocStatus.Hide()
+	} else {
+		v.DocStatus.Show()
 	}
 	v.setButton()
 }
@@ -752,10 +763,12 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	if ver.Valid {
 		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)
 	}
-	head := bannerBox(a.t("ui.sign.success"), theme.ColorNameSuccess)
+	// the outcome beside the button; the details right under it, compact
+	// enough that the result fits at 1024×740 without scrolling
+	setStatus(v.Status, a.t("ui.sign.success"), widget.SuccessImportance)
 	verdict := badge(a.t("ui.sign.valid"), theme.ColorNameSuccess)
 	if !ver.Valid {
-		head = bannerBox(a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), theme.ColorNameError)
+		setStatus(v.Status, a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), widget.DangerImportance)
 		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
 	}
 	rows := [][]fyne.CanvasObject{
@@ -776,16 +789,15 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	if !ver.Timestamp.IsZero() {
 		rows = append(rows, kv(a.t("ui.sign.timestamp"), fmtTime(a.lang, ver.Timestamp)))
 	}
-	rows = append(rows, kv(a.t("ui.sign.original"), a.t("ui.sign.untouched")))
-	top := []fyne.CanvasObject{head}
+	var top []fyne.CanvasObject
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)
 		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
 	}
+	v.intro.Hide() // read already; room for the result
 	v.result.Objects = append(top,
-		widget.NewCard(a.t("ui.sign.result"), "", container.NewVBox(
-			container.NewHBox(verdict),
-			para(trust),
+		widget.NewCard("", "", container.NewVBox(
+			container.NewBorder(nil, nil, container.NewVBox(verdict), nil, para(trust)),
 			form(rows...),
 			container.NewHBox(
 				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
@@ -795,5 +807,6 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 		)),
 	)
 	v.result.Refresh()
+	a.relayout()
 	a.Refresh()
 }
