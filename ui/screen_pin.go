@@ -76,7 +76,7 @@ func (f *PINForm) build() fyne.CanvasObject {
 		para(a.t("ui.pin.intro")),
 		f.state,
 		widget.NewCard("", "", container.NewVBox(fields, f.Weak, f.Rules, f.progress,
-			container.NewBorder(nil, nil, f.Submit, nil, f.Status))),
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))),
 		f.result,
 	)
 }
@@ -90,7 +90,7 @@ func (f *PINForm) tokenChanged() {
 		f.state.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
 		f.Rules.SetText("")
 	} else {
-		f.state.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, pinBadge(a, t.PIN), para(t.Label+" — "+t.Serial))}
+		f.state.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial))}
 		f.Rules.SetText(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 	}
 	f.state.Refresh()
@@ -297,7 +297,7 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 	}
 	t := a.Current()
 	if t != nil {
-		items = append(items, container.NewBorder(nil, nil, nil, pinBadge(a, t.PIN), para(t.Label+" — "+t.Serial)))
+		items = append(items, container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial)))
 	}
 	// first what a Certigna holder does: the CA's procedure
 	items = append(items,
@@ -329,7 +329,7 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 		items = append(items, widget.NewCard(a.t("ui.blocked.with_admin"), "", container.NewVBox(
 			bannerBox(warn, theme.ColorNameWarning), fields, f.Weak, rules,
-			container.NewBorder(nil, nil, f.Submit, nil, f.Status))))
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))))
 	}
 	items = append(items, f.result)
 	return container.NewVBox(items...)

@@ -218,7 +218,7 @@ func (v *SignView) build() fyne.CanvasObject {
 		pinItems = append(pinItems, l)
 	}
 	// the button and what its click did, side by side
-	pinItems = append(pinItems, container.NewBorder(nil, nil, v.Submit, nil, v.Status), v.progress)
+	pinItems = append(pinItems, container.NewBorder(nil, nil, container.NewVBox(v.Submit), nil, v.Status), v.progress)
 	v.intro = para(a.t("ui.sign.intro"))
 	if v.Output != "" {
 		v.intro.Hide()
@@ -245,7 +245,7 @@ func (v *SignView) tokenChanged() {
 			line = a.t("ui.sign.with_cert", map[string]any{"Cert": a.certName(c), "Label": t.Label})
 		}
 		v.certLine.SetText(line)
-		v.tokenLine.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, pinBadge(a, t.PIN), v.certLine)}
+		v.tokenLine.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), v.certLine)}
 	}
 	v.tokenLine.Refresh()
 	v.certChoices()
@@ -359,10 +359,13 @@ func (v *SignView) showCheck() {
 		setStatus(v.DocStatus, "", widget.MediumImportance)
 	}
 	// an empty line would push "Signer" down for nothing
-	if v.DocStatus.Text == "" {
-		v.DocStatus.Hide()
-	} else {
-		v.DocStatus.Show()
+	if shown := v.DocStatus.Visible(); shown != (v.DocStatus.Text != "") {
+		if shown {
+			v.DocStatus.Hide()
+		} else {
+			v.DocStatus.Show()
+		}
+		a.relayout()
 	}
 	v.setButton()
 }
