@@ -245,7 +245,7 @@ func (t *Tokens) OpenKey(slot uint, certID []byte, pin string, confirmFinalTry b
 	}
 	s, err := m.Signer(slot, certID, pin, confirmFinalTry)
 	if err != nil {
-		return nil, err
+		return nil, wrongCode(err)
 	}
 	return s, nil
 }
