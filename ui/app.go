@@ -300,7 +300,7 @@ func (a *App) Refresh() {
 			for i := range toks {
 				// honest badge: the code the token came with is "to be
 				// changed" until the personal PIN is set here or ticked done
-				if toks[i].PIN == PINOK && !toks[i].Demo && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
+				if toks[i].PIN == PINOK && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
 					toks[i].PIN = PINToBeChanged
 				}
 			}

@@ -464,12 +464,17 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	f := h.app.PINForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "4444")
-	if !strings.Contains(f.Weak.Text, "facile à deviner") {
+	if !f.Weak.Visible() || !strings.Contains(f.Weak.Text, "facile à deviner") {
 		t.Fatalf("no warning for 4444: %q", f.Weak.Text)
 	}
 	f.New.SetText("")
+	test.Type(f.New, "2580")
+	if f.Weak.Visible() {
+		t.Fatal("a warning for 2580")
+	}
+	f.New.SetText("")
 	test.Type(f.New, "2345")
-	if f.Weak.Text == "" {
+	if !f.Weak.Visible() {
 		t.Fatal("no warning for 2345")
 	}
 	test.Type(f.Confirm, "2345")

@@ -230,12 +230,17 @@ func IsWeakPIN(p string) bool {
 
 // weakWarning is a warning line that follows what is typed in e.
 func weakWarning(a *App, e *widget.Entry) *widget.Label {
-	l := para("")
+	l := para(a.t("ui.pin.weak"))
+	l.Importance = widget.WarningImportance
+	l.Hide() // no empty line in the form
 	e.OnChanged = func(s string) {
-		if IsWeakPIN(s) {
-			setStatus(l, a.t("ui.pin.weak"), widget.WarningImportance)
-		} else {
-			setStatus(l, "", widget.MediumImportance)
+		if weak := IsWeakPIN(s); weak != l.Visible() {
+			if weak {
+				l.Show()
+			} else {
+				l.Hide()
+			}
+			a.relayout()
 		}
 	}
 	return l
