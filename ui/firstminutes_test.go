@@ -365,10 +365,24 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 	mustShow(t, h.win, "Ajouter l’heure certifiée d’un serveur d’horodatage")
 	mustShow(t, h.win, "Garder la signature vérifiable après l’expiration du certificat")
 	mustShow(t, h.win, "RFC 3161") // in the details line only
+	visible := func(s string) bool {
+		for _, x := range visibleTexts(h.win) {
+			if strings.Contains(x, s) {
+				return true
+			}
+		}
+		return false
+	}
+	if visible("Identifiant du serveur") {
+		t.Fatal("TSA login asked without a TSA")
+	}
 
 	v.UseSample()
 	h.settle()
 	v.TSA.SetText(p.TSAURL())
+	if !visible("Identifiant du serveur") {
+		t.Fatal("no TSA login fields with a TSA address")
+	}
 	test.Type(v.TSAUser, "alice")
 	test.Type(v.TSAPass, "s3cret-tsa")
 	h.settle()

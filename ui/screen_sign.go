@@ -46,6 +46,7 @@ type SignView struct {
 	LTV        *widget.Check
 	AllowLower *widget.Check
 	Options    *widget.Accordion
+	tsaLogin   *fyne.Container // login fields, shown with a TSA address
 	certBox    *fyne.Container
 	certIDs    [][]byte
 	Warning    error // the signer's reason for a lower level, after success
@@ -150,7 +151,13 @@ func newSignView(a *App) *SignView {
 	v.LTV.SetChecked(st.LTV)
 	v.AllowLower = widget.NewCheck(a.t("ui.sign.allow_lower"), nil)
 	v.AllowLower.SetChecked(st.AllowLower)
-	v.TSA.OnChanged = func(string) { save(); v.recheck() }
+	v.tsaLogin = container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(a.t("ui.sign.tsa_user"), a.wheel(v.TSAUser)),
+			widget.NewFormItem(a.t("ui.sign.tsa_pass"), a.wheel(v.TSAPass)),
+		),
+		para(a.t("ui.sign.tsa_login_note")))
+	v.TSA.OnChanged = func(string) { save(); v.showLogin(); v.recheck() }
 	v.TSAUser.OnChanged = func(string) { save() }
 	v.LTV.OnChanged = func(bool) { save(); v.recheck() }
 	v.AllowLower.OnChanged = func(bool) { save() }
@@ -171,17 +178,27 @@ func (v *SignView) options() fyne.CanvasObject {
 		),
 		bold(a.t("ui.sign.tsa")),
 		a.wheel(v.TSA),
-		widget.NewForm(
-			widget.NewFormItem(a.t("ui.sign.tsa_user"), a.wheel(v.TSAUser)),
-			widget.NewFormItem(a.t("ui.sign.tsa_pass"), a.wheel(v.TSAPass)),
-		),
-		para(a.t("ui.sign.tsa_login_note")),
+		v.tsaLogin,
 		v.LTV,
 		v.AllowLower,
 		tech,
 	)
+	v.showLogin()
 	v.Options = widget.NewAccordion(widget.NewAccordionItem(a.t("ui.sign.options"), body))
 	return v.Options
+}
+
+// showLogin shows the TSA login fields only with a TSA address: no login
+// questions for those who do not use one.
+func (v *SignView) showLogin() {
+	if on := strings.TrimSpace(v.TSA.Text) != ""; on != v.tsaLogin.Visible() {
+		if on {
+			v.tsaLogin.Show()
+		} else {
+			v.tsaLogin.Hide()
+		}
+		v.a.relayout()
+	}
 }
 
 // signOptions are the screen's choices for the signer.

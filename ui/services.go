@@ -244,19 +244,21 @@ var windowWords = map[string][]struct {
 		{regexp.MustCompile(` ?Confirmez explicitement \(option --final-try\) pour continuer\.`), ""},
 		{regexp.MustCompile(`sans --allow-bb rien n’a été enregistré, avec cette option`), "sans la case « enregistrer quand même » des options rien n’a été enregistré, avec elle"},
 		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options : « Si un serveur ne répond pas, enregistrer quand même »)"},
+		{regexp.MustCompile(`Renseignez CERTIGNA_TSA_USER et CERTIGNA_TSA_PASSWORD\.`), "Vérifiez l’identifiant et le mot de passe du serveur dans les options."},
 	},
 	"en": {
 		{regexp.MustCompile(`or give its path with --module`), "or pick its file with “Choose a file…” on the Driver screen"},
 		{regexp.MustCompile(` ?Confirm explicitly \(option --final-try\) to go on\.`), ""},
 		{regexp.MustCompile(`without --allow-bb nothing was saved, with it`), "without the options’ “save anyway” box nothing was saved, with it"},
 		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options: “If a server does not answer, save anyway”)"},
+		{regexp.MustCompile(`Set CERTIGNA_TSA_USER and CERTIGNA_TSA_PASSWORD\.`), "Check the server’s login and password in the options."},
 	},
 }
 
 // WindowWords replaces the command line's option names in s by the
 // window's words.
 func WindowWords(lang, s string) string {
-	if !strings.Contains(s, "--") {
+	if !strings.Contains(s, "--") && !strings.Contains(s, "CERTIGNA_") {
 		return s
 	}
 	for _, w := range windowWords[assets.NormalizeLang(lang)] {

@@ -82,9 +82,12 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 			checkShown(t, lang, s, shown)
 		}
 		// the window's own refusals and the messages shared with the CLI
-		for _, k := range []string{"token.err.module_not_found", "token.err.final_try", "token.err.final_try.so", "ltv.err.tsa_unreachable", "ltv.err.rev_offline"} {
+		for _, k := range []string{"token.err.module_not_found", "token.err.final_try", "token.err.final_try.so", "ltv.err.tsa_unreachable", "ltv.err.rev_offline", "ltv.err.tsa_auth"} {
 			msg := ui.Message(catalogErr{k}, lang)
 			checkShown(t, lang, k, []string{msg})
+			if strings.Contains(msg, "CERTIGNA_TSA") {
+				t.Errorf("%s %s: environment variable names in the window: %q", lang, k, msg)
+			}
 		}
 	}
 	cat, err := assets.Catalog()
