@@ -729,3 +729,29 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 		t.Fatalf("typed path not taken: %q", v.Input)
 	}
 }
+
+// Item 6: ticking "Déjà fait avec le pilote" in the guide makes the badge
+// "Prêt" (the PIN was set with the maker's tool).
+func TestPINSetTickMakesBadgeReady(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "À changer")
+	h.app.Show(ui.ScreenGuide)
+	var tick *widget.Check
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Déjà fait avec le pilote" {
+			tick = c
+		}
+	}
+	if tick == nil {
+		t.Fatal("no “Déjà fait” tick")
+	}
+	test.Tap(tick)
+	h.settle()
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Prêt")
+	if shows(h.win, "À changer") {
+		t.Fatal("still “À changer” after the tick")
+	}
+}

@@ -79,6 +79,9 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			}
 			a.ops.Add("guide_tick", string(st))
 			a.Show(ScreenGuide)
+			if st == StepPINSet {
+				a.Refresh() // the PIN badge: "À changer" until this is done
+			}
 		}
 		return c
 	}
