@@ -56,18 +56,19 @@ type SignView struct {
 	DocStatus *widget.Label
 	// CheckErr is the last pre-PIN refusal (nil: the document can be
 	// signed with these options); Checked says the check is over.
-	CheckErr  error
-	Checked   bool
-	checkGen  int
-	inputLbl  *widget.Label
-	intro     *widget.Label
-	certLine  *widget.Label
-	tokenLine *fyne.Container
-	progress  *fyne.Container
-	result    *fyne.Container
-	busy      bool
-	sample    string // the sample document written by this view
-	lastCert  []byte // ID of the certificate of the signature in flight
+	CheckErr   error
+	Checked    bool
+	checkGen   int
+	checkedKey string // what the last check was about
+	inputLbl   *widget.Label
+	intro      *widget.Label
+	certLine   *widget.Label
+	tokenLine  *fyne.Container
+	progress   *fyne.Container
+	result     *fyne.Container
+	busy       bool
+	sample     string // the sample document written by this view
+	lastCert   []byte // ID of the certificate of the signature in flight
 }
 
 func newSignView(a *App) *SignView {
@@ -331,24 +332,36 @@ func (v *SignView) recheck() {
 	if v.Reason == nil || v.TSA == nil {
 		return // still being built
 	}
-	v.checkGen++
-	gen := v.checkGen
-	v.Checked, v.CheckErr = false, nil
 	cert := a.signingCert()
 	if v.Input == "" || cert == nil || a.Current() == nil {
+		v.checkGen++
+		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
 		v.showCheck()
 		return
 	}
+	// a token event re-draws the screen: the same facts need no new check
+	// (the click checks the file again, and so does the signature itself)
+	ko := v.signOptions(*cert)
+	ko.TSAPassword = "" // no secret kept in the key
+	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.Current().Serial, ko)
+	if key == v.checkedKey {
+		v.showCheck()
+		return
+	}
+	v.checkedKey = key
+	v.checkGen++
+	gen := v.checkGen
+	v.Checked, v.CheckErr = false, nil
 	if err := certRefusal(cert, time.Now()); err != nil {
 		v.Checked, v.CheckErr = true, err
 		v.showCheck()
 		return
 	}
 	in, opts := v.Input, v.signOptions(*cert)
-	signer := a.opt.Signer
+	signer, docs, suffix := a.opt.Signer, a.documentsDir(), a.t("ui.sign.suffix")
 	v.showCheck()
 	a.background(func() {
-		out, err := a.outputFor(in)
+		out, err := outputIn(in, docs, suffix)
 		if err == nil {
 			err = signer.Check(in, out, opts)
 		}
@@ -452,6 +465,7 @@ func (v *SignView) setInput(p string) {
 	} else if v.Reason.Text == v.a.t("ui.sign.reason") {
 		v.Reason.SetText("")
 	}
+	v.checkedKey = "" // chosen again: it may have changed on disk
 	v.recheck()
 	if !v.PIN.Disabled() {
 		v.a.win.Canvas().Focus(v.PIN)
@@ -578,15 +592,21 @@ func uniquePath(p string) string {
 // is. The name has one suffix, numbered when taken: x.pdf → x-signé.pdf,
 // then x-signé-2.pdf; re-signing x-signé.pdf gives x-signé-2.pdf too.
 func (a *App) outputFor(in string) (string, error) {
+	return outputIn(in, a.documentsDir(), a.t("ui.sign.suffix"))
+}
+
+// outputIn is outputFor with what it needs from the app given (it runs off
+// the UI goroutine).
+func outputIn(in, docs, suffix string) (string, error) {
 	dir := filepath.Dir(in)
 	if !writableDir(dir) {
-		if docs := a.documentsDir(); writableDir(docs) {
+		if writableDir(docs) {
 			dir = docs
 		} else {
 			return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
 		}
 	}
-	return signedName(dir, filepath.Base(in), a.t("ui.sign.suffix")), nil
+	return signedName(dir, filepath.Base(in), suffix), nil
 }
 
 func fileExists(p string) bool {
@@ -655,6 +675,7 @@ func (v *SignView) SignNow() {
 		return
 	case !fileExists(v.Input):
 		// gone since the check (moved, a USB stick removed): check again
+		v.checkedKey = ""
 		v.recheck()
 		fail(a.t("ui.sign.see_document"))
 		return
