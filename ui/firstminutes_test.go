@@ -445,8 +445,10 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 	if shows(h.win, "Débloquer et définir le code PIN") {
 		t.Fatal("the admin-code form is shown before it was asked for")
 	}
+	snapshot(t, h, "18-blocked-ca-first.png")
 	f := h.app.UnblockForm()
 	test.Tap(f.Reveal)
+	snapshot(t, h, "19-blocked-admin-form.png")
 	mustShow(t, h.win, "ni le code de déverrouillage du site Certigna")
 	mustShow(t, h.win, "il reste peu d’essais pour le code administrateur")
 	mustShow(t, h.win, "Code administrateur (PUK)")
