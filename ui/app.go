@@ -153,7 +153,9 @@ func (a *App) Start() {
 			a.searching = false
 			a.module = st
 			a.ops.Add("start", st.Path)
-			a.Show(a.screen) // what depends on the driver (demo hints…); typed text is kept
+			if a.screen != ScreenPIN && a.screen != ScreenBlocked {
+				a.Show(a.screen) // what depends on the driver (demo hints…); typed text is kept
+			}
 			a.restartWatch()
 			a.Refresh()
 		})
