@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,7 @@ func TestSignedCopyKeepsInputMode(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.Chmod(in, mode) // whatever the umask
-		res, err := Sign(in, "", p.rsaKey, p.rsaChain(), Options{})
+		res, err := Sign(context.Background(), in, "", p.rsaKey, p.rsaChain(), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -292,32 +292,32 @@ if [ "$XDND" = 1 ]; then
 	for size in 1024x740 800x600; do
 		MP_W=${size%x*} MP_H=${size#*x}
 		cp "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/main path.pdf"
-		MP_PIN=0000 shot "15-main-path-wrong-pin-$size" sign fr main_path
-		expect_px "15-main-path-wrong-pin-$size" "$BLUE" 1500 "the “Signer” button"
-		expect_px "15-main-path-wrong-pin-$size" "$RED" 100 "the wrong-PIN message"
-		MP_PIN=1234 shot "16-main-path-signed-$size" sign fr main_path
-		expect_px "16-main-path-signed-$size" "$BLUE" 1500 "the “Signer” button"
-		expect_px "16-main-path-signed-$size" "$GREEN" 100 "the success message and verdict"
+		MP_PIN=0000 shot "20-main-path-wrong-pin-$size" sign fr main_path
+		expect_px "20-main-path-wrong-pin-$size" "$BLUE" 1500 "the “Signer” button"
+		expect_px "20-main-path-wrong-pin-$size" "$RED" 100 "the wrong-PIN message"
+		MP_PIN=1234 shot "21-main-path-signed-$size" sign fr main_path
+		expect_px "21-main-path-signed-$size" "$BLUE" 1500 "the “Signer” button"
+		expect_px "21-main-path-signed-$size" "$GREEN" 100 "the success message and verdict"
 		if [ ! -s "$TMP/main path-signé.pdf" ]; then
 			echo "smoke-gui: FAIL $size: the main path did not sign" >&2
 			fail=1
 		fi
 		rm -f "$TMP/main path-signé"*.pdf
 	done
-	SPY=/usr/lib/x86_64-linux-gnu/pkcs11-spy.so
+	SPY=$(ls /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so 2>/dev/null | head -1 || true)
 	DEMO_CONF="$XDG_CACHE_HOME/certigna-desktop/demo/softhsm2.conf"
-	if [ -f "$SPY" ] && [ -f "$DEMO_CONF" ] && command -v qpdf >/dev/null; then
+	if [ -n "$SPY" ] && [ -f "$DEMO_CONF" ] && command -v qpdf >/dev/null; then
 		qpdf --encrypt secret owner 256 -- "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/protected.pdf"
 		SPYLOG="$TMP/spy/spy.log" # holds PINs: in the temp dir, removed at exit
 		mkdir -p "$TMP/spy"
-		export PKCS11SPY=/usr/lib/softhsm/libsofthsm2.so PKCS11SPY_OUTPUT=$SPYLOG SOFTHSM2_CONF=$DEMO_CONF
-		[ -f "$PKCS11SPY" ] || PKCS11SPY=/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
+		PKCS11SPY=$(ls /usr/lib/softhsm/libsofthsm2.so /usr/lib/*/softhsm/libsofthsm2.so 2>/dev/null | head -1 || true)
+		export PKCS11SPY PKCS11SPY_OUTPUT=$SPYLOG SOFTHSM2_CONF=$DEMO_CONF
 		APP_ARGS="--module $SPY"
-		shot 17-refused-encrypted sign fr refused
+		shot 22-refused-encrypted sign fr refused
 		unset PKCS11SPY PKCS11SPY_OUTPUT SOFTHSM2_CONF
 		logins=$(grep -c "C_Login" "$SPYLOG" 2>/dev/null || true)
 		calls=$(grep -c "C_GetSlotList" "$SPYLOG" 2>/dev/null || true)
-		expect_px 17-refused-encrypted "$RED" 100 "the refusal beside the document"
+		expect_px 22-refused-encrypted "$RED" 100 "the refusal beside the document"
 		if [ "${calls:-0}" -eq 0 ]; then
 			echo "smoke-gui: FAIL pkcs11-spy logged nothing: the window did not use the spied module" >&2
 			fail=1

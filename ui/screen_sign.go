@@ -175,7 +175,7 @@ func (v *SignView) options() fyne.CanvasObject {
 		v.certBox,
 		widget.NewForm(
 			widget.NewFormItem(a.t("ui.sign.reason_label"), a.wheel(v.Reason)),
-			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewGridWithColumns(2, v.Stamp, v.Corner)),
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner)), // stacked: fits 800 px
 		),
 		bold(a.t("ui.sign.tsa")),
 		a.wheel(v.TSA),
