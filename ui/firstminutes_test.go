@@ -38,27 +38,19 @@ func libGlob(name string) string {
 }
 
 // spied opens the window over OpenSC's pkcs11-spy in front of a fresh
-// SoftHSM2 token; the returned function counts the C_Login calls logged so
-// far. The log holds PINs: it lives in a temp dir that the test removes.
+// SoftHSM2 token (a private copy of the spy per test: it reads its
+// environment once, when loaded); the returned function counts the C_Login
+// calls logged so far. The log holds PINs: testtoken removes it.
 func spied(t *testing.T, wrap func(ui.TokenService) ui.TokenService) (*harness, func() int) {
 	t.Helper()
-	spyModule := libGlob("pkcs11-spy.so") // OpenSC's
-	if spyModule == "" {
-		testtoken.Missing(t, "pkcs11-spy.so (Debian opensc-pkcs11) not installed")
-	}
 	tok := softhsm(t)
-	logDir := t.TempDir()
-	log := filepath.Join(logDir, "spy.log")
-	t.Setenv("PKCS11SPY", tok.ModulePath)
-	t.Setenv("PKCS11SPY_OUTPUT", log)
-	t.Cleanup(func() { os.RemoveAll(logDir) })
-	h := startModule(t, tok, spyModule, "fr", wrap)
-	login := regexp.MustCompile(`(?m)^[0-9]+: C_Login\b`) // "7: C_Login", maybe a timestamp after
-	count := func() int {
-		b, _ := os.ReadFile(log)
-		return len(login.FindAll(b, -1))
+	spy := testtoken.NewSpy(t, tok.ModulePath)
+	spy.Setenv(t)
+	h := startModule(t, tok, spy.Path, "fr", wrap)
+	if len(spy.Calls()) == 0 {
+		t.Fatal("pkcs11-spy logged nothing: the window does not use it")
 	}
-	return h, count
+	return h, func() int { return spy.Count("C_Login") }
 }
 
 func writeSample(t *testing.T, dir, name string) string {
