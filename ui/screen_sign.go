@@ -721,8 +721,12 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	a.ops.Add("sign_start", filepath.Base(in))
 	secrets := a.opt.Secrets
 	a.background(func() {
+		typed := opts.TSAPassword != ""
 		opts = tsaLogin(secrets, opts)
 		ver, res, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		if err == nil && typed && res.Level != "B-B" {
+			rememberTSA(secrets, opts) // the server took it: keep it for next time
+		}
 		removed := false
 		if err != nil {
 			if toks, terr := svc.Tokens(); terr != nil || pickSerial(toks, t.Serial) == nil {
@@ -733,20 +737,55 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	})
 }
 
-// tsaLogin completes the TSA login: a password typed now is kept in the OS
-// keychain for next time; none typed, the keychain's is used. A keychain
-// that is not there (no Secret Service) only means nothing is remembered.
+// tsaLogin completes the TSA login: none typed now, the keychain's is used.
+// A keychain that is not there (no Secret Service) or does not answer in
+// time only means nothing is remembered.
 func tsaLogin(sec Secrets, o SignOptions) SignOptions {
-	if o.TSAURL == "" || o.TSAUser == "" {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword != "" {
 		return o
 	}
-	acct := tsaAccount(o.TSAUser, o.TSAURL)
-	if o.TSAPassword != "" {
-		_ = sec.Set(tsaService, acct, o.TSAPassword)
-	} else if p, err := sec.Get(tsaService, acct); err == nil {
+	if p, ok := keychainGet(sec, tsaService, tsaAccount(o.TSAUser, o.TSAURL)); ok {
 		o.TSAPassword = p
 	}
 	return o
+}
+
+// rememberTSA keeps a typed password that the server accepted.
+func rememberTSA(sec Secrets, o SignOptions) {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword == "" {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = sec.Set(tsaService, tsaAccount(o.TSAUser, o.TSAURL), o.TSAPassword)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(keychainWait):
+	}
+}
+
+// keychainWait bounds a keychain call: a D-Bus session without a Secret
+// Service may take its own timeout (25 s) to say so.
+const keychainWait = 3 * time.Second
+
+func keychainGet(sec Secrets, service, account string) (string, bool) {
+	type answer struct {
+		p   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		p, err := sec.Get(service, account)
+		ch <- answer{p, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.p, a.err == nil
+	case <-time.After(keychainWait):
+		return "", false
+	}
 }
 
 func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
