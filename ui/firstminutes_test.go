@@ -758,3 +758,29 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 		t.Fatal("still “À changer” after the tick")
 	}
 }
+
+// lockedNoAdmin: the PIN and the admin code both locked (state double, as
+// lockedState; the opencryptoki test makes the real one under CERTIGNA_OCK).
+type lockedNoAdmin struct{ ui.TokenService }
+
+func (d lockedNoAdmin) Tokens() ([]ui.TokenInfo, error) {
+	ts, err := d.TokenService.Tokens()
+	for i := range ts {
+		ts[i].PIN, ts[i].SOPIN = ui.PINLocked, ui.PINLocked
+	}
+	return ts, err
+}
+
+// Item 5, no usable admin code: the CA's procedure and no admin-code button.
+func TestBlockedScreenWithoutAdminCode(t *testing.T) {
+	tok := softhsm(t)
+	h := startWith(t, tok, "en", func(s ui.TokenService) ui.TokenService { return lockedNoAdmin{s} })
+	h.app.Show(ui.ScreenBlocked)
+	mustShow(t, h.win, "Your token is blocked")
+	mustShow(t, h.win, "A blocked Certigna token is unblocked by Certigna")
+	mustShow(t, h.win, "cannot be unblocked here")
+	mustShow(t, h.win, "revoke your certificate")
+	if shows(h.win, "Admin code") || shows(h.win, "I have an admin code") {
+		t.Fatal("an admin-code form or button for a locked admin code")
+	}
+}
