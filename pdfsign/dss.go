@@ -278,6 +278,7 @@ func ExtendLTV(ctx context.Context, in, out string, force bool, opts LTVOptions)
 	if err != nil {
 		return nil, newErr(KindIO, out, err)
 	}
+	keepMode(tmp, src)
 	ok := false
 	defer func() {
 		if !ok {

@@ -99,6 +99,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 			os.Remove(tmp.Name())
 		}
 	}()
+	keepMode(tmp, in)
 	// One pass over the input: copy and hash together.
 	h := cfg.hash.New()
 	buf := make([]byte, 1<<20)
@@ -152,6 +153,14 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	}
 	ok = true
 	return res, 0, nil
+}
+
+// keepMode gives the signed copy the input's permissions (CreateTemp makes
+// it 0600, owner only, which surprises whoever shares the folder).
+func keepMode(tmp, in *os.File) {
+	if st, err := in.Stat(); err == nil {
+		tmp.Chmod(st.Mode().Perm())
+	}
 }
 
 // publish moves the finished temporary file to out: without Force through a

@@ -244,6 +244,97 @@ if [ "$XDND" = 1 ]; then
 	fi
 fi
 
+# colour_px PNG HEX: pixels near colour HEX in the window's body (right of
+# the navigation, whose current item is also blue).
+colour_px() {
+	convert "$1" -crop +165+0 +repage -fuzz 12% -fill '#ff00ff' -opaque "$2" \
+		-fill black +opaque '#ff00ff' -fill white -opaque '#ff00ff' -format '%[fx:int(mean*w*h)]' info:
+}
+BLUE='#0b5cad' RED='#f44336' GREEN='#43f436'
+# expect_px NAME COLOUR MIN WHAT: the screenshot NAME shows at least MIN
+# pixels of COLOUR (the button, its message) in view.
+expect_px() {
+	local n
+	n=$(colour_px "$OUT/$1.png" "$2")
+	if [ "$n" -lt "$3" ]; then
+		echo "smoke-gui: FAIL $1: $4 not on screen ($n px of $2)" >&2
+		fail=1
+	else
+		echo "smoke-gui: ok $1: $4 on screen ($n px)"
+	fi
+}
+
+# main_path W H PIN: the window at W×H, a PDF dropped on it, the PIN typed,
+# Enter; the screenshot must show "Signer" and the message beside it.
+main_path() {
+	local wid=$1
+	xdotool windowsize "$wid" "$MP_W" "$MP_H"
+	sleep 1
+	"$TMP/xdnd-drop" "$wid" "file://$TMP/main%20path.pdf" || echo "smoke-gui: xdnd-drop failed" >&2
+	sleep 1.5
+	xdotool type --delay 50 "$MP_PIN"
+	xdotool key Return
+	sleep 5
+}
+
+# refused: an encrypted PDF dropped, a PIN typed, Enter: refused before
+# the PIN (counted by pkcs11-spy in front of the demo token's SoftHSM2).
+refused() {
+	local wid=$1
+	"$TMP/xdnd-drop" "$wid" "file://$TMP/protected.pdf" || echo "smoke-gui: xdnd-drop failed" >&2
+	sleep 2
+	xdotool type --delay 50 1234
+	xdotool key Return
+	sleep 2
+}
+
+if [ "$XDND" = 1 ]; then
+	for size in 1024x740 800x600; do
+		MP_W=${size%x*} MP_H=${size#*x}
+		cp "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/main path.pdf"
+		MP_PIN=0000 shot "20-main-path-wrong-pin-$size" sign fr main_path
+		expect_px "20-main-path-wrong-pin-$size" "$BLUE" 1500 "the “Signer” button"
+		expect_px "20-main-path-wrong-pin-$size" "$RED" 100 "the wrong-PIN message"
+		MP_PIN=1234 shot "21-main-path-signed-$size" sign fr main_path
+		expect_px "21-main-path-signed-$size" "$BLUE" 1500 "the “Signer” button"
+		expect_px "21-main-path-signed-$size" "$GREEN" 100 "the success message and verdict"
+		if [ ! -s "$TMP/main path-signé.pdf" ]; then
+			echo "smoke-gui: FAIL $size: the main path did not sign" >&2
+			fail=1
+		fi
+		rm -f "$TMP/main path-signé"*.pdf
+	done
+	SPY=$(ls /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so 2>/dev/null | head -1 || true)
+	DEMO_CONF="$XDG_CACHE_HOME/certigna-desktop/demo/softhsm2.conf"
+	if [ -n "$SPY" ] && [ -f "$DEMO_CONF" ] && command -v qpdf >/dev/null; then
+		qpdf --encrypt secret owner 256 -- "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/protected.pdf"
+		SPYLOG="$TMP/spy/spy.log" # holds PINs: in the temp dir, removed at exit
+		mkdir -p "$TMP/spy"
+		PKCS11SPY=$(ls /usr/lib/softhsm/libsofthsm2.so /usr/lib/*/softhsm/libsofthsm2.so 2>/dev/null | head -1 || true)
+		export PKCS11SPY PKCS11SPY_OUTPUT=$SPYLOG SOFTHSM2_CONF=$DEMO_CONF
+		APP_ARGS="--module $SPY"
+		shot 22-refused-encrypted sign fr refused
+		unset PKCS11SPY PKCS11SPY_OUTPUT SOFTHSM2_CONF
+		logins=$(grep -c "C_Login" "$SPYLOG" 2>/dev/null || true)
+		calls=$(grep -c "C_GetSlotList" "$SPYLOG" 2>/dev/null || true)
+		expect_px 22-refused-encrypted "$RED" 100 "the refusal beside the document"
+		if [ "${calls:-0}" -eq 0 ]; then
+			echo "smoke-gui: FAIL pkcs11-spy logged nothing: the window did not use the spied module" >&2
+			fail=1
+		elif [ "${logins:-0}" -ne 0 ]; then
+			echo "smoke-gui: FAIL an encrypted PDF cost $logins C_Login" >&2
+			fail=1
+		else
+			echo "smoke-gui: ok an encrypted PDF was refused with 0 C_Login ($calls calls seen by pkcs11-spy)"
+		fi
+		rm -rf "$TMP/spy"
+		APP_ARGS=--demo
+	elif [ "${CI:-}" = true ]; then
+		echo "smoke-gui: FAIL no pkcs11-spy (opensc-pkcs11), demo token or qpdf for the refused-document check" >&2
+		fail=1
+	fi
+fi
+
 # Without --demo: whatever this machine has (here OpenSC, no token): a loaded
 # middleware is kept so a token plugged in later shows; no demo unasked.
 APP_ARGS=""

@@ -9,11 +9,13 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"image/color"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,6 +62,8 @@ type Options struct {
 	// Tests queue them and run them on the test goroutine (Fyne's test
 	// driver would run them inline, on the background goroutine).
 	RunOnUI func(func())
+	// Secrets is where the TSA password is kept; default the OS keychain.
+	Secrets Secrets
 }
 
 // App is the running window.
@@ -102,6 +106,8 @@ type App struct {
 	pin  *PINForm
 	unb  *UnblockForm
 	sign *SignView
+	// chooser is the path field of the open PDF dialog (tests type in it)
+	chooser *widget.Entry
 }
 
 // New builds the window content in w; call Start to begin watching tokens.
@@ -121,6 +127,9 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	if opt.RunOnUI == nil {
 		opt.RunOnUI = fyne.Do
 	}
+	if opt.Secrets == nil {
+		opt.Secrets = keychain{}
+	}
 	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50)}
 	a.module = opt.Tokens.Module()
 	a.screen = ScreenGuide
@@ -136,6 +145,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 // up), then loads the token state and watches for hot-plug.
 func (a *App) Start() {
 	a.searching = true
+	a.Show(a.screen) // the spinner and "looking for the driver" at once
 	svc := a.opt.Tokens
 	a.background(func() {
 		st := svc.Init()
@@ -143,6 +153,9 @@ func (a *App) Start() {
 			a.searching = false
 			a.module = st
 			a.ops.Add("start", st.Path)
+			if a.screen != ScreenPIN && a.screen != ScreenBlocked {
+				a.Show(a.screen) // what depends on the driver (demo hints…); typed text is kept
+			}
 			a.restartWatch()
 			a.Refresh()
 		})
@@ -185,6 +198,27 @@ func (a *App) Window() fyne.Window { return a.win }
 func (a *App) Ops() *OpLog { return a.ops }
 
 func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.lang, key, data...) }
+
+// n is the one plural helper (Plural): key+".one" or key+".other" for count, with
+// .N set. French uses the singular for 0 and 1 ("0 étape", "1 étape"),
+// English only for 1.
+func (a *App) n(key string, count int, data ...map[string]any) string {
+	return Plural(a.lang, key, count, data...)
+}
+
+func Plural(lang, key string, count int, data ...map[string]any) string {
+	d := map[string]any{"N": count}
+	for _, m := range data {
+		for k, v := range m {
+			d[k] = v
+		}
+	}
+	form := ".other"
+	if count == 1 || (lang != "en" && count == 0) {
+		form = ".one"
+	}
+	return assets.T(lang, key+form, d)
+}
 
 // background runs fn off the UI goroutine.
 func (a *App) background(fn func()) {
@@ -265,6 +299,13 @@ func (a *App) Refresh() {
 				return // a later refresh already applied newer facts
 			}
 			a.appliedGen = gen
+			for i := range toks {
+				// honest badge: the code the token came with is "to be
+				// changed" until the personal PIN is set here or ticked done
+				if toks[i].PIN == PINOK && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
+					toks[i].PIN = PINToBeChanged
+				}
+			}
 			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr
 			if cur := pickToken(toks, selected); cur != nil {
 				a.setSelected(cur.Serial)
@@ -303,7 +344,9 @@ func (a *App) Current() *TokenInfo {
 	return &c
 }
 
-// signingCerts are the certificates with a private key.
+// signingCerts are the certificates with a private key, in a stable order
+// (the token's own order may change between two reads): those meant for
+// signatures (non-repudiation) first, then by label and ID.
 func (a *App) signingCerts() []*CertInfo {
 	var out []*CertInfo
 	for i := range a.certs {
@@ -311,17 +354,46 @@ func (a *App) signingCerts() []*CertInfo {
 			out = append(out, &a.certs[i])
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ni, nj := hasUsage(out[i], "non_repudiation"), hasUsage(out[j], "non_repudiation")
+		if ni != nj {
+			return ni
+		}
+		if out[i].Label != out[j].Label {
+			return out[i].Label < out[j].Label
+		}
+		return bytes.Compare(out[i].ID, out[j].ID) < 0
+	})
 	return out
 }
 
-// signingCert is the certificate chosen on the sign screen, else the first
-// one with a private key.
+func hasUsage(c *CertInfo, u string) bool {
+	for _, x := range c.KeyUsage {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+// signingCert is the certificate chosen on the sign screen, else the one
+// last used on this token, else the first of signingCerts.
 func (a *App) signingCert() *CertInfo {
 	cs := a.signingCerts()
-	if t := a.Current(); t != nil && t.Serial == a.pickFor {
+	t := a.Current()
+	if t != nil && t.Serial == a.pickFor && a.certPick != nil {
 		for _, c := range cs {
-			if a.certPick != nil && bytes.Equal(c.ID, a.certPick) {
+			if bytes.Equal(c.ID, a.certPick) {
 				return c
+			}
+		}
+	}
+	if t != nil {
+		if last := a.opt.Store.Settings().LastCert[t.Serial]; last != "" {
+			for _, c := range cs {
+				if hex.EncodeToString(c.ID) == last {
+					return c
+				}
 			}
 		}
 	}
@@ -331,8 +403,36 @@ func (a *App) signingCert() *CertInfo {
 	return cs[0]
 }
 
+// rememberCert keeps the certificate just used for the token (its ID, never
+// a code).
+func (a *App) rememberCert(serial string, id []byte) {
+	s := a.opt.Store.Settings()
+	m := map[string]string{} // a copy: Settings shares its map
+	for k, v := range s.LastCert {
+		m[k] = v
+	}
+	m[serial] = hex.EncodeToString(id)
+	s.LastCert = m
+	_ = a.opt.Store.SetSettings(s)
+}
+
 func (a *App) facts() GuideFacts {
-	return GuideFacts{DriverLoaded: a.module.Loaded, Token: a.Current()}
+	return GuideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.Current()}
+}
+
+// genericModule names the generic PKCS#11 module loaded ("" for a token
+// maker's middleware): these load without knowing Certigna's token.
+func genericModule(m ModuleStatus) string {
+	s := strings.ToLower(m.Path + " " + m.Manufacturer + " " + m.Description)
+	for _, g := range []struct{ key, name string }{
+		{"opensc", "OpenSC"}, {"p11-kit", "p11-kit"}, {"softhsm", "SoftHSM"},
+		{"opencryptoki", "openCryptoki"}, {"tpm2", "tpm2-pkcs11"},
+	} {
+		if strings.Contains(s, g.key) {
+			return g.name
+		}
+	}
+	return ""
 }
 
 // stateChanged redraws what depends on the token without losing what the
@@ -493,7 +593,7 @@ func (a *App) Show(name string) {
 			a.unb = newUnblockForm(a)
 		}
 		content = a.unb.build()
-		if a.unb.usable() {
+		if a.unb.usable() && a.unb.revealed {
 			focus = a.unb.Admin
 		}
 	case ScreenSign:
@@ -528,17 +628,28 @@ func (a *App) Show(name string) {
 	}
 }
 
-// openURL opens a web page or a local file, logging failures for the person.
+// relayout lays the screen out again after a line changed height (a badge
+// that grew makes a wrapped label take two lines).
+func (a *App) relayout() {
+	if a.body != nil {
+		a.body.Refresh()
+	}
+}
+
+// openURL opens a web page; when the computer cannot (no browser set up),
+// the address is shown to copy instead of the system's error.
 func (a *App) openURL(raw string) {
 	u, err := url.Parse(raw)
 	if err == nil {
 		err = a.opt.OpenURL(u)
 	}
 	if err != nil {
-		a.showError(err)
+		a.ops.Add("open_failed", err.Error())
+		a.showCopy(a.t("ui.open_failed.url"), raw)
 	}
 }
 
+// openPath opens a local file or folder, or shows its path to copy.
 func (a *App) openPath(p string) {
 	if abs, err := filepath.Abs(p); err == nil {
 		p = abs
@@ -549,8 +660,20 @@ func (a *App) openPath(p string) {
 	}
 	u := &url.URL{Scheme: "file", Path: sp}
 	if err := a.opt.OpenURL(u); err != nil {
-		a.showError(err)
+		a.ops.Add("open_failed", err.Error())
+		a.showCopy(a.t("ui.open_failed.path"), p)
 	}
+}
+
+// showCopy says what could not be opened and offers it to copy.
+func (a *App) showCopy(text, value string) {
+	e := widget.NewEntry()
+	e.SetText(value)
+	copyBtn := widget.NewButtonWithIcon(a.t("ui.copy"), theme.ContentCopyIcon(), func() {
+		a.fyne.Clipboard().SetContent(value)
+	})
+	d := newDialog(a.t("ui.open_failed.title"), a.t("ui.ok"), container.NewVBox(para(text), container.NewBorder(nil, nil, nil, copyBtn, e)), a.win)
+	d.Show()
 }
 
 func (a *App) showError(err error) {
@@ -688,3 +811,30 @@ func form(rows ...[]fyne.CanvasObject) fyne.CanvasObject {
 }
 
 var _ = fmt.Sprint
+
+// wheelToPage sits over a text field and hands the mouse wheel to the page:
+// a field's own (horizontal) scroller would otherwise swallow it and the
+// page would not move while the pointer is over a field.
+type wheelToPage struct {
+	widget.BaseWidget
+	a *App
+}
+
+func (w *wheelToPage) Scrolled(ev *fyne.ScrollEvent) {
+	if w.a.scroll != nil {
+		w.a.scroll.Scrolled(ev)
+	}
+}
+
+func (w *wheelToPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+func (w *wheelToPage) MinSize() fyne.Size { return fyne.Size{} }
+
+// wheel wraps a text field so the wheel scrolls the page over it.
+func (a *App) wheel(e fyne.CanvasObject) fyne.CanvasObject {
+	w := &wheelToPage{a: a}
+	w.ExtendBaseWidget(w)
+	return container.NewStack(e, w)
+}

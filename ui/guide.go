@@ -46,6 +46,9 @@ const (
 // GuideFacts are what the app observes now, as opposed to what was ticked.
 type GuideFacts struct {
 	DriverLoaded bool
+	// DriverVendor: the module loaded is a token maker's middleware, not a
+	// generic one (OpenSC, p11-kit, SoftHSM…) that may not know the token.
+	DriverVendor bool
 	Token        *TokenInfo // nil: no token inserted
 }
 
@@ -61,7 +64,9 @@ func StepStates(s *Store, f GuideFacts) map[StepID]StepState {
 		done := false
 		switch st {
 		case StepDriver:
-			done = f.DriverLoaded
+			// "done" only when it is known to work: a maker's middleware,
+			// or any module that sees the token
+			done = f.DriverLoaded && (f.DriverVendor || f.Token != nil)
 		case StepInserted:
 			done = f.Token != nil
 		case StepAccepted, StepOriginals, StepUnlockCode:

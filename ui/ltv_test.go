@@ -90,6 +90,7 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	if v.Corner.Disabled() {
 		t.Fatal("corner choice disabled with a visible stamp")
 	}
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -110,7 +111,7 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	if before, after := visibleRects(t, in), visibleRects(t, v.Output); after != before+1 {
 		t.Fatalf("visible rectangles: %d before, %d after", before, after)
 	}
-	mustShow(t, h.win, "B-T (signature horodatée)")
+	mustShow(t, h.win, "signature avec heure certifiée")
 	mustShow(t, h.win, "Horodatage")
 	if got := h.store.Settings().TSAURL; got != p.TSAURL() {
 		t.Fatalf("TSA URL not remembered: %q", got)
@@ -134,13 +135,14 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	if v.AllowLower.Checked {
 		t.Fatal("save-lower ticked by default")
 	}
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
 	if v.Output != "" {
 		t.Fatalf("signed without timestamp unasked: %s", v.Output)
 	}
-	if !strings.Contains(v.Status.Text, "Le serveur d’horodatage n’a pas pu fournir d’horodatage") {
+	if !strings.Contains(v.Status.Text, "Le serveur d’horodatage n’a pas donné l’heure certifiée") {
 		t.Fatalf("status %q", v.Status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 0 {
@@ -157,6 +159,7 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	if !h.store.Settings().AllowLower {
 		t.Fatal("choice not remembered")
 	}
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -170,8 +173,8 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 		t.Fatalf("%d PIN verifications, want 1 (the click that signed)", n)
 	}
 	pdfsigValid(t, v.Output)
-	mustShow(t, h.win, "Attention : signature enregistrée au niveau B-B")
-	mustShow(t, h.win, "B-B (signature de base, sans horodatage)")
+	mustShow(t, h.win, "Attention : la signature a été enregistrée sans ce que le serveur devait ajouter (type obtenu : signature simple")
+	mustShow(t, h.win, "signature simple (sans heure certifiée)")
 }
 
 // Two signing certificates (RSA and EC): the picker appears and the second
@@ -199,14 +202,21 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 		t.Fatalf("%d signing certificates", len(signing))
 	}
 	v.Cert.SetSelectedIndex(1)
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
 	if v.Output == "" || v.Result == nil || !v.Result.Valid {
 		t.Fatalf("no valid output: %q %+v", v.Status.Text, v.Result)
 	}
-	want := sha256.Sum256(signing[1].Cert.Raw)
-	first := sha256.Sum256(signing[0].Cert.Raw)
+	// the window's order is its own (stable, by usage then label): the
+	// second choice is the certificate whose label it shows second
+	second, other := signing[0], signing[1]
+	if strings.Contains(v.Cert.Options[1], signing[1].Label) {
+		second, other = signing[1], signing[0]
+	}
+	want := sha256.Sum256(second.Cert.Raw)
+	first := sha256.Sum256(other.Cert.Raw)
 	if v.Result.CertSHA256 != hex.EncodeToString(want[:]) || want == first {
 		t.Fatalf("signed by %s, want the second certificate %x", v.Result.CertSHA256, want)
 	}
@@ -214,7 +224,7 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	if v.Result.Level != "B-B" {
 		t.Fatalf("level %q", v.Result.Level)
 	}
-	mustShow(t, h.win, "B-B (basic signature, no timestamp)")
+	mustShow(t, h.win, "basic signature (no certified time)")
 }
 
 // B-LT asked but the token's certificates name no revocation server: the
@@ -226,19 +236,25 @@ func TestRevocationFailureAndBadURL(t *testing.T) {
 	h := start(t, tok, "en")
 	v, in := sampleInput(t, h)
 	v.TSA.SetText("ftp://tsa.example/")
+	h.settle() // the pre-PIN check of the new options
+	if !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, "This document cannot be signed") {
+		t.Fatalf("bad URL: button enabled %v, document status %q", !v.Submit.Disabled(), v.DocStatus.Text)
+	}
 	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	v.PIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the PIN field: still refused
 	h.settle()
 	if v.Output != "" || h.svc.codeCalls.Load() != 0 || v.Status.Text == "" {
 		t.Fatalf("bad URL: output %q, %d PIN calls, status %q", v.Output, h.svc.codeCalls.Load(), v.Status.Text)
 	}
+	v.PIN.SetText("")
 	v.TSA.SetText(p.TSAURL())
 	test.Tap(v.LTV)
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
 	snapshot(t, h, "14-sign-options-en.png")
-	if v.Output != "" || !strings.Contains(v.Status.Text, "The revocation information (OCSP, CRL) could not be obtained") {
+	if v.Output != "" || !strings.Contains(v.Status.Text, "The certificate’s validity information could not be obtained") {
 		t.Fatalf("output %q status %q", v.Output, v.Status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
@@ -248,13 +264,14 @@ func TestRevocationFailureAndBadURL(t *testing.T) {
 		t.Fatalf("output left: %v", left)
 	}
 	test.Tap(v.AllowLower)
+	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
 	if v.Result == nil || v.Result.Level != "B-T" || v.Warning == nil {
 		t.Fatalf("status %q result %+v warning %v", v.Status.Text, v.Result, v.Warning)
 	}
-	mustShow(t, h.win, "Warning: signature saved at level B-T")
+	mustShow(t, h.win, "Warning: the signature was saved without what the server was to add (type reached: signature with certified time)")
 }
 
 // One signing certificate: no choice shown.
@@ -266,5 +283,5 @@ func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
 	if shows(h.win, "Certificate") {
 		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
 	}
-	mustShow(t, h.win, "Signature options")
+	mustShow(t, h.win, "Options")
 }

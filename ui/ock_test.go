@@ -40,13 +40,19 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	}
 	mustShow(t, h.win, "Votre token est bloqué")
 	mustShow(t, h.win, "BLOQUÉ")
-	mustShow(t, h.win, "Code administrateur")
+	mustShow(t, h.win, "J’ai un code administrateur (PUK) fourni avec mon token")
 	snapshot(t, h, "11-blocked.png")
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "BLOQUÉ")
 	h.app.Show(ui.ScreenBlocked)
 	f := h.app.UnblockForm()
-	if f == nil || h.win.Canvas().Focused() != f.Admin {
+	if f == nil {
+		t.Fatal("no unblock form")
+	}
+	test.Tap(f.Reveal) // the admin-code form is behind its own button
+	f = h.app.UnblockForm()
+	mustShow(t, h.win, "Code administrateur")
+	if h.win.Canvas().Focused() != f.Admin {
 		t.Fatal("no unblock form, or focus not on the admin code")
 	}
 	const newPIN = "4826"

@@ -22,7 +22,7 @@ func (a *App) guideScreen() fyne.CanvasObject {
 	bar.Max = float64(len(Steps))
 	bar.SetValue(float64(done))
 	bar.TextFormatter = func() string {
-		return a.t("ui.guide.progress", map[string]any{"Done": done, "Total": len(Steps)})
+		return a.n("ui.guide.progress", done, map[string]any{"Total": len(Steps)})
 	}
 	items := []fyne.CanvasObject{
 		title(a.t("ui.guide.title")),
@@ -79,6 +79,9 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			}
 			a.ops.Add("guide_tick", string(st))
 			a.Show(ScreenGuide)
+			if st == StepPINSet {
+				a.Refresh() // the PIN badge: "À changer" until this is done
+			}
 		}
 		return c
 	}
@@ -94,17 +97,7 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.accepted.tick"))))
 	case StepDriver:
-		if a.searching {
-			body = append(body, para(a.t("ui.driver.searching")))
-		} else if a.module.Loaded {
-			s := a.t("ui.step.driver.found", map[string]any{"Path": a.module.Path})
-			if a.module.Demo {
-				s = a.t("ui.step.driver.demo")
-			}
-			body = append(body, para(s))
-		} else {
-			body = append(body, para(a.t("ui.step.driver.text")))
-		}
+		body = append(body, para(a.driverStepText(cur != nil)))
 		body = append(body, container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
 	case StepInserted:
 		if cur != nil {
@@ -150,4 +143,22 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 		body = append(body, addr, tick(a.t("ui.step.originals.tick")))
 	}
 	return widget.NewCard("", "", container.NewVBox(body...))
+}
+
+// driverStepText says in words what was found and what to do.
+func (a *App) driverStepText(token bool) string {
+	m := a.module
+	switch {
+	case a.searching:
+		return a.t("ui.driver.searching")
+	case m.Loaded && m.Demo:
+		return a.t("ui.step.driver.demo")
+	case m.Loaded && token:
+		return a.t("ui.step.driver.sees_token", map[string]any{"Path": m.Path})
+	case m.Loaded && genericModule(m) != "":
+		return a.t("ui.step.driver.generic", map[string]any{"Name": genericModule(m)})
+	case m.Loaded:
+		return a.t("ui.step.driver.found", map[string]any{"Path": m.Path})
+	}
+	return a.t("ui.step.driver.text")
 }

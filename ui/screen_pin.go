@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -10,11 +12,13 @@ import (
 // PINForm is "unlock and set my PIN": the unlock code received from the
 // CA's site, the new PIN twice. One click, at most one try on the token.
 type PINForm struct {
-	a                       *App
-	Current, New, Confirm   *widget.Entry
-	Submit                  *widget.Button
-	Status                  *widget.Label
-	Rules                   *widget.Label
+	a                     *App
+	Current, New, Confirm *widget.Entry
+	Submit                *widget.Button
+	Status                *widget.Label
+	Rules                 *widget.Label
+	// Weak warns (never refuses) about a new PIN that is easy to guess.
+	Weak                    *widget.Label
 	state, result, progress *fyne.Container
 	fields                  *widget.Form
 	busy                    bool
@@ -38,7 +42,8 @@ func newPINForm(a *App) *PINForm {
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
 	f.Rules = para("")
-	f.state = container.NewHBox()
+	f.Weak = weakWarning(a, f.New)
+	f.state = container.NewStack()
 	f.result = container.NewVBox()
 	f.progress = container.NewVBox()
 	return f
@@ -60,9 +65,9 @@ func (f *PINForm) build() fyne.CanvasObject {
 	a := f.a
 	f.tokenChanged()
 	fields := widget.NewForm(
-		widget.NewFormItem(a.t("ui.pin.current"), f.Current),
-		widget.NewFormItem(a.t("ui.pin.new"), f.New),
-		widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
+		widget.NewFormItem(a.t("ui.pin.current"), a.wheel(f.Current)),
+		widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
+		widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
 	)
 	fields.Items[0].HintText = a.t("ui.pin.current_hint")
 	f.fields = fields
@@ -70,7 +75,8 @@ func (f *PINForm) build() fyne.CanvasObject {
 		title(a.t("ui.pin.title")),
 		para(a.t("ui.pin.intro")),
 		f.state,
-		widget.NewCard("", "", container.NewVBox(fields, f.Rules, f.progress, container.NewHBox(f.Submit), f.Status)),
+		widget.NewCard("", "", container.NewVBox(fields, f.Weak, f.Rules, f.progress,
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))),
 		f.result,
 	)
 }
@@ -84,7 +90,7 @@ func (f *PINForm) tokenChanged() {
 		f.state.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
 		f.Rules.SetText("")
 	} else {
-		f.state.Objects = []fyne.CanvasObject{widget.NewLabel(t.Label + " — " + t.Serial), pinBadge(a, t.PIN)}
+		f.state.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial))}
 		f.Rules.SetText(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 	}
 	f.state.Refresh()
@@ -162,7 +168,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			if err != nil {
 				a.ops.Add("pin_change", "failed: "+Message(err, "en"))
 				f.Current.SetText("")
-				setStatus(f.Status, Message(err, a.lang)+"\n"+a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)}), widget.DangerImportance)
+				setStatus(f.Status, failureText(a, err, after), widget.DangerImportance)
 				a.Refresh()
 				if a.pin == f {
 					f.setEnabled(true)
@@ -191,17 +197,72 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 	})
 }
 
-// UnblockForm is the blocked screen: the admin-code form when the token has
-// a usable one, otherwise what to do.
+// failureText is a failed code change in one sentence when the token
+// refused the code (what it reports now and what happens at zero), else
+// the error and what the token says now.
+func failureText(a *App, err error, after PINState) string {
+	var wc *WrongCodeError
+	if errors.As(err, &wc) {
+		if wc.State == "" {
+			wc.State = after
+		}
+		return wc.Message(a.lang)
+	}
+	return Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)})
+}
+
+// IsWeakPIN: one digit repeated, or a run of consecutive digits up or down
+// (0000, 1234, 98765). Only a warning: the choice is the person's.
+func IsWeakPIN(p string) bool {
+	if len(p) < 2 {
+		return false
+	}
+	same, up, down := true, true, true
+	for i := 1; i < len(p); i++ {
+		d := int(p[i]) - int(p[i-1])
+		same = same && d == 0
+		isDigit := p[i] >= '0' && p[i] <= '9' && p[i-1] >= '0' && p[i-1] <= '9'
+		up = up && isDigit && d == 1
+		down = down && isDigit && d == -1
+	}
+	return same || up || down
+}
+
+// weakWarning is a warning line that follows what is typed in e.
+func weakWarning(a *App, e *widget.Entry) *widget.Label {
+	l := para(a.t("ui.pin.weak"))
+	l.Importance = widget.WarningImportance
+	l.Hide() // no empty line in the form
+	e.OnChanged = func(s string) {
+		if weak := IsWeakPIN(s); weak != l.Visible() {
+			if weak {
+				l.Show()
+			} else {
+				l.Hide()
+			}
+			a.relayout()
+		}
+	}
+	return l
+}
+
+// UnblockForm is the blocked screen: the CA's unblocking procedure first;
+// the admin-code form only behind "I have an admin code (PUK)", because a
+// Certigna holder has none and the website's unlock code typed there would
+// burn the admin tries.
 type UnblockForm struct {
 	a                   *App
 	Admin, New, Confirm *widget.Entry
 	Submit              *widget.Button
 	Status              *widget.Label
-	result              *fyne.Container
-	fields              *widget.Form
-	busy                bool
-	Succeeded           bool
+	Weak                *widget.Label
+	// Reveal shows the admin-code form ("J'ai un code administrateur…").
+	Reveal    *widget.Button
+	revealed  bool
+	result    *fyne.Container
+	fields    *widget.Form
+	busy      bool
+	Succeeded bool
 }
 
 func newUnblockForm(a *App) *UnblockForm {
@@ -216,8 +277,16 @@ func newUnblockForm(a *App) *UnblockForm {
 	f.Submit = widget.NewButtonWithIcon(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.SubmitNow)
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
+	f.Weak = weakWarning(a, f.New)
+	f.Reveal = widget.NewButtonWithIcon(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.ShowAdminForm)
 	f.result = container.NewVBox()
 	return f
+}
+
+// ShowAdminForm opens the admin-code form.
+func (f *UnblockForm) ShowAdminForm() {
+	f.revealed = true
+	f.a.Show(ScreenBlocked)
 }
 
 func (f *UnblockForm) usable() bool {
@@ -233,29 +302,41 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 	}
 	t := a.Current()
 	if t != nil {
-		items = append(items, container.NewHBox(widget.NewLabel(t.Label+" — "+t.Serial), pinBadge(a, t.PIN)))
+		items = append(items, container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial)))
 	}
-	if f.usable() {
-		fields := widget.NewForm(
-			widget.NewFormItem(a.t("ui.blocked.admin"), f.Admin),
-			widget.NewFormItem(a.t("ui.pin.new"), f.New),
-			widget.NewFormItem(a.t("ui.pin.confirm"), f.Confirm),
-		)
-		f.fields = fields
-		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
-		items = append(items, bold(a.t("ui.blocked.with_admin")),
-			widget.NewCard("", "", container.NewVBox(fields, rules, container.NewHBox(f.Submit), f.Status)))
-	} else {
-		items = append(items, bold(a.t("ui.blocked.no_admin")))
-	}
+	// first what a Certigna holder does: the CA's procedure
 	items = append(items,
 		widget.NewCard(a.t("ui.blocked.support_title"), "", container.NewVBox(
 			para(a.t("ui.blocked.support_text")),
 			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.blocked.support_button"), theme.HelpIcon(), func() { a.openURL(certignaSupport) })),
 			para(a.t("ui.blocked.revoke_text")),
 			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
-		)),
-		f.result)
+		)))
+	switch {
+	case !f.usable():
+		items = append(items, para(a.t("ui.blocked.no_admin")))
+	case !f.revealed:
+		items = append(items, container.NewHBox(f.Reveal))
+	default:
+		fields := widget.NewForm(
+			widget.NewFormItem(a.t("ui.blocked.admin"), a.wheel(f.Admin)),
+			widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
+			widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
+		)
+		f.fields = fields
+		warn := a.t("ui.blocked.admin_warning")
+		switch t.SOPIN {
+		case PINCountLow:
+			warn += " " + a.t("ui.blocked.admin_count_low")
+		case PINFinalTry:
+			warn += " " + a.t("ui.blocked.admin_final_try")
+		}
+		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
+		items = append(items, widget.NewCard(a.t("ui.blocked.with_admin"), "", container.NewVBox(
+			bannerBox(warn, theme.ColorNameWarning), fields, f.Weak, rules,
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))))
+	}
+	items = append(items, f.result)
 	return container.NewVBox(items...)
 }
 
@@ -303,7 +384,7 @@ func (f *UnblockForm) SubmitNow() {
 				if err != nil {
 					a.ops.Add("unblock", "failed: "+Message(err, "en"))
 					f.Admin.SetText("")
-					setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
+					setStatus(f.Status, failureText(a, err, t.SOPIN), widget.DangerImportance)
 					a.Refresh()
 					return
 				}

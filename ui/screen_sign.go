@@ -6,16 +6,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
 // SignView is the test signature: a PDF (dropped, chosen or the sample), the
 // PIN, the signature off the UI goroutine, and the check of what was written.
+// Everything that can be known without the PIN (the document, the output
+// folder, the options, the certificate) is checked as soon as it changes;
+// "Signer" stays disabled, with the reason beside the document, until it
+// passes.
 type SignView struct {
 	a      *App
 	Input  string // the PDF to sign; never written to
@@ -24,23 +33,42 @@ type SignView struct {
 
 	PIN    *widget.Entry
 	Submit *widget.Button
-	// Options: the certificate (a Select shown only with 2+ signing
-	// certificates), the visible stamp, the timestamp server.
+	// Options (folded under "Options"): the certificate (a Select shown
+	// only with 2+ signing certificates), the reason, the visible stamp,
+	// the timestamp server and its login, long-term validation.
 	Cert       *widget.Select
+	Reason     *widget.Entry
 	Stamp      *widget.Select // invisible / first page / last page
 	Corner     *widget.Select // StampCorners, in the UI language
 	TSA        *widget.Entry
+	TSAUser    *widget.Entry
+	TSAPass    *widget.Entry
 	LTV        *widget.Check
 	AllowLower *widget.Check
+	Options    *widget.Accordion
+	tsaLogin   *fyne.Container // login fields, shown with a TSA address
 	certBox    *fyne.Container
 	certIDs    [][]byte
 	Warning    error // the signer's reason for a lower level, after success
-	Status     *widget.Label
+	// Status is the line beside "Signer": what the click did.
+	Status *widget.Label
+	// DocStatus is the line under the document: why it cannot be signed.
+	DocStatus *widget.Label
+	// CheckErr is the last pre-PIN refusal (nil: the document can be
+	// signed with these options); Checked says the check is over.
+	CheckErr   error
+	Checked    bool
+	checkGen   int
+	checkedKey string // what the last check was about
 	inputLbl   *widget.Label
+	intro      *widget.Label
+	certLine   *widget.Label
 	tokenLine  *fyne.Container
 	progress   *fyne.Container
 	result     *fyne.Container
 	busy       bool
+	sample     string // the sample document written by this view
+	lastCert   []byte // ID of the certificate of the signature in flight
 }
 
 func newSignView(a *App) *SignView {
@@ -51,8 +79,10 @@ func newSignView(a *App) *SignView {
 	v.Submit = widget.NewButtonWithIcon(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
 	v.Submit.Importance = widget.HighImportance
 	v.Status = para("")
+	v.DocStatus = para("")
 	v.inputLbl = bold(a.t("ui.sign.no_input"))
-	v.tokenLine = container.NewHBox()
+	v.certLine = para("")
+	v.tokenLine = container.NewStack()
 	v.progress = container.NewVBox()
 	v.result = container.NewVBox()
 	v.certBox = container.NewVBox()
@@ -62,6 +92,8 @@ func newSignView(a *App) *SignView {
 			v.tokenChanged()
 		}
 	})
+	v.Reason = widget.NewEntry()
+	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
 	pages := []string{StampNone, StampFirst, StampLast}
 	v.Stamp = widget.NewSelect([]string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}, nil)
 	var corners []string
@@ -84,6 +116,7 @@ func newSignView(a *App) *SignView {
 		} else {
 			v.Corner.Enable()
 		}
+		v.recheck()
 	}
 	ci := 0
 	for i, c := range StampCorners {
@@ -99,54 +132,88 @@ func newSignView(a *App) *SignView {
 		}
 	}
 	v.Stamp.SetSelectedIndex(pi)
-	v.Stamp.OnChanged("")
 
 	st := a.opt.Store.Settings()
 	save := func() {
 		s := a.opt.Store.Settings()
 		s.TSAURL, s.LTV, s.AllowLower = strings.TrimSpace(v.TSA.Text), v.LTV.Checked, v.AllowLower.Checked
+		s.TSAUser = strings.TrimSpace(v.TSAUser.Text)
 		_ = a.opt.Store.SetSettings(s)
 	}
 	v.TSA = widget.NewEntry()
 	v.TSA.SetPlaceHolder(a.t("ui.sign.tsa_ph"))
 	v.TSA.SetText(st.TSAURL)
+	v.TSAUser = widget.NewEntry()
+	v.TSAUser.SetPlaceHolder(a.t("ui.sign.tsa_user_ph"))
+	v.TSAUser.SetText(st.TSAUser)
+	v.TSAPass = widget.NewPasswordEntry()
+	v.TSAPass.SetPlaceHolder(a.t("ui.sign.tsa_pass_ph"))
 	v.LTV = widget.NewCheck(a.t("ui.sign.ltv"), nil)
 	v.LTV.SetChecked(st.LTV)
 	v.AllowLower = widget.NewCheck(a.t("ui.sign.allow_lower"), nil)
 	v.AllowLower.SetChecked(st.AllowLower)
-	v.TSA.OnChanged = func(string) { save() }
-	v.LTV.OnChanged = func(bool) { save() }
+	v.tsaLogin = container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(a.t("ui.sign.tsa_user"), a.wheel(v.TSAUser)),
+			widget.NewFormItem(a.t("ui.sign.tsa_pass"), a.wheel(v.TSAPass)),
+		),
+		para(a.t("ui.sign.tsa_login_note")))
+	v.TSA.OnChanged = func(string) { save(); v.showLogin(); v.recheck() }
+	v.TSAUser.OnChanged = func(string) { save() }
+	v.LTV.OnChanged = func(bool) { save(); v.recheck() }
 	v.AllowLower.OnChanged = func(bool) { save() }
 	return v
 }
 
-// options is the options card: certificate, stamp, timestamp server.
+// options is the folded "Options" section: plain words first, the
+// technical names only in the details line at the bottom.
 func (v *SignView) options() fyne.CanvasObject {
 	a := v.a
-	cred := a.t("ui.sign.tsa_cred")
-	if os.Getenv("CERTIGNA_TSA_USER") != "" {
-		cred = a.t("ui.sign.tsa_cred_set")
-	}
-	return widget.NewCard(a.t("ui.sign.options"), "", container.NewVBox(
+	tech := para(a.t("ui.sign.tech_details"))
+	tech.Importance = widget.LowImportance
+	body := container.NewVBox(
 		v.certBox,
 		widget.NewForm(
-			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewGridWithColumns(2, v.Stamp, v.Corner)),
-			widget.NewFormItem(a.t("ui.sign.tsa"), v.TSA),
+			widget.NewFormItem(a.t("ui.sign.reason_label"), a.wheel(v.Reason)),
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner)), // stacked: fits 800 px
 		),
-		para(cred),
+		bold(a.t("ui.sign.tsa")),
+		a.wheel(v.TSA),
+		v.tsaLogin,
 		v.LTV,
 		v.AllowLower,
-	))
+		tech,
+	)
+	v.showLogin()
+	v.Options = widget.NewAccordion(widget.NewAccordionItem(a.t("ui.sign.options"), body))
+	return v.Options
+}
+
+// showLogin shows the TSA login fields only with a TSA address: no login
+// questions for those who do not use one.
+func (v *SignView) showLogin() {
+	if on := strings.TrimSpace(v.TSA.Text) != ""; on != v.tsaLogin.Visible() {
+		if on {
+			v.tsaLogin.Show()
+		} else {
+			v.tsaLogin.Hide()
+		}
+		v.a.relayout()
+	}
 }
 
 // signOptions are the screen's choices for the signer.
 func (v *SignView) signOptions(cert CertInfo) SignOptions {
 	a := v.a
-	return SignOptions{
-		Name: cert.Holder, Reason: a.t("ui.sign.reason"), Lang: a.lang,
+	o := SignOptions{
+		Name: cert.Holder, Reason: strings.TrimSpace(v.Reason.Text), Lang: a.lang,
 		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
 		StampPage: a.stampPage, StampCorner: a.stampCorn,
 	}
+	if o.TSAURL != "" {
+		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.TSAUser.Text), v.TSAPass.Text
+	}
+	return o
 }
 
 func (v *SignView) build() fyne.CanvasObject {
@@ -155,28 +222,33 @@ func (v *SignView) build() fyne.CanvasObject {
 	if v.Input != "" {
 		v.inputLbl.SetText(v.Input)
 	}
-	drop := widget.NewCard("", "", container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewIcon(theme.DownloadIcon()), nil, bold(a.t("ui.sign.drop"))),
+	doc := widget.NewCard("", "", container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
+		v.DocStatus,
 		container.NewHBox(
 			widget.NewButtonWithIcon(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
 			widget.NewButtonWithIcon(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
-		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
 	))
-	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), v.PIN))}
+	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), a.wheel(v.PIN)))}
 	if a.module.Demo {
 		l := para(a.t("ui.sign.demo_pin", map[string]any{"PIN": a.opt.Tokens.DemoCodes().UnlockCode}))
 		l.Importance = widget.WarningImportance
 		pinItems = append(pinItems, l)
 	}
-	pinItems = append(pinItems, v.progress, container.NewHBox(v.Submit), v.Status)
+	// the button and what its click did, side by side
+	pinItems = append(pinItems, container.NewBorder(nil, nil, container.NewVBox(v.Submit), nil, v.Status), v.progress)
+	v.intro = para(a.t("ui.sign.intro"))
+	if v.Output != "" {
+		v.intro.Hide()
+	}
 	return container.NewVBox(
 		title(a.t("ui.sign.title")),
-		para(a.t("ui.sign.intro")),
+		v.intro,
 		v.tokenLine,
-		v.result, // on top: the result is what the person waits for
-		drop,
-		v.options(),
+		doc,
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
+		v.result,
+		v.options(),
 	)
 }
 
@@ -184,16 +256,26 @@ func (v *SignView) tokenChanged() {
 	a := v.a
 	t := a.Current()
 	if t == nil {
-		v.tokenLine.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
+		v.tokenLine.Objects = []fyne.CanvasObject{container.NewHBox(badge(a.t("ui.token.plug"), theme.ColorNameWarning))}
 	} else {
-		holder := ""
+		line := a.t("ui.sign.no_cert")
 		if c := a.signingCert(); c != nil {
-			holder = c.Holder
+			line = a.t("ui.sign.with_cert", map[string]any{"Cert": a.certName(c), "Label": t.Label})
 		}
-		v.tokenLine.Objects = []fyne.CanvasObject{widget.NewLabel(a.t("ui.sign.with", map[string]any{"Holder": holder, "Label": t.Label})), pinBadge(a, t.PIN)}
+		v.certLine.SetText(line)
+		v.tokenLine.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), v.certLine)}
 	}
 	v.tokenLine.Refresh()
 	v.certChoices()
+	v.recheck()
+	v.a.relayout()
+}
+
+// certName tells one certificate from another: the holder is often the
+// same on each, the label, key type and end date differ.
+func (a *App) certName(c *CertInfo) string {
+	return a.t("ui.sign.cert_name", map[string]any{"Holder": c.Holder, "Label": c.Label, "Type": keyType(c),
+		"Date": fmtDate(a.lang, c.NotAfter)})
 }
 
 // certChoices fills the certificate Select; it is shown only when the
@@ -212,10 +294,7 @@ func (v *SignView) certChoices() {
 	sel := -1
 	cur := a.signingCert()
 	for i, c := range cs {
-		// the holder is often the same on every certificate: the label,
-		// key type and end date tell them apart
-		n := fmt.Sprintf("%d. %s — %s (%s, %s)", i+1, c.Holder, c.Label, keyType(c), a.t("ui.sign.cert_until", map[string]any{"Date": fmtDate(a.lang, c.NotAfter)}))
-		names = append(names, n)
+		names = append(names, fmt.Sprintf("%d. %s", i+1, a.certName(c)))
 		v.certIDs = append(v.certIDs, c.ID)
 		if c == cur {
 			sel = i
@@ -230,6 +309,111 @@ func (v *SignView) certChoices() {
 	v.Cert.OnChanged = on
 	v.certBox.Objects = []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.cert"), v.Cert))}
 	v.certBox.Refresh()
+}
+
+// certRefusal says why a certificate cannot sign now (nil: it can).
+func certRefusal(c *CertInfo, now time.Time) error {
+	switch {
+	case c.Expired || (!c.NotAfter.IsZero() && now.After(c.NotAfter)):
+		return &textError{key: "ui.sign.cert_expired", data: map[string]any{"Date": c.NotAfter}}
+	case c.NotYet || (!c.NotBefore.IsZero() && now.Before(c.NotBefore)):
+		return &textError{key: "ui.sign.cert_not_yet", data: map[string]any{"Date": c.NotBefore}}
+	case len(c.KeyUsage) > 0 && !hasUsage(c, "digital_signature") && !hasUsage(c, "non_repudiation"):
+		return &textError{key: "ui.sign.cert_not_signing"}
+	}
+	return nil
+}
+
+// recheck runs every check that needs no PIN for the document, the output
+// folder, the options and the certificate, then enables "Signer" or says
+// next to the document why not. Stale answers are dropped.
+func (v *SignView) recheck() {
+	a := v.a
+	if v.Reason == nil || v.TSA == nil {
+		return // still being built
+	}
+	cert := a.signingCert()
+	if v.Input == "" || cert == nil || a.Current() == nil {
+		v.checkGen++
+		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
+		v.showCheck()
+		return
+	}
+	// a token event re-draws the screen: the same facts need no new check
+	// (the click checks the file again, and so does the signature itself)
+	ko := v.signOptions(*cert)
+	ko.TSAPassword = "" // no secret kept in the key
+	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.Current().Serial, ko)
+	if key == v.checkedKey {
+		v.showCheck()
+		return
+	}
+	v.checkedKey = key
+	v.checkGen++
+	gen := v.checkGen
+	v.Checked, v.CheckErr = false, nil
+	if err := certRefusal(cert, time.Now()); err != nil {
+		v.Checked, v.CheckErr = true, err
+		v.showCheck()
+		return
+	}
+	in, opts := v.Input, v.signOptions(*cert)
+	signer, docs, suffix := a.opt.Signer, a.documentsDir(), a.t("ui.sign.suffix")
+	v.showCheck()
+	a.background(func() {
+		out, err := outputIn(in, docs, suffix)
+		if err == nil {
+			err = signer.Check(in, out, opts)
+		}
+		a.do(func() {
+			if gen != v.checkGen {
+				return
+			}
+			v.Checked, v.CheckErr = true, err
+			v.showCheck()
+		})
+	})
+}
+
+// showCheck shows the check's answer beside the document and sets the
+// button.
+func (v *SignView) showCheck() {
+	a := v.a
+	switch {
+	case v.CheckErr != nil:
+		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": Message(v.CheckErr, a.lang)}), widget.DangerImportance)
+	case v.Input != "" && !v.Checked && a.signingCert() != nil:
+		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.LowImportance)
+	// checked and fine: nothing to say, "Signer" is enabled
+	default:
+		setStatus(v.DocStatus, "", widget.MediumImportance)
+	}
+	// an empty line would push "Signer" down for nothing
+	if shown := v.DocStatus.Visible(); shown != (v.DocStatus.Text != "") {
+		if shown {
+			v.DocStatus.Hide()
+		} else {
+			v.DocStatus.Show()
+		}
+		a.relayout()
+	}
+	v.setButton()
+}
+
+// CanSign says whether "Signer" is enabled: a token, a signing
+// certificate, a document that passed every check, nothing in flight.
+func (v *SignView) CanSign() bool {
+	t := v.a.Current()
+	return !v.busy && t != nil && t.PIN != PINLocked && v.a.signingCert() != nil &&
+		v.Input != "" && v.Checked && v.CheckErr == nil
+}
+
+func (v *SignView) setButton() {
+	if v.CanSign() {
+		v.Submit.Enable()
+	} else {
+		v.Submit.Disable()
+	}
 }
 
 func keyType(c *CertInfo) string {
@@ -275,12 +459,80 @@ func (v *SignView) setInput(p string) {
 	v.Status.SetText("")
 	v.result.Objects = nil
 	v.result.Refresh()
+	// the stamp's reason is the person's: empty, except on the sample
+	if p == v.sample {
+		v.Reason.SetText(v.a.t("ui.sign.reason"))
+	} else if v.Reason.Text == v.a.t("ui.sign.reason") {
+		v.Reason.SetText("")
+	}
+	v.checkedKey = "" // chosen again: it may have changed on disk
+	v.recheck()
 	if !v.PIN.Disabled() {
 		v.a.win.Canvas().Focus(v.PIN)
 	}
 }
 
-func (v *SignView) choose() { v.a.chooseFile([]string{".pdf", ".PDF"}, v.setInput) }
+func (v *SignView) choose() { v.a.choosePDF(v.setInput) }
+
+// choosePDF asks for a PDF in the UI's language: a path can be typed or
+// pasted, or found with "Parcourir…" (Fyne's file dialog, opened in the
+// documents folder, filtered on PDFs).
+func (a *App) choosePDF(then func(path string)) {
+	path := widget.NewEntry()
+	path.SetPlaceHolder(a.t("ui.choose.path_ph"))
+	msg := para("")
+	var d dialog.Dialog
+	accept := func() {
+		p := strings.TrimSpace(path.Text)
+		if strings.HasPrefix(p, "file://") {
+			if u, err := storage.ParseURI(p); err == nil {
+				p = u.Path()
+			}
+		}
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			setStatus(msg, a.t("ui.choose.not_found"), widget.DangerImportance)
+			return
+		}
+		if !strings.EqualFold(filepath.Ext(p), ".pdf") {
+			setStatus(msg, a.t("ui.sign.not_pdf"), widget.DangerImportance)
+			return
+		}
+		d.Hide()
+		then(p)
+	}
+	path.OnSubmitted = func(string) { accept() }
+	browse := widget.NewButtonWithIcon(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			path.SetText(r.URI().Path())
+			r.Close()
+		}, a.win)
+		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
+		if l, err := storage.ListerForURI(storage.NewFileURI(a.documentsDir())); err == nil {
+			fd.SetLocation(l)
+		}
+		fd.SetConfirmText(a.t("ui.choose.open"))
+		fd.SetDismissText(a.t("ui.cancel"))
+		fd.Resize(fyne.NewSize(700, 500))
+		fd.Show()
+	})
+	open := widget.NewButtonWithIcon(a.t("ui.choose.open"), theme.ConfirmIcon(), accept)
+	open.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(a.t("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
+	body := container.NewVBox(para(a.t("ui.choose.text")), container.NewBorder(nil, nil, nil, browse, path), msg,
+		container.NewHBox(layout.NewSpacer(), cancel, open))
+	// its own buttons: a path that does not exist keeps the dialog open
+	d = dialog.NewCustomWithoutButtons(a.t("ui.choose.title"), body, a.win)
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+	a.win.Canvas().Focus(path)
+	a.chooser = path
+}
+
+// ChooserField is the path field of the open-PDF dialog last shown (tests).
+func (a *App) ChooserField() *widget.Entry { return a.chooser }
 
 // UseSample writes the sample document to the documents folder and selects it.
 func (v *SignView) useSample() { v.UseSample() }
@@ -300,6 +552,7 @@ func (v *SignView) UseSample() {
 				return
 			}
 			a.ops.Add("sample_written", p)
+			v.sample = p
 			v.setInput(p)
 		})
 	})
@@ -335,17 +588,59 @@ func uniquePath(p string) string {
 }
 
 // outputFor is where the signed copy of in goes: beside it, or in the
-// documents folder when that folder is not writable.
-func (a *App) outputFor(in string) string {
+// documents folder when that folder is not writable; an error when neither
+// is. The name has one suffix, numbered when taken: x.pdf → x-signé.pdf,
+// then x-signé-2.pdf; re-signing x-signé.pdf gives x-signé-2.pdf too.
+func (a *App) outputFor(in string) (string, error) {
+	return outputIn(in, a.documentsDir(), a.t("ui.sign.suffix"))
+}
+
+// outputIn is outputFor with what it needs from the app given (it runs off
+// the UI goroutine).
+func outputIn(in, docs, suffix string) (string, error) {
 	dir := filepath.Dir(in)
-	name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + a.t("ui.sign.suffix") + ".pdf"
-	if f, err := os.CreateTemp(dir, ".certigna-write-test-*"); err == nil {
-		f.Close()
-		os.Remove(f.Name())
-	} else {
-		dir = a.documentsDir()
+	if !writableDir(dir) {
+		if writableDir(docs) {
+			dir = docs
+		} else {
+			return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
+		}
 	}
-	return uniquePath(filepath.Join(dir, name))
+	return signedName(dir, filepath.Base(in), suffix), nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func writableDir(dir string) bool {
+	f, err := os.CreateTemp(dir, ".certigna-write-test-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+// signedSuffix matches a suffix this app adds, in either language, with
+// its number: "-signé", "-signed-3".
+var signedSuffix = regexp.MustCompile(`-(signé|signed)(-[0-9]+)?$`)
+
+func signedName(dir, base, suffix string) string {
+	ext := filepath.Ext(base)
+	stem := signedSuffix.ReplaceAllString(strings.TrimSuffix(base, ext), "")
+	for i := 1; ; i++ {
+		n := stem + suffix
+		if i > 1 {
+			n += fmt.Sprintf("-%d", i)
+		}
+		p := filepath.Join(dir, n+".pdf")
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p
+		}
+	}
 }
 
 // SignNow is the sign button's action: at most one PIN try per click.
@@ -371,6 +666,19 @@ func (v *SignView) SignNow() {
 	case v.Input == "":
 		fail(a.t("ui.sign.no_input"))
 		return
+	case !v.Checked:
+		fail(a.t("ui.sign.checking"))
+		return
+	case v.CheckErr != nil:
+		// said beside the document already; the PIN is not asked for
+		fail(a.t("ui.sign.see_document"))
+		return
+	case !fileExists(v.Input):
+		// gone since the check (moved, a USB stick removed): check again
+		v.checkedKey = ""
+		v.recheck()
+		fail(a.t("ui.sign.see_document"))
+		return
 	case v.PIN.Text == "":
 		fail(a.t("ui.sign.no_pin"))
 		a.win.Canvas().Focus(v.PIN)
@@ -392,7 +700,13 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	a := v.a
 	v.busy = true
 	in, pin := v.Input, v.PIN.Text
-	out := a.outputFor(in)
+	out, oerr := a.outputFor(in)
+	if oerr != nil {
+		v.busy = false
+		v.Checked, v.CheckErr = true, oerr
+		v.showCheck()
+		return
+	}
 	v.PIN.SetText("")
 	v.PIN.Disable()
 	v.Submit.Disable()
@@ -403,9 +717,16 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	v.result.Refresh()
 	svc, signer := a.opt.Tokens, a.opt.Signer
 	opts := v.signOptions(cert)
+	v.lastCert = cert.ID
 	a.ops.Add("sign_start", filepath.Base(in))
+	secrets := a.opt.Secrets
 	a.background(func() {
+		typed := opts.TSAPassword != ""
+		opts = tsaLogin(secrets, opts)
 		ver, res, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		if err == nil && typed && res.Level != "B-B" {
+			rememberTSA(secrets, opts) // the server took it: keep it for next time
+		}
 		removed := false
 		if err != nil {
 			if toks, terr := svc.Tokens(); terr != nil || pickSerial(toks, t.Serial) == nil {
@@ -414,6 +735,57 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 		}
 		a.do(func() { v.done(t, out, ver, res, err, removed) })
 	})
+}
+
+// tsaLogin completes the TSA login: none typed now, the keychain's is used.
+// A keychain that is not there (no Secret Service) or does not answer in
+// time only means nothing is remembered.
+func tsaLogin(sec Secrets, o SignOptions) SignOptions {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword != "" {
+		return o
+	}
+	if p, ok := keychainGet(sec, tsaService, tsaAccount(o.TSAUser, o.TSAURL)); ok {
+		o.TSAPassword = p
+	}
+	return o
+}
+
+// rememberTSA keeps a typed password that the server accepted.
+func rememberTSA(sec Secrets, o SignOptions) {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword == "" {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = sec.Set(tsaService, tsaAccount(o.TSAUser, o.TSAURL), o.TSAPassword)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(keychainWait):
+	}
+}
+
+// keychainWait bounds a keychain call: a D-Bus session without a Secret
+// Service may take its own timeout (25 s) to say so.
+const keychainWait = 3 * time.Second
+
+func keychainGet(sec Secrets, service, account string) (string, bool) {
+	type answer struct {
+		p   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		p, err := sec.Get(service, account)
+		ch <- answer{p, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.p, a.err == nil
+	case <-time.After(keychainWait):
+		return "", false
+	}
 }
 
 func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
@@ -428,7 +800,7 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 // signAndVerify sends the PIN once: the options are checked first, and a
 // failed timestamp is never retried here (AllowLower decides beforehand).
 func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
-	if err := signer.Check(in, opts); err != nil {
+	if err := signer.Check(in, out, opts); err != nil {
 		return nil, SignResult{}, err
 	}
 	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
@@ -451,7 +823,7 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	a := v.a
 	v.busy = false
 	v.PIN.Enable()
-	v.Submit.Enable()
+	v.setButton()
 	v.progress.Objects = nil
 	v.progress.Refresh()
 	if err != nil {
@@ -467,13 +839,16 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	v.Output, v.Result, v.Warning = out, ver, res.Warning
 	v.Status.SetText("")
 	a.ops.Add("sign", "ok: "+filepath.Base(out))
+	a.rememberCert(t.Serial, v.lastCert)
 	if ver.Valid {
 		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)
 	}
-	head := bannerBox(a.t("ui.sign.success"), theme.ColorNameSuccess)
+	// the outcome beside the button; the details right under it, compact
+	// enough that the result fits at 1024×740 without scrolling
+	setStatus(v.Status, a.t("ui.sign.success"), widget.SuccessImportance)
 	verdict := badge(a.t("ui.sign.valid"), theme.ColorNameSuccess)
 	if !ver.Valid {
-		head = bannerBox(a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), theme.ColorNameError)
+		setStatus(v.Status, a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), widget.DangerImportance)
 		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
 	}
 	rows := [][]fyne.CanvasObject{
@@ -481,21 +856,28 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 		kv(a.t("ui.cert.holder"), ver.Holder),
 		kv(a.t("ui.sign.time"), fmtTime(a.lang, ver.Time)),
 	}
+	trust := a.t("ui.sign.trust_unknown")
+	switch ver.Trust {
+	case TrustTrusted:
+		trust = a.t("ui.sign.trust_yes")
+	case TrustUntrusted:
+		trust = a.t("ui.sign.trust_no")
+	}
 	if ver.Level != "" {
 		rows = append(rows, kv(a.t("ui.sign.level"), a.t("ui.sign.level_"+strings.ReplaceAll(ver.Level, "-", "_"))))
 	}
 	if !ver.Timestamp.IsZero() {
 		rows = append(rows, kv(a.t("ui.sign.timestamp"), fmtTime(a.lang, ver.Timestamp)))
 	}
-	rows = append(rows, kv(a.t("ui.sign.original"), a.t("ui.sign.untouched")))
-	top := []fyne.CanvasObject{head}
+	var top []fyne.CanvasObject
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)
-		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": res.Level, "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
+		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
 	}
+	v.intro.Hide() // read already; room for the result
 	v.result.Objects = append(top,
-		widget.NewCard(a.t("ui.sign.result"), "", container.NewVBox(
-			container.NewHBox(verdict),
+		widget.NewCard("", "", container.NewVBox(
+			container.NewBorder(nil, nil, container.NewVBox(verdict), nil, para(trust)),
 			form(rows...),
 			container.NewHBox(
 				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
@@ -505,8 +887,6 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 		)),
 	)
 	v.result.Refresh()
-	if a.scroll != nil {
-		a.scroll.ScrollToTop()
-	}
+	a.relayout()
 	a.Refresh()
 }

@@ -72,7 +72,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 				line = c.Name + " — " + c.Path
 			}
 			if c.Source != "" {
-				line += "  (" + c.Source + ")"
+				line += "  (" + a.t("ui.driver.source."+c.Source) + ")" // words, not discovery's tags
 			}
 			entry := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, badge(st, col), widget.NewLabel(line))}
 			if c.Reason != nil {

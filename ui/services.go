@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"crypto/x509"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
@@ -156,7 +158,11 @@ type SignOptions struct {
 	// TSAURL asks for an RFC 3161 timestamp (B-T); credentials come from
 	// the environment only (CERTIGNA_TSA_USER / CERTIGNA_TSA_PASSWORD).
 	TSAURL string
-	LTV    bool // add long-term validation data (B-LT)
+	// TSAUser / TSAPassword: the TSA's login typed in the window (the
+	// password is kept in the OS keychain, never in a file); empty: the
+	// environment's, if any.
+	TSAUser, TSAPassword string
+	LTV                  bool // add long-term validation data (B-LT)
 	// AllowLower saves at the level reached when the timestamp or
 	// revocation servers fail, chosen before signing so that no second PIN
 	// verification is ever needed.
@@ -200,17 +206,101 @@ type Verification struct {
 	Level      string    // "B-B", "B-T", "B-LT" as proven by the verifier
 	Timestamp  time.Time // the verified timestamp's time (zero without one)
 	CertSHA256 string    // hex SHA-256 of the signer's certificate
+	// Trust: TrustTrusted when the signer's chain ends at a certificate
+	// this computer trusts, TrustUntrusted when not, "" when not checked.
+	Trust string
 }
+
+// Trust values of Verification.Trust.
+const (
+	TrustTrusted   = "trusted"
+	TrustUntrusted = "untrusted"
+)
 
 // Signer is the PDF side of the app.
 type Signer interface {
-	// Check refuses bad options (TSA URL, stamp) without signing: it runs
-	// before the PIN is sent.
-	Check(in string, opts SignOptions) error
+	// Check refuses, without signing, what would make Sign fail before the
+	// token is used: bad options (TSA URL, stamp), a document that cannot
+	// be signed (unreadable, damaged, encrypted, certified without changes)
+	// and an output that cannot be written. It runs before the PIN is asked.
+	Check(in, out string, opts SignOptions) error
 	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) (SignResult, error)
 	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
 }
 
-// Message is err's text for a person in lang (assets.Message).
-func Message(err error, lang string) string { return assets.Message(err, lang) }
+// Message is err's text for a person in lang (assets.Message), in the
+// window's words.
+func Message(err error, lang string) string { return WindowWords(lang, assets.Message(err, lang)) }
+
+// The token's and the signer's messages are shared with the command line and
+// name its options; the window says what to do in the window instead.
+var windowWords = map[string][]struct {
+	re   *regexp.Regexp
+	with string
+}{
+	"fr": {
+		{regexp.MustCompile(`ou indiquez son chemin avec --module`), "ou indiquez son fichier avec « Choisir un fichier… » sur l’écran Pilote"},
+		{regexp.MustCompile(` ?Confirmez explicitement \(option --final-try\) pour continuer\.`), ""},
+		{regexp.MustCompile(`sans --allow-bb rien n’a été enregistré, avec cette option`), "sans la case « enregistrer quand même » des options rien n’a été enregistré, avec elle"},
+		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options : « Si un serveur ne répond pas, enregistrer quand même »)"},
+		{regexp.MustCompile(`Renseignez CERTIGNA_TSA_USER et CERTIGNA_TSA_PASSWORD\.`), "Vérifiez l’identifiant et le mot de passe du serveur dans les options."},
+	},
+	"en": {
+		{regexp.MustCompile(`or give its path with --module`), "or pick its file with “Choose a file…” on the Driver screen"},
+		{regexp.MustCompile(` ?Confirm explicitly \(option --final-try\) to go on\.`), ""},
+		{regexp.MustCompile(`without --allow-bb nothing was saved, with it`), "without the options’ “save anyway” box nothing was saved, with it"},
+		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options: “If a server does not answer, save anyway”)"},
+		{regexp.MustCompile(`Set CERTIGNA_TSA_USER and CERTIGNA_TSA_PASSWORD\.`), "Check the server’s login and password in the options."},
+	},
+}
+
+// WindowWords replaces the command line's option names in s by the
+// window's words.
+func WindowWords(lang, s string) string {
+	if !strings.Contains(s, "--") && !strings.Contains(s, "CERTIGNA_") {
+		return s
+	}
+	for _, w := range windowWords[assets.NormalizeLang(lang)] {
+		s = w.re.ReplaceAllString(s, w.with)
+	}
+	return s
+}
+
+// WrongCodeError is a code the token refused (a wrong unlock code, PIN or
+// admin code); State is what the token reports now. The backend turns the
+// token's "incorrect" error into it so the screens can say, in one
+// sentence, what that means for the next try.
+type WrongCodeError struct {
+	State PINState
+	Admin bool // the admin code (PUK/SO) was refused
+	Err   error
+}
+
+func (e *WrongCodeError) Error() string { return e.Err.Error() }
+func (e *WrongCodeError) Unwrap() error { return e.Err }
+
+// Message is one sentence: refused, the tries the token reports, and what
+// happens at zero.
+func (e *WrongCodeError) Message(lang string) string {
+	who := "pin"
+	if e.Admin {
+		who = "admin"
+	}
+	st := e.State
+	switch st {
+	case PINCountLow, PINFinalTry, PINLocked:
+	default:
+		st = "other"
+	}
+	return assets.T(lang, "ui.wrong."+who+"."+string(st))
+}
+
+// textError is a refusal of the window itself, in the UI's words.
+type textError struct {
+	key  string
+	data map[string]any
+}
+
+func (e *textError) Error() string              { return assets.T("en", e.key, e.data) }
+func (e *textError) Message(lang string) string { return assets.T(lang, e.key, e.data) }

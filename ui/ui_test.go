@@ -62,8 +62,11 @@ type harness struct {
 	docs   string
 	mu     sync.Mutex
 	opened []string
-	qmu    sync.Mutex
-	queue  []func()
+	// failOpen, when set, is what opening a page or file answers (a
+	// computer without xdg-open)
+	failOpen error
+	qmu      sync.Mutex
+	queue    []func()
 }
 
 // runOnUI queues a background result; drain runs the queue on the test
@@ -109,8 +112,27 @@ func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
 // can produce).
 func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
 	t.Helper()
+	return startModule(t, tok, tok.ModulePath, lang, wrap)
+}
+
+// startModule opens the window over the module at path (tok's own, or a
+// module in front of it such as OpenSC's pkcs11-spy); tok may be nil.
+func startModule(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
+	t.Helper()
+	return startFull(t, tok, path, lang, wrap, nil)
+}
+
+// startStore opens a second window over tok with an existing store (a new
+// run of the app).
+func startStore(t *testing.T, tok *testtoken.Token, store *ui.Store) *harness {
+	t.Helper()
+	return startFull(t, tok, tok.ModulePath, "fr", nil, store)
+}
+
+func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService, store *ui.Store) *harness {
+	t.Helper()
 	t.Setenv("LANG", map[string]string{"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[lang])
-	m, err := token.Open(tok.ModulePath)
+	m, err := token.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,15 +148,18 @@ func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.Tok
 		real = wrap(real)
 	}
 	h := &harness{win: w, svc: &counting{TokenService: real}, tok: tok, docs: t.TempDir()}
-	h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+	h.store = store
+	if h.store == nil {
+		h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+	}
 	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
 		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
 		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
 			h.mu.Lock()
+			defer h.mu.Unlock()
 			h.opened = append(h.opened, u.String())
-			h.mu.Unlock()
-			return nil
+			return h.failOpen
 		},
 	})
 	t.Cleanup(h.app.Stop)
@@ -163,6 +188,68 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		}
+	}
+	return out
+}
+
+// visibleTexts are the texts of the objects actually shown (a folded
+// accordion's content is laid out but hidden).
+func visibleTexts(w fyne.Window) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *widget.Check:
+			out = append(out, x.Text)
+		case *widget.Card:
+			out = append(out, x.Title)
+		case *canvas.Text:
+			out = append(out, x.Text)
+		case *widget.Entry:
+			out = append(out, x.PlaceHolder)
+		case *widget.Select:
+			out = append(out, x.Selected)
+		}
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	return out
+}
+
+// overlayTexts are the texts of the dialog on top, if any.
+func overlayTexts(w fyne.Window) []string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range test.LaidOutObjects(top) {
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		case *widget.Entry:
+			out = append(out, x.Text, x.PlaceHolder)
 		case *canvas.Text:
 			out = append(out, x.Text)
 		}
@@ -201,7 +288,19 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "Jeton Tests UI")
 	mustShow(t, h.win, testtoken.Holder)
-	mustShow(t, h.win, "Prêt") // PIN badge
+	// the PIN the token came with is "to be changed" until the personal
+	// PIN is set (here or ticked done in the guide)
+	mustShow(t, h.win, "À changer")
+	if shows(h.win, "Prêt") {
+		t.Fatal("a new token shows “Prêt” before its PIN was set")
+	}
+	if err := h.store.SetDone(h.app.Current().Serial, ui.StepPINSet, true); err != nil {
+		t.Fatal(err)
+	}
+	h.app.Refresh()
+	h.settle()
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Prêt")
 	// the test CA lives 30 days: the certificate is flagged as expiring soon
 	mustShow(t, h.win, "Expire dans")
 	if h.svc.codeCalls.Load() != 0 {
@@ -344,6 +443,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	if h.app.Screen() != ui.ScreenSign || v == nil || v.Input != in {
 		t.Fatalf("drop did not select the PDF (screen %s)", h.app.Screen())
 	}
+	h.settle() // the document's pre-PIN check
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -467,6 +567,7 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Show(ui.ScreenToken)
 	h.app.Start()
+	h.settle() // the first discovery (instant here) ends the "searching" line
 	mustShow(t, h.win, "Jeton Tests UI")
 	eventually := func(what string, ok func() bool) {
 		t.Helper()
@@ -509,8 +610,12 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	if f.Succeeded || h.svc.codeCalls.Load() != 1 {
 		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
 	}
-	if !strings.Contains(f.Status.Text, "Le token indique maintenant") {
-		t.Fatalf("status %q", f.Status.Text)
+	// one sentence: refused, the tries the token reports, what happens at zero
+	if want := (&ui.WrongCodeError{State: ui.PINCountLow}).Message("fr"); f.Status.Text != want {
+		t.Fatalf("status %q, want %q", f.Status.Text, want)
+	}
+	if !strings.Contains(f.Status.Text, "peu d’essais") || strings.Count(f.Status.Text, ".") != 1 || strings.Contains(f.Status.Text, "\n") {
+		t.Fatalf("not one sentence with the tries: %q", f.Status.Text)
 	}
 	if f.Current.Text != "" || f.Submit.Disabled() {
 		t.Fatal("the wrong code stays in the form, or the form stays disabled")
@@ -584,6 +689,7 @@ func TestTokenPulledMidSignature(t *testing.T) {
 		t.Fatalf("no sample: %q", v.Status.Text)
 	}
 	in, _ := os.ReadFile(v.Input)
+	h.settle() // the document's pre-PIN check
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -598,8 +704,12 @@ func TestTokenPulledMidSignature(t *testing.T) {
 	if !bytes.Equal(in, after) {
 		t.Fatal("input changed")
 	}
-	if v.Submit.Disabled() {
+	if v.PIN.Disabled() {
 		t.Fatal("the form stays disabled")
+	}
+	// no token now: "Signer" waits for it, and says so
+	if !v.Submit.Disabled() || !shows(h.win, "Branchez votre token") {
+		t.Fatal("the button is enabled while the token is out")
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
 		t.Fatalf("partial output left: %v", left)

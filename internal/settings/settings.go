@@ -28,10 +28,17 @@ type Settings struct {
 	ModulePath string `json:"module_path,omitempty"`
 	Lang       string `json:"lang,omitempty"`
 	// Timestamp settings of the test signature (never a password: the
-	// TSA's credentials come from the environment only).
+	// window keeps the TSA's in the OS keychain, the CLI reads it from the
+	// environment).
 	TSAURL     string `json:"tsa_url,omitempty"`
 	LTV        bool   `json:"ltv,omitempty"`
 	AllowLower bool   `json:"allow_lower,omitempty"`
+	// TSAUser is the timestamp server's login name; its password is in
+	// the OS keychain only.
+	TSAUser string `json:"tsa_user,omitempty"`
+	// LastCert: token serial → ID (hex) of the certificate last used to
+	// sign with it.
+	LastCert map[string]string `json:"last_cert,omitempty"`
 }
 
 type stateFile struct {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -30,6 +29,9 @@ func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
 	}
 	if err := f.Apply(&opts); err != nil {
 		return opts, levelError(err)
+	}
+	if opts.TSA != nil && o.TSAUser != "" {
+		opts.TSA.Username, opts.TSA.Password = o.TSAUser, o.TSAPassword
 	}
 	if o.StampPage == ui.StampLast {
 		n, err := pdfsign.PageCount(in)
@@ -55,16 +57,15 @@ func levelError(err error) error {
 	return err
 }
 
-// Check refuses bad options, and an input Sign would refuse, before the
-// PIN is asked for.
-func (PDF) Check(in string, o ui.SignOptions) error {
+// Check refuses bad options, a document that cannot be signed (damaged,
+// hostile, locked), an output that cannot be written and an unreachable
+// TSA, before the PIN is asked for.
+func (PDF) Check(in, out string, o ui.SignOptions) error {
 	opts, err := options(in, o)
 	if err != nil {
 		return err
 	}
-	// The file read as Sign will read it (a damaged or hostile PDF, an
-	// unreachable TSA…), before the PIN is asked for.
-	return levelError(pdfsign.CheckInput(in, opts))
+	return levelError(pdfsign.Check(in, out, opts))
 }
 
 // Sign writes a signed copy of in to out with key; in is never written.
@@ -83,11 +84,26 @@ func (PDF) Sign(ctx context.Context, in, out string, key ui.Key, o ui.SignOption
 
 // Verify checks the last signature of path.
 func (PDF) Verify(path, lang string) (ui.Verification, error) {
-	s, ok, err := workflow.LastSignature(context.Background(), path)
-	if err != nil || s == nil {
+	// the OS roots plus the user's added ones: "recognised by this computer"
+	var vo pdfsign.VerifyOptions
+	if ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir()); err == nil {
+		vo.Roots = ts.Pool()
+	}
+	rep, err := pdfsign.Verify(context.Background(), path, vo)
+	if err != nil {
 		return ui.Verification{}, err
 	}
-	v := ui.Verification{Valid: s.Valid && ok, Holder: s.SignerCN, Time: s.SigningTime, Level: s.Level, CertSHA256: s.CertSHA256}
+	if len(rep.Signatures) == 0 {
+		return ui.Verification{}, nil
+	}
+	s := rep.Signatures[len(rep.Signatures)-1]
+	v := ui.Verification{Valid: s.Valid && rep.OK, Holder: s.SignerCN, Time: s.SigningTime, Level: s.Level, CertSHA256: s.CertSHA256}
+	switch s.Trust {
+	case pdfsign.TrustTrusted:
+		v.Trust = ui.TrustTrusted
+	case pdfsign.TrustUntrusted:
+		v.Trust = ui.TrustUntrusted
+	}
 	if s.LTV != nil && s.LTV.TimestampOK {
 		v.Timestamp = s.LTV.Timestamp
 	}

@@ -5,6 +5,7 @@ package backend
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -214,7 +215,17 @@ func (t *Tokens) ChangePIN(slot uint, current, newPIN, confirm string, confirmFi
 	if m == nil {
 		return errNoModule
 	}
-	return m.ChangePIN(slot, current, newPIN, confirm, confirmFinalTry)
+	return wrongCode(m.ChangePIN(slot, current, newPIN, confirm, confirmFinalTry))
+}
+
+// wrongCode gives the screens a refused code with the state the token
+// reports now; other errors pass through.
+func wrongCode(err error) error {
+	var te *token.Error
+	if errors.As(err, &te) && te.Kind == token.KindPINIncorrect {
+		return &ui.WrongCodeError{State: ui.PINState(te.State), Admin: te.SO, Err: err}
+	}
+	return err
 }
 
 // Unblock sets a new PIN with the admin code (one try).
@@ -223,7 +234,7 @@ func (t *Tokens) Unblock(slot uint, adminCode, newPIN, confirm string, confirmFi
 	if m == nil {
 		return errNoModule
 	}
-	return m.Unblock(slot, adminCode, newPIN, confirm, confirmFinalTry)
+	return wrongCode(m.Unblock(slot, adminCode, newPIN, confirm, confirmFinalTry))
 }
 
 // OpenKey logs in once and returns the signing key.
@@ -234,7 +245,7 @@ func (t *Tokens) OpenKey(slot uint, certID []byte, pin string, confirmFinalTry b
 	}
 	s, err := m.Signer(slot, certID, pin, confirmFinalTry)
 	if err != nil {
-		return nil, err
+		return nil, wrongCode(err)
 	}
 	return s, nil
 }

@@ -1,0 +1,222 @@
+package ui_test
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
+	"github.com/certigna-desktop/app/ui/backend"
+)
+
+var (
+	// raw system or programming text that must never reach a person
+	rawText = regexp.MustCompile(`exec: |executable file not found|no such file or directory|permission denied|panic|goroutine |<nil>|%!|\{\{|^ui\.[a-z_]+\.`)
+	// the command line's option names
+	flagName = regexp.MustCompile(`(^|[\s(«“"])--[a-z]`)
+	// discovery's tags shown raw
+	rawTag = regexp.MustCompile(`\((known|flag|env|saved|p11-kit|demo)\)`)
+	// "1 étapes", "0 étapes" (French singular for 0 and 1); "1 steps"
+	pluralFR = regexp.MustCompile(`(^|[^0-9,./])[01] [\p{L}’]+s\b`)
+	pluralEN = regexp.MustCompile(`(^|[^0-9,./])1 [\p{L}’]+s\b`)
+	// English words a French window must not show (the about screen's
+	// diagnostics are support's, in English on purpose, and not scanned)
+	englishFR = regexp.MustCompile(`\b(Cancel|Open File|Choose|Save|Error|failed|known|flag|not found|Unknown)\b`)
+)
+
+func checkShown(t *testing.T, lang, where string, shown []string) {
+	t.Helper()
+	for _, x := range shown {
+		switch {
+		case rawText.MatchString(x):
+			t.Errorf("%s/%s: raw text %q", lang, where, x)
+		case flagName.MatchString(x):
+			t.Errorf("%s/%s: option name %q", lang, where, x)
+		case rawTag.MatchString(x):
+			t.Errorf("%s/%s: raw tag %q", lang, where, x)
+		case lang == "fr" && pluralFR.MatchString(x), lang == "en" && pluralEN.MatchString(x):
+			t.Errorf("%s/%s: plural mistake %q", lang, where, x)
+		case lang == "fr" && where != ui.ScreenAbout && englishFR.MatchString(x):
+			t.Errorf("%s/%s: English in the French window %q", lang, where, x)
+		case strings.Contains(x, "Tampon visible : Invisible"):
+			t.Errorf("%s/%s: %q", lang, where, x)
+		}
+	}
+}
+
+// Item 10: every text of every screen, in French and English, and every
+// ui.* translation, is free of raw error text, option names, discovery tags,
+// untranslated keys and singular/plural mistakes.
+func TestNoRawTextOnAnyScreen(t *testing.T) {
+	tok := softhsm(t)
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return candidates{s} })
+	for _, lang := range []string{"fr", "en"} {
+		h.app.SetLang(lang)
+		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenAbout} {
+			h.app.Show(s)
+			if s == ui.ScreenSign {
+				v := h.app.SignView()
+				v.Options.Open(0)
+				v.UseSample()
+				h.settle()
+			}
+			if s == ui.ScreenDriver {
+				for _, o := range test.LaidOutObjects(h.win.Content()) {
+					if acc, ok := o.(*widget.Accordion); ok {
+						acc.OpenAll() // the places tried, with their tags in words
+					}
+				}
+				mustShow(t, h.win, map[string]string{"fr": "emplacement habituel", "en": "usual place"}[lang])
+			}
+			shown := append(texts(h.win), visibleTexts(h.win)...)
+			if s == ui.ScreenAbout {
+				// the support report is for Certigna's support, who needs
+				// the technical names ("--module"): only keys are checked
+				for _, x := range shown {
+					if strings.HasPrefix(x, "ui.") || strings.Contains(x, "{{") {
+						t.Errorf("%s/about: untranslated %q", lang, x)
+					}
+				}
+				continue
+			}
+			checkShown(t, lang, s, shown)
+		}
+		// the window's own refusals and the messages shared with the CLI
+		for _, k := range []string{"token.err.module_not_found", "token.err.final_try", "token.err.final_try.so", "ltv.err.tsa_unreachable", "ltv.err.rev_offline", "ltv.err.tsa_auth"} {
+			msg := ui.Message(catalogErr{k}, lang)
+			checkShown(t, lang, k, []string{msg})
+			if strings.Contains(msg, "CERTIGNA_TSA") {
+				t.Errorf("%s %s: environment variable names in the window: %q", lang, k, msg)
+			}
+		}
+	}
+	cat, err := assets.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		for k, v := range cat[lang] {
+			if !strings.HasPrefix(k, "ui.") {
+				continue
+			}
+			if flagName.MatchString(v) || strings.Contains(v, "exec:") || strings.Contains(v, "CKR_") {
+				t.Errorf("%s %s: %q", lang, k, v)
+			}
+			// a count followed by a plural noun belongs in a .one/.other pair
+			if regexp.MustCompile(`\{\{\.(N|Days|Done|Count)\}\} [\p{L}]+s\b`).MatchString(v) && !strings.HasSuffix(k, ".other") {
+				t.Errorf("%s %s: a count with a fixed plural, use the plural helper: %q", lang, k, v)
+			}
+			if strings.HasSuffix(k, ".one") {
+				base := strings.TrimSuffix(k, ".one")
+				if cat[lang][base+".other"] == "" {
+					t.Errorf("%s %s: no .other", lang, k)
+				}
+				for _, n := range []int{0, 1, 2} {
+					checkShown(t, lang, k, []string{ui.Plural(lang, base, n, map[string]any{"Total": 7})})
+				}
+			}
+		}
+	}
+	if got := ui.Plural("fr", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 étape terminée sur 7" {
+		t.Fatalf("plural: %q", got)
+	}
+	if got := ui.Plural("fr", "ui.guide.progress", 0, map[string]any{"Total": 7}); got != "0 étape terminée sur 7" {
+		t.Fatalf("plural: %q", got)
+	}
+}
+
+// candidates adds discovery's candidates to the module status as the real
+// discovery reports them (the fixture opens its module directly).
+type candidates struct{ ui.TokenService }
+
+func (c candidates) Module() ui.ModuleStatus {
+	m := c.TokenService.Module()
+	m.Candidates = append(m.Candidates,
+		ui.Candidate{Path: "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", Source: "known", Status: "failed", Reason: catalogErr{"token.err.module_not_found"}},
+		ui.Candidate{Path: "/opt/x/lib.so", Source: "env", Status: "not_found"})
+	return m
+}
+
+// catalogErr is an error whose text is a catalog entry, as the token's and
+// the signer's errors are.
+type catalogErr struct{ key string }
+
+func (e catalogErr) Error() string { return e.key }
+func (e catalogErr) Message(lang string) string {
+	return assets.T(lang, e.key, map[string]any{"Reason": "x", "URL": "https://tsa.example", "Detail": "timeout"})
+}
+
+// slowService is discovery that takes its time (a vendor library loading on
+// a busy machine): a double, because no real module here is slow on
+// demand. It counts the calls that would touch a token.
+type slowService struct {
+	ui.TokenService
+	release chan struct{}
+	calls   atomic.Int32
+}
+
+func (s *slowService) Init() ui.ModuleStatus { <-s.release; return s.TokenService.Init() }
+func (s *slowService) Tokens() ([]ui.TokenInfo, error) {
+	s.calls.Add(1)
+	return s.TokenService.Tokens()
+}
+func (s *slowService) Certificates(slot uint) ([]ui.CertInfo, error) {
+	s.calls.Add(1)
+	return s.TokenService.Certificates(slot)
+}
+func (s *slowService) Watch(ctx context.Context, d time.Duration) <-chan ui.TokenEvent { return nil }
+
+// Item 12: the window's first content does not wait for discovery or the
+// token: New and Start return at once and the guide shows, with the
+// "looking for the driver" line, while discovery is still running.
+func TestFirstFrameDoesNotWaitForDiscovery(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr") // only for the real service underneath
+	slow := &slowService{TokenService: backend.FromModule(mustOpen(t, tok.ModulePath)), release: make(chan struct{})}
+	defer close(slow.release)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1024, 740))
+	began := time.Now()
+	a := ui.New(fyne.CurrentApp(), w, ui.Options{Lang: "fr", Tokens: slow, Signer: backend.NewPDF(), Store: h.store,
+		DocumentsDir: t.TempDir(), RunOnUI: h.runOnUI, OpenURL: nil})
+	a.Start()
+	if d := time.Since(began); d > 2*time.Second {
+		t.Fatalf("New+Start took %v", d) // not a speed target: a wait on discovery would block forever
+	}
+	mustShow(t, w, "Votre installation, étape par étape")
+	mustShow(t, w, "Recherche du pilote")
+	if n := slow.calls.Load(); n != 0 {
+		t.Fatalf("%d token calls before the first frame", n)
+	}
+	var bar bool
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if _, ok := o.(*widget.ProgressBarInfinite); ok {
+			bar = true
+		}
+	}
+	if !bar {
+		t.Fatal("no spinner while discovery runs")
+	}
+}
+
+var _ = io.EOF
+
+func mustOpen(t *testing.T, path string) *token.Module {
+	t.Helper()
+	m, err := token.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
