@@ -202,15 +202,17 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		}
 		return o, nil
 	case 2:
-		return r.fetchCompressed(num, int(e.off), e.gen)
+		return r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
 	}
 	return nil, nil
 }
 
-func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
-	os, ok := r.objstms[stmNum]
+// fetchCompressed reads object num from object stream stmNum, found through
+// xref and kept in objstms (the latest revision's, or an older State's).
+func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm, num, stmNum, idx int) (Object, error) {
+	os, ok := objstms[stmNum]
 	if !ok {
-		e, ok := r.Xref[stmNum]
+		e, ok := xref[stmNum]
 		if !ok || e.Typ != 1 {
 			return nil, errDamaged("object stream %d missing", stmNum)
 		}
@@ -246,10 +248,10 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			os.nums = append(os.nums, int(an))
 			os.offs = append(os.offs, int(bn))
 		}
-		if len(r.objstms) > 16 {
-			clear(r.objstms)
+		if len(objstms) > 16 {
+			clear(objstms)
 		}
-		r.objstms[stmNum] = os
+		objstms[stmNum] = os
 	}
 	if idx < 0 || idx >= len(os.offs) || os.nums[idx] != num {
 		// Index wrong: look the number up, as lenient readers do.

@@ -1,0 +1,123 @@
+package pdfsign
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestVerifyCorpus checks every file of testdata/verify against the verdict
+// written beside it in testdata/verify/VECTORS.txt.
+func TestVerifyCorpus(t *testing.T) {
+	for _, v := range readVectors(t) {
+		t.Run(v.file, func(t *testing.T) { v.check(t, filepath.Join("testdata", "verify", v.file)) })
+	}
+}
+
+type vector struct {
+	file, valid, changes, allowed string
+	exit                          int
+	level                         string // checked when given
+}
+
+func readVectors(t testing.TB) []vector {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "verify", "VECTORS.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []vector
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fs := strings.Fields(line)
+		if len(fs) < 5 {
+			t.Fatalf("bad vector line %q", line)
+		}
+		v := vector{file: fs[0], valid: fs[1], changes: fs[2], allowed: fs[3]}
+		if fs[4] == "1" {
+			v.exit = 1
+		}
+		if len(fs) > 5 {
+			v.level = fs[5]
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (v vector) check(t *testing.T, path string) {
+	t.Helper()
+	rep, err := Verify(path, VerifyOptions{})
+	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && pe.Kind == KindNoSignature && v.valid == "none" {
+			return
+		}
+		t.Fatalf("verify: %v", err)
+	}
+	s := rep.Signatures[0]
+	valid := "no"
+	switch {
+	case s.Valid:
+		valid = "yes"
+	case s.Unsupported:
+		valid = "unsupported"
+	}
+	if valid != v.valid {
+		t.Errorf("valid = %s, want %s (problems %+v)", valid, v.valid, s.Problems)
+	}
+	class, allowed := "unknown", "unknown"
+	if s.Changes != nil {
+		class, allowed = s.Changes.Class, "yes"
+		if !s.Changes.Allowed {
+			allowed = "no/" + notAllowedReason(s.Changes)
+		}
+	}
+	if class != v.changes || allowed != v.allowed {
+		t.Errorf("changes = %s %s, want %s %s (%+v)", class, allowed, v.changes, v.allowed, s.Changes)
+	}
+	if v.level != "" && s.Level != v.level {
+		t.Errorf("level = %q, want %q", s.Level, v.level)
+	}
+	exit := 0
+	if !rep.OK {
+		exit = 1
+	}
+	if exit != v.exit {
+		t.Errorf("exit = %d, want %d", exit, v.exit)
+	}
+	// Never "valid and fine" for a tampered or disallowed-change file.
+	if v.exit == 1 && rep.OK {
+		t.Errorf("a file expected to fail verifies as fine")
+	}
+}
+
+// A signature whose byte range lies outside the file is invalid; the valid
+// signature made after it must still read as valid.
+func TestByteRangeOutsideKeepsOtherValid(t *testing.T) {
+	rep, err := Verify(filepath.Join("testdata", "verify", "byte-range-outside-then-valid.pdf"), VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signatures) != 2 || rep.OK {
+		t.Fatalf("report %+v", rep)
+	}
+	first, second := rep.Signatures[0], rep.Signatures[1]
+	if first.Field != "Approval" || first.Valid || first.ByteRangeOK || first.Answer.Intact != AnswerNo {
+		t.Fatalf("first %+v", first)
+	}
+	if second.Field != "Second" || !second.Valid || second.Answer.Changes != AnswerNone || second.Answer.Signature != AnswerYes {
+		t.Fatalf("second %+v", second)
+	}
+	if h := second.Headline("en"); !strings.Contains(h, "valid signature by") || strings.Contains(h, "INVALID") {
+		t.Fatalf("headline %q", h)
+	}
+}
