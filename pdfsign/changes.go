@@ -1,6 +1,8 @@
 package pdfsign
 
 import (
+	"github.com/certigna-desktop/app/internal/pdf"
+
 	"fmt"
 	"sort"
 	"strings"
@@ -65,10 +67,10 @@ type revGroup struct {
 }
 
 // docRevisions groups the xref sections by the revision end that follows them.
-func docRevisions(r *reader, ends []revision) []revGroup {
-	offs := make([]int64, 0, len(r.sections))
-	for _, s := range r.sections {
-		offs = append(offs, s.offset)
+func docRevisions(r *pdf.Reader, ends []revision) []revGroup {
+	offs := make([]int64, 0, len(r.Sections))
+	for _, s := range r.Sections {
+		offs = append(offs, s.Offset)
 	}
 	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
 	var out []revGroup
@@ -119,12 +121,12 @@ func (d *revDiff) raise(lv int, format string, a ...any) {
 
 // changeAnalyser caches per-revision diffs for one verification.
 type changeAnalyser struct {
-	r     *reader
+	r     *pdf.Reader
 	revs  []revGroup
 	diffs map[int]*revDiff
 }
 
-func newChangeAnalyser(r *reader, ends []revision) *changeAnalyser {
+func newChangeAnalyser(r *pdf.Reader, ends []revision) *changeAnalyser {
 	return &changeAnalyser{r: r, revs: docRevisions(r, ends), diffs: map[int]*revDiff{}}
 }
 
@@ -132,18 +134,18 @@ func (a *changeAnalyser) diff(g revGroup) *revDiff {
 	if d, ok := a.diffs[g.index]; ok {
 		return d
 	}
-	prev, cur := stateBefore(a.r, g.start), stateBefore(a.r, g.end)
+	prev, cur := a.r.StateBefore(g.start), a.r.StateBefore(g.end)
 	d := diffStates(a.r, prev, cur, g)
 	a.diffs[g.index] = d
 	return d
 }
 
-func diffStates(r *reader, prev, cur *docState, g revGroup) *revDiff {
+func diffStates(r *pdf.Reader, prev, cur *pdf.State, g revGroup) *revDiff {
 	d := &revDiff{}
 	nums := map[int]bool{}
-	for _, s := range r.sections {
-		if s.offset >= g.start && s.offset < g.end {
-			for n := range s.entries {
+	for _, s := range r.Sections {
+		if s.Offset >= g.start && s.Offset < g.end {
+			for n := range s.Entries {
 				nums[n] = true
 			}
 		}
@@ -154,20 +156,20 @@ func diffStates(r *reader, prev, cur *docState, g revGroup) *revDiff {
 			continue
 		}
 		switch {
-		case !cur.inUse(n):
-			if prev.inUse(n) {
+		case !cur.InUse(n):
+			if prev.InUse(n) {
 				freed = append(freed, n)
 			}
-		case !prev.inUse(n):
+		case !prev.InUse(n):
 			created = append(created, n)
 		default:
-			o1, err1 := prev.fetch(n)
-			o2, err2 := cur.fetch(n)
+			o1, err1 := prev.Fetch(n)
+			o2, err2 := cur.Fetch(n)
 			if err1 != nil || err2 != nil {
 				d.raise(lvOther, "object %d unreadable", n)
 				continue
 			}
-			if !sameObject(prev, o1, cur, o2) {
+			if !pdf.SameObject(prev, o1, cur, o2) {
 				modified = append(modified, n)
 			}
 		}
@@ -185,11 +187,11 @@ func diffStates(r *reader, prev, cur *docState, g revGroup) *revDiff {
 		for _, n := range created {
 			isNew[n] = true
 		}
-		reach := cur.walk(func(n int, o Object) {
+		reach := cur.Walk(func(n int, o pdf.Object) {
 			if nums[n] {
 				return
 			}
-			refsIn(o, func(r Ref) {
+			pdf.RefsIn(o, func(r pdf.Ref) {
 				if isNew[r.Num] {
 					d.raise(lvOther, "object %d was referenced before it existed", r.Num)
 				}
@@ -220,7 +222,7 @@ func diffStates(r *reader, prev, cur *docState, g revGroup) *revDiff {
 }
 
 type classifier struct {
-	prev, cur *docState
+	prev, cur *pdf.State
 	pr, cr    *stateRoles
 	d         *revDiff
 	filled    map[string]bool // non-signature fields whose value changed
@@ -244,17 +246,17 @@ func (c *classifier) collectFilled(modified []int) {
 		if fi == nil || fi.ft == "Sig" {
 			continue
 		}
-		o, n2 := c.prev.dict(Ref{Num: n}), c.cur.dict(Ref{Num: n})
+		o, n2 := c.prev.Dict(pdf.Ref{Num: n}), c.cur.Dict(pdf.Ref{Num: n})
 		if !sameValue(o.Get("V"), n2.Get("V")) {
 			c.filled[fi.name] = true
 		}
 	}
 }
 
-func sameValue(a, b Object) bool { return equalObj(a, b) }
+func sameValue(a, b pdf.Object) bool { return pdf.EqualObj(a, b) }
 
 // changedKeys lists the keys whose value differs between a and b.
-func changedKeys(a, b *Dict) []string {
+func changedKeys(a, b *pdf.Dict) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, k := range append(a.Keys(), b.Keys()...) {
@@ -272,27 +274,27 @@ func changedKeys(a, b *Dict) []string {
 
 func (c *classifier) classify(n int) {
 	cr, pr := c.cr, c.pr
-	oldD, newD := c.prev.dict(Ref{Num: n}), c.cur.dict(Ref{Num: n})
+	oldD, newD := c.prev.Dict(pdf.Ref{Num: n}), c.cur.Dict(pdf.Ref{Num: n})
 	switch {
 	case n == cr.catalog || n == pr.catalog:
 		c.catalog(oldD, newD)
 	case n == cr.acroForm:
 		c.acroForm(oldD, newD)
 	case n == cr.fieldsArr:
-		c.fieldList(c.prev.array(Ref{Num: n}), c.cur.array(Ref{Num: n}))
+		c.fieldList(c.prev.Array(pdf.Ref{Num: n}), c.cur.Array(pdf.Ref{Num: n}))
 	case cr.pages[n] != 0:
 		for _, k := range changedKeys(oldD, newD) {
 			if k == "Annots" {
-				c.annotList(c.prev.array(oldD.Get("Annots")), c.cur.array(newD.Get("Annots")))
+				c.annotList(c.prev.Array(oldD.Get("Annots")), c.cur.Array(newD.Get("Annots")))
 				continue
 			}
-			if equalObj(pageValue(c.prev, oldD, k), pageValue(c.cur, newD, k)) {
+			if pdf.EqualObj(pageValue(c.prev, oldD, k), pageValue(c.cur, newD, k)) {
 				continue // the same attribute, spelled or inherited differently
 			}
 			c.d.raise(lvOther, "page %d: /%s changed", cr.pages[n], k)
 		}
 	case cr.annotsArr[n] != 0:
-		c.annotList(c.prev.array(Ref{Num: n}), c.cur.array(Ref{Num: n}))
+		c.annotList(c.prev.Array(pdf.Ref{Num: n}), c.cur.Array(pdf.Ref{Num: n}))
 	case cr.fields[n] != nil || cr.widgets[n] != nil:
 		c.field(n, oldD, newD)
 	case cr.apOwner[n] != 0:
@@ -308,14 +310,14 @@ func (c *classifier) classify(n int) {
 	case cr.pageNodes[n] || pr.pageNodes[n] || pr.pages[n] != 0:
 		c.d.raise(lvOther, "page tree object %d changed", n)
 	default:
-		o, _ := c.cur.fetch(n)
-		if s, ok := o.(*Stream); ok {
+		o, _ := c.cur.Fetch(n)
+		if s, ok := o.(*pdf.Stream); ok {
 			if t := s.Dict.NameOf("Type"); t == "XRef" || t == "ObjStm" {
 				return // structure: the objects inside are judged one by one
 			}
 		}
 		if c.curReach == nil {
-			c.curReach = c.cur.reachable()
+			c.curReach = c.cur.Reachable()
 		}
 		if c.curReach[n] {
 			c.d.raise(lvOther, "object %d changed", n)
@@ -323,11 +325,11 @@ func (c *classifier) classify(n int) {
 	}
 }
 
-func (c *classifier) catalog(oldD, newD *Dict) {
+func (c *classifier) catalog(oldD, newD *pdf.Dict) {
 	for _, k := range changedKeys(oldD, newD) {
 		switch k {
 		case "AcroForm":
-			c.acroForm(c.prev.dict(oldD.Get(k)), c.cur.dict(newD.Get(k)))
+			c.acroForm(c.prev.Dict(oldD.Get(k)), c.cur.Dict(newD.Get(k)))
 		case "DSS", "Extensions":
 			c.d.raise(lvLTV, "catalog /%s", k)
 		case "Metadata":
@@ -337,11 +339,11 @@ func (c *classifier) catalog(oldD, newD *Dict) {
 	}
 }
 
-func (c *classifier) acroForm(oldD, newD *Dict) {
+func (c *classifier) acroForm(oldD, newD *pdf.Dict) {
 	for _, k := range changedKeys(oldD, newD) {
 		switch k {
 		case "Fields":
-			c.fieldList(c.prev.array(oldD.Get(k)), c.cur.array(newD.Get(k)))
+			c.fieldList(c.prev.Array(oldD.Get(k)), c.cur.Array(newD.Get(k)))
 		case "SigFlags":
 		case "DR", "DA":
 			// Resources for the new fields' appearances.
@@ -358,7 +360,7 @@ func (c *classifier) acroForm(oldD, newD *Dict) {
 	}
 }
 
-func numsOf(a Array) map[int]bool {
+func numsOf(a pdf.Array) map[int]bool {
 	m := map[int]bool{}
 	for _, e := range a {
 		if n := refNum(e); n != 0 {
@@ -368,7 +370,7 @@ func numsOf(a Array) map[int]bool {
 	return m
 }
 
-func (c *classifier) fieldList(oldA, newA Array) {
+func (c *classifier) fieldList(oldA, newA pdf.Array) {
 	o, n := numsOf(oldA), numsOf(newA)
 	for k := range o {
 		if !n[k] {
@@ -383,7 +385,7 @@ func (c *classifier) fieldList(oldA, newA Array) {
 		switch {
 		case fi == nil:
 			c.d.raise(lvOther, "form: object %d added to the fields", k)
-		case c.prev.inUse(k) && c.pr.fields[k] == nil:
+		case c.prev.InUse(k) && c.pr.fields[k] == nil:
 			c.d.raise(lvOther, "form: existing object %d made a field", k)
 		case fi.ft == "Sig" && !c.smuggles(fi):
 			c.newSigField(fi)
@@ -412,7 +414,7 @@ func (c *classifier) newSigField(fi *fieldInfo) {
 	}
 }
 
-func (c *classifier) annotList(oldA, newA Array) {
+func (c *classifier) annotList(oldA, newA pdf.Array) {
 	o, n := numsOf(oldA), numsOf(newA)
 	for k := range o {
 		if n[k] {
@@ -437,7 +439,7 @@ func (c *classifier) annotList(oldA, newA Array) {
 			}
 		case fi != nil:
 			c.d.raise(lvOther, "widget of field %q added to a page", fi.name)
-		case c.prev.inUse(k) && c.pr.annots[k] == 0:
+		case c.prev.InUse(k) && c.pr.annots[k] == 0:
 			c.d.raise(lvOther, "existing object %d put on a page", k)
 		default:
 			c.d.raise(lvAnnotations, "annotation %d added", k)
@@ -469,7 +471,7 @@ func (c *classifier) appearanceOf(owner int, what string) {
 
 var sigFillKeys = map[string]bool{"V": true, "AP": true, "AS": true, "F": true, "MK": true, "Rect": true, "DA": true, "Lock": true, "SV": true, "P": true}
 
-func (c *classifier) field(n int, oldD, newD *Dict) {
+func (c *classifier) field(n int, oldD, newD *pdf.Dict) {
 	fi := c.cr.fields[n]
 	if fi == nil {
 		fi = c.cr.widgets[n]
@@ -517,20 +519,20 @@ type mdpRule struct {
 
 // sigMDP reads a signature's DocMDP and FieldMDP permissions: its
 // /Reference entries, the catalog's /Perms /DocMDP, and the field's /Lock.
-func sigMDP(r *reader, v, field *Dict, end int64) mdpRule {
+func sigMDP(r *pdf.Reader, v, field *pdf.Dict, end int64) mdpRule {
 	rule := mdpRule{after: end}
-	refs, _ := r.resolve(v.Get("Reference"))
-	ra, _ := refs.(Array)
+	refs, _ := r.Resolve(v.Get("Reference"))
+	ra, _ := refs.(pdf.Array)
 	for _, ref := range ra {
-		d, err := r.resolveDict(ref)
+		d, err := r.ResolveDict(ref)
 		if err != nil || d == nil {
 			continue
 		}
-		tp, _ := r.resolveDict(d.Get("TransformParams"))
+		tp, _ := r.ResolveDict(d.Get("TransformParams"))
 		switch d.NameOf("TransformMethod") {
 		case "DocMDP":
 			rule.docMDP = 2
-			if p, ok := toInt(tp.Get("P")); ok && p >= 1 && p <= 3 {
+			if p, ok := pdf.ToInt(tp.Get("P")); ok && p >= 1 && p <= 3 {
 				rule.docMDP = int(p)
 			}
 		case "FieldMDP":
@@ -538,39 +540,39 @@ func sigMDP(r *reader, v, field *Dict, end int64) mdpRule {
 		}
 	}
 	if rule.lock == nil && field != nil {
-		if l, _ := r.resolveDict(field.Get("Lock")); l != nil {
+		if l, _ := r.ResolveDict(field.Get("Lock")); l != nil {
 			rule.lock = lockOf(r, l)
 		}
 	}
 	return rule
 }
 
-func lockOf(r *reader, d *Dict) *fieldMDP {
+func lockOf(r *pdf.Reader, d *pdf.Dict) *fieldMDP {
 	if d == nil {
 		return nil
 	}
 	l := &fieldMDP{action: d.NameOf("Action")}
-	fo, _ := r.resolve(d.Get("Fields"))
-	fa, _ := fo.(Array)
+	fo, _ := r.Resolve(d.Get("Fields"))
+	fa, _ := fo.(pdf.Array)
 	for _, f := range fa {
-		if s, ok := f.(String); ok {
-			l.fields = append(l.fields, decodeTextString(s.B))
+		if s, ok := f.(pdf.String); ok {
+			l.fields = append(l.fields, pdf.DecodeTextString(s.B))
 		}
 	}
 	return l
 }
 
 // catalogDocMDP is the signature dictionary the catalog's /Perms /DocMDP names.
-func catalogDocMDP(r *reader) *Dict {
-	cat, _ := r.resolveDict(r.trailer.Get("Root"))
+func catalogDocMDP(r *pdf.Reader) *pdf.Dict {
+	cat, _ := r.ResolveDict(r.Trailer.Get("Root"))
 	if cat == nil {
 		return nil
 	}
-	perms, _ := r.resolveDict(cat.Get("Perms"))
+	perms, _ := r.ResolveDict(cat.Get("Perms"))
 	if perms == nil {
 		return nil
 	}
-	d, _ := r.resolveDict(perms.Get("DocMDP"))
+	d, _ := r.ResolveDict(perms.Get("DocMDP"))
 	return d
 }
 
@@ -648,12 +650,12 @@ var pageInherited = map[string]bool{"MediaBox": true, "CropBox": true, "Rotate":
 // tree, boxes defaulted (CropBox to MediaBox, the others to CropBox), and
 // references inside arrays resolved. Writers copy inherited boxes onto the
 // page when they save it; that changes nothing shown.
-func pageValue(st *docState, page *Dict, key string) Object {
+func pageValue(st *pdf.State, page *pdf.Dict, key string) pdf.Object {
 	v := page.Get(key)
 	if v == nil && pageInherited[key] {
 		p := page
 		for i := 0; i < 32 && v == nil; i++ {
-			p = st.dict(p.Get("Parent"))
+			p = st.Dict(p.Get("Parent"))
 			if p == nil {
 				break
 			}
@@ -667,15 +669,15 @@ func pageValue(st *docState, page *Dict, key string) Object {
 		case "BleedBox", "TrimBox", "ArtBox":
 			return pageValue(st, page, "CropBox")
 		case "Rotate":
-			return Int(0)
+			return pdf.Int(0)
 		}
 		return nil
 	}
-	v, _ = st.resolve(v)
-	if a, ok := v.(Array); ok {
-		out := make(Array, len(a))
+	v, _ = st.Resolve(v)
+	if a, ok := v.(pdf.Array); ok {
+		out := make(pdf.Array, len(a))
 		for i, e := range a {
-			out[i], _ = st.resolve(e)
+			out[i], _ = st.Resolve(e)
 		}
 		return out
 	}

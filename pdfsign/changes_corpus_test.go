@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -22,17 +23,17 @@ func TestCorpusChangeAnalysis(t *testing.T) {
 			t.Parallel()
 			base := filepath.Join(dir, strings.TrimSuffix(name, ".pdf"))
 			one, two := base+"-1.pdf", base+"-2.pdf"
-			if _, err := Sign(in, one, p.ecKey, p.ecChain(), Options{Reason: "first"}); err != nil {
+			if _, err := Sign(context.Background(), in, one, p.ecKey, p.ecChain(), Options{Reason: "first"}); err != nil {
 				var pe *Error
 				if !errors.As(err, &pe) {
 					t.Fatalf("untyped error: %v", err)
 				}
 				t.Skipf("not signable: %v", err)
 			}
-			if _, err := Sign(one, two, p.rsaKey, p.rsaChain(), Options{Reason: "second", Visible: &Visible{Corner: BottomRight}}); err != nil {
+			if _, err := Sign(context.Background(), one, two, p.rsaKey, p.rsaChain(), Options{Reason: "second", Visible: &Visible{Corner: BottomRight}}); err != nil {
 				t.Fatalf("second signature: %v", err)
 			}
-			rep, err := Verify(two, VerifyOptions{})
+			rep, err := Verify(context.Background(), two, VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +47,7 @@ func TestCorpusChangeAnalysis(t *testing.T) {
 			}
 			annotated := filepath.Join(dir, strings.TrimSuffix(name, ".pdf")+"-3.pdf")
 			os.WriteFile(annotated, mutoolIncremental(t, b, `var page = doc.loadPage(0); var a = page.createAnnotation("Text"); a.setRect([10,10,30,30]); a.setContents("Vu"); a.update();`), 0o644)
-			rep, err = Verify(annotated, VerifyOptions{})
+			rep, err = Verify(context.Background(), annotated, VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

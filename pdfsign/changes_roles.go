@@ -1,6 +1,10 @@
 package pdfsign
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+)
 
 // What each object of a document state is for (catalog, form field, widget,
 // appearance stream, page, annotation, DSS…): the change analysis judges a
@@ -28,8 +32,8 @@ type stateRoles struct {
 	byName                                              map[string]*fieldInfo
 }
 
-func refNum(o Object) int {
-	if r, ok := o.(Ref); ok {
+func refNum(o pdf.Object) int {
+	if r, ok := o.(pdf.Ref); ok {
 		return r.Num
 	}
 	return 0
@@ -37,25 +41,25 @@ func refNum(o Object) int {
 
 const maxRoleObjects = 1_000_000
 
-func rolesOf(st *docState) *stateRoles {
+func rolesOf(st *pdf.State) *stateRoles {
 	ro := &stateRoles{
 		fields: map[int]*fieldInfo{}, widgets: map[int]*fieldInfo{}, apOwner: map[int]int{}, pages: map[int]int{},
 		pageNodes: map[int]bool{}, annotsArr: map[int]int{}, annots: map[int]int{}, dss: map[int]bool{},
 		sigValues: map[int]bool{}, byName: map[string]*fieldInfo{},
 	}
-	ro.catalog = refNum(st.trailer.Get("Root"))
-	ro.info = refNum(st.trailer.Get("Info"))
-	cat := st.catalog()
+	ro.catalog = refNum(st.Trailer.Get("Root"))
+	ro.info = refNum(st.Trailer.Get("Info"))
+	cat := st.Catalog()
 	if cat == nil {
 		return ro
 	}
 	ro.metadata = refNum(cat.Get("Metadata"))
 	ro.perms = refNum(cat.Get("Perms"))
 	ro.acroForm = refNum(cat.Get("AcroForm"))
-	if af := st.dict(cat.Get("AcroForm")); af != nil {
+	if af := st.Dict(cat.Get("AcroForm")); af != nil {
 		ro.fieldsArr = refNum(af.Get("Fields"))
 		seen := map[int]bool{}
-		for _, f := range st.array(af.Get("Fields")) {
+		for _, f := range st.Array(af.Get("Fields")) {
 			ro.walkField(st, f, nil, "", "", seen, 0)
 		}
 	}
@@ -66,13 +70,13 @@ func rolesOf(st *docState) *stateRoles {
 	return ro
 }
 
-func (ro *stateRoles) walkField(st *docState, o Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
+func (ro *stateRoles) walkField(st *pdf.State, o pdf.Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
 	n := refNum(o)
 	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
 		return
 	}
 	seen[n] = true
-	d := st.dict(o)
+	d := st.Dict(o)
 	if d == nil {
 		return
 	}
@@ -80,18 +84,18 @@ func (ro *stateRoles) walkField(st *docState, o Object, parent *fieldInfo, name,
 		ft = v
 	}
 	fi := parent
-	if t, ok := d.Get("T").(String); ok || parent == nil {
+	if t, ok := d.Get("T").(pdf.String); ok || parent == nil {
 		full := name
 		if ok {
 			if full != "" {
 				full += "."
 			}
-			full += decodeTextString(t.B)
+			full += pdf.DecodeTextString(t.B)
 		}
 		fi = &fieldInfo{num: n, name: full, ft: ft}
 		if ft == "Sig" && d.Has("V") {
 			fi.signed = true
-			if v := st.dict(d.Get("V")); v != nil {
+			if v := st.Dict(d.Get("V")); v != nil {
 				fi.docTS = v.NameOf("Type") == "DocTimeStamp" || v.NameOf("SubFilter") == "ETSI.RFC3161"
 			}
 			if vn := refNum(d.Get("V")); vn != 0 {
@@ -109,18 +113,18 @@ func (ro *stateRoles) walkField(st *docState, o Object, parent *fieldInfo, name,
 		}
 		ro.appearance(st, d, n)
 	}
-	for _, k := range st.array(d.Get("Kids")) {
+	for _, k := range st.Array(d.Get("Kids")) {
 		ro.walkField(st, k, fi, fi.name, ft, seen, depth+1)
 	}
 }
 
 // appearance records the /AP streams (and state dictionaries) of annotation n.
-func (ro *stateRoles) appearance(st *docState, annot *Dict, n int) {
+func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 	ap := annot.Get("AP")
 	if an := refNum(ap); an != 0 {
 		ro.apOwner[an] = n
 	}
-	apd := st.dict(ap)
+	apd := st.Dict(ap)
 	if apd == nil {
 		return
 	}
@@ -129,10 +133,10 @@ func (ro *stateRoles) appearance(st *docState, annot *Dict, n int) {
 		if vn := refNum(v); vn != 0 {
 			ro.apOwner[vn] = n
 		}
-		if o, _ := st.resolve(v); o != nil {
-			if sd, ok := o.(*Dict); ok { // appearance states (/On /Off …)
-				for _, s := range sd.kv {
-					if sn := refNum(s.v); sn != 0 {
+		if o, _ := st.Resolve(v); o != nil {
+			if sd, ok := o.(*pdf.Dict); ok { // appearance states (/On /Off …)
+				for _, k := range sd.Keys() {
+					if sn := refNum(sd.Get(k)); sn != 0 {
 						ro.apOwner[sn] = n
 					}
 				}
@@ -141,13 +145,13 @@ func (ro *stateRoles) appearance(st *docState, annot *Dict, n int) {
 	}
 }
 
-func (ro *stateRoles) walkPages(st *docState, o Object, seen map[int]bool, depth int) {
+func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, depth int) {
 	n := refNum(o)
 	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
 		return
 	}
 	seen[n] = true
-	d := st.dict(o)
+	d := st.Dict(o)
 	if d == nil {
 		return
 	}
@@ -155,7 +159,7 @@ func (ro *stateRoles) walkPages(st *docState, o Object, seen map[int]bool, depth
 		if n != 0 {
 			ro.pageNodes[n] = true
 		}
-		for _, k := range st.array(d.Get("Kids")) {
+		for _, k := range st.Array(d.Get("Kids")) {
 			ro.walkPages(st, k, seen, depth+1)
 		}
 		return
@@ -167,7 +171,7 @@ func (ro *stateRoles) walkPages(st *docState, o Object, seen map[int]bool, depth
 	if an := refNum(d.Get("Annots")); an != 0 {
 		ro.annotsArr[an] = n
 	}
-	for _, a := range st.array(d.Get("Annots")) {
+	for _, a := range st.Array(d.Get("Annots")) {
 		an := refNum(a)
 		if an == 0 {
 			continue
@@ -175,7 +179,7 @@ func (ro *stateRoles) walkPages(st *docState, o Object, seen map[int]bool, depth
 		if _, ok := ro.widgets[an]; ok {
 			continue
 		}
-		ad := st.dict(a)
+		ad := st.Dict(a)
 		if ad == nil {
 			continue
 		}
@@ -188,7 +192,7 @@ func (ro *stateRoles) walkPages(st *docState, o Object, seen map[int]bool, depth
 }
 
 // walkAll marks every object reachable from o (the DSS tree).
-func (ro *stateRoles) walkAll(st *docState, o Object, set map[int]bool, depth int) {
+func (ro *stateRoles) walkAll(st *pdf.State, o pdf.Object, set map[int]bool, depth int) {
 	if depth > 16 || len(set) > maxRoleObjects {
 		return
 	}
@@ -198,22 +202,22 @@ func (ro *stateRoles) walkAll(st *docState, o Object, set map[int]bool, depth in
 		}
 		set[n] = true
 		var err error
-		if o, err = st.fetch(n); err != nil {
+		if o, err = st.Fetch(n); err != nil {
 			return
 		}
 	}
 	switch v := o.(type) {
-	case Array:
+	case pdf.Array:
 		for _, e := range v {
 			ro.walkAll(st, e, set, depth+1)
 		}
-	case *Dict:
-		for _, e := range v.kv {
-			ro.walkAll(st, e.v, set, depth+1)
+	case *pdf.Dict:
+		for _, k := range v.Keys() {
+			ro.walkAll(st, v.Get(k), set, depth+1)
 		}
-	case *Stream:
-		for _, e := range v.Dict.kv {
-			ro.walkAll(st, e.v, set, depth+1)
+	case *pdf.Stream:
+		for _, k := range v.Dict.Keys() {
+			ro.walkAll(st, v.Dict.Get(k), set, depth+1)
 		}
 	}
 }

@@ -1,15 +1,19 @@
 package pdfsign
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+)
 
 // applyChanges runs the change analysis for every signature that does not
 // cover the whole file and decides the report's verdict: a signature counts
 // only if it is valid and every change after it is allowed.
-func applyChanges(r *reader, ends []revision, fields []sigField, rep *Report) {
+func applyChanges(r *pdf.Reader, ends []revision, fields []sigField, rep *Report) {
 	a := newChangeAnalyser(r, ends)
 	certified := 0
-	if cat, _ := r.resolveDict(r.trailer.Get("Root")); cat != nil {
-		if perms, _ := r.resolveDict(cat.Get("Perms")); perms != nil {
+	if cat, _ := r.ResolveDict(r.Trailer.Get("Root")); cat != nil {
+		if perms, _ := r.ResolveDict(cat.Get("Perms")); perms != nil {
 			certified = refNum(perms.Get("DocMDP"))
 		}
 	}
@@ -21,8 +25,8 @@ func applyChanges(r *reader, ends []revision, fields []sigField, rep *Report) {
 		s.order = lastEnd(s.ByteRange)
 		if !s.ByteRangeOK {
 			s.order = rep.Size
-			if e, ok := r.xref[sf.vNum]; ok && e.typ == 1 {
-				s.order = e.off
+			if off, ok := r.ObjectOffset(sf.vNum); ok {
+				s.order = off
 			}
 		}
 		if len(s.ByteRange) < 4 {

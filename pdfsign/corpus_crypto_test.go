@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/cms"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -162,6 +163,9 @@ func rewriteSigAlg(sign cmsFunc, old, new func(testing.TB) []byte) cmsFunc {
 }
 
 var (
+	tOIDData       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	tOIDSignedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	tOIDSHA512     = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
 	oidRSAEnc      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidSHA256RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
 	oidSHA512RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
@@ -250,8 +254,8 @@ func handCMS(certDER []byte, sigAlg asn1.ObjectIdentifier, sign func(attrs []byt
 		sum := sha512.Sum512(signed)
 		var ab cryptobyte.Builder
 		ab.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-			b.AddBytes(makeAttribute(oidAttrContentType, mustMarshal(t, oidData)))
-			b.AddBytes(makeAttribute(oidAttrMessageDigest, mustMarshal(t, sum[:])))
+			b.AddBytes(cms.MakeAttribute(cms.OIDAttrContentType, mustMarshal(t, tOIDData)))
+			b.AddBytes(cms.MakeAttribute(cms.OIDAttrMessageDigest, mustMarshal(t, sum[:])))
 		})
 		attrs := ab.BytesOrPanic()
 		var inner cryptobyte.String
@@ -260,20 +264,20 @@ func handCMS(certDER []byte, sigAlg asn1.ObjectIdentifier, sign func(attrs []byt
 		sig := sign(attrs)
 		var b cryptobyte.Builder
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1ObjectIdentifier(oidSignedData)
+			b.AddASN1ObjectIdentifier(tOIDSignedData)
 			b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 					b.AddASN1Int64(1)
 					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidSHA512) })
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(tOIDSHA512) })
 					})
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidData) })
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(tOIDData) })
 					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(certDER) })
 					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 							b.AddASN1Int64(1)
 							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddBytes(issuer); b.AddBytes(serial) })
-							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidSHA512) })
+							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(tOIDSHA512) })
 							b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(inner) })
 							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(sigAlg) })
 							b.AddASN1OctetString(sig)

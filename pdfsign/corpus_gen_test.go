@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -171,7 +172,7 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	blt := filepath.Join(dir, "blt.pdf")
-	if _, err := Sign(in, blt, tsa.SignerKey, tsa.Chain(), Options{TSA: &TSAConfig{URL: tsa.TSAURL()}, LTV: true, Reason: "B-LT"}); err != nil {
+	if _, err := Sign(context.Background(), in, blt, tsa.SignerKey, tsa.Chain(), Options{TSA: &TSAConfig{URL: tsa.TSAURL()}, LTV: true, Reason: "B-LT"}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(blt)

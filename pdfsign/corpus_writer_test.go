@@ -24,6 +24,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // A small PDF writer for test vectors: a base document written by hand and
@@ -208,21 +211,21 @@ func (d *tdoc) addSigField(t testing.TB, fieldName, sigDict string, certify bool
 // catalog, AcroForm and first page bodies are read back with our reader.
 func tdocFrom(t testing.TB, b []byte) *tdoc {
 	t.Helper()
-	r, err := newReader(bytes.NewReader(b), int64(len(b)))
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := &tdoc{b: b, objs: map[int]string{}}
-	d.root = r.trailer.Get("Root").(Ref).Num
-	cat, _ := r.resolveDict(Ref{Num: d.root})
-	d.acro = cat.Get("AcroForm").(Ref).Num
-	pages, _ := r.resolveDict(cat.Get("Pages"))
-	d.page = pages.Get("Kids").(Array)[0].(Ref).Num
+	d.root = r.Trailer.Get("Root").(pdf.Ref).Num
+	cat, _ := r.ResolveDict(pdf.Ref{Num: d.root})
+	d.acro = cat.Get("AcroForm").(pdf.Ref).Num
+	pages, _ := r.ResolveDict(cat.Get("Pages"))
+	d.page = pages.Get("Kids").(pdf.Array)[0].(pdf.Ref).Num
 	for _, n := range []int{d.root, d.acro, d.page} {
-		o, _ := r.fetch(n)
-		d.objs[n] = string(appendObject(nil, o))
+		o, _ := r.Fetch(n)
+		d.objs[n] = string(pdf.AppendObject(nil, o))
 	}
-	for n := range r.xref {
+	for n := range r.Xref {
 		if n+1 > d.next {
 			d.next = n + 1
 		}
@@ -244,7 +247,7 @@ func addToArray(body, key, item string) string {
 func ourCMS(t testing.TB, signed []byte) []byte {
 	k := getCorpusKeys(t)
 	sum := sha256.Sum256(signed)
-	der, err := buildCMS(&cmsParams{signer: k.ec, cert: k.ecCert, chain: []*x509.Certificate{k.ca}, hash: crypto.SHA256}, sum[:], false, 0)
+	der, err := cms.Build(&cms.Params{Signer: k.ec, Cert: k.ecCert, Chain: []*x509.Certificate{k.ca}, Hash: crypto.SHA256}, sum[:], false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,24 @@
 package pdfsign
 
-import "time"
+import (
+	"time"
+
+	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
+)
 
 // Levels and document timestamps, decided once every signature is known:
 // a document timestamp is shown with its own time and TSA, and a B-LT
 // signature becomes B-LTA when a valid document timestamp covers a revision
 // that holds the DSS (ETSI EN 319 142-1, 5.6).
 
-func finishLevels(r *reader, rep *Report) {
+func finishLevels(r *pdf.Reader, rep *Report) {
 	for i := range rep.Signatures {
 		s := &rep.Signatures[i]
 		if s.Type != "timestamp" || s.cms == nil {
 			continue
 		}
-		if info, err := parseTSTInfo(s.cms.eContent); err == nil {
+		if info, err := cms.ParseTSTInfo(s.cms.EContent); err == nil {
 			s.TimestampTime = info.GenTime
 			if s.SigningTime.IsZero() {
 				s.SigningTime = info.GenTime
@@ -32,7 +37,7 @@ func finishLevels(r *reader, rep *Report) {
 			if t.Type != "timestamp" || !t.Valid || te <= end {
 				continue
 			}
-			if cat := stateBefore(r, te).catalog(); cat != nil && cat.Has("DSS") {
+			if cat := r.StateBefore(te).Catalog(); cat != nil && cat.Has("DSS") {
 				s.Level = "B-LTA"
 				s.ArchiveTimestamps = append(s.ArchiveTimestamps, ArchiveTimestamp{Field: t.Field, Time: t.TimestampTime, TSA: t.SignerCN})
 			}

@@ -80,19 +80,34 @@ type SignatureReport struct {
 	Name        string    `json:"name,omitempty"`
 	Hash        string    `json:"hash"`
 	Algorithm   string    `json:"algorithm"`
-	Level       string    `json:"level"` // "B-B", "B-T", "B-LT" or "" (not PAdES baseline)
-	ByteRange   []int64   `json:"byte_range"`
+	Level       string    `json:"level"` // "B-B", "B-T", "B-LT", "B-LTA" or "" (not PAdES baseline)
+	// TimestampTime is a document timestamp's own time (its TSTInfo genTime).
+	TimestampTime time.Time `json:"timestamp_time,omitzero"`
+	// ArchiveTimestamps are the document timestamps that make it B-LTA.
+	ArchiveTimestamps []ArchiveTimestamp `json:"archive_timestamps,omitempty"`
+	ByteRange         []int64            `json:"byte_range"`
 
 	ByteRangeOK   bool `json:"byte_range_ok"` // covers the file (up to its revision) but its /Contents
 	DigestOK      bool `json:"digest_ok"`
 	SignatureOK   bool `json:"signature_ok"`
 	CertificateOK bool `json:"certificate_ok"` // signer certificate present and matching the signed attribute
 	Valid         bool `json:"valid"`          // all four above
+	// Answer: the four answers kept apart (intact, signature, changes, trust).
+	Answer Verdict `json:"verdict"`
+	// Unsupported: the signature could not be checked because its algorithm
+	// is not supported here (Ed448…): neither valid nor proven invalid.
+	Unsupported bool `json:"unsupported,omitempty"`
 
 	CoversWholeDocument bool   `json:"covers_whole_document"`
 	Revision            int    `json:"revision"` // 1-based revision the signature ends; 0 if not at a revision end
 	ModifiedAfter       bool   `json:"modified_after"`
 	LaterChanges        string `json:"later_changes"`
+	// Changes: what the later revisions changed and whether the signatures'
+	// permissions allow it (changes.go).
+	Changes *ChangeReport `json:"changes,omitempty"`
+	// DocMDP is the certification permission this signature sets (1 no
+	// change, 2 form filling and signing, 3 also annotations), 0 if none.
+	DocMDP int `json:"docmdp,omitempty"`
 
 	Trust      string    `json:"trust"`
 	TrustError string    `json:"trust_error,omitempty"`
@@ -102,6 +117,7 @@ type SignatureReport struct {
 
 	signerCert *x509.Certificate
 	cms        *cms.SignedData
+	order      int64 // where the signature sits in the file (changes_verify.go)
 }
 
 // SignerCertificate is the signer's certificate (nil if not found).

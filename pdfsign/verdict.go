@@ -1,6 +1,10 @@
 package pdfsign
 
-import "os"
+import (
+	"os"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+)
 
 // The four answers a person wants about a signature, kept apart: is the
 // signed content intact, is the signature itself right, are the changes made
@@ -84,7 +88,7 @@ func HasSignatures(path string) bool {
 	if err != nil || st.Size() == 0 {
 		return false
 	}
-	r, err := newReader(f, st.Size())
+	r, err := pdf.NewReader(f, st.Size())
 	if err != nil {
 		return false
 	}

@@ -75,14 +75,15 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 			return nil, &Error{Kind: KindCanceled, Err: err}
 		}
 		s := checkOne(f, size, r, sf, ends, opts)
-		if !s.Valid || !(s.CoversWholeDocument || s.LaterChanges == ChangesSignatures) {
-			rep.OK = false
-		}
 		rep.Signatures = append(rep.Signatures, s)
 	}
+	// What changed after each signature, allowed or not (decides rep.OK),
+	// then the levels that need every signature (B-LTA).
+	applyChanges(r, ends, fields, rep)
+	finishLevels(r, rep)
 	// Oldest signature first.
 	sort.SliceStable(rep.Signatures, func(i, j int) bool {
-		return lastEnd(rep.Signatures[i].ByteRange) < lastEnd(rep.Signatures[j].ByteRange)
+		return rep.Signatures[i].order < rep.Signatures[j].order
 	})
 	return rep, nil
 }

@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -54,7 +55,7 @@ func BenchmarkVerify100MB(b *testing.B) {
 			runtime.ReadMemStats(&m0)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				rep, err := Verify(c.path, VerifyOptions{})
+				rep, err := Verify(context.Background(), c.path, VerifyOptions{})
 				if err != nil || !rep.OK {
 					b.Fatalf("verify: %v %+v", err, rep)
 				}

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -55,7 +56,7 @@ func readVectors(t testing.TB) []vector {
 
 func (v vector) check(t *testing.T, path string) {
 	t.Helper()
-	rep, err := Verify(path, VerifyOptions{})
+	rep, err := Verify(context.Background(), path, VerifyOptions{})
 	if err != nil {
 		var pe *Error
 		if errors.As(err, &pe) && pe.Kind == KindNoSignature && v.valid == "none" {
@@ -103,7 +104,7 @@ func (v vector) check(t *testing.T, path string) {
 // A signature whose byte range lies outside the file is invalid; the valid
 // signature made after it must still read as valid.
 func TestByteRangeOutsideKeepsOtherValid(t *testing.T) {
-	rep, err := Verify(filepath.Join("testdata", "verify", "byte-range-outside-then-valid.pdf"), VerifyOptions{})
+	rep, err := Verify(context.Background(), filepath.Join("testdata", "verify", "byte-range-outside-then-valid.pdf"), VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
