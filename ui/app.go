@@ -102,6 +102,8 @@ type App struct {
 	pin  *PINForm
 	unb  *UnblockForm
 	sign *SignView
+
+	verify *VerifyView // screen_verify.go
 }
 
 // New builds the window content in w; call Start to begin watching tokens.
@@ -426,7 +428,7 @@ func (a *App) updateHeader() {
 	a.header.Refresh()
 }
 
-var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenAbout}
+var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout}
 
 func (a *App) buildNav() {
 	a.navBtns = map[string]*widget.Button{}
@@ -435,6 +437,7 @@ func (a *App) buildNav() {
 		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
 		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
 		ScreenBrowsers: theme.MailComposeIcon(),
+		ScreenVerify: theme.SearchIcon(),
 	}
 	for _, s := range navOrder {
 		s := s
@@ -504,6 +507,8 @@ func (a *App) Show(name string) {
 		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
 			focus = a.sign.PIN
 		}
+	case ScreenVerify:
+		content = a.verifyScreen()
 	case ScreenAbout:
 		content = a.aboutScreen()
 	case ScreenBrowsers:

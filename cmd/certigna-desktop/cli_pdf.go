@@ -207,30 +207,8 @@ func runVerify(env *Env, args []string) int {
 	if *asJSON {
 		printJSON(env, rep)
 	} else {
-		fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": pos[0], "N": len(rep.Signatures), "Revisions": rep.Revisions}))
-		for _, s := range rep.Signatures {
-			fmt.Fprintln(env.Stdout, "- "+signatureLine(env, s))
-			var extra []string
-			if s.Trust == pdfsign.TrustTrusted {
-				extra = append(extra, env.T("pdf.cli.trusted"))
-			} else if s.Trust == pdfsign.TrustUntrusted {
-				extra = append(extra, env.T("pdf.cli.untrusted"))
-				if s.LTV != nil && s.LTV.TrustReason != "" {
-					extra = append(extra, pdfsign.TrustVerdict{Reason: s.LTV.TrustReason, Detail: s.TrustError}.Message(env.Lang))
-				}
-			}
-			if s.LTV != nil && s.LTV.TimestampOK {
-				extra = append(extra, env.T("ltv.cli.timestamp", map[string]any{"Time": s.LTV.Timestamp.Local().Format(time.DateTime), "TSA": s.LTV.TimestampTSA}))
-			}
-			for _, p := range s.Problems {
-				if p.Severity != "error" && p.Code != "untrusted" {
-					extra = append(extra, p.Message(env.Lang))
-				}
-			}
-			for _, e := range extra {
-				fmt.Fprintln(env.Stdout, "    "+e)
-			}
-		}
+		rep.File = pos[0]
+		printVerifyText(env, rep)
 	}
 	if !rep.OK {
 		return exitFailure

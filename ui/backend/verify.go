@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"context"
 	"errors"
 	"os"
 
@@ -15,7 +16,7 @@ func (PDF) CheckDocument(path, lang string) (ui.DocumentCheck, error) {
 	if ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir()); err == nil {
 		opts.Roots = ts.Pool()
 	}
-	rep, err := pdfsign.Verify(path, opts)
+	rep, err := pdfsign.Verify(context.Background(), path, opts)
 	if err != nil {
 		var pe *pdfsign.Error
 		if errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature {
