@@ -38,6 +38,8 @@ func (s *SignatureReport) Verdict() Verdict {
 		v.Intact = AnswerNo
 	case s.DigestOK:
 		v.Intact = AnswerYes
+	case s.Unsupported && !s.hasProblem("digest_mismatch"):
+		// The digest algorithm itself is unknown here: nothing was compared.
 	case s.cms != nil || s.hasProblem("digest_mismatch"):
 		v.Intact = AnswerNo
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +121,21 @@ func TestByteRangeOutsideKeepsOtherValid(t *testing.T) {
 	}
 	if h := second.Headline("en"); !strings.Contains(h, "valid signature by") || strings.Contains(h, "INVALID") {
 		t.Fatalf("headline %q", h)
+	}
+}
+
+// TestVectorsAgreeWithPdfsig: poppler's pdfsig, an independent validator,
+// gives the same signature verdict on the vectors it can check.
+func TestVectorsAgreeWithPdfsig(t *testing.T) {
+	needTool(t, "pdfsig")
+	for file, valid := range map[string]bool{
+		"approval.pdf": true, "openssl-rsa.pdf": true, "openssl-rsa-pss.pdf": true,
+		"openssl-rsa-pss-saltmax-sha512.pdf": true, "negative-serial.pdf": true, "openssl-rsa-sha1.pdf": true,
+		"byte-flip.pdf": false, "alg-ecdsa-oid-with-rsa-key.pdf": false, "alg-sha512-oid-over-sha256.pdf": false,
+	} {
+		out, _ := exec.Command("pdfsig", filepath.Join("testdata", "verify", file)).CombinedOutput()
+		if got := strings.Contains(string(out), "Signature is Valid"); got != valid {
+			t.Errorf("%s: pdfsig valid=%v, the vector says %v:\n%s", file, got, valid, out)
+		}
 	}
 }

@@ -123,14 +123,16 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		return nil, false
 	}
 	s.cms = p
-	h, ok := cms.HashFromOID(p.SignerInfo.DigestAlg)
+	h, ok := cms.DigestHash(p.SignerInfo.DigestAlg)
 	if !ok {
+		// Neither valid nor invalid: nothing here can check it.
+		s.Unsupported = true
 		s.problem("unsupported_algorithm", "error", p.SignerInfo.DigestAlg.String())
 		return p, false
 	}
 	s.Hash = hashName(h)
-	if h == crypto.SHA1 {
-		s.problem("weak_hash", "warning", "SHA-1")
+	if h == crypto.SHA1 || h == crypto.MD5 {
+		s.problem("weak_hash", "warning", s.Hash)
 	}
 	cert := p.SignerCert()
 	if cert == nil {
@@ -213,10 +215,17 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		if p.SignerInfo.SignedAttrs != nil {
 			data = p.SignerInfo.SignedBytes()
 		}
-		if err := cms.CheckSignature(&p.SignerInfo, cert.PublicKey, data, content); err != nil {
-			s.problem("signature_invalid", "error", err.Error())
-		} else {
+		var mismatch *cms.AlgorithmMismatchError
+		switch err := cms.CheckSignature(&p.SignerInfo, cert.PublicKey, data, content); {
+		case err == nil:
 			s.SignatureOK = true
+		case errors.Is(err, cms.ErrUnsupportedAlgorithm):
+			s.Unsupported = true
+			s.problem("unsupported_signature_algorithm", "error", s.Algorithm)
+		case errors.As(err, &mismatch):
+			s.problem("algorithm_mismatch", "error", mismatch.Detail)
+		default:
+			s.problem("signature_invalid", "error", err.Error())
 		}
 		// The signing-certificate attribute binds the certificate.
 		if _, err := p.SignerInfo.CheckSigningCert(cert); err != nil {

@@ -276,48 +276,40 @@ func AlgorithmName(si *SignerInfo, pub any) string {
 	case ed25519.PublicKey:
 		return "Ed25519"
 	}
+	if info, ok := sigAlgTable[si.sigAlg.String()]; ok && (info.key == "ed448" || info.key == "dsa") {
+		return map[string]string{"ed448": "Ed448", "dsa": "DSA"}[info.key]
+	}
 	return si.sigAlg.String()
 }
 
-// checkSignature verifies the SignerInfo's signature over data (the signed
-// attributes or, without them, the content digest given as digest).
+// CheckSignature verifies the SignerInfo's signature over data (the signed
+// attributes or, without them, the content digest given as digest). The
+// signatureAlgorithm must fit the key and the digestAlgorithm
+// (CheckAlgorithms); an algorithm not implemented here gives an error that
+// wraps ErrUnsupportedAlgorithm.
 func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
-	h, ok := HashFromOID(si.DigestAlg)
-	if !ok {
-		return fmt.Errorf("digest algorithm %v not supported", si.DigestAlg)
-	}
-	// Some algorithm OIDs name the hash used for the signature themselves.
-	switch {
-	case si.sigAlg.Equal(oidSHA1WithRSA), si.sigAlg.Equal(oidECDSAWithSHA1):
-		h = crypto.SHA1
-	case si.sigAlg.Equal(oidSHA256WithRSA), si.sigAlg.Equal(oidECDSAWithSHA256):
-		h = crypto.SHA256
-	case si.sigAlg.Equal(oidSHA384WithRSA), si.sigAlg.Equal(oidECDSAWithSHA384):
-		h = crypto.SHA384
-	case si.sigAlg.Equal(oidSHA512WithRSA), si.sigAlg.Equal(oidECDSAWithSHA512):
-		h = crypto.SHA512
+	h, err := CheckAlgorithms(si.DigestAlg, si.sigAlg, pub)
+	if err != nil {
+		return err
 	}
 	var pss *rsa.PSSOptions
 	if si.sigAlg.Equal(oidRSAPSS) {
-		var err error
 		if pss, err = ParsePSSParams(si.sigAlgParams); err != nil {
 			return err
 		}
-		h = pss.Hash
-	}
-	var d []byte
-	if data != nil {
-		hh := h.New()
-		hh.Write(data)
-		d = hh.Sum(nil)
-	} else {
-		d = digest
+		if pss.Hash != h {
+			return &AlgorithmMismatchError{Detail: fmt.Sprintf("RSA-PSS hash %v, digest algorithm %v", pss.Hash, h)}
+		}
 	}
 	if k, ok := pub.(ed25519.PublicKey); ok { // Ed25519 signs the data itself
 		if data == nil || !ed25519.Verify(k, data, si.Signature) {
 			return errors.New("Ed25519 signature does not verify")
 		}
 		return nil
+	}
+	d := digest
+	if data != nil {
+		d = HashOf(h, data)
 	}
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
@@ -331,7 +323,7 @@ func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("key type %T not supported", pub)
+	return fmt.Errorf("%w: key type %T", ErrUnsupportedAlgorithm, pub)
 }
 
 // parsePSSParams reads RSASSA-PSS-params (RFC 4055), defaults included.
@@ -354,9 +346,19 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 		}
 		opts.Hash = h
 	}
+	mgfHash := crypto.SHA1
 	if seq.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
-		var e cryptobyte.String
-		seq.ReadASN1(&e, cbasn1.Tag(1).Constructed().ContextSpecific())
+		var e, alg, inner cryptobyte.String
+		var mgf, hoid asn1.ObjectIdentifier
+		if !seq.ReadASN1(&e, cbasn1.Tag(1).Constructed().ContextSpecific()) || !e.ReadASN1(&alg, cbasn1.SEQUENCE) ||
+			!alg.ReadASN1ObjectIdentifier(&mgf) || !alg.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1ObjectIdentifier(&hoid) {
+			return nil, errors.New("bad PSS mask generation parameters")
+		}
+		h, ok := HashFromOID(hoid)
+		if !mgf.Equal(oidMGF1) || !ok {
+			return nil, fmt.Errorf("%w: PSS mask generation %v %v", ErrUnsupportedAlgorithm, mgf, hoid)
+		}
+		mgfHash = h
 	}
 	if seq.PeekASN1Tag(cbasn1.Tag(2).Constructed().ContextSpecific()) {
 		var e cryptobyte.String
@@ -365,6 +367,18 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 			return nil, errors.New("bad PSS salt length")
 		}
 		opts.SaltLength = int(salt)
+	}
+	if seq.PeekASN1Tag(cbasn1.Tag(3).Constructed().ContextSpecific()) {
+		var e cryptobyte.String
+		var trailer int64
+		if !seq.ReadASN1(&e, cbasn1.Tag(3).Constructed().ContextSpecific()) || !e.ReadASN1Integer(&trailer) || trailer != 1 {
+			return nil, fmt.Errorf("%w: PSS trailer field", ErrUnsupportedAlgorithm)
+		}
+	}
+	if mgfHash != opts.Hash {
+		// Go's RSA-PSS uses one hash for both; such a signature cannot be
+		// checked here (which does not make it invalid).
+		return nil, fmt.Errorf("%w: PSS with MGF1 over %v and %v", ErrUnsupportedAlgorithm, mgfHash, opts.Hash)
 	}
 	return opts, nil
 }

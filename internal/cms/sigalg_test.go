@@ -1,4 +1,4 @@
-package pdfsign
+package cms
 
 import (
 	"crypto"
@@ -46,7 +46,7 @@ func TestCheckAlgorithms(t *testing.T) {
 		{"1.2.643.7.1.1.2.2", "1.2.643.7.1.1.3.2", nil, "unsupported"}, // GOST
 		{sha256, "1.2.840.113549.1.1.11", nil, "unsupported"},
 	} {
-		h, err := checkAlgorithms(oid(c.digest), oid(c.sigAlg), c.pub)
+		h, err := CheckAlgorithms(oid(c.digest), oid(c.sigAlg), c.pub)
 		var me *AlgorithmMismatchError
 		got := "ok " + crypto.Hash(h).String()
 		switch {

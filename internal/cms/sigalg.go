@@ -1,4 +1,4 @@
-package pdfsign
+package cms
 
 import (
 	"crypto"
@@ -63,17 +63,17 @@ var digestAlgTable = map[string]crypto.Hash{
 	"2.16.840.1.101.3.4.2.3": crypto.SHA512,
 }
 
-// digestHash is the hash a digestAlgorithm OID names (MD5 included, for
+// DigestHash is the hash a digestAlgorithm OID names (MD5 included, for
 // verifying old files).
-func digestHash(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
+func DigestHash(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 	h, ok := digestAlgTable[oid.String()]
 	return h, ok
 }
 
-// checkAlgorithms returns the hash of digestAlg after checking that sigAlg
+// CheckAlgorithms returns the hash of digestAlg after checking that sigAlg
 // fits the key pub and names no other hash.
-func checkAlgorithms(digestAlg, sigAlg asn1.ObjectIdentifier, pub any) (crypto.Hash, error) {
-	h, ok := digestHash(digestAlg)
+func CheckAlgorithms(digestAlg, sigAlg asn1.ObjectIdentifier, pub any) (crypto.Hash, error) {
+	h, ok := DigestHash(digestAlg)
 	if !ok {
 		return 0, fmt.Errorf("%w: digest %v", ErrUnsupportedAlgorithm, digestAlg)
 	}
