@@ -88,7 +88,7 @@ func Parse(der []byte) (*SignedData, error) {
 			if tag != cbasn1.SEQUENCE {
 				continue // attribute or other certificate formats
 			}
-			if cert, err := x509.ParseCertificate(c); err == nil {
+			if cert, err := ParseCertificateLenient(c); err == nil {
 				p.Certs = append(p.Certs, cert)
 			}
 		}
