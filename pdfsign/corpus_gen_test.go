@@ -196,6 +196,22 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 	}
 	out["qpdf-rewritten.pdf"] = runTool(t, out["approval.pdf"], "qpdf", "{in}", "{out}")
 	buildCryptoCorpus(t, out)
+
+	// Encrypted with an empty opening password by qpdf (AES-256, AES-128,
+	// RC4-128, RC4-40), then signed in an incremental update.
+	sample, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"aes256": {"256"}, "aes128": {"128", "--use-aes=y"}, "rc4-128": {"128", "--use-aes=n"}, "rc4-40": {"40"},
+	} {
+		a := append([]string{"--allow-weak-crypto", "--encrypt", "", "owner"}, args...)
+		enc := runTool(t, sample, "qpdf", append(a, "--", "{in}", "{out}")...)
+		d := tdocFrom(t, enc)
+		d.fieldSig(t, "", 0, "", ourCMS, nil)
+		save("encrypted-"+name+"-signed.pdf", d)
+	}
 	return out
 }
 

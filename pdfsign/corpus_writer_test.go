@@ -39,8 +39,13 @@ type tdoc struct {
 	objs map[int]string // latest body of each object
 	next int
 	root int
-	acro int // the AcroForm object
+	acro int // the AcroForm object (0: none yet)
 	page int // the page new signature widgets go on
+	// For an encrypted document: the trailer's /Encrypt and /ID, repeated in
+	// each update, and no strings in new objects (they would need
+	// encrypting; a signature's /Contents never is).
+	trailerExtra string
+	noStrings    bool
 }
 
 // basePDF: one page with text, a form with two filled text fields ("name",
@@ -85,7 +90,8 @@ func apBody(text string) string {
 }
 
 func (d *tdoc) clone() *tdoc {
-	n := &tdoc{b: append([]byte(nil), d.b...), objs: map[int]string{}, next: d.next, root: d.root, acro: d.acro, page: d.page}
+	n := &tdoc{b: append([]byte(nil), d.b...), objs: map[int]string{}, next: d.next, root: d.root, acro: d.acro, page: d.page,
+		trailerExtra: d.trailerExtra, noStrings: d.noStrings}
 	for k, v := range d.objs {
 		n.objs[k] = v
 	}
@@ -118,7 +124,7 @@ func (d *tdoc) update(objs map[int]string) {
 	for _, n := range nums {
 		fmt.Fprintf(&b, "%d 1\n%010d 00000 n \n", n, offs[n])
 	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", d.next, d.root, prev, x)
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root %d 0 R/Prev %d%s>>\nstartxref\n%d\n%%%%EOF\n", d.next, d.root, prev, d.trailerExtra, x)
 	d.b = b.Bytes()
 }
 
@@ -191,12 +197,22 @@ func (d *tdoc) addSigField(t testing.TB, fieldName, sigDict string, certify bool
 	for k, v := range extra {
 		objs[k] = v
 	}
+	if d.acro == 0 {
+		d.acro = d.alloc()
+		d.objs[d.acro] = "<<>>"
+		objs[d.root] = strings.TrimSuffix(d.objs[d.root], ">>") + fmt.Sprintf("/AcroForm %d 0 R>>", d.acro)
+		d.objs[d.root] = objs[d.root]
+	}
 	objs[d.acro] = addToArray(d.objs[d.acro], "Fields", fmt.Sprintf("%d 0 R", w))
 	if !strings.Contains(objs[d.acro], "/SigFlags") {
 		objs[d.acro] = strings.TrimSuffix(objs[d.acro], ">>") + "/SigFlags 3>>"
 	}
 	objs[d.page] = addToArray(d.objs[d.page], "Annots", fmt.Sprintf("%d 0 R", w))
 	widget := fmt.Sprintf("<</Type/Annot/Subtype/Widget/FT/Sig/T(%s)/V %d 0 R/Rect[0 0 0 0]/F 132/P %d 0 R", fieldName, sig, d.page)
+	if d.noStrings {
+		widget = fmt.Sprintf("<</Type/Annot/Subtype/Widget/FT/Sig/V %d 0 R/Rect[0 0 0 0]/F 132/P %d 0 R", sig, d.page)
+		sigDict = strings.Replace(sigDict, "/M(D:20260101120000Z)", "", 1)
+	}
 	if certify {
 		objs[d.root] = strings.TrimSuffix(d.objs[d.root], ">>") + fmt.Sprintf("/Perms<</DocMDP %d 0 R>>>>", sig)
 	}
@@ -211,17 +227,26 @@ func (d *tdoc) addSigField(t testing.TB, fieldName, sigDict string, certify bool
 // catalog, AcroForm and first page bodies are read back with our reader.
 func tdocFrom(t testing.TB, b []byte) *tdoc {
 	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	r, err := pdf.NewReaderDecrypting(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := &tdoc{b: b, objs: map[int]string{}}
 	d.root = r.Trailer.Get("Root").(pdf.Ref).Num
 	cat, _ := r.ResolveDict(pdf.Ref{Num: d.root})
-	d.acro = cat.Get("AcroForm").(pdf.Ref).Num
+	if ref, ok := cat.Get("AcroForm").(pdf.Ref); ok {
+		d.acro = ref.Num
+	}
 	pages, _ := r.ResolveDict(cat.Get("Pages"))
 	d.page = pages.Get("Kids").(pdf.Array)[0].(pdf.Ref).Num
+	if r.Encrypted() {
+		d.noStrings = true
+		d.trailerExtra = "/Encrypt " + string(pdf.AppendObject(nil, r.Trailer.Get("Encrypt"))) + "/ID " + string(pdf.AppendObject(nil, r.Trailer.Get("ID")))
+	}
 	for _, n := range []int{d.root, d.acro, d.page} {
+		if n == 0 {
+			continue
+		}
 		o, _ := r.Fetch(n)
 		d.objs[n] = string(pdf.AppendObject(nil, o))
 	}

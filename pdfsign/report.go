@@ -31,6 +31,9 @@ type Report struct {
 	// revision, and any later change is only further signatures (or their
 	// validation data). The CLI's exit code 0.
 	OK bool `json:"ok"`
+	// Encrypted: the document is encrypted with an empty opening password
+	// and was read decrypted (a signature's /Contents is never encrypted).
+	Encrypted bool `json:"encrypted,omitempty"`
 }
 
 // Problem is one finding about a signature; Code is stable (for programs and

@@ -90,7 +90,7 @@ func HasSignatures(path string) bool {
 	if err != nil || st.Size() == 0 {
 		return false
 	}
-	r, err := pdf.NewReader(f, st.Size())
+	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
 		return false
 	}

@@ -52,11 +52,11 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
-	r, err := pdf.NewReader(f, size)
+	r, err := pdf.NewReaderDecrypting(f, size)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Size: size}
+	rep := &Report{Size: size, Encrypted: r.Encrypted()}
 	ends, err := revisionEnds(f, size, r)
 	if err != nil {
 		return nil, err

@@ -131,11 +131,36 @@ func TestVectorsAgreeWithPdfsig(t *testing.T) {
 	for file, valid := range map[string]bool{
 		"approval.pdf": true, "openssl-rsa.pdf": true, "openssl-rsa-pss.pdf": true,
 		"openssl-rsa-pss-saltmax-sha512.pdf": true, "negative-serial.pdf": true, "openssl-rsa-sha1.pdf": true,
+		"encrypted-aes256-signed.pdf": true, "encrypted-rc4-40-signed.pdf": true,
 		"byte-flip.pdf": false, "alg-ecdsa-oid-with-rsa-key.pdf": false, "alg-sha512-oid-over-sha256.pdf": false,
 	} {
 		out, _ := exec.Command("pdfsig", filepath.Join("testdata", "verify", file)).CombinedOutput()
 		if got := strings.Contains(string(out), "Signature is Valid"); got != valid {
 			t.Errorf("%s: pdfsig valid=%v, the vector says %v:\n%s", file, got, valid, out)
 		}
+	}
+}
+
+// A document that needs a real opening password is refused as encrypted
+// (typed error), by Verify as by Sign; the empty-password vectors above are
+// read.
+func TestVerifyRefusesPasswordProtected(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "verify", "approval.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(t.TempDir(), "locked.pdf")
+	os.WriteFile(locked, runTool(t, b, "qpdf", "--encrypt", "secret", "owner", "256", "--", "{in}", "{out}"), 0o644)
+	_, err = Verify(context.Background(), locked, VerifyOptions{})
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Kind != KindEncrypted {
+		t.Fatalf("verify: %v", err)
+	}
+	rep, err := Verify(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), VerifyOptions{})
+	if err != nil || !rep.Encrypted || !rep.OK {
+		t.Fatalf("empty password: %v %+v", err, rep)
+	}
+	if _, err := Sign(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), filepath.Join(t.TempDir(), "o.pdf"), getPKI(t).ecKey, getPKI(t).ecChain(), Options{}); !errors.As(err, &pe) || pe.Kind != KindEncrypted {
+		t.Fatalf("sign: %v", err)
 	}
 }

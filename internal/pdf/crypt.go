@@ -24,6 +24,35 @@ var errNeedsPassword = errors.New("the document needs an opening password")
 var pdfPad = []byte{0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
 	0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A}
 
+// objectKey names the object whose key decrypts a stream.
+type objectKey struct{ num, gen int }
+
+// openEncryption reads /Encrypt and /ID and opens the document with the
+// empty user password.
+func (r *Reader) openEncryption() error {
+	eo := r.Trailer.Get("Encrypt")
+	if ref, ok := eo.(Ref); ok {
+		r.encryptNum = ref.Num
+	}
+	enc, err := r.ResolveDict(eo)
+	if err != nil || enc == nil {
+		return errors.New("/Encrypt unreadable")
+	}
+	var id0 []byte
+	if ids, ok := r.Trailer.Get("ID").(Array); ok && len(ids) > 0 {
+		if s, ok := ids[0].(String); ok {
+			id0 = s.B
+		}
+	}
+	d, err := newDecryptor(enc, id0)
+	if err != nil {
+		return err
+	}
+	r.crypt = d
+	clear(r.cache) // objects read so far (the /Encrypt dictionary) stay valid; others would not
+	return nil
+}
+
 type decryptor struct {
 	key     []byte
 	r       int
@@ -279,10 +308,15 @@ func (d *decryptor) decryptObject(num, gen int, o Object) Object {
 		}
 		return n
 	case *Stream:
-		if v.Dict.NameOf("Type") == "XRef" {
-			return v
+		t := v.Dict.NameOf("Type")
+		if t == "XRef" {
+			return v // cross-reference streams are never encrypted
 		}
-		return &Stream{Dict: d.decryptObject(num, gen, v.Dict).(*Dict), Offset: v.Offset}
+		ns := &Stream{Dict: d.decryptObject(num, gen, v.Dict).(*Dict), Offset: v.Offset, crypt: &objectKey{num, gen}}
+		if t == "Metadata" && !d.encMeta {
+			ns.crypt = nil
+		}
+		return ns
 	}
 	return o
 }

@@ -29,6 +29,9 @@ type Reader struct {
 	version   string
 	objstms   map[int]*objStm
 	cache     map[int]Object
+
+	crypt      *decryptor // set for an encrypted document read with the empty password
+	encryptNum int        // the /Encrypt dictionary's object (never encrypted)
 }
 
 const (
@@ -37,7 +40,18 @@ const (
 )
 
 // newReader reads the header, the xref chain and the trailer.
-func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
+func NewReader(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, false) }
+
+// NewReaderDecrypting is NewReader for a reader that only reads (verify): a
+// document encrypted with an empty opening password is read through its
+// decryption, as PDF viewers open it without asking; any other encrypted
+// document is still refused.
+func NewReaderDecrypting(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, true) }
+
+// Encrypted reports whether the document is encrypted (and read decrypted).
+func (r *Reader) Encrypted() bool { return r.crypt != nil }
+
+func newReader(f io.ReaderAt, size int64, decrypt bool) (*Reader, error) {
 	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
 	head := make([]byte, min(int64(1024), size))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -66,7 +80,12 @@ func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	if r.Trailer.Has("Encrypt") {
-		return nil, &ReadError{Kind: readEncrypted}
+		if !decrypt {
+			return nil, &ReadError{Kind: readEncrypted}
+		}
+		if err := r.openEncryption(); err != nil {
+			return nil, &ReadError{Kind: readEncrypted, Err: err}
+		}
 	}
 	if _, ok := r.Trailer.Get("Root").(Ref); !ok {
 		return nil, errDamaged("trailer has no /Root")
@@ -200,6 +219,9 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		if n != num {
 			return nil, errDamaged("object %d: xref offset points at object %d", num, n)
 		}
+		if r.crypt != nil && num != r.encryptNum {
+			o = r.crypt.decryptObject(num, e.gen, o)
+		}
 		return o, nil
 	case 2:
 		return r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
@@ -223,6 +245,9 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 		st, ok := o.(*Stream)
 		if !ok {
 			return nil, errDamaged("object stream %d is not a stream", stmNum)
+		}
+		if r.crypt != nil { // the objects inside are decrypted with the stream
+			st.crypt = &objectKey{stmNum, e.gen}
 		}
 		data, err := r.StreamData(st, maxStreamDecode)
 		if err != nil {

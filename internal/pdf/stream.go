@@ -33,6 +33,9 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 	if _, err := r.f.ReadAt(raw, st.Offset); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
+	if st.crypt != nil && r.crypt != nil {
+		raw = r.crypt.decryptStream(st.crypt.num, st.crypt.gen, raw)
+	}
 	filters, _ := r.Resolve(st.Dict.Get("Filter"))
 	parms, _ := r.Resolve(st.Dict.Get("DecodeParms"))
 	var fl []Object
