@@ -562,20 +562,6 @@ func lockOf(r *pdf.Reader, d *pdf.Dict) *fieldMDP {
 	return l
 }
 
-// catalogDocMDP is the signature dictionary the catalog's /Perms /DocMDP names.
-func catalogDocMDP(r *pdf.Reader) *pdf.Dict {
-	cat, _ := r.ResolveDict(r.Trailer.Get("Root"))
-	if cat == nil {
-		return nil
-	}
-	perms, _ := r.ResolveDict(cat.Get("Perms"))
-	if perms == nil {
-		return nil
-	}
-	d, _ := r.ResolveDict(perms.Get("DocMDP"))
-	return d
-}
-
 // report judges the revisions after a signature ending at end.
 func (a *changeAnalyser) report(end int64, rules []mdpRule) *ChangeReport {
 	cr := &ChangeReport{Class: ClassNone, Allowed: true, Revisions: []RevisionChange{}}

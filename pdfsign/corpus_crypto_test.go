@@ -167,7 +167,6 @@ var (
 	tOIDSignedData = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 	tOIDSHA512     = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
 	oidRSAEnc      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidSHA256RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
 	oidSHA512RSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
 	oidECDSASHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 )

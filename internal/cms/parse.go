@@ -355,7 +355,7 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 			return nil, errors.New("bad PSS mask generation parameters")
 		}
 		h, ok := HashFromOID(hoid)
-		if !mgf.Equal(oidMGF1) || !ok {
+		if !mgf.Equal(oidPSSMGF1) || !ok {
 			return nil, fmt.Errorf("%w: PSS mask generation %v %v", ErrUnsupportedAlgorithm, mgf, hoid)
 		}
 		mgfHash = h

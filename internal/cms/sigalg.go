@@ -32,26 +32,29 @@ type sigAlgInfo struct {
 	hash crypto.Hash // the hash the OID names, 0 if none
 }
 
+// oidPSSMGF1 is MGF1, the only mask generation of RSASSA-PSS.
+var oidPSSMGF1 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+
 var sigAlgTable = map[string]sigAlgInfo{
-	"1.2.840.113549.1.1.1":   {"rsa", 0},
-	"1.2.840.113549.1.1.4":   {"rsa", crypto.MD5},
-	"1.2.840.113549.1.1.5":   {"rsa", crypto.SHA1},
-	"1.2.840.113549.1.1.14":  {"rsa", crypto.SHA224},
-	"1.2.840.113549.1.1.11":  {"rsa", crypto.SHA256},
-	"1.2.840.113549.1.1.12":  {"rsa", crypto.SHA384},
-	"1.2.840.113549.1.1.13":  {"rsa", crypto.SHA512},
-	"1.2.840.113549.1.1.10":  {"rsapss", 0},
-	"1.2.840.10045.2.1":      {"ec", 0}, // id-ecPublicKey, written by some signers
-	"1.2.840.10045.4.1":      {"ec", crypto.SHA1},
-	"1.2.840.10045.4.3.1":    {"ec", crypto.SHA224},
-	"1.2.840.10045.4.3.2":    {"ec", crypto.SHA256},
-	"1.2.840.10045.4.3.3":    {"ec", crypto.SHA384},
-	"1.2.840.10045.4.3.4":    {"ec", crypto.SHA512},
-	"1.3.101.112":            {"ed25519", 0},
-	"1.3.101.113":            {"ed448", 0},
-	"1.2.840.10040.4.1":      {"dsa", 0},
-	"1.2.840.10040.4.3":      {"dsa", crypto.SHA1},
-	"2.16.840.1.101.3.4.3.2": {"dsa", crypto.SHA256},
+	"1.2.840.113549.1.1.1":    {"rsa", 0},
+	"1.2.840.113549.1.1.4":    {"rsa", crypto.MD5},
+	oidSHA1WithRSA.String():   {"rsa", crypto.SHA1},
+	"1.2.840.113549.1.1.14":   {"rsa", crypto.SHA224},
+	oidSHA256WithRSA.String(): {"rsa", crypto.SHA256},
+	oidSHA384WithRSA.String(): {"rsa", crypto.SHA384},
+	oidSHA512WithRSA.String(): {"rsa", crypto.SHA512},
+	"1.2.840.113549.1.1.10":   {"rsapss", 0},
+	"1.2.840.10045.2.1":       {"ec", 0}, // id-ecPublicKey, written by some signers
+	"1.2.840.10045.4.1":       {"ec", crypto.SHA1},
+	"1.2.840.10045.4.3.1":     {"ec", crypto.SHA224},
+	"1.2.840.10045.4.3.2":     {"ec", crypto.SHA256},
+	"1.2.840.10045.4.3.3":     {"ec", crypto.SHA384},
+	"1.2.840.10045.4.3.4":     {"ec", crypto.SHA512},
+	"1.3.101.112":             {"ed25519", 0},
+	"1.3.101.113":             {"ed448", 0},
+	"1.2.840.10040.4.1":       {"dsa", 0},
+	"1.2.840.10040.4.3":       {"dsa", crypto.SHA1},
+	"2.16.840.1.101.3.4.3.2":  {"dsa", crypto.SHA256},
 }
 
 var digestAlgTable = map[string]crypto.Hash{

@@ -20,7 +20,6 @@ type State struct {
 	Trailer *Dict
 	objstms map[int]*objStm
 	cache   map[int]Object
-	size    int // highest object number + 1 in use or listed
 }
 
 // StateBefore is the document as it was before the byte offset bound: every
@@ -36,9 +35,6 @@ func (r *Reader) StateBefore(bound int64) *State {
 		for n, e := range s.Entries {
 			if _, ok := st.xref[n]; !ok {
 				st.xref[n] = e
-			}
-			if n+1 > st.size {
-				st.size = n + 1
 			}
 		}
 		if st.Trailer == nil {
@@ -128,9 +124,6 @@ func (st *State) Array(o Object) Array {
 
 // Catalog is the state's document catalog.
 func (st *State) Catalog() *Dict { return st.Dict(st.Trailer.Get("Root")) }
-
-// Size is one more than the highest object number the state lists.
-func (st *State) Size() int { return st.size }
 
 // streamDigest hashes a stream's raw (still encoded) bytes, streamed, so
 // that two versions of a large stream compare without loading them.
