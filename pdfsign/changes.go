@@ -228,6 +228,7 @@ type classifier struct {
 	filled    map[string]bool // non-signature fields whose value changed
 	signing   map[string]bool // signature fields that got a value in this revision
 	curReach  map[int]bool
+	drOnly    map[int]bool // objects only /DR reaches (formOnly)
 }
 
 // collectFilled finds the fields filled or signed in this revision, before
@@ -319,10 +320,65 @@ func (c *classifier) classify(n int) {
 		if c.curReach == nil {
 			c.curReach = c.cur.Reachable()
 		}
-		if c.curReach[n] {
+		switch {
+		case !c.curReach[n]:
+			// Unused: changes nothing shown.
+		case c.formOnly(n):
+			// A resource only the form's defaults use (/DR fonts): it
+			// shapes appearances made later, not what is shown now.
+			c.d.raise(lvFormFill, "form resource %d changed", n)
+		default:
 			c.d.raise(lvOther, "object %d changed", n)
 		}
 	}
+}
+
+// formOnly: object n is reachable from the form's default resources (/DR)
+// and from nothing the pages show (contents, resources, annotations and
+// their appearances).
+func (c *classifier) formOnly(n int) bool {
+	if c.drOnly == nil {
+		c.drOnly = map[int]bool{}
+		cat := c.cur.Catalog()
+		af := c.cur.Dict(cat.Get("AcroForm"))
+		if af == nil {
+			return false
+		}
+		dr := reachFrom(c.cur, af.Get("DR"))
+		if len(dr) == 0 {
+			return false
+		}
+		shown := reachFrom(c.cur, cat.Get("Pages"))
+		for k := range dr {
+			if !shown[k] {
+				c.drOnly[k] = true
+			}
+		}
+	}
+	return c.drOnly[n]
+}
+
+// reachFrom lists the objects reachable from o in st.
+func reachFrom(st *pdf.State, o pdf.Object) map[int]bool {
+	seen := map[int]bool{}
+	var stack []int
+	pdf.RefsIn(o, func(r pdf.Ref) { stack = append(stack, r.Num) })
+	for len(stack) > 0 && len(seen) < maxRoleObjects {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		if x, err := st.Fetch(n); err == nil {
+			pdf.RefsIn(x, func(r pdf.Ref) {
+				if !seen[r.Num] {
+					stack = append(stack, r.Num)
+				}
+			})
+		}
+	}
+	return seen
 }
 
 func (c *classifier) catalog(oldD, newD *pdf.Dict) {

@@ -89,6 +89,22 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 	d.update(map[int]string{10: apBody("Lyon")})
 	save("appearance-without-value.pdf", d)
 
+	// A font only the form's /DR uses may change with a form fill; the font
+	// the page's text uses may not.
+	d = approved.clone()
+	font := d.alloc()
+	d.update(map[int]string{
+		font: "<</Type/Font/Subtype/Type1/BaseFont/Courier>>",
+		5:    strings.Replace(d.objs[5], "/Font<</Helv 9 0 R>>", fmt.Sprintf("/Font<</Helv 9 0 R/Cour %d 0 R>>", font), 1),
+	})
+	d.update(map[int]string{font: "<</Type/Font/Subtype/Type1/BaseFont/Courier/Encoding/WinAnsiEncoding>>"})
+	save("form-font-changed.pdf", d)
+	d = approved.clone()
+	fl := fill(d, 6, 8, "Alice", "Bob")
+	fl[9] = "<</Type/Font/Subtype/Type1/BaseFont/Courier/Encoding/WinAnsiEncoding>>"
+	d.update(fl)
+	save("fill-and-page-font-changed.pdf", d)
+
 	flipped := append([]byte(nil), approved.b...)
 	i := strings.Index(string(flipped), "1000 EUR")
 	flipped[i] = '9'

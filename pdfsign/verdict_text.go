@@ -18,6 +18,9 @@ func (s *SignatureReport) Headline(lang string) string {
 	if s.SignerCN == "" {
 		data["CN"] = assets.T(lang, "verify.unknown_signer")
 	}
+	if s.Field == "" {
+		data["Field"] = assets.T(lang, "verify.unnamed_field")
+	}
 	if s.Type == "timestamp" {
 		if s.Valid {
 			return assets.T(lang, "verify.headline.timestamp", data)
