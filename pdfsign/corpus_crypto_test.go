@@ -2,8 +2,10 @@ package pdfsign
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha512"
 	"crypto/x509"
@@ -11,6 +13,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -208,6 +211,19 @@ func buildCryptoCorpus(t *testing.T, out map[string][]byte) {
 	// No Go implementation signs with Ed448: the value is a placeholder of
 	// the right size, which no verifier here can check either way.
 	add("ed448.pdf", "adbe.pkcs7.detached", handCMS(ed4DER.Bytes, asn1.ObjectIdentifier{1, 3, 101, 113}, func([]byte) []byte { return bytes.Repeat([]byte{0x5a}, 114) }))
+	// adbe.x509.rsa_sha1: a raw PKCS#1 signature of the SHA-1 of the ranges,
+	// the certificate in /Cert.
+	x509d := base.clone()
+	x509d.addSigField(t, "Signature", fmt.Sprintf("/Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.x509.rsa_sha1/M(D:20260101120000Z)/Cert<%x>", k.rsaCert.Raw), false, "",
+		func(t testing.TB, signed []byte) []byte {
+			sum := sha1.Sum(signed)
+			sig, err := rsa.SignPKCS1v15(rand.Reader, k.rsa, crypto.SHA1, sum[:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return mustMarshal(t, sig)
+		}, nil)
+	out["adbe-x509-rsa-sha1.pdf"] = append([]byte(nil), x509d.b...)
 	// Algorithm confusion: the RSA signature is left as made, the
 	// signatureAlgorithm is rewritten.
 	rsaOpenSSL := opensslCMS(rsaPEM, rsaKey, "-md", "sha256")

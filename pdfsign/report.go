@@ -19,6 +19,10 @@ type VerifyOptions struct {
 	Roots *x509.CertPool
 	// Intermediates are extra CA certificates besides those in the CMS.
 	Intermediates *x509.CertPool
+
+	// docCerts are the certificates the document carries in its DSS: a
+	// signer or TSA certificate left out of a CMS is looked up there.
+	docCerts []*x509.Certificate
 }
 
 // Report is the result of Verify.

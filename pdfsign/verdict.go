@@ -48,6 +48,8 @@ func (s *SignatureReport) Verdict() Verdict {
 		v.Signature = AnswerUnsupported
 	case s.SignatureOK && s.CertificateOK:
 		v.Signature = AnswerYes
+	case s.hasProblem("signer_cert_missing"):
+		// Without the certificate nothing can be checked either way.
 	case s.cms != nil || s.hasProblem("signature_invalid") || s.hasProblem("signing_cert_mismatch"):
 		v.Signature = AnswerNo
 	}

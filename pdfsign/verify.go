@@ -69,6 +69,7 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if len(fields) == 0 {
 		return rep, newErr(KindNoSignature, "", nil)
 	}
+	opts.docCerts, _, _, _ = ltvReadDSS(r, "")
 	rep.OK = true
 	for _, sf := range fields {
 		if err := ctx.Err(); err != nil {

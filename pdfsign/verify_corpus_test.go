@@ -164,3 +164,45 @@ func TestVerifyRefusesPasswordProtected(t *testing.T) {
 		t.Fatalf("sign: %v", err)
 	}
 }
+
+// TestRealWorldSignedSamples: the signed PDFs pdfcpu ships (made by DSS —
+// PAdES B-B to B-LTA — and by Adobe products) get the verdicts their makers
+// intended: every signature valid, later revisions only validation data.
+func TestRealWorldSignedSamples(t *testing.T) {
+	files := corpusFiles(t)
+	dir := filepath.Join(filepath.Dir(filepath.Dir(files[0])), "samples", "signatures")
+	for _, c := range []struct {
+		file, level, changes string
+		sigs                 int
+	}{
+		{"ETSI.CAdES.detached/testPAdES_BB.pdf", "B-B", ClassNone, 1},
+		{"ETSI.CAdES.detached/testPAdES_BT.pdf", "", ClassNone, 1}, // the TSA certificate is nowhere in the file
+		{"ETSI.CAdES.detached/testPAdES_BLT.pdf", "B-LT", ClassLTV, 1},
+		{"ETSI.CAdES.detached/testPAdES_BLTA.pdf", "B-LTA", ClassLTV, 2},
+		{"adbe.pkcs7.detached/sample1.pdf", "", ClassNone, 1},
+		{"adbe.pkcs7.detached/sample2.pdf", "", ClassNone, 1},
+		{"adbe.x509.rsa_sha1/sample01.pdf", "", ClassNone, 1},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			rep, err := Verify(context.Background(), filepath.Join(dir, c.file), VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK || len(rep.Signatures) != c.sigs {
+				t.Fatalf("report %+v", rep)
+			}
+			s := rep.Signatures[0]
+			if !s.Valid || s.Changes == nil || s.Changes.Class != c.changes || !s.Changes.Allowed {
+				t.Fatalf("first signature %+v changes %+v", s, s.Changes)
+			}
+			if c.level != "" && s.Level != c.level {
+				t.Fatalf("level %q, want %q", s.Level, c.level)
+			}
+			for _, o := range rep.Signatures[1:] {
+				if !o.Valid || o.Type != "timestamp" || o.TimestampTime.IsZero() || o.SignerCN == "" {
+					t.Fatalf("document timestamp %+v", o)
+				}
+			}
+		})
+	}
+}

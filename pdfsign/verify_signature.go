@@ -33,7 +33,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	s := describeSignature(r, sf)
 	contents, ranges := checkCoverage(&s, f, size, r, sf.v, ends)
 	if s.SubFilter == "adbe.x509.rsa_sha1" {
-		s.problem("unsupported_subfilter", "error", s.SubFilter)
+		checkX509RSASHA1(&s, r, sf.v, f, contents, ranges, opts)
 		return s
 	}
 	p, complete := checkCMS(&s, f, contents, ranges, opts)
@@ -135,6 +135,9 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		s.problem("weak_hash", "warning", s.Hash)
 	}
 	cert := p.SignerCert()
+	if cert == nil {
+		cert = p.SignerCertIn(opts.docCerts)
+	}
 	if cert == nil {
 		s.problem("signer_cert_missing", "error", "")
 	} else {

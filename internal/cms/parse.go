@@ -211,8 +211,12 @@ func HashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 }
 
 // signerCert finds the certificate the SignerInfo names.
-func (p *SignedData) SignerCert() *x509.Certificate {
-	for _, c := range p.Certs {
+func (p *SignedData) SignerCert() *x509.Certificate { return p.SignerCertIn(p.Certs) }
+
+// SignerCertIn finds the certificate the SignerInfo names among certs (a
+// timestamp token may leave its TSA certificate to the document's DSS).
+func (p *SignedData) SignerCertIn(certs []*x509.Certificate) *x509.Certificate {
+	for _, c := range certs {
 		if p.SignerInfo.ski != nil {
 			if bytes.Equal(c.SubjectKeyId, p.SignerInfo.ski) {
 				return c
