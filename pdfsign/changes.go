@@ -207,6 +207,11 @@ func diffStates(r *pdf.Reader, prev, cur *pdf.State, g revGroup) *revDiff {
 	for _, n := range modified {
 		c.classify(n)
 	}
+	// A revision may point the trailer at a new catalog: judge it against
+	// the old one as if it had been rewritten in place.
+	if pr.catalog != cr.catalog {
+		c.catalog(prev.Catalog(), cur.Catalog())
+	}
 	for name := range c.filled {
 		d.touched = append(d.touched, name)
 	}

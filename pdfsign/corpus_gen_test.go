@@ -89,6 +89,19 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 	d.update(map[int]string{10: apBody("Lyon")})
 	save("appearance-without-value.pdf", d)
 
+	// A new catalog object (the trailer's /Root moved) whose /Pages is a new
+	// page tree: the signed page is no longer shown.
+	d = approved.clone()
+	cat2, pages2, page2, content2 := d.alloc(), d.alloc(), d.alloc(), d.alloc()
+	d.root = cat2
+	d.update(map[int]string{
+		content2: streamBody("", "BT /F1 24 Tf 72 760 Td (Contrat de test: 9000 EUR) Tj ET"),
+		page2:    fmt.Sprintf("<</Type/Page/Parent %d 0 R/MediaBox[0 0 595 842]/Contents %d 0 R/Resources<</Font<</F1 9 0 R>>>>>>", pages2, content2),
+		pages2:   fmt.Sprintf("<</Type/Pages/Kids[%d 0 R]/Count 1>>", page2),
+		cat2:     fmt.Sprintf("<</Type/Catalog/Pages %d 0 R/AcroForm 5 0 R>>", pages2),
+	})
+	save("new-catalog-new-pages.pdf", d)
+
 	// A font only the form's /DR uses may change with a form fill; the font
 	// the page's text uses may not.
 	d = approved.clone()
