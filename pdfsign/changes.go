@@ -121,9 +121,10 @@ func (d *revDiff) raise(lv int, format string, a ...any) {
 
 // changeAnalyser caches per-revision diffs for one verification.
 type changeAnalyser struct {
-	r     *pdf.Reader
-	revs  []revGroup
-	diffs map[int]*revDiff
+	r      *pdf.Reader
+	revs   []revGroup
+	diffs  map[int]*revDiff
+	states map[int]analysedState
 }
 
 func newChangeAnalyser(r *pdf.Reader, ends []revision) *changeAnalyser {
@@ -134,13 +135,40 @@ func (a *changeAnalyser) diff(g revGroup) *revDiff {
 	if d, ok := a.diffs[g.index]; ok {
 		return d
 	}
-	prev, cur := a.r.StateBefore(g.start), a.r.StateBefore(g.end)
-	d := diffStates(a.r, prev, cur, g)
+	prev, pr := a.state(g.start)
+	cur, cr := a.state(g.end)
+	d := diffStates(a.r, prev, cur, pr, cr, g)
 	a.diffs[g.index] = d
 	return d
 }
 
-func diffStates(r *pdf.Reader, prev, cur *pdf.State, g revGroup) *revDiff {
+// state is the document before offset bound and its roles, kept: one
+// revision's "after" is the next one's "before".
+func (a *changeAnalyser) state(bound int64) (*pdf.State, *stateRoles) {
+	if a.states == nil {
+		a.states = map[int]analysedState{}
+	}
+	key := 0 // the same sections make the same state
+	for _, sec := range a.r.Sections {
+		if sec.Offset < bound {
+			key++
+		}
+	}
+	if s, ok := a.states[key]; ok {
+		return s.st, s.roles
+	}
+	st := a.r.StateBefore(bound)
+	ro := rolesOf(st)
+	a.states[key] = analysedState{st, ro}
+	return st, ro
+}
+
+type analysedState struct {
+	st    *pdf.State
+	roles *stateRoles
+}
+
+func diffStates(r *pdf.Reader, prev, cur *pdf.State, pr, cr *stateRoles, g revGroup) *revDiff {
 	d := &revDiff{}
 	nums := map[int]bool{}
 	for _, s := range r.Sections {
@@ -175,7 +203,6 @@ func diffStates(r *pdf.Reader, prev, cur *pdf.State, g revGroup) *revDiff {
 		}
 	}
 	sort.Ints(modified)
-	pr, cr := rolesOf(prev), rolesOf(cur)
 	c := &classifier{prev: prev, cur: cur, pr: pr, cr: cr, d: d, filled: map[string]bool{}, signing: map[string]bool{}}
 	c.collectFilled(modified)
 	// One walk of the new state: deleted objects must be unused, and an
