@@ -437,7 +437,7 @@ func (a *App) buildNav() {
 		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
 		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
 		ScreenBrowsers: theme.MailComposeIcon(),
-		ScreenVerify: theme.SearchIcon(),
+		ScreenVerify:   theme.SearchIcon(),
 	}
 	for _, s := range navOrder {
 		s := s
