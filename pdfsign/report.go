@@ -38,6 +38,9 @@ type Report struct {
 	// Encrypted: the document is encrypted with an empty opening password
 	// and was read decrypted (a signature's /Contents is never encrypted).
 	Encrypted bool `json:"encrypted,omitempty"`
+	// TrustedLists: whether the EU trusted lists were part of the trust
+	// anchors (trustlist.go): not_checked, fresh or cached. Set by the caller.
+	TrustedLists string `json:"trusted_lists,omitempty"`
 }
 
 // Problem is one finding about a signature; Code is stable (for programs and

@@ -179,7 +179,8 @@ func signatureLine(env *Env, s pdfsign.SignatureReport) string {
 func runVerify(env *Env, args []string) int {
 	fs := newFlagSet("verify")
 	asJSON := fs.Bool("json", false, "")
-	trustDir := fs.String("trust", "", "") // extra trusted certificates: a PEM/DER file or a folder
+	trustDir := fs.String("trust", "", "")           // extra trusted certificates: a PEM/DER file or a folder
+	refreshTL := fs.Bool("trusted-lists", false, "") // download the EU trusted lists first (else the cached copy)
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
@@ -195,8 +196,19 @@ func runVerify(env *Env, args []string) int {
 	if err != nil {
 		return env.Fail(err)
 	}
+	lists := pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{})
+	if *refreshTL {
+		var err error
+		if lists, err = pdfsign.RefreshTrustedLists(context.Background(), pdfsign.TrustedListOptions{}); err != nil {
+			fmt.Fprintln(env.Stderr, env.T("verify.tl.refresh_failed", map[string]any{"Err": err.Error()}))
+		}
+	}
+	lists.AddTo(ts)
 	opts.Roots = ts.Pool()
 	rep, err := pdfsign.Verify(context.Background(), pos[0], opts)
+	if rep != nil {
+		rep.TrustedLists = lists.Status
+	}
 	if err != nil {
 		var pe *pdfsign.Error
 		if *asJSON && errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature && rep != nil {

@@ -12,6 +12,9 @@ import (
 // timestamps, then what changed after it, revision by revision.
 func printVerifyText(env *Env, rep *pdfsign.Report) {
 	fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": rep.File, "N": len(rep.Signatures), "Revisions": rep.Revisions}))
+	if rep.TrustedLists != "" {
+		fmt.Fprintln(env.Stdout, "  "+env.T("verify.tl."+rep.TrustedLists))
+	}
 	for _, s := range rep.Signatures {
 		fmt.Fprintln(env.Stdout, "- "+s.Headline(env.Lang))
 		var lines []string

@@ -14,6 +14,8 @@ import (
 func (PDF) CheckDocument(path, lang string) (ui.DocumentCheck, error) {
 	opts := pdfsign.VerifyOptions{}
 	if ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir()); err == nil {
+		// The EU trusted lists as last downloaded (the window never goes online to verify).
+		pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{}).AddTo(ts)
 		opts.Roots = ts.Pool()
 	}
 	rep, err := pdfsign.Verify(context.Background(), path, opts)
