@@ -46,6 +46,26 @@ func finishLevels(r *pdf.Reader, rep *Report) {
 	for i := range rep.Signatures {
 		rep.Signatures[i].Answer = rep.Signatures[i].Verdict()
 	}
+	rep.Level = documentLevel(rep)
+}
+
+var levelRank = map[string]int{"B-B": 1, "B-T": 2, "B-LT": 3, "B-LTA": 4}
+
+func documentLevel(rep *Report) string {
+	level := ""
+	for _, s := range rep.Signatures {
+		if s.Type != "signature" {
+			continue
+		}
+		r, ok := levelRank[s.Level]
+		if !ok {
+			return ""
+		}
+		if level == "" || r < levelRank[level] {
+			level = s.Level
+		}
+	}
+	return level
 }
 
 // ArchiveTimestamp is a document timestamp over a signature (B-LTA).

@@ -41,6 +41,9 @@ type Report struct {
 	// TrustedLists: whether the EU trusted lists were part of the trust
 	// anchors (trustlist.go): not_checked, fresh or cached. Set by the caller.
 	TrustedLists string `json:"trusted_lists,omitempty"`
+	// Level is the document's PAdES level: the lowest of its signatures'
+	// (document timestamps aside), "" when one is not baseline or invalid.
+	Level string `json:"level"`
 }
 
 // Problem is one finding about a signature; Code is stable (for programs and

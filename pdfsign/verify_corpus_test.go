@@ -195,8 +195,8 @@ func TestRealWorldSignedSamples(t *testing.T) {
 			if !s.Valid || s.Changes == nil || s.Changes.Class != c.changes || !s.Changes.Allowed {
 				t.Fatalf("first signature %+v changes %+v", s, s.Changes)
 			}
-			if c.level != "" && s.Level != c.level {
-				t.Fatalf("level %q, want %q", s.Level, c.level)
+			if c.level != "" && (s.Level != c.level || rep.Level != c.level) {
+				t.Fatalf("level %q (document %q), want %q", s.Level, rep.Level, c.level)
 			}
 			for _, o := range rep.Signatures[1:] {
 				if !o.Valid || o.Type != "timestamp" || o.TimestampTime.IsZero() || o.SignerCN == "" {
