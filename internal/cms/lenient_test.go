@@ -10,6 +10,8 @@ import (
 	"math/big"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
 )
 
 // A certificate Go refuses (a PrintableString holding '@', as some CAs
@@ -39,5 +41,21 @@ func TestParseCertificateLenient(t *testing.T) {
 	pub, ok := c.PublicKey.(*ecdsa.PublicKey)
 	if !ok || !pub.Equal(&key.PublicKey) || c.SerialNumber.Int64() != 4242 || c.Subject.CommonName != "Legacy" || c.NotAfter.Year() != 2030 {
 		t.Fatalf("lenient certificate %+v", c)
+	}
+}
+
+// TSA genTime with fractions of a second (RFC 3161 §2.4.2) is read.
+func TestGeneralizedTimeWithFraction(t *testing.T) {
+	for in, want := range map[string]string{
+		"20240304122433Z":     "2024-03-04T12:24:33Z",
+		"20240304122433.123Z": "2024-03-04T12:24:33.123Z",
+		"20240304122433.5Z":   "2024-03-04T12:24:33.5Z",
+	} {
+		der := append([]byte{0x18, byte(len(in))}, in...)
+		s := cryptobyte.String(der)
+		var got time.Time
+		if !readGeneralizedTime(&s, &got) || got.Format(time.RFC3339Nano) != want {
+			t.Errorf("%s: %v %s", in, got, got.Format(time.RFC3339Nano))
+		}
 	}
 }

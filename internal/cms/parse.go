@@ -438,7 +438,7 @@ func ParseTSTInfo(der []byte) (*TSTInfo, error) {
 		!seq.ReadASN1ObjectIdentifier(&info.Policy) || !seq.ReadASN1(&mi, cbasn1.SEQUENCE) ||
 		!mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&info.ImprintAlg) ||
 		!mi.ReadASN1(&hashed, cbasn1.OCTET_STRING) || !seq.ReadASN1Integer(info.SerialNumber) ||
-		!seq.ReadASN1GeneralizedTime(&info.GenTime) {
+		!readGeneralizedTime(&seq, &info.GenTime) {
 		return nil, errors.New("malformed TSTInfo")
 	}
 	info.Imprint = []byte(hashed)
@@ -580,4 +580,20 @@ func HashOf(h crypto.Hash, b []byte) []byte {
 	hh := h.New()
 	hh.Write(b)
 	return hh.Sum(nil)
+}
+
+// readGeneralizedTime reads a GeneralizedTime, fractions of a second
+// included (RFC 3161 allows them in genTime; cryptobyte refuses them).
+func readGeneralizedTime(s *cryptobyte.String, out *time.Time) bool {
+	var raw cryptobyte.String
+	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
+		return false
+	}
+	for _, layout := range []string{"20060102150405Z0700", "20060102150405.999999999Z0700"} {
+		if t, err := time.Parse(layout, string(raw)); err == nil {
+			*out = t.UTC()
+			return true
+		}
+	}
+	return false
 }
