@@ -196,6 +196,12 @@ func buildCryptoCorpus(t *testing.T, out map[string][]byte) {
 	})
 	negCert, negKey := opensslKey(t, dir, "RSA", "-4660")
 	add("negative-serial.pdf", "adbe.pkcs7.detached", opensslCMS(negCert, negKey, "-md", "sha256"))
+	// ECDSA over brainpoolP256r1 (German and other EU cards): Go has no such
+	// curve, so it cannot be checked here.
+	bpKey, bpCert := filepath.Join(dir, "bp.key"), filepath.Join(dir, "bp.pem")
+	run(t, "openssl", "ecparam", "-name", "brainpoolP256r1", "-genkey", "-noout", "-out", bpKey)
+	run(t, "openssl", "req", "-x509", "-new", "-key", bpKey, "-out", bpCert, "-subj", "/CN=Corpus Brainpool/C=DE", "-set_serial", "79", "-days", "36500")
+	add("brainpool.pdf", "adbe.pkcs7.detached", opensslCMS(bpCert, bpKey, "-md", "sha256"))
 	// OpenSSL 3.0's cms cannot sign with EdDSA: these two are built by hand
 	// (RFC 8419: SHA-512 message digest, pure EdDSA over the attributes).
 	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)

@@ -50,11 +50,11 @@ func lenientCert(der []byte) *x509.Certificate {
 		return nil
 	}
 	c.RawIssuer, c.RawSubject, c.RawSubjectPublicKeyInfo = issuer, subject, spki
-	pub, err := x509.ParsePKIXPublicKey(spki)
-	if err != nil {
-		return nil
+	// A key Go cannot use (brainpool curves, Ed448…) stays nil: the
+	// signature is then "unsupported", not "invalid".
+	if pub, err := x509.ParsePKIXPublicKey(spki); err == nil {
+		c.PublicKey = pub
 	}
-	c.PublicKey = pub
 	c.NotBefore, c.NotAfter = readTime(&validity), readTime(&validity)
 	var rdn pkix.RDNSequence
 	if _, err := asn1.Unmarshal(subject, &rdn); err == nil {

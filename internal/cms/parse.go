@@ -280,8 +280,8 @@ func AlgorithmName(si *SignerInfo, pub any) string {
 	case ed25519.PublicKey:
 		return "Ed25519"
 	}
-	if info, ok := sigAlgTable[si.sigAlg.String()]; ok && (info.key == "ed448" || info.key == "dsa") {
-		return map[string]string{"ed448": "Ed448", "dsa": "DSA"}[info.key]
+	if info, ok := sigAlgTable[si.sigAlg.String()]; ok {
+		return map[string]string{"ed448": "Ed448", "dsa": "DSA", "ec": "ECDSA", "rsa": "RSA", "rsapss": "RSA-PSS", "ed25519": "Ed25519"}[info.key]
 	}
 	return si.sigAlg.String()
 }
