@@ -196,6 +196,12 @@ func buildCryptoCorpus(t *testing.T, out map[string][]byte) {
 	})
 	negCert, negKey := opensslKey(t, dir, "RSA", "-4660")
 	add("negative-serial.pdf", "adbe.pkcs7.detached", opensslCMS(negCert, negKey, "-md", "sha256"))
+	// A 768-bit RSA key (old documents): Go's crypto/rsa refuses it, the
+	// signature is still checked, and the key reported weak.
+	smallKey, smallCert := filepath.Join(dir, "r768.key"), filepath.Join(dir, "r768.pem")
+	run(t, "openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:768", "-out", smallKey)
+	run(t, "openssl", "req", "-x509", "-new", "-key", smallKey, "-out", smallCert, "-subj", "/CN=Corpus RSA 768/C=FR", "-set_serial", "80", "-days", "36500")
+	add("rsa-768.pdf", "adbe.pkcs7.detached", opensslCMS(smallCert, smallKey, "-md", "sha256"))
 	// ECDSA over brainpoolP256r1 (German and other EU cards): Go has no such
 	// curve, so it cannot be checked here.
 	bpKey, bpCert := filepath.Join(dir, "bp.key"), filepath.Join(dir, "bp.pem")

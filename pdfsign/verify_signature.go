@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"bytes"
 	"crypto"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
@@ -150,6 +151,9 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		s.CertSHA256 = hex.EncodeToString(sum[:])
 		s.CertFrom, s.CertTo = cert.NotBefore, cert.NotAfter
 		s.Algorithm = cms.AlgorithmName(&p.SignerInfo, cert.PublicKey)
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+			s.problem("weak_key", "warning", s.Algorithm)
+		}
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed.

@@ -8,7 +8,6 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"os"
 	"time"
 
@@ -72,7 +71,7 @@ func checkX509RSASHA1(s *SignatureReport, r *pdf.Reader, v *pdf.Dict, f *os.File
 	if rest, err := asn1.Unmarshal(contents, &inner); err == nil && len(bytes.Trim(rest, "\x00")) == 0 {
 		sig = inner
 	}
-	h, digest, err := rsaDigestInfo(pub, sig)
+	h, digest, err := cms.OpenPKCS1(pub, sig)
 	if err != nil {
 		s.problem("signature_invalid", "error", err.Error())
 		return
@@ -87,37 +86,4 @@ func checkX509RSASHA1(s *SignatureReport, r *pdf.Reader, v *pdf.Dict, f *os.File
 		s.problem("digest_mismatch", "error", "")
 	}
 	s.Valid = s.ByteRangeOK && s.DigestOK && s.SignatureOK && s.CertificateOK
-}
-
-// rsaDigestInfo opens a PKCS#1 v1.5 signature with the public key and
-// returns the hash and digest its DigestInfo holds.
-func rsaDigestInfo(pub *rsa.PublicKey, sig []byte) (crypto.Hash, []byte, error) {
-	k := (pub.N.BitLen() + 7) / 8
-	if len(sig) != k {
-		return 0, nil, fmt.Errorf("signature of %d bytes for a %d-byte key", len(sig), k)
-	}
-	m := new(big.Int).Exp(new(big.Int).SetBytes(sig), big.NewInt(int64(pub.E)), pub.N)
-	em := m.FillBytes(make([]byte, k))
-	if em[0] != 0 || em[1] != 1 {
-		return 0, nil, fmt.Errorf("RSA signature does not verify")
-	}
-	i := 2
-	for i < len(em) && em[i] == 0xff {
-		i++
-	}
-	if i < 10 || i >= len(em) || em[i] != 0 {
-		return 0, nil, fmt.Errorf("RSA signature does not verify")
-	}
-	var di struct {
-		Alg    struct{ Algorithm asn1.ObjectIdentifier }
-		Digest []byte
-	}
-	if rest, err := asn1.Unmarshal(em[i+1:], &di); err != nil || len(rest) != 0 {
-		return 0, nil, fmt.Errorf("RSA signature does not verify (DigestInfo)")
-	}
-	h, ok := cms.DigestHash(di.Alg.Algorithm)
-	if !ok || len(di.Digest) != h.Size() {
-		return 0, nil, fmt.Errorf("%w: digest %v", cms.ErrUnsupportedAlgorithm, di.Alg.Algorithm)
-	}
-	return h, di.Digest, nil
 }

@@ -320,6 +320,11 @@ func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 		if pss != nil {
 			return rsa.VerifyPSS(k, h, d, si.Signature, pss)
 		}
+		if k.N.BitLen() < 1024 {
+			// Go refuses keys this small; old signatures made with them are
+			// still checked truthfully (and the key reported weak).
+			return verifyPKCS1Small(k, h, d, si.Signature)
+		}
 		return rsa.VerifyPKCS1v15(k, h, d, si.Signature)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(k, d, si.Signature) {
@@ -596,4 +601,50 @@ func readGeneralizedTime(s *cryptobyte.String, out *time.Time) bool {
 		}
 	}
 	return false
+}
+
+// verifyPKCS1Small checks a PKCS#1 v1.5 signature by hand, for RSA keys
+// below the size Go's crypto/rsa accepts.
+func verifyPKCS1Small(pub *rsa.PublicKey, h crypto.Hash, digest, sig []byte) error {
+	gotHash, got, err := OpenPKCS1(pub, sig)
+	if err != nil {
+		return err
+	}
+	if gotHash != h || !bytes.Equal(got, digest) {
+		return errors.New("RSA signature does not verify")
+	}
+	return nil
+}
+
+// OpenPKCS1 opens a PKCS#1 v1.5 signature with the public key and returns
+// the hash and digest its DigestInfo holds.
+func OpenPKCS1(pub *rsa.PublicKey, sig []byte) (crypto.Hash, []byte, error) {
+	k := (pub.N.BitLen() + 7) / 8
+	if len(sig) != k {
+		return 0, nil, fmt.Errorf("signature of %d bytes for a %d-byte key", len(sig), k)
+	}
+	m := new(big.Int).Exp(new(big.Int).SetBytes(sig), big.NewInt(int64(pub.E)), pub.N)
+	em := m.FillBytes(make([]byte, k))
+	if em[0] != 0 || em[1] != 1 {
+		return 0, nil, errors.New("RSA signature does not verify")
+	}
+	i := 2
+	for i < len(em) && em[i] == 0xff {
+		i++
+	}
+	if i < 10 || i >= len(em) || em[i] != 0 {
+		return 0, nil, errors.New("RSA signature does not verify")
+	}
+	var di struct {
+		Alg    struct{ Algorithm asn1.ObjectIdentifier }
+		Digest []byte
+	}
+	if rest, err := asn1.Unmarshal(em[i+1:], &di); err != nil || len(rest) != 0 {
+		return 0, nil, errors.New("RSA signature does not verify (DigestInfo)")
+	}
+	h, ok := DigestHash(di.Alg.Algorithm)
+	if !ok || len(di.Digest) != h.Size() {
+		return 0, nil, fmt.Errorf("%w: digest %v", ErrUnsupportedAlgorithm, di.Alg.Algorithm)
+	}
+	return h, di.Digest, nil
 }
