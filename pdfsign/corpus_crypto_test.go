@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
@@ -208,6 +209,16 @@ func buildCryptoCorpus(t *testing.T, out map[string][]byte) {
 	run(t, "openssl", "ecparam", "-name", "brainpoolP256r1", "-genkey", "-noout", "-out", bpKey)
 	run(t, "openssl", "req", "-x509", "-new", "-key", bpKey, "-out", bpCert, "-subj", "/CN=Corpus Brainpool/C=DE", "-set_serial", "79", "-days", "36500")
 	add("brainpool.pdf", "adbe.pkcs7.detached", opensslCMS(bpCert, bpKey, "-md", "sha256"))
+	// ECDSA with the value as r||s (BSI TR-03111 ecdsa-plain-SHA512), as
+	// some EU signing services write it.
+	add("ecdsa-plain.pdf", "adbe.pkcs7.detached", handCMS(k.ecCert.Raw, asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 1, 1, 4, 1, 5}, func(attrs []byte) []byte {
+		sum := sha512.Sum512(attrs)
+		r, sv, err := ecdsa.Sign(rand.Reader, k.ec, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(r.FillBytes(make([]byte, 32)), sv.FillBytes(make([]byte, 32))...)
+	}))
 	// OpenSSL 3.0's cms cannot sign with EdDSA: these two are built by hand
 	// (RFC 8419: SHA-512 message digest, pure EdDSA over the attributes).
 	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)

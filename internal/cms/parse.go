@@ -327,7 +327,11 @@ func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 		}
 		return rsa.VerifyPKCS1v15(k, h, d, si.Signature)
 	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(k, d, si.Signature) {
+		sig := si.Signature
+		if plainECDSA(si.sigAlg) {
+			sig = plainToASN1(sig)
+		}
+		if !ecdsa.VerifyASN1(k, d, sig) {
 			return errors.New("ECDSA signature does not verify")
 		}
 		return nil

@@ -12,6 +12,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Algorithm consistency, as OpenSSL, poppler and DSS require: the
@@ -28,33 +32,39 @@ type AlgorithmMismatchError struct{ Detail string }
 func (e *AlgorithmMismatchError) Error() string { return "algorithm mismatch: " + e.Detail }
 
 type sigAlgInfo struct {
-	key  string      // rsa, rsapss, ec, ed25519, ed448, dsa
-	hash crypto.Hash // the hash the OID names, 0 if none
+	key   string      // rsa, rsapss, ec, ed25519, ed448, dsa
+	hash  crypto.Hash // the hash the OID names, 0 if none
+	plain bool        // ECDSA value as r||s (BSI TR-03111), not DER
 }
 
 // oidPSSMGF1 is MGF1, the only mask generation of RSASSA-PSS.
 var oidPSSMGF1 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 
 var sigAlgTable = map[string]sigAlgInfo{
-	"1.2.840.113549.1.1.1":    {"rsa", 0},
-	"1.2.840.113549.1.1.4":    {"rsa", crypto.MD5},
-	oidSHA1WithRSA.String():   {"rsa", crypto.SHA1},
-	"1.2.840.113549.1.1.14":   {"rsa", crypto.SHA224},
-	oidSHA256WithRSA.String(): {"rsa", crypto.SHA256},
-	oidSHA384WithRSA.String(): {"rsa", crypto.SHA384},
-	oidSHA512WithRSA.String(): {"rsa", crypto.SHA512},
-	"1.2.840.113549.1.1.10":   {"rsapss", 0},
-	"1.2.840.10045.2.1":       {"ec", 0}, // id-ecPublicKey, written by some signers
-	"1.2.840.10045.4.1":       {"ec", crypto.SHA1},
-	"1.2.840.10045.4.3.1":     {"ec", crypto.SHA224},
-	"1.2.840.10045.4.3.2":     {"ec", crypto.SHA256},
-	"1.2.840.10045.4.3.3":     {"ec", crypto.SHA384},
-	"1.2.840.10045.4.3.4":     {"ec", crypto.SHA512},
-	"1.3.101.112":             {"ed25519", 0},
-	"1.3.101.113":             {"ed448", 0},
-	"1.2.840.10040.4.1":       {"dsa", 0},
-	"1.2.840.10040.4.3":       {"dsa", crypto.SHA1},
-	"2.16.840.1.101.3.4.3.2":  {"dsa", crypto.SHA256},
+	"1.2.840.113549.1.1.1":    {"rsa", 0, false},
+	"1.2.840.113549.1.1.4":    {"rsa", crypto.MD5, false},
+	oidSHA1WithRSA.String():   {"rsa", crypto.SHA1, false},
+	"1.2.840.113549.1.1.14":   {"rsa", crypto.SHA224, false},
+	oidSHA256WithRSA.String(): {"rsa", crypto.SHA256, false},
+	oidSHA384WithRSA.String(): {"rsa", crypto.SHA384, false},
+	oidSHA512WithRSA.String(): {"rsa", crypto.SHA512, false},
+	"1.2.840.113549.1.1.10":   {"rsapss", 0, false},
+	"1.2.840.10045.2.1":       {"ec", 0, false}, // id-ecPublicKey, written by some signers
+	"1.2.840.10045.4.1":       {"ec", crypto.SHA1, false},
+	"1.2.840.10045.4.3.1":     {"ec", crypto.SHA224, false},
+	"1.2.840.10045.4.3.2":     {"ec", crypto.SHA256, false},
+	"1.2.840.10045.4.3.3":     {"ec", crypto.SHA384, false},
+	"1.2.840.10045.4.3.4":     {"ec", crypto.SHA512, false},
+	"0.4.0.127.0.7.1.1.4.1.1": {"ec", crypto.SHA1, true}, // ecdsa-plain-SHA* (BSI TR-03111)
+	"0.4.0.127.0.7.1.1.4.1.2": {"ec", crypto.SHA224, true},
+	"0.4.0.127.0.7.1.1.4.1.3": {"ec", crypto.SHA256, true},
+	"0.4.0.127.0.7.1.1.4.1.4": {"ec", crypto.SHA384, true},
+	"0.4.0.127.0.7.1.1.4.1.5": {"ec", crypto.SHA512, true},
+	"1.3.101.112":             {"ed25519", 0, false},
+	"1.3.101.113":             {"ed448", 0, false},
+	"1.2.840.10040.4.1":       {"dsa", 0, false},
+	"1.2.840.10040.4.3":       {"dsa", crypto.SHA1, false},
+	"2.16.840.1.101.3.4.3.2":  {"dsa", crypto.SHA256, false},
 }
 
 var digestAlgTable = map[string]crypto.Hash{
@@ -106,4 +116,25 @@ func CheckAlgorithms(digestAlg, sigAlg asn1.ObjectIdentifier, pub any) (crypto.H
 		return 0, &AlgorithmMismatchError{Detail: fmt.Sprintf("signature algorithm names %v, digest algorithm is %v", info.hash, h)}
 	}
 	return h, nil
+}
+
+// plainECDSA reports whether sigAlg gives the ECDSA value as r||s.
+func plainECDSA(sigAlg asn1.ObjectIdentifier) bool { return sigAlgTable[sigAlg.String()].plain }
+
+// plainToASN1 turns an r||s ECDSA value into the DER SEQUENCE Go verifies.
+func plainToASN1(sig []byte) []byte {
+	if len(sig) == 0 || len(sig)%2 != 0 {
+		return sig
+	}
+	n := len(sig) / 2
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1BigInt(new(big.Int).SetBytes(sig[:n]))
+		b.AddASN1BigInt(new(big.Int).SetBytes(sig[n:]))
+	})
+	out, err := b.Bytes()
+	if err != nil {
+		return sig
+	}
+	return out
 }

@@ -36,6 +36,8 @@ func TestCheckAlgorithms(t *testing.T) {
 		{sha256, "1.2.840.113549.1.1.10", rsaK, "ok SHA-256"},
 		{sha256, "1.2.840.10045.4.3.2", ecK, "ok SHA-256"},
 		{sha256, "1.2.840.10045.2.1", ecK, "ok SHA-256"},
+		{sha256, "0.4.0.127.0.7.1.1.4.1.3", ecK, "ok SHA-256"}, // ecdsa-plain-SHA256 (BSI)
+		{sha256, "0.4.0.127.0.7.1.1.4.1.4", ecK, "mismatch"},
 		{sha512, "1.3.101.112", edK, "ok SHA-512"},
 		{sha256, "1.2.840.10045.4.3.2", rsaK, "mismatch"},   // an EC OID with an RSA key
 		{sha256, "1.2.840.113549.1.1.13", rsaK, "mismatch"}, // sha512WithRSA over a SHA-256 digest
