@@ -2,6 +2,11 @@ module github.com/certigna-desktop/app
 
 go 1.26.0
 
+// Real CAs issued certificates with negative serial numbers; Go refuses
+// them by default. Verification must read them (the signer signs nothing
+// with them).
+godebug x509negativeserial=1
+
 require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/miekg/pkcs11 v1.1.2

@@ -19,6 +19,10 @@ type VerifyOptions struct {
 	Roots *x509.CertPool
 	// Intermediates are extra CA certificates besides those in the CMS.
 	Intermediates *x509.CertPool
+
+	// docCerts are the certificates the document carries in its DSS: a
+	// signer or TSA certificate left out of a CMS is looked up there.
+	docCerts []*x509.Certificate
 }
 
 // Report is the result of Verify.
@@ -31,6 +35,15 @@ type Report struct {
 	// revision, and any later change is only further signatures (or their
 	// validation data). The CLI's exit code 0.
 	OK bool `json:"ok"`
+	// Encrypted: the document is encrypted with an empty opening password
+	// and was read decrypted (a signature's /Contents is never encrypted).
+	Encrypted bool `json:"encrypted,omitempty"`
+	// TrustedLists: whether the EU trusted lists were part of the trust
+	// anchors (trustlist.go): not_checked, fresh or cached. Set by the caller.
+	TrustedLists string `json:"trusted_lists,omitempty"`
+	// Level is the document's PAdES level: the lowest of its signatures'
+	// (document timestamps aside), "" when one is not baseline or invalid.
+	Level string `json:"level"`
 
 	checked int // signatures actually verified (the same one named twice is checked once)
 }
@@ -82,19 +95,34 @@ type SignatureReport struct {
 	Name        string    `json:"name,omitempty"`
 	Hash        string    `json:"hash"`
 	Algorithm   string    `json:"algorithm"`
-	Level       string    `json:"level"` // "B-B", "B-T", "B-LT" or "" (not PAdES baseline)
-	ByteRange   []int64   `json:"byte_range"`
+	Level       string    `json:"level"` // "B-B", "B-T", "B-LT", "B-LTA" or "" (not PAdES baseline)
+	// TimestampTime is a document timestamp's own time (its TSTInfo genTime).
+	TimestampTime time.Time `json:"timestamp_time,omitzero"`
+	// ArchiveTimestamps are the document timestamps that make it B-LTA.
+	ArchiveTimestamps []ArchiveTimestamp `json:"archive_timestamps,omitempty"`
+	ByteRange         []int64            `json:"byte_range"`
 
 	ByteRangeOK   bool `json:"byte_range_ok"` // covers the file (up to its revision) but its /Contents
 	DigestOK      bool `json:"digest_ok"`
 	SignatureOK   bool `json:"signature_ok"`
 	CertificateOK bool `json:"certificate_ok"` // signer certificate present and matching the signed attribute
 	Valid         bool `json:"valid"`          // all four above
+	// Answer: the four answers kept apart (intact, signature, changes, trust).
+	Answer Verdict `json:"verdict"`
+	// Unsupported: the signature could not be checked because its algorithm
+	// is not supported here (Ed448…): neither valid nor proven invalid.
+	Unsupported bool `json:"unsupported,omitempty"`
 
 	CoversWholeDocument bool   `json:"covers_whole_document"`
 	Revision            int    `json:"revision"` // 1-based revision the signature ends; 0 if not at a revision end
 	ModifiedAfter       bool   `json:"modified_after"`
 	LaterChanges        string `json:"later_changes"`
+	// Changes: what the later revisions changed and whether the signatures'
+	// permissions allow it (changes.go).
+	Changes *ChangeReport `json:"changes,omitempty"`
+	// DocMDP is the certification permission this signature sets (1 no
+	// change, 2 form filling and signing, 3 also annotations), 0 if none.
+	DocMDP int `json:"docmdp,omitempty"`
 
 	Trust      string    `json:"trust"`
 	TrustError string    `json:"trust_error,omitempty"`
@@ -104,6 +132,7 @@ type SignatureReport struct {
 
 	signerCert *x509.Certificate
 	cms        *cms.SignedData
+	order      int64 // where the signature sits in the file (changes_verify.go)
 }
 
 // SignerCertificate is the signer's certificate (nil if not found).

@@ -19,6 +19,12 @@ import (
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
 func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
+	return verifyTimestampToken(token, data, roots, at, nil)
+}
+
+// verifyTimestampToken is VerifyTimestampToken with extra certificates (the
+// document's DSS) where a token that left out its TSA certificate finds it.
+func verifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*Timestamp, error) {
 	sd, err := cms.Parse(token)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", parseErrText("time-stamp token", err), err)
@@ -46,6 +52,9 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 		return nil, ltvErr(LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
 	}
 	tsaCert := sd.SignerCert()
+	if tsaCert == nil {
+		tsaCert = sd.SignerCertIn(extra)
+	}
 	if tsaCert == nil {
 		return nil, ltvErr(LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
 	}

@@ -39,11 +39,11 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
-	r, err := pdf.NewReader(f, size)
+	r, err := pdf.NewReaderDecrypting(f, size)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Size: size}
+	rep := &Report{Size: size, Encrypted: r.Encrypted()}
 	ends, err := revisionEnds(f, size, r)
 	if err != nil {
 		return nil, err
@@ -56,6 +56,7 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if len(fields) == 0 {
 		return rep, newErr(KindNoSignature, "", nil)
 	}
+	opts.docCerts, _, _, _ = ltvReadDSS(r, "")
 	rep.OK = true
 	seen := map[string]int{} // signature → its index in rep.Signatures
 	keys := sigKeys{}
@@ -89,17 +90,22 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 		seen[key] = len(rep.Signatures)
 		rep.checked++
 		s := checkOne(f, size, r, sf, ends, opts)
-		if !s.Valid || !(s.CoversWholeDocument || s.LaterChanges == ChangesSignatures) {
-			rep.OK = false
-		}
 		rep.Signatures = append(rep.Signatures, s)
 	}
 	if err := r.LimitErr(); err != nil {
 		return nil, err
 	}
+	// What changed after each signature, allowed or not (decides rep.OK),
+	// then the levels that need every signature (B-LTA); the analysis reads
+	// through the same bounded reader.
+	applyChanges(r, ends, fields, rep)
+	finishLevels(r, rep)
+	if err := r.LimitErr(); err != nil {
+		return nil, err
+	}
 	// Oldest signature first.
 	sort.SliceStable(rep.Signatures, func(i, j int) bool {
-		return lastEnd(rep.Signatures[i].ByteRange) < lastEnd(rep.Signatures[j].ByteRange)
+		return rep.Signatures[i].order < rep.Signatures[j].order
 	})
 	return rep, nil
 }

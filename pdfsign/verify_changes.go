@@ -17,28 +17,15 @@ import (
 type revision struct{ markerEnd, end int64 }
 
 // revisionEnds lists, oldest first, where revisions end, one per xref
-// section (the first %%EOF after each section).
+// section (the first %%EOF after each section). Only the bytes after each
+// section are searched, not the whole file: a 100 MB document is read once,
+// for its digest.
 func revisionEnds(f io.ReaderAt, size int64, r *pdf.Reader) ([]revision, error) {
 	var starts []int64
-	buf := make([]byte, 1<<20)
-	for pos := int64(0); pos < size; {
-		n, err := f.ReadAt(buf, pos)
-		if n == 0 && err != nil {
-			break
+	for _, s := range r.Sections {
+		if p, ok := nextEOF(f, s.Offset, size); ok {
+			starts = append(starts, p)
 		}
-		chunk := buf[:n]
-		for i := 0; ; {
-			j := bytes.Index(chunk[i:], []byte("%%EOF"))
-			if j < 0 {
-				break
-			}
-			starts = append(starts, pos+int64(i+j))
-			i += j + 5
-		}
-		if n < len(buf) {
-			break
-		}
-		pos += int64(n) - 4 // overlap so that a marker across chunks is seen
 	}
 	starts = dedup(starts)
 	offs := make([]int64, 0, len(r.Sections))
@@ -216,4 +203,23 @@ func allowedChange(oldObj, newObj pdf.Object) bool {
 		return true
 	}
 	return false
+}
+
+// nextEOF is where the first "%%EOF" after off starts.
+func nextEOF(f io.ReaderAt, off, size int64) (int64, bool) {
+	buf := make([]byte, 64<<10)
+	for pos := off; pos < size; {
+		n, err := f.ReadAt(buf, pos)
+		if n == 0 && err != nil {
+			break
+		}
+		if j := bytes.Index(buf[:n], []byte("%%EOF")); j >= 0 {
+			return pos + int64(j), true
+		}
+		if n < len(buf) {
+			break
+		}
+		pos += int64(n) - 4 // overlap so that a marker across chunks is seen
+	}
+	return 0, false
 }

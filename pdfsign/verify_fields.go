@@ -7,8 +7,10 @@ import "github.com/certigna-desktop/app/internal/pdf"
 
 // sigField is a signature field found in the form.
 type sigField struct {
-	name string
-	v    *pdf.Dict
+	name  string
+	v     *pdf.Dict
+	field *pdf.Dict // the field (or its widget) holding v
+	vNum  int       // object number of v (0 if direct)
 }
 
 // signatureFields walks the AcroForm field tree for signed signature fields.
@@ -57,7 +59,7 @@ func signatureFields(r *pdf.Reader) ([]sigField, error) {
 				return err
 			}
 			if v != nil {
-				out = append(out, sigField{name: name, v: v})
+				out = append(out, sigField{name: name, v: v, field: d, vNum: refNum(d.Get("V"))})
 			}
 		}
 		kids, err := r.Resolve(d.Get("Kids"))

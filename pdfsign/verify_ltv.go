@@ -43,7 +43,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts VerifyOpt
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
 	for _, tok := range s.cms.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()] {
-		ts, err := VerifyTimestampToken(tok, s.cms.SignerInfo.Signature, nil, time.Time{})
+		ts, err := verifyTimestampToken(tok, s.cms.SignerInfo.Signature, nil, time.Time{}, opts.docCerts)
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())
 			continue

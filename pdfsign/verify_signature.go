@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"bytes"
 	"crypto"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
@@ -33,7 +34,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf sigField, ends []revisio
 	s := describeSignature(r, sf)
 	contents, ranges := checkCoverage(&s, f, size, r, sf.v, ends)
 	if s.SubFilter == "adbe.x509.rsa_sha1" {
-		s.problem("unsupported_subfilter", "error", s.SubFilter)
+		checkX509RSASHA1(&s, r, sf.v, f, contents, ranges, opts)
 		return s
 	}
 	p, complete := checkCMS(&s, f, contents, ranges, opts)
@@ -123,16 +124,21 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		return nil, false
 	}
 	s.cms = p
-	h, ok := cms.HashFromOID(p.SignerInfo.DigestAlg)
+	h, ok := cms.DigestHash(p.SignerInfo.DigestAlg)
 	if !ok {
+		// Neither valid nor invalid: nothing here can check it.
+		s.Unsupported = true
 		s.problem("unsupported_algorithm", "error", p.SignerInfo.DigestAlg.String())
 		return p, false
 	}
 	s.Hash = hashName(h)
-	if h == crypto.SHA1 {
-		s.problem("weak_hash", "warning", "SHA-1")
+	if h == crypto.SHA1 || h == crypto.MD5 {
+		s.problem("weak_hash", "warning", s.Hash)
 	}
 	cert := p.SignerCert()
+	if cert == nil {
+		cert = p.SignerCertIn(opts.docCerts)
+	}
 	if cert == nil {
 		s.problem("signer_cert_missing", "error", "")
 	} else {
@@ -145,6 +151,9 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		s.CertSHA256 = hex.EncodeToString(sum[:])
 		s.CertFrom, s.CertTo = cert.NotBefore, cert.NotAfter
 		s.Algorithm = cms.AlgorithmName(&p.SignerInfo, cert.PublicKey)
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+			s.problem("weak_key", "warning", s.Algorithm)
+		}
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed.
@@ -213,10 +222,17 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		if p.SignerInfo.SignedAttrs != nil {
 			data = p.SignerInfo.SignedBytes()
 		}
-		if err := cms.CheckSignature(&p.SignerInfo, cert.PublicKey, data, content); err != nil {
-			s.problem("signature_invalid", "error", err.Error())
-		} else {
+		var mismatch *cms.AlgorithmMismatchError
+		switch err := cms.CheckSignature(&p.SignerInfo, cert.PublicKey, data, content); {
+		case err == nil:
 			s.SignatureOK = true
+		case errors.Is(err, cms.ErrUnsupportedAlgorithm):
+			s.Unsupported = true
+			s.problem("unsupported_signature_algorithm", "error", s.Algorithm)
+		case errors.As(err, &mismatch):
+			s.problem("algorithm_mismatch", "error", mismatch.Detail)
+		default:
+			s.problem("signature_invalid", "error", err.Error())
 		}
 		// The signing-certificate attribute binds the certificate.
 		if _, err := p.SignerInfo.CheckSigningCert(cert); err != nil {

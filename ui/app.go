@@ -108,6 +108,7 @@ type App struct {
 	sign *SignView
 	// chooser is the path field of the open PDF dialog (tests type in it)
 	chooser *widget.Entry
+	verify  *VerifyView // screen_verify.go
 }
 
 // New builds the window content in w; call Start to begin watching tokens.
@@ -526,7 +527,7 @@ func (a *App) updateHeader() {
 	a.header.Refresh()
 }
 
-var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenAbout}
+var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout}
 
 func (a *App) buildNav() {
 	a.navBtns = map[string]*widget.Button{}
@@ -535,6 +536,7 @@ func (a *App) buildNav() {
 		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
 		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
 		ScreenBrowsers: theme.MailComposeIcon(),
+		ScreenVerify:   theme.SearchIcon(),
 	}
 	for _, s := range navOrder {
 		s := s
@@ -604,6 +606,8 @@ func (a *App) Show(name string) {
 		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
 			focus = a.sign.PIN
 		}
+	case ScreenVerify:
+		content = a.verifyScreen()
 	case ScreenAbout:
 		content = a.aboutScreen()
 	case ScreenBrowsers:

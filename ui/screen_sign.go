@@ -433,6 +433,9 @@ func (a *App) HandleDrop(uris []fyne.URI) {
 			break
 		}
 	}
+	if pdf != nil && a.offerOnDrop(pdf.Path()) {
+		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
+	}
 	if a.screen != ScreenSign {
 		a.Show(ScreenSign)
 	}

@@ -195,7 +195,8 @@ func signatureLine(env *Env, s pdfsign.SignatureReport) string {
 func runVerify(env *Env, args []string) int {
 	fs := newFlagSet("verify")
 	asJSON := fs.Bool("json", false, "")
-	trustDir := fs.String("trust", "", "") // extra trusted certificates: a PEM/DER file or a folder
+	trustDir := fs.String("trust", "", "")           // extra trusted certificates: a PEM/DER file or a folder
+	refreshTL := fs.Bool("trusted-lists", false, "") // download the EU trusted lists first (else the cached copy)
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
@@ -211,8 +212,19 @@ func runVerify(env *Env, args []string) int {
 	if err != nil {
 		return env.Fail(err)
 	}
+	lists := pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{})
+	if *refreshTL {
+		var err error
+		if lists, err = pdfsign.RefreshTrustedLists(context.Background(), pdfsign.TrustedListOptions{}); err != nil {
+			fmt.Fprintln(env.Stderr, env.T("verify.tl.refresh_failed", map[string]any{"Err": err.Error()}))
+		}
+	}
+	lists.AddTo(ts)
 	opts.Roots = ts.Pool()
 	rep, err := pdfsign.Verify(context.Background(), pos[0], opts)
+	if rep != nil {
+		rep.TrustedLists = lists.Status
+	}
 	if err != nil {
 		var pe *pdfsign.Error
 		if *asJSON && errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature && rep != nil {
@@ -223,30 +235,8 @@ func runVerify(env *Env, args []string) int {
 	if *asJSON {
 		printJSON(env, rep)
 	} else {
-		fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": pos[0], "N": len(rep.Signatures), "Revisions": rep.Revisions}))
-		for _, s := range rep.Signatures {
-			fmt.Fprintln(env.Stdout, "- "+signatureLine(env, s))
-			var extra []string
-			if s.Trust == pdfsign.TrustTrusted {
-				extra = append(extra, env.T("pdf.cli.trusted"))
-			} else if s.Trust == pdfsign.TrustUntrusted {
-				extra = append(extra, env.T("pdf.cli.untrusted"))
-				if s.LTV != nil && s.LTV.TrustReason != "" {
-					extra = append(extra, pdfsign.TrustVerdict{Reason: s.LTV.TrustReason, Detail: s.TrustError}.Message(env.Lang))
-				}
-			}
-			if s.LTV != nil && s.LTV.TimestampOK {
-				extra = append(extra, env.T("ltv.cli.timestamp", map[string]any{"Time": s.LTV.Timestamp.Local().Format(time.DateTime), "TSA": s.LTV.TimestampTSA}))
-			}
-			for _, p := range s.Problems {
-				if p.Severity != "error" && p.Code != "untrusted" {
-					extra = append(extra, p.Message(env.Lang))
-				}
-			}
-			for _, e := range extra {
-				fmt.Fprintln(env.Stdout, "    "+e)
-			}
-		}
+		rep.File = pos[0]
+		printVerifyText(env, rep)
 	}
 	if !rep.OK {
 		return exitFailure

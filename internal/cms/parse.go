@@ -88,7 +88,7 @@ func Parse(der []byte) (*SignedData, error) {
 			if tag != cbasn1.SEQUENCE {
 				continue // attribute or other certificate formats
 			}
-			if cert, err := x509.ParseCertificate(c); err == nil {
+			if cert, err := ParseCertificateLenient(c); err == nil {
 				p.Certs = append(p.Certs, cert)
 			}
 		}
@@ -211,8 +211,12 @@ func HashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 }
 
 // signerCert finds the certificate the SignerInfo names.
-func (p *SignedData) SignerCert() *x509.Certificate {
-	for _, c := range p.Certs {
+func (p *SignedData) SignerCert() *x509.Certificate { return p.SignerCertIn(p.Certs) }
+
+// SignerCertIn finds the certificate the SignerInfo names among certs (a
+// timestamp token may leave its TSA certificate to the document's DSS).
+func (p *SignedData) SignerCertIn(certs []*x509.Certificate) *x509.Certificate {
+	for _, c := range certs {
 		if p.SignerInfo.ski != nil {
 			if bytes.Equal(c.SubjectKeyId, p.SignerInfo.ski) {
 				return c
@@ -276,42 +280,30 @@ func AlgorithmName(si *SignerInfo, pub any) string {
 	case ed25519.PublicKey:
 		return "Ed25519"
 	}
+	if info, ok := sigAlgTable[si.sigAlg.String()]; ok {
+		return map[string]string{"ed448": "Ed448", "dsa": "DSA", "ec": "ECDSA", "rsa": "RSA", "rsapss": "RSA-PSS", "ed25519": "Ed25519"}[info.key]
+	}
 	return si.sigAlg.String()
 }
 
-// checkSignature verifies the SignerInfo's signature over data (the signed
-// attributes or, without them, the content digest given as digest).
+// CheckSignature verifies the SignerInfo's signature over data (the signed
+// attributes or, without them, the content digest given as digest). The
+// signatureAlgorithm must fit the key and the digestAlgorithm
+// (CheckAlgorithms); an algorithm not implemented here gives an error that
+// wraps ErrUnsupportedAlgorithm.
 func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
-	h, ok := HashFromOID(si.DigestAlg)
-	if !ok {
-		return fmt.Errorf("digest algorithm %v not supported", si.DigestAlg)
-	}
-	// Some algorithm OIDs name the hash used for the signature themselves.
-	switch {
-	case si.sigAlg.Equal(oidSHA1WithRSA), si.sigAlg.Equal(oidECDSAWithSHA1):
-		h = crypto.SHA1
-	case si.sigAlg.Equal(oidSHA256WithRSA), si.sigAlg.Equal(oidECDSAWithSHA256):
-		h = crypto.SHA256
-	case si.sigAlg.Equal(oidSHA384WithRSA), si.sigAlg.Equal(oidECDSAWithSHA384):
-		h = crypto.SHA384
-	case si.sigAlg.Equal(oidSHA512WithRSA), si.sigAlg.Equal(oidECDSAWithSHA512):
-		h = crypto.SHA512
+	h, err := CheckAlgorithms(si.DigestAlg, si.sigAlg, pub)
+	if err != nil {
+		return err
 	}
 	var pss *rsa.PSSOptions
 	if si.sigAlg.Equal(oidRSAPSS) {
-		var err error
 		if pss, err = ParsePSSParams(si.sigAlgParams); err != nil {
 			return err
 		}
-		h = pss.Hash
-	}
-	var d []byte
-	if data != nil {
-		hh := h.New()
-		hh.Write(data)
-		d = hh.Sum(nil)
-	} else {
-		d = digest
+		if pss.Hash != h {
+			return &AlgorithmMismatchError{Detail: fmt.Sprintf("RSA-PSS hash %v, digest algorithm %v", pss.Hash, h)}
+		}
 	}
 	if k, ok := pub.(ed25519.PublicKey); ok { // Ed25519 signs the data itself
 		if data == nil || !ed25519.Verify(k, data, si.Signature) {
@@ -319,19 +311,32 @@ func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 		}
 		return nil
 	}
+	d := digest
+	if data != nil {
+		d = HashOf(h, data)
+	}
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if pss != nil {
 			return rsa.VerifyPSS(k, h, d, si.Signature, pss)
 		}
+		if k.N.BitLen() < 1024 {
+			// Go refuses keys this small; old signatures made with them are
+			// still checked truthfully (and the key reported weak).
+			return verifyPKCS1Small(k, h, d, si.Signature)
+		}
 		return rsa.VerifyPKCS1v15(k, h, d, si.Signature)
 	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(k, d, si.Signature) {
+		sig := si.Signature
+		if plainECDSA(si.sigAlg) {
+			sig = plainToASN1(sig)
+		}
+		if !ecdsa.VerifyASN1(k, d, sig) {
 			return errors.New("ECDSA signature does not verify")
 		}
 		return nil
 	}
-	return fmt.Errorf("key type %T not supported", pub)
+	return fmt.Errorf("%w: key type %T", ErrUnsupportedAlgorithm, pub)
 }
 
 // parsePSSParams reads RSASSA-PSS-params (RFC 4055), defaults included.
@@ -354,9 +359,19 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 		}
 		opts.Hash = h
 	}
+	mgfHash := crypto.SHA1
 	if seq.PeekASN1Tag(cbasn1.Tag(1).Constructed().ContextSpecific()) {
-		var e cryptobyte.String
-		seq.ReadASN1(&e, cbasn1.Tag(1).Constructed().ContextSpecific())
+		var e, alg, inner cryptobyte.String
+		var mgf, hoid asn1.ObjectIdentifier
+		if !seq.ReadASN1(&e, cbasn1.Tag(1).Constructed().ContextSpecific()) || !e.ReadASN1(&alg, cbasn1.SEQUENCE) ||
+			!alg.ReadASN1ObjectIdentifier(&mgf) || !alg.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1ObjectIdentifier(&hoid) {
+			return nil, errors.New("bad PSS mask generation parameters")
+		}
+		h, ok := HashFromOID(hoid)
+		if !mgf.Equal(oidPSSMGF1) || !ok {
+			return nil, fmt.Errorf("%w: PSS mask generation %v %v", ErrUnsupportedAlgorithm, mgf, hoid)
+		}
+		mgfHash = h
 	}
 	if seq.PeekASN1Tag(cbasn1.Tag(2).Constructed().ContextSpecific()) {
 		var e cryptobyte.String
@@ -365,6 +380,18 @@ func ParsePSSParams(params []byte) (*rsa.PSSOptions, error) {
 			return nil, errors.New("bad PSS salt length")
 		}
 		opts.SaltLength = int(salt)
+	}
+	if seq.PeekASN1Tag(cbasn1.Tag(3).Constructed().ContextSpecific()) {
+		var e cryptobyte.String
+		var trailer int64
+		if !seq.ReadASN1(&e, cbasn1.Tag(3).Constructed().ContextSpecific()) || !e.ReadASN1Integer(&trailer) || trailer != 1 {
+			return nil, fmt.Errorf("%w: PSS trailer field", ErrUnsupportedAlgorithm)
+		}
+	}
+	if mgfHash != opts.Hash {
+		// Go's RSA-PSS uses one hash for both; such a signature cannot be
+		// checked here (which does not make it invalid).
+		return nil, fmt.Errorf("%w: PSS with MGF1 over %v and %v", ErrUnsupportedAlgorithm, mgfHash, opts.Hash)
 	}
 	return opts, nil
 }
@@ -420,7 +447,7 @@ func ParseTSTInfo(der []byte) (*TSTInfo, error) {
 		!seq.ReadASN1ObjectIdentifier(&info.Policy) || !seq.ReadASN1(&mi, cbasn1.SEQUENCE) ||
 		!mi.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&info.ImprintAlg) ||
 		!mi.ReadASN1(&hashed, cbasn1.OCTET_STRING) || !seq.ReadASN1Integer(info.SerialNumber) ||
-		!seq.ReadASN1GeneralizedTime(&info.GenTime) {
+		!readGeneralizedTime(&seq, &info.GenTime) {
 		return nil, errors.New("malformed TSTInfo")
 	}
 	info.Imprint = []byte(hashed)
@@ -562,4 +589,66 @@ func HashOf(h crypto.Hash, b []byte) []byte {
 	hh := h.New()
 	hh.Write(b)
 	return hh.Sum(nil)
+}
+
+// readGeneralizedTime reads a GeneralizedTime, fractions of a second
+// included (RFC 3161 allows them in genTime; cryptobyte refuses them).
+func readGeneralizedTime(s *cryptobyte.String, out *time.Time) bool {
+	var raw cryptobyte.String
+	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
+		return false
+	}
+	for _, layout := range []string{"20060102150405Z0700", "20060102150405.999999999Z0700"} {
+		if t, err := time.Parse(layout, string(raw)); err == nil {
+			*out = t.UTC()
+			return true
+		}
+	}
+	return false
+}
+
+// verifyPKCS1Small checks a PKCS#1 v1.5 signature by hand, for RSA keys
+// below the size Go's crypto/rsa accepts.
+func verifyPKCS1Small(pub *rsa.PublicKey, h crypto.Hash, digest, sig []byte) error {
+	gotHash, got, err := OpenPKCS1(pub, sig)
+	if err != nil {
+		return err
+	}
+	if gotHash != h || !bytes.Equal(got, digest) {
+		return errors.New("RSA signature does not verify")
+	}
+	return nil
+}
+
+// OpenPKCS1 opens a PKCS#1 v1.5 signature with the public key and returns
+// the hash and digest its DigestInfo holds.
+func OpenPKCS1(pub *rsa.PublicKey, sig []byte) (crypto.Hash, []byte, error) {
+	k := (pub.N.BitLen() + 7) / 8
+	if len(sig) != k {
+		return 0, nil, fmt.Errorf("signature of %d bytes for a %d-byte key", len(sig), k)
+	}
+	m := new(big.Int).Exp(new(big.Int).SetBytes(sig), big.NewInt(int64(pub.E)), pub.N)
+	em := m.FillBytes(make([]byte, k))
+	if em[0] != 0 || em[1] != 1 {
+		return 0, nil, errors.New("RSA signature does not verify")
+	}
+	i := 2
+	for i < len(em) && em[i] == 0xff {
+		i++
+	}
+	if i < 10 || i >= len(em) || em[i] != 0 {
+		return 0, nil, errors.New("RSA signature does not verify")
+	}
+	var di struct {
+		Alg    struct{ Algorithm asn1.ObjectIdentifier }
+		Digest []byte
+	}
+	if rest, err := asn1.Unmarshal(em[i+1:], &di); err != nil || len(rest) != 0 {
+		return 0, nil, errors.New("RSA signature does not verify (DigestInfo)")
+	}
+	h, ok := DigestHash(di.Alg.Algorithm)
+	if !ok || len(di.Digest) != h.Size() {
+		return 0, nil, fmt.Errorf("%w: digest %v", ErrUnsupportedAlgorithm, di.Alg.Algorithm)
+	}
+	return h, di.Digest, nil
 }

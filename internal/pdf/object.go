@@ -48,6 +48,9 @@ type kv struct {
 type Stream struct {
 	Dict   *Dict
 	Offset int64 // file offset of the first data byte
+	// crypt is set when the stream's data is encrypted (crypt.go): the
+	// object number and generation its key comes from.
+	crypt *objectKey
 }
 
 // Get returns the value of key, or nil.

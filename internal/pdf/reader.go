@@ -31,6 +31,9 @@ type Reader struct {
 	objstmLen int // decoded bytes held in objstms
 	cache     map[int]Object
 	lim       *limits // work bounds (limits.go)
+
+	crypt      *decryptor // set for an encrypted document read with the empty password
+	encryptNum int        // the /Encrypt dictionary's object (never encrypted)
 }
 
 const (
@@ -39,7 +42,18 @@ const (
 )
 
 // newReader reads the header, the xref chain and the trailer.
-func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
+func NewReader(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, false) }
+
+// NewReaderDecrypting is NewReader for a reader that only reads (verify): a
+// document encrypted with an empty opening password is read through its
+// decryption, as PDF viewers open it without asking; any other encrypted
+// document is still refused.
+func NewReaderDecrypting(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, true) }
+
+// Encrypted reports whether the document is encrypted (and read decrypted).
+func (r *Reader) Encrypted() bool { return r.crypt != nil }
+
+func newReader(f io.ReaderAt, size int64, decrypt bool) (*Reader, error) {
 	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}, lim: newLimits(size)}
 	head := make([]byte, min(int64(1024), size))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -68,7 +82,12 @@ func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	if r.Trailer.Has("Encrypt") {
-		return nil, &ReadError{Kind: readEncrypted}
+		if !decrypt {
+			return nil, &ReadError{Kind: readEncrypted}
+		}
+		if err := r.openEncryption(); err != nil {
+			return nil, &ReadError{Kind: readEncrypted, Err: err}
+		}
 	}
 	if _, ok := r.Trailer.Get("Root").(Ref); !ok {
 		return nil, errDamaged("trailer has no /Root")
@@ -220,15 +239,20 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		if n != num {
 			return nil, errDamaged("object %d: xref offset points at object %d", num, n)
 		}
+		if r.crypt != nil && num != r.encryptNum {
+			o = r.crypt.decryptObject(num, e.gen, o)
+		}
 		return o, nil
 	case 2:
-		return r.fetchCompressed(num, int(e.off), e.gen)
+		return r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
 	}
 	return nil, nil
 }
 
-func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
-	os, ok := r.objstms[stmNum]
+// fetchCompressed reads object num from object stream stmNum, found through
+// xref and kept in objstms (the latest revision's, or an older State's).
+func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm, num, stmNum, idx int) (Object, error) {
+	os, ok := objstms[stmNum]
 	if !ok {
 		// An object stream whose /Length, /Filter or /DecodeParms names an
 		// object inside itself would recurse without end.
@@ -237,7 +261,7 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 		}
 		r.lim.loading[stmNum] = true
 		defer delete(r.lim.loading, stmNum)
-		e, ok := r.Xref[stmNum]
+		e, ok := xref[stmNum]
 		if !ok || e.Typ != 1 {
 			return nil, errDamaged("object stream %d missing", stmNum)
 		}
@@ -251,6 +275,9 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 		st, ok := o.(*Stream)
 		if !ok {
 			return nil, errDamaged("object stream %d is not a stream", stmNum)
+		}
+		if r.crypt != nil { // the objects inside are decrypted with the stream
+			st.crypt = &objectKey{stmNum, e.gen}
 		}
 		data, err := r.StreamData(st, maxStreamDecode)
 		if IsLimit(err) {
@@ -288,11 +315,13 @@ func (r *Reader) fetchCompressed(num, stmNum, idx int) (Object, error) {
 			os.nums = append(os.nums, int(an))
 			os.offs = append(os.offs, int(bn))
 		}
-		if len(r.objstms) > 16 || r.objstmLen+len(data) > limitCacheBytes {
-			clear(r.objstms)
+		// Memory held here is also bounded by the run's decoded-bytes
+		// budget (limits.go), whichever revision's map this is.
+		if len(objstms) > 16 || r.objstmLen+len(data) > limitCacheBytes {
+			clear(objstms)
 			r.objstmLen = 0
 		}
-		r.objstms[stmNum] = os
+		objstms[stmNum] = os
 		r.objstmLen += len(data)
 	}
 	if idx < 0 || idx >= len(os.offs) || os.nums[idx] != num {

@@ -64,6 +64,9 @@ func (r *Reader) decodeStream(st *Stream, limit int64) ([]byte, error) {
 	if _, err := r.f.ReadAt(raw, st.Offset); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
+	if st.crypt != nil && r.crypt != nil {
+		raw = r.crypt.decryptStream(st.crypt.num, st.crypt.gen, raw)
+	}
 	filters, err := r.Resolve(st.Dict.Get("Filter"))
 	if err != nil {
 		return nil, err

@@ -1,0 +1,290 @@
+package pdf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io"
+	"math"
+	"sort"
+)
+
+// A document state as of one revision: the xref sections up to that
+// revision only, so that an object can be read as it was when a signature
+// was made. Object streams are read through the state's own xref (a later
+// revision may reuse an object stream's number).
+
+// State is the document as of one revision.
+type State struct {
+	r       *Reader
+	xref    map[int]XrefEntry
+	Trailer *Dict
+	objstms map[int]*objStm
+	cache   map[int]Object
+}
+
+// StateBefore is the document as it was before the byte offset bound: every
+// xref section that starts before it.
+func (r *Reader) StateBefore(bound int64) *State {
+	st := &State{r: r, xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
+	secs := append([]*XrefSection(nil), r.Sections...)
+	sort.SliceStable(secs, func(i, j int) bool { return secs[i].Offset > secs[j].Offset }) // newest first
+	for _, s := range secs {
+		if s.Offset >= bound {
+			continue
+		}
+		for n, e := range s.Entries {
+			if _, ok := st.xref[n]; !ok {
+				st.xref[n] = e
+			}
+		}
+		if st.Trailer == nil {
+			st.Trailer = s.trailer.Clone()
+		} else {
+			for _, k := range []string{"Root", "Info", "ID", "Encrypt"} {
+				if !st.Trailer.Has(k) && s.trailer.Has(k) {
+					st.Trailer.Set(k, s.trailer.Get(k))
+				}
+			}
+		}
+	}
+	if st.Trailer == nil {
+		st.Trailer = &Dict{}
+	}
+	return st
+}
+
+// InUse: object n exists in this state.
+func (st *State) InUse(n int) bool {
+	e, ok := st.xref[n]
+	return ok && e.Typ != 0
+}
+
+// Fetch reads object n as of this state (nil when free or missing).
+func (st *State) Fetch(n int) (Object, error) {
+	if o, ok := st.cache[n]; ok {
+		return o, nil
+	}
+	e, ok := st.xref[n]
+	if !ok || e.Typ == 0 {
+		return nil, nil
+	}
+	var o Object
+	var err error
+	if e.Typ == 2 {
+		o, err = st.r.fetchCompressed(st.xref, st.objstms, n, int(e.off), e.gen)
+	} else {
+		o, err = st.r.FetchEntry(n, e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(st.cache) > 8192 {
+		clear(st.cache)
+	}
+	st.cache[n] = o
+	return o, nil
+}
+
+// Resolve follows references in this state.
+func (st *State) Resolve(o Object) (Object, error) {
+	for i := 0; i < 8; i++ {
+		ref, ok := o.(Ref)
+		if !ok {
+			return o, nil
+		}
+		var err error
+		if o, err = st.Fetch(ref.Num); err != nil {
+			return nil, err
+		}
+	}
+	return nil, errDamaged("reference chain too long")
+}
+
+// Dict resolves o to a dictionary (a stream's too), or nil.
+func (st *State) Dict(o Object) *Dict {
+	o, err := st.Resolve(o)
+	if err != nil {
+		return nil
+	}
+	switch v := o.(type) {
+	case *Dict:
+		return v
+	case *Stream:
+		return v.Dict
+	}
+	return nil
+}
+
+// Array resolves o to an array, or nil.
+func (st *State) Array(o Object) Array {
+	o, _ = st.Resolve(o)
+	a, _ := o.(Array)
+	return a
+}
+
+// Catalog is the state's document catalog.
+func (st *State) Catalog() *Dict { return st.Dict(st.Trailer.Get("Root")) }
+
+// streamDigest hashes a stream's raw (still encoded) bytes, streamed, so
+// that two versions of a large stream compare without loading them.
+func (st *State) streamDigest(s *Stream) [32]byte {
+	h := sha256.New()
+	lo, _ := st.Resolve(s.Dict.Get("Length"))
+	length, ok := ToInt(lo)
+	if !ok || length < 0 || s.Offset+length > st.r.size {
+		if l, err := st.r.findEndstream(s.Offset); err == nil {
+			length = l
+		} else {
+			length = 0
+		}
+	}
+	io.Copy(h, io.NewSectionReader(st.r.f, s.Offset, length))
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// SameObject: same value and, for streams, the same data.
+func SameObject(a *State, x Object, b *State, y Object) bool {
+	xs, xok := x.(*Stream)
+	ys, yok := y.(*Stream)
+	if xok != yok {
+		return false
+	}
+	if !xok {
+		return EqualObj(x, y)
+	}
+	// /Length may be direct in one and indirect in the other.
+	xd, yd := xs.Dict.Clone(), ys.Dict.Clone()
+	xd.Del("Length")
+	yd.Del("Length")
+	if !EqualObj(xd, yd) {
+		return false
+	}
+	if xs.Offset == ys.Offset && a.r == b.r {
+		return true
+	}
+	return a.streamDigest(xs) == b.streamDigest(ys)
+}
+
+// RefsIn calls fn for every reference inside o (stream dictionaries included).
+func RefsIn(o Object, fn func(Ref)) {
+	switch v := o.(type) {
+	case Ref:
+		fn(v)
+	case Array:
+		for _, e := range v {
+			RefsIn(e, fn)
+		}
+	case *Dict:
+		for _, e := range v.kv {
+			RefsIn(e.v, fn)
+		}
+	case *Stream:
+		RefsIn(v.Dict, fn)
+	}
+}
+
+// reachable lists the objects reachable from the trailer (Root, Info),
+// through dictionaries and arrays; content streams name resources, never
+// objects, so stream data is not read.
+// Reachable lists the object numbers reachable from the trailer.
+func (st *State) Reachable() map[int]bool { return st.Walk(nil) }
+
+// Walk is Reachable with a visitor called for every object read.
+func (st *State) Walk(visit func(n int, o Object)) map[int]bool {
+	seen := map[int]bool{}
+	var stack []int
+	RefsIn(st.Trailer, func(r Ref) { stack = append(stack, r.Num) })
+	for len(stack) > 0 && len(seen) < 5_000_000 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		o, err := st.Fetch(n)
+		if err != nil {
+			continue
+		}
+		if visit != nil {
+			visit(n, o)
+		}
+		RefsIn(o, func(r Ref) {
+			if !seen[r.Num] {
+				stack = append(stack, r.Num)
+			}
+		})
+	}
+	return seen
+}
+
+// EqualObj compares two PDF values by meaning, not by spelling: 612 and
+// 612.0 are equal, a hex and a literal string with the same bytes are equal,
+// dictionary key order and null entries do not matter (writers such as
+// mutool re-spell an object they save again).
+func EqualObj(a, b Object) bool {
+	if af, ok := ToFloat(a); ok {
+		// mutool re-writes reals in single precision (594.95996 → 594.95999):
+		// a thousandth of a point is invisible.
+		bf, ok := ToFloat(b)
+		return ok && math.Abs(af-bf) <= 1e-3
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case Name:
+		y, ok := b.(Name)
+		return ok && x == y
+	case String:
+		y, ok := b.(String)
+		return ok && bytes.Equal(x.B, y.B)
+	case Ref:
+		y, ok := b.(Ref)
+		return ok && x == y
+	case Array:
+		y, ok := b.(Array)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !EqualObj(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok {
+			return false
+		}
+		for _, e := range x.kv {
+			if !EqualObj(e.v, y.Get(e.k)) {
+				return false
+			}
+		}
+		for _, e := range y.kv {
+			if !x.Has(e.k) && e.v != nil {
+				return false
+			}
+		}
+		return true
+	case *Stream:
+		y, ok := b.(*Stream)
+		return ok && EqualObj(x.Dict, y.Dict)
+	}
+	return false
+}
+
+// ObjectOffset is where object n starts in the file, if it is stored
+// uncompressed in the latest revision.
+func (r *Reader) ObjectOffset(n int) (int64, bool) {
+	e, ok := r.Xref[n]
+	if !ok || e.Typ != 1 {
+		return 0, false
+	}
+	return e.off, true
+}

@@ -1,0 +1,248 @@
+package pdfsign
+
+import (
+	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+)
+
+// What each object of a document state is for (catalog, form field, widget,
+// appearance stream, page, annotation, DSS…): the change analysis judges a
+// changed object by its role.
+
+type fieldInfo struct {
+	num    int    // object number of the field dictionary (0 if direct)
+	name   string // fully qualified name
+	ft     string // field type, inherited
+	signed bool   // a signature field with a value
+	docTS  bool   // … and that value is a document timestamp
+}
+
+type stateRoles struct {
+	catalog, acroForm, fieldsArr, info, metadata, perms int
+	fields                                              map[int]*fieldInfo // field dictionaries
+	widgets                                             map[int]*fieldInfo // widget annotations → their field
+	apOwner                                             map[int]int        // appearance streams and dictionaries → annotation
+	pages                                               map[int]int        // page objects → 1-based index
+	pageNodes                                           map[int]bool       // intermediate page-tree nodes
+	annotsArr                                           map[int]int        // indirect /Annots arrays → page
+	annots                                              map[int]int        // non-widget annotations → page
+	dss                                                 map[int]bool       // the DSS and everything under it
+	sigValues                                           map[int]bool       // signature dictionaries (field /V)
+	byName                                              map[string]*fieldInfo
+}
+
+func refNum(o pdf.Object) int {
+	if r, ok := o.(pdf.Ref); ok {
+		return r.Num
+	}
+	return 0
+}
+
+const maxRoleObjects = 1_000_000
+
+func rolesOf(st *pdf.State) *stateRoles {
+	ro := &stateRoles{
+		fields: map[int]*fieldInfo{}, widgets: map[int]*fieldInfo{}, apOwner: map[int]int{}, pages: map[int]int{},
+		pageNodes: map[int]bool{}, annotsArr: map[int]int{}, annots: map[int]int{}, dss: map[int]bool{},
+		sigValues: map[int]bool{}, byName: map[string]*fieldInfo{},
+	}
+	ro.catalog = refNum(st.Trailer.Get("Root"))
+	ro.info = refNum(st.Trailer.Get("Info"))
+	cat := st.Catalog()
+	if cat == nil {
+		return ro
+	}
+	ro.metadata = refNum(cat.Get("Metadata"))
+	ro.perms = refNum(cat.Get("Perms"))
+	ro.acroForm = refNum(cat.Get("AcroForm"))
+	if af := st.Dict(cat.Get("AcroForm")); af != nil {
+		ro.fieldsArr = refNum(af.Get("Fields"))
+		seen := map[int]bool{}
+		for _, f := range st.Array(af.Get("Fields")) {
+			ro.walkField(st, f, nil, "", "", seen, 0)
+		}
+	}
+	ro.walkPages(st, cat.Get("Pages"), map[int]bool{}, 0)
+	if d := cat.Get("DSS"); d != nil {
+		ro.walkAll(st, d, ro.dss, 0)
+	}
+	return ro
+}
+
+func (ro *stateRoles) walkField(st *pdf.State, o pdf.Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
+	n := refNum(o)
+	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+		return
+	}
+	seen[n] = true
+	d := st.Dict(o)
+	if d == nil {
+		return
+	}
+	if v := d.NameOf("FT"); v != "" {
+		ft = v
+	}
+	fi := parent
+	if t, ok := d.Get("T").(pdf.String); ok || parent == nil {
+		full := name
+		if ok {
+			if full != "" {
+				full += "."
+			}
+			full += pdf.DecodeTextString(t.B)
+		}
+		fi = &fieldInfo{num: n, name: full, ft: ft}
+		if ft == "Sig" && d.Has("V") {
+			fi.signed = true
+			if v := st.Dict(d.Get("V")); v != nil {
+				fi.docTS = v.NameOf("Type") == "DocTimeStamp" || v.NameOf("SubFilter") == "ETSI.RFC3161"
+			}
+			if vn := refNum(d.Get("V")); vn != 0 {
+				ro.sigValues[vn] = true
+			}
+		}
+		if n != 0 {
+			ro.fields[n] = fi
+		}
+		ro.byName[full] = fi
+	}
+	if d.NameOf("Subtype") == "Widget" || (!d.Has("T") && !d.Has("Kids")) {
+		if n != 0 {
+			ro.widgets[n] = fi
+		}
+		ro.appearance(st, d, n)
+	}
+	for _, k := range st.Array(d.Get("Kids")) {
+		ro.walkField(st, k, fi, fi.name, ft, seen, depth+1)
+	}
+}
+
+// appearance records the /AP streams (and state dictionaries) of annotation n.
+func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
+	ap := annot.Get("AP")
+	if an := refNum(ap); an != 0 {
+		ro.apOwner[an] = n
+	}
+	apd := st.Dict(ap)
+	if apd == nil {
+		return
+	}
+	for _, k := range []string{"N", "R", "D"} {
+		v := apd.Get(k)
+		if vn := refNum(v); vn != 0 {
+			ro.apOwner[vn] = n
+		}
+		if o, _ := st.Resolve(v); o != nil {
+			if sd, ok := o.(*pdf.Dict); ok { // appearance states (/On /Off …)
+				for _, k := range sd.Keys() {
+					if sn := refNum(sd.Get(k)); sn != 0 {
+						ro.apOwner[sn] = n
+					}
+				}
+			}
+		}
+	}
+}
+
+func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, depth int) {
+	n := refNum(o)
+	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+		return
+	}
+	seen[n] = true
+	d := st.Dict(o)
+	if d == nil {
+		return
+	}
+	if d.NameOf("Type") == "Pages" || (d.Has("Kids") && d.NameOf("Type") != "Page") {
+		if n != 0 {
+			ro.pageNodes[n] = true
+		}
+		for _, k := range st.Array(d.Get("Kids")) {
+			ro.walkPages(st, k, seen, depth+1)
+		}
+		return
+	}
+	idx := len(ro.pages) + 1
+	if n != 0 {
+		ro.pages[n] = idx
+	}
+	if an := refNum(d.Get("Annots")); an != 0 {
+		ro.annotsArr[an] = n
+	}
+	for _, a := range st.Array(d.Get("Annots")) {
+		an := refNum(a)
+		if an == 0 {
+			continue
+		}
+		if _, ok := ro.widgets[an]; ok {
+			continue
+		}
+		ad := st.Dict(a)
+		if ad == nil {
+			continue
+		}
+		ro.annots[an] = n
+		ro.appearance(st, ad, an)
+		if pn := refNum(ad.Get("Popup")); pn != 0 {
+			ro.annots[pn] = n
+		}
+	}
+}
+
+// walkAll marks every object reachable from o (the DSS tree).
+func (ro *stateRoles) walkAll(st *pdf.State, o pdf.Object, set map[int]bool, depth int) {
+	if depth > 16 || len(set) > maxRoleObjects {
+		return
+	}
+	if n := refNum(o); n != 0 {
+		if set[n] {
+			return
+		}
+		set[n] = true
+		var err error
+		if o, err = st.Fetch(n); err != nil {
+			return
+		}
+	}
+	switch v := o.(type) {
+	case pdf.Array:
+		for _, e := range v {
+			ro.walkAll(st, e, set, depth+1)
+		}
+	case *pdf.Dict:
+		for _, k := range v.Keys() {
+			ro.walkAll(st, v.Get(k), set, depth+1)
+		}
+	case *pdf.Stream:
+		for _, k := range v.Dict.Keys() {
+			ro.walkAll(st, v.Dict.Get(k), set, depth+1)
+		}
+	}
+}
+
+// fieldMDP is a FieldMDP lock: which fields a signature froze.
+type fieldMDP struct {
+	action string // All, Include, Exclude
+	fields []string
+}
+
+func (l fieldMDP) locks(name string) bool {
+	in := false
+	for _, f := range l.fields {
+		if f == name || strings.HasPrefix(name, f+".") {
+			in = true
+			break
+		}
+	}
+	switch l.action {
+	case "All":
+		return true
+	case "Include":
+		return in
+	case "Exclude":
+		return !in
+	}
+	return false
+}

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"errors"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The "Vérifier un document" screen: per signature who and when, the four
+// answers as badges (intact, signature, changes, signer), the level and what
+// changed after it; the technical details folded.
+
+// ScreenVerify is the verify screen's name.
+const ScreenVerify = "verify"
+
+// SignatureCheck is one signature, already in the person's words.
+type SignatureCheck struct {
+	Field     string
+	Timestamp bool // a document timestamp rather than a signature
+	Headline  string
+	// The four answers: Intact yes|no|unknown, Signature
+	// yes|no|unsupported|unknown, Changes none|yes|no|unknown, Trust
+	// yes|no|not_checked.
+	Intact, Signature, Changes, Trust string
+	Level                             string
+	ChangesText                       string   // what changed after it, in words
+	Details                           []string // the answers as sentences, revisions, problems
+}
+
+// DocumentCheck is the verification of a whole document.
+type DocumentCheck struct {
+	File       string
+	OK         bool
+	Signatures []SignatureCheck
+}
+
+// DocumentVerifier is implemented by the PDF side (ui/backend) when it can
+// verify any signed document; ErrNoSignature says the file has none.
+type DocumentVerifier interface {
+	CheckDocument(path, lang string) (DocumentCheck, error)
+	HasSignatures(path string) bool
+}
+
+// ErrNoSignature: the document has no signature.
+var ErrNoSignature = errors.New("no signature")
+
+// VerifyView is the verify screen's state.
+type VerifyView struct {
+	a       *App
+	File    string
+	Check   *DocumentCheck
+	Err     error
+	Offer   bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
+	box     *fyne.Container
+	VerifyB *widget.Button
+	SignB   *widget.Button
+}
+
+// VerifyView is the verify screen (nil before it was first shown).
+func (a *App) VerifyView() *VerifyView { return a.verify }
+
+func (a *App) verifier() DocumentVerifier {
+	v, _ := a.opt.Signer.(DocumentVerifier)
+	return v
+}
+
+func (a *App) verifyScreen() fyne.CanvasObject {
+	if a.verify == nil {
+		a.verify = &VerifyView{a: a}
+	}
+	v := a.verify
+	v.box = container.NewVBox()
+	v.render()
+	choose := widget.NewButtonWithIcon(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
+		a.chooseFile([]string{".pdf"}, func(p string) { v.Run(p) })
+	})
+	return container.NewVBox(title(a.t("verify.ui.title")), para(a.t("verify.ui.intro")), container.NewHBox(choose), v.box)
+}
+
+// offerOnDrop: a dropped PDF that is already signed opens the verify screen
+// with the choice "Vérifier" / "Signer aussi"; it returns false for an
+// unsigned file (the signature screen takes it).
+func (a *App) offerOnDrop(path string) bool {
+	vf := a.verifier()
+	if vf == nil {
+		return false
+	}
+	if a.screen == ScreenVerify {
+		a.verify.Run(path)
+		return true
+	}
+	if !vf.HasSignatures(path) {
+		return false
+	}
+	a.verify = &VerifyView{a: a, File: path, Offer: true}
+	a.Show(ScreenVerify)
+	return true
+}
+
+// Run verifies path in the background and shows the result.
+func (v *VerifyView) Run(path string) {
+	a := v.a
+	vf := a.verifier()
+	v.File, v.Offer, v.Check, v.Err = path, false, nil, nil
+	v.render()
+	if vf == nil {
+		return
+	}
+	lang := a.lang
+	a.ops.Add("verify", filepath.Base(path))
+	a.background(func() {
+		c, err := vf.CheckDocument(path, lang)
+		a.do(func() {
+			if v.File != path {
+				return
+			}
+			v.Check, v.Err = &c, err
+			if err != nil {
+				v.Check = nil
+			}
+			v.render()
+		})
+	})
+}
+
+func (v *VerifyView) render() {
+	if v.box == nil {
+		return
+	}
+	a := v.a
+	var objs []fyne.CanvasObject
+	if v.File != "" {
+		objs = append(objs, bold(filepath.Base(v.File)))
+	}
+	switch {
+	case v.Offer:
+		objs = append(objs, para(a.t("verify.ui.dropped_signed", map[string]any{"File": filepath.Base(v.File)})))
+		file := v.File
+		v.VerifyB = widget.NewButtonWithIcon(a.t("verify.ui.verify"), theme.SearchIcon(), func() { v.Run(file) })
+		v.VerifyB.Importance = widget.HighImportance
+		v.SignB = widget.NewButtonWithIcon(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
+			v.Offer = false
+			a.Show(ScreenSign)
+			if a.sign != nil {
+				a.sign.setInput(file)
+			}
+		})
+		objs = append(objs, container.NewHBox(v.VerifyB, v.SignB))
+	case v.Err != nil && errors.Is(v.Err, ErrNoSignature):
+		objs = append(objs, bannerBox(a.t("verify.ui.no_signature", map[string]any{"File": filepath.Base(v.File)}), theme.ColorNameWarning))
+	case v.Err != nil:
+		objs = append(objs, bannerBox(Message(v.Err, a.lang), theme.ColorNameError))
+	case v.Check != nil:
+		if v.Check.OK {
+			objs = append(objs, bannerBox(a.t("verify.ui.summary_ok"), theme.ColorNameSuccess))
+		} else {
+			objs = append(objs, bannerBox(a.t("verify.ui.summary_bad"), theme.ColorNameError))
+		}
+		for _, s := range v.Check.Signatures {
+			objs = append(objs, v.card(s))
+		}
+	}
+	v.box.Objects = objs
+	v.box.Refresh()
+}
+
+func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
+	a := v.a
+	head := widget.NewLabel(s.Headline)
+	head.Wrapping = fyne.TextWrapWord
+	head.TextStyle.Bold = true
+	badges := []fyne.CanvasObject{
+		answerBadge(a, "intact", s.Intact),
+		answerBadge(a, "signature", s.Signature),
+		answerBadge(a, "changes", s.Changes),
+	}
+	if !s.Timestamp {
+		badges = append(badges, answerBadge(a, "trust", s.Trust))
+	}
+	objs := []fyne.CanvasObject{head, container.NewHBox(badges...)}
+	if s.Level != "" {
+		objs = append(objs, para(a.t("verify.level", map[string]any{"Level": s.Level})))
+	}
+	if s.ChangesText != "" {
+		objs = append(objs, para(s.ChangesText))
+	}
+	var det []fyne.CanvasObject
+	for _, d := range s.Details {
+		det = append(det, para(d))
+	}
+	acc := widget.NewAccordion(widget.NewAccordionItem(a.t("verify.ui.details"), container.NewVBox(det...)))
+	objs = append(objs, acc)
+	return widget.NewCard("", "", container.NewVBox(objs...))
+}
+
+// answerBadge: "Intègre : oui" in green, "non" in red, the rest in amber.
+func answerBadge(a *App, kind, answer string) fyne.CanvasObject {
+	word := answer
+	switch {
+	case kind == "changes" && answer == "yes":
+		word = "allowed"
+	case kind == "changes" && answer == "no":
+		word = "not_allowed"
+	case kind == "trust" && answer == "yes":
+		word = "trusted"
+	case kind == "trust" && answer == "no":
+		word = "untrusted"
+	}
+	col := theme.ColorNameWarning
+	switch {
+	case answer == "yes" || (kind == "changes" && answer == "none"):
+		col = theme.ColorNameSuccess
+	case answer == "no" && kind != "trust":
+		col = theme.ColorNameError
+	}
+	return badge(a.t("verify.ui.badge_fmt", map[string]any{"Kind": a.t("verify.ui.badge." + kind), "Value": a.t("verify.ui.badge." + word)}), col)
+}
