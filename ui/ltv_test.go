@@ -90,7 +90,11 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	if v.Corner.Disabled() {
 		t.Fatal("corner choice disabled with a visible stamp")
 	}
-	h.settle() // the pre-PIN check of the new options
+	h.settle() // the pre-PIN check of the new options: the TSA may now fail
+	if v.Submit.Disabled() {
+		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.DocStatus.Text)
+	}
+	v.PIN.SetText("")
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -137,13 +141,16 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	}
 	h.settle() // the pre-PIN check of the new options
 	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Tap(v.Submit) // disabled: the check found the TSA unreachable
 	h.settle()
 	if v.Output != "" {
 		t.Fatalf("signed without timestamp unasked: %s", v.Output)
 	}
-	if !strings.Contains(v.Status.Text, "Le serveur d’horodatage n’a pas donné l’heure certifiée") {
-		t.Fatalf("status %q", v.Status.Text)
+	if !v.Submit.Disabled() {
+		t.Fatal("Signer enabled with an unreachable TSA")
+	}
+	if !strings.Contains(v.DocStatus.Text, "serveur d’horodatage") {
+		t.Fatalf("under the document: %q", v.DocStatus.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d PIN verifications, want 0 (TSA checked before the PIN)", n)
@@ -159,7 +166,11 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	if !h.store.Settings().AllowLower {
 		t.Fatal("choice not remembered")
 	}
-	h.settle() // the pre-PIN check of the new options
+	h.settle() // the pre-PIN check of the new options: the TSA may now fail
+	if v.Submit.Disabled() {
+		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.DocStatus.Text)
+	}
+	v.PIN.SetText("")
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()

@@ -161,7 +161,7 @@ func newSignView(a *App) *SignView {
 	v.TSA.OnChanged = func(string) { save(); v.showLogin(); v.recheck() }
 	v.TSAUser.OnChanged = func(string) { save() }
 	v.LTV.OnChanged = func(bool) { save(); v.recheck() }
-	v.AllowLower.OnChanged = func(bool) { save() }
+	v.AllowLower.OnChanged = func(bool) { save(); v.recheck() } // the TSA check depends on it
 	return v
 }
 
