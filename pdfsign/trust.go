@@ -127,9 +127,6 @@ func (t *TrustStore) Pool() *x509.CertPool { return t.pool }
 // UserCerts are the certificates added besides the OS roots.
 func (t *TrustStore) UserCerts() []*x509.Certificate { return t.user }
 
-// HasSystemRoots says whether the OS roots are in the store.
-func (t *TrustStore) HasSystemRoots() bool { return t.system }
-
 // Trust reasons (TrustVerdict.Reason, LTVReport.TrustReason).
 const (
 	TrustReasonOK            = "ok"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: set up on a fresh Debian machine (packages, opencryptoki's
-# daemon), then run every test — Go unit/integration tests against real
-# PKCS#11 tokens and real PDF validators, the GUI smoke test under Xvfb, and
-# the packaging test. Cleans up what it started, by pid.
+# daemon), then run every test — gofmt, go vet, staticcheck, deadcode, Go
+# unit/integration tests against real PKCS#11 tokens and real PDF validators,
+# the GUI smoke test under Xvfb, and the packaging test. Cleans up what it started, by pid.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,6 +44,17 @@ fi
 gofmt_clean() { local out; out=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); [ -z "$out" ] || { echo "gofmt: $out"; return 1; }; }
 step "gofmt" gofmt_clean
 step "go vet" go vet ./...
+
+# Static analysis at pinned versions (go run pkg@version leaves go.mod alone):
+# staticcheck, and deadcode for functions that neither a main nor a test reaches.
+staticcheck_clean() { go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...; }
+deadcode_clean() {
+	local out
+	out=$(go run golang.org/x/tools/cmd/deadcode@v0.52.0 -test ./...) || return 1
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+step "staticcheck" staticcheck_clean
+step "deadcode" deadcode_clean
 
 # go test -v into a log; the console gets package results and failures.
 gotest() {

@@ -196,13 +196,3 @@ func IsKind(err error, k Kind) bool {
 	var te *Error
 	return errors.As(err, &te) && te.Kind == k
 }
-
-// MessageOf is err's text for a person: Message for a *token.Error, the
-// plain error text otherwise.
-func MessageOf(err error, lang string) string {
-	var te *Error
-	if errors.As(err, &te) {
-		return te.Message(lang)
-	}
-	return err.Error()
-}

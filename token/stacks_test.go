@@ -13,6 +13,7 @@ import (
 
 	"github.com/miekg/pkcs11"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
@@ -121,7 +122,7 @@ func TestDiscoverGoesOnPastBrokenModules(t *testing.T) {
 		}
 		if c.Reason != nil {
 			for _, lang := range []string{"fr", "en"} {
-				if msg := MessageOf(c.Reason, lang); strings.Contains(msg, "token.reason") {
+				if msg := assets.Message(c.Reason, lang); strings.Contains(msg, "token.reason") {
 					t.Errorf("untranslated: %s", msg)
 				}
 			}
@@ -130,7 +131,7 @@ func TestDiscoverGoesOnPastBrokenModules(t *testing.T) {
 	if !cands[7].Chosen || cands[7].Tokens != 1 {
 		t.Errorf("real token candidate %+v", cands[7])
 	}
-	if msg := MessageOf(cands[1].Reason, "fr"); !strings.Contains(msg, "n’a pas répondu") {
+	if msg := assets.Message(cands[1].Reason, "fr"); !strings.Contains(msg, "n’a pas répondu") {
 		t.Errorf("hang message %q", msg)
 	}
 }
@@ -144,7 +145,7 @@ func TestExplicitCrashingModuleIsProbed(t *testing.T) {
 	if !IsKind(err, KindModuleLoad) || len(cands) != 1 || cands[0].Status != CandidateFailed {
 		t.Fatalf("%v %+v", err, cands)
 	}
-	if msg := MessageOf(err, "en"); !strings.Contains(msg, "crashed") {
+	if msg := assets.Message(err, "en"); !strings.Contains(msg, "crashed") {
 		t.Errorf("%q", msg)
 	}
 }
@@ -221,7 +222,7 @@ func TestDeadlineHungLogin(t *testing.T) {
 	if _, err := m.Tokens(); !IsKind(err, KindHung) {
 		t.Fatalf("second operation: %v", err)
 	}
-	if msg := MessageOf(mustErr(m.Tokens()), "en"); !strings.Contains(msg, "C_Login") {
+	if msg := assets.Message(mustErr(m.Tokens()), "en"); !strings.Contains(msg, "C_Login") {
 		t.Errorf("%q", msg)
 	}
 	shim.Release(t)
@@ -431,7 +432,7 @@ func TestMiddlewareDeviceGoneMidOperation(t *testing.T) {
 		if !IsKind(err, tc.kind) {
 			t.Errorf("C_SetPIN %s: %v", ckrName(tc.code), err)
 		}
-		if msg := MessageOf(err, "fr"); strings.Contains(msg, "CKR_") || strings.HasPrefix(msg, "token.") {
+		if msg := assets.Message(err, "fr"); strings.Contains(msg, "CKR_") || strings.HasPrefix(msg, "token.") {
 			t.Errorf("%q", msg)
 		}
 		s.sign = pkcs11.Error(tc.code)

@@ -180,9 +180,6 @@ func (a *App) Stop() {
 	}
 }
 
-// Wait blocks until the operations started so far are over (tests).
-func (a *App) Wait() { a.wg.Wait() }
-
 // Busy says whether background operations are running (tests).
 func (a *App) Busy() bool { return a.pending.Load() > 0 }
 
@@ -191,9 +188,6 @@ func (a *App) Lang() string { return a.lang }
 
 // Screen is the screen shown.
 func (a *App) Screen() string { return a.screen }
-
-// Window is the window the app draws in.
-func (a *App) Window() fyne.Window { return a.win }
 
 // Ops is the log of recent operations.
 func (a *App) Ops() *OpLog { return a.ops }
@@ -239,14 +233,6 @@ func (a *App) do(fn func()) {
 		defer a.uiMu.Unlock()
 		fn()
 	})
-}
-
-// Sync runs fn while no background result is being applied (tests read the
-// widgets with it while the hot-plug watch runs).
-func (a *App) Sync(fn func()) {
-	a.uiMu.Lock()
-	defer a.uiMu.Unlock()
-	fn()
 }
 
 func (a *App) restartWatch() {

@@ -421,13 +421,13 @@ func runReport(env *Env, serials bool) int {
 	for _, c := range cands {
 		sc := support.Candidate{Path: c.Path, Name: c.Name, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
-			sc.Reason = token.MessageOf(c.Reason, env.Lang)
+			sc.Reason = assets.Message(c.Reason, env.Lang)
 		}
 		r.Candidates = append(r.Candidates, sc)
 	}
 	if m == nil {
 		if err != nil {
-			r.Module.Error = token.MessageOf(err, env.Lang)
+			r.Module.Error = assets.Message(err, env.Lang)
 		}
 		fmt.Fprint(env.Stdout, r.Text())
 		return exitOK
@@ -438,7 +438,7 @@ func runReport(env *Env, serials bool) int {
 		Version: info.LibraryVersion, Cryptoki: info.CryptokiVersion, Demo: info.Demo}
 	tokens, err := m.Tokens()
 	if err != nil {
-		r.Module.Error = token.MessageOf(err, env.Lang)
+		r.Module.Error = assets.Message(err, env.Lang)
 	}
 	for _, t := range tokens {
 		st := support.Token{Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
@@ -446,7 +446,7 @@ func runReport(env *Env, serials bool) int {
 			MinPIN: t.MinPIN, MaxPIN: t.MaxPIN, PINPad: t.PINPad, PIN: string(t.PIN), SOPIN: string(t.SOPIN), Demo: t.Demo}
 		certs, err := m.Certificates(t.Slot)
 		if err != nil {
-			st.Error = token.MessageOf(err, env.Lang)
+			st.Error = assets.Message(err, env.Lang)
 		}
 		for _, c := range certs {
 			st.Certs = append(st.Certs, support.Cert{Holder: c.SubjectCN, Issuer: c.Cert.Issuer.CommonName,

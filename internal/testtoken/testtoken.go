@@ -64,9 +64,6 @@ func WithLabel(l string) Option { return func(o *options) { o.label = l } }
 // WithoutEC skips the EC key (a second faster).
 func WithoutEC() Option { return func(o *options) { o.noEC = true } }
 
-// WithPINs sets the user and SO PINs.
-func WithPINs(pin, sopin string) Option { return func(o *options) { o.pin, o.sopin = pin, sopin } }
-
 // Need skips (or, under CI, fails) the test when a tool is missing.
 func Need(t testing.TB, tools ...string) {
 	t.Helper()
