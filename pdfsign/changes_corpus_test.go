@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // TestCorpusChangeAnalysis: on real-world PDFs (pdfcpu's test files), a
@@ -15,7 +17,7 @@ import (
 // allowed. Any "other" here would be a false alarm on a good document.
 func TestCorpusChangeAnalysis(t *testing.T) {
 	p := getPKI(t)
-	needTool(t, "mutool")
+	testtool.Need(t, "mutool")
 	dir := t.TempDir()
 	for _, in := range corpusFiles(t) {
 		name := strings.ReplaceAll(strings.TrimPrefix(in, filepath.Dir(filepath.Dir(in))+"/"), "/", "_")

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -55,7 +56,7 @@ func opensslKey(t testing.TB, dir, alg, serial string) (cert, key string) {
 
 func run(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
-	needTool(t, name)
+	testtool.Need(t, name)
 	out, err := exec.Command(name, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)

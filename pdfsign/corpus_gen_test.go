@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // TestGenerateVerifyCorpus rewrites testdata/verify/*.pdf (the vectors of
@@ -257,7 +258,7 @@ func mutoolIncremental(t *testing.T, in []byte, script string) []byte {
 // runTool runs name with {in} and {out} replaced by files and returns {out}.
 func runTool(t *testing.T, in []byte, name string, args ...string) []byte {
 	t.Helper()
-	needTool(t, name)
+	testtool.Need(t, name)
 	dir := t.TempDir()
 	inP, outP := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
 	os.WriteFile(inP, in, 0o600)

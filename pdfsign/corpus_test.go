@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // corpusFiles lists pdfcpu's own test PDFs (module cache).
@@ -81,7 +82,7 @@ func TestCorpusSignOrRefuse(t *testing.T) {
 // rewrites the AcroForm, its field list, the page and its /Annots.
 func checkUnchanged(t *testing.T, in, out string) {
 	t.Helper()
-	needTool(t, "qpdf")
+	testtool.Need(t, "qpdf")
 	if exec.Command("qpdf", "--check", in).Run() == nil {
 		if b, err := exec.Command("qpdf", "--check", out).CombinedOutput(); err != nil {
 			t.Fatalf("qpdf --check passes on the input, not on the output: %v\n%s", err, b)

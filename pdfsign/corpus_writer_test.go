@@ -27,6 +27,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // A small PDF writer for test vectors: a base document written by hand and
@@ -283,7 +284,7 @@ func ourCMS(t testing.TB, signed []byte) []byte {
 func opensslCMS(certPEM, keyPEM string, args ...string) cmsFunc {
 	return func(t testing.TB, signed []byte) []byte {
 		t.Helper()
-		needTool(t, "openssl")
+		testtool.Need(t, "openssl")
 		dir := t.TempDir()
 		in, out := filepath.Join(dir, "in.bin"), filepath.Join(dir, "out.der")
 		os.WriteFile(in, signed, 0o600)

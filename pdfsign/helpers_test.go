@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // testPKI is a throwaway CA and two signers (RSA and ECDSA) made for the test
@@ -133,19 +135,6 @@ func (p *testPKI) roots() *x509.CertPool {
 	return pool
 }
 
-// needTool skips (or fails under CI) when a validator is missing.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI (scripts/packages/test.txt)", name)
-		}
-		t.Skipf("%s not installed: skipping", name)
-	}
-	return path
-}
-
 // writeSample writes the sample PDF to dir/name.
 func writeSample(t testing.TB, dir, name string) string {
 	t.Helper()
@@ -163,7 +152,7 @@ func writeSample(t testing.TB, dir, name string) string {
 // pdfsigOut runs pdfsig (trusting the test CA) and returns its output.
 func pdfsigOut(t testing.TB, path string) string {
 	t.Helper()
-	needTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	p := getPKI(t)
 	args := []string{path}
 	if p.nssDir != "" {

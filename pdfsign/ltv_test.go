@@ -12,6 +12,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -20,7 +21,7 @@ import (
 // ltvPdfsig runs pdfsig trusting the test PKI's root.
 func ltvPdfsig(t *testing.T, p *pkitest.PKI, path string) string {
 	t.Helper()
-	needTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	out, err := exec.Command("pdfsig", "-nssdir", p.NSSDB(), path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdfsig: %v\n%s", err, out)

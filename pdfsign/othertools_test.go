@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // resignWithOpenSSL replaces the CMS of a file we signed by one that
@@ -67,7 +68,7 @@ func byteRangeOf(t *testing.T, data []byte) [4]int64 {
 }
 
 func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
-	needTool(t, "openssl")
+	testtool.Need(t, "openssl")
 	p := getPKI(t)
 	dir := t.TempDir()
 	// Key and certificate files for openssl: the test CA's RSA signer, and

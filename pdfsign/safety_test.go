@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 func errKind(err error) Kind {
@@ -130,7 +132,7 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 	if _, err := Sign(context.Background(), in, "", p.ecKey, p.rsaChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("wrong cert: %v", err)
 	}
-	if needTool(t, "qpdf"); true {
+	if testtool.Need(t, "qpdf"); true {
 		enc := filepath.Join(dir, "enc.pdf")
 		if b, err := exec.Command("qpdf", "--encrypt", "", "owner", "256", "--", in, enc).CombinedOutput(); err != nil {
 			t.Fatalf("qpdf: %v %s", err, b)

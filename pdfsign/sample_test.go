@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 func TestSamplePDF(t *testing.T) {
@@ -23,7 +25,7 @@ func TestSamplePDF(t *testing.T) {
 		p := filepath.Join(dir, c.lang+".pdf")
 		os.WriteFile(p, b.Bytes(), 0o644)
 		checkQpdf(t, p)
-		needTool(t, "mutool")
+		testtool.Need(t, "mutool")
 		txt, err := exec.Command("mutool", "draw", "-F", "txt", "-o", "-", p).Output()
 		if err != nil {
 			t.Fatal(err)

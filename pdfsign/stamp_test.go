@@ -12,12 +12,13 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // renderPage renders page 1 of path at 72 dpi with pdftoppm (PNG).
 func renderPage(t *testing.T, path string) image.Image {
 	t.Helper()
-	needTool(t, "pdftoppm")
+	testtool.Need(t, "pdftoppm")
 	prefix := filepath.Join(t.TempDir(), "page")
 	if out, err := exec.Command("pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", path, prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
@@ -163,7 +164,7 @@ func TestVisibleBadRect(t *testing.T) {
 // displayed bottom-right corner and reads upright: the changed pixels of the
 // rendered page form a 200×60 box in that corner, with left-aligned lines.
 func TestVisibleStampRotatedPage(t *testing.T) {
-	needTool(t, "qpdf")
+	testtool.Need(t, "qpdf")
 	p := pkitest.New(t)
 	for _, rot := range []string{"90", "180", "270"} {
 		t.Run(rot, func(t *testing.T) { stampRotated(t, p, rot) })

@@ -11,6 +11,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -69,7 +70,7 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 // checkOpenSSL verifies the newest signature with `openssl cms -verify`.
 func checkOpenSSL(t testing.TB, path, caPEM string) {
 	t.Helper()
-	needTool(t, "openssl")
+	testtool.Need(t, "openssl")
 	cms, signed := extractSignature(t, path)
 	dir := t.TempDir()
 	sig, content := filepath.Join(dir, "sig.p7s"), filepath.Join(dir, "content.bin")
@@ -91,7 +92,7 @@ func checkOpenSSL(t testing.TB, path, caPEM string) {
 
 func checkMutool(t testing.TB, path string) {
 	t.Helper()
-	needTool(t, "mutool")
+	testtool.Need(t, "mutool")
 	out, _ := exec.Command("mutool", "sign", "-v", path).CombinedOutput()
 	if !strings.Contains(string(out), "The document is unchanged since signing.") ||
 		strings.Contains(string(out), "Digest error") || strings.Contains(string(out), "error") && !strings.Contains(string(out), "Certificate error") {
@@ -101,7 +102,7 @@ func checkMutool(t testing.TB, path string) {
 
 func checkQpdf(t testing.TB, path string) {
 	t.Helper()
-	needTool(t, "qpdf")
+	testtool.Need(t, "qpdf")
 	out, err := exec.Command("qpdf", "--check", path).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
 		t.Fatalf("qpdf --check %s: %v\n%s", path, err, out)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // buildPDF writes objects 1..n (bodies given) with a classic xref table.
@@ -121,7 +122,7 @@ func TestSignFormVariants(t *testing.T) {
 // qpdf rewrites the sample and a form in every layout it knows: object and
 // xref streams, linearized, old and new versions; each signs and validates.
 func TestSignQpdfLayouts(t *testing.T) {
-	needTool(t, "qpdf")
+	testtool.Need(t, "qpdf")
 	dir := t.TempDir()
 	sample := writeSample(t, dir, "sample.pdf")
 	form := filepath.Join(filepath.Dir(corpusFiles(t)[0]), "Acroforms2.pdf")

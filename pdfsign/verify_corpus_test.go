@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // TestVerifyCorpus checks every file of testdata/verify against the verdict
@@ -127,7 +129,7 @@ func TestByteRangeOutsideKeepsOtherValid(t *testing.T) {
 // TestVectorsAgreeWithPdfsig: poppler's pdfsig, an independent validator,
 // gives the same signature verdict on the vectors it can check.
 func TestVectorsAgreeWithPdfsig(t *testing.T) {
-	needTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	for file, valid := range map[string]bool{
 		"approval.pdf": true, "openssl-rsa.pdf": true, "openssl-rsa-pss.pdf": true,
 		"openssl-rsa-pss-saltmax-sha512.pdf": true, "negative-serial.pdf": true, "openssl-rsa-sha1.pdf": true,

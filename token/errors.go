@@ -61,7 +61,32 @@ type Error struct {
 	NoTryUsed bool // KindPINPolicy: the token's PIN state shows no try was used
 }
 
-func (e *Error) Error() string { return e.Message("en") }
+// Error is the technical text, for logs and wrapping; Message is for people.
+func (e *Error) Error() string {
+	s := "token: " + string(e.Kind)
+	if e.SO {
+		s += " (admin code)"
+	}
+	if e.State != "" {
+		s += ", PIN " + string(e.State)
+	}
+	if e.Kind == KindPINLength {
+		s += fmt.Sprintf(", %d to %d characters", e.Min, e.Max)
+	}
+	if e.Path != "" {
+		s += ": " + e.Path
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	if e.Code != 0 {
+		s += " (" + ckrName(e.Code) + ")"
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
 
 func (e *Error) Unwrap() error { return e.Err }
 

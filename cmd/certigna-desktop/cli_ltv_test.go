@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
@@ -62,7 +63,7 @@ func TestCLISignLTV(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Horodatage") || !strings.Contains(out, "émetteur inconnu") {
 		t.Errorf("verify text (root not trusted): exit %d\n%s", code, out)
 	}
-	needPDFTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	ps, _ := exec.Command("pdfsig", "-nssdir", p.NSSDB(), signed).CombinedOutput()
 	if !strings.Contains(string(ps), "Signature is Valid") {
 		t.Errorf("pdfsig:\n%s", ps)

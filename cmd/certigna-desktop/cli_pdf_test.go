@@ -21,22 +21,13 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
-
-func needPDFTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI", name)
-		}
-		t.Skipf("%s not installed: skipping", name)
-	}
-}
 
 func samplePDF(t *testing.T, dir string) string {
 	t.Helper()
@@ -54,7 +45,7 @@ func samplePDF(t *testing.T, dir string) string {
 // nssTrusting makes an NSS database that trusts caPEM, for pdfsig.
 func nssTrusting(t *testing.T, caPEM string) string {
 	t.Helper()
-	needPDFTool(t, "certutil")
+	testtool.Need(t, "certutil")
 	dir := filepath.Join(t.TempDir(), "nss")
 	os.MkdirAll(dir, 0o700)
 	for _, args := range [][]string{{"-N", "--empty-password"}, {"-A", "-t", "CT,C,C", "-n", "ca", "-i", caPEM}} {
@@ -99,23 +90,23 @@ func lastSignature(t *testing.T, path string) (cms, signed []byte) {
 // the test token's CA.
 func checkIndependently(t *testing.T, path, caPEM string) {
 	t.Helper()
-	needPDFTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	nss := nssTrusting(t, caPEM)
 	out, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, path).CombinedOutput()
 	if !strings.Contains(string(out), "Signature is Valid") || !strings.Contains(string(out), "Total document signed") ||
 		!strings.Contains(string(out), "Certificate is Trusted") {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
-	needPDFTool(t, "mutool")
+	testtool.Need(t, "mutool")
 	out, _ = exec.Command("mutool", "sign", "-v", path).CombinedOutput()
 	if !strings.Contains(string(out), "The document is unchanged since signing.") {
 		t.Fatalf("mutool sign -v:\n%s", out)
 	}
-	needPDFTool(t, "qpdf")
+	testtool.Need(t, "qpdf")
 	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
 		t.Fatalf("qpdf --check: %v\n%s", err, out)
 	}
-	needPDFTool(t, "openssl")
+	testtool.Need(t, "openssl")
 	cms, signed := lastSignature(t, path)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "sig.p7s"), cms, 0o600)
@@ -295,7 +286,7 @@ func TestCLIVerifyTampered(t *testing.T) {
 	if code != exitFailure || !strings.Contains(out, "INVALID") {
 		t.Fatalf("tampered: exit %d\n%s", code, out)
 	}
-	needPDFTool(t, "pdfsig")
+	testtool.Need(t, "pdfsig")
 	pout, _ := exec.Command("pdfsig", bad).CombinedOutput()
 	if !strings.Contains(string(pout), "Digest Mismatch") {
 		t.Fatalf("pdfsig:\n%s", pout)

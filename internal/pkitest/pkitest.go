@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // Mode is how an endpoint behaves.
@@ -61,9 +63,6 @@ type PKI struct {
 	TSAUser, TSAPassword string
 }
 
-// Requirement reports whether openssl is present; tests call it through New.
-func haveOpenSSL() bool { _, err := exec.LookPath("openssl"); return err == nil }
-
 // New builds the PKI in a temporary directory and starts its server. Under CI
 // a missing openssl fails the test; elsewhere it skips.
 // Option changes what New builds.
@@ -77,12 +76,7 @@ func WithIntermediate() Option { return func(p *PKI) { p.withInt = true } }
 
 func New(t testing.TB, opts ...Option) *PKI {
 	t.Helper()
-	if !haveOpenSSL() {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl is required for the test PKI (install the openssl package)")
-		}
-		t.Skip("openssl not installed: skipping tests that need the test PKI")
-	}
+	testtool.Need(t, "openssl")
 	p := &PKI{t: t, Dir: t.TempDir(), requests: map[string]int{}}
 	for _, o := range opts {
 		o(p)
@@ -552,12 +546,7 @@ func (p *PKI) loadKey(name string) crypto.Signer {
 // It returns "" (and skips or fails like New) when certutil is missing.
 func (p *PKI) NSSDB() string {
 	p.t.Helper()
-	if _, err := exec.LookPath("certutil"); err != nil {
-		if os.Getenv("CI") == "true" {
-			p.t.Fatal("certutil (libnss3-tools) is required")
-		}
-		p.t.Skip("certutil not installed (libnss3-tools): skipping")
-	}
+	testtool.Need(p.t, "certutil")
 	dir := filepath.Join(p.Dir, "nssdb")
 	// Made once: certutil -N on an existing database asks for its password.
 	if _, err := os.Stat(filepath.Join(dir, "cert9.db")); err == nil {

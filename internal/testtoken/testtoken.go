@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // Holder is the accented holder name of every test certificate.
@@ -64,42 +66,12 @@ func WithLabel(l string) Option { return func(o *options) { o.label = l } }
 // WithoutEC skips the EC key (a second faster).
 func WithoutEC() Option { return func(o *options) { o.noEC = true } }
 
-// Need skips (or, under CI, fails) the test when a tool is missing.
-func Need(t testing.TB, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			Missing(t, tool+" is not installed (apt-get install "+aptPackage(tool)+")")
-		}
-	}
-}
-
-// Missing fails under CI and skips elsewhere.
-func Missing(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI: %s", why)
-	}
-	t.Skip(why)
-}
-
-func aptPackage(tool string) string {
-	switch tool {
-	case "softhsm2-util":
-		return "softhsm2"
-	case "pkcs11-tool":
-		return "opensc"
-	case "pkcsconf", "pkcsslotd":
-		return "opencryptoki"
-	case "tpm2_ptool":
-		return "libtpm2-pkcs11-tools"
-	case "dbus-daemon":
-		return "dbus"
-	case "gcc":
-		return "gcc"
-	}
-	return tool
-}
+// Need and Missing are testtool's (the one "need tool" helper), here too
+// because every token test already imports this package.
+var (
+	Need    = testtool.Need
+	Missing = testtool.Missing
+)
 
 // SoftHSMModule is SoftHSM2's library, or "" when not installed.
 func SoftHSMModule() string {
