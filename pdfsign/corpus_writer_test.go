@@ -183,7 +183,7 @@ func (d *tdoc) fieldSig(t testing.TB, fieldName string, certify int, lock string
 func (d *tdoc) docTimestamp(t testing.TB, fieldName, url string) {
 	t.Helper()
 	d.addSigField(t, fieldName, "/Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161", false, "", func(t testing.TB, signed []byte) []byte {
-		ts, err := RequestTimestamp(context.Background(), &TSAConfig{URL: url}, signed)
+		ts, err := requestTimestamp(context.Background(), &TSAConfig{URL: url}, signed)
 		if err != nil {
 			t.Fatal(err)
 		}

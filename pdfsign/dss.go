@@ -20,9 +20,9 @@ import (
 // bytes stay untouched, holding the certificates, OCSP responses and CRLs
 // a validator needs years later, plus one VRI entry per signature.
 
-// LTVOptions tune AddLTV.
-type LTVOptions struct {
-	Revocation RevocationOptions
+// ltvOptions tune addLTV.
+type ltvOptions struct {
+	Revocation revocationOptions
 	// ExtraCerts help build chains the CMS does not carry in full (e.g. the
 	// token's chain, or the trust store's roots).
 	ExtraCerts []*x509.Certificate
@@ -35,18 +35,18 @@ type LTVOptions struct {
 	NoVRI bool
 }
 
-// LTVResult says what the DSS revision holds.
-type LTVResult struct {
-	Data *RevocationData
+// ltvResult says what the DSS revision holds.
+type ltvResult struct {
+	Data *revocationData
 	VRI  []string // keys of the VRI entries written
 }
 
-// AddLTV gathers revocation data for the document's last signature (its
+// addLTV gathers revocation data for the document's last signature (its
 // signer chain and the chains of its timestamp tokens) and appends a DSS
 // revision to f, which must be open for reading and writing. Nothing is
 // written when the data cannot be had. The caller owns atomicity (Sign works
 // on a temporary file that is renamed only at the end).
-func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error) {
+func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, newErr(KindIO, f.Name(), err)
@@ -101,7 +101,7 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 			chains = append(chains, chain)
 		}
 	}
-	data, err := FetchRevocation(ctx, chains, opts.Revocation)
+	data, err := fetchRevocation(ctx, chains, opts.Revocation)
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +109,10 @@ func AddLTV(ctx context.Context, f *os.File, opts LTVOptions) (*LTVResult, error
 	if now.IsZero() {
 		now = time.Now()
 	}
-	res := &LTVResult{Data: data}
+	res := &ltvResult{Data: data}
 	if !opts.NoVRI {
 		for _, s := range sigs {
-			res.VRI = append(res.VRI, VRIKey(s.Contents))
+			res.VRI = append(res.VRI, vriKey(s.Contents))
 		}
 	}
 	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
@@ -137,7 +137,7 @@ func ltvEnd(s *ltvSig) int64 {
 // dssBuild adds the DSS objects and a new catalog pointing at them to u. An
 // existing DSS (an earlier LTV revision) is kept and extended; data already
 // there is not stored twice.
-func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *RevocationData, now time.Time) error {
+func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *revocationData, now time.Time) error {
 	rootRef, ok := r.Trailer.Get("Root").(pdf.Ref)
 	if !ok {
 		return damagedf("trailer has no /Root")
@@ -259,12 +259,12 @@ func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *Revocatio
 	return nil
 }
 
-// ExtendLTV writes to out a copy of the signed PDF in with a DSS revision
+// extendLTV writes to out a copy of the signed PDF in with a DSS revision
 // for its last signature (or all, with opts.All): for a B-T file saved while
 // the revocation servers were unreachable. Same output safety as Sign: never
 // over the input, an existing out only with force, a temporary file renamed
 // at the end, nothing left behind on error.
-func ExtendLTV(ctx context.Context, in, out string, force bool, opts LTVOptions) (*LTVResult, error) {
+func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions) (*ltvResult, error) {
 	inInfo, err := checkPaths(in, out, force)
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func ExtendLTV(ctx context.Context, in, out string, force bool, opts LTVOptions)
 	if n, err := io.Copy(tmp, src); err != nil || n != inInfo.Size() {
 		return nil, newErr(KindIO, out, err)
 	}
-	res, err := AddLTV(ctx, tmp, opts)
+	res, err := addLTV(ctx, tmp, opts)
 	if err != nil {
 		return nil, withPath(err, in)
 	}

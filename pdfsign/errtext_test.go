@@ -21,7 +21,7 @@ func TestParseErrorsWithoutStructDumps(t *testing.T) {
 	_, err := checkOCSP(garbage, p.rsaCert, p.ca, time.Now())
 	errs = append(errs, err)
 	errs = append(errs, checkCRL(garbage, p.rsaCert, p.ca, "http://crl.example/ca.crl", time.Now()))
-	_, err = VerifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
+	_, err = verifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
 	errs = append(errs, err)
 	var x struct{ A int }
 	_, raw := asn1.Unmarshal([]byte{0x30, 0x03, 0x04, 0x01, 0x05}, &x)

@@ -28,9 +28,9 @@ type ltvSig struct {
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
 
-// VRIKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
+// vriKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
 // SHA-1 of its /Contents bytes.
-func VRIKey(contents []byte) string {
+func vriKey(contents []byte) string {
 	sum := sha1.Sum(contents)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
@@ -179,7 +179,7 @@ func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Cer
 }
 
 func ltvFetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {
-	b, err := revHTTP(ctx, RevocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
+	b, err := revHTTP(ctx, revocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
 	if err != nil {
 		return nil, err
 	}

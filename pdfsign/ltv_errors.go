@@ -62,3 +62,24 @@ func (e *LTVError) Message(lang string) string {
 func ltvErr(kind LTVKind, url, detail string, err error) *LTVError {
 	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
+
+// Steps an LTVError can come from, for callers that say which one failed.
+const (
+	StepTSA        = "tsa"        // the TSA: unreachable, refused, bad answer, bad URL
+	StepRevocation = "revocation" // revocation data could not be had (offline, invalid) or a certificate is revoked
+	StepStamp      = "stamp"      // the visible stamp's rectangle or corner
+	StepDSS        = "dss"        // the DSS revision could not be written
+)
+
+// Step is the step of Sign that failed.
+func (e *LTVError) Step() string {
+	switch e.Kind {
+	case LTVTSAUnreachable, LTVTSAAuth, LTVTSARefused, LTVTSAGarbage, LTVTSAMismatch, LTVTSAInvalid, LTVTSAConfig:
+		return StepTSA
+	case LTVRevOffline, LTVRevInvalid, LTVRevoked, LTVNoRevInfo:
+		return StepRevocation
+	case LTVBadRect:
+		return StepStamp
+	}
+	return StepDSS
+}

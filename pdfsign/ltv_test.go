@@ -94,7 +94,7 @@ func TestSignBT(t *testing.T) {
 	if len(sigs) != 1 || len(sigs[0].Timestamps) != 1 {
 		t.Fatalf("want one signature with one timestamp token, got %+v", sigs)
 	}
-	if _, err := VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.SignerInfo.Signature, p.Pool(), time.Time{}); err != nil {
+	if _, err := verifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.SignerInfo.Signature, p.Pool(), time.Time{}); err != nil {
 		t.Errorf("embedded token does not verify over the signature value: %v", err)
 	}
 	// pdfsig (poppler 22.12) does not parse signature timestamp tokens: it
@@ -157,8 +157,8 @@ func TestSignBLT(t *testing.T) {
 		t.Fatalf("signatures: %v %v", sigs, err)
 	}
 	vri, _ := r.ResolveDict(dss.Get("VRI"))
-	if vri == nil || !vri.Has(VRIKey(sigs[0].Contents)) {
-		t.Errorf("VRI lacks the entry %s", VRIKey(sigs[0].Contents))
+	if vri == nil || !vri.Has(vriKey(sigs[0].Contents)) {
+		t.Errorf("VRI lacks the entry %s", vriKey(sigs[0].Contents))
 	}
 	// The signature still verifies and covers its revision; the DSS revision follows.
 	ps := ltvPdfsig(t, p, out)
@@ -271,7 +271,7 @@ func TestSignBLTNoVRI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AddLTV(t.Context(), f, LTVOptions{NoVRI: true}); err != nil {
+	if _, err := addLTV(t.Context(), f, ltvOptions{NoVRI: true}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -353,7 +353,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.RevokeSigner()
-	crl, err := fetchCRL(t.Context(), p.URL+"/ca.crl", RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	crl, err := fetchCRL(t.Context(), p.URL+"/ca.crl", revocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := &RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
+	data := &revocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
 	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
 		return dssBuild(r, u, nil, data, time.Now())
 	}); err != nil {
@@ -423,7 +423,7 @@ func TestSignBLTTwice(t *testing.T) {
 }
 
 // A B-T file saved while offline (--allow-bb) is extended to B-LT later;
-// while still offline, ExtendLTV fails and writes nothing.
+// while still offline, extendLTV fails and writes nothing.
 func TestExtendLTVLater(t *testing.T) {
 	p := pkitest.New(t)
 	p.SetOCSP(pkitest.Down)
@@ -433,18 +433,18 @@ func TestExtendLTVLater(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 	out := filepath.Join(filepath.Dir(bt), "blt.pdf")
-	_, err = ExtendLTV(t.Context(), bt, out, false, LTVOptions{})
+	_, err = extendLTV(t.Context(), bt, out, false, ltvOptions{})
 	wantLTVKind(t, err, LTVRevOffline)
 	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
 		t.Fatal("output left behind")
 	}
 	p.SetOCSP(pkitest.Normal)
 	p.SetCRL(pkitest.Normal)
-	if _, err := ExtendLTV(t.Context(), bt, out, false, LTVOptions{}); err != nil {
+	if _, err := extendLTV(t.Context(), bt, out, false, ltvOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ExtendLTV(t.Context(), bt, bt, true, LTVOptions{}); err == nil {
-		t.Error("ExtendLTV wrote over its input")
+	if _, err := extendLTV(t.Context(), bt, bt, true, ltvOptions{}); err == nil {
+		t.Error("extendLTV wrote over its input")
 	}
 	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Pool()})
 	if err != nil || !rep.OK || rep.Signatures[0].Level != "B-LT" {
@@ -487,7 +487,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	defer f.Close()
 	st, _ := f.Stat()
 	r, _ := pdf.NewReader(f, st.Size())
-	certs, ocsps, crls, vri := ltvReadDSS(r, VRIKey(sigs[0].Contents))
+	certs, ocsps, crls, vri := ltvReadDSS(r, vriKey(sigs[0].Contents))
 	// VRI lists come first, then the global arrays: count the global ones.
 	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {
 		t.Errorf("DSS (VRI + global): %d certs, %d OCSP, %d CRLs; want 5+5, 2+2, 2+2", len(certs), len(ocsps), len(crls))

@@ -18,8 +18,8 @@ import (
 // from the certificates' AIA and CRL distribution points, each one checked
 // (issuer's signature, freshness, status) before it is kept.
 
-// RevocationOptions tune FetchRevocation.
-type RevocationOptions struct {
+// revocationOptions tune fetchRevocation.
+type revocationOptions struct {
 	Timeout time.Duration // per request; default 15 s
 	Client  *http.Client  // nil: a client with Timeout
 	Now     time.Time     // zero: time.Now()
@@ -28,20 +28,20 @@ type RevocationOptions struct {
 	OCSPOnly, CRLOnly bool
 }
 
-// RevocationData is what goes into a DSS.
-type RevocationData struct {
+// revocationData is what goes into a DSS.
+type revocationData struct {
 	Certs []*x509.Certificate // every certificate seen (chains, OCSP responders), no duplicates
 	OCSPs [][]byte            // DER OCSPResponse
 	CRLs  [][]byte            // DER CertificateList
 	// PerCert says, by certificate, which of OCSPs/CRLs cover it (indexes).
-	PerCert map[*x509.Certificate]RevRefs
+	PerCert map[*x509.Certificate]revRefs
 }
 
-// RevRefs lists indexes into RevocationData.OCSPs / CRLs.
-type RevRefs struct{ OCSP, CRL []int }
+// revRefs lists indexes into revocationData.OCSPs / CRLs.
+type revRefs struct{ OCSP, CRL []int }
 
 // AddCert adds c once.
-func (d *RevocationData) AddCert(c *x509.Certificate) {
+func (d *revocationData) AddCert(c *x509.Certificate) {
 	for _, have := range d.Certs {
 		if have.Equal(c) {
 			return
@@ -50,7 +50,7 @@ func (d *RevocationData) AddCert(c *x509.Certificate) {
 	d.Certs = append(d.Certs, c)
 }
 
-func (d *RevocationData) addOCSP(der []byte) int {
+func (d *revocationData) addOCSP(der []byte) int {
 	for i, have := range d.OCSPs {
 		if bytes.Equal(have, der) {
 			return i
@@ -60,7 +60,7 @@ func (d *RevocationData) addOCSP(der []byte) int {
 	return len(d.OCSPs) - 1
 }
 
-func (d *RevocationData) addCRL(der []byte) int {
+func (d *revocationData) addCRL(der []byte) int {
 	for i, have := range d.CRLs {
 		if bytes.Equal(have, der) {
 			return i
@@ -70,13 +70,13 @@ func (d *RevocationData) addCRL(der []byte) int {
 	return len(d.CRLs) - 1
 }
 
-// FetchRevocation gathers, for every certificate of each chain (leaf first)
+// fetchRevocation gathers, for every certificate of each chain (leaf first)
 // but self-signed roots, a verified OCSP response and/or CRL. A certificate
 // for which nothing could be had makes it fail: LTVRevOffline when every
 // server was unreachable, LTVRevInvalid when an answer did not verify,
 // LTVRevoked when a certificate is revoked, LTVNoRevInfo when a
 // certificate names no source at all.
-func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts RevocationOptions) (*RevocationData, error) {
+func fetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts revocationOptions) (*revocationData, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 15 * time.Second
 	}
@@ -86,7 +86,7 @@ func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts Rev
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	data := &RevocationData{PerCert: map[*x509.Certificate]RevRefs{}}
+	data := &revocationData{PerCert: map[*x509.Certificate]revRefs{}}
 	crlCache := map[string][]byte{} // URL → verified DER, fetched once
 	for _, chain := range chains {
 		for i, c := range chain {
@@ -112,9 +112,9 @@ func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts Rev
 	return data, nil
 }
 
-func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts RevocationOptions, data *RevocationData,
+func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocationOptions, data *revocationData,
 	crlCache map[string][]byte) error {
-	var refs RevRefs
+	var refs revRefs
 	var firstErr error
 	note := func(err error) {
 		// A revoked certificate outranks any other failure; an invalid answer
@@ -181,7 +181,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts Revocat
 	return nil
 }
 
-func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype string, body []byte) ([]byte, error) {
+func revHTTP(ctx context.Context, opts revocationOptions, method, u, ctype string, body []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
@@ -206,7 +206,7 @@ func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype strin
 	return b, nil
 }
 
-func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts RevocationOptions) ([]byte, *ocsp.Response, error) {
+func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts revocationOptions) ([]byte, *ocsp.Response, error) {
 	// SHA-1 CertIDs: what every responder understands (RFC 5019).
 	req, err := ocsp.CreateRequest(c, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
@@ -251,7 +251,7 @@ func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Re
 	return nil, ltvErr(LTVRevInvalid, "", "OCSP status unknown for "+revName(c), nil)
 }
 
-func fetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
+func fetchCRL(ctx context.Context, u string, opts revocationOptions) ([]byte, error) {
 	return revHTTP(ctx, opts, http.MethodGet, u, "", nil)
 }
 
@@ -276,33 +276,33 @@ func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) 
 	return nil
 }
 
-// RevStatus is what embedded revocation data says about one certificate.
-type RevStatus int
+// revStatus is what embedded revocation data says about one certificate.
+type revStatus int
 
 const (
-	RevUnknown RevStatus = iota // no usable data for it
-	RevGood
-	RevRevoked
+	revUnknown revStatus = iota // no usable data for it
+	revGood
+	revRevoked
 )
 
-// CheckEmbeddedRevocation decides c's status from the OCSP responses and CRLs
+// checkEmbeddedRevocation decides c's status from the OCSP responses and CRLs
 // found in a document (DSS or CMS), as of at. Answers that do not verify
 // against issuer are ignored.
-func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) RevStatus {
+func checkEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) revStatus {
 	if revSelfSigned(c) || revNoCheck(c) {
-		return RevGood
+		return revGood
 	}
-	status := RevUnknown
+	status := revUnknown
 	for _, der := range ocsps {
 		resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 		if err != nil {
 			continue
 		}
 		if resp.Status == ocsp.Revoked && !resp.RevokedAt.After(at) {
-			return RevRevoked
+			return revRevoked
 		}
 		if resp.Status == ocsp.Good {
-			status = RevGood
+			status = revGood
 		}
 	}
 	for _, der := range crls {
@@ -317,9 +317,9 @@ func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, 
 			}
 		}
 		if revoked {
-			return RevRevoked
+			return revRevoked
 		}
-		status = RevGood
+		status = revGood
 	}
 	return status
 }

@@ -14,7 +14,7 @@ import (
 func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 	p := pkitest.New(t)
 	chains := [][]*x509.Certificate{p.Chain(), {p.TSA, p.CA}}
-	d, err := FetchRevocation(context.Background(), chains, RevocationOptions{})
+	d, err := fetchRevocation(context.Background(), chains, revocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 		if len(r.OCSP) != 1 || len(r.CRL) != 1 {
 			t.Errorf("%s: refs %+v", c.Subject.CommonName, r)
 		}
-		if s := CheckEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != RevGood {
+		if s := checkEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != revGood {
 			t.Errorf("%s: embedded status %v, want good", c.Subject.CommonName, s)
 		}
 	}
@@ -50,7 +50,7 @@ func TestFetchRevocationFailures(t *testing.T) {
 	chains := [][]*x509.Certificate{p.Chain()}
 
 	p.SetOCSP(pkitest.Down)
-	d, err := FetchRevocation(ctx, chains, RevocationOptions{})
+	d, err := fetchRevocation(ctx, chains, revocationOptions{})
 	if err != nil {
 		t.Fatalf("OCSP down, CRL up: %v", err)
 	}
@@ -58,35 +58,35 @@ func TestFetchRevocationFailures(t *testing.T) {
 		t.Errorf("OCSP down: %d OCSP, %d CRL", len(d.OCSPs), len(d.CRLs))
 	}
 	p.SetCRL(pkitest.Down)
-	_, err = FetchRevocation(ctx, chains, RevocationOptions{})
+	_, err = fetchRevocation(ctx, chains, revocationOptions{})
 	wantLTVKind(t, err, LTVRevOffline)
-	_, err = FetchRevocation(ctx, chains, RevocationOptions{Timeout: time.Second})
+	_, err = fetchRevocation(ctx, chains, revocationOptions{Timeout: time.Second})
 	wantLTVKind(t, err, LTVRevOffline)
 
 	p.SetOCSP(pkitest.Garbage)
-	_, err = FetchRevocation(ctx, chains, RevocationOptions{OCSPOnly: true})
+	_, err = fetchRevocation(ctx, chains, revocationOptions{OCSPOnly: true})
 	wantLTVKind(t, err, LTVRevInvalid)
 
 	p.SetOCSP(pkitest.Normal)
 	p.SetCRL(pkitest.Normal)
-	good, err := FetchRevocation(ctx, chains, RevocationOptions{})
+	good, err := fetchRevocation(ctx, chains, revocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.RevokeSigner()
-	_, err = FetchRevocation(ctx, chains, RevocationOptions{OCSPOnly: true})
+	_, err = fetchRevocation(ctx, chains, revocationOptions{OCSPOnly: true})
 	wantLTVKind(t, err, LTVRevoked)
-	_, err = FetchRevocation(ctx, chains, RevocationOptions{CRLOnly: true})
+	_, err = fetchRevocation(ctx, chains, revocationOptions{CRLOnly: true})
 	wantLTVKind(t, err, LTVRevoked)
 	// Data fetched before the revocation said good; the new CRL says revoked.
-	if s := CheckEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != RevGood {
+	if s := checkEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != revGood {
 		t.Errorf("old data: %v", s)
 	}
-	crl, err := fetchCRL(ctx, p.URL+"/ca.crl", RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	crl, err := fetchCRL(ctx, p.URL+"/ca.crl", revocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := CheckEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != RevRevoked {
+	if s := checkEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != revRevoked {
 		t.Errorf("new CRL: %v, want revoked", s)
 	}
 }

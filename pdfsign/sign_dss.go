@@ -17,7 +17,7 @@ func dssStep(ctx context.Context, cfg *signConfig, f *os.File, res *Result) erro
 		return nil
 	}
 	chain := append([]*x509.Certificate{cfg.cms.Cert}, cfg.cms.Chain...)
-	if _, err := AddLTV(ctx, f, LTVOptions{ExtraCerts: chain}); err != nil {
+	if _, err := addLTV(ctx, f, ltvOptions{ExtraCerts: chain}); err != nil {
 		if o.AllowLower {
 			if res.Warning == nil {
 				res.Warning = err

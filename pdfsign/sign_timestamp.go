@@ -30,7 +30,7 @@ func timestampStep(ctx context.Context, cfg *signConfig) *timestamped {
 	t := &timestamped{}
 	cfg.unsignedReserve = tsaReserve
 	cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
-		ts, err := RequestTimestamp(ctx, o.TSA, sigValue)
+		ts, err := requestTimestamp(ctx, o.TSA, sigValue)
 		if err != nil {
 			if o.AllowLower {
 				t.err = err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
@@ -214,47 +213,3 @@ func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string)
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
-// ParseRect reads "x,y,w,h" (points) as given to --rect.
-func ParseRect(s string) ([4]float64, error) {
-	parts := strings.Split(s, ",")
-	var r [4]float64
-	if len(parts) != 4 {
-		return r, ltvErr(LTVBadRect, "", "expected x,y,w,h in points, e.g. 350,40,200,60", nil)
-	}
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return r, ltvErr(LTVBadRect, "", fmt.Sprintf("%q is not a number", p), nil)
-		}
-		r[i] = v
-	}
-	return r, nil
-}
-
-// PageCount returns the number of pages of a PDF (for the GUI's "last
-// page" choice), reading only the page tree's root.
-func PageCount(path string) (int, error) {
-	f, st, err := openInput(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	r, err := pdf.NewReader(f, st.Size())
-	if err != nil {
-		return 0, withPath(err, path)
-	}
-	root, err := r.ResolveDict(r.Trailer.Get("Root"))
-	if err != nil || root == nil {
-		return 0, damagedf("catalog unreadable")
-	}
-	pages, err := r.ResolveDict(root.Get("Pages"))
-	if err != nil || pages == nil {
-		return 0, damagedf("page tree unreadable")
-	}
-	n, ok := pdf.ToInt(pages.Get("Count"))
-	if !ok || n < 1 {
-		return 0, damagedf("page count unreadable")
-	}
-	return int(n), nil
-}

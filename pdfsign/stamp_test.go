@@ -133,14 +133,6 @@ func TestCornerRect(t *testing.T) {
 			t.Errorf("rotate %d corner %d: got %v, want %v", c.rot, c.c, got, c.want)
 		}
 	}
-	if _, err := ParseRect("1,2,3"); err == nil {
-		t.Error("ParseRect accepted three numbers")
-	} else {
-		wantLTVKind(t, err, LTVBadRect)
-	}
-	if r, err := ParseRect("10, 20.5,200,60"); err != nil || r != [4]float64{10, 20.5, 200, 60} {
-		t.Errorf("ParseRect: %v %v", r, err)
-	}
 }
 
 // A rectangle off the page or too small: a typed error, no file.

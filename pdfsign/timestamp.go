@@ -14,17 +14,17 @@ import (
 // Checking and embedding RFC 3161 time-stamp tokens (the TSA client is in
 // tsa.go; the CMS parsing in cmsparse.go).
 
-// VerifyTimestampToken checks that token is a time-stamp token over data,
+// verifyTimestampToken checks that token is a time-stamp token over data,
 // signed by a certificate it carries (or found in roots' chain) that has the
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
-func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*Timestamp, error) {
-	return verifyTimestampToken(token, data, roots, at, nil)
+func verifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*timestampToken, error) {
+	return verifyTimestampTokenWith(token, data, roots, at, nil)
 }
 
-// verifyTimestampToken is VerifyTimestampToken with extra certificates (the
-// document's DSS) where a token that left out its TSA certificate finds it.
-func verifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*Timestamp, error) {
+// verifyTimestampTokenWith is verifyTimestampToken with extra certificates
+// (the document's DSS) where a token that left out its TSA certificate finds it.
+func verifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*timestampToken, error) {
 	sd, err := cms.Parse(token)
 	if err != nil {
 		return nil, ltvErr(LTVTSAGarbage, "", parseErrText("time-stamp token", err), err)
@@ -94,7 +94,7 @@ func verifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 			return nil, ltvErr(LTVTSAInvalid, "", "TSA certificate chain: "+err.Error(), err)
 		}
 	}
-	return &Timestamp{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
+	return &timestampToken{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
 		Hash: h, Imprint: info.Imprint, Signer: tsaCert, Certs: sd.Certs}, nil
 }
 
@@ -112,15 +112,15 @@ func tsHasTimeStampingEKU(c *x509.Certificate) bool {
 	return false
 }
 
-// AppendSignatureTimestamp returns unsignedAttrs content (the DER of
+// appendSignatureTimestamp returns unsignedAttrs content (the DER of
 // Attribute SEQUENCEs, possibly empty) with a signature-time-stamp-token
 // attribute holding token appended. The CMS builder puts the result in the
 // SignerInfo's [1] IMPLICIT SET.
-func AppendSignatureTimestamp(unsignedAttrs, token []byte) []byte {
+func appendSignatureTimestamp(unsignedAttrs, token []byte) []byte {
 	var b cryptobyte.Builder
 	b.AddBytes(unsignedAttrs)
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(OIDSignatureTimeStampToken)
+		b.AddASN1ObjectIdentifier(cms.OIDAttrTimeStampToken)
 		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(token) })
 	})
 	return b.BytesOrPanic()

@@ -151,7 +151,7 @@ func (v TrustVerdict) Message(lang string) string {
 
 // CheckChain verifies leaf against roots at time at, with intermediates, and
 // says why it fails. Revocation is not checked here (see
-// CheckEmbeddedRevocation).
+// checkEmbeddedRevocation).
 func CheckChain(leaf *x509.Certificate, intermediates []*x509.Certificate, roots *x509.CertPool, at time.Time) TrustVerdict {
 	if leaf == nil {
 		return TrustVerdict{Reason: TrustReasonInvalid, Detail: "no certificate"}

@@ -57,8 +57,8 @@ func TSAConfigFromEnv(rawURL string) *TSAConfig {
 	return &TSAConfig{URL: rawURL, Username: os.Getenv(EnvTSAUser), Password: os.Getenv(EnvTSAPassword)}
 }
 
-// Timestamp is a verified time-stamp token.
-type Timestamp struct {
+// timestampToken is a verified time-stamp token.
+type timestampToken struct {
 	Token   []byte // DER ContentInfo (the TimeStampToken), as embedded
 	GenTime time.Time
 	Serial  *big.Int
@@ -70,15 +70,14 @@ type Timestamp struct {
 }
 
 var (
-	oidTSEKUTimeStamping             = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
-	OIDSignatureTimeStampToken       = cms.OIDAttrTimeStampToken
-	tsDefaultTimeout                 = 20 * time.Second
-	tsMaxResponse              int64 = 1 << 20
+	oidTSEKUTimeStamping       = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
+	tsDefaultTimeout           = 20 * time.Second
+	tsMaxResponse        int64 = 1 << 20
 )
 
-// RequestTimestamp asks cfg's TSA for a token over data (the signature value)
+// requestTimestamp asks cfg's TSA for a token over data (the signature value)
 // and returns it verified. ctx bounds the exchange besides cfg.Timeout.
-func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timestamp, error) {
+func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timestampToken, error) {
 	if cfg == nil || cfg.URL == "" {
 		return nil, ltvErr(LTVTSAConfig, "", "no URL", nil)
 	}
@@ -149,7 +148,7 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 		}
 		return nil, ltvErr(LTVTSAGarbage, shown, parseErrText("time-stamp response", err), err)
 	}
-	ts, err := VerifyTimestampToken(token, data, cfg.Roots, time.Time{})
+	ts, err := verifyTimestampToken(token, data, cfg.Roots, time.Time{})
 	if err != nil {
 		var le *LTVError
 		if errors.As(err, &le) {

@@ -40,7 +40,7 @@ func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
 	p := pkitest.New(t)
 	sig := []byte("the signature value")
 	before := time.Now().Add(-2 * time.Second)
-	ts, err := RequestTimestamp(context.Background(), &TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, sig)
+	ts, err := requestTimestamp(context.Background(), &TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, sig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,16 +55,16 @@ func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
 		t.Errorf("token signer is not the TSA certificate")
 	}
 	// The same token checked again, against other data: refused as a mismatch.
-	_, err = VerifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
+	_, err = verifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
 	wantLTVKind(t, err, LTVTSAMismatch)
 	// A flipped bit in the TSA's signature (last bytes of the token): refused.
 	bad := append([]byte(nil), ts.Token...)
 	bad[len(bad)-3] ^= 0x01
-	_, err = VerifyTimestampToken(bad, sig, nil, time.Time{})
+	_, err = verifyTimestampToken(bad, sig, nil, time.Time{})
 	wantLTVKind(t, err, LTVTSAInvalid)
 	// A root that is not the TSA's: the chain is refused.
 	other := pkitest.New(t)
-	_, err = VerifyTimestampToken(ts.Token, sig, other.Pool(), time.Time{})
+	_, err = verifyTimestampToken(ts.Token, sig, other.Pool(), time.Time{})
 	wantLTVKind(t, err, LTVTSAInvalid)
 }
 
@@ -74,11 +74,11 @@ func TestTimestampCredentialsFromEnvironment(t *testing.T) {
 	p.TSAUser, p.TSAPassword = "alice", "s3cret é"
 	t.Setenv(EnvTSAUser, "")
 	t.Setenv(EnvTSAPassword, "")
-	_, err := RequestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x"))
+	_, err := requestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x"))
 	wantLTVKind(t, err, LTVTSAAuth)
 	t.Setenv(EnvTSAUser, "alice")
 	t.Setenv(EnvTSAPassword, "s3cret é")
-	if _, err := RequestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x")); err != nil {
+	if _, err := requestTimestamp(context.Background(), TSAConfigFromEnv(p.TSAURL()), []byte("x")); err != nil {
 		t.Fatalf("with credentials: %v", err)
 	}
 }
@@ -87,30 +87,30 @@ func TestTimestampCredentialsFromEnvironment(t *testing.T) {
 func TestTimestampFailures(t *testing.T) {
 	p := pkitest.New(t)
 	ctx := context.Background()
-	_, err := RequestTimestamp(ctx, &TSAConfig{URL: pkitest.DeadURL(t)}, []byte("x"))
+	_, err := requestTimestamp(ctx, &TSAConfig{URL: pkitest.DeadURL(t)}, []byte("x"))
 	wantLTVKind(t, err, LTVTSAUnreachable)
 
 	p.SetTSA(pkitest.Down)
-	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = requestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	wantLTVKind(t, err, LTVTSAUnreachable)
 
 	p.SetTSA(pkitest.Garbage)
-	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = requestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	wantLTVKind(t, err, LTVTSAGarbage)
 
 	p.SetTSA(pkitest.Refuse)
-	_, err = RequestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = requestTimestamp(ctx, &TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	le := wantLTVKind(t, err, LTVTSARefused)
 	if !strings.Contains(le.Detail, "rejection") {
 		t.Errorf("refusal detail %q does not say rejection", le.Detail)
 	}
 
-	_, err = RequestTimestamp(ctx, &TSAConfig{URL: "ftp://example"}, []byte("x"))
+	_, err = requestTimestamp(ctx, &TSAConfig{URL: "ftp://example"}, []byte("x"))
 	wantLTVKind(t, err, LTVTSAConfig)
 
 	// A password in the URL never reaches the messages.
 	dead := strings.Replace(pkitest.DeadURL(t), "http://", "http://user:hunter2@", 1)
-	_, err = RequestTimestamp(ctx, &TSAConfig{URL: dead}, []byte("x"))
+	_, err = requestTimestamp(ctx, &TSAConfig{URL: dead}, []byte("x"))
 	le = wantLTVKind(t, err, LTVTSAUnreachable)
 	if strings.Contains(le.Error()+le.Message("fr")+le.Message("en"), "hunter2") {
 		t.Errorf("password shown: %v", le)
@@ -119,7 +119,7 @@ func TestTimestampFailures(t *testing.T) {
 
 // The unsigned attribute is a SEQUENCE { id-aa-signatureTimeStampToken, SET { token } }.
 func TestAppendSignatureTimestamp(t *testing.T) {
-	got := AppendSignatureTimestamp(nil, []byte{0x30, 0x00})
+	got := appendSignatureTimestamp(nil, []byte{0x30, 0x00})
 	want := []byte{0x30, 0x11, 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e, 0x31, 0x02, 0x30, 0x00}
 	if string(got) != string(want) {
 		t.Errorf("got % x\nwant % x", got, want)
@@ -131,16 +131,16 @@ func FuzzTimestampParsers(f *testing.F) {
 	f.Add([]byte{0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80})
 	f.Add([]byte("<html>not a reply</html>"))
 	f.Add([]byte{0x30, 0x80, 0x30, 0x03, 0x02, 0x01, 0x00, 0x00, 0x00})
-	f.Add(AppendSignatureTimestamp(nil, []byte{0x30, 0x00}))
+	f.Add(appendSignatureTimestamp(nil, []byte{0x30, 0x00}))
 	// A real token from openssl's TSA over "x" (made with internal/pkitest).
 	if tok, err := os.ReadFile("testdata/ltv/token-openssl.der"); err == nil {
 		f.Add(tok)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if tok, err := parseTimeStampResp(b); err == nil {
-			VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+			verifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 		}
-		VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
+		verifyTimestampToken(b, []byte("x"), nil, time.Time{})
 		cms.ParseTSTInfo(b)
 		cms.Parse(b)
 	})
@@ -153,10 +153,10 @@ func TestRecordedOpenSSLToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+	ts, err := verifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 	if err != nil || ts.Signer.Subject.CommonName != "Test TSA" || len(ts.Certs) != 2 {
 		t.Fatalf("%v %+v", err, ts)
 	}
-	_, err = VerifyTimestampToken(tok, []byte("y"), nil, time.Time{})
+	_, err = verifyTimestampToken(tok, []byte("y"), nil, time.Time{})
 	wantLTVKind(t, err, LTVTSAMismatch)
 }

@@ -43,7 +43,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts VerifyOpt
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
 	for _, tok := range s.cms.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()] {
-		ts, err := verifyTimestampToken(tok, s.cms.SignerInfo.Signature, nil, time.Time{}, opts.docCerts)
+		ts, err := verifyTimestampTokenWith(tok, s.cms.SignerInfo.Signature, nil, time.Time{}, opts.docCerts)
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())
 			continue
@@ -61,7 +61,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts VerifyOpt
 	}
 
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
-	dssCerts, ocsps, crls, vri := ltvReadDSS(r, VRIKey(contents))
+	dssCerts, ocsps, crls, vri := ltvReadDSS(r, vriKey(contents))
 	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
 	lr.VRI = vri
 	pool := append(append(append([]*x509.Certificate(nil), s.cms.Certs...), dssCerts...), tsaChainSrc...)
@@ -75,33 +75,33 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts VerifyOpt
 		tc, _ := ltvBuildChain(context.Background(), tsaCert, pool, nil)
 		chains = append(chains, tc)
 	}
-	status := RevGood
+	status := revGood
 	for _, chain := range chains {
 		top := chain[len(chain)-1]
 		if !revSelfSigned(top) && opts.Roots == nil {
-			if status == RevGood {
-				status = RevUnknown // the chain does not reach a root we can see
+			if status == revGood {
+				status = revUnknown // the chain does not reach a root we can see
 			}
 		}
 		for i := 0; i+1 < len(chain); i++ {
-			switch CheckEmbeddedRevocation(chain[i], chain[i+1], ocsps, crls, at) {
-			case RevRevoked:
-				status = RevRevoked
+			switch checkEmbeddedRevocation(chain[i], chain[i+1], ocsps, crls, at) {
+			case revRevoked:
+				status = revRevoked
 				s.problem("ltv_revoked", "warning", revName(chain[i]))
-			case RevUnknown:
-				if status != RevRevoked {
-					status = RevUnknown
+			case revUnknown:
+				if status != revRevoked {
+					status = revUnknown
 				}
 			}
 		}
-		if status == RevRevoked {
+		if status == revRevoked {
 			break
 		}
 	}
 	switch status {
-	case RevGood:
+	case revGood:
 		lr.Revocation = "good"
-	case RevRevoked:
+	case revRevoked:
 		lr.Revocation = "revoked"
 	}
 

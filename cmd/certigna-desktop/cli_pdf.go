@@ -42,7 +42,7 @@ func runSign(env *Env, args []string) int {
 	page := fs.Int("page", 0, "")
 	force := fs.Bool("force", false, "")
 	finalTry := fs.Bool("final-try", false, "")
-	var lf pdfsign.LTVFlags // B-T, B-LT, visible stamp (docs/ltv.md)
+	var lf workflow.LTVFlags // B-T, B-LT, visible stamp (docs/ltv.md)
 	fs.StringVar(&lf.TSA, "tsa", "", "")
 	fs.BoolVar(&lf.LTV, "ltv", false, "")
 	fs.BoolVar(&lf.Visible, "visible", false, "")

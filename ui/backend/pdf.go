@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -20,7 +21,7 @@ func NewPDF() *PDF { return &PDF{} }
 // checks as the CLI's flags (docs/ltv.md).
 func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
 	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, Name: o.Name, Lang: o.Lang}
-	f := pdfsign.LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower}
+	f := workflow.LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower}
 	if o.StampPage != ui.StampNone {
 		f.Corner = o.StampCorner
 		if f.Corner == "" {

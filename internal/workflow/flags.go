@@ -1,0 +1,91 @@
+package workflow
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/certigna-desktop/app/pdfsign"
+)
+
+// The signing choices the CLI's flags and the window's settings share (B-T,
+// B-LT, visible stamp), checked and turned into pdfsign.Options before the
+// PIN is asked for, so that a typo costs no PIN entry.
+
+func flagErr(kind pdfsign.LTVKind, url, detail string, err error) error {
+	return &pdfsign.LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
+}
+
+// ParseRect reads "x,y,w,h" (points) as given to --rect.
+func ParseRect(s string) ([4]float64, error) {
+	parts := strings.Split(s, ",")
+	var r [4]float64
+	if len(parts) != 4 {
+		return r, flagErr(pdfsign.LTVBadRect, "", "expected x,y,w,h in points, e.g. 350,40,200,60", nil)
+	}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return r, flagErr(pdfsign.LTVBadRect, "", fmt.Sprintf("%q is not a number", p), nil)
+		}
+		r[i] = v
+	}
+	return r, nil
+}
+
+// LTVFlags is what the CLI (and the GUI's settings) collect for B-T, B-LT
+// and the visible stamp, turned into pdfsign.Options by Apply. Credentials for the
+// TSA are never flags: Apply reads them from CERTIGNA_TSA_USER /
+// CERTIGNA_TSA_PASSWORD.
+type LTVFlags struct {
+	TSA        string // --tsa URL
+	LTV        bool   // --ltv
+	Visible    bool   // --visible
+	Rect       string // --rect x,y,w,h (points; implies --visible)
+	Corner     string // --corner bottom-right|bottom-left|top-right|top-left (implies --visible)
+	AllowLower bool   // --allow-bb: save at the level reached if the TSA or revocation servers fail
+}
+
+// Apply checks the flags and fills in opts. It is meant to run before the
+// PIN is asked for, so a typo costs no PIN entry.
+func (f LTVFlags) Apply(opts *pdfsign.Options) error {
+	if f.TSA != "" {
+		u, err := url.Parse(f.TSA)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return flagErr(pdfsign.LTVTSAConfig, f.TSA, "http:// or https:// URL expected", err)
+		}
+		if u.User != nil {
+			// user:password@host would put the password in the process list.
+			return flagErr(pdfsign.LTVTSAConfig, u.Redacted(), "credentials go in "+pdfsign.EnvTSAUser+" / "+pdfsign.EnvTSAPassword+", not in the URL", nil)
+		}
+		opts.TSA = pdfsign.TSAConfigFromEnv(f.TSA)
+	}
+	opts.LTV = f.LTV
+	opts.AllowLower = f.AllowLower
+	if f.Visible || f.Rect != "" || f.Corner != "" {
+		v := &pdfsign.Visible{}
+		if f.Rect != "" {
+			r, err := ParseRect(f.Rect)
+			if err != nil {
+				return err
+			}
+			v.Rect = r
+		}
+		switch strings.ToLower(f.Corner) {
+		case "", "bottom-right", "br":
+			v.Corner = pdfsign.BottomRight
+		case "bottom-left", "bl":
+			v.Corner = pdfsign.BottomLeft
+		case "top-right", "tr":
+			v.Corner = pdfsign.TopRight
+		case "top-left", "tl":
+			v.Corner = pdfsign.TopLeft
+		default:
+			return flagErr(pdfsign.LTVBadRect, "", "corner “"+f.Corner+"”: bottom-right, bottom-left, top-right or top-left", nil)
+		}
+		opts.Visible = v
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package pdfsign
+
+import (
+	"github.com/certigna-desktop/app/internal/pdf"
+)
+
+// What the window asks of a document before signing it.
+
+// PageCount returns the number of pages of a PDF (for the GUI's "last
+// page" choice), reading only the page tree's root.
+func PageCount(path string) (int, error) {
+	f, st, err := openInput(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r, err := pdf.NewReader(f, st.Size())
+	if err != nil {
+		return 0, withPath(err, path)
+	}
+	root, err := r.ResolveDict(r.Trailer.Get("Root"))
+	if err != nil || root == nil {
+		return 0, damagedf("catalog unreadable")
+	}
+	pages, err := r.ResolveDict(root.Get("Pages"))
+	if err != nil || pages == nil {
+		return 0, damagedf("page tree unreadable")
+	}
+	n, ok := pdf.ToInt(pages.Get("Count"))
+	if !ok || n < 1 {
+		return 0, damagedf("page count unreadable")
+	}
+	return int(n), nil
+}
