@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -16,7 +17,7 @@ import (
 // by mutool (an independent writer, incremental save) is "annotations",
 // allowed. Any "other" here would be a false alarm on a good document.
 func TestCorpusChangeAnalysis(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	testtool.Need(t, "mutool")
 	dir := t.TempDir()
 	for _, in := range corpusFiles(t) {
@@ -25,14 +26,14 @@ func TestCorpusChangeAnalysis(t *testing.T) {
 			t.Parallel()
 			base := filepath.Join(dir, strings.TrimSuffix(name, ".pdf"))
 			one, two := base+"-1.pdf", base+"-2.pdf"
-			if _, err := Sign(context.Background(), in, one, p.ecKey, p.ecChain(), Options{Reason: "first"}); err != nil {
+			if _, err := Sign(context.Background(), in, one, p.ECKey, p.ECChain(), Options{Reason: "first"}); err != nil {
 				var pe *Error
 				if !errors.As(err, &pe) {
 					t.Fatalf("untyped error: %v", err)
 				}
 				t.Skipf("not signable: %v", err)
 			}
-			if _, err := Sign(context.Background(), one, two, p.rsaKey, p.rsaChain(), Options{Reason: "second", Visible: &Visible{Corner: BottomRight}}); err != nil {
+			if _, err := Sign(context.Background(), one, two, p.RSAKey, p.RSAChain(), Options{Reason: "second", Visible: &Visible{Corner: BottomRight}}); err != nil {
 				t.Fatalf("second signature: %v", err)
 			}
 			rep, err := Verify(context.Background(), two, VerifyOptions{})

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -43,14 +44,14 @@ func corpusFiles(t *testing.T) []string {
 }
 
 func TestCorpusSignOrRefuse(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	for _, in := range corpusFiles(t) {
 		name := strings.ReplaceAll(strings.TrimPrefix(in, filepath.Dir(filepath.Dir(in))+"/"), "/", "_")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			out := filepath.Join(dir, strings.TrimSuffix(name, ".pdf")+"-signed.pdf")
-			_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "corpus"})
+			_, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Reason: "corpus"})
 			if err != nil {
 				var pe *Error
 				if !errors.As(err, &pe) {

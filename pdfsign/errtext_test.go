@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -15,12 +16,12 @@ import (
 // time-stamp token gives a sentence, never encoding/asn1's dump of Go
 // struct fields.
 func TestParseErrorsWithoutStructDumps(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	garbage := []byte{0x30, 0x03, 0x02, 0x01, 0x05}
 	var errs []error
-	_, err := checkOCSP(garbage, p.rsaCert, p.ca, time.Now())
+	_, err := checkOCSP(garbage, p.RSACert, p.CA, time.Now())
 	errs = append(errs, err)
-	errs = append(errs, checkCRL(garbage, p.rsaCert, p.ca, "http://crl.example/ca.crl", time.Now()))
+	errs = append(errs, checkCRL(garbage, p.RSACert, p.CA, "http://crl.example/ca.crl", time.Now()))
 	_, err = verifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
 	errs = append(errs, err)
 	var x struct{ A int }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/hostile"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 // exitOf mirrors the CLI's mapping of kinds to exit codes (7 unreadable,
@@ -37,11 +38,11 @@ func exitOf(err error) int {
 // signedForHostile is the sample signed with the test PKI.
 func signedForHostile(t *testing.T) []byte {
 	t.Helper()
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(out)
@@ -56,7 +57,7 @@ func signedForHostile(t *testing.T) []byte {
 // languages that is not a raw key; a file Check lets through is signed.
 func TestHostileSetKinds(t *testing.T) {
 	dir := t.TempDir()
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	for _, f := range hostile.Files(signedForHostile(t)) {
 		path := filepath.Join(dir, f.Name)
 		if err := os.WriteFile(path, f.Data, 0o600); err != nil {
@@ -78,7 +79,7 @@ func TestHostileSetKinds(t *testing.T) {
 			// What Check lets through, Sign signs: no PIN is spent on a
 			// file that is then refused.
 			out := filepath.Join(dir, "signed-"+f.Name)
-			if _, err := Sign(context.Background(), path, out, p.ecKey, p.ecChain(), Options{}); err != nil {
+			if _, err := Sign(context.Background(), path, out, p.ECKey, p.ECChain(), Options{}); err != nil {
 				t.Errorf("%s: passed Check, Sign → %v", f.Name, err)
 			}
 		}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 // The signed copy has the input's permissions, not CreateTemp's 0600.
 func TestSignedCopyKeepsInputMode(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	for _, mode := range []os.FileMode{0o640, 0o644} {
 		dir := t.TempDir()
 		in := filepath.Join(dir, "in.pdf")
@@ -22,7 +24,7 @@ func TestSignedCopyKeepsInputMode(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.Chmod(in, mode) // whatever the umask
-		res, err := Sign(context.Background(), in, "", p.rsaKey, p.rsaChain(), Options{})
+		res, err := Sign(context.Background(), in, "", p.RSAKey, p.RSAChain(), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

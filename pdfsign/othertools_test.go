@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -69,14 +70,14 @@ func byteRangeOf(t *testing.T, data []byte) [4]int64 {
 
 func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 	testtool.Need(t, "openssl")
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	// Key and certificate files for openssl: the test CA's RSA signer, and
 	// a self-signed EC certificate made by openssl itself.
 	rsaKey := filepath.Join(dir, "rsa.key")
 	rsaCert := filepath.Join(dir, "rsa.pem")
-	writePEMKey(t, rsaKey, p.rsaKey)
-	writePEMCert(t, rsaCert, p.rsaCert.Raw)
+	writePEMKey(t, rsaKey, p.RSAKey)
+	writePEMCert(t, rsaCert, p.RSACert.Raw)
 	ecKey, ecCert := filepath.Join(dir, "ec.key"), filepath.Join(dir, "ec.pem")
 	if b, err := exec.Command("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes",
 		"-keyout", ecKey, "-out", ecCert, "-subj", "/CN=Self Signed EC", "-days", "2").CombinedOutput(); err != nil {
@@ -84,7 +85,7 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 	}
 	in := writeSample(t, dir, "in.pdf")
 	base := filepath.Join(dir, "base.pdf")
-	cfg, err := newSignConfig(p.rsaKey, p.rsaChain(), Options{})
+	cfg, err := newSignConfig(p.RSAKey, p.RSAChain(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 		trust                      string
 		ber, attached              bool
 	}{
-		{"pkcs7-sha1-noattr", "adbe.pkcs7.detached", rsaCert, rsaKey, []string{"-md", "sha1", "-noattr", "-certfile", p.caPEM}, "SHA-1", "RSA PKCS#1", "", TrustTrusted, false, false},
+		{"pkcs7-sha1-noattr", "adbe.pkcs7.detached", rsaCert, rsaKey, []string{"-md", "sha1", "-noattr", "-certfile", p.CAPEM}, "SHA-1", "RSA PKCS#1", "", TrustTrusted, false, false},
 		{"pkcs7-sha256-attrs", "adbe.pkcs7.detached", rsaCert, rsaKey, []string{"-md", "sha256"}, "SHA-256", "RSA PKCS#1", "", TrustTrusted, false, false},
 		{"cades-pss", "ETSI.CAdES.detached", rsaCert, rsaKey, []string{"-md", "sha256", "-keyopt", "rsa_padding_mode:pss"}, "SHA-256", "RSA-PSS", "", TrustTrusted, false, false},
 		{"ber-indefinite", "adbe.pkcs7.detached", rsaCert, rsaKey, []string{"-md", "sha256"}, "SHA-256", "RSA PKCS#1", "", TrustTrusted, true, false},
@@ -113,7 +114,7 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, c.name+".pdf")
 			resignWithOpenSSL(t, base, out, c.subFilter, c.cert, c.key, c.ber, c.args...)
-			rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
+			rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Roots()})
 			if err != nil {
 				t.Fatal(err)
 			}

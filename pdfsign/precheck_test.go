@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
@@ -149,20 +150,20 @@ func TestCheckTSAReachable(t *testing.T) {
 // responder and no CRL is refused before the PIN; one that names them (up
 // to a self-signed root) passes.
 func TestCheckChainLTV(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	var le *LTVError
-	if err := CheckChainLTV(p.rsaCert, []*x509.Certificate{p.ca}); !errors.As(err, &le) || le.Kind != LTVNoRevInfo {
+	if err := CheckChainLTV(p.RSACert, []*x509.Certificate{p.CA}); !errors.As(err, &le) || le.Kind != LTVNoRevInfo {
 		t.Errorf("leaf without pointers: %v", err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(77), Subject: pkix.Name{CommonName: "with OCSP"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		OCSPServer: []string{"http://127.0.0.1:1/ocsp"}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &p.ecKey.PublicKey, p.caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.CA, &p.ECKey.PublicKey, p.CAKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	leaf, _ := x509.ParseCertificate(der)
-	if err := CheckChainLTV(leaf, []*x509.Certificate{p.ca}); err != nil {
+	if err := CheckChainLTV(leaf, []*x509.Certificate{p.CA}); err != nil {
 		t.Errorf("leaf with OCSP under a root: %v", err)
 	}
 	if err := CheckChainLTV(nil, nil); errKind(err) != KindCertificate {

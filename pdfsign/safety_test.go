@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -38,12 +39,12 @@ func assertDir(t *testing.T, dir string, names ...string) {
 }
 
 func TestOutputSafety(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	orig, _ := os.ReadFile(in)
 	sign := func(out string, opts Options) error {
-		_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), opts)
+		_, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), opts)
 		return err
 	}
 	// The input itself, by the same path, a relative path, a hard link and
@@ -88,7 +89,7 @@ func TestOutputSafety(t *testing.T) {
 }
 
 func TestRefusedInputsLeaveNothing(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	src := writeSample(t, filepath.Dir(dir), "src-"+filepath.Base(dir)+".pdf")
 	good, _ := os.ReadFile(src)
@@ -108,7 +109,7 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 		in := filepath.Join(dir, name)
 		os.WriteFile(in, c.data, 0o644)
 		names = append(names, name)
-		_, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{})
+		_, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
 		if errKind(err) != c.kind {
 			t.Errorf("%s: got %v, want kind %s", name, err, c.kind)
 		}
@@ -116,20 +117,20 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 			t.Errorf("verify %s: got %v, want kind %s", name, err, c.kind)
 		}
 	}
-	if _, err := Sign(context.Background(), filepath.Join(dir, "missing.pdf"), "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindInputNotFound {
+	if _, err := Sign(context.Background(), filepath.Join(dir, "missing.pdf"), "", p.ECKey, p.ECChain(), Options{}); errKind(err) != KindInputNotFound {
 		t.Errorf("missing: %v", err)
 	}
 	in := filepath.Join(dir, "ok.pdf")
 	os.WriteFile(in, good, 0o644)
 	names = append(names, "ok.pdf")
-	if _, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{Page: 2}); errKind(err) != KindPageRange {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Page: 2}); errKind(err) != KindPageRange {
 		t.Errorf("page 2: %v", err)
 	}
-	if _, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{Hash: crypto.SHA1}); errKind(err) != KindHash {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Hash: crypto.SHA1}); errKind(err) != KindHash {
 		t.Errorf("SHA-1: %v", err)
 	}
 	// A certificate that is not the key's.
-	if _, err := Sign(context.Background(), in, "", p.ecKey, p.rsaChain(), Options{}); errKind(err) != KindCertificate {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.RSAChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("wrong cert: %v", err)
 	}
 	if testtool.Need(t, "qpdf"); true {
@@ -138,17 +139,17 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 			t.Fatalf("qpdf: %v %s", err, b)
 		}
 		names = append(names, "enc.pdf")
-		if _, err := Sign(context.Background(), enc, "", p.ecKey, p.ecChain(), Options{}); errKind(err) != KindEncrypted {
+		if _, err := Sign(context.Background(), enc, "", p.ECKey, p.ECChain(), Options{}); errKind(err) != KindEncrypted {
 			t.Errorf("encrypted: %v", err)
 		}
 	}
 	// A signer that fails (a token pulled out mid-signature: no real
 	// implementation fails on demand, so this is a test double).
-	if _, err := Sign(context.Background(), in, "", failingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindSigner {
+	if _, err := Sign(context.Background(), in, "", failingSigner{p.ECKey}, p.ECChain(), Options{}); errKind(err) != KindSigner {
 		t.Errorf("failing signer: %v", err)
 	}
 	// A signer returning a wrong signature (key/cert mismatch inside a token).
-	if _, err := Sign(context.Background(), in, "", lyingSigner{p.ecKey}, p.ecChain(), Options{}); errKind(err) != KindCertificate {
+	if _, err := Sign(context.Background(), in, "", lyingSigner{p.ECKey}, p.ECChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("lying signer: %v", err)
 	}
 	sortStrings(names)
@@ -178,16 +179,16 @@ func sortStrings(a []string) {
 }
 
 func TestHashesAndTokenStyleSigner(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	for _, h := range []crypto.Hash{crypto.SHA256, crypto.SHA384, crypto.SHA512} {
 		out := filepath.Join(dir, h.String()+".pdf")
 		// A signer that carries its certificate and chain, like token.Signer.
-		if _, err := Sign(context.Background(), in, out, certSigner{p.rsaKey, p.rsaCert, []*x509.Certificate{p.ca}}, nil, Options{Hash: h}); err != nil {
+		if _, err := Sign(context.Background(), in, out, certSigner{p.RSAKey, p.RSACert, []*x509.Certificate{p.CA}}, nil, Options{Hash: h}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
+		rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Roots()})
 		if err != nil || !rep.OK || rep.Signatures[0].Hash != hashName(h) || rep.Signatures[0].Trust != TrustTrusted {
 			t.Fatalf("%v: %v %+v", h, err, rep)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 // The internal hooks of doc.go, exercised the way the B-T, B-LT and
@@ -19,11 +20,11 @@ import (
 // small, Sign redoes the update with the measured size, and the result is
 // valid for us and for pdfsig.
 func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	cfg, err := newSignConfig(p.rsaKey, p.rsaChain(), Options{})
+	cfg, err := newSignConfig(p.RSAKey, p.RSAChain(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,11 +57,11 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 // cfg.finish + appendIncrement adding a /DSS to the catalog: the signature
 // stays valid and the later revision counts as signature data.
 func TestHookAppearanceAndFinish(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	cfg, err := newSignConfig(p.ecKey, p.ecChain(), Options{})
+	cfg, err := newSignConfig(p.ECKey, p.ECChain(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

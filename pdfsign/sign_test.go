@@ -5,10 +5,12 @@ import (
 	"crypto"
 	"path/filepath"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 func TestSignSampleRSAandEC(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "sample.pdf")
 	cases := []struct {
@@ -16,10 +18,10 @@ func TestSignSampleRSAandEC(t *testing.T) {
 		sign func(out string) (*Result, error)
 	}{
 		{"rsa", func(out string) (*Result, error) {
-			return Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Essai", Location: "Paris"})
+			return Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{Reason: "Essai", Location: "Paris"})
 		}},
 		{"ec", func(out string) (*Result, error) {
-			return Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "Essai é", Hash: crypto.SHA384})
+			return Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Reason: "Essai é", Hash: crypto.SHA384})
 		}},
 	}
 	for _, c := range cases {

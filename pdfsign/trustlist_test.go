@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 // A LOTL and two lists served on 127.0.0.1 (the EU's are never contacted in
@@ -16,7 +18,7 @@ import (
 // service does not; offline, the cache answers; without a cache, "not checked".
 func TestTrustedLists(t *testing.T) {
 	k := getCorpusKeys(t)
-	other := getPKI(t)
+	other := pkitest.SharedKeys(t)
 	service := func(der []byte, status string) string {
 		return fmt.Sprintf(`<TSPService><ServiceInformation><ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>
 <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/%s</ServiceStatus>
@@ -37,9 +39,9 @@ func TestTrustedLists(t *testing.T) {
 			pointer(srv.URL+"/fr.xml", "FR"), pointer(srv.URL+"/de.xml", "DE"))
 	})
 	mux.HandleFunc("/fr.xml", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, tl(service(k.ca.Raw, "granted")+service(other.ca.Raw, "withdrawn")))
+		fmt.Fprint(w, tl(service(k.ca.Raw, "granted")+service(other.CA.Raw, "withdrawn")))
 	})
-	mux.HandleFunc("/de.xml", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, tl(service(other.ca.Raw, "granted"))) })
+	mux.HandleFunc("/de.xml", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, tl(service(other.CA.Raw, "granted"))) })
 
 	signed := filepath.Join(t.TempDir(), "signed.pdf")
 	d := basePDF("")

@@ -110,16 +110,16 @@ func checkQpdf(t testing.TB, path string) {
 }
 
 func TestValidatorsAcceptOurSignatures(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	for name, sign := range map[string]func(string) error{
 		"rsa": func(out string) error {
-			_, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{Reason: "Test"})
+			_, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{Reason: "Test"})
 			return err
 		},
 		"ec": func(out string) error {
-			_, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Location: "Nantes"})
+			_, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Location: "Nantes"})
 			return err
 		},
 	} {
@@ -131,7 +131,7 @@ func TestValidatorsAcceptOurSignatures(t *testing.T) {
 			assertPdfsigValid(t, out, 1)
 			checkMutool(t, out)
 			checkQpdf(t, out)
-			checkOpenSSL(t, out, p.caPEM)
+			checkOpenSSL(t, out, p.CAPEM)
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -37,13 +38,13 @@ func buildPDF(header string, objs []string) []byte {
 // and the structure comparison of the corpus test.
 func signAndCheck(t *testing.T, in string, opts Options) (string, *Result) {
 	t.Helper()
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	out := strings.TrimSuffix(in, ".pdf") + "-signed.pdf"
-	res, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), opts)
+	res, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Roots()})
 	if err != nil || !rep.OK || rep.Signatures[len(rep.Signatures)-1].Level != "B-B" {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
@@ -110,9 +111,9 @@ func TestSignFormVariants(t *testing.T) {
 		t.Fatalf("page 1 annots %s", pdf.AppendObject(nil, a9))
 	}
 	// A second signature on page 1 appends to its indirect /Annots array.
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	out2 := filepath.Join(dir, "form-2.pdf")
-	if _, err := Sign(context.Background(), out, out2, p.ecKey, p.ecChain(), Options{Page: 1}); err != nil {
+	if _, err := Sign(context.Background(), out, out2, p.ECKey, p.ECChain(), Options{Page: 1}); err != nil {
 		t.Fatal(err)
 	}
 	assertPdfsigValid(t, out2, 2)
@@ -157,7 +158,7 @@ func TestSignQpdfLayouts(t *testing.T) {
 }
 
 func TestCertifiedNoChangesRefused(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	objs := []string{
 		"<</Type/Catalog/Pages 3 0 R/Perms<</DocMDP 5 0 R>>>>", "<<>>",
@@ -166,7 +167,7 @@ func TestCertifiedNoChangesRefused(t *testing.T) {
 	}
 	in := filepath.Join(dir, "certified.pdf")
 	os.WriteFile(in, buildPDF("%PDF-1.7", objs), 0o644)
-	_, err := Sign(context.Background(), in, "", p.ecKey, p.ecChain(), Options{})
+	_, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
 	if errKind(err) != KindUnsupported || !strings.Contains((&Error{Kind: KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
 		t.Fatalf("got %v", err)
 	}

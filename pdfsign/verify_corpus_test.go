@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
@@ -162,7 +163,7 @@ func TestVerifyRefusesPasswordProtected(t *testing.T) {
 	if err != nil || !rep.Encrypted || !rep.OK {
 		t.Fatalf("empty password: %v %+v", err, rep)
 	}
-	if _, err := Sign(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), filepath.Join(t.TempDir(), "o.pdf"), getPKI(t).ecKey, getPKI(t).ecChain(), Options{}); !errors.As(err, &pe) || pe.Kind != KindEncrypted {
+	if _, err := Sign(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), filepath.Join(t.TempDir(), "o.pdf"), pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); !errors.As(err, &pe) || pe.Kind != KindEncrypted {
 		t.Fatalf("sign: %v", err)
 	}
 }

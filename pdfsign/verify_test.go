@@ -10,17 +10,18 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
 func TestVerifyOwnSignature(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(context.Background(), in, out, p.ecKey, p.ecChain(), Options{Reason: "Accord", Location: "Lyon"}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Reason: "Accord", Location: "Lyon"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), out, VerifyOptions{Roots: p.Roots()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,11 +72,11 @@ func flipAt(t *testing.T, path string, off int64, out string) {
 }
 
 func TestFlippedByteInEitherRange(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	res, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{})
+	res, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,22 +119,22 @@ func hasProblem(s SignatureReport, code string) bool {
 }
 
 func TestSignTwiceBothValid(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	once := filepath.Join(dir, "once.pdf")
 	twice := filepath.Join(dir, "twice.pdf")
-	if _, err := Sign(context.Background(), in, once, p.rsaKey, p.rsaChain(), Options{Reason: "first"}); err != nil {
+	if _, err := Sign(context.Background(), in, once, p.RSAKey, p.RSAChain(), Options{Reason: "first"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Sign(context.Background(), once, twice, p.ecKey, p.ecChain(), Options{Reason: "second"})
+	res, err := Sign(context.Background(), once, twice, p.ECKey, p.ECChain(), Options{Reason: "second"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Field != "Signature2" {
 		t.Fatalf("second field named %q", res.Field)
 	}
-	rep, err := Verify(context.Background(), twice, VerifyOptions{Roots: p.roots()})
+	rep, err := Verify(context.Background(), twice, VerifyOptions{Roots: p.Roots()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,11 +158,11 @@ func TestSignTwiceBothValid(t *testing.T) {
 
 // A later revision that changes page content is reported as "other".
 func TestChangeAfterSigningReported(t *testing.T) {
-	p := getPKI(t)
+	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(context.Background(), in, out, p.rsaKey, p.rsaChain(), Options{}); err != nil {
+	if _, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Append an update replacing the page's content stream (object 5).
