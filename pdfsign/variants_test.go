@@ -160,14 +160,14 @@ func TestSignQpdfLayouts(t *testing.T) {
 func TestCertifiedNoChangesRefused(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	objs := []string{
-		"<</Type/Catalog/Pages 3 0 R/Perms<</DocMDP 5 0 R>>>>", "<<>>",
-		"<</Type/Pages/Kids[4 0 R]/Count 1>>", "<</Type/Page/Parent 3 0 R/MediaBox[0 0 200 200]>>",
-		"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/adbe.pkcs7.detached/Reference[<</Type/SigRef/TransformMethod/DocMDP/TransformParams<</Type/TransformParams/P 1/V/1.2>>>>]/ByteRange[0 0 0 0]/Contents<00>>>",
-	}
+	// DocMDP P=1 (testdata/vectors/certified-no-change.want): the refusal says why.
 	in := filepath.Join(dir, "certified.pdf")
-	os.WriteFile(in, buildPDF("%PDF-1.7", objs), 0o644)
-	_, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
+	b, err := os.ReadFile("testdata/vectors/certified-no-change.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(in, b, 0o644)
+	_, err = Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
 	if errKind(err) != KindUnsupported || !strings.Contains((&Error{Kind: KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
 		t.Fatalf("got %v", err)
 	}
