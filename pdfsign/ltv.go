@@ -36,67 +36,16 @@ func vriKey(contents []byte) string {
 }
 
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
-// order (kids included), each with its CMS parsed when possible.
+// order (kids included, signatureFields), each with its CMS parsed when possible.
 func ltvFindSignatures(r *pdf.Reader) ([]*ltvSig, error) {
-	root, err := r.ResolveDict(r.Trailer.Get("Root"))
-	if err != nil || root == nil {
-		return nil, damagedf("catalog unreadable")
-	}
-	form, err := r.ResolveDict(root.Get("AcroForm"))
-	if err != nil || form == nil {
-		return nil, err
-	}
-	fo, err := r.Resolve(form.Get("Fields"))
+	fields, err := signatureFields(r)
 	if err != nil {
 		return nil, err
 	}
-	fields, _ := fo.(pdf.Array)
 	var out []*ltvSig
-	seen := map[int]bool{}
-	var walk func(o pdf.Object, ft string, depth int) error
-	walk = func(o pdf.Object, ft string, depth int) error {
-		if depth > 32 {
-			return nil
-		}
-		if ref, ok := o.(pdf.Ref); ok {
-			if seen[ref.Num] {
-				return nil
-			}
-			seen[ref.Num] = true
-		}
-		d, err := r.ResolveDict(o)
-		if err != nil || d == nil {
-			return err
-		}
-		if n := d.NameOf("FT"); n != "" {
-			ft = n
-		}
-		if ft == "Sig" && d.Has("V") {
-			v, err := r.ResolveDict(d.Get("V"))
-			if err != nil {
-				return err
-			}
-			if v != nil {
-				if s := ltvSigFromDict(r, v); s != nil {
-					out = append(out, s)
-				}
-			}
-		}
-		ko, err := r.Resolve(d.Get("Kids"))
-		if err != nil {
-			return err
-		}
-		kids, _ := ko.(pdf.Array)
-		for _, k := range kids {
-			if err := walk(k, ft, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for _, f := range fields {
-		if err := walk(f, "", 0); err != nil {
-			return nil, err
+		if s := ltvSigFromDict(r, f.v); s != nil {
+			out = append(out, s)
 		}
 	}
 	return out, nil
