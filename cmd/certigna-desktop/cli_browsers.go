@@ -19,17 +19,6 @@ import (
 	"github.com/certigna-desktop/app/token"
 )
 
-func init() {
-	registerVerb(verb{name: "browsers", run: runBrowsers, summary: map[string]string{
-		"fr": "Firefox, Thunderbird, Chrome : profils trouvés, token enregistré ou non (register / unregister, --json)",
-		"en": "Firefox, Thunderbird, Chrome: profiles found, token registered or not (register / unregister, --json)",
-	}})
-	registerVerb(verb{name: "tls-test", run: runTLSTest, summary: map[string]string{
-		"fr": "tester la connexion par certificat du token sur une adresse https:// (un seul code PIN)",
-		"en": "test the token's certificate login on an https:// address (one PIN)",
-	}})
-}
-
 // browsersModule is the token's module as browsers must load it: the path
 // the customer's driver installed, never the demo token (a SoftHSM2 file
 // only this app knows how to open).

@@ -18,17 +18,6 @@ import (
 	"github.com/certigna-desktop/app/token"
 )
 
-func init() {
-	registerVerb(verb{name: "sign", run: runSign, summary: map[string]string{
-		"fr": "signer un PDF avec le token (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
-		"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
-	}})
-	registerVerb(verb{name: "verify", run: runVerify, summary: map[string]string{
-		"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",
-		"en": "check the signatures of a PDF: verify FILE.pdf [--json]",
-	}})
-}
-
 func runSign(env *Env, args []string) int {
 	fs := newFlagSet("sign")
 	var out string

@@ -11,10 +11,6 @@ import (
 // initialisation takes down this child, not the app. It prints one JSON
 // object (token.ProbeResult) on stdout.
 func init() {
-	registerVerb(verb{name: "probe-module", run: runProbeModule, summary: map[string]string{
-		"fr": "essayer un module PKCS#11 à part (JSON ; utilisé par la recherche des pilotes)",
-		"en": "try one PKCS#11 module on the side (JSON; used by driver discovery)",
-	}})
 	if exe, err := os.Executable(); err == nil {
 		token.SetProbeCommand(exe, "probe-module")
 	}

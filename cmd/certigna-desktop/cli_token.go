@@ -15,25 +15,6 @@ import (
 	"github.com/certigna-desktop/app/token"
 )
 
-func init() {
-	registerVerb(verb{name: "status", run: runStatus, summary: map[string]string{
-		"fr": "tokens, certificats et état du code PIN (--json pour les scripts, --report : rapport pour le support)",
-		"en": "tokens, certificates and PIN state (--json for scripts, --report: report for support)",
-	}})
-	registerVerb(verb{name: "change-pin", run: runChangePIN, summary: map[string]string{
-		"fr": "changer le code PIN (code de déblocage ou PIN actuel → nouveau PIN)",
-		"en": "change the PIN (unlock code or current PIN → new PIN)",
-	}})
-	registerVerb(verb{name: "unblock", run: runUnblock, summary: map[string]string{
-		"fr": "débloquer le code PIN avec le code administrateur",
-		"en": "unblock the PIN with the admin code",
-	}})
-	registerVerb(verb{name: "modules", run: runModules, summary: map[string]string{
-		"fr": "modules PKCS#11 cherchés, trouvés ou refusés, et pourquoi",
-		"en": "PKCS#11 modules looked for, found or refused, and why",
-	}})
-}
-
 // openModule opens the PKCS#11 module the way every verb does: --module,
 // then $CERTIGNA_PKCS11_MODULE, the known middleware, and the demo token
 // (--demo: the demo token only). On failure it prints why and returns the
@@ -386,13 +367,6 @@ func runModules(env *Env, args []string) int {
 		return env.Fail(err)
 	}
 	return exitOK
-}
-
-func init() {
-	registerVerb(verb{name: "reset-demo", run: runResetDemo, summary: map[string]string{
-		"fr": "recréer le token de démonstration (codes d’origine)",
-		"en": "recreate the demo token (original codes)",
-	}})
 }
 
 // runResetDemo deletes the demo token and makes a fresh one: its PIN may

@@ -51,10 +51,6 @@ type verb struct {
 	run     func(env *Env, args []string) int
 }
 
-var verbs = map[string]verb{}
-
-func registerVerb(v verb) { verbs[v.name] = v }
-
 // runGUI opens the window; gui.go sets it.
 var runGUI func(env *Env) int
 
@@ -112,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s %s\n", certigna.App().Name, certigna.Version())
 		return exitOK
 	}
-	v, ok := verbs[name]
+	v, ok := verbTable()[name]
 	if !ok {
 		return env.fail(exitUsage, env.T("cli.unknown_verb", map[string]any{"Verb": name}))
 	}
@@ -129,6 +125,7 @@ func defaultLang() string {
 
 func printUsage(env *Env) {
 	fmt.Fprintln(env.Stdout, env.T("cli.usage"))
+	verbs := verbTable()
 	names := make([]string, 0, len(verbs))
 	for n := range verbs {
 		names = append(names, n)
