@@ -25,7 +25,7 @@ const (
 	LTVDSS            LTVKind = "dss"             // the DSS revision could not be written
 )
 
-// LTVError is the typed error of the timestamp, LTV and visible-stamp work.
+// LTVError is the typed error of the timestamp, DSS and visible-stamp steps of Sign.
 // errors.As(err, &*pdfsign.LTVError) gives the Kind.
 type LTVError struct {
 	Kind   LTVKind

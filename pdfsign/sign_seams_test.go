@@ -13,8 +13,8 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 )
 
-// The internal hooks of doc.go, exercised the way the B-T, B-LT and
-// visible-stamp work will use them.
+// The seams the steps of Sign fill in (signConfig: unsignedReserve and
+// cms.UnsignedAttrs, appearance, finish), exercised directly.
 
 // An unsigned attribute larger than its reserve: the first placeholder is too
 // small, Sign redoes the update with the measured size, and the result is

@@ -37,7 +37,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 		return nil, newErr(KindIO, in, err)
 	}
 	// Size the placeholder from a CMS built with a signature value of the
-	// key's maximal length; a failed fit (a hook returning more than it
+	// key's maximal length; a failed fit (the timestamp step returning more than it
 	// reserved) is retried once with the real size.
 	reserve := cfg.unsignedReserve
 	var extra int

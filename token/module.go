@@ -11,6 +11,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -280,21 +281,7 @@ func soPINState(f uint) PINState {
 func clean(s string) string { return strings.Trim(s, " \x00") }
 
 func version(v pkcs11.Version) string {
-	return itoa(int(v.Major)) + "." + itoa(int(v.Minor))
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
+	return strconv.Itoa(int(v.Major)) + "." + strconv.Itoa(int(v.Minor))
 }
 
 // DemoLabel is the label of the demo token.

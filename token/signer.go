@@ -175,7 +175,7 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	}
 	var mech *pkcs11.Mechanism
 	data := digest
-	switch pub := s.pub.(type) {
+	switch s.pub.(type) {
 	case *rsa.PublicKey:
 		if pss, ok := opts.(*rsa.PSSOptions); ok {
 			h, mgf, ok := pssIDs(hash)
@@ -196,7 +196,6 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 			data = append(bytes.Clone(prefix), digest...)
 			mech = pkcs11.NewMechanism(pkcs11.CKM_RSA_PKCS, nil)
 		}
-		_ = pub
 	case *ecdsa.PublicKey:
 		mech = pkcs11.NewMechanism(pkcs11.CKM_ECDSA, nil)
 	}

@@ -2,6 +2,7 @@ package token
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -86,7 +87,7 @@ func (m *Module) Watch(ctx context.Context, every time.Duration) <-chan Event {
 
 // tokenKey identifies a token: the same card in another reader is another
 // slot, and another card in the same reader has another serial.
-func tokenKey(t TokenInfo) string { return itoa(int(t.Slot)) + "/" + t.Serial }
+func tokenKey(t TokenInfo) string { return strconv.Itoa(int(t.Slot)) + "/" + t.Serial }
 
 func send(ctx context.Context, ch chan<- Event, e Event) bool {
 	select {

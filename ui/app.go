@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"fmt"
 	"image/color"
 	"net/url"
 	"os"
@@ -800,7 +799,6 @@ func form(rows ...[]fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(layout.NewFormLayout(), objs...)
 }
 
-var _ = fmt.Sprint
 
 // wheelToPage sits over a text field and hands the mouse wheel to the page:
 // a field's own (horizontal) scroller would otherwise swallow it and the

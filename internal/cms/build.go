@@ -48,10 +48,10 @@ type Params struct {
 	Chain  []*x509.Certificate // embedded after cert; duplicates of cert are skipped
 	Hash   crypto.Hash
 
-	// unsignedAttrs, when set, is called with the signature value and returns
-	// unsigned attributes for the SignerInfo — the hook for the RFC 3161
-	// signature-time-stamp-token (B-T). Its size must fit in the reserve
-	// given by signConfig.unsignedReserve.
+	// UnsignedAttrs, when set, is called with the signature value and returns
+	// unsigned attributes for the SignerInfo (pdfsign's timestamp step: the
+	// RFC 3161 signature-time-stamp-token). The caller reserves room for them
+	// when sizing (Build's reserve).
 	UnsignedAttrs func(sigValue []byte) ([]Attribute, error)
 }
 
