@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 )
@@ -184,4 +185,45 @@ func TestErrorMessagesTranslated(t *testing.T) {
 			t.Errorf("%s: fr %q en %q", k, fr, en)
 		}
 	}
+}
+
+// A context that ended (the window's cancel button, Ctrl-C) stops Sign before
+// the token signs: a typed error, nothing written. With a TSA, the request
+// itself is cut off by the context.
+func TestSignCanceled(t *testing.T) {
+	p := pkitest.SharedKeys(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Sign(ctx, in, "", p.ECKey, p.ECChain(), Options{})
+	if errKind(err) != KindCanceled {
+		t.Fatalf("got %v, want %s", err, KindCanceled)
+	}
+	if msg := err.(*Error).Message("fr"); !strings.Contains(msg, "annulée") {
+		t.Errorf("message: %q", msg)
+	}
+	assertDir(t, dir, "in.pdf")
+	if _, err := Verify(ctx, in, VerifyOptions{}); errKind(err) != KindNoSignature {
+		t.Fatalf("verify of an unsigned file with an ended context: %v", err) // no signature to stop between
+	}
+}
+
+// The caller's context reaches the TSA: a TSA that never answers is given up
+// when the context's deadline passes, long before the TSA's own timeout.
+func TestSignContextReachesTSA(t *testing.T) {
+	pk := pkitest.New(t)
+	pk.SetTSA(pkitest.Stall)
+	keys := pkitest.SharedKeys(t)
+	dir := t.TempDir()
+	in := writeSample(t, dir, "in.pdf")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	tsa := &TSAConfig{URL: pk.TSAURL(), Timeout: time.Hour}
+	_, err := Sign(ctx, in, "", keys.ECKey, keys.ECChain(), Options{TSA: tsa})
+	var le *LTVError
+	if !errors.As(err, &le) || le.Kind != LTVTSAUnreachable || pk.Requests("tsa") != 1 {
+		t.Fatalf("got %v after %d TSA requests, want %s", err, pk.Requests("tsa"), LTVTSAUnreachable)
+	}
+	assertDir(t, dir, "in.pdf")
 }

@@ -36,6 +36,7 @@ const (
 	Down                // drop the connection without an answer
 	Garbage             // answer 200 with bytes that are not DER
 	Refuse              // TSA: a real openssl-made answer is replaced by status "rejection"; others: HTTP 500
+	Stall               // never answer: wait until the client gives up (its context or timeout)
 )
 
 // PKI is a running test PKI. Files live in Dir; URLs point to Server.
@@ -156,6 +157,13 @@ func drop(w http.ResponseWriter) {
 
 func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 	m := p.mode("tsa")
+	if m == Stall {
+		// Read the request first: only then does the server notice that the
+		// client went away and end r's context.
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+		return
+	}
 	if m == Down {
 		drop(w)
 		return
