@@ -799,7 +799,6 @@ func form(rows ...[]fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(layout.NewFormLayout(), objs...)
 }
 
-
 // wheelToPage sits over a text field and hands the mouse wheel to the page:
 // a field's own (horizontal) scroller would otherwise swallow it and the
 // page would not move while the pointer is over a field.
