@@ -52,3 +52,25 @@ func setStatus(l *widget.Label, text string, imp widget.Importance) {
 	l.Importance = imp
 	l.Refresh()
 }
+
+// showCopy says what could not be opened and offers it to copy.
+func (a *App) showCopy(text, value string) {
+	e := widget.NewEntry()
+	e.SetText(value)
+	copyBtn := widget.NewButtonWithIcon(a.t("ui.copy"), theme.ContentCopyIcon(), func() {
+		a.fyne.Clipboard().SetContent(value)
+	})
+	d := newDialog(a.t("ui.open_failed.title"), a.t("ui.ok"), container.NewVBox(para(text), container.NewBorder(nil, nil, nil, copyBtn, e)), a.win)
+	d.Show()
+}
+
+func (a *App) showError(err error) {
+	a.showInfo(a.t("ui.error_title"), Message(err, a.lang))
+}
+
+func (a *App) showInfo(title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := newDialog(title, a.t("ui.ok"), l, a.win)
+	d.Show()
+}

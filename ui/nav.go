@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/assets"
+)
+
+// Navigation: the header, the screen list and switching screens, the
+// language switch that rebuilds them.
+
+// SetLang switches the language and rebuilds every screen.
+func (a *App) SetLang(lang string) {
+	lang = assets.NormalizeLang(lang)
+	if lang == a.lang {
+		return
+	}
+	a.lang = lang
+	s := a.opt.Store.Settings()
+	s.Lang = lang
+	_ = a.opt.Store.SetSettings(s)
+	a.pin, a.unb, a.sign = nil, nil, nil
+	a.rebuild()
+}
+
+func (a *App) rebuild() {
+	a.win.SetTitle(a.t("ui.window_title"))
+	a.header = container.NewVBox()
+	a.nav = container.NewVBox()
+	a.body = container.NewStack()
+	a.updateHeader()
+	a.buildNav()
+	split := container.NewBorder(nil, nil, container.NewPadded(a.nav), nil, a.body)
+	a.win.SetContent(container.NewBorder(a.header, nil, nil, nil, split))
+	a.Show(a.screen)
+}
+
+func (a *App) updateHeader() {
+	if a.header == nil {
+		return
+	}
+	title := canvas.NewText(a.t("ui.app_name"), theme.Color(theme.ColorNamePrimary))
+	title.TextSize = theme.TextSize() * 1.6
+	title.TextStyle.Bold = true
+	sub := widget.NewLabel(a.t("ui.tagline"))
+	langSel := widget.NewSelect([]string{"Français", "English"}, nil)
+	if a.lang == "en" {
+		langSel.SetSelected("English")
+	} else {
+		langSel.SetSelected("Français")
+	}
+	langSel.OnChanged = func(s string) {
+		if s == "English" {
+			a.SetLang("en")
+		} else {
+			a.SetLang("fr")
+		}
+	}
+	right := []fyne.CanvasObject{}
+	if a.module.Demo {
+		right = append(right, badge(a.t("ui.demo_badge"), theme.ColorNameError))
+	}
+	right = append(right, langSel)
+	row := container.NewBorder(nil, nil, container.NewHBox(appIcon(), title, sub), container.NewHBox(right...))
+	a.header.Objects = []fyne.CanvasObject{container.NewPadded(row), widget.NewSeparator()}
+	if a.module.Demo {
+		a.header.Objects = append(a.header.Objects, bannerBox(a.t("ui.demo_banner"), theme.ColorNameWarning))
+	}
+	a.header.Refresh()
+}
+
+var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout}
+
+func (a *App) buildNav() {
+	a.navBtns = map[string]*widget.Button{}
+	objs := []fyne.CanvasObject{}
+	icons := map[string]fyne.Resource{
+		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
+		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
+		ScreenBrowsers: theme.MailComposeIcon(),
+		ScreenVerify:   theme.SearchIcon(),
+	}
+	for _, s := range navOrder {
+		s := s
+		b := widget.NewButtonWithIcon(a.t("ui.nav."+s), icons[s], func() { a.Show(s) })
+		b.Alignment = widget.ButtonAlignLeading
+		a.navBtns[s] = b
+		objs = append(objs, b)
+	}
+	a.nav.Objects = objs
+	a.updateNav()
+}
+
+func (a *App) updateNav() {
+	for s, b := range a.navBtns {
+		cur := a.screen == s || (s == ScreenPIN && a.screen == ScreenBlocked)
+		if cur {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+}
+
+// Show switches to a screen.
+func (a *App) Show(name string) {
+	if name == ScreenPIN {
+		if t := a.Current(); t != nil && t.PIN == PINLocked {
+			name = ScreenBlocked
+		}
+	}
+	if name != ScreenPIN {
+		a.pin = nil
+	}
+	if name != ScreenBlocked {
+		a.unb = nil
+	}
+	if name != ScreenSign {
+		a.sign = nil
+	}
+	a.screen = name
+	var content fyne.CanvasObject
+	var focus fyne.Focusable
+	switch name {
+	case ScreenDriver:
+		content = a.driverScreen()
+	case ScreenToken:
+		content = a.tokenScreen()
+	case ScreenPIN:
+		if a.pin == nil {
+			a.pin = newPINForm(a)
+		}
+		content, focus = a.pin.build(), a.pin.Current
+	case ScreenBlocked:
+		if a.unb == nil {
+			a.unb = newUnblockForm(a)
+		}
+		content = a.unb.build()
+		if a.unb.usable() && a.unb.revealed {
+			focus = a.unb.Admin
+		}
+	case ScreenSign:
+		if a.sign == nil {
+			a.sign = newSignView(a)
+		}
+		content = a.sign.build()
+		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
+			focus = a.sign.PIN
+		}
+	case ScreenVerify:
+		content = a.verifyScreen()
+	case ScreenAbout:
+		content = a.aboutScreen()
+	case ScreenBrowsers:
+		content = a.browsersScreen()
+	default:
+		a.screen = ScreenGuide
+		content = a.guideScreen()
+	}
+	a.scroll = container.NewVScroll(container.NewPadded(content))
+	a.body.Objects = []fyne.CanvasObject{a.scroll}
+	a.body.Refresh()
+	// a form's labels take their look from their fields once on screen
+	if a.pin != nil && a.pin.fields != nil {
+		a.pin.fields.Refresh()
+	}
+	if a.unb != nil && a.unb.fields != nil {
+		a.unb.fields.Refresh()
+	}
+	a.updateNav()
+	if focus != nil {
+		a.win.Canvas().Focus(focus)
+	}
+}
+
+// relayout lays the screen out again after a line changed height (a badge
+// that grew makes a wrapped label take two lines).
+func (a *App) relayout() {
+	if a.body != nil {
+		a.body.Refresh()
+	}
+}

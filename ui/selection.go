@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/hex"
+	"sort"
+	"strings"
+)
+
+// Which token and certificate the screens work on, and what the guide
+// and the screens are told about them.
+
+func pickToken(toks []TokenInfo, serial string) *TokenInfo {
+	for i := range toks {
+		if toks[i].Serial == serial {
+			return &toks[i]
+		}
+	}
+	if len(toks) > 0 {
+		return &toks[0]
+	}
+	return nil
+}
+
+func (a *App) setSelected(serial string) {
+	a.selMu.Lock()
+	a.selected = serial
+	a.selMu.Unlock()
+}
+
+// Current is the token shown, nil when none is inserted.
+func (a *App) Current() *TokenInfo {
+	t := pickToken(a.tokens, a.selected)
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+// signingCerts are the certificates with a private key, in a stable order
+// (the token's own order may change between two reads): those meant for
+// signatures (non-repudiation) first, then by label and ID.
+func (a *App) signingCerts() []*CertInfo {
+	var out []*CertInfo
+	for i := range a.certs {
+		if a.certs[i].HasPrivateKey {
+			out = append(out, &a.certs[i])
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ni, nj := hasUsage(out[i], "non_repudiation"), hasUsage(out[j], "non_repudiation")
+		if ni != nj {
+			return ni
+		}
+		if out[i].Label != out[j].Label {
+			return out[i].Label < out[j].Label
+		}
+		return bytes.Compare(out[i].ID, out[j].ID) < 0
+	})
+	return out
+}
+
+func hasUsage(c *CertInfo, u string) bool {
+	for _, x := range c.KeyUsage {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+// signingCert is the certificate chosen on the sign screen, else the one
+// last used on this token, else the first of signingCerts.
+func (a *App) signingCert() *CertInfo {
+	cs := a.signingCerts()
+	t := a.Current()
+	if t != nil && t.Serial == a.pickFor && a.certPick != nil {
+		for _, c := range cs {
+			if bytes.Equal(c.ID, a.certPick) {
+				return c
+			}
+		}
+	}
+	if t != nil {
+		if last := a.opt.Store.Settings().LastCert[t.Serial]; last != "" {
+			for _, c := range cs {
+				if hex.EncodeToString(c.ID) == last {
+					return c
+				}
+			}
+		}
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[0]
+}
+
+// rememberCert keeps the certificate just used for the token (its ID, never
+// a code).
+func (a *App) rememberCert(serial string, id []byte) {
+	s := a.opt.Store.Settings()
+	m := map[string]string{} // a copy: Settings shares its map
+	for k, v := range s.LastCert {
+		m[k] = v
+	}
+	m[serial] = hex.EncodeToString(id)
+	s.LastCert = m
+	_ = a.opt.Store.SetSettings(s)
+}
+
+func (a *App) facts() GuideFacts {
+	return GuideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.Current()}
+}
+
+// genericModule names the generic PKCS#11 module loaded ("" for a token
+// maker's middleware): these load without knowing Certigna's token.
+func genericModule(m ModuleStatus) string {
+	s := strings.ToLower(m.Path + " " + m.Manufacturer + " " + m.Description)
+	for _, g := range []struct{ key, name string }{
+		{"opensc", "OpenSC"}, {"p11-kit", "p11-kit"}, {"softhsm", "SoftHSM"},
+		{"opencryptoki", "openCryptoki"}, {"tpm2", "tpm2-pkcs11"},
+	} {
+		if strings.Contains(s, g.key) {
+			return g.name
+		}
+	}
+	return ""
+}
+
+// stateChanged redraws what depends on the token without losing what the
+// person is typing: forms only update their status lines.
+func (a *App) stateChanged() {
+	a.updateHeader()
+	a.updateNav()
+	switch a.screen {
+	case ScreenPIN:
+		if t := a.Current(); t != nil && t.PIN == PINLocked && !a.pinBusy() {
+			a.Show(ScreenBlocked)
+			return
+		}
+		if a.pin != nil {
+			a.pin.tokenChanged()
+			return
+		}
+	case ScreenBlocked:
+		if a.unb != nil {
+			a.unb.tokenChanged()
+			return
+		}
+	case ScreenSign:
+		if a.sign != nil {
+			a.sign.tokenChanged()
+			return
+		}
+	}
+	a.Show(a.screen)
+}
+
+func (a *App) pinBusy() bool { return a.pin != nil && a.pin.busy }
