@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The document to sign: dropped, chosen in a dialog, or the sample.
+
+// HandleDrop is the window's drop handler: the first PDF dropped becomes the
+// document to sign (the test signature screen opens if needed).
+func (a *App) HandleDrop(uris []fyne.URI) {
+	var pdf fyne.URI
+	for _, u := range uris {
+		if u.Scheme() == "file" && strings.EqualFold(filepath.Ext(u.Path()), ".pdf") {
+			pdf = u
+			break
+		}
+	}
+	if pdf != nil && a.offerOnDrop(pdf.Path()) {
+		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
+	}
+	if a.screen != ScreenSign {
+		a.Show(ScreenSign)
+	}
+	if pdf == nil {
+		a.sign.Status.SetText(a.t("ui.sign.not_pdf"))
+		return
+	}
+	a.ops.Add("pdf_dropped", filepath.Base(pdf.Path()))
+	a.sign.setInput(pdf.Path())
+}
+
+func (v *SignView) setInput(p string) {
+	v.Input = p
+	v.inputLbl.SetText(p)
+	v.Status.SetText("")
+	v.result.Objects = nil
+	v.result.Refresh()
+	// the stamp's reason is the person's: empty, except on the sample
+	if p == v.sample {
+		v.Reason.SetText(v.a.t("ui.sign.reason"))
+	} else if v.Reason.Text == v.a.t("ui.sign.reason") {
+		v.Reason.SetText("")
+	}
+	v.checkedKey = "" // chosen again: it may have changed on disk
+	v.recheck()
+	if !v.PIN.Disabled() {
+		v.a.win.Canvas().Focus(v.PIN)
+	}
+}
+
+func (v *SignView) choose() { v.a.choosePDF(v.setInput) }
+
+// choosePDF asks for a PDF in the UI's language: a path can be typed or
+// pasted, or found with "Parcourir…" (Fyne's file dialog, opened in the
+// documents folder, filtered on PDFs).
+func (a *App) choosePDF(then func(path string)) {
+	path := widget.NewEntry()
+	path.SetPlaceHolder(a.t("ui.choose.path_ph"))
+	msg := para("")
+	var d dialog.Dialog
+	accept := func() {
+		p := strings.TrimSpace(path.Text)
+		if strings.HasPrefix(p, "file://") {
+			if u, err := storage.ParseURI(p); err == nil {
+				p = u.Path()
+			}
+		}
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			setStatus(msg, a.t("ui.choose.not_found"), widget.DangerImportance)
+			return
+		}
+		if !strings.EqualFold(filepath.Ext(p), ".pdf") {
+			setStatus(msg, a.t("ui.sign.not_pdf"), widget.DangerImportance)
+			return
+		}
+		d.Hide()
+		then(p)
+	}
+	path.OnSubmitted = func(string) { accept() }
+	browse := widget.NewButtonWithIcon(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			path.SetText(r.URI().Path())
+			r.Close()
+		}, a.win)
+		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
+		if l, err := storage.ListerForURI(storage.NewFileURI(a.documentsDir())); err == nil {
+			fd.SetLocation(l)
+		}
+		fd.SetConfirmText(a.t("ui.choose.open"))
+		fd.SetDismissText(a.t("ui.cancel"))
+		fd.Resize(fyne.NewSize(700, 500))
+		fd.Show()
+	})
+	open := widget.NewButtonWithIcon(a.t("ui.choose.open"), theme.ConfirmIcon(), accept)
+	open.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(a.t("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
+	body := container.NewVBox(para(a.t("ui.choose.text")), container.NewBorder(nil, nil, nil, browse, path), msg,
+		container.NewHBox(layout.NewSpacer(), cancel, open))
+	// its own buttons: a path that does not exist keeps the dialog open
+	d = dialog.NewCustomWithoutButtons(a.t("ui.choose.title"), body, a.win)
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+	a.win.Canvas().Focus(path)
+	a.chooser = path
+}
+
+// ChooserField is the path field of the open-PDF dialog last shown (tests).
+func (a *App) ChooserField() *widget.Entry { return a.chooser }
+
+// UseSample writes the sample document to the documents folder and selects it.
+func (v *SignView) useSample() { v.UseSample() }
+
+// UseSample generates the sample PDF and selects it.
+func (v *SignView) UseSample() {
+	a := v.a
+	dir := a.documentsDir()
+	lang := a.lang
+	name := a.t("ui.sign.sample_name") + ".pdf"
+	a.background(func() {
+		p := uniquePath(filepath.Join(dir, name))
+		err := writeSample(a.opt.Signer, p, lang)
+		a.do(func() {
+			if err != nil {
+				v.Status.SetText(Message(err, a.lang))
+				return
+			}
+			a.ops.Add("sample_written", p)
+			v.sample = p
+			v.setInput(p)
+		})
+	})
+}
+
+func writeSample(s Signer, p, lang string) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := s.SamplePDF(f, lang); err != nil {
+		f.Close()
+		os.Remove(p)
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Where the signed copy goes: beside the input when that folder is
+// writable, else in the documents folder, with a name that is not taken.
+
+// uniquePath returns p, or p with " (2)", " (3)"… before the extension,
+// whichever does not exist yet.
+func uniquePath(p string) string {
+	if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		return p
+	}
+	ext := filepath.Ext(p)
+	base := strings.TrimSuffix(p, ext)
+	for i := 2; ; i++ {
+		q := fmt.Sprintf("%s (%d)%s", base, i, ext)
+		if _, err := os.Lstat(q); errors.Is(err, os.ErrNotExist) {
+			return q
+		}
+	}
+}
+
+// outputFor is where the signed copy of in goes: beside it, or in the
+// documents folder when that folder is not writable; an error when neither
+// is. The name has one suffix, numbered when taken: x.pdf → x-signé.pdf,
+// then x-signé-2.pdf; re-signing x-signé.pdf gives x-signé-2.pdf too.
+func (a *App) outputFor(in string) (string, error) {
+	return outputIn(in, a.documentsDir(), a.t("ui.sign.suffix"))
+}
+
+// outputIn is outputFor with what it needs from the app given (it runs off
+// the UI goroutine).
+func outputIn(in, docs, suffix string) (string, error) {
+	dir := filepath.Dir(in)
+	if !writableDir(dir) {
+		if writableDir(docs) {
+			dir = docs
+		} else {
+			return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
+		}
+	}
+	return signedName(dir, filepath.Base(in), suffix), nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func writableDir(dir string) bool {
+	f, err := os.CreateTemp(dir, ".certigna-write-test-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+// signedSuffix matches a suffix this app adds, in either language, with
+// its number: "-signé", "-signed-3".
+var signedSuffix = regexp.MustCompile(`-(signé|signed)(-[0-9]+)?$`)
+
+func signedName(dir, base, suffix string) string {
+	ext := filepath.Ext(base)
+	stem := signedSuffix.ReplaceAllString(strings.TrimSuffix(base, ext), "")
+	for i := 1; ; i++ {
+		n := stem + suffix
+		if i > 1 {
+			n += fmt.Sprintf("-%d", i)
+		}
+		p := filepath.Join(dir, n+".pdf")
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return p
+		}
+	}
+}

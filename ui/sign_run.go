@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Signing: one PIN verification per click, the TSA login from the
+// keychain, sign then verify, and the result shown.
+
+// SignNow is the sign button's action: at most one PIN try per click.
+func (v *SignView) SignNow() {
+	a := v.a
+	if v.busy {
+		return
+	}
+	fail := func(msg string) {
+		setStatus(v.Status, msg, widget.DangerImportance)
+	}
+	t := a.Current()
+	switch {
+	case t == nil:
+		fail(a.t("ui.token.plug"))
+		return
+	case t.PIN == PINLocked:
+		fail(a.t("ui.advice.locked"))
+		return
+	case a.signingCert() == nil:
+		fail(a.t("ui.sign.no_cert"))
+		return
+	case v.Input == "":
+		fail(a.t("ui.sign.no_input"))
+		return
+	case !v.Checked:
+		fail(a.t("ui.sign.checking"))
+		return
+	case v.CheckErr != nil:
+		// said beside the document already; the PIN is not asked for
+		fail(a.t("ui.sign.see_document"))
+		return
+	case !fileExists(v.Input):
+		// gone since the check (moved, a USB stick removed): check again
+		v.checkedKey = ""
+		v.recheck()
+		fail(a.t("ui.sign.see_document"))
+		return
+	case v.PIN.Text == "":
+		fail(a.t("ui.sign.no_pin"))
+		a.win.Canvas().Focus(v.PIN)
+		return
+	}
+	cert := *a.signingCert()
+	if t.PIN == PINFinalTry {
+		a.confirmFinalTry(a.t("ui.final_try.text"), func(ok bool) {
+			if ok {
+				v.run(*t, cert, true)
+			}
+		})
+		return
+	}
+	v.run(*t, cert, false)
+}
+
+func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
+	a := v.a
+	v.busy = true
+	in, pin := v.Input, v.PIN.Text
+	out, oerr := a.outputFor(in)
+	if oerr != nil {
+		v.busy = false
+		v.Checked, v.CheckErr = true, oerr
+		v.showCheck()
+		return
+	}
+	v.PIN.SetText("")
+	v.PIN.Disable()
+	v.Submit.Disable()
+	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
+	v.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
+	v.progress.Refresh()
+	v.result.Objects = nil
+	v.result.Refresh()
+	svc, signer := a.opt.Tokens, a.opt.Signer
+	opts := v.signOptions(cert)
+	v.lastCert = cert.ID
+	a.ops.Add("sign_start", filepath.Base(in))
+	secrets := a.opt.Secrets
+	a.background(func() {
+		typed := opts.TSAPassword != ""
+		opts = tsaLogin(secrets, opts)
+		ver, res, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		if err == nil && typed && res.Level != "B-B" {
+			rememberTSA(secrets, opts) // the server took it: keep it for next time
+		}
+		removed := false
+		if err != nil {
+			if toks, terr := svc.Tokens(); terr != nil || pickSerial(toks, t.Serial) == nil {
+				removed = true
+			}
+		}
+		a.do(func() { v.done(t, out, ver, res, err, removed) })
+	})
+}
+
+// tsaLogin completes the TSA login: none typed now, the keychain's is used.
+// A keychain that is not there (no Secret Service) or does not answer in
+// time only means nothing is remembered.
+func tsaLogin(sec Secrets, o SignOptions) SignOptions {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword != "" {
+		return o
+	}
+	if p, ok := keychainGet(sec, tsaService, tsaAccount(o.TSAUser, o.TSAURL)); ok {
+		o.TSAPassword = p
+	}
+	return o
+}
+
+// rememberTSA keeps a typed password that the server accepted.
+func rememberTSA(sec Secrets, o SignOptions) {
+	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword == "" {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = sec.Set(tsaService, tsaAccount(o.TSAUser, o.TSAURL), o.TSAPassword)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(keychainWait):
+	}
+}
+
+// keychainWait bounds a keychain call: a D-Bus session without a Secret
+// Service may take its own timeout (25 s) to say so.
+const keychainWait = 3 * time.Second
+
+func keychainGet(sec Secrets, service, account string) (string, bool) {
+	type answer struct {
+		p   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		p, err := sec.Get(service, account)
+		ch <- answer{p, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.p, a.err == nil
+	case <-time.After(keychainWait):
+		return "", false
+	}
+}
+
+func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
+	for i := range toks {
+		if toks[i].Serial == serial {
+			return &toks[i]
+		}
+	}
+	return nil
+}
+
+// signAndVerify sends the PIN once: the options are checked first, and a
+// failed timestamp is never retried here (AllowLower decides beforehand).
+func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
+	if err := signer.Check(in, out, opts); err != nil {
+		return nil, SignResult{}, err
+	}
+	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
+	if err != nil {
+		return nil, SignResult{}, err
+	}
+	defer key.Close()
+	res, err := signer.Sign(context.Background(), in, out, key, opts)
+	if err != nil {
+		return nil, SignResult{}, err
+	}
+	ver, err := signer.Verify(out, opts.Lang)
+	if err != nil {
+		return nil, res, err
+	}
+	return &ver, res, nil
+}
+
+func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResult, err error, removed bool) {
+	a := v.a
+	v.busy = false
+	v.PIN.Enable()
+	v.setButton()
+	v.progress.Objects = nil
+	v.progress.Refresh()
+	if err != nil {
+		msg := Message(err, a.lang)
+		if removed {
+			msg = a.t("ui.sign.removed") + "\n" + msg
+		}
+		a.ops.Add("sign", "failed: "+Message(err, "en"))
+		setStatus(v.Status, msg, widget.DangerImportance)
+		a.Refresh()
+		return
+	}
+	v.Output, v.Result, v.Warning = out, ver, res.Warning
+	v.Status.SetText("")
+	a.ops.Add("sign", "ok: "+filepath.Base(out))
+	a.rememberCert(t.Serial, v.lastCert)
+	if ver.Valid {
+		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)
+	}
+	// the outcome beside the button; the details right under it, compact
+	// enough that the result fits at 1024×740 without scrolling
+	setStatus(v.Status, a.t("ui.sign.success"), widget.SuccessImportance)
+	verdict := badge(a.t("ui.sign.valid"), theme.ColorNameSuccess)
+	if !ver.Valid {
+		setStatus(v.Status, a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), widget.DangerImportance)
+		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
+	}
+	rows := [][]fyne.CanvasObject{
+		kv(a.t("ui.sign.output"), out),
+		kv(a.t("ui.cert.holder"), ver.Holder),
+		kv(a.t("ui.sign.time"), fmtTime(a.lang, ver.Time)),
+	}
+	trust := a.t("ui.sign.trust_unknown")
+	switch ver.Trust {
+	case TrustTrusted:
+		trust = a.t("ui.sign.trust_yes")
+	case TrustUntrusted:
+		trust = a.t("ui.sign.trust_no")
+	}
+	if ver.Level != "" {
+		rows = append(rows, kv(a.t("ui.sign.level"), a.t("ui.sign.level_"+strings.ReplaceAll(ver.Level, "-", "_"))))
+	}
+	if !ver.Timestamp.IsZero() {
+		rows = append(rows, kv(a.t("ui.sign.timestamp"), fmtTime(a.lang, ver.Timestamp)))
+	}
+	var top []fyne.CanvasObject
+	if res.Warning != nil {
+		a.ops.Add("sign_lower", res.Level)
+		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
+	}
+	v.intro.Hide() // read already; room for the result
+	v.result.Objects = append(top,
+		widget.NewCard("", "", container.NewVBox(
+			container.NewBorder(nil, nil, container.NewVBox(verdict), nil, para(trust)),
+			form(rows...),
+			container.NewHBox(
+				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
+				widget.NewButtonWithIcon(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
+				widget.NewButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
+			),
+		)),
+	)
+	v.result.Refresh()
+	a.relayout()
+	a.Refresh()
+}
