@@ -7,14 +7,17 @@
 // updates; internal/cms builds and parses CMS SignedData.
 //
 // Sign is a sequence of steps, each in its own file (see Sign): options
-// (sign.go), timestamp (sign_timestamp.go → tsa.go, the only place the TSA
+// (sign.go), the checks callers make before the PIN (sign_check.go,
+// precheck.go), timestamp (sign_timestamp.go → tsa.go, the only place the TSA
 // is called), visible stamp (sign_stamp.go → stamp.go), input checks
 // (sign_check.go), plan (sign_plan.go), one-pass write (sign_write.go), DSS
 // (sign_dss.go → dss.go, revocation.go, ltv.go: the only places OCSP, CRL
 // and issuer certificates are fetched), publish (sign_write.go).
 //
 // Verify is too (see Verify and checkOne): fields (verify_fields.go),
-// revisions and later changes (verify_changes.go), byte range and CMS
-// (verify_signature.go), timestamp and embedded revocation data
-// (verify_ltv.go), level (padesLevel). Verify never uses the network.
+// revisions (verify_changes.go), byte range and CMS (verify_signature.go),
+// timestamp and embedded revocation data (verify_ltv.go), level
+// (padesLevel), then what changed after each signature and whether it was
+// allowed (changes*.go) and the levels that need every signature
+// (levels.go). Verify never uses the network.
 package pdfsign
