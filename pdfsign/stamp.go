@@ -240,7 +240,7 @@ func PageCount(path string) (int, error) {
 		return 0, err
 	}
 	defer f.Close()
-	r, err := pdf.NewReader(f, st.Size())
+	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
 		return 0, withPath(err, path)
 	}
