@@ -69,6 +69,11 @@ type SignView struct {
 	busy       bool
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
+	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
+	// BatchSigned how many the last batch signed.
+	Batch       []string
+	BatchSigned int
+	batchCancel *widget.Button
 }
 
 func newSignView(a *App) *SignView {
@@ -333,6 +338,14 @@ func (v *SignView) recheck() {
 		return // still being built
 	}
 	cert := a.signingCert()
+	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {
+		// several documents: each is checked at the click, before the PIN
+		// is used (screen_sign_batch.go)
+		v.checkGen++
+		v.Checked, v.CheckErr, v.checkedKey = true, nil, ""
+		v.setButton()
+		return
+	}
 	if v.Input == "" || cert == nil || a.Current() == nil {
 		v.checkGen++
 		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
@@ -427,11 +440,22 @@ func keyType(c *CertInfo) string {
 // document to sign (the test signature screen opens if needed).
 func (a *App) HandleDrop(uris []fyne.URI) {
 	var pdf fyne.URI
+	var pdfs []string
 	for _, u := range uris {
 		if u.Scheme() == "file" && strings.EqualFold(filepath.Ext(u.Path()), ".pdf") {
-			pdf = u
-			break
+			if pdf == nil {
+				pdf = u
+			}
+			pdfs = append(pdfs, u.Path())
 		}
+	}
+	if len(pdfs) > 1 { // several documents, one PIN (screen_sign_batch.go)
+		if a.screen != ScreenSign {
+			a.Show(ScreenSign)
+		}
+		a.ops.Add("pdf_dropped", fmt.Sprintf("%d", len(pdfs)))
+		a.sign.SetInputs(pdfs)
+		return
 	}
 	if pdf != nil && a.offerOnDrop(pdf.Path()) {
 		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
@@ -457,6 +481,7 @@ func (a *App) PINForm() *PINForm { return a.pin }
 func (a *App) UnblockForm() *UnblockForm { return a.unb }
 
 func (v *SignView) setInput(p string) {
+	v.Batch = nil
 	v.Input = p
 	v.inputLbl.SetText(p)
 	v.Status.SetText("")
@@ -650,6 +675,10 @@ func signedName(dir, base, suffix string) string {
 func (v *SignView) SignNow() {
 	a := v.a
 	if v.busy {
+		return
+	}
+	if len(v.Batch) > 1 {
+		v.signBatch() // several documents, one PIN (screen_sign_batch.go)
 		return
 	}
 	fail := func(msg string) {
