@@ -1,10 +1,14 @@
 package ui_test
 
 import (
+	"crypto"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -98,4 +102,77 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 	}
 	walk(o)
 	return out
+}
+
+// slowKeys makes the first signature of a key wait until released: a test
+// double for a slow token (no real token is slow on demand).
+type slowKeys struct {
+	ui.TokenService
+	started chan struct{}
+	release chan struct{}
+}
+
+func (s slowKeys) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+	k, err := s.TokenService.OpenKey(slot, id, pin, final)
+	if err != nil {
+		return nil, err
+	}
+	return &slowKey{Key: k, s: s}, nil
+}
+
+type slowKey struct {
+	ui.Key
+	s    slowKeys
+	once sync.Once
+}
+
+func (k *slowKey) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, error) {
+	k.once.Do(func() { close(k.s.started); <-k.s.release })
+	return k.Key.Sign(r, d, o)
+}
+
+// Cancel during the first of three documents: the first is finished and
+// whole, the two others are not signed, and the summary says so.
+func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
+	tok := softhsm(t)
+	sk := slowKeys{started: make(chan struct{}), release: make(chan struct{})}
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { sk.TokenService = s; return sk })
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var uris []fyne.URI
+	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
+		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+	}
+	h.app.HandleDrop(uris)
+	h.settle()
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	// settle() would wait for the blocked signature: run the UI queue only.
+	for waiting := true; waiting; {
+		h.drain()
+		select {
+		case <-sk.started:
+			waiting = false
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	h.drain()
+	if v.BatchCancel() == nil {
+		t.Fatal("no Cancel button while signing")
+	}
+	test.Tap(v.BatchCancel())
+	close(sk.release)
+	h.settle()
+	if v.BatchSigned != 1 || !strings.Contains(v.Status.Text, "1 document(s) signé(s) sur 3") || !strings.Contains(v.Status.Text, "2 non traité(s)") {
+		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	}
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "a-signé.pdf,a.pdf,b.pdf,c.pdf" {
+		t.Fatalf("files: %v", names)
+	}
 }
