@@ -150,7 +150,7 @@ func checkUnchanged(t *testing.T, in, out string) {
 		}
 		t.Cleanup(func() { f.Close() })
 		st, _ := f.Stat()
-		r, err := pdf.NewReader(f, st.Size())
+		r, err := openForSigning(f, st.Size()) // the input as signing reads it (repaired if need be)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,6 +171,9 @@ func checkUnchanged(t *testing.T, in, out string) {
 		if !bytes.Equal(pdf.AppendObject(nil, r0.Trailer.Get(k)), pdf.AppendObject(nil, r1.Trailer.Get(k))) {
 			t.Fatalf("trailer /%s changed", k)
 		}
+	}
+	if r0.Repaired() {
+		return // the update's table is complete on purpose (internal/pdf/repair.go)
 	}
 	if r0.Sections[0].Stream != r1.Sections[0].Stream {
 		t.Fatalf("xref kind changed: stream %v → %v", r0.Sections[0].Stream, r1.Sections[0].Stream)

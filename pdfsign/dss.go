@@ -51,7 +51,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	if err != nil {
 		return nil, newErr(KindIO, f.Name(), err)
 	}
-	r, err := pdf.NewReader(f, st.Size())
+	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
 		return nil, withPath(err, f.Name())
 	}
@@ -299,7 +299,7 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 	if err := tmp.Close(); err != nil {
 		return nil, newErr(KindIO, out, err)
 	}
-	if err := publish(tmp.Name(), out, force); err != nil {
+	if err := publish(tmp.Name(), out, force, false); err != nil {
 		return nil, err
 	}
 	ok = true

@@ -39,7 +39,10 @@ func CheckInput(in string, opts Options) (err error) {
 		return err
 	}
 	defer f.Close()
-	r, err := pdf.NewReader(f, info.Size())
+	if opts, _, err = prepareField(in, opts); err != nil { // the field to fill and its stamp (fields.go)
+		return err
+	}
+	r, err := openForSigning(f, info.Size()) // decrypted; repaired if readers would repair it (signable.go)
 	if err != nil {
 		return err
 	}
@@ -50,7 +53,7 @@ func CheckInput(in string, opts Options) (err error) {
 	if catalog == nil {
 		return newErr(KindDamaged, in, errors.New("catalog missing"))
 	}
-	if err := checkDocMDP(r, catalog); err != nil {
+	if err := checkSignable(r, catalog, opts); err != nil { // DocMDP, permissions, field locks (signable.go)
 		return err
 	}
 	pg, err := findPage(r, catalog, opts.Page)
@@ -74,7 +77,10 @@ func CheckInput(in string, opts Options) (err error) {
 	// The signed file is verified once written: what Verify would refuse
 	// in the input (too many signatures, a field tree it cannot read) is
 	// refused now, before the PIN. Invalid signatures are no reason.
-	if _, err := verifyReader(context.Background(), f, info.Size(), VerifyOptions{}); err != nil {
+	if r.Repaired() {
+		// A file readers repair: its signatures are read from the signed
+		// copy, whose table is complete (internal/pdf/repair.go).
+	} else if _, err := verifyReader(context.Background(), f, info.Size(), VerifyOptions{}); err != nil {
 		var e *Error
 		if !errors.As(err, &e) || e.Kind != KindNoSignature {
 			return err

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 func errKind(err error) Kind {
@@ -110,6 +112,16 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 	// A certificate that is not the key's.
 	if _, err := Sign(context.Background(), in, "", p.ECKey, p.RSAChain(), Options{}); errKind(err) != KindCertificate {
 		t.Errorf("wrong cert: %v", err)
+	}
+	// A real opening password: refused (an empty one is signed: encrypt_test.go).
+	testtool.Need(t, "qpdf")
+	enc := filepath.Join(dir, "enc.pdf")
+	if b, err := exec.Command("qpdf", "--encrypt", "user", "owner", "256", "--", in, enc).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v %s", err, b)
+	}
+	names = append(names, "enc.pdf")
+	if _, err := Sign(context.Background(), enc, "", p.ECKey, p.ECChain(), Options{}); errKind(err) != KindEncrypted {
+		t.Errorf("encrypted: %v", err)
 	}
 	// A signer that fails (a token pulled out mid-signature: no real
 	// implementation fails on demand, so this is a test double).

@@ -32,6 +32,14 @@ type Options struct {
 	// the revocation servers fail (Result.Warning says why); otherwise such
 	// a failure is an error and no file is written.
 	AllowLower bool
+	// Field is the empty signature field to sign into (fully qualified
+	// name, see SignatureFields); "" = the only empty one if there is
+	// exactly one, a new field if there is none (fields.go).
+	Field string
+	// DeferDirSync leaves the fsync of the output's folder to the caller
+	// (SyncDir), e.g. once after a batch: the file itself is still synced
+	// before it gets its name, so it is whole or absent, never half.
+	DeferDirSync bool
 }
 
 // Result describes a signature just written.
@@ -59,7 +67,8 @@ type signConfig struct {
 	hash  crypto.Hash
 	cms   cms.Params
 	when  time.Time
-	field string // field name; "" = first free "SignatureN"
+	field string     // field name; "" = first free "SignatureN"
+	fill  *fieldFill // an existing empty field to sign into (fields.go)
 
 	// unsignedReserve is how many bytes to reserve in /Contents for the
 	// unsigned attributes returned by cms.unsignedAttrs (e.g. 12 KiB for a
@@ -126,9 +135,16 @@ func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x5
 	if out == "" {
 		out = DefaultOutput(in)
 	}
+	opts, fill, err := prepareField(in, opts) // the field to fill decides the stamp's place (fields.go)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := newSignConfig(signer, chain, opts) // 1
 	if err != nil {
 		return nil, err
+	}
+	if fill != nil {
+		cfg.fill, cfg.field = fill, fill.field.Name
 	}
 	cfg.ctx = ctx
 	ts := timestampStep(ctx, cfg)                      // 2
@@ -152,6 +168,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	if len(chain) == 0 || chain[0] == nil {
 		return nil, &Error{Kind: KindCertificate, Err: errors.New("no signer certificate")}
 	}
+	chain = completeOffline(chain) // issuers the app ships (chain.go)
 	cert := chain[0]
 	if !publicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, &Error{Kind: KindCertificate, Err: errors.New("the certificate does not match the signing key")}

@@ -1,9 +1,7 @@
 package pdfsign
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pdf"
@@ -48,7 +46,8 @@ type sigPlan struct {
 	sigRef    pdf.Ref
 	field     string
 	page      *pageInfo
-	contentsN int // bytes reserved for the CMS (hex digits = 2×)
+	contentsN int   // bytes reserved for the CMS (hex digits = 2×)
+	base      int64 // where the PDF starts in the input (bytes before %PDF are left out)
 }
 
 // planSignature prepares the update: signature dictionary, field/widget,
@@ -63,8 +62,11 @@ func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, err
 	if catalog == nil {
 		return nil, damagedf("catalog missing")
 	}
-	if err := checkDocMDP(r, catalog); err != nil {
+	if err := checkSignable(r, catalog, cfg.opts); err != nil {
 		return nil, err
+	}
+	if cfg.fill != nil {
+		return planFill(r, cfg, contentsN)
 	}
 	pg, err := findPage(r, catalog, cfg.opts.Page)
 	if err != nil {
@@ -184,22 +186,7 @@ func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, err
 	}
 
 	// The signature dictionary, with fixed-width placeholders.
-	var b bytes.Buffer
-	b.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached")
-	b.Write(pdf.AppendObject([]byte("/M"), pdf.TextString(pdfDate(cfg.when))))
-	for _, kv := range [][2]string{{"Name", cfg.opts.Name}, {"Reason", cfg.opts.Reason}, {"Location", cfg.opts.Location}, {"ContactInfo", cfg.opts.ContactInfo}} {
-		if kv[1] != "" {
-			b.Write(pdf.AppendObject(pdf.AppendName(nil, kv[0]), pdf.TextString(kv[1])))
-		}
-	}
-	b.WriteString("/ByteRange")
-	marks := map[string]int{markByteRange: b.Len()}
-	b.WriteString("[" + strings.Repeat(" ", byteRangeLen-2) + "]")
-	b.WriteString("/Contents")
-	marks[markContents] = b.Len()
-	b.WriteString("<" + strings.Repeat("0", 2*contentsN) + ">")
-	b.WriteString(">>")
-	u.PutBody(sigRef, b.Bytes(), marks)
+	putSigDict(u, sigRef, cfg, contentsN, nil)
 	return &sigPlan{u: u, sigRef: sigRef, field: name, page: pg, contentsN: contentsN}, nil
 }
 

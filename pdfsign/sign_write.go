@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/internal/cms"
-	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Writing the signed file in one pass: copy and hash the input into a
@@ -28,7 +27,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	}
 	defer f.Close()
 	size := inInfo.Size()
-	r, err := pdf.NewReader(f, size)
+	r, err := openForSigning(f, size)
 	if err != nil {
 		return nil, withPath(err, in)
 	}
@@ -36,6 +35,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	if _, err := f.ReadAt(last, size-1); err != nil {
 		return nil, newErr(KindIO, in, err)
 	}
+	size = r.Size() // without the bytes before %PDF, if any (internal/pdf/oddfiles.go)
 	// Size the placeholder from a CMS built with a signature value of the
 	// key's maximal length; a failed fit (the timestamp step returning more than it
 	// reserved) is retried once with the real size.
@@ -54,6 +54,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 		if err != nil {
 			return nil, withPath(err, in)
 		}
+		plan.base = r.Base()
 		res, need, err := writeSigned(f, size, last[0], out, plan, cfg)
 		if err != nil {
 			return nil, withPath(err, out)
@@ -102,8 +103,8 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	keepMode(tmp, in)
 	// One pass over the input: copy and hash together.
 	h := cfg.hash.New()
-	buf := make([]byte, 1<<20)
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), io.NewSectionReader(in, 0, size), buf)
+	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
+	n, err := copyHashed(tmp, h, io.NewSectionReader(in, plan.base, size), buf)
 	if err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
@@ -148,7 +149,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if err := tmp.Close(); err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
-	if err := publish(tmp.Name(), out, cfg.opts.Force); err != nil {
+	if err := publish(tmp.Name(), out, cfg.opts.Force, cfg.opts.DeferDirSync); err != nil {
 		return nil, 0, err
 	}
 	ok = true
@@ -165,7 +166,11 @@ func keepMode(tmp, in *os.File) {
 
 // publish moves the finished temporary file to out: without Force through a
 // hard link, which fails if out appeared meanwhile (no clobbering).
-func publish(tmp, out string, force bool) error {
+func publish(tmp, out string, force, noDirSync bool) error {
+	syncDir := syncDir
+	if noDirSync {
+		syncDir = func(string) {}
+	}
 	if !force {
 		if err := os.Link(tmp, out); err == nil {
 			os.Remove(tmp)
@@ -188,6 +193,10 @@ func publish(tmp, out string, force bool) error {
 	syncDir(filepath.Dir(out))
 	return nil
 }
+
+// SyncDir makes the names just created in dir durable (see
+// Options.DeferDirSync).
+func SyncDir(dir string) { syncDir(dir) }
 
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {

@@ -163,8 +163,17 @@ func TestVerifyRefusesPasswordProtected(t *testing.T) {
 	if err != nil || !rep.Encrypted || !rep.OK {
 		t.Fatalf("empty password: %v %+v", err, rep)
 	}
-	if _, err := Sign(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), filepath.Join(t.TempDir(), "o.pdf"), pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); !errors.As(err, &pe) || pe.Kind != KindEncrypted {
+	if _, err := Sign(context.Background(), locked, filepath.Join(t.TempDir(), "o.pdf"), pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); !errors.As(err, &pe) || pe.Kind != KindEncrypted {
+		t.Fatalf("sign with a password: %v", err)
+	}
+	// Issue #14: an empty opening password is signed (encrypt_test.go); the
+	// earlier signature stays valid beside the new one.
+	o := filepath.Join(t.TempDir(), "o.pdf")
+	if _, err := Sign(context.Background(), filepath.Join("testdata", "verify", "encrypted-aes256-signed.pdf"), o, pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); err != nil {
 		t.Fatalf("sign: %v", err)
+	}
+	if rep, err := Verify(context.Background(), o, VerifyOptions{}); err != nil || !rep.Encrypted || !rep.OK || len(rep.Signatures) != 2 {
+		t.Fatalf("signed twice: %v %+v", err, rep)
 	}
 }
 

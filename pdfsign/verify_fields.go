@@ -53,7 +53,10 @@ func signatureFields(r *pdf.Reader) ([]sigField, error) {
 		if v := d.NameOf("FT"); v != "" {
 			ft = v
 		}
-		if ft == "Sig" && d.Has("V") {
+		// A kid without /T is its field's widget, not a field: a /V there
+		// (mupdf's signer, ours for poppler) repeats the field's.
+		widgetKid := depth > 0 && !d.Has("T")
+		if ft == "Sig" && d.Has("V") && !widgetKid {
 			v, err := r.ResolveDict(d.Get("V"))
 			if err != nil {
 				return err

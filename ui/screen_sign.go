@@ -61,6 +61,11 @@ type SignView struct {
 	busy       bool
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
+	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
+	// BatchSigned how many the last batch signed.
+	Batch       []string
+	BatchSigned int
+	batchCancel *widget.Button
 }
 
 func newSignView(a *App) *SignView {
@@ -325,6 +330,14 @@ func (v *SignView) recheck() {
 		return // still being built
 	}
 	cert := a.signingCert()
+	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {
+		// several documents: each is checked at the click, before the PIN
+		// is used (screen_sign_batch.go)
+		v.checkGen++
+		v.Checked, v.CheckErr, v.checkedKey = true, nil, ""
+		v.setButton()
+		return
+	}
 	if v.Input == "" || cert == nil || a.Current() == nil {
 		v.checkGen++
 		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,11 +21,22 @@ import (
 // document to sign (the test signature screen opens if needed).
 func (a *App) HandleDrop(uris []fyne.URI) {
 	var pdf fyne.URI
+	var pdfs []string
 	for _, u := range uris {
 		if u.Scheme() == "file" && strings.EqualFold(filepath.Ext(u.Path()), ".pdf") {
-			pdf = u
-			break
+			if pdf == nil {
+				pdf = u
+			}
+			pdfs = append(pdfs, u.Path())
 		}
+	}
+	if len(pdfs) > 1 { // several documents, one PIN (screen_sign_batch.go)
+		if a.screen != ScreenSign {
+			a.Show(ScreenSign)
+		}
+		a.ops.Add("pdf_dropped", fmt.Sprintf("%d", len(pdfs)))
+		a.sign.SetInputs(pdfs)
+		return
 	}
 	if pdf != nil && a.offerOnDrop(pdf.Path()) {
 		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
@@ -41,6 +53,7 @@ func (a *App) HandleDrop(uris []fyne.URI) {
 }
 
 func (v *SignView) setInput(p string) {
+	v.Batch = nil
 	v.Input = p
 	v.inputLbl.SetText(p)
 	v.Status.SetText("")

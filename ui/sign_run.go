@@ -21,6 +21,10 @@ func (v *SignView) SignNow() {
 	if v.busy {
 		return
 	}
+	if len(v.Batch) > 1 {
+		v.signBatch() // several documents, one PIN (screen_sign_batch.go)
+		return
+	}
 	fail := func(msg string) {
 		setStatus(v.Status, msg, widget.DangerImportance)
 	}

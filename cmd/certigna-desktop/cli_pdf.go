@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -38,9 +36,23 @@ func runSign(env *Env, args []string) int {
 	fs.StringVar(&lf.Rect, "rect", "", "")
 	fs.StringVar(&lf.Corner, "corner", "", "")
 	fs.BoolVar(&lf.AllowLower, "allow-bb", false, "")
+	field := fs.String("field", "", "")    // the empty signature field to fill (pdfsign/fields.go)
+	outDir := fs.String("out-dir", "", "") // several files: where the signed copies go (cli_batch.go)
+	skipRefused := fs.Bool("skip-refused", false, "")
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
+	}
+	if len(pos) > 1 || *outDir != "" {
+		if out != "" || *page < 0 {
+			return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
+		}
+		opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Lang: env.Lang, Field: *field}
+		if err := lf.Apply(&opts); err != nil {
+			return env.Fail(err)
+		}
+		return runSignBatch(env, batchArgs{ins: pos, outDir: *outDir, skipRefused: *skipRefused, opts: opts,
+			slot: *slot, certID: *certID, finalTry: *finalTry})
 	}
 	if len(pos) != 1 {
 		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
@@ -52,13 +64,13 @@ func runSign(env *Env, args []string) int {
 	if *page < 0 {
 		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
 	}
-	opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Force: *force, Lang: env.Lang}
+	opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Force: *force, Lang: env.Lang, Field: *field}
 	if err := lf.Apply(&opts); err != nil {
 		return env.Fail(err)
 	}
 	// Refuse a bad input or output before anyone types a PIN.
 	if err := pdfsign.Check(in, out, opts); err != nil {
-		return env.Fail(err)
+		return env.failCheck(err)
 	}
 	var id []byte
 	if *certID != "" {
@@ -86,23 +98,19 @@ func runSign(env *Env, args []string) int {
 			return env.Fail(err)
 		}
 	}
-	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
-		return code
-	}
-	codes, code, ok := env.readSecrets(env.T("pdf.cli.prompt_pin", map[string]any{"Label": t.Label}))
+	chain, code, ok := signingChain(env, m, t.Slot, id) // before the PIN: may go online (cli_batch.go)
 	if !ok {
 		return code
 	}
-	signer, err := m.Signer(t.Slot, id, codes[0], *finalTry)
-	if err != nil {
-		return env.Fail(err)
+	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
+		return code
 	}
-	defer signer.Close()
-	// Ctrl-C from here on stops the network calls (TSA, OCSP, CRL) and
-	// leaves no file; it is not caught while the PIN is typed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, last, err := workflow.SignAndVerify(ctx, in, out, signer, opts)
+	// The copy and hash start now, while the PIN is typed (cli_early.go).
+	o, code, done := signWithEarlyCopy(env, m, t, id, *finalTry, in, out, chain, opts)
+	if done {
+		return code
+	}
+	res, last, err := o.res, o.last, o.err
 	if res != nil {
 		fmt.Fprintln(env.Stdout, res.Output)
 		if res.Warning != nil { // --allow-bb: saved below the level asked for

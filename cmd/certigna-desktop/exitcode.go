@@ -66,12 +66,12 @@ func exitCode(err error) int {
 	if pe := (*pdfsign.Error)(nil); errors.As(err, &pe) {
 		switch pe.Kind {
 		case pdfsign.KindNotPDF, pdfsign.KindDamaged, pdfsign.KindEncrypted, pdfsign.KindUnsupported, pdfsign.KindInputNotFound,
-			pdfsign.KindLimit, pdfsign.KindNotRegular:
+			pdfsign.KindLimit, pdfsign.KindNotRegular, pdfsign.KindForbidden:
 			return exitBadPDF
 		case pdfsign.KindNoSignature:
 			return exitNoSignature
 		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash,
-			pdfsign.KindOutputDir, pdfsign.KindOutputLink:
+			pdfsign.KindOutputDir, pdfsign.KindOutputLink, pdfsign.KindFieldNotFound, pdfsign.KindFieldChoice:
 			return exitUsage
 		}
 	}

@@ -50,6 +50,9 @@ func TestExitCode(t *testing.T) {
 		{pdfErr(pdfsign.KindSameFile), exitUsage},
 		{pdfErr(pdfsign.KindPageRange), exitUsage},
 		{pdfErr(pdfsign.KindHash), exitUsage},
+		{pdfErr(pdfsign.KindForbidden), exitBadPDF},
+		{pdfErr(pdfsign.KindFieldNotFound), exitUsage},
+		{pdfErr(pdfsign.KindFieldChoice), exitUsage},
 		{pdfErr(pdfsign.KindIO), exitFailure},
 		{pdfErr(pdfsign.KindCanceled), exitFailure},
 		// The token refused to sign: its code, not pdfsign's.

@@ -62,6 +62,7 @@ type decryptor struct {
 	stmNone bool
 	aes256  bool
 	encMeta bool
+	perms   uint32 // /P, for AllowsSigning (encrypt.go)
 }
 
 // newDecryptor opens the standard security handler with the empty user
@@ -79,7 +80,7 @@ func newDecryptor(enc *Dict, id0 []byte) (*decryptor, error) {
 	str := func(k string) []byte { s, _ := enc.Get(k).(String); return s.B }
 	o, u := str("O"), str("U")
 	p, _ := ToInt(enc.Get("P"))
-	d := &decryptor{r: int(r), encMeta: true}
+	d := &decryptor{r: int(r), encMeta: true, perms: uint32(int32(p))}
 	if b, ok := enc.Get("EncryptMetadata").(bool); ok {
 		d.encMeta = b
 	}

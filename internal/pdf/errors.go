@@ -8,6 +8,9 @@ import "fmt"
 type ReadError struct {
 	Kind string // "io", "not_pdf", "encrypted", "damaged"
 	Err  error
+	// noRepair: damage that is not what readers repair by a scan but a
+	// crafted structure (a /Prev loop): refused, never rebuilt (repair.go).
+	noRepair bool
 }
 
 func (e *ReadError) Error() string {

@@ -66,11 +66,14 @@ func (u *Increment) PutBody(ref Ref, body []byte, marks map[string]int) {
 }
 
 // put writes o (a dictionary, array or any direct object) as object ref.
-func (u *Increment) Put(ref Ref, o Object) { u.PutBody(ref, AppendObject(nil, o), nil) }
+func (u *Increment) Put(ref Ref, o Object) {
+	u.PutBody(ref, AppendObject(nil, u.EncObject(ref, o)), nil)
+}
 
 // putStream writes a stream object; /Length is set from data.
 func (u *Increment) PutStream(ref Ref, d *Dict, data []byte) {
-	d = d.Clone()
+	d = u.EncObject(ref, d.Clone()).(*Dict)
+	data = u.encStreamData(ref, data)
 	d.Set("Length", Int(len(data)))
 	b := AppendObject(nil, d)
 	b = append(b, "\nstream\n"...)
@@ -109,8 +112,12 @@ func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
 		b.WriteString("\nendobj\n")
 	}
 	tr := u.trailerDict()
-	prev := u.r.startxref
-	tr.Set("Prev", Int(prev))
+	if u.r.repaired {
+		// A complete table without /Prev: no reader repairs anything (repair.go).
+		u.completeTable(offsets, gens)
+	} else {
+		tr.Set("Prev", Int(u.r.startxref))
+	}
 	if len(u.r.Sections) > 0 && u.r.Sections[0].Stream {
 		xn := u.Alloc()
 		xoff := base + int64(b.Len())
@@ -158,6 +165,9 @@ func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
 		out.xref = base + int64(b.Len())
 		tr.Set("Size", Int(u.next))
 		b.WriteString("xref\n")
+		if u.r.repaired {
+			b.WriteString("0 1\n0000000000 65535 f\r\n")
+		}
 		nums := sortedKeys(offsets)
 		for i := 0; i < len(nums); {
 			j := i
@@ -197,7 +207,7 @@ func (u *Increment) trailerDict() *Dict {
 		}
 		tr.Set(k, last.trailer.Get(k))
 	}
-	for _, k := range []string{"Root", "Info", "ID"} {
+	for _, k := range []string{"Root", "Info", "ID", "Encrypt"} {
 		if !tr.Has(k) && u.r.Trailer.Has(k) {
 			tr.Set(k, u.r.Trailer.Get(k))
 		}
@@ -228,7 +238,7 @@ func AppendIncrement(f *os.File, build func(r *Reader, u *Increment) error) (*se
 	if err != nil {
 		return nil, errIO(err)
 	}
-	r, err := NewReader(f, st.Size())
+	r, err := NewReaderDecrypting(f, st.Size())
 	if err != nil {
 		return nil, err
 	}

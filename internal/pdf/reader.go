@@ -34,6 +34,8 @@ type Reader struct {
 
 	crypt      *decryptor // set for an encrypted document read with the empty password
 	encryptNum int        // the /Encrypt dictionary's object (never encrypted)
+	base       int64      // bytes before %PDF that a signed copy leaves out (oddfiles.go)
+	repaired   bool       // the table was rebuilt by a scan (repair.go)
 }
 
 const (
@@ -42,18 +44,23 @@ const (
 )
 
 // newReader reads the header, the xref chain and the trailer.
-func NewReader(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, false) }
+func NewReader(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, false, false) }
 
-// NewReaderDecrypting is NewReader for a reader that only reads (verify): a
-// document encrypted with an empty opening password is read through its
-// decryption, as PDF viewers open it without asking; any other encrypted
-// document is still refused.
-func NewReaderDecrypting(f io.ReaderAt, size int64) (*Reader, error) { return newReader(f, size, true) }
+// NewReaderDecrypting is NewReader for a document that may be encrypted
+// with an empty opening password: it is read through its decryption, as
+// PDF viewers open it without asking (verify), and an update written with
+// it is encrypted with the document's key (signing, encrypt.go); any other
+// encrypted document is still refused.
+func NewReaderDecrypting(f io.ReaderAt, size int64) (*Reader, error) {
+	return newReader(f, size, true, false)
+}
 
 // Encrypted reports whether the document is encrypted (and read decrypted).
 func (r *Reader) Encrypted() bool { return r.crypt != nil }
 
-func newReader(f io.ReaderAt, size int64, decrypt bool) (*Reader, error) {
+// newReader reads a file; with prefixOK, bytes before its header are
+// accepted as they are (newOffsetReader, oddfiles.go, decides).
+func newReader(f io.ReaderAt, size int64, decrypt, prefixOK bool) (*Reader, error) {
 	r := &Reader{f: f, size: size, Xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}, lim: newLimits(size)}
 	head := make([]byte, min(int64(1024), size))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -63,10 +70,8 @@ func newReader(f io.ReaderAt, size int64, decrypt bool) (*Reader, error) {
 	if i < 0 {
 		return nil, &ReadError{Kind: readNotPDF}
 	}
-	if i > 0 {
-		// Offsets would be relative to the header; signing such a file would
-		// need every reader to repair it.
-		return nil, errDamaged("%d bytes before the %%PDF header", i)
+	if i > 0 && !prefixOK {
+		return newOffsetReader(f, size, int64(i), decrypt)
 	}
 	v := head[i+5:]
 	if j := bytes.IndexAny(v, "\r\n %"); j >= 0 {
@@ -81,7 +86,7 @@ func newReader(f io.ReaderAt, size int64, decrypt bool) (*Reader, error) {
 	if err := r.readChain(sx); err != nil {
 		return nil, err
 	}
-	if r.Trailer.Has("Encrypt") {
+	if r.Trailer.Get("Encrypt") != nil { // /Encrypt null is no encryption
 		if !decrypt {
 			return nil, &ReadError{Kind: readEncrypted}
 		}
@@ -244,7 +249,11 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		}
 		return o, nil
 	case 2:
-		return r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
+		o, err := r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
+		if err != nil && !IsLimit(err) {
+			return r.fallbackEntry(num, err) // oddfiles.go
+		}
+		return o, err
 	}
 	return nil, nil
 }

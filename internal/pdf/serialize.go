@@ -65,6 +65,11 @@ func AppendName(b []byte, n string) []byte {
 	b = append(b, '/')
 	for i := 0; i < len(n); i++ {
 		c := n[i]
+		if c == 0 {
+			// "#00" is invalid in every PDF version (qpdf and poppler reject
+			// the token); a name that came in with it is written without.
+			continue
+		}
 		if c < 0x21 || c > 0x7e || c == '#' || isDelim(c) {
 			b = fmt.Appendf(b, "#%02X", c)
 			continue

@@ -57,7 +57,7 @@ func (r *Reader) readChain(off int64) error {
 	seen := map[int64]bool{}
 	for off > 0 {
 		if seen[off] {
-			return errDamaged("xref chain loops")
+			return &ReadError{Kind: readDamaged, Err: errors.New("xref chain loops"), noRepair: true}
 		}
 		if len(seen) >= limitSections {
 			return r.lim.hit("sections", limitSections)

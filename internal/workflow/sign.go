@@ -3,16 +3,17 @@ package workflow
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
-// SignAndVerify signs in into out with key (its certificate and chain taken
-// from the key), then verifies what was written and returns the report of
+// SignAndVerify signs in into out with key (chain: its certificate and
+// issuers, see pdfsign.CompleteChain; nil: taken from the key), then verifies what was written and returns the report of
 // the new signature (the last one). The PIN was already spent to open key:
 // nothing here retries anything.
-func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, opts pdfsign.Options) (*pdfsign.Result, *pdfsign.SignatureReport, error) {
-	res, err := pdfsign.Sign(ctx, in, out, key, nil, opts)
+func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts pdfsign.Options) (*pdfsign.Result, *pdfsign.SignatureReport, error) {
+	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,178 @@
+package ui_test
+
+import (
+	"crypto"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/ui"
+)
+
+// Issue #14 in the window: three documents and a file that is not a PDF
+// dropped at once are checked before the PIN (the refused one listed and,
+// once the person agreed, skipped), signed with ONE C_Login (pkcs11-spy),
+// each verified; the summary says what was signed where.
+func TestBatchDropOnePIN(t *testing.T) {
+	h, logins := spied(t, nil)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var uris []fyne.URI
+	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
+		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+	}
+	bad := filepath.Join(dir, "notes.pdf")
+	os.WriteFile(bad, []byte("pas un PDF\n"), 0o644)
+	uris = append(uris, storage.NewFileURI(bad))
+	h.app.HandleDrop(uris)
+	h.settle()
+	if len(v.Batch) != 4 {
+		t.Fatalf("batch of %d", len(v.Batch))
+	}
+	before := logins()
+	test.Type(v.PIN, h.tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	// The refused file is shown in a confirmation; the test confirms it.
+	var confirmed bool
+	for i := 0; i < 50 && !confirmed; i++ {
+		for _, o := range h.win.Canvas().Overlays().List() {
+			for _, b := range buttons(o) {
+				if b.Text == "Oui" || b.Text == "Yes" {
+					test.Tap(b)
+					confirmed = true
+				}
+			}
+		}
+		h.settle()
+	}
+	if !confirmed {
+		t.Fatalf("no confirmation for the refused file: %q", v.Status.Text)
+	}
+	for i := 0; i < 100 && v.BatchSigned == 0; i++ {
+		h.settle()
+	}
+	if v.BatchSigned != 3 {
+		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	}
+	if n := logins() - before; n != 1 {
+		t.Fatalf("%d C_Login for three documents", n)
+	}
+	if !strings.Contains(v.Status.Text, "3 document(s) signé(s) sur 4") {
+		t.Fatalf("summary %q", v.Status.Text)
+	}
+	for _, n := range []string{"a-signé.pdf", "b-signé.pdf", "c-signé.pdf"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes-signé.pdf")); err == nil {
+		t.Fatal("the refused file was signed")
+	}
+}
+
+// buttons lists the buttons under o.
+func buttons(o fyne.CanvasObject) []*widget.Button {
+	var out []*widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(c fyne.CanvasObject) {
+		switch x := c.(type) {
+		case *widget.Button:
+			out = append(out, x)
+		case *fyne.Container:
+			for _, k := range x.Objects {
+				walk(k)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(x)
+			for _, k := range r.Objects() {
+				walk(k)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+// slowKeys makes the first signature of a key wait until released: a test
+// double for a slow token (no real token is slow on demand).
+type slowKeys struct {
+	ui.TokenService
+	started chan struct{}
+	release chan struct{}
+}
+
+func (s slowKeys) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+	k, err := s.TokenService.OpenKey(slot, id, pin, final)
+	if err != nil {
+		return nil, err
+	}
+	return &slowKey{Key: k, s: s}, nil
+}
+
+type slowKey struct {
+	ui.Key
+	s    slowKeys
+	once sync.Once
+}
+
+func (k *slowKey) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, error) {
+	k.once.Do(func() { close(k.s.started); <-k.s.release })
+	return k.Key.Sign(r, d, o)
+}
+
+// Cancel during the first of three documents: the first is finished and
+// whole, the two others are not signed, and the summary says so.
+func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
+	tok := softhsm(t)
+	sk := slowKeys{started: make(chan struct{}), release: make(chan struct{})}
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { sk.TokenService = s; return sk })
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var uris []fyne.URI
+	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
+		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+	}
+	h.app.HandleDrop(uris)
+	h.settle()
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	// settle() would wait for the blocked signature: run the UI queue only.
+	for waiting := true; waiting; {
+		h.drain()
+		select {
+		case <-sk.started:
+			waiting = false
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	h.drain()
+	if v.BatchCancel() == nil {
+		t.Fatal("no Cancel button while signing")
+	}
+	test.Tap(v.BatchCancel())
+	close(sk.release)
+	h.settle()
+	if v.BatchSigned != 1 || !strings.Contains(v.Status.Text, "1 document(s) signé(s) sur 3") || !strings.Contains(v.Status.Text, "2 non traité(s)") {
+		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	}
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "a-signé.pdf,a.pdf,b.pdf,c.pdf" {
+		t.Fatalf("files: %v", names)
+	}
+}
