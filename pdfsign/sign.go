@@ -128,6 +128,12 @@ func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x5
 		if p := recover(); p != nil {
 			res, err = nil, panicErr(in, p)
 		}
+		if e := (*Error)(nil); err != nil && errors.Is(ctx.Err(), context.Canceled) && !(errors.As(err, &e) && e.Kind == KindCanceled) {
+			// a step failed because the caller canceled (the window's
+			// Cancel, Ctrl-C): say that, not the step's symptom; a deadline
+			// that passed stays the step's own failure
+			err = &Error{Kind: KindCanceled, Err: ctx.Err()}
+		}
 		if err != nil {
 			err = withPath(err, in)
 		}

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"context"
+	"errors"
 
 	"github.com/certigna-desktop/app/internal/cms"
 )
@@ -32,9 +33,12 @@ func timestampStep(ctx context.Context, cfg *signConfig) *timestamped {
 	cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
 		ts, err := requestTimestamp(ctx, o.TSA, sigValue)
 		if err != nil {
-			if o.AllowLower {
+			if o.AllowLower && !errors.Is(ctx.Err(), context.Canceled) { // a cancel is not a server failure: nothing is saved
 				t.err = err
 				return nil, nil
+			}
+			if errors.Is(ctx.Err(), context.Canceled) { // a deadline stays the server's failure
+				return nil, &Error{Kind: KindCanceled, Err: ctx.Err()}
 			}
 			return nil, err
 		}

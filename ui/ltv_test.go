@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -295,4 +296,42 @@ func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
 		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	mustShow(t, h.win, "Options")
+}
+
+// The window's Cancel button ends the signature's context: a TSA that never
+// answers is left, the message says so and no file is written (issue #10).
+func TestCancelButtonStopsAStalledTimestamp(t *testing.T) {
+	tok := softhsm(t)
+	p := pkitest.New(t)
+	h := start(t, tok, "fr")
+	v, in := sampleInput(t, h)
+	v.TSA.SetText(p.TSAURL())
+	h.settle() // the pre-PIN check (the TSA answers a connection)
+	p.SetTSA(pkitest.Stall)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	for i := 0; p.Requests("tsa") == 0; i++ {
+		if i > 3000 {
+			t.Fatal("the TSA was never asked")
+		}
+		h.drain()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if v.Cancel == nil || v.Cancel.Disabled() {
+		t.Fatal("no usable Cancel button while signing")
+	}
+	test.Tap(v.Cancel)
+	h.settle()
+	if v.Output != "" {
+		t.Fatalf("signed after Cancel: %s", v.Output)
+	}
+	if !strings.Contains(v.Status.Text, "annulée") {
+		t.Fatalf("status %q", v.Status.Text)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signé*")); len(left) != 0 {
+		t.Fatalf("output left: %v", left)
+	}
+	if v.Cancel != nil || v.Submit.Disabled() {
+		t.Fatal("the form is not back after Cancel")
+	}
 }

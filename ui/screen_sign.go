@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -61,6 +62,10 @@ type SignView struct {
 	busy       bool
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
+	// Cancel, shown while a signature runs, ends its context: the network
+	// calls (timestamp, revocation) stop and no file is written.
+	Cancel    *widget.Button
+	cancelRun context.CancelFunc
 	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
 	// BatchSigned how many the last batch signed.
 	Batch       []string

@@ -87,7 +87,15 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	v.PIN.Disable()
 	v.Submit.Disable()
 	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
-	v.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancelRun = cancel
+	v.Cancel = widget.NewButtonWithIcon(a.t("ui.cancel"), theme.CancelIcon(), func() {
+		cancel()
+		if v.Cancel != nil {
+			v.Cancel.Disable()
+		}
+	})
+	v.progress.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, v.Cancel, widget.NewProgressBarInfinite())}
 	v.progress.Refresh()
 	v.result.Objects = nil
 	v.result.Refresh()
@@ -99,7 +107,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	a.background(func() {
 		typed := opts.TSAPassword != ""
 		opts = tsaLogin(secrets, opts)
-		ver, res, err := signAndVerify(svc, signer, t, cert, in, out, pin, finalTry, opts)
+		ver, res, err := signAndVerify(ctx, svc, signer, t, cert, in, out, pin, finalTry, opts)
 		if err == nil && typed && res.Level != "B-B" {
 			rememberTSA(secrets, opts) // the server took it: keep it for next time
 		}
@@ -175,7 +183,7 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 
 // signAndVerify sends the PIN once: the options are checked first, and a
 // failed timestamp is never retried here (AllowLower decides beforehand).
-func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
+func signAndVerify(ctx context.Context, svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
 	if err := signer.Check(in, out, opts); err != nil {
 		return nil, SignResult{}, err
 	}
@@ -184,7 +192,7 @@ func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, 
 		return nil, SignResult{}, err
 	}
 	defer key.Close()
-	res, err := signer.Sign(context.Background(), in, out, key, opts)
+	res, err := signer.Sign(ctx, in, out, key, opts)
 	if err != nil {
 		return nil, SignResult{}, err
 	}
@@ -198,6 +206,10 @@ func signAndVerify(svc TokenService, signer Signer, t TokenInfo, cert CertInfo, 
 func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResult, err error, removed bool) {
 	a := v.a
 	v.busy = false
+	if v.cancelRun != nil {
+		v.cancelRun()
+		v.cancelRun, v.Cancel = nil, nil
+	}
 	v.PIN.Enable()
 	v.setButton()
 	v.progress.Objects = nil
