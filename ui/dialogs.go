@@ -35,6 +35,25 @@ var iconResource = func() fyne.Resource {
 	return nil
 }
 
+// withConsent runs then(finalTry) once the window may send a code in state:
+// at the last try only after the person said yes (the window's side of the
+// rule in internal/workflow/gate.go; the token checks again), else onNo
+// (when given). One place for every form that sends a PIN or admin code.
+func (a *App) withConsent(state PINState, text string, then func(finalTry bool), onNo func()) {
+	if state != PINFinalTry {
+		then(false)
+		return
+	}
+	a.confirmFinalTry(text, func(ok bool) {
+		switch {
+		case ok:
+			then(true)
+		case onNo != nil:
+			onNo()
+		}
+	})
+}
+
 // confirmFinalTry asks before a code is sent at the token's last try; the
 // default button is the safe one.
 func (a *App) confirmFinalTry(text string, cb func(bool)) {

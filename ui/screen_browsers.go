@@ -245,23 +245,25 @@ func (v *BrowsersView) TestNow() {
 			chain = append(chain, c.Cert)
 		}
 	}
-	v.busy = true
-	v.Test.Disable()
-	setStatus(v.Status, a.t("browsers.tls.probing"), widget.MediumImportance)
 	svc, slot, id := a.opt.Tokens, t.Slot, cert.ID
 	opts := browsers.TLSOptions{Roots: TLSTestRoots}
-	a.ops.Add("tls_test", url)
-	a.background(func() {
-		text, imp := v.run(svc, slot, id, url, pin, chain, opts)
-		a.do(func() {
-			v.busy = false
-			v.Test.Enable()
-			setStatus(v.Status, text, imp)
+	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
+		v.busy = true
+		v.Test.Disable()
+		setStatus(v.Status, a.t("browsers.tls.probing"), widget.MediumImportance)
+		a.ops.Add("tls_test", url)
+		a.background(func() {
+			text, imp := v.run(svc, slot, id, url, pin, finalTry, chain, opts)
+			a.do(func() {
+				v.busy = false
+				v.Test.Enable()
+				setStatus(v.Status, text, imp)
+			})
 		})
-	})
+	}, nil)
 }
 
-func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin string, chain []*x509.Certificate, opts browsers.TLSOptions) (string, widget.Importance) {
+func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin string, finalTry bool, chain []*x509.Certificate, opts browsers.TLSOptions) (string, widget.Importance) {
 	a := v.a
 	ctx := context.Background()
 	probe, err := browsers.ProbeTLS(ctx, url, opts)
@@ -274,7 +276,7 @@ func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin stri
 	if err != nil {
 		return Message(err, v.lang), widget.DangerImportance
 	}
-	key, err := svc.OpenKey(slot, id, pin, false)
+	key, err := svc.OpenKey(slot, id, pin, finalTry)
 	if err != nil {
 		return Message(err, v.lang), widget.DangerImportance
 	}

@@ -133,15 +133,7 @@ func (f *PINForm) SubmitNow() {
 		setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
 		return
 	}
-	if t.PIN == PINFinalTry {
-		a.confirmFinalTry(a.t("ui.final_try.text"), func(ok bool) {
-			if ok {
-				f.run(*t, cur, nw, conf, true)
-			}
-		})
-		return
-	}
-	f.run(*t, cur, nw, conf, false)
+	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { f.run(*t, cur, nw, conf, finalTry) }, nil)
 }
 
 func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
@@ -399,13 +391,5 @@ func (f *UnblockForm) SubmitNow() {
 			})
 		})
 	}
-	if t.SOPIN == PINFinalTry {
-		a.confirmFinalTry(a.t("ui.final_try.admin_text"), func(ok bool) {
-			if ok {
-				run(true)
-			}
-		})
-		return
-	}
-	run(false)
+	a.withConsent(t.SOPIN, a.t("ui.final_try.admin_text"), run, nil)
 }

@@ -95,18 +95,12 @@ func (v *SignView) signBatch() {
 		}
 		a.do(func() {
 			go1 := func() {
-				if tok.PIN == PINFinalTry {
-					a.confirmFinalTry(a.t("ui.final_try.text"), func(yes bool) {
-						if yes {
-							v.runBatch(tok, cert, ok, len(refused), true)
-						} else {
-							v.busy = false
-							v.Submit.Enable()
-						}
-					})
-					return
-				}
-				v.runBatch(tok, cert, ok, len(refused), false)
+				a.withConsent(tok.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
+					v.runBatch(tok, cert, ok, len(refused), finalTry)
+				}, func() {
+					v.busy = false
+					v.Submit.Enable()
+				})
 			}
 			switch {
 			case len(ok) == 0:

@@ -61,15 +61,7 @@ func (v *SignView) SignNow() {
 		return
 	}
 	cert := *a.signingCert()
-	if t.PIN == PINFinalTry {
-		a.confirmFinalTry(a.t("ui.final_try.text"), func(ok bool) {
-			if ok {
-				v.run(*t, cert, true)
-			}
-		})
-		return
-	}
-	v.run(*t, cert, false)
+	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { v.run(*t, cert, finalTry) }, nil)
 }
 
 func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
