@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // Where the signed copy goes: beside the input when that folder is
@@ -65,21 +66,4 @@ func writableDir(dir string) bool {
 	return true
 }
 
-// signedSuffix matches a suffix this app adds, in either language, with
-// its number: "-signé", "-signed-3".
-var signedSuffix = regexp.MustCompile(`-(signé|signed)(-[0-9]+)?$`)
-
-func signedName(dir, base, suffix string) string {
-	ext := filepath.Ext(base)
-	stem := signedSuffix.ReplaceAllString(strings.TrimSuffix(base, ext), "")
-	for i := 1; ; i++ {
-		n := stem + suffix
-		if i > 1 {
-			n += fmt.Sprintf("-%d", i)
-		}
-		p := filepath.Join(dir, n+".pdf")
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
-			return p
-		}
-	}
-}
+func signedName(dir, base, suffix string) string { return pdfsign.FreeOutput(dir, base, suffix, nil) }

@@ -5,10 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
@@ -40,29 +37,13 @@ type BatchSummary struct {
 // BatchOutput is the signed copy's name for in: IN-signed.pdf in outDir (or
 // beside the input), else IN-signed-2.pdf, -3…: never an existing file, nor
 // a name in taken (absolute paths: the batch's inputs and outputs so far),
-// which it extends.
+// which it extends (pdfsign.FreeOutput, as the window names them).
 func BatchOutput(in, outDir string, taken map[string]bool) string {
-	def := pdfsign.DefaultOutput(in)
-	if outDir != "" {
-		def = filepath.Join(outDir, filepath.Base(def))
+	dir := outDir
+	if dir == "" {
+		dir = filepath.Dir(in)
 	}
-	ext := filepath.Ext(def)
-	base := strings.TrimSuffix(def, ext)
-	for n := 1; ; n++ {
-		cand := def
-		if n > 1 {
-			cand = fmt.Sprintf("%s-%d%s", base, n, ext)
-		}
-		abs, _ := filepath.Abs(cand)
-		if taken[abs] {
-			continue
-		}
-		if _, err := os.Lstat(cand); err == nil {
-			continue
-		}
-		taken[abs] = true
-		return cand
-	}
+	return pdfsign.FreeOutput(dir, in, "-signed", taken)
 }
 
 // PlanBatch names every output (never overwriting anything: opts.Force is
