@@ -51,12 +51,13 @@ func sameValue(a, b pdf.Object) bool { return pdf.EqualObj(a, b) }
 func changedKeys(a, b *pdf.Dict) []string {
 	var out []string
 	seen := map[string]bool{}
+	ag, bg := a.Lookup(), b.Lookup() // linear in the keys, never quadratic
 	for _, k := range append(a.Keys(), b.Keys()...) {
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		if !sameValue(a.Get(k), b.Get(k)) {
+		if !sameValue(ag(k), bg(k)) {
 			out = append(out, k)
 		}
 	}
@@ -162,11 +163,16 @@ func reachFrom(st *pdf.State, o pdf.Object) map[int]bool {
 		}
 		seen[n] = true
 		if x, err := st.Fetch(n); err == nil {
+			refs := 0
 			pdf.RefsIn(x, func(r pdf.Ref) {
+				refs++
 				if !seen[r.Num] {
 					stack = append(stack, r.Num)
 				}
 			})
+			if st.Step(refs+1) != nil {
+				break
+			}
 		}
 	}
 	return seen

@@ -72,7 +72,7 @@ func rolesOf(st *pdf.State) *stateRoles {
 
 func (ro *stateRoles) walkField(st *pdf.State, o pdf.Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
 	n := refNum(o)
-	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
 		return
 	}
 	seen[n] = true
@@ -147,7 +147,7 @@ func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 
 func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, depth int) {
 	n := refNum(o)
-	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
 		return
 	}
 	seen[n] = true
@@ -193,7 +193,7 @@ func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, 
 
 // walkAll marks every object reachable from o (the DSS tree).
 func (ro *stateRoles) walkAll(st *pdf.State, o pdf.Object, set map[int]bool, depth int) {
-	if depth > 16 || len(set) > maxRoleObjects {
+	if depth > 16 || len(set) > maxRoleObjects || st.Step(1) != nil {
 		return
 	}
 	if n := refNum(o); n != 0 {

@@ -83,7 +83,7 @@ func Files(signed []byte) []File {
 				VerifyExit: 0, SignExit: 0, Want: ""},
 		)
 	}
-	return fs
+	return append(fs, changeFiles(signed)...)
 }
 
 // ---------------------------------------------------------------- builders

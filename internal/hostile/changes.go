@@ -1,0 +1,229 @@
+package hostile
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Second pass (issue #11 on the code of issue #13): files that attack the
+// change analysis (the document at every revision, object-by-object
+// comparisons), the DocMDP/FieldMDP rules and the revision scan. Most are
+// built on a validly signed PDF so that the verifier goes as far as the
+// analysis.
+
+// changeFiles are the files of the second pass; signed may be nil.
+func changeFiles(signed []byte) []File {
+	fs := []File{
+		{Name: "sections-no-eof.pdf", Class: "9,000 xref sections of 1 KB without %%EOF between them (revision scan)", Data: sectionsNoEOF(9000, 1024), VerifyExit: exitNoSig, SignExit: 0},
+		{Name: "mdp-lists-huge.pdf", Class: "900 fields naming one signature whose /Reference names a FieldMDP of 200,000 /Fields 50,000 times", Data: mdpListsHuge(900, 50000, 200000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
+	}
+	if signed == nil {
+		return fs
+	}
+	return append(fs,
+		File{Name: "revisions-xref-wide.pdf", Class: "4,000 small updates after a signature over an xref of 190,000 entries (a copy per revision)", Data: revisionsWide(signed, 190000, 4000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
+		File{Name: "dict-keys-compare.pdf", Class: "a catalog of 120,000 keys rewritten after a signature (quadratic comparison)", Data: dictKeysCompare(signed, 120000), VerifyExit: exitInvalid, SignExit: 0},
+		File{Name: "objstm-reparse.pdf", Class: "an array of 800,000 references in an object stream, re-read at each of 3,000 revisions", Data: objStmReparse(signed, 800000, 3000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
+		File{Name: "reports-fields-revisions.pdf", Class: "900 fields naming the signature, 3,000 revisions after it (a report per field)", Data: reportsFieldsRevisions(signed, 900, 3000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
+	)
+}
+
+// updater appends incremental updates (classic xref tables) to a PDF.
+type updater struct {
+	b          bytes.Buffer
+	root, size int
+	prev       int
+}
+
+func newUpdater(signed []byte) *updater {
+	root, size, prev, ok := lastTrailer(signed)
+	if !ok {
+		return nil
+	}
+	u := &updater{root: root, size: size, prev: prev}
+	u.b.Write(signed)
+	return u
+}
+
+// update writes objects (num → body) and their xref section.
+func (u *updater) update(objs map[int]string, order []int) {
+	offs := map[int]int{}
+	for _, n := range order {
+		offs[n] = u.b.Len()
+		fmt.Fprintf(&u.b, "%d 0 obj\n%s\nendobj\n", n, objs[n])
+		if n >= u.size {
+			u.size = n + 1
+		}
+	}
+	x := u.b.Len()
+	u.b.WriteString("xref\n")
+	for _, n := range order {
+		fmt.Fprintf(&u.b, "%d 1\n%010d 00000 n \n", n, offs[n])
+	}
+	fmt.Fprintf(&u.b, "trailer\n<</Size %d/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n", u.size, u.root, u.prev, x)
+	u.prev = x
+}
+
+func (u *updater) catalog(signed []byte) string {
+	c, ok := objectText(signed, u.root)
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(c), ">>")
+}
+
+// sectionsNoEOF: n xref sections chained by /Prev, each after pad bytes of
+// comment, with one %%EOF at the very end: finding each revision's end must
+// not scan the rest of the file once per section.
+func sectionsNoEOF(n, pad int) []byte {
+	w := newBuilder()
+	w.obj(1, "<</Type/Catalog/Pages 2 0 R>>")
+	w.obj(2, pagesObjs)
+	w.obj(3, pageObj)
+	filler := "%" + strings.Repeat(" ", pad-2) + "\n"
+	prev := 0
+	for i := 0; i < n; i++ {
+		w.b.WriteString(filler)
+		x := w.b.Len()
+		fmt.Fprintf(&w.b, "xref\n0 4\n0000000000 65535 f \n%010d 00000 n \n%010d 00000 n \n%010d 00000 n \ntrailer\n<</Size 4/Root 1 0 R", w.offs[1], w.offs[2], w.offs[3])
+		if prev > 0 {
+			fmt.Fprintf(&w.b, "/Prev %d", prev)
+		}
+		w.b.WriteString(">>\n")
+		prev = x
+	}
+	fmt.Fprintf(&w.b, "startxref\n%d\n%%%%EOF\n", prev)
+	return w.b.Bytes()
+}
+
+// mdpListsHuge: fields naming one signature dictionary whose /Reference
+// array names one FieldMDP reference refs times, its /Fields listing
+// names strings; each field reads the permissions again.
+func mdpListsHuge(fields, refs, names int) []byte {
+	w := newBuilder()
+	w.obj(1, "<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields 4 0 R>>/Perms<</DocMDP 5 0 R>>>>")
+	w.obj(2, pagesObjs)
+	w.obj(3, pageObj)
+	var b strings.Builder
+	b.WriteString("[")
+	for i := 0; i < fields; i++ {
+		fmt.Fprintf(&b, "<</FT/Sig/T(s%d)/V 5 0 R/Lock 7 0 R>>\n", i)
+	}
+	b.WriteString("]")
+	w.obj(4, b.String())
+	w.obj(5, "<</ByteRange[0 10 20 5]/Contents<3003020100>/SubFilter/ETSI.CAdES.detached/Reference["+strings.Repeat("6 0 R ", refs)+"]>>")
+	w.obj(6, "<</TransformMethod/FieldMDP/TransformParams 7 0 R>>")
+	w.obj(7, "<</Action/Include/Fields["+strings.Repeat("(a)", names)+"]>>")
+	return w.table(8, "/Root 1 0 R")
+}
+
+// revisionsWide: after the signature, an update whose xref stream lists
+// entries (free) objects, then n small updates rewriting the catalog.
+func revisionsWide(signed []byte, entries, n int) []byte {
+	u := newUpdater(signed)
+	if u == nil {
+		return nil
+	}
+	cat := u.catalog(signed) + ">>"
+	// The wide section: an xref stream of free entries for new numbers
+	// (a few KB).
+	num := u.size + entries
+	x := u.b.Len()
+	z := flateZeros(nil, entries*3)
+	fmt.Fprintf(&u.b, "%d 0 obj\n<</Type/XRef/Size %d/Index[%d %d]/W[1 1 1]/Root %d 0 R/Prev %d/Filter/FlateDecode/Length %d>>\nstream\n", num, num+1, u.size, entries, u.root, u.prev, len(z))
+	u.b.Write(z)
+	fmt.Fprintf(&u.b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", x)
+	u.prev = x
+	u.size = num + 1
+	for i := 0; i < n; i++ {
+		u.update(map[int]string{u.root: cat}, []int{u.root})
+	}
+	return u.b.Bytes()
+}
+
+// dictKeysCompare: the catalog gains keys extra keys in one update and is
+// written again, one key changed, in the next.
+func dictKeysCompare(signed []byte, keys int) []byte {
+	u := newUpdater(signed)
+	if u == nil {
+		return nil
+	}
+	var b strings.Builder
+	for i := 0; i < keys; i++ {
+		fmt.Fprintf(&b, "/k%d %d", i, i)
+	}
+	cat := u.catalog(signed)
+	u.update(map[int]string{u.root: cat + b.String() + ">>"}, []int{u.root})
+	u.update(map[int]string{u.root: cat + b.String() + "/z 1>>"}, []int{u.root})
+	return u.b.Bytes()
+}
+
+// objStmReparse: an array of refs references inside an object stream,
+// reachable from the catalog, and n updates each adding an object (so
+// that each revision walks the document again).
+func objStmReparse(signed []byte, refs, n int) []byte {
+	u := newUpdater(signed)
+	if u == nil {
+		return nil
+	}
+	arr := u.size
+	stm := u.size + 1
+	data, first := objStm([][2]string{{fmt.Sprint(arr), "[" + strings.Repeat("1 0 R ", refs) + "]"}})
+	z := flate(data)
+	cat := u.catalog(signed) + fmt.Sprintf("/Big %d 0 R>>", arr)
+	co := u.b.Len()
+	fmt.Fprintf(&u.b, "%d 0 obj\n%s\nendobj\n", u.root, cat)
+	so := u.b.Len()
+	fmt.Fprintf(&u.b, "%d 0 obj\n<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n", stm, first, len(z))
+	u.b.Write(z)
+	u.b.WriteString("\nendstream\nendobj\n")
+	// An xref stream: the array is a compressed object.
+	xs := stm + 1
+	x := u.b.Len()
+	row := func(t, a, b int) []byte { return []byte{byte(t), byte(a >> 16), byte(a >> 8), byte(a), byte(b)} }
+	var rows []byte
+	rows = append(rows, row(1, co, 0)...)
+	rows = append(rows, row(2, stm, 0)...)
+	rows = append(rows, row(1, so, 0)...)
+	rows = append(rows, row(1, x, 0)...)
+	fmt.Fprintf(&u.b, "%d 0 obj\n<</Type/XRef/Size %d/Index[%d 1 %d 3]/W[1 3 1]/Root %d 0 R/Prev %d/Length %d>>\nstream\n", xs, xs+1, u.root, arr, u.root, u.prev, len(rows))
+	u.b.Write(rows)
+	fmt.Fprintf(&u.b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", x)
+	u.prev = x
+	u.size = xs + 1
+	for i := 0; i < n; i++ {
+		u.update(map[int]string{u.size: "0"}, []int{u.size})
+	}
+	return u.b.Bytes()
+}
+
+// reportsFieldsRevisions: fields more fields naming the signature's value,
+// then n updates rewriting the catalog.
+func reportsFieldsRevisions(signed []byte, fields, n int) []byte {
+	u := newUpdater(signed)
+	if u == nil {
+		return nil
+	}
+	// The signature's value and the form: /V of the signature field, the
+	// catalog's /AcroForm reference.
+	m := regexp.MustCompile(`/FT\s*/Sig[^>]*/V (\d+) 0 R`).FindSubmatch(signed)
+	cat := u.catalog(signed)
+	a := regexp.MustCompile(`/AcroForm (\d+) 0 R`).FindStringSubmatch(cat)
+	if m == nil || a == nil {
+		return nil
+	}
+	v, _ := strconv.Atoi(string(m[1]))
+	af, _ := strconv.Atoi(a[1])
+	var b strings.Builder
+	for k := 0; k < fields; k++ {
+		fmt.Fprintf(&b, "<</FT/Sig/T(x%d)/V %d 0 R>>", k, v)
+	}
+	u.update(map[int]string{af: "<</SigFlags 3/Fields[" + b.String() + "]>>"}, []int{af})
+	for k := 0; k < n; k++ {
+		u.update(map[int]string{u.root: cat + ">>"}, []int{u.root})
+	}
+	return u.b.Bytes()
+}
