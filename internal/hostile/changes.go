@@ -2,6 +2,8 @@ package hostile
 
 import (
 	"bytes"
+	"crypto/md5"
+	"crypto/rc4"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -20,6 +22,7 @@ func changeFiles(signed []byte) []File {
 		{Name: "sections-no-eof.pdf", Class: "9,000 xref sections of 1 KB without %%EOF between them (revision scan)", Data: sectionsNoEOF(9000, 1024), VerifyExit: exitNoSig, SignExit: 0},
 		{Name: "mdp-lists-huge.pdf", Class: "900 fields naming one signature whose /Reference names a FieldMDP of 200,000 /Fields 50,000 times", Data: mdpListsHuge(900, 50000, 200000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 	}
+	fs = append(fs, cryptFiles()...)
 	if signed == nil {
 		return fs
 	}
@@ -227,3 +230,64 @@ func reportsFieldsRevisions(signed []byte, fields, n int) []byte {
 	}
 	return u.b.Bytes()
 }
+
+// cryptFiles: encryption dictionaries with absurd values, and a file that
+// opens with the empty password (RC4 key check, AES streams) whose
+// encrypted data has odd lengths and bad padding.
+func cryptFiles() []File {
+	return []File{
+		{Name: "encrypt-absurd.pdf", Class: "/Encrypt with /V, /R, /Length and /P out of range, /O and /U short", Data: encrypted("<</Filter/Standard/V 99999999999/R -3/Length 9223372036854775807/O(x)/U(y)/P 1e99/CF 7 0 R/StmF/StdCF>>"), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "password"},
+		{Name: "encrypt-r6-short.pdf", Class: "AES-256 (R6) with a /U of 48 zero bytes and a short /UE", Data: encrypted("<</Filter/Standard/V 5/R 6/Length 256/O<" + strings.Repeat("00", 48) + ">/U<" + strings.Repeat("00", 48) + ">/UE<00>/OE<00>/P -4/CF<</StdCF<</CFM/AESV3>>>>/StmF/StdCF/StrF/StdCF>>"), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "password"},
+		{Name: "encrypt-aes-odd.pdf", Class: "AES-128 file (empty password) whose object stream and strings have odd lengths and bad padding, crypt filter named strangely", Data: aesOdd(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
+	}
+}
+
+func encrypted(enc string) []byte {
+	w := newBuilder()
+	w.obj(1, "<</Type/Catalog/Pages 2 0 R>>")
+	w.obj(2, pagesObjs)
+	w.obj(3, pageObj)
+	w.obj(4, enc)
+	return w.table(5, "/Root 1 0 R/Encrypt 4 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]")
+}
+
+// aesOdd: a V4/R4 AESV2 file with the right /U for the empty password;
+// the catalog is in an object stream whose encrypted data is 33 bytes
+// (not a multiple of the AES block), page strings have bad padding.
+func aesOdd() []byte {
+	id := []byte("0123456789abcdef")
+	o := bytes.Repeat([]byte{0x41}, 32)
+	p := int32(-4)
+	h := md5.New()
+	h.Write(pdfPad)
+	h.Write(o)
+	h.Write([]byte{byte(p), byte(p >> 8), byte(p >> 16), byte(p >> 24)})
+	h.Write(id)
+	key := h.Sum(nil)
+	for i := 0; i < 50; i++ {
+		s := md5.Sum(key[:16])
+		key = s[:]
+	}
+	h = md5.New()
+	h.Write(pdfPad)
+	h.Write(id)
+	x := h.Sum(nil)
+	for i := 0; i <= 19; i++ {
+		k := make([]byte, 16)
+		for j := range k {
+			k[j] = key[j] ^ byte(i)
+		}
+		c, _ := rc4.NewCipher(k)
+		c.XORKeyStream(x, x)
+	}
+	u := append(x, make([]byte, 16)...)
+	w := newBuilder()
+	w.obj(2, "<</Type/Pages/Kids[3 0 R]/Count 1/S<"+strings.Repeat("ff", 48)+">/T<"+strings.Repeat("07", 17)+">>>")
+	w.obj(3, pageObj)
+	w.stream(5, "/Type/ObjStm/N 1/First 4/Filter/FlateDecode", bytes.Repeat([]byte{0x5a}, 33))
+	w.obj(4, fmt.Sprintf("<</Filter/Standard/V 4/R 4/Length 128/O<%x>/U<%x>/P -4/CF<</Str#20ange#00<</CFM/AESV2/Length 16>>>>/StmF/Str#20ange#00/StrF/Str#20ange#00>>", o, u))
+	return w.xrefStream(7, 8, map[int][2]int{1: {5, 0}}, fmt.Sprintf("/Encrypt 4 0 R/ID[<%x><%x>]", id, id))
+}
+
+var pdfPad = []byte{0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
+	0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A}
