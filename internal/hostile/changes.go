@@ -291,3 +291,19 @@ func aesOdd() []byte {
 
 var pdfPad = []byte{0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
 	0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A}
+
+// Seeds are small versions of the second pass's files, for the fuzz
+// targets: the same structures (many revisions after a signature, wide
+// xrefs, large dictionaries compared, FieldMDP lists, encryption) at a
+// size a fuzzer can mutate quickly. signed may be nil.
+func Seeds(signed []byte) [][]byte {
+	out := [][]byte{sectionsNoEOF(20, 64), mdpListsHuge(5, 10, 10)}
+	for _, f := range cryptFiles() {
+		out = append(out, f.Data)
+	}
+	if signed != nil {
+		out = append(out, revisionsWide(signed, 2000, 20), dictKeysCompare(signed, 100),
+			objStmReparse(signed, 1000, 10), reportsFieldsRevisions(signed, 10, 20))
+	}
+	return out
+}
