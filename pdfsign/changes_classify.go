@@ -20,6 +20,8 @@ type classifier struct {
 	signing   map[string]bool // signature fields that got a value in this revision
 	curReach  map[int]bool
 	drOnly    map[int]bool // objects only /DR reaches (formOnly)
+	// newParents: names of which a new non-signature field is a descendant.
+	newParents map[string]bool
 }
 
 // collectFilled finds the fields filled or signed in this revision, before
@@ -251,12 +253,21 @@ func (c *classifier) fieldList(oldA, newA pdf.Array) {
 // smuggles: a new signature field must not carry other new field types
 // in its kids.
 func (c *classifier) smuggles(sig *fieldInfo) bool {
-	for name, fi := range c.cr.byName {
-		if fi.ft != "Sig" && strings.HasPrefix(name, sig.name+".") && c.pr.byName[name] == nil {
-			return true
+	// The parents of the new non-signature fields, found once: a revision
+	// adding thousands of signature fields would otherwise go through
+	// every field for each.
+	if c.newParents == nil {
+		c.newParents = map[string]bool{}
+		for name, fi := range c.cr.byName {
+			if fi.ft == "Sig" || c.pr.byName[name] != nil {
+				continue
+			}
+			for i := strings.LastIndexByte(name, '.'); i >= 0; i = strings.LastIndexByte(name[:i], '.') {
+				c.newParents[name[:i]] = true
+			}
 		}
 	}
-	return false
+	return c.newParents[sig.name]
 }
 
 func (c *classifier) newSigField(fi *fieldInfo) {

@@ -135,6 +135,9 @@ func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 		}
 		if o, _ := st.Resolve(v); o != nil {
 			if sd, ok := o.(*pdf.Dict); ok { // appearance states (/On /Off …)
+				if st.Step(sd.Len()) != nil { // read again for every revision
+					return
+				}
 				for _, k := range sd.Keys() {
 					if sn := refNum(sd.Get(k)); sn != 0 {
 						ro.apOwner[sn] = n
@@ -171,7 +174,11 @@ func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, 
 	if an := refNum(d.Get("Annots")); an != 0 {
 		ro.annotsArr[an] = n
 	}
-	for _, a := range st.Array(d.Get("Annots")) {
+	annots := st.Array(d.Get("Annots"))
+	if st.Step(len(annots)) != nil { // read again for every revision
+		return
+	}
+	for _, a := range annots {
 		an := refNum(a)
 		if an == 0 {
 			continue

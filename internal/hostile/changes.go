@@ -30,6 +30,7 @@ func changeFiles(signed []byte) []File {
 		File{Name: "revisions-xref-wide.pdf", Class: "4,000 small updates after a signature over an xref of 190,000 entries (a copy per revision)", Data: revisionsWide(signed, 190000, 4000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 		File{Name: "dict-keys-compare.pdf", Class: "a catalog of 120,000 keys rewritten after a signature (quadratic comparison)", Data: dictKeysCompare(signed, 120000), VerifyExit: exitInvalid, SignExit: 0},
 		File{Name: "objstm-reparse.pdf", Class: "an array of 800,000 references in an object stream, re-read at each of 3,000 revisions", Data: objStmReparse(signed, 800000, 3000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
+		File{Name: "sig-fields-added.pdf", Class: "40,000 empty signature fields added after a signature (each was checked against all)", Data: sigFieldsAdded(signed, 40000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 		File{Name: "reports-fields-revisions.pdf", Class: "900 fields naming the signature, 3,000 revisions after it (a report per field)", Data: reportsFieldsRevisions(signed, 900, 3000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 	)
 }
@@ -306,4 +307,38 @@ func Seeds(signed []byte) [][]byte {
 			objStmReparse(signed, 1000, 10), reportsFieldsRevisions(signed, 10, 20))
 	}
 	return out
+}
+
+// sigFieldsAdded: one update after the signature adds n empty signature
+// fields (indirect, on the form's list): each new field was checked
+// against every field of the form.
+func sigFieldsAdded(signed []byte, n int) []byte {
+	u := newUpdater(signed)
+	if u == nil {
+		return nil
+	}
+	cat := u.catalog(signed)
+	a := regexp.MustCompile(`/AcroForm (\d+) 0 R`).FindStringSubmatch(cat)
+	if a == nil {
+		return nil
+	}
+	af, _ := strconv.Atoi(a[1])
+	objs := map[int]string{}
+	order := []int{af}
+	var refs strings.Builder
+	for k := 0; k < n; k++ {
+		num := u.size + k
+		objs[num] = fmt.Sprintf("<</FT/Sig/T(n%d)>>", k)
+		order = append(order, num)
+		fmt.Fprintf(&refs, "%d 0 R ", num)
+	}
+	// Keep the signed field on the list.
+	if t, ok := objectText(signed, af); ok {
+		if m := regexp.MustCompile(`/Fields\s*\[([^\]]*)\]`).FindStringSubmatch(t); m != nil {
+			refs.WriteString(m[1])
+		}
+	}
+	objs[af] = "<</SigFlags 3/Fields[" + refs.String() + "]>>"
+	u.update(objs, order)
+	return u.b.Bytes()
 }

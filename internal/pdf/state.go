@@ -69,6 +69,11 @@ func (st *State) InUse(n int) bool {
 
 // Fetch reads object n as of this state (nil when free or missing).
 func (st *State) Fetch(n int) (Object, error) {
+	// Counted even when cached: the analysis reads each revision's state,
+	// and a loop over a large array of references is a loop of fetches.
+	if err := st.r.Step(1); err != nil {
+		return nil, err
+	}
 	if o, ok := st.cache[n]; ok {
 		return o, nil
 	}
