@@ -2,6 +2,7 @@ package browsers
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -253,7 +254,7 @@ func fill(s *Store, o Options) {
 	} else {
 		s.Running, s.PID = profileLocked(s.Dir)
 	}
-	b, err := os.ReadFile(filepath.Join(s.Dir, "pkcs11.txt"))
+	b, err := readBounded(filepath.Join(s.Dir, "pkcs11.txt"), maxPKCS11Txt)
 	if err == nil {
 		for _, blk := range parseBlocks(b) {
 			if blk.internal() {
@@ -293,6 +294,31 @@ func edition(app App, path string) string {
 	return ""
 }
 
+// Bounds on the browsers' files read to discover profiles (issue #11).
+const (
+	maxProfilesINI = 1 << 20
+	maxProfiles    = 1000
+	maxPKCS11Txt   = 4 << 20
+)
+
+// readBounded reads at most max bytes of a file.
+func readBounded(path string, max int64) ([]byte, error) {
+	if !regularFile(path) {
+		return nil, os.ErrNotExist
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
+}
+
+func regularFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 type iniProfile struct {
 	name, path string
 	relative   bool
@@ -302,6 +328,9 @@ type iniProfile struct {
 // readProfilesINI reads the [ProfileN] sections of a profiles.ini; the
 // [Install…] sections' Default= marks the profile each installation opens.
 func readProfilesINI(path string) []iniProfile {
+	if !regularFile(path) {
+		return nil // a FIFO would block the open
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
@@ -311,8 +340,11 @@ func readProfilesINI(path string) []iniProfile {
 	installDefaults := map[string]bool{}
 	var cur *iniProfile
 	section := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
+	// A profiles.ini is a few hundred bytes; a huge or endless one (a
+	// device, a hostile file) is read up to a bound, for a bounded number
+	// of profiles.
+	sc := bufio.NewScanner(io.LimitReader(f, maxProfilesINI))
+	for sc.Scan() && len(out) <= maxProfiles {
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
 		if line == "" || strings.HasPrefix(line, ";") || strings.HasPrefix(line, "#") {
 			continue

@@ -119,11 +119,16 @@ func (d *revDiff) raise(lv int, format string, a ...any) {
 }
 
 // changeAnalyser caches per-revision diffs for one verification.
+// revisionSteps: listing one revision in a signature's report costs as
+// much as this many reader steps (a revision entry is a few hundred bytes).
+const revisionSteps = 64
+
 type changeAnalyser struct {
-	r      *pdf.Reader
-	revs   []revGroup
-	diffs  map[int]*revDiff
-	states map[int]analysedState
+	reports map[int64]*ChangeReport // by the end of the signed range
+	r       *pdf.Reader
+	revs    []revGroup
+	diffs   map[int]*revDiff
+	states  map[int]analysedState
 }
 
 func newChangeAnalyser(r *pdf.Reader, ends []revision) *changeAnalyser {
@@ -133,6 +138,10 @@ func newChangeAnalyser(r *pdf.Reader, ends []revision) *changeAnalyser {
 func (a *changeAnalyser) diff(g revGroup) *revDiff {
 	if d, ok := a.diffs[g.index]; ok {
 		return d
+	}
+	if a.r.LimitErr() != nil {
+		// A bound was reached: Verify refuses the file (exit 7); stop here.
+		return &revDiff{level: lvOther}
 	}
 	prev, pr := a.state(g.start)
 	cur, cr := a.state(g.end)
@@ -156,6 +165,12 @@ func (a *changeAnalyser) state(bound int64) (*pdf.State, *stateRoles) {
 	if s, ok := a.states[key]; ok {
 		return s.st, s.roles
 	}
+	// Revisions are analysed oldest first, each needing the state before
+	// and after it: keeping the last two is enough, keeping all would hold
+	// a copy of the xref per revision.
+	if len(a.states) >= 2 {
+		clear(a.states)
+	}
 	st := a.r.StateBefore(bound)
 	ro := rolesOf(st)
 	a.states[key] = analysedState{st, ro}
@@ -176,6 +191,10 @@ func diffStates(r *pdf.Reader, prev, cur *pdf.State, pr, cr *stateRoles, g revGr
 				nums[n] = true
 			}
 		}
+	}
+	if r.Step(len(nums)) != nil {
+		d.level = lvOther
+		return d
 	}
 	var modified, freed, created []int
 	for n := range nums {
@@ -254,11 +273,30 @@ func diffStates(r *pdf.Reader, prev, cur *pdf.State, pr, cr *stateRoles, g revGr
 
 // report judges the revisions after a signature ending at end.
 func (a *changeAnalyser) report(end int64, rules []mdpRule) *ChangeReport {
+	// Fields naming one signature share its report (the rules are the
+	// same for all): hundreds of them would each list every revision.
+	if cr, ok := a.reports[end]; ok {
+		// Still listed once more in the verdict (and its JSON).
+		if a.r.Step(revisionSteps*len(cr.Revisions)) != nil {
+			return &ChangeReport{Class: ClassOther, Revisions: []RevisionChange{}}
+		}
+		return cr
+	}
+	if a.reports == nil {
+		a.reports = map[int64]*ChangeReport{}
+	}
 	cr := &ChangeReport{Class: ClassNone, Allowed: true, Revisions: []RevisionChange{}}
+	a.reports[end] = cr
 	top := lvNone
 	for _, g := range a.revs {
 		if g.start < end {
 			continue
+		}
+		// Each revision listed costs memory and output: counted, with the
+		// FieldMDP lists checked against its fields.
+		if a.r.Step(revisionSteps) != nil {
+			cr.Allowed, cr.Class = false, ClassOther
+			return cr
 		}
 		d := a.diff(g)
 		rc := RevisionChange{Revision: g.index, Class: classNames[d.level], Allowed: true, Details: d.details}
@@ -273,6 +311,9 @@ func (a *changeAnalyser) report(end int64, rules []mdpRule) *ChangeReport {
 				p = rl.docMDP
 			}
 			if rl.lock != nil {
+				if a.r.Step(len(d.touched)*len(rl.lock.fields)) != nil {
+					break
+				}
 				for _, f := range d.touched {
 					if rl.lock.locks(f) {
 						rc.Allowed, rc.Reason = false, ReasonFieldMDP

@@ -20,6 +20,8 @@ type classifier struct {
 	signing   map[string]bool // signature fields that got a value in this revision
 	curReach  map[int]bool
 	drOnly    map[int]bool // objects only /DR reaches (formOnly)
+	// newParents: names of which a new non-signature field is a descendant.
+	newParents map[string]bool
 }
 
 // collectFilled finds the fields filled or signed in this revision, before
@@ -51,12 +53,13 @@ func sameValue(a, b pdf.Object) bool { return pdf.EqualObj(a, b) }
 func changedKeys(a, b *pdf.Dict) []string {
 	var out []string
 	seen := map[string]bool{}
+	ag, bg := a.Lookup(), b.Lookup() // linear in the keys, never quadratic
 	for _, k := range append(a.Keys(), b.Keys()...) {
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		if !sameValue(a.Get(k), b.Get(k)) {
+		if !sameValue(ag(k), bg(k)) {
 			out = append(out, k)
 		}
 	}
@@ -162,11 +165,16 @@ func reachFrom(st *pdf.State, o pdf.Object) map[int]bool {
 		}
 		seen[n] = true
 		if x, err := st.Fetch(n); err == nil {
+			refs := 0
 			pdf.RefsIn(x, func(r pdf.Ref) {
+				refs++
 				if !seen[r.Num] {
 					stack = append(stack, r.Num)
 				}
 			})
+			if st.Step(refs+1) != nil {
+				break
+			}
 		}
 	}
 	return seen
@@ -245,12 +253,21 @@ func (c *classifier) fieldList(oldA, newA pdf.Array) {
 // smuggles: a new signature field must not carry other new field types
 // in its kids.
 func (c *classifier) smuggles(sig *fieldInfo) bool {
-	for name, fi := range c.cr.byName {
-		if fi.ft != "Sig" && strings.HasPrefix(name, sig.name+".") && c.pr.byName[name] == nil {
-			return true
+	// The parents of the new non-signature fields, found once: a revision
+	// adding thousands of signature fields would otherwise go through
+	// every field for each.
+	if c.newParents == nil {
+		c.newParents = map[string]bool{}
+		for name, fi := range c.cr.byName {
+			if fi.ft == "Sig" || c.pr.byName[name] != nil {
+				continue
+			}
+			for i := strings.LastIndexByte(name, '.'); i >= 0; i = strings.LastIndexByte(name[:i], '.') {
+				c.newParents[name[:i]] = true
+			}
 		}
 	}
-	return false
+	return c.newParents[sig.name]
 }
 
 func (c *classifier) newSigField(fi *fieldInfo) {

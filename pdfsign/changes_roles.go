@@ -72,7 +72,7 @@ func rolesOf(st *pdf.State) *stateRoles {
 
 func (ro *stateRoles) walkField(st *pdf.State, o pdf.Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
 	n := refNum(o)
-	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
 		return
 	}
 	seen[n] = true
@@ -135,6 +135,9 @@ func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 		}
 		if o, _ := st.Resolve(v); o != nil {
 			if sd, ok := o.(*pdf.Dict); ok { // appearance states (/On /Off …)
+				if st.Step(sd.Len()) != nil { // read again for every revision
+					return
+				}
 				for _, k := range sd.Keys() {
 					if sn := refNum(sd.Get(k)); sn != 0 {
 						ro.apOwner[sn] = n
@@ -147,7 +150,7 @@ func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 
 func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, depth int) {
 	n := refNum(o)
-	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) {
+	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
 		return
 	}
 	seen[n] = true
@@ -171,7 +174,11 @@ func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, 
 	if an := refNum(d.Get("Annots")); an != 0 {
 		ro.annotsArr[an] = n
 	}
-	for _, a := range st.Array(d.Get("Annots")) {
+	annots := st.Array(d.Get("Annots"))
+	if st.Step(len(annots)) != nil { // read again for every revision
+		return
+	}
+	for _, a := range annots {
 		an := refNum(a)
 		if an == 0 {
 			continue
@@ -193,7 +200,7 @@ func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, 
 
 // walkAll marks every object reachable from o (the DSS tree).
 func (ro *stateRoles) walkAll(st *pdf.State, o pdf.Object, set map[int]bool, depth int) {
-	if depth > 16 || len(set) > maxRoleObjects {
+	if depth > 16 || len(set) > maxRoleObjects || st.Step(1) != nil {
 		return
 	}
 	if n := refNum(o); n != 0 {

@@ -18,6 +18,7 @@ func applyChanges(r *pdf.Reader, ends []revision, fields []sigField, rep *Report
 		}
 	}
 	var rules []mdpRule
+	locks := map[*pdf.Dict]*fieldMDP{}
 	for i, sf := range fields {
 		s := &rep.Signatures[i]
 		// Oldest first: by where the signed range ends, or, for a byte range
@@ -32,7 +33,7 @@ func applyChanges(r *pdf.Reader, ends []revision, fields []sigField, rep *Report
 		if len(s.ByteRange) < 4 {
 			continue
 		}
-		rule := sigMDP(r, sf.v, sf.field, lastEnd(s.ByteRange))
+		rule := sigMDP(r, sf.v, sf.field, lastEnd(s.ByteRange), locks)
 		if rule.docMDP == 0 && certified != 0 && certified == sf.vNum {
 			rule.docMDP = 2 // /Perms names it but its /Reference lacks /P: the default
 		}

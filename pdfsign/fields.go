@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"errors"
+	"fmt"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"os"
 	"strings"
@@ -289,6 +290,16 @@ const (
 // empty one; nil means "add a new field". It refuses what the document's
 // locks and the field's seed values forbid, and returns opts with the hash
 // a seed value requires (when none was asked for).
+// nameList joins field names for a message, the first few only: a hostile
+// form has tens of thousands (issue #11).
+func nameList(names []string) string {
+	const shown = 20
+	if len(names) <= shown {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:shown], ", ") + fmt.Sprintf(", … (+%d)", len(names)-shown)
+}
+
 func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField, Options, error) {
 	fs, err := listSigFields(r, catalog)
 	if err != nil {
@@ -309,7 +320,7 @@ func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField,
 				}
 			}
 			return nil, opts, &Error{Kind: KindFieldNotFound, Err: msgErr{key: "pdf.field.not_found",
-				data: map[string]any{"Field": opts.Field, "Names": strings.Join(names, ", ")}}}
+				data: map[string]any{"Field": opts.Field, "Names": nameList(names)}}}
 		}
 		if target.Signed {
 			return nil, opts, &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.field_signed", data: map[string]any{"Field": target.Name}}}
@@ -324,7 +335,7 @@ func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField,
 			}
 		}
 		if len(empty) > 1 {
-			return nil, opts, &Error{Kind: KindFieldChoice, Err: msgErr{key: "pdf.field.choose", data: map[string]any{"Names": strings.Join(names, ", ")}}}
+			return nil, opts, &Error{Kind: KindFieldChoice, Err: msgErr{key: "pdf.field.choose", data: map[string]any{"Names": nameList(names)}}}
 		}
 		if len(empty) == 1 {
 			target = empty[0]

@@ -38,7 +38,15 @@ func seedPDFs(f *testing.F) {
 	// The hostile set of issue #11 (internal/hostile): each once crashed,
 	// hung or exhausted memory.
 	for _, h := range hostile.Files(nil) {
-		f.Add(h.Data)
+		if len(h.Data) <= 1<<20 { // the large ones have small versions in Seeds
+			f.Add(h.Data)
+		}
+	}
+	for _, b := range hostile.Seeds(nil) {
+		if len(b) == 0 {
+			f.Fatal("a hostile seed failed to build")
+		}
+		f.Add(b)
 	}
 }
 
@@ -118,6 +126,13 @@ func FuzzVerify(f *testing.F) {
 		if h.Name == "dss-repeat.pdf" { // the ones built on a signed file
 			f.Add(h.Data)
 		}
+	}
+	// The change analysis's hostile structures, small (second pass).
+	for _, b := range hostile.Seeds(signed) {
+		if len(b) == 0 {
+			f.Fatal("a hostile seed failed to build")
+		}
+		f.Add(b)
 	}
 	work := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -31,6 +31,8 @@ func exitOf(err error) int {
 		return 7
 	case KindNoSignature:
 		return 8
+	case KindFieldChoice, KindFieldNotFound: // the user must name the field
+		return 2
 	}
 	return 1
 }

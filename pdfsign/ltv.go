@@ -92,8 +92,16 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 // is not self-signed, the AIA caIssuers URLs (DER certificates) if fetch is
 // set. It stops at a self-signed certificate or when no issuer is found;
 // err is the *LTVError of a failed caIssuers download in that case.
+// maxChainChecks: signature checks to build one chain (Go's x509 allows 100).
+const maxChainChecks = 100
+
 func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
 	chain = []*x509.Certificate{leaf}
+	// A signature or a DSS may carry thousands of certificates naming the
+	// same issuer, each with a key that does not fit (and large RSA keys
+	// are slow to try): bound the signature checks of one chain, as Go's
+	// x509 does (issue #11).
+	checks := 0
 	for len(chain) < 10 {
 		top := chain[len(chain)-1]
 		if revSelfSigned(top) {
@@ -101,7 +109,13 @@ func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Cer
 		}
 		var issuer *x509.Certificate
 		for _, c := range pool {
-			if string(c.RawSubject) == string(top.RawIssuer) && top.CheckSignatureFrom(c) == nil && !c.Equal(top) {
+			if string(c.RawSubject) != string(top.RawIssuer) || c.Equal(top) {
+				continue
+			}
+			if checks++; checks > maxChainChecks {
+				return chain, err
+			}
+			if top.CheckSignatureFrom(c) == nil {
 				issuer = c
 				break
 			}

@@ -1,6 +1,7 @@
 package pdfsign
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
@@ -125,6 +126,9 @@ func CachedTrustedLists(opts TrustedListOptions) *TrustedLists {
 		if e.IsDir() || name == e.Name() || !tlWanted(opts.Countries, name) {
 			continue
 		}
+		if fi, err := e.Info(); err != nil || !fi.Mode().IsRegular() || fi.Size() > tlMaxBytes {
+			continue // not read at all: too large, or not a file
+		}
 		b, err := os.ReadFile(filepath.Join(opts.CacheDir, e.Name()))
 		if err != nil {
 			continue
@@ -169,7 +173,50 @@ func tlFetch(ctx context.Context, c *http.Client, url string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, tlMaxBytes+1))
+	if err == nil && len(b) > tlMaxBytes {
+		return nil, fmt.Errorf("%s: more than %d MB", url, tlMaxBytes>>20)
+	}
+	return b, err
+}
+
+// Bounds on a trusted list (issue #11): the cache is a local folder, the
+// lists come from the network. Real lists are a few MB, a dozen elements
+// deep; Go's XML decoder allocates tens of times a hostile file's size
+// (deep nesting, thousands of attributes) and keeps every open element.
+const (
+	tlMaxBytes = 16 << 20
+	tlMaxDepth = 64
+	tlMaxAttrs = 64
+)
+
+// xmlBounded unmarshals b into v, refusing deep nesting and elements with
+// too many attributes before the decoder builds them up.
+func xmlBounded(b []byte, v any) error {
+	if len(b) > tlMaxBytes {
+		return fmt.Errorf("more than %d MB", tlMaxBytes>>20)
+	}
+	d := xml.NewTokenDecoder(&xmlLimiter{d: xml.NewDecoder(bytes.NewReader(b))})
+	return d.Decode(v)
+}
+
+type xmlLimiter struct {
+	d     *xml.Decoder
+	depth int
+}
+
+func (l *xmlLimiter) Token() (xml.Token, error) {
+	t, err := l.d.RawToken()
+	switch e := t.(type) {
+	case xml.StartElement:
+		l.depth++
+		if l.depth > tlMaxDepth || len(e.Attr) > tlMaxAttrs {
+			return nil, fmt.Errorf("XML nested more than %d deep or with more than %d attributes", tlMaxDepth, tlMaxAttrs)
+		}
+	case xml.EndElement:
+		l.depth--
+	}
+	return t, err
 }
 
 type tlPointer struct{ location, territory string }
@@ -185,7 +232,7 @@ func parseLOTL(b []byte) ([]tlPointer, error) {
 			} `xml:"AdditionalInformation>OtherInformation"`
 		} `xml:"SchemeInformation>PointersToOtherTSL>OtherTSLPointer"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := xmlBounded(b, &doc); err != nil {
 		return nil, fmt.Errorf("LOTL: %w", err)
 	}
 	var out []tlPointer
@@ -218,7 +265,7 @@ func parseTL(b []byte) ([]*x509.Certificate, error) {
 			Certs  []string `xml:"ServiceInformation>ServiceDigitalIdentity>DigitalId>X509Certificate"`
 		} `xml:"TrustServiceProviderList>TrustServiceProvider>TSPServices>TSPService"`
 	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	if err := xmlBounded(b, &doc); err != nil {
 		return nil, fmt.Errorf("trusted list: %w", err)
 	}
 	var out []*x509.Certificate

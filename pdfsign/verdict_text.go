@@ -102,7 +102,13 @@ func (s *SignatureReport) RevisionLines(lang string) []string {
 		return nil
 	}
 	var out []string
-	for _, rv := range s.Changes.Revisions {
+	for i, rv := range s.Changes.Revisions {
+		// Thousands of revisions (each counted by the reader's bounds)
+		// would still be thousands of lines: the first ones say enough.
+		if i == maxRevisionLines {
+			out = append(out, assets.T(lang, "verify.revision_more", map[string]any{"N": len(s.Changes.Revisions) - i}))
+			break
+		}
 		na := ""
 		if !rv.Allowed {
 			na = assets.T(lang, "verify.revision_not_allowed")
@@ -115,6 +121,9 @@ func (s *SignatureReport) RevisionLines(lang string) []string {
 	}
 	return out
 }
+
+// maxRevisionLines: later revisions described one by one, per signature.
+const maxRevisionLines = 50
 
 func itoa(n int) string {
 	if n < 0 || n > 9 {

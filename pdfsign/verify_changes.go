@@ -21,18 +21,32 @@ type revision struct{ markerEnd, end int64 }
 // section are searched, not the whole file: a 100 MB document is read once,
 // for its digest.
 func revisionEnds(f io.ReaderAt, size int64, r *pdf.Reader) ([]revision, error) {
-	var starts []int64
-	for _, s := range r.Sections {
-		if p, ok := nextEOF(f, s.Offset, size); ok {
-			starts = append(starts, p)
-		}
-	}
-	starts = dedup(starts)
 	offs := make([]int64, 0, len(r.Sections))
 	for _, s := range r.Sections {
 		offs = append(offs, s.Offset)
 	}
 	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
+	// Sections in file order: the first %%EOF after a section is the one
+	// found for the previous section when it lies beyond this one, so no
+	// byte is searched twice (thousands of sections without a %%EOF between
+	// them would otherwise each scan the rest of the file).
+	var starts []int64
+	found, none := int64(-1), false
+	for _, o := range offs {
+		if none {
+			break // no %%EOF after an earlier section: none after this one
+		}
+		if found < o {
+			p, ok := nextEOF(f, o, size)
+			if !ok {
+				none = true
+				continue
+			}
+			found = p
+		}
+		starts = append(starts, found)
+	}
+	starts = dedup(starts)
 	var revs []revision
 	for _, o := range offs {
 		k := sort.Search(len(starts), func(i int) bool { return starts[i] > o })
@@ -192,11 +206,12 @@ func allowedChange(oldObj, newObj pdf.Object) bool {
 		for _, k := range n.Keys() {
 			keys[k] = true
 		}
+		og, ng := o.Lookup(), n.Lookup() // linear in the keys (a dictionary may have 100,000)
 		for k := range keys {
 			if allowed[k] {
 				continue
 			}
-			if !bytes.Equal(pdf.AppendObject(nil, o.Get(k)), pdf.AppendObject(nil, n.Get(k))) {
+			if !bytes.Equal(pdf.AppendObject(nil, og(k)), pdf.AppendObject(nil, ng(k))) {
 				return false
 			}
 		}

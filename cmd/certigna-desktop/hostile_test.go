@@ -92,6 +92,11 @@ func runChild(t *testing.T, env []string, stdin io.Reader, extra []*os.File, arg
 			t.Errorf("%v: a Go stack trace or panic is shown:\n%.2000s", args, s)
 		}
 	}
+	// A message, not a dump: a hostile form once listed its 20,000 field
+	// names in one error.
+	if len(r.stderr) > 4096 {
+		t.Errorf("%v: %d bytes on standard error:\n%.500s", args, len(r.stderr), r.stderr)
+	}
 	if r.rssKB > maxRSSKB {
 		t.Errorf("%v: peak RSS %d MB > %d MB", args, r.rssKB>>10, maxRSSKB>>20)
 	}

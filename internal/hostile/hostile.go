@@ -31,6 +31,7 @@ type File struct {
 
 // Exit codes of the CLI (cmd/certigna-desktop/main.go).
 const (
+	exitUsage   = 2 // several empty signature fields: --field must name one
 	exitInvalid = 1
 	exitBadPDF  = 7
 	exitNoSig   = 8
@@ -83,7 +84,7 @@ func Files(signed []byte) []File {
 				VerifyExit: 0, SignExit: 0, Want: ""},
 		)
 	}
-	return fs
+	return append(fs, changeFiles(signed)...)
 }
 
 // ---------------------------------------------------------------- builders

@@ -69,11 +69,17 @@ type limits struct {
 	// fits (a DSS may name one stream thousands of times).
 	cache      map[int64][]byte
 	cacheBytes int64
+	// Parsed objects by where they are stored: every revision's State
+	// reads the same unchanged objects, parse them once (bounded like the
+	// decoded streams).
+	objs       map[objKey]Object
+	objsBytes  int64
+	lastWindow int64                  // bytes of the last object read (its cache weight)
 	xrefStms   map[int64]*XrefSection // hybrid /XRefStm read once per offset
 }
 
 func newLimits(size int64) *limits {
-	l := &limits{loading: map[int]bool{}, cache: map[int64][]byte{}, xrefStms: map[int64]*XrefSection{}}
+	l := &limits{loading: map[int]bool{}, cache: map[int64][]byte{}, xrefStms: map[int64]*XrefSection{}, objs: map[objKey]Object{}}
 	l.decodedMax = max(limitFloorDecoded, 8*size)
 	l.streamMax = max(limitFloorStream, 4*size)
 	l.readMax = max(limitFloorRead, 32*size)
@@ -123,6 +129,27 @@ func (l *limits) keep(off int64, b []byte) {
 	}
 	l.cache[off] = b
 	l.cacheBytes += n
+}
+
+// objKey is where an object is stored: its file offset, or its object
+// stream's file offset (inStm), and its number.
+type objKey struct {
+	off   int64
+	num   int
+	inStm bool
+}
+
+// keepObj caches a parsed object; weight is the bytes it was parsed from.
+func (l *limits) keepObj(k objKey, o Object, weight int64) {
+	if weight > limitCacheOne {
+		return
+	}
+	if l.objsBytes+weight > limitCacheBytes {
+		clear(l.objs)
+		l.objsBytes = 0
+	}
+	l.objs[k] = o
+	l.objsBytes += weight
 }
 
 // LimitErr is the first bound this reader reached, or nil: the entry points

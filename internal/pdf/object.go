@@ -66,6 +66,22 @@ func (d *Dict) Get(key string) Object {
 	return nil
 }
 
+// Lookup returns Get for d, through a map when d is large (Get is a linear
+// search: comparing two large dictionaries key by key would be quadratic).
+// The first of duplicate keys wins, as with Get.
+func (d *Dict) Lookup() func(key string) Object {
+	if d == nil || len(d.kv) <= 16 {
+		return d.Get
+	}
+	m := make(map[string]Object, len(d.kv))
+	for _, e := range d.kv {
+		if _, dup := m[e.k]; !dup {
+			m[e.k] = e.v
+		}
+	}
+	return func(key string) Object { return m[key] }
+}
+
 // Has reports whether key is present.
 func (d *Dict) Has(key string) bool {
 	if d == nil {

@@ -111,6 +111,7 @@ func (r *Reader) readObjectAt(off int64, header bool) (Object, int, int, error) 
 		if err := r.lim.add(&r.lim.read, n, r.lim.readMax, "read"); err != nil {
 			return nil, 0, 0, err
 		}
+		r.lim.lastWindow = n
 		buf := make([]byte, n)
 		if _, err := r.f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
 			return nil, 0, 0, errIO(err)
@@ -234,6 +235,10 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 	}
 	switch e.Typ {
 	case 1:
+		k := objKey{off: e.off, num: num}
+		if o, ok := r.lim.objs[k]; ok {
+			return o, nil
+		}
 		o, n, _, err := r.readObjectAt(e.off, true)
 		if IsLimit(err) {
 			return nil, err
@@ -247,6 +252,7 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		if r.crypt != nil && num != r.encryptNum {
 			o = r.crypt.decryptObject(num, e.gen, o)
 		}
+		r.lim.keepObj(k, o, r.lim.lastWindow)
 		return o, nil
 	case 2:
 		o, err := r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
@@ -349,6 +355,15 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 			return nil, errDamaged("object %d not in object stream %d", num, stmNum)
 		}
 	}
+	// The same object stream (by file offset) gives the same object, whatever
+	// revision's State asks: parsed once while it fits the cache.
+	var k objKey
+	if se, ok := xref[stmNum]; ok {
+		k = objKey{off: se.off, num: num, inStm: true}
+		if o, ok := r.lim.objs[k]; ok {
+			return o, nil
+		}
+	}
 	start := os.first + os.offs[idx]
 	if start < os.first || start > len(os.data) {
 		return nil, errDamaged("object %d offset in object stream %d", num, stmNum)
@@ -357,6 +372,15 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 	o, err := p.ParseObject(0)
 	if err != nil {
 		return nil, errDamaged("object %d in object stream %d: %v", num, stmNum, err)
+	}
+	// Parsing from a decoded (cached) object stream costs as much as
+	// reading the object from the file: each revision's State parses it
+	// again, so count it in the same budget.
+	if err := r.lim.add(&r.lim.read, int64(p.pos), r.lim.readMax, "read"); err != nil {
+		return nil, err
+	}
+	if k.inStm {
+		r.lim.keepObj(k, o, int64(p.pos))
 	}
 	return o, nil
 }

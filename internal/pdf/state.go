@@ -26,11 +26,19 @@ type State struct {
 // xref section that starts before it.
 func (r *Reader) StateBefore(bound int64) *State {
 	st := &State{r: r, xref: map[int]XrefEntry{}, objstms: map[int]*objStm{}, cache: map[int]Object{}}
+	r.Step(len(r.Sections)) // the sort below, once per state
 	secs := append([]*XrefSection(nil), r.Sections...)
 	sort.SliceStable(secs, func(i, j int) bool { return secs[i].Offset > secs[j].Offset }) // newest first
 	for _, s := range secs {
 		if s.Offset >= bound {
 			continue
+		}
+		// Each revision's state copies the entries before it: a file of
+		// thousands of small updates over a wide xref would copy it
+		// thousands of times. Counted as steps; a state cut short by the
+		// bound reads nothing (Fetch below).
+		if r.Step(2*len(s.Entries)+1) != nil { // a map insert costs about two steps
+			break
 		}
 		for n, e := range s.Entries {
 			if _, ok := st.xref[n]; !ok {
@@ -61,8 +69,18 @@ func (st *State) InUse(n int) bool {
 
 // Fetch reads object n as of this state (nil when free or missing).
 func (st *State) Fetch(n int) (Object, error) {
+	// Counted even when cached: the analysis reads each revision's state,
+	// and a loop over a large array of references is a loop of fetches.
+	if err := st.r.Step(1); err != nil {
+		return nil, err
+	}
 	if o, ok := st.cache[n]; ok {
 		return o, nil
+	}
+	// Once a bound is reached the analysis is refused anyway (the caller
+	// returns Reader.LimitErr): stop reading instead of going on.
+	if err := st.r.lim.err; err != nil {
+		return nil, err
 	}
 	e, ok := st.xref[n]
 	if !ok || e.Typ == 0 {
@@ -196,7 +214,7 @@ func (st *State) Walk(visit func(n int, o Object)) map[int]bool {
 	seen := map[int]bool{}
 	var stack []int
 	RefsIn(st.Trailer, func(r Ref) { stack = append(stack, r.Num) })
-	for len(stack) > 0 && len(seen) < 5_000_000 {
+	for len(stack) > 0 && len(seen) < 5_000_000 && st.r.lim.err == nil {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if seen[n] {
@@ -210,14 +228,24 @@ func (st *State) Walk(visit func(n int, o Object)) map[int]bool {
 		if visit != nil {
 			visit(n, o)
 		}
+		refs := 0
 		RefsIn(o, func(r Ref) {
+			refs++
 			if !seen[r.Num] {
 				stack = append(stack, r.Num)
 			}
 		})
+		// Every revision's state may be walked: an array of a million
+		// references, unchanged, would be gone through each time.
+		if st.r.Step(refs+1) != nil {
+			break
+		}
 	}
 	return seen
 }
+
+// Step counts n steps of a walk of this state in the reader's budget.
+func (st *State) Step(n int) error { return st.r.Step(n) }
 
 // EqualObj compares two PDF values by meaning, not by spelling: 612 and
 // 612.0 are equal, a hex and a literal string with the same bytes are equal,
@@ -261,13 +289,16 @@ func EqualObj(a, b Object) bool {
 		if !ok {
 			return false
 		}
+		// Get is a linear search: for a large dictionary look the keys up
+		// in a map, or two of 100,000 keys cost 10^10 comparisons.
+		xm, ym := x.Lookup(), y.Lookup()
 		for _, e := range x.kv {
-			if !EqualObj(e.v, y.Get(e.k)) {
+			if !EqualObj(e.v, ym(e.k)) {
 				return false
 			}
 		}
 		for _, e := range y.kv {
-			if !x.Has(e.k) && e.v != nil {
+			if e.v != nil && xm(e.k) == nil {
 				return false
 			}
 		}
