@@ -58,6 +58,11 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	if f.Succeeded || !strings.Contains(f.Status.Text, "n’a pas répondu") || !strings.Contains(f.Status.Text, "peut-être compté un essai") {
 		t.Fatalf("status %q", f.Status.Text)
 	}
+	// The token could not be read again after the timeout: nothing is said
+	// of its state (the state read before the try would be a stale "Prêt").
+	if strings.Contains(f.Status.Text, "indique maintenant") || strings.Contains(f.Status.Text, "Prêt") {
+		t.Fatalf("a stale token state after the timeout: %q", f.Status.Text)
+	}
 	// While C_SetPIN has not returned, nothing else is started on the
 	// driver; the token screen says why at once instead of freezing.
 	// ("toujours pas" is the refusal of a stuck driver, not a second timeout;

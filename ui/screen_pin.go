@@ -146,11 +146,13 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 	svc := a.opt.Tokens
 	a.background(func() {
 		err := svc.ChangePIN(t.Slot, cur, nw, conf, finalTry)
-		// what the token says now, to tell the person (read, no login)
-		after := t.PIN
+		// what the token says now, to tell the person (read, no login);
+		// nil when the re-read failed: the old state would be a lie
+		var after *PINState
 		if toks, terr := svc.Tokens(); terr == nil {
 			if n := pickToken(toks, t.Serial); n != nil && n.Serial == t.Serial {
-				after = n.PIN
+				st := n.PIN
+				after = &st
 			}
 		}
 		a.do(func() {
@@ -191,16 +193,21 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 
 // failureText is a failed code change in one sentence when the token
 // refused the code (what it reports now and what happens at zero), else
-// the error and what the token says now.
-func failureText(a *App, err error, after PINState) string {
+// the error and what the token says now. after is nil when the token could
+// not be read again (a driver timeout…): then nothing is said of its state,
+// since the state read before the try may no longer be true.
+func failureText(a *App, err error, after *PINState) string {
 	var wc *WrongCodeError
 	if errors.As(err, &wc) {
-		if wc.State == "" {
-			wc.State = after
+		if wc.State == "" && after != nil {
+			wc.State = *after
 		}
 		return wc.Message(a.lang)
 	}
-	return Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, after)})
+	if after == nil {
+		return Message(err, a.lang)
+	}
+	return Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, *after)})
 }
 
 // IsWeakPIN: one digit repeated, or a run of consecutive digits up or down
@@ -376,7 +383,7 @@ func (f *UnblockForm) SubmitNow() {
 				if err != nil {
 					a.ops.Add("unblock", "failed: "+Message(err, "en"))
 					f.Admin.SetText("")
-					setStatus(f.Status, failureText(a, err, t.SOPIN), widget.DangerImportance)
+					setStatus(f.Status, failureText(a, err, nil), widget.DangerImportance)
 					a.Refresh()
 					return
 				}
