@@ -76,7 +76,8 @@ func (a *App) verifyScreen() fyne.CanvasObject {
 	v.box = container.NewVBox()
 	v.render()
 	choose := widget.NewButtonWithIcon(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
-		a.chooseFile([]string{".pdf"}, func(p string) { v.Run(p) })
+		// the translated chooser (typed path, Documents), as on the sign screen
+		a.choosePDF(v.Run)
 	})
 	return container.NewVBox(title(a.t("verify.ui.title")), para(a.t("verify.ui.intro")), container.NewHBox(choose), v.box)
 }
