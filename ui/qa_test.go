@@ -54,3 +54,48 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 		t.Fatalf("typed path not verified: %+v", v)
 	}
 }
+
+// Once the personal PIN is set, the PIN screen asks for the current PIN,
+// not for the website's unlock code (which no longer works: typing it would
+// spend a try for nothing); a second change with the current PIN works.
+func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	mustShow(t, h.win, "Code de déverrouillage")
+	f := h.app.PINForm()
+	test.Type(f.Current, tok.PIN)
+	test.Type(f.New, "24681357")
+	test.Type(f.Confirm, "24681357")
+	test.Tap(f.Submit)
+	h.settle()
+	if !f.Succeeded {
+		t.Fatalf("first change failed: %q", f.Status.Text)
+	}
+	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ui.ScreenPIN)
+	for _, w := range []string{"Changer mon code PIN", "Code PIN actuel", "pas le code de déverrouillage du site"} {
+		mustShow(t, h.win, w)
+	}
+	if shows(h.win, "Code de déverrouillage") || shows(h.win, "code affiché sur le site") {
+		t.Fatalf("still asks for the unlock code:\n%s", strings.Join(texts(h.win), "\n"))
+	}
+	f = h.app.PINForm()
+	if f.Current.PlaceHolder != "votre code PIN actuel" {
+		t.Fatalf("placeholder %q", f.Current.PlaceHolder)
+	}
+	test.Type(f.Current, "24681357")
+	test.Type(f.New, "97531864")
+	test.Type(f.Confirm, "97531864")
+	test.Tap(f.Submit)
+	h.settle()
+	if !f.Succeeded || h.svc.codeCalls.Load() != 2 {
+		t.Fatalf("second change: succeeded %v, %d calls, %q", f.Succeeded, h.svc.codeCalls.Load(), f.Status.Text)
+	}
+	if out, err := tok.TryTool("--login", "--pin", "97531864", "--list-objects"); err != nil {
+		t.Fatalf("new PIN refused: %v\n%s", err, out)
+	}
+	h.app.SetLang("en")
+	h.app.Show(ui.ScreenPIN)
+	mustShow(t, h.win, "Current PIN")
+}

@@ -64,16 +64,24 @@ func enterSubmits(a *App, entries []*widget.Entry, submit func()) {
 func (f *PINForm) build() fyne.CanvasObject {
 	a := f.a
 	f.tokenChanged()
+	// Once the personal PIN is set, the first field asks for it: asking
+	// for the website's unlock code again would make the person type a
+	// code that no longer works and spend a try for nothing.
+	k := "ui.pin."
+	if t := a.Current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
+		k = "ui.pin.change."
+	}
+	f.Current.SetPlaceHolder(a.t(k + "current_ph"))
 	fields := widget.NewForm(
-		widget.NewFormItem(a.t("ui.pin.current"), a.wheel(f.Current)),
+		widget.NewFormItem(a.t(k+"current"), a.wheel(f.Current)),
 		widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
 		widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
 	)
-	fields.Items[0].HintText = a.t("ui.pin.current_hint")
+	fields.Items[0].HintText = a.t(k + "current_hint")
 	f.fields = fields
 	return container.NewVBox(
-		title(a.t("ui.pin.title")),
-		para(a.t("ui.pin.intro")),
+		title(a.t(k+"title")),
+		para(a.t(k+"intro")),
 		f.state,
 		widget.NewCard("", "", container.NewVBox(fields, f.Weak, f.Rules, f.progress,
 			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))),
