@@ -99,3 +99,33 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	h.app.Show(ui.ScreenPIN)
 	mustShow(t, h.win, "Current PIN")
 }
+
+// demoModule reports the module as the demo token's. A test double for the
+// status only (creating the real demo token writes in the user's cache);
+// every call still goes to the real SoftHSM2 token.
+type demoModule struct{ ui.TokenService }
+
+func (d demoModule) Module() ui.ModuleStatus {
+	m := d.TokenService.Module()
+	m.Demo = true
+	return m
+}
+
+// With the demo token, the browsers screen says why it cannot be registered,
+// instead of sending the person to the Driver screen, which says "loaded".
+func TestBrowsersScreenWithDemoTokenSaysWhy(t *testing.T) {
+	tok := softhsm(t)
+	t.Setenv("HOME", t.TempDir())
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return demoModule{s} })
+	h.app.Show(ui.ScreenBrowsers)
+	mustShow(t, h.win, "Le token de démonstration n’existe que dans cette application")
+	if shows(h.win, "Choisissez d’abord le pilote") {
+		t.Fatalf("sends the demo user to the Driver screen:\n%s", strings.Join(texts(h.win), "\n"))
+	}
+	// a real module still registers: no demo banner
+	h2 := start(t, tok, "fr")
+	h2.app.Show(ui.ScreenBrowsers)
+	if shows(h2.win, "Le token de démonstration") || shows(h2.win, "Choisissez d’abord le pilote") {
+		t.Fatalf("banner with a real module:\n%s", strings.Join(texts(h2.win), "\n"))
+	}
+}

@@ -72,7 +72,12 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 	v := a.BrowsersView()
 	items := []fyne.CanvasObject{title(a.t("browsers.title")), para(a.t("browsers.intro"))}
 	mod := a.browsersModule()
-	if mod == "" {
+	switch {
+	case mod == "" && a.module.Loaded && a.module.Demo:
+		// the Driver screen says "loaded": sending the person there would
+		// be a loop; say why the demo token cannot be registered
+		items = append(items, bannerBox(a.t("ui.browsers.demo"), theme.ColorNameWarning))
+	case mod == "":
 		items = append(items, bannerBox(a.t("browsers.no_module_yet"), theme.ColorNameWarning))
 	}
 	stores, _ := browsers.Discover(browsersOptionsWith(mod))
