@@ -129,3 +129,20 @@ func TestBrowsersScreenWithDemoTokenSaysWhy(t *testing.T) {
 		t.Fatalf("banner with a real module:\n%s", strings.Join(texts(h2.win), "\n"))
 	}
 }
+
+// The verify screen says the signature's type in words, as the sign screen
+// does; the PAdES level name ("B-B") only in the details.
+func TestVerifyLevelInWords(t *testing.T) {
+	tok := softhsm(t)
+	for lang, want := range map[string]string{"fr": "Type : signature simple (sans heure certifiée).", "en": "Type: basic signature"} {
+		h := start(t, tok, lang)
+		verifyFile(t, h, corpus("approval.pdf"))
+		mustShow(t, h.win, want)
+		for _, s := range visibleTexts(h.win) {
+			if strings.Contains(s, "B-B") || strings.Contains(s, "Niveau :") || strings.Contains(s, "Level:") {
+				t.Fatalf("%s: PAdES name on the first view: %q", lang, s)
+			}
+		}
+		mustShow(t, h.win, map[string]string{"fr": "Niveau PAdES : B-B.", "en": "PAdES level: B-B."}[lang])
+	}
+}

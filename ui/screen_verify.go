@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -183,13 +184,20 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 		badges = append(badges, answerBadge(a, "trust", s.Trust))
 	}
 	objs := []fyne.CanvasObject{head, container.NewHBox(badges...)}
+	var det []fyne.CanvasObject
 	if s.Level != "" {
-		objs = append(objs, para(a.t("verify.level", map[string]any{"Level": s.Level})))
+		// the type in words, as on the sign screen; the PAdES name in the details
+		k := "ui.sign.level_" + strings.ReplaceAll(s.Level, "-", "_")
+		if w := a.t(k); w != k {
+			objs = append(objs, para(a.t("ui.verify.type", map[string]any{"Type": w})))
+			det = append(det, para(a.t("ui.verify.level_detail", map[string]any{"Level": s.Level})))
+		} else {
+			objs = append(objs, para(a.t("verify.level", map[string]any{"Level": s.Level})))
+		}
 	}
 	if s.ChangesText != "" {
 		objs = append(objs, para(s.ChangesText))
 	}
-	var det []fyne.CanvasObject
 	for _, d := range s.Details {
 		det = append(det, para(d))
 	}

@@ -45,7 +45,7 @@ func TestVerifyScreen(t *testing.T) {
 		badges           [4]string
 	}{
 		{"valid", corpus("approval.pdf"), "fr", true,
-			[]string{"Toutes les signatures sont valides", "signature valide de Camille Corpus EC", "Intègre : oui", "Modifications : aucune", "Niveau : B-B"},
+			[]string{"Toutes les signatures sont valides", "signature valide de Camille Corpus EC", "Intègre : oui", "Modifications : aucune", "Type : signature simple (sans heure certifiée)"},
 			[4]string{"yes", "yes", "none", "no"}},
 		{"invalid", corpus("byte-flip.pdf"), "fr", false,
 			[]string{"au moins une signature est invalide", "signature INVALIDE", "Intègre : non"},
