@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/ui"
 )
 
@@ -144,5 +145,27 @@ func TestVerifyLevelInWords(t *testing.T) {
 			}
 		}
 		mustShow(t, h.win, map[string]string{"fr": "Niveau PAdES : B-B.", "en": "PAdES level: B-B."}[lang])
+	}
+}
+
+// The support report shown on "À propos" counts tokens with the right
+// plural, not "token(s)".
+func TestSupportReportTokenPlural(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	rep := h.app.Diagnostics()
+	if strings.Contains(rep, "token(s)") || !strings.Contains(rep, " token\n") {
+		t.Fatalf("plural in the report:\n%s", rep)
+	}
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"fr", 0, "0 token"}, {"fr", 1, "1 token"}, {"fr", 2, "2 tokens"}, {"en", 0, "0 tokens"}, {"en", 1, "1 token"}, {"en", 3, "3 tokens"}} {
+		for _, k := range []string{"support.n_tokens", "token.cli.n_tokens"} {
+			if got := assets.T(c.lang, k, map[string]any{"N": c.n}); got != c.want {
+				t.Errorf("%s %s %d: %q, want %q", k, c.lang, c.n, got, c.want)
+			}
+		}
 	}
 }
