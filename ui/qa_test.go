@@ -169,3 +169,25 @@ func TestSupportReportTokenPlural(t *testing.T) {
 		}
 	}
 }
+
+// The diagnostics on "À propos" wrap between words at 800 px (they were cut
+// mid-word: "li/nux", "[D/EMO]").
+func TestDiagnosticsWrapByWord(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.win.Resize(fyne.NewSize(800, 600))
+	h.app.Show(ui.ScreenAbout)
+	rep := h.app.Diagnostics()
+	found := false
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Text == rep {
+			found = true
+			if l.Wrapping != fyne.TextWrapWord {
+				t.Fatalf("diagnostics wrap %v, want by word", l.Wrapping)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no diagnostics label on À propos")
+	}
+}

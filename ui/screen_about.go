@@ -70,7 +70,9 @@ func (a *App) copyReport(certSerials bool) {
 func (a *App) aboutScreen() fyne.CanvasObject {
 	diag := widget.NewLabel(a.Diagnostics())
 	diag.TextStyle.Monospace = true
-	diag.Wrapping = fyne.TextWrapBreak
+	// by word: breaking anywhere cut "linux/amd64" and "[DEMO]" mid-word
+	// at 800 px (a word longer than a line is still broken)
+	diag.Wrapping = fyne.TextWrapWord
 	diag.Selectable = true
 	serials := widget.NewCheck(a.t("support.ui.cert_serials"), nil)
 	copyBtn := widget.NewButtonWithIcon(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(serials.Checked) })
