@@ -191,3 +191,25 @@ func TestDiagnosticsWrapByWord(t *testing.T) {
 		t.Fatal("no diagnostics label on À propos")
 	}
 }
+
+// One vocabulary for the three codes (docs/glossary.md): no "code PIN de
+// déverrouillage" (the welcome e-mail's words) nor "code de déblocage",
+// which a customer could take for the admin code or the PIN.
+func TestOneVocabularyForTheCodes(t *testing.T) {
+	cat, err := assets.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range cat["fr"] {
+		l := strings.ToLower(v)
+		for _, bad := range []string{"pin de déverrouillage", "code de déblocage"} {
+			if strings.Contains(l, bad) {
+				t.Errorf("%s: %q in %q", k, bad, v)
+			}
+		}
+	}
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenGuide)
+	mustShow(t, h.win, "Le site affiche alors votre code de déverrouillage")
+}
