@@ -213,3 +213,15 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 	h.app.Show(ui.ScreenGuide)
 	mustShow(t, h.win, "Le site affiche alors votre code de déverrouillage")
 }
+
+// The English guide's intro reads as English ("does here everything that can
+// be done here" said "here" twice).
+func TestEnglishGuideIntro(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "en")
+	h.app.Show(ui.ScreenGuide)
+	mustShow(t, h.win, "The app does for you everything that can be done here")
+	if shows(h.win, "does here") {
+		t.Fatal("old wording")
+	}
+}
