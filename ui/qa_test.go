@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -224,4 +225,23 @@ func TestEnglishGuideIntro(t *testing.T) {
 	if shows(h.win, "does here") {
 		t.Fatal("old wording")
 	}
+}
+
+// French texts use one apostrophe (’): the verify and PDF messages mixed in
+// straight ones ("l'application", "d'abord") beside the window's ’.
+func TestFrenchOneApostrophe(t *testing.T) {
+	cat, err := assets.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	straight := regexp.MustCompile(`\pL'\pL`)
+	for k, v := range cat["fr"] {
+		if straight.MatchString(v) {
+			t.Errorf("%s: straight apostrophe in %q", k, v)
+		}
+	}
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenVerify)
+	mustShow(t, h.win, "l’application dit qui l’a signé")
 }
