@@ -245,3 +245,28 @@ func TestFrenchOneApostrophe(t *testing.T) {
 	h.app.Show(ui.ScreenVerify)
 	mustShow(t, h.win, "l’application dit qui l’a signé")
 }
+
+// No screen needs more than 800 px of width, in French or English, with the
+// real window's theme: the verify screen's four badges in one row made the
+// window 838 px wide at 800×600.
+func TestEveryScreenFitsIn800(t *testing.T) {
+	tok := softhsm(t)
+	t.Setenv("HOME", t.TempDir())
+	for _, lang := range []string{"fr", "en"} {
+		h := start(t, tok, lang)
+		fyne.CurrentApp().Settings().SetTheme(ui.NewTheme())
+		h.win.Resize(fyne.NewSize(800, 600))
+		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenVerify, ui.ScreenBrowsers, ui.ScreenAbout} {
+			h.app.Show(s)
+			if s == ui.ScreenVerify {
+				verifyFile(t, h, corpus("byte-flip.pdf"))
+				if v := h.app.VerifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
+					t.Fatalf("no verification shown: %+v", v)
+				}
+			}
+			if w := h.win.Content().MinSize().Width; w > 800 {
+				t.Errorf("%s (%s) needs %.0f px of width", s, lang, w)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -183,7 +184,8 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 	if !s.Timestamp {
 		badges = append(badges, answerBadge(a, "trust", s.Trust))
 	}
-	objs := []fyne.CanvasObject{head, container.NewHBox(badges...)}
+	// the badges wrap: in one row they made the window wider than 800 px
+	objs := []fyne.CanvasObject{head, container.New(layout.NewRowWrapLayout(), badges...)}
 	var det []fyne.CanvasObject
 	if s.Level != "" {
 		// the type in words, as on the sign screen; the PAdES name in the details
