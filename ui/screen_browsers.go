@@ -36,7 +36,11 @@ type BrowsersView struct {
 	Test   *widget.Button
 	Status *widget.Label // the login test's outcome
 	Info   *widget.Label // the last registration's outcome
-	busy   bool
+	// infoFor is the store whose button gave Info: the message is shown in
+	// that store's card, beside the button, not under every card
+	infoFor     string
+	shownInCard bool
+	busy        bool
 }
 
 // views keeps one BrowsersView per window without a field in App.
@@ -70,6 +74,7 @@ func (a *App) browsersModule() string {
 
 func (a *App) browsersScreen() fyne.CanvasObject {
 	v := a.BrowsersView()
+	v.shownInCard = false
 	items := []fyne.CanvasObject{title(a.t("browsers.title")), para(a.t("browsers.intro"))}
 	mod := a.browsersModule()
 	switch {
@@ -88,7 +93,10 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 		items = append(items, a.storeCard(s, mod))
 	}
 	items = append(items, container.NewHBox(widget.NewButtonWithIcon(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
-		func() { a.Show(ScreenBrowsers) })), v.Info)
+		func() { a.Show(ScreenBrowsers) })))
+	if !v.shownInCard {
+		items = append(items, v.Info)
+	}
 
 	// E-mail and system store, for each certificate with a key.
 	var mail []fyne.CanvasObject
@@ -183,6 +191,10 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 		action = b
 	}
 	body := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, action, bold(name)), container.NewHBox(badges...)}
+	if v := a.BrowsersView(); v.infoFor != "" && v.infoFor == s.ID() {
+		body = append(body, v.Info) // the outcome beside the button that caused it
+		v.shownInCard = true
+	}
 	dir := widget.NewLabel(s.Dir)
 	dir.Selectable = true
 	dir.Truncation = fyne.TextTruncateEllipsis
@@ -195,6 +207,7 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 
 func (a *App) registerStore(s browsers.Store, mod string) {
 	v := a.BrowsersView()
+	v.infoFor = s.ID()
 	ch, err := browsers.Register(s, mod)
 	a.ops.Add("browsers_register", s.ID())
 	switch {
@@ -210,6 +223,7 @@ func (a *App) registerStore(s browsers.Store, mod string) {
 
 func (a *App) unregisterStore(s browsers.Store, mod string) {
 	v := a.BrowsersView()
+	v.infoFor = s.ID()
 	ch, err := browsers.Unregister(s, mod)
 	a.ops.Add("browsers_unregister", s.ID())
 	switch {
