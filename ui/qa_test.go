@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/ui"
 )
 
@@ -268,5 +269,30 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 				t.Errorf("%s (%s) needs %.0f px of width", s, lang, w)
 			}
 		}
+	}
+}
+
+// OpenSC alone (no token): the Driver screen says what the guide says (a
+// generic driver, not Certigna's, what to do), not a green "Pilote chargé"
+// alone; a module that sees the token keeps "Pilote chargé".
+func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
+	opensc := libGlob("opensc-pkcs11.so")
+	if opensc == "" {
+		testtoken.Missing(t, "opensc-pkcs11.so (Debian opensc-pkcs11) not installed")
+	}
+	t.Setenv("OPENSC_CONF", "/dev/null")
+	h := startModule(t, nil, opensc, "fr", nil)
+	h.app.Show(ui.ScreenDriver)
+	mustShow(t, h.win, "Pilote générique chargé : pas celui de Certigna")
+	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
+	if shows(h.win, "Pilote chargé") {
+		t.Fatalf("a green “Pilote chargé” for OpenSC alone:\n%s", strings.Join(texts(h.win), "\n"))
+	}
+	tok := softhsm(t)
+	h2 := start(t, tok, "fr")
+	h2.app.Show(ui.ScreenDriver)
+	mustShow(t, h2.win, "Pilote chargé")
+	if shows(h2.win, "Pilote générique") {
+		t.Fatal("generic warning with a module that sees the token")
 	}
 }

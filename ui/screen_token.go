@@ -34,11 +34,18 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			rows = append(rows, kv(a.t("ui.driver.version"), m.Version))
 		}
 		head := []fyne.CanvasObject{badge(a.t("ui.driver.loaded"), theme.ColorNameSuccess)}
+		var after []fyne.CanvasObject
 		if m.Demo {
 			head = append(head, badge(a.t("ui.demo_badge"), theme.ColorNameError))
+		} else if genericModule(m) != "" && a.Current() == nil {
+			// the guide says the driver step is not done: a green "loaded"
+			// alone here would contradict it
+			head = []fyne.CanvasObject{badge(a.t("ui.driver.generic_badge"), theme.ColorNameWarning)}
+			after = append(after, para(a.driverStepText(false)),
+				container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })))
 		}
-		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "",
-			container.NewVBox(container.NewHBox(head...), form(rows...))))
+		body := append([]fyne.CanvasObject{container.NewHBox(head...), form(rows...)}, after...)
+		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "", container.NewVBox(body...)))
 	} else {
 		txt := a.t("ui.driver.none")
 		if m.Err != nil {
