@@ -296,3 +296,20 @@ func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
 		t.Fatal("generic warning with a module that sees the token")
 	}
 }
+
+// The verify screen's details never end with Go's English x509 error
+// ("x509: certificate signed by unknown authority"): the trust answer says
+// it in words.
+func TestVerifyDetailsNoGoError(t *testing.T) {
+	tok := softhsm(t)
+	for _, lang := range []string{"fr", "en"} {
+		h := start(t, tok, lang)
+		verifyFile(t, h, corpus("approval-then-content.pdf"))
+		mustShow(t, h.win, map[string]string{"fr": "Signataire : non reconnu par cet ordinateur", "en": "Signer: not recognised by this computer"}[lang])
+		for _, s := range texts(h.win) {
+			if strings.Contains(s, "x509:") || strings.Contains(s, "unknown authority") {
+				t.Fatalf("%s: raw Go error %q", lang, s)
+			}
+		}
+	}
+}
