@@ -202,6 +202,11 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for k, v := range cat["en"] {
+		if strings.Contains(strings.ToLower(v), "unlock pin") {
+			t.Errorf("%s: “unlock PIN” in %q (the glossary says “unlock code”)", k, v)
+		}
+	}
 	for k, v := range cat["fr"] {
 		l := strings.ToLower(v)
 		for _, bad := range []string{"pin de déverrouillage", "code de déblocage"} {
