@@ -318,3 +318,32 @@ func TestVerifyDetailsNoGoError(t *testing.T) {
 		}
 	}
 }
+
+// The certificate's "expires soon" badge counts days in words with the
+// plural helper ("Expire dans 29 jours", "Expires in 29 days"), not "29 j".
+func TestExpiresSoonInDays(t *testing.T) {
+	tok := softhsm(t) // the test CA lives 30 days
+	for lang, re := range map[string]*regexp.Regexp{"fr": regexp.MustCompile(`^Expire dans (1 jour|\d+ jours)$`), "en": regexp.MustCompile(`^Expires in (1 day|\d+ days)$`)} {
+		h := start(t, tok, lang)
+		h.app.Show(ui.ScreenToken)
+		found := false
+		for _, s := range texts(h.win) {
+			if strings.HasPrefix(s, "Expire") {
+				found = true
+				if !re.MatchString(s) {
+					t.Errorf("%s: %q", lang, s)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no expiry badge:\n%s", lang, strings.Join(texts(h.win), "\n"))
+		}
+	}
+	for lang, want := range map[string][3]string{"fr": {"Expire dans 0 jour", "Expire dans 1 jour", "Expire dans 2 jours"}, "en": {"Expires in 0 days", "Expires in 1 day", "Expires in 2 days"}} {
+		for n, w := range want {
+			if got := ui.Plural(lang, "ui.cert.expires_in", n); got != w {
+				t.Errorf("%s %d: %q, want %q", lang, n, got, w)
+			}
+		}
+	}
+}

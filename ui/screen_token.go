@@ -258,7 +258,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			flag = badge(a.t("ui.cert.not_yet"), theme.ColorNameWarning)
 		case c.ExpiresSoon(now):
 			days := int(c.NotAfter.Sub(now).Hours() / 24)
-			flag = badge(a.t("ui.cert.expires_soon", map[string]any{"Days": days}), theme.ColorNameWarning)
+			flag = badge(a.n("ui.cert.expires_in", days), theme.ColorNameWarning) // in words: "29 jours", not "29 j"
 		default:
 			flag = badge(a.t("ui.cert.valid"), theme.ColorNameSuccess)
 		}
