@@ -1,11 +1,14 @@
 package ui_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -345,5 +348,30 @@ func TestExpiresSoonInDays(t *testing.T) {
 				t.Errorf("%s %d: %q, want %q", lang, n, got, w)
 			}
 		}
+	}
+}
+
+// A damaged PDF is refused in French words only: the parser's English
+// detail ("no startxref") stays in the English text the support report
+// logs, not in the French message beside the document.
+func TestDamagedPDFInFrenchWords(t *testing.T) {
+	tok := softhsm(t)
+	p := filepath.Join(t.TempDir(), "tronqué.pdf")
+	if err := os.WriteFile(p, []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
+	h.settle()
+	if !strings.Contains(v.DocStatus.Text, "est un PDF endommagé : sa structure est illisible. Ouvrez-le") || strings.Contains(v.DocStatus.Text, "startxref") {
+		t.Fatalf("refusal %q", v.DocStatus.Text)
+	}
+	if !v.Submit.Disabled() {
+		t.Fatal("Signer enabled for a damaged PDF")
+	}
+	if en := assets.T("en", "pdf.err.damaged", map[string]any{"Path": "x", "Err": "no startxref"}); !strings.Contains(en, "(no startxref)") {
+		t.Fatalf("the English text lost the detail: %q", en)
 	}
 }
