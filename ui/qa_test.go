@@ -78,6 +78,13 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("first change failed: %q", f.Status.Text)
 	}
+	// at once, in the same form (its success message still in view)
+	mustShow(t, h.win, "Code PIN actuel")
+	mustShow(t, h.win, "Changer mon code PIN")
+	mustShow(t, h.win, "C’est fait : votre code PIN personnel est enregistré")
+	if f.Current.PlaceHolder != "votre code PIN actuel" {
+		t.Fatalf("placeholder right after the change: %q", f.Current.PlaceHolder)
+	}
 	h.app.Show(ui.ScreenGuide)
 	h.app.Show(ui.ScreenPIN)
 	for _, w := range []string{"Changer mon code PIN", "Code PIN actuel", "pas le code de déverrouillage du site"} {

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -21,6 +22,8 @@ type PINForm struct {
 	Weak                    *widget.Label
 	state, result, progress *fyne.Container
 	fields                  *widget.Form
+	title                   *canvas.Text
+	intro                   *widget.Label
 	busy                    bool
 	// Succeeded is true after a successful change in this form.
 	Succeeded bool
@@ -64,29 +67,45 @@ func enterSubmits(a *App, entries []*widget.Entry, submit func()) {
 func (f *PINForm) build() fyne.CanvasObject {
 	a := f.a
 	f.tokenChanged()
-	// Once the personal PIN is set, the first field asks for it: asking
-	// for the website's unlock code again would make the person type a
-	// code that no longer works and spend a try for nothing.
-	k := "ui.pin."
-	if t := a.Current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
-		k = "ui.pin.change."
-	}
-	f.Current.SetPlaceHolder(a.t(k + "current_ph"))
 	fields := widget.NewForm(
-		widget.NewFormItem(a.t(k+"current"), a.wheel(f.Current)),
+		widget.NewFormItem("", a.wheel(f.Current)),
 		widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
 		widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
 	)
-	fields.Items[0].HintText = a.t(k + "current_hint")
 	f.fields = fields
+	f.title = title("").(*canvas.Text)
+	f.intro = para("")
+	f.applyMode()
 	return container.NewVBox(
-		title(a.t(k+"title")),
-		para(a.t(k+"intro")),
+		f.title,
+		f.intro,
 		f.state,
 		widget.NewCard("", "", container.NewVBox(fields, f.Weak, f.Rules, f.progress,
 			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))),
 		f.result,
 	)
+}
+
+// applyMode words the form for the token's state: once the personal PIN
+// is set, the first field asks for it. Asking for the website's unlock code
+// again would make the person type a code that no longer works and spend a
+// try for nothing.
+func (f *PINForm) applyMode() {
+	a := f.a
+	if f.fields == nil {
+		return
+	}
+	k := "ui.pin."
+	if t := a.Current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
+		k = "ui.pin.change."
+	}
+	f.title.Text = a.t(k + "title")
+	f.title.Refresh()
+	f.intro.SetText(a.t(k + "intro"))
+	f.Current.SetPlaceHolder(a.t(k + "current_ph"))
+	f.fields.Items[0].Text = a.t(k + "current")
+	f.fields.Items[0].HintText = a.t(k + "current_hint")
+	f.fields.Refresh()
 }
 
 // tokenChanged updates the state line without touching what is typed.
@@ -182,6 +201,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			f.Succeeded = true
 			_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 			_ = a.opt.Store.SetDone(t.Serial, StepUnlockCode, true)
+			f.applyMode() // a next change asks for the PIN just set
 			for _, e := range []*widget.Entry{f.Current, f.New, f.Confirm} {
 				e.SetText("")
 			}
