@@ -303,6 +303,10 @@ func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
 	if shows(h.win, "Pilote chargé") {
 		t.Fatalf("a green “Pilote chargé” for OpenSC alone:\n%s", strings.Join(texts(h.win), "\n"))
 	}
+	// "Mon token" waits for a token, and says the generic driver may not see it
+	h.app.Show(ui.ScreenToken)
+	mustShow(t, h.win, "Branchez votre token")
+	mustShow(t, h.win, "Le seul pilote trouvé, OpenSC, est générique et ne le reconnaît peut-être pas")
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
 	h2.app.Show(ui.ScreenDriver)

@@ -192,6 +192,11 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		if a.tokenErr != nil {
 			txt += "\n" + Message(a.tokenErr, a.lang)
 		}
+		if g := genericModule(a.module); g != "" && !a.module.Demo {
+			// a Certigna token plugged in but unseen by OpenSC would
+			// otherwise wait here forever
+			txt += "\n" + a.t("ui.token.generic_hint", map[string]any{"Name": g})
+		}
 		items = append(items, widget.NewCard("", "", container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewIcon(theme.StorageIcon()), nil, bold(a.t("ui.token.plug"))),
 			para(txt),
