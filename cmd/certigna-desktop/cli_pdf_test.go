@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -75,15 +76,18 @@ func lastSignature(t *testing.T, path string) (cms, signed []byte) {
 		br[i], _ = strconv.Atoi(string(m[len(m)-1][i+1]))
 	}
 	signed = append(append([]byte{}, data[br[0]:br[0]+br[1]]...), data[br[2]:br[2]+br[3]]...)
-	hx := strings.TrimRight(string(data[br[1]+1:br[2]-1]), "0")
-	if len(hx)%2 == 1 {
-		hx += "0"
-	}
-	cms, err = hex.DecodeString(hx)
+	padded, err := hex.DecodeString(string(data[br[1]+1 : br[2]-1]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cms, signed
+	// The CMS is as long as its DER says; the rest is zero padding (trimming
+	// "0" digits instead would cut a signature that ends in a 0 byte).
+	var der asn1.RawValue
+	rest, err := asn1.Unmarshal(padded, &der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return padded[:len(padded)-len(rest)], signed
 }
 
 // checkIndependently runs every independent validator on a file signed with
