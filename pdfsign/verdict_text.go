@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"strings"
-	"time"
 
 	"github.com/certigna-desktop/app/assets"
 )
@@ -53,7 +52,10 @@ func (s *SignatureReport) When(lang string) string {
 	if t.IsZero() {
 		return assets.T(lang, "verify.unknown_time")
 	}
-	return t.Local().Format(time.DateTime)
+	if lang == "fr" { // as the sign screen says it: "29/11/2026 à 20:38:43"
+		return t.Local().Format("02/01/2006 à 15:04:05")
+	}
+	return t.Local().Format("2 Jan 2006 at 15:04:05")
 }
 
 func (s *SignatureReport) algorithmText() string {

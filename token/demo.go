@@ -295,7 +295,7 @@ func demoCertificates(pub *rsa.PublicKey) (caDER, leafDER []byte, err error) {
 	org := []string{"DÉMO — certificat sans valeur"}
 	ca := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "Autorité de démonstration Certigna (DÉMO)", Organization: org, Country: []string{"FR"}},
+		Subject:               pkix.Name{CommonName: "Autorité de démonstration Certigna", Organization: org, Country: []string{"FR"}},
 		NotBefore:             start,
 		NotAfter:              start.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,

@@ -11,7 +11,7 @@ func verbTable() map[string]verb {
 			"en": "tokens, certificates and PIN state (--json for scripts, --report: report for support)",
 		}},
 		{name: "change-pin", run: runChangePIN, summary: map[string]string{
-			"fr": "changer le code PIN (code de déblocage ou PIN actuel → nouveau PIN)",
+			"fr": "changer le code PIN (code de déverrouillage ou code PIN actuel → nouveau code PIN)",
 			"en": "change the PIN (unlock code or current PIN → new PIN)",
 		}},
 		{name: "unblock", run: runUnblock, summary: map[string]string{
