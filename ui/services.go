@@ -176,6 +176,10 @@ type SignResult struct {
 	Level string // "B-B", "B-T", "B-LT"
 	// Warning, with AllowLower, says why Level is below what was asked.
 	Warning error
+	// ChainWarning says an issuer of the certificate could not be had (no
+	// CA object on the token, offline): signed anyway, but a validator with
+	// only the root may not link the signer to it.
+	ChainWarning error
 }
 
 // LevelError is a failure of the timestamp ("tsa") or revocation

@@ -250,6 +250,9 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 		rows = append(rows, kv(a.t("ui.sign.timestamp"), fmtTime(a.lang, ver.Timestamp)))
 	}
 	var top []fyne.CanvasObject
+	if res.ChainWarning != nil {
+		top = append(top, bannerBox(Message(res.ChainWarning, a.lang), theme.ColorNameWarning))
+	}
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)
 		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))

@@ -2,9 +2,11 @@ package backend
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -75,12 +77,40 @@ func (PDF) Sign(ctx context.Context, in, out string, key ui.Key, o ui.SignOption
 	if err != nil {
 		return ui.SignResult{}, err
 	}
-	// chain nil: pdfsign takes the certificate and chain from the key itself
-	res, err := pdfsign.Sign(ctx, in, out, key, nil, opts)
+	chain, chainWarn := chainFor(ctx, key)
+	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
 	if err != nil {
 		return ui.SignResult{}, levelError(err)
 	}
-	return ui.SignResult{Level: res.Level, Warning: res.Warning}, nil
+	return ui.SignResult{Level: res.Level, Warning: res.Warning, ChainWarning: chainWarn}, nil
+}
+
+// chains holds the chain completed for each signing certificate, so that a
+// batch downloads an issuer once.
+var chains sync.Map // string(leaf.Raw) → chainEntry
+
+type chainEntry struct {
+	chain []*x509.Certificate
+	warn  error
+}
+
+// chainFor is the chain to embed for key, as the CLI builds it: the token's
+// CA objects, else the AIA caIssuers downloads, else the shipped CA
+// certificates (pdfsign.CompleteChain). An incomplete chain is a warning
+// (*pdfsign.ChainWarning): the signature is made anyway.
+func chainFor(ctx context.Context, key ui.Key) ([]*x509.Certificate, error) {
+	leaf := key.Certificate()
+	if leaf == nil {
+		return nil, nil // the signer reports the missing certificate
+	}
+	if e, ok := chains.Load(string(leaf.Raw)); ok {
+		return e.(chainEntry).chain, e.(chainEntry).warn
+	}
+	chain, warn := pdfsign.CompleteChain(ctx, leaf, key.Chain(), pdfsign.ChainOptions{})
+	if warn == nil { // an offline moment is not remembered
+		chains.Store(string(leaf.Raw), chainEntry{chain, nil})
+	}
+	return chain, warn
 }
 
 // Verify checks the last signature of path.
