@@ -53,16 +53,11 @@ func (v *SignView) signBatch() {
 	a := v.a
 	fail := func(msg string) { setStatus(v.Status, msg, widget.DangerImportance) }
 	t := a.Current()
+	if msg := v.tokenRefusal(); msg != "" {
+		fail(msg)
+		return
+	}
 	switch {
-	case t == nil:
-		fail(a.t("ui.token.plug"))
-		return
-	case t.PIN == PINLocked:
-		fail(a.t("ui.advice.locked"))
-		return
-	case a.signingCert() == nil:
-		fail(a.t("ui.sign.no_cert"))
-		return
 	case v.PIN.Text == "":
 		fail(a.t("ui.sign.no_pin"))
 		a.win.Canvas().Focus(v.PIN)

@@ -15,6 +15,22 @@ import (
 // Signing: one PIN verification per click, the TSA login from the
 // keychain, sign then verify, and the result shown.
 
+// tokenRefusal is why no PIN may be asked for a signature now, as far as the
+// token and its certificate tell ("" when one may): the same for one
+// document and for several.
+func (v *SignView) tokenRefusal() string {
+	a := v.a
+	switch t := a.Current(); {
+	case t == nil:
+		return a.t("ui.token.plug")
+	case t.PIN == PINLocked:
+		return a.t("ui.advice.locked")
+	case a.signingCert() == nil:
+		return a.t("ui.sign.no_cert")
+	}
+	return ""
+}
+
 // SignNow is the sign button's action: at most one PIN try per click.
 func (v *SignView) SignNow() {
 	a := v.a
@@ -29,16 +45,11 @@ func (v *SignView) SignNow() {
 		setStatus(v.Status, msg, widget.DangerImportance)
 	}
 	t := a.Current()
+	if msg := v.tokenRefusal(); msg != "" {
+		fail(msg)
+		return
+	}
 	switch {
-	case t == nil:
-		fail(a.t("ui.token.plug"))
-		return
-	case t.PIN == PINLocked:
-		fail(a.t("ui.advice.locked"))
-		return
-	case a.signingCert() == nil:
-		fail(a.t("ui.sign.no_cert"))
-		return
 	case v.Input == "":
 		fail(a.t("ui.sign.no_input"))
 		return
