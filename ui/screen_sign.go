@@ -62,6 +62,9 @@ type SignView struct {
 	busy       bool
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
+	// Field is the choice of the empty signature field to fill, shown only
+	// when the document has more than one.
+	Field *widget.Select
 	// Cancel, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
 	Cancel    *widget.Button
@@ -82,6 +85,10 @@ func newSignView(a *App) *SignView {
 	v.Submit.Importance = widget.HighImportance
 	v.Status = para("")
 	v.DocStatus = para("")
+	// Field: shown when the document has several empty signature fields.
+	v.Field = widget.NewSelect(nil, func(string) { v.recheck() })
+	v.Field.PlaceHolder = a.t("ui.sign.field_ph")
+	v.Field.Hide()
 	v.inputLbl = bold(a.t("ui.sign.no_input"))
 	v.certLine = para("")
 	v.tokenLine = container.NewStack()
@@ -212,6 +219,9 @@ func (v *SignView) signOptions(cert CertInfo) SignOptions {
 		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
 		StampPage: a.stampPage, StampCorner: a.stampCorn,
 	}
+	if v.Field != nil && v.Field.Visible() {
+		o.Field = v.Field.Selected
+	}
 	if o.TSAURL != "" {
 		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.TSAUser.Text), v.TSAPass.Text
 	}
@@ -227,6 +237,7 @@ func (v *SignView) build() fyne.CanvasObject {
 	doc := widget.NewCard("", "", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
 		v.DocStatus,
+		v.Field,
 		container.NewHBox(
 			widget.NewButtonWithIcon(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
 			widget.NewButtonWithIcon(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),

@@ -154,7 +154,10 @@ var StampCorners = []string{"bottom-right", "bottom-left", "top-right", "top-lef
 // SignOptions are what the screens choose for a signature.
 type SignOptions struct {
 	Reason, Location, Name string
-	Lang                   string
+	// Field is the empty signature field to sign into, chosen by the
+	// person when the document has several ("": the only one, or a new one).
+	Field string
+	Lang  string
 	// TSAURL asks for an RFC 3161 timestamp (B-T); credentials come from
 	// the environment only (CERTIGNA_TSA_USER / CERTIGNA_TSA_PASSWORD).
 	TSAURL string
@@ -231,6 +234,9 @@ type Signer interface {
 	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) (SignResult, error)
 	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
+	// EmptySignatureFields lists the document's empty signature fields (a
+	// form's "sign here"), by full name.
+	EmptySignatureFields(path string) ([]string, error)
 }
 
 // Message is err's text for a person in lang (assets.Message), in the

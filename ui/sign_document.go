@@ -66,6 +66,7 @@ func (v *SignView) setInput(p string) {
 		v.Reason.SetText("")
 	}
 	v.checkedKey = "" // chosen again: it may have changed on disk
+	v.loadFields(p)
 	v.recheck()
 	if !v.PIN.Disabled() {
 		v.a.win.Canvas().Focus(v.PIN)
@@ -73,6 +74,29 @@ func (v *SignView) setInput(p string) {
 }
 
 func (v *SignView) choose() { v.a.choosePDF(v.setInput) }
+
+// loadFields offers the choice of a field when p has several empty
+// signature fields (a form's "sign here" boxes); with one, it is used; with
+// none, a new invisible field is added.
+func (v *SignView) loadFields(p string) {
+	a := v.a
+	v.Field.Hide()
+	v.Field.Options = nil
+	v.Field.ClearSelected()
+	signer := a.opt.Signer
+	a.background(func() {
+		names, err := signer.EmptySignatureFields(p)
+		a.do(func() {
+			if err != nil || v.Input != p || len(names) < 2 {
+				return // an unreadable document is said by the check
+			}
+			v.Field.Options = names
+			v.Field.Show()
+			v.checkedKey = ""
+			v.recheck()
+		})
+	})
+}
 
 // choosePDF asks for a PDF in the UI's language: a path can be typed or
 // pasted, or found with "Parcourir…" (Fyne's file dialog, opened in the

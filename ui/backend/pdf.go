@@ -22,7 +22,7 @@ func NewPDF() *PDF { return &PDF{} }
 // options turns the screen's choices into pdfsign.Options, with the same
 // checks as the CLI's flags (docs/ltv.md).
 func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
-	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, Name: o.Name, Lang: o.Lang}
+	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, Name: o.Name, Lang: o.Lang, Field: o.Field}
 	f := workflow.LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower}
 	if o.StampPage != ui.StampNone {
 		f.Corner = o.StampCorner
@@ -150,5 +150,20 @@ func (PDF) Verify(path, lang string) (ui.Verification, error) {
 
 // SamplePDF writes the sample document.
 func (PDF) SamplePDF(w io.Writer, lang string) error { return pdfsign.SamplePDF(w, lang) }
+
+// EmptySignatureFields lists path's signature fields that are not signed yet.
+func (PDF) EmptySignatureFields(path string) ([]string, error) {
+	fs, err := pdfsign.SignatureFields(path)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range fs {
+		if !f.Signed {
+			names = append(names, f.Name)
+		}
+	}
+	return names, nil
+}
 
 var _ ui.Signer = PDF{}

@@ -1,0 +1,89 @@
+package ui_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/ui"
+)
+
+// twoFieldForm writes a one-page form with two empty signature fields, as
+// forms from the administration come ("sign here" boxes).
+func twoFieldForm(t *testing.T, path string) {
+	t.Helper()
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R] /SigFlags 1 >> >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R 5 0 R] >>",
+		"<< /FT /Sig /T (Acheteur) /Type /Annot /Subtype /Widget /Rect [50 50 250 110] /F 4 /P 3 0 R >>",
+		"<< /FT /Sig /T (Vendeur) /Type /Annot /Subtype /Widget /Rect [300 50 500 110] /F 4 /P 3 0 R >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A form with several empty signature fields: the window offers the choice
+// (no PIN until one is chosen), then signs into the chosen field (issue #14).
+func TestSignIntoChosenField(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	in := filepath.Join(t.TempDir(), "formulaire.pdf")
+	twoFieldForm(t, in)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.settle()
+	if !v.Field.Visible() || len(v.Field.Options) != 2 {
+		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
+	}
+	if !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, "plusieurs champs de signature") {
+		t.Fatalf("no field chosen yet: button enabled %v, %q", !v.Submit.Disabled(), v.DocStatus.Text)
+	}
+	v.Field.SetSelected("Vendeur")
+	h.settle()
+	if v.Submit.Disabled() {
+		t.Fatalf("field chosen, still disabled: %q", v.DocStatus.Text)
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" {
+		t.Fatalf("not signed: %q", v.Status.Text)
+	}
+	fs, err := pdfsign.SignatureFields(v.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := map[string]bool{}
+	for _, f := range fs {
+		signed[f.Name] = f.Signed
+	}
+	if !signed["Vendeur"] || signed["Acheteur"] || len(fs) != 2 {
+		t.Fatalf("fields after signing: %+v", fs)
+	}
+	if h.svc.codeCalls.Load() != 1 {
+		t.Fatalf("%d PIN verifications, want 1", h.svc.codeCalls.Load())
+	}
+}
