@@ -1,8 +1,6 @@
 package ui_test
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,27 +17,15 @@ import (
 // forms from the administration come ("sign here" boxes).
 func twoFieldForm(t *testing.T, path string) {
 	t.Helper()
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 5 0 R] /SigFlags 1 >> >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R 5 0 R] >>",
-		"<< /FT /Sig /T (Acheteur) /Type /Annot /Subtype /Widget /Rect [50 50 250 110] /F 4 /P 3 0 R >>",
-		"<< /FT /Sig /T (Vendeur) /Type /Annot /Subtype /Widget /Rect [300 50 500 110] /F 4 /P 3 0 R >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	pdf := buildPDF([]string{
+		"<< /Type /Catalog /Pages 3 0 R /AcroForm << /Fields [5 0 R 6 0 R] /SigFlags 1 >> >>",
+		"<< /Title (Formulaire) >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Annots [5 0 R 6 0 R] >>",
+		"<< /FT /Sig /T (Acheteur) /Type /Annot /Subtype /Widget /Rect [50 50 250 110] /F 4 /P 4 0 R >>",
+		"<< /FT /Sig /T (Vendeur) /Type /Annot /Subtype /Widget /Rect [300 50 500 110] /F 4 /P 4 0 R >>",
+	})
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
