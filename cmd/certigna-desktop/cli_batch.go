@@ -101,15 +101,11 @@ func runSignBatch(env *Env, a batchArgs) int {
 			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": a.certID}))
 		}
 	}
-	m, code, ok := env.openModule()
+	m, t, code, ok := env.openToken(a.slot)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	t, code, ok := env.pickToken(m, a.slot)
-	if !ok {
-		return code
-	}
 	if id == nil {
 		if id, code, ok = pickSigningCert(env, m, t); !ok {
 			return code

@@ -296,15 +296,11 @@ func runTLSTest(env *Env, args []string) int {
 	if err != nil {
 		return env.Fail(err)
 	}
-	m, code, ok := env.openModule()
+	m, t, code, ok := env.openToken(*slot)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	t, code, ok := env.pickToken(m, *slot)
-	if !ok {
-		return code
-	}
 	certs, err := m.Certificates(t.Slot)
 	if err != nil {
 		return env.Fail(err)

@@ -79,15 +79,11 @@ func runSign(env *Env, args []string) int {
 			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": *certID}))
 		}
 	}
-	m, code, ok := env.openModule()
+	m, t, code, ok := env.openToken(*slot)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	t, code, ok := env.pickToken(m, *slot)
-	if !ok {
-		return code
-	}
 	if id == nil {
 		if id, code, ok = pickSigningCert(env, m, t); !ok {
 			return code

@@ -56,6 +56,22 @@ func savedModulePath() string {
 }
 
 // pickToken returns the token in --slot, or the only token present.
+// openToken opens the module and picks the token for a verb that works on
+// one token (slot < 0: the only one); on failure it prints why, closes the
+// module and returns the exit code. The caller closes the module.
+func (e *Env) openToken(slot int) (*token.Module, token.TokenInfo, int, bool) {
+	m, code, ok := e.openModule()
+	if !ok {
+		return nil, token.TokenInfo{}, code, false
+	}
+	t, code, ok := e.pickToken(m, slot)
+	if !ok {
+		m.Close()
+		return nil, token.TokenInfo{}, code, false
+	}
+	return m, t, 0, true
+}
+
 func (e *Env) pickToken(m *token.Module, slot int) (token.TokenInfo, int, bool) {
 	if slot >= 0 {
 		t, err := m.Token(uint(slot))
@@ -269,15 +285,11 @@ func pinVerb(env *Env, args []string, unblock bool) int {
 	if _, code, ok := parseFlags(env, fs, args); !ok {
 		return code
 	}
-	m, code, ok := env.openModule()
+	m, t, code, ok := env.openToken(*slot)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	t, code, ok := env.pickToken(m, *slot)
-	if !ok {
-		return code
-	}
 	// Refuse before asking for any code: a locked PIN, or a final try not
 	// confirmed with --final-try. The token methods check again.
 	state, so := t.PIN, false
