@@ -294,7 +294,7 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 				pi.CropBox = boxOf(r, crop, pi.MediaBox)
 				if rv, err := r.Resolve(rotate); err == nil {
 					if v, ok := pdf.ToInt(rv); ok {
-						pi.Rotate = int(((v % 360) + 360) % 360)
+						pi.Rotate = NormRotate(int(v % 360)) // as readers show it
 					}
 				}
 				return pi, nil

@@ -37,9 +37,14 @@ const (
 // Visible asks for a visible stamp.
 type Visible struct {
 	// Rect is x, y, width, height in the page's default user space (points
-	// from the lower-left corner of the MediaBox, as PDF coordinates go).
-	// When zero, the stamp goes to Corner of the page as displayed.
-	Rect   [4]float64
+	// from the lower-left corner of the MediaBox, as PDF coordinates go):
+	// a signature field's rectangle. It wins over OnPage and Corner.
+	Rect [4]float64
+	// OnPage is x, y, width, height in page coordinates (place.go: points
+	// on the page as displayed, from its displayed bottom-left corner): the
+	// place chosen in the window's preview or with the CLI's --rect. When
+	// both are zero, the stamp goes to Corner of the page as displayed.
+	OnPage [4]float64
 	Corner Corner
 	// Holder overrides the name shown (default: Options.Name, else the
 	// certificate's common name).
@@ -50,11 +55,12 @@ type Visible struct {
 // of a page whose visible box is box (llx, lly, urx, ury), as displayed with
 // the page's /Rotate (0, 90, 180, 270). The result is in default user space.
 func CornerRect(box [4]float64, rotate int, c Corner) [4]float64 {
-	W, H := box[2]-box[0], box[3]-box[1]
-	dw, dh := W, H
-	if rotate == 90 || rotate == 270 {
-		dw, dh = H, W
-	}
+	return DisplayToUser(box, rotate, CornerOnPage(box, rotate, c))
+}
+
+// CornerOnPage is CornerRect in page coordinates (place.go).
+func CornerOnPage(box [4]float64, rotate int, c Corner) [4]float64 {
+	dw, dh := DisplaySize(box, rotate)
 	sw, sh := math.Min(StampWidth, dw-2*StampMargin), math.Min(StampHeight, dh-2*StampMargin)
 	sw, sh = math.Max(sw, 1), math.Max(sh, 1)
 	// Lower-left corner of the stamp in display coordinates.
@@ -67,21 +73,7 @@ func CornerRect(box [4]float64, rotate int, c Corner) [4]float64 {
 	case TopLeft:
 		dx, dy = StampMargin, dh-StampMargin-sh
 	}
-	// Display → user space (relative to the box origin), for both corners.
-	toUser := func(x, y float64) (float64, float64) {
-		switch rotate {
-		case 90:
-			return W - y, x
-		case 180:
-			return W - x, H - y
-		case 270:
-			return y, H - x
-		}
-		return x, y
-	}
-	x1, y1 := toUser(dx, dy)
-	x2, y2 := toUser(dx+sw, dy+sh)
-	return [4]float64{box[0] + math.Min(x1, x2), box[1] + math.Min(y1, y2), math.Abs(x2 - x1), math.Abs(y2 - y1)}
+	return [4]float64{dx, dy, sw, sh}
 }
 
 // stampText is what the stamp says, one line each.
@@ -109,9 +101,16 @@ func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
 	if v == nil {
 		return [4]float64{}, nil
 	}
+	box := VisibleBox(pg.MediaBox, pg.CropBox)
 	rect := v.Rect
 	if rect == [4]float64{} {
-		rect = CornerRect(pg.CropBox, pg.Rotate, v.Corner)
+		on := v.OnPage
+		if on == [4]float64{} {
+			on = CornerOnPage(box, pg.Rotate, v.Corner)
+		} else if err := checkOnPage(pg, box, on); err != nil {
+			return rect, err
+		}
+		rect = DisplayToUser(box, pg.Rotate, on)
 	}
 	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
 	if !(w >= 10 && h >= 10) || math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) {
@@ -210,6 +209,21 @@ func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string)
 	ap := &pdf.Dict{}
 	ap.Set("N", xRef)
 	return [4]float64{x, y, x + w, y + h}, ap, nil
+}
+
+// checkOnPage refuses a place chosen in page coordinates that is too small
+// or does not overlap the page as displayed, in those coordinates.
+func checkOnPage(pg *pageInfo, box [4]float64, on [4]float64) error {
+	x, y, w, h := on[0], on[1], on[2], on[3]
+	if math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) || !(w >= 10 && h >= 10) {
+		return ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
+	}
+	dw, dh := DisplaySize(box, pg.Rotate)
+	if x+w <= 0 || y+h <= 0 || x >= dw || y >= dh {
+		return ltvErr(LTVBadRect, "",
+			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g×%g points as displayed)", x, y, w, h, pg.Number, round2(dw), round2(dh)), nil)
+	}
+	return nil
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

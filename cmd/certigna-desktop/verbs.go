@@ -31,8 +31,8 @@ func verbTable() map[string]verb {
 			"en": "recreate the demo token (original codes)",
 		}},
 		{name: "sign", run: runSign, summary: map[string]string{
-			"fr": "signer un PDF avec le token (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
-			"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N]",
+			"fr": "signer un PDF avec le token (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N] [--visible [--rect x,y,l,h : points sur la page affichée, depuis son coin en bas à gauche]]",
+			"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N] [--visible [--rect x,y,w,h: points on the page as displayed, from its bottom-left corner]]",
 		}},
 		{name: "verify", run: runVerify, summary: map[string]string{
 			"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",

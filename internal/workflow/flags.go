@@ -18,7 +18,9 @@ func flagErr(kind pdfsign.LTVKind, url, detail string, err error) error {
 	return &pdfsign.LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
 
-// ParseRect reads "x,y,w,h" (points) as given to --rect.
+// ParseRect reads "x,y,w,h" (points) as given to --rect: page coordinates,
+// the window's (pdfsign/place.go: on the page as displayed, from its
+// displayed bottom-left corner).
 func ParseRect(s string) ([4]float64, error) {
 	parts := strings.Split(s, ",")
 	var r [4]float64
@@ -43,7 +45,7 @@ type LTVFlags struct {
 	TSA        string // --tsa URL
 	LTV        bool   // --ltv
 	Visible    bool   // --visible
-	Rect       string // --rect x,y,w,h (points; implies --visible)
+	Rect       string // --rect x,y,w,h (points on the page as displayed, from its bottom-left; implies --visible)
 	Corner     string // --corner bottom-right|bottom-left|top-right|top-left (implies --visible)
 	AllowLower bool   // --allow-bb: save at the level reached if the TSA or revocation servers fail
 }
@@ -71,7 +73,7 @@ func (f LTVFlags) Apply(opts *pdfsign.Options) error {
 			if err != nil {
 				return err
 			}
-			v.Rect = r
+			v.OnPage = r
 		}
 		switch strings.ToLower(f.Corner) {
 		case "", "bottom-right", "br":

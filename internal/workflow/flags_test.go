@@ -28,7 +28,7 @@ func TestLTVFlags(t *testing.T) {
 		{"visible, default corner", LTVFlags{Visible: true}, "", func(o pdfsign.Options) bool { return o.Visible != nil && o.Visible.Corner == pdfsign.BottomRight }},
 		{"corner implies visible", LTVFlags{Corner: "tl"}, "", func(o pdfsign.Options) bool { return o.Visible != nil && o.Visible.Corner == pdfsign.TopLeft }},
 		{"rect", LTVFlags{Rect: "10, 20.5,200,60"}, "", func(o pdfsign.Options) bool {
-			return o.Visible != nil && o.Visible.Rect == [4]float64{10, 20.5, 200, 60}
+			return o.Visible != nil && o.Visible.OnPage == [4]float64{10, 20.5, 200, 60} && o.Visible.Rect == [4]float64{}
 		}},
 		{"rect of three numbers", LTVFlags{Rect: "1,2,3"}, pdfsign.LTVBadRect, nil},
 		{"rect not a number", LTVFlags{Rect: "1,2,x,4"}, pdfsign.LTVBadRect, nil},
