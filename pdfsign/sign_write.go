@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Writing the signed file in one pass: copy and hash the input into a
@@ -41,6 +42,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 	// reserved) is retried once with the real size.
 	reserve := cfg.unsignedReserve
 	var extra int
+	replanned := false
 	for attempt := 0; ; attempt++ {
 		dummy := make([]byte, cfg.hash.Size())
 		sizing, err := cms.Build(&cfg.cms, dummy, true, reserve)
@@ -56,6 +58,13 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 		}
 		plan.base = r.Base()
 		res, need, err := writeSigned(f, size, last[0], out, plan, cfg)
+		if errors.Is(err, pdf.ErrNumbersMet) && !replanned {
+			// The plan met a reference to its own new numbers: once
+			// more, numbered above it (internal/pdf/numbering.go).
+			replanned = true
+			attempt--
+			continue
+		}
 		if err != nil {
 			return nil, withPath(err, out)
 		}

@@ -20,7 +20,8 @@ import (
 // end of the file — see appendIncrement.
 type Increment struct {
 	r       *Reader
-	next    int // next free object number
+	next    int // next free object number (-1: none allocated yet)
+	first   int // the first number allocated (-1: none)
 	objs    []incObj
 	byNum   map[int]int
 	trailer *Dict // extra trailer entries to set (rarely needed)
@@ -35,24 +36,35 @@ type incObj struct {
 }
 
 func NewIncrement(r *Reader) *Increment {
-	size, _ := ToInt(r.Trailer.Get("Size"))
-	for n := range r.Xref {
-		if int64(n) >= size {
-			size = int64(n) + 1
-		}
-	}
-	if size < 1 {
-		size = 1
-	}
-	return &Increment{r: r, next: int(size), byNum: map[int]int{}}
+	return &Increment{r: r, next: -1, first: -1, byNum: map[int]int{}}
 }
 
-// alloc reserves a new object number (never a reused one: a reused number
-// would let an old reference point at the new object).
+// ErrNumbersMet: the file, read further after the update's first new
+// number was taken, refers to that number or above. The update must be
+// planned again (the reader now knows those numbers): a second plan reads
+// the same objects and numbers above them.
+var ErrNumbersMet = errors.New("the file refers to a number given to a new object: plan the update again")
+
+// Alloc reserves a new object number above every number the file uses or
+// refers to (numbering.go): never a reused one, never one an existing
+// reference names, which would then point at the new object.
 func (u *Increment) Alloc() Ref {
+	if u.next < 0 {
+		u.next = u.r.NextFree()
+		u.first = u.next
+	}
 	ref := Ref{u.next, 0}
 	u.next++
 	return ref
+}
+
+// size is the update's /Size: above every number of the file and of the
+// update.
+func (u *Increment) size() int {
+	if u.next < 0 {
+		return u.r.NextFree()
+	}
+	return u.next
 }
 
 func (u *Increment) PutBody(ref Ref, body []byte, marks map[string]int) {
@@ -93,6 +105,9 @@ type serialized struct {
 // whose last byte is lastByte (a newline is added first when the file does
 // not end with one, so that the first object starts on its own line).
 func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
+	if u.first >= 0 && u.r.top > u.first {
+		return nil, ErrNumbersMet
+	}
 	var b bytes.Buffer
 	if lastByte != '\n' && lastByte != '\r' {
 		b.WriteByte('\n')
@@ -123,7 +138,7 @@ func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
 		xoff := base + int64(b.Len())
 		offsets[xn.Num] = xoff
 		gens[xn.Num] = 0
-		tr.Set("Size", Int(u.next))
+		tr.Set("Size", Int(u.size()))
 		nums := sortedKeys(offsets)
 		w2 := 1
 		for ; w2 < 8 && xoff >= 1<<(8*w2); w2++ {
@@ -163,7 +178,7 @@ func (u *Increment) Bytes(base int64, lastByte byte) (*serialized, error) {
 		out.xref = xoff
 	} else {
 		out.xref = base + int64(b.Len())
-		tr.Set("Size", Int(u.next))
+		tr.Set("Size", Int(u.size()))
 		b.WriteString("xref\n")
 		if u.r.repaired {
 			b.WriteString("0 1\n0000000000 65535 f\r\n")
@@ -242,17 +257,26 @@ func AppendIncrement(f *os.File, build func(r *Reader, u *Increment) error) (*se
 	if err != nil {
 		return nil, err
 	}
-	u := NewIncrement(r)
-	if err := build(r, u); err != nil {
-		return nil, err
-	}
 	last := make([]byte, 1)
 	if _, err := f.ReadAt(last, st.Size()-1); err != nil && !errors.Is(err, io.EOF) {
 		return nil, errIO(err)
 	}
-	s, err := u.Bytes(st.Size(), last[0])
-	if err != nil {
-		return nil, err
+	var s *serialized
+	// A second plan when build met, after its first new number, a
+	// reference to it or above (ErrNumbersMet): the reader knows them now.
+	for attempt := 0; ; attempt++ {
+		u := NewIncrement(r)
+		if err := build(r, u); err != nil {
+			return nil, err
+		}
+		s, err = u.Bytes(st.Size(), last[0])
+		if errors.Is(err, ErrNumbersMet) && attempt == 0 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
 	}
 	if _, err := f.WriteAt(s.Data, st.Size()); err != nil {
 		return nil, errIO(err)

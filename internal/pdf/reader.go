@@ -36,6 +36,10 @@ type Reader struct {
 	encryptNum int        // the /Encrypt dictionary's object (never encrypted)
 	base       int64      // bytes before %PDF that a signed copy leaves out (oddfiles.go)
 	repaired   bool       // the table was rebuilt by a scan (repair.go)
+
+	// top is above every object number the file uses or refers to as far
+	// as it was read (numbering.go): where an update's new numbers start.
+	top int
 }
 
 const (
@@ -119,6 +123,10 @@ func (r *Reader) readObjectAt(off int64, header bool) (Object, int, int, error) 
 		o, num, gen, err := ParseIndirect(buf, off, header, off+n >= r.size)
 		if errors.Is(err, errTruncated) && off+n < r.size && n < maxObjectWindow {
 			continue
+		}
+		if err == nil {
+			r.see(num)
+			r.seeRefs(o)
 		}
 		return o, num, gen, err
 	}
@@ -264,80 +272,91 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 	return nil, nil
 }
 
+// loadObjStm decodes object stream stmNum (found through xref) and parses
+// its header, keeping it in objstms.
+func (r *Reader) loadObjStm(xref map[int]XrefEntry, objstms map[int]*objStm, stmNum int) (*objStm, error) {
+	if os, ok := objstms[stmNum]; ok {
+		return os, nil
+	}
+	// An object stream whose /Length, /Filter or /DecodeParms names an
+	// object inside itself would recurse without end.
+	if r.lim.loading[stmNum] {
+		return nil, errDamaged("object stream %d refers to an object inside itself", stmNum)
+	}
+	r.lim.loading[stmNum] = true
+	defer delete(r.lim.loading, stmNum)
+	e, ok := xref[stmNum]
+	if !ok || e.Typ != 1 {
+		return nil, errDamaged("object stream %d missing", stmNum)
+	}
+	o, n, _, err := r.readObjectAt(e.off, true)
+	if IsLimit(err) {
+		return nil, err
+	}
+	if err != nil || n != stmNum {
+		return nil, errDamaged("object stream %d unreadable", stmNum)
+	}
+	st, ok := o.(*Stream)
+	if !ok {
+		return nil, errDamaged("object stream %d is not a stream", stmNum)
+	}
+	if r.crypt != nil { // the objects inside are decrypted with the stream
+		st.crypt = &objectKey{stmNum, e.gen}
+	}
+	data, err := r.StreamData(st, maxStreamDecode)
+	if IsLimit(err) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, errDamaged("object stream %d: %v", stmNum, err)
+	}
+	first, _ := ToInt(st.Dict.Get("First"))
+	cnt, _ := ToInt(st.Dict.Get("N"))
+	// Each "num offset" pair of the header takes at least 4 bytes.
+	if first < 0 || first > int64(len(data)) || cnt < 0 || cnt > first/4+1 {
+		return nil, errDamaged("object stream %d header", stmNum)
+	}
+	if err := r.Step(int(cnt)); err != nil {
+		return nil, err
+	}
+	// Two spaces after the data let a final token end: objects are then
+	// parsed in place, never copied. They go in the decoder's spare
+	// capacity when there is some (past len, which no other user of
+	// the cached slice reads), so a large stream is not held twice.
+	data = append(data, ' ', ' ')
+	os := &objStm{data: data, first: int(first)}
+	p := &Parser{B: append(data[:first:first], ' ')}
+	for i := int64(0); i < cnt; i++ {
+		a, _, err1 := p.number()
+		p.skipSpace()
+		b, _, err2 := p.number()
+		p.skipSpace()
+		an, ok1 := ToInt(a)
+		bn, ok2 := ToInt(b)
+		if err1 != nil || err2 != nil || !ok1 || !ok2 {
+			return nil, errDamaged("object stream %d header", stmNum)
+		}
+		os.nums = append(os.nums, int(an))
+		os.offs = append(os.offs, int(bn))
+		r.see(int(an))
+	}
+	// Memory held here is also bounded by the run's decoded-bytes
+	// budget (limits.go), whichever revision's map this is.
+	if len(objstms) > 16 || r.objstmLen+len(data) > limitCacheBytes {
+		clear(objstms)
+		r.objstmLen = 0
+	}
+	objstms[stmNum] = os
+	r.objstmLen += len(data)
+	return os, nil
+}
+
 // fetchCompressed reads object num from object stream stmNum, found through
 // xref and kept in objstms (the latest revision's, or an older State's).
 func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm, num, stmNum, idx int) (Object, error) {
-	os, ok := objstms[stmNum]
-	if !ok {
-		// An object stream whose /Length, /Filter or /DecodeParms names an
-		// object inside itself would recurse without end.
-		if r.lim.loading[stmNum] {
-			return nil, errDamaged("object stream %d refers to an object inside itself", stmNum)
-		}
-		r.lim.loading[stmNum] = true
-		defer delete(r.lim.loading, stmNum)
-		e, ok := xref[stmNum]
-		if !ok || e.Typ != 1 {
-			return nil, errDamaged("object stream %d missing", stmNum)
-		}
-		o, n, _, err := r.readObjectAt(e.off, true)
-		if IsLimit(err) {
-			return nil, err
-		}
-		if err != nil || n != stmNum {
-			return nil, errDamaged("object stream %d unreadable", stmNum)
-		}
-		st, ok := o.(*Stream)
-		if !ok {
-			return nil, errDamaged("object stream %d is not a stream", stmNum)
-		}
-		if r.crypt != nil { // the objects inside are decrypted with the stream
-			st.crypt = &objectKey{stmNum, e.gen}
-		}
-		data, err := r.StreamData(st, maxStreamDecode)
-		if IsLimit(err) {
-			return nil, err
-		}
-		if err != nil {
-			return nil, errDamaged("object stream %d: %v", stmNum, err)
-		}
-		first, _ := ToInt(st.Dict.Get("First"))
-		cnt, _ := ToInt(st.Dict.Get("N"))
-		// Each "num offset" pair of the header takes at least 4 bytes.
-		if first < 0 || first > int64(len(data)) || cnt < 0 || cnt > first/4+1 {
-			return nil, errDamaged("object stream %d header", stmNum)
-		}
-		if err := r.Step(int(cnt)); err != nil {
-			return nil, err
-		}
-		// Two spaces after the data let a final token end: objects are then
-		// parsed in place, never copied. They go in the decoder's spare
-		// capacity when there is some (past len, which no other user of
-		// the cached slice reads), so a large stream is not held twice.
-		data = append(data, ' ', ' ')
-		os = &objStm{data: data, first: int(first)}
-		p := &Parser{B: append(data[:first:first], ' ')}
-		for i := int64(0); i < cnt; i++ {
-			a, _, err1 := p.number()
-			p.skipSpace()
-			b, _, err2 := p.number()
-			p.skipSpace()
-			an, ok1 := ToInt(a)
-			bn, ok2 := ToInt(b)
-			if err1 != nil || err2 != nil || !ok1 || !ok2 {
-				return nil, errDamaged("object stream %d header", stmNum)
-			}
-			os.nums = append(os.nums, int(an))
-			os.offs = append(os.offs, int(bn))
-		}
-		// Memory held here is also bounded by the run's decoded-bytes
-		// budget (limits.go), whichever revision's map this is.
-		if len(objstms) > 16 || r.objstmLen+len(data) > limitCacheBytes {
-			clear(objstms)
-			r.objstmLen = 0
-		}
-		objstms[stmNum] = os
-		r.objstmLen += len(data)
+	os, err := r.loadObjStm(xref, objstms, stmNum)
+	if err != nil {
+		return nil, err
 	}
 	if idx < 0 || idx >= len(os.offs) || os.nums[idx] != num {
 		// Index wrong: look the number up, as lenient readers do.
@@ -373,6 +392,7 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 	if err != nil {
 		return nil, errDamaged("object %d in object stream %d: %v", num, stmNum, err)
 	}
+	r.seeRefs(o)
 	// Parsing from a decoded (cached) object stream costs as much as
 	// reading the object from the file: each revision's State parses it
 	// again, so count it in the same budget.

@@ -24,6 +24,7 @@ type XrefSection struct {
 	Stream  bool
 	trailer *Dict
 	Entries map[int]XrefEntry
+	Num     int // the xref stream's own object number (Stream only)
 }
 
 // findStartxref finds the last "startxref N" in the file's tail.
@@ -71,6 +72,7 @@ func (r *Reader) readChain(off int64) error {
 		if err := r.Step(len(sec.Entries)); err != nil {
 			return err
 		}
+		r.seeSection(sec)
 		for n, e := range sec.Entries {
 			if _, ok := r.Xref[n]; !ok {
 				r.Xref[n] = e
@@ -121,6 +123,7 @@ func (r *Reader) readSection(off int64) (*XrefSection, error) {
 				r.lim.xrefStms[xs] = ss
 			}
 			if ss != nil {
+				r.seeSection(ss)
 				if err := r.lim.add(&r.lim.entries, int64(len(ss.Entries)), r.lim.entriesMax, "entries"); err != nil {
 					return nil, err
 				}
@@ -256,7 +259,7 @@ func (r *Reader) readTable(off int64) (*XrefSection, error) {
 }
 
 func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
-	o, _, _, err := r.readObjectAt(off, true)
+	o, num, _, err := r.readObjectAt(off, true)
 	if IsLimit(err) {
 		return nil, err
 	}
@@ -306,7 +309,7 @@ func (r *Reader) readXrefStream(off int64) (*XrefSection, error) {
 			return nil, errDamaged("xref stream /Index")
 		}
 	}
-	sec := &XrefSection{Offset: off, Stream: true, trailer: st.Dict, Entries: map[int]XrefEntry{}}
+	sec := &XrefSection{Offset: off, Stream: true, trailer: st.Dict, Entries: map[int]XrefEntry{}, Num: num}
 	field := func(b []byte) int64 {
 		var v int64
 		for _, c := range b {
