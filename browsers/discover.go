@@ -301,16 +301,18 @@ const (
 	maxPKCS11Txt   = 4 << 20
 )
 
-// readBounded reads at most max bytes of a file.
+// readBounded reads at most max bytes of a regular file (a link is
+// followed: listing only reads). Opened without blocking and checked on the
+// descriptor, so a FIFO swapped in after a Stat cannot hang the listing.
 func readBounded(path string, max int64) ([]byte, error) {
-	if !regularFile(path) {
-		return nil, os.ErrNotExist
-	}
-	f, err := os.Open(path)
+	f, err := openNoBlock(path, true)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, os.ErrNotExist
+	}
 	return io.ReadAll(io.LimitReader(f, max))
 }
 

@@ -16,6 +16,9 @@ const (
 	KindNoDatabase     Kind = "no_database"     // ~/.pki/nssdb missing: open Chrome/Chromium once
 	KindNoModule       Kind = "no_module"       // no module path to register
 	KindWrite          Kind = "write"           // pkcs11.txt or its backup could not be written
+	KindLinked         Kind = "linked"          // pkcs11.txt is a symbolic link: not changed
+	KindNotRegular     Kind = "not_regular"     // pkcs11.txt is a FIFO, a folder, a device…
+	KindTooLarge       Kind = "too_large"       // pkcs11.txt beyond the bound used when listing
 	KindProfileUnknown Kind = "profile_unknown" // --profile matched nothing
 	KindBadURL         Kind = "bad_url"         // not an https:// URL
 	KindConnect        Kind = "connect"         // could not reach the server

@@ -101,9 +101,13 @@ func Register(s Store, module string) (Change, error) {
 		return ch, err
 	}
 	p := filepath.Join(s.Dir, "pkcs11.txt")
-	old, err := os.ReadFile(p)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return ch, &Error{Kind: KindWrite, Path: p, Err: err}
+	// The name itself, a regular file, bounded as when listing: a link, a
+	// FIFO or a huge file is refused with a message, nothing written.
+	old, mode, err := readProfileFile(p, maxPKCS11Txt, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		mode = 0o600 // as NSS creates it
+	} else if err != nil {
+		return ch, profileFileError(p, err)
 	}
 	for _, b := range parseBlocks(old) {
 		if !b.internal() && samePath(b.get("library"), module, goosOf()) {
@@ -112,7 +116,9 @@ func Register(s Store, module string) (Change, error) {
 		}
 	}
 	ch.Backup = p + BackupSuffix
-	if err := writeFileSync(ch.Backup, old); err != nil {
+	// A new file renamed over the backup's name: an existing backup that is
+	// a link is replaced, never followed.
+	if err := writeNew(ch.Backup, old, 0o600); err != nil {
 		return ch, &Error{Kind: KindWrite, Path: ch.Backup, Err: err}
 	}
 	// Our block for another library (the driver moved since): replaced, as
@@ -128,7 +134,7 @@ func Register(s Store, module string) (Change, error) {
 		nw = append(nw, '\n')
 	}
 	nw = append(nw, entry(module)...)
-	if err := replaceFile(p, nw); err != nil {
+	if err := writeNew(p, nw, mode); err != nil {
 		return ch, &Error{Kind: KindWrite, Path: p, Err: err}
 	}
 	ch.Changed = true
@@ -148,24 +154,26 @@ func Unregister(s Store, module string) (Change, error) {
 		return ch, &Error{Kind: KindRunning, Path: s.Dir, App: s.AppName()}
 	}
 	p := filepath.Join(s.Dir, "pkcs11.txt")
-	old, err := os.ReadFile(p)
+	old, mode, err := readProfileFile(p, maxPKCS11Txt, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ch, nil
 	} else if err != nil {
-		return ch, &Error{Kind: KindWrite, Path: p, Err: err}
+		return ch, profileFileError(p, err)
 	}
 	nw, removed := removeOurs(old, func(lib string) bool { return module == "" || samePath(lib, module, goosOf()) })
 	if !removed {
 		return ch, nil
 	}
 	backup := p + BackupSuffix
-	bk, bkErr := os.ReadFile(backup)
+	// A backup that is a link, not a regular file or too large counts as
+	// none: it is neither compared nor removed.
+	bk, _, bkErr := readProfileFile(backup, maxPKCS11Txt, false)
 	if bkErr == nil && len(bk) == 0 && len(bytes.TrimSpace(nw)) == 0 {
 		// There was no pkcs11.txt before us: leave none.
 		if err := os.Remove(p); err != nil {
 			return ch, &Error{Kind: KindWrite, Path: p, Err: err}
 		}
-	} else if err := replaceFile(p, nw); err != nil {
+	} else if err := writeNew(p, nw, mode); err != nil {
 		return ch, &Error{Kind: KindWrite, Path: p, Err: err}
 	}
 	if bkErr == nil && (bytes.Equal(bk, nw) || len(bk) == 0 && len(bytes.TrimSpace(nw)) == 0) {
@@ -207,50 +215,5 @@ func relock(s Store) (bool, int) {
 
 // homeOfNSSDB is HOME for HOME/.pki/nssdb.
 func homeOfNSSDB(dir string) string { return filepath.Dir(filepath.Dir(dir)) }
-
-// replaceFile writes through a temporary file and a rename, keeping the
-// file's mode: a crash leaves the old or the new file, never half of one.
-func replaceFile(p string, b []byte) error {
-	mode := fs.FileMode(0o600) // as NSS creates it
-	if fi, err := os.Stat(p); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".pkcs11.txt.*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
-}
-
-func writeFileSync(p string, b []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 func goosOf() string { return runtime.GOOS }
