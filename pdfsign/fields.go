@@ -23,8 +23,11 @@ type FieldInfo struct {
 	Signed bool       `json:"signed"` // has a value: already signed
 	Page   int        `json:"page"`   // 1-based; 0 when the widget is on no page
 	Rect   [4]float64 `json:"rect"`   // llx, lly, urx, ury; zero size = invisible
-	Lock   bool       `json:"lock"`   // signing it locks fields (/Lock)
-	Seed   bool       `json:"seed"`   // it has seed values (/SV)
+	// OnPage is Rect in page coordinates (place.go: x, y, w, h on the page
+	// as displayed, from its bottom-left), for the window's preview.
+	OnPage [4]float64 `json:"on_page"`
+	Lock   bool       `json:"lock"` // signing it locks fields (/Lock)
+	Seed   bool       `json:"seed"` // it has seed values (/SV)
 }
 
 // Visible reports whether the field has a rectangle large enough for a stamp.
@@ -71,8 +74,21 @@ func SignatureFields(path string) ([]FieldInfo, error) {
 		return nil, withPath(err, path)
 	}
 	out := make([]FieldInfo, len(fs))
+	pages := map[int]*pageInfo{}
 	for i, f := range fs {
 		out[i] = f.FieldInfo
+		if f.Page <= 0 || !f.Visible() {
+			continue
+		}
+		pg, ok := pages[f.Page]
+		if !ok {
+			pg, _ = findPage(r, catalog, f.Page) // nil: the field is not shown
+			pages[f.Page] = pg
+		}
+		if pg != nil {
+			b := f.Rect
+			out[i].OnPage = UserToDisplay(VisibleBox(pg.MediaBox, pg.CropBox), pg.Rotate, [4]float64{b[0], b[1], b[2] - b[0], b[3] - b[1]})
+		}
 	}
 	return out, nil
 }

@@ -224,3 +224,36 @@ func TestSignFormTwoSigners(t *testing.T) {
 	assertPdfsigValid(t, o2, 2)
 	checkMutool(t, o2)
 }
+
+// A field on a turned, cropped page is listed where the person sees it
+// (OnPage, page coordinates), and signing into it draws the stamp there.
+func TestSignatureFieldOnPageRotated(t *testing.T) {
+	p := pkitest.New(t)
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	b := minimalPDF{
+		catalogMore: "/AcroForm 6 0 R",
+		pageMore:    "/Annots[7 0 R]/Rotate 90/CropBox[45 60 545 800]",
+		extra:       []string{"<</Fields[7 0 R]/DA(/Helv 0 Tf 0 g)>>", "<</FT/Sig/T(Ici)" + sigWidget + "/Rect[400 100 460 300]>>"},
+	}.bytes()
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := SignatureFields(in)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("%+v %v", fs, err)
+	}
+	// box 45,60–545,800 (500 × 740) turned: 740 × 500 displayed; user
+	// x 400..460 (from the box: 355..415) → displayed y 500-415..500-355
+	want := [4]float64{40, 85, 200, 60}
+	if !near(fs[0].OnPage, want) {
+		t.Fatalf("OnPage %v, want %v", fs[0].OnPage, want)
+	}
+	if _, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	got := changedBox(renderCrop(t, in), renderCrop(t, out))
+	if got.Dx() < 195 || got.Dy() < 55 || got.Min.X < 39 || got.Min.X > 41 || got.Max.Y < 500-85-1 || got.Max.Y > 500-85+1 {
+		t.Errorf("stamp drawn at %v, field shown at %v (top-left origin: x %g, bottom %g)", got, want, want[0], 500-want[1])
+	}
+}
