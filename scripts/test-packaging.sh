@@ -132,11 +132,61 @@ EOF
 verify_ok() { osslsigncode verify -CAfile "$CERT" -in "$1" 2>&1 | grep -q "Signature verification: ok"; }
 signer_is_test_cert() { osslsigncode verify -CAfile "$CERT" -in "$1" 2>&1 | grep -q "Certigna Desktop TEST signing"; }
 both_signed_by_test_cert() { signer_is_test_cert "$EXE" && signer_is_test_cert "$MSI"; }
-tampered_fails() { # flip one byte in the middle of a copy: the signature must no longer verify
-	local c=$T/tampered.$2 size
+# msi_signed_offset MSI: the file offset of the middle byte of the MSI's
+# largest stream other than its signature. A byte flipped at half the file can
+# land in a free or padding sector, which no MSI signature covers; a byte inside
+# a stream's data always is covered. Parses the compound file (MS-CFB): header,
+# FAT (with DIFAT), directory; streams below the mini-stream cutoff are skipped.
+msi_signed_offset() {
+	python3 - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == bytes.fromhex("d0cf11e0a1b11ae1"), "not a compound file"
+ss = 1 << struct.unpack_from("<H", d, 0x1E)[0]
+sec = lambda n: (n + 1) * ss
+nfat, dir0, cutoff, difat0, ndifat = (struct.unpack_from("<I", d, o)[0] for o in (0x2C, 0x30, 0x38, 0x44, 0x48))
+fatsecs = [x for x in struct.unpack_from("<109I", d, 0x4C)]
+n = difat0
+for _ in range(ndifat):
+    ents = struct.unpack_from("<%dI" % (ss // 4), d, sec(n))
+    fatsecs += ents[:-1]
+    n = ents[-1]
+fat = []
+for s in fatsecs[:nfat]:
+    fat += struct.unpack_from("<%dI" % (ss // 4), d, sec(s))
+def chain(n):
+    while n < 0xFFFFFFFA:
+        yield n
+        n = fat[n]
+dirdata = b"".join(d[sec(n):sec(n) + ss] for n in chain(dir0))
+best = None
+for i in range(0, len(dirdata), 128):
+    e = dirdata[i:i + 128]
+    nlen, typ = struct.unpack_from("<HB", e, 0x40)
+    name = e[:max(nlen - 2, 0)].decode("utf-16-le", "replace")
+    start, size = struct.unpack_from("<IQ", e, 0x74)
+    if ss == 512:
+        size &= 0xFFFFFFFF
+    if typ == 2 and size >= cutoff and "DigitalSignature" not in name and (best is None or size > best[1]):
+        best = (start, size)
+assert best, "no stream in regular sectors"
+start, size = best
+pos = size // 2
+secs = list(chain(start))
+print(sec(secs[pos // ss]) + pos % ss)
+EOF
+}
+tampered_fails() { # flip one byte of a copy: the signature must no longer verify
+	local c=$T/tampered.$2 size off b
 	cp "$1" "$c"
 	size=$(stat -c %s "$c")
-	printf '\x5a' | dd of="$c" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	off=$((size / 2))
+	# An MSI: a byte inside a signed stream (see msi_signed_offset).
+	if [[ $2 == msi ]]; then off=$(msi_signed_offset "$c") || return 1; fi
+	# Flip the byte (xor 0xff), so it changes whatever it was.
+	b=$(od -An -tu1 -j "$off" -N1 "$c" | tr -d ' ')
+	printf "\\$(printf '%03o' $((b ^ 255)))" | dd of="$c" bs=1 seek="$off" conv=notrunc status=none
+	cmp -s "$1" "$c" && { echo "tamper: nothing changed at $off" >&2; return 1; }
 	! verify_ok "$c"
 }
 msi_prop() { msiinfo export "$MSI" Property | tr -d '\r' | awk -F'\t' -v k="$1" '$1 == k { print $2 }'; }
