@@ -14,10 +14,10 @@ const (
 	OCKModule   = "/usr/lib/x86_64-linux-gnu/opencryptoki/libopencryptoki.so.0"
 	OCKSlot     = 0
 	OCKLabel    = "Certigna OCK"
-	OCKPIN      = "135790"   // user PIN (opencryptoki: 4 to 8 characters)
-	OCKSOPIN    = "24680246" // SO PIN
-	ockDefault  = "87654321" // opencryptoki's factory SO PIN
-	ockLockFile = "/tmp/certigna-ock.lock"
+	OCKPIN      = "135790"                                     // user PIN (opencryptoki: 4 to 8 characters)
+	OCKSOPIN    = "24680246"                                   // SO PIN
+	ockDefault  = "87654321"                                   // opencryptoki's factory SO PIN
+	ockLockFile = "/var/lib/opencryptoki/.certigna-tests.lock" // private to a run under scripts/opencryptoki.sh run
 	ockTokDir   = "/var/lib/opencryptoki/swtok"
 )
 
