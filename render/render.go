@@ -1,0 +1,459 @@
+// Package render draws PDF pages into images with PDFium compiled to
+// WebAssembly (github.com/klippa-app/go-pdfium's webassembly mode, run by
+// wazero): pure Go, no cgo, one static binary on every platform.
+//
+// It is the application's only PDF renderer (verification's render-and-compare,
+// the page preview of the sign screen). It knows no PKCS#11 and no UI.
+//
+// Every document is untrusted. The sandbox sees no file (empty FS config; the
+// document is handed over from memory through a reader), each document runs
+// in its own module instance whose linear memory is capped, every call is
+// bounded in time and cancellable (a cancelled context closes the instance),
+// and a PDFium trap or a Go panic inside the binding becomes an error.
+//
+// The engine (wazero runtime + compiled PDFium) is created once per process,
+// on first use; compiled code is cached in the user cache directory so that
+// the next start of the application skips most of the compilation.
+//
+// Platform note: wazero's compiler writes executable memory. A hardened,
+// notarised macOS app needs the com.apple.security.cs.allow-jit entitlement.
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/enums"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/klippa-app/go-pdfium/webassembly"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// Limits bound what one document may cost. Zero fields take the defaults.
+type Limits struct {
+	// Timeout bounds each call (Open, each Render), on top of the caller's
+	// context.
+	Timeout time.Duration
+	// MaxPages is the number of distinct pages one Doc may render.
+	MaxPages int
+	// MaxPixels bounds width×height of one rendered image.
+	MaxPixels int
+	// MaxBytes bounds the size of the PDF handed to Open.
+	MaxBytes int64
+}
+
+// Defaults: a page at 150 dpi on A0 is ~25 M pixels; the PDF reader of
+// pdfsign accepts files of a few hundred MB.
+const (
+	DefaultTimeout   = 20 * time.Second
+	DefaultMaxPages  = 64
+	DefaultMaxPixels = 40_000_000
+	DefaultMaxBytes  = 512 << 20
+)
+
+// MemoryLimit is the cap of one instance's WebAssembly memory (engine-wide:
+// wazero applies it to every module of the runtime). PDFium in wasm32 cannot
+// address more than 4 GiB anyway.
+const MemoryLimit = 1 << 30
+
+// maxInstances bounds the documents open at once (each one is an instance
+// with its own memory); Open waits for a free one until its deadline.
+const maxInstances = 4
+
+// Errors a caller may want to tell apart. Their text is for logs, not people.
+var (
+	ErrTooLarge  = errors.New("render: document or image beyond the limits")
+	ErrTooMany   = errors.New("render: too many pages rendered for this document")
+	ErrCancelled = errors.New("render: cancelled or out of time")
+	ErrBadPage   = errors.New("render: no such page")
+	ErrClosed    = errors.New("render: document closed")
+	ErrUnreadble = errors.New("render: the renderer could not read this PDF")
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	if l.MaxPages <= 0 {
+		l.MaxPages = DefaultMaxPages
+	}
+	if l.MaxPixels <= 0 {
+		l.MaxPixels = DefaultMaxPixels
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	return l
+}
+
+type engine struct {
+	pool pdfium.Pool
+}
+
+var (
+	engMu   sync.Mutex
+	eng     *engine
+	engErr  error
+	engTime time.Duration
+)
+
+// getEngine compiles PDFium once. A failure is kept (compiling again would
+// fail the same way and cost seconds each time).
+func getEngine() (*engine, error) {
+	engMu.Lock()
+	defer engMu.Unlock()
+	if eng != nil || engErr != nil {
+		return eng, engErr
+	}
+	start := time.Now()
+	eng, engErr = newEngine()
+	engTime = time.Since(start)
+	return eng, engErr
+}
+
+// Warm starts the engine in advance (e.g. in the background when a window
+// opens) so that the first Open does not pay for the compilation.
+func Warm() error {
+	_, err := getEngine()
+	return err
+}
+
+// StartupTime is how long the engine took to start (zero before it did).
+func StartupTime() time.Duration {
+	engMu.Lock()
+	defer engMu.Unlock()
+	return engTime
+}
+
+func newEngine() (e *engine, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, fmt.Errorf("render: engine start: %v", r)
+		}
+	}()
+	rc := wazero.NewRuntimeConfig().
+		// The bundled PDFium lowers setjmp/longjmp to wasm exceptions.
+		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithMemoryLimitPages(MemoryLimit / 65536).
+		// A cancelled worker context stops wasm code in flight.
+		WithCloseOnContextDone(true)
+	if dir := cacheDir(); dir != "" {
+		if cc, err := wazero.NewCompilationCacheWithDir(dir); err == nil {
+			rc = rc.WithCompilationCache(cc)
+		}
+	}
+	pool, err := webassembly.Init(webassembly.Config{
+		MinIdle:  0,
+		MaxIdle:  0,
+		MaxTotal: maxInstances,
+		// Empty: nothing of the host file system is visible in the sandbox
+		// (the default would mount "/").
+		FSConfig:      wazero.NewFSConfig(),
+		RuntimeConfig: rc,
+		Stdout:        io.Discard,
+		Stderr:        io.Discard,
+		// A fresh instance per document: nothing left from a hostile one.
+		ReuseWorkers: false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render: engine start: %w", err)
+	}
+	return &engine{pool: pool}, nil
+}
+
+// cacheDir is where wazero keeps compiled code; "" disables the cache
+// (CERTIGNA_RENDER_NOCACHE=1, or no user cache directory).
+func cacheDir() string {
+	if os.Getenv("CERTIGNA_RENDER_NOCACHE") != "" {
+		return ""
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(base, "certigna-desktop", "wazero")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// Doc is one open document. Its methods may be called from several
+// goroutines; calls are serialised (one instance runs one call at a time).
+type Doc struct {
+	mu       sync.Mutex
+	inst     pdfium.Pdfium
+	doc      references.FPDF_DOCUMENT
+	pages    int
+	lim      Limits
+	rendered map[int]bool
+	dead     bool // instance killed (cancel/timeout/trap) or closed
+	src      *bytes.Reader
+}
+
+// Open loads pdf (never a path: the sandbox has no file system).
+func Open(ctx context.Context, pdf []byte, lim Limits) (d *Doc, err error) {
+	lim = lim.withDefaults()
+	if int64(len(pdf)) > lim.MaxBytes {
+		return nil, ErrTooLarge
+	}
+	if len(pdf) == 0 {
+		return nil, ErrUnreadble
+	}
+	e, err := getEngine()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+	inst, err := e.pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ErrCancelled
+		}
+		return nil, fmt.Errorf("render: instance: %w", err)
+	}
+	d = &Doc{inst: inst, lim: lim, rendered: map[int]bool{}, src: bytes.NewReader(pdf)}
+	err = d.guard(ctx, func() error {
+		// Through a reader: PDFium reads what it needs from our buffer
+		// instead of a second copy of the whole file in its memory.
+		res, err := inst.OpenDocument(&requests.OpenDocument{FileReader: d.src, FileReaderSize: int64(len(pdf))})
+		if err != nil {
+			return err
+		}
+		d.doc = res.Document
+		n, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: d.doc})
+		if err != nil {
+			return err
+		}
+		d.pages = n.PageCount
+		return nil
+	})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// guard runs f with the instance, bounded by ctx and the Doc's timeout: when
+// either ends first the instance is killed (wazero stops the code in flight)
+// and the Doc is unusable afterwards. A panic in the binding is an error.
+func (d *Doc) guard(ctx context.Context, f func() error) (err error) {
+	if d.dead {
+		return ErrClosed
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.lim.Timeout)
+	defer cancel()
+	if ctx.Err() != nil {
+		return ErrCancelled
+	}
+	done := make(chan struct{})
+	killed := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			close(killed)
+		case <-ctx.Done():
+			d.inst.Kill()
+			close(killed)
+		}
+	}()
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: %v", ErrUnreadble, r)
+			}
+		}()
+		err = f()
+	}()
+	close(done)
+	<-killed
+	if ctx.Err() != nil {
+		d.dead = true
+		return ErrCancelled
+	}
+	if err != nil && isTrap(err) {
+		// A trap (out of memory, unreachable…) leaves PDFium's state
+		// undefined: drop the instance.
+		d.inst.Kill()
+		d.dead = true
+	}
+	if err != nil && !ours(err) {
+		err = fmt.Errorf("%w: %v", ErrUnreadble, err)
+	}
+	return err
+}
+
+func ours(err error) bool {
+	for _, e := range []error{ErrTooLarge, ErrTooMany, ErrCancelled, ErrBadPage, ErrClosed, ErrUnreadble} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+func isTrap(err error) bool {
+	s := err.Error()
+	for _, w := range []string{"wasm error", "panic occurred", "module closed", "exit_code"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Pages is the number of pages.
+func (d *Doc) Pages() int { return d.pages }
+
+// PageBox is the size of page i (0-based) as displayed: the CropBox turned by
+// /Rotate (PDFium's page size), and the rotation in degrees (0, 90, 180, 270).
+func (d *Doc) PageBox(i int) (widthPt, heightPt float64, rotate int, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i < 0 || i >= d.pages {
+		return 0, 0, 0, ErrBadPage
+	}
+	err = d.guard(context.Background(), func() error {
+		w, h, r, err := d.box(i)
+		widthPt, heightPt, rotate = w, h, r
+		return err
+	})
+	return
+}
+
+func (d *Doc) box(i int) (w, h float64, rotate int, err error) {
+	page := requests.Page{ByIndex: &requests.PageByIndex{Document: d.doc, Index: i}}
+	sz, err := d.inst.GetPageSize(&requests.GetPageSize{Page: page})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	rot, err := d.inst.FPDFPage_GetRotation(&requests.FPDFPage_GetRotation{Page: page})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return sz.Width, sz.Height, int(rot.PageRotation) * 90, nil
+}
+
+// PixelSize is the size in pixels of page i rendered at dpi (what Render
+// returns), for callers that pick a dpi to fit a frame.
+func PixelSize(widthPt, heightPt, dpi float64) (int, int) {
+	return int(math.Ceil(widthPt * dpi / 72)), int(math.Ceil(heightPt * dpi / 72))
+}
+
+// Render draws page i (0-based) at dpi, annotations included (as a viewer
+// shows them, appearance streams of widgets too), on white, opaque.
+func (d *Doc) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i < 0 || i >= d.pages {
+		return nil, ErrBadPage
+	}
+	if !(dpi > 0 && dpi <= 2400) {
+		return nil, ErrTooLarge
+	}
+	if !d.rendered[i] && len(d.rendered) >= d.lim.MaxPages {
+		return nil, ErrTooMany
+	}
+	var out *image.RGBA
+	err := d.guard(ctx, func() error {
+		w, h, _, err := d.box(i)
+		if err != nil {
+			return err
+		}
+		pw, ph := PixelSize(w, h, dpi)
+		if pw < 1 || ph < 1 || pw > 1<<16 || ph > 1<<16 || pw*ph > d.lim.MaxPixels {
+			return ErrTooLarge
+		}
+		res, err := d.inst.RenderPageInPixels(&requests.RenderPageInPixels{
+			Page:        requests.Page{ByIndex: &requests.PageByIndex{Document: d.doc, Index: i}},
+			Width:       pw,
+			Height:      ph,
+			RenderFlags: enums.FPDF_RENDER_FLAG_ANNOT,
+			RenderForm:  true,
+			Document:    &d.doc,
+		})
+		if err != nil {
+			return err
+		}
+		defer res.Cleanup()
+		src, ok := res.Result.RenderedImage.(*image.RGBA)
+		if !ok || src == nil {
+			return errors.New("no image")
+		}
+		// The pixels live in the instance's memory until Cleanup: copy,
+		// flattening transparency onto white like a viewer's page.
+		out = image.NewRGBA(src.Rect)
+		flattenOnWhite(out.Pix, src.Pix, res.Result.HasTransparency)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.rendered[i] = true
+	return out, nil
+}
+
+func flattenOnWhite(dst, src []byte, alpha bool) {
+	n := copy(dst, src)
+	if !alpha {
+		for k := 3; k < n; k += 4 {
+			dst[k] = 255
+		}
+		return
+	}
+	for k := 0; k+3 < n; k += 4 {
+		a := uint32(dst[k+3])
+		if a == 255 {
+			continue
+		}
+		for c := 0; c < 3; c++ {
+			dst[k+c] = byte((uint32(dst[k+c])*a + 255*(255-a) + 127) / 255)
+		}
+		dst[k+3] = 255
+	}
+}
+
+// Close releases the instance (its whole memory). Safe to call twice.
+func (d *Doc) Close() error {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inst == nil {
+		return nil
+	}
+	inst := d.inst
+	d.inst = nil
+	wasDead := d.dead
+	d.dead = true
+	if wasDead {
+		// Kill already returned the worker; Close would report "already
+		// closed".
+		inst.Kill()
+		return nil
+	}
+	func() {
+		defer func() { recover() }()
+		if d.doc != "" {
+			inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.doc})
+		}
+	}()
+	return inst.Close()
+}
