@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,11 +12,18 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/refcheck"
+	"github.com/certigna-desktop/app/internal/testhook"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 func TestMain(m *testing.M) {
+	// Every file a test signs keeps what its references mean (issue 21).
+	testhook.Signed = refcheck.Hook
 	code := m.Run()
+	if n := refcheck.Checked(); n > 0 {
+		fmt.Printf("reference stability checked on %d signed files\n", n)
+	}
 	pkitest.RemoveKeys()
 	os.Exit(code)
 }

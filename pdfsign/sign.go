@@ -13,6 +13,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/testhook"
 )
 
 // Options tune a signature. The zero value gives an invisible PAdES B-B
@@ -159,7 +160,13 @@ func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x5
 		ts.setLevel(res)
 		return dssStep(ctx, cfg, f, res)
 	}
-	return signFile(in, out, cfg) // 4, 6
+	res, err = signFile(in, out, cfg) // 4, 6
+	if err == nil && testhook.Signed != nil {
+		if herr := testhook.Signed(in, res.Output); herr != nil {
+			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("reference stability: %w", herr)}
+		}
+	}
+	return res, err
 }
 
 func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options) (*signConfig, error) {
