@@ -12,6 +12,7 @@ import (
 	"io"
 	"math/big"
 	"sync"
+	"unsafe"
 
 	"github.com/miekg/pkcs11"
 )
@@ -80,7 +81,7 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 		// for the whole application: the token would answer "already
 		// logged in" without checking this PIN. Share the login only for
 		// the very PIN that opened it; anything else waits its turn.
-		if h := sha256.Sum256([]byte(pin)); subtle.ConstantTimeCompare(l.pinHash[:], h[:]) != 1 {
+		if h := sha256.Sum256(pinBytes(pin)); subtle.ConstantTimeCompare(l.pinHash[:], h[:]) != 1 {
 			return nil, &Error{Kind: KindBusy}
 		}
 		l.count++
@@ -88,7 +89,7 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 		if err := m.ctx.Login(sh, pkcs11.CKU_USER, pin); err != nil {
 			return nil, m.wrongPIN(slot, err, false)
 		}
-		m.logins[slot] = &login{count: 1, pinHash: sha256.Sum256([]byte(pin))}
+		m.logins[slot] = &login{count: 1, pinHash: sha256.Sum256(pinBytes(pin))}
 	}
 	keys, err := m.findLocked(sh, []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_PRIVATE_KEY),
@@ -310,3 +311,10 @@ var digestInfoPrefix = map[crypto.Hash][]byte{
 	crypto.SHA384: {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30},
 	crypto.SHA512: {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40},
 }
+
+// pinBytes is the PIN's bytes without a copy, read only: []byte(pin) would
+// leave one more copy of the PIN in memory (issue #23). The caller's PIN may
+// be a view of a buffer it wipes after the call (the CLI's codes): nothing
+// here keeps it longer, except Signer for a context-specific login, until
+// Close.
+func pinBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

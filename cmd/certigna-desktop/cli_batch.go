@@ -179,7 +179,7 @@ func (e *Env) confirm(question string) bool {
 	}
 	fmt.Fprint(e.Stderr, question+" ")
 	line, _ := readOneLine(e.Stdin)
-	switch strings.ToLower(strings.TrimSpace(line)) {
+	switch strings.ToLower(strings.TrimSpace(string(line))) {
 	case "o", "oui", "y", "yes":
 		return true
 	}

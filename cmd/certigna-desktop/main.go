@@ -28,6 +28,7 @@ type Env struct {
 
 	pinFile *os.File // --pin-fd: where the codes are read (secret.go)
 	pinFD   int
+	secrets [][]byte // the codes read, wiped when the verb ends (secret.go)
 }
 
 // T translates a message key into the chosen language.
@@ -60,6 +61,7 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Lang: defaultLang()}
+	defer env.wipeSecrets()
 	// --lang first, so that usage errors are already in the right language.
 	for i, a := range args {
 		if v, ok := strings.CutPrefix(a, "--lang="); ok {

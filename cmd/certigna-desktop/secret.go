@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/term"
 )
@@ -32,6 +33,13 @@ func (e *codeError) Error() string { return "not a code: " + e.why }
 // control characters, a PDF's header, a file name) is refused before any
 // token is asked. PINs never come from argv, and the returned string is
 // never printed or logged by the caller.
+//
+// The code is held in one buffer of ours ([]byte, issue #23), wiped by
+// wipeSecrets when the verb ends (run defers it): the string returned is a
+// view of that buffer (no copy), valid until then, and must not be kept.
+// Copies we cannot avoid: the C string miekg/pkcs11 makes for C_Login /
+// C_SetPIN / C_InitPIN (freed, not wiped, by the library), and the
+// terminal's read buffer of x/term.
 func (e *Env) readSecret(prompt string) (string, error) {
 	src := e.Stdin
 	if e.pinFile != nil {
@@ -40,45 +48,78 @@ func (e *Env) readSecret(prompt string) (string, error) {
 		fmt.Fprint(e.Stderr, prompt+" ")
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(e.Stderr)
+		e.secrets = append(e.secrets, b)
 		if err != nil {
 			return "", err
 		}
-		return string(b), checkCodeLine(string(b))
+		return secretView(b), checkCodeLine(secretView(b))
 	}
 	line, err := readOneLine(src)
+	e.secrets = append(e.secrets, line)
 	if err != nil {
 		return "", err
 	}
-	return line, checkCodeLine(line)
+	return secretView(line), checkCodeLine(secretView(line))
+}
+
+// secretView is b as a string without copying it: the code stays in the one
+// buffer wipeSecrets clears.
+func secretView(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// wipeSecrets overwrites every code read, once the verb is done with them.
+func (e *Env) wipeSecrets() {
+	for _, b := range e.secrets {
+		clear(b[:cap(b)])
+	}
+	e.secrets = nil
 }
 
 // readOneLine reads up to and including the next '\n', one byte per read
-// (no buffer keeps what follows), at most maxCodeLine bytes.
-func readOneLine(r io.Reader) (string, error) {
-	var line []byte
-	b := make([]byte, 1)
+// (no buffer keeps what follows), at most maxCodeLine bytes, into one buffer
+// allocated once (growing it would leave copies behind); the line ending is
+// wiped from it.
+func readOneLine(r io.Reader) ([]byte, error) {
+	line := make([]byte, 0, maxCodeLine+1)
 	for {
-		n, err := r.Read(b)
+		n, err := r.Read(line[len(line) : len(line)+1])
 		if n == 1 {
-			if b[0] == '\n' {
-				return strings.TrimSuffix(string(line), "\r"), nil
+			line = line[:len(line)+1]
+			if line[len(line)-1] == '\n' {
+				return trimEOL(line), nil
 			}
-			if len(line) >= maxCodeLine {
-				return "", &codeError{why: "long"}
+			if len(line) > maxCodeLine {
+				clear(line)
+				return nil, &codeError{why: "long"}
 			}
-			line = append(line, b[0])
 			continue
 		}
 		if errors.Is(err, io.EOF) {
 			if len(line) == 0 {
-				return "", errNoInput
+				return nil, errNoInput
 			}
-			return strings.TrimSuffix(string(line), "\r"), nil
+			return trimEOL(line), nil
 		}
 		if err != nil {
-			return "", err
+			clear(line)
+			return nil, err
 		}
 	}
+}
+
+// trimEOL drops a final "\n" and "\r", zeroing them in place.
+func trimEOL(b []byte) []byte {
+	for _, c := range []byte{'\n', '\r'} {
+		if len(b) > 0 && b[len(b)-1] == c {
+			b[len(b)-1] = 0
+			b = b[:len(b)-1]
+		}
+	}
+	return b
 }
 
 // checkCodeLine refuses what cannot be a PIN or an admin code.
@@ -92,7 +133,7 @@ func checkCodeLine(s string) error {
 		return &codeError{why: "long"}
 	case !utf8.ValidString(s):
 		return &codeError{why: "control"}
-	case strings.HasSuffix(strings.ToLower(s), ".pdf"):
+	case len(s) >= 4 && strings.EqualFold(s[len(s)-4:], ".pdf"): // ToLower would copy the code
 		return &codeError{why: "file"}
 	}
 	for _, c := range s {
