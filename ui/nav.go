@@ -172,6 +172,7 @@ func (a *App) Show(name string) {
 		a.unb.fields.Refresh()
 	}
 	a.updateNav()
+	a.win.SetTitle(a.title()) // open_files.go
 	if focus != nil {
 		a.win.Canvas().Focus(focus)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"runtime"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/internal/instance"
 	"github.com/certigna-desktop/app/ui"
 	"github.com/certigna-desktop/app/ui/backend"
 )
@@ -33,6 +35,17 @@ func runWindow(env *Env) (code int) {
 			code = env.fail(exitFailure, env.T("cli.gui_unavailable", map[string]any{"Err": r}))
 		}
 	}()
+	// One window per user and display: a second launch (a double-click on a
+	// PDF) hands its files to the first and exits.
+	instDir, session := instance.DefaultDir(), instance.Session()
+	handed := make(chan []string, 16)
+	inst, err := instance.Listen(instDir, session, func(files []string) { handed <- files })
+	if errors.Is(err, instance.ErrRunning) && instance.Send(instDir, session, env.Files) == nil {
+		return exitOK
+	}
+	if inst != nil {
+		defer inst.Close()
+	} // else: no socket (a read-only runtime dir…): the app still works, as several windows
 	storePath, _ := ui.DefaultStorePath()
 	store := ui.OpenStore(storePath)
 	lang := env.Lang
@@ -58,6 +71,22 @@ func runWindow(env *Env) (code int) {
 		StartScreen: os.Getenv(envStartScreen),
 	})
 	u.Start()
+	u.OpenFiles(env.Files)
+	go func() {
+		for files := range handed {
+			fyne.Do(func() { u.OpenFiles(files) })
+		}
+	}()
+	// X11 takes the window's class (WM_CLASS) from its title when it is
+	// created: it must be the app's name, the launcher's StartupWMClass, for
+	// the taskbar to group the window under the launcher's icon. The screen's
+	// title comes back once the window exists.
+	title := w.Title()
+	w.SetTitle(info.Name)
+	fa.Lifecycle().SetOnStarted(func() {
+		w.SetTitle(title)
+		openFileEvents(fa, u)
+	})
 	w.ShowAndRun()
 	u.Stop()
 	return exitOK

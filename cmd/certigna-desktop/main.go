@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -25,6 +26,9 @@ type Env struct {
 	Stdin      io.Reader
 	Stdout     io.Writer
 	Stderr     io.Writer
+	// Files to open in the window (`certigna-desktop A.pdf B.pdf`: a file
+	// manager's "Ouvrir avec" / "Signer avec Certigna").
+	Files []string
 
 	pinFile *os.File // --pin-fd: where the codes are read (secret.go)
 	pinFD   int
@@ -111,11 +115,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	v, ok := verbTable()[name]
+	if !ok && isFileArg(name) {
+		if runGUI == nil {
+			return env.fail(exitFailure, env.T("cli.gui_unavailable", map[string]any{"Err": "not built in"}))
+		}
+		env.Files = rest
+		return runGUI(env)
+	}
 	if !ok {
 		return env.fail(exitUsage, env.T("cli.unknown_verb", map[string]any{"Verb": name}))
 	}
 	softMemoryLimit() // cli_hostile.go
 	return v.run(env, rest[1:])
+}
+
+// isFileArg says whether a first argument that is not a verb names a file
+// to open: a .pdf name (even one that no longer exists: the window says so)
+// or any existing file. A typo in a verb stays an unknown verb.
+func isFileArg(a string) bool {
+	if strings.EqualFold(filepath.Ext(a), ".pdf") {
+		return true
+	}
+	fi, err := os.Stat(a)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func defaultLang() string {

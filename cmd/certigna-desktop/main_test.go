@@ -13,6 +13,9 @@ import (
 // it as a probe child (`probe-module PATH`, see cli_probe.go): the CLI runs
 // in-process in these tests, so os.Executable() is the test binary.
 func TestMain(m *testing.M) {
+	if os.Getenv(envTestAsApp) == "1" { // gui_xvfb_test.go launches the app this way
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "probe-module" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+)
+
+// OpenFiles opens files given on the command line or handed over by a second
+// launch (a file manager's "Ouvrir avec" / "Signer avec Certigna", the macOS
+// open-file event): the same rules as a drop — one already signed opens
+// Vérifier with "Signer aussi", others the signature screen, several the
+// batch. No file: the window is just brought forward. Call on the UI goroutine.
+func (a *App) OpenFiles(paths []string) {
+	a.win.RequestFocus()
+	if len(paths) == 0 {
+		return
+	}
+	uris := make([]fyne.URI, 0, len(paths))
+	for _, p := range paths {
+		uris = append(uris, storage.NewFileURI(p))
+	}
+	if a.screen == ScreenVerify {
+		// A drop on Vérifier checks whatever is dropped; a file opened from
+		// outside follows the rule above whatever the screen shown.
+		a.Show(ScreenSign)
+	}
+	a.HandleDrop(uris)
+	a.win.SetTitle(a.title())
+}
+
+// title is the window's: what it does with which document, when it works on
+// one (taskbars and window lists show it), else the app's usual title.
+func (a *App) title() string {
+	switch {
+	case a.screen == ScreenVerify && a.verify != nil && a.verify.File != "":
+		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
+	case a.screen == ScreenSign && a.sign != nil && len(a.sign.Batch) > 1:
+		return a.t("ui.open.title_batch", map[string]any{"N": len(a.sign.Batch)})
+	case a.screen == ScreenSign && a.sign != nil && a.sign.Input != "" && a.sign.Input != a.sign.sample:
+		return a.t("ui.open.title_sign", map[string]any{"Name": filepath.Base(a.sign.Input)})
+	}
+	return a.t("ui.window_title")
+}
