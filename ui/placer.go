@@ -1,0 +1,479 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Placer shows a rendered page and the stamp on it, and lets a person
+// choose the stamp's place: drag it, drag a corner to resize it, or with
+// the keyboard (focus it with Tab or a click) move it with the arrows and
+// resize it with + and −. Empty signature fields of the page are outlined
+// boxes: a click on one chooses it instead.
+//
+// Places are in page coordinates (pdfsign/place.go): points on the page as
+// displayed, from its bottom-left corner, x right, y up — what --rect
+// takes and what the signer turns into the widget's /Rect.
+//
+// It is reusable (verify's preview): with Fixed set it only shows, with
+// the fields outlined.
+type Placer struct {
+	widget.BaseWidget
+
+	// Name is the accessible name: what the widget is, said before its
+	// state (Describe).
+	Name string
+	// OnChanged is called after each move or resize with the new place.
+	OnChanged func(r [4]float64)
+	// OnField is called when an empty field's box is clicked.
+	OnField func(name string)
+	// Fixed: no placing (a picture of the page with its fields).
+	Fixed bool
+
+	page         image.Image
+	pageW, pageH float64 // the page as displayed, in points
+	stamp        image.Image
+	rect         [4]float64 // the stamp; zero size: none shown
+	fields       []PlacerField
+	chosenField  string
+	focused      bool
+	maxH         float32
+
+	drag     int // what a drag moves: dragNone, dragMove, dragCorner+i
+	dragFrom fyne.Position
+	dragRect [4]float64
+}
+
+// PlacerField is an empty signature field drawn on the page.
+type PlacerField struct {
+	Name   string
+	OnPage [4]float64 // page coordinates
+}
+
+const (
+	dragNone = iota
+	dragMove
+	dragCorner // + 0 bottom-left, 1 bottom-right, 2 top-right, 3 top-left
+)
+
+// Keyboard steps, in points.
+const (
+	placerNudge  = 5.0
+	placerResize = 1.1 // factor per + / −
+	placerMin    = 20.0
+)
+
+// NewPlacer is an empty placer (no page yet).
+func NewPlacer(name string) *Placer {
+	p := &Placer{Name: name, maxH: 420}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// SetPage shows img, a rendering of a page of w × h points as displayed;
+// the stamp is kept on the page.
+func (p *Placer) SetPage(img image.Image, w, h float64) {
+	p.page, p.pageW, p.pageH = img, w, h
+	if p.rect[2] > 0 {
+		p.rect = p.clamp(p.rect)
+	}
+	p.Refresh()
+}
+
+// PageSize is the displayed page's size in points (0 without a page).
+func (p *Placer) PageSize() (w, h float64) { return p.pageW, p.pageH }
+
+// SetStamp sets the stamp's picture (nil: an outlined box).
+func (p *Placer) SetStamp(img image.Image) { p.stamp = img; p.Refresh() }
+
+// SetPlace puts the stamp at r (page coordinates); a zero size hides it.
+func (p *Placer) SetPlace(r [4]float64) {
+	if r[2] > 0 {
+		r = p.clamp(r)
+	}
+	p.rect = r
+	p.Refresh()
+}
+
+// Place is the stamp's place (page coordinates).
+func (p *Placer) Place() [4]float64 { return p.rect }
+
+// SetFields outlines the page's empty signature fields; chosen is the one
+// the signature goes into ("" none).
+func (p *Placer) SetFields(fs []PlacerField, chosen string) {
+	p.fields, p.chosenField = fs, chosen
+	p.Refresh()
+}
+
+// SetMaxHeight bounds the widget's height (the page is scaled to fit).
+func (p *Placer) SetMaxHeight(h float32) { p.maxH = h; p.Refresh() }
+
+// scale is pixels per point and the page's offset in the widget.
+func (p *Placer) scale() (s float32, off fyne.Position) {
+	sz := p.Size()
+	if p.pageW <= 0 || p.pageH <= 0 || sz.Width <= 0 || sz.Height <= 0 {
+		return 0, fyne.Position{}
+	}
+	s = float32(math.Min(float64(sz.Width)/p.pageW, float64(sz.Height)/p.pageH))
+	return s, fyne.NewPos((sz.Width-s*float32(p.pageW))/2, (sz.Height-s*float32(p.pageH))/2)
+}
+
+// toScreen turns a place (page coordinates, y up) into the widget's
+// top-left position and size.
+func (p *Placer) toScreen(r [4]float64) (fyne.Position, fyne.Size) {
+	s, off := p.scale()
+	top := p.pageH - r[1] - r[3]
+	return fyne.NewPos(off.X+s*float32(r[0]), off.Y+s*float32(top)), fyne.NewSize(s*float32(r[2]), s*float32(r[3]))
+}
+
+// toPage turns a widget position into page coordinates.
+func (p *Placer) toPage(pos fyne.Position) (x, y float64) {
+	s, off := p.scale()
+	if s == 0 {
+		return 0, 0
+	}
+	return float64((pos.X - off.X) / s), p.pageH - float64((pos.Y-off.Y)/s)
+}
+
+// clamp keeps r on the page, at least placerMin points a side.
+func (p *Placer) clamp(r [4]float64) [4]float64 {
+	if p.pageW <= 0 || p.pageH <= 0 {
+		return r
+	}
+	r[2] = math.Max(math.Min(r[2], p.pageW), math.Min(placerMin, p.pageW))
+	r[3] = math.Max(math.Min(r[3], p.pageH), math.Min(placerMin, p.pageH))
+	r[0] = math.Max(0, math.Min(r[0], p.pageW-r[2]))
+	r[1] = math.Max(0, math.Min(r[1], p.pageH-r[3]))
+	for i := range r {
+		r[i] = math.Round(r[i]*100) / 100
+	}
+	return r
+}
+
+func (p *Placer) changed(r [4]float64) {
+	r = p.clamp(r)
+	if r == p.rect {
+		return
+	}
+	p.rect = r
+	p.Refresh()
+	if p.OnChanged != nil {
+		p.OnChanged(r)
+	}
+}
+
+// Nudge shifts the stamp by dx, dy points (page coordinates).
+func (p *Placer) Nudge(dx, dy float64) {
+	if p.rect[2] > 0 {
+		p.changed([4]float64{p.rect[0] + dx, p.rect[1] + dy, p.rect[2], p.rect[3]})
+	}
+}
+
+// Grow scales the stamp by f about its centre, keeping its proportions.
+func (p *Placer) Grow(f float64) {
+	r := p.rect
+	if r[2] <= 0 {
+		return
+	}
+	w, h := r[2]*f, r[3]*f
+	if w < placerMin || h < placerMin || w > p.pageW || h > p.pageH {
+		return // keep the proportions rather than squash at an edge
+	}
+	p.changed([4]float64{r[0] + (r[2]-w)/2, r[1] + (r[3]-h)/2, w, h})
+}
+
+// Tapped chooses a field when its box is clicked; elsewhere it focuses
+// the widget for the keyboard.
+func (p *Placer) Tapped(ev *fyne.PointEvent) {
+	x, y := p.toPage(ev.Position)
+	for _, f := range p.fields {
+		r := f.OnPage
+		if x >= r[0] && x <= r[0]+r[2] && y >= r[1] && y <= r[1]+r[3] {
+			if p.OnField != nil {
+				p.OnField(f.Name)
+			}
+			return
+		}
+	}
+	if !p.Fixed {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
+			c.Focus(p)
+		}
+	}
+}
+
+// Dragged moves the stamp (grabbed inside, or brought under the pointer
+// when grabbed outside) or resizes it (grabbed by a corner).
+func (p *Placer) Dragged(ev *fyne.DragEvent) {
+	if p.Fixed || p.rect[2] <= 0 {
+		return
+	}
+	if p.drag == dragNone {
+		p.dragFrom = ev.Position.Subtract(ev.Dragged)
+		p.dragRect = p.rect
+		p.drag = p.grab(p.dragFrom)
+		if p.drag == dragNone { // outside: the stamp's centre jumps there
+			x, y := p.toPage(p.dragFrom)
+			p.dragRect[0], p.dragRect[1] = x-p.rect[2]/2, y-p.rect[3]/2
+			p.drag = dragMove
+		}
+	}
+	s, _ := p.scale()
+	if s == 0 {
+		return
+	}
+	dx := float64((ev.Position.X - p.dragFrom.X) / s)
+	dy := -float64((ev.Position.Y - p.dragFrom.Y) / s)
+	r := p.dragRect
+	switch p.drag {
+	case dragMove:
+		p.changed([4]float64{r[0] + dx, r[1] + dy, r[2], r[3]})
+		return
+	}
+	// a corner: the opposite corner stays
+	x0, y0, x1, y1 := r[0], r[1], r[0]+r[2], r[1]+r[3]
+	switch p.drag - dragCorner {
+	case 0:
+		x0, y0 = x0+dx, y0+dy
+	case 1:
+		x1, y0 = x1+dx, y0+dy
+	case 2:
+		x1, y1 = x1+dx, y1+dy
+	case 3:
+		x0, y1 = x0+dx, y1+dy
+	}
+	x0, x1 = math.Max(0, x0), math.Min(p.pageW, x1)
+	y0, y1 = math.Max(0, y0), math.Min(p.pageH, y1)
+	if x1-x0 < placerMin || y1-y0 < placerMin {
+		return
+	}
+	p.changed([4]float64{x0, y0, x1 - x0, y1 - y0})
+}
+
+// DragEnd ends a move or resize.
+func (p *Placer) DragEnd() { p.drag = dragNone }
+
+// grab says what a drag starting at pos takes: a corner (within a few
+// pixels), the stamp, or nothing.
+func (p *Placer) grab(pos fyne.Position) int {
+	at, sz := p.toScreen(p.rect)
+	const near = 8
+	corners := []fyne.Position{
+		{X: at.X, Y: at.Y + sz.Height}, {X: at.X + sz.Width, Y: at.Y + sz.Height},
+		{X: at.X + sz.Width, Y: at.Y}, at,
+	}
+	for i, c := range corners {
+		if abs32(pos.X-c.X) <= near && abs32(pos.Y-c.Y) <= near {
+			return dragCorner + i
+		}
+	}
+	if pos.X >= at.X && pos.X <= at.X+sz.Width && pos.Y >= at.Y && pos.Y <= at.Y+sz.Height {
+		return dragMove
+	}
+	return dragNone
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// FocusGained / FocusLost: the stamp's outline shows the keyboard focus.
+func (p *Placer) FocusGained() { p.focused = true; p.Refresh() }
+func (p *Placer) FocusLost()   { p.focused = false; p.Refresh() }
+
+// Focused says whether the keyboard moves the stamp now.
+func (p *Placer) Focused() bool { return p.focused }
+
+// TypedRune: + (or =) grows the stamp, − (or -) shrinks it.
+func (p *Placer) TypedRune(r rune) {
+	if p.Fixed {
+		return
+	}
+	switch r {
+	case '+', '=':
+		p.Grow(placerResize)
+	case '-', '−', '_':
+		p.Grow(1 / placerResize)
+	}
+}
+
+// TypedKey: the arrows move the stamp.
+func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
+	if p.Fixed {
+		return
+	}
+	switch ev.Name {
+	case fyne.KeyLeft:
+		p.Nudge(-placerNudge, 0)
+	case fyne.KeyRight:
+		p.Nudge(placerNudge, 0)
+	case fyne.KeyUp:
+		p.Nudge(0, placerNudge)
+	case fyne.KeyDown:
+		p.Nudge(0, -placerNudge)
+	case fyne.KeyPlus, fyne.KeyEqual:
+		p.Grow(placerResize)
+	case fyne.KeyMinus:
+		p.Grow(1 / placerResize)
+	}
+}
+
+// Cursor: a hand over the page (it can be dragged).
+func (p *Placer) Cursor() desktop.Cursor {
+	if p.Fixed {
+		return desktop.DefaultCursor
+	}
+	return desktop.PointerCursor
+}
+
+// MinSize: a readable page, the width of a column, the height bounded.
+func (p *Placer) MinSize() fyne.Size {
+	w := float32(280)
+	h := float32(200)
+	if p.pageW > 0 && p.pageH > 0 {
+		h = float32(math.Min(float64(p.maxH), float64(w)*p.pageH/p.pageW))
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (p *Placer) CreateRenderer() fyne.WidgetRenderer {
+	r := &placerRenderer{p: p}
+	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.page = canvas.NewImageFromImage(nil)
+	r.page.FillMode = canvas.ImageFillStretch
+	r.page.ScaleMode = canvas.ImageScaleSmooth
+	r.pageEdge = canvas.NewRectangle(color.Transparent)
+	r.pageEdge.StrokeColor = color.NRGBA{0x80, 0x80, 0x80, 0xff}
+	r.pageEdge.StrokeWidth = 1
+	r.stamp = canvas.NewImageFromImage(nil)
+	r.stamp.FillMode = canvas.ImageFillStretch
+	r.stamp.ScaleMode = canvas.ImageScaleSmooth
+	r.outline = canvas.NewRectangle(color.Transparent)
+	for i := range r.handles {
+		r.handles[i] = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	}
+	r.refreshObjects()
+	return r
+}
+
+type placerRenderer struct {
+	p        *Placer
+	bg       *canvas.Rectangle
+	page     *canvas.Image
+	pageEdge *canvas.Rectangle
+	fields   []fyne.CanvasObject
+	stamp    *canvas.Image
+	outline  *canvas.Rectangle
+	handles  [4]*canvas.Rectangle
+	objects  []fyne.CanvasObject
+}
+
+func (r *placerRenderer) refreshObjects() {
+	p := r.p
+	r.fields = r.fields[:0]
+	for _, f := range p.fields {
+		b := canvas.NewRectangle(color.NRGBA{0x1f, 0x4a, 0x99, 0x20})
+		b.StrokeColor = color.NRGBA{0x1f, 0x4a, 0x99, 0xff}
+		b.StrokeWidth = 2
+		if f.Name == p.chosenField {
+			b.FillColor = color.NRGBA{0x1f, 0x4a, 0x99, 0x60}
+			b.StrokeWidth = 3
+		}
+		r.fields = append(r.fields, b)
+	}
+	r.objects = append([]fyne.CanvasObject{r.bg, r.page, r.pageEdge}, r.fields...)
+	r.objects = append(r.objects, r.stamp, r.outline)
+	for _, h := range r.handles {
+		r.objects = append(r.objects, h)
+	}
+}
+
+func (r *placerRenderer) Layout(size fyne.Size) {
+	p := r.p
+	r.bg.Resize(size)
+	s, off := p.scale()
+	pageSize := fyne.NewSize(s*float32(p.pageW), s*float32(p.pageH))
+	r.page.Move(off)
+	r.page.Resize(pageSize)
+	r.pageEdge.Move(off)
+	r.pageEdge.Resize(pageSize)
+	for i, f := range p.fields {
+		if i < len(r.fields) {
+			at, sz := p.toScreen(f.OnPage)
+			r.fields[i].Move(at)
+			r.fields[i].Resize(sz)
+		}
+	}
+	at, sz := p.toScreen(p.rect)
+	r.stamp.Move(at)
+	r.stamp.Resize(sz)
+	r.outline.Move(at)
+	r.outline.Resize(sz)
+	const hs = 8
+	corners := []fyne.Position{
+		{X: at.X, Y: at.Y + sz.Height}, {X: at.X + sz.Width, Y: at.Y + sz.Height},
+		{X: at.X + sz.Width, Y: at.Y}, at,
+	}
+	for i, c := range corners {
+		r.handles[i].Move(fyne.NewPos(c.X-hs/2, c.Y-hs/2))
+		r.handles[i].Resize(fyne.NewSize(hs, hs))
+	}
+}
+
+func (r *placerRenderer) MinSize() fyne.Size { return r.p.MinSize() }
+
+func (r *placerRenderer) Refresh() {
+	p := r.p
+	if len(r.fields) != len(p.fields) || len(p.fields) > 0 {
+		r.refreshObjects()
+	}
+	r.page.Image = p.page
+	if p.page == nil {
+		r.page.Hide()
+	} else {
+		r.page.Show()
+	}
+	r.page.Refresh()
+	shown := p.rect[2] > 0 && p.page != nil
+	r.stamp.Image = p.stamp
+	r.outline.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	r.outline.StrokeWidth = 1
+	if p.focused {
+		r.outline.StrokeColor = theme.Color(theme.ColorNameFocus)
+		r.outline.StrokeWidth = 3
+	}
+	for _, o := range []fyne.CanvasObject{r.stamp, r.outline} {
+		if shown {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	if p.stamp == nil {
+		r.stamp.Hide()
+	}
+	for _, h := range r.handles {
+		if shown && !p.Fixed {
+			h.Show()
+		} else {
+			h.Hide()
+		}
+	}
+	r.stamp.Refresh()
+	r.outline.Refresh()
+	r.Layout(p.Size())
+	canvas.Refresh(p)
+}
+
+func (r *placerRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *placerRenderer) Destroy()                     {}
