@@ -52,6 +52,8 @@ type Options struct {
 	RunOnUI func(func())
 	// Secrets is where the TSA password is kept; default the OS keychain.
 	Secrets Secrets
+	// Pages renders the sign screen's page preview (nil: no preview).
+	Pages PageSource
 }
 
 // App is the running window.

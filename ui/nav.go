@@ -120,6 +120,9 @@ func (a *App) Show(name string) {
 		a.unb = nil
 	}
 	if name != ScreenSign {
+		if a.sign != nil && a.sign.Preview != nil {
+			a.sign.Preview.close() // frees the renderer's copy of the document
+		}
 		a.sign = nil
 	}
 	a.screen = name

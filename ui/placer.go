@@ -169,6 +169,35 @@ func (p *Placer) changed(r [4]float64) {
 	}
 }
 
+// Covered is the share of the stamp's area where the rendered page has
+// ink (text, lines, pictures: any pixel clearly darker than paper white).
+func (p *Placer) Covered() float64 {
+	r := p.rect
+	if p.page == nil || r[2] <= 0 || p.pageW <= 0 || p.pageH <= 0 {
+		return 0
+	}
+	b := p.page.Bounds()
+	sx, sy := float64(b.Dx())/p.pageW, float64(b.Dy())/p.pageH
+	x0 := b.Min.X + int(math.Floor(r[0]*sx))
+	x1 := b.Min.X + int(math.Ceil((r[0]+r[2])*sx))
+	y0 := b.Min.Y + int(math.Floor((p.pageH-r[1]-r[3])*sy))
+	y1 := b.Min.Y + int(math.Ceil((p.pageH-r[1])*sy))
+	var ink, all int
+	for y := max(y0, b.Min.Y); y < min(y1, b.Max.Y); y++ {
+		for x := max(x0, b.Min.X); x < min(x1, b.Max.X); x++ {
+			cr, cg, cb, _ := p.page.At(x, y).RGBA()
+			if min(cr, cg, cb) < 0xd000 {
+				ink++
+			}
+			all++
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(ink) / float64(all)
+}
+
 // Nudge shifts the stamp by dx, dy points (page coordinates).
 func (p *Placer) Nudge(dx, dy float64) {
 	if p.rect[2] > 0 {

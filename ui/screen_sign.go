@@ -74,6 +74,13 @@ type SignView struct {
 	Batch       []string
 	BatchSigned int
 	batchCancel *widget.Button
+	// Preview: the page with the stamp where it goes (sign_preview.go);
+	// nil without a page source. placePage / placeRect: the place chosen
+	// on it (page coordinates), used with StampPlaced.
+	Preview      *pagePreview
+	stampChoices []string // the Stamp select's choices (StampNone…)
+	placePage    int
+	placeRect [4]float64
 }
 
 func newSignView(a *App) *SignView {
@@ -104,7 +111,13 @@ func newSignView(a *App) *SignView {
 	v.Reason = widget.NewEntry()
 	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
 	pages := []string{StampNone, StampFirst, StampLast}
-	v.Stamp = widget.NewSelect([]string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}, nil)
+	labels := []string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}
+	if a.opt.Pages != nil {
+		pages, labels = append(pages, StampPlaced), append(labels, a.t("ui.preview.stamp_placed"))
+		v.Preview = newPagePreview(v, a.opt.Pages)
+	}
+	v.stampChoices = pages
+	v.Stamp = widget.NewSelect(labels, nil)
 	var corners []string
 	for _, c := range StampCorners {
 		corners = append(corners, a.t("ui.sign.corner_"+strings.ReplaceAll(c, "-", "_")))
@@ -112,6 +125,7 @@ func newSignView(a *App) *SignView {
 	v.Corner = widget.NewSelect(corners, func(string) {
 		if i := v.Corner.SelectedIndex(); i >= 0 {
 			a.stampCorn = StampCorners[i]
+			v.recheck()
 		}
 	})
 	v.Stamp.OnChanged = func(string) {
@@ -120,7 +134,7 @@ func newSignView(a *App) *SignView {
 			return
 		}
 		a.stampPage = pages[i]
-		if i == 0 {
+		if i == 0 || pages[i] == StampPlaced {
 			v.Corner.Disable()
 		} else {
 			v.Corner.Enable()
@@ -134,6 +148,9 @@ func newSignView(a *App) *SignView {
 		}
 	}
 	v.Corner.SetSelectedIndex(ci)
+	if a.stampPage == StampPlaced {
+		a.stampPage = StampNone // a place is chosen on a document's preview, this screen has none yet
+	}
 	pi := 0
 	for i, p := range pages {
 		if p == a.stampPage {
@@ -222,10 +239,36 @@ func (v *SignView) signOptions(cert CertInfo) SignOptions {
 	if v.Field != nil && v.Field.Visible() {
 		o.Field = v.Field.Selected
 	}
+	if o.StampPage == StampPlaced {
+		o.StampPageNum, o.StampRect = v.placePage, v.placeRect
+	}
 	if o.TSAURL != "" {
 		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.TSAUser.Text), v.TSAPass.Text
 	}
 	return o
+}
+
+// stampPlaced says the stamp goes where it was placed on the preview.
+func (v *SignView) stampPlaced() bool { return v.a.stampPage == StampPlaced && v.placeRect[2] > 0 }
+
+// setStampChoice selects choice in the Stamp select (without the select's
+// own reaction: the caller has set what goes with it).
+func (v *SignView) setStampChoice(choice string) {
+	a := v.a
+	a.stampPage = choice
+	for i, c := range v.stampChoices {
+		if c == choice && v.Stamp.SelectedIndex() != i {
+			on := v.Stamp.OnChanged
+			v.Stamp.OnChanged = nil
+			v.Stamp.SetSelectedIndex(i)
+			v.Stamp.OnChanged = on
+		}
+	}
+	if choice == StampNone || choice == StampPlaced {
+		v.Corner.Disable()
+	} else {
+		v.Corner.Enable()
+	}
 }
 
 func (v *SignView) build() fyne.CanvasObject {
@@ -254,15 +297,19 @@ func (v *SignView) build() fyne.CanvasObject {
 	if v.Output != "" {
 		v.intro.Hide()
 	}
-	return container.NewVBox(
+	top := container.NewVBox(
 		title(a.t("ui.sign.title")),
 		v.intro,
 		v.tokenLine,
 		doc,
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
 		v.result,
-		v.options(),
 	)
+	if v.Preview == nil {
+		return container.NewVBox(top, v.options())
+	}
+	// the preview beside the form when there is room, else under "Signer"
+	return container.New(&sideBySide{side: 320}, top, widget.NewCard("", "", v.Preview.view()), v.options())
 }
 
 func (v *SignView) tokenChanged() {
@@ -344,6 +391,9 @@ func (v *SignView) recheck() {
 	a := v.a
 	if v.Reason == nil || v.TSA == nil {
 		return // still being built
+	}
+	if v.Preview != nil {
+		v.Preview.sync() // the stamp where the options now put it
 	}
 	cert := a.signingCert()
 	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {

@@ -42,6 +42,10 @@ func (v *SignView) SetInputs(paths []string) {
 	}
 	v.result.Objects = nil
 	v.result.Refresh()
+	if v.Preview != nil { // each document's page with its stamp, before the one PIN
+		v.Preview.batchDoc = 0
+		v.Preview.load(paths[0])
+	}
 	v.recheck()
 }
 
@@ -67,6 +71,7 @@ func (v *SignView) signBatch() {
 	tok := *t
 	opts := v.signOptions(cert)
 	ins := append([]string(nil), v.Batch...)
+	each := v.batchOpts(ins, opts) // a place per document, chosen on the preview
 	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
 	signer := a.opt.Signer
 	v.busy = true
@@ -79,7 +84,7 @@ func (v *SignView) signBatch() {
 		for _, in := range ins {
 			out, err := outputIn(in, docs, suffix)
 			if err == nil {
-				err = signer.Check(in, out, opts)
+				err = signer.Check(in, out, each[in])
 			}
 			if err != nil {
 				refused = append(refused, in)
@@ -140,6 +145,7 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, ins []string, skipped in
 	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
 	svc, signer := a.opt.Tokens, a.opt.Signer
 	opts := v.signOptions(cert)
+	each := v.batchOpts(ins, opts)
 	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
 	secrets := a.opt.Secrets
 	a.background(func() {
@@ -161,7 +167,9 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, ins []string, skipped in
 				out, oerr := outputIn(in, docs, suffix)
 				var res SignResult
 				if oerr == nil {
-					res, oerr = signer.Sign(context.WithoutCancel(ctx), in, out, key, opts)
+					o := each[in]
+					o.TSAUser, o.TSAPassword = opts.TSAUser, opts.TSAPassword // tsaLogin's
+					res, oerr = signer.Sign(context.WithoutCancel(ctx), in, out, key, o)
 				}
 				if oerr == nil {
 					var ver Verification

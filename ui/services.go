@@ -170,8 +170,13 @@ type SignOptions struct {
 	// revocation servers fail, chosen before signing so that no second PIN
 	// verification is ever needed.
 	AllowLower  bool
-	StampPage   string // StampNone, StampFirst or StampLast
+	StampPage   string // StampNone, StampFirst, StampLast or StampPlaced
 	StampCorner string // one of StampCorners ("" = bottom-right)
+	// With StampPlaced: the page (1-based) and the place on it, in page
+	// coordinates (x, y, w, h in points on the page as displayed, from its
+	// bottom-left corner), chosen on the preview.
+	StampPageNum int
+	StampRect    [4]float64
 }
 
 // SignResult is what a signature reached.

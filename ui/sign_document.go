@@ -66,6 +66,10 @@ func (v *SignView) setInput(p string) {
 		v.Reason.SetText("")
 	}
 	v.checkedKey = "" // chosen again: it may have changed on disk
+	if v.Preview != nil {
+		v.Preview.batchDoc = 0
+		v.Preview.load(p)
+	}
 	v.loadFields(p)
 	v.recheck()
 	if !v.PIN.Disabled() {

@@ -75,18 +75,11 @@ func (f LTVFlags) Apply(opts *pdfsign.Options) error {
 			}
 			v.OnPage = r
 		}
-		switch strings.ToLower(f.Corner) {
-		case "", "bottom-right", "br":
-			v.Corner = pdfsign.BottomRight
-		case "bottom-left", "bl":
-			v.Corner = pdfsign.BottomLeft
-		case "top-right", "tr":
-			v.Corner = pdfsign.TopRight
-		case "top-left", "tl":
-			v.Corner = pdfsign.TopLeft
-		default:
+		c, ok := ParseCorner(strings.ToLower(f.Corner))
+		if !ok {
 			return flagErr(pdfsign.LTVBadRect, "", "corner “"+f.Corner+"”: bottom-right, bottom-left, top-right or top-left", nil)
 		}
+		v.Corner = c
 		opts.Visible = v
 	}
 	return nil

@@ -24,7 +24,7 @@ func NewPDF() *PDF { return &PDF{} }
 func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
 	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, Name: o.Name, Lang: o.Lang, Field: o.Field}
 	f := workflow.LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower}
-	if o.StampPage != ui.StampNone {
+	if o.StampPage != ui.StampNone && o.StampPage != ui.StampPlaced {
 		f.Corner = o.StampCorner
 		if f.Corner == "" {
 			f.Corner = ui.StampCorners[0]
@@ -35,6 +35,10 @@ func options(in string, o ui.SignOptions) (pdfsign.Options, error) {
 	}
 	if opts.TSA != nil && o.TSAUser != "" {
 		opts.TSA.Username, opts.TSA.Password = o.TSAUser, o.TSAPassword
+	}
+	if o.StampPage == ui.StampPlaced { // chosen on the preview, in page coordinates
+		opts.Visible = &pdfsign.Visible{OnPage: o.StampRect}
+		opts.Page = max(o.StampPageNum, 1)
 	}
 	if o.StampPage == ui.StampLast {
 		n, err := pdfsign.PageCount(in)

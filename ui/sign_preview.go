@@ -1,0 +1,570 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The sign screen's page preview: the document's page as it is, with the
+// stamp drawn where the signature will put it (the signer's own appearance,
+// rendered), page navigation and thumbnails, the empty signature fields as
+// boxes to click, a warning when the stamp covers the page's text or
+// pictures. Everything is rendered off the UI goroutine through the
+// application's renderer (Options.Pages); choosing another document cancels
+// what is in flight. For a batch, the preview goes through the documents:
+// one place for all of them, or one per document.
+
+// pagePreview is the preview's state; its widgets are exported through
+// SignView for tests.
+type pagePreview struct {
+	v      *SignView
+	src    PageSource
+	Placer *Placer
+	// PageLabel "Page 2 / 5"; Prev / Next turn pages; PlaceHere puts a
+	// stamp on the page shown when there is none.
+	PageLabel       *widget.Label
+	Prev, Next      *widget.Button
+	PlaceHere       *widget.Button
+	thumbs          *fyne.Container
+	thumbScroll     *container.Scroll
+	Where, Warn     *widget.Label
+	Msg             *widget.Label
+	docLabel        *widget.Label
+	DocPrev, DocNxt *widget.Button
+	// SamePlace: in a batch, one place for every document (the default).
+	SamePlace *widget.Check
+	docRow    *fyne.Container
+	box       *fyne.Container
+
+	doc      Pages
+	path     string
+	page     int // shown, 1-based
+	fields   []PageField
+	gen      int // numbers loads: a late answer for an older one is dropped
+	cancel   context.CancelFunc
+	loadCtx  context.Context // the current load's, cancelled by the next
+	stampKey string
+	stampGen int
+	batchDoc int                     // the batch document shown
+	places   map[string]placeOnPage // per document, when SamePlace is off
+}
+
+// placeOnPage is a stamp's place chosen on the preview.
+type placeOnPage struct {
+	Page int
+	Rect [4]float64
+}
+
+func newPagePreview(v *SignView, src PageSource) *pagePreview {
+	a := v.a
+	pp := &pagePreview{v: v, src: src, places: map[string]placeOnPage{}}
+	pp.Placer = NewPlacer(a.t("ui.preview.name"))
+	pp.Placer.OnChanged = pp.placed
+	pp.Placer.OnField = pp.fieldClicked
+	pp.PageLabel = widget.NewLabel("")
+	pp.Prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
+	pp.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
+	pp.PlaceHere = widget.NewButtonWithIcon(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
+	pp.thumbs = container.NewHBox()
+	pp.thumbScroll = container.NewHScroll(pp.thumbs)
+	pp.Where = para("")
+	pp.Where.Importance = widget.LowImportance
+	pp.Warn = para("")
+	pp.Warn.Importance = widget.WarningImportance
+	pp.Msg = para("")
+	pp.docLabel = bold("")
+	pp.DocPrev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
+	pp.DocNxt = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
+	pp.SamePlace = widget.NewCheck(a.t("ui.preview.same_place"), func(on bool) {
+		if on {
+			pp.places = map[string]placeOnPage{}
+		} else if v.stampPlaced() {
+			for _, p := range v.Batch {
+				pp.places[p] = placeOnPage{v.placePage, v.placeRect}
+			}
+		}
+		v.checkedKey = ""
+		v.recheck()
+	})
+	pp.SamePlace.SetChecked(true)
+	pp.docRow = container.NewBorder(nil, pp.SamePlace, pp.DocPrev, pp.DocNxt, pp.docLabel)
+	pp.docRow.Hide()
+	nav := container.NewHBox(pp.Prev, pp.PageLabel, pp.Next, layout.NewSpacer(), pp.PlaceHere)
+	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, nav, pp.thumbScroll, pp.Where, pp.Warn)
+	pp.box.Hide()
+	pp.refreshControls()
+	return pp
+}
+
+// view is the preview's card.
+func (pp *pagePreview) view() fyne.CanvasObject { return pp.box }
+
+// load shows path's pages (a new document): what was in flight for the
+// previous one is cancelled and its renderer instance closed.
+func (pp *pagePreview) load(path string) {
+	a := pp.v.a
+	pp.gen++
+	gen := pp.gen
+	if pp.cancel != nil {
+		pp.cancel()
+	}
+	old := pp.doc
+	pp.doc, pp.path, pp.page, pp.fields, pp.stampKey = nil, path, 0, nil, ""
+	if old != nil {
+		a.background(func() { old.Close() })
+	}
+	pp.Placer.SetPage(nil, 0, 0)
+	pp.Placer.SetFields(nil, "")
+	pp.thumbs.Objects = nil
+	pp.thumbs.Refresh()
+	pp.Warn.SetText("")
+	pp.Where.SetText("")
+	if path == "" {
+		pp.box.Hide()
+		a.relayout()
+		return
+	}
+	pp.box.Show()
+	setStatus(pp.Msg, a.t("ui.preview.loading"), widget.LowImportance)
+	pp.refreshControls()
+	ctx, cancel := context.WithCancel(context.Background())
+	pp.cancel, pp.loadCtx = cancel, ctx
+	src := pp.src
+	a.background(func() {
+		doc, err := src.OpenPages(ctx, path)
+		a.do(func() {
+			if gen != pp.gen {
+				if doc != nil {
+					a.background(func() { doc.Close() })
+				}
+				return
+			}
+			if err != nil {
+				setStatus(pp.Msg, Message(err, a.lang), widget.WarningImportance)
+				return
+			}
+			pp.doc = doc
+			pp.fields = doc.Fields()
+			pp.Msg.SetText("")
+			pp.show(pp.startPage())
+			pp.loadThumbs(ctx, gen)
+		})
+	})
+	a.relayout()
+}
+
+// close ends the preview (the screen is left).
+func (pp *pagePreview) close() { pp.load("") }
+
+// startPage is the page the signature goes on, as far as known.
+func (pp *pagePreview) startPage() int {
+	v := pp.v
+	if f := pp.usedField(); f != nil {
+		return f.Page
+	}
+	switch v.a.stampPage {
+	case StampLast:
+		return pp.doc.Count()
+	case StampPlaced:
+		if pl, ok := pp.placeFor(pp.path); ok {
+			return min(pl.Page, pp.doc.Count())
+		}
+	}
+	return 1
+}
+
+// usedField is the empty field the signature will go into: the one chosen,
+// or the document's only one.
+func (pp *pagePreview) usedField() *PageField {
+	v := pp.v
+	name := ""
+	if v.Field.Visible() {
+		name = v.Field.Selected
+	} else if len(pp.fields) == 1 {
+		name = pp.fields[0].Name
+	}
+	for i := range pp.fields {
+		if pp.fields[i].Name == name {
+			return &pp.fields[i]
+		}
+	}
+	return nil
+}
+
+// show renders page n.
+func (pp *pagePreview) show(n int) {
+	a := pp.v.a
+	if pp.doc == nil || n < 1 || n > pp.doc.Count() {
+		return
+	}
+	pp.page = n
+	pp.refreshControls()
+	gen, doc, ctx := pp.gen, pp.doc, pp.loadCtx
+	a.background(func() {
+		w, h, err := doc.Size(n)
+		var img image.Image
+		if err == nil {
+			// about 1000 pixels on the long side: sharp at the preview's
+			// size on a HiDPI screen, cheap to draw
+			dpi := math.Max(20, math.Min(150, 72*1000/math.Max(w, h)))
+			img, err = doc.Render(ctx, n, dpi)
+		}
+		a.do(func() {
+			if gen != pp.gen || n != pp.page {
+				return
+			}
+			if err != nil {
+				setStatus(pp.Msg, Message(err, a.lang), widget.WarningImportance)
+				return
+			}
+			pp.Msg.SetText("")
+			pp.Placer.SetPage(img, w, h)
+			pp.sync()
+			a.relayout()
+		})
+	})
+}
+
+// sync puts the stamp where the options say it goes on the page shown,
+// and the fields of that page.
+func (pp *pagePreview) sync() {
+	v := pp.v
+	if pp.doc == nil || pp.page == 0 {
+		return
+	}
+	var fs []PlacerField
+	for _, f := range pp.fields {
+		if f.Page == pp.page {
+			fs = append(fs, PlacerField{Name: f.Name, OnPage: f.OnPage})
+		}
+	}
+	used := pp.usedField()
+	chosen := ""
+	if used != nil {
+		chosen = used.Name
+	}
+	pp.Placer.SetFields(fs, chosen)
+	var r [4]float64
+	pp.Placer.Fixed = false
+	switch {
+	case used != nil:
+		// the stamp goes in the field: its box, not a place of one's own
+		pp.Placer.Fixed = true
+		if used.Page == pp.page {
+			r = used.OnPage
+		}
+	case v.a.stampPage == StampFirst && pp.page == 1, v.a.stampPage == StampLast && pp.page == pp.doc.Count():
+		r = pp.doc.Corner(pp.page, v.a.stampCorn)
+	case v.a.stampPage == StampPlaced:
+		if pl, ok := pp.placeFor(pp.path); ok && pl.Page == pp.page {
+			r = pl.Rect
+		}
+	}
+	pp.Placer.SetPlace(r)
+	pp.refreshControls()
+	pp.describe()
+	pp.stampPicture()
+}
+
+// placeFor is the place chosen for document p (the batch's common one, or
+// its own).
+func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
+	v := pp.v
+	if !v.stampPlaced() {
+		return placeOnPage{}, false
+	}
+	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+		if pl, ok := pp.places[p]; ok {
+			return pl, true
+		}
+	}
+	return placeOnPage{v.placePage, v.placeRect}, true // the common place
+}
+
+// optsFor is opts for document in: its own place in a batch placed per
+// document.
+func (v *SignView) optsFor(in string, opts SignOptions) SignOptions {
+	if v.Preview == nil || opts.StampPage != StampPlaced {
+		return opts
+	}
+	if pl, ok := v.Preview.placeFor(in); ok {
+		opts.StampPageNum, opts.StampRect = pl.Page, pl.Rect
+	}
+	return opts
+}
+
+// batchOpts are each document's options (taken on the UI goroutine).
+func (v *SignView) batchOpts(ins []string, opts SignOptions) map[string]SignOptions {
+	m := map[string]SignOptions{}
+	for _, in := range ins {
+		m[in] = v.optsFor(in, opts)
+	}
+	return m
+}
+
+// placed is a move or resize on the preview: the stamp now goes there.
+func (pp *pagePreview) placed(r [4]float64) {
+	v := pp.v
+	v.placePage, v.placeRect = pp.page, r
+	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+		pp.places[pp.path] = placeOnPage{pp.page, r}
+	}
+	v.setStampChoice(StampPlaced)
+	pp.describe()
+	pp.stampPicture()
+	v.recheck()
+}
+
+// placeHere puts a stamp on the page shown, in its bottom-right corner.
+func (pp *pagePreview) placeHere() {
+	if pp.doc == nil || pp.page == 0 {
+		return
+	}
+	r := pp.doc.Corner(pp.page, StampCorners[0])
+	pp.Placer.SetPlace(r)
+	pp.placed(pp.Placer.Place())
+	pp.v.a.win.Canvas().Focus(pp.Placer)
+}
+
+// fieldClicked chooses the clicked field for the signature.
+func (pp *pagePreview) fieldClicked(name string) {
+	v := pp.v
+	if v.Field.Visible() {
+		v.Field.SetSelected(name) // rechecks
+	}
+	pp.sync()
+}
+
+// describe says where the stamp is (the placer's accessible description)
+// and warns when it covers the page's text or pictures.
+func (pp *pagePreview) describe() {
+	a := pp.v.a
+	r := pp.Placer.Place()
+	if r[2] <= 0 {
+		pp.Where.SetText(a.t("ui.preview.no_stamp_here"))
+		pp.Warn.SetText("")
+		pp.Warn.Hide()
+		return
+	}
+	f := func(x float64) string { return fmt.Sprintf("%.0f", x) }
+	pp.Where.SetText(a.t("ui.preview.where", map[string]any{"Page": pp.page, "X": f(r[0]), "Y": f(r[1]), "W": f(r[2]), "H": f(r[3])}))
+	if c := pp.Placer.Covered(); c > coveredWarn {
+		pp.Warn.SetText(a.t("ui.preview.covers"))
+		pp.Warn.Show()
+	} else {
+		pp.Warn.SetText("")
+		pp.Warn.Hide()
+	}
+}
+
+// coveredWarn: the share of the stamp's area where the page has ink above
+// which the stamp is said to cover text or pictures (a hairline or a
+// page number's corner stays below it).
+const coveredWarn = 0.01
+
+// stampPicture renders the stamp at its size, as the signer will draw it;
+// an unchanged stamp is not rendered again.
+func (pp *pagePreview) stampPicture() {
+	v := pp.v
+	a := v.a
+	r := pp.Placer.Place()
+	if r[2] <= 0 {
+		return
+	}
+	o := SignOptions{Lang: a.lang, Reason: v.Reason.Text, Name: a.t("ui.preview.holder")}
+	if c := a.signingCert(); c != nil {
+		o.Name = c.Holder
+	}
+	key := fmt.Sprintf("%s|%s|%s|%.1f|%.1f", o.Lang, o.Reason, o.Name, r[2], r[3])
+	if key == pp.stampKey {
+		return
+	}
+	pp.stampKey = key
+	pp.stampGen++
+	gen := pp.stampGen
+	src := pp.src
+	a.background(func() {
+		img, err := src.StampPicture(context.Background(), o, r[2], r[3], 144)
+		a.do(func() {
+			if gen != pp.stampGen || err != nil {
+				return // a box stays drawn; the signature's check says what is wrong
+			}
+			pp.Placer.SetStamp(img)
+		})
+	})
+}
+
+// refreshControls enables the page buttons and says the page.
+func (pp *pagePreview) refreshControls() {
+	a := pp.v.a
+	n := 0
+	if pp.doc != nil {
+		n = pp.doc.Count()
+	}
+	if n == 0 {
+		pp.PageLabel.SetText("")
+	} else {
+		pp.PageLabel.SetText(a.t("ui.preview.page", map[string]any{"Page": pp.page, "Pages": n}))
+	}
+	enable(pp.Prev, pp.page > 1)
+	enable(pp.Next, pp.page < n)
+	if pp.doc != nil && pp.page > 0 && pp.Placer.Place()[2] <= 0 && pp.usedField() == nil {
+		pp.PlaceHere.Show()
+	} else {
+		pp.PlaceHere.Hide()
+	}
+	if len(pp.v.Batch) > 1 {
+		pp.docLabel.SetText(a.t("ui.preview.batch_doc", map[string]any{"N": pp.batchDoc + 1, "Count": len(pp.v.Batch),
+			"Name": filepath.Base(pp.path)}))
+		enable(pp.DocPrev, pp.batchDoc > 0)
+		enable(pp.DocNxt, pp.batchDoc < len(pp.v.Batch)-1)
+		pp.docRow.Show()
+	} else {
+		pp.docRow.Hide()
+	}
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// showBatchDoc previews the batch's document i.
+func (pp *pagePreview) showBatchDoc(i int) {
+	v := pp.v
+	if i < 0 || i >= len(v.Batch) {
+		return
+	}
+	pp.batchDoc = i
+	pp.load(v.Batch[i])
+}
+
+// maxThumbs: thumbnails are drawn for documents of up to this many pages
+// (the arrows turn the pages of longer ones).
+const maxThumbs = 12
+
+// loadThumbs draws the page thumbnails, one at a time, off the UI
+// goroutine.
+func (pp *pagePreview) loadThumbs(ctx context.Context, gen int) {
+	a := pp.v.a
+	doc := pp.doc
+	n := doc.Count()
+	if n < 2 || n > maxThumbs {
+		pp.thumbScroll.Hide()
+		return
+	}
+	pp.thumbScroll.Show()
+	a.background(func() {
+		for i := 1; i <= n; i++ {
+			w, h, err := doc.Size(i)
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			img, err := doc.Render(ctx, i, math.Max(4, math.Min(30, 72*72/math.Max(w, h))))
+			if err != nil {
+				return
+			}
+			page := i
+			a.do(func() {
+				if gen != pp.gen {
+					return
+				}
+				pp.thumbs.Add(newThumb(img, a.t("ui.preview.page_short", map[string]any{"Page": page}), func() { pp.show(page) }))
+			})
+		}
+	})
+}
+
+// thumb is one page's thumbnail: a click shows that page.
+type thumb struct {
+	widget.BaseWidget
+	img   image.Image
+	label string
+	onTap func()
+}
+
+func newThumb(img image.Image, label string, onTap func()) *thumb {
+	t := &thumb{img: img, label: label, onTap: onTap}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *thumb) Tapped(*fyne.PointEvent) { t.onTap() }
+
+func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
+	im := canvas.NewImageFromImage(t.img)
+	im.FillMode = canvas.ImageFillContain
+	im.SetMinSize(fyne.NewSize(48, 64))
+	l := canvas.NewText(t.label, theme.Color(theme.ColorNameForeground))
+	l.TextSize = theme.CaptionTextSize()
+	l.Alignment = fyne.TextAlignCenter
+	return widget.NewSimpleRenderer(container.NewBorder(nil, l, nil, nil, im))
+}
+
+// sideBySide lays the sign screen out: with room, the form (top, then
+// bottom) on the left and the preview on the right; else the form's top,
+// the preview, then the form's bottom (the options), so that "Signer"
+// stays in view on a small screen.
+type sideBySide struct {
+	side  float32 // the preview column's width
+	wide  bool
+	lastW float32
+}
+
+const mainMin = 430
+
+func (l *sideBySide) isWide(w float32) bool { return w >= mainMin+l.side+theme.Padding() }
+
+func (l *sideBySide) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, side, bottom := objs[0], objs[1], objs[2]
+	l.lastW = size.Width
+	p := theme.Padding()
+	if l.isWide(size.Width) && side.Visible() {
+		mw := size.Width - l.side - p
+		th := top.MinSize().Height
+		top.Move(fyne.NewPos(0, 0))
+		top.Resize(fyne.NewSize(mw, th))
+		bottom.Move(fyne.NewPos(0, th+p))
+		bottom.Resize(fyne.NewSize(mw, bottom.MinSize().Height))
+		side.Move(fyne.NewPos(mw+p, 0))
+		side.Resize(fyne.NewSize(l.side, side.MinSize().Height))
+		return
+	}
+	y := float32(0)
+	for _, o := range []fyne.CanvasObject{top, side, bottom} {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + p
+	}
+}
+
+func (l *sideBySide) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, side, bottom := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize()
+	p := theme.Padding()
+	w := float32(math.Max(float64(top.Width), float64(bottom.Width)))
+	if !objs[1].Visible() {
+		return fyne.NewSize(w, top.Height+p+bottom.Height)
+	}
+	w = float32(math.Max(float64(w), float64(side.Width)))
+	if l.isWide(l.lastW) {
+		return fyne.NewSize(w, float32(math.Max(float64(top.Height+p+bottom.Height), float64(side.Height))))
+	}
+	return fyne.NewSize(w, top.Height+side.Height+bottom.Height+2*p)
+}
