@@ -80,7 +80,7 @@ type SignView struct {
 	Preview      *pagePreview
 	stampChoices []string // the Stamp select's choices (StampNone…)
 	placePage    int
-	placeRect [4]float64
+	placeRect    [4]float64
 }
 
 func newSignView(a *App) *SignView {

@@ -55,7 +55,7 @@ type pagePreview struct {
 	loadCtx  context.Context // the current load's, cancelled by the next
 	stampKey string
 	stampGen int
-	batchDoc int                     // the batch document shown
+	batchDoc int                    // the batch document shown
 	places   map[string]placeOnPage // per document, when SamePlace is off
 }
 

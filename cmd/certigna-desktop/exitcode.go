@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/browsers"
+	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -60,6 +61,15 @@ func exitCode(err error) int {
 			return exitUsage // refused before any PIN
 		case browsers.KindNoModule:
 			return exitNoModule
+		}
+		return exitFailure
+	}
+	if pe := (*workflow.PreviewError)(nil); errors.As(err, &pe) {
+		switch pe.Kind {
+		case "unreadable", "too_large", "not_found":
+			return exitBadPDF
+		case "page":
+			return exitUsage
 		}
 		return exitFailure
 	}

@@ -38,6 +38,10 @@ func verbTable() map[string]verb {
 			"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",
 			"en": "check the signatures of a PDF: verify FILE.pdf [--json]",
 		}},
+		{name: "render", run: runRender, summary: map[string]string{
+			"fr": "dessiner une page en PNG comme l’aperçu de la fenêtre : render FICHIER.pdf [--page N] [--dpi D] -o PAGE.png (donne sa taille affichée, le repère de --rect)",
+			"en": "draw a page to a PNG as the window’s preview does: render FILE.pdf [--page N] [--dpi D] -o PAGE.png (prints its displayed size, --rect’s frame)",
+		}},
 		{name: "browsers", run: runBrowsers, summary: map[string]string{
 			"fr": "Firefox, Thunderbird, Chrome : profils trouvés, token enregistré ou non (register / unregister, --json)",
 			"en": "Firefox, Thunderbird, Chrome: profiles found, token registered or not (register / unregister, --json)",
