@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -71,12 +72,12 @@ func runWindow(env *Env) (code int) {
 		StartScreen: os.Getenv(envStartScreen),
 	})
 	u.Start()
-	u.OpenFiles(env.Files)
-	go func() {
-		for files := range handed {
-			fyne.Do(func() { u.OpenFiles(files) })
-		}
-	}()
+	// The files of this launch and of the launches that follow within a
+	// moment open together (instance.Gather: Explorer's one process per file).
+	handed <- env.Files
+	go instance.Gather(handed, 300*time.Millisecond, func(files []string) {
+		fyne.Do(func() { u.OpenFiles(files) })
+	})
 	// X11 takes the window's class (WM_CLASS) from its title when it is
 	// created: it must be the app's name, the launcher's StartupWMClass, for
 	// the taskbar to group the window under the launcher's icon. The screen's

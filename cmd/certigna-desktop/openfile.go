@@ -28,8 +28,13 @@ func systemOpened(path string) {
 	opened.pending = append(opened.pending, path)
 }
 
+// platformStarted runs once the app is up (macOS: registers the Services
+// menu provider, openfile_darwin.go).
+var platformStarted = func() {}
+
 // openFileEvents sends the files kept so far, and all later ones, to the window.
 func openFileEvents(_ fyne.App, u *ui.App) {
+	platformStarted()
 	opened.Lock()
 	defer opened.Unlock()
 	opened.sink = func(files []string) { fyne.Do(func() { u.OpenFiles(files) }) }

@@ -10,6 +10,7 @@ package main
 //
 // NOT RUN: this cannot be compiled or run on the Linux build machine (cgo for
 // darwin needs Apple's SDK); it is written for the macOS release runner.
+// The same holds for the Services-menu provider below.
 
 /*
 #cgo CFLAGS: -x objective-c
@@ -27,6 +28,34 @@ static void certignaOpenURLs(id self, SEL _cmd, NSApplication *app, NSArray<NSUR
 	}
 }
 
+// The "Signer avec Certigna" service (NSServices in Info.plist, written by
+// packaging/macos/infoplist.py): the Finder puts the selected PDFs on a
+// pasteboard and calls signPDF:userData:error:.
+@interface CertignaServices : NSObject
+- (void)signPDF:(NSPasteboard *)pboard userData:(NSString *)userData error:(NSString **)error;
+@end
+
+@implementation CertignaServices
+- (void)signPDF:(NSPasteboard *)pboard userData:(NSString *)userData error:(NSString **)error {
+	NSArray *urls = [pboard readObjectsForClasses:@[ [NSURL class] ]
+	                                      options:@{NSPasteboardURLReadingFileURLsOnlyKey : @YES}];
+	for (NSURL *u in urls) {
+		if ([u path] != nil) {
+			certignaOpened((char *)[[u path] fileSystemRepresentation]);
+		}
+	}
+}
+@end
+
+static void certignaInstallServices(void) {
+	dispatch_async(dispatch_get_main_queue(), ^{
+		static CertignaServices *provider;
+		provider = [CertignaServices new];
+		[NSApp setServicesProvider:provider];
+		NSUpdateDynamicServices();
+	});
+}
+
 static void certignaInstallOpenHandler(void) {
 	Class c = objc_getClass("GLFWApplicationDelegate");
 	if (c != Nil) {
@@ -36,7 +65,10 @@ static void certignaInstallOpenHandler(void) {
 */
 import "C"
 
-func init() { C.certignaInstallOpenHandler() }
+func init() {
+	C.certignaInstallOpenHandler()
+	platformStarted = func() { C.certignaInstallServices() }
+}
 
 //export certignaOpened
 func certignaOpened(path *C.char) { systemOpened(C.GoString(path)) }
