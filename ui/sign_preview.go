@@ -99,8 +99,8 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.SamePlace.SetChecked(true)
 	pp.docRow = container.NewBorder(nil, pp.SamePlace, pp.DocPrev, pp.DocNxt, pp.docLabel)
 	pp.docRow.Hide()
-	nav := container.NewHBox(pp.Prev, pp.PageLabel, pp.Next, layout.NewSpacer(), pp.PlaceHere)
-	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, nav, pp.thumbScroll, pp.Where, pp.Warn)
+	nav := container.NewHBox(pp.Prev, layout.NewSpacer(), pp.PageLabel, layout.NewSpacer(), pp.Next)
+	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, nav, pp.PlaceHere, pp.thumbScroll, pp.Where, pp.Warn)
 	pp.box.Hide()
 	pp.refreshControls()
 	return pp
@@ -271,6 +271,13 @@ func (pp *pagePreview) sync() {
 		}
 	}
 	pp.Placer.SetPlace(r)
+	if got := pp.Placer.Place(); got != r && v.a.stampPage == StampPlaced {
+		// kept on a smaller page: the signature goes where it is shown
+		v.placePage, v.placeRect = pp.page, got
+		if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+			pp.places[pp.path] = placeOnPage{pp.page, got}
+		}
+	}
 	pp.refreshControls()
 	pp.describe()
 	pp.stampPicture()

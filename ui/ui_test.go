@@ -152,7 +152,7 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 	if h.store == nil {
 		h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
 	}
-	h.app = ui.New(fyne.CurrentApp(), w, ui.Options{
+	opts := ui.Options{
 		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
 		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
@@ -161,12 +161,20 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 			h.opened = append(h.opened, u.String())
 			return h.failOpen
 		},
-	})
+	}
+	if withOptions != nil {
+		withOptions(&opts)
+	}
+	h.app = ui.New(fyne.CurrentApp(), w, opts)
 	t.Cleanup(h.app.Stop)
 	h.app.Refresh()
 	h.settle()
 	return h
 }
+
+// withOptions, when set by a test, adds to the window's options (e.g. the
+// page preview's source).
+var withOptions func(*ui.Options)
 
 func softhsm(t *testing.T) *testtoken.Token {
 	t.Helper()

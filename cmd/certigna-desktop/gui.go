@@ -67,6 +67,7 @@ func runWindow(env *Env) (code int) {
 		Lang:        lang,
 		Tokens:      tokens,
 		Signer:      backend.NewPDF(),
+		Pages:       backend.NewPages(), // the sign screen's page preview
 		Store:       store,
 		Version:     certigna.Version(),
 		StartScreen: os.Getenv(envStartScreen),
