@@ -14,7 +14,7 @@ func PageCount(path string) (int, error) {
 		return 0, err
 	}
 	defer f.Close()
-	r, err := pdf.NewReaderDecrypting(f, st.Size()) // an encrypted document can be signed (issue #14)
+	r, err := openForSigning(f, st.Size()) // as signing reads it: decrypted, repaired (signable.go)
 	if err != nil {
 		return 0, withPath(err, path)
 	}

@@ -57,3 +57,25 @@ func openForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	}
 	return nil, err
 }
+
+// openForVerify reads a file to verify the way signing reads it (one
+// reading for both, issue 21): as it is, and when its cross-reference data
+// cannot be read at all, rebuilt by the scan signing does. A rebuilt file
+// that holds signatures stays refused as damaged: its revisions, and so
+// what each signature covers and what changed after it, are lost with its
+// tables. An unsigned rebuilt file is what signing would sign: it is read
+// (and has no signature), not called unreadable.
+func openForVerify(f io.ReaderAt, size int64) (*pdf.Reader, error) {
+	r, err := pdf.NewReaderDecrypting(f, size)
+	if err == nil || !pdf.Repairable(err) {
+		return r, err
+	}
+	r2, err2 := pdf.NewRepairedReader(f, size)
+	if err2 != nil {
+		return nil, err
+	}
+	if fields, ferr := signatureFields(r2); ferr != nil || len(fields) > 0 {
+		return nil, err
+	}
+	return r2, nil
+}

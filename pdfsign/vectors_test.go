@@ -39,6 +39,15 @@ func TestVectors(t *testing.T) {
 			}
 			if err != nil {
 				assertDir(t, dir)
+			} else {
+				// One reading (issue 21): what the app signs it reads back,
+				// and never calls the input unreadable.
+				if rep, err := Verify(context.Background(), filepath.Join(dir, "out.pdf"), VerifyOptions{}); err != nil || !rep.Signatures[len(rep.Signatures)-1].Valid {
+					t.Errorf("verify of the signed copy: our signature not valid (%v)", err)
+				}
+				if _, err := Verify(context.Background(), in, VerifyOptions{}); errKind(err) == KindDamaged || errKind(err) == KindNotPDF {
+					t.Errorf("signed, yet verify calls the input unreadable: %v", err)
+				}
 			}
 			rep, err := Verify(context.Background(), in, VerifyOptions{})
 			if got := outcome(err); got != want["verify"][0] {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"os"
 	"sort"
-
-	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Verify checks every signature of the PDF at path. A file without any
@@ -39,7 +37,7 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
-	r, err := pdf.NewReaderDecrypting(f, size)
+	r, err := openForVerify(f, size) // as signing reads it (signable.go)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func Files(signed []byte) []File {
 		{Name: "filter-chain.pdf", Class: "200 FlateDecode filters in a row", Data: filterChain(200), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgLimit},
 		{Name: "deep-arrays.pdf", Class: "catalog nested 100,000 arrays deep", Data: deepNesting("[", 100000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
 		{Name: "deep-dicts.pdf", Class: "catalog nested 50,000 dictionaries deep", Data: deepNesting("<</A ", 50000), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
-		{Name: "xref-count-huge.pdf", Class: "xref subsection of 50,000,000 entries, truncated", Data: tableCountHuge(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
+		{Name: "xref-count-huge.pdf", Class: "xref subsection of 50,000,000 entries, truncated", Data: tableCountHuge(), VerifyExit: exitNoSig, SignExit: exitBadPDF, Want: msgDamaged}, // verify reads it as signing does, rebuilt by a scan (issue 21): no signature; signing finds no page tree
 		{Name: "numbers-overflow.pdf", Class: "object numbers, /Size and /Prev out of range", Data: numbersOverflow(), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: msgDamaged},
 		{Name: "sig-fields-10000.pdf", Class: "10,000 fields naming one signature", Data: sigFields(10000, false), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "signature fields"},
 		{Name: "sig-distinct-300.pdf", Class: "300 distinct inline signatures", Data: sigFields(300, true), VerifyExit: exitBadPDF, SignExit: exitBadPDF, Want: "different signatures"},

@@ -88,7 +88,9 @@ func (r *Reader) readChain(off int64) error {
 			}
 		}
 		prev, ok := ToInt(sec.trailer.Get("Prev"))
-		if !ok {
+		if !ok || prev == 0 {
+			// /Prev 0 names no section (offset 0 is the header): the
+			// chain ends, as qpdf reads it, without a warning.
 			break
 		}
 		if prev <= 0 || prev >= r.size {
