@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -147,5 +148,171 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 				t.Error("page 1 changed")
 			}
 		})
+	}
+}
+
+// geometry of a placer: page coordinates → window position.
+func placerScreen(p *ui.Placer) func(x, y float64) fyne.Position {
+	w, hh := p.PageSize()
+	s := float64(p.Size().Width) / w
+	if sh := float64(p.Size().Height) / hh; sh < s {
+		s = sh
+	}
+	offX := (float64(p.Size().Width) - s*w) / 2
+	offY := (float64(p.Size().Height) - s*hh) / 2
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(p)
+	return func(x, y float64) fyne.Position {
+		return at.Add(fyne.NewPos(float32(offX+x*s), float32(offY+(hh-y)*s)))
+	}
+}
+
+// moveTo drags the stamp so that its centre is at x, y (page coordinates).
+func moveTo(h *harness, p *ui.Placer, x, y float64) {
+	r := p.Place()
+	sc := placerScreen(p)
+	from, to := sc(r[0]+r[2]/2, r[1]+r[3]/2), sc(x, y)
+	dragFrom(h.win, p, from, to.X-from.X, to.Y-from.Y)
+}
+
+// A form's empty fields are boxes on the page: a click on one chooses it
+// (the stamp is then shown in it and cannot be moved); a stamp placed over
+// the page's text says so, placed on blank paper it does not.
+func TestPreviewFieldsAndCoverage(t *testing.T) {
+	tok := softhsm(t)
+	h := startPreview(t, tok)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	form := filepath.Join(dir, "formulaire.pdf")
+	twoFieldForm(t, form)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(form)})
+	h.settle()
+	p := v.Preview.Placer
+	if p.Place()[2] != 0 || !v.Preview.PlaceHere.Visible() {
+		t.Fatalf("no field chosen yet: stamp %v", p.Place())
+	}
+	test.TapCanvas(h.win.Canvas(), placerScreen(p)(400, 80)) // inside "Vendeur" (300,50–500,110)
+	h.settle()
+	if v.Field.Selected != "Vendeur" {
+		t.Fatalf("clicked field: %q", v.Field.Selected)
+	}
+	if got := p.Place(); got != [4]float64{300, 50, 200, 60} || !p.Fixed {
+		t.Fatalf("stamp in the field: %v fixed %v", got, p.Fixed)
+	}
+
+	doc := filepath.Join(dir, "texte.pdf")
+	os.WriteFile(doc, testpdf.Build(testpdf.Vectors()[0].Page), 0o644) // text at 178,463 (A4)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(doc)})
+	h.settle()
+	test.Tap(v.Preview.PlaceHere)
+	h.settle()
+	if v.Preview.Warn.Visible() {
+		t.Fatalf("blank corner said covered: %q", v.Preview.Warn.Text)
+	}
+	moveTo(h, p, 260, 450)
+	h.settle()
+	if !v.Preview.Warn.Visible() || v.Preview.Warn.Text != "Attention : à cet endroit, le tampon cache du texte ou une image de la page." {
+		t.Fatalf("over the text: %q (place %v)", v.Preview.Warn.Text, p.Place())
+	}
+	if want := "Tampon page 1"; len(v.Preview.Where.Text) < len(want) || v.Preview.Where.Text[:len(want)] != want {
+		t.Errorf("description %q", v.Preview.Where.Text)
+	}
+}
+
+// A batch placed per document: each document's preview with its own
+// stamp before the one PIN, and each signed file has its stamp where its
+// preview had it.
+func TestPreviewBatchPerDocument(t *testing.T) {
+	tok := softhsm(t)
+	h := startPreview(t, tok)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var ins []string
+	var uris []fyne.URI
+	for i, vec := range []testpdf.Vector{testpdf.Vectors()[0], testpdf.Vectors()[4]} {
+		in := filepath.Join(dir, string(rune('a'+i))+".pdf")
+		os.WriteFile(in, testpdf.Build(vec.Page), 0o644)
+		ins = append(ins, in)
+		uris = append(uris, storage.NewFileURI(in))
+	}
+	h.app.HandleDrop(uris)
+	h.settle()
+	pv := v.Preview
+	if !pv.SamePlace.Checked || !pv.DocNxt.Visible() {
+		t.Fatal("batch preview without its document arrows or 'same place'")
+	}
+	pv.SamePlace.SetChecked(false)
+	p := pv.Placer
+	places := map[string][4]float64{}
+	for i, in := range ins {
+		if i > 0 {
+			test.Tap(pv.DocNxt)
+			h.settle()
+		}
+		if p.Place()[2] <= 0 {
+			test.Tap(pv.PlaceHere)
+			h.settle()
+		}
+		w, hh := p.PageSize()
+		moveTo(h, p, w*(0.3+0.3*float64(i)), hh*0.2)
+		h.settle()
+		places[in] = p.Place()
+	}
+	if places[ins[0]] == places[ins[1]] {
+		t.Fatal("the two documents share a place")
+	}
+	test.Tap(pv.DocPrev) // back to the first: its own place
+	h.settle()
+	if p.Place() != places[ins[0]] {
+		t.Fatalf("first document's place %v, was %v", p.Place(), places[ins[0]])
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.BatchSigned != 2 || h.svc.codeCalls.Load() != 1 {
+		t.Fatalf("batch: %d signed, %d PIN verifications: %q", v.BatchSigned, h.svc.codeCalls.Load(), v.Status.Text)
+	}
+	for _, in := range ins {
+		out := in[:len(in)-4] + "-signé.pdf"
+		r := places[in]
+		d, err := backend.NewPages().OpenPages(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, hh, _ := d.Size(1)
+		d.Close()
+		got := diffBox(renderPage(t, in, 1), renderPage(t, out, 1))
+		want := image.Rect(int(r[0]+0.5), int(hh-r[1]-r[3]+0.5), int(r[0]+r[2]+0.5), int(hh-r[1]+0.5))
+		if dm, dM := got.Min.Sub(want.Min), got.Max.Sub(want.Max); dm.X < -1 || dm.X > 1 || dm.Y < -1 || dm.Y > 1 || dM.X < -1 || dM.X > 1 || dM.Y < -1 || dM.Y > 1 {
+			t.Errorf("%s: stamp at %v, preview had %v", filepath.Base(in), got, want)
+		}
+	}
+}
+
+// A file that is no PDF shows a sentence in the preview, never the
+// renderer's text, and the window goes on; choosing another document while
+// one is being prepared shows the last one chosen only.
+func TestPreviewHostileAndCancelled(t *testing.T) {
+	tok := softhsm(t)
+	h := startPreview(t, tok)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "faux.pdf")
+	os.WriteFile(junk, []byte("%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 9 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"), 0o644)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(junk)})
+	h.settle()
+	if msg := v.Preview.Msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
+		t.Fatalf("junk: %q", msg)
+	}
+	a, b := filepath.Join(dir, "a.pdf"), filepath.Join(dir, "b.pdf")
+	os.WriteFile(a, testpdf.Build(testpdf.Page{Media: [4]float64{0, 0, 300, 300}}), 0o644)
+	os.WriteFile(b, testpdf.Build(testpdf.Page{Media: [4]float64{0, 0, 400, 200}}), 0o644)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(a)})
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(b)}) // before a's preview is ready
+	h.settle()
+	if w, hh := v.Preview.Placer.PageSize(); w != 400 || hh != 200 || v.Preview.Msg.Text != "" {
+		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.Preview.Msg.Text)
 	}
 }
