@@ -40,6 +40,7 @@ const (
 	KindDeviceError    Kind = "device_error"  // CKR_DEVICE_ERROR: the token or reader failed during the operation
 	KindCodeLength     Kind = "code_length"   // a typed code (PIN, unlock or admin code) outside the token's range: not sent
 	KindCodeInvalid    Kind = "code_invalid"  // a typed code with characters no token takes (control characters, invalid UTF-8): not sent
+	KindCodeSpace      Kind = "code_space"    // a typed code with white space at an end or an invisible character (BOM, no-break or zero-width space): not sent
 	KindToken          Kind = "token_error"   // any other PKCS#11 failure
 )
 

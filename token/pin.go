@@ -1,6 +1,7 @@
 package token
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,6 +39,23 @@ func printable(s string) bool {
 	return true
 }
 
+// spaced: white space at either end, or an invisible character anywhere (a
+// byte-order mark, a no-break or zero-width space, a soft hyphen: what a
+// copy from a web page, an SMS or a text file brings along). Nobody means
+// these as part of a code; sent, they make the right code wrong and cost a
+// try. A plain space inside a code is the person's choice and stays.
+func spaced(s string) bool {
+	if strings.TrimFunc(s, unicode.IsSpace) != s {
+		return true
+	}
+	for _, r := range s {
+		if unicode.Is(unicode.Cf, r) || (unicode.IsSpace(r) && r != ' ') {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckCode checks a code typed by the person — the PIN to log in, the
 // current PIN or unlock code to change it, the admin code to unblock it —
 // against the token's length range and a printable character set, without
@@ -50,6 +68,9 @@ func CheckCode(t TokenInfo, code string, so bool) error {
 	}
 	if !printable(code) {
 		return &Error{Kind: KindCodeInvalid, SO: so}
+	}
+	if spaced(code) {
+		return &Error{Kind: KindCodeSpace, SO: so}
 	}
 	lo, hi := pinRange(t)
 	if so && len(code) == 48 && isHex(code) {
@@ -84,6 +105,9 @@ func CheckNewPIN(t TokenInfo, current, newPIN, confirm string) error {
 	}
 	if !printable(newPIN) {
 		return &Error{Kind: KindCodeInvalid}
+	}
+	if spaced(newPIN) {
+		return &Error{Kind: KindCodeSpace}
 	}
 	lo, hi := pinRange(t)
 	if n := len(newPIN); n < lo || n > hi { // PKCS#11 counts bytes

@@ -463,11 +463,16 @@ func TestCodesCheckedBeforeTheToken(t *testing.T) {
 	}
 	defer m.Close()
 	ti := findToken(t, m, tok.Label) // 4..255 on SoftHSM2
+	// the right PIN with what a copy or a keystroke adds around it: refused,
+	// never sent (sent, it is a wrong PIN and costs a try)
+	p := tok.PIN
 	for _, tc := range []struct {
 		code string
 		kind Kind
 	}{{"12", KindCodeLength}, {"1", KindCodeLength}, {"12\t34", KindCodeInvalid}, {"%PDF-1.7\n", KindCodeInvalid},
-		{"12\x0034", KindCodeInvalid}, {"\xff\xfe1234", KindCodeInvalid}, {strings.Repeat("9", 256), KindCodeLength}} {
+		{"12\x0034", KindCodeInvalid}, {"\xff\xfe1234", KindCodeInvalid}, {strings.Repeat("9", 256), KindCodeLength},
+		{" " + p, KindCodeSpace}, {p + " ", KindCodeSpace}, {"\ufeff" + p, KindCodeSpace}, {p + "\u00a0", KindCodeSpace},
+		{p[:2] + "\u200b" + p[2:], KindCodeSpace}, {p[:2] + "\u00a0" + p[2:], KindCodeSpace}, {p + "\u2060", KindCodeSpace}} {
 		if _, err := m.Signer(ti.Slot, tok.RSAID, tc.code, false); !IsKind(err, tc.kind) {
 			t.Errorf("sign with %q: %v", tc.code, err)
 		}
@@ -480,6 +485,15 @@ func TestCodesCheckedBeforeTheToken(t *testing.T) {
 	}
 	if err := m.ChangePIN(ti.Slot, tok.PIN, "2468\t2468", "2468\t2468", false); !IsKind(err, KindCodeInvalid) {
 		t.Errorf("new PIN with a tab: %v", err)
+	}
+	if err := m.ChangePIN(ti.Slot, tok.PIN, "24682468 ", "24682468 ", false); !IsKind(err, KindCodeSpace) {
+		t.Errorf("new PIN with a trailing space: %v", err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		msg := (&Error{Kind: KindCodeSpace}).Message(lang)
+		if !strings.Contains(msg, map[string]string{"fr": "aucun essai n’a été utilisé", "en": "no try was used"}[lang]) {
+			t.Errorf("%s: %q", lang, msg)
+		}
 	}
 	for _, c := range []string{"C_Login", "C_SetPIN", "C_InitPIN"} {
 		if n := spy.Count(c); n != 0 {

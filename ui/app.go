@@ -97,7 +97,7 @@ type App struct {
 	unb  *UnblockForm
 	sign *SignView
 	// chooser is the path field of the open PDF dialog (tests type in it)
-	chooser *widget.Entry
+	chooser *Input
 	verify  *VerifyView // screen_verify.go
 }
 

@@ -74,7 +74,7 @@ func setStatus(l *widget.Label, text string, imp widget.Importance) {
 
 // showCopy says what could not be opened and offers it to copy.
 func (a *App) showCopy(text, value string) {
-	e := widget.NewEntry()
+	e := newInput()
 	e.SetText(value)
 	copyBtn := widget.NewButtonWithIcon(a.t("ui.copy"), theme.ContentCopyIcon(), func() {
 		a.fyne.Clipboard().SetContent(value)

@@ -177,7 +177,7 @@ func (a *App) Show(name string) {
 	a.updateNav()
 	a.win.SetTitle(a.title()) // open_files.go
 	if focus != nil {
-		a.win.Canvas().Focus(focus)
+		a.focus(focus)
 	}
 }
 
@@ -188,3 +188,6 @@ func (a *App) relayout() {
 		a.body.Refresh()
 	}
 }
+
+// NavButton is the sidebar button of a screen (tests drive it by keyboard).
+func (a *App) NavButton(screen string) *widget.Button { return a.navBtns[screen] }

@@ -31,8 +31,8 @@ var browsersOptions browsers.Options
 type BrowsersView struct {
 	a      *App
 	lang   string
-	URL    *widget.Entry
-	PIN    *widget.Entry
+	URL    *Input
+	PIN    *Input
 	Test   *widget.Button
 	Status *widget.Label // the login test's outcome
 	Info   *widget.Label // the last registration's outcome
@@ -52,9 +52,9 @@ func (a *App) BrowsersView() *BrowsersView {
 		return v.(*BrowsersView)
 	}
 	v := &BrowsersView{a: a, lang: a.lang}
-	v.URL = widget.NewEntry()
+	v.URL = newInput()
 	v.URL.SetPlaceHolder("https://")
-	v.PIN = widget.NewPasswordEntry()
+	v.PIN = newCodeInput()
 	v.PIN.SetPlaceHolder(a.t("browsers.tls.pin_title"))
 	v.Status = para("")
 	v.Info = para("")

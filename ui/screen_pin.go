@@ -14,7 +14,7 @@ import (
 // CA's site, the new PIN twice. One click, at most one try on the token.
 type PINForm struct {
 	a                     *App
-	Current, New, Confirm *widget.Entry
+	Current, New, Confirm *Input
 	Submit                *widget.Button
 	Status                *widget.Label
 	Rules                 *widget.Label
@@ -31,13 +31,13 @@ type PINForm struct {
 
 func newPINForm(a *App) *PINForm {
 	f := &PINForm{a: a}
-	f.Current = widget.NewPasswordEntry()
-	f.New = widget.NewPasswordEntry()
-	f.Confirm = widget.NewPasswordEntry()
+	f.Current = newCodeInput()
+	f.New = newCodeInput()
+	f.Confirm = newCodeInput()
 	f.Current.SetPlaceHolder(a.t("ui.pin.current_ph"))
 	f.New.SetPlaceHolder(a.t("ui.pin.new_ph"))
 	f.Confirm.SetPlaceHolder(a.t("ui.pin.confirm_ph"))
-	entries := []*widget.Entry{f.Current, f.New, f.Confirm}
+	entries := []*Input{f.Current, f.New, f.Confirm}
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}
@@ -54,10 +54,10 @@ func newPINForm(a *App) *PINForm {
 
 // enterSubmits: Enter moves to the first empty field, or submits when all
 // are filled (Enter on a complete form always submits).
-func enterSubmits(a *App, entries []*widget.Entry, submit func()) {
+func enterSubmits(a *App, entries []*Input, submit func()) {
 	for _, e := range entries {
 		if e.Text == "" && !e.Disabled() {
-			a.win.Canvas().Focus(e)
+			a.focus(e)
 			return
 		}
 	}
@@ -125,7 +125,7 @@ func (f *PINForm) tokenChanged() {
 }
 
 func (f *PINForm) setEnabled(on bool) {
-	for _, e := range []*widget.Entry{f.Current, f.New, f.Confirm} {
+	for _, e := range []*Input{f.Current, f.New, f.Confirm} {
 		if on {
 			e.Enable()
 		} else {
@@ -193,7 +193,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 				a.Refresh()
 				if a.pin == f {
 					f.setEnabled(true)
-					a.win.Canvas().Focus(f.Current)
+					a.focus(f.Current)
 				}
 				return
 			}
@@ -202,7 +202,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 			_ = a.opt.Store.SetDone(t.Serial, StepUnlockCode, true)
 			f.applyMode() // a next change asks for the PIN just set
-			for _, e := range []*widget.Entry{f.Current, f.New, f.Confirm} {
+			for _, e := range []*Input{f.Current, f.New, f.Confirm} {
 				e.SetText("")
 			}
 			f.Status.SetText("")
@@ -256,7 +256,7 @@ func IsWeakPIN(p string) bool {
 }
 
 // weakWarning is a warning line that follows what is typed in e.
-func weakWarning(a *App, e *widget.Entry) *widget.Label {
+func weakWarning(a *App, e *Input) *widget.Label {
 	l := para(a.t("ui.pin.weak"))
 	l.Importance = widget.WarningImportance
 	l.Hide() // no empty line in the form
@@ -279,7 +279,7 @@ func weakWarning(a *App, e *widget.Entry) *widget.Label {
 // burn the admin tries.
 type UnblockForm struct {
 	a                   *App
-	Admin, New, Confirm *widget.Entry
+	Admin, New, Confirm *Input
 	Submit              *widget.Button
 	Status              *widget.Label
 	Weak                *widget.Label
@@ -294,10 +294,10 @@ type UnblockForm struct {
 
 func newUnblockForm(a *App) *UnblockForm {
 	f := &UnblockForm{a: a}
-	f.Admin = widget.NewPasswordEntry()
-	f.New = widget.NewPasswordEntry()
-	f.Confirm = widget.NewPasswordEntry()
-	entries := []*widget.Entry{f.Admin, f.New, f.Confirm}
+	f.Admin = newCodeInput()
+	f.New = newCodeInput()
+	f.Confirm = newCodeInput()
+	entries := []*Input{f.Admin, f.New, f.Confirm}
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}

@@ -24,18 +24,18 @@ type SignView struct {
 	Output string // the signed copy, after success
 	Result *Verification
 
-	PIN    *widget.Entry
+	PIN    *Input
 	Submit *widget.Button
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
 	Cert       *widget.Select
-	Reason     *widget.Entry
+	Reason     *Input
 	Stamp      *widget.Select // invisible / first page / last page
 	Corner     *widget.Select // StampCorners, in the UI language
-	TSA        *widget.Entry
-	TSAUser    *widget.Entry
-	TSAPass    *widget.Entry
+	TSA        *Input
+	TSAUser    *Input
+	TSAPass    *Input
 	LTV        *widget.Check
 	AllowLower *widget.Check
 	Options    *widget.Accordion
@@ -85,7 +85,7 @@ type SignView struct {
 
 func newSignView(a *App) *SignView {
 	v := &SignView{a: a}
-	v.PIN = widget.NewPasswordEntry()
+	v.PIN = newCodeInput()
 	v.PIN.SetPlaceHolder(a.t("ui.sign.pin_ph"))
 	v.PIN.OnSubmitted = func(string) { v.SignNow() }
 	v.Submit = widget.NewButtonWithIcon(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
@@ -108,7 +108,7 @@ func newSignView(a *App) *SignView {
 			v.tokenChanged()
 		}
 	})
-	v.Reason = widget.NewEntry()
+	v.Reason = newInput()
 	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
 	pages := []string{StampNone, StampFirst, StampLast}
 	labels := []string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}
@@ -166,13 +166,13 @@ func newSignView(a *App) *SignView {
 		s.TSAUser = strings.TrimSpace(v.TSAUser.Text)
 		_ = a.opt.Store.SetSettings(s)
 	}
-	v.TSA = widget.NewEntry()
+	v.TSA = newInput()
 	v.TSA.SetPlaceHolder(a.t("ui.sign.tsa_ph"))
 	v.TSA.SetText(st.TSAURL)
-	v.TSAUser = widget.NewEntry()
+	v.TSAUser = newInput()
 	v.TSAUser.SetPlaceHolder(a.t("ui.sign.tsa_user_ph"))
 	v.TSAUser.SetText(st.TSAUser)
-	v.TSAPass = widget.NewPasswordEntry()
+	v.TSAPass = newCodeInput()
 	v.TSAPass.SetPlaceHolder(a.t("ui.sign.tsa_pass_ph"))
 	v.LTV = widget.NewCheck(a.t("ui.sign.ltv"), nil)
 	v.LTV.SetChecked(st.LTV)

@@ -64,7 +64,7 @@ func (v *SignView) signBatch() {
 	switch {
 	case v.PIN.Text == "":
 		fail(a.t("ui.sign.no_pin"))
-		a.win.Canvas().Focus(v.PIN)
+		a.focus(v.PIN)
 		return
 	}
 	cert := *a.signingCert()

@@ -73,7 +73,7 @@ func (v *SignView) setInput(p string) {
 	v.loadFields(p)
 	v.recheck()
 	if !v.PIN.Disabled() {
-		v.a.win.Canvas().Focus(v.PIN)
+		v.a.focus(v.PIN)
 	}
 }
 
@@ -106,7 +106,7 @@ func (v *SignView) loadFields(p string) {
 // pasted, or found with "Parcourir…" (Fyne's file dialog, opened in the
 // documents folder, filtered on PDFs).
 func (a *App) choosePDF(then func(path string)) {
-	path := widget.NewEntry()
+	path := newInput()
 	path.SetPlaceHolder(a.t("ui.choose.path_ph"))
 	msg := para("")
 	var d dialog.Dialog
@@ -155,12 +155,12 @@ func (a *App) choosePDF(then func(path string)) {
 	d = dialog.NewCustomWithoutButtons(a.t("ui.choose.title"), body, a.win)
 	d.Resize(fyne.NewSize(620, 0))
 	d.Show()
-	a.win.Canvas().Focus(path)
+	a.focus(path)
 	a.chooser = path
 }
 
 // ChooserField is the path field of the open-PDF dialog last shown (tests).
-func (a *App) ChooserField() *widget.Entry { return a.chooser }
+func (a *App) ChooserField() *Input { return a.chooser }
 
 // UseSample writes the sample document to the documents folder and selects it.
 func (v *SignView) useSample() { v.UseSample() }

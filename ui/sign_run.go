@@ -68,7 +68,7 @@ func (v *SignView) SignNow() {
 		return
 	case v.PIN.Text == "":
 		fail(a.t("ui.sign.no_pin"))
-		a.win.Canvas().Focus(v.PIN)
+		a.focus(v.PIN)
 		return
 	}
 	cert := *a.signingCert()

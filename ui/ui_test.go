@@ -225,6 +225,8 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.PlaceHolder)
+		case *ui.Input:
+			out = append(out, x.PlaceHolder)
 		case *widget.Select:
 			out = append(out, x.Selected)
 		}
@@ -257,6 +259,8 @@ func overlayTexts(w fyne.Window) []string {
 		case *widget.Button:
 			out = append(out, x.Text)
 		case *widget.Entry:
+			out = append(out, x.Text, x.PlaceHolder)
+		case *ui.Input:
 			out = append(out, x.Text, x.PlaceHolder)
 		case *canvas.Text:
 			out = append(out, x.Text)
@@ -331,7 +335,7 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 		t.Fatal("focus is not on the first field")
 	}
 	// Tab goes through the fields in reading order
-	for _, want := range []*widget.Entry{f.New, f.Confirm} {
+	for _, want := range []*ui.Input{f.New, f.Confirm} {
 		test.FocusNext(h.win.Canvas())
 		if h.win.Canvas().Focused() != want {
 			t.Fatalf("Tab order: focus on %T %p", h.win.Canvas().Focused(), h.win.Canvas().Focused())

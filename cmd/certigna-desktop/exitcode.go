@@ -50,7 +50,7 @@ func exitCode(err error) int {
 		case token.KindPINLocked:
 			return exitPINLocked
 		case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry,
-			token.KindCodeLength, token.KindCodeInvalid, token.KindPINPolicy:
+			token.KindCodeLength, token.KindCodeInvalid, token.KindCodeSpace, token.KindPINPolicy:
 			return exitUsage
 		}
 		return exitFailure

@@ -235,6 +235,11 @@ func TestStdinThatCannotBeAPINSendsNothing(t *testing.T) {
 		{"change-pin, short current code", "1\n11112222\n11112222\n", []string{"--module", spyModule, "change-pin"}, "not sent"},
 		{"unblock, long admin code", strings.Repeat("9", 256) + "\n11112222\n11112222\n", []string{"--module", spyModule, "unblock"}, "not sent"},
 		{"change-pin, PDF as new PIN", tok.PIN + "\n%PDF-1.7\n%PDF-1.7\n", []string{"--module", spyModule, "change-pin"}, "%PDF"},
+		// the right PIN with what a copy adds: never sent (a try lost)
+		{"right PIN after a byte-order mark", "\ufeff" + tok.PIN + "\n", nil, "no try was used"},
+		{"right PIN and a trailing space", tok.PIN + " \n", nil, "no try was used"},
+		{"right PIN with a zero-width space", tok.PIN[:2] + "\u200b" + tok.PIN[2:] + "\n", nil, "no try was used"},
+		{"change-pin, current PIN and a no-break space", tok.PIN + "\u00a0\n11112222\n11112222\n", []string{"--module", spyModule, "change-pin"}, "no try was used"},
 	}
 	for _, c := range cases {
 		args := c.args
@@ -259,6 +264,18 @@ func TestStdinThatCannotBeAPINSendsNothing(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.stderr, "%PDF") {
 		t.Errorf("sign /dev/stdin < in.pdf: exit %d\n%s", r.code, r.stderr)
 	}
+	// the same through --pin-fd: a no-break space after the right PIN
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw.WriteString(tok.PIN + "\u00a0\n")
+	pw.Close()
+	r = runChild(t, env, strings.NewReader("not-read\n"), []*os.File{pr}, append([]string{"--pin-fd", "3"}, signArgs...)...)
+	pr.Close()
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no try was used") {
+		t.Errorf("--pin-fd, PIN and a no-break space: exit %d\n%s", r.code, r.stderr)
+	}
 	log := spyLog(t, logPath)
 	if !strings.Contains(log, "C_GetSlotList") {
 		t.Fatalf("the spy logged nothing: the count below would prove nothing\n%.500s", log)
@@ -271,7 +288,7 @@ func TestStdinThatCannotBeAPINSendsNothing(t *testing.T) {
 
 	// The safe scripting form: the PIN on descriptor 3, standard input left
 	// alone. One C_Login.
-	pr, pw, err := os.Pipe()
+	pr, pw, err = os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}

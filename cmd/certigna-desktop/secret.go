@@ -44,7 +44,10 @@ func (e *Env) readSecret(prompt string) (string, error) {
 	src := e.Stdin
 	if e.pinFile != nil {
 		src = e.pinFile
-	} else if f, ok := e.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	}
+	// A terminal never echoes a code, whichever descriptor it comes
+	// through (--pin-fd 0 is the terminal too).
+	if f, ok := src.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(e.Stderr, prompt+" ")
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(e.Stderr)

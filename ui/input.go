@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Input is the window's text field: it takes only what is typed into it.
+//
+// A key's character arrives after the key itself (GLFW: key callback, then
+// character callback). Space on a button that opens a screen taps the
+// button on the key, the screen focuses its first field, and the Space's
+// character then lands in that field: a correct PIN sent with a space costs
+// a try. So a field focused by the program (not by a click, Tab or a typed
+// key) ignores characters until a key goes down inside it; holding the key
+// (auto-repeat sends characters without a new key down) types nothing
+// either.
+type Input struct {
+	widget.Entry
+	armed bool // focused by the program: characters wait for a key down here
+}
+
+func newInput() *Input {
+	f := &Input{}
+	f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// newCodeInput is a masked field for a PIN or a code, with the eye that
+// shows it (Fyne adds it to a password field without an action item).
+func newCodeInput() *Input {
+	f := &Input{}
+	f.Password = true
+	f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// FocusGained: focus given by Tab or a click; whatever comes next is typed here.
+func (f *Input) FocusGained() {
+	f.armed = false
+	f.Entry.FocusGained()
+}
+
+// KeyDown: a key pressed in this field, so its character belongs here.
+func (f *Input) KeyDown(ev *fyne.KeyEvent) {
+	f.armed = false
+	f.Entry.KeyDown(ev)
+}
+
+// Tapped: a click in the field is the person choosing it.
+func (f *Input) Tapped(ev *fyne.PointEvent) {
+	f.armed = false
+	f.Entry.Tapped(ev)
+}
+
+// MouseDown: as Tapped, for the desktop's press that starts a selection.
+func (f *Input) MouseDown(ev *desktop.MouseEvent) {
+	f.armed = false
+	f.Entry.MouseDown(ev)
+}
+
+// TypedRune drops a character whose key went down elsewhere.
+func (f *Input) TypedRune(r rune) {
+	if f.armed {
+		return
+	}
+	f.Entry.TypedRune(r)
+}
+
+// focus moves the keyboard focus for the person (a screen opening, Enter
+// moving to the next empty field). An Input focused this way takes no
+// character of the key being pressed now.
+func (a *App) focus(o fyne.Focusable) {
+	if o == nil || a.win == nil {
+		return
+	}
+	a.win.Canvas().Focus(o)
+	if f, ok := o.(*Input); ok {
+		f.armed = true
+	}
+}
