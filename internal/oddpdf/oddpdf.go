@@ -25,8 +25,10 @@ type File struct {
 }
 
 // Files makes the vectors from base, a plain one-revision PDF with a
-// classic table whose trailer starts "<</Size".
-func Files(base []byte) ([]File, error) {
+// classic table whose trailer starts "<</Size" and names "/Root 1 0 R", and
+// aes, the same encrypted by qpdf with AES-128 (V4, AESV2) and an empty user
+// password (nil: that vector is left out).
+func Files(base, aes []byte) ([]File, error) {
 	var fs []File
 	add := func(name, want string, data []byte, err error) error {
 		if err != nil {
@@ -51,7 +53,76 @@ func Files(base []byte) ([]File, error) {
 		"sign: damaged\nverify: damaged\n", d, err); err != nil {
 		return nil, err
 	}
+	// Issue 21's refusals of files readers open.
+	xs := Write(Rev{Objs: BasicObjs(""), Stream: 7, Self: true, SelfAt: 3, Trailer: "/Root 1 0 R"})
+	if err := add("xrefstm-self-elsewhere", "# An xref stream whose entry for itself gives another object's offset: nothing\n"+
+		"# fetches an xref stream by number, readers ignore it (qpdf: no warning).\nsign: ok\nverify: no_signature\n", xs, nil); err != nil {
+		return nil, err
+	}
+	if err := add("offset-on-comment", "# Object 3's entry gives an offset inside a long comment line just before\n"+
+		"# \"3 0 obj\" (readers open it): the object is the header that follows.\nsign: ok\nverify: no_signature\n",
+		commentBefore(), nil); err != nil {
+		return nil, err
+	}
+	d, err = sameLength(base, "/Root 1 0 R", "/Root 1 1 R")
+	if err := add("root-wrong-generation", "# The trailer's /Root names generation 1 of object 1, which exists at generation 0\n"+
+		"# only: readers take object 1 (qpdf: no warning).\nsign: ok\nverify: no_signature\n", d, err); err != nil {
+		return nil, err
+	}
+	md := Write(Rev{Objs: append(BasicObjs("/Metadata 8 0 R"), Obj{8, "<</Type/Metadata/Subtype/XML/Filter/FlateDecode/Length 10>>\nstream\nnot flate!\nendstream"}),
+		Trailer: "/Root 1 0 R"})
+	if err := add("metadata-unreadable", "# The catalog's /Metadata stream cannot be decoded: signing never needs it.\n"+
+		"sign: ok\nverify: no_signature\n", md, nil); err != nil {
+		return nil, err
+	}
+	os := Write(Rev{Objs: BasicObjs(""), Objstm: 5, Stream: 6, InStm: []Obj{{4, "<</Producer(oddpdf)>>"}},
+		Trailer: "/Root 1 0 R/Info 4 0 R"})
+	os, err = sameLength(os, "/N 1/First 4", "/N 1/First 0")
+	if err := add("objstm-broken", "# The object stream holding only the /Info dictionary has a broken header:\n"+
+		"# nothing the signature touches is in it.\nsign: ok\nverify: no_signature\n", os, err); err != nil {
+		return nil, err
+	}
+	if aes != nil {
+		d, err = sameLength(aes, "/Length 128 ", "            ")
+		if err := add("aesv2-no-length", "# AESV2 (V4) with an empty user password and no /Length in /Encrypt: the key\n"+
+			"# length is the crypt filter's (AESV2: 128 bits).\nsign: ok\nverify: no_signature\n", d, err); err != nil {
+			return nil, err
+		}
+	}
 	return fs, nil
+}
+
+// sameLength replaces the only occurrence of old by new of the same length
+// (offsets stay right).
+func sameLength(b []byte, old, new string) ([]byte, error) {
+	if len(old) != len(new) || bytes.Count(b, []byte(old)) != 1 {
+		return nil, fmt.Errorf("%q: not found once, or a length change", old)
+	}
+	return bytes.Replace(b, []byte(old), []byte(new), 1), nil
+}
+
+// commentBefore: a classic-table file whose entry for object 3 points at a
+// comment line of more than 48 bytes just before "3 0 obj".
+func commentBefore() []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n")
+	var offs []int
+	for i, o := range BasicObjs("") {
+		offs = append(offs, b.Len())
+		if i == 2 {
+			// The entry points inside the comment, after "% this".
+			b.WriteString("% this comment line sits between the offset and the object header\n")
+			offs[i] += 6
+		}
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", o.Num, o.Body)
+	}
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
+	return b.Bytes()
 }
 
 // replaceOnce replaces the last occurrence of old (the newest trailer).

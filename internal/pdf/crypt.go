@@ -83,6 +83,9 @@ func newDecryptor(enc *Dict, id0 []byte) (*decryptor, error) {
 	length, ok := ToInt(enc.Get("Length"))
 	if !ok || length == 0 {
 		length = 40
+		if v == 4 {
+			length = cryptFilterBits(enc)
+		}
 	}
 	str := func(k string) []byte { s, _ := enc.Get(k).(String); return s.B }
 	o, u := str("O"), str("U")
@@ -190,6 +193,28 @@ func newDecryptor(enc *Dict, id0 []byte) (*decryptor, error) {
 		return nil, errors.New("encryption revision not supported")
 	}
 	return d, nil
+}
+
+// cryptFilterBits is the key length of a V4 document whose /Encrypt has no
+// /Length: the crypt filter's own (ISO 32000-2 Table 25: AESV2 keys are
+// 128 bits; a filter's /Length counts bytes when it is 16 or less, as the
+// standard handler writes it, else bits), 40 by default (Table 20).
+func cryptFilterBits(enc *Dict) int64 {
+	cf, _ := enc.Get("CF").(*Dict)
+	f, _ := cf.Get(enc.NameOf("StmF")).(*Dict)
+	if f == nil {
+		f, _ = cf.Get(enc.NameOf("StrF")).(*Dict)
+	}
+	if f.NameOf("CFM") == "AESV2" {
+		return 128
+	}
+	if l, ok := ToInt(f.Get("Length")); ok && l > 0 {
+		if l <= 16 {
+			return l * 8
+		}
+		return l
+	}
+	return 40
 }
 
 func rc4Crypt(key, data []byte) []byte {

@@ -4,6 +4,19 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/certigna-desktop/app/internal/oddpdf"
+)
+
+// Shorter names for the vectors' writer.
+type (
+	genRev = oddpdf.Rev
+	genObj = oddpdf.Obj
+)
+
+var (
+	genPDF    = oddpdf.Write
+	basicObjs = oddpdf.BasicObjs
 )
 
 func open(t *testing.T, data []byte) *Reader {
@@ -28,48 +41,48 @@ func TestNumberingRule(t *testing.T) {
 			// The trailer refers to object 4 = /Size, which does not exist:
 			// a new object 4 would be what that reference means.
 			name: "dangling trailer reference = /Size",
-			data: genPDF(genRev{objs: basicObjs(""), trailer: "/Root 1 0 R/AdditionalStreams[4 0 R]"}),
+			data: genPDF(genRev{Objs: basicObjs(""), Trailer: "/Root 1 0 R/AdditionalStreams[4 0 R]"}),
 			want: 5,
 		},
 		{
 			// The xref stream is object 41, outside its own /Size 4 and
-			// not listed: /Size alone would give a new object its number.
+			// not Listed: /Size alone would give a new object its number.
 			name: "xref stream outside its /Size",
-			data: genPDF(genRev{objs: basicObjs(""), stream: 41, size: 4, trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs(""), Stream: 41, Size: 4, Trailer: "/Root 1 0 R"}),
 			want: 42,
 		},
 		{
 			name: "xref stream listed in its own /Index",
-			data: genPDF(genRev{objs: basicObjs(""), stream: 7, self: true, trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs(""), Stream: 7, Self: true, Trailer: "/Root 1 0 R"}),
 			want: 8,
 		},
 		{
 			// Object 9 sits in the object stream 5 with no entry anywhere.
 			name: "object stream holds an unlisted object",
-			data: genPDF(genRev{objs: basicObjs(""), objstm: 5, stream: 6,
-				inStm:  []genObj{{4, "<</A 1>>"}, {9, "<</B 2>>"}},
-				listed: map[int]bool{4: true}, trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs(""), Objstm: 5, Stream: 6,
+				InStm:  []genObj{{Num: 4, Body: "<</A 1>>"}, {Num: 9, Body: "<</B 2>>"}},
+				Listed: map[int]bool{4: true}, Trailer: "/Root 1 0 R"}),
 			want: 10,
 		},
 		{
 			// An older revision used object 12; the newest table and
 			// /Size no longer mention it.
 			name: "number of an older revision",
-			data: genPDF(genRev{objs: append(basicObjs(""), genObj{12, "(old)"}), trailer: "/Root 1 0 R"},
-				genRev{objs: basicObjs("/Lang(fr)"), size: 4, trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: append(basicObjs(""), genObj{Num: 12, Body: "(old)"}), Trailer: "/Root 1 0 R"},
+				genRev{Objs: basicObjs("/Lang(fr)"), Size: 4, Trailer: "/Root 1 0 R"}),
 			want: 13,
 		},
 		{
 			name: "an older revision's /Size",
-			data: genPDF(genRev{objs: basicObjs(""), size: 30, trailer: "/Root 1 0 R"},
-				genRev{objs: basicObjs("/Lang(fr)"), size: 4, trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs(""), Size: 30, Trailer: "/Root 1 0 R"},
+				genRev{Objs: basicObjs("/Lang(fr)"), Size: 4, Trailer: "/Root 1 0 R"}),
 			want: 30,
 		},
 		{
 			// The catalog names object 20, which does not exist: found
 			// once the catalog is read.
 			name: "dangling reference in an object read",
-			data: genPDF(genRev{objs: basicObjs("/Extra 20 0 R"), trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs("/Extra 20 0 R"), Trailer: "/Root 1 0 R"}),
 			read: func(r *Reader) { r.Fetch(1) },
 			want: 21,
 		},
@@ -77,7 +90,7 @@ func TestNumberingRule(t *testing.T) {
 			// Beyond ISO 32000's largest object number: nothing can be
 			// created there, so nothing can be captured.
 			name: "reference above the largest object number",
-			data: genPDF(genRev{objs: basicObjs("/Extra 9999999 0 R"), trailer: "/Root 1 0 R"}),
+			data: genPDF(genRev{Objs: basicObjs("/Extra 9999999 0 R"), Trailer: "/Root 1 0 R"}),
 			read: func(r *Reader) { r.Fetch(1) },
 			want: 4,
 		},
@@ -98,7 +111,7 @@ func TestNumberingRule(t *testing.T) {
 // taken makes the update refuse to serialise (the caller plans again), and
 // the second plan numbers above it.
 func TestNumbersMetAfterAlloc(t *testing.T) {
-	data := genPDF(genRev{objs: basicObjs("/Extra 4 0 R"), trailer: "/Root 1 0 R"})
+	data := genPDF(genRev{Objs: basicObjs("/Extra 4 0 R"), Trailer: "/Root 1 0 R"})
 	r := open(t, data)
 	plan := func() *Increment {
 		u := NewIncrement(r)
@@ -136,7 +149,7 @@ func TestNumbersMetAfterAlloc(t *testing.T) {
 // stream is outside /Size numbers its own objects and its xref stream
 // above it; the input's stream number is never reused.
 func TestUpdateKeepsXrefStreamNumber(t *testing.T) {
-	data := genPDF(genRev{objs: basicObjs(""), stream: 41, size: 4, trailer: "/Root 1 0 R"})
+	data := genPDF(genRev{Objs: basicObjs(""), Stream: 41, Size: 4, Trailer: "/Root 1 0 R"})
 	r := open(t, data)
 	u := NewIncrement(r)
 	ref := u.Alloc()

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"io"
 )
 
@@ -57,13 +58,26 @@ func (r *Reader) fallbackEntry(num int, cause error) (Object, error) {
 // object: a few milliseconds for ten thousand objects.
 func (r *Reader) CheckXref() error {
 	buf := make([]byte, 48)
+	// An xref stream's entry for itself is never used (nothing fetches an
+	// xref stream by number): a wrong one is ignored, as readers do.
+	self := map[int]bool{}
+	for _, s := range r.Sections {
+		if s.Stream {
+			self[s.Num] = true
+		}
+	}
 	for num, e := range r.Xref {
 		switch e.Typ {
 		case 1:
 			n, _ := r.f.ReadAt(buf, e.off)
 			p := &Parser{B: append(buf[:n:n], ' '), Eof: true}
 			got, gen, err := p.parseIndirectHeader()
-			if err != nil || got != num || gen != e.gen {
+			if err != nil {
+				// A long comment line at the offset, or the offset inside
+				// one: the header that follows (headerAt).
+				got, gen, err = r.headerAt(e.off)
+			}
+			if (err != nil || got != num || gen != e.gen) && !self[num] {
 				return errDamaged("the cross-reference table does not match object %d", num)
 			}
 		case 2:
@@ -81,3 +95,34 @@ func (r *Reader) Base() int64 { return r.base }
 
 // Size is the length of the PDF from its header to the end of the file.
 func (r *Reader) Size() int64 { return r.size }
+
+// headerAt reads "N G obj" at off, where comments and white space may come
+// first (a comment is white space, ISO 32000-2 §7.2.4), and off may even
+// fall inside a comment line: the object is the header that follows it.
+func (r *Reader) headerAt(off int64) (int, int, error) {
+	off = r.afterComment(off)
+	buf := make([]byte, min(4096, r.size-off))
+	n, _ := r.f.ReadAt(buf, off)
+	p := &Parser{B: append(buf[:n:n], ' '), Eof: true}
+	return p.parseIndirectHeader()
+}
+
+// afterComment: when off falls inside a comment line (a '%' between the
+// line's start and off), the offset of the next line; else off.
+func (r *Reader) afterComment(off int64) int64 {
+	back := min(off, 1024)
+	buf := make([]byte, back)
+	if _, err := r.f.ReadAt(buf, off-back); err != nil {
+		return off
+	}
+	line := buf[bytes.LastIndexAny(buf, "\r\n")+1:]
+	if bytes.IndexByte(line, '%') < 0 {
+		return off
+	}
+	fwd := make([]byte, min(4096, r.size-off))
+	n, _ := r.f.ReadAt(fwd, off)
+	if i := bytes.IndexAny(fwd[:n], "\r\n"); i >= 0 {
+		return off + int64(i)
+	}
+	return off
+}

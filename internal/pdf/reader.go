@@ -248,6 +248,13 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 			return o, nil
 		}
 		o, n, _, err := r.readObjectAt(e.off, true)
+		if err != nil && !IsLimit(err) {
+			// The offset inside a comment line just before the object:
+			// the header that follows (oddfiles.go).
+			if off := r.afterComment(e.off); off != e.off {
+				o, n, _, err = r.readObjectAt(off, true)
+			}
+		}
 		if IsLimit(err) {
 			return nil, err
 		}

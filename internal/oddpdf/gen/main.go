@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/certigna-desktop/app/internal/oddpdf"
@@ -26,7 +27,22 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	fs, err := oddpdf.Files(base)
+	// The AES vector starts from qpdf's own encryption of the sample.
+	tmp, err := os.MkdirTemp("", "oddpdf")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	aesPath := filepath.Join(tmp, "aes.pdf")
+	if out, err := exec.Command("qpdf", "--encrypt", "", "owner", "128", "--use-aes=y", "--",
+		filepath.Join(dir, "unsigned.pdf"), aesPath).CombinedOutput(); err != nil {
+		return fmt.Errorf("qpdf: %v\n%s", err, out)
+	}
+	aes, err := os.ReadFile(aesPath)
+	if err != nil {
+		return err
+	}
+	fs, err := oddpdf.Files(base, aes)
 	if err != nil {
 		return err
 	}
