@@ -39,7 +39,3 @@ type PageField struct {
 	Page   int
 	OnPage [4]float64
 }
-
-// StampPlaced: the stamp goes where it was placed on the preview
-// (SignOptions.StampRect on page SignOptions.StampPageNum).
-const StampPlaced = "placed"

@@ -428,13 +428,18 @@ func (v *SignView) recheck() {
 		v.showCheck()
 		return
 	}
-	in, opts := v.Input, v.signOptions(*cert)
-	signer, docs, suffix := a.opt.Signer, a.documentsDir(), a.t("ui.sign.suffix")
+	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.Current().Slot
+	svc, signer, docs, suffix := a.opt.Tokens, a.opt.Signer, a.documentsDir(), a.t("ui.sign.suffix")
 	v.showCheck()
 	a.background(func() {
 		out, err := outputIn(in, docs, suffix)
 		if err == nil {
 			err = signer.Check(in, out, opts)
+		}
+		if err == nil {
+			// the chain completed and B-LT's needs checked now, before
+			// the PIN is asked for (the click does it again, cached)
+			_, err = prepare(context.Background(), svc, signer, slot, c, opts)
 		}
 		a.do(func() {
 			if gen != v.checkGen {

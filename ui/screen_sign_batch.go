@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -10,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Several documents dropped at once (issue #14): every file is checked
@@ -73,30 +74,37 @@ func (v *SignView) signBatch() {
 	ins := append([]string(nil), v.Batch...)
 	each := v.batchOpts(ins, opts) // a place per document, chosen on the preview
 	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
-	signer := a.opt.Signer
+	svc, signer := a.opt.Tokens, a.opt.Signer
 	v.busy = true
 	v.Submit.Disable()
 	setStatus(v.Status, a.t("ui.batch.checking"), widget.MediumImportance)
-	// Every file is checked before the PIN is used.
+	// Every file and the certificate are checked before the PIN is used,
+	// as the CLI does (actions.PlanBatch, actions.Prepare).
 	a.background(func() {
-		var ok, refused []string
-		var why []string
-		for _, in := range ins {
-			out, err := outputIn(in, docs, suffix)
-			if err == nil {
-				err = signer.Check(in, out, each[in])
-			}
-			if err != nil {
-				refused = append(refused, in)
-				why = append(why, filepath.Base(in)+" : "+Message(err, a.lang))
+		items := actions.PlanBatchEach(ins, batchNamer(docs, suffix), func(in string) SignOptions { return each[in] })
+		var ok []*actions.BatchItem
+		var refused, why []string
+		for _, it := range items {
+			if it.Refused != nil {
+				refused = append(refused, it.In)
+				why = append(why, filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
 				continue
 			}
-			ok = append(ok, in)
+			ok = append(ok, it)
+		}
+		p, perr := prepare(context.Background(), svc, signer, tok.Slot, cert, opts)
+		if perr != nil {
+			a.do(func() {
+				v.busy = false
+				v.Submit.Enable()
+				fail(Message(perr, a.lang))
+			})
+			return
 		}
 		a.do(func() {
 			go1 := func() {
 				a.withConsent(tok.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
-					v.runBatch(tok, cert, ok, len(refused), finalTry)
+					v.runBatch(tok, cert, items, p, finalTry)
 				}, func() {
 					v.busy = false
 					v.Submit.Enable()
@@ -126,14 +134,22 @@ func (v *SignView) signBatch() {
 	})
 }
 
-// runBatch opens the key once and signs ins in order.
-func (v *SignView) runBatch(t TokenInfo, cert CertInfo, ins []string, skipped int, finalTry bool) {
+// runBatch opens the key once and signs the items not refused, in order
+// (actions.SignBatch: the same rules as the CLI's batch — a token error
+// stops it, each output is checked from disk).
+func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchItem, p Prepared, finalTry bool) {
 	a := v.a
 	pin := v.PIN.Text
 	v.PIN.SetText("")
 	v.PIN.Disable()
+	todo := 0
+	for _, it := range items {
+		if it.Refused == nil {
+			todo++
+		}
+	}
 	bar := widget.NewProgressBar()
-	bar.Max = float64(len(ins))
+	bar.Max = float64(todo)
 	cur := widget.NewLabel("")
 	ctx, cancel := context.WithCancel(context.Background())
 	v.batchCancel = widget.NewButton(a.t("ui.batch.cancel"), func() {
@@ -143,51 +159,25 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, ins []string, skipped in
 	v.progress.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, v.batchCancel, bar), cur}
 	v.progress.Refresh()
 	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
-	svc, signer := a.opt.Tokens, a.opt.Signer
+	svc := a.opt.Tokens
 	opts := v.signOptions(cert)
-	each := v.batchOpts(ins, opts)
-	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
 	secrets := a.opt.Secrets
 	a.background(func() {
 		opts = tsaLogin(secrets, opts)
-		var lines []string
-		signed, failed := 0, 0
+		for _, it := range items {
+			it.Options.TSAUser, it.Options.TSAPassword = opts.TSAUser, opts.TSAPassword // tsaLogin's
+		}
+		var sum actions.BatchSummary
 		key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry) // the one PIN verification of the batch
 		if err == nil {
 			defer key.Close()
-			for i, in := range ins {
-				if ctx.Err() != nil {
-					break // between files: the file before is whole
-				}
-				i, in := i, in
+			sum = actions.SignBatch(ctx, items, key, p.Chain, func(i, n int, it *actions.BatchItem) {
 				a.do(func() {
-					bar.SetValue(float64(i))
-					cur.SetText(a.t("ui.batch.progress", map[string]any{"I": i + 1, "N": len(ins), "File": filepath.Base(in)}))
+					bar.SetValue(float64(i - 1))
+					cur.SetText(a.t("ui.batch.progress", map[string]any{"I": i, "N": n, "File": filepath.Base(it.In)}))
 				})
-				out, oerr := outputIn(in, docs, suffix)
-				var res SignResult
-				if oerr == nil {
-					o := each[in]
-					o.TSAUser, o.TSAPassword = opts.TSAUser, opts.TSAPassword // tsaLogin's
-					res, oerr = signer.Sign(context.WithoutCancel(ctx), in, out, key, o)
-				}
-				if oerr == nil {
-					var ver Verification
-					if ver, oerr = signer.Verify(out, a.lang); oerr == nil && !ver.Valid {
-						oerr = fmt.Errorf("%s", ver.Detail)
-					}
-				}
-				if oerr != nil {
-					failed++
-					lines = append(lines, a.t("ui.batch.failed_line", map[string]any{"File": filepath.Base(in), "Err": Message(oerr, a.lang)}))
-					continue
-				}
-				_ = res
-				signed++
-				lines = append(lines, a.t("ui.batch.signed_line", map[string]any{"In": filepath.Base(in), "Out": out}))
-			}
+			})
 		}
-		canceled := ctx.Err() != nil
 		cancel()
 		a.do(func() {
 			v.busy = false
@@ -200,14 +190,26 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, ins []string, skipped in
 				setStatus(v.Status, Message(err, a.lang), widget.DangerImportance)
 				return
 			}
-			v.BatchSigned = signed
-			sum := a.t("ui.batch.summary", map[string]any{"Signed": signed, "Total": len(ins) + skipped, "Skipped": skipped,
-				"Failed": failed, "NotDone": len(ins) - signed - failed})
+			var lines []string
+			for _, it := range items {
+				switch {
+				case it.Err != nil:
+					lines = append(lines, a.t("ui.batch.failed_line", map[string]any{"File": filepath.Base(it.In), "Err": Message(it.Err, a.lang)}))
+				case it.Signed != nil:
+					lines = append(lines, a.t("ui.batch.signed_line", map[string]any{"In": filepath.Base(it.In), "Out": it.Out}))
+				}
+			}
+			if sum.TokenFailed && sum.NotDone > 0 {
+				lines = append(lines, a.t("actions.batch_token_stopped", map[string]any{"N": sum.NotDone}))
+			}
+			v.BatchSigned = sum.Signed
+			text := a.t("ui.batch.summary", map[string]any{"Signed": sum.Signed, "Total": len(items), "Skipped": sum.Skipped,
+				"Failed": sum.Failed, "NotDone": sum.NotDone})
 			imp := widget.SuccessImportance
-			if failed > 0 || canceled || signed < len(ins) {
+			if sum.Failed > 0 || sum.Canceled || sum.NotDone > 0 {
 				imp = widget.WarningImportance
 			}
-			setStatus(v.Status, sum, imp)
+			setStatus(v.Status, text, imp)
 			v.result.Objects = []fyne.CanvasObject{para(strings.Join(lines, "\n"))}
 			v.result.Refresh()
 		})

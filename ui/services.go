@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 )
 
@@ -141,43 +142,25 @@ type TokenService interface {
 	Watch(ctx context.Context, every time.Duration) <-chan TokenEvent
 }
 
-// Stamp pages of the visible-stamp choice.
-const (
-	StampNone  = ""      // invisible signature (the default)
-	StampFirst = "first" // a corner of the first page
-	StampLast  = "last"  // a corner of the last page
+// The signing choices and what is settled before the PIN are the
+// application layer's (actions): one type for the window and the CLI.
+type (
+	SignOptions = actions.SignOptions
+	Prepared    = actions.Prepared
 )
 
-// Stamp corners, as pdfsign's --corner names them.
-var StampCorners = []string{"bottom-right", "bottom-left", "top-right", "top-left"}
+// Stamp pages of the visible-stamp choice, and its corners.
+const (
+	StampNone  = actions.StampNone
+	StampFirst = actions.StampFirst
+	StampLast  = actions.StampLast
+	// StampPlaced: where it was placed on the preview
+	// (SignOptions.StampRect on page SignOptions.StampPageNum).
+	StampPlaced = actions.StampPlaced
+)
 
-// SignOptions are what the screens choose for a signature.
-type SignOptions struct {
-	Reason, Location, Name string
-	// Field is the empty signature field to sign into, chosen by the
-	// person when the document has several ("": the only one, or a new one).
-	Field string
-	Lang  string
-	// TSAURL asks for an RFC 3161 timestamp (B-T); credentials come from
-	// the environment only (CERTIGNA_TSA_USER / CERTIGNA_TSA_PASSWORD).
-	TSAURL string
-	// TSAUser / TSAPassword: the TSA's login typed in the window (the
-	// password is kept in the OS keychain, never in a file); empty: the
-	// environment's, if any.
-	TSAUser, TSAPassword string
-	LTV                  bool // add long-term validation data (B-LT)
-	// AllowLower saves at the level reached when the timestamp or
-	// revocation servers fail, chosen before signing so that no second PIN
-	// verification is ever needed.
-	AllowLower  bool
-	StampPage   string // StampNone, StampFirst, StampLast or StampPlaced
-	StampCorner string // one of StampCorners ("" = bottom-right)
-	// With StampPlaced: the page (1-based) and the place on it, in page
-	// coordinates (x, y, w, h in points on the page as displayed, from its
-	// bottom-left corner), chosen on the preview.
-	StampPageNum int
-	StampRect    [4]float64
-}
+// StampCorners are the corners a stamp can go in.
+var StampCorners = actions.StampCorners
 
 // SignResult is what a signature reached.
 type SignResult struct {
@@ -236,7 +219,11 @@ type Signer interface {
 	// be signed (unreadable, damaged, encrypted, certified without changes)
 	// and an output that cannot be written. It runs before the PIN is asked.
 	Check(in, out string, opts SignOptions) error
-	Sign(ctx context.Context, in, out string, key Key, opts SignOptions) (SignResult, error)
+	// Prepare completes the chain of leaf (tokenCerts: the token's other
+	// certificates) and refuses what the certificate makes impossible
+	// (B-LT without revocation servers): before the PIN, like Check.
+	Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, opts SignOptions) (Prepared, error)
+	Sign(ctx context.Context, in, out string, key Key, chain []*x509.Certificate, opts SignOptions) (SignResult, error)
 	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
 	// EmptySignatureFields lists the document's empty signature fields (a

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Where the signed copy goes: beside the input when that folder is
@@ -40,15 +40,22 @@ func (a *App) outputFor(in string) (string, error) {
 // outputIn is outputFor with what it needs from the app given (it runs off
 // the UI goroutine).
 func outputIn(in, docs, suffix string) (string, error) {
-	dir := filepath.Dir(in)
-	if !writableDir(dir) {
-		if writableDir(docs) {
+	return batchNamer(docs, suffix)(in, nil)
+}
+
+// batchNamer names signed copies as outputFor does, never twice the same
+// name within a batch (actions.Namer).
+func batchNamer(docs, suffix string) actions.Namer {
+	return func(in string, taken map[string]bool) (string, error) {
+		dir := filepath.Dir(in)
+		if !writableDir(dir) {
+			if !writableDir(docs) {
+				return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
+			}
 			dir = docs
-		} else {
-			return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
 		}
+		return actions.Beside(dir, suffix)(in, taken)
 	}
-	return signedName(dir, filepath.Base(in), suffix), nil
 }
 
 func fileExists(p string) bool {
@@ -66,4 +73,4 @@ func writableDir(dir string) bool {
 	return true
 }
 
-func signedName(dir, base, suffix string) string { return pdfsign.FreeOutput(dir, base, suffix, nil) }
+func signedName(dir, base, suffix string) string { return actions.FreeName(dir, base, suffix) }

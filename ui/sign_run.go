@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"crypto/x509"
 	"path/filepath"
 	"strings"
 	"time"
@@ -184,10 +186,15 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 	return nil
 }
 
-// signAndVerify sends the PIN once: the options are checked first, and a
-// failed timestamp is never retried here (AllowLower decides beforehand).
+// signAndVerify sends the PIN once: the options, the document and the
+// certificate are checked first (the chain completed), and a failed
+// timestamp is never retried here (AllowLower decides beforehand).
 func signAndVerify(ctx context.Context, svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
 	if err := signer.Check(in, out, opts); err != nil {
+		return nil, SignResult{}, err
+	}
+	p, err := prepare(ctx, svc, signer, t.Slot, cert, opts)
+	if err != nil {
 		return nil, SignResult{}, err
 	}
 	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
@@ -195,15 +202,33 @@ func signAndVerify(ctx context.Context, svc TokenService, signer Signer, t Token
 		return nil, SignResult{}, err
 	}
 	defer key.Close()
-	res, err := signer.Sign(ctx, in, out, key, opts)
+	res, err := signer.Sign(ctx, in, out, key, p.Chain, opts)
 	if err != nil {
 		return nil, SignResult{}, err
 	}
+	res.ChainWarning = p.ChainWarning
 	ver, err := signer.Verify(out, opts.Lang)
 	if err != nil {
 		return nil, res, err
 	}
 	return &ver, res, nil
+}
+
+// prepare is the check before the PIN that needs the certificate and the
+// token's other certificates (read without a login): the chain completed,
+// B-LT without revocation servers refused (Signer.Prepare).
+func prepare(ctx context.Context, svc TokenService, signer Signer, slot uint, cert CertInfo, opts SignOptions) (Prepared, error) {
+	certs, err := svc.Certificates(slot)
+	if err != nil {
+		return Prepared{}, err
+	}
+	var others []*x509.Certificate
+	for _, c := range certs {
+		if c.Cert != nil && !bytes.Equal(c.ID, cert.ID) {
+			others = append(others, c.Cert)
+		}
+	}
+	return signer.Prepare(ctx, cert.Cert, others, opts)
 }
 
 func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResult, err error, removed bool) {

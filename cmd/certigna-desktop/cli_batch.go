@@ -1,62 +1,50 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"strings"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 	"golang.org/x/term"
 )
 
-// signingChain is the certificate chain to embed for the key id: the
-// token's CA objects, else the AIA caIssuers downloads, else the shipped CA
-// certificates (pdfsign.CompleteChain). It runs before the PIN is asked; an
-// incomplete chain is a warning on stderr, not a refusal.
-func signingChain(env *Env, m *token.Module, slot uint, id []byte) ([]*x509.Certificate, int, bool) {
-	certs, err := m.Certificates(slot)
+// prepare is every check before the PIN that needs the token's public
+// objects (actions.Prepare): the chain to embed, completed (it may go
+// online; an incomplete chain is a warning on stderr, not a refusal), and,
+// for B-LT, a chain without revocation servers refused.
+func (e *Env) prepare(m *token.Module, slot uint, id []byte, so actions.SignOptions) (actions.Prepared, int, bool) {
+	leaf, others, err := actions.TokenCertificates(m, slot, id)
 	if err != nil {
-		return nil, env.Fail(err), false
+		return actions.Prepared{}, e.Fail(err), false
 	}
-	var leaf *x509.Certificate
-	var others []*x509.Certificate
-	for _, c := range certs {
-		if leaf == nil && bytes.Equal(c.ID, id) {
-			leaf = c.Cert
-		} else {
-			others = append(others, c.Cert)
-		}
+	p, err := actions.Prepare(context.Background(), leaf, others, so)
+	if err != nil {
+		return p, e.Fail(err), false
 	}
-	if leaf == nil {
-		return nil, 0, true // the signer reports the missing certificate
+	if p.ChainWarning != nil {
+		fmt.Fprintln(e.Stderr, e.T("sign.cli.warning", map[string]any{"Msg": assets.Message(p.ChainWarning, e.Lang)}))
 	}
-	chain, warn := pdfsign.CompleteChain(context.Background(), leaf, others, pdfsign.ChainOptions{})
-	if warn != nil {
-		fmt.Fprintln(env.Stderr, env.T("sign.cli.warning", map[string]any{"Msg": assets.Message(warn, env.Lang)}))
-	}
-	return chain, 0, true
+	return p, 0, true
 }
 
 type batchArgs struct {
 	ins         []string
 	outDir      string
 	skipRefused bool
-	opts        pdfsign.Options
+	so          actions.SignOptions
 	slot        int
 	certID      string
 	finalTry    bool
 }
 
-// runSignBatch signs several files with one PIN (internal/workflow/batch.go):
+// runSignBatch signs several files with one PIN (actions/batch.go):
 // every file is checked first (nothing of the PIN is spent on a batch we
 // would partly refuse unless the person agrees to skip those files), then
 // one login for the whole batch, a progress line per file, Ctrl-C stops
@@ -68,8 +56,8 @@ func runSignBatch(env *Env, a batchArgs) int {
 			return env.fail(exitUsage, env.T("sign.cli.bad_out_dir", map[string]any{"Dir": a.outDir}))
 		}
 	}
-	items := workflow.PlanBatch(a.ins, a.outDir, a.opts)
-	var refused []*workflow.BatchItem
+	items := actions.PlanBatch(a.ins, actions.Beside(a.outDir, "-signed"), a.so)
+	var refused []*actions.BatchItem
 	for _, it := range items {
 		if it.Refused != nil {
 			refused = append(refused, it)
@@ -94,12 +82,9 @@ func runSignBatch(env *Env, a batchArgs) int {
 			return exitCode(refused[0].Refused)
 		}
 	}
-	var id []byte
-	if a.certID != "" {
-		var err error
-		if id, err = hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(a.certID, ":", ""), "0x")); err != nil {
-			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": a.certID}))
-		}
+	id, code, ok := parseCertID(env, a.certID)
+	if !ok {
+		return code
 	}
 	m, t, code, ok := env.openToken(a.slot)
 	if !ok {
@@ -111,7 +96,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 			return code
 		}
 	}
-	chain, code, ok := signingChain(env, m, t.Slot, id)
+	p, code, ok := env.prepare(m, t.Slot, id, a.so)
 	if !ok {
 		return code
 	}
@@ -131,7 +116,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 	defer signer.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sum := workflow.SignBatch(ctx, items, signer, chain, a.opts, func(i, n int, it *workflow.BatchItem) {
+	sum := actions.SignBatch(ctx, items, signer, p.Chain, func(i, n int, it *actions.BatchItem) {
 		fmt.Fprintln(env.Stderr, env.T("sign.cli.progress", map[string]any{"I": i, "N": n, "File": it.In}))
 	})
 	return batchReport(env, items, sum)
@@ -140,25 +125,29 @@ func runSignBatch(env *Env, a batchArgs) int {
 // batchReport prints each output (stdout), each failure, the summary
 // (stderr), and returns the exit code: 0 when every file not skipped was
 // signed.
-func batchReport(env *Env, items []*workflow.BatchItem, sum workflow.BatchSummary) int {
+func batchReport(env *Env, items []*actions.BatchItem, sum actions.BatchSummary) int {
 	var lines []string
 	for _, it := range items {
 		switch {
 		case it.Refused != nil:
 		case it.Err != nil:
 			fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": it.In + ": " + assets.Message(it.Err, env.Lang)}))
-		case it.Result != nil:
-			fmt.Fprintln(env.Stdout, it.Result.Output)
-			if it.Result.Warning != nil {
-				fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": it.Result.Level, "Err": assets.Message(it.Result.Warning, env.Lang)}))
+		case it.Signed != nil && it.Signed.Result != nil:
+			res := it.Signed.Result
+			fmt.Fprintln(env.Stdout, res.Output)
+			if res.Warning != nil {
+				fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
 			}
-			lines = append(lines, env.T("sign.cli.signed_line", map[string]any{"In": it.In, "Out": it.Result.Output}))
+			lines = append(lines, env.T("sign.cli.signed_line", map[string]any{"In": it.In, "Out": res.Output}))
 		}
 	}
 	fmt.Fprintln(env.Stderr, env.T("sign.cli.summary", map[string]any{"Signed": sum.Signed, "Total": len(items), "Skipped": sum.Skipped,
 		"Failed": sum.Failed, "NotDone": sum.NotDone}))
 	for _, l := range lines {
 		fmt.Fprintln(env.Stderr, "  "+l)
+	}
+	if sum.TokenFailed && sum.NotDone > 0 {
+		fmt.Fprintln(env.Stderr, env.T("actions.batch_token_stopped", map[string]any{"N": sum.NotDone}))
 	}
 	switch {
 	case sum.FirstErr != nil:

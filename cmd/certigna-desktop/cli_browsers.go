@@ -13,9 +13,9 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
 )
 
@@ -26,7 +26,7 @@ func (e *Env) browsersModule() (*token.Module, error) {
 	if e.Demo {
 		return nil, &browsers.Error{Kind: browsers.KindNoModule}
 	}
-	m, _, err := workflow.Discover(token.DiscoverOptions{Path: e.ModulePath, SavedPath: savedModulePath(), NoDemo: true})
+	m, _, err := actions.Discover(token.DiscoverOptions{Path: e.ModulePath, SavedPath: savedModulePath(), NoDemo: true})
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/certigna-desktop/app/internal/workflow"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -58,9 +58,8 @@ func (l *lateSigner) abort(err error)         { l.once.Do(func() { l.err = err; 
 var errNoKey = errors.New("no key: the PIN was not given or was refused")
 
 type signOutcome struct {
-	res  *pdfsign.Result
-	last *pdfsign.SignatureReport
-	err  error
+	signed *actions.Signed
+	err    error
 }
 
 // signWithEarlyCopy is the end of `sign` for one file: pdfsign.Sign starts
@@ -75,8 +74,8 @@ func signWithEarlyCopy(env *Env, m *token.Module, t token.TokenInfo, id []byte, 
 	late := newLateSigner(chain[0].PublicKey)
 	outc := make(chan signOutcome, 1)
 	go func() {
-		res, last, err := workflow.SignAndVerify(ctx, in, out, late, chain, opts)
-		outc <- signOutcome{res, last, err}
+		s, err := actions.SignAndVerify(ctx, in, out, late, chain, opts)
+		outc <- signOutcome{s, err}
 	}()
 	drop := func(err error) {
 		late.abort(err)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -23,61 +23,56 @@ func runSign(env *Env, args []string) int {
 	fs.StringVar(&out, "output", "", "")
 	slot := fs.Int("slot", -1, "")
 	certID := fs.String("cert", "", "")
-	reason := fs.String("reason", "", "")
-	location := fs.String("location", "", "")
-	contact := fs.String("contact", "", "")
-	page := fs.Int("page", 0, "")
-	force := fs.Bool("force", false, "")
+	var so actions.SignOptions // the choices the window makes too (actions/options.go)
+	fs.StringVar(&so.Reason, "reason", "", "")
+	fs.StringVar(&so.Location, "location", "", "")
+	fs.StringVar(&so.ContactInfo, "contact", "", "")
+	fs.IntVar(&so.Page, "page", 0, "")
+	fs.BoolVar(&so.Force, "force", false, "")
 	finalTry := fs.Bool("final-try", false, "")
-	var lf workflow.LTVFlags // B-T, B-LT, visible stamp (docs/ltv.md)
-	fs.StringVar(&lf.TSA, "tsa", "", "")
-	fs.BoolVar(&lf.LTV, "ltv", false, "")
-	fs.BoolVar(&lf.Visible, "visible", false, "")
-	fs.StringVar(&lf.Rect, "rect", "", "")
-	fs.StringVar(&lf.Corner, "corner", "", "")
-	fs.BoolVar(&lf.AllowLower, "allow-bb", false, "")
-	field := fs.String("field", "", "")    // the empty signature field to fill (pdfsign/fields.go)
-	outDir := fs.String("out-dir", "", "") // several files: where the signed copies go (cli_batch.go)
+	// B-T, B-LT, visible stamp (docs/ltv.md)
+	fs.StringVar(&so.TSAURL, "tsa", "", "")
+	fs.BoolVar(&so.LTV, "ltv", false, "")
+	fs.BoolVar(&so.Visible, "visible", false, "")
+	fs.StringVar(&so.Rect, "rect", "", "")
+	fs.StringVar(&so.StampCorner, "corner", "", "")
+	fs.BoolVar(&so.AllowLower, "allow-bb", false, "")
+	fs.StringVar(&so.Field, "field", "", "") // the empty signature field to fill (pdfsign/fields.go)
+	outDir := fs.String("out-dir", "", "")   // several files: where the signed copies go (cli_batch.go)
 	skipRefused := fs.Bool("skip-refused", false, "")
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
 	}
+	so.Lang = env.Lang
+	if so.Page < 0 || len(pos) == 0 {
+		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
+	}
 	if len(pos) > 1 || *outDir != "" {
-		if out != "" || *page < 0 {
+		if out != "" {
 			return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
 		}
-		opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Lang: env.Lang, Field: *field}
-		if err := lf.Apply(&opts); err != nil {
-			return env.Fail(err)
+		if _, err := so.Options(pos[0]); err != nil {
+			return env.Fail(err) // a typo in the options: said once, before the files
 		}
-		return runSignBatch(env, batchArgs{ins: pos, outDir: *outDir, skipRefused: *skipRefused, opts: opts,
+		return runSignBatch(env, batchArgs{ins: pos, outDir: *outDir, skipRefused: *skipRefused, so: so,
 			slot: *slot, certID: *certID, finalTry: *finalTry})
-	}
-	if len(pos) != 1 {
-		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
 	}
 	in := pos[0]
 	if out == "" {
 		out = pdfsign.DefaultOutput(in)
 	}
-	if *page < 0 {
-		return env.fail(exitUsage, env.T("pdf.cli.sign_usage"))
-	}
-	opts := pdfsign.Options{Reason: *reason, Location: *location, ContactInfo: *contact, Page: *page, Force: *force, Lang: env.Lang, Field: *field}
-	if err := lf.Apply(&opts); err != nil {
+	opts, err := so.Options(in)
+	if err != nil {
 		return env.Fail(err)
 	}
 	// Refuse a bad input or output before anyone types a PIN.
 	if err := pdfsign.Check(in, out, opts); err != nil {
 		return env.failCheck(err)
 	}
-	var id []byte
-	if *certID != "" {
-		var err error
-		if id, err = hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(*certID, ":", ""), "0x")); err != nil {
-			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": *certID}))
-		}
+	id, code, ok := parseCertID(env, *certID)
+	if !ok {
+		return code
 	}
 	m, t, code, ok := env.openToken(*slot)
 	if !ok {
@@ -89,12 +84,7 @@ func runSign(env *Env, args []string) int {
 			return code
 		}
 	}
-	if opts.LTV && !opts.AllowLower {
-		if err := checkLTVChain(m, t, id); err != nil { // cli_hostile.go
-			return env.Fail(err)
-		}
-	}
-	chain, code, ok := signingChain(env, m, t.Slot, id) // before the PIN: may go online (cli_batch.go)
+	p, code, ok := env.prepare(m, t.Slot, id, so) // before the PIN: may go online (cli_batch.go)
 	if !ok {
 		return code
 	}
@@ -102,25 +92,37 @@ func runSign(env *Env, args []string) int {
 		return code
 	}
 	// The copy and hash start now, while the PIN is typed (cli_early.go).
-	o, code, done := signWithEarlyCopy(env, m, t, id, *finalTry, in, out, chain, opts)
+	o, code, done := signWithEarlyCopy(env, m, t, id, *finalTry, in, out, p.Chain, opts)
 	if done {
 		return code
 	}
-	res, last, err := o.res, o.last, o.err
-	if res != nil {
+	if s := o.signed; s != nil && s.Result != nil {
+		res := s.Result
 		fmt.Fprintln(env.Stdout, res.Output)
 		if res.Warning != nil { // --allow-bb: saved below the level asked for
 			fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
 		}
 	}
-	if err != nil || last == nil {
-		return env.Fail(err)
+	if o.err != nil || o.signed == nil || o.signed.Last == nil {
+		return env.Fail(o.err)
 	}
-	fmt.Fprintln(env.Stdout, signatureLine(env, *last))
-	if !last.Valid {
-		return exitFailure
+	fmt.Fprintln(env.Stdout, signatureLine(env, *o.signed.Last))
+	if !o.signed.Valid() {
+		return env.Fail(&actions.NotValidError{Signed: o.signed})
 	}
 	return exitOK
+}
+
+// parseCertID reads --cert (hex, colons and 0x allowed); nil when not given.
+func parseCertID(env *Env, s string) ([]byte, int, bool) {
+	if s == "" {
+		return nil, 0, true
+	}
+	id, err := hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(s, ":", ""), "0x"))
+	if err != nil {
+		return nil, env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": s})), false
+	}
+	return id, 0, true
 }
 
 // pickSigningCert chooses the certificate when --cert is not given: the only

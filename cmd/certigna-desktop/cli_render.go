@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/certigna-desktop/app/internal/workflow"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // runRender draws one page to a PNG, through the renderer the window's
@@ -24,11 +24,11 @@ func runRender(env *Env, args []string) int {
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 || out == "" || *page < 1 || !(*dpi > 0 && *dpi <= workflow.MaxPreviewDPI) {
+	if len(pos) != 1 || out == "" || *page < 1 || !(*dpi > 0 && *dpi <= actions.MaxPreviewDPI) {
 		return env.fail(exitUsage, env.T("preview.cli.usage"))
 	}
 	ctx := context.Background()
-	p, err := workflow.OpenPreview(ctx, pos[0])
+	p, err := actions.OpenPreview(ctx, pos[0])
 	if err != nil {
 		return env.Fail(err)
 	}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	certigna "github.com/certigna-desktop/app"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/settings"
 	"github.com/certigna-desktop/app/internal/support"
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/token"
 )
 
@@ -30,12 +30,12 @@ func (e *Env) openModule() (*token.Module, int, bool) {
 // discover runs module discovery with the global options and the module
 // saved on the window's Driver screen.
 func (e *Env) discover() (*token.Module, []token.Candidate, error) {
-	return workflow.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()})
+	return actions.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()})
 }
 
 // beforePIN applies the locked / final-try rule before any code is read.
 func (e *Env) beforePIN(state token.PINState, so, finalTry bool) (int, bool) {
-	warn, err := workflow.BeforePIN(state, so, finalTry)
+	warn, err := actions.BeforePIN(state, so, finalTry)
 	if err != nil {
 		return e.Fail(err), false
 	}

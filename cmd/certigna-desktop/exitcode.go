@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/internal/workflow"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 )
@@ -64,7 +64,7 @@ func exitCode(err error) int {
 		}
 		return exitFailure
 	}
-	if pe := (*workflow.PreviewError)(nil); errors.As(err, &pe) {
+	if pe := (*actions.PreviewError)(nil); errors.As(err, &pe) {
 		switch pe.Kind {
 		case "unreadable", "too_large", "not_found":
 			return exitBadPDF

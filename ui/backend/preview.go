@@ -5,12 +5,12 @@ import (
 	"image"
 	"time"
 
-	"github.com/certigna-desktop/app/internal/workflow"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
 
-// Pages adapts the shared preview (internal/workflow, over render/) to
+// Pages adapts the shared preview (actions, over render/) to
 // ui.PageSource.
 type Pages struct{}
 
@@ -19,7 +19,7 @@ func NewPages() *Pages { return &Pages{} }
 
 // OpenPages opens path for the preview.
 func (Pages) OpenPages(ctx context.Context, path string) (ui.Pages, error) {
-	p, err := workflow.OpenPreview(ctx, path)
+	p, err := actions.OpenPreview(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (Pages) OpenPages(ctx context.Context, path string) (ui.Pages, error) {
 
 // StampPicture renders the stamp the signer will draw for o.
 func (Pages) StampPicture(ctx context.Context, o ui.SignOptions, w, h, dpi float64) (image.Image, error) {
-	img, err := workflow.StampPicture(ctx, pdfsign.StampPreview{Holder: o.Name, Reason: o.Reason, Location: o.Location,
+	img, err := actions.StampPicture(ctx, pdfsign.StampPreview{Holder: o.Name, Reason: o.Reason, Location: o.Location,
 		Lang: o.Lang, When: time.Now(), W: w, H: h}, dpi)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (Pages) StampPicture(ctx context.Context, o ui.SignOptions, w, h, dpi float
 	return img, nil
 }
 
-type previewDoc struct{ p *workflow.Preview }
+type previewDoc struct{ p *actions.Preview }
 
 func (d previewDoc) Count() int { return d.p.Pages() }
 
@@ -59,7 +59,7 @@ func (d previewDoc) Fields() []ui.PageField {
 }
 
 func (d previewDoc) Corner(i int, corner string) [4]float64 {
-	c, _ := workflow.ParseCorner(corner)
+	c, _ := actions.ParseCorner(corner)
 	return d.p.Corner(i, c)
 }
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/certigna-desktop/app/internal/workflow"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -47,7 +47,7 @@ func NewTokens(o TokenOptions) *Tokens {
 func (t *Tokens) Init() ui.ModuleStatus {
 	t.initOnce.Do(func() {
 		o := t.opts
-		t.set(workflow.DiscoverForWindow(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir}))
+		t.set(actions.DiscoverForWindow(token.DiscoverOptions{Path: o.Path, Demo: o.Demo, SavedPath: o.SavedPath, CacheDir: o.CacheDir}))
 	})
 	return t.Module()
 }

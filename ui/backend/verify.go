@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -12,13 +13,8 @@ import (
 // CheckDocument verifies any signed PDF for the verify screen, trusting the
 // system roots and the user's added certificates.
 func (PDF) CheckDocument(path, lang string) (ui.DocumentCheck, error) {
-	opts := pdfsign.VerifyOptions{}
-	if ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir()); err == nil {
-		// The EU trusted lists as last downloaded (the window never goes online to verify).
-		pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{}).AddTo(ts)
-		opts.Roots = ts.Pool()
-	}
-	rep, err := pdfsign.Verify(context.Background(), path, opts)
+	// the trusted lists as last downloaded: the window never goes online to verify
+	rep, _, err := actions.Verify(context.Background(), path, actions.Trust{})
 	if err != nil {
 		var pe *pdfsign.Error
 		if errors.As(err, &pe) && pe.Kind == pdfsign.KindNoSignature {

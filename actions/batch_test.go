@@ -1,4 +1,4 @@
-package workflow
+package actions
 
 import (
 	"bytes"
@@ -63,9 +63,9 @@ func names(t *testing.T, dir string) string {
 func TestSignBatchCancelBetweenFiles(t *testing.T) {
 	key, chain := batchKey(t)
 	dir := t.TempDir()
-	items := PlanBatch(writePDFs(t, dir, 5), "", pdfsign.Options{})
+	items := PlanBatch(writePDFs(t, dir, 5), Beside("", "-signed"), SignOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
-	sum := SignBatch(ctx, items, key, chain, pdfsign.Options{}, func(i, n int, it *BatchItem) {
+	sum := SignBatch(ctx, items, key, chain, func(i, n int, it *BatchItem) {
 		if i == 2 {
 			cancel() // pressed while file 2 is being signed
 		}
@@ -77,7 +77,7 @@ func TestSignBatchCancelBetweenFiles(t *testing.T) {
 		t.Fatalf("files: %s", got)
 	}
 	for _, it := range items[:2] {
-		if it.Last == nil || !it.Last.Valid {
+		if !it.Signed.Valid() {
 			t.Fatalf("%s not verified", it.Out)
 		}
 	}
@@ -93,14 +93,14 @@ func TestPlanAndSignBatch(t *testing.T) {
 	os.WriteFile(filepath.Join(out, "facture-0-signed.pdf"), []byte("keep"), 0o644)
 	bad := filepath.Join(a, "notes.pdf")
 	os.WriteFile(bad, []byte("not a pdf"), 0o644)
-	items := PlanBatch([]string{ia, bad, ib}, out, pdfsign.Options{Force: true})
+	items := PlanBatch([]string{ia, bad, ib}, Beside(out, "-signed"), SignOptions{Force: true})
 	if items[1].Refused == nil || items[0].Refused != nil || items[2].Refused != nil {
 		t.Fatalf("refusals: %v %v %v", items[0].Refused, items[1].Refused, items[2].Refused)
 	}
 	if filepath.Base(items[0].Out) != "facture-0-signed-2.pdf" || filepath.Base(items[2].Out) != "facture-0-signed-3.pdf" {
 		t.Fatalf("outputs %s %s", items[0].Out, items[2].Out)
 	}
-	sum := SignBatch(context.Background(), items, key, chain, pdfsign.Options{Force: true}, nil)
+	sum := SignBatch(context.Background(), items, key, chain, nil)
 	if sum.Signed != 2 || sum.Skipped != 1 || sum.Failed != 0 || sum.NotDone != 0 {
 		t.Fatalf("%+v", sum)
 	}

@@ -1,0 +1,93 @@
+package actions
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"strings"
+
+	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/pdfsign"
+)
+
+// Signed is a signature just made and the check of what was written.
+type Signed struct {
+	Result *pdfsign.Result
+	// Report is the verification of the output as read back from disk,
+	// with the trust of Trust{} (the verify screen's: the system's roots,
+	// the person's certificates and the cached trusted lists), so that
+	// "recognised" after signing and on the verify screen are one answer.
+	Report *pdfsign.Report
+	Last   *pdfsign.SignatureReport // the new signature (the report's last)
+}
+
+// Valid is the one rule for "valid" after signing, in the window, the CLI
+// and a batch: the new signature verifies AND the document as a whole is
+// fine (every signature intact, nothing but signatures added after each) —
+// what the person is about to send is what is called valid.
+func (s *Signed) Valid() bool {
+	return s != nil && s.Last != nil && s.Last.Valid && s.Report != nil && s.Report.OK
+}
+
+// SignAndVerify signs in into out with key (chain: from Prepare; nil: taken
+// from the key), then verifies what was written (CheckSigned). The PIN was
+// spent to open key: nothing here retries anything.
+func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts pdfsign.Options) (*Signed, error) {
+	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := CheckSigned(ctx, res.Output)
+	if s != nil {
+		s.Result = res
+	}
+	return s, err
+}
+
+// CheckSigned verifies a file just signed, with the verify screen's trust.
+// A file without signatures gives pdfsign's KindNoSignature error.
+func CheckSigned(ctx context.Context, path string) (*Signed, error) {
+	rep, _, err := Verify(context.WithoutCancel(ctx), path, Trust{})
+	if err != nil {
+		return nil, err
+	}
+	s := &Signed{Report: rep}
+	if n := len(rep.Signatures); n > 0 {
+		s.Last = &rep.Signatures[n-1]
+	}
+	return s, nil
+}
+
+// NotValidError is a signed document written but not Valid: the output is
+// there (the person may want to look at it), the check says why.
+type NotValidError struct{ Signed *Signed }
+
+func (e *NotValidError) Error() string { return e.Message("en") }
+
+// Message says the document was written but is not valid, and the
+// verifier's reasons.
+func (e *NotValidError) Message(lang string) string {
+	return assets.T(lang, "actions.not_valid", map[string]any{"Detail": e.Signed.Detail(lang)})
+}
+
+// Detail is the verifier's reasons, in lang, why s is not Valid ("" when it
+// is): the new signature's errors first, then the other signatures'.
+func (s *Signed) Detail(lang string) string {
+	if s.Valid() {
+		return ""
+	}
+	var why []string
+	if s.Report != nil {
+		for i := len(s.Report.Signatures) - 1; i >= 0; i-- {
+			for _, p := range s.Report.Signatures[i].Problems {
+				if p.Severity == "error" {
+					why = append(why, p.Message(lang))
+				}
+			}
+		}
+	}
+	if len(why) == 0 {
+		return assets.T(lang, "actions.not_valid_document")
+	}
+	return strings.Join(why, "; ")
+}
