@@ -29,11 +29,22 @@ type Prepared struct {
 // impossible, and that is known before any PIN (pdfsign.CheckChainLTV). It
 // may go online (the issuers' downloads); it never uses the key.
 func Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, o SignOptions) (Prepared, error) {
+	return (*Chains)(nil).Prepare(ctx, leaf, tokenCerts, o)
+}
+
+// Chains remembers the chains completed during a session (the window's), so
+// that an issuer is downloaded once; nil remembers nothing (a CLI run).
+type Chains struct {
+	m sync.Map // string(leaf.Raw) → []*x509.Certificate
+}
+
+// Prepare is the package's Prepare, remembering complete chains in c.
+func (c *Chains) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, o SignOptions) (Prepared, error) {
 	if leaf == nil {
 		// no such certificate with a key: known before the PIN
 		return Prepared{}, &token.Error{Kind: token.KindCertNotFound}
 	}
-	p := completeChain(ctx, leaf, tokenCerts)
+	p := c.complete(ctx, leaf, tokenCerts)
 	if o.LTV && !o.AllowLower {
 		pool := append(append([]*x509.Certificate(nil), p.Chain...), tokenCerts...)
 		if err := pdfsign.CheckChainLTV(leaf, pool); err != nil {
@@ -43,17 +54,15 @@ func Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Cer
 	return p, nil
 }
 
-// chains holds the chain completed for each signing certificate, so that an
-// issuer is downloaded once per run (a batch, the window's next signature).
-var chains sync.Map // string(leaf.Raw) → []*x509.Certificate
-
-func completeChain(ctx context.Context, leaf *x509.Certificate, known []*x509.Certificate) Prepared {
-	if c, ok := chains.Load(string(leaf.Raw)); ok {
-		return Prepared{Chain: c.([]*x509.Certificate)}
+func (c *Chains) complete(ctx context.Context, leaf *x509.Certificate, known []*x509.Certificate) Prepared {
+	if c != nil {
+		if ch, ok := c.m.Load(string(leaf.Raw)); ok {
+			return Prepared{Chain: ch.([]*x509.Certificate)}
+		}
 	}
 	chain, warn := pdfsign.CompleteChain(ctx, leaf, known, pdfsign.ChainOptions{})
-	if warn == nil { // an offline moment is not remembered
-		chains.Store(string(leaf.Raw), chain)
+	if warn == nil && c != nil { // an offline moment is not remembered
+		c.m.Store(string(leaf.Raw), chain)
 	}
 	return Prepared{Chain: chain, ChainWarning: warn}
 }
@@ -67,7 +76,7 @@ func TokenCertificates(m *token.Module, slot uint, id []byte) (leaf *x509.Certif
 		return nil, nil, err
 	}
 	for _, c := range certs {
-		if leaf == nil && bytes.Equal(c.ID, id) && c.HasPrivateKey {
+		if leaf == nil && bytes.Equal(c.ID, id) {
 			leaf = c.Cert
 		} else {
 			others = append(others, c.Cert)

@@ -37,7 +37,7 @@ var iconResource = func() fyne.Resource {
 
 // withConsent runs then(finalTry) once the window may send a code in state:
 // at the last try only after the person said yes (the window's side of the
-// rule in internal/workflow/gate.go; the token checks again), else onNo
+// rule in actions/gate.go; the token checks again), else onNo
 // (when given). One place for every form that sends a PIN or admin code.
 func (a *App) withConsent(state PINState, text string, then func(finalTry bool), onNo func()) {
 	if state != PINFinalTry {

@@ -12,10 +12,12 @@ import (
 )
 
 // PDF adapts pdfsign to ui.Signer.
-type PDF struct{}
+type PDF struct {
+	chains *actions.Chains // the window's session: an issuer downloaded once
+}
 
 // NewPDF is the real PDF signer.
-func NewPDF() *PDF { return &PDF{} }
+func NewPDF() *PDF { return &PDF{chains: new(actions.Chains)} }
 
 // levelError marks the TSA and revocation failures so the screen can say
 // which step failed; other errors pass through.
@@ -41,8 +43,8 @@ func (PDF) Check(in, out string, o ui.SignOptions) error {
 // Prepare completes the chain and refuses what the certificate makes
 // impossible (B-LT without revocation servers), before the PIN
 // (actions.Prepare, as the CLI).
-func (PDF) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, o ui.SignOptions) (ui.Prepared, error) {
-	return actions.Prepare(ctx, leaf, tokenCerts, o)
+func (p PDF) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, o ui.SignOptions) (ui.Prepared, error) {
+	return p.chains.Prepare(ctx, leaf, tokenCerts, o)
 }
 
 // Sign writes a signed copy of in to out with key and the chain from
