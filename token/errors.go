@@ -29,19 +29,20 @@ const (
 	KindPINNotInit     Kind = "pin_not_initialized"
 	KindCertNotFound   Kind = "certificate_not_found"
 	KindNoPrivateKey   Kind = "no_private_key"
-	KindUnsupported    Kind = "unsupported"   // key type or mechanism the token or app cannot use
-	KindReadOnly       Kind = "read_only"     // write-protected token
-	KindCancelled      Kind = "cancelled"     // cancelled on the token (PIN pad)
-	KindDemo           Kind = "demo_failed"   // the demo token could not be prepared
-	KindBusy           Kind = "token_busy"    // another operation holds the token's login
-	KindTimeout        Kind = "token_timeout" // the library did not answer within its deadline (Reason: the C_ call)
-	KindHung           Kind = "token_hung"    // an earlier call has not returned: nothing else is started on the library
-	KindPINPolicy      Kind = "pin_policy"    // the middleware refused the new PIN under its own rules (CKR_PIN_INVALID/LEN_RANGE from C_SetPIN)
-	KindDeviceError    Kind = "device_error"  // CKR_DEVICE_ERROR: the token or reader failed during the operation
-	KindCodeLength     Kind = "code_length"   // a typed code (PIN, unlock or admin code) outside the token's range: not sent
-	KindCodeInvalid    Kind = "code_invalid"  // a typed code with characters no token takes (control characters, invalid UTF-8): not sent
-	KindCodeSpace      Kind = "code_space"    // a typed code with white space at an end or an invisible character (BOM, no-break or zero-width space): not sent
-	KindToken          Kind = "token_error"   // any other PKCS#11 failure
+	KindUnsupported    Kind = "unsupported"    // key type or mechanism the token or app cannot use
+	KindReadOnly       Kind = "read_only"      // write-protected token
+	KindCancelled      Kind = "cancelled"      // cancelled on the token (PIN pad)
+	KindDemo           Kind = "demo_failed"    // the demo token could not be prepared
+	KindBusy           Kind = "token_busy"     // another operation holds the token's login
+	KindTimeout        Kind = "token_timeout"  // the library did not answer within its deadline (Reason: the C_ call)
+	KindHung           Kind = "token_hung"     // an earlier call has not returned: nothing else is started on the library
+	KindDriverCrashed  Kind = "driver_crashed" // the driver's worker process died during a call (Reason: the C_ call, Path: the library)
+	KindPINPolicy      Kind = "pin_policy"     // the middleware refused the new PIN under its own rules (CKR_PIN_INVALID/LEN_RANGE from C_SetPIN)
+	KindDeviceError    Kind = "device_error"   // CKR_DEVICE_ERROR: the token or reader failed during the operation
+	KindCodeLength     Kind = "code_length"    // a typed code (PIN, unlock or admin code) outside the token's range: not sent
+	KindCodeInvalid    Kind = "code_invalid"   // a typed code with characters no token takes (control characters, invalid UTF-8): not sent
+	KindCodeSpace      Kind = "code_space"     // a typed code with white space at an end or an invisible character (BOM, no-break or zero-width space): not sent
+	KindToken          Kind = "token_error"    // any other PKCS#11 failure
 )
 
 // Error is every failure of this package that a person may see. Message gives
@@ -58,7 +59,7 @@ type Error struct {
 	Err    error    // underlying error, for errors.Is/As and support
 
 	Seconds   int  // KindTimeout: the deadline that passed
-	PINSent   bool // KindTimeout: a PIN had reached the token (a try may have been counted)
+	PINSent   bool // KindTimeout, KindDriverCrashed: a PIN had reached the token (a try may have been counted)
 	NoTryUsed bool // KindPINPolicy: the token's PIN state shows no try was used
 }
 
@@ -124,7 +125,7 @@ func (e *Error) Message(lang string) string {
 			msg += " " + s
 		}
 	}
-	if e.Kind == KindTimeout && e.PINSent {
+	if (e.Kind == KindTimeout || e.Kind == KindDriverCrashed) && e.PINSent {
 		msg += " " + assets.T(lang, "token.err.token_timeout.pin_sent")
 	}
 	if e.Kind == KindPINPolicy && e.NoTryUsed {

@@ -121,12 +121,25 @@ func Open(path string) (*Module, error) {
 		return m, nil
 	}
 	ctx := loaded[key]
+	if r, ok := backendOf(ctx).(*remote); ok && !r.alive() {
+		ctx = nil // its worker died: a new one, nothing retried on the old
+	}
 	if ctx == nil {
-		c, lerr := loadLibrary(path)
-		if lerr != nil {
-			return nil, lerr
+		if argv := workerCommand(); len(argv) > 0 {
+			// The library runs in a worker child (remote.go): its crash is
+			// an error of this module, not the end of the app.
+			r, lerr := startWorker(argv, path)
+			if lerr != nil {
+				return nil, lerr
+			}
+			ctx = guard(r)
+		} else {
+			c, lerr := loadLibrary(path)
+			if lerr != nil {
+				return nil, lerr
+			}
+			ctx = guard(c)
 		}
-		ctx = guard(c)
 		loaded[key] = ctx
 	}
 	m := &Module{key: key, path: path, ctx: ctx, refs: 1, logins: map[uint]*login{}}
@@ -135,6 +148,13 @@ func Open(path string) (*Module, error) {
 	}
 	registry.m[key] = m
 	return m, nil
+}
+
+func backendOf(g *guarded) backend {
+	if g == nil {
+		return nil
+	}
+	return g.b
 }
 
 // newModule wraps an already-made backend (tests).
@@ -292,6 +312,23 @@ const DemoLabel = "Démo Certigna"
 func (m *Module) usableLocked() error {
 	if m.closed {
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "closed"}
+	}
+	if r, ok := m.ctx.b.(*remote); ok && !r.alive() {
+		// The driver's worker died during an earlier call (that call
+		// failed with KindDriverCrashed, and was not retried): this new
+		// action starts a new worker. The old logins and sessions died
+		// with it.
+		argv := workerCommand()
+		if len(argv) == 0 {
+			return r.crashed(r.dead)
+		}
+		nr, lerr := startWorker(argv, m.path)
+		if lerr != nil {
+			return lerr
+		}
+		m.ctx = guard(nr)
+		m.logins = map[uint]*login{}
+		m.dead = true // initialised just below
 	}
 	if m.dead {
 		if err := m.ctx.Initialize(); err != nil && !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {

@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "probe-module" {
 		os.Exit(ProbeMain(os.Args[2], os.Stdout))
 	}
+	if len(os.Args) == 3 && os.Args[1] == "pkcs11-worker" {
+		os.Exit(WorkerServe(os.Args[2]))
+	}
 	os.Exit(m.Run())
 }
 

@@ -41,7 +41,7 @@ func exitCode(err error) int {
 	}
 	if te := (*token.Error)(nil); errors.As(err, &te) {
 		switch te.Kind {
-		case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo, token.KindTimeout, token.KindHung:
+		case token.KindModuleNotFound, token.KindModuleLoad, token.KindDemo, token.KindTimeout, token.KindHung, token.KindDriverCrashed:
 			return exitNoModule
 		case token.KindNoToken, token.KindTokenRemoved, token.KindDeviceError:
 			return exitNoToken

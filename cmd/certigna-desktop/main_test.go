@@ -16,7 +16,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envTestAsApp) == "1" { // gui_xvfb_test.go launches the app this way
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	if len(os.Args) > 1 && os.Args[1] == "probe-module" {
+	if len(os.Args) > 1 && (os.Args[1] == "probe-module" || os.Args[1] == "pkcs11-worker") {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	// Every file a test signs keeps what its references mean (issue 21).

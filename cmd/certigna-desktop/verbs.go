@@ -26,6 +26,10 @@ func verbTable() map[string]verb {
 			"fr": "essayer un module PKCS#11 à part (JSON ; utilisé par la recherche des pilotes)",
 			"en": "try one PKCS#11 module on the side (JSON; used by driver discovery)",
 		}},
+		{name: "pkcs11-worker", run: runPKCS11Worker, summary: map[string]string{
+			"fr": "faire tourner un pilote PKCS#11 à part (utilisé par l’application : un pilote qui plante ne l’emporte pas)",
+			"en": "run a PKCS#11 driver on the side (used by the app: a driver that crashes does not take it down)",
+		}},
 		{name: "reset-demo", run: runResetDemo, summary: map[string]string{
 			"fr": "recréer le token de démonstration (codes d’origine)",
 			"en": "recreate the demo token (original codes)",

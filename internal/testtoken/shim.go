@@ -25,6 +25,9 @@ const (
 	ShimNullList        = "NULL_LIST"        // C_GetFunctionList returns CKR_OK and a NULL list
 	ShimCrashInitialize = "CRASH_INITIALIZE" // C_Initialize writes through NULL
 	ShimChatty          = "CHATTY"           // a working module that prints a banner on stdout
+	// For BuildWrapShim: a real module whose C_Login or C_Sign crashes.
+	ShimCrashLogin = "CRASH_LOGIN" // C_Login writes through NULL
+	ShimCrashSign  = "CRASH_SIGN"  // C_Sign writes through NULL
 )
 
 // Shim is a built misbehaving module.
@@ -48,6 +51,20 @@ var pkcs11Headers = sync.OnceValues(func() (string, error) {
 // constants) into a temporary directory. ~0.1 s.
 func BuildShim(t testing.TB, kind string) *Shim {
 	t.Helper()
+	return buildShim(t, kind)
+}
+
+// BuildWrapShim builds a module that is real (every function of the
+// library at real, e.g. SoftHSM2's) except the one kind (ShimCrashLogin,
+// ShimCrashSign) makes crash: a vendor driver that fails after the PIN or
+// during the signature, which no real token does on purpose (a test double).
+func BuildWrapShim(t testing.TB, kind, real string) *Shim {
+	t.Helper()
+	return buildShim(t, kind, "-DWRAP", "-DREAL_MODULE=\""+real+"\"", "-ldl")
+}
+
+func buildShim(t testing.TB, kind string, extra ...string) *Shim {
+	t.Helper()
 	Need(t, "gcc", "go")
 	inc, err := pkcs11Headers()
 	if err != nil || inc == "" {
@@ -62,6 +79,7 @@ func BuildShim(t testing.TB, kind string) *Shim {
 	if kind != "" {
 		args = append(args, "-D"+kind)
 	}
+	args = append(args, extra...)
 	if out, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
 	}

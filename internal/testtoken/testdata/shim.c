@@ -5,6 +5,10 @@
  *   -DNULL_LIST                                      C_GetFunctionList gives a NULL list
  *   -DCRASH_INITIALIZE                               C_Initialize dereferences NULL
  *   -DCHATTY                                         C_Initialize prints a banner on stdout
+ *   -DWRAP -DREAL_MODULE="..." -DCRASH_LOGIN|-DCRASH_SIGN
+ *                                                    the real module's functions, but C_Login or
+ *                                                    C_Sign dereferences NULL (a driver crashing
+ *                                                    after the PIN, or while the card signs)
  * Without them it is a one-slot token ("Shim Token", PIN 4..8) that refuses
  * every PIN and holds no object. No software token behaves like this: it is
  * a test double of a broken middleware, and says so. */
@@ -112,7 +116,34 @@ static CK_RV s_FindObjectsFinal(CK_SESSION_HANDLE h) { (void)h; return CKR_OK; }
 
 static CK_FUNCTION_LIST list;
 
+#ifdef WRAP
+#include <dlfcn.h>
+static CK_FUNCTION_LIST wrapped;
+static CK_RV w_crash(void) {
+	volatile int *p = NULL;
+	*p = 1;
+	return CKR_OK;
+}
+#endif
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR pp) {
+#ifdef WRAP
+	void *h = dlopen(REAL_MODULE, RTLD_NOW | RTLD_LOCAL);
+	if (!h) return CKR_GENERAL_ERROR;
+	CK_RV (*get)(CK_FUNCTION_LIST_PTR_PTR) = (CK_RV (*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(h, "C_GetFunctionList");
+	CK_FUNCTION_LIST_PTR real = NULL;
+	if (!get || get(&real) != CKR_OK || !real) return CKR_GENERAL_ERROR;
+	wrapped = *real;
+	wrapped.C_GetFunctionList = C_GetFunctionList;
+#ifdef CRASH_LOGIN
+	*(void **)&wrapped.C_Login = (void *)w_crash;
+#endif
+#ifdef CRASH_SIGN
+	*(void **)&wrapped.C_Sign = (void *)w_crash;
+#endif
+	*pp = &wrapped;
+	return CKR_OK;
+#endif
 	void **f = (void **)&list.C_Initialize;
 	size_t n = (sizeof(list) - offsetof(CK_FUNCTION_LIST, C_Initialize)) / sizeof(void *);
 	for (size_t i = 0; i < n; i++)

@@ -1,0 +1,116 @@
+package token
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/certigna-desktop/app/internal/testtoken"
+)
+
+// inWorkers makes Open run libraries in pkcs11-worker children of this test
+// binary (TestMain), as the app's binary does.
+func inWorkers(t *testing.T) {
+	t.Helper()
+	SetWorkerCommand(os.Args[0], "pkcs11-worker")
+	t.Cleanup(func() { SetWorkerCommand() })
+}
+
+// openWrapped opens, in a worker, SoftHSM2 behind a shim of kind (a library
+// path of its own, so the worker is this test's).
+func openWrapped(t *testing.T, kind string) (*testtoken.Token, *Module, TokenInfo) {
+	t.Helper()
+	inWorkers(t)
+	tok := testtoken.NewSoftHSM(t)
+	tok.Setenv(t)
+	shim := testtoken.BuildWrapShim(t, kind, tok.ModulePath)
+	m, err := Open(shim.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if _, ok := m.ctx.b.(*remote); !ok {
+		t.Fatal("the library was loaded in-process")
+	}
+	return tok, m, findToken(t, m, tok.Label)
+}
+
+// TestWorkerSignsAndChangesPIN: through a worker, the whole path works as
+// in-process — certificates, one login, an RSA signature that verifies
+// against the certificate, a PIN change and a wrong PIN counted as such.
+func TestWorkerSignsAndChangesPIN(t *testing.T) {
+	tok, m, ti := openWrapped(t, "")
+	s, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte("contract"))
+	sig, err := s.Sign(nil, digest[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rsa.VerifyPKCS1v15(s.Public().(*rsa.PublicKey), crypto.SHA256, digest[:], sig); err != nil {
+		t.Fatalf("signature made in the worker does not verify: %v", err)
+	}
+	s.Close()
+	if err := m.ChangePIN(ti.Slot, tok.PIN, "87654321", "87654321", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false); !IsKind(err, KindPINIncorrect) {
+		t.Fatalf("old PIN after the change: %v", err)
+	}
+}
+
+// TestWorkerDriverCrash (issue #23): a driver that crashes inside C_Login or
+// C_Sign ends its worker, not this process; the call fails with
+// driver_crashed naming the driver and the call, in French and English,
+// nothing is retried (the crash inside C_Login says a try may have been
+// counted), and the next action starts a new worker.
+func TestWorkerDriverCrash(t *testing.T) {
+	for _, tc := range []struct{ kind, call string }{
+		{testtoken.ShimCrashLogin, "C_Login"},
+		{testtoken.ShimCrashSign, "C_Sign"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			tok, m, ti := openWrapped(t, tc.kind)
+			r := m.ctx.b.(*remote)
+			s, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
+			if err == nil {
+				digest := sha256.Sum256([]byte("contract"))
+				_, err = s.Sign(nil, digest[:], crypto.SHA256)
+				s.Close()
+			}
+			var te *Error
+			if !asError(err, &te) || te.Kind != KindDriverCrashed || te.Reason != tc.call || te.Path != m.path {
+				t.Fatalf("want driver_crashed in %s, got %v", tc.call, err)
+			}
+			if te.PINSent != (tc.call == "C_Login") {
+				t.Errorf("PINSent = %v", te.PINSent)
+			}
+			for _, lang := range []string{"fr", "en"} {
+				msg := te.Message(lang)
+				if !strings.Contains(msg, m.path) || !strings.Contains(msg, tc.call) || strings.Contains(msg, "token.err") ||
+					strings.Contains(msg, "CKR_") || strings.Contains(msg, "SIGSEGV") {
+					t.Errorf("%s: %q", lang, msg)
+				}
+			}
+			if r.alive() {
+				t.Fatal("the worker is still counted alive")
+			}
+			// Nothing retried: a second call on the dead worker fails at once.
+			if _, err := r.GetSlotList(true); !IsKind(err, KindDriverCrashed) {
+				t.Fatalf("dead worker answered: %v", err)
+			}
+			// The next action starts a new worker.
+			if _, err := m.Tokens(); err != nil {
+				t.Fatalf("after the crash: %v", err)
+			}
+			if m.ctx.b.(*remote) == r || !m.ctx.b.(*remote).alive() {
+				t.Fatal("no new worker")
+			}
+		})
+	}
+}

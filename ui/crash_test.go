@@ -1,0 +1,72 @@
+package ui_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/token"
+	"github.com/certigna-desktop/app/ui"
+)
+
+// This test binary stands in for the app's as the pkcs11-worker child
+// (token.SetWorkerCommand), as it does in cmd/certigna-desktop.
+func init() {
+	if len(os.Args) == 3 && os.Args[1] == "pkcs11-worker" {
+		os.Exit(token.WorkerServe(os.Args[2]))
+	}
+}
+
+// TestDriverCrashKeepsWindow (issue #23): with the token's driver in a
+// worker child, as the app runs it, a driver that crashes inside C_Login or
+// C_Sign (SoftHSM2 behind a crashing shim: a test double) does not take the
+// window down: the signature fails with the sentence naming the driver, no
+// file is written, the form is usable again, and the token screen still
+// reads the token (a new worker).
+func TestDriverCrashKeepsWindow(t *testing.T) {
+	for _, tc := range []struct{ kind, call string }{
+		{testtoken.ShimCrashLogin, "C_Login"},
+		{testtoken.ShimCrashSign, "C_Sign"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			token.SetWorkerCommand(os.Args[0], "pkcs11-worker")
+			t.Cleanup(func() { token.SetWorkerCommand() })
+			tok := softhsm(t)
+			shim := testtoken.BuildWrapShim(t, tc.kind, tok.ModulePath)
+			h := startModule(t, tok, shim.Path, "fr", nil)
+			h.app.Show(ui.ScreenSign)
+			v := h.app.SignView()
+			v.UseSample()
+			h.settle()
+			if v.Input == "" {
+				t.Fatalf("no sample: %q", v.Status.Text)
+			}
+			h.settle() // the document's pre-PIN check
+			test.Type(v.PIN, tok.PIN)
+			test.Tap(v.Submit)
+			h.settle()
+			if v.Output != "" {
+				t.Fatalf("signed through a crashing driver: %s", v.Output)
+			}
+			if !strings.Contains(v.Status.Text, "arrêté brutalement") || !strings.Contains(v.Status.Text, tc.call) ||
+				!strings.Contains(v.Status.Text, filepath.Base(shim.Path)) {
+				t.Fatalf("status %q", v.Status.Text)
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
+				t.Fatalf("output left: %v", left)
+			}
+			if v.PIN.Disabled() {
+				t.Fatal("the form stays disabled")
+			}
+			// The window goes on: the token screen reads the token again.
+			h.app.Show(ui.ScreenToken)
+			h.app.Refresh()
+			h.settle()
+			mustShow(t, h.win, "Jeton Tests UI")
+		})
+	}
+}
