@@ -72,6 +72,10 @@ func EnsureDemo(cacheDir string) (string, error) {
 	}
 	lib := softHSMPath()
 	if lib == "" {
+		if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			// Not shipped there (only the .deb brings it): say so and what to do instead.
+			return "", &Error{Kind: KindDemo, Reason: "demo not shipped on this system"}
+		}
 		return "", &Error{Kind: KindDemo, Reason: "SoftHSM2 is not installed"}
 	}
 	conf := filepath.Join(dir, "softhsm2.conf")

@@ -54,6 +54,9 @@ type Options struct {
 	Secrets Secrets
 	// Pages renders the sign screen's page preview (nil: no preview).
 	Pages PageSource
+	// UpdateCheck: the app has a release-manifest check built in (the About
+	// screen then offers to turn it off; notices.go).
+	UpdateCheck bool
 }
 
 // App is the running window.
@@ -99,6 +102,7 @@ type App struct {
 	// chooser is the path field of the open PDF dialog (tests type in it)
 	chooser *Input
 	verify  *VerifyView // screen_verify.go
+	notice  noticeState // notices.go
 }
 
 // New builds the window content in w; call Start to begin watching tokens.
@@ -286,6 +290,9 @@ func (a *App) Refresh() {
 			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr
 			if cur := pickToken(toks, selected); cur != nil {
 				a.setSelected(cur.Serial)
+				if cerr == nil {
+					a.rememberCerts(cur.Serial, certs) // renewal reminders (notices.go)
+				}
 			}
 			a.loaded = true
 			a.stateChanged()

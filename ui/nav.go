@@ -69,6 +69,7 @@ func (a *App) updateHeader() {
 	if a.module.Demo {
 		a.header.Objects = append(a.header.Objects, bannerBox(a.t("ui.demo_banner"), theme.ColorNameWarning))
 	}
+	a.header.Objects = append(a.header.Objects, a.notices()...) // notices.go
 	a.header.Refresh()
 }
 

@@ -86,6 +86,7 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 		para(a.t("ui.about.privacy")),
 		container.NewHBox(copyBtn, widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
 		serials,
+		a.updatesToggle(), // notices.go
 		widget.NewCard(a.t("ui.about.diagnostics"), "", diag),
 	)
 }

@@ -62,6 +62,7 @@ func runWindow(env *Env) (code int) {
 	w := fa.NewWindow(info.Name)
 	w.Resize(fyne.NewSize(1024, 740))
 	w.CenterOnScreen()
+	updates := updateChecker() // updates.go
 	tokens := backend.NewTokens(backend.TokenOptions{Path: env.ModulePath, Demo: env.Demo, SavedPath: store.Settings().ModulePath})
 	u := ui.New(fa, w, ui.Options{
 		Lang:        lang,
@@ -71,6 +72,7 @@ func runWindow(env *Env) (code int) {
 		Store:       store,
 		Version:     certigna.Version(),
 		StartScreen: os.Getenv(envStartScreen),
+		UpdateCheck: updates != nil,
 	})
 	u.Start()
 	// The files of this launch and of the launches that follow within a
@@ -88,6 +90,8 @@ func runWindow(env *Env) (code int) {
 	fa.Lifecycle().SetOnStarted(func() {
 		w.SetTitle(title)
 		openFileEvents(fa, u)
+		u.NotifyReminders() // a certificate to renew: one desktop notification a day at most
+		checkForUpdate(updates, store, u, lang)
 	})
 	w.ShowAndRun()
 	u.Stop()

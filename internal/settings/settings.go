@@ -39,6 +39,28 @@ type Settings struct {
 	// LastCert: token serial → ID (hex) of the certificate last used to
 	// sign with it.
 	LastCert map[string]string `json:"last_cert,omitempty"`
+
+	// Certs: expiry of the certificates seen on the user's tokens, kept so
+	// that the renewal reminder shows even before the token is plugged in
+	// (internal/reminder). Key: token serial + "/" + certificate ID (hex).
+	// Public facts only: holder name and date, never a PIN.
+	Certs map[string]CertExpiry `json:"certs,omitempty"`
+	// ReminderNotified: when the last desktop notification of a reminder
+	// was sent (at most one a day).
+	ReminderNotified time.Time `json:"reminder_notified,omitempty"`
+
+	// UpdatesOff turns the daily "new version" check off (internal/update).
+	UpdatesOff bool `json:"updates_off,omitempty"`
+	// UpdateChecked and UpdateSequence: the last check, and the highest
+	// manifest sequence accepted (an older manifest replayed is ignored).
+	UpdateChecked  time.Time `json:"update_checked,omitempty"`
+	UpdateSequence uint64    `json:"update_sequence,omitempty"`
+}
+
+// CertExpiry is what the reminder needs of a certificate.
+type CertExpiry struct {
+	Holder   string    `json:"holder"`
+	NotAfter time.Time `json:"not_after"`
 }
 
 type stateFile struct {

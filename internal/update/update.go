@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Interval is the shortest time between two checks.
@@ -133,6 +134,10 @@ func (c *Checker) Check(ctx context.Context, st State, enabled bool) (Result, er
 	if res.URL == "" {
 		res.URL = m.URLs[""]
 	}
+	// where to get it must be a web page over https (it is shown as a button)
+	if u, err := url.Parse(res.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+		res.URL = ""
+	}
 	res.Available = Newer(m.Version, c.Current) && res.URL != ""
 	return res, nil
 }
@@ -242,10 +247,23 @@ func parseVersion(s string) []int {
 	return v
 }
 
-// Notes is the manifest's text for lang, falling back to French then English.
+// maxNotes bounds the notes shown (runes): a few lines under the header.
+const maxNotes = 600
+
+// NotesFor is the manifest's text for lang, falling back to French then
+// English: control characters dropped (line breaks kept), at most maxNotes runes.
 func (m Manifest) NotesFor(lang string) string {
 	for _, l := range []string{lang, "fr", "en"} {
-		if s := strings.TrimSpace(m.Notes[l]); s != "" {
+		s := strings.Map(func(r rune) rune {
+			if r == '\n' || !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+				return r
+			}
+			return -1
+		}, m.Notes[l])
+		if s = strings.TrimSpace(s); s != "" {
+			if r := []rune(s); len(r) > maxNotes {
+				s = string(r[:maxNotes-1]) + "…"
+			}
 			return s
 		}
 	}

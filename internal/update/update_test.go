@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -188,5 +189,22 @@ func TestNewer(t *testing.T) {
 		if got := Newer(c.a, c.b); got != c.want {
 			t.Errorf("Newer(%q,%q)=%v", c.a, c.b, got)
 		}
+	}
+}
+
+func TestNotesAndURLAreSafeToShow(t *testing.T) {
+	m := Manifest{Notes: map[string]string{"fr": "a\u202eb\x1b[31m\nc" + strings.Repeat("x", 700)}}
+	n := m.NotesFor("fr")
+	if strings.ContainsAny(n, "\u202e\x1b") || !strings.HasPrefix(n, "ab[31m\nc") || len([]rune(n)) != maxNotes {
+		t.Fatalf("notes %q", n)
+	}
+	pub, priv := keys(t)
+	mf := manifest(1, "9.0.0")
+	mf.URLs = map[string]string{"linux": "javascript:alert(1)"}
+	body := seal(t, priv, mf)
+	srv, _ := server(t, func() []byte { return body })
+	c := &Checker{URL: srv.URL, Key: pub, Current: "0.1.0", OS: "linux"}
+	if res, err := c.Check(context.Background(), State{}, true); err != nil || res.Available || res.URL != "" {
+		t.Fatalf("non-https download page announced: %+v %v", res, err)
 	}
 }
