@@ -37,7 +37,7 @@ func (a *App) title() string {
 	case a.screen == ScreenVerify && a.verify != nil && a.verify.File != "":
 		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
 	case a.screen == ScreenSign && a.sign != nil && len(a.sign.Batch) > 1:
-		return a.t("ui.open.title_batch", map[string]any{"N": len(a.sign.Batch)})
+		return a.n("ui.open.title_batch", len(a.sign.Batch))
 	case a.screen == ScreenSign && a.sign != nil && a.sign.Input != "" && a.sign.Input != a.sign.sample:
 		return a.t("ui.open.title_sign", map[string]any{"Name": filepath.Base(a.sign.Input)})
 	}
