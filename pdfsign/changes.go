@@ -28,6 +28,7 @@ const (
 	ReasonOther    = "other"    // a change no rule allows
 	ReasonDocMDP   = "docmdp"   // more than the certification (DocMDP P) allows
 	ReasonFieldMDP = "fieldmdp" // a field locked by a signature (FieldMDP) was changed
+	ReasonVisible  = "visible"  // the pages show something else than what was signed (verify_visual.go)
 )
 
 var classNames = []string{ClassNone, ClassLTV, ClassSignatures, ClassFormFill, ClassAnnotations, ClassOther}
@@ -47,6 +48,10 @@ type ChangeReport struct {
 	Allowed   bool             `json:"allowed"`
 	DocMDP    int              `json:"docmdp,omitempty"` // the strictest certification permission in force (1, 2, 3), 0 if none
 	Revisions []RevisionChange `json:"revisions"`
+	// Visible: pages that show something else than the signed revision
+	// did, beyond what the later changes may paint (verify_visual.go).
+	// Not empty ⇒ not allowed.
+	Visible []PageChange `json:"visible_changes,omitempty"`
 }
 
 // RevisionChange is one later revision.
@@ -129,6 +134,8 @@ type changeAnalyser struct {
 	revs    []revGroup
 	diffs   map[int]*revDiff
 	states  map[int]analysedState
+	// trailing: data after the last revision end (see applyChanges).
+	trailing bool
 }
 
 func newChangeAnalyser(r *pdf.Reader, ends []revision) *changeAnalyser {
@@ -345,6 +352,12 @@ func (a *changeAnalyser) report(end int64, rules []mdpRule) *ChangeReport {
 			cr.Allowed = false
 		}
 		cr.Revisions = append(cr.Revisions, rc)
+	}
+	if a.trailing {
+		top = lvOther
+		cr.Allowed = false
+		cr.Revisions = append(cr.Revisions, RevisionChange{Revision: len(a.revs) + 1, Class: ClassOther, Reason: ReasonOther,
+			Details: []string{"data appended without a cross-reference section"}})
 	}
 	cr.Class = classNames[top]
 	return cr

@@ -2,6 +2,7 @@ package pdfsign
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -22,6 +23,62 @@ type classifier struct {
 	drOnly    map[int]bool // objects only /DR reaches (formOnly)
 	// newParents: names of which a new non-signature field is a descendant.
 	newParents map[string]bool
+	// drawn: objects the pages' contents and resources reach in the
+	// signed state (pageDraws), made on first need.
+	drawn map[int]bool
+}
+
+// pageDraws: object n is reached, in the previous state, from a page's
+// /Contents or /Resources (not through its annotations).
+func (c *classifier) pageDraws(n int) bool {
+	if c.drawn == nil {
+		c.drawn = map[int]bool{}
+		for p := range c.pr.pages {
+			pd := c.prev.Dict(pdf.Ref{Num: p})
+			if pd == nil {
+				continue
+			}
+			for _, k := range []string{"Contents", "Resources"} {
+				for x := range reachFrom(c.prev, pageValue(c.prev, pd, k)) {
+					c.drawn[x] = true
+				}
+				if v := refNum(pd.Get(k)); v != 0 {
+					c.drawn[v] = true
+				}
+			}
+			if len(c.drawn) > maxRoleObjects {
+				break
+			}
+		}
+	}
+	return c.drawn[n]
+}
+
+// paintingWidget is a widget of field fi (in the new state) that paints.
+func (c *classifier) paintingWidget(fi *fieldInfo) int {
+	for w, f := range c.cr.widgets {
+		if f == fi && paints(c.cur, c.cur.Dict(pdf.Ref{Num: w})) {
+			return w
+		}
+	}
+	return 0
+}
+
+// paints: an annotation with a normal appearance, a rectangle of some area,
+// and not hidden (flags Hidden 2, NoView 32).
+func paints(st *pdf.State, d *pdf.Dict) bool {
+	if d == nil {
+		return false
+	}
+	if f, ok := d.Get("F").(pdf.Int); ok && f&(2|32) != 0 {
+		return false
+	}
+	ap := st.Dict(d.Get("AP"))
+	if ap == nil || ap.Get("N") == nil {
+		return false
+	}
+	r := numbers(st, d.Get("Rect"))
+	return len(r) == 4 && math.Abs(r[2]-r[0]) >= 1 && math.Abs(r[3]-r[1]) >= 1
 }
 
 // collectFilled finds the fields filled or signed in this revision, before
@@ -93,6 +150,12 @@ func (c *classifier) classify(n int) {
 	case cr.fields[n] != nil || cr.widgets[n] != nil:
 		c.field(n, oldD, newD)
 	case cr.apOwner[n] != 0:
+		if c.pageDraws(n) {
+			// Shared between an appearance and what a page draws: a
+			// signature or fill rewriting it rewrites the signed page.
+			c.d.raise(lvOther, "object %d, drawn by a page, changed as an appearance", n)
+			return
+		}
 		c.appearanceOf(cr.apOwner[n], fmt.Sprintf("appearance stream %d", n))
 	case cr.annots[n] != 0:
 		c.d.raise(lvAnnotations, "annotation %d on page %d changed", n, cr.pages[cr.annots[n]])
@@ -271,6 +334,14 @@ func (c *classifier) smuggles(sig *fieldInfo) bool {
 }
 
 func (c *classifier) newSigField(fi *fieldInfo) {
+	if !fi.signed {
+		// An empty signature field that paints something (the Sneaky
+		// Signature Attack: "further signatures were added" — none was).
+		if w := c.paintingWidget(fi); w != 0 {
+			c.d.raise(lvOther, "empty signature field %q with an appearance (widget %d)", fi.name, w)
+			return
+		}
+	}
 	if fi.docTS {
 		c.d.raise(lvLTV, "document timestamp %q", fi.name)
 	} else {
@@ -295,6 +366,8 @@ func (c *classifier) annotList(oldA, newA pdf.Array) {
 			continue
 		}
 		switch fi := c.cr.widgets[k]; {
+		case fi != nil && fi.ft == "Sig" && !fi.signed && paints(c.cur, c.cur.Dict(pdf.Ref{Num: k})):
+			c.d.raise(lvOther, "widget %d of empty signature field %q with an appearance", k, fi.name)
 		case fi != nil && fi.ft == "Sig":
 			if fi.docTS {
 				c.d.raise(lvLTV, "document timestamp widget")
@@ -356,6 +429,8 @@ func (c *classifier) field(n int, oldD, newD *pdf.Dict) {
 				c.d.raise(lvOther, "signature field %q: /%s changed", fi.name, k)
 			} else if c.signing[fi.name] {
 				c.newSigField(fi)
+			} else if (k == "AP" || k == "Rect" || k == "F") && paints(c.cur, newD) {
+				c.d.raise(lvOther, "empty signature field %q: its appearance changed and it paints", fi.name)
 			} else {
 				c.d.raise(lvFormFill, "empty signature field %q: /%s changed", fi.name, k)
 			}

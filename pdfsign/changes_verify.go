@@ -11,6 +11,10 @@ import (
 // only if it is valid and every change after it is allowed.
 func applyChanges(r *pdf.Reader, ends []revision, fields []sigField, rep *Report) {
 	a := newChangeAnalyser(r, ends)
+	// Bytes after the last revision that no cross-reference section
+	// describes (an incremental save without its xref): not a revision we
+	// can judge, so never "no change".
+	a.trailing = len(ends) > 0 && ends[len(ends)-1].end < rep.Size
 	certified := 0
 	if cat, _ := r.ResolveDict(r.Trailer.Get("Root")); cat != nil {
 		if perms, _ := r.ResolveDict(cat.Get("Perms")); perms != nil {
@@ -89,6 +93,9 @@ func notAllowedReason(c *ChangeReport) string {
 		if !rv.Allowed {
 			return rv.Reason
 		}
+	}
+	if len(c.Visible) > 0 {
+		return ReasonVisible
 	}
 	return ReasonOther
 }

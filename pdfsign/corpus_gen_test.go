@@ -226,6 +226,7 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 	}
 	out["qpdf-rewritten.pdf"] = runTool(t, out["approval.pdf"], "qpdf", "{in}", "{out}")
 	buildCryptoCorpus(t, out)
+	buildAttackCorpus(t, out)
 
 	// Encrypted with an empty opening password by qpdf (AES-256, AES-128,
 	// RC4-128, RC4-40), then signed in an incremental update.

@@ -47,6 +47,9 @@ type tdoc struct {
 	// encrypting; a signature's /Contents never is).
 	trailerExtra string
 	noStrings    bool
+	// widgetLook replaces the invisible widget's "/Rect[0 0 0 0]/F 132" of
+	// the next signature field (a visible signature), then is cleared.
+	widgetLook string
 }
 
 // basePDF: one page with text, a form with two filled text fields ("name",
@@ -219,6 +222,10 @@ func (d *tdoc) addSigField(t testing.TB, fieldName, sigDict string, certify bool
 	}
 	if lock != "" {
 		widget += "/Lock<</Type/SigFieldLock" + lock + ">>"
+	}
+	if d.widgetLook != "" {
+		widget = strings.Replace(widget, "/Rect[0 0 0 0]/F 132", d.widgetLook, 1)
+		d.widgetLook = ""
 	}
 	objs[w] = widget + ">>"
 	d.signUpdate(t, objs, sig, sigDict, sign)

@@ -84,6 +84,11 @@ func (s *SignatureReport) ChangesWhat(lang string) string {
 		return ""
 	}
 	what := assets.T(lang, "verify.class."+c.Class)
+	if len(c.Visible) > 0 {
+		// Whatever the objects say, the page shows something else: that
+		// is the answer (not "further signatures were added").
+		return assets.T(lang, "verify.reason.visible", map[string]any{"Pages": pagesText(c.Visible)})
+	}
 	if !c.Allowed {
 		switch notAllowedReason(c) {
 		case ReasonDocMDP:

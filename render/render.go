@@ -202,16 +202,24 @@ type Doc struct {
 	lim      Limits
 	rendered map[int]bool
 	dead     bool // instance killed (cancel/timeout/trap) or closed
-	src      *bytes.Reader
+	src      *io.SectionReader
 }
 
 // Open loads pdf (never a path: the sandbox has no file system).
 func Open(ctx context.Context, pdf []byte, lim Limits) (d *Doc, err error) {
+	return OpenReader(ctx, bytes.NewReader(pdf), int64(len(pdf)), lim)
+}
+
+// OpenReader loads the size bytes of r (a file, or a prefix of one through
+// io.NewSectionReader: a signed revision): PDFium reads the parts it needs
+// through the reader, nothing is copied whole. r must stay readable until
+// Close.
+func OpenReader(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (d *Doc, err error) {
 	lim = lim.withDefaults()
-	if int64(len(pdf)) > lim.MaxBytes {
+	if size > lim.MaxBytes {
 		return nil, ErrTooLarge
 	}
-	if len(pdf) == 0 {
+	if size <= 0 {
 		return nil, ErrUnreadble
 	}
 	e, err := getEngine()
@@ -227,11 +235,11 @@ func Open(ctx context.Context, pdf []byte, lim Limits) (d *Doc, err error) {
 		}
 		return nil, fmt.Errorf("render: instance: %w", err)
 	}
-	d = &Doc{inst: inst, lim: lim, rendered: map[int]bool{}, src: bytes.NewReader(pdf)}
+	d = &Doc{inst: inst, lim: lim, rendered: map[int]bool{}, src: io.NewSectionReader(r, 0, size)}
 	err = d.guard(ctx, func() error {
 		// Through a reader: PDFium reads what it needs from our buffer
 		// instead of a second copy of the whole file in its memory.
-		res, err := inst.OpenDocument(&requests.OpenDocument{FileReader: d.src, FileReaderSize: int64(len(pdf))})
+		res, err := inst.OpenDocument(&requests.OpenDocument{FileReader: d.src, FileReaderSize: size})
 		if err != nil {
 			return err
 		}
@@ -359,6 +367,16 @@ func PixelSize(widthPt, heightPt, dpi float64) (int, int) {
 // Render draws page i (0-based) at dpi, annotations included (as a viewer
 // shows them, appearance streams of widgets too), on white, opaque.
 func (d *Doc) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
+	return d.render(ctx, i, dpi, true)
+}
+
+// RenderContent draws page i without any annotation or form field: the page
+// content alone (what lies under the annotations).
+func (d *Doc) RenderContent(ctx context.Context, i int, dpi float64) (*image.RGBA, error) {
+	return d.render(ctx, i, dpi, false)
+}
+
+func (d *Doc) render(ctx context.Context, i int, dpi float64, annots bool) (*image.RGBA, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if i < 0 || i >= d.pages {
@@ -380,14 +398,17 @@ func (d *Doc) Render(ctx context.Context, i int, dpi float64) (*image.RGBA, erro
 		if pw < 1 || ph < 1 || pw > 1<<16 || ph > 1<<16 || pw*ph > d.lim.MaxPixels {
 			return ErrTooLarge
 		}
-		res, err := d.inst.RenderPageInPixels(&requests.RenderPageInPixels{
-			Page:        requests.Page{ByIndex: &requests.PageByIndex{Document: d.doc, Index: i}},
-			Width:       pw,
-			Height:      ph,
-			RenderFlags: enums.FPDF_RENDER_FLAG_ANNOT,
-			RenderForm:  true,
-			Document:    &d.doc,
-		})
+		req := &requests.RenderPageInPixels{
+			Page:   requests.Page{ByIndex: &requests.PageByIndex{Document: d.doc, Index: i}},
+			Width:  pw,
+			Height: ph,
+		}
+		if annots {
+			req.RenderFlags = enums.FPDF_RENDER_FLAG_ANNOT
+			req.RenderForm = true
+			req.Document = &d.doc
+		}
+		res, err := d.inst.RenderPageInPixels(req)
 		if err != nil {
 			return err
 		}

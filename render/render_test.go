@@ -469,3 +469,35 @@ func BenchmarkFirstPageRender(b *testing.B) {
 		d.Close()
 	}
 }
+
+// RenderContent leaves annotations and widgets out (what lies under them);
+// OpenReader reads a prefix of a larger buffer (a signed revision).
+func TestRenderContentAndReader(t *testing.T) {
+	pdf := annotated()
+	buf := append(append([]byte(nil), pdf...), []byte("trailing bytes of a later revision")...)
+	d, err := OpenReader(context.Background(), bytes.NewReader(buf), int64(len(pdf)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	with, err := d.Render(context.Background(), 0, 72)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := d.RenderContent(context.Background(), 0, 72)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The widget's black box covers x 10–140, y 100–190 (PDF), so pixel
+	// (75, 55) from the top-left; the page content is white there.
+	if p := with.RGBAAt(75, 55); p.R > 10 {
+		t.Fatalf("widget not drawn by Render: %v", p)
+	}
+	if p := without.RGBAAt(75, 55); p.R < 245 {
+		t.Fatalf("widget drawn by RenderContent: %v", p)
+	}
+	// The page content (red rectangle at 20–120, 20–80) is in both.
+	if a, b := with.RGBAAt(50, 150), without.RGBAAt(50, 150); a != b || a.R < 200 || a.G > 50 {
+		t.Fatalf("content differs: %v %v", a, b)
+	}
+}
