@@ -100,7 +100,8 @@ run() {
   # --fork --pid: CMD's tree lives in its own pid namespace; when it ends, the
   # kernel kills what is left in it (the daemon included). --mount-proc: a
   # /proc of that namespace, so the daemon's own checks see only it.
-  exec unshare --mount --ipc --pid --fork --mount-proc --propagation private -- bash "$0" inside "$@"
+  # --kill-child: if this script is killed, the namespace (and its daemon) goes too.
+  exec unshare --mount --ipc --pid --fork --kill-child --mount-proc --propagation private -- bash "$0" inside "$@"
 }
 
 # inside -- CMD...: runs in the new namespaces (see run).
