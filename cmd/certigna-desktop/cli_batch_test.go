@@ -172,19 +172,8 @@ func TestCLIBatchSameNames(t *testing.T) {
 // caIssuers URL (a local server); offline, the signature is still made,
 // with a warning.
 func TestCLIChainFromAIA(t *testing.T) {
-	tok := softToken(t)
 	pk := pkitest.New(t, pkitest.WithIntermediate())
-	// The leaf of pkitest (issued by its intermediate, AIA → /ca.crt) with
-	// its key, on a token where nothing else is: no CA certificate object.
-	tok.Tool(t, "--login", "--pin", tok.PIN, "--delete-object", "--type", "cert", "--id", "ca")
-	keyDER := filepath.Join(t.TempDir(), "k.der")
-	if out, err := exec.Command("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", pk.SignerKeyPEM, "-outform", "DER", "-out", keyDER).CombinedOutput(); err != nil {
-		t.Fatalf("openssl: %v %s", err, out)
-	}
-	certDER := filepath.Join(t.TempDir(), "c.der")
-	os.WriteFile(certDER, pk.Signer.Raw, 0o600)
-	tok.Tool(t, "--login", "--pin", tok.PIN, "--write-object", keyDER, "--type", "privkey", "--id", "05", "--label", "leaf")
-	tok.Tool(t, "--login", "--pin", tok.PIN, "--write-object", certDER, "--type", "cert", "--id", "05", "--label", "leaf")
+	tok := leafOnlyToken(t, pk) // samerule_test.go
 	for _, online := range []bool{true, false} {
 		t.Run(fmt.Sprint("online=", online), func(t *testing.T) {
 			if !online {
