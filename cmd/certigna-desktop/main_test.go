@@ -19,6 +19,11 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && (os.Args[1] == "probe-module" || os.Args[1] == "pkcs11-worker") {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	// A child run as the app itself (TestConcurrentSignsOneToken: several
+	// processes on one token).
+	if os.Getenv("CERTIGNA_TEST_AS_CLI") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	// Every file a test signs keeps what its references mean (issue 21).
 	testhook.Signed = refcheck.Hook
 	code := m.Run()
