@@ -72,6 +72,11 @@ func previewErr(err error, page int) error {
 	return &PreviewError{Kind: kind, Page: page, Err: err}
 }
 
+// WarmPreview starts the renderer ahead of the first document (the sign
+// screen calls it when it opens): the first preview then costs the page,
+// not the engine's start.
+func WarmPreview() error { return previewErr(render.Warm(), 0) }
+
 // Preview is one document open for the preview.
 type Preview struct {
 	doc    *render.Doc

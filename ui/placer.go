@@ -34,6 +34,10 @@ type Placer struct {
 	OnChanged func(r [4]float64)
 	// OnField is called when an empty field's box is clicked.
 	OnField func(name string)
+	// OnNeedPlace is called when a key asks to place a stamp on a page
+	// that has none (Enter, Space, an arrow, +): the keyboard's way to
+	// start.
+	OnNeedPlace func()
 	// Fixed: no placing (a picture of the page with its fields).
 	Fixed bool
 
@@ -323,9 +327,18 @@ func (p *Placer) FocusLost()   { p.focused = false; p.Refresh() }
 // Focused says whether the keyboard moves the stamp now.
 func (p *Placer) Focused() bool { return p.focused }
 
+// needPlace asks for a stamp when there is none; true when it did.
+func (p *Placer) needPlace() bool {
+	if p.rect[2] > 0 || p.page == nil || p.OnNeedPlace == nil {
+		return false
+	}
+	p.OnNeedPlace()
+	return true
+}
+
 // TypedRune: + (or =) grows the stamp, − (or -) shrinks it.
 func (p *Placer) TypedRune(r rune) {
-	if p.Fixed {
+	if p.Fixed || (r != '-' && r != '−' && r != '_' && p.needPlace()) {
 		return
 	}
 	switch r {
@@ -340,6 +353,12 @@ func (p *Placer) TypedRune(r rune) {
 func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
 	if p.Fixed {
 		return
+	}
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace, fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown, fyne.KeyPlus:
+		if p.needPlace() {
+			return
+		}
 	}
 	switch ev.Name {
 	case fyne.KeyLeft:

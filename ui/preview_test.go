@@ -316,3 +316,46 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.Preview.Msg.Text)
 	}
 }
+
+// Keyboard only: from the PIN field, Tab reaches the preview's placer;
+// Enter puts a stamp, the arrows move it, + enlarges it; the choice says
+// the place was chosen on the preview.
+func TestPreviewKeyboardOnly(t *testing.T) {
+	tok := softhsm(t)
+	h := startPreview(t, tok)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(in, testpdf.Build(testpdf.Vectors()[1].Page), 0o644)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.settle()
+	c := h.win.Canvas()
+	if c.Focused() != v.PIN {
+		t.Fatalf("focus after the drop: %T", c.Focused())
+	}
+	p := v.Preview.Placer
+	tabs := 0
+	for ; tabs < 6 && c.Focused() != p; tabs++ {
+		test.FocusNext(c)
+	}
+	if c.Focused() != p {
+		t.Fatal("Tab never reaches the placer")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.settle()
+	start := p.Place()
+	if start[2] <= 0 || v.Stamp.Selected != "À l’endroit choisi sur l’aperçu" {
+		t.Fatalf("Enter placed %v (%q)", start, v.Stamp.Selected)
+	}
+	for i := 0; i < 4; i++ {
+		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	c.Focused().TypedRune('+')
+	h.settle()
+	got := p.Place()
+	if got[2] <= start[2] || got[0] >= start[0]-15 || got[1] <= start[1] {
+		t.Fatalf("keys: %v → %v", start, got)
+	}
+	t.Logf("%d Tab from the PIN field", tabs)
+}

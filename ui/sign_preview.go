@@ -71,6 +71,7 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.Placer = NewPlacer(a.t("ui.preview.name"))
 	pp.Placer.OnChanged = pp.placed
 	pp.Placer.OnField = pp.fieldClicked
+	pp.Placer.OnNeedPlace = pp.placeHere
 	pp.PageLabel = widget.NewLabel("")
 	pp.Prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
 	pp.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
@@ -97,6 +98,9 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 		v.recheck()
 	})
 	pp.SamePlace.SetChecked(true)
+	if w, ok := src.(interface{ Warm() }); ok {
+		a.background(w.Warm) // the engine starts while the person chooses a document
+	}
 	pp.docRow = container.NewBorder(nil, pp.SamePlace, pp.DocPrev, pp.DocNxt, pp.docLabel)
 	pp.docRow.Hide()
 	nav := container.NewHBox(pp.Prev, layout.NewSpacer(), pp.PageLabel, layout.NewSpacer(), pp.Next)

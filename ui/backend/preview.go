@@ -36,6 +36,9 @@ func (Pages) StampPicture(ctx context.Context, o ui.SignOptions, w, h, dpi float
 	return img, nil
 }
 
+// Warm starts the renderer in advance.
+func (Pages) Warm() { _ = actions.WarmPreview() }
+
 type previewDoc struct{ p *actions.Preview }
 
 func (d previewDoc) Count() int { return d.p.Pages() }
