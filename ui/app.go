@@ -163,6 +163,10 @@ func (a *App) Stop() {
 	if a.watchCancel != nil {
 		a.watchCancel()
 	}
+	if a.sign != nil && a.sign.Preview != nil {
+		a.sign.Preview.stop()
+		defer a.sign.Preview.release() // the renderer's instance, after the work in flight
+	}
 	done := make(chan struct{})
 	go func() {
 		a.wg.Wait()

@@ -345,7 +345,8 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	h.settle()
 	start := p.Place()
 	if start[2] <= 0 || v.Stamp.Selected != "À l’endroit choisi sur l’aperçu" {
-		t.Fatalf("Enter placed %v (%q)", start, v.Stamp.Selected)
+		w, hh := p.PageSize()
+		t.Fatalf("Enter placed %v (%q) page %gx%g msg %q label %q focused %T", start, v.Stamp.Selected, w, hh, v.Preview.Msg.Text, v.Preview.PageLabel.Text, c.Focused())
 	}
 	for i := 0; i < 4; i++ {
 		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})

@@ -146,6 +146,10 @@ func (pp *pagePreview) load(path string) {
 	src := pp.src
 	a.background(func() {
 		doc, err := src.OpenPages(ctx, path)
+		if err == nil && ctx.Err() != nil { // replaced or stopped meanwhile
+			doc.Close()
+			return
+		}
 		a.do(func() {
 			if gen != pp.gen {
 				if doc != nil {
@@ -169,6 +173,22 @@ func (pp *pagePreview) load(path string) {
 
 // close ends the preview (the screen is left).
 func (pp *pagePreview) close() { pp.load("") }
+
+// stop cancels what is in flight (the app stops); release then frees the
+// document, once the background work is over.
+func (pp *pagePreview) stop() {
+	pp.gen++
+	if pp.cancel != nil {
+		pp.cancel()
+	}
+}
+
+func (pp *pagePreview) release() {
+	if pp.doc != nil {
+		pp.doc.Close()
+		pp.doc = nil
+	}
+}
 
 // startPage is the page the signature goes on, as far as known.
 func (pp *pagePreview) startPage() int {
