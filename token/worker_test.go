@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/sha256"
 	"os"
@@ -39,8 +40,8 @@ func openWrapped(t *testing.T, kind string) (*testtoken.Token, *Module, TokenInf
 }
 
 // TestWorkerSignsAndChangesPIN: through a worker, the whole path works as
-// in-process — certificates, one login, an RSA signature that verifies
-// against the certificate, a PIN change and a wrong PIN counted as such.
+// in-process — certificates, logins, RSA PKCS #1 v1.5, RSA-PSS and ECDSA
+// signatures that verify, a PIN change and a wrong PIN counted as such.
 func TestWorkerSignsAndChangesPIN(t *testing.T) {
 	tok, m, ti := openWrapped(t, "")
 	s, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
@@ -55,7 +56,26 @@ func TestWorkerSignsAndChangesPIN(t *testing.T) {
 	if err := rsa.VerifyPKCS1v15(s.Public().(*rsa.PublicKey), crypto.SHA256, digest[:], sig); err != nil {
 		t.Fatalf("signature made in the worker does not verify: %v", err)
 	}
+	// RSA-PSS (mechanism parameters cross the pipe) and ECDSA.
+	pss := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+	if sig, err = s.Sign(nil, digest[:], pss); err != nil {
+		t.Fatal(err)
+	}
+	if err := rsa.VerifyPSS(s.Public().(*rsa.PublicKey), crypto.SHA256, digest[:], sig, pss); err != nil {
+		t.Fatalf("PSS signature made in the worker does not verify: %v", err)
+	}
 	s.Close()
+	es, err := m.Signer(ti.Slot, tok.ECID, tok.PIN, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig, err = es.Sign(nil, digest[:], crypto.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if !ecdsa.VerifyASN1(es.Public().(*ecdsa.PublicKey), digest[:], sig) {
+		t.Fatal("ECDSA signature made in the worker does not verify")
+	}
+	es.Close()
 	if err := m.ChangePIN(ti.Slot, tok.PIN, "87654321", "87654321", false); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +130,42 @@ func TestWorkerDriverCrash(t *testing.T) {
 			}
 			if m.ctx.b.(*remote) == r || !m.ctx.b.(*remote).alive() {
 				t.Fatal("no new worker")
+			}
+		})
+	}
+}
+
+// BenchmarkSignWorker: one RSA-2048 signature on SoftHSM2 in-process and
+// through a worker (the cost of the pipe and the extra process per call).
+func BenchmarkSignWorker(b *testing.B) {
+	tok := testtoken.NewSoftHSM(b, testtoken.WithoutEC())
+	b.Setenv("SOFTHSM2_CONF", tok.Conf)
+	digest := sha256.Sum256([]byte("contract"))
+	for _, mode := range []string{"inprocess", "worker"} {
+		b.Run(mode, func(b *testing.B) {
+			path := testtoken.BuildWrapShim(b, "", tok.ModulePath).Path // a library of its own per mode
+			if mode == "worker" {
+				SetWorkerCommand(os.Args[0], "pkcs11-worker")
+				defer SetWorkerCommand()
+			}
+			m, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			ts, err := m.Tokens()
+			if err != nil || len(ts) == 0 {
+				b.Fatal(err)
+			}
+			s, err := m.Signer(ts[0].Slot, tok.RSAID, tok.PIN, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			for b.Loop() {
+				if _, err := s.Sign(nil, digest[:], crypto.SHA256); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
