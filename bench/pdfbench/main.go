@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,15 @@ import (
 )
 
 func main() {
+	// PDFBENCH_CPUPROFILE=FILE: a CPU profile of the command (go tool pprof).
+	if p := os.Getenv("PDFBENCH_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: pdfbench gen-image OUT MB | gen-pages OUT PAGES | sign IN OUT")
+		fmt.Fprintln(os.Stderr, "usage: pdfbench gen-image OUT MB | gen-pages OUT PAGES | sign IN OUT | verify IN -")
 		os.Exit(2)
 	}
 	var err error
@@ -36,6 +44,8 @@ func main() {
 		err = genPages(os.Args[2], atoi(os.Args[3]))
 	case "sign":
 		err = sign(os.Args[2], os.Args[3])
+	case "verify": // pdfbench verify FILE - (what the CLI does after signing)
+		_, err = pdfsign.Verify(context.Background(), os.Args[2], pdfsign.VerifyOptions{})
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
