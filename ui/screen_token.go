@@ -81,7 +81,9 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			if c.Source != "" {
 				line += "  (" + a.t("ui.driver.source."+c.Source) + ")" // words, not discovery's tags
 			}
-			entry := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, badge(st, col), widget.NewLabel(line))}
+			lineLbl := widget.NewLabel(line)
+			lineLbl.Wrapping = fyne.TextWrapWord // a long Windows path wraps instead of pushing the badge off the window
+			entry := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, badge(st, col), lineLbl)}
 			if c.Reason != nil {
 				r := para("→ " + Message(c.Reason, a.lang))
 				r.Importance = widget.LowImportance
