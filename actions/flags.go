@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -48,6 +50,23 @@ type LTVFlags struct {
 	Rect       string // --rect x,y,w,h (points on the page as displayed, from its bottom-left; implies --visible)
 	Corner     string // --corner bottom-right|bottom-left|top-right|top-left (implies --visible)
 	AllowLower bool   // --allow-bb: save at the level reached if the TSA or revocation servers fail
+	// HTTPCredentials (--tsa-http-credentials) sends the TSA credentials
+	// over plain http:// when asked to; otherwise that is refused.
+	HTTPCredentials bool
+}
+
+// EnvNetTimeout, a Go duration ("30s"), bounds each request to the TSA and
+// the revocation servers instead of their defaults (20 s / 15 s): for a
+// slow network, and for the tests' servers that hang.
+const EnvNetTimeout = "CERTIGNA_NET_TIMEOUT"
+
+// NetTimeout is EnvNetTimeout's value, 0 when unset or unusable.
+func NetTimeout() time.Duration {
+	d, err := time.ParseDuration(os.Getenv(EnvNetTimeout))
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
 }
 
 // Apply checks the flags and fills in opts. It is meant to run before the
@@ -63,7 +82,12 @@ func (f LTVFlags) Apply(opts *pdfsign.Options) error {
 			return flagErr(pdfsign.LTVTSAConfig, u.Redacted(), "credentials go in "+pdfsign.EnvTSAUser+" / "+pdfsign.EnvTSAPassword+", not in the URL", nil)
 		}
 		opts.TSA = pdfsign.TSAConfigFromEnv(f.TSA)
+		opts.TSA.HTTPCredentials = f.HTTPCredentials
+		if err := pdfsign.CheckTSACredentials(opts.TSA); err != nil {
+			return err // clear-text credentials: refused before the PIN
+		}
 	}
+	opts.NetTimeout = NetTimeout()
 	opts.LTV = f.LTV
 	opts.AllowLower = f.AllowLower
 	if f.Visible || f.Rect != "" || f.Corner != "" {

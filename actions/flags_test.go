@@ -22,7 +22,12 @@ func TestLTVFlags(t *testing.T) {
 		{"tsa", LTVFlags{TSA: "https://tsa.example/"}, "", func(o pdfsign.Options) bool {
 			return o.TSA != nil && o.TSA.URL == "https://tsa.example/" && o.TSA.Username == "alice" && o.TSA.Password == "s3cret"
 		}},
-		{"tsa and ltv, allow B-B", LTVFlags{TSA: "http://tsa.example/", LTV: true, AllowLower: true}, "", func(o pdfsign.Options) bool { return o.LTV && o.AllowLower }},
+		{"tsa and ltv, allow B-B", LTVFlags{TSA: "https://tsa.example/", LTV: true, AllowLower: true}, "", func(o pdfsign.Options) bool { return o.LTV && o.AllowLower }},
+		// Basic authentication over http:// is clear text: refused, unless asked for by name.
+		{"credentials over http", LTVFlags{TSA: "http://tsa.example/"}, pdfsign.LTVTSAInsecure, nil},
+		{"credentials over http, asked for", LTVFlags{TSA: "http://tsa.example/", HTTPCredentials: true}, "", func(o pdfsign.Options) bool {
+			return o.TSA != nil && o.TSA.HTTPCredentials
+		}},
 		{"password in the URL", LTVFlags{TSA: "https://user:secret@tsa.example/"}, pdfsign.LTVTSAConfig, nil},
 		{"not http", LTVFlags{TSA: "ftp://tsa.example/"}, pdfsign.LTVTSAConfig, nil},
 		{"visible, default corner", LTVFlags{Visible: true}, "", func(o pdfsign.Options) bool { return o.Visible != nil && o.Visible.Corner == pdfsign.BottomRight }},

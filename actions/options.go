@@ -40,6 +40,9 @@ type SignOptions struct {
 	// revocation servers fail, chosen before signing so that no second PIN
 	// verification is ever needed.
 	AllowLower bool
+	// HTTPCredentials sends the TSA login over plain http:// (the CLI's
+	// --tsa-http-credentials); otherwise that is refused before the PIN.
+	HTTPCredentials bool
 	// The visible stamp: StampPage (StampNone, StampFirst, StampLast), or
 	// Visible; Page (1-based, 0 = first) with StampFirst/Visible; Rect
 	// ("x,y,w,h" in points) or StampCorner (one of StampCorners, "" =
@@ -62,13 +65,16 @@ type SignOptions struct {
 func (o SignOptions) Options(in string) (pdfsign.Options, error) {
 	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, ContactInfo: o.ContactInfo, Name: o.Name,
 		Lang: o.Lang, Field: o.Field, Page: o.Page, Force: o.Force}
-	f := LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower,
+	f := LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower, HTTPCredentials: o.HTTPCredentials,
 		Visible: o.Visible || (o.StampPage != StampNone && o.StampPage != StampPlaced), Rect: o.Rect, Corner: o.StampCorner}
 	if err := f.Apply(&opts); err != nil {
 		return opts, err
 	}
 	if opts.TSA != nil && o.TSAUser != "" {
 		opts.TSA.Username, opts.TSA.Password = o.TSAUser, o.TSAPassword
+		if err := pdfsign.CheckTSACredentials(opts.TSA); err != nil {
+			return opts, err // the login typed in the window, for an http:// server
+		}
 	}
 	if o.StampPage == StampPlaced { // chosen on the preview, in page coordinates
 		opts.Visible = &pdfsign.Visible{OnPage: o.StampRect}

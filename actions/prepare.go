@@ -50,6 +50,14 @@ func (c *Chains) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts
 		if err := pdfsign.CheckChainLTV(leaf, pool); err != nil {
 			return p, err
 		}
+		// The revocation servers accept a connection (nothing is asked:
+		// no billed request), and none is at an address where the chain's
+		// download just failed: else no PIN for a level that cannot be
+		// reached.
+		failed := pdfsign.FailedAddresses(p.ChainWarning)
+		if err := pdfsign.CheckRevocationReachable(ctx, p.Chain, failed, NetTimeout()); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"strings"
 
 	"github.com/certigna-desktop/app/assets"
@@ -34,6 +35,17 @@ func (s *Signed) Valid() bool {
 // spent to open key: nothing here retries anything.
 func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts pdfsign.Options) (*Signed, error) {
 	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
+	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+		// Signed and kept below the level asked for (a server failed after
+		// the token signed): the signature as written, and the step's
+		// failure; Finish completes it later without the PIN.
+		s, verr := CheckSigned(ctx, res.Output)
+		if verr != nil {
+			return nil, verr
+		}
+		s.Result = res
+		return s, err
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +54,37 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 		s.Result = res
 	}
 	return s, err
+}
+
+// Finish completes a signature kept with a *pdfsign.PendingError: the
+// timestamp and/or the DSS that o asks for (the options it was signed
+// with), without the token, in place when out is "". The check is of the
+// completed file; a *pdfsign.PendingError again when the timestamp came
+// but the DSS did not.
+func Finish(ctx context.Context, path, out string, o SignOptions) (*pdfsign.FinishResult, *Signed, error) {
+	opts, err := o.finishOptions(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := pdfsign.Finish(ctx, path, out, opts)
+	if res == nil {
+		return nil, nil, err
+	}
+	s, verr := CheckSigned(ctx, res.Output)
+	if err == nil {
+		err = verr
+	}
+	return res, s, err
+}
+
+// finishOptions are the parts of o that Finish uses, checked as for signing.
+func (o SignOptions) finishOptions(path string) (pdfsign.FinishOptions, error) {
+	o.StampPage, o.Visible, o.Rect, o.StampCorner = StampNone, false, "", "" // the stamp is signed already
+	opts, err := o.Options(path)
+	if err != nil {
+		return pdfsign.FinishOptions{}, err
+	}
+	return pdfsign.FinishOptions{TSA: opts.TSA, LTV: opts.LTV, NetTimeout: opts.NetTimeout, Force: o.Force}, nil
 }
 
 // CheckSigned verifies a file just signed, with the verify screen's trust.

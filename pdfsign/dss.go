@@ -13,6 +13,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/tempfiles"
 )
 
 // The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1
@@ -274,7 +275,7 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 		return nil, err
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	tmp, err := tempfiles.Create(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
 		return nil, newErr(KindIO, out, err)
 	}
@@ -283,7 +284,9 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(tmp.Name())
+			tempfiles.Remove(tmp.Name())
+		} else {
+			tempfiles.Forget(tmp.Name())
 		}
 	}()
 	if n, err := io.Copy(tmp, src); err != nil || n != inInfo.Size() {

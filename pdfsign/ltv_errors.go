@@ -74,7 +74,8 @@ const (
 // Step is the step of Sign that failed.
 func (e *LTVError) Step() string {
 	switch e.Kind {
-	case LTVTSAUnreachable, LTVTSAAuth, LTVTSARefused, LTVTSAGarbage, LTVTSAMismatch, LTVTSAInvalid, LTVTSAConfig:
+	case LTVTSAUnreachable, LTVTSAAuth, LTVTSARefused, LTVTSAGarbage, LTVTSAMismatch, LTVTSAInvalid, LTVTSAConfig,
+		LTVTSAInsecure, LTVNoRoom:
 		return StepTSA
 	case LTVRevOffline, LTVRevInvalid, LTVRevoked, LTVNoRevInfo:
 		return StepRevocation

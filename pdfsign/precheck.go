@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/tempfiles"
 )
 
 // Checks that Check makes so that a signature cannot fail after the PIN for
@@ -114,12 +115,12 @@ func checkOutputPlace(out string, inSize int64, force bool) error {
 	dir := filepath.Dir(out)
 	// A real write is the only check that covers read-only mounts, ACLs
 	// and quotas alike; the probe file is removed at once.
-	probe, err := os.CreateTemp(dir, ".certigna-check-*.tmp")
+	probe, err := tempfiles.Create(dir, ".certigna-check-*.tmp")
 	if err != nil {
 		return newErr(KindOutputDir, dir, err)
 	}
 	probe.Close()
-	os.Remove(probe.Name())
+	tempfiles.Remove(probe.Name())
 	if free, ok := freeSpace(dir); ok && free < inSize+outputSlack {
 		return newErr(KindOutputDir, dir, fmt.Errorf("%d MB free, about %d MB needed", free>>20, (inSize+outputSlack)>>20))
 	}

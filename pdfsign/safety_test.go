@@ -222,7 +222,9 @@ func TestSignCanceled(t *testing.T) {
 }
 
 // The caller's context reaches the TSA: a TSA that never answers is given up
-// when the context's deadline passes, long before the TSA's own timeout.
+// when the context's deadline passes, long before the TSA's own timeout. A
+// deadline is the server's failure, not a cancel: the signature is kept as
+// B-B (finish_test.go).
 func TestSignContextReachesTSA(t *testing.T) {
 	pk := pkitest.New(t)
 	pk.SetTSA(pkitest.Stall)
@@ -234,8 +236,9 @@ func TestSignContextReachesTSA(t *testing.T) {
 	tsa := &TSAConfig{URL: pk.TSAURL(), Timeout: time.Hour}
 	_, err := Sign(ctx, in, "", keys.ECKey, keys.ECChain(), Options{TSA: tsa})
 	var le *LTVError
-	if !errors.As(err, &le) || le.Kind != LTVTSAUnreachable || pk.Requests("tsa") != 1 {
+	var pe *PendingError
+	if !errors.As(err, &le) || le.Kind != LTVTSAUnreachable || pk.Requests("tsa") != 1 || !errors.As(err, &pe) {
 		t.Fatalf("got %v after %d TSA requests, want %s", err, pk.Requests("tsa"), LTVTSAUnreachable)
 	}
-	assertDir(t, dir, "in.pdf")
+	assertDir(t, dir, "in-signed.pdf", "in.pdf")
 }

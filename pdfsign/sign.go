@@ -37,6 +37,9 @@ type Options struct {
 	// name, see SignatureFields); "" = the only empty one if there is
 	// exactly one, a new field if there is none (fields.go).
 	Field string
+	// NetTimeout bounds each request to the TSA and the revocation
+	// servers (0: 20 s for the TSA, 15 s for the others); tests shorten it.
+	NetTimeout time.Duration
 	// DeferDirSync leaves the fsync of the output's folder to the caller
 	// (SyncDir), e.g. once after a batch: the file itself is still synced
 	// before it gets its name, so it is whole or absent, never half.
@@ -70,6 +73,10 @@ type signConfig struct {
 	when  time.Time
 	field string     // field name; "" = first free "SignatureN"
 	fill  *fieldFill // an existing empty field to sign into (fields.go)
+
+	// netTimeout bounds each request to the revocation servers; 0: their
+	// default (Options.NetTimeout).
+	netTimeout time.Duration
 
 	// unsignedReserve is how many bytes to reserve in /Contents for the
 	// unsigned attributes returned by cms.unsignedAttrs (e.g. 12 KiB for a
@@ -156,15 +163,27 @@ func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x5
 	cfg.ctx = ctx
 	ts := timestampStep(ctx, cfg)                      // 2
 	cfg.appearance = stampStep(cfg)                    // 3
+	var pending error                                  // what failed after the token signed (the file is kept)
 	cfg.finish = func(f *os.File, res *Result) error { // 5
 		ts.setLevel(res)
-		return dssStep(ctx, cfg, f, res)
+		if pending = ts.failed(); pending != nil {
+			// No DSS before the timestamp: the DSS must hold the TSA's
+			// chain, and its VRI key is over /Contents, which the
+			// timestamp changes. Finish adds both, in that order.
+			return nil
+		}
+		var err error
+		pending, err = dssStep(ctx, cfg, f, res)
+		return err
 	}
 	res, err = signFile(in, out, cfg) // 4, 6
 	if err == nil && testhook.Signed != nil {
 		if herr := testhook.Signed(in, res.Output); herr != nil {
 			return nil, &Error{Kind: KindInternal, Err: fmt.Errorf("reference stability: %w", herr)}
 		}
+	}
+	if err == nil && pending != nil && !opts.AllowLower {
+		return res, &PendingError{Output: res.Output, Level: res.Level, TSA: opts.TSA != nil && ts.failed() != nil, LTV: opts.LTV, Err: pending}
 	}
 	return res, err
 }
@@ -202,7 +221,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	}
 	return &signConfig{
 		ctx:  context.Background(),
-		opts: opts, hash: h, when: when,
+		opts: opts, hash: h, when: when, netTimeout: opts.NetTimeout,
 		cms: cms.Params{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil
 }

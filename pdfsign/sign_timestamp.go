@@ -19,7 +19,7 @@ const tsaReserve = 16 << 10
 
 // timestamped is the state of the timestamp step of one Sign call.
 type timestamped struct {
-	err error // with AllowLower: why there is no timestamp
+	err error // why there is no timestamp (the file is kept at B-B)
 }
 
 // timestampStep readies cfg to ask Options.TSA for a token; nil without TSA.
@@ -29,18 +29,24 @@ func timestampStep(ctx context.Context, cfg *signConfig) *timestamped {
 		return nil
 	}
 	t := &timestamped{}
+	if o.TSA.Timeout == 0 && o.NetTimeout > 0 {
+		c := *o.TSA
+		c.Timeout = o.NetTimeout
+		o.TSA = &c
+	}
 	cfg.unsignedReserve = tsaReserve
 	cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
 		ts, err := requestTimestamp(ctx, o.TSA, sigValue)
 		if err != nil {
-			if o.AllowLower && !errors.Is(ctx.Err(), context.Canceled) { // a cancel is not a server failure: nothing is saved
-				t.err = err
-				return nil, nil
-			}
-			if errors.Is(ctx.Err(), context.Canceled) { // a deadline stays the server's failure
+			if errors.Is(ctx.Err(), context.Canceled) { // a cancel is not a server failure: nothing is saved
 				return nil, &Error{Kind: KindCanceled, Err: ctx.Err()}
 			}
-			return nil, err
+			// The token has signed: the signature is kept at B-B, with its
+			// reserve, and the timestamp can be added later without the PIN
+			// (Finish). Without AllowLower, Sign reports it as a
+			// *PendingError; with it, as Result.Warning.
+			t.err = err
+			return nil, nil
 		}
 		t.err = nil
 		return []cms.Attribute{cms.MakeAttribute(cms.OIDAttrTimeStampToken, ts.Token)}, nil
@@ -57,4 +63,12 @@ func (t *timestamped) setLevel(res *Result) {
 	default:
 		res.Level = "B-T"
 	}
+}
+
+// failed is the TSA's failure, nil when the timestamp came (or none was asked).
+func (t *timestamped) failed() error {
+	if t == nil {
+		return nil
+	}
+	return t.err
 }

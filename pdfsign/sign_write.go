@@ -11,6 +11,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/tempfiles"
 )
 
 // Writing the signed file in one pass: copy and hash the input into a
@@ -98,7 +99,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
 
 	dir := filepath.Dir(out)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
+	tmp, err := tempfiles.Create(dir, "."+filepath.Base(out)+".*.tmp") // removed on a signal too
 	if err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
@@ -106,7 +107,9 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(tmp.Name())
+			tempfiles.Remove(tmp.Name())
+		} else {
+			tempfiles.Forget(tmp.Name())
 		}
 	}()
 	keepMode(tmp, in)

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/certigna-desktop/app/internal/cms"
@@ -49,6 +50,34 @@ type TSAConfig struct {
 	// judged by Verify against the trust store).
 	Roots  *x509.CertPool
 	Client *http.Client // nil: a client with Timeout
+	// HTTPCredentials allows sending Username/Password over plain http://,
+	// where anyone on the path reads them; without it such a URL with
+	// credentials is refused (CheckTSACredentials), before the PIN.
+	HTTPCredentials bool
+}
+
+// CheckTSACredentials refuses credentials bound for a TSA over plain
+// http:// (HTTP basic authentication is clear text) unless
+// cfg.HTTPCredentials says the person wants it. A server on the loopback
+// interface (localhost, 127.0.0.0/8, ::1: a local relay or a test server)
+// is not reached through any network, so plain http:// is accepted there,
+// as browsers count such origins secure.
+func CheckTSACredentials(cfg *TSAConfig) error {
+	if cfg == nil || (cfg.Username == "" && cfg.Password == "") || cfg.HTTPCredentials {
+		return nil
+	}
+	u, err := url.Parse(cfg.URL)
+	if err == nil && u.Scheme == "http" && isLoopback(u.Hostname()) {
+		return nil
+	}
+	if err != nil || u.Scheme != "https" {
+		shown := cfg.URL
+		if err == nil {
+			shown = u.Redacted()
+		}
+		return ltvErr(LTVTSAInsecure, shown, "", nil)
+	}
+	return nil
 }
 
 // TSAConfigFromEnv returns a config for url with the credentials taken from
@@ -87,6 +116,9 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 	}
 	// Errors name the server without any password the URL may carry.
 	shown := u.Redacted()
+	if err := CheckTSACredentials(cfg); err != nil {
+		return nil, err
+	}
 	h := cfg.Hash
 	if h == 0 {
 		h = crypto.SHA256
@@ -120,7 +152,16 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 	}
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Timeout: timeout}
+		client = &http.Client{Timeout: timeout, CheckRedirect: func(r *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			// A redirect must not carry the credentials to plain http.
+			if r.URL.Scheme != "https" && r.Header.Get("Authorization") != "" && !cfg.HTTPCredentials && !isLoopback(r.URL.Hostname()) {
+				return errors.New("redirected to " + r.URL.Scheme + "://, credentials not sent")
+			}
+			return nil
+		}}
 	}
 	resp, err := client.Do(hreq)
 	if err != nil {
@@ -293,4 +334,13 @@ func tstNonce(token []byte) *big.Int {
 		return nil
 	}
 	return info.Nonce
+}
+
+// isLoopback: host names this machine without a network in between.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

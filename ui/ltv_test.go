@@ -337,3 +337,48 @@ func TestCancelButtonStopsAStalledTimestamp(t *testing.T) {
 		t.Fatal("the form is not back after Cancel")
 	}
 }
+// A TSA that accepts the connection (the check before the PIN passes) and
+// then answers HTTP 500: one PIN verification, the signed file kept as B-B
+// with Réessayer; once the TSA answers, Réessayer adds the timestamp with no
+// PIN verification and the file is B-T for our verify and pdfsig.
+func TestRetryAddsTimestampWithoutPIN(t *testing.T) {
+	testtoken.Need(t, "pdfsig")
+	p := pkitest.New(t)
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	v, _ := sampleInput(t, h)
+	v.TSA.SetText(p.TSAURL())
+	h.settle() // the pre-PIN check: the TSA accepts a connection
+	p.SetTSA(pkitest.Error500)
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" || v.Result == nil || v.Result.Level != "B-B" || v.Retry == nil {
+		t.Fatalf("output %q result %+v retry %v status %q", v.Output, v.Result, v.Retry != nil, v.Status.Text)
+	}
+	mustShow(t, h.win, "Réessayez quand le serveur répondra : le code PIN ne sera pas redemandé.")
+	mustShow(t, h.win, "Réessayer")
+	if n := h.svc.codeCalls.Load(); n != 1 {
+		t.Fatalf("%d PIN verifications, want 1", n)
+	}
+	test.Tap(v.Retry) // still failing: nothing changes, the button stays
+	h.settle()
+	if v.Retry.Disabled() || !strings.Contains(v.Status.Text, "horodatage") {
+		t.Fatalf("after a failed retry: disabled %v status %q", v.Retry.Disabled(), v.Status.Text)
+	}
+	p.SetTSA(pkitest.Normal)
+	test.Tap(v.Retry)
+	h.settle()
+	if v.Result == nil || v.Result.Level != "B-T" || v.Result.Timestamp.IsZero() || v.Retry != nil {
+		t.Fatalf("after retry: %+v retry %v status %q", v.Result, v.Retry != nil, v.Status.Text)
+	}
+	if n := h.svc.codeCalls.Load(); n != 1 {
+		t.Fatalf("%d PIN verifications after Réessayer, want 1", n)
+	}
+	rep, err := pdfsign.Verify(context.Background(), v.Output, pdfsign.VerifyOptions{})
+	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
+		t.Fatalf("Verify: %v %+v", err, rep)
+	}
+	pdfsigValid(t, v.Output)
+	mustShow(t, h.win, "Signature complétée")
+}

@@ -43,6 +43,11 @@ type SignView struct {
 	certBox    *fyne.Container
 	certIDs    [][]byte
 	Warning    error // the signer's reason for a lower level, after success
+	// Retry ("Réessayer") is shown when a server failed after the token
+	// signed: it adds what is missing to the kept file, without the PIN
+	// (sign_retry.go); retryOpts are the options it was signed with.
+	Retry     *widget.Button
+	retryOpts SignOptions
 	// Status is the line beside "Signer": what the click did.
 	Status *widget.Label
 	// DocStatus is the line under the document: why it cannot be signed.

@@ -167,6 +167,11 @@ type SignResult struct {
 	Level string // "B-B", "B-T", "B-LT"
 	// Warning, with AllowLower, says why Level is below what was asked.
 	Warning error
+	// Pending, when set, is why Level is below what was asked although
+	// AllowLower was not chosen: a server failed after the token signed,
+	// the signed file is kept, and Signer.Finish adds what is missing later
+	// without the PIN (the "Réessayer" button). A *LevelError.
+	Pending error
 	// ChainWarning says an issuer of the certificate could not be had (no
 	// CA object on the token, offline): signed anyway, but a validator with
 	// only the root may not link the signer to it.
@@ -224,6 +229,10 @@ type Signer interface {
 	// (B-LT without revocation servers): before the PIN, like Check.
 	Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, opts SignOptions) (Prepared, error)
 	Sign(ctx context.Context, in, out string, key Key, chain []*x509.Certificate, opts SignOptions) (SignResult, error)
+	// Finish adds to the signed file path what a server failed to give when
+	// it was signed (SignResult.Pending: the timestamp, the long-term
+	// data), without the token.
+	Finish(ctx context.Context, path string, opts SignOptions) (SignResult, error)
 	Verify(path, lang string) (Verification, error)
 	SamplePDF(w io.Writer, lang string) error
 	// EmptySignatureFields lists the document's empty signature fields (a
@@ -247,6 +256,7 @@ var windowWords = map[string][]struct {
 		{regexp.MustCompile(`sans --allow-bb rien n’a été enregistré, avec cette option`), "sans la case « enregistrer quand même » des options rien n’a été enregistré, avec elle"},
 		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options : « Si un serveur ne répond pas, enregistrer quand même »)"},
 		{regexp.MustCompile(`Renseignez CERTIGNA_TSA_USER et CERTIGNA_TSA_PASSWORD\.`), "Vérifiez l’identifiant et le mot de passe du serveur dans les options."},
+		{regexp.MustCompile(`, ou, en connaissance de cause, --tsa-http-credentials \(toute personne sur le réseau pourra lire le mot de passe\)\.`), ", ou laissez l’identifiant vide si le serveur n’en demande pas."},
 	},
 	"en": {
 		{regexp.MustCompile(`or give its path with --module`), "or pick its file with “Choose a file…” on the Driver screen"},
@@ -254,6 +264,7 @@ var windowWords = map[string][]struct {
 		{regexp.MustCompile(`without --allow-bb nothing was saved, with it`), "without the options’ “save anyway” box nothing was saved, with it"},
 		{regexp.MustCompile(` ?\(--allow-bb\)`), " (options: “If a server does not answer, save anyway”)"},
 		{regexp.MustCompile(`Set CERTIGNA_TSA_USER and CERTIGNA_TSA_PASSWORD\.`), "Check the server’s login and password in the options."},
+		{regexp.MustCompile(` or, knowingly, --tsa-http-credentials \(anyone on the network can then read the password\)\.`), ", or leave the login empty if the server needs none."},
 	},
 }
 

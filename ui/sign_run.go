@@ -122,7 +122,10 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 				removed = true
 			}
 		}
-		a.do(func() { v.done(t, out, ver, res, err, removed) })
+		a.do(func() {
+			v.retryOpts = opts // for Réessayer, if a server failed after the signature (sign_retry.go)
+			v.done(t, out, ver, res, err, removed)
+		})
 	})
 }
 
@@ -288,6 +291,11 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	var top []fyne.CanvasObject
 	if res.ChainWarning != nil {
 		top = append(top, bannerBox(Message(res.ChainWarning, a.lang), theme.ColorNameWarning))
+	}
+	v.Retry = nil
+	if res.Pending != nil {
+		top = append(top, v.pendingBanner(t, out, res))
+		setStatus(v.Status, a.t("finish.ui.kept_status"), widget.WarningImportance)
 	}
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)

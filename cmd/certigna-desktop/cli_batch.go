@@ -115,6 +115,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 	}
 	defer signer.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer handleInterrupt()() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
 	sum := actions.SignBatch(ctx, items, signer, p.Chain, func(i, n int, it *actions.BatchItem) {
 		fmt.Fprintln(env.Stderr, env.T("sign.cli.progress", map[string]any{"I": i, "N": n, "File": it.In}))

@@ -71,6 +71,7 @@ func signWithEarlyCopy(env *Env, m *token.Module, t token.TokenInfo, id []byte, 
 	in, out string, chain []*x509.Certificate, opts pdfsign.Options) (o signOutcome, code int, done bool) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	defer handleInterrupt()() // Ctrl-C is ours here (cli_signals.go)
 	late := newLateSigner(chain[0].PublicKey)
 	outc := make(chan signOutcome, 1)
 	go func() {

@@ -71,7 +71,9 @@ func TestCLISignLTV(t *testing.T) {
 }
 
 // TSA down, TSA answering garbage, OCSP and CRL down: exit 9 or 10, a
-// sentence in the user's language, no file; --allow-bb saves B-B instead.
+// sentence in the user's language; no file when it was known before the PIN
+// (down), the signed file kept as B-B when the TSA failed after it
+// (cli_finish_test.go completes it); --allow-bb saves B-B with exit 0.
 func TestCLISignLTVFailures(t *testing.T) {
 	p, mod, pin := ltvToken(t)
 	for _, c := range []struct {
@@ -80,11 +82,12 @@ func TestCLISignLTVFailures(t *testing.T) {
 		args  []string
 		code  int
 		want  string
+		kept  bool
 	}{
-		{"tsa down", func() {}, []string{"--tsa", pkitest.DeadURL(t)}, exitTSA, "injoignable"},
-		{"tsa garbage", func() { p.SetTSA(pkitest.Garbage) }, []string{"--tsa", p.TSAURL()}, exitTSA, "pas un horodatage"},
+		{"tsa down", func() {}, []string{"--tsa", pkitest.DeadURL(t)}, exitTSA, "injoignable", false},
+		{"tsa garbage", func() { p.SetTSA(pkitest.Garbage) }, []string{"--tsa", p.TSAURL()}, exitTSA, "pas un horodatage", true},
 		{"revocation down", func() { p.SetTSA(pkitest.Normal); p.SetOCSP(pkitest.Down); p.SetCRL(pkitest.Down) },
-			[]string{"--tsa", p.TSAURL(), "--ltv"}, exitRevocation, "hors ligne"},
+			[]string{"--tsa", p.TSAURL(), "--ltv"}, exitRevocation, "hors ligne", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.setup()
@@ -94,6 +97,10 @@ func TestCLISignLTVFailures(t *testing.T) {
 			code, out, errs := cli(t, pin+"\n", args...)
 			if code != c.code || !strings.Contains(errs, c.want) {
 				t.Fatalf("exit %d (want %d)\n%s\n%s", code, c.code, out, errs)
+			}
+			if c.kept {
+				assertOnlyFiles(t, dir, "contrat-signed.pdf", "contrat.pdf")
+				os.Remove(filepath.Join(dir, "contrat-signed.pdf"))
 			}
 			assertOnlyFiles(t, dir, "contrat.pdf")
 			code, out, errs = cli(t, pin+"\n", append(args, "--allow-bb")...)

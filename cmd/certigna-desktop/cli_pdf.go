@@ -37,6 +37,7 @@ func runSign(env *Env, args []string) int {
 	fs.StringVar(&so.Rect, "rect", "", "")
 	fs.StringVar(&so.StampCorner, "corner", "", "")
 	fs.BoolVar(&so.AllowLower, "allow-bb", false, "")
+	fs.BoolVar(&so.HTTPCredentials, "tsa-http-credentials", false, "") // send the TSA password over plain http:// (readable on the network)
 	fs.StringVar(&so.Field, "field", "", "") // the empty signature field to fill (pdfsign/fields.go)
 	outDir := fs.String("out-dir", "", "")   // several files: where the signed copies go (cli_batch.go)
 	skipRefused := fs.Bool("skip-refused", false, "")
@@ -99,9 +100,19 @@ func runSign(env *Env, args []string) int {
 	if s := o.signed; s != nil && s.Result != nil {
 		res := s.Result
 		fmt.Fprintln(env.Stdout, res.Output)
-		if res.Warning != nil { // --allow-bb: saved below the level asked for
+		if res.Warning != nil && o.err == nil { // --allow-bb: saved below the level asked for
 			fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
 		}
+	}
+	if pe := (*pdfsign.PendingError)(nil); errors.As(o.err, &pe) {
+		// Signed and kept below the level asked for: the exit code says the
+		// level was not reached, the message how to finish without the PIN.
+		if o.signed != nil && o.signed.Last != nil {
+			fmt.Fprintln(env.Stdout, signatureLine(env, *o.signed.Last))
+		}
+		code := env.Fail(o.err)
+		fmt.Fprintln(env.Stderr, finishHint(env, pe, so.TSAURL))
+		return code
 	}
 	if o.err != nil || o.signed == nil || o.signed.Last == nil {
 		return env.Fail(o.err)

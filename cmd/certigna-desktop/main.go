@@ -16,6 +16,7 @@ import (
 	certigna "github.com/certigna-desktop/app"
 	"github.com/certigna-desktop/app/assets"
 	_ "github.com/certigna-desktop/app/internal/localefix" // before fyne reads the locale
+	"github.com/certigna-desktop/app/internal/tempfiles"
 )
 
 // Env is what every verb gets: the global options and the streams.
@@ -60,7 +61,10 @@ type verb struct {
 var runGUI func(env *Env) int
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	cleanupOnSignals() // cli_signals.go
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	tempfiles.RemoveAll(true) // nothing is pending at a normal end; after a crash of a step, nothing stays
+	os.Exit(code)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -13,6 +13,9 @@ import (
 // it as a probe child (`probe-module PATH`, see cli_probe.go): the CLI runs
 // in-process in these tests, so os.Executable() is the test binary.
 func TestMain(m *testing.M) {
+	if os.Getenv(envTestAsMain) == "1" { // cli_signals_test.go: the real main, its signal handling included
+		main()
+	}
 	if os.Getenv(envTestAsApp) == "1" { // gui_xvfb_test.go launches the app this way
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}

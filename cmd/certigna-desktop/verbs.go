@@ -38,6 +38,10 @@ func verbTable() map[string]verb {
 			"fr": "signer un PDF avec le token (PAdES) : sign IN.pdf [-o OUT.pdf] [--reason R] [--page N] [--visible [--rect x,y,l,h : points sur la page affichée, depuis son coin en bas à gauche]]",
 			"en": "sign a PDF with the token (PAdES): sign IN.pdf [-o OUT.pdf] [--reason R] [--page N] [--visible [--rect x,y,w,h: points on the page as displayed, from its bottom-left corner]]",
 		}},
+		{name: "finish", run: runFinish, summary: map[string]string{
+			"fr": "compléter une signature enregistrée sans son horodatage ou ses données à long terme, sans code PIN : finish FICHIER.pdf --tsa URL [--ltv]",
+			"en": "complete a signature saved without its timestamp or long-term data, without the PIN: finish FILE.pdf --tsa URL [--ltv]",
+		}},
 		{name: "verify", run: runVerify, summary: map[string]string{
 			"fr": "vérifier les signatures d'un PDF : verify FICHIER.pdf [--json]",
 			"en": "check the signatures of a PDF: verify FILE.pdf [--json]",

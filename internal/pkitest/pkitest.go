@@ -32,12 +32,42 @@ import (
 type Mode int
 
 const (
-	Normal  Mode = iota // answer with openssl
-	Down                // drop the connection without an answer
-	Garbage             // answer 200 with bytes that are not DER
-	Refuse              // TSA: a real openssl-made answer is replaced by status "rejection"; others: HTTP 500
-	Stall               // never answer: wait until the client gives up (its context or timeout)
+	Normal       Mode = iota // answer with openssl
+	Down                     // drop the connection without an answer
+	Garbage                  // answer 200 with bytes that are not DER
+	Refuse                   // TSA: a real openssl-made answer is replaced by status "rejection"; others: HTTP 500
+	Stall                    // never answer: wait until the client gives up (its context or timeout)
+	Error500                 // accept the request, then HTTP 500
+	Huge                     // accept, then 200 with up to 1 GiB of junk, until the client stops reading
+	RedirectFile             // accept, then a 302 to file:///etc/passwd
 )
+
+// misbehave answers for the modes every endpoint shares once the request
+// is accepted (500, a huge body, a redirect to file://); false for others.
+func misbehave(m Mode, w http.ResponseWriter, r *http.Request) bool {
+	switch m {
+	case Error500:
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	case Huge:
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.WriteHeader(http.StatusOK)
+		junk := make([]byte, 64<<10)
+		for i := range junk {
+			junk[i] = byte('A' + i%26)
+		}
+		for sent := 0; sent < 1<<30; sent += len(junk) {
+			if _, err := w.Write(junk); err != nil {
+				break // the client stopped reading: its bound worked
+			}
+		}
+	case RedirectFile:
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	default:
+		return false
+	}
+	return true
+}
 
 // PKI is a running test PKI. Files live in Dir; URLs point to Server.
 type PKI struct {
@@ -157,6 +187,9 @@ func drop(w http.ResponseWriter) {
 
 func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 	m := p.mode("tsa")
+	if misbehave(m, w, r) {
+		return
+	}
 	if m == Stall {
 		// Read the request first: only then does the server notice that the
 		// client went away and end r's context.
@@ -204,6 +237,14 @@ func (p *PKI) serveTSA(w http.ResponseWriter, r *http.Request) {
 
 func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 	m := p.mode("ocsp")
+	if misbehave(m, w, r) {
+		return
+	}
+	if m == Stall {
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+		return
+	}
 	switch m {
 	case Down:
 		drop(w)
@@ -229,7 +270,15 @@ func (p *PKI) serveOCSP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *PKI) serveCRL(w http.ResponseWriter, r *http.Request) {
-	switch p.mode("crl") {
+	m := p.mode("crl")
+	if misbehave(m, w, r) {
+		return
+	}
+	if m == Stall {
+		<-r.Context().Done()
+		return
+	}
+	switch m {
 	case Down:
 		drop(w)
 		return

@@ -23,7 +23,7 @@ func NewPDF() *PDF { return &PDF{chains: new(actions.Chains)} }
 // which step failed; other errors pass through.
 func levelError(err error) error {
 	var le *pdfsign.LTVError
-	if !errors.As(err, &le) || le.Kind == pdfsign.LTVTSAConfig {
+	if !errors.As(err, &le) || le.Kind == pdfsign.LTVTSAConfig || le.Kind == pdfsign.LTVTSAInsecure {
 		return err // a bad URL is the setting's fault, not the server's
 	}
 	switch le.Step() {
@@ -55,10 +55,28 @@ func (PDF) Sign(ctx context.Context, in, out string, key ui.Key, chain []*x509.C
 		return ui.SignResult{}, levelError(err)
 	}
 	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
+	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+		// Signed and kept: the window offers to finish it (Finish).
+		return ui.SignResult{Level: res.Level, Pending: levelError(pe.Err)}, nil
+	}
 	if err != nil {
 		return ui.SignResult{}, levelError(err)
 	}
 	return ui.SignResult{Level: res.Level, Warning: res.Warning}, nil
+}
+
+// Finish adds the timestamp and/or the long-term data o asks for to the
+// signed file path, in place, without the token (actions.Finish, as the
+// CLI's finish).
+func (PDF) Finish(ctx context.Context, path string, o ui.SignOptions) (ui.SignResult, error) {
+	res, _, err := actions.Finish(ctx, path, "", o)
+	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+		return ui.SignResult{Level: res.Level, Pending: levelError(pe.Err)}, nil // timestamped; the DSS still missing
+	}
+	if err != nil {
+		return ui.SignResult{}, levelError(err)
+	}
+	return ui.SignResult{Level: res.Level}, nil
 }
 
 // Verify checks a file just signed (actions.CheckSigned: the verify

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A server that failed after the token signed (the TSA, the revocation
+// servers) does not waste the signature: the file is kept at the level
+// reached, the result says so, and "Réessayer" asks the servers again for
+// what is missing — without the PIN, the token is not used.
+
+// pendingBanner says what is missing and offers Réessayer.
+func (v *SignView) pendingBanner(t TokenInfo, out string, res SignResult) fyne.CanvasObject {
+	a := v.a
+	a.ops.Add("sign_pending", res.Level)
+	retry := widget.NewButtonWithIcon(a.t("finish.ui.retry"), theme.ViewRefreshIcon(), nil)
+	retry.Importance = widget.HighImportance
+	retry.OnTapped = func() { v.retryFinish(t, out, res, retry) }
+	v.Retry = retry
+	msg := a.t("finish.ui.kept", map[string]any{
+		"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")),
+		"Err":   Message(res.Pending, a.lang),
+	})
+	return container.NewVBox(bannerBox(msg, theme.ColorNameWarning), container.NewHBox(retry))
+}
+
+// retryFinish runs Signer.Finish on the kept file, then shows the result
+// again; a server failing again leaves the file as it was and the button
+// usable.
+func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *widget.Button) {
+	a := v.a
+	if v.busy {
+		return
+	}
+	v.busy = true
+	retry.Disable()
+	setStatus(v.Status, a.t("finish.ui.retrying"), widget.MediumImportance)
+	signer, opts := a.opt.Signer, v.retryOpts
+	a.background(func() {
+		res, err := signer.Finish(context.Background(), out, opts)
+		var ver Verification
+		if err == nil {
+			ver, err = signer.Verify(out, opts.Lang)
+		}
+		a.do(func() {
+			v.busy = false
+			if err != nil {
+				a.ops.Add("sign_retry", "failed: "+Message(err, "en"))
+				setStatus(v.Status, Message(err, a.lang), widget.DangerImportance)
+				retry.Enable()
+				return
+			}
+			a.ops.Add("sign_retry", res.Level)
+			res.ChainWarning = prev.ChainWarning
+			v.done(t, out, &ver, res, nil, false)
+			if res.Pending == nil {
+				setStatus(v.Status, a.t("finish.ui.done", map[string]any{
+					"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_"))}), widget.SuccessImportance)
+			}
+		})
+	})
+}
