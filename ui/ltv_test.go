@@ -337,6 +337,7 @@ func TestCancelButtonStopsAStalledTimestamp(t *testing.T) {
 		t.Fatal("the form is not back after Cancel")
 	}
 }
+
 // A TSA that accepts the connection (the check before the PIN passes) and
 // then answers HTTP 500: one PIN verification, the signed file kept as B-B
 // with Réessayer; once the TSA answers, Réessayer adds the timestamp with no
