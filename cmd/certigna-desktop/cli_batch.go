@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/certigna-desktop/app/actions"
@@ -114,8 +113,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 		return env.Fail(err)
 	}
 	defer signer.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer handleInterrupt()() // Ctrl-C is ours here (cli_signals.go)
+	ctx, stop := interruptContext() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
 	sum := actions.SignBatch(ctx, items, signer, p.Chain, func(i, n int, it *actions.BatchItem) {
 		fmt.Fprintln(env.Stderr, env.T("sign.cli.progress", map[string]any{"I": i, "N": n, "File": it.In}))

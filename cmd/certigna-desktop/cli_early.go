@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sync"
 
 	"golang.org/x/term"
@@ -69,9 +67,8 @@ type signOutcome struct {
 // command ends with code; otherwise o is the signature's outcome.
 func signWithEarlyCopy(env *Env, m *token.Module, t token.TokenInfo, id []byte, finalTry bool,
 	in, out string, chain []*x509.Certificate, opts pdfsign.Options) (o signOutcome, code int, done bool) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
-	defer handleInterrupt()() // Ctrl-C is ours here (cli_signals.go)
 	late := newLateSigner(chain[0].PublicKey)
 	outc := make(chan signOutcome, 1)
 	go func() {

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -33,8 +30,7 @@ func runFinish(env *Env, args []string) int {
 		return env.fail(exitUsage, env.T("finish.cli.usage"))
 	}
 	so.Lang, so.Force = env.Lang, *force
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer handleInterrupt()()
+	ctx, stop := interruptContext() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
 	res, signed, err := actions.Finish(ctx, pos[0], out, so)
 	var last *pdfsign.SignatureReport

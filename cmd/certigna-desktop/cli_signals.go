@@ -1,9 +1,10 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/signal"
-	"sync/atomic"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
@@ -15,16 +16,36 @@ import (
 // SIGTERM — our temporary files go with it: they are all registered in
 // internal/tempfiles and removed here, then the process exits as the signal
 // asks (128 + its number). A verb that handles Ctrl-C itself (sign: it
-// cancels and says so) holds graceful; Ctrl-C is then left to it, and its
-// own cleanup removes the file.
+// cancels and says so) takes it through interruptContext; the handler then
+// cancels that context instead of exiting, and the verb's own cleanup
+// removes the file. One goroutine decides, so the two never race.
 
-var graceful atomic.Int32
+var sigs struct {
+	sync.Mutex
+	installed bool
+	handlers  map[int]context.CancelFunc
+	next      int
+}
 
-// handleInterrupt marks a section where the verb handles Ctrl-C itself; the
-// returned function ends it.
-func handleInterrupt() func() {
-	graceful.Add(1)
-	return func() { graceful.Add(-1) }
+// interruptContext is a context canceled by Ctrl-C, for a verb that
+// handles it itself. Without main's handler (the in-process tests), it is
+// signal.NotifyContext.
+func interruptContext() (context.Context, func()) {
+	sigs.Lock()
+	defer sigs.Unlock()
+	if !sigs.installed {
+		return signal.NotifyContext(context.Background(), os.Interrupt)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	id := sigs.next
+	sigs.next++
+	sigs.handlers[id] = cancel
+	return ctx, func() {
+		sigs.Lock()
+		delete(sigs.handlers, id)
+		sigs.Unlock()
+		cancel()
+	}
 }
 
 // cleanupOnSignals is installed by main (not by run: the in-process tests
@@ -37,12 +58,21 @@ func cleanupOnSignals() {
 		}
 	}
 	ch := make(chan os.Signal, 4)
+	sigs.Lock()
+	sigs.installed, sigs.handlers = true, map[int]context.CancelFunc{}
+	sigs.Unlock()
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		for sig := range ch {
-			if sig == os.Interrupt && graceful.Load() > 0 {
+			sigs.Lock()
+			if sig == os.Interrupt && len(sigs.handlers) > 0 {
+				for _, cancel := range sigs.handlers {
+					cancel() // the verb stops, says so and removes its file
+				}
+				sigs.Unlock()
 				continue
 			}
+			sigs.Unlock()
 			tempfiles.RemoveAll(true)
 			if restore != nil {
 				restore()
