@@ -131,6 +131,9 @@ func batchReport(env *Env, items []*actions.BatchItem, sum actions.BatchSummary)
 		case it.Refused != nil:
 		case it.Err != nil:
 			fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": it.In + ": " + assets.Message(it.Err, env.Lang)}))
+			if pe := (*pdfsign.PendingError)(nil); errors.As(it.Err, &pe) { // signed and kept: how to finish it
+				fmt.Fprintln(env.Stderr, "  "+finishHint(env, pe, it.Options.TSAURL))
+			}
 		case it.Signed != nil && it.Signed.Result != nil:
 			res := it.Signed.Result
 			fmt.Fprintln(env.Stdout, res.Output)

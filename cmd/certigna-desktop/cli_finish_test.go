@@ -165,3 +165,38 @@ func TestCLIRefusedBeforePINAfterpin(t *testing.T) {
 		t.Fatalf("loopback TSA with credentials: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// A batch whose TSA fails after the one login: every file is signed and
+// kept as B-B, each with the finish command; finish completes each with no
+// C_Login.
+func TestCLIBatchTSAFailsAfterPINKeepsEach(t *testing.T) {
+	p, mod, pin, spy := ltvSpyToken(t)
+	dir := t.TempDir()
+	src, _ := os.ReadFile(samplePDF(t, t.TempDir()))
+	var ins []string
+	for _, n := range []string{"a.pdf", "b.pdf"} {
+		in := filepath.Join(dir, n)
+		os.WriteFile(in, src, 0o644)
+		ins = append(ins, in)
+	}
+	p.SetTSA(pkitest.Error500)
+	args := append([]string{"--lang", "fr", "--module", mod, "sign"}, ins...)
+	code, out, errs := cli(t, pin+"\n", append(args, "--cert", "10", "--tsa", p.TSAURL())...)
+	if code != exitTSA || strings.Count(errs, "certigna-desktop finish") != 2 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if n := spy.Count("C_Login"); n != 1 {
+		t.Errorf("%d C_Login, want 1", n)
+	}
+	assertOnlyFiles(t, dir, "a-signed.pdf", "a.pdf", "b-signed.pdf", "b.pdf")
+	p.SetTSA(pkitest.Normal)
+	for _, n := range []string{"a-signed.pdf", "b-signed.pdf"} {
+		code, out, errs := cli(t, "", "finish", filepath.Join(dir, n), "--tsa", p.TSAURL())
+		if code != exitOK || !strings.Contains(out, "B-T") {
+			t.Fatalf("finish %s: exit %d\n%s%s", n, code, out, errs)
+		}
+	}
+	if n := spy.Count("C_Login"); n != 1 {
+		t.Errorf("%d C_Login after finish, want 1", n)
+	}
+}
