@@ -15,7 +15,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 	"github.com/certigna-desktop/app/assets"
 )
 
@@ -94,7 +93,14 @@ type App struct {
 	scroll  *container.Scroll
 	header  *fyne.Container
 	nav     *fyne.Container
-	navBtns map[string]*widget.Button
+	navBtns map[string]*Button
+	// dialogs open, the top one last: Enter and Escape go to it (dialogs.go)
+	dialogs []*keyDialog
+	// refocus: the control of the rebuilt screen that gets the focus back
+	// (a guide tick ticked with the keyboard); refocusStep names its step
+	refocus     fyne.Focusable
+	refocusStep StepID
+	focusQuit   chan struct{} // ends followFocus
 
 	pin  *PINForm
 	unb  *UnblockForm
@@ -131,6 +137,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	if opt.StartScreen != "" {
 		a.screen = opt.StartScreen
 	}
+	focusHook = a.scrollIntoView
 	a.rebuild()
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { a.HandleDrop(uris) })
 	return a
@@ -155,11 +162,47 @@ func (a *App) Start() {
 			a.Refresh()
 		})
 	})
+	a.followFocus()
+}
+
+// followFocus scrolls the page to whatever control gets the keyboard focus,
+// Fyne's own included (a selectable text, a folded section's header), which
+// the window's controls' hook (focusHook) does not see. Checked a few
+// times a second on the UI goroutine; stops with Stop.
+func (a *App) followFocus() {
+	quit := make(chan struct{})
+	a.focusQuit = quit
+	go func() {
+		t := time.NewTicker(150 * time.Millisecond)
+		defer t.Stop()
+		var last fyne.Focusable
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				a.opt.RunOnUI(func() {
+					f := a.win.Canvas().Focused()
+					if f == last {
+						return
+					}
+					last = f
+					if o, ok := f.(fyne.CanvasObject); ok {
+						a.scrollIntoView(o)
+					}
+				})
+			}
+		}
+	}()
 }
 
 // Stop ends the watch and waits (a few seconds at most: a token that hangs
 // must not keep the app from quitting) for running operations.
 func (a *App) Stop() {
+	if a.focusQuit != nil {
+		close(a.focusQuit)
+		a.focusQuit = nil
+	}
 	if a.watchCancel != nil {
 		a.watchCancel()
 	}

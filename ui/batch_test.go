@@ -89,6 +89,8 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 		switch x := c.(type) {
 		case *widget.Button:
 			out = append(out, x)
+		case *ui.Button:
+			out = append(out, &x.Button)
 		case *fyne.Container:
 			for _, k := range x.Objects {
 				walk(k)

@@ -24,7 +24,7 @@ import (
 func button(t *testing.T, h *harness, text string) *widget.Button {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
+		if b, ok := asButton(o); ok && b.Text == text {
 			return b
 		}
 	}
@@ -75,7 +75,7 @@ func TestBrowsersScreen(t *testing.T) {
 	// Register: the only enabled button of that name is Firefox's (snap: disabled).
 	var reg *widget.Button
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Enregistrer le token" && !b.Disabled() {
+		if b, ok := asButton(o); ok && b.Text == "Enregistrer le token" && !b.Disabled() {
 			if reg != nil {
 				t.Fatal("two enabled register buttons: the snap profile must not be registrable")
 			}

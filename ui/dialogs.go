@@ -11,10 +11,84 @@ import (
 // Dialogs and small widget helpers the screens share: the app's dialog
 // frame and icon, the final-try confirmation, the status line.
 
-func newDialog(title, dismiss string, content fyne.CanvasObject, w fyne.Window) dialog.Dialog {
-	d := dialog.NewCustom(title, dismiss, content, w)
+// keyDialog is a dialog the keyboard can answer: Enter presses its default
+// button, Escape its cancel (both close it). Fyne's dialogs take neither.
+type keyDialog struct {
+	d       dialog.Dialog
+	def     *Button
+	onEsc   func()
+	focusOn fyne.Focusable
+}
+
+// showDialog shows d with the keyboard on it: the focus on focusOn (the
+// default button, or the dialog's field), Enter = def, Escape = onEsc.
+func (a *App) showDialog(d dialog.Dialog, content fyne.CanvasObject, def *Button, onEsc func(), focusOn fyne.Focusable) {
+	k := &keyDialog{d: d, def: def, onEsc: onEsc, focusOn: focusOn}
+	a.dialogs = append(a.dialogs, k)
+	// Escape typed in one of its buttons or fields reaches it too
+	esc := func() bool { return a.dialogKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) }
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *Button:
+			x.esc = esc
+		case *Input:
+			x.esc = esc
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(content)
+	d.SetOnClosed(func() {
+		for i, o := range a.dialogs {
+			if o == k {
+				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
+				break
+			}
+		}
+	})
+	d.Show()
+	if focusOn != nil {
+		a.focus(focusOn)
+	}
+}
+
+// dialogKey answers Enter and Escape for the dialog on top; true when it did.
+// Called for keys no focused control took (the canvas), and by the window's
+// buttons and fields for Escape.
+func (a *App) dialogKey(ev *fyne.KeyEvent) bool {
+	if len(a.dialogs) == 0 {
+		return false
+	}
+	k := a.dialogs[len(a.dialogs)-1]
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if k.onEsc != nil {
+			k.onEsc()
+		} else {
+			k.d.Hide()
+		}
+		return true
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if k.def != nil && !k.def.Disabled() {
+			k.def.Tapped(nil)
+			return true
+		}
+	}
+	return false
+}
+
+// newInfoDialog is an information dialog with one button (dismiss), which
+// has the focus: Enter or Escape closes it.
+func (a *App) newInfoDialog(title, dismiss string, content fyne.CanvasObject) {
+	d := dialog.NewCustomWithoutButtons(title, content, a.win)
+	ok := newButton(dismiss, func() { d.Hide() })
+	ok.Importance = widget.HighImportance
+	d.SetButtons([]fyne.CanvasObject{ok})
 	d.Resize(fyne.NewSize(460, 0))
-	return d
+	a.showDialog(d, container.NewVBox(content, ok), ok, nil, ok)
 }
 
 // appIcon is the app's icon when bundled, else a theme icon.
@@ -59,9 +133,24 @@ func (a *App) withConsent(state PINState, text string, then func(finalTry bool),
 func (a *App) confirmFinalTry(text string, cb func(bool)) {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(a.t("ui.final_try.title"), a.t("ui.final_try.confirm"), a.t("ui.cancel"), l, cb, a.win)
+	d := dialog.NewCustomWithoutButtons(a.t("ui.final_try.title"), l, a.win)
+	answered := false
+	answer := func(yes bool) {
+		if answered {
+			return
+		}
+		answered = true
+		d.Hide()
+		cb(yes)
+	}
+	no := newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() { answer(false) })
+	yes := newIconButton(a.t("ui.final_try.confirm"), theme.ConfirmIcon(), func() { answer(true) })
+	yes.Importance = widget.DangerImportance
+	d.SetButtons([]fyne.CanvasObject{no, yes})
 	d.Resize(fyne.NewSize(460, 0))
-	d.Show()
+	// Enter and Escape both say no: the last try is spent only by
+	// choosing "yes" on purpose
+	a.showDialog(d, container.NewHBox(no, yes), no, func() { answer(false) }, no)
 }
 
 // setStatus shows text in a form's status line with the given importance
@@ -76,11 +165,10 @@ func setStatus(l *widget.Label, text string, imp widget.Importance) {
 func (a *App) showCopy(text, value string) {
 	e := newInput()
 	e.SetText(value)
-	copyBtn := widget.NewButtonWithIcon(a.t("ui.copy"), theme.ContentCopyIcon(), func() {
+	copyBtn := newIconButton(a.t("ui.copy"), theme.ContentCopyIcon(), func() {
 		a.fyne.Clipboard().SetContent(value)
 	})
-	d := newDialog(a.t("ui.open_failed.title"), a.t("ui.ok"), container.NewVBox(para(text), container.NewBorder(nil, nil, nil, copyBtn, e)), a.win)
-	d.Show()
+	a.newInfoDialog(a.t("ui.open_failed.title"), a.t("ui.ok"), container.NewVBox(para(text), container.NewBorder(nil, nil, nil, copyBtn, e)))
 }
 
 func (a *App) showError(err error) {
@@ -90,6 +178,5 @@ func (a *App) showError(err error) {
 func (a *App) showInfo(title, text string) {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	d := newDialog(title, a.t("ui.ok"), l, a.win)
-	d.Show()
+	a.newInfoDialog(title, a.t("ui.ok"), l)
 }

@@ -684,7 +684,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 	h.failOpen = fmt.Errorf(`exec: "xdg-open": executable file not found in $PATH`)
 	h.app.Show(ui.ScreenGuide)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Ouvrir www.certigna.com" {
+		if b, ok := asButton(o); ok && b.Text == "Ouvrir www.certigna.com" {
 			test.Tap(b)
 			break
 		}
@@ -705,7 +705,7 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Show(ui.ScreenSign)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Choisir un PDF…" {
+		if b, ok := asButton(o); ok && b.Text == "Choisir un PDF…" {
 			test.Tap(b)
 		}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
@@ -18,7 +19,8 @@ import (
 // either.
 type Input struct {
 	widget.Entry
-	armed bool // focused by the program: characters wait for a key down here
+	armed bool        // focused by the program: characters wait for a key down here
+	esc   func() bool // in a dialog: Escape closes it
 }
 
 func newInput() *Input {
@@ -42,6 +44,9 @@ func newCodeInput() *Input {
 func (f *Input) FocusGained() {
 	f.armed = false
 	f.Entry.FocusGained()
+	if focusHook != nil {
+		focusHook(f)
+	}
 }
 
 // KeyDown: a key pressed in this field, so its character belongs here.
@@ -70,6 +75,14 @@ func (f *Input) TypedRune(r rune) {
 	f.Entry.TypedRune(r)
 }
 
+// TypedKey: Escape closes the dialog the field is in.
+func (f *Input) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && f.esc != nil && f.esc() {
+		return
+	}
+	f.Entry.TypedKey(ev)
+}
+
 // focus moves the keyboard focus for the person (a screen opening, Enter
 // moving to the next empty field). An Input focused this way takes no
 // character of the key being pressed now.
@@ -81,4 +94,55 @@ func (a *App) focus(o fyne.Focusable) {
 	if f, ok := o.(*Input); ok {
 		f.armed = true
 	}
+}
+
+// focusHook scrolls the page to a control that gained the keyboard focus
+// (App.scrollIntoView; one window per process).
+var focusHook func(fyne.CanvasObject)
+
+// scrollIntoView moves the page so o, a control of the page that just got
+// the focus, is in view: Tab must never land on something off screen.
+func (a *App) scrollIntoView(o fyne.CanvasObject) {
+	if a.scroll == nil || a.win == nil || a.win.Canvas().Overlays().Top() != nil {
+		return // a dialog's control, or no page yet
+	}
+	d := fyne.CurrentApp().Driver()
+	po, ps := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(a.scroll)
+	if po.X < ps.X || po.X >= ps.X+a.scroll.Size().Width || inContainers(a.header, o) {
+		return // not on the page (the navigation, the header)
+	}
+	const margin = 8
+	top := po.Y - ps.Y
+	bottom := top + o.Size().Height
+	view := a.scroll.Size().Height
+	switch {
+	case top < 0:
+		a.scroll.Offset.Y += top - margin
+	case bottom > view:
+		a.scroll.Offset.Y += bottom - view + margin
+	default:
+		return
+	}
+	if a.scroll.Offset.Y < 0 {
+		a.scroll.Offset.Y = 0
+	}
+	a.scroll.Refresh()
+}
+
+// Page is the scrolled page of the current screen (tests).
+func (a *App) Page() *container.Scroll { return a.scroll }
+
+// inContainers says whether o is in the containers under root.
+func inContainers(root, o fyne.CanvasObject) bool {
+	if root == o {
+		return true
+	}
+	if c, ok := root.(*fyne.Container); ok {
+		for _, k := range c.Objects {
+			if inContainers(k, o) {
+				return true
+			}
+		}
+	}
+	return false
 }

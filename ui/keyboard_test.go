@@ -1,9 +1,11 @@
 package ui_test
 
 import (
+	"fmt"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -24,6 +26,8 @@ func press(c fyne.Canvas, name fyne.KeyName, r rune) {
 	}
 	if f := c.Focused(); f != nil {
 		f.TypedKey(&fyne.KeyEvent{Name: name})
+	} else if k := c.OnTypedKey(); k != nil {
+		k(&fyne.KeyEvent{Name: name}) // nothing focused: the window's own handler
 	}
 	if r != 0 {
 		if f := c.Focused(); f != nil {
@@ -50,9 +54,10 @@ func repeat(c fyne.Canvas, name fyne.KeyName, r rune) {
 	}
 }
 
-func buttonWithText(w fyne.Window, text string) *widget.Button {
+// buttonWithText is the window's button showing text.
+func buttonWithText(w fyne.Window, text string) *ui.Button {
 	for _, o := range test.LaidOutObjects(w.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
+		if b, ok := o.(*ui.Button); ok && b.Text == text {
 			return b
 		}
 	}
@@ -141,5 +146,169 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	press(c, fyne.KeySpace, ' ')
 	if v := h.app.SignView(); c.Focused() == v.PIN && v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
+	}
+}
+
+// asButton is o as a button, the window's (ui.Button) or Fyne's own (a
+// dialog's).
+func asButton(o fyne.CanvasObject) (*widget.Button, bool) {
+	switch b := o.(type) {
+	case *ui.Button:
+		return &b.Button, true
+	case *widget.Button:
+		return b, true
+	}
+	return nil, false
+}
+
+// Enter presses a focused button as Space does, and the focus is visible
+// on every button, the blue (primary) ones included: a ring drawn around
+// it, in a colour that is not the button's.
+func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	c := h.win.Canvas()
+	c.Focus(h.app.NavButton(ui.ScreenToken))
+	press(c, fyne.KeyReturn, 0)
+	if h.app.Screen() != ui.ScreenToken {
+		t.Fatalf("Enter on the sidebar: screen %s", h.app.Screen())
+	}
+	h.app.Show(ui.ScreenPIN)
+	sub := h.app.PINForm().Submit
+	if sub.Importance != widget.HighImportance {
+		t.Fatal("the PIN form's button is not the primary one")
+	}
+	test.FocusNext(c) // from the last code field to the button
+	for i := 0; i < 10 && c.Focused() != sub; i++ {
+		test.FocusNext(c)
+	}
+	if c.Focused() != sub || !sub.Focused() {
+		t.Fatalf("Tab does not reach the primary button (focus %T)", c.Focused())
+	}
+	ring := focusRingOf(sub)
+	if ring == nil || !ring.Visible() || ring.StrokeWidth < 2 {
+		t.Fatal("no visible focus ring on the focused primary button")
+	}
+	if ring.StrokeColor == ui.NewTheme().Color("primary", 0) {
+		t.Fatal("the focus ring has the button's own colour")
+	}
+	test.FocusNext(c)
+	if ring.Visible() {
+		t.Fatal("the ring stays after the focus left")
+	}
+}
+
+// focusRingOf is the outline rectangle the button draws over itself.
+func focusRingOf(b *ui.Button) *canvas.Rectangle {
+	objs := test.WidgetRenderer(b).Objects()
+	if r, ok := objs[len(objs)-1].(*canvas.Rectangle); ok && r.StrokeWidth > 0 {
+		return r
+	}
+	return nil
+}
+
+// Information dialogs take Enter and Escape (focus on their button, and
+// with nothing focused); the chooser closes on Escape from its path field;
+// the last-try question says no to both.
+func TestDialogsAnswerEnterAndEscape(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	c := h.win.Canvas()
+	h.failOpen = fmt.Errorf("no opener")
+	open := func() {
+		t.Helper()
+		h.app.Show(ui.ScreenGuide)
+		b := buttonWithText(h.win, "Ouvrir www.certigna.com")
+		if b == nil {
+			t.Fatal("no button to open the site")
+		}
+		c.Focus(b)
+		press(c, fyne.KeyReturn, 0) // Enter presses the button
+		if c.Overlays().Top() == nil {
+			t.Fatal("no dialog")
+		}
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
+		open()
+		if _, ok := c.Focused().(*ui.Button); !ok {
+			t.Fatalf("the dialog's button has no focus (%T)", c.Focused())
+		}
+		press(c, k, 0)
+		if c.Overlays().Top() != nil {
+			t.Fatalf("%s did not close the dialog", k)
+		}
+	}
+	open()
+	c.Unfocus()
+	press(c, fyne.KeyEscape, 0)
+	if c.Overlays().Top() != nil {
+		t.Fatal("Escape with nothing focused did not close the dialog")
+	}
+
+	h.app.Show(ui.ScreenSign)
+	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
+	if c.Overlays().Top() == nil || c.Focused() != h.app.ChooserField() {
+		t.Fatal("the chooser is not open with the focus in its path field")
+	}
+	press(c, fyne.KeyEscape, 0)
+	if c.Overlays().Top() != nil {
+		t.Fatal("Escape in the path field did not close the chooser")
+	}
+}
+
+// Tab through the whole guide in a small window: every control that gets
+// the focus is scrolled into view (8 stops were off screen), and a tick
+// ticked with Space keeps the focus and the page where they were.
+func TestTabScrollsFocusIntoView(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.win.Resize(fyne.NewSize(800, 600))
+	h.app.Show(ui.ScreenGuide)
+	c := h.win.Canvas()
+	d := fyne.CurrentApp().Driver()
+	seen, scrolled := 0, false
+	var tick *ui.Check
+	for i := 0; i < 60; i++ {
+		test.FocusNext(c)
+		o, ok := c.Focused().(fyne.CanvasObject)
+		if !ok {
+			continue
+		}
+		page := h.app.Page()
+		po, pp := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(page)
+		if sel, ok := o.(*widget.Select); po.X < pp.X || ok && sel.Selected == "Français" {
+			continue // the navigation, the language in the header
+		}
+		seen++
+		top := po.Y - pp.Y
+		if top < 0 || top+o.Size().Height > page.Size().Height {
+			t.Fatalf("stop %d (%T) off screen: y %.0f..%.0f, page height %.0f", i, o, top, top+o.Size().Height, page.Size().Height)
+		}
+		if page.Offset.Y > 0 {
+			scrolled = true
+		}
+		if ch, ok := o.(*ui.Check); ok && tick == nil && page.Offset.Y > 0 {
+			tick = ch
+		}
+	}
+	if seen < 5 || !scrolled {
+		t.Fatalf("%d stops on the page, scrolled %v: the test proves nothing", seen, scrolled)
+	}
+	if tick == nil {
+		t.Skip("no tick below the fold to press")
+	}
+	c.Focus(tick)
+	off := h.app.Page().Offset.Y
+	was := tick.Checked
+	press(c, fyne.KeySpace, ' ')
+	now, ok := c.Focused().(*ui.Check)
+	if !ok || now.Text != tick.Text || now.Checked == was {
+		t.Fatalf("after Space on a tick the focus is on %T", c.Focused())
+	}
+	// the guide is rebuilt (a done step is shorter): the tick stays in view
+	page := h.app.Page()
+	top := d.AbsolutePositionForObject(now).Y - d.AbsolutePositionForObject(page).Y
+	if page.Offset.Y == 0 || top < 0 || top+now.Size().Height > page.Size().Height {
+		t.Fatalf("the tick left the view (offset %.0f → %.0f, y %.0f)", off, page.Offset.Y, top)
 	}
 }

@@ -35,6 +35,8 @@ func (a *App) rebuild() {
 	a.buildNav()
 	split := container.NewBorder(nil, nil, container.NewPadded(a.nav), nil, a.body)
 	a.win.SetContent(container.NewBorder(a.header, nil, nil, nil, split))
+	// keys no control took: Enter and Escape for the dialog on top
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { a.dialogKey(ev) })
 	a.Show(a.screen)
 }
 
@@ -76,7 +78,7 @@ func (a *App) updateHeader() {
 var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout}
 
 func (a *App) buildNav() {
-	a.navBtns = map[string]*widget.Button{}
+	a.navBtns = map[string]*Button{}
 	objs := []fyne.CanvasObject{}
 	icons := map[string]fyne.Resource{
 		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
@@ -86,7 +88,7 @@ func (a *App) buildNav() {
 	}
 	for _, s := range navOrder {
 		s := s
-		b := widget.NewButtonWithIcon(a.t("ui.nav."+s), icons[s], func() { a.Show(s) })
+		b := newIconButton(a.t("ui.nav."+s), icons[s], func() { a.Show(s) })
 		b.Alignment = widget.ButtonAlignLeading
 		a.navBtns[s] = b
 		objs = append(objs, b)
@@ -126,6 +128,13 @@ func (a *App) Show(name string) {
 		}
 		a.sign = nil
 	}
+	// the same screen again (a refresh, a tick): the page stays where it was
+	var keep *fyne.Position
+	if a.screen == name && a.scroll != nil {
+		off := a.scroll.Offset
+		keep = &off
+	}
+	a.refocus = nil
 	a.screen = name
 	var content fyne.CanvasObject
 	var focus fyne.Focusable
@@ -168,6 +177,13 @@ func (a *App) Show(name string) {
 	a.scroll = container.NewVScroll(container.NewPadded(content))
 	a.body.Objects = []fyne.CanvasObject{a.scroll}
 	a.body.Refresh()
+	if keep != nil {
+		a.scroll.Offset = *keep
+		a.scroll.Refresh()
+	}
+	if a.refocus != nil {
+		focus, a.refocus = a.refocus, nil
+	}
 	// a form's labels take their look from their fields once on screen
 	if a.pin != nil && a.pin.fields != nil {
 		a.pin.fields.Refresh()
@@ -191,4 +207,4 @@ func (a *App) relayout() {
 }
 
 // NavButton is the sidebar button of a screen (tests drive it by keyboard).
-func (a *App) NavButton(screen string) *widget.Button { return a.navBtns[screen] }
+func (a *App) NavButton(screen string) *Button { return a.navBtns[screen] }

@@ -105,7 +105,7 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 		t.Fatal("an admin form is offered for a blocked admin code")
 	}
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Contact Certigna support" {
+		if b, ok := asButton(o); ok && b.Text == "Contact Certigna support" {
 			test.Tap(b)
 		}
 	}
@@ -139,7 +139,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	}
 	var no *widget.Button
 	for _, o := range test.LaidOutObjects(top) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Annuler" {
+		if b, ok := asButton(o); ok && b.Text == "Annuler" {
 			no = b
 		}
 	}

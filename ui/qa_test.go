@@ -24,7 +24,7 @@ import (
 func tapText(t *testing.T, h *harness, s string) {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == s {
+		if b, ok := asButton(o); ok && b.Text == s {
 			test.Tap(b)
 			return
 		}

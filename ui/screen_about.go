@@ -75,7 +75,7 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 	diag.Wrapping = fyne.TextWrapWord
 	diag.Selectable = true
 	serials := widget.NewCheck(a.t("support.ui.cert_serials"), nil)
-	copyBtn := widget.NewButtonWithIcon(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(serials.Checked) })
+	copyBtn := newIconButton(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(serials.Checked) })
 	copyBtn.Importance = widget.HighImportance
 	return container.NewVBox(
 		title(a.t("ui.about.title")),
@@ -84,7 +84,7 @@ func (a *App) aboutScreen() fyne.CanvasObject {
 			kv(a.t("ui.about.module"), a.modulePathText()),
 		),
 		para(a.t("ui.about.privacy")),
-		container.NewHBox(copyBtn, widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+		container.NewHBox(copyBtn, newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
 		serials,
 		a.updatesToggle(), // notices.go
 		widget.NewCard(a.t("ui.about.diagnostics"), "", diag),

@@ -33,7 +33,7 @@ type BrowsersView struct {
 	lang   string
 	URL    *Input
 	PIN    *Input
-	Test   *widget.Button
+	Test   *Button
 	Status *widget.Label // the login test's outcome
 	Info   *widget.Label // the last registration's outcome
 	// infoFor is the store whose button gave Info: the message is shown in
@@ -58,7 +58,7 @@ func (a *App) BrowsersView() *BrowsersView {
 	v.PIN.SetPlaceHolder(a.t("browsers.tls.pin_title"))
 	v.Status = para("")
 	v.Info = para("")
-	v.Test = widget.NewButtonWithIcon(a.t("browsers.tls.button"), theme.LoginIcon(), v.TestNow)
+	v.Test = newIconButton(a.t("browsers.tls.button"), theme.LoginIcon(), v.TestNow)
 	views.Store(a, v)
 	return v
 }
@@ -92,7 +92,7 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 	for _, s := range stores {
 		items = append(items, a.storeCard(s, mod))
 	}
-	items = append(items, container.NewHBox(widget.NewButtonWithIcon(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
+	items = append(items, container.NewHBox(newIconButton(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
 		func() { a.Show(ScreenBrowsers) })))
 	if !v.shownInCard {
 		items = append(items, v.Info)
@@ -180,10 +180,10 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 	}
 	var action fyne.CanvasObject
 	if s.Ours {
-		b := widget.NewButton(a.t("browsers.unregister"), func() { a.unregisterStore(s, mod) })
+		b := newButton(a.t("browsers.unregister"), func() { a.unregisterStore(s, mod) })
 		action = b
 	} else if !s.Registered {
-		b := widget.NewButtonWithIcon(a.t("browsers.register"), theme.ConfirmIcon(), func() { a.registerStore(s, mod) })
+		b := newIconButton(a.t("browsers.register"), theme.ConfirmIcon(), func() { a.registerStore(s, mod) })
 		b.Importance = widget.HighImportance
 		if mod == "" || s.CanRegister() != nil {
 			b.Disable()
@@ -332,6 +332,6 @@ func (a *App) loginCert() *CertInfo {
 // browsersStepCard is the guide's optional step after the test signature.
 func (a *App) browsersStepCard() fyne.CanvasObject {
 	head := container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), nil, bold(a.t("browsers.step.title")))
-	btn := widget.NewButton(a.t("browsers.step.button"), func() { a.Show(ScreenBrowsers) })
+	btn := newButton(a.t("browsers.step.button"), func() { a.Show(ScreenBrowsers) })
 	return widget.NewCard("", "", container.NewVBox(head, para(a.t("browsers.step.text")), container.NewHBox(btn)))
 }

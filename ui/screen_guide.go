@@ -67,10 +67,15 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 	if cur != nil {
 		serial = cur.Serial
 	}
-	tick := func(label string) *widget.Check {
-		c := widget.NewCheck(label, nil)
+	tick := func(label string) *Check {
+		c := newCheck(label, nil)
 		c.SetChecked(state == StateDone)
+		if a.refocusStep == st {
+			// ticked with the keyboard: the rebuilt guide keeps the focus here
+			a.refocusStep, a.refocus = "", c
+		}
 		c.OnChanged = func(v bool) {
+			a.refocusStep = st
 			if err := a.opt.Store.SetDone(serial, st, v); err != nil {
 				a.showError(err)
 			}
@@ -94,30 +99,30 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			body = append(body, para(a.t("ui.step.accepted.text")))
 		}
 		body = append(body, container.NewHBox(
-			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
+			newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.accepted.tick"))))
 	case StepDriver:
 		body = append(body, para(a.driverStepText(cur != nil)))
-		body = append(body, container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
 	case StepInserted:
 		if cur != nil {
 			body = append(body, para(a.t("ui.step.inserted.found", map[string]any{"Label": cur.Label, "Serial": cur.Serial})))
 		} else {
 			body = append(body, para(a.t("ui.step.inserted.text")))
 		}
-		body = append(body, container.NewHBox(widget.NewButton(a.t("ui.step.inserted.button"), func() { a.Show(ScreenToken) })))
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.inserted.button"), func() { a.Show(ScreenToken) })))
 	case StepUnlockCode:
 		if detail {
 			body = append(body, para(a.t("ui.step.unlock_code.text")))
 		}
 		body = append(body, container.NewHBox(
-			widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
+			newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.unlock_code.tick"))))
 	case StepPINSet:
 		if detail {
 			body = append(body, para(a.t("ui.step.pin_set.text")))
 		}
-		btn := widget.NewButton(a.t("ui.step.pin_set.button"), func() { a.Show(ScreenPIN) })
+		btn := newButton(a.t("ui.step.pin_set.button"), func() { a.Show(ScreenPIN) })
 		if state == StateCurrent {
 			btn.Importance = widget.HighImportance
 		}
@@ -130,17 +135,21 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 		if detail {
 			body = append(body, para(a.t("ui.step.test_signature.text")))
 		}
-		btn := widget.NewButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) })
+		btn := newButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) })
 		if state == StateCurrent {
 			btn.Importance = widget.HighImportance
 		}
 		body = append(body, container.NewHBox(btn))
 	case StepOriginals:
 		body = append(body, para(a.t("ui.step.originals.text")))
-		addr := widget.NewLabel("Certigna\n20, allée de la Râperie\nF-59650 Villeneuve d’Ascq")
+		const postal = "Certigna\n20, allée de la Râperie\nF-59650 Villeneuve d’Ascq"
+		addr := widget.NewLabel(postal)
 		addr.TextStyle.Bold = true
-		addr.Selectable = true
-		body = append(body, addr, tick(a.t("ui.step.originals.tick")))
+		// a button copies it: with the keyboard, easier than selecting text
+		cp := newIconButton(a.t("ui.step.originals.copy"), theme.ContentCopyIcon(), func() {
+			a.fyne.Clipboard().SetContent(postal)
+		})
+		body = append(body, addr, container.NewHBox(cp), tick(a.t("ui.step.originals.tick")))
 	}
 	return widget.NewCard("", "", container.NewVBox(body...))
 }

@@ -15,7 +15,7 @@ import (
 type PINForm struct {
 	a                     *App
 	Current, New, Confirm *Input
-	Submit                *widget.Button
+	Submit                *Button
 	Status                *widget.Label
 	Rules                 *widget.Label
 	// Weak warns (never refuses) about a new PIN that is easy to guess.
@@ -41,7 +41,7 @@ func newPINForm(a *App) *PINForm {
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}
-	f.Submit = widget.NewButtonWithIcon(a.t("ui.pin.submit"), theme.ConfirmIcon(), f.SubmitNow)
+	f.Submit = newIconButton(a.t("ui.pin.submit"), theme.ConfirmIcon(), f.SubmitNow)
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
 	f.Rules = para("")
@@ -206,7 +206,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 				e.SetText("")
 			}
 			f.Status.SetText("")
-			next := widget.NewButtonWithIcon(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
 			next.Importance = widget.HighImportance
 			f.result.Objects = []fyne.CanvasObject{
 				bannerBox(a.t("ui.pin.success"), theme.ColorNameSuccess),
@@ -280,11 +280,11 @@ func weakWarning(a *App, e *Input) *widget.Label {
 type UnblockForm struct {
 	a                   *App
 	Admin, New, Confirm *Input
-	Submit              *widget.Button
+	Submit              *Button
 	Status              *widget.Label
 	Weak                *widget.Label
 	// Reveal shows the admin-code form ("J'ai un code administrateur…").
-	Reveal    *widget.Button
+	Reveal    *Button
 	revealed  bool
 	result    *fyne.Container
 	fields    *widget.Form
@@ -301,11 +301,11 @@ func newUnblockForm(a *App) *UnblockForm {
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}
-	f.Submit = widget.NewButtonWithIcon(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.SubmitNow)
+	f.Submit = newIconButton(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.SubmitNow)
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
 	f.Weak = weakWarning(a, f.New)
-	f.Reveal = widget.NewButtonWithIcon(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.ShowAdminForm)
+	f.Reveal = newIconButton(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.ShowAdminForm)
 	f.result = container.NewVBox()
 	return f
 }
@@ -335,9 +335,9 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 	items = append(items,
 		widget.NewCard(a.t("ui.blocked.support_title"), "", container.NewVBox(
 			para(a.t("ui.blocked.support_text")),
-			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.blocked.support_button"), theme.HelpIcon(), func() { a.openURL(certignaSupport) })),
+			container.NewHBox(newIconButton(a.t("ui.blocked.support_button"), theme.HelpIcon(), func() { a.openURL(certignaSupport) })),
 			para(a.t("ui.blocked.revoke_text")),
-			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+			container.NewHBox(newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
 		)))
 	switch {
 	case !f.usable():
@@ -420,7 +420,7 @@ func (f *UnblockForm) SubmitNow() {
 				_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 				f.Status.SetText("")
 				f.result.Objects = []fyne.CanvasObject{bannerBox(a.t("ui.blocked.success"), theme.ColorNameSuccess),
-					container.NewHBox(widget.NewButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) }))}
+					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) }))}
 				f.result.Refresh()
 				a.Refresh()
 			})

@@ -25,7 +25,7 @@ type SignView struct {
 	Result *Verification
 
 	PIN    *Input
-	Submit *widget.Button
+	Submit *Button
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
@@ -72,13 +72,13 @@ type SignView struct {
 	Field *widget.Select
 	// Cancel, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
-	Cancel    *widget.Button
+	Cancel    *Button
 	cancelRun context.CancelFunc
 	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
 	// BatchSigned how many the last batch signed.
 	Batch       []string
 	BatchSigned int
-	batchCancel *widget.Button
+	batchCancel *Button
 	// Preview: the page with the stamp where it goes (sign_preview.go);
 	// nil without a page source. placePage / placeRect: the place chosen
 	// on it (page coordinates), used with StampPlaced.
@@ -93,7 +93,7 @@ func newSignView(a *App) *SignView {
 	v.PIN = newCodeInput()
 	v.PIN.SetPlaceHolder(a.t("ui.sign.pin_ph"))
 	v.PIN.OnSubmitted = func(string) { v.SignNow() }
-	v.Submit = widget.NewButtonWithIcon(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
+	v.Submit = newIconButton(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
 	v.Submit.Importance = widget.HighImportance
 	v.Status = para("")
 	v.DocStatus = para("")
@@ -287,8 +287,8 @@ func (v *SignView) build() fyne.CanvasObject {
 		v.DocStatus,
 		v.Field,
 		container.NewHBox(
-			widget.NewButtonWithIcon(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
-			widget.NewButtonWithIcon(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
+			newIconButton(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
+			newIconButton(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
 	))
 	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), a.wheel(v.PIN)))}
 	if a.module.Demo {

@@ -51,7 +51,7 @@ func (v *SignView) SetInputs(paths []string) {
 }
 
 // BatchCancel is the Cancel button of a batch in progress (nil otherwise).
-func (v *SignView) BatchCancel() *widget.Button { return v.batchCancel }
+func (v *SignView) BatchCancel() *Button { return v.batchCancel }
 
 // signBatch is SignNow for v.Batch.
 func (v *SignView) signBatch() {
@@ -152,7 +152,7 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 	bar.Max = float64(todo)
 	cur := widget.NewLabel("")
 	ctx, cancel := context.WithCancel(context.Background())
-	v.batchCancel = widget.NewButton(a.t("ui.batch.cancel"), func() {
+	v.batchCancel = newButton(a.t("ui.batch.cancel"), func() {
 		cancel()
 		v.batchCancel.Disable()
 	})

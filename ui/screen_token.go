@@ -42,7 +42,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			// alone here would contradict it
 			head = []fyne.CanvasObject{badge(a.t("ui.driver.generic_badge"), theme.ColorNameWarning)}
 			after = append(after, para(a.driverStepText(false)),
-				container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })))
+				container.NewHBox(newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })))
 		}
 		body := append([]fyne.CanvasObject{container.NewHBox(head...), form(rows...)}, after...)
 		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "", container.NewVBox(body...)))
@@ -56,11 +56,11 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			para(txt),
 			bold(a.t("ui.driver.install_title")),
 			para(a.t("ui.driver.install_text")),
-			container.NewHBox(widget.NewButtonWithIcon(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
+			container.NewHBox(newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) })),
 		)))
 	}
-	pick := widget.NewButtonWithIcon(a.t("ui.driver.choose"), theme.FolderOpenIcon(), a.chooseModule)
-	again := widget.NewButtonWithIcon(a.t("ui.driver.rescan"), theme.ViewRefreshIcon(), func() { a.switchModule("") })
+	pick := newIconButton(a.t("ui.driver.choose"), theme.FolderOpenIcon(), a.chooseModule)
+	again := newIconButton(a.t("ui.driver.rescan"), theme.ViewRefreshIcon(), func() { a.switchModule("") })
 	items = append(items, container.NewHBox(pick, again))
 
 	if len(m.Candidates) > 0 {
@@ -108,7 +108,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			kv(a.t("ui.demo.admin_code"), c.AdminCode),
 		))
 	} else {
-		btn := widget.NewButtonWithIcon(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)
+		btn := newIconButton(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)
 		if !m.Loaded {
 			btn.Importance = widget.HighImportance
 		}
@@ -185,7 +185,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	}
 	if !a.module.Loaded {
 		items = append(items, para(a.t("ui.token.no_driver")),
-			container.NewHBox(widget.NewButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+			container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
 		return container.NewVBox(items...)
 	}
 	t := a.Current()
@@ -204,8 +204,8 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			para(txt),
 			widget.NewProgressBarInfinite(),
 			container.NewHBox(
-				widget.NewButtonWithIcon(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.Show(ScreenDriver) }),
-				widget.NewButtonWithIcon(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)))))
+				newIconButton(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.Show(ScreenDriver) }),
+				newIconButton(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)))))
 		return container.NewVBox(items...)
 	}
 	if len(a.tokens) > 1 {
@@ -284,8 +284,8 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	if len(others) > 0 {
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))
 	}
-	next := widget.NewButtonWithIcon(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.Show(ScreenPIN) })
-	sig := widget.NewButtonWithIcon(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+	next := newIconButton(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.Show(ScreenPIN) })
+	sig := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
 	if a.opt.Store.IsDone(t.Serial, StepPINSet) {
 		sig.Importance = widget.HighImportance
 	} else {
@@ -359,7 +359,7 @@ func (a *App) tokenDetails(t *TokenInfo) fyne.CanvasObject {
 		kv(a.t("support.ui.middleware"), driver),
 		kv(a.t("support.ui.module_file"), dash(m.Path)),
 	}
-	report := widget.NewButtonWithIcon(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(false) })
+	report := newIconButton(a.t("support.ui.copy"), theme.ContentCopyIcon(), func() { a.copyReport(false) })
 	return widget.NewAccordion(widget.NewAccordionItem(a.t("support.ui.details"),
 		container.NewVBox(form(rows...), container.NewHBox(report))))
 }

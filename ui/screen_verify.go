@@ -58,8 +58,8 @@ type VerifyView struct {
 	Err     error
 	Offer   bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
 	box     *fyne.Container
-	VerifyB *widget.Button
-	SignB   *widget.Button
+	VerifyB *Button
+	SignB   *Button
 }
 
 // VerifyView is the verify screen (nil before it was first shown).
@@ -77,7 +77,7 @@ func (a *App) verifyScreen() fyne.CanvasObject {
 	v := a.verify
 	v.box = container.NewVBox()
 	v.render()
-	choose := widget.NewButtonWithIcon(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
+	choose := newIconButton(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
 		// the translated chooser (typed path, Documents), as on the sign screen
 		a.choosePDF(v.Run)
 	})
@@ -143,9 +143,9 @@ func (v *VerifyView) render() {
 	case v.Offer:
 		objs = append(objs, para(a.t("verify.ui.dropped_signed", map[string]any{"File": filepath.Base(v.File)})))
 		file := v.File
-		v.VerifyB = widget.NewButtonWithIcon(a.t("verify.ui.verify"), theme.SearchIcon(), func() { v.Run(file) })
+		v.VerifyB = newIconButton(a.t("verify.ui.verify"), theme.SearchIcon(), func() { v.Run(file) })
 		v.VerifyB.Importance = widget.HighImportance
-		v.SignB = widget.NewButtonWithIcon(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
+		v.SignB = newIconButton(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
 			v.Offer = false
 			a.Show(ScreenSign)
 			if a.sign != nil {

@@ -129,7 +129,7 @@ func (a *App) choosePDF(then func(path string)) {
 		then(p)
 	}
 	path.OnSubmitted = func(string) { accept() }
-	browse := widget.NewButtonWithIcon(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
+	browse := newIconButton(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
 		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil || r == nil {
 				return
@@ -146,16 +146,15 @@ func (a *App) choosePDF(then func(path string)) {
 		fd.Resize(fyne.NewSize(700, 500))
 		fd.Show()
 	})
-	open := widget.NewButtonWithIcon(a.t("ui.choose.open"), theme.ConfirmIcon(), accept)
+	open := newIconButton(a.t("ui.choose.open"), theme.ConfirmIcon(), accept)
 	open.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(a.t("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
+	cancel := newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
 	body := container.NewVBox(para(a.t("ui.choose.text")), container.NewBorder(nil, nil, nil, browse, path), msg,
 		container.NewHBox(layout.NewSpacer(), cancel, open))
 	// its own buttons: a path that does not exist keeps the dialog open
 	d = dialog.NewCustomWithoutButtons(a.t("ui.choose.title"), body, a.win)
 	d.Resize(fyne.NewSize(620, 0))
-	d.Show()
-	a.focus(path)
+	a.showDialog(d, body, open, nil, path)
 	a.chooser = path
 }
 

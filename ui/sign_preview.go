@@ -33,14 +33,14 @@ type pagePreview struct {
 	// PageLabel "Page 2 / 5"; Prev / Next turn pages; PlaceHere puts a
 	// stamp on the page shown when there is none.
 	PageLabel       *widget.Label
-	Prev, Next      *widget.Button
-	PlaceHere       *widget.Button
+	Prev, Next      *Button
+	PlaceHere       *Button
 	thumbs          *fyne.Container
 	thumbScroll     *container.Scroll
 	Where, Warn     *widget.Label
 	Msg             *widget.Label
 	docLabel        *widget.Label
-	DocPrev, DocNxt *widget.Button
+	DocPrev, DocNxt *Button
 	// SamePlace: in a batch, one place for every document (the default).
 	SamePlace *widget.Check
 	docRow    *fyne.Container
@@ -73,9 +73,9 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.Placer.OnField = pp.fieldClicked
 	pp.Placer.OnNeedPlace = pp.placeHere
 	pp.PageLabel = widget.NewLabel("")
-	pp.Prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
-	pp.Next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
-	pp.PlaceHere = widget.NewButtonWithIcon(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
+	pp.Prev = newIconButton("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
+	pp.Next = newIconButton("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
+	pp.PlaceHere = newIconButton(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
 	pp.thumbs = container.NewHBox()
 	pp.thumbScroll = container.NewHScroll(pp.thumbs)
 	pp.Where = para("")
@@ -84,8 +84,8 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.Warn.Importance = widget.WarningImportance
 	pp.Msg = para("")
 	pp.docLabel = bold("")
-	pp.DocPrev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
-	pp.DocNxt = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
+	pp.DocPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
+	pp.DocNxt = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
 	pp.SamePlace = widget.NewCheck(a.t("ui.preview.same_place"), func(on bool) {
 		if on {
 			pp.places = map[string]placeOnPage{}
@@ -465,7 +465,7 @@ func (pp *pagePreview) refreshControls() {
 	}
 }
 
-func enable(b *widget.Button, on bool) {
+func enable(b *Button, on bool) {
 	if on {
 		b.Enable()
 	} else {

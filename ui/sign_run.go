@@ -94,7 +94,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancelRun = cancel
-	v.Cancel = widget.NewButtonWithIcon(a.t("ui.cancel"), theme.CancelIcon(), func() {
+	v.Cancel = newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() {
 		cancel()
 		if v.Cancel != nil {
 			v.Cancel.Disable()
@@ -307,9 +307,9 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 			container.NewBorder(nil, nil, container.NewVBox(verdict), nil, para(trust)),
 			form(rows...),
 			container.NewHBox(
-				widget.NewButtonWithIcon(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
-				widget.NewButtonWithIcon(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
-				widget.NewButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
+				newIconButton(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
+				newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
+				newButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
 			),
 		)),
 	)

@@ -192,6 +192,8 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
+		case *ui.Button:
+			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
 		case *widget.Card:
@@ -216,6 +218,8 @@ func visibleTexts(w fyne.Window) []string {
 		case *widget.Label:
 			out = append(out, x.Text)
 		case *widget.Button:
+			out = append(out, x.Text)
+		case *ui.Button:
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
@@ -257,6 +261,8 @@ func overlayTexts(w fyne.Window) []string {
 		case *widget.Label:
 			out = append(out, x.Text)
 		case *widget.Button:
+			out = append(out, x.Text)
+		case *ui.Button:
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.Text, x.PlaceHolder)
@@ -422,7 +428,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	// clipboard, without any code
 	h.app.Show(ui.ScreenAbout)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Copier le rapport pour le support" {
+		if b, ok := asButton(o); ok && b.Text == "Copier le rapport pour le support" {
 			test.Tap(b)
 		}
 	}
@@ -483,7 +489,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	// open file / open folder go through OpenURL with file URIs
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && (b.Text == "Ouvrir le fichier signé" || b.Text == "Ouvrir le dossier") {
+		if b, ok := asButton(o); ok && (b.Text == "Ouvrir le fichier signé" || b.Text == "Ouvrir le dossier") {
 			test.Tap(b)
 		}
 	}
