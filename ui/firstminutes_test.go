@@ -741,9 +741,9 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "À changer")
 	h.app.Show(ui.ScreenGuide)
-	var tick *widget.Check
+	var tick *ui.Check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if c, ok := o.(*widget.Check); ok && c.Text == "Déjà fait avec le pilote" {
+		if c, ok := o.(*ui.Check); ok && c.Text == "Déjà fait avec le pilote" {
 			tick = c
 		}
 	}

@@ -196,6 +196,8 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
+		case *ui.Check:
+			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
 		case *canvas.Text:
@@ -222,6 +224,8 @@ func visibleTexts(w fyne.Window) []string {
 		case *ui.Button:
 			out = append(out, x.Text)
 		case *widget.Check:
+			out = append(out, x.Text)
+		case *ui.Check:
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
