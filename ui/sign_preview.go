@@ -551,7 +551,6 @@ func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
 // stays in view on a small screen.
 type sideBySide struct {
 	side  float32 // the preview column's width
-	wide  bool
 	lastW float32
 }
 
