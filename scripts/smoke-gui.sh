@@ -277,6 +277,29 @@ main_path() {
 	sleep 5
 }
 
+# place_keys: the window at MP_W×MP_H, a PDF dropped, the stamp placed on
+# the preview with the keyboard only, the PIN, Enter; at 800×600 the page
+# is then scrolled to show the preview (under "Signer" at that width).
+place_keys() {
+	local wid=$1
+	xdotool windowsize "$wid" "$MP_W" "$MP_H"
+	sleep 1
+	"$TMP/xdnd-drop" "$wid" "file://$TMP/place%20keys.pdf" || echo "smoke-gui: xdnd-drop failed" >&2
+	sleep 4 # the check and the preview
+	xdotool key --delay 150 Tab Tab Return
+	sleep 1
+	xdotool key --delay 150 Left Left Left Left Up Up plus
+	sleep 1
+	xdotool key --delay 150 shift+Tab shift+Tab
+	xdotool type --delay 50 1234
+	xdotool key Return
+	sleep 5
+	if [ "$MP_W" -lt 1000 ]; then
+		xdotool mousemove --window "$wid" 400 450 click --repeat 14 5
+		sleep 1
+	fi
+}
+
 # refused: an encrypted PDF dropped, a PIN typed, Enter: refused before
 # the PIN (counted by pkcs11-spy in front of the demo token's SoftHSM2).
 refused() {
@@ -303,6 +326,37 @@ if [ "$XDND" = 1 ]; then
 			fail=1
 		fi
 		rm -f "$TMP/main path-signé"*.pdf
+	done
+	# Keyboard-only placement on the page preview, at both sizes: the PDF
+	# dropped (focus in the PIN field), Tab Tab to the page, Enter puts the
+	# stamp in the bottom-right corner, Left×4 Up×2 moves it 20 pt left and
+	# 10 pt up, + enlarges it 10 %, Shift+Tab ×2 back to the PIN, the PIN,
+	# Enter. The signed page, drawn by the render verb, differs from the
+	# original exactly where the keys put the stamp.
+	for size in 1024x740 800x600; do
+		MP_W=${size%x*} MP_H=${size#*x}
+		cp "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/place keys.pdf"
+		shot "23-preview-placed-$size" sign fr place_keys
+		if [ ! -s "$TMP/place keys-signé.pdf" ]; then
+			echo "smoke-gui: FAIL $size: keyboard placement did not sign" >&2
+			fail=1
+		else
+			"$TMP/certigna-desktop" render "$TMP/place keys.pdf" -o "$TMP/pk-before.png" >/dev/null
+			"$TMP/certigna-desktop" render "$TMP/place keys-signé.pdf" -o "$TMP/pk-after.png" >/dev/null
+			# the sample is A4 (595 × 842 pt): corner 371,24,200,60 → moved
+			# 351,34 → grown 341,31,220,66 → rows from the top 745–811
+			box=$({ compare "$TMP/pk-before.png" "$TMP/pk-after.png" -compose src -highlight-color black -lowlight-color white png:- 2>/dev/null || true; } |
+				convert - -trim -format '%w %h %X %Y' info: | tr -d '+' || true)
+			read -r bw bh bx by <<<"$box"
+			if [ "${bx:-0}" -ge 339 ] && [ "${bx:-0}" -le 343 ] && [ "${by:-0}" -ge 743 ] && [ "${by:-0}" -le 747 ] &&
+				[ "${bw:-0}" -ge 218 ] && [ "${bw:-0}" -le 223 ] && [ "${bh:-0}" -ge 64 ] && [ "${bh:-0}" -le 69 ]; then
+				echo "smoke-gui: ok $size: the stamp placed with the keyboard is where the preview had it (${bw}x${bh} at $bx,$by)"
+			else
+				echo "smoke-gui: FAIL $size: the stamp is at ${box:-nowhere}, want 220x66 at 341,745" >&2
+				fail=1
+			fi
+		fi
+		rm -f "$TMP/place keys"*.pdf
 	done
 	SPY=$(ls /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so 2>/dev/null | head -1 || true)
 	DEMO_CONF="$XDG_CACHE_HOME/certigna-desktop/demo/softhsm2.conf"

@@ -338,7 +338,7 @@ func (p *Placer) needPlace() bool {
 
 // TypedRune: + (or =) grows the stamp, − (or -) shrinks it.
 func (p *Placer) TypedRune(r rune) {
-	if p.Fixed || (r != '-' && r != '−' && r != '_' && p.needPlace()) {
+	if p.Fixed || ((r == '+' || r == '=' || r == ' ') && p.needPlace()) {
 		return
 	}
 	switch r {
@@ -355,7 +355,7 @@ func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	switch ev.Name {
-	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace, fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown, fyne.KeyPlus:
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown:
 		if p.needPlace() {
 			return
 		}
@@ -369,11 +369,7 @@ func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
 		p.Nudge(0, placerNudge)
 	case fyne.KeyDown:
 		p.Nudge(0, -placerNudge)
-	case fyne.KeyPlus, fyne.KeyEqual:
-		p.Grow(placerResize)
-	case fyne.KeyMinus:
-		p.Grow(1 / placerResize)
-	}
+	} // + and − arrive as runes too (TypedRune): once is enough
 }
 
 // Cursor: a hand over the page (it can be dragged).

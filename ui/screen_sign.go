@@ -314,7 +314,7 @@ func (v *SignView) build() fyne.CanvasObject {
 		return container.NewVBox(top, v.options())
 	}
 	// the preview beside the form when there is room, else under "Signer"
-	return container.New(&sideBySide{side: 320}, top, widget.NewCard("", "", v.Preview.view()), v.options())
+	return container.New(&sideBySide{side: 320}, top, v.Preview.view(), v.options())
 }
 
 func (v *SignView) tokenChanged() {

@@ -45,6 +45,7 @@ type pagePreview struct {
 	SamePlace *widget.Check
 	docRow    *fyne.Container
 	box       *fyne.Container
+	card      *widget.Card // the box; hidden without a document
 
 	doc      Pages
 	path     string
@@ -105,13 +106,14 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.docRow.Hide()
 	nav := container.NewHBox(pp.Prev, layout.NewSpacer(), pp.PageLabel, layout.NewSpacer(), pp.Next)
 	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, nav, pp.PlaceHere, pp.thumbScroll, pp.Where, pp.Warn)
-	pp.box.Hide()
+	pp.card = widget.NewCard("", "", pp.box)
+	pp.card.Hide()
 	pp.refreshControls()
 	return pp
 }
 
 // view is the preview's card.
-func (pp *pagePreview) view() fyne.CanvasObject { return pp.box }
+func (pp *pagePreview) view() fyne.CanvasObject { return pp.card }
 
 // load shows path's pages (a new document): what was in flight for the
 // previous one is cancelled and its renderer instance closed.
@@ -134,11 +136,11 @@ func (pp *pagePreview) load(path string) {
 	pp.Warn.SetText("")
 	pp.Where.SetText("")
 	if path == "" {
-		pp.box.Hide()
+		pp.card.Hide()
 		a.relayout()
 		return
 	}
-	pp.box.Show()
+	pp.card.Show()
 	setStatus(pp.Msg, a.t("ui.preview.loading"), widget.LowImportance)
 	pp.refreshControls()
 	ctx, cancel := context.WithCancel(context.Background())
