@@ -1,11 +1,13 @@
 package pdfsign
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
 // countingSigner counts the key's signatures (the token's, in the app).
@@ -106,6 +109,8 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 					t.Errorf("pdfsig on the kept file:\n%s", ps)
 				}
 
+				kept, _ := os.ReadFile(out)
+				br := res.ByteRange
 				// Finish, without the key.
 				fres, err := Finish(context.Background(), out, "", FinishOptions{TSA: tsa, LTV: true, NetTimeout: timeout})
 				if err != nil {
@@ -117,6 +122,27 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 				}
 				if n := key.n.Load(); n != 1 {
 					t.Errorf("the key signed again: %d", n)
+				}
+				// The signed bytes did not change: only the /Contents gap
+				// (the timestamp) and what follows the kept file (the DSS).
+				done, _ := os.ReadFile(out)
+				if len(done) <= len(kept) || !bytes.Equal(done[:br[1]], kept[:br[1]]) || !bytes.Equal(done[br[2]:len(kept)], kept[br[2]:]) {
+					t.Fatal("Finish changed bytes the signature covers")
+				}
+				if step == "tsa" {
+					// openssl checks the token added later, over the signature value.
+					sigs := ltvReadSigs(t, out)
+					tok, data := filepath.Join(t.TempDir(), "token.der"), filepath.Join(t.TempDir(), "sigvalue.bin")
+					os.WriteFile(tok, sigs[0].Timestamps[0], 0o600)
+					os.WriteFile(data, sigs[0].CMS.SignerInfo.Signature, 0o600)
+					if o, err := exec.Command("openssl", "ts", "-verify", "-token_in", "-in", tok, "-data", data, "-CAfile", p.CAPEM).CombinedOutput(); err != nil ||
+						!strings.Contains(string(o), "Verification: OK") {
+						t.Errorf("openssl ts -verify: %v\n%s", err, o)
+					}
+				}
+				testtool.Need(t, "qpdf")
+				if o, err := exec.Command("qpdf", "--check", out).CombinedOutput(); err != nil {
+					t.Errorf("qpdf --check: %v\n%s", err, o)
 				}
 				assertDirHolds(t, dir, "in-signed.pdf", "in.pdf")
 				p.SetOCSP(pkitest.Down) // verify uses the embedded data only
