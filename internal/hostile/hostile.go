@@ -5,7 +5,7 @@
 // Every file must end in a clean refusal (or a normal verdict) within
 // seconds and a bounded memory, never a crash, a hang or a PIN sent.
 //
-// `go run ./internal/hostile/gen` writes them to testdata/hostile/; the
+// `go run ./tools/hostilegen` writes them to testdata/hostile/; the
 // tests and the fuzz targets build them in memory from here.
 package hostile
 

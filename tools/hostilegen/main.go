@@ -1,6 +1,6 @@
 // Command gen writes the hostile PDF set of internal/hostile to a folder
 // (default testdata/hostile), with a signed base for the files that need a
-// real signature: go run ./internal/hostile/gen [-o DIR]
+// real signature: go run ./tools/hostilegen [-o DIR]
 package main
 
 import (
