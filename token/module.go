@@ -257,6 +257,12 @@ type TokenInfo struct {
 	Demo            bool
 }
 
+// HasUsableSOPIN says whether the token offers an admin code that can still
+// unblock the user PIN.
+func (t TokenInfo) HasUsableSOPIN() bool {
+	return t.SOPIN != "" && t.SOPIN != PINLocked && t.SOPIN != PINNotInitialized
+}
+
 // PINState is what the token says about a PIN.
 type PINState string
 

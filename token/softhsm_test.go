@@ -344,7 +344,7 @@ func TestOpenBadModules(t *testing.T) {
 	if !errors.As(err, &te) || te.Kind != KindModuleNotFound || te.Reason != "missing file" {
 		t.Fatalf("missing: %v", err)
 	}
-	if msg := te.Message("fr"); msg != "Aucun module PKCS#11 utilisable : fichier introuvable. Installez le pilote (middleware) de votre token Certigna, ou indiquez son chemin avec --module." {
+	if msg := te.Message("fr"); msg != "Aucun module PKCS#11 utilisable : fichier introuvable. Installez le pilote (middleware) de votre token Certigna." {
 		t.Errorf("fr: %q", msg)
 	}
 	text := filepath.Join(dir, "readme.so")

@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"github.com/certigna-desktop/app/assets"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Screen names (also accepted by Options.StartScreen).
@@ -35,7 +37,6 @@ const (
 type Options struct {
 	Lang        string // "fr" or "en"
 	Tokens      TokenService
-	Signer      Signer
 	Store       *Store
 	Version     string
 	StartScreen string
@@ -63,6 +64,7 @@ type App struct {
 	fyne fyne.App
 	win  fyne.Window
 	opt  Options
+	docs *actions.Documents // the PDF side of the session
 	lang string
 	ops  *OpLog
 
@@ -131,7 +133,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	if opt.Secrets == nil {
 		opt.Secrets = keychain{}
 	}
-	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50)}
+	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50), docs: actions.NewDocuments()}
 	a.module = opt.Tokens.Module()
 	a.screen = ScreenGuide
 	if opt.StartScreen != "" {

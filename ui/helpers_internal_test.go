@@ -66,7 +66,8 @@ func TestGenericModule(t *testing.T) {
 
 func TestCertRefusal(t *testing.T) {
 	now := time.Now()
-	ok := CertInfo{NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: []string{"non_repudiation"}}
+	ok := CertInfo{NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+	ok.KeyUsage = []string{"non_repudiation"}
 	if err := certRefusal(&ok, now); err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"image"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // PageSource is the page preview's side of the app: documents rendered by
 // the application's one renderer (bounded in time, memory and pages, off
 // the UI goroutine, cancelled through ctx), and the stamp drawn as the
-// signer will draw it. The real one is in ui/backend.
+// signer will draw it. The real one is actions.PageSource.
 type PageSource interface {
 	OpenPages(ctx context.Context, path string) (Pages, error)
 	// StampPicture is the stamp of opts (holder, reason, language) at
@@ -16,26 +18,9 @@ type PageSource interface {
 	StampPicture(ctx context.Context, opts SignOptions, w, h, dpi float64) (image.Image, error)
 }
 
-// Pages is one document open for the preview. Pages are numbered from 1;
-// places are page coordinates (points on the page as displayed, from its
-// bottom-left corner: what --rect takes).
-type Pages interface {
-	Count() int
-	// Size is page i's size as displayed, in points.
-	Size(i int) (w, h float64, err error)
-	Render(ctx context.Context, i int, dpi float64) (image.Image, error)
-	// Fields are the document's empty signature fields that have a place
-	// on a page.
-	Fields() []PageField
-	// Corner is where the stamp goes for a corner choice (StampCorners) on
-	// page i, as the signer computes it.
-	Corner(i int, corner string) [4]float64
-	Close() error
-}
-
-// PageField is an empty signature field and where it is shown.
-type PageField struct {
-	Name   string
-	Page   int
-	OnPage [4]float64
-}
+// Pages is one document open for the preview (actions.PreviewDoc), and
+// PageField an empty signature field on one of its pages.
+type (
+	Pages     = actions.PreviewDoc
+	PageField = actions.PageField
+)

@@ -12,16 +12,16 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/testpdf"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/ui"
-	"github.com/certigna-desktop/app/ui/backend"
 )
 
 // startPreview opens the window with the page preview switched on.
 func startPreview(t *testing.T, tok *testtoken.Token) *harness {
 	t.Helper()
-	withOptions = func(o *ui.Options) { o.Pages = backend.NewPages() }
+	withOptions = func(o *ui.Options) { o.Pages = actions.NewPageSource() }
 	defer func() { withOptions = nil }()
 	return start(t, tok, "fr")
 }
@@ -29,7 +29,7 @@ func startPreview(t *testing.T, tok *testtoken.Token) *harness {
 // renderPage renders page n of path at 72 dpi with the app's renderer.
 func renderPage(t *testing.T, path string, n int) image.Image {
 	t.Helper()
-	d, err := backend.NewPages().OpenPages(context.Background(), path)
+	d, err := actions.NewPageSource().OpenPages(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 	for _, in := range ins {
 		out := in[:len(in)-4] + "-signé.pdf"
 		r := places[in]
-		d, err := backend.NewPages().OpenPages(context.Background(), in)
+		d, err := actions.NewPageSource().OpenPages(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}

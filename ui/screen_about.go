@@ -25,7 +25,7 @@ func (a *App) Report(certSerials bool) *support.Report {
 		r.Module.Error = Message(m.Err, a.lang)
 	}
 	for _, c := range m.Candidates {
-		sc := support.Candidate{Path: c.Path, Name: c.Name, Source: c.Source, Status: c.Status, Tokens: c.Tokens, Chosen: c.Chosen}
+		sc := support.Candidate{Path: c.Path, Name: c.Name, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
 			sc.Reason = Message(c.Reason, a.lang)
 		}

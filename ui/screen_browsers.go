@@ -319,7 +319,7 @@ func (a *App) loginCert() *CertInfo {
 	var pick *CertInfo
 	best := 0
 	for _, c := range a.signingCerts() {
-		if c.Cert == nil || c.Expired || c.NotYet {
+		if c.Cert == nil || c.Expired || c.NotYetValid {
 			continue
 		}
 		if sc := browsers.LoginScore(c.Cert); sc > best {

@@ -381,7 +381,7 @@ func certRefusal(c *CertInfo, now time.Time) error {
 	switch {
 	case c.Expired || (!c.NotAfter.IsZero() && now.After(c.NotAfter)):
 		return &textError{key: "ui.sign.cert_expired", data: map[string]any{"Date": c.NotAfter}}
-	case c.NotYet || (!c.NotBefore.IsZero() && now.Before(c.NotBefore)):
+	case c.NotYetValid || (!c.NotBefore.IsZero() && now.Before(c.NotBefore)):
 		return &textError{key: "ui.sign.cert_not_yet", data: map[string]any{"Date": c.NotBefore}}
 	case len(c.KeyUsage) > 0 && !hasUsage(c, "digital_signature") && !hasUsage(c, "non_repudiation"):
 		return &textError{key: "ui.sign.cert_not_signing"}
@@ -434,7 +434,7 @@ func (v *SignView) recheck() {
 		return
 	}
 	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.Current().Slot
-	svc, signer, docs, suffix := a.opt.Tokens, a.opt.Signer, a.documentsDir(), a.t("ui.sign.suffix")
+	svc, signer, docs, suffix := a.opt.Tokens, a.docs, a.documentsDir(), a.t("ui.sign.suffix")
 	v.showCheck()
 	a.background(func() {
 		out, err := outputIn(in, docs, suffix)

@@ -74,7 +74,7 @@ func (v *SignView) signBatch() {
 	ins := append([]string(nil), v.Batch...)
 	each := v.batchOpts(ins, opts) // a place per document, chosen on the preview
 	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
-	svc, signer := a.opt.Tokens, a.opt.Signer
+	svc, signer := a.opt.Tokens, a.docs
 	v.busy = true
 	v.Submit.Disable()
 	setStatus(v.Status, a.t("ui.batch.checking"), widget.MediumImportance)

@@ -66,7 +66,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 	if len(m.Candidates) > 0 {
 		rows := []fyne.CanvasObject{}
 		for _, c := range m.Candidates {
-			st := a.t("ui.driver.cand." + c.Status)
+			st := a.t("ui.driver.cand." + string(c.Status))
 			col := theme.ColorNameDisabled
 			switch c.Status {
 			case "found":
@@ -261,7 +261,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		switch {
 		case c.Expired:
 			flag = badge(a.t("ui.cert.expired"), theme.ColorNameError)
-		case c.NotYet:
+		case c.NotYetValid:
 			flag = badge(a.t("ui.cert.not_yet"), theme.ColorNameWarning)
 		case c.ExpiresSoon(now):
 			days := int(c.NotAfter.Sub(now).Hours() / 24)

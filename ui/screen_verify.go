@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The "Vérifier un document" screen: per signature who and when, the four
@@ -19,36 +21,14 @@ import (
 // ScreenVerify is the verify screen's name.
 const ScreenVerify = "verify"
 
-// SignatureCheck is one signature, already in the person's words.
-type SignatureCheck struct {
-	Field     string
-	Timestamp bool // a document timestamp rather than a signature
-	Headline  string
-	// The four answers: Intact yes|no|unknown, Signature
-	// yes|no|unsupported|unknown, Changes none|yes|no|unknown, Trust
-	// yes|no|not_checked.
-	Intact, Signature, Changes, Trust string
-	Level                             string
-	ChangesText                       string   // what changed after it, in words
-	Details                           []string // the answers as sentences, revisions, problems
-}
-
-// DocumentCheck is the verification of a whole document.
-type DocumentCheck struct {
-	File       string
-	OK         bool
-	Signatures []SignatureCheck
-}
-
-// DocumentVerifier is implemented by the PDF side (ui/backend) when it can
-// verify any signed document; ErrNoSignature says the file has none.
-type DocumentVerifier interface {
-	CheckDocument(path, lang string) (DocumentCheck, error)
-	HasSignatures(path string) bool
-}
+// The verification of a document, in the person's words (actions).
+type (
+	SignatureCheck = actions.SignatureCheck
+	DocumentCheck  = actions.DocumentCheck
+)
 
 // ErrNoSignature: the document has no signature.
-var ErrNoSignature = errors.New("no signature")
+var ErrNoSignature = actions.ErrNoSignature
 
 // VerifyView is the verify screen's state.
 type VerifyView struct {
@@ -65,8 +45,8 @@ type VerifyView struct {
 // VerifyView is the verify screen (nil before it was first shown).
 func (a *App) VerifyView() *VerifyView { return a.verify }
 
-func (a *App) verifier() DocumentVerifier {
-	v, _ := a.opt.Signer.(DocumentVerifier)
+func (a *App) verifier() *actions.Documents {
+	v := a.docs
 	return v
 }
 

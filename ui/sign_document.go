@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The document to sign: dropped, chosen in a dialog, or the sample.
@@ -87,7 +89,7 @@ func (v *SignView) loadFields(p string) {
 	v.Field.Hide()
 	v.Field.Options = nil
 	v.Field.ClearSelected()
-	signer := a.opt.Signer
+	signer := a.docs
 	a.background(func() {
 		names, err := signer.EmptySignatureFields(p)
 		a.do(func() {
@@ -172,7 +174,7 @@ func (v *SignView) UseSample() {
 	name := a.t("ui.sign.sample_name") + ".pdf"
 	a.background(func() {
 		p := uniquePath(filepath.Join(dir, name))
-		err := writeSample(a.opt.Signer, p, lang)
+		err := writeSample(a.docs, p, lang)
 		a.do(func() {
 			if err != nil {
 				v.Status.SetText(Message(err, a.lang))
@@ -185,7 +187,7 @@ func (v *SignView) UseSample() {
 	})
 }
 
-func writeSample(s Signer, p, lang string) error {
+func writeSample(s *actions.Documents, p, lang string) error {
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *
 	v.busy = true
 	retry.Disable()
 	setStatus(v.Status, a.t("finish.ui.retrying"), widget.MediumImportance)
-	signer, opts := a.opt.Signer, v.retryOpts
+	signer, opts := a.docs, v.retryOpts
 	a.background(func() {
 		res, err := signer.Finish(context.Background(), out, opts)
 		var ver Verification

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Signing: one PIN verification per click, the TSA login from the
@@ -104,7 +106,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 	v.progress.Refresh()
 	v.result.Objects = nil
 	v.result.Refresh()
-	svc, signer := a.opt.Tokens, a.opt.Signer
+	svc, signer := a.opt.Tokens, a.docs
 	opts := v.signOptions(cert)
 	v.lastCert = cert.ID
 	a.ops.Add("sign_start", filepath.Base(in))
@@ -192,7 +194,7 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 // signAndVerify sends the PIN once: the options, the document and the
 // certificate are checked first (the chain completed), and a failed
 // timestamp is never retried here (AllowLower decides beforehand).
-func signAndVerify(ctx context.Context, svc TokenService, signer Signer, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
+func signAndVerify(ctx context.Context, svc TokenService, signer *actions.Documents, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
 	if err := signer.Check(in, out, opts); err != nil {
 		return nil, SignResult{}, err
 	}
@@ -220,7 +222,7 @@ func signAndVerify(ctx context.Context, svc TokenService, signer Signer, t Token
 // prepare is the check before the PIN that needs the certificate and the
 // token's other certificates (read without a login): the chain completed,
 // B-LT without revocation servers refused (Signer.Prepare).
-func prepare(ctx context.Context, svc TokenService, signer Signer, slot uint, cert CertInfo, opts SignOptions) (Prepared, error) {
+func prepare(ctx context.Context, svc TokenService, signer *actions.Documents, slot uint, cert CertInfo, opts SignOptions) (Prepared, error) {
 	certs, err := svc.Certificates(slot)
 	if err != nil {
 		return Prepared{}, err

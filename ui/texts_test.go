@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
-	"github.com/certigna-desktop/app/ui/backend"
 )
 
 var (
@@ -182,12 +182,12 @@ func (s *slowService) Watch(ctx context.Context, d time.Duration) <-chan ui.Toke
 func TestFirstFrameDoesNotWaitForDiscovery(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr") // only for the real service underneath
-	slow := &slowService{TokenService: backend.FromModule(mustOpen(t, tok.ModulePath)), release: make(chan struct{})}
+	slow := &slowService{TokenService: actions.TokensOf(mustOpen(t, tok.ModulePath)), release: make(chan struct{})}
 	defer close(slow.release)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1024, 740))
 	began := time.Now()
-	a := ui.New(fyne.CurrentApp(), w, ui.Options{Lang: "fr", Tokens: slow, Signer: backend.NewPDF(), Store: h.store,
+	a := ui.New(fyne.CurrentApp(), w, ui.Options{Lang: "fr", Tokens: slow, Store: h.store,
 		DocumentsDir: t.TempDir(), RunOnUI: h.runOnUI, OpenURL: nil})
 	a.Start()
 	if d := time.Since(began); d > 2*time.Second {

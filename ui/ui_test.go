@@ -22,13 +22,13 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	_ "github.com/certigna-desktop/app/internal/localefix"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
-	"github.com/certigna-desktop/app/ui/backend"
 )
 
 // counting is the real token service with a count of the calls that reach
@@ -143,7 +143,7 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1000, 800))
-	var real ui.TokenService = backend.FromModule(m)
+	var real ui.TokenService = actions.TokensOf(m)
 	if wrap != nil {
 		real = wrap(real)
 	}
@@ -153,7 +153,7 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 		h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
 	}
 	opts := ui.Options{
-		Lang: lang, Tokens: h.svc, Signer: backend.NewPDF(), Store: h.store, Version: "test",
+		Lang: lang, Tokens: h.svc, Store: h.store, Version: "test",
 		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
 			h.mu.Lock()

@@ -153,6 +153,7 @@ func batchReport(env *Env, items []*actions.BatchItem, sum actions.BatchSummary)
 	}
 	switch {
 	case sum.FirstErr != nil:
+		env.hint(sum.FirstErr)
 		return exitCode(sum.FirstErr)
 	case sum.Canceled:
 		fmt.Fprintln(env.Stderr, env.T("sign.cli.cancelled"))

@@ -106,6 +106,7 @@ func runBrowsers(env *Env, args []string) int {
 	}
 	if merr != nil {
 		fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": assets.Message(merr, env.Lang)}))
+		env.hint(merr)
 	}
 	if len(stores) == 0 {
 		fmt.Fprintln(env.Stdout, env.T("browsers.cli.none"))

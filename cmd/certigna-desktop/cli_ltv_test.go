@@ -102,6 +102,11 @@ func TestCLISignLTVFailures(t *testing.T) {
 				assertOnlyFiles(t, dir, "contrat-signed.pdf", "contrat.pdf")
 				os.Remove(filepath.Join(dir, "contrat-signed.pdf"))
 			}
+			// a server that did not answer: the CLI's own advice after
+			// the message (the shared text names no option)
+			if hinted := strings.Contains(errs, "--allow-bb"); hinted != (c.name != "tsa garbage") {
+				t.Fatalf("--allow-bb hint %v:\n%s", hinted, errs)
+			}
 			assertOnlyFiles(t, dir, "contrat.pdf")
 			code, out, errs = cli(t, pin+"\n", append(args, "--allow-bb")...)
 			if code != exitOK || !strings.Contains(errs, "Attention") {

@@ -10,10 +10,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	certigna "github.com/certigna-desktop/app"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/instance"
+	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
-	"github.com/certigna-desktop/app/ui/backend"
 )
 
 // The GUI entry point: the guided window over the real token and signer.
@@ -63,12 +64,11 @@ func runWindow(env *Env) (code int) {
 	w.Resize(fyne.NewSize(1024, 740))
 	w.CenterOnScreen()
 	updates := updateChecker() // updates.go
-	tokens := backend.NewTokens(backend.TokenOptions{Path: env.ModulePath, Demo: env.Demo, SavedPath: store.Settings().ModulePath})
+	tokens := actions.NewTokens(token.DiscoverOptions{Path: env.ModulePath, Demo: env.Demo, SavedPath: store.Settings().ModulePath})
 	u := ui.New(fa, w, ui.Options{
 		Lang:        lang,
 		Tokens:      tokens,
-		Signer:      backend.NewPDF(),
-		Pages:       backend.NewPages(), // the sign screen's page preview
+		Pages:       actions.NewPageSource(), // the sign screen's page preview
 		Store:       store,
 		Version:     certigna.Version(),
 		StartScreen: os.Getenv(envStartScreen),

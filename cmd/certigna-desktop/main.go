@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	certigna "github.com/certigna-desktop/app"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	_ "github.com/certigna-desktop/app/internal/localefix" // before fyne reads the locale
 	"github.com/certigna-desktop/app/internal/tempfiles"
@@ -45,10 +46,21 @@ func (e *Env) fail(code int, msg string) int {
 	return code
 }
 
-// Fail prints err for a person, in the chosen language, and returns the exit
-// code that the error kind maps to.
+// Fail prints err for a person, in the chosen language, then the command
+// line's advice when one fits (actions.HintOf: --module, --final-try,
+// --allow-bb, CERTIGNA_TSA_USER), and returns the exit code that the error
+// kind maps to.
 func (e *Env) Fail(err error) int {
-	return e.fail(exitCode(err), e.T("cli.error", map[string]any{"Err": assets.Message(err, e.Lang)}))
+	code := e.fail(exitCode(err), e.T("cli.error", map[string]any{"Err": assets.Message(err, e.Lang)}))
+	e.hint(err)
+	return code
+}
+
+// hint prints the command line's advice for err, if any.
+func (e *Env) hint(err error) {
+	if h := actions.HintOf(err); h != actions.HintNone {
+		fmt.Fprintln(e.Stderr, e.T("cli.hint."+string(h)))
+	}
 }
 
 type verb struct {

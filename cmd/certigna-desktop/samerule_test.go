@@ -27,7 +27,6 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
-	"github.com/certigna-desktop/app/ui/backend"
 )
 
 // The decisions the window and the CLI used to make differently (issue 19)
@@ -55,11 +54,11 @@ func openWindow(t *testing.T, module, lang string, wrap func(ui.TokenService) ui
 	test.NewTempApp(t)
 	w := &window{win: test.NewTempWindow(t, widget.NewLabel("")), docs: t.TempDir()}
 	w.win.Resize(fyne.NewSize(1000, 800))
-	var svc ui.TokenService = backend.FromModule(m)
+	var svc ui.TokenService = actions.TokensOf(m)
 	if wrap != nil {
 		svc = wrap(svc)
 	}
-	w.app = ui.New(fyne.CurrentApp(), w.win, ui.Options{Lang: lang, Tokens: svc, Signer: backend.NewPDF(),
+	w.app = ui.New(fyne.CurrentApp(), w.win, ui.Options{Lang: lang, Tokens: svc,
 		Store: ui.OpenStore(filepath.Join(t.TempDir(), "state.json")), Version: "test", DocumentsDir: w.docs,
 		RunOnUI: func(fn func()) { w.mu.Lock(); w.q = append(w.q, fn); w.mu.Unlock() }})
 	t.Cleanup(w.app.Stop)
