@@ -23,7 +23,7 @@ var allowed = map[string][]string{
 	"cmd/certigna-desktop": {"*"}, // main: flags and printing over everything
 	"ui":                   {"actions", "assets", "browsers", "internal/settings", "internal/support", "internal/reminder"},
 	"actions":              {"pdfsign", "token", "browsers", "render", "assets"},
-	"pdfsign":              {"internal/pdf", "internal/cms", "render", "assets", "internal/testhook"},
+	"pdfsign":              {"internal/pdf", "internal/cms", "render", "assets", "internal/testhook", "internal/tempfiles"},
 	"token":                {"assets"},
 	"browsers":             {"assets"},
 	"render":               {},
@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"internal/instance":    {},
 	"internal/localefix":   {},
 	"internal/testhook":    {},
+	"internal/tempfiles":   {},
 	// test helpers: never imported by product code (checked below)
 	"internal/hostile":    {},
 	"internal/oddpdf":     {},
