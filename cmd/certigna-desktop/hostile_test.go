@@ -143,6 +143,9 @@ func TestHostileFilesBoundedAndClean(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f.Name, func(t *testing.T) {
+			// each file in its own child process: they run side by side
+			// (the suite is no slower; each child's peak RSS is its own)
+			t.Parallel()
 			if len(f.Data) == 0 {
 				t.Fatal("empty file: the generator failed")
 			}
