@@ -10,17 +10,27 @@
 #   certigna-desktop-VERSION-linux-amd64.tar.xz  fyne package layout (bin, .desktop, icon, Makefile)
 #   certigna-desktop_VERSION-BUILD_amd64.deb     Debian/Ubuntu package
 #   certigna-desktop-VERSION-macos-universal.dmg signed, notarized, stapled .app (macOS runner only)
-#   SHA256SUMS                                   of all of the above
+#   SHA256SUMS, SHA256SUMS.p7s                   of all of the above, and its signature
 #
 # Environment:
 #   CERTIGNA_DIST                 output directory (default: dist). It is emptied first.
-#   CERTIGNA_SIGN_P12             Authenticode certificate and key (PKCS#12 file) for a release;
-#   CERTIGNA_SIGN_PASSWORD        its password (passed to osslsigncode through a 0600 file, never argv).
-#                                 Unset: a throwaway self-signed certificate is generated (tests only).
+#   Code signing (exe, MSI, SHA256SUMS), one of:
+#   - a key on a PKCS#11 token (release: code-signing keys live on hardware, CA/B Forum rules since 2023):
+#     CERTIGNA_SIGN_PKCS11_MODULE   the token's PKCS#11 library (e.g. the vendor's, or OpenSC's opensc-pkcs11.so)
+#     CERTIGNA_SIGN_PKCS11_KEY      RFC 7512 URI of the private key, without the PIN ("pkcs11:token=…;object=…")
+#     CERTIGNA_SIGN_CERT            the code-signing certificate and its intermediates (PEM)
+#     CERTIGNA_SIGN_PKCS11_PIN      the token's PIN (handed to the tools in a 0600 file, removed at exit; never argv)
+#     CERTIGNA_SIGN_PKCS11_ENGINE   OpenSSL's pkcs11 engine (default: Debian libengine-pkcs11-openssl's)
+#   - CERTIGNA_SIGN_P12 (certificate and key, PKCS#12) and CERTIGNA_SIGN_PASSWORD (its password, same 0600 file);
+#   - neither: a throwaway self-signed certificate is generated (tests only).
 #   CERTIGNA_SIGN_CAFILE          CA bundle for `osslsigncode verify` of a release signature (default: system store)
-#   CERTIGNA_SIGN_TIMESTAMP_URL   RFC 3161 timestamp server (release; needs the internet)
-#   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate (Windows) or to an
-#                                 ad-hoc signature without notarization (macOS)
+#   CERTIGNA_SIGN_TIMESTAMP_URL   RFC 3161 timestamp server: the signatures stay valid after the certificate expires
+#   CERTIGNA_SIGN_TSA_CAFILE      CA bundle to check the timestamp with (default: CERTIGNA_SIGN_CAFILE)
+#   CERTIGNA_REQUIRE_RELEASE_SIGNING=1   fail instead of falling back to a throwaway certificate or signing without
+#                                 a timestamp (Windows), or to an ad-hoc signature without notarization (macOS)
+#   SHA256SUMS is signed with the same key and certificate as the code (SHA256SUMS.p7s, detached CMS):
+#     openssl cms -verify -binary -inform DER -in SHA256SUMS.p7s -content SHA256SUMS -CAfile CA -purpose any
+#   One hardware key and one published identity for everything; no second key to keep safe.
 #   CERTIGNA_XZ_LEVEL             xz level of the .tar.xz and the .deb (default 6; the test uses 1: two minutes less)
 #   macOS: CERTIGNA_MACOS_IDENTITY ("Developer ID Application: …"; unset: ad-hoc signature, not distributable),
 #          CERTIGNA_NOTARY_APPLE_ID, CERTIGNA_NOTARY_TEAM_ID, CERTIGNA_NOTARY_PASSWORD (app-specific password);
@@ -97,41 +107,72 @@ icons() {
 }
 
 # ---------------------------------------------------------------- signing --
-SIGN_P12= SIGN_PASSFILE= SIGN_CAFILE=
+SIGN_MODE= SIGN_P12= SIGN_PASSFILE= SIGN_CAFILE= SIGN_TSA_CAFILE= SIGN_CERT= SIGN_KEY=
 setup_signing() {
-	[[ -n $SIGN_P12 ]] && return
+	[[ -n $SIGN_MODE ]] && return
 	local dir=$WORK/sign
 	mkdir -p "$dir" && chmod 700 "$dir"
 	SIGN_PASSFILE=$dir/password
-	if [[ -n ${CERTIGNA_SIGN_P12:-} ]]; then
+	if [[ ${CERTIGNA_REQUIRE_RELEASE_SIGNING:-} == 1 && -z ${CERTIGNA_SIGN_TIMESTAMP_URL:-} ]]; then
+		die "CERTIGNA_REQUIRE_RELEASE_SIGNING=1 but CERTIGNA_SIGN_TIMESTAMP_URL is not set"
+	fi
+	if [[ -n ${CERTIGNA_SIGN_PKCS11_MODULE:-} ]]; then
+		[[ -f $CERTIGNA_SIGN_PKCS11_MODULE ]] || die "CERTIGNA_SIGN_PKCS11_MODULE=$CERTIGNA_SIGN_PKCS11_MODULE: no such file"
+		[[ ${CERTIGNA_SIGN_PKCS11_KEY:-} == pkcs11:* ]] || die "CERTIGNA_SIGN_PKCS11_KEY must be a pkcs11: URI"
+		[[ ${CERTIGNA_SIGN_PKCS11_KEY:-} != *pin-value* ]] || die "CERTIGNA_SIGN_PKCS11_KEY must not carry the PIN (use CERTIGNA_SIGN_PKCS11_PIN)"
+		[[ -f ${CERTIGNA_SIGN_CERT:-} ]] || die "CERTIGNA_SIGN_CERT (the code-signing certificate, PEM) is required with PKCS#11"
+		SIGN_MODE=pkcs11 SIGN_KEY=$CERTIGNA_SIGN_PKCS11_KEY SIGN_CERT=$CERTIGNA_SIGN_CERT
+		(umask 077 && printf '%s' "${CERTIGNA_SIGN_PKCS11_PIN:-}" >"$SIGN_PASSFILE")
+		trap 'rm -f "$SIGN_PASSFILE"' EXIT # the PIN does not outlive the run
+		SIGN_CAFILE=${CERTIGNA_SIGN_CAFILE:-}
+		log "signing with the key on the PKCS#11 token ($(basename "$CERTIGNA_SIGN_PKCS11_MODULE"))"
+	elif [[ -n ${CERTIGNA_SIGN_P12:-} ]]; then
 		[[ -f $CERTIGNA_SIGN_P12 ]] || die "CERTIGNA_SIGN_P12=$CERTIGNA_SIGN_P12: no such file"
-		SIGN_P12=$CERTIGNA_SIGN_P12
+		SIGN_MODE=p12 SIGN_P12=$CERTIGNA_SIGN_P12
 		(umask 077 && printf '%s' "${CERTIGNA_SIGN_PASSWORD:-}" >"$SIGN_PASSFILE")
 		trap 'rm -f "$SIGN_PASSFILE"' EXIT # the release password does not outlive the run
 		SIGN_CAFILE=${CERTIGNA_SIGN_CAFILE:-}
 		log "signing with the release certificate from CERTIGNA_SIGN_P12"
-		return
+	else
+		[[ ${CERTIGNA_REQUIRE_RELEASE_SIGNING:-} == 1 ]] && die "CERTIGNA_REQUIRE_RELEASE_SIGNING=1 but neither CERTIGNA_SIGN_PKCS11_MODULE nor CERTIGNA_SIGN_P12 is set"
+		warn "no signing key given: signing with a THROWAWAY self-signed certificate (tests only, not for users)"
+		(umask 077 && openssl rand -hex 16 >"$SIGN_PASSFILE")
+		openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 30 \
+			-subj "/CN=Certigna Desktop TEST signing (throwaway)/O=Certigna Desktop build" \
+			-addext "keyUsage=critical,digitalSignature" -addext "extendedKeyUsage=codeSigning" \
+			-keyout "$dir/test-key.pem" -out "$dir/test-cert.pem" 2>/dev/null
+		openssl pkcs12 -export -inkey "$dir/test-key.pem" -in "$dir/test-cert.pem" \
+			-passout "file:$SIGN_PASSFILE" -out "$dir/test.p12"
+		SIGN_MODE=p12 SIGN_P12=$dir/test.p12
+		SIGN_CAFILE=$dir/test-cert.pem
 	fi
-	[[ ${CERTIGNA_REQUIRE_RELEASE_SIGNING:-} == 1 ]] && die "CERTIGNA_REQUIRE_RELEASE_SIGNING=1 but CERTIGNA_SIGN_P12 is not set"
-	warn "CERTIGNA_SIGN_P12 not set: signing with a THROWAWAY self-signed certificate (tests only, not for users)"
-	(umask 077 && openssl rand -hex 16 >"$SIGN_PASSFILE")
-	openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 30 \
-		-subj "/CN=Certigna Desktop TEST signing (throwaway)/O=Certigna Desktop build" \
-		-addext "keyUsage=critical,digitalSignature" -addext "extendedKeyUsage=codeSigning" \
-		-keyout "$dir/test-key.pem" -out "$dir/test-cert.pem" 2>/dev/null
-	openssl pkcs12 -export -inkey "$dir/test-key.pem" -in "$dir/test-cert.pem" \
-		-passout "file:$SIGN_PASSFILE" -out "$dir/test.p12"
-	SIGN_P12=$dir/test.p12
-	SIGN_CAFILE=$dir/test-cert.pem
+	SIGN_TSA_CAFILE=${CERTIGNA_SIGN_TSA_CAFILE:-$SIGN_CAFILE}
+	[[ -z ${CERTIGNA_SIGN_TIMESTAMP_URL:-} ]] && warn "CERTIGNA_SIGN_TIMESTAMP_URL not set: signatures without a timestamp expire with the certificate"
+	return 0
 }
 
-# sign IN OUT: Authenticode signature (SHA-256) with osslsigncode.
+# pkcs11_engine: OpenSSL's pkcs11 engine (libp11), which osslsigncode and openssl load.
+pkcs11_engine() {
+	local e
+	for e in ${CERTIGNA_SIGN_PKCS11_ENGINE:-} "$(openssl version -e 2>/dev/null | sed -nE 's/^ENGINESDIR: "(.*)"/\1/p')/pkcs11.so" \
+		/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so /usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so; do
+		[[ -f $e ]] && { echo "$e"; return; }
+	done
+	die "OpenSSL's pkcs11 engine is missing (Debian: libengine-pkcs11-openssl; see scripts/packages/package.txt)"
+}
+
+# sign IN OUT: Authenticode signature (SHA-256) with osslsigncode, timestamped when a TSA is given.
 sign() {
 	setup_signing
-	local ts=()
+	local ts=() key=()
 	[[ -n ${CERTIGNA_SIGN_TIMESTAMP_URL:-} ]] && ts=(-ts "$CERTIGNA_SIGN_TIMESTAMP_URL")
+	if [[ $SIGN_MODE == pkcs11 ]]; then
+		key=(-pkcs11engine "$(pkcs11_engine)" -pkcs11module "$CERTIGNA_SIGN_PKCS11_MODULE" -certs "$SIGN_CERT" -key "$SIGN_KEY")
+	else
+		key=(-pkcs12 "$SIGN_P12")
+	fi
 	rm -f "$2"
-	osslsigncode sign -pkcs12 "$SIGN_P12" -readpass "$SIGN_PASSFILE" -h sha256 \
+	osslsigncode sign "${key[@]}" -readpass "$SIGN_PASSFILE" -h sha256 \
 		-n "$NAME" -i "https://www.certigna.com" "${ts[@]}" -in "$1" -out "$2" >/dev/null
 	verify_signature "$2"
 }
@@ -139,11 +180,40 @@ sign() {
 verify_signature() {
 	local out ca=()
 	[[ -n $SIGN_CAFILE ]] && ca=(-CAfile "$SIGN_CAFILE")
+	[[ -n $SIGN_TSA_CAFILE ]] && ca+=(-TSA-CAfile "$SIGN_TSA_CAFILE")
 	if ! out=$(osslsigncode verify "${ca[@]}" -in "$1" 2>&1) || ! grep -q "Signature verification: ok" <<<"$out"; then
 		printf '%s\n' "$out" >&2
 		die "signature of $1 does not verify"
 	fi
+	if [[ -n ${CERTIGNA_SIGN_TIMESTAMP_URL:-} ]] && ! grep -q "Timestamp Server Signature verification: ok" <<<"$out"; then
+		printf '%s\n' "$out" >&2
+		die "the timestamp of $1 does not verify"
+	fi
 	log "signature ok: $(basename "$1")"
+}
+
+# sign_checksums DIR: DIR/SHA256SUMS.p7s, a detached CMS signature of DIR/SHA256SUMS with the code-signing key.
+sign_checksums() {
+	setup_signing
+	local in=$1/SHA256SUMS out=$1/SHA256SUMS.p7s key=()
+	if [[ $SIGN_MODE == pkcs11 ]]; then
+		key=(-engine pkcs11 -keyform engine -inkey "$SIGN_KEY" -passin "file:$SIGN_PASSFILE" -signer "$SIGN_CERT")
+		# the engine's own copy of the module path (libp11 reads it from the environment)
+		PKCS11_MODULE_PATH=$CERTIGNA_SIGN_PKCS11_MODULE OPENSSL_ENGINES=$(dirname "$(pkcs11_engine)") \
+			openssl cms -sign -binary -md sha256 "${key[@]}" -in "$in" -outform DER -out "$out" 2>/dev/null ||
+			die "could not sign SHA256SUMS with the PKCS#11 key"
+	else
+		local pem=$WORK/sign/p12.pem
+		(umask 077 && openssl pkcs12 -in "$SIGN_P12" -passin "file:$SIGN_PASSFILE" -nodes -out "$pem" 2>/dev/null) ||
+			die "could not read $SIGN_P12"
+		openssl cms -sign -binary -md sha256 -signer "$pem" -in "$in" -outform DER -out "$out" || { rm -f "$pem"; die "could not sign SHA256SUMS"; }
+		rm -f "$pem"
+	fi
+	local ca=(-noverify)
+	[[ -n $SIGN_CAFILE ]] && ca=(-CAfile "$SIGN_CAFILE" -purpose any)
+	openssl cms -verify -binary -inform DER -in "$out" -content "$in" "${ca[@]}" -out /dev/null 2>/dev/null ||
+		die "the signature of SHA256SUMS does not verify"
+	log "signature ok: SHA256SUMS.p7s"
 }
 
 # ---------------------------------------------------------------- windows --
@@ -187,6 +257,7 @@ build_msi() {
 	wixl -a x64 -D "Version=$1" -D "SourceDir=${wb#"$ROOT"/}/msi" -D "IconFile=${WORK#"$ROOT"/}/icons/certigna-desktop.ico" \
 		-o "$wb/unsigned.msi" packaging/windows/certigna-desktop.wxs
 	allow_same_version_upgrade "$wb/unsigned.msi"
+	msi_conditions "$wb/unsigned.msi"
 	sign "$wb/unsigned.msi" "$2"
 }
 
@@ -202,6 +273,16 @@ allow_same_version_upgrade() {
 			NR > 3 && $7 == "WIX_UPGRADE_DETECTED" { if ($5 % 1024 < 512) $5 += 512 } { printf "%s\r\n", $0 }' >"$idt/Upgrade.idt"
 	msibuild "$1" -i "$idt/Upgrade.idt"
 	rm -rf "$idt"
+}
+
+# msi_conditions MSI: the rows wixl 0.101 cannot write (a <Condition> element
+# crashes it): the Windows 10 launch condition — Windows Installer reports
+# VersionNT 603 on 8.1 and 10 alike, so the build number read by the .wxs's
+# RegistrySearch decides (10240: Windows 10's first) — and the condition of
+# the desktop shortcut (DESKTOPSHORTCUT=0 on the command line leaves it out).
+msi_conditions() {
+	msibuild "$1" -q "INSERT INTO LaunchCondition (Condition, Description) VALUES ('Installed OR (VersionNT >= 603 AND WINDOWSBUILD >= 10240)', 'Certigna Desktop nécessite Windows 10 ou une version plus récente. / Certigna Desktop needs Windows 10 or later.')"
+	msibuild "$1" -q "UPDATE Component SET Condition = 'DESKTOPSHORTCUT = \"1\"' WHERE Component = 'DesktopShortcut'"
 }
 
 # ------------------------------------------------------------------ linux --
@@ -234,12 +315,30 @@ build_linux() {
 	for s in 16 24 32 48 64 128 256 512; do
 		install -D -m 644 "$WORK/icons/icon-$s.png" "$root/usr/share/icons/hicolor/${s}x$s/apps/$APP_ID.png"
 	done
+	# Dolphin's right-click "Signer avec Certigna" (KDE service menu; Nautilus and others list the app under
+	# "Ouvrir avec" from the .desktop file's MimeType).
+	install -D -m 644 packaging/linux/certigna-desktop-sign.servicemenu.desktop \
+		"$root/usr/share/kio/servicemenus/$APP_ID.sign.desktop"
 	install -D -m 644 packaging/linux/copyright "$root/usr/share/doc/certigna-desktop/copyright"
+	deb_changelog | gzip -9n >"$root/usr/share/doc/certigna-desktop/changelog.Debian.gz"
+	install -D -m 644 packaging/linux/lintian-overrides "$root/usr/share/lintian/overrides/certigna-desktop"
+	chmod 644 "$root/usr/share/doc/certigna-desktop/changelog.Debian.gz"
 	depends=$(deb_depends "$root/usr/bin/certigna-desktop")
 	sed -e "s|@DEBVERSION@|$VERSION-$BUILD|" -e "s|@DEPENDS@|$depends|" \
 		-e "s|@INSTALLED_SIZE@|$(du -sk --exclude=DEBIAN "$root" | cut -f1)|" \
 		packaging/linux/control.in >"$root/DEBIAN/control"
 	timed "linux .deb (dpkg-deb)" fakeroot dpkg-deb --build -Zxz "-z$XZ_LEVEL" "$root" "$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb" >&2
+}
+
+# deb_changelog: the Debian changelog entry of this version (lintian requires one); dated by the last commit,
+# so that two builds of one commit give the same package.
+deb_changelog() {
+	local when
+	when=$(git log -1 --format=%cD 2>/dev/null) || when=
+	[[ -n $when ]] || when=$(date -R)
+	printf '%s (%s) stable; urgency=medium\n\n  * %s %s (build %s).\n\n -- %s  %s\n' \
+		certigna-desktop "$VERSION-$BUILD" "$NAME" "$VERSION" "$BUILD" \
+		"$(sed -n 's/^Maintainer: //p' packaging/linux/control.in)" "$when"
 }
 
 # deb_depends BINARY: the libraries it links, as Debian package names
@@ -287,6 +386,8 @@ build_darwin() {
 		--name "$NAME" --app-id "$APP_ID" --app-version "$VERSION" --app-build "$BUILD" --release >&2)
 	app="$db/app/$NAME.app"
 	[[ -d $app ]] || die "fyne package did not produce $app"
+	# PDF document type (Viewer, Alternate: never the default), the Services entry, category, macOS 12 minimum.
+	python3 packaging/macos/infoplist.py "$app/Contents/Info.plist"
 
 	local sig=(--force --options runtime --entitlements "$ROOT/packaging/macos/entitlements.plist")
 	if [[ -n $identity ]]; then
@@ -351,6 +452,8 @@ checksums() {
 		for f in *; do [[ -f $f && $f != SHA256SUMS ]] && files+=("$f"); done
 		if command -v sha256sum >/dev/null; then sha256sum "${files[@]}"; else shasum -a 256 "${files[@]}"; fi >SHA256SUMS
 	)
+	# The macOS runner has no OpenSSL cms (LibreSSL): its SHA256SUMS is signed where the others are.
+	[[ $(uname -s) == Darwin ]] || sign_checksums "$DIST"
 }
 
 main() {

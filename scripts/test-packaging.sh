@@ -2,14 +2,22 @@
 # Packaging test, called by scripts/test.sh. Builds the installers with
 # scripts/package.sh (into build/test-packaging/dist, signed with a throwaway
 # certificate) and checks them:
+#   Signing: exe, MSI and SHA256SUMS are signed through PKCS#11 with a key on a
+#            SoftHSM2 token (scripts/lib/signing-token.sh: the release's hardware
+#            token stand-in) and timestamped by a local RFC 3161 server
 #   Windows: PE32+ GUI exe with icon, version info and manifest; exe and MSI
-#            Authenticode signatures verify (and a tampered copy does not); MSI
-#            tables (shortcut, upgrade code, MajorUpgrade rows, product version,
-#            per-machine 64-bit install under Program Files)
+#            Authenticode signatures and timestamps verify (and a tampered copy
+#            does not); MSI tables (shortcuts, upgrade code, MajorUpgrade rows,
+#            product version, per-machine 64-bit install under Program Files,
+#            French, Windows 10 launch condition, "Ouvrir avec" and "Signer avec
+#            Certigna Desktop" for .pdf without taking the default)
+#   macOS:   a bundle made by fyne package from a stand-in binary, its
+#            Info.plist completed by packaging/macos/infoplist.py, read by plistlib
 #   Wine:    scripts/wine-smoke.sh: --version, window + screenshot, MSI install,
 #            upgrades by a same-version rebuild and a newer MSI, downgrade refused, uninstall
-#   Linux:   tarball layout; dpkg-deb --info / --contents; apt-get install of the
-#            .deb, the installed binary prints its version, removal
+#   Linux:   tarball layout; dpkg-deb --info / --contents; lintian without errors;
+#            apt-get install of the .deb, the installed binary prints its version,
+#            gio / xdg-mime list it for PDFs while the default PDF app stays, removal
 #   SHA256SUMS covers every artefact.
 # Prints PASS/FAIL/SKIP lines; exits 1 on any FAIL. A part is skipped only when
 # its tools are missing and cannot be installed; under CI=true that is a FAIL.
@@ -72,6 +80,13 @@ have windows x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64 x86_64-w64-mingw32-wind
 	wixl:wixl msiinfo:msitools msibuild:msitools osslsigncode:osslsigncode openssl:openssl python3:python3 && WIN=1
 ((WIN)) && have wine wine:wine Xvfb:xvfb xdotool:xdotool import:imagemagick convert:imagemagick && WINE=1
 have linux dpkg-deb:dpkg fakeroot:fakeroot xz:xz-utils dpkg-shlibdeps:dpkg-dev && LIN=1
+SIGNTOK=0
+have signing softhsm2-util:softhsm2 pkcs11-tool:opensc openssl:openssl python3:python3 && SIGNTOK=1
+ENGINE=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+if ((SIGNTOK)) && [[ ! -f $ENGINE ]]; then
+	[[ $(id -u) == 0 ]] && flock /tmp/apt.lock apt-get install -y --no-install-recommends libengine-pkcs11-openssl >"$T/apt-engine.log" 2>&1
+	[[ -f $ENGINE ]] || { skip "signing: OpenSSL's pkcs11 engine is missing (libengine-pkcs11-openssl)"; SIGNTOK=0; }
+fi
 
 targets=()
 ((WIN)) && targets+=(windows)
@@ -91,9 +106,25 @@ check "icon .ico holds 16, 24, 32, 48, 64, 128 and 256 px images" \
 	bash -c 'file -b "$1" | grep -q "7 icons, 16x16" && [[ $(LC_ALL=C grep -oa "IHDR" "$1" | wc -l) == 7 ]]' _ "$T/icons/certigna-desktop.ico"
 
 # ------------------------------------------------------------------ build --
+# The release signs with a key on a hardware token through PKCS#11, with a timestamp: so does this test, with a
+# SoftHSM2 token and a local time-stamping server (without them: package.sh's throwaway certificate).
+CERT=$ROOT/build/packaging/sign/test-cert.pem SIGNER="Certigna Desktop TEST signing"
+REQUIRE=
+if ((SIGNTOK)); then
+	# shellcheck source=lib/signing-token.sh
+	source scripts/lib/signing-token.sh
+	trap signing_token_stop EXIT
+	if signing_token_setup "$T/signing-token" >"$T/signing-token.log" 2>&1; then
+		CERT=$SIGNING_TOKEN_CA SIGNER="Certigna Desktop TEST publisher (SoftHSM2)" REQUIRE=1
+		pass "code-signing key made on a SoftHSM2 token, certificate issued, local TSA at $CERTIGNA_SIGN_TIMESTAMP_URL"
+	else
+		fail "could not set up the signing token (build/test-packaging/signing-token.log)"
+		SIGNTOK=0
+	fi
+fi
 toml_before=$(sha256sum FyneApp.toml)
 t=$(date +%s)
-if CERTIGNA_DIST=$DIST CERTIGNA_XZ_LEVEL=1 CERTIGNA_SIGN_P12= CERTIGNA_REQUIRE_RELEASE_SIGNING= scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
+if CERTIGNA_DIST=$DIST CERTIGNA_XZ_LEVEL=1 CERTIGNA_REQUIRE_RELEASE_SIGNING=$REQUIRE scripts/package.sh "${targets[@]}" >"$T/package.log" 2>&1; then
 	pass "scripts/package.sh ${targets[*]} in $(($(date +%s) - t)) s (log: build/test-packaging/package.log)"
 else
 	fail "scripts/package.sh ${targets[*]} failed: $(tail -5 "$T/package.log" | tr '\n' ' ')"
@@ -106,7 +137,6 @@ EXE=$DIST/certigna-desktop-$VERSION-windows-amd64.exe
 MSI=$DIST/certigna-desktop-$VERSION-windows-amd64.msi
 TAR=$DIST/certigna-desktop-$VERSION-linux-amd64.tar.xz
 DEB=$DIST/certigna-desktop_$VERSION-${BUILD}_amd64.deb
-CERT=$ROOT/build/packaging/sign/test-cert.pem
 
 # ---------------------------------------------------------------- windows --
 # pe_resources FILE: the resource types in a PE file (3 icon, 14 icon group, 16 version, 24 manifest).
@@ -129,9 +159,14 @@ for i in range(nsec):
 EOF
 }
 
-verify_ok() { osslsigncode verify -CAfile "$CERT" -in "$1" 2>&1 | grep -q "Signature verification: ok"; }
-signer_is_test_cert() { osslsigncode verify -CAfile "$CERT" -in "$1" 2>&1 | grep -q "Certigna Desktop TEST signing"; }
+verify_ok() { osslsigncode verify -CAfile "$CERT" -TSA-CAfile "$CERT" -in "$1" 2>&1 | grep -q "^Signature verification: ok"; }
+signer_is_test_cert() { osslsigncode verify -CAfile "$CERT" -TSA-CAfile "$CERT" -in "$1" 2>&1 | grep -qF "$SIGNER"; }
 both_signed_by_test_cert() { signer_is_test_cert "$EXE" && signer_is_test_cert "$MSI"; }
+timestamped() { # an RFC 3161 timestamp from the local TSA, and it verifies
+	local out
+	out=$(osslsigncode verify -CAfile "$CERT" -TSA-CAfile "$CERT" -in "$1" 2>&1)
+	grep -q "Timestamp Server Signature verification: ok" <<<"$out" && grep -q "Certigna Desktop TEST TSA" <<<"$out"
+}
 # msi_signed_offset MSI: the file offset of the middle byte of the MSI's
 # largest stream other than its signature. A byte flipped at half the file can
 # land in a free or padding sector, which no MSI signature covers; a byte inside
@@ -203,7 +238,11 @@ if ((WIN)); then
 		bash -c 'grep -qa "requestedExecutionLevel level=\"asInvoker\"" "$1" && grep -qa PerMonitorV2 "$1"' _ "$EXE"
 	check "exe Authenticode signature verifies (osslsigncode verify)" verify_ok "$EXE"
 	check "MSI Authenticode signature verifies (osslsigncode verify)" verify_ok "$MSI"
-	check "exe and MSI are signed by the generated throwaway certificate" both_signed_by_test_cert
+	check "exe and MSI are signed by '$SIGNER'" both_signed_by_test_cert
+	if ((SIGNTOK)); then
+		check "exe signature carries a verified RFC 3161 timestamp" timestamped "$EXE"
+		check "MSI signature carries a verified RFC 3161 timestamp" timestamped "$MSI"
+	fi
 	check "a tampered exe fails verification" tampered_fails "$EXE" exe
 	check "a tampered MSI fails verification" tampered_fails "$MSI" msi
 
@@ -227,7 +266,69 @@ if ((WIN)); then
 	check "MSI installs certigna-desktop.exe as a 64-bit component" \
 		bash -c 'grep -q "certigna-desktop.exe" <<<"$1" && awk -F"\t" "\$1==\"MainExecutable\" && int(\$4/256)%2==1 {f=1} END {exit !f}" <<<"$2"' \
 		_ "$(msi_table File)" "$(msi_table Component)"
+
+	check "MSI is French (ProductLanguage 1036)" test "$(msi_prop ProductLanguage)" = 1036
+	check "MSI LaunchCondition: Windows 10 or later (build number read from the registry)" bash -c '
+		grep -qF "Installed OR (VersionNT >= 603 AND WINDOWSBUILD >= 10240)	Certigna Desktop nécessite Windows 10" <<<"$1" &&
+		grep -qP "^WINDOWSBUILD\tWindowsBuildSearch$" <<<"$2" &&
+		grep -qF "WindowsBuildSearch	2	SOFTWARE\Microsoft\Windows NT\CurrentVersion	CurrentBuildNumber	" <<<"$3"' \
+		_ "$(msi_table LaunchCondition)" "$(msi_table AppSearch)" "$(msi_table RegLocator)"
+	check "MSI desktop shortcut, left out with DESKTOPSHORTCUT=0 (default 1)" bash -c '
+		awk -F"\t" "\$2==\"DesktopFolder\" && \$3==\"Certigna Desktop\" {f=1} END {exit !f}" <<<"$1" &&
+		grep -qF "	DESKTOPSHORTCUT = \"1\"	" <<<"$2" && [[ $3 == 1 ]]' \
+		_ "$(msi_table Shortcut)" "$(msi_table Component)" "$(msi_prop DESKTOPSHORTCUT)"
+	reg=$(msi_table Registry)
+	check "MSI verb 'Signer avec Certigna Desktop' on every .pdf (SystemFileAssociations), several files at once" bash -c '
+		grep -qF "	Software\Classes\SystemFileAssociations\.pdf\shell\CertignaDesktop.Sign		Signer avec Certigna Desktop	" <<<"$1" &&
+		grep -qF "	Software\Classes\SystemFileAssociations\.pdf\shell\CertignaDesktop.Sign\command		\"[INSTALLDIR]certigna-desktop.exe\" \"%1\"	" <<<"$1" &&
+		grep -qF "	Software\Classes\SystemFileAssociations\.pdf\shell\CertignaDesktop.Sign	MultiSelectModel	Player	" <<<"$1"' _ "$reg"
+	check "MSI 'Ouvrir avec': .pdf OpenWithProgids and Applications\\certigna-desktop.exe SupportedTypes" bash -c '
+		grep -qF "	Software\Classes\.pdf\OpenWithProgids	CertignaDesktop.PDF	" <<<"$1" &&
+		grep -qF "	Software\Classes\Applications\certigna-desktop.exe\SupportedTypes	.pdf	" <<<"$1"' _ "$reg"
+	check "MSI does not take the default PDF app (no .pdf default value, no UserChoice)" bash -c '
+		! grep -qF "	Software\Classes\.pdf		" <<<"$1" && ! grep -qi "UserChoice" <<<"$1"' _ "$reg"
 fi
+
+# ------------------------------------------------------------------ macOS --
+# The bundle's Info.plist, as the macOS job makes it: fyne package (pure Go) around a stand-in binary (a darwin
+# binary cannot be built here), completed by packaging/macos/infoplist.py, read back with plistlib.
+plist_check() {
+	local mb=$T/macos app
+	rm -rf "$mb" && mkdir -p "$mb/app"
+	printf '#!/bin/sh\n' >"$mb/stand-in" && chmod +x "$mb/stand-in"
+	(
+		# shellcheck source=package.sh
+		source scripts/package.sh
+		fyne=$(fyne_tool) && fyne_src "$mb/src" &&
+			cd "$mb/app" && "$fyne" package --target darwin --src "$mb/src" --executable "$mb/stand-in" \
+			--name "$NAME" --app-id "$APP_ID" --app-version "$VERSION" --app-build "$BUILD" --release
+	) >"$T/macos.log" 2>&1 || return 1
+	app="$mb/app/$NAME.app"
+	python3 packaging/macos/infoplist.py "$app/Contents/Info.plist" &&
+		python3 - "$app/Contents/Info.plist" <<'PYEOF'
+import plistlib, sys
+p = plistlib.load(open(sys.argv[1], "rb"))
+dt = p["CFBundleDocumentTypes"]
+assert len(dt) == 1 and dt[0]["LSItemContentTypes"] == ["com.adobe.pdf"], dt
+assert dt[0]["CFBundleTypeRole"] == "Viewer" and dt[0]["LSHandlerRank"] == "Alternate", dt  # never Owner/Default
+sv = p["NSServices"]
+assert sv[0]["NSMenuItem"]["default"] == "Signer avec Certigna" and sv[0]["NSSendFileTypes"] == ["com.adobe.pdf"], sv
+assert sv[0]["NSMessage"] == "signPDF", sv  # answered by cmd/certigna-desktop/openfile_darwin.go
+assert p["LSApplicationCategoryType"] == "public.app-category.productivity", p
+assert p["LSMinimumSystemVersion"] == "12.0", p["LSMinimumSystemVersion"]
+assert p["CFBundleIdentifier"] == "fr.certigna.desktop", p["CFBundleIdentifier"]
+PYEOF
+}
+check "macOS Info.plist (plistlib): PDF type as Viewer/Alternate, 'Signer avec Certigna' service, category, minimum 12.0" plist_check
+entitled() {
+	python3 - "$1" <<'PYEOF'
+import plistlib, sys
+e = plistlib.load(open(sys.argv[1], "rb"))
+keys = ("disable-library-validation", "allow-jit", "allow-unsigned-executable-memory")
+sys.exit(0 if all(e.get("com.apple.security.cs." + k) is True for k in keys) else 1)
+PYEOF
+}
+check "macOS entitlements: hardened-runtime exceptions for the PKCS#11 library and wazero's compiler" entitled packaging/macos/entitlements.plist
 
 # ------------------------------------------------------------------- wine --
 if ((WINE)); then
@@ -237,7 +338,9 @@ if ((WINE)); then
 	REBUILD=$T/certigna-desktop-rebuild.msi NEWER=$T/certigna-desktop-newer.msi
 	if (
 		source scripts/package.sh
-		SIGN_P12=$ROOT/build/packaging/sign/test.p12 SIGN_PASSFILE=$ROOT/build/packaging/sign/password SIGN_CAFILE=$CERT
+		if ((!SIGNTOK)); then
+			SIGN_MODE=p12 SIGN_P12=$ROOT/build/packaging/sign/test.p12 SIGN_PASSFILE=$ROOT/build/packaging/sign/password SIGN_CAFILE=$CERT
+		fi
 		build_msi "$VERSION.$((BUILD + 1))" "$REBUILD" && build_msi "$ma.$mi.$((pa + 1)).$BUILD" "$NEWER"
 	) >"$T/msi-variants.log" 2>&1; then
 		up=(--upgrade-to "$REBUILD" --upgrade-to "$NEWER")
@@ -271,23 +374,54 @@ if ((LIN)); then
 		for p in libgl1 libx11-6 libxcursor1 libxrandr2 libxi6 libxinerama1 libxxf86vm1; do
 			[[ ", $1," == *", $p"[,\ ]* ]] || exit 1
 		done' _ "$(field Depends)"
-	check "dpkg-deb --info: Recommends opensc, pcscd" test "$(field Recommends)" = "opensc, pcscd"
+	check "dpkg-deb --info: Recommends opensc, pcscd, softhsm2" test "$(field Recommends)" = "opensc, pcscd, softhsm2"
 	contents=$(dpkg-deb --contents "$DEB")
+	# (the Linux desktop integration checks follow the contents checks)
 	check "dpkg-deb --contents: /usr/bin binary (root, 0755), .desktop, hicolor icons 16…512" bash -c '
 		grep -qE "^-rwxr-xr-x root/root .* \./usr/bin/certigna-desktop$" <<<"$1" &&
 		grep -qE " \./usr/share/applications/$2\.desktop$" <<<"$1" &&
 		grep -qE " \./usr/share/icons/hicolor/16x16/apps/$2\.png$" <<<"$1" &&
 		grep -qE " \./usr/share/icons/hicolor/512x512/apps/$2\.png$" <<<"$1"' _ "$contents" "$APP_ID"
+	check "the .desktop file opens PDFs (MimeType=application/pdf, Exec %F) with a 'Signer avec Certigna' action" bash -c '
+		grep -qx "MimeType=application/pdf;" "$1" && grep -qx "Exec=certigna-desktop %F" "$1" &&
+		grep -qx "Actions=sign;" "$1" && grep -qx "Name\[fr\]=Signer avec Certigna" "$1" &&
+		grep -qx "StartupWMClass=Certigna Desktop" "$1"' _ packaging/linux/certigna-desktop.desktop
+	check "dpkg-deb --contents: changelog.Debian.gz and Dolphin's service menu" bash -c '
+		grep -qE " \./usr/share/doc/certigna-desktop/changelog\.Debian\.gz$" <<<"$1" &&
+		grep -qE " \./usr/share/kio/servicemenus/$2\.sign\.desktop$" <<<"$1"' _ "$contents" "$APP_ID"
+	if command -v lintian >/dev/null || have lintian lintian:lintian; then
+		lintian --tag-display-limit 0 "$DEB" >"$T/lintian.log" 2>&1
+		check "lintian: no error ($(grep -c '^W:' "$T/lintian.log") warnings; build/test-packaging/lintian.log)" \
+			bash -c '! grep -q "^E:" "$1"' _ "$T/lintian.log"
+	fi
 	if command -v desktop-file-validate >/dev/null; then
 		check "desktop-file-validate: the .deb's and the tarball's .desktop files" desktop-file-validate \
 			packaging/linux/certigna-desktop.desktop "$x/certigna-desktop/usr/local/share/applications/$APP_ID.desktop"
 	fi
 
 	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		have mime gio:libglib2.0-bin xdg-mime:xdg-utils
+		# A person's default PDF viewer (a stand-in viewer chosen in their mimeapps.list, as a desktop's settings
+		# write it) must stay the default once the app is installed.
+		mh=$T/mime-home && rm -rf "$mh" && mkdir -p "$mh/config" "$mh/data/applications"
+		printf '[Desktop Entry]\nType=Application\nName=Test PDF viewer\nExec=true %%f\nMimeType=application/pdf;\n' >"$mh/data/applications/test-pdf-viewer.desktop"
+		printf '[Default Applications]\napplication/pdf=test-pdf-viewer.desktop\n' >"$mh/config/mimeapps.list"
+		mime_env=(env XDG_CONFIG_HOME="$mh/config" XDG_DATA_HOME="$mh/data" XDG_CURRENT_DESKTOP=)
+		pdf_default_xdg=$("${mime_env[@]}" xdg-mime query default application/pdf 2>/dev/null)
+		pdf_default_gio=$("${mime_env[@]}" gio mime application/pdf 2>&1 | head -1)
 		if flock /tmp/apt.lock apt-get install -y --no-install-recommends "$DEB" >"$T/apt-install.log" 2>&1; then
 			pass "apt-get install $(basename "$DEB")"
 			check "installed /usr/bin/certigna-desktop prints '$EXPECTED'" test "$(/usr/bin/certigna-desktop --version)" = "$EXPECTED"
 			check "dpkg -s: installed" bash -c 'dpkg -s certigna-desktop | grep -q "^Status: install ok installed"'
+			# PDF association: listed for application/pdf, the default PDF app unchanged.
+			if command -v gio >/dev/null && command -v xdg-mime >/dev/null; then
+				check "gio mime application/pdf lists $APP_ID.desktop" bash -c '"${@:2}" gio mime application/pdf 2>&1 | grep -q "$1.desktop"' _ "$APP_ID" "${mime_env[@]}"
+				check "the default PDF app stays the person's (xdg-mime: '$pdf_default_xdg', gio: '${pdf_default_gio#*: }')" bash -c '
+					[[ $1 == test-pdf-viewer.desktop && $("${@:3}" xdg-mime query default application/pdf 2>/dev/null) == "$1" ]] &&
+					[[ $("${@:3}" gio mime application/pdf 2>&1 | head -1) == "$2" ]]' _ "$pdf_default_xdg" "$pdf_default_gio" "${mime_env[@]}"
+			else
+				skip "gio / xdg-mime missing (libglib2.0-bin, xdg-utils)"
+			fi
 			if flock /tmp/apt.lock apt-get remove -y --purge certigna-desktop >"$T/apt-remove.log" 2>&1 && [[ ! -e /usr/bin/certigna-desktop ]]; then
 				pass "apt-get remove --purge certigna-desktop"
 			else
@@ -302,7 +436,12 @@ if ((LIN)); then
 fi
 
 check "SHA256SUMS lists every artefact and matches" bash -c '
-	cd "$1" && n=$(ls | grep -vc "^SHA256SUMS$") && [[ $(wc -l <SHA256SUMS) == "$n" ]] && sha256sum --quiet -c SHA256SUMS' _ "$DIST"
+	cd "$1" && n=$(ls | grep -vcE "^SHA256SUMS(\.p7s)?$") && [[ $(wc -l <SHA256SUMS) == "$n" ]] && sha256sum --quiet -c SHA256SUMS' _ "$DIST"
+check "SHA256SUMS.p7s: signed by '$SIGNER', verifies (openssl cms -verify)" bash -c '
+	openssl cms -verify -binary -inform DER -in "$1/SHA256SUMS.p7s" -content "$1/SHA256SUMS" -CAfile "$2" -purpose any -out /dev/null 2>/dev/null &&
+	openssl pkcs7 -inform DER -in "$1/SHA256SUMS.p7s" -print_certs 2>/dev/null | grep -qF "$3"' _ "$DIST" "$CERT" "$SIGNER"
+sed '1s/^./&&/' "$DIST/SHA256SUMS" >"$T/SHA256SUMS.tampered" # one character more on the first line
+check "a tampered SHA256SUMS fails its signature" bash -c '! openssl cms -verify -binary -inform DER -in "$1/SHA256SUMS.p7s" -content "$2" -CAfile "$3" -purpose any -out /dev/null 2>/dev/null' _ "$DIST" "$T/SHA256SUMS.tampered" "$CERT"
 
 echo "test-packaging: $(($(date +%s) - T0)) s in all; build steps:"
 echo "$TIMINGS"

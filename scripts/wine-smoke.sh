@@ -6,11 +6,13 @@
 # Checks, each printed as PASS/FAIL:
 #   - `EXE --version` prints "NAME VERSION (build N)" as in FyneApp.toml
 #   - EXE starts and its window appears (screenshot DIR/wine-exe.png)
-#   - `msiexec /i MSI /qn` installs: exe under Program Files, Start-menu shortcut, uninstall entry;
+#   - the MSI refuses Windows 8.1 (Wine's CurrentBuildNumber set to 9600 for one attempt)
+#   - `msiexec /i MSI /qn` installs: exe under Program Files, Start-menu and desktop shortcuts, uninstall entry,
+#     the "Signer avec Certigna Desktop" verb and "Ouvrir avec" for .pdf, .pdf's default left as it was;
 #     the installed exe prints its version and opens its window on the about screen (DIR/wine-installed.png)
 #   - each --upgrade-to MSI (repeatable, in order) replaces the installed product (one product left);
 #     then MSI itself must refuse to downgrade the last one
-#   - `msiexec /x` removes it
+#   - `msiexec /x` removes it, the .pdf verb included
 # DIR defaults to build/wine-smoke; `--shots docs/screenshots` refreshes the documented screenshots.
 #
 # Wine 8.0 (Debian bookworm) lacks ProcessPrng, which Go ≥ 1.24 programs need at
@@ -55,6 +57,9 @@ done
 
 # A private display, and a fresh prefix so no earlier install hides a failure.
 export WINEPREFIX=$OUT/prefix WINEDEBUG=-all WINEARCH=win64
+# A private HOME: Wine links its Desktop and Documents folders to $HOME's, and the MSI puts a desktop shortcut there.
+export HOME=$OUT/home XDG_CONFIG_HOME=$OUT/home/.config XDG_DATA_HOME=$OUT/home/.local/share
+rm -rf "$HOME" && mkdir -p "$HOME/Desktop"
 export WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono/Gecko install dialogs
 export LIBGL_ALWAYS_SOFTWARE=1 LANG=${WINE_SMOKE_LANG:-fr_FR.UTF-8}
 DISP=
@@ -75,6 +80,8 @@ for _ in $(seq 50); do [[ -e /tmp/.X11-unix/X${DISP#:} ]] && break; sleep 0.1; d
 t0=$(date +%s)
 rm -rf "$WINEPREFIX"
 wineboot -i >"$OUT/wineboot.log" 2>&1
+# A new Wine 8 prefix says Windows 7 (build 7601); the app and its MSI need Windows 10.
+wine winecfg -v win10 >>"$OUT/wineboot.log" 2>&1
 wineserver -w
 SYS32=$WINEPREFIX/drive_c/windows/system32
 if [[ ! -f $SYS32/bcryptprimitives.dll ]]; then
@@ -136,6 +143,27 @@ if [[ -n $MSI ]]; then
 	# per-machine install, so the shortcut is looked for in both.
 	find_lnk() { find "$WINEPREFIX/drive_c/ProgramData" "$WINEPREFIX/drive_c/users" -path "*/Start Menu/Programs/Certigna Desktop.lnk" 2>/dev/null | head -1; }
 	code=$(product_code "$MSI")
+	# regval KEY [VALUE]: a registry value's data (the default value without VALUE), "" when absent.
+	regval() {
+		local v=(/ve) out
+		[[ -n ${2:-} ]] && v=(/v "$2")
+		out=$(wine reg query "$1" "${v[@]}" 2>/dev/null | tr -d '\r') || return 0
+		awk '/REG_/ { sub(/^.*REG_[A-Z_]+ +/, ""); print; exit }' <<<"$out"
+	}
+	CV='HKLM\Software\Microsoft\Windows NT\CurrentVersion'
+	VERB='HKLM\Software\Classes\SystemFileAssociations\.pdf\shell\CertignaDesktop.Sign'
+	pdf_default=$(regval 'HKLM\Software\Classes\.pdf')
+	# Windows 8.1 (build 9600) is refused: Wine's build number lowered for one install attempt, in both registry
+	# views (the MSI's RegistrySearch reads the 32-bit one, as Windows keeps the value in both).
+	build=$(regval "$CV" CurrentBuildNumber)
+	for view in 32 64; do wine reg add "$CV" /v CurrentBuildNumber /t REG_SZ /d 9600 /f /reg:$view >/dev/null 2>&1; done
+	if timeout 180 wine msiexec /i "$MSI" /qn >/dev/null 2>&1 || [[ -f "$PF/certigna-desktop.exe" ]]; then
+		fail "installed on Windows build 9600 (8.1): the Windows 10 launch condition did not stop it"
+	else
+		pass "refused on Windows build 9600 (8.1), Windows 10 launch condition"
+	fi
+	for view in 32 64; do wine reg add "$CV" /v CurrentBuildNumber /t REG_SZ /d "$build" /f /reg:$view >/dev/null 2>&1; done
+	wineserver -w
 	if timeout 180 wine msiexec /i "$MSI" /qn '/l*v' "Z:${OUT//\//\\}\\install.log" >/dev/null 2>&1; then
 		pass "msiexec /i $(basename "$MSI") /qn"
 	else
@@ -146,6 +174,19 @@ if [[ -n $MSI ]]; then
 		fail "no certigna-desktop.exe under Program Files"
 	LNK=$(find_lnk)
 	[[ -n $LNK ]] && pass "Start-menu shortcut ${LNK#"$WINEPREFIX"/drive_c/}" || fail "no Start-menu shortcut 'Certigna Desktop.lnk'"
+	# Wine links the Desktop folders to $HOME/Desktop (a private HOME here, see above)
+	find "$WINEPREFIX/drive_c" "$HOME/Desktop" -name "Certigna Desktop.lnk" 2>/dev/null | grep -q . &&
+		pass "desktop shortcut 'Certigna Desktop.lnk'" || fail "no desktop shortcut"
+	verb=$(regval "$VERB"); cmd=$(regval "$VERB\\command")
+	if [[ $verb == "Signer avec Certigna Desktop" && $cmd == *'certigna-desktop.exe" "%1"' ]]; then
+		pass "right-click verb on .pdf: '$verb' → $cmd"
+	else
+		fail "no .pdf verb (label '$verb', command '$cmd')"
+	fi
+	[[ -n $(regval 'HKLM\Software\Classes\.pdf\OpenWithProgids' CertignaDesktop.PDF) || $(wine reg query 'HKLM\Software\Classes\.pdf\OpenWithProgids' 2>/dev/null) == *CertignaDesktop.PDF* ]] &&
+		pass "'Ouvrir avec': .pdf OpenWithProgids lists CertignaDesktop.PDF" || fail ".pdf OpenWithProgids lacks CertignaDesktop.PDF"
+	[[ $(regval 'HKLM\Software\Classes\.pdf') == "$pdf_default" ]] &&
+		pass "the default PDF app is unchanged ('${pdf_default:-none}')" || fail "the install changed .pdf's default to '$(regval 'HKLM\Software\Classes\.pdf')'"
 	dn=$(uninstall_key "$code" DisplayName)
 	[[ $dn == "Certigna Desktop" ]] && pass "uninstall entry $code: DisplayName '$dn', DisplayVersion '$(uninstall_key "$code" DisplayVersion)'" ||
 		fail "no uninstall entry for $code (DisplayName '$dn')"
@@ -184,6 +225,7 @@ if [[ -n $MSI ]]; then
 
 	if timeout 180 wine msiexec /x "$code" /qn >/dev/null 2>&1 && wineserver -w && [[ ! -e $PF/certigna-desktop.exe && -z $(find_lnk) ]]; then
 		pass "msiexec /x removes the exe and the shortcut"
+		[[ -z $(regval "$VERB\\command") ]] && pass "msiexec /x removes the .pdf verb" || fail "the .pdf verb outlived the uninstall"
 	else
 		fail "uninstall left files behind or failed"
 	fi
