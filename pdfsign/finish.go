@@ -99,6 +99,10 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	inPlace := out == "" || out == path
 	if inPlace {
 		out = path
+		// A link stays a link: the file it names is the one completed.
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			out = real
+		}
 	} else if _, err := checkPaths(path, out, opts.Force); err != nil {
 		return nil, err
 	}

@@ -184,10 +184,18 @@ func TestFinishRefusalsAndNoChange(t *testing.T) {
 		t.Fatal("a failed Finish changed the file")
 	}
 	assertDirHolds(t, dir, "in.pdf", "out.pdf")
+	// Through a symbolic link: the file it names is completed, the link stays.
+	link := filepath.Join(t.TempDir(), "link.pdf")
+	if err := os.Symlink(out, link); err != nil {
+		t.Fatal(err)
+	}
 	p.SetTSA(pkitest.Normal)
-	res, err := Finish(context.Background(), out, "", FinishOptions{TSA: &TSAConfig{URL: p.TSAURL()}})
+	res, err := Finish(context.Background(), link, "", FinishOptions{TSA: &TSAConfig{URL: p.TSAURL()}})
 	if err != nil || res.Level != "B-T" || !res.Timestamped {
 		t.Fatalf("Finish: %+v %v", res, err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced")
 	}
 	n := p.Requests("tsa")
 	res, err = Finish(context.Background(), out, "", FinishOptions{TSA: &TSAConfig{URL: p.TSAURL()}})
