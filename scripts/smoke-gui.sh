@@ -295,7 +295,7 @@ place_keys() {
 	xdotool key Return
 	sleep 5
 	if [ "$MP_W" -lt 1000 ]; then
-		xdotool mousemove --window "$wid" 400 450 click --repeat 14 5
+		xdotool mousemove --window "$wid" 400 450 click --repeat 30 5
 		sleep 1
 	fi
 }

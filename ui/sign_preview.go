@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -84,6 +85,7 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.Warn = para("")
 	pp.Warn.Importance = widget.WarningImportance
 	pp.Msg = para("")
+	pp.Msg.Hide()
 	pp.docLabel = bold("")
 	pp.DocPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
 	pp.DocNxt = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
@@ -99,6 +101,18 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 		v.recheck()
 	})
 	pp.SamePlace.SetChecked(true)
+	// the stamp says the reason: drawn again once typing pauses
+	prev := v.Reason.OnChanged
+	var typing *time.Timer
+	v.Reason.OnChanged = func(r string) {
+		if prev != nil {
+			prev(r)
+		}
+		if typing != nil {
+			typing.Stop()
+		}
+		typing = time.AfterFunc(400*time.Millisecond, func() { a.do(pp.stampPicture) })
+	}
 	if w, ok := src.(interface{ Warm() }); ok {
 		a.background(w.Warm) // the engine starts while the person chooses a document
 	}
@@ -141,7 +155,7 @@ func (pp *pagePreview) load(path string) {
 		return
 	}
 	pp.card.Show()
-	setStatus(pp.Msg, a.t("ui.preview.loading"), widget.LowImportance)
+	pp.say(a.t("ui.preview.loading"), widget.LowImportance)
 	pp.refreshControls()
 	ctx, cancel := context.WithCancel(context.Background())
 	pp.cancel, pp.loadCtx = cancel, ctx
@@ -160,17 +174,27 @@ func (pp *pagePreview) load(path string) {
 				return
 			}
 			if err != nil {
-				setStatus(pp.Msg, Message(err, a.lang), widget.WarningImportance)
+				pp.say(Message(err, a.lang), widget.WarningImportance)
 				return
 			}
 			pp.doc = doc
 			pp.fields = doc.Fields()
-			pp.Msg.SetText("")
+			pp.say("", widget.MediumImportance)
 			pp.show(pp.startPage())
 			pp.loadThumbs(ctx, gen)
 		})
 	})
 	a.relayout()
+}
+
+// say shows msg above the page (hidden when empty: no blank line).
+func (pp *pagePreview) say(msg string, imp widget.Importance) {
+	setStatus(pp.Msg, msg, imp)
+	if msg == "" {
+		pp.Msg.Hide()
+	} else {
+		pp.Msg.Show()
+	}
 }
 
 // close ends the preview (the screen is left).
@@ -250,10 +274,10 @@ func (pp *pagePreview) show(n int) {
 				return
 			}
 			if err != nil {
-				setStatus(pp.Msg, Message(err, a.lang), widget.WarningImportance)
+				pp.say(Message(err, a.lang), widget.WarningImportance)
 				return
 			}
-			pp.Msg.SetText("")
+			pp.say("", widget.MediumImportance)
 			pp.Placer.SetPage(img, w, h)
 			pp.sync()
 			a.relayout()
