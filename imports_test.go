@@ -23,8 +23,8 @@ var allowed = map[string][]string{
 	"cmd/certigna-desktop": {"*"}, // main: flags and printing over everything
 	"ui":                   {"actions", "assets", "browsers", "internal/settings", "internal/support", "internal/reminder"},
 	"actions":              {"pdfsign", "token", "browsers", "render", "assets"},
-	"pdfsign":              {"internal/pdf", "internal/cms", "render", "assets", "internal/testhook", "internal/tempfiles"},
-	"token":                {"assets"},
+	"pdfsign":              {"internal/pdf", "internal/cms", "render", "assets", "internal/testhook", "internal/tempfiles", "internal/chain"},
+	"token":                {"assets", "internal/chain"},
 	"browsers":             {"assets"},
 	"render":               {},
 	"assets":               {},
@@ -38,6 +38,7 @@ var allowed = map[string][]string{
 	"internal/localefix":   {},
 	"internal/testhook":    {},
 	"internal/tempfiles":   {},
+	"internal/chain":       {},
 	// test helpers: never imported by product code (checked below)
 	"internal/hostile":    {},
 	"internal/oddpdf":     {},

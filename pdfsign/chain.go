@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+	certchain "github.com/certigna-desktop/app/internal/chain"
 )
 
 // The CMS must carry the signer's certificate and every intermediate up to
@@ -96,50 +97,23 @@ func CompleteChain(ctx context.Context, leaf *x509.Certificate, known []*x509.Ce
 	if opts.Client == nil {
 		opts.Client = &http.Client{Timeout: opts.Timeout}
 	}
-	chain := []*x509.Certificate{leaf}
-	for len(chain) < 10 {
-		top := chain[len(chain)-1]
-		if revSelfSigned(top) {
-			return chain, nil
-		}
-		issuer := findIssuer(top, known)
-		var fetchErr error
-		if issuer == nil && !opts.Offline {
-			for _, u := range top.IssuingCertificateURL {
-				c, err := ltvFetchCert(ctx, opts.Client, u)
-				if err != nil {
-					fetchErr = err
-					continue
-				}
-				if top.CheckSignatureFrom(c) == nil {
-					issuer, fetchErr = c, nil
-					break
-				}
-			}
-		}
-		if issuer == nil {
-			issuer = findIssuer(top, ShippedCACerts())
-		}
-		if issuer == nil {
-			if len(chain) > 1 && fetchErr == nil && len(top.IssuingCertificateURL) == 0 {
-				// An intermediate that names no issuer to download: the
-				// validator's root store is expected to hold its issuer.
-				return chain, nil
-			}
-			return chain, &ChainWarning{Missing: top.Issuer.String(), Err: fetchErr}
-		}
-		chain = append(chain, issuer)
-	}
-	return chain, nil
-}
-
-func findIssuer(c *x509.Certificate, pool []*x509.Certificate) *x509.Certificate {
-	for _, p := range pool {
-		if p != nil && string(p.RawSubject) == string(c.RawIssuer) && !p.Equal(c) && c.CheckSignatureFrom(p) == nil {
-			return p
+	o := certchain.Options{Fallback: ShippedCACerts()}
+	if !opts.Offline {
+		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) {
+			return ltvFetchCert(ctx, opts.Client, u)
 		}
 	}
-	return nil
+	r := certchain.Build(ctx, leaf, known, o)
+	if r.Complete {
+		return r.Chain, nil
+	}
+	top := r.Chain[len(r.Chain)-1]
+	if len(r.Chain) > 1 && r.FetchErr == nil && len(top.IssuingCertificateURL) == 0 {
+		// An intermediate that names no issuer to download: the
+		// validator's root store is expected to hold its issuer.
+		return r.Chain, nil
+	}
+	return r.Chain, &ChainWarning{Missing: top.Issuer.String(), Err: r.FetchErr}
 }
 
 // completeOffline adds, without going online, the issuers that the chain

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	certchain "github.com/certigna-desktop/app/internal/chain"
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 )
@@ -90,55 +91,16 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 
 // ltvBuildChain orders a chain from leaf up using pool, then, when the top
 // is not self-signed, the AIA caIssuers URLs (DER certificates) if fetch is
-// set. It stops at a self-signed certificate or when no issuer is found;
-// err is the *LTVError of a failed caIssuers download in that case.
-// maxChainChecks: signature checks to build one chain (Go's x509 allows 100).
-const maxChainChecks = 100
-
+// set (internal/chain: the one chain builder). It stops at a self-signed
+// certificate, when no issuer is found or after chain.MaxChecks signature
+// checks; err is the *LTVError of a failed caIssuers download then.
 func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
-	chain = []*x509.Certificate{leaf}
-	// A signature or a DSS may carry thousands of certificates naming the
-	// same issuer, each with a key that does not fit (and large RSA keys
-	// are slow to try): bound the signature checks of one chain, as Go's
-	// x509 does (issue #11).
-	checks := 0
-	for len(chain) < 10 {
-		top := chain[len(chain)-1]
-		if revSelfSigned(top) {
-			break
-		}
-		var issuer *x509.Certificate
-		for _, c := range pool {
-			if string(c.RawSubject) != string(top.RawIssuer) || c.Equal(top) {
-				continue
-			}
-			if checks++; checks > maxChainChecks {
-				return chain, err
-			}
-			if top.CheckSignatureFrom(c) == nil {
-				issuer = c
-				break
-			}
-		}
-		if issuer == nil && fetch != nil {
-			for _, u := range top.IssuingCertificateURL {
-				c, ferr := ltvFetchCert(ctx, fetch, u)
-				if ferr != nil {
-					err = ferr
-					continue
-				}
-				if top.CheckSignatureFrom(c) == nil {
-					issuer, err = c, nil
-					break
-				}
-			}
-		}
-		if issuer == nil {
-			return chain, err
-		}
-		chain = append(chain, issuer)
+	var o certchain.Options
+	if fetch != nil {
+		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) { return ltvFetchCert(ctx, fetch, u) }
 	}
-	return chain, nil
+	r := certchain.Build(ctx, leaf, pool, o)
+	return r.Chain, r.FetchErr
 }
 
 func ltvFetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {

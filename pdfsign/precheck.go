@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	certchain "github.com/certigna-desktop/app/internal/chain"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/tempfiles"
 )
@@ -173,25 +174,15 @@ func CheckChainLTV(leaf *x509.Certificate, pool []*x509.Certificate) error {
 	if leaf == nil {
 		return &Error{Kind: KindCertificate, Err: errors.New("no signer certificate")}
 	}
-	c := leaf
-	for range 10 {
-		if revSelfSigned(c) {
+	// the chain as far as pool goes; the rest is fetched from the AIA
+	// while signing
+	for _, c := range certchain.Build(context.Background(), leaf, pool, certchain.Options{}).Chain {
+		if certchain.SelfSigned(c) {
 			return nil
 		}
 		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
 			return ltvErr(LTVNoRevInfo, "", revName(c), nil)
 		}
-		var issuer *x509.Certificate
-		for _, p := range pool {
-			if string(p.RawSubject) == string(c.RawIssuer) && !p.Equal(c) && c.CheckSignatureFrom(p) == nil {
-				issuer = p
-				break
-			}
-		}
-		if issuer == nil {
-			return nil // fetched from the AIA while signing
-		}
-		c = issuer
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package token
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -11,10 +12,13 @@ import (
 	"encoding/asn1"
 	"io"
 	"math/big"
+	"slices"
 	"sync"
 	"unsafe"
 
 	"github.com/miekg/pkcs11"
+
+	certchain "github.com/certigna-desktop/app/internal/chain"
 )
 
 // Signer signs with a private key of the token. It is logged in once, when
@@ -123,32 +127,20 @@ func (m *Module) Signer(slot uint, certID []byte, pin string, confirmFinalTry bo
 	return s, nil
 }
 
-// buildChain orders the token's CA certificates from the leaf's issuer up.
+// buildChain orders the token's CA certificates from the leaf's issuer up
+// (internal/chain: the one chain builder); the token's other CA
+// certificates follow: a verifier may still use them.
 func buildChain(leaf *x509.Certificate, certs []Certificate) []*x509.Certificate {
-	var chain []*x509.Certificate
-	cur := leaf
-	used := map[*x509.Certificate]bool{leaf: true}
-	for range certs {
-		var next *x509.Certificate
-		for _, c := range certs {
-			if !used[c.Cert] && c.Cert.IsCA && bytes.Equal(c.Cert.RawSubject, cur.RawIssuer) &&
-				cur.CheckSignatureFrom(c.Cert) == nil {
-				next = c.Cert
-				break
-			}
-		}
-		if next == nil || bytes.Equal(cur.RawIssuer, cur.RawSubject) {
-			break
-		}
-		chain = append(chain, next)
-		used[next] = true
-		cur = next
-	}
-	// Other CA certificates on the token follow: a verifier may still use them.
+	var cas []*x509.Certificate
 	for _, c := range certs {
-		if !used[c.Cert] && c.Cert.IsCA {
-			chain = append(chain, c.Cert)
-			used[c.Cert] = true
+		if c.Cert != nil && c.Cert.IsCA {
+			cas = append(cas, c.Cert)
+		}
+	}
+	chain := certchain.Build(context.Background(), leaf, cas, certchain.Options{}).Chain[1:]
+	for _, c := range cas {
+		if !slices.ContainsFunc(chain, c.Equal) && !c.Equal(leaf) {
+			chain = append(chain, c)
 		}
 	}
 	return chain
