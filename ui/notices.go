@@ -119,7 +119,9 @@ func (a *App) NotifyReminders() {
 // shown when the app has an update check built in.
 func (a *App) updatesToggle() fyne.CanvasObject {
 	if !a.opt.UpdateCheck {
-		return widget.NewLabel("")
+		none := widget.NewLabel("")
+		none.Hide() // takes no room in the screen's VBox
+		return none
 	}
 	c := widget.NewCheck(a.t("ui.update.toggle"), func(on bool) {
 		s := a.opt.Store.Settings()
