@@ -285,12 +285,12 @@ place_keys() {
 	xdotool windowsize "$wid" "$MP_W" "$MP_H"
 	sleep 1
 	"$TMP/xdnd-drop" "$wid" "file://$TMP/place%20keys.pdf" || echo "smoke-gui: xdnd-drop failed" >&2
-	sleep 4 # the check and the preview
-	xdotool key --delay 150 Tab Tab Return
-	sleep 1
-	xdotool key --delay 150 Left Left Left Left Up Up plus
-	sleep 1
-	xdotool key --delay 150 shift+Tab shift+Tab
+	sleep 8 # the check ("Signer" enabled: it is the first Tab stop) and the preview
+	xdotool key --delay 400 Tab Tab Return
+	sleep 2
+	xdotool key --delay 300 Left Left Left Left Up Up plus
+	sleep 2
+	xdotool key --delay 400 shift+Tab shift+Tab
 	xdotool type --delay 50 1234
 	xdotool key Return
 	sleep 5
