@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,10 +68,17 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 				out := filepath.Join(dir, "in-signed.pdf")
 				key := &countingSigner{Signer: p.SignerKey}
 				tsa := &TSAConfig{URL: p.TSAURL()}
+				var m0, m1 runtime.MemStats
+				runtime.ReadMemStats(&m0)
 				start := time.Now()
 				res, err := Sign(context.Background(), in, out, key, p.Chain(), Options{TSA: tsa, LTV: true, NetTimeout: timeout})
 				took := time.Since(start)
-				t.Logf("Sign took %v", took)
+				runtime.ReadMemStats(&m1)
+				if c.mode == pkitest.Huge && m1.TotalAlloc-m0.TotalAlloc > 256<<20 {
+					// the server offers 1 GiB: the reads are bounded (1 MiB TSA, 32 MiB revocation)
+					t.Errorf("%d MB allocated while a server sent 1 GiB", (m1.TotalAlloc-m0.TotalAlloc)>>20)
+				}
+				t.Logf("Sign took %v, allocated %d MB", took, (m1.TotalAlloc-m0.TotalAlloc)>>20)
 				var pe *PendingError
 				if !errors.As(err, &pe) || res == nil {
 					t.Fatalf("want a *PendingError with the result, got %v (%+v)", err, res)
