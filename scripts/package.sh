@@ -294,7 +294,9 @@ build_linux() {
 	fyne=$(fyne_tool)
 
 	log "building the Linux binary"
-	timed "linux go build" go build -o "$lb/certigna-desktop.debug" ./cmd/certigna-desktop
+	# PIE (address-space randomisation of the program itself; lintian's hardening check). Measured: ~20 s over
+	# the tests' warm cache, the cgo objects are shared.
+	timed "linux go build" go build -buildmode=pie -o "$lb/certigna-desktop.debug" ./cmd/certigna-desktop
 	strip --strip-unneeded -o "$lb/bin/certigna-desktop" "$lb/certigna-desktop.debug"
 
 	# Tarball: fyne's own layout (usr/local/bin, .desktop, pixmaps icon, Makefile).

@@ -393,6 +393,8 @@ if ((LIN)); then
 		lintian --tag-display-limit 0 "$DEB" >"$T/lintian.log" 2>&1
 		check "lintian: no error ($(grep -c '^W:' "$T/lintian.log") warnings; build/test-packaging/lintian.log)" \
 			bash -c '! grep -q "^E:" "$1"' _ "$T/lintian.log"
+		check "the .deb's binary is PIE (no hardening-no-pie from lintian)" bash -c '
+			! grep -q hardening-no-pie "$1" && file -b "$2" | grep -q "pie executable"' _ "$T/lintian.log" "$ROOT/build/packaging/linux/bin/certigna-desktop"
 	fi
 	if command -v desktop-file-validate >/dev/null; then
 		check "desktop-file-validate: the .deb's and the tarball's .desktop files" desktop-file-validate \
