@@ -31,7 +31,7 @@ import (
 
 // The decisions the window and the CLI used to make differently (issue 19)
 // are made once, in actions; each test here runs the same case through the
-// window (ui over ui/backend, Fyne's test driver) and through the CLI, and
+// window (ui over actions, Fyne's test driver) and through the CLI, and
 // checks they give the same answer.
 
 // window is the real window over a module, its background results run on
