@@ -29,6 +29,9 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (rep *Report, 
 	rep, err = verifyReader(ctx, f, st.Size(), opts)
 	if rep != nil {
 		rep.File = path
+		// Names, reasons, field names, details: attacker text, made safe
+		// once here for every consumer (safetext.go).
+		rep.sanitize()
 	}
 	return rep, withPath(err, path)
 }
