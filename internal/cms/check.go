@@ -88,15 +88,7 @@ func CheckSignature(si *SignerInfo, pub any, data, digest []byte) error {
 	}
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		if pss != nil {
-			return rsa.VerifyPSS(k, h, d, si.Signature, pss)
-		}
-		if k.N.BitLen() < 1024 {
-			// Go refuses keys this small; old signatures made with them are
-			// still checked truthfully (and the key reported weak).
-			return verifyPKCS1Small(k, h, d, si.Signature)
-		}
-		return rsa.VerifyPKCS1v15(k, h, d, si.Signature)
+		return verifyRSA(k, h, d, si.Signature, pss)
 	case *ecdsa.PublicKey:
 		sig := si.Signature
 		if plainECDSA(si.sigAlg) {
@@ -201,6 +193,23 @@ func HashOf(h crypto.Hash, b []byte) []byte {
 	hh := h.New()
 	hh.Write(b)
 	return hh.Sum(nil)
+}
+
+// verifyRSA checks an RSA signature (PSS when pss is set, else PKCS#1
+// v1.5), by hand for the keys crypto/rsa refuses: below 1024 bits (old
+// signatures, reported weak) or with a public exponent above 2^31-1
+// (rsabig.go).
+func verifyRSA(k *rsa.PublicKey, h crypto.Hash, d, sig []byte, pss *rsa.PSSOptions) error {
+	large := k.E > maxGoExponent
+	switch {
+	case pss != nil && large:
+		return verifyPSSBig(k, h, d, sig, pss)
+	case pss != nil:
+		return rsa.VerifyPSS(k, h, d, sig, pss)
+	case large || k.N.BitLen() < 1024:
+		return verifyPKCS1Small(k, h, d, sig)
+	}
+	return rsa.VerifyPKCS1v15(k, h, d, sig)
 }
 
 // verifyPKCS1Small checks a PKCS#1 v1.5 signature by hand, for RSA keys
