@@ -166,6 +166,9 @@ func (c *classifier) classify(n int) {
 	case n == cr.info || n == cr.metadata:
 		// Document information (producer, modification date): not content.
 	case cr.pageNodes[n] || pr.pageNodes[n] || pr.pages[n] != 0:
+		if keys := changedKeys(oldD, newD); oldD != nil && newD != nil && len(keys) == 1 && keys[0] == "ITXT" {
+			return // iText's version marker on the page tree: not shown
+		}
 		c.d.raise(lvOther, "page tree object %d changed", n)
 	default:
 		o, _ := c.cur.Fetch(n)
@@ -250,7 +253,9 @@ func (c *classifier) catalog(oldD, newD *pdf.Dict) {
 			c.acroForm(c.prev.Dict(oldD.Get(k)), c.cur.Dict(newD.Get(k)))
 		case "DSS", "Extensions":
 			c.d.raise(lvLTV, "catalog /%s", k)
-		case "Metadata":
+		case "Metadata", "Version":
+			// The PDF version raised next to a DSS or extensions by
+			// validation tools: nothing shown changes.
 		default:
 			c.d.raise(lvOther, "catalog: /%s changed", k)
 		}

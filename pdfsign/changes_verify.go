@@ -64,12 +64,17 @@ func applyChanges(r *pdf.Reader, ends []revision, fields []sigField, rep *Report
 			}
 			s.Problems = kept
 			switch s.Changes.Class {
+			case ClassNone:
+				// Later revisions that change nothing shown or signed
+				// (a /Version, iText's /ITXT): said the same in text and JSON.
+				s.LaterChanges = ChangesNone
 			case ClassLTV, ClassSignatures:
 				s.LaterChanges = ChangesSignatures
 			default:
 				s.LaterChanges = ChangesOther
 			}
 			switch {
+			case s.Changes.Allowed && s.Changes.Class == ClassNone:
 			case s.Changes.Allowed && s.LaterChanges == ChangesSignatures:
 				s.problem("later_signatures", "info", s.Changes.Class)
 			case s.Changes.Allowed:

@@ -36,7 +36,10 @@ import (
 // sigWith adds a signature field whose dictionary has the given SubFilter.
 func (d *tdoc) sigWith(t testing.TB, field, subFilter string, sign cmsFunc) {
 	t.Helper()
-	d.addSigField(t, field, "/Type/Sig/Filter/Adobe.PPKLite/SubFilter/"+subFilter+"/M(D:20260101120000Z)", false, "", sign, nil)
+	// /M is the generation time: the certificates openssl makes here start
+	// now, and a signature claiming a time before its certificate is not
+	// valid.
+	d.addSigField(t, field, "/Type/Sig/Filter/Adobe.PPKLite/SubFilter/"+subFilter+"/M(D:"+time.Now().UTC().Format("20060102150405")+"Z)", false, "", sign, nil)
 }
 
 // opensslKey makes a key of the given openssl algorithm ("ED25519", "ED448",

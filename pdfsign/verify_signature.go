@@ -242,9 +242,13 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		at := s.SigningTime
 		if at.IsZero() {
 			at = time.Now()
-		}
-		if at.Before(cert.NotBefore) || at.After(cert.NotAfter) {
-			s.problem("cert_not_valid_at_signing", "warning", cert.NotBefore.Format(time.DateOnly)+" – "+cert.NotAfter.Format(time.DateOnly))
+		} else if at.Before(cert.NotBefore) || at.After(cert.NotAfter) {
+			// Signed (by its own claim) outside the certificate's validity:
+			// not a valid signature, whatever the mathematics say. Without
+			// a claimed time nothing can be said (an old signature whose
+			// certificate has since expired is not made invalid by it).
+			s.CertificateOK = false
+			s.problem("cert_not_valid_at_signing", "error", cert.NotBefore.Format(time.DateOnly)+" – "+cert.NotAfter.Format(time.DateOnly))
 		}
 		if opts.Roots != nil {
 			inter := x509.NewCertPool()
