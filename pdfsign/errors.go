@@ -29,6 +29,7 @@ const (
 	KindInternal      Kind = "internal"        // a bug: should never happen
 	KindInputNotFound Kind = "input_not_found" // the input file does not exist
 	KindCanceled      Kind = "canceled"        // the caller's context ended (e.g. the window's cancel button)
+	KindRevisionRange Kind = "revision_range"  // SignedVersion: no such revision in the document
 )
 
 // Error is the error type of this package: errors.As(err, &*pdfsign.Error)

@@ -204,12 +204,22 @@ func runVerify(env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "")
 	trustDir := fs.String("trust", "", "")           // extra trusted certificates: a PEM/DER file or a folder
 	refreshTL := fs.Bool("trusted-lists", false, "") // download the EU trusted lists first (else the cached copy)
+	signedVersion := fs.Int("signed-version", 0, "") // write revision N (what its signer saw) to -o
+	out := fs.String("o", "", "")
+	force := fs.Bool("force", false, "")
 	pos, code, ok := parseFlags(env, fs, args)
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 {
+	if len(pos) != 1 || (*signedVersion != 0) != (*out != "") {
 		return env.fail(exitUsage, env.T("pdf.cli.verify_usage"))
+	}
+	if *signedVersion != 0 {
+		if err := pdfsign.SignedVersion(pos[0], *out, *signedVersion, *force); err != nil {
+			return env.Fail(err)
+		}
+		fmt.Fprintln(env.Stdout, env.T("pdf.cli.signed_version_saved", map[string]any{"N": *signedVersion, "Out": pdfsign.SafeText(*out, pdfsign.MaxTextRunes)}))
+		return exitOK
 	}
 	opts := pdfsign.VerifyOptions{}
 	// Trust is reported against the system's roots; it never decides the
@@ -242,7 +252,7 @@ func runVerify(env *Env, args []string) int {
 	if *asJSON {
 		printJSON(env, rep)
 	} else {
-		rep.File = pos[0]
+		rep.File = pdfsign.SafeText(pos[0], pdfsign.MaxTextRunes)
 		printVerifyText(env, rep)
 	}
 	if !rep.OK {

@@ -80,7 +80,7 @@ func exitCode(err error) int {
 			return exitBadPDF
 		case pdfsign.KindNoSignature:
 			return exitNoSignature
-		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash,
+		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash, pdfsign.KindRevisionRange,
 			pdfsign.KindOutputDir, pdfsign.KindOutputLink, pdfsign.KindFieldNotFound, pdfsign.KindFieldChoice:
 			return exitUsage
 		}
