@@ -245,16 +245,40 @@ func buildAttackCorpus(t *testing.T, out map[string][]byte) {
 	save("control-comment-blank-area.pdf", d)
 }
 
-func TestWriteAttackCorpus(t *testing.T) {
-	if os.Getenv("CERTIGNA_WRITE_ATTACKS") != "1" {
-		t.Skip("CERTIGNA_WRITE_ATTACKS=1 rewrites testdata/verify/attack-*.pdf and control-*.pdf")
-	}
+// TestAttackCorpusComplete: every attack and control the generator makes
+// has its verdict in VECTORS.txt and its file in testdata (checked there
+// by TestVerifyCorpus, and built afresh by TestGenerateVerifyCorpus);
+// CERTIGNA_WRITE_ATTACKS=1 rewrites the files.
+func TestAttackCorpusComplete(t *testing.T) {
 	out := map[string][]byte{}
 	buildAttackCorpus(t, out)
-	for name, b := range out {
-		if err := os.WriteFile(filepath.Join("testdata", "verify", name), b, 0o644); err != nil {
-			t.Fatal(err)
+	listed := map[string]bool{}
+	for _, v := range readVectors(t) {
+		if strings.HasPrefix(v.file, "attack-") || strings.HasPrefix(v.file, "control-") {
+			listed[v.file] = true
 		}
+	}
+	write := os.Getenv("CERTIGNA_WRITE_ATTACKS") == "1"
+	for name, b := range out {
+		if !listed[name] {
+			t.Errorf("%s is made but has no verdict in VECTORS.txt", name)
+		}
+		path := filepath.Join("testdata", "verify", name)
+		if write {
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s is not in testdata (CERTIGNA_WRITE_ATTACKS=1 writes it)", name)
+		}
+	}
+	for name := range listed {
+		if out[name] == nil {
+			t.Errorf("%s has a verdict but the generator does not make it", name)
+		}
+	}
+	if len(out) < 20 {
+		t.Errorf("only %d vectors", len(out))
 	}
 }
 
