@@ -19,6 +19,10 @@ type SignatureCheck struct {
 	Level                             string
 	ChangesText                       string   // what changed after it, in words
 	Details                           []string // the answers as sentences, revisions, problems
+	// Revision is the revision it signed (1-based, 0 if unknown); Visible
+	// the pages that show something else now (signed_version.go).
+	Revision int
+	Visible  []VisibleChange
 }
 
 // DocumentCheck is the verification of a whole document.
@@ -53,6 +57,10 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 		}
 		if s.Changes != nil && s.Changes.Class != pdfsign.ClassNone {
 			sc.ChangesText = s.Answers(lang)[2]
+		}
+		sc.Revision = s.Revision
+		if s.Changes != nil {
+			sc.Visible = s.Changes.Visible
 		}
 		sc.Details = append(sc.Details, s.Answers(lang)...)
 		sc.Details = append(sc.Details, s.RevisionLines(lang)...)

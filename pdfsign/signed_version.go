@@ -63,3 +63,30 @@ func SignedVersion(in, out string, n int, force bool) (err error) {
 	}
 	return nil
 }
+
+// RevisionEnd is where revision n (1-based) of the PDF at path ends: the
+// length of its signed version.
+func RevisionEnd(path string, n int) (end int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			end, err = 0, panicErr(path, p)
+		}
+	}()
+	f, st, err := openInput(path)
+	if err != nil {
+		return 0, withPath(err, path)
+	}
+	defer f.Close()
+	r, err := pdf.NewReaderDecrypting(f, st.Size())
+	if err != nil {
+		return 0, withPath(err, path)
+	}
+	ends, err := revisionEnds(f, st.Size(), r)
+	if err != nil {
+		return 0, withPath(err, path)
+	}
+	if n < 1 || n > len(ends) {
+		return 0, newErr(KindRevisionRange, path, nil)
+	}
+	return ends[n-1].end, nil
+}

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"image"
+	"image/color"
 	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -40,6 +44,10 @@ type VerifyView struct {
 	box     *fyne.Container
 	VerifyB *Button
 	SignB   *Button
+	// OpenSignedB: "Ouvrir la version signée" of the last card with
+	// visible changes; Compared: its two pages once drawn.
+	OpenSignedB *Button
+	Compared    [2]image.Image
 }
 
 // VerifyView is the verify screen (nil before it was first shown).
@@ -180,6 +188,9 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 	if s.ChangesText != "" {
 		objs = append(objs, para(s.ChangesText))
 	}
+	if len(s.Visible) > 0 && s.Revision > 0 {
+		objs = append(objs, v.compareView(s))
+	}
 	for _, d := range s.Details {
 		det = append(det, para(d))
 	}
@@ -209,4 +220,78 @@ func answerBadge(a *App, kind, answer string) fyne.CanvasObject {
 		col = theme.ColorNameError
 	}
 	return badge(a.t("verify.ui.badge_fmt", map[string]any{"Kind": a.t("verify.ui.badge." + kind), "Value": a.t("verify.ui.badge." + word)}), col)
+}
+
+// compareView: the page that changed, as signed (left) and now (right),
+// the changed regions outlined in red, and "Ouvrir la version signée",
+// which saves the signed revision beside the file and opens it.
+func (v *VerifyView) compareView(s SignatureCheck) fyne.CanvasObject {
+	a := v.a
+	file, pc, rev := v.File, s.Visible[0], s.Revision
+	pages := container.NewGridWithColumns(2, para(a.t("verify.ui.compare_loading")), widget.NewLabel(""))
+	a.background(func() {
+		signed, current, err := a.verifier().ComparePages(context.Background(), file, rev, pc.Page)
+		a.do(func() {
+			if v.File != file {
+				return
+			}
+			if err != nil {
+				pages.Objects = []fyne.CanvasObject{para(Message(err, a.lang)), widget.NewLabel("")}
+				pages.Refresh()
+				return
+			}
+			outline(current, pc.Rects, actions.CompareDPI)
+			v.Compared = [2]image.Image{signed, current}
+			pages.Objects = []fyne.CanvasObject{
+				container.NewBorder(bold(a.t("verify.ui.compare_signed")), nil, nil, nil, pageImage(signed)),
+				container.NewBorder(bold(a.t("verify.ui.compare_now")), nil, nil, nil, pageImage(current)),
+			}
+			pages.Refresh()
+		})
+	})
+	v.OpenSignedB = newIconButton(a.t("verify.ui.open_signed"), theme.FileIcon(), func() {
+		p, err := a.verifier().SaveSignedVersion(file, rev)
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		a.openPath(p)
+	})
+	return container.NewVBox(
+		para(a.t("verify.ui.compare_intro", map[string]any{"Page": pc.Page})),
+		pages,
+		container.NewHBox(v.OpenSignedB),
+	)
+}
+
+func pageImage(img image.Image) fyne.CanvasObject {
+	c := canvas.NewImageFromImage(img)
+	c.FillMode = canvas.ImageFillContain
+	b := img.Bounds()
+	w := float32(300)
+	c.SetMinSize(fyne.NewSize(w, w*float32(b.Dy())/float32(max(b.Dx(), 1))))
+	return c
+}
+
+// outline draws the rectangles (points from the top-left) in red, 2 pixels
+// wide, on img rendered at dpi.
+func outline(img *image.RGBA, rects []actions.PageRect, dpi float64) {
+	red := color.RGBA{R: 220, A: 255}
+	k := dpi / 72
+	for _, r := range rects {
+		x0, y0 := int(r.X*k)-2, int(r.Y*k)-2
+		x1, y1 := int((r.X+r.W)*k)+2, int((r.Y+r.H)*k)+2
+		for x := x0; x <= x1; x++ {
+			for d := 0; d < 2; d++ {
+				img.SetRGBA(x, y0+d, red)
+				img.SetRGBA(x, y1-d, red)
+			}
+		}
+		for y := y0; y <= y1; y++ {
+			for d := 0; d < 2; d++ {
+				img.SetRGBA(x0+d, y, red)
+				img.SetRGBA(x1-d, y, red)
+			}
+		}
+	}
 }

@@ -1,0 +1,50 @@
+package ui_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// A document whose page shows something else than when it was signed (an
+// annotation painted over the amount): the card shows the signed version
+// and the current page side by side, and "Ouvrir la version signée" saves
+// the signed revision beside the file and opens it.
+func TestVerifyVisibleChangesSideBySide(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "contrat.pdf")
+	b, err := os.ReadFile(corpus("attack-annotation-overlay.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(in, b, 0o644)
+	v := verifyFile(t, h, in)
+	if v.Check == nil || v.Check.OK || len(v.Check.Signatures) != 1 || len(v.Check.Signatures[0].Visible) != 1 {
+		t.Fatalf("check %+v %v", v.Check, v.Err)
+	}
+	mustShow(t, h.win, "modifications visibles en page 1")
+	mustShow(t, h.win, "à gauche la version signée")
+	for i := 0; i < 100 && v.Compared[1] == nil; i++ {
+		h.settle()
+	}
+	if v.Compared[0] == nil || v.Compared[1] == nil || v.Compared[0].Bounds() != v.Compared[1].Bounds() {
+		t.Fatalf("pages not drawn: %v", v.Compared)
+	}
+	mustShow(t, h.win, "Version signée")
+	snapshot(t, h, "15-verify-visible-changes.png")
+	test.Tap(v.OpenSignedB)
+	h.settle()
+	saved := filepath.Join(dir, "contrat-version-signee-2.pdf")
+	got, err := os.ReadFile(saved)
+	if err != nil || len(got) >= len(b) || string(b[:len(got)]) != string(got) {
+		t.Fatalf("signed version: %v (%d of %d bytes)", err, len(got), len(b))
+	}
+	if len(h.opened) == 0 || !strings.HasSuffix(h.opened[len(h.opened)-1], "contrat-version-signee-2.pdf") {
+		t.Fatalf("opened %v", h.opened)
+	}
+}
