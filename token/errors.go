@@ -132,8 +132,9 @@ func (e *Error) Message(lang string) string {
 		msg += " " + assets.T(lang, "token.err.pin_policy.no_try")
 	}
 	if e.Code != 0 && (e.Kind == KindToken || e.Kind == KindModuleLoad || e.Kind == KindUnsupported) {
-		// The raw code helps support; it is never the whole message.
-		msg += " (" + ckrName(e.Code) + ")"
+		// The driver's own code is for support, not for people: the support
+		// report carries it (Error()); the message says where to find it.
+		msg += " " + assets.T(lang, "token.err.detail_in_report")
 	}
 	return msg
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/pkcs11"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
@@ -119,8 +120,9 @@ func TestDoubleDeviceRemovedMidSignature(t *testing.T) {
 
 func TestMessages(t *testing.T) {
 	e := fromCKR(pkcs11.Error(pkcs11.CKR_FUNCTION_FAILED), false)
-	if e.Kind != KindToken || e.Message("en") != "The token reported an error. (CKR_FUNCTION_FAILED)" {
-		t.Errorf("%q", e.Message("en"))
+	if e.Kind != KindToken || e.Message("en") != "The token reported an error. "+assets.T("en", "token.err.detail_in_report") ||
+		strings.Contains(e.Message("fr"), "CKR_") || !strings.Contains(e.Error(), "CKR_FUNCTION_FAILED") {
+		t.Errorf("%q / %q", e.Message("en"), e.Error())
 	}
 	e = &Error{Kind: KindPINIncorrect, State: PINFinalTry}
 	if e.Message("fr") != "Code PIN incorrect. Attention : il ne reste plus qu’un essai." ||
