@@ -360,3 +360,32 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	}
 	t.Logf("%d Tab from the PIN field", tabs)
 }
+
+// A place chosen on page 2 of one document, then a one-page document: the
+// stamp is shown on its page 1 and the check passes (it is signed there,
+// not refused for a missing page 2).
+func TestPreviewPlaceOnShorterDocument(t *testing.T) {
+	tok := softhsm(t)
+	h := startPreview(t, tok)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	long, short := filepath.Join(dir, "long.pdf"), filepath.Join(dir, "short.pdf")
+	os.WriteFile(long, testpdf.Build(testpdf.Page{}, testpdf.Page{}), 0o644)
+	os.WriteFile(short, testpdf.Build(testpdf.Page{}), 0o644)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(long)})
+	h.settle()
+	test.Tap(v.Preview.Next)
+	h.settle()
+	test.Tap(v.Preview.PlaceHere)
+	h.settle()
+	place := v.Preview.Placer.Place()
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(short)})
+	h.settle()
+	if got := v.Preview.Placer.Place(); got != place || v.Preview.PageLabel.Text != "Page 1 sur 1" {
+		t.Fatalf("on the short document: %v (%q), placed %v", got, v.Preview.PageLabel.Text, place)
+	}
+	if v.Submit.Disabled() {
+		t.Fatalf("refused: %q", v.DocStatus.Text)
+	}
+}

@@ -316,7 +316,14 @@ func (pp *pagePreview) sync() {
 	case v.a.stampPage == StampFirst && pp.page == 1, v.a.stampPage == StampLast && pp.page == pp.doc.Count():
 		r = pp.doc.Corner(pp.page, v.a.stampCorn)
 	case v.a.stampPage == StampPlaced:
-		if pl, ok := pp.placeFor(pp.path); ok && pl.Page == pp.page {
+		pl, ok := pp.placeFor(pp.path)
+		if ok && pl.Page > pp.doc.Count() && len(v.Batch) <= 1 {
+			// placed on a longer document: shown, and signed, on this
+			// one's last page
+			v.placePage, pl.Page = pp.doc.Count(), pp.doc.Count()
+			defer v.recheck() // the check saw the other page
+		}
+		if ok && pl.Page == pp.page {
 			r = pl.Rect
 		}
 	}
