@@ -308,6 +308,12 @@ const (
 // form has tens of thousands (issue #11).
 func nameList(names []string) string {
 	const shown = 20
+	// Field names are the PDF's text: shown escaped (safetext.go).
+	safe := make([]string, len(names))
+	for i, n := range names {
+		safe[i] = SafeText(n, 128)
+	}
+	names = safe
 	if len(names) <= shown {
 		return strings.Join(names, ", ")
 	}
@@ -334,10 +340,10 @@ func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField,
 				}
 			}
 			return nil, opts, &Error{Kind: KindFieldNotFound, Err: msgErr{key: "pdf.field.not_found",
-				data: map[string]any{"Field": opts.Field, "Names": nameList(names)}}}
+				data: map[string]any{"Field": SafeText(opts.Field, MaxTextRunes), "Names": nameList(names)}}}
 		}
 		if target.Signed {
-			return nil, opts, &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.field_signed", data: map[string]any{"Field": target.Name}}}
+			return nil, opts, &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.field_signed", data: map[string]any{"Field": SafeText(target.Name, MaxTextRunes)}}}
 		}
 	} else {
 		var empty []*formSigField

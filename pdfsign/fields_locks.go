@@ -49,11 +49,11 @@ func checkFieldMDP(r *pdf.Reader, fs []*formSigField, target *formSigField) erro
 			return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.locked_all"}}
 		case "Include":
 			if listed {
-				return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": target.Name}}}
+				return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": SafeText(target.Name, MaxTextRunes)}}}
 			}
 		case "Exclude":
 			if target != nil && !listed {
-				return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": target.Name}}}
+				return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": SafeText(target.Name, MaxTextRunes)}}}
 			}
 		}
 	}
@@ -77,7 +77,7 @@ func checkSeedValues(r *pdf.Reader, f *formSigField, opts Options) (Options, err
 	ff, _ := pdf.ToInt(sv.Get("Ff"))
 	refuse := func(what string, allowed any) (Options, error) {
 		return opts, &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.seed",
-			data: map[string]any{"Field": f.Name, "What": what, "Allowed": allowed}}}
+			data: map[string]any{"Field": SafeText(f.Name, MaxTextRunes), "What": what, "Allowed": allowed}}}
 	}
 	names := func(key string) []string {
 		o, _ := r.Resolve(sv.Get(key))

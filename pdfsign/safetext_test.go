@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -131,5 +132,31 @@ func TestVerifyEscapesFieldName(t *testing.T) {
 	j, _ := json.Marshal(rep)
 	if strings.Contains(string(j), `\u001b`) || strings.Contains(string(j), `Sig\n`) && !strings.Contains(string(j), `Sig\\n`) {
 		t.Fatalf("JSON carries the raw text: %s", j)
+	}
+}
+
+// Sign's refusals name the PDF's fields escaped too: two empty fields, one
+// named with a newline and an escape sequence.
+func TestFieldChoiceEscaped(t *testing.T) {
+	d := basePDF("")
+	objs := map[int]string{
+		11: "<</Type/Annot/Subtype/Widget/FT/Sig/T(A\n\x1b[2Jforged)/Rect[0 0 0 0]/F 132/P 3 0 R>>",
+		12: "<</Type/Annot/Subtype/Widget/FT/Sig/T(B)/Rect[0 0 0 0]/F 132/P 3 0 R>>",
+		5:  addToArray(d.objs[5], "Fields", "11 0 R 12 0 R"),
+	}
+	d.next = 13
+	d.update(objs)
+	in := filepath.Join(t.TempDir(), "form.pdf")
+	if err := os.WriteFile(in, d.b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := Check(in, filepath.Join(t.TempDir(), "out.pdf"), Options{})
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Kind != KindFieldChoice {
+		t.Fatalf("err %v", err)
+	}
+	msg := pe.Message("en")
+	if strings.ContainsAny(msg, "\n\x1b") || !strings.Contains(msg, `A\n\x1b[2Jforged`) {
+		t.Fatalf("message %q", msg)
 	}
 }
