@@ -43,7 +43,7 @@ type PageRect struct {
 }
 
 const (
-	visualDPI       = 100
+	visualDPI       = 72
 	visualTol       = 16 // a channel difference below this is rendering noise
 	visualCell      = 8  // pixels per cell when grouping differences
 	maxVisualPages  = 64 // pages compared per signature
