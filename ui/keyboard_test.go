@@ -312,3 +312,44 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		t.Fatalf("the tick left the view (offset %.0f → %.0f, y %.0f)", off, page.Offset.Y, top)
 	}
 }
+
+// A code field is cleared when what it is for changes: another document,
+// another certificate, another screen; the reason typed for one document
+// is not the next one's.
+func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	a, b := writeSample(t, dir, "a.pdf"), writeSample(t, dir, "b.pdf")
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(a)})
+	h.settle()
+	test.Type(v.PIN, tok.PIN)
+	test.Type(v.Reason, "Bon pour accord")
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(b)})
+	h.settle()
+	if v.PIN.Text != "" || v.Reason.Text != "" {
+		t.Fatalf("another document: PIN kept %v, reason %q", v.PIN.Text != "", v.Reason.Text)
+	}
+	test.Type(v.PIN, tok.PIN)
+	h.app.Refresh() // the token read again, nothing changed: the PIN stays
+	h.settle()
+	if v.PIN.Text != tok.PIN {
+		t.Fatal("the PIN was cleared by a refresh of the same token")
+	}
+	if len(v.Cert.Options) < 2 {
+		t.Fatalf("certificate choices %q", v.Cert.Options)
+	}
+	v.Cert.SetSelectedIndex(1)
+	h.settle()
+	if v.PIN.Text != "" {
+		t.Fatal("another certificate: the PIN stays")
+	}
+	test.Type(v.PIN, tok.PIN)
+	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ui.ScreenSign)
+	if v := h.app.SignView(); v.PIN.Text != "" {
+		t.Fatal("another screen and back: the PIN stays")
+	}
+}

@@ -27,6 +27,7 @@ type PINForm struct {
 	busy                    bool
 	// Succeeded is true after a successful change in this form.
 	Succeeded bool
+	serial    string // the token the codes are typed for
 }
 
 func newPINForm(a *App) *PINForm {
@@ -112,6 +113,17 @@ func (f *PINForm) applyMode() {
 func (f *PINForm) tokenChanged() {
 	a := f.a
 	t := a.Current()
+	// another token (or none): codes typed for the previous one are cleared
+	serial := ""
+	if t != nil {
+		serial = t.Serial
+	}
+	if serial != f.serial && !f.busy {
+		for _, e := range []*Input{f.Current, f.New, f.Confirm} {
+			e.SetText("")
+		}
+	}
+	f.serial = serial
 	f.state.Objects = nil
 	if t == nil {
 		f.state.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}

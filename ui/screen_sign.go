@@ -19,6 +19,10 @@ import (
 // "Signer" stays disabled, with the reason beside the document, until it
 // passes.
 type SignView struct {
+	// codeFor is what the PIN typed is for (token, certificate, documents):
+	// when it changes the PIN is cleared (a PIN typed for one document is
+	// never sent for another without being typed again)
+	codeFor string
 	a      *App
 	Input  string // the PDF to sign; never written to
 	Output string // the signed copy, after success
@@ -332,8 +336,31 @@ func (v *SignView) tokenChanged() {
 	}
 	v.tokenLine.Refresh()
 	v.certChoices()
+	v.forgetCodeOnChange()
 	v.recheck()
 	v.a.relayout()
+}
+
+// codeTarget names what a PIN typed now would be sent for.
+func (v *SignView) codeTarget() string {
+	serial, cert := "", ""
+	if t := v.a.Current(); t != nil {
+		serial = t.Serial
+	}
+	if c := v.a.signingCert(); c != nil {
+		cert = fmt.Sprintf("%x", c.ID)
+	}
+	return strings.Join(append([]string{serial, cert, v.Input}, v.Batch...), "\x00")
+}
+
+// forgetCodeOnChange clears the PIN when the token, the certificate or the
+// documents it was typed for changed.
+func (v *SignView) forgetCodeOnChange() {
+	k := v.codeTarget()
+	if v.codeFor != "" && k != v.codeFor && v.PIN.Text != "" {
+		v.PIN.SetText("")
+	}
+	v.codeFor = k
 }
 
 // certName tells one certificate from another: the holder is often the

@@ -30,6 +30,8 @@ func (v *SignView) SetInputs(paths []string) {
 	}
 	v.Batch = append([]string(nil), paths...)
 	v.Input = paths[0] // the single-file checks see a document; SignNow takes the batch
+	v.Reason.SetText("")
+	v.forgetCodeOnChange()
 	var names []string
 	for _, p := range paths {
 		names = append(names, filepath.Base(p))

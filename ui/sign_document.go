@@ -61,12 +61,14 @@ func (v *SignView) setInput(p string) {
 	v.Status.SetText("")
 	v.result.Objects = nil
 	v.result.Refresh()
-	// the stamp's reason is the person's: empty, except on the sample
+	// the stamp's reason is the person's, for this document: empty, except
+	// on the sample (a reason typed for one document is not another's)
 	if p == v.sample {
 		v.Reason.SetText(v.a.t("ui.sign.reason"))
-	} else if v.Reason.Text == v.a.t("ui.sign.reason") {
+	} else {
 		v.Reason.SetText("")
 	}
+	v.forgetCodeOnChange()
 	v.checkedKey = "" // chosen again: it may have changed on disk
 	if v.Preview != nil {
 		v.Preview.batchDoc = 0
