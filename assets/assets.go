@@ -92,6 +92,23 @@ func T(lang, key string, data ...map[string]any) string {
 	return b.String()
 }
 
+// N is the one plural helper: key+".one" or key+".other" for count, with
+// .N set to count. French uses the singular for 0 and 1 ("0 étape",
+// "1 étape"), English only for 1. Never "document(s)".
+func N(lang, key string, count int, data ...map[string]any) string {
+	d := map[string]any{"N": count}
+	for _, m := range data {
+		for k, v := range m {
+			d[k] = v
+		}
+	}
+	form := ".other"
+	if count == 1 || (lang != "en" && count == 0) {
+		form = ".one"
+	}
+	return T(lang, key+form, d)
+}
+
 // Message is err's text for a person in lang: the Message(lang) of the
 // first error of its chain that has one (the typed errors of token, pdfsign
 // and ui do), else its technical Error(). It is the one translate helper.

@@ -27,7 +27,7 @@ func TestEveryKeyTranslatedInBothLanguages(t *testing.T) {
 }
 
 func TestTemplatesAndFallback(t *testing.T) {
-	if got := T("fr", "cli.unknown_verb", map[string]any{"Verb": "zz"}); !strings.Contains(got, "« zz »") {
+	if got := T("fr", "cli.unknown_verb", map[string]any{"Verb": "zz"}); !strings.Contains(got, "« zz »") {
 		t.Fatalf("got %q", got)
 	}
 	if got := T("en", "cli.unknown_verb", map[string]any{"Verb": "zz"}); !strings.Contains(got, "“zz”") {

@@ -244,18 +244,9 @@ func (a *App) n(key string, count int, data ...map[string]any) string {
 	return Plural(a.lang, key, count, data...)
 }
 
+// Plural is assets.N (the window and the CLI share it).
 func Plural(lang, key string, count int, data ...map[string]any) string {
-	d := map[string]any{"N": count}
-	for _, m := range data {
-		for k, v := range m {
-			d[k] = v
-		}
-	}
-	form := ".other"
-	if count == 1 || (lang != "en" && count == 0) {
-		form = ".one"
-	}
-	return assets.T(lang, key+form, d)
+	return assets.N(lang, key, count, data...)
 }
 
 // background runs fn off the UI goroutine.

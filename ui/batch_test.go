@@ -68,7 +68,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 	if n := logins() - before; n != 1 {
 		t.Fatalf("%d C_Login for three documents", n)
 	}
-	if !strings.Contains(v.Status.Text, "3 document(s) signé(s) sur 4") {
+	if !strings.Contains(v.Status.Text, "3 documents signés sur 4") {
 		t.Fatalf("summary %q", v.Status.Text)
 	}
 	for _, n := range []string{"a-signé.pdf", "b-signé.pdf", "c-signé.pdf"} {
@@ -166,7 +166,7 @@ func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 	test.Tap(v.BatchCancel())
 	close(sk.release)
 	h.settle()
-	if v.BatchSigned != 1 || !strings.Contains(v.Status.Text, "1 document(s) signé(s) sur 3") || !strings.Contains(v.Status.Text, "2 non traité(s)") {
+	if v.BatchSigned != 1 || !strings.Contains(v.Status.Text, "1 document signé sur 3") || !strings.Contains(v.Status.Text, "2 non traités") {
 		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
 	}
 	ents, _ := os.ReadDir(dir)

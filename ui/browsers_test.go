@@ -69,7 +69,7 @@ func TestBrowsersScreen(t *testing.T) {
 	mustShow(t, h.win, "Firefox — default-release")
 	mustShow(t, h.win, "token non enregistré")
 	mustShow(t, h.win, "snap/flatpak : ne peut pas charger le pilote")
-	mustShow(t, h.win, "Ce certificat ne porte pas l’usage « protection du courrier électronique »")
+	mustShow(t, h.win, "Ce certificat ne porte pas l’usage « protection du courrier électronique »")
 	mustShow(t, h.win, "Chiffrement de bout en bout → S/MIME")
 
 	// Register: the only enabled button of that name is Firefox's (snap: disabled).

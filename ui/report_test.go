@@ -21,7 +21,7 @@ func TestTokenDetailsAndSupportReport(t *testing.T) {
 	h.app.Show(ui.ScreenToken)
 	mustShow(t, h.win, "Détails pour le support (token, lecteur, pilote)")
 	rep := h.app.Diagnostics()
-	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
+	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
 		"micrologiciel", "Pilote (module PKCS#11) utilisé : " + tok.ModulePath, "Certificat : " + testtoken.Holder} {
 		if !strings.Contains(rep, w) {
 			t.Errorf("report lacks %q:\n%s", w, rep)

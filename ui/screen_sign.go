@@ -23,10 +23,10 @@ type SignView struct {
 	// when it changes the PIN is cleared (a PIN typed for one document is
 	// never sent for another without being typed again)
 	codeFor string
-	a      *App
-	Input  string // the PDF to sign; never written to
-	Output string // the signed copy, after success
-	Result *Verification
+	a       *App
+	Input   string // the PDF to sign; never written to
+	Output  string // the signed copy, after success
+	Result  *Verification
 
 	PIN    *Input
 	Submit *Button

@@ -119,7 +119,7 @@ func (v *SignView) signBatch() {
 				fail(a.t("ui.batch.none", map[string]any{"Why": strings.Join(why, "\n")}))
 			case len(refused) > 0:
 				dialog.NewConfirm(a.t("ui.batch.skip_title"),
-					a.t("ui.batch.skip_text", map[string]any{"N": len(refused), "M": len(ok), "Why": strings.Join(why, "\n")}),
+					a.n("ui.batch.skip_text", len(refused), map[string]any{"Why": strings.Join(why, "\n")})+"\n\n"+a.n("ui.batch.skip_ask", len(ok)),
 					func(yes bool) {
 						if yes {
 							go1()
@@ -202,11 +202,10 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 				}
 			}
 			if sum.TokenFailed && sum.NotDone > 0 {
-				lines = append(lines, a.t("actions.batch_token_stopped", map[string]any{"N": sum.NotDone}))
+				lines = append(lines, a.n("actions.batch_token_stopped", sum.NotDone))
 			}
 			v.BatchSigned = sum.Signed
-			text := a.t("ui.batch.summary", map[string]any{"Signed": sum.Signed, "Total": len(items), "Skipped": sum.Skipped,
-				"Failed": sum.Failed, "NotDone": sum.NotDone})
+			text := a.t("ui.batch.summary", map[string]any{"Parts": sum.Words(a.lang, len(items))})
 			imp := widget.SuccessImportance
 			if sum.Failed > 0 || sum.Canceled || sum.NotDone > 0 {
 				imp = widget.WarningImportance

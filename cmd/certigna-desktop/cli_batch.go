@@ -63,7 +63,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 		}
 	}
 	if len(refused) > 0 {
-		fmt.Fprintln(env.Stderr, env.T("sign.cli.will_skip", map[string]any{"N": len(refused), "Total": len(items)}))
+		fmt.Fprintln(env.Stderr, assets.N(env.Lang, "sign.cli.will_skip", len(refused), map[string]any{"Total": len(items)}))
 		hint := false
 		for _, it := range refused {
 			fmt.Fprintln(env.Stderr, "  - "+assets.Message(it.Refused, env.Lang))
@@ -143,13 +143,12 @@ func batchReport(env *Env, items []*actions.BatchItem, sum actions.BatchSummary)
 			lines = append(lines, env.T("sign.cli.signed_line", map[string]any{"In": it.In, "Out": res.Output}))
 		}
 	}
-	fmt.Fprintln(env.Stderr, env.T("sign.cli.summary", map[string]any{"Signed": sum.Signed, "Total": len(items), "Skipped": sum.Skipped,
-		"Failed": sum.Failed, "NotDone": sum.NotDone}))
+	fmt.Fprintln(env.Stderr, env.T("sign.cli.summary", map[string]any{"Parts": sum.Words(env.Lang, len(items))}))
 	for _, l := range lines {
 		fmt.Fprintln(env.Stderr, "  "+l)
 	}
 	if sum.TokenFailed && sum.NotDone > 0 {
-		fmt.Fprintln(env.Stderr, env.T("actions.batch_token_stopped", map[string]any{"N": sum.NotDone}))
+		fmt.Fprintln(env.Stderr, assets.N(env.Lang, "actions.batch_token_stopped", sum.NotDone))
 	}
 	switch {
 	case sum.FirstErr != nil:

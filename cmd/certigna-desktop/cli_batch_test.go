@@ -86,7 +86,7 @@ func TestCLIBatchOneLogin(t *testing.T) {
 		}
 		return n
 	}()...)
-	if !strings.Contains(errs, "200 of 200 file(s) signed") || !strings.Contains(errs, "[200/200]") {
+	if !strings.Contains(errs, "200 documents of 200 signed") || !strings.Contains(errs, "[200/200]") {
 		t.Fatalf("progress/summary:\n%s", errs[max(0, len(errs)-600):])
 	}
 }
@@ -124,7 +124,7 @@ func TestCLIBatchRefusedFirst(t *testing.T) {
 	os.WriteFile(bad, []byte("not a pdf\n"), 0o644)
 	args := []string{"--lang", "en", "--module", mod, "sign", ins[0], bad, ins[1], ins[2], "--cert", hex.EncodeToString(tok.ECID)}
 	code, _, errs := spied(tok.PIN+"\n", args...)
-	if code != exitBadPDF || !strings.Contains(errs, "1 of 4 file(s) cannot be signed") || !strings.Contains(errs, "notes.pdf") {
+	if code != exitBadPDF || !strings.Contains(errs, "1 file of 4 cannot be signed") || !strings.Contains(errs, "notes.pdf") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	if strings.Contains(spyLog(), "C_Login") {
@@ -149,7 +149,7 @@ func TestCLIBatchRefusedFirst(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	if !strings.Contains(errs, "3 of 4 file(s) signed; 1 skipped") {
+	if !strings.Contains(errs, "3 documents of 4 signed; 1 skipped") {
 		t.Fatalf("summary:\n%s", errs)
 	}
 }

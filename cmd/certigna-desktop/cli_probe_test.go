@@ -151,7 +151,7 @@ func TestCLIStatusReport(t *testing.T) {
 		}
 		want := map[string][]string{
 			"fr": {"Rapport pour le support", "Système :", "Pilote (module PKCS#11) utilisé : " + tok.ModulePath, "SoftHSM project",
-				"Token « " + tok.Label + " »", "Lecteur :", "micrologiciel", "Certificat : " + tok.Holder, "aucun code PIN"},
+				"Token « " + tok.Label + " »", "Lecteur :", "micrologiciel", "Certificat : " + tok.Holder, "aucun code PIN"},
 			"en": {"Support report", "System:", "Driver (PKCS#11 module) in use: " + tok.ModulePath, "Token “" + tok.Label + "”",
 				"Reader:", "firmware", "Certificate: " + tok.Holder},
 		}[lang]

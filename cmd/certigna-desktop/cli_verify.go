@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/certigna-desktop/app/assets"
 	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
@@ -11,7 +12,9 @@ import (
 // headline (who, when, outcome), then the four answers, the level and the
 // timestamps, then what changed after it, revision by revision.
 func printVerifyText(env *Env, rep *pdfsign.Report) {
-	fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": rep.File, "N": len(rep.Signatures), "Revisions": rep.Revisions}))
+	fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": rep.File,
+		"Signatures": assets.N(env.Lang, "pdf.cli.signatures", len(rep.Signatures)),
+		"Revisions":  assets.N(env.Lang, "pdf.cli.revisions", rep.Revisions)}))
 	if rep.TrustedLists != "" {
 		fmt.Fprintln(env.Stdout, "  "+env.T("verify.tl."+rep.TrustedLists))
 	}

@@ -317,7 +317,7 @@ func (b breakingTokens) OpenKey(slot uint, id []byte, pin string, final bool) (u
 // there — one signed, one failed, two not tried — and say why.
 func TestSameRuleBatchStopsAtTokenError(t *testing.T) {
 	tok := softToken(t)
-	want := "2 file(s) not tried"
+	want := "2 files not tried"
 
 	// the CLI's batch: its planning, its report, over actions.SignBatch
 	dir := t.TempDir()
