@@ -82,7 +82,15 @@ shot() {
 		cat "$TMP/app-$name.log" >&2
 		fail=1
 	else
-		sleep 2.5 # first token poll and render
+		# the first frame, the first token poll and render: wait (bounded)
+		# until the window is not blank rather than a fixed time, which a
+		# loaded machine overruns
+		for _ in $(seq 40); do
+			sleep 0.5
+			import -window "$wid" "$TMP/probe.png" 2>/dev/null || continue
+			[ "$(identify -format '%k' "$TMP/probe.png")" -ge 20 ] && break
+		done
+		sleep 1
 		[ -n "$action" ] && "$action" "$wid"
 		import -window "$wid" "$OUT/$name.png"
 		# not blank: a real screen has many colours and some contrast
@@ -106,11 +114,13 @@ shot() {
 }
 
 # sign_sample: on the test signature screen (the PIN field has the focus),
-# click "use a sample document", type the demo PIN, press Enter, wait.
+# with the keyboard only: Shift+Tab to "use a sample document", Space (the
+# screen then focuses the PIN field: the Space must not land in it, or the
+# signature fails on a code with a space), the demo PIN, Enter, wait.
 sign_sample() {
 	local wid=$1
-	xdotool mousemove --window "$wid" 475 327 click 1
-	sleep 1.5
+	xdotool key --delay 200 shift+Tab space
+	sleep 2
 	xdotool type --delay 50 1234
 	xdotool key Return
 	sleep 5
@@ -230,6 +240,12 @@ shot 06-about about fr
 shot 07-guide-en guide en
 shot 08-token-en token en
 shot 09-sign-done sign fr sign_sample
+if [ -s "$HOME/Documents/Document-exemple-Certigna-signé.pdf" ]; then
+	echo "smoke-gui: ok the sample signed with the keyboard only (Shift+Tab, Space, PIN, Enter; no space in the PIN)"
+else
+	echo "smoke-gui: FAIL the sample was not signed with the keyboard only (a Space typed into the PIN field?)" >&2
+	fail=1
+fi
 if [ "$XDND" = 1 ]; then
 	cp "$HOME/Documents/Document-exemple-Certigna.pdf" "$TMP/drop test.pdf"
 	shot 13-drop-signed guide fr drop_pdf
