@@ -267,6 +267,19 @@ colour_px() {
 		-fill black +opaque '#ff00ff' -fill white -opaque '#ff00ff' -format '%[fx:int(mean*w*h)]' info:
 }
 BLUE='#0b5cad' RED='#f44336' GREEN='#43f436'
+# focus_primary: Tab from the first code field to the blue "Valider" button
+focus_primary() {
+	xdotool key --delay 250 Tab Tab Tab
+	sleep 1
+}
+shot 24-focus-primary-button pin fr focus_primary
+# the focus ring (orange, not the button's blue) is drawn around the button
+if [ "$(colour_px "$OUT/24-focus-primary-button.png" '#e07a00')" -lt 200 ]; then
+	echo "smoke-gui: FAIL 24-focus-primary-button: no visible focus ring on the primary button" >&2
+	fail=1
+else
+	echo "smoke-gui: ok 24-focus-primary-button: the focus ring shows on the blue button"
+fi
 # expect_px NAME COLOUR MIN WHAT: the screenshot NAME shows at least MIN
 # pixels of COLOUR (the button, its message) in view.
 expect_px() {
