@@ -353,3 +353,21 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 		t.Fatal("another screen and back: the PIN stays")
 	}
 }
+
+// The weak-PIN warning appears under "Valider": the button does not move
+// from under the pointer while the new PIN is typed.
+func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(f.Submit)
+	test.Type(f.New, "4444")
+	if !f.Weak.Visible() {
+		t.Fatal("no warning for 4444")
+	}
+	if after := d.AbsolutePositionForObject(f.Submit); after != before {
+		t.Fatalf("“Valider” moved from %v to %v", before, after)
+	}
+}

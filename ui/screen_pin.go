@@ -81,8 +81,10 @@ func (f *PINForm) build() fyne.CanvasObject {
 		f.title,
 		f.intro,
 		f.state,
-		widget.NewCard("", "", container.NewVBox(fields, f.Weak, f.Rules, f.progress,
-			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))),
+		// the weak-PIN warning comes under the button: shown while typing,
+		// it must not move "Valider" from under the pointer
+		widget.NewCard("", "", container.NewVBox(fields, f.Rules, f.progress,
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status), f.Weak)),
 		f.result,
 	)
 }
@@ -372,8 +374,8 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 		}
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 		items = append(items, widget.NewCard(a.t("ui.blocked.with_admin"), "", container.NewVBox(
-			bannerBox(warn, theme.ColorNameWarning), fields, f.Weak, rules,
-			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status))))
+			bannerBox(warn, theme.ColorNameWarning), fields, rules,
+			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status), f.Weak)))
 	}
 	items = append(items, f.result)
 	return container.NewVBox(items...)

@@ -61,7 +61,7 @@ func runWindow(env *Env) (code int) {
 	}
 	fa.Settings().SetTheme(ui.NewTheme())
 	w := fa.NewWindow(info.Name)
-	w.Resize(fyne.NewSize(1024, 740))
+	w.Resize(defaultWindowSize(fa.Settings().Scale()))
 	w.CenterOnScreen()
 	updates := updateChecker() // updates.go
 	tokens := actions.NewTokens(token.DiscoverOptions{Path: env.ModulePath, Demo: env.Demo, SavedPath: store.Settings().ModulePath})
@@ -115,4 +115,16 @@ func hasDisplay() bool {
 		return true
 	}
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// defaultWindowSize fits the first window on common screens: 1366×768 at
+// scale 1 (700 px tall leaves room for the title bar and a panel) and
+// 1920×1080 at FYNE_SCALE=1.5 (1024×740 was 1536×1110 pixels there).
+func defaultWindowSize(scale float32) fyne.Size {
+	w, h := float32(1024), float32(700)
+	if scale > 1 {
+		w = min(w, 1800/scale)
+		h = min(h, 1000/scale)
+	}
+	return fyne.NewSize(w, h)
 }
