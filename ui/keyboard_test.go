@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -370,4 +372,41 @@ func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 	if after := d.AbsolutePositionForObject(f.Submit); after != before {
 		t.Fatalf("“Valider” moved from %v to %v", before, after)
 	}
+}
+
+// manyTried is discovery's answer on a machine with 25 places that all fail
+// the same way (a double: no machine here has 25 broken modules).
+type manyTried struct{ ui.TokenService }
+
+func (c manyTried) Module() ui.ModuleStatus {
+	m := c.TokenService.Module()
+	for i := 0; i < 25; i++ {
+		m.Candidates = append(m.Candidates, ui.Candidate{Path: fmt.Sprintf("/opt/vendor%d/lib.so", i), Source: "known",
+			Status: "failed", Reason: catalogErr{"token.err.module_not_found"}})
+	}
+	return m
+}
+
+// Driver screen: the same reason for 25 places is said once, for all of
+// them, not 25 times.
+func TestDriverReasonsSaidOnce(t *testing.T) {
+	tok := softhsm(t)
+	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return manyTried{s} })
+	h.app.Show(ui.ScreenDriver)
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if acc, ok := o.(*widget.Accordion); ok {
+			acc.OpenAll()
+		}
+	}
+	want := assets.T("fr", "token.err.module_not_found", map[string]any{"Reason": "x"})
+	n := 0
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok {
+			n += strings.Count(l.Text, want)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the reason is said %d times", n)
+	}
+	mustShow(t, h.win, "Pour ces 25 emplacements")
 }

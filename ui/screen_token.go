@@ -65,6 +65,21 @@ func (a *App) driverScreen() fyne.CanvasObject {
 
 	if len(m.Candidates) > 0 {
 		rows := []fyne.CanvasObject{}
+		// the same reason for several places in a row is said once, after
+		// them (25 identical sentences hid the one that mattered); a hint
+		// pointing to this very screen is left out
+		here := strings.TrimSpace(a.t("ui.hint.module"))
+		var runReason string
+		runN := 0
+		flush := func() {
+			if runN == 0 {
+				return
+			}
+			r := para(a.n("ui.driver.reason_for", runN, map[string]any{"Reason": runReason}))
+			r.Importance = widget.MediumImportance
+			rows = append(rows, r)
+			runN = 0
+		}
 		for _, c := range m.Candidates {
 			st := a.t("ui.driver.cand." + string(c.Status))
 			col := theme.ColorNameDisabled
@@ -83,14 +98,20 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			}
 			lineLbl := widget.NewLabel(line)
 			lineLbl.Wrapping = fyne.TextWrapWord // a long Windows path wraps instead of pushing the badge off the window
-			entry := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, badge(st, col), lineLbl)}
+			reason := ""
 			if c.Reason != nil {
-				r := para("→ " + Message(c.Reason, a.lang))
-				r.Importance = widget.LowImportance
-				entry = append(entry, r)
+				reason = strings.TrimSpace(strings.ReplaceAll(Message(c.Reason, a.lang), here, ""))
 			}
-			rows = append(rows, container.NewVBox(entry...))
+			if reason != runReason || reason == "" {
+				flush()
+			}
+			rows = append(rows, container.NewBorder(nil, nil, nil, badge(st, col), lineLbl))
+			if reason != "" {
+				runReason = reason
+				runN++
+			}
 		}
+		flush()
 		acc := widget.NewAccordion(widget.NewAccordionItem(a.t("ui.driver.tried", map[string]any{"N": len(m.Candidates)}), container.NewVBox(rows...)))
 		if !m.Loaded {
 			acc.Open(0)
