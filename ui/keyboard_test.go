@@ -410,3 +410,29 @@ func TestDriverReasonsSaidOnce(t *testing.T) {
 	}
 	mustShow(t, h.win, "Pour ces 25 emplacements")
 }
+
+// Every button of every screen has a name a screen reader can say (its
+// text, or Name for an icon-only one), the preview's arrows included.
+func TestEveryButtonHasAnAccessibleName(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenVerify, ui.ScreenBrowsers, ui.ScreenAbout} {
+		h.app.Show(s)
+		if s == ui.ScreenSign {
+			h.app.SignView().UseSample()
+			h.settle()
+		}
+		n := 0
+		for _, o := range test.LaidOutObjects(h.win.Content()) {
+			if b, ok := o.(*ui.Button); ok {
+				n++
+				if b.AccessibleName() == "" {
+					t.Errorf("%s: a button without a name (icon %v)", s, b.Icon)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no button seen", s)
+		}
+	}
+}

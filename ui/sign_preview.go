@@ -77,6 +77,8 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.PageLabel = widget.NewLabel("")
 	pp.Prev = newIconButton("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
 	pp.Next = newIconButton("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
+	// icon-only: the name a screen reader will say (docs/ui.md)
+	pp.Prev.Name, pp.Next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
 	pp.PlaceHere = newIconButton(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
 	pp.thumbs = container.NewHBox()
 	pp.thumbScroll = container.NewHScroll(pp.thumbs)
@@ -89,6 +91,7 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.docLabel = bold("")
 	pp.DocPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
 	pp.DocNxt = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
+	pp.DocPrev.Name, pp.DocNxt.Name = a.t("ui.preview.prev_doc"), a.t("ui.preview.next_doc")
 	pp.SamePlace = widget.NewCheck(a.t("ui.preview.same_place"), func(on bool) {
 		if on {
 			pp.places = map[string]placeOnPage{}
