@@ -183,3 +183,7 @@ func levelError(err error) error {
 	}
 	return err
 }
+
+// ShownText is text from a PDF or a certificate (a field name, a holder) as a
+// screen may show it: the verifier's one sanitiser, with a bound for a line.
+func ShownText(s string) string { return pdfsign.SafeText(s, 120) }

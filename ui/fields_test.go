@@ -73,3 +73,62 @@ func TestSignIntoChosenField(t *testing.T) {
 		t.Fatalf("%d PIN verifications, want 1", h.svc.codeCalls.Load())
 	}
 }
+
+// A field name is attacker text: a newline, a terminal escape or a
+// bidirectional override in it is shown escaped in the choice, and choosing
+// it still signs into that very field.
+func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	in := filepath.Join(t.TempDir(), "formulaire.pdf")
+	hostile := "Vendeur\nSignataire : reconnu (Banque de France)\x1b]0;x\x07"
+	pdf := buildPDF([]string{
+		"<< /Type /Catalog /Pages 3 0 R /AcroForm << /Fields [5 0 R 6 0 R] /SigFlags 1 >> >>",
+		"<< /Title (Formulaire) >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Annots [5 0 R 6 0 R] >>",
+		"<< /FT /Sig /T (Acheteur) /Type /Annot /Subtype /Widget /Rect [50 50 250 110] /F 4 /P 4 0 R >>",
+		"<< /FT /Sig /T (Vendeur\\nSignataire : reconnu \\(Banque de France\\)\\033]0;x\\007) /Type /Annot /Subtype /Widget /Rect [300 50 500 110] /F 4 /P 4 0 R >>",
+	})
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.settle()
+	if !v.Field.Visible() || len(v.Field.Options) != 2 {
+		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
+	}
+	shown := ""
+	for _, o := range v.Field.Options {
+		if strings.ContainsAny(o, "\n\x1b\x07") {
+			t.Fatalf("raw control characters offered: %q", o)
+		}
+		if strings.HasPrefix(o, "Vendeur") {
+			shown = o
+		}
+	}
+	if shown == "" {
+		t.Fatalf("hostile field not offered: %q", v.Field.Options)
+	}
+	v.Field.SetSelected(shown)
+	h.settle()
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	h.settle()
+	if v.Output == "" {
+		t.Fatalf("not signed: %q", v.Status.Text)
+	}
+	fs, err := pdfsign.SignatureFields(v.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := map[string]bool{}
+	for _, f := range fs {
+		signed[f.Name] = f.Signed
+	}
+	if !signed[hostile] || signed["Acheteur"] {
+		t.Fatalf("fields after signing: %+v", fs)
+	}
+}

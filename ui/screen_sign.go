@@ -72,8 +72,11 @@ type SignView struct {
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
 	// Field is the choice of the empty signature field to fill, shown only
-	// when the document has more than one.
-	Field *widget.Select
+	// when the document has more than one. Its options are the names as
+	// shown (attacker text made safe); fieldNames maps them back to the
+	// names the signature goes into.
+	Field      *widget.Select
+	fieldNames map[string]string
 	// Cancel, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
 	Cancel    *Button
@@ -246,7 +249,7 @@ func (v *SignView) signOptions(cert CertInfo) SignOptions {
 		StampPage: a.stampPage, StampCorner: a.stampCorn,
 	}
 	if v.Field != nil && v.Field.Visible() {
-		o.Field = v.Field.Selected
+		o.Field = v.selectedField()
 	}
 	if o.StampPage == StampPlaced {
 		o.StampPageNum, o.StampRect = v.placePage, v.placeRect

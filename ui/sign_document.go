@@ -98,12 +98,47 @@ func (v *SignView) loadFields(p string) {
 			if err != nil || v.Input != p || len(names) < 2 {
 				return // an unreadable document is said by the check
 			}
-			v.Field.Options = names
+			v.setFieldChoices(names)
 			v.Field.Show()
 			v.checkedKey = ""
 			v.recheck()
 		})
 	})
+}
+
+// setFieldChoices offers names (from the PDF: attacker text) as they can be
+// shown: control characters, escapes and bidirectional overrides made
+// visible, lengths bounded; two names that would look the same are told
+// apart by a number.
+func (v *SignView) setFieldChoices(names []string) {
+	v.fieldNames = map[string]string{}
+	v.Field.Options = nil
+	for _, n := range names {
+		shown := actions.ShownText(n)
+		for i := 2; v.fieldNames[shown] != ""; i++ {
+			shown = fmt.Sprintf("%s (%d)", actions.ShownText(n), i)
+		}
+		v.fieldNames[shown] = n
+		v.Field.Options = append(v.Field.Options, shown)
+	}
+}
+
+// selectedField is the name of the chosen field, as the PDF has it.
+func (v *SignView) selectedField() string {
+	if n, ok := v.fieldNames[v.Field.Selected]; ok {
+		return n
+	}
+	return v.Field.Selected
+}
+
+// selectField chooses the field named name in the PDF.
+func (v *SignView) selectField(name string) {
+	for shown, n := range v.fieldNames {
+		if n == name {
+			v.Field.SetSelected(shown)
+			return
+		}
+	}
 }
 
 // choosePDF asks for a PDF in the UI's language: a path can be typed or

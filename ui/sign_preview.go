@@ -242,7 +242,7 @@ func (pp *pagePreview) usedField() *PageField {
 	v := pp.v
 	name := ""
 	if v.Field.Visible() {
-		name = v.Field.Selected
+		name = v.selectedField()
 	} else if len(pp.fields) == 1 {
 		name = pp.fields[0].Name
 	}
@@ -407,7 +407,7 @@ func (pp *pagePreview) placeHere() {
 func (pp *pagePreview) fieldClicked(name string) {
 	v := pp.v
 	if v.Field.Visible() {
-		v.Field.SetSelected(name) // rechecks
+		v.selectField(name) // rechecks
 	}
 	pp.sync()
 }
