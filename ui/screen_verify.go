@@ -146,9 +146,18 @@ func (v *VerifyView) render() {
 	case v.Err != nil:
 		objs = append(objs, bannerBox(Message(v.Err, a.lang), theme.ColorNameError))
 	case v.Check != nil:
-		if v.Check.OK {
+		// the green banner only when every signer is recognised: "valides"
+		// beside "Certificat non reconnu" contradicted itself
+		untrusted := false
+		for _, s := range v.Check.Signatures {
+			untrusted = untrusted || (!s.Timestamp && s.Trust != "yes")
+		}
+		switch {
+		case v.Check.OK && !untrusted:
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_ok"), theme.ColorNameSuccess))
-		} else {
+		case v.Check.OK:
+			objs = append(objs, bannerBox(a.t("verify.ui.summary_untrusted"), theme.ColorNameWarning))
+		default:
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_bad"), theme.ColorNameError))
 		}
 		for _, s := range v.Check.Signatures {
@@ -164,12 +173,14 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 	head := widget.NewLabel(s.Headline)
 	head.Wrapping = fyne.TextWrapWord
 	head.TextStyle.Bold = true
-	badges := []fyne.CanvasObject{
-		answerBadge(a, "intact", s.Intact),
-		answerBadge(a, "signature", s.Signature),
-		answerBadge(a, "changes", s.Changes),
+	badges := []fyne.CanvasObject{answerBadge(a, "intact", s.Intact)}
+	// a signature whose signed bytes changed says nothing else true: a
+	// green "Signature : oui" or "Modifications : aucune" beside a red
+	// "Intègre : non" contradicted the headline
+	if s.Intact != "no" {
+		badges = append(badges, answerBadge(a, "signature", s.Signature), answerBadge(a, "changes", s.Changes))
 	}
-	if !s.Timestamp {
+	if !s.Timestamp && s.Intact != "no" {
 		badges = append(badges, answerBadge(a, "trust", s.Trust))
 	}
 	// the badges wrap: in one row they made the window wider than 800 px

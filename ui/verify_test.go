@@ -45,7 +45,7 @@ func TestVerifyScreen(t *testing.T) {
 		badges           [4]string
 	}{
 		{"valid", corpus("approval.pdf"), "fr", true,
-			[]string{"Toutes les signatures sont valides", "signature valide de Camille Corpus EC", "Intègre : oui", "Modifications : aucune", "Type : signature simple (sans heure certifiée)"},
+			[]string{"Les signatures sont intactes", "pas reconnu par cet ordinateur", "signature valide de Camille Corpus EC", "Intègre : oui", "Modifications : aucune", "Type : signature simple (sans heure certifiée)"},
 			[4]string{"yes", "yes", "none", "no"}},
 		{"invalid", corpus("byte-flip.pdf"), "fr", false,
 			[]string{"au moins une signature est invalide", "signature INVALIDE", "Intègre : non"},
@@ -63,6 +63,14 @@ func TestVerifyScreen(t *testing.T) {
 			v := verifyFile(t, h, c.file)
 			for _, s := range c.show {
 				mustShow(t, h.win, s)
+			}
+			// never "valides" for a signer this computer does not know, never
+			// a green answer beside a broken signature
+			if c.name == "valid" && shows(h.win, "Toutes les signatures sont valides") {
+				t.Fatal("“valides” while the signer is not recognised")
+			}
+			if c.name == "invalid" && (shows(h.win, "Signature : oui") || shows(h.win, "Modifications : aucune")) {
+				t.Fatal("a green answer beside “Intègre : non”")
 			}
 			if c.badges == ([4]string{}) {
 				if v.Check != nil || v.Err != ui.ErrNoSignature {
