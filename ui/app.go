@@ -103,6 +103,7 @@ type App struct {
 	refocus     fyne.Focusable
 	refocusStep StepID
 	focusQuit   chan struct{} // ends followFocus
+	sampleFile  string        // the sample document written by this run (used again)
 
 	pin  *PINForm
 	unb  *UnblockForm

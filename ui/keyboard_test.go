@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -434,5 +435,25 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 		if n == 0 {
 			t.Errorf("%s: no button seen", s)
 		}
+	}
+}
+
+// "Utiliser un document d'exemple" twice leaves one copy in Documents.
+func TestSampleNotCopiedAgain(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	v.UseSample()
+	h.settle()
+	first := v.Input
+	v.UseSample()
+	h.settle()
+	ents, err := os.ReadDir(h.docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 1 || v.Input != first {
+		t.Fatalf("%d files in Documents after two clicks (%s, then %s)", len(ents), first, v.Input)
 	}
 }

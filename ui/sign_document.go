@@ -209,16 +209,23 @@ func (v *SignView) UseSample() {
 	dir := a.documentsDir()
 	lang := a.lang
 	name := a.t("ui.sign.sample_name") + ".pdf"
+	prev := a.sampleFile
 	a.background(func() {
-		p := uniquePath(filepath.Join(dir, name))
-		err := writeSample(a.docs, p, lang)
+		// the sample this run already wrote is used again (the app never
+		// writes its input): each click left another copy in Documents
+		p := prev
+		var err error
+		if st, serr := os.Stat(p); p == "" || serr != nil || !st.Mode().IsRegular() {
+			p = uniquePath(filepath.Join(dir, name))
+			err = writeSample(a.docs, p, lang)
+		}
 		a.do(func() {
 			if err != nil {
 				v.Status.SetText(Message(err, a.lang))
 				return
 			}
 			a.ops.Add("sample_written", p)
-			v.sample = p
+			v.sample, a.sampleFile = p, p
 			v.setInput(p)
 		})
 	})
