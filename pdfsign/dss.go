@@ -8,12 +8,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/internal/tempfiles"
 )
 
 // The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1
@@ -275,24 +273,15 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 		return nil, err
 	}
 	defer src.Close()
-	tmp, err := tempfiles.Create(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	tmp, err := newOutputTemp(out, src)
 	if err != nil {
-		return nil, newErr(KindIO, out, err)
+		return nil, err
 	}
-	keepMode(tmp, src)
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			tempfiles.Remove(tmp.Name())
-		} else {
-			tempfiles.Forget(tmp.Name())
-		}
-	}()
+	defer tmp.discard()
 	if n, err := io.Copy(tmp, src); err != nil || n != inInfo.Size() {
 		return nil, newErr(KindIO, out, err)
 	}
-	res, err := addLTV(ctx, tmp, opts)
+	res, err := addLTV(ctx, tmp.File, opts)
 	if err != nil {
 		return nil, withPath(err, in)
 	}
@@ -305,6 +294,6 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 	if err := publish(tmp.Name(), out, force, false); err != nil {
 		return nil, err
 	}
-	ok = true
+	tmp.published()
 	return res, nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/internal/tempfiles"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -150,20 +149,11 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 		}
 	}
 
-	tmp, err := tempfiles.Create(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	tmp, err := newOutputTemp(out, src)
 	if err != nil {
-		return nil, newErr(KindIO, out, err)
+		return nil, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			tempfiles.Remove(tmp.Name())
-		} else {
-			tempfiles.Forget(tmp.Name())
-		}
-	}()
-	keepMode(tmp, src)
+	defer tmp.discard()
 	if n, err := io.Copy(tmp, io.NewSectionReader(src, 0, info.Size())); err != nil || n != info.Size() {
 		return nil, newErr(KindIO, out, err)
 	}
@@ -176,7 +166,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	var pending error
 	if needDSS {
 		tsBefore := patched != nil
-		if _, err := addLTV(ctx, tmp, ltvOptions{Revocation: revocationOptions{Timeout: opts.NetTimeout}}); err != nil {
+		if _, err := addLTV(ctx, tmp.File, ltvOptions{Revocation: revocationOptions{Timeout: opts.NetTimeout}}); err != nil {
 			if !tsBefore || errors.Is(ctx.Err(), context.Canceled) {
 				return nil, err // nothing gained: the file stays as it was
 			}
@@ -192,7 +182,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	if err != nil {
 		return nil, newErr(KindIO, out, err)
 	}
-	after, err := verifyReader(ctx, tmp, st.Size(), VerifyOptions{})
+	after, err := verifyReader(ctx, tmp.File, st.Size(), VerifyOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +205,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	} else if err := publish(tmp.Name(), out, opts.Force, false); err != nil {
 		return nil, err
 	}
-	ok = true
+	tmp.published()
 	if pending != nil {
 		return res, &PendingError{Output: out, Level: res.Level, LTV: true, Err: pending}
 	}

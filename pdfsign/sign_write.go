@@ -98,25 +98,15 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	rel := func(abs int64) int64 { return abs - size }
 	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
 
-	dir := filepath.Dir(out)
-	tmp, err := tempfiles.Create(dir, "."+filepath.Base(out)+".*.tmp") // removed on a signal too
+	tmp, err := newOutputTemp(out, in)
 	if err != nil {
-		return nil, 0, newErr(KindIO, out, err)
+		return nil, 0, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			tempfiles.Remove(tmp.Name())
-		} else {
-			tempfiles.Forget(tmp.Name())
-		}
-	}()
-	keepMode(tmp, in)
+	defer tmp.discard()
 	// One pass over the input: copy and hash together.
 	h := cfg.hash.New()
 	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
-	n, err := copyHashed(tmp, h, io.NewSectionReader(in, plan.base, size), buf)
+	n, err := copyHashed(tmp.File, h, io.NewSectionReader(in, plan.base, size), buf)
 	if err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
@@ -151,7 +141,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
 	}
 	if cfg.finish != nil {
-		if err := cfg.finish(tmp, res); err != nil {
+		if err := cfg.finish(tmp.File, res); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -164,8 +154,39 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if err := publish(tmp.Name(), out, cfg.opts.Force, cfg.opts.DeferDirSync); err != nil {
 		return nil, 0, err
 	}
-	ok = true
+	tmp.published()
 	return res, 0, nil
+}
+
+// outputTemp is the file an output is written to before it is published:
+// beside out (a rename stays on one file system), registered so that a
+// signal removes it, with like's permissions (CreateTemp makes 0600).
+// Deferred discard removes it unless published was called.
+type outputTemp struct {
+	*os.File
+	done bool
+}
+
+func newOutputTemp(out string, like *os.File) (*outputTemp, error) {
+	f, err := tempfiles.Create(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return nil, newErr(KindIO, out, err)
+	}
+	keepMode(f, like)
+	return &outputTemp{File: f}, nil
+}
+
+// published: the file bears its final name now, no longer ours to remove.
+func (t *outputTemp) published() {
+	t.done = true
+	tempfiles.Forget(t.Name())
+}
+
+func (t *outputTemp) discard() {
+	if !t.done {
+		t.Close()
+		tempfiles.Remove(t.Name())
+	}
 }
 
 // keepMode gives the signed copy the input's permissions (CreateTemp makes
