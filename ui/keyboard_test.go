@@ -457,3 +457,26 @@ func TestSampleNotCopiedAgain(t *testing.T) {
 		t.Fatalf("%d files in Documents after two clicks (%s, then %s)", len(ents), first, v.Input)
 	}
 }
+
+// Once the personal PIN is set in the app, the guide's tick no longer says
+// "Déjà fait avec le pilote".
+func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenGuide)
+	mustShow(t, h.win, "Déjà fait avec le pilote")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	test.Type(f.Current, tok.PIN)
+	test.Type(f.New, "97531864")
+	test.Type(f.Confirm, "97531864")
+	test.Tap(f.Submit)
+	h.settle()
+	if !f.Succeeded {
+		t.Fatalf("PIN change: %q", f.Status.Text)
+	}
+	h.app.Show(ui.ScreenGuide)
+	if shows(h.win, "Déjà fait avec le pilote") {
+		t.Fatal("“Déjà fait avec le pilote” after the PIN was set in the app")
+	}
+}

@@ -128,7 +128,13 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 		}
 		row := container.NewHBox(btn)
 		if cur != nil {
-			row.Add(tick(a.t("ui.step.pin_set.tick")))
+			// done (in the app or ticked): "Déjà fait avec le pilote" would
+			// be untrue after the PIN was set here
+			label := a.t("ui.step.pin_set.tick")
+			if state == StateDone {
+				label = a.t("ui.step.pin_set.tick_done")
+			}
+			row.Add(tick(label))
 		}
 		body = append(body, row)
 	case StepTestSignature:
