@@ -21,6 +21,9 @@ type Input struct {
 	widget.Entry
 	armed bool        // focused by the program: characters wait for a key down here
 	esc   func() bool // in a dialog: Escape closes it
+	// Typed runs after the person typed or erased in the field (never for
+	// the program's SetText): a form clears its stale refusal there
+	Typed func()
 }
 
 func newInput() *Input {
@@ -73,6 +76,9 @@ func (f *Input) TypedRune(r rune) {
 		return
 	}
 	f.Entry.TypedRune(r)
+	if f.Typed != nil {
+		f.Typed()
+	}
 }
 
 // TypedKey: Escape closes the dialog the field is in.
@@ -81,6 +87,9 @@ func (f *Input) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	f.Entry.TypedKey(ev)
+	if f.Typed != nil && (ev.Name == fyne.KeyBackspace || ev.Name == fyne.KeyDelete) {
+		f.Typed()
+	}
 }
 
 // focus moves the keyboard focus for the person (a screen opening, Enter

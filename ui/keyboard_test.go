@@ -480,3 +480,26 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 		t.Fatal("“Déjà fait avec le pilote” after the PIN was set in the app")
 	}
 }
+
+// A refusal goes away once the person types again in the form: no stale
+// red error beside corrected fields.
+func TestStaleErrorClearedWhenTyping(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenPIN)
+	f := h.app.PINForm()
+	c := h.win.Canvas()
+	test.Type(f.Current, tok.PIN)
+	test.Type(f.New, "97531864")
+	test.Type(f.Confirm, "97531865")
+	test.Tap(f.Submit)
+	h.settle()
+	if f.Status.Text == "" || f.Status.Importance != widget.DangerImportance {
+		t.Fatalf("no refusal for a mismatch: %q", f.Status.Text)
+	}
+	c.Focus(f.Confirm)
+	press(c, fyne.KeyBackspace, 0)
+	if f.Status.Text != "" {
+		t.Fatalf("the refusal stays while the field is corrected: %q", f.Status.Text)
+	}
+}

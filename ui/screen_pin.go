@@ -47,6 +47,7 @@ func newPINForm(a *App) *PINForm {
 	f.Status = para("")
 	f.Rules = para("")
 	f.Weak = weakWarning(a, f.New)
+	clearStale(f.Status, entries...)
 	f.state = container.NewStack()
 	f.result = container.NewVBox()
 	f.progress = container.NewVBox()
@@ -319,6 +320,7 @@ func newUnblockForm(a *App) *UnblockForm {
 	f.Submit.Importance = widget.HighImportance
 	f.Status = para("")
 	f.Weak = weakWarning(a, f.New)
+	clearStale(f.Status, entries...)
 	f.Reveal = newIconButton(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.ShowAdminForm)
 	f.result = container.NewVBox()
 	return f
@@ -441,4 +443,17 @@ func (f *UnblockForm) SubmitNow() {
 		})
 	}
 	a.withConsent(t.SOPIN, a.t("ui.final_try.admin_text"), run, nil)
+}
+
+// clearStale: a red refusal goes away as soon as the person types again in
+// one of the fields it was about (a stale error beside corrected fields
+// said the opposite of the form).
+func clearStale(status *widget.Label, fields ...*Input) {
+	for _, e := range fields {
+		e.Typed = func() {
+			if status.Importance == widget.DangerImportance && status.Text != "" {
+				setStatus(status, "", widget.MediumImportance)
+			}
+		}
+	}
 }
