@@ -12,32 +12,39 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 )
 
-// TestSweep signs every PDF under $CERTIGNA_SWEEP_DIR (opt-in: files this
-// repository does not ship, e.g. other projects' test suites) and reports:
+// TestSweep signs every PDF under $CERTIGNA_SWEEP_DIR (files this repository
+// does not ship, e.g. other projects' test suites) or, without it, pdfcpu's
+// real-world test files from the module cache, and reports:
 // signed (reference stability checked by the TestMain hook, pdfsig valid
 // and total; then signed again, both our signatures valid), refused (by
 // kind), or a failure. Fails on a failure: an
 // output pdfsig does not call valid and total, a broken property, a panic
 // or an internal error.
 func TestSweep(t *testing.T) {
-	root := os.Getenv("CERTIGNA_SWEEP_DIR")
-	if root == "" {
-		t.Skip("set CERTIGNA_SWEEP_DIR to a folder of PDFs")
-	}
+	testtool.Need(t, "pdfsig")
 	keys := pkitest.SharedKeys(t)
+	var all []string
+	if root := os.Getenv("CERTIGNA_SWEEP_DIR"); root != "" {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".pdf") {
+				all = append(all, p)
+			}
+			return nil
+		})
+	} else {
+		all = corpusFiles(t)
+	}
 	seen := map[[32]byte]bool{}
 	var files []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".pdf") {
-			if b, err := os.ReadFile(p); err == nil && !seen[sha256.Sum256(b)] {
-				seen[sha256.Sum256(b)] = true
-				files = append(files, p)
-			}
+	for _, p := range all {
+		if b, err := os.ReadFile(p); err == nil && !seen[sha256.Sum256(b)] {
+			seen[sha256.Sum256(b)] = true
+			files = append(files, p)
 		}
-		return nil
-	})
+	}
 	sort.Strings(files)
 	refused := map[Kind]int{}
 	signed := 0
