@@ -3,7 +3,9 @@ package actions
 import (
 	"context"
 	"errors"
+	"time"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
@@ -52,7 +54,7 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 		s := &rep.Signatures[i]
 		v := s.Verdict()
 		sc := SignatureCheck{
-			Field: s.Field, Timestamp: s.Type == "timestamp", Headline: s.Headline(lang),
+			Field: s.Field, Timestamp: s.Type == "timestamp", Headline: headline(s, v, lang),
 			Intact: v.Intact, Signature: v.Signature, Changes: v.Changes, Trust: v.Trust, Level: s.Level,
 		}
 		if s.Changes != nil && s.Changes.Class != pdfsign.ClassNone {
@@ -61,6 +63,10 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 		sc.Revision = s.Revision
 		if s.Changes != nil {
 			sc.Visible = s.Changes.Visible
+		}
+		if s.Field != "" {
+			// the field's name is for who looks for it: not in the headline
+			sc.Details = append(sc.Details, assets.T(lang, "verify.ui.field", map[string]any{"Field": s.Field}))
 		}
 		sc.Details = append(sc.Details, s.Answers(lang)...)
 		sc.Details = append(sc.Details, s.RevisionLines(lang)...)
@@ -81,4 +87,70 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 		c.Signatures = append(c.Signatures, sc)
 	}
 	return c, nil
+}
+
+// headline is one signature in plain words for the window: who signed, when
+// (the date always), and whether the document changed since; an expired
+// certificate said too. No field name, no constant, one date.
+func headline(s *pdfsign.SignatureReport, v pdfsign.Verdict, lang string) string {
+	when := s.SigningTime
+	if s.LTV != nil && s.LTV.TimestampOK {
+		when = s.LTV.Timestamp
+	}
+	if s.Type == "timestamp" && !s.TimestampTime.IsZero() {
+		when = s.TimestampTime
+	}
+	cn := s.SignerCN
+	if cn == "" {
+		cn = assets.T(lang, "verify.unknown_signer")
+	}
+	data := map[string]any{"CN": cn, "When": whenText(lang, when)}
+	if s.Type == "timestamp" {
+		if s.Valid {
+			return assets.T(lang, "verify.ui.head.timestamp", data)
+		}
+		return assets.T(lang, "verify.ui.head.timestamp_invalid", data)
+	}
+	var h string
+	switch {
+	case v.Intact == pdfsign.AnswerNo:
+		return assets.T(lang, "verify.ui.head.invalid_intact", data)
+	case v.Signature == pdfsign.AnswerUnsupported:
+		return assets.T(lang, "verify.ui.head.unsupported", data)
+	case v.Signature == pdfsign.AnswerNo:
+		h = assets.T(lang, "verify.ui.head.invalid_signature", data)
+	case !s.Valid:
+		return assets.T(lang, "verify.ui.head.invalid_unknown", data)
+	default:
+		h = assets.T(lang, "verify.ui.head.signed", data) + " " +
+			assets.T(lang, "verify.ui.head.changes."+v.Changes, map[string]any{"What": s.ChangesWhat(lang)})
+	}
+	for _, p := range s.Problems {
+		if p.Code == "cert_not_valid_at_signing" {
+			return h + " " + assets.T(lang, "verify.ui.head.cert_not_valid_then")
+		}
+	}
+	if !s.CertTo.IsZero() && time.Now().After(s.CertTo) {
+		h += " " + assets.T(lang, "verify.ui.head.cert_expired", map[string]any{"Date": dateText(lang, s.CertTo)})
+	}
+	return h
+}
+
+// whenText is a date and time as the rest of the window says it
+// ("29/11/2026 à 20:38"), "date inconnue" when the signature has none.
+func whenText(lang string, t time.Time) string {
+	if t.IsZero() {
+		return assets.T(lang, "verify.unknown_time")
+	}
+	if lang == "en" {
+		return t.Local().Format("2 Jan 2006 at 15:04")
+	}
+	return t.Local().Format("02/01/2006 à 15:04")
+}
+
+func dateText(lang string, t time.Time) string {
+	if lang == "en" {
+		return t.Local().Format("2 Jan 2006")
+	}
+	return t.Local().Format("02/01/2006")
 }

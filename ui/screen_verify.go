@@ -173,15 +173,21 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 	head := widget.NewLabel(s.Headline)
 	head.Wrapping = fyne.TextWrapWord
 	head.TextStyle.Bold = true
-	badges := []fyne.CanvasObject{answerBadge(a, "intact", s.Intact)}
-	// a signature whose signed bytes changed says nothing else true: a
-	// green "Signature : oui" or "Modifications : aucune" beside a red
-	// "Intègre : non" contradicted the headline
-	if s.Intact != "no" {
-		badges = append(badges, answerBadge(a, "signature", s.Signature), answerBadge(a, "changes", s.Changes))
-	}
-	if !s.Timestamp && s.Intact != "no" {
-		badges = append(badges, answerBadge(a, "trust", s.Trust))
+	var badges []fyne.CanvasObject
+	switch {
+	case s.Intact == "no":
+		// a signature whose signed bytes changed says nothing else true: a
+		// green "Signature : oui" or "Modifications : aucune" beside a red
+		// "Intègre : non" contradicted the headline
+		badges = append(badges, answerBadge(a, "intact", s.Intact))
+	case s.Signature == "no":
+		// the same for a wrong signature: only what is wrong
+		badges = append(badges, answerBadge(a, "signature", s.Signature))
+	default:
+		badges = append(badges, answerBadge(a, "intact", s.Intact), answerBadge(a, "signature", s.Signature), answerBadge(a, "changes", s.Changes))
+		if !s.Timestamp {
+			badges = append(badges, answerBadge(a, "trust", s.Trust))
+		}
 	}
 	// the badges wrap: in one row they made the window wider than 800 px
 	objs := []fyne.CanvasObject{head, container.New(layout.NewRowWrapLayout(), badges...)}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -45,16 +47,16 @@ func TestVerifyScreen(t *testing.T) {
 		badges           [4]string
 	}{
 		{"valid", corpus("approval.pdf"), "fr", true,
-			[]string{"Les signatures sont intactes", "pas reconnu par cet ordinateur", "signature valide de Camille Corpus EC", "Intègre : oui", "Modifications : aucune", "Type : signature simple (sans heure certifiée)"},
+			[]string{"Les signatures sont intactes", "pas reconnu par cet ordinateur", "Signé par Camille Corpus EC, le ", "Le document n’a pas été modifié depuis.", "Intègre : oui", "Modifications : aucune", "Type : signature simple (sans heure certifiée)"},
 			[4]string{"yes", "yes", "none", "no"}},
 		{"invalid", corpus("byte-flip.pdf"), "fr", false,
-			[]string{"au moins une signature est invalide", "signature INVALIDE", "Intègre : non"},
+			[]string{"au moins une signature est invalide", "elle n’est PAS valide, le contenu signé a été altéré", "Intègre : non"},
 			[4]string{"no", "yes", "none", "no"}},
 		{"changed after, not allowed", corpus("approval-then-content.pdf"), "en", false,
-			[]string{"BUT the document was then changed in a way that is not allowed", "Changes: not allowed", "the document's content or structure was changed"},
+			[]string{"The document has been changed since in a way that is NOT ALLOWED: ", "Changes: not allowed", "the document's content or structure was changed"},
 			[4]string{"yes", "yes", "no", "no"}},
 		{"changed after, allowed", corpus("certified-p2-then-fill.pdf"), "en", true,
-			[]string{"changed in a way the signature allows", "Changes: allowed", "form fields were filled in"},
+			[]string{"The document has been changed since: ", "as the signature allows", "Changes: allowed", "form fields were filled in"},
 			[4]string{"yes", "yes", "yes", "no"}},
 		{"unsigned", unsigned, "fr", false, []string{"ne contient aucune signature"}, [4]string{}},
 	} {
@@ -82,6 +84,7 @@ func TestVerifyScreen(t *testing.T) {
 				t.Fatalf("check %+v err %v", v.Check, v.Err)
 			}
 			s := v.Check.Signatures[0]
+			checkHeadline(t, s, c.lang)
 			if got := [4]string{s.Intact, s.Signature, s.Changes, s.Trust}; got != c.badges {
 				t.Fatalf("answers %v, want %v", got, c.badges)
 			}
@@ -112,7 +115,8 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	if v.Check == nil || !v.Check.OK {
 		t.Fatalf("check %+v %v", v.Check, v.Err)
 	}
-	mustShow(t, h.win, "le document a ensuite été modifié comme le permettait la signature")
+	mustShow(t, h.win, "Le document a été modifié depuis : ")
+	mustShow(t, h.win, "comme la signature le permet")
 
 	h.app.Show(ui.ScreenGuide)
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(signed)})
@@ -120,5 +124,74 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	h.settle()
 	if h.app.Screen() != ui.ScreenSign || h.app.SignView() == nil || h.app.SignView().Input != signed {
 		t.Fatalf("screen %q sign view %+v", h.app.Screen(), h.app.SignView())
+	}
+}
+
+// headlineDate: the window's date and time, "29/11/2026 à 20:38" or
+// "29 Nov 2026 at 20:38", exactly once in a headline.
+var headlineDate = map[string]*regexp.Regexp{
+	"fr": regexp.MustCompile(`le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}\b`),
+	"en": regexp.MustCompile(`on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\b`),
+}
+
+// checkHeadline: one headline in words, with its date once, and none of
+// the field names, constants or technical words the window used to show.
+func checkHeadline(t *testing.T, s ui.SignatureCheck, lang string) {
+	t.Helper()
+	t.Logf("headline: %s", s.Headline)
+	if n := len(headlineDate[lang].FindAllString(s.Headline, -1)); n != 1 {
+		t.Errorf("headline %q: %d dates, want 1", s.Headline, n)
+	}
+	if regexp.MustCompile(`\d{2}:\d{2}:\d{2}`).MatchString(s.Headline) {
+		t.Errorf("headline %q: seconds", s.Headline)
+	}
+	for _, w := range []string{s.Field, "Signature1", "Timestamp-", "ES_", "PAdES", "ETSI", "adbe", "CN=", "B-B", "B-T"} {
+		if w != "" && strings.Contains(s.Headline, w) {
+			t.Errorf("headline %q contains %q", s.Headline, w)
+		}
+	}
+	if strings.Contains(s.Headline, "_") {
+		t.Errorf("headline %q: a constant", s.Headline)
+	}
+}
+
+// A document timestamp is said as such, with its date; an expired signer
+// certificate and a document changed since are said in the headline.
+func TestVerifyHeadlines(t *testing.T) {
+	tok := softhsm(t)
+	for _, c := range []struct {
+		file, lang string
+		want       []string // in the headlines, in order
+	}{
+		{"approval-then-dss-then-doctimestamp.pdf", "fr", []string{"Signé par ", "Horodatage du document, le "}},
+		{"approval-then-dss-then-doctimestamp.pdf", "en", []string{"Signed by ", "Document timestamp, on "}},
+		{"approval-then-content.pdf", "fr", []string{"Le document a été modifié depuis d’une façon NON AUTORISÉE : "}},
+		{"byte-flip.pdf", "en", []string{"it is NOT valid, the signed content was altered"}},
+	} {
+		t.Run(c.file+"-"+c.lang, func(t *testing.T) {
+			h := start(t, tok, c.lang)
+			v := verifyFile(t, h, corpus(c.file))
+			if v.Check == nil || len(v.Check.Signatures) != len(c.want) {
+				t.Fatalf("check %+v err %v", v.Check, v.Err)
+			}
+			for i, s := range v.Check.Signatures {
+				if !strings.Contains(s.Headline, c.want[i]) {
+					t.Errorf("headline %d %q, want %q", i, s.Headline, c.want[i])
+				}
+				checkHeadline(t, s, c.lang)
+				mustShow(t, h.win, s.Headline)
+				if s.Timestamp && !strings.Contains(s.Headline, "Horodatage du document, le ") && c.lang == "fr" {
+					t.Errorf("timestamp headline %q", s.Headline)
+				}
+			}
+			// badges agree with the headline: no green beside a broken signature
+			if strings.Contains(c.file, "byte-flip") {
+				for _, ok := range []string{"Signature: yes", "Changes: none", "Intact: yes", "Signer: recognised"} {
+					if shows(h.win, ok) {
+						t.Errorf("green %q beside an invalid signature", ok)
+					}
+				}
+			}
+		})
 	}
 }
