@@ -39,7 +39,22 @@ func TestBatchDropOnePIN(t *testing.T) {
 	if len(v.Batch) != 4 {
 		t.Fatalf("batch of %d", len(v.Batch))
 	}
+	// Before any click and without the PIN (issue #22, finding 8): the
+	// refused file is listed with its reason in words, and the button
+	// counts the documents it will sign.
 	before := logins()
+	for i := 0; i < 100 && !v.Checked; i++ {
+		h.settle()
+	}
+	if !strings.Contains(v.DocStatus.Text, "Ce document ne pourra pas être signé") || !strings.Contains(v.DocStatus.Text, "notes.pdf : ") {
+		t.Fatalf("refused file not listed before the click: %q", v.DocStatus.Text)
+	}
+	if v.Submit.Text != "Signer les 3 documents" || v.Submit.Disabled() {
+		t.Fatalf("button %q (disabled %v)", v.Submit.Text, v.Submit.Disabled())
+	}
+	if n := logins() - before; n != 0 {
+		t.Fatalf("%d C_Login before the click", n)
+	}
 	test.Type(v.PIN, h.tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -78,6 +93,46 @@ func TestBatchDropOnePIN(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "notes-signé.pdf")); err == nil {
 		t.Fatal("the refused file was signed")
+	}
+	// "Ouvrir le dossier" opens the folder of the signed copies.
+	if v.BatchFolder == nil || v.BatchFolder.Text != "Ouvrir le dossier" {
+		t.Fatal("no button to open the folder after the batch")
+	}
+	test.Tap(v.BatchFolder)
+	h.mu.Lock()
+	opened := append([]string(nil), h.opened...)
+	h.mu.Unlock()
+	if want := storage.NewFileURI(dir).String(); len(opened) != 1 || opened[0] != want {
+		t.Fatalf("opened %v, want %s", opened, want)
+	}
+}
+
+// Only unusable documents: the list says why before any click, and the
+// button stays disabled (no PIN asked for nothing).
+func TestBatchAllRefusedBeforeClick(t *testing.T) {
+	h, logins := spied(t, nil)
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var uris []fyne.URI
+	for _, n := range []string{"x.pdf", "y.pdf"} {
+		p := filepath.Join(dir, n)
+		os.WriteFile(p, []byte("pas un PDF\n"), 0o644)
+		uris = append(uris, storage.NewFileURI(p))
+	}
+	before := logins()
+	h.app.HandleDrop(uris)
+	for i := 0; i < 100 && !v.Checked; i++ {
+		h.settle()
+	}
+	if !strings.Contains(v.DocStatus.Text, "Aucun de ces documents ne peut être signé") || !strings.Contains(v.DocStatus.Text, "y.pdf : ") {
+		t.Fatalf("status %q", v.DocStatus.Text)
+	}
+	if !v.Submit.Disabled() || v.Submit.Text != "Aucun document à signer" {
+		t.Fatalf("button %q (disabled %v)", v.Submit.Text, v.Submit.Disabled())
+	}
+	if n := logins() - before; n != 0 {
+		t.Fatalf("%d C_Login", n)
 	}
 }
 

@@ -86,6 +86,10 @@ type SignView struct {
 	Batch       []string
 	BatchSigned int
 	batchCancel *Button
+	batchOK     int // documents of the batch that passed the pre-PIN check
+	// BatchFolder opens the folder of the last batch's signed copies (nil
+	// before a batch signed anything).
+	BatchFolder *Button
 	// Preview: the page with the stamp where it goes (sign_preview.go);
 	// nil without a page source. placePage / placeRect: the place chosen
 	// on it (page coordinates), used with StampPlaced.
@@ -432,11 +436,9 @@ func (v *SignView) recheck() {
 	}
 	cert := a.signingCert()
 	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {
-		// several documents: each is checked at the click, before the PIN
-		// is used (screen_sign_batch.go)
-		v.checkGen++
-		v.Checked, v.CheckErr, v.checkedKey = true, nil, ""
-		v.setButton()
+		// several documents: each is checked now, before any click or PIN,
+		// and again at the click (screen_sign_batch.go)
+		v.checkBatch(cert)
 		return
 	}
 	if v.Input == "" || cert == nil || a.Current() == nil {
@@ -520,6 +522,24 @@ func (v *SignView) CanSign() bool {
 }
 
 func (v *SignView) setButton() {
+	// a batch's button says how many documents it signs, never "le document"
+	if v.Submit == nil {
+		return // still being built
+	}
+	text := v.a.t("ui.sign.submit")
+	if len(v.Batch) > 1 {
+		n := v.batchOK
+		if !v.Checked {
+			n = len(v.Batch)
+		}
+		text = v.a.n("ui.batch.submit", n)
+		if n == 0 {
+			text = v.a.t("ui.batch.submit_none") // French's singular covers 0
+		}
+	}
+	if v.Submit.Text != text {
+		v.Submit.SetText(text)
+	}
 	if v.CanSign() {
 		v.Submit.Enable()
 	} else {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/actions"
@@ -45,11 +47,56 @@ func (v *SignView) SetInputs(paths []string) {
 	}
 	v.result.Objects = nil
 	v.result.Refresh()
+	v.BatchFolder = nil
 	if v.Preview != nil { // each document's page with its stamp, before the one PIN
 		v.Preview.batchDoc = 0
 		v.Preview.load(paths[0])
 	}
 	v.recheck()
+}
+
+// checkBatch runs every document's pre-PIN check (actions.PlanBatchEach,
+// as the click does) as soon as the batch is set up, and lists beside the
+// documents which ones will be refused and why; "Signer" counts the others.
+func (v *SignView) checkBatch(cert *CertInfo) {
+	a := v.a
+	v.checkGen++
+	gen := v.checkGen
+	v.checkedKey = ""
+	v.Checked, v.CheckErr, v.batchOK = false, nil, 0
+	if err := certRefusal(cert, time.Now()); err != nil {
+		v.Checked, v.CheckErr = true, err
+		v.showCheck()
+		return
+	}
+	ins := append([]string(nil), v.Batch...)
+	each := v.batchOpts(ins, v.signOptions(*cert))
+	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
+	v.setButton()
+	a.background(func() {
+		items := actions.PlanBatchEach(ins, batchNamer(docs, suffix), func(in string) SignOptions { return each[in] })
+		ok, why := 0, []string(nil)
+		for _, it := range items {
+			if it.Refused != nil {
+				why = append(why, filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
+			} else {
+				ok++
+			}
+		}
+		a.do(func() {
+			if gen != v.checkGen {
+				return
+			}
+			v.Checked, v.batchOK = true, ok
+			if ok == 0 {
+				v.CheckErr = &textError{key: "ui.batch.none", data: map[string]any{"Why": strings.Join(why, "\n")}}
+				setStatus(v.DocStatus, Message(v.CheckErr, a.lang), widget.DangerImportance)
+			} else if len(why) > 0 {
+				setStatus(v.DocStatus, a.n("ui.batch.will_refuse", len(why), map[string]any{"Why": strings.Join(why, "\n")}), widget.WarningImportance)
+			}
+			v.setButton()
+		})
+	})
 }
 
 // BatchCancel is the Cancel button of a batch in progress (nil otherwise).
@@ -212,7 +259,23 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 			}
 			setStatus(v.Status, text, imp)
 			v.result.Objects = []fyne.CanvasObject{para(strings.Join(lines, "\n"))}
+			if dir := signedDir(items); dir != "" {
+				v.BatchFolder = newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(dir) })
+				v.result.Objects = append(v.result.Objects, container.NewHBox(v.BatchFolder))
+			}
 			v.result.Refresh()
 		})
 	})
+}
+
+// signedDir is the folder of the batch's signed copies (the first one's:
+// they are beside their documents or all in the documents folder), "" when
+// nothing was signed.
+func signedDir(items []*actions.BatchItem) string {
+	for _, it := range items {
+		if it.Signed != nil && it.Err == nil {
+			return filepath.Dir(it.Out)
+		}
+	}
+	return ""
 }
