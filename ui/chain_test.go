@@ -54,8 +54,14 @@ func TestWindowChainFromAIA(t *testing.T) {
 		}
 		v, _ := sampleInput(t, h)
 		picked := false
+		leafName := ""
+		for _, c := range h.app.Certs() {
+			if c.Cert != nil && c.Cert.Equal(pk.Signer) {
+				leafName = h.app.CertName(c)
+			}
+		}
 		for i, o := range v.Cert.Options {
-			if strings.Contains(o, pk.Signer.Subject.CommonName) {
+			if leafName != "" && o == leafName {
 				v.Cert.SetSelectedIndex(i)
 				picked = true
 			}

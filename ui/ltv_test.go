@@ -221,10 +221,10 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	if v.Output == "" || v.Result == nil || !v.Result.Valid {
 		t.Fatalf("no valid output: %q %+v", v.Status.Text, v.Result)
 	}
-	// the window's order is its own (stable, by usage then label): the
-	// second choice is the certificate whose label it shows second
+	// the window's order is its own (the default first, then by usage and
+	// label): the second choice is the certificate it names second
 	second, other := signing[0], signing[1]
-	if strings.Contains(v.Cert.Options[1], signing[1].Label) {
+	if v.Cert.Options[1] == h.app.CertName(signing[1]) {
 		second, other = signing[1], signing[0]
 	}
 	want := sha256.Sum256(second.Cert.Raw)

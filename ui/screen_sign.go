@@ -370,12 +370,9 @@ func (v *SignView) forgetCodeOnChange() {
 	v.codeFor = k
 }
 
-// certName tells one certificate from another: the holder is often the
-// same on each, the label, key type and end date differ.
-func (a *App) certName(c *CertInfo) string {
-	return a.t("ui.sign.cert_name", map[string]any{"Holder": c.Holder, "Label": c.Label, "Type": keyType(c),
-		"Date": fmtDate(a.lang, c.NotAfter)})
-}
+// certName tells one certificate from another in words: what it is for,
+// then, only when needed, its expiry or the end of its number.
+func (a *App) certName(c *CertInfo) string { return a.certLabel(c) }
 
 // certChoices fills the certificate Select; it is shown only when the
 // token holds two signing certificates or more.
@@ -393,7 +390,7 @@ func (v *SignView) certChoices() {
 	sel := -1
 	cur := a.signingCert()
 	for i, c := range cs {
-		names = append(names, fmt.Sprintf("%d. %s", i+1, a.certName(c)))
+		names = append(names, a.certName(c))
 		v.certIDs = append(v.certIDs, c.ID)
 		if c == cur {
 			sel = i
@@ -545,13 +542,6 @@ func (v *SignView) setButton() {
 	} else {
 		v.Submit.Disable()
 	}
-}
-
-func keyType(c *CertInfo) string {
-	if c.Cert == nil {
-		return "?"
-	}
-	return c.Cert.PublicKeyAlgorithm.String()
 }
 
 // SignView is the test signature screen's state (nil on other screens).

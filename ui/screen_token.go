@@ -271,7 +271,8 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	}
 	now := time.Now()
 	var others []fyne.CanvasObject
-	for _, c := range a.certs {
+	for i := range a.certs {
+		c := &a.certs[i]
 		if !c.HasPrivateKey {
 			// the CA's certificates: the chain, not the person's certificate
 			others = append(others, para(c.Holder+" — "+a.t("ui.cert.validity_range", map[string]any{"From": fmtDate(a.lang, c.NotBefore), "To": fmtDate(a.lang, c.NotAfter)})))
@@ -300,7 +301,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			kv(a.t("ui.cert.validity"), validity),
 			kv(a.t("ui.cert.usage"), strings.Join(usage, ", ")),
 		}
-		items = append(items, widget.NewCard(a.t("ui.cert.card"), "", container.NewVBox(container.NewHBox(flag), form(rows...))))
+		items = append(items, widget.NewCard(a.certLabel(c), "", container.NewVBox(container.NewHBox(flag), form(rows...))))
 	}
 	if len(others) > 0 {
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))

@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Which token and certificate the screens work on, and what the guide
@@ -58,6 +61,17 @@ func (a *App) signingCerts() []*CertInfo {
 		}
 		return bytes.Compare(out[i].ID, out[j].ID) < 0
 	})
+	// the default (actions.DefaultSigningCert: the signing certificate,
+	// valid, RSA on a tie) is offered first
+	vals := make([]*CertInfo, 0, len(out))
+	list := make([]CertInfo, len(out))
+	for i, c := range out {
+		list[i] = *c
+	}
+	if d := actions.DefaultSigningCert(list, time.Now()); d > 0 {
+		vals = append(append(vals, out[d]), out[:d]...)
+		out = append(vals, out[d+1:]...)
+	}
 	return out
 }
 
@@ -71,7 +85,7 @@ func hasUsage(c *CertInfo, u string) bool {
 }
 
 // signingCert is the certificate chosen on the sign screen, else the one
-// last used on this token, else the first of signingCerts.
+// last used on this token, else the first of signingCerts (the default).
 func (a *App) signingCert() *CertInfo {
 	cs := a.signingCerts()
 	t := a.Current()
@@ -95,6 +109,25 @@ func (a *App) signingCert() *CertInfo {
 		return nil
 	}
 	return cs[0]
+}
+
+// certLabel names the person's certificate c in words that tell it from
+// the token's other ones (actions.CertLabels): no key type, no DN.
+func (a *App) certLabel(c *CertInfo) string {
+	var mine []CertInfo
+	at := -1
+	for i := range a.certs {
+		if a.certs[i].HasPrivateKey || &a.certs[i] == c {
+			if &a.certs[i] == c || bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
+				at = len(mine)
+			}
+			mine = append(mine, a.certs[i])
+		}
+	}
+	if at < 0 {
+		return actions.CertLabels([]CertInfo{*c}, a.lang)[0]
+	}
+	return actions.CertLabels(mine, a.lang)[at]
 }
 
 // rememberCert keeps the certificate just used for the token (its ID, never
@@ -159,3 +192,16 @@ func (a *App) stateChanged() {
 }
 
 func (a *App) pinBusy() bool { return a.pin != nil && a.pin.busy }
+
+// Certs are the current token's certificates as last read (a copy).
+func (a *App) Certs() []CertInfo { return append([]CertInfo(nil), a.certs...) }
+
+// CertName is how the screens name the certificate c of the current token.
+func (a *App) CertName(c CertInfo) string {
+	for i := range a.certs {
+		if bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
+			return a.certLabel(&a.certs[i])
+		}
+	}
+	return a.certLabel(&c)
+}
