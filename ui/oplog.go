@@ -35,6 +35,12 @@ func (l *OpLog) Add(op, detail string) {
 	}
 }
 
+// opFailed is the detail of a failed operation, in the customer's language
+// (the report is read by the customer before it is sent).
+func (a *App) opFailed(err error) string {
+	return a.t("support.result.failed", map[string]any{"Err": Message(err, a.lang)})
+}
+
 // Entries, oldest first.
 func (l *OpLog) Entries() []OpEntry {
 	l.mu.Lock()

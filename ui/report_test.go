@@ -5,7 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/certigna-desktop/app/assets"
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
@@ -90,4 +94,71 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 func mustTokens(h *harness) []ui.TokenInfo {
 	ts, _ := h.svc.Tokens()
 	return ts
+}
+
+// Issue 22, finding 6: a French report has its event names in French (none
+// of the English ones), and the window's batches are in it — one refused
+// for a wrong PIN (with the PIN state after) and one signed — without the
+// PIN or the documents' folder.
+func TestReportFrenchWithBatches(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	var uris []fyne.URI
+	for _, n := range []string{"a.pdf", "b.pdf"} {
+		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+	}
+	h.app.HandleDrop(uris)
+	h.settle()
+	if len(v.Batch) != 2 {
+		t.Fatalf("batch of %d", len(v.Batch))
+	}
+	wrong := "99999999"[:len(tok.PIN)]
+	if wrong == tok.PIN {
+		wrong = "88888888"[:len(tok.PIN)]
+	}
+	test.Type(v.PIN, wrong)
+	test.Tap(v.Submit)
+	for i := 0; i < 100 && !strings.Contains(h.app.Diagnostics(), "code PIN maintenant"); i++ {
+		h.settle()
+	}
+	test.Type(v.PIN, tok.PIN)
+	test.Tap(v.Submit)
+	for i := 0; i < 100 && v.BatchSigned == 0; i++ {
+		h.settle()
+	}
+	if v.BatchSigned != 2 {
+		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	}
+	rep := h.app.Diagnostics()
+	for _, w := range []string{"plusieurs documents : signature commencée  2 documents", "plusieurs documents : signature  échec : ",
+		"code PIN maintenant : ", "document signé  a.pdf → a-signé.pdf", "document signé  b.pdf → b-signé.pdf",
+		"plusieurs documents : signature  2 documents signés sur 2"} {
+		if !strings.Contains(rep, w) {
+			t.Errorf("report lacks %q:\n%s", w, rep)
+		}
+	}
+	if strings.Contains(rep, tok.PIN) || strings.Contains(rep, wrong) || strings.Contains(rep, dir) {
+		t.Errorf("a PIN or the folder in the report:\n%s", rep)
+	}
+	// every event recorded has a French name, and no English one is shown
+	cat, err := assets.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.app.Ops().Entries() {
+		if _, ok := cat["fr"]["support.op."+e.Op]; !ok {
+			t.Errorf("event %q has no French name", e.Op)
+		}
+		if strings.Contains(rep, "  "+e.Op+"  ") {
+			t.Errorf("raw event name %q in the report", e.Op)
+		}
+	}
+	for k, en := range cat["en"] {
+		if strings.HasPrefix(k, "support.") && en != cat["fr"][k] && len(en) > 3 && strings.Contains(rep, en) {
+			t.Errorf("English %s %q in the French report:\n%s", k, en, rep)
+		}
+	}
 }

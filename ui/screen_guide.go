@@ -82,7 +82,7 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			if !v && serial != "" {
 				_ = a.opt.Store.SetDone("", st, false)
 			}
-			a.ops.Add("guide_tick", string(st))
+			a.ops.Add("guide_tick", a.t("support.step."+string(st)))
 			a.Show(ScreenGuide)
 			if st == StepPINSet {
 				a.Refresh() // the PIN badge: "À changer" until this is done

@@ -202,7 +202,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			f.progress.Objects = nil
 			f.progress.Refresh()
 			if err != nil {
-				a.ops.Add("pin_change", "failed: "+Message(err, "en"))
+				a.ops.Add("pin_change", a.opFailed(err))
 				f.Current.SetText("")
 				setStatus(f.Status, failureText(a, err, after), widget.DangerImportance)
 				a.Refresh()
@@ -212,7 +212,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 				}
 				return
 			}
-			a.ops.Add("pin_change", "ok")
+			a.ops.Add("pin_change", a.t("support.result.ok"))
 			f.Succeeded = true
 			_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 			_ = a.opt.Store.SetDone(t.Serial, StepUnlockCode, true)
@@ -425,13 +425,13 @@ func (f *UnblockForm) SubmitNow() {
 				f.busy = false
 				f.Submit.Enable()
 				if err != nil {
-					a.ops.Add("unblock", "failed: "+Message(err, "en"))
+					a.ops.Add("unblock", a.opFailed(err))
 					f.Admin.SetText("")
 					setStatus(f.Status, failureText(a, err, nil), widget.DangerImportance)
 					a.Refresh()
 					return
 				}
-				a.ops.Add("unblock", "ok")
+				a.ops.Add("unblock", a.t("support.result.ok"))
 				f.Succeeded = true
 				_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 				f.Status.SetText("")

@@ -144,6 +144,7 @@ func (v *SignView) signBatch() {
 		p, perr := prepare(context.Background(), svc, signer, tok.Slot, cert, opts)
 		if perr != nil {
 			a.do(func() {
+				a.ops.Add("batch", a.opFailed(perr))
 				v.busy = false
 				v.Submit.Enable()
 				fail(Message(perr, a.lang))
@@ -151,6 +152,11 @@ func (v *SignView) signBatch() {
 			return
 		}
 		a.do(func() {
+			for _, it := range items {
+				if it.Refused != nil { // a name, never the folder: the report scrubs paths too
+					a.ops.Add("batch_refused", filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
+				}
+			}
 			go1 := func() {
 				a.withConsent(tok.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
 					v.runBatch(tok, cert, items, p, finalTry)
@@ -211,6 +217,7 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 	svc := a.opt.Tokens
 	opts := v.signOptions(cert)
 	secrets := a.opt.Secrets
+	a.ops.Add("batch_start", a.n("support.result.documents", todo))
 	a.background(func() {
 		opts = tsaLogin(secrets, opts)
 		for _, it := range items {
@@ -228,7 +235,19 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 			})
 		}
 		cancel()
+		// a refused PIN spent a try: the report says what the token
+		// reports now (read, no login); nothing when the re-read failed
+		var after *PINState
+		if err != nil {
+			if toks, terr := svc.Tokens(); terr == nil {
+				if n := pickToken(toks, t.Serial); n != nil && n.Serial == t.Serial {
+					st := n.PIN
+					after = &st
+				}
+			}
+		}
 		a.do(func() {
+			v.logBatch(items, sum, err, after)
 			v.busy = false
 			v.PIN.Enable()
 			v.Submit.Enable()
@@ -278,4 +297,28 @@ func signedDir(items []*actions.BatchItem) string {
 		}
 	}
 	return ""
+}
+
+// logBatch records a batch's outcome in the event log (the support report):
+// each document's result by file name, or the refused key with the PIN
+// state after, then the summary. Never a PIN or a folder.
+func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary, err error, after *PINState) {
+	a := v.a
+	if err != nil {
+		d := a.opFailed(err)
+		if after != nil {
+			d += " — " + a.t("support.result.pin_after", map[string]any{"State": pinStateText(a, *after)})
+		}
+		a.ops.Add("batch", d)
+		return
+	}
+	for _, it := range items {
+		switch {
+		case it.Err != nil:
+			a.ops.Add("batch_failed", filepath.Base(it.In)+" : "+Message(it.Err, a.lang))
+		case it.Signed != nil:
+			a.ops.Add("batch_signed", a.t("support.result.in_out", map[string]any{"In": filepath.Base(it.In), "Out": filepath.Base(it.Out)}))
+		}
+	}
+	a.ops.Add("batch", sum.Words(a.lang, len(items)))
 }

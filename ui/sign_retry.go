@@ -51,7 +51,7 @@ func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *
 		a.do(func() {
 			v.busy = false
 			if err != nil {
-				a.ops.Add("sign_retry", "failed: "+Message(err, "en"))
+				a.ops.Add("sign_retry", a.opFailed(err))
 				setStatus(v.Status, Message(err, a.lang), widget.DangerImportance)
 				retry.Enable()
 				return

@@ -252,14 +252,14 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 		if removed {
 			msg = a.t("ui.sign.removed") + "\n" + msg
 		}
-		a.ops.Add("sign", "failed: "+Message(err, "en"))
+		a.ops.Add("sign", a.opFailed(err))
 		setStatus(v.Status, msg, widget.DangerImportance)
 		a.Refresh()
 		return
 	}
 	v.Output, v.Result, v.Warning = out, ver, res.Warning
 	v.Status.SetText("")
-	a.ops.Add("sign", "ok: "+filepath.Base(out))
+	a.ops.Add("sign", a.t("support.result.ok_file", map[string]any{"File": filepath.Base(out)}))
 	a.rememberCert(t.Serial, v.lastCert)
 	if ver.Valid {
 		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)

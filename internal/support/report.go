@@ -189,7 +189,7 @@ func (r *Report) Text() string {
 	} else {
 		line(r.t("ops"))
 		for _, o := range r.Ops {
-			s := "  " + o.Time.Format("15:04:05") + "  " + o.Name
+			s := "  " + o.Time.Format("15:04:05") + "  " + r.opName(o.Name)
 			if o.Result != "" {
 				s += "  " + scrub(o.Result)
 			}
@@ -199,6 +199,15 @@ func (r *Report) Text() string {
 	line("")
 	line(r.t("privacy"))
 	return b.String()
+}
+
+// opName is an event's name in the report's language (support.op.<name>);
+// a name with no translation is shown as recorded rather than dropped.
+func (r *Report) opName(name string) string {
+	if s := r.t("op." + name); s != "support.op."+name {
+		return s
+	}
+	return name
 }
 
 func dash(s string) string {
