@@ -437,7 +437,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 		}
 	}
 	clip := fyne.CurrentApp().Clipboard().Content()
-	if !strings.Contains(clip, "pin_change  ok") || !strings.Contains(clip, "Jeton Tests UI") {
+	if !strings.Contains(clip, "changement du code PIN  réussi") || !strings.Contains(clip, "Jeton Tests UI") {
 		t.Fatalf("clipboard:\n%s", clip)
 	}
 	if strings.Contains(clip, newPIN) || strings.Contains(clip, tok.PIN) {
