@@ -103,14 +103,21 @@ func (w *window) drop(paths ...string) {
 func (w *window) chooseCert(t *testing.T, name string) {
 	t.Helper()
 	v := w.app.SignView()
-	for i, o := range v.Cert.Options {
-		if strings.Contains(o, name) {
-			v.Cert.SetSelectedIndex(i)
-			w.settle()
-			return
+	// The choices name certificates by purpose, not by holder: find the
+	// certificate by its holder, then its choice by the name the screen gives it.
+	for _, c := range w.app.Certs() {
+		if !strings.Contains(c.Holder, name) {
+			continue
+		}
+		for i, o := range v.Cert.Options {
+			if o == w.app.CertName(c) {
+				v.Cert.SetSelectedIndex(i)
+				w.settle()
+				return
+			}
 		}
 	}
-	t.Fatalf("no certificate %q among %q", name, v.Cert.Options)
+	t.Fatalf("no certificate of %q among %q", name, v.Cert.Options)
 }
 
 // sign types the PIN and presses "Signer".
