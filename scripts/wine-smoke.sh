@@ -156,18 +156,25 @@ if [[ -n $MSI ]]; then
 	# Windows 8.1 (build 9600) is refused: Wine's build number lowered for one install attempt, in both registry
 	# views (the MSI's RegistrySearch reads the 32-bit one, as Windows keeps the value in both).
 	build=$(regval "$CV" CurrentBuildNumber)
+	# A read that came back empty (or not a Windows 10 build) must not be written back: the real install
+	# below would then be refused too. 19045 is Windows 10 22H2.
+	[[ $build =~ ^[0-9]+$ ]] && ((build >= 10240)) || build=19045
 	for view in 32 64; do wine reg add "$CV" /v CurrentBuildNumber /t REG_SZ /d 9600 /f /reg:$view >/dev/null 2>&1; done
+	wineserver -w
 	if timeout 180 wine msiexec /i "$MSI" /qn >/dev/null 2>&1 || [[ -f "$PF/certigna-desktop.exe" ]]; then
 		fail "installed on Windows build 9600 (8.1): the Windows 10 launch condition did not stop it"
 	else
 		pass "refused on Windows build 9600 (8.1), Windows 10 launch condition"
 	fi
+	wineserver -w # the refused msiexec has ended before the build is put back
 	for view in 32 64; do wine reg add "$CV" /v CurrentBuildNumber /t REG_SZ /d "$build" /f /reg:$view >/dev/null 2>&1; done
 	wineserver -w
 	if timeout 180 wine msiexec /i "$MSI" /qn '/l*v' "Z:${OUT//\//\\}\\install.log" >/dev/null 2>&1; then
 		pass "msiexec /i $(basename "$MSI") /qn"
 	else
-		fail "msiexec /i failed (log: $OUT/install.log)"
+		rc=$?
+		fail "msiexec /i failed (exit $rc, build now '$(regval "$CV" CurrentBuildNumber)', log: $OUT/install.log)"
+		[[ -f $OUT/install.log ]] && iconv -f UTF-16LE -t UTF-8 "$OUT/install.log" 2>/dev/null | grep -iE 'error|condition|return value 3' | head -20 >&2
 	fi
 	wineserver -w
 	[[ -f $PF/certigna-desktop.exe ]] && pass "installed C:\\Program Files\\Certigna Desktop\\certigna-desktop.exe" ||
