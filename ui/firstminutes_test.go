@@ -7,6 +7,7 @@ package ui_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/certigna-desktop/app/internal/testpdf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,22 +68,7 @@ func writeSample(t *testing.T, dir, name string) string {
 }
 
 // buildPDF is a minimal PDF with objs as objects 1…n (Root 1, Info 2).
-func buildPDF(objs []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R/Info 2 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
-}
+func buildPDF(objs []string) []byte { return testpdf.Classic("/Info 2 0 R", objs...) }
 
 // refusedBeforePIN selects in (or not, when in is ""), waits for the
 // pre-PIN check and asserts: "Signer" disabled, the reason next to the

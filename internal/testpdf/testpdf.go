@@ -63,6 +63,13 @@ func Build(pages ...Page) []byte {
 		objs = append(objs, d+">>", fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content))
 	}
 	objs[1] = fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(kids, " "), n)
+	return Classic("/ID[<0123456789abcdef0123456789abcdef><0123456789abcdef0123456789abcdef>]", objs...)
+}
+
+// Classic writes a PDF with a classic xref table from objects given without
+// their "n 0 obj" wrapper (object 1 is the catalog); extra is added to the
+// trailer (an /ID, an /Info reference).
+func Classic(extra string, objs ...string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offs := make([]int, len(objs))
@@ -75,7 +82,7 @@ func Build(pages ...Page) []byte {
 	for _, o := range offs {
 		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
 	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R/ID[<0123456789abcdef0123456789abcdef><0123456789abcdef0123456789abcdef>]>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, extra, xref)
 	return b.Bytes()
 }
 
