@@ -47,6 +47,8 @@ type SignResult struct {
 	// CA object on the token, offline): signed anyway, but a validator with
 	// only the root may not link the signer to it.
 	ChainWarning error
+
+	written *pdfsign.Written // for Verify: what Sign wrote (pdfsign.VerifyWritten)
 }
 
 // Sign writes a signed copy of in to out with key and the chain from
@@ -60,12 +62,12 @@ func (d *Documents) Sign(ctx context.Context, in, out string, key Key, chain []*
 	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
 	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
 		// Signed and kept: the window offers to finish it (Finish).
-		return SignResult{Level: res.Level, Pending: levelError(pe.Err)}, nil
+		return SignResult{Level: res.Level, Pending: levelError(pe.Err), written: res.Written}, nil
 	}
 	if err != nil {
 		return SignResult{}, levelError(err)
 	}
-	return SignResult{Level: res.Level, Warning: res.Warning}, nil
+	return SignResult{Level: res.Level, Warning: res.Warning, written: res.Written}, nil
 }
 
 // Finish adds the timestamp and/or the long-term data o asks for to the
@@ -103,9 +105,11 @@ const (
 	TrustUntrusted = pdfsign.TrustUntrusted
 )
 
-// Verify checks the file just signed at path (CheckSigned).
-func (d *Documents) Verify(path, lang string) (Verification, error) {
-	sg, err := CheckSigned(context.Background(), path)
+// Verify checks the file just signed or finished at path, res being what
+// Sign or Finish returned (CheckSigned; after Sign, read back and compared
+// with what was written, as the CLI does).
+func (d *Documents) Verify(path string, res SignResult, lang string) (Verification, error) {
+	sg, err := checkWritten(context.Background(), path, res.written)
 	if err != nil {
 		return Verification{}, err
 	}

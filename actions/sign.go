@@ -39,7 +39,7 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 		// Signed and kept below the level asked for (a server failed after
 		// the token signed): the signature as written, and the step's
 		// failure; Finish completes it later without the PIN.
-		s, verr := CheckSigned(ctx, res.Output)
+		s, verr := checkWritten(ctx, res.Output, res.Written)
 		if verr != nil {
 			return nil, verr
 		}
@@ -49,7 +49,7 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 	if err != nil {
 		return nil, err
 	}
-	s, err := CheckSigned(ctx, res.Output)
+	s, err := checkWritten(ctx, res.Output, res.Written)
 	if s != nil {
 		s.Result = res
 	}
@@ -90,7 +90,15 @@ func (o SignOptions) finishOptions(path string) (pdfsign.FinishOptions, error) {
 // CheckSigned verifies a file just signed, with the verify screen's trust.
 // A file without signatures gives pdfsign's KindNoSignature error.
 func CheckSigned(ctx context.Context, path string) (*Signed, error) {
-	rep, _, err := Verify(context.WithoutCancel(ctx), path, Trust{})
+	return checkWritten(ctx, path, nil)
+}
+
+// checkWritten is CheckSigned of the file Sign just wrote, w being what it
+// wrote (Result.Written): read back from disk and compared with it instead
+// of hashed a second time (pdfsign.VerifyWritten). The window, the CLI and
+// a batch all check their output here.
+func checkWritten(ctx context.Context, path string, w *pdfsign.Written) (*Signed, error) {
+	rep, _, err := verifyWritten(context.WithoutCancel(ctx), path, Trust{}, w)
 	if err != nil {
 		return nil, err
 	}

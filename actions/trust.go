@@ -58,11 +58,18 @@ func (t Trust) Build(ctx context.Context) (TrustResult, error) {
 // carries which trusted lists were used. No signature: the report and
 // pdfsign's KindNoSignature error.
 func Verify(ctx context.Context, path string, t Trust) (*pdfsign.Report, TrustResult, error) {
+	return verifyWritten(ctx, path, t, nil)
+}
+
+// verifyWritten is Verify of a file just signed, w being what Sign wrote
+// (pdfsign.VerifyWritten: read back and compared, not hashed twice; nil:
+// Verify).
+func verifyWritten(ctx context.Context, path string, t Trust, w *pdfsign.Written) (*pdfsign.Report, TrustResult, error) {
 	tr, err := t.Build(ctx)
 	if err != nil {
 		return nil, tr, err
 	}
-	rep, err := pdfsign.Verify(ctx, path, tr.Options)
+	rep, err := pdfsign.VerifyWritten(ctx, path, tr.Options, w)
 	if rep != nil {
 		rep.TrustedLists = tr.Lists
 	}

@@ -23,6 +23,8 @@ type VerifyOptions struct {
 	// docCerts are the certificates the document carries in its DSS: a
 	// signer or TSA certificate left out of a CMS is looked up there.
 	docCerts []*x509.Certificate
+	// written: what Sign wrote, for VerifyWritten (written.go).
+	written *Written
 }
 
 // Report is the result of Verify.

@@ -60,6 +60,9 @@ type Result struct {
 	SignerCN     string    `json:"signer_cn"`
 	// Warning, with Options.AllowLower, is why Level is below what was asked.
 	Warning error `json:"-"`
+	// Written is what was written, for checking the output read back
+	// (VerifyWritten).
+	Written *Written `json:"-"`
 }
 
 // signConfig is the internal form of Options, with the seams the steps of

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,9 +105,9 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	}
 	defer tmp.discard()
 	// One pass over the input: copy and hash together.
-	h := cfg.hash.New()
+	h, sum := cfg.hash.New(), crc32.New(castagnoli)
 	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
-	n, err := copyHashed(tmp.File, h, io.NewSectionReader(in, plan.base, size), buf)
+	n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
 	if err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
@@ -135,10 +136,12 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	if _, err := tmp.Write(s.Data); err != nil {
 		return nil, 0, newErr(KindIO, out, err)
 	}
+	sum.Write(s.Data)
 	res = &Result{
 		Output: out, Field: plan.field, Page: plan.page.Number, ByteRange: br,
 		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: hashName(cfg.hash),
 		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
+		Written: &Written{size: total, crc: sum.Sum32(), byteRange: br, hash: cfg.hash, digest: digest},
 	}
 	if cfg.finish != nil {
 		if err := cfg.finish(tmp.File, res); err != nil {

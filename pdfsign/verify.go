@@ -40,6 +40,11 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
 	}
+	if w := opts.written; w != nil { // VerifyWritten: the bytes on disk are those hashed (written.go)
+		if err := w.readBack(f, size); err != nil {
+			return nil, err
+		}
+	}
 	r, err := openForVerify(f, size) // as signing reads it (signable.go)
 	if err != nil {
 		return nil, err

@@ -156,9 +156,13 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		}
 		s.CertificateOK = true
 	}
-	// Digest of the signed ranges, streamed.
+	// Digest of the signed ranges, streamed; for the signature just
+	// written, the one kept while writing (VerifyWritten, written.go).
 	var digest []byte
 	if s.ByteRangeOK {
+		digest = opts.written.digestFor(s.ByteRange, h)
+	}
+	if s.ByteRangeOK && digest == nil {
 		hh := h.New()
 		buf := make([]byte, 1<<20)
 		for _, rg := range ranges {

@@ -46,7 +46,7 @@ func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *
 		res, err := signer.Finish(context.Background(), out, opts)
 		var ver Verification
 		if err == nil {
-			ver, err = signer.Verify(out, opts.Lang)
+			ver, err = signer.Verify(out, res, opts.Lang)
 		}
 		a.do(func() {
 			v.busy = false

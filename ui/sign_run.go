@@ -212,7 +212,7 @@ func signAndVerify(ctx context.Context, svc TokenService, signer *actions.Docume
 		return nil, SignResult{}, err
 	}
 	res.ChainWarning = p.ChainWarning
-	ver, err := signer.Verify(out, opts.Lang)
+	ver, err := signer.Verify(out, res, opts.Lang)
 	if err != nil {
 		return nil, res, err
 	}
