@@ -153,21 +153,6 @@ func ResetDemo(cacheDir string) error {
 	return nil
 }
 
-// reinitLocked finalizes and initialises again, so that the library re-reads
-// its configuration and slots; refused while a signer holds a session.
-func (m *Module) reinitLocked() error {
-	if m.liveSessions > 0 || m.borrowed {
-		return nil
-	}
-	_ = m.ctx.Finalize()
-	if err := m.ctx.Initialize(); err != nil {
-		m.dead = true
-		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
-	}
-	m.conf = os.Getenv("SOFTHSM2_CONF")
-	return nil
-}
-
 func (m *Module) makeDemo() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -403,29 +402,6 @@ func pinLen(v uint) int {
 	return int(v)
 }
 
-// Tokens lists the initialised tokens present, in slot order.
-func (m *Module) Tokens() ([]TokenInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.tokensLocked()
-}
-
-func (m *Module) tokensLocked() ([]TokenInfo, error) {
-	// No token found: the slots are read again (read-only, no PIN try) up
-	// to 3 times, 100 ms apart, before saying so. SoftHSM2 now and then
-	// describes its token as not initialised, or fails to describe it, when
-	// several processes use it at once (its token files read while another
-	// process rewrites them; issue 21, measured: 1 run in 20 to 1 in 120
-	// with 4 concurrent signs, none with the re-read); a token truly absent
-	// costs 0.3 s more to report.
-	out, err := m.tokensOnce()
-	for i := 0; i < 3 && err == nil && len(out) == 0; i++ {
-		time.Sleep(100 * time.Millisecond)
-		out, err = m.tokensOnce()
-	}
-	return out, err
-}
-
 func (m *Module) tokensOnce() ([]TokenInfo, error) {
 	if err := m.usableLocked(); err != nil {
 		return nil, err
@@ -450,36 +426,6 @@ func (m *Module) tokensOnce() ([]TokenInfo, error) {
 		return nil, failed // the truth, not "no token"
 	}
 	return out, nil
-}
-
-// Token describes the initialised token in slot.
-func (m *Module) Token(slot uint) (TokenInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.tokenInfoLocked(slot)
-}
-
-// Rescan makes a library whose slot list is fixed at initialisation
-// (SoftHSM2) see tokens added or removed since: it finalizes and
-// re-initialises the library. It does nothing for other libraries, whose
-// C_GetSlotList already reflects readers and cards as they come and go, and
-// nothing while a session is open (a signer is logged in): re-initialising
-// would silently log it out. Watch calls it on every poll.
-func (m *Module) Rescan() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.staticSlots || m.liveSessions > 0 || m.borrowed || m.closed || m.dead {
-		return nil
-	}
-	if err := m.ctx.Finalize(); err != nil {
-		return fromCKR(err, false)
-	}
-	if err := m.ctx.Initialize(); err != nil {
-		m.dead = true // later calls try again, and report it instead of crashing
-		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
-	}
-	m.conf = os.Getenv("SOFTHSM2_CONF")
-	return nil
 }
 
 // session opens a session on slot; the caller holds m.mu.
@@ -520,21 +466,6 @@ func (m *Module) removedOr(slot uint, e *Error) *Error {
 		}
 	}
 	return &Error{Kind: KindTokenRemoved, Code: e.Code, Err: e}
-}
-
-// tokenInfoReread is C_GetTokenInfo, asked again (up to 3 times, 50 ms
-// apart) while it fails with CKR_GENERAL_ERROR. SoftHSM2 answers so, now
-// and then, when several processes use one token at once (its file store
-// read while another process rewrites it; issue 21: 4 concurrent signs, 1
-// run in 20). A read of the token's description costs no PIN try; a login
-// that failed is never retried.
-func (m *Module) tokenInfoReread(slot uint) (pkcs11.TokenInfo, error) {
-	ti, err := m.ctx.GetTokenInfo(slot)
-	for i := 0; i < 3 && err != nil && isCKR(err, pkcs11.CKR_GENERAL_ERROR); i++ {
-		time.Sleep(50 * time.Millisecond)
-		ti, err = m.ctx.GetTokenInfo(slot)
-	}
-	return ti, err
 }
 
 // slotListsToken: the slot list (tokens present only) names slot.

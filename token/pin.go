@@ -154,6 +154,13 @@ func (m *Module) wrongPIN(slot uint, err error, so bool) error {
 		if t, terr := m.tokenInfoLocked(slot); terr == nil {
 			e.Min, e.Max = t.MinPIN, t.MaxPIN
 		}
+	case KindPINNotInit:
+		// "PIN never set" from a token whose flags say it is set: SoftHSM2
+		// says so when its token file was unreadable at C_Initialize (another
+		// process rewriting it; reread.go). The token erred; its PIN is there.
+		if t, terr := m.tokenInfoLocked(slot); terr == nil && !so && t.PIN != PINNotInitialized {
+			e.Kind = KindToken
+		}
 	case KindToken:
 		return m.removedOr(slot, e)
 	}
