@@ -12,7 +12,8 @@ import (
 // SignatureCheck is one signature, already in the person's words.
 type SignatureCheck struct {
 	Field     string
-	Timestamp bool // a document timestamp rather than a signature
+	Signer    string // who signed, as a screen may show it ("" unknown)
+	Timestamp bool   // a document timestamp rather than a signature
 	Headline  string
 	// The four answers: Intact yes|no|unknown, Signature
 	// yes|no|unsupported|unknown, Changes none|yes|no|unknown, Trust
@@ -54,7 +55,7 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 		s := &rep.Signatures[i]
 		v := s.Verdict()
 		sc := SignatureCheck{
-			Field: s.Field, Timestamp: s.Type == "timestamp", Headline: headline(s, v, lang),
+			Field: s.Field, Signer: ShownText(s.SignerCN), Timestamp: s.Type == "timestamp", Headline: headline(s, v, lang),
 			Intact: v.Intact, Signature: v.Signature, Changes: v.Changes, Trust: v.Trust, Level: s.Level,
 		}
 		if s.Changes != nil && s.Changes.Class != pdfsign.ClassNone {

@@ -80,7 +80,8 @@ func WarmPreview() error { return previewErr(render.Warm(), 0) }
 // Preview is one document open for the preview.
 type Preview struct {
 	doc    *render.Doc
-	fields []pdfsign.FieldInfo
+	fields []pdfsign.FieldInfo // empty ones
+	all    []pdfsign.FieldInfo // signed or not (the verify screen's)
 }
 
 // OpenPreview opens the PDF at path for the preview: the renderer's copy
@@ -116,7 +117,11 @@ func OpenPreview(ctx context.Context, path string) (*Preview, error) {
 	// none to show (the check before the PIN says why).
 	if fs, err := pdfsign.SignatureFields(path); err == nil {
 		for _, fi := range fs {
-			if !fi.Signed && fi.Visible() && fi.Page > 0 && fi.OnPage[2] > 0 {
+			if !fi.Visible() || fi.Page <= 0 || fi.OnPage[2] <= 0 {
+				continue
+			}
+			p.all = append(p.all, fi)
+			if !fi.Signed {
 				p.fields = append(p.fields, fi)
 			}
 		}
@@ -144,6 +149,10 @@ func (p *Preview) Render(ctx context.Context, n int, dpi float64) (*image.RGBA, 
 
 // Fields are the empty signature fields that have a place on a page.
 func (p *Preview) Fields() []pdfsign.FieldInfo { return p.fields }
+
+// AllFields are the signature fields, signed or not, that have a place on
+// a page.
+func (p *Preview) AllFields() []pdfsign.FieldInfo { return p.all }
 
 // Corner is where the signer puts a corner stamp on page n, in page
 // coordinates (it depends only on the displayed size).

@@ -11,11 +11,13 @@ import (
 // The window's page preview: documents opened by OpenPreview, seen through
 // PreviewDoc, and the stamp drawn as the signer will draw it.
 
-// PageField is an empty signature field and where it is shown.
+// PageField is a signature field and where it is shown. Name is the PDF's
+// text, raw: for matching, never for a screen (ShownText).
 type PageField struct {
 	Name   string
 	Page   int
 	OnPage [4]float64
+	Signed bool
 }
 
 // PreviewDoc is one document open for the preview. Pages are numbered from
@@ -29,6 +31,9 @@ type PreviewDoc interface {
 	// Fields are the document's empty signature fields that have a place
 	// on a page.
 	Fields() []PageField
+	// SignatureFields are all its signature fields that have a place on
+	// a page, signed ones too (the verify screen outlines them).
+	SignatureFields() []PageField
 	// Corner is where the stamp goes for a corner choice (StampCorners) on
 	// page i, as the signer computes it.
 	Corner(i int, corner string) [4]float64
@@ -78,10 +83,14 @@ func (d previewDoc) Render(ctx context.Context, i int, dpi float64) (image.Image
 	return img, nil
 }
 
-func (d previewDoc) Fields() []PageField {
+func (d previewDoc) Fields() []PageField { return pageFields(d.p.Fields()) }
+
+func (d previewDoc) SignatureFields() []PageField { return pageFields(d.p.AllFields()) }
+
+func pageFields(fs []pdfsign.FieldInfo) []PageField {
 	var out []PageField
-	for _, f := range d.p.Fields() {
-		out = append(out, PageField{Name: f.Name, Page: f.Page, OnPage: f.OnPage})
+	for _, f := range fs {
+		out = append(out, PageField{Name: f.Name, Page: f.Page, OnPage: f.OnPage, Signed: f.Signed})
 	}
 	return out
 }

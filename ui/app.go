@@ -213,6 +213,10 @@ func (a *App) Stop() {
 		a.sign.Preview.stop()
 		defer a.sign.Preview.release() // the renderer's instance, after the work in flight
 	}
+	if a.verify != nil && a.verify.Preview != nil {
+		a.verify.Preview.stop()
+		defer a.verify.Preview.release()
+	}
 	done := make(chan struct{})
 	go func() {
 		a.wg.Wait()

@@ -128,6 +128,9 @@ func (a *App) Show(name string) {
 		}
 		a.sign = nil
 	}
+	if name != ScreenVerify && a.verify != nil && a.verify.Preview != nil {
+		a.verify.Preview.load("") // frees the renderer's copy of the document
+	}
 	// the same screen again (a refresh, a tick): the page stays where it was
 	var keep *fyne.Position
 	if a.screen == name && a.scroll != nil {

@@ -2,13 +2,10 @@ package ui
 
 import (
 	"image"
-	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -32,13 +29,18 @@ type Placer struct {
 	Name string
 	// OnChanged is called after each move or resize with the new place.
 	OnChanged func(r [4]float64)
-	// OnField is called when an empty field's box is clicked.
+	// OnField is called when a field's box is clicked, or chosen with the
+	// keyboard on a fixed page (placer_fields.go).
 	OnField func(name string)
+	// OnCurrent is called when the keyboard goes to another field of a
+	// fixed page ("" none).
+	OnCurrent func(name string)
 	// OnNeedPlace is called when a key asks to place a stamp on a page
 	// that has none (Enter, Space, an arrow, +): the keyboard's way to
 	// start.
 	OnNeedPlace func()
-	// Fixed: no placing (a picture of the page with its fields).
+	// Fixed: no placing (a picture of the page with its fields, which the
+	// arrows go through).
 	Fixed bool
 
 	page         image.Image
@@ -47,6 +49,7 @@ type Placer struct {
 	rect         [4]float64 // the stamp; zero size: none shown
 	fields       []PlacerField
 	chosenField  string
+	current      int // the field the keyboard is on (fixed page), -1 none
 	focused      bool
 	maxH         float32
 
@@ -55,10 +58,13 @@ type Placer struct {
 	dragRect [4]float64
 }
 
-// PlacerField is an empty signature field drawn on the page.
+// PlacerField is a signature field drawn on the page: empty (blue) or
+// signed (green), with its label in words ("" none) above it.
 type PlacerField struct {
 	Name   string
 	OnPage [4]float64 // page coordinates
+	Signed bool
+	Label  string
 }
 
 const (
@@ -76,7 +82,7 @@ const (
 
 // NewPlacer is an empty placer (no page yet).
 func NewPlacer(name string) *Placer {
-	p := &Placer{Name: name, maxH: 420}
+	p := &Placer{Name: name, maxH: 420, current: -1}
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -113,6 +119,9 @@ func (p *Placer) Place() [4]float64 { return p.rect }
 // the signature goes into ("" none).
 func (p *Placer) SetFields(fs []PlacerField, chosen string) {
 	p.fields, p.chosenField = fs, chosen
+	if p.current >= len(fs) {
+		p.current = -1
+	}
 	p.Refresh()
 }
 
@@ -226,19 +235,25 @@ func (p *Placer) Grow(f float64) {
 // the widget for the keyboard.
 func (p *Placer) Tapped(ev *fyne.PointEvent) {
 	x, y := p.toPage(ev.Position)
-	for _, f := range p.fields {
+	for i, f := range p.fields {
 		r := f.OnPage
 		if x >= r[0] && x <= r[0]+r[2] && y >= r[1] && y <= r[1]+r[3] {
+			if p.Fixed { // the keyboard goes on from this field
+				p.focus()
+				p.setCurrent(i)
+			}
 			if p.OnField != nil {
 				p.OnField(f.Name)
 			}
 			return
 		}
 	}
-	if !p.Fixed {
-		if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
-			c.Focus(p)
-		}
+	p.focus()
+}
+
+func (p *Placer) focus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
+		c.Focus(p)
 	}
 }
 
@@ -338,7 +353,13 @@ func (p *Placer) needPlace() bool {
 
 // TypedRune: + (or =) grows the stamp, − (or -) shrinks it.
 func (p *Placer) TypedRune(r rune) {
-	if p.Fixed || ((r == '+' || r == '=' || r == ' ') && p.needPlace()) {
+	if p.Fixed {
+		if r == ' ' {
+			p.fixedKey(fyne.KeySpace)
+		}
+		return
+	}
+	if (r == '+' || r == '=' || r == ' ') && p.needPlace() {
 		return
 	}
 	switch r {
@@ -352,6 +373,7 @@ func (p *Placer) TypedRune(r rune) {
 // TypedKey: the arrows move the stamp.
 func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
 	if p.Fixed {
+		p.fixedKey(ev.Name)
 		return
 	}
 	switch ev.Name {
@@ -389,135 +411,3 @@ func (p *Placer) MinSize() fyne.Size {
 	}
 	return fyne.NewSize(w, h)
 }
-
-func (p *Placer) CreateRenderer() fyne.WidgetRenderer {
-	r := &placerRenderer{p: p}
-	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	r.page = canvas.NewImageFromImage(nil)
-	r.page.FillMode = canvas.ImageFillStretch
-	r.page.ScaleMode = canvas.ImageScaleSmooth
-	r.pageEdge = canvas.NewRectangle(color.Transparent)
-	r.pageEdge.StrokeColor = color.NRGBA{0x80, 0x80, 0x80, 0xff}
-	r.pageEdge.StrokeWidth = 1
-	r.stamp = canvas.NewImageFromImage(nil)
-	r.stamp.FillMode = canvas.ImageFillStretch
-	r.stamp.ScaleMode = canvas.ImageScaleSmooth
-	r.outline = canvas.NewRectangle(color.Transparent)
-	for i := range r.handles {
-		r.handles[i] = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	}
-	r.refreshObjects()
-	return r
-}
-
-type placerRenderer struct {
-	p        *Placer
-	bg       *canvas.Rectangle
-	page     *canvas.Image
-	pageEdge *canvas.Rectangle
-	fields   []fyne.CanvasObject
-	stamp    *canvas.Image
-	outline  *canvas.Rectangle
-	handles  [4]*canvas.Rectangle
-	objects  []fyne.CanvasObject
-}
-
-func (r *placerRenderer) refreshObjects() {
-	p := r.p
-	r.fields = r.fields[:0]
-	for _, f := range p.fields {
-		b := canvas.NewRectangle(color.NRGBA{0x1f, 0x4a, 0x99, 0x20})
-		b.StrokeColor = color.NRGBA{0x1f, 0x4a, 0x99, 0xff}
-		b.StrokeWidth = 2
-		if f.Name == p.chosenField {
-			b.FillColor = color.NRGBA{0x1f, 0x4a, 0x99, 0x60}
-			b.StrokeWidth = 3
-		}
-		r.fields = append(r.fields, b)
-	}
-	r.objects = append([]fyne.CanvasObject{r.bg, r.page, r.pageEdge}, r.fields...)
-	r.objects = append(r.objects, r.stamp, r.outline)
-	for _, h := range r.handles {
-		r.objects = append(r.objects, h)
-	}
-}
-
-func (r *placerRenderer) Layout(size fyne.Size) {
-	p := r.p
-	r.bg.Resize(size)
-	s, off := p.scale()
-	pageSize := fyne.NewSize(s*float32(p.pageW), s*float32(p.pageH))
-	r.page.Move(off)
-	r.page.Resize(pageSize)
-	r.pageEdge.Move(off)
-	r.pageEdge.Resize(pageSize)
-	for i, f := range p.fields {
-		if i < len(r.fields) {
-			at, sz := p.toScreen(f.OnPage)
-			r.fields[i].Move(at)
-			r.fields[i].Resize(sz)
-		}
-	}
-	at, sz := p.toScreen(p.rect)
-	r.stamp.Move(at)
-	r.stamp.Resize(sz)
-	r.outline.Move(at)
-	r.outline.Resize(sz)
-	const hs = 8
-	corners := []fyne.Position{
-		{X: at.X, Y: at.Y + sz.Height}, {X: at.X + sz.Width, Y: at.Y + sz.Height},
-		{X: at.X + sz.Width, Y: at.Y}, at,
-	}
-	for i, c := range corners {
-		r.handles[i].Move(fyne.NewPos(c.X-hs/2, c.Y-hs/2))
-		r.handles[i].Resize(fyne.NewSize(hs, hs))
-	}
-}
-
-func (r *placerRenderer) MinSize() fyne.Size { return r.p.MinSize() }
-
-func (r *placerRenderer) Refresh() {
-	p := r.p
-	if len(r.fields) != len(p.fields) || len(p.fields) > 0 {
-		r.refreshObjects()
-	}
-	r.page.Image = p.page
-	if p.page == nil {
-		r.page.Hide()
-	} else {
-		r.page.Show()
-	}
-	r.page.Refresh()
-	shown := p.rect[2] > 0 && p.page != nil
-	r.stamp.Image = p.stamp
-	r.outline.StrokeColor = theme.Color(theme.ColorNamePrimary)
-	r.outline.StrokeWidth = 1
-	if p.focused {
-		r.outline.StrokeColor = theme.Color(theme.ColorNameFocus)
-		r.outline.StrokeWidth = 3
-	}
-	for _, o := range []fyne.CanvasObject{r.stamp, r.outline} {
-		if shown {
-			o.Show()
-		} else {
-			o.Hide()
-		}
-	}
-	if p.stamp == nil {
-		r.stamp.Hide()
-	}
-	for _, h := range r.handles {
-		if shown && !p.Fixed {
-			h.Show()
-		} else {
-			h.Hide()
-		}
-	}
-	r.stamp.Refresh()
-	r.outline.Refresh()
-	r.Layout(p.Size())
-	canvas.Refresh(p)
-}
-
-func (r *placerRenderer) Objects() []fyne.CanvasObject { return r.objects }
-func (r *placerRenderer) Destroy()                     {}

@@ -48,6 +48,12 @@ type VerifyView struct {
 	// visible changes; Compared: its two pages once drawn.
 	OpenSignedB *Button
 	Compared    [2]image.Image
+	// Preview: the page with the signature fields outlined
+	// (verify_preview.go; nil without a renderer); Selected: the field
+	// whose card is selected.
+	Preview  *VerifyPreview
+	Selected string
+	cards    map[string]*selectable
 }
 
 // VerifyView is the verify screen (nil before it was first shown).
@@ -64,12 +70,23 @@ func (a *App) verifyScreen() fyne.CanvasObject {
 	}
 	v := a.verify
 	v.box = container.NewVBox()
+	if v.Preview == nil && a.opt.Pages != nil {
+		v.Preview = newVerifyPreview(v, a.opt.Pages)
+	}
+	var side fyne.CanvasObject = container.NewVBox()
+	if v.Preview != nil {
+		side = v.Preview.view()
+		if v.Preview.path != v.File && !v.Offer {
+			v.Preview.load(v.File) // back on the screen
+		}
+	}
 	v.render()
 	choose := newIconButton(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
 		// the translated chooser (typed path, Documents), as on the sign screen
 		a.choosePDF(v.Run)
 	})
-	return container.NewVBox(title(a.t("verify.ui.title")), para(a.t("verify.ui.intro")), container.NewHBox(choose), v.box)
+	return container.NewVBox(title(a.t("verify.ui.title")), para(a.t("verify.ui.intro")), container.NewHBox(choose),
+		container.New(&sideBySide{side: 320}, v.box, side, container.NewVBox()))
 }
 
 // offerOnDrop: a dropped PDF that is already signed opens the verify screen
@@ -96,7 +113,10 @@ func (a *App) offerOnDrop(path string) bool {
 func (v *VerifyView) Run(path string) {
 	a := v.a
 	vf := a.verifier()
-	v.File, v.Offer, v.Check, v.Err = path, false, nil, nil
+	v.File, v.Offer, v.Check, v.Err, v.Selected, v.cards = path, false, nil, nil, "", nil
+	if v.Preview != nil {
+		v.Preview.load(path)
+	}
 	v.render()
 	if vf == nil {
 		return
@@ -161,8 +181,11 @@ func (v *VerifyView) render() {
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_bad"), theme.ColorNameError))
 		}
 		for _, s := range v.Check.Signatures {
-			objs = append(objs, v.card(s))
+			objs = append(objs, v.selectableCard(s, v.card(s)))
 		}
+	}
+	if v.Preview != nil && v.Preview.doc != nil {
+		v.Preview.sync() // the signers' names on their fields
 	}
 	v.box.Objects = objs
 	v.box.Refresh()

@@ -28,8 +28,8 @@ import (
 // pagePreview is the preview's state; its widgets are exported through
 // SignView for tests.
 type pagePreview struct {
+	pageDoc
 	v      *SignView
-	src    PageSource
 	Placer *Placer
 	// PageLabel "Page 2 / 5"; Prev / Next turn pages; PlaceHere puts a
 	// stamp on the page shown when there is none.
@@ -48,13 +48,7 @@ type pagePreview struct {
 	box       *fyne.Container
 	card      *widget.Card // the box; hidden without a document
 
-	doc      Pages
-	path     string
-	page     int // shown, 1-based
 	fields   []PageField
-	gen      int // numbers loads: a late answer for an older one is dropped
-	cancel   context.CancelFunc
-	loadCtx  context.Context // the current load's, cancelled by the next
 	stampKey string
 	stampGen int
 	batchDoc int                    // the batch document shown
@@ -69,7 +63,7 @@ type placeOnPage struct {
 
 func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	a := v.a
-	pp := &pagePreview{v: v, src: src, places: map[string]placeOnPage{}}
+	pp := &pagePreview{pageDoc: pageDoc{a: a, src: src}, v: v, places: map[string]placeOnPage{}}
 	pp.Placer = NewPlacer(a.t("ui.preview.name"))
 	pp.Placer.OnChanged = pp.placed
 	pp.Placer.OnField = pp.fieldClicked
@@ -136,16 +130,17 @@ func (pp *pagePreview) view() fyne.CanvasObject { return pp.card }
 // previous one is cancelled and its renderer instance closed.
 func (pp *pagePreview) load(path string) {
 	a := pp.v.a
-	pp.gen++
-	gen := pp.gen
-	if pp.cancel != nil {
-		pp.cancel()
-	}
-	old := pp.doc
-	pp.doc, pp.path, pp.page, pp.fields, pp.stampKey = nil, path, 0, nil, ""
-	if old != nil {
-		a.background(func() { old.Close() })
-	}
+	pp.fields, pp.stampKey = nil, ""
+	pp.open(path, func(doc Pages, err error) {
+		if err != nil {
+			pp.say(Message(err, a.lang), widget.WarningImportance)
+			return
+		}
+		pp.fields = doc.Fields()
+		pp.say("", widget.MediumImportance)
+		pp.show(pp.startPage())
+		pp.loadThumbs(pp.ctx, pp.gen)
+	})
 	pp.Placer.SetPage(nil, 0, 0)
 	pp.Placer.SetFields(nil, "")
 	pp.thumbs.Objects = nil
@@ -160,33 +155,6 @@ func (pp *pagePreview) load(path string) {
 	pp.card.Show()
 	pp.say(a.t("ui.preview.loading"), widget.LowImportance)
 	pp.refreshControls()
-	ctx, cancel := context.WithCancel(context.Background())
-	pp.cancel, pp.loadCtx = cancel, ctx
-	src := pp.src
-	a.background(func() {
-		doc, err := src.OpenPages(ctx, path)
-		if err == nil && ctx.Err() != nil { // replaced or stopped meanwhile
-			doc.Close()
-			return
-		}
-		a.do(func() {
-			if gen != pp.gen {
-				if doc != nil {
-					a.background(func() { doc.Close() })
-				}
-				return
-			}
-			if err != nil {
-				pp.say(Message(err, a.lang), widget.WarningImportance)
-				return
-			}
-			pp.doc = doc
-			pp.fields = doc.Fields()
-			pp.say("", widget.MediumImportance)
-			pp.show(pp.startPage())
-			pp.loadThumbs(ctx, gen)
-		})
-	})
 	a.relayout()
 }
 
@@ -202,22 +170,6 @@ func (pp *pagePreview) say(msg string, imp widget.Importance) {
 
 // close ends the preview (the screen is left).
 func (pp *pagePreview) close() { pp.load("") }
-
-// stop cancels what is in flight (the app stops); release then frees the
-// document, once the background work is over.
-func (pp *pagePreview) stop() {
-	pp.gen++
-	if pp.cancel != nil {
-		pp.cancel()
-	}
-}
-
-func (pp *pagePreview) release() {
-	if pp.doc != nil {
-		pp.doc.Close()
-		pp.doc = nil
-	}
-}
 
 // startPage is the page the signature goes on, as far as known.
 func (pp *pagePreview) startPage() int {
@@ -262,29 +214,15 @@ func (pp *pagePreview) show(n int) {
 	}
 	pp.page = n
 	pp.refreshControls()
-	gen, doc, ctx := pp.gen, pp.doc, pp.loadCtx
-	a.background(func() {
-		w, h, err := doc.Size(n)
-		var img image.Image
-		if err == nil {
-			// about 1000 pixels on the long side: sharp at the preview's
-			// size on a HiDPI screen, cheap to draw
-			dpi := math.Max(20, math.Min(150, 72*1000/math.Max(w, h)))
-			img, err = doc.Render(ctx, n, dpi)
+	pp.draw(n, func(img image.Image, w, h float64, err error) {
+		if err != nil {
+			pp.say(Message(err, a.lang), widget.WarningImportance)
+			return
 		}
-		a.do(func() {
-			if gen != pp.gen || n != pp.page {
-				return
-			}
-			if err != nil {
-				pp.say(Message(err, a.lang), widget.WarningImportance)
-				return
-			}
-			pp.say("", widget.MediumImportance)
-			pp.Placer.SetPage(img, w, h)
-			pp.sync()
-			a.relayout()
-		})
+		pp.say("", widget.MediumImportance)
+		pp.Placer.SetPage(img, w, h)
+		pp.sync()
+		a.relayout()
 	})
 }
 
@@ -474,17 +412,7 @@ func (pp *pagePreview) stampPicture() {
 // refreshControls enables the page buttons and says the page.
 func (pp *pagePreview) refreshControls() {
 	a := pp.v.a
-	n := 0
-	if pp.doc != nil {
-		n = pp.doc.Count()
-	}
-	if n == 0 {
-		pp.PageLabel.SetText("")
-	} else {
-		pp.PageLabel.SetText(a.t("ui.preview.page", map[string]any{"Page": pp.page, "Pages": n}))
-	}
-	enable(pp.Prev, pp.page > 1)
-	enable(pp.Next, pp.page < n)
+	pp.navigate(pp.PageLabel, pp.Prev, pp.Next)
 	if pp.doc != nil && pp.page > 0 && pp.Placer.Place()[2] <= 0 && pp.usedField() == nil {
 		pp.PlaceHere.Show()
 	} else {

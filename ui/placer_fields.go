@@ -1,0 +1,55 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// The keyboard on a fixed page (the verify screen's preview, or the sign
+// screen's when the signature goes into a field): the arrows go from one
+// field to the next, Enter or Space chooses the field as a click does.
+
+// fixedKey handles a key on a fixed page.
+func (p *Placer) fixedKey(k fyne.KeyName) {
+	n := len(p.fields)
+	if n == 0 {
+		return
+	}
+	switch k {
+	case fyne.KeyRight, fyne.KeyDown:
+		p.setCurrent((p.current + 1) % n)
+	case fyne.KeyLeft, fyne.KeyUp:
+		if p.current < 0 {
+			p.setCurrent(n - 1)
+		} else {
+			p.setCurrent((p.current + n - 1) % n)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+		if p.current < 0 {
+			p.setCurrent(0)
+		}
+		if p.OnField != nil {
+			p.OnField(p.fields[p.current].Name)
+		}
+	}
+}
+
+// setCurrent puts the keyboard on field i.
+func (p *Placer) setCurrent(i int) {
+	if i == p.current {
+		return
+	}
+	p.current = i
+	p.Refresh()
+	if p.OnCurrent != nil {
+		p.OnCurrent(p.CurrentField())
+	}
+}
+
+// CurrentField is the field the keyboard is on ("" none).
+func (p *Placer) CurrentField() string {
+	if p.current < 0 || p.current >= len(p.fields) {
+		return ""
+	}
+	return p.fields[p.current].Name
+}
+
+// Fields are the fields drawn on the page.
+func (p *Placer) Fields() []PlacerField { return p.fields }

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The verify screen's page preview: the document's page, drawn by the
+// application's one renderer (the sign screen's), with every signature
+// field outlined — signed ones green and labelled with their signer, empty
+// ones blue. A click on a box, or Enter on it after the arrows, selects
+// that signature's card in the report. Everything is rendered off the UI
+// goroutine; choosing another document cancels what is in flight.
+
+// VerifyPreview is the verify screen's preview (exported fields for tests).
+type VerifyPreview struct {
+	pageDoc
+	v      *VerifyView
+	Placer *Placer
+	// PageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says a
+	// failure or the loading; Hint what a field box is.
+	PageLabel  *widget.Label
+	Prev, Next *Button
+	Msg, Hint  *widget.Label
+	card       *widget.Card
+	fields     []PageField
+}
+
+func newVerifyPreview(v *VerifyView, src PageSource) *VerifyPreview {
+	a := v.a
+	vp := &VerifyPreview{pageDoc: pageDoc{a: a, src: src}, v: v}
+	vp.Placer = NewPlacer(a.t("ui.vpreview.name"))
+	vp.Placer.Fixed = true
+	vp.Placer.SetMaxHeight(380)
+	vp.Placer.OnField = v.selectField
+	vp.Placer.OnCurrent = vp.current
+	vp.PageLabel = widget.NewLabel("")
+	vp.Prev = newIconButton("", theme.NavigateBackIcon(), func() { vp.show(vp.page - 1) })
+	vp.Next = newIconButton("", theme.NavigateNextIcon(), func() { vp.show(vp.page + 1) })
+	vp.Prev.Name, vp.Next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
+	vp.Msg = para("")
+	vp.Msg.Hide()
+	vp.Hint = para("")
+	nav := container.NewHBox(vp.Prev, layout.NewSpacer(), vp.PageLabel, layout.NewSpacer(), vp.Next)
+	vp.card = widget.NewCard("", "", container.NewVBox(bold(a.t("ui.vpreview.title")), vp.Msg, vp.Placer, nav, vp.Hint))
+	vp.card.Hide()
+	vp.refreshControls()
+	return vp
+}
+
+func (vp *VerifyPreview) view() fyne.CanvasObject { return vp.card }
+
+// load shows path's pages; "" closes the preview. What was in flight for
+// the previous document is cancelled and its renderer instance closed.
+func (vp *VerifyPreview) load(path string) {
+	a := vp.v.a
+	vp.fields = nil
+	vp.open(path, func(doc Pages, err error) {
+		if err != nil {
+			vp.say(Message(err, a.lang))
+			return
+		}
+		vp.fields = doc.SignatureFields()
+		vp.say("")
+		vp.show(vp.startPage())
+	})
+	vp.Placer.SetPage(nil, 0, 0)
+	vp.Placer.SetFields(nil, "")
+	vp.Hint.SetText("")
+	if path == "" {
+		vp.card.Hide()
+		return
+	}
+	vp.card.Show()
+	vp.say(a.t("ui.preview.loading"))
+	vp.refreshControls()
+}
+
+// startPage: the first page with a signature field, else page 1.
+func (vp *VerifyPreview) startPage() int {
+	for _, f := range vp.fields {
+		if f.Signed {
+			return f.Page
+		}
+	}
+	if len(vp.fields) > 0 {
+		return vp.fields[0].Page
+	}
+	return 1
+}
+
+func (vp *VerifyPreview) say(msg string) {
+	setStatus(vp.Msg, msg, widget.MediumImportance)
+	vp.Msg.Hidden = msg == ""
+	vp.Msg.Refresh()
+}
+
+// show renders page n.
+func (vp *VerifyPreview) show(n int) {
+	a := vp.v.a
+	if vp.doc == nil || n < 1 || n > vp.doc.Count() {
+		return
+	}
+	vp.page = n
+	vp.refreshControls()
+	vp.draw(n, func(img image.Image, w, h float64, err error) {
+		if err != nil {
+			vp.say(Message(err, a.lang))
+			return
+		}
+		vp.say("")
+		vp.Placer.SetPage(img, w, h)
+		vp.sync()
+		a.relayout()
+	})
+}
+
+// sync outlines the fields of the page shown, with their labels (the
+// report's signer once known).
+func (vp *VerifyPreview) sync() {
+	a := vp.v.a
+	var fs []PlacerField
+	for _, f := range vp.fields {
+		if f.Page != vp.page {
+			continue
+		}
+		label := a.t("ui.vpreview.empty")
+		if f.Signed {
+			label = a.t("ui.vpreview.signed")
+			if s := vp.v.checkFor(f.Name); s != nil && s.Signer != "" {
+				label = a.t("ui.vpreview.signed_by", map[string]any{"Signer": s.Signer})
+			}
+		}
+		fs = append(fs, PlacerField{Name: f.Name, OnPage: f.OnPage, Signed: f.Signed, Label: label})
+	}
+	vp.Placer.SetFields(fs, vp.v.Selected)
+	switch {
+	case len(fs) > 0:
+		vp.Hint.SetText(a.t("ui.vpreview.hint"))
+	case len(vp.fields) > 0:
+		vp.Hint.SetText(a.t("ui.vpreview.none_here"))
+	default:
+		vp.Hint.SetText(a.t("ui.vpreview.none"))
+	}
+}
+
+// current says the field the keyboard is on, in words.
+func (vp *VerifyPreview) current(name string) {
+	for _, f := range vp.Placer.fields {
+		if f.Name == name {
+			vp.Hint.SetText(f.Label + " — " + vp.v.a.t("ui.vpreview.enter"))
+			return
+		}
+	}
+}
+
+func (vp *VerifyPreview) refreshControls() {
+	vp.navigate(vp.PageLabel, vp.Prev, vp.Next)
+}
+
+// checkFor is the report's signature in field name ("" or unknown: nil).
+func (v *VerifyView) checkFor(name string) *SignatureCheck {
+	if v.Check == nil || name == "" {
+		return nil
+	}
+	for i := range v.Check.Signatures {
+		if v.Check.Signatures[i].Field == name {
+			return &v.Check.Signatures[i]
+		}
+	}
+	return nil
+}
+
+// selectField selects the card of the signature in field name and brings
+// it into view; an empty field has no card (the hint says so).
+func (v *VerifyView) selectField(name string) {
+	a := v.a
+	if v.checkFor(name) == nil {
+		if v.Preview != nil {
+			v.Preview.Hint.SetText(a.t("ui.vpreview.no_card"))
+		}
+		return
+	}
+	v.Selected = name
+	for f, c := range v.cards {
+		c.bg.Hidden = f != name
+		c.bg.Refresh()
+	}
+	if v.Preview != nil {
+		v.Preview.sync()
+	}
+	if c := v.cards[name]; c != nil && a.scroll != nil {
+		d := fyne.CurrentApp().Driver()
+		y := d.AbsolutePositionForObject(c.box).Y - d.AbsolutePositionForObject(a.scroll).Y + a.scroll.Offset.Y
+		a.scroll.ScrollToOffset(fyne.NewPos(a.scroll.Offset.X, max(0, y-theme.Padding())))
+	}
+}
+
+// selectable is a signature's card that a field box can select: a frame
+// in the focus colour around it while selected.
+type selectable struct {
+	bg  *canvas.Rectangle
+	box *fyne.Container
+}
+
+func (v *VerifyView) selectableCard(s SignatureCheck, card fyne.CanvasObject) fyne.CanvasObject {
+	if v.cards == nil {
+		v.cards = map[string]*selectable{}
+	}
+	bg := canvas.NewRectangle(color.Transparent)
+	bg.StrokeColor = theme.Color(theme.ColorNameFocus)
+	bg.StrokeWidth = 3
+	bg.CornerRadius = theme.InputRadiusSize()
+	bg.Hidden = s.Field == "" || s.Field != v.Selected
+	c := &selectable{bg: bg, box: container.NewStack(bg, card)}
+	if s.Field != "" {
+		v.cards[s.Field] = c
+	}
+	return c.box
+}
+
+// CardSelected says whether the card of the signature in field name is
+// shown selected.
+func (v *VerifyView) CardSelected(name string) bool {
+	c := v.cards[name]
+	return c != nil && c.bg.Visible()
+}
