@@ -28,6 +28,10 @@ const (
 	// For BuildWrapShim: a real module whose C_Login or C_Sign crashes.
 	ShimCrashLogin = "CRASH_LOGIN" // C_Login writes through NULL
 	ShimCrashSign  = "CRASH_SIGN"  // C_Sign writes through NULL
+	// C_Login answers CKR_USER_PIN_NOT_INITIALIZED, checking nothing, while
+	// the token's flags say its PIN is set: what SoftHSM2 does when its
+	// token file was unreadable at C_Initialize (a race, token/reread.go).
+	ShimLoginPINNotInit = "LOGIN_PIN_NOT_INIT"
 )
 
 // Shim is a built misbehaving module.
@@ -56,8 +60,9 @@ func BuildShim(t testing.TB, kind string) *Shim {
 
 // BuildWrapShim builds a module that is real (every function of the
 // library at real, e.g. SoftHSM2's) except the one kind (ShimCrashLogin,
-// ShimCrashSign) makes crash: a vendor driver that fails after the PIN or
-// during the signature, which no real token does on purpose (a test double).
+// ShimCrashSign, ShimLoginPINNotInit) makes crash or fail: a vendor driver
+// that fails after the PIN or during the signature, or SoftHSM2 losing a
+// race, which no real token does on purpose or on demand (a test double).
 func BuildWrapShim(t testing.TB, kind, real string) *Shim {
 	t.Helper()
 	return buildShim(t, kind, "-DWRAP", "-DREAL_MODULE=\""+real+"\"", "-ldl")

@@ -5,10 +5,11 @@
  *   -DNULL_LIST                                      C_GetFunctionList gives a NULL list
  *   -DCRASH_INITIALIZE                               C_Initialize dereferences NULL
  *   -DCHATTY                                         C_Initialize prints a banner on stdout
- *   -DWRAP -DREAL_MODULE="..." -DCRASH_LOGIN|-DCRASH_SIGN
+ *   -DWRAP -DREAL_MODULE="..." -DCRASH_LOGIN|-DCRASH_SIGN|-DLOGIN_PIN_NOT_INIT
  *                                                    the real module's functions, but C_Login or
  *                                                    C_Sign dereferences NULL (a driver crashing
- *                                                    after the PIN, or while the card signs)
+ *                                                    after the PIN, or while the card signs), or
+ *                                                    C_Login answers USER_PIN_NOT_INITIALIZED
  * Without them it is a one-slot token ("Shim Token", PIN 4..8) that refuses
  * every PIN and holds no object. No software token behaves like this: it is
  * a test double of a broken middleware, and says so. */
@@ -124,6 +125,10 @@ static CK_RV w_crash(void) {
 	*p = 1;
 	return CKR_OK;
 }
+static CK_RV w_pin_not_init(CK_SESSION_HANDLE h, CK_USER_TYPE u, CK_UTF8CHAR_PTR p, CK_ULONG n) {
+	(void)h; (void)u; (void)p; (void)n;
+	return CKR_USER_PIN_NOT_INITIALIZED;
+}
 #endif
 
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR pp) {
@@ -140,6 +145,9 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR pp) {
 #endif
 #ifdef CRASH_SIGN
 	*(void **)&wrapped.C_Sign = (void *)w_crash;
+#endif
+#ifdef LOGIN_PIN_NOT_INIT
+	wrapped.C_Login = w_pin_not_init;
 #endif
 	*pp = &wrapped;
 	return CKR_OK;
