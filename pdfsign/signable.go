@@ -60,22 +60,39 @@ func openForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 
 // openForVerify reads a file to verify the way signing reads it (one
 // reading for both, issue 21): as it is, and when its cross-reference data
-// cannot be read at all, rebuilt by the scan signing does. A rebuilt file
-// that holds signatures stays refused as damaged: its revisions, and so
+// cannot be read at all or its /Root does not lead to a catalog (an update
+// placing the object at an offset with no header, naming its /Info as
+// /Root: pdf.js's issue9418), rebuilt by the scan signing does. A rebuilt
+// file that holds signatures is not read rebuilt: its revisions, and so
 // what each signature covers and what changed after it, are lost with its
 // tables. An unsigned rebuilt file is what signing would sign: it is read
 // (and has no signature), not called unreadable.
 func openForVerify(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	r, err := pdf.NewReaderDecrypting(f, size)
-	if err == nil || !pdf.Repairable(err) {
+	if err == nil && hasCatalog(r) {
+		return r, nil
+	}
+	if err != nil && !pdf.Repairable(err) {
 		return r, err
+	}
+	asIs := func() (*pdf.Reader, error) { // read as it is: the error, or the reader as opened
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
 	r2, err2 := pdf.NewRepairedReader(f, size)
 	if err2 != nil {
-		return nil, err
+		return asIs()
 	}
 	if fields, ferr := signatureFields(r2); ferr != nil || len(fields) > 0 {
-		return nil, err
+		return asIs()
 	}
 	return r2, nil
+}
+
+// hasCatalog: the trailer's /Root reads as a dictionary with /Pages.
+func hasCatalog(r *pdf.Reader) bool {
+	c, err := r.ResolveDict(r.Trailer.Get("Root"))
+	return err == nil && c != nil && c.Has("Pages")
 }

@@ -82,6 +82,13 @@ func Files(base, aes []byte) ([]File, error) {
 		"# nothing the signature touches is in it.\nsign: ok\nverify: no_signature\n", os, err); err != nil {
 		return nil, err
 	}
+	if err := add("update-root-is-info", "# pdf.js's issue9418: an update whose xref places object 1 (the /Info\n"+
+		"# dictionary) at an offset with no object header, and whose trailer names it as\n"+
+		"# /Root. Readers repair it by a scan and take the catalog (pdf.js: the /Root\n"+
+		"# must have /Pages); signing and verifying read it the same way.\n"+
+		"sign: ok\nverify: no_signature\n", rootIsInfo(), nil); err != nil {
+		return nil, err
+	}
 	if aes != nil {
 		d, err = sameLength(aes, "/Length 128 ", "            ")
 		if err := add("aesv2-no-length", "# AESV2 (V4) with an empty user password and no /Length in /Encrypt: the key\n"+
@@ -160,4 +167,22 @@ func prevCycle(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return replaceOnce(b, "<</Size", "<</Prev "+strconv.Itoa(off)+"/Size")
+}
+
+// rootIsInfo: pdf.js's issue9418 shape. The first revision is sound (the
+// catalog is object 2, /Info object 1); an update adds no object but lists
+// object 1 at offset 17, inside "1 0 obj" (no header starts there), and
+// its trailer says /Root 1 0 R: the /Info dictionary, which has no /Pages.
+func rootIsInfo() []byte {
+	objs := []Obj{
+		{1, "<</Creator(oddpdf)/Producer(oddpdf)/CreationDate(D:20180115120000Z)>>"},
+		{2, "<</Type/Catalog/Pages 3 0 R>>"},
+		{3, "<</Type/Pages/Kids[4 0 R]/Count 1>>"},
+		{4, "<</Type/Page/Parent 3 0 R/MediaBox[0 0 612 792]>>"},
+	}
+	b := Write(Rev{Objs: objs, Trailer: "/Root 2 0 R/Info 1 0 R"})
+	prev := bytes.LastIndex(b, []byte("\nxref\n")) + 1
+	x := len(b)
+	return fmt.Appendf(b, "xref\n0 2\n0000000000 65535 f\r\n0000000017 00000 n\r\n"+
+		"trailer\n<</Size 5/Prev %d/Root 1 0 R/Info 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", prev, x)
 }

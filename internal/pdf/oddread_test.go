@@ -34,6 +34,10 @@ func TestReaderOddShapes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("read: %v", err)
 			}
+			if f.Name == "update-root-is-info" {
+				checkRootIsInfo(t, r, f.Data)
+				return
+			}
 			// The xref check passes: no repair, an ordinary update.
 			if err := r.CheckXref(); err != nil {
 				t.Fatalf("CheckXref: %v", err)
@@ -44,6 +48,29 @@ func TestReaderOddShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkRootIsInfo: pdf.js's issue9418 shape is damage readers repair, and
+// the repair's /Root is the older trailer's catalog, not the /Info
+// dictionary the update names.
+func checkRootIsInfo(t *testing.T, r *Reader, data []byte) {
+	t.Helper()
+	if err := r.CheckXref(); !Repairable(err) {
+		t.Fatalf("CheckXref: %v, want repairable damage", err)
+	}
+	rr, err := NewRepairedReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root, _ := rr.Trailer.Get("Root").(Ref); root.Num != 2 {
+		t.Fatalf("repaired /Root %v, want the catalog 2 0 R", rr.Trailer.Get("Root"))
+	}
+	if info, _ := rr.Trailer.Get("Info").(Ref); info.Num != 1 {
+		t.Errorf("repaired /Info %v, want 1 0 R", rr.Trailer.Get("Info"))
+	}
+	if c, err := rr.ResolveDict(rr.Trailer.Get("Root")); err != nil || c.NameOf("Type") != "Catalog" {
+		t.Fatalf("catalog: %v %v", c, err)
 	}
 }
 

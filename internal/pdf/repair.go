@@ -86,8 +86,16 @@ func NewRepairedReader(f io.ReaderAt, size int64) (*Reader, error) {
 	if len(trailers) == 0 {
 		return nil, errDamaged("no trailer found")
 	}
-	// The newest trailer first; older ones fill in missing keys.
+	// The newest trailer first; older ones fill in missing keys. The /Root
+	// is the newest that is a catalog (pdf.js: a /Root must have /Pages):
+	// an update naming its /Info dictionary as /Root (pdf.js's issue9418)
+	// leaves the older trailer's catalog in place.
 	tr := &Dict{}
+	for i := len(trailers) - 1; i >= 0; i-- {
+		if !tr.Has("Root") && r.isCatalog(trailers[i].Get("Root")) {
+			tr.Set("Root", trailers[i].Get("Root"))
+		}
+	}
 	for i := len(trailers) - 1; i >= 0; i-- {
 		for _, k := range []string{"Root", "Info", "ID", "Encrypt"} {
 			if !tr.Has(k) && trailers[i].Has(k) {
@@ -109,6 +117,31 @@ func NewRepairedReader(f io.ReaderAt, size int64) (*Reader, error) {
 		}
 	}
 	return r, nil
+}
+
+// isCatalog reports whether root names, among the objects the scan found,
+// a dictionary whose /Pages is a dictionary. Read at their offsets, not
+// through the cache: encryption is not open yet.
+func (r *Reader) isCatalog(root Object) bool {
+	dictOf := func(o Object) *Dict {
+		switch x := o.(type) {
+		case *Dict:
+			return x
+		case Ref:
+			e, ok := r.Xref[x.Num]
+			if !ok || e.Typ != 1 {
+				return nil
+			}
+			if o, _, _, err := r.readObjectAt(e.off, true); err == nil {
+				d, _ := o.(*Dict)
+				return d
+			}
+		}
+		return nil
+	}
+	_, isRef := root.(Ref)
+	c := dictOf(root)
+	return isRef && c != nil && dictOf(c.Get("Pages")) != nil
 }
 
 // Repairable reports whether err (from NewReader or CheckXref) is damage
