@@ -28,6 +28,10 @@ type PreviewDoc interface {
 	// Size is page i's size as displayed, in points.
 	Size(i int) (w, h float64, err error)
 	Render(ctx context.Context, i int, dpi float64) (image.Image, error)
+	// Quick is page i without its huge images (grey boxes instead), when
+	// it has some (ok false otherwise): a first picture while Render
+	// decodes them, with the same geometry.
+	Quick(ctx context.Context, i int, dpi float64) (img image.Image, ok bool, err error)
 	// Fields are the document's empty signature fields that have a place
 	// on a page.
 	Fields() []PageField
@@ -81,6 +85,14 @@ func (d previewDoc) Render(ctx context.Context, i int, dpi float64) (image.Image
 		return nil, err
 	}
 	return img, nil
+}
+
+func (d previewDoc) Quick(ctx context.Context, i int, dpi float64) (image.Image, bool, error) {
+	img, ok, err := d.p.Quick(ctx, i, dpi)
+	if !ok {
+		return nil, false, err
+	}
+	return img, true, nil
 }
 
 func (d previewDoc) Fields() []PageField { return pageFields(d.p.Fields()) }

@@ -83,19 +83,30 @@ func (d *pageDoc) release() {
 // about 1000 pixels on its long side (sharp at the preview's size on a
 // HiDPI screen, cheap to draw); drawn gets it on the UI goroutine with its
 // size as displayed, unless the document or the page changed meanwhile.
-func (d *pageDoc) draw(n int, drawn func(img image.Image, w, h float64, err error)) {
+// A page holding huge images is drawn first without them (simplified:
+// grey boxes in their place, same geometry), then whole.
+func (d *pageDoc) draw(n int, drawn func(img image.Image, w, h float64, simplified bool, err error)) {
 	a := d.a
 	d.page = n
 	gen, doc, ctx := d.gen, d.doc, d.ctx
+	current := func() bool { return gen == d.gen && n == d.page }
 	a.background(func() {
 		w, h, err := doc.Size(n)
 		var img image.Image
 		if err == nil {
-			img, err = doc.Render(ctx, n, math.Max(20, math.Min(150, 72*1000/math.Max(w, h))))
+			dpi := math.Max(20, math.Min(150, 72*1000/math.Max(w, h)))
+			if q, ok, qerr := doc.Quick(ctx, n, dpi); ok && qerr == nil {
+				a.do(func() {
+					if current() {
+						drawn(q, w, h, true, nil)
+					}
+				})
+			}
+			img, err = doc.Render(ctx, n, dpi)
 		}
 		a.do(func() {
-			if gen == d.gen && n == d.page {
-				drawn(img, w, h, err)
+			if current() {
+				drawn(img, w, h, false, err)
 			}
 		})
 	})

@@ -214,12 +214,16 @@ func (pp *pagePreview) show(n int) {
 	}
 	pp.page = n
 	pp.refreshControls()
-	pp.draw(n, func(img image.Image, w, h float64, err error) {
-		if err != nil {
+	pp.draw(n, func(img image.Image, w, h float64, simplified bool, err error) {
+		switch {
+		case err != nil:
 			pp.say(Message(err, a.lang), widget.WarningImportance)
 			return
+		case simplified:
+			pp.say(a.t("ui.preview.simplified"), widget.MediumImportance)
+		default:
+			pp.say("", widget.MediumImportance)
 		}
-		pp.say("", widget.MediumImportance)
 		pp.Placer.SetPage(img, w, h)
 		pp.sync()
 		a.relayout()

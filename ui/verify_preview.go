@@ -110,12 +110,16 @@ func (vp *VerifyPreview) show(n int) {
 	}
 	vp.page = n
 	vp.refreshControls()
-	vp.draw(n, func(img image.Image, w, h float64, err error) {
-		if err != nil {
+	vp.draw(n, func(img image.Image, w, h float64, simplified bool, err error) {
+		switch {
+		case err != nil:
 			vp.say(Message(err, a.lang))
 			return
+		case simplified:
+			vp.say(a.t("ui.preview.simplified"))
+		default:
+			vp.say("")
 		}
-		vp.say("")
 		vp.Placer.SetPage(img, w, h)
 		vp.sync()
 		a.relayout()
