@@ -26,7 +26,7 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (rep *Report, 
 		return nil, err
 	}
 	defer f.Close()
-	rep, err = verifyReader(ctx, f, st.Size(), opts)
+	rep, err = verifyReadBack(ctx, f, st.Size(), opts) // verifyReader, and VerifyWritten's check (written.go)
 	if rep != nil {
 		rep.File = path
 		// Names, reasons, field names, details: attacker text, made safe
@@ -39,11 +39,6 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (rep *Report, 
 func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOptions) (*Report, error) {
 	if size == 0 {
 		return nil, newErr(KindNotPDF, "", nil)
-	}
-	if w := opts.written; w != nil { // VerifyWritten: the bytes on disk are those hashed (written.go)
-		if err := w.readBack(f, size); err != nil {
-			return nil, err
-		}
 	}
 	r, err := openForVerify(f, size) // as signing reads it (signable.go)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"os"
 	"slices"
 )
 
@@ -40,6 +41,24 @@ type Written struct {
 func VerifyWritten(ctx context.Context, path string, opts VerifyOptions, w *Written) (*Report, error) {
 	opts.written = w
 	return Verify(ctx, path, opts)
+}
+
+// verifyReadBack is verifyReader with, for VerifyWritten, the comparison
+// of the bytes read back running beside it (on a second core: the pass
+// over the whole file while its structure and signatures are checked). A
+// failed comparison is the answer whatever the verification said.
+func verifyReadBack(ctx context.Context, f *os.File, size int64, opts VerifyOptions) (*Report, error) {
+	w := opts.written
+	if w == nil {
+		return verifyReader(ctx, f, size, opts)
+	}
+	done := make(chan error, 1) // buffered: the pass ends on its own even if verifyReader panics
+	go func() { done <- w.readBack(f, size) }()
+	rep, err := verifyReader(ctx, f, size, opts)
+	if rerr := <-done; rerr != nil {
+		return nil, rerr
+	}
+	return rep, err
 }
 
 // readBack checks that f's first w.size bytes are those written.
