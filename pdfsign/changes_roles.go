@@ -58,64 +58,47 @@ func rolesOf(st *pdf.State) *stateRoles {
 	ro.acroForm = refNum(cat.Get("AcroForm"))
 	if af := st.Dict(cat.Get("AcroForm")); af != nil {
 		ro.fieldsArr = refNum(af.Get("Fields"))
-		seen := map[int]bool{}
-		for _, f := range st.Array(af.Get("Fields")) {
-			ro.walkField(st, f, nil, "", "", seen, 0)
-		}
+		ro.walkFields(st, af.Get("Fields"))
 	}
-	ro.walkPages(st, cat.Get("Pages"), map[int]bool{}, 0)
+	ro.walkPages(st, cat.Get("Pages"))
 	if d := cat.Get("DSS"); d != nil {
 		ro.walkAll(st, d, ro.dss, 0)
 	}
 	return ro
 }
 
-func (ro *stateRoles) walkField(st *pdf.State, o pdf.Object, parent *fieldInfo, name, ft string, seen map[int]bool, depth int) {
-	n := refNum(o)
-	if depth > 32 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
-		return
-	}
-	seen[n] = true
-	d := st.Dict(o)
-	if d == nil {
-		return
-	}
-	if v := d.NameOf("FT"); v != "" {
-		ft = v
-	}
-	fi := parent
-	if t, ok := d.Get("T").(pdf.String); ok || parent == nil {
-		full := name
-		if ok {
-			if full != "" {
-				full += "."
+// walkFields records the fields (by name too) and their widgets; a node
+// without /T under a field is a widget of it, not a field of its own.
+func (ro *stateRoles) walkFields(st *pdf.State, fields pdf.Object) {
+	info := map[*pdf.Field]*fieldInfo{}
+	_ = pdf.WalkFields(st, fields, true, func(f *pdf.Field) error {
+		n, d := f.Ref.Num, f.Dict
+		fi := info[f.Parent]
+		if f.HasT || f.Parent == nil {
+			fi = &fieldInfo{num: n, name: f.Name, ft: f.FT}
+			if f.FT == "Sig" && d.Has("V") {
+				fi.signed = true
+				if v := st.Dict(d.Get("V")); v != nil {
+					fi.docTS = v.NameOf("Type") == "DocTimeStamp" || v.NameOf("SubFilter") == "ETSI.RFC3161"
+				}
+				if vn := refNum(d.Get("V")); vn != 0 {
+					ro.sigValues[vn] = true
+				}
 			}
-			full += pdf.DecodeTextString(t.B)
-		}
-		fi = &fieldInfo{num: n, name: full, ft: ft}
-		if ft == "Sig" && d.Has("V") {
-			fi.signed = true
-			if v := st.Dict(d.Get("V")); v != nil {
-				fi.docTS = v.NameOf("Type") == "DocTimeStamp" || v.NameOf("SubFilter") == "ETSI.RFC3161"
+			if n != 0 {
+				ro.fields[n] = fi
 			}
-			if vn := refNum(d.Get("V")); vn != 0 {
-				ro.sigValues[vn] = true
+			ro.byName[f.Name] = fi
+		}
+		info[f] = fi
+		if d.NameOf("Subtype") == "Widget" || (!d.Has("T") && !d.Has("Kids")) {
+			if n != 0 {
+				ro.widgets[n] = fi
 			}
+			ro.appearance(st, d, n)
 		}
-		if n != 0 {
-			ro.fields[n] = fi
-		}
-		ro.byName[full] = fi
-	}
-	if d.NameOf("Subtype") == "Widget" || (!d.Has("T") && !d.Has("Kids")) {
-		if n != 0 {
-			ro.widgets[n] = fi
-		}
-		ro.appearance(st, d, n)
-	}
-	for _, k := range st.Array(d.Get("Kids")) {
-		ro.walkField(st, k, fi, fi.name, ft, seen, depth+1)
-	}
+		return nil
+	})
 }
 
 // appearance records the /AP streams (and state dictionaries) of annotation n.
@@ -148,28 +131,28 @@ func (ro *stateRoles) appearance(st *pdf.State, annot *pdf.Dict, n int) {
 	}
 }
 
-func (ro *stateRoles) walkPages(st *pdf.State, o pdf.Object, seen map[int]bool, depth int) {
-	n := refNum(o)
-	if depth > 64 || len(seen) > maxRoleObjects || (n != 0 && seen[n]) || st.Step(1) != nil {
-		return
+// walkPages records the page-tree nodes, the pages (by index) and their
+// annotations with their appearances.
+func (ro *stateRoles) walkPages(st *pdf.State, root pdf.Object) {
+	w := pdf.PageWalk{Lenient: true,
+		Node: func(ref pdf.Ref, _ *pdf.Dict, _ int) bool {
+			if ref.Num != 0 {
+				ro.pageNodes[ref.Num] = true
+			}
+			return true
+		},
+		Page: func(p *pdf.Page) bool {
+			ro.page(st, p)
+			return true
+		},
 	}
-	seen[n] = true
-	d := st.Dict(o)
-	if d == nil {
-		return
-	}
-	if d.NameOf("Type") == "Pages" || (d.Has("Kids") && d.NameOf("Type") != "Page") {
-		if n != 0 {
-			ro.pageNodes[n] = true
-		}
-		for _, k := range st.Array(d.Get("Kids")) {
-			ro.walkPages(st, k, seen, depth+1)
-		}
-		return
-	}
-	idx := len(ro.pages) + 1
+	_ = w.Walk(st, root)
+}
+
+func (ro *stateRoles) page(st *pdf.State, p *pdf.Page) {
+	n, d := p.Ref.Num, p.Dict
 	if n != 0 {
-		ro.pages[n] = idx
+		ro.pages[n] = p.Index
 	}
 	if an := refNum(d.Get("Annots")); an != 0 {
 		ro.annotsArr[an] = n

@@ -92,81 +92,55 @@ func SignatureFields(path string) ([]FieldInfo, error) {
 }
 
 // listSigFields walks the AcroForm's field tree (names joined with ".",
-// /FT inherited) and returns the signature fields.
+// /FT inherited) and returns the signature fields: the terminal fields of
+// type /Sig, each with its first widget.
 func listSigFields(r *pdf.Reader, catalog *pdf.Dict) ([]*formSigField, error) {
 	acro, err := r.ResolveDict(catalog.Get("AcroForm"))
 	if err != nil || acro == nil {
 		return nil, err
 	}
-	fo, err := r.Resolve(acro.Get("Fields"))
+	// A kid is a field if it has a name, or kids and no place on a page;
+	// otherwise it is its field's widget.
+	isField := func(f *pdf.Field) bool {
+		return f.Parent == nil || f.HasT || (f.Dict.Has("Kids") && !f.Dict.Has("Rect"))
+	}
+	var order []*pdf.Field
+	fieldKids := map[*pdf.Field]bool{}
+	widgets := map[*pdf.Field][]pdf.Ref{}
+	err = pdf.WalkFields(r, acro.Get("Fields"), false, func(f *pdf.Field) error {
+		if !isField(f) {
+			if f.Ref.Num != 0 {
+				widgets[f.Parent] = append(widgets[f.Parent], f.Ref)
+			}
+			return pdf.SkipKids
+		}
+		if f.Parent != nil {
+			fieldKids[f.Parent] = true
+		}
+		if f.Ref.Num == 0 {
+			return pdf.SkipKids // a field must be an object of its own to be filled
+		}
+		order = append(order, f)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	top, _ := fo.(pdf.Array)
 	var out []*formSigField
-	seen := map[int]bool{}
-	count := 0
-	var walk func(o pdf.Object, prefix, ft string, depth int) error
-	walk = func(o pdf.Object, prefix, ft string, depth int) error {
-		ref, ok := o.(pdf.Ref)
-		if !ok || seen[ref.Num] || depth > 32 || count > 20000 {
-			return nil
+	for _, f := range order {
+		if f.FT != "Sig" || fieldKids[f] {
+			continue
 		}
-		seen[ref.Num] = true
-		count++
-		d, err := r.ResolveDict(ref)
-		if err != nil || d == nil {
-			return err
-		}
-		name := prefix
-		if t, ok := d.Get("T").(pdf.String); ok {
-			if name != "" {
-				name += "."
-			}
-			name += pdf.DecodeTextString(t.B)
-		}
-		if v := d.NameOf("FT"); v != "" {
-			ft = v
-		}
-		ko, err := r.Resolve(d.Get("Kids"))
-		if err != nil {
-			return err
-		}
-		kids, _ := ko.(pdf.Array)
-		// Kids that have no /T are this field's widgets, not fields.
-		var widgets []pdf.Ref
-		var fieldKids []pdf.Object
-		for _, k := range kids {
-			kd, err := r.ResolveDict(k)
-			if err != nil {
-				return err
-			}
-			if kd == nil {
-				continue
-			}
-			if kd.Has("T") || (kd.Has("Kids") && !kd.Has("Rect")) {
-				fieldKids = append(fieldKids, k)
-			} else if kr, ok := k.(pdf.Ref); ok {
-				widgets = append(widgets, kr)
-			}
-		}
-		for _, k := range fieldKids {
-			if err := walk(k, name, ft, depth+1); err != nil {
-				return err
-			}
-		}
-		if ft != "Sig" || len(fieldKids) > 0 {
-			return nil
-		}
-		sf := &formSigField{ref: ref, widget: ref}
-		sf.Name = name
-		if len(widgets) > 0 {
-			sf.widget = widgets[0]
+		d := f.Dict
+		sf := &formSigField{ref: f.Ref, widget: f.Ref}
+		sf.Name = f.Name
+		if w := widgets[f]; len(w) > 0 {
+			sf.widget = w[0]
 		}
 		wd := d
-		if sf.widget != ref {
+		if sf.widget != f.Ref {
 			if wd, err = r.ResolveDict(sf.widget); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if v, err := r.ResolveDict(d.Get("V")); err == nil && v != nil {
@@ -182,12 +156,6 @@ func listSigFields(r *pdf.Reader, catalog *pdf.Dict) ([]*formSigField, error) {
 			}
 		}
 		out = append(out, sf)
-		return nil
-	}
-	for _, f := range top {
-		if err := walk(f, "", "", 0); err != nil {
-			return nil, err
-		}
 	}
 	if len(out) > 0 {
 		if err := placeFields(r, catalog, out); err != nil {
@@ -262,36 +230,13 @@ func pageRefs(r *pdf.Reader, catalog *pdf.Dict, limit int) ([]pdf.Ref, error) {
 		return nil, damagedf("catalog has no page tree")
 	}
 	var out []pdf.Ref
-	seen := map[int]bool{}
-	var walk func(ref pdf.Ref, depth int) error
-	walk = func(ref pdf.Ref, depth int) error {
-		if seen[ref.Num] || depth > 64 || len(out) >= limit {
-			return nil
+	w := pdf.PageWalk{Page: func(p *pdf.Page) bool {
+		if p.Ref.Num != 0 {
+			out = append(out, p.Ref)
 		}
-		seen[ref.Num] = true
-		d, err := r.ResolveDict(ref)
-		if err != nil || d == nil {
-			return err
-		}
-		if d.NameOf("Type") == "Page" || !d.Has("Kids") {
-			out = append(out, ref)
-			return nil
-		}
-		ko, err := r.Resolve(d.Get("Kids"))
-		if err != nil {
-			return err
-		}
-		kids, _ := ko.(pdf.Array)
-		for _, k := range kids {
-			if kr, ok := k.(pdf.Ref); ok {
-				if err := walk(kr, depth+1); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	return out, walk(root, 0)
+		return len(out) < limit
+	}}
+	return out, w.Walk(r, root)
 }
 
 // Field errors.

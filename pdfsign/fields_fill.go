@@ -132,46 +132,17 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 		u.Put(sf.widget, wd)
 	}
 	// The page's /Annots must list the widget.
-	page := pg.Dict.Clone()
-	ao, err := r.Resolve(page.Get("Annots"))
-	if err != nil {
+	if err := pdf.AddAnnot(r, u, pg.Ref, pg.Dict, sf.widget); err != nil {
 		return nil, err
-	}
-	annots, _ := ao.(pdf.Array)
-	listed := false
-	for _, a := range annots {
-		if ar, ok := a.(pdf.Ref); ok && ar.Num == sf.widget.Num {
-			listed = true
-		}
-	}
-	if !listed {
-		if ar, ok := page.Get("Annots").(pdf.Ref); ok {
-			u.Put(ar, append(append(pdf.Array(nil), annots...), sf.widget))
-		} else {
-			page.Set("Annots", append(append(pdf.Array(nil), annots...), sf.widget))
-			u.Put(pg.Ref, page)
-		}
 	}
 	// SigFlags 3 on the AcroForm (which exists: the field is in it).
 	catalog = catalog.Clone()
-	switch v := catalog.Get("AcroForm").(type) {
-	case pdf.Ref:
-		acro, err := r.ResolveDict(v)
-		if err != nil || acro == nil {
-			return nil, damagedf("AcroForm unreadable")
-		}
-		acro = acro.Clone()
-		if fl, _ := pdf.ToInt(acro.Get("SigFlags")); fl&3 != 3 {
-			acro.Set("SigFlags", pdf.Int(fl|3))
-			u.Put(v, acro)
-		}
-	case *pdf.Dict:
-		acro := v.Clone()
-		if fl, _ := pdf.ToInt(acro.Get("SigFlags")); fl&3 != 3 {
-			acro.Set("SigFlags", pdf.Int(fl|3))
-			catalog.Set("AcroForm", acro)
-			u.Put(rootRef, catalog)
-		}
+	form, err := pdf.ReadForm(r, catalog)
+	if err != nil || form.Dict == nil {
+		return nil, damagedf("AcroForm unreadable")
+	}
+	if form.SetSigFlags() && form.Put(u, catalog) {
+		u.Put(rootRef, catalog)
 	}
 	var extra []byte
 	if sf.lock != nil {

@@ -230,29 +230,11 @@ func checkDSS(r *pdf.Reader, catalog *pdf.Dict) error {
 // /Annots, so that a bound one of these reads would reach is met before the
 // PIN, not after.
 func checkPlanReads(r *pdf.Reader, catalog *pdf.Dict, pg *pageInfo) error {
-	var acro *pdf.Dict
-	switch v := catalog.Get("AcroForm").(type) {
-	case pdf.Ref:
-		d, err := r.ResolveDict(v)
-		if err != nil {
-			return err
-		}
-		acro = d
-	case *pdf.Dict:
-		acro = v
+	form, err := pdf.ReadForm(r, catalog)
+	if err != nil {
+		return err
 	}
-	var fields pdf.Array
-	switch v := acro.Get("Fields").(type) {
-	case pdf.Ref:
-		o, err := r.Resolve(v)
-		if err != nil {
-			return err
-		}
-		fields, _ = o.(pdf.Array)
-	case pdf.Array:
-		fields = v
-	}
-	if _, err := freeFieldName(r, fields); err != nil {
+	if _, err := freeFieldName(r, form.Fields); err != nil {
 		return err
 	}
 	if v, ok := pg.Dict.Get("Annots").(pdf.Ref); ok {

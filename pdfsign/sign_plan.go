@@ -76,64 +76,26 @@ func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, err
 	catalogChanged := false
 
 	// AcroForm: rewrite the object that holds it.
-	var acro *pdf.Dict
-	var acroRef *pdf.Ref
-	switch v := catalog.Get("AcroForm").(type) {
-	case pdf.Ref:
-		d, err := r.ResolveDict(v)
-		if err != nil {
-			return nil, err
-		}
-		if d != nil {
-			acro = d.Clone()
-			acroRef = &v
-		}
-	case *pdf.Dict:
-		acro = v.Clone()
+	form, err := pdf.ReadForm(r, catalog)
+	if err != nil {
+		return nil, err
 	}
-	if acro == nil {
-		acro = &pdf.Dict{}
-		ref := u.Alloc()
-		acroRef = &ref
-		catalog.Set("AcroForm", ref)
+	if form.Dict == nil {
+		form.Create(u, catalog)
 		catalogChanged = true
-	}
-	var fields pdf.Array
-	var fieldsRef *pdf.Ref
-	switch v := acro.Get("Fields").(type) {
-	case pdf.Ref:
-		o, err := r.Resolve(v)
-		if err != nil {
-			return nil, err
-		}
-		if a, ok := o.(pdf.Array); ok {
-			fields = append(pdf.Array(nil), a...)
-			fieldsRef = &v
-		}
-	case pdf.Array:
-		fields = v
 	}
 	name := cfg.field
 	if name == "" {
-		name, err = freeFieldName(r, fields)
+		name, err = freeFieldName(r, form.Fields)
 		if err != nil {
 			return nil, err
 		}
 	}
 	sigRef := u.Alloc()
 	widgetRef := u.Alloc()
-	fields = append(fields, widgetRef)
-	if fieldsRef != nil {
-		u.Put(*fieldsRef, fields)
-	} else {
-		acro.Set("Fields", fields)
-	}
-	flags, _ := pdf.ToInt(acro.Get("SigFlags"))
-	acro.Set("SigFlags", pdf.Int(flags|3))
-	if acroRef != nil {
-		u.Put(*acroRef, acro)
-	} else {
-		catalog.Set("AcroForm", acro)
+	form.AddField(widgetRef)
+	form.SetSigFlags()
+	if form.Put(u, catalog) {
 		catalogChanged = true
 	}
 
@@ -161,25 +123,8 @@ func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, err
 	u.Put(widgetRef, w)
 
 	// The page's /Annots (an indirect array is rewritten in place).
-	page := pg.Dict.Clone()
-	switch v := page.Get("Annots").(type) {
-	case pdf.Ref:
-		o, err := r.Resolve(v)
-		if err != nil {
-			return nil, err
-		}
-		if a, ok := o.(pdf.Array); ok {
-			u.Put(v, append(append(pdf.Array(nil), a...), widgetRef))
-		} else {
-			page.Set("Annots", pdf.Array{widgetRef})
-			u.Put(pg.Ref, page)
-		}
-	case pdf.Array:
-		page.Set("Annots", append(v, widgetRef))
-		u.Put(pg.Ref, page)
-	default:
-		page.Set("Annots", pdf.Array{widgetRef})
-		u.Put(pg.Ref, page)
+	if err := pdf.AddAnnot(r, u, pg.Ref, pg.Dict, widgetRef); err != nil {
+		return nil, err
 	}
 	if catalogChanged {
 		u.Put(rootRef, catalog)
@@ -214,7 +159,8 @@ func freeFieldName(r *pdf.Reader, fields pdf.Array) (string, error) {
 }
 
 // findPage walks the page tree to page n (0 = 1), carrying the inheritable
-// boxes and rotation; only the nodes on the way are read.
+// boxes and rotation; only the nodes on the way are read (a subtree of
+// pages before n is passed by its /Count).
 func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	if n <= 0 {
 		n = 1
@@ -223,94 +169,75 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	if !ok {
 		return nil, damagedf("catalog has no page tree")
 	}
-	node, err := r.ResolveDict(rootRef)
+	root, err := r.ResolveDict(rootRef)
 	if err != nil {
 		return nil, err
 	}
-	if node == nil {
+	if root == nil {
 		return nil, damagedf("page tree missing")
 	}
-	total, _ := pdf.ToInt(node.Get("Count"))
+	total, _ := pdf.ToInt(root.Get("Count"))
 	if int64(n) > total && total > 0 {
 		return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d of %d", n, total)}
 	}
-	var media, crop pdf.Object
-	var rotate pdf.Object
-	inherit := func(d *pdf.Dict) {
-		if v := d.Get("MediaBox"); v != nil {
-			media = v
-		}
-		if v := d.Get("CropBox"); v != nil {
-			crop = v
-		}
-		if v := d.Get("Rotate"); v != nil {
-			rotate = v
-		}
-	}
-	inherit(node)
 	want := n
-	visited := map[int]bool{rootRef.Num: true}
-	cycle := false
-	for steps := 0; steps < 1_000_000; steps++ {
-		kidsObj, err := r.Resolve(node.Get("Kids"))
-		if err != nil {
-			return nil, err
-		}
-		kids, _ := kidsObj.(pdf.Array)
-		descended := false
-		for _, k := range kids {
-			kref, ok := k.(pdf.Ref)
-			if !ok {
-				continue
+	// in: the depth of the node the page is in; a walk that comes back
+	// above it did not find the page where the counts said.
+	in := 0
+	var pi *pageInfo
+	w := pdf.PageWalk{
+		Node: func(ref pdf.Ref, d *pdf.Dict, depth int) bool {
+			if depth == 0 {
+				return true
 			}
-			if visited[kref.Num] {
-				cycle = true
-				continue
+			if ref.Num == 0 { // a direct node cannot be written back: not a page of ours
+				return false
 			}
-			kd, err := r.ResolveDict(kref)
-			if err != nil {
-				return nil, err
+			if depth <= in {
+				want = 0
+				return false
 			}
-			if kd == nil {
-				continue
+			if cnt, _ := pdf.ToInt(d.Get("Count")); int64(want) > cnt {
+				want -= int(cnt)
+				return false
 			}
-			isNode := kd.NameOf("Type") == "Pages" || (kd.NameOf("Type") != "Page" && kd.Has("Kids"))
-			if isNode {
-				cnt, _ := pdf.ToInt(kd.Get("Count"))
-				if int64(want) > cnt {
-					want -= int(cnt)
-					continue
+			in = depth
+			return true
+		},
+		Page: func(p *pdf.Page) bool {
+			if p.Ref.Num == 0 {
+				return true
+			}
+			if p.Depth <= in && in > 0 {
+				want = 0
+			}
+			if want != 1 {
+				want--
+				return want > 0
+			}
+			pi = &pageInfo{Ref: p.Ref, Number: n, Dict: p.Dict}
+			pi.MediaBox = boxOf(r, p.MediaBox, [4]float64{0, 0, 612, 792})
+			pi.CropBox = boxOf(r, p.CropBox, pi.MediaBox)
+			if rv, err := r.Resolve(p.Rotate); err == nil {
+				if v, ok := pdf.ToInt(rv); ok {
+					pi.Rotate = NormRotate(int(v % 360)) // as readers show it
 				}
-				visited[kref.Num] = true
-				node = kd
-				inherit(kd)
-				descended = true
-				break
 			}
-			if want == 1 {
-				inherit(kd)
-				pi := &pageInfo{Ref: kref, Number: n, Dict: kd}
-				pi.MediaBox = boxOf(r, media, [4]float64{0, 0, 612, 792})
-				pi.CropBox = boxOf(r, crop, pi.MediaBox)
-				if rv, err := r.Resolve(rotate); err == nil {
-					if v, ok := pdf.ToInt(rv); ok {
-						pi.Rotate = NormRotate(int(v % 360)) // as readers show it
-					}
-				}
-				return pi, nil
-			}
-			want--
-		}
-		if !descended {
-			// The root's /Count promised this page: a tree that loops or
-			// lies about its counts is a damaged file, not a bad page number.
-			if cycle || total > 0 {
-				return nil, damagedf("page tree: page %d of %d not found (the tree loops or its /Count is wrong)", n, total)
-			}
-			return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d not found", n)}
-		}
+			return false
+		},
 	}
-	return nil, damagedf("page tree too deep")
+	if err := w.Walk(r, rootRef); err != nil {
+		return nil, err
+	}
+	if pi != nil {
+		return pi, nil
+	}
+	// The root's /Count promised this page: a tree that loops or lies
+	// about its counts is a damaged file, not a bad page number.
+	if w.Looped || total > 0 {
+		return nil, damagedf("page tree: page %d of %d not found (the tree loops or its /Count is wrong)", n, total)
+	}
+	return nil, &Error{Kind: KindPageRange, Err: fmt.Errorf("page %d not found", n)}
 }
 
 func boxOf(r *pdf.Reader, o pdf.Object, def [4]float64) [4]float64 {

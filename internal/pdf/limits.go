@@ -37,7 +37,7 @@ const readLimit = "limit"
 // LimitError says which bound a file hit; it is the Err of a "limit"
 // *ReadError.
 type LimitError struct {
-	What  string // decoded, stream, read, entries, sections, objects, steps, depth, signatures, sig_fields, hashed
+	What  string // decoded, stream, read, entries, sections, objects, steps, depth, signatures, sig_fields, hashed, page_nodes, field_nodes
 	Limit int64
 }
 

@@ -176,15 +176,19 @@ func ParseIndirect(buf []byte, base int64, header, atEOF bool) (Object, int, int
 	return &Stream{Dict: d, Offset: base + int64(p.pos)}, num, gen, nil
 }
 
-// resolve follows references (a few levels) to a direct object.
-func (r *Reader) Resolve(o Object) (Object, error) {
+// Resolve follows references (a few levels) to a direct object.
+func (r *Reader) Resolve(o Object) (Object, error) { return resolveWith(r.Fetch, o) }
+
+// resolveWith follows references with fetch, the latest revision's or one
+// state's.
+func resolveWith(fetch func(int) (Object, error), o Object) (Object, error) {
 	for i := 0; i < 8; i++ {
 		ref, ok := o.(Ref)
 		if !ok {
 			return o, nil
 		}
 		var err error
-		if o, err = r.Fetch(ref.Num); err != nil {
+		if o, err = fetch(ref.Num); err != nil {
 			return nil, err
 		}
 	}
@@ -193,19 +197,7 @@ func (r *Reader) Resolve(o Object) (Object, error) {
 
 // resolveDict resolves o and returns it as a dictionary (the dictionary of a
 // stream too), or nil.
-func (r *Reader) ResolveDict(o Object) (*Dict, error) {
-	o, err := r.Resolve(o)
-	if err != nil {
-		return nil, err
-	}
-	switch v := o.(type) {
-	case *Dict:
-		return v, nil
-	case *Stream:
-		return v.Dict, nil
-	}
-	return nil, nil
-}
+func (r *Reader) ResolveDict(o Object) (*Dict, error) { return resolveDict(r, o) }
 
 // fetch returns object num as of the latest revision (nil for a free or
 // missing object, as the PDF spec says).

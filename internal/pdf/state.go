@@ -104,33 +104,12 @@ func (st *State) Fetch(n int) (Object, error) {
 }
 
 // Resolve follows references in this state.
-func (st *State) Resolve(o Object) (Object, error) {
-	for i := 0; i < 8; i++ {
-		ref, ok := o.(Ref)
-		if !ok {
-			return o, nil
-		}
-		var err error
-		if o, err = st.Fetch(ref.Num); err != nil {
-			return nil, err
-		}
-	}
-	return nil, errDamaged("reference chain too long")
-}
+func (st *State) Resolve(o Object) (Object, error) { return resolveWith(st.Fetch, o) }
 
 // Dict resolves o to a dictionary (a stream's too), or nil.
 func (st *State) Dict(o Object) *Dict {
-	o, err := st.Resolve(o)
-	if err != nil {
-		return nil
-	}
-	switch v := o.(type) {
-	case *Dict:
-		return v
-	case *Stream:
-		return v.Dict
-	}
-	return nil
+	d, _ := resolveDict(st, o)
+	return d
 }
 
 // Array resolves o to an array, or nil.
