@@ -219,32 +219,7 @@ func (c *classifier) formOnly(n int) bool {
 }
 
 // reachFrom lists the objects reachable from o in st.
-func reachFrom(st *pdf.State, o pdf.Object) map[int]bool {
-	seen := map[int]bool{}
-	var stack []int
-	pdf.RefsIn(o, func(r pdf.Ref) { stack = append(stack, r.Num) })
-	for len(stack) > 0 && len(seen) < maxRoleObjects {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		if x, err := st.Fetch(n); err == nil {
-			refs := 0
-			pdf.RefsIn(x, func(r pdf.Ref) {
-				refs++
-				if !seen[r.Num] {
-					stack = append(stack, r.Num)
-				}
-			})
-			if st.Step(refs+1) != nil {
-				break
-			}
-		}
-	}
-	return seen
-}
+func reachFrom(st *pdf.State, o pdf.Object) map[int]bool { return st.Reach(o, maxRoleObjects, nil, nil) }
 
 func (c *classifier) catalog(oldD, newD *pdf.Dict) {
 	for _, k := range changedKeys(oldD, newD) {

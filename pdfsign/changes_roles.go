@@ -62,7 +62,7 @@ func rolesOf(st *pdf.State) *stateRoles {
 	}
 	ro.walkPages(st, cat.Get("Pages"))
 	if d := cat.Get("DSS"); d != nil {
-		ro.walkAll(st, d, ro.dss, 0)
+		ro.dss = reachFrom(st, d)
 	}
 	return ro
 }
@@ -177,37 +177,6 @@ func (ro *stateRoles) page(st *pdf.State, p *pdf.Page) {
 		ro.appearance(st, ad, an)
 		if pn := refNum(ad.Get("Popup")); pn != 0 {
 			ro.annots[pn] = n
-		}
-	}
-}
-
-// walkAll marks every object reachable from o (the DSS tree).
-func (ro *stateRoles) walkAll(st *pdf.State, o pdf.Object, set map[int]bool, depth int) {
-	if depth > 16 || len(set) > maxRoleObjects || st.Step(1) != nil {
-		return
-	}
-	if n := refNum(o); n != 0 {
-		if set[n] {
-			return
-		}
-		set[n] = true
-		var err error
-		if o, err = st.Fetch(n); err != nil {
-			return
-		}
-	}
-	switch v := o.(type) {
-	case pdf.Array:
-		for _, e := range v {
-			ro.walkAll(st, e, set, depth+1)
-		}
-	case *pdf.Dict:
-		for _, k := range v.Keys() {
-			ro.walkAll(st, v.Get(k), set, depth+1)
-		}
-	case *pdf.Stream:
-		for _, k := range v.Dict.Keys() {
-			ro.walkAll(st, v.Dict.Get(k), set, depth+1)
 		}
 	}
 }

@@ -313,57 +313,12 @@ func pageList(st *pdf.State) []int {
 // pages) is an object a later revision wrote.
 func reachesChanged(st *pdf.State, n int, changed map[int]bool) bool {
 	found := false
-	reachNoParent(st, pdf.Ref{Num: n}, func(k int) bool {
-		if changed[k] {
-			found = true
-		}
+	skip := func(k string) bool { return k == "Parent" || k == "P" || k == "Popup" }
+	st.Reach(pdf.Ref{Num: n}, maxReachPerPage, skip, func(k int, _ pdf.Object) bool {
+		found = changed[k]
 		return !found
 	})
 	return found
-}
-
-func reachNoParent(st *pdf.State, o pdf.Object, visit func(int) bool) {
-	seen := map[int]bool{}
-	var stack []int
-	push := func(x pdf.Object) {
-		pdf.RefsIn(x, func(r pdf.Ref) {
-			if !seen[r.Num] {
-				stack = append(stack, r.Num)
-			}
-		})
-	}
-	push(o)
-	for len(stack) > 0 && len(seen) < maxReachPerPage {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		if !visit(k) {
-			return
-		}
-		x, err := st.Fetch(k)
-		if err != nil {
-			continue
-		}
-		var d *pdf.Dict
-		switch v := x.(type) {
-		case *pdf.Dict:
-			d = v
-		case *pdf.Stream:
-			d = v.Dict
-		default:
-			push(x)
-			continue
-		}
-		for _, key := range d.Keys() {
-			if key == "Parent" || key == "P" || key == "Popup" {
-				continue
-			}
-			push(d.Get(key))
-		}
-	}
 }
 
 // annotRects lists, in pixels of the rendered page, the rectangles of the

@@ -182,40 +182,65 @@ func RefsIn(o Object, fn func(Ref)) {
 	}
 }
 
-// reachable lists the objects reachable from the trailer (Root, Info),
-// through dictionaries and arrays; content streams name resources, never
-// objects, so stream data is not read.
 // Reachable lists the object numbers reachable from the trailer.
 func (st *State) Reachable() map[int]bool { return st.Walk(nil) }
 
 // Walk is Reachable with a visitor called for every object read.
 func (st *State) Walk(visit func(n int, o Object)) map[int]bool {
+	return st.Reach(st.Trailer, 5_000_000, nil, func(n int, o Object) bool {
+		if visit != nil && o != nil {
+			visit(n, o)
+		}
+		return true
+	})
+}
+
+// Reach walks, depth first, the objects reachable from o through
+// dictionaries and arrays: content streams name resources, never objects,
+// so stream data is not read. visit, if set, is called for each object
+// number reached, with the object (nil when it cannot be read), and ends
+// the walk by returning false; skip, if set, names keys of a read
+// dictionary not to follow. At most max objects; every reference costs a
+// step of the reader's budget (every revision's state may be walked: an
+// unchanged array of a million references would be gone through each time).
+func (st *State) Reach(o Object, max int, skip func(key string) bool, visit func(n int, o Object) bool) map[int]bool {
 	seen := map[int]bool{}
 	var stack []int
-	RefsIn(st.Trailer, func(r Ref) { stack = append(stack, r.Num) })
-	for len(stack) > 0 && len(seen) < 5_000_000 && st.r.lim.err == nil {
+	push := func(x Object) int {
+		refs := 0
+		RefsIn(x, func(r Ref) {
+			refs++
+			if !seen[r.Num] {
+				stack = append(stack, r.Num)
+			}
+		})
+		return refs
+	}
+	push(o)
+	for len(stack) > 0 && len(seen) < max && st.r.lim.err == nil {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if seen[n] {
 			continue
 		}
 		seen[n] = true
-		o, err := st.Fetch(n)
+		x, err := st.Fetch(n)
 		if err != nil {
-			continue
+			x = nil
 		}
-		if visit != nil {
-			visit(n, o)
+		if visit != nil && !visit(n, x) {
+			break
 		}
 		refs := 0
-		RefsIn(o, func(r Ref) {
-			refs++
-			if !seen[r.Num] {
-				stack = append(stack, r.Num)
+		if d, _ := resolveDict(st, x); d != nil && skip != nil {
+			for _, k := range d.Keys() {
+				if !skip(k) {
+					refs += push(d.Get(k))
+				}
 			}
-		})
-		// Every revision's state may be walked: an array of a million
-		// references, unchanged, would be gone through each time.
+		} else {
+			refs = push(x)
+		}
 		if st.r.Step(refs+1) != nil {
 			break
 		}
