@@ -112,13 +112,13 @@ func listSigFields(r *pdf.Reader, catalog *pdf.Dict) ([]*formSigField, error) {
 			if f.Ref.Num != 0 {
 				widgets[f.Parent] = append(widgets[f.Parent], f.Ref)
 			}
-			return pdf.SkipKids
+			return pdf.ErrSkipKids
 		}
 		if f.Parent != nil {
 			fieldKids[f.Parent] = true
 		}
 		if f.Ref.Num == 0 {
-			return pdf.SkipKids // a field must be an object of its own to be filled
+			return pdf.ErrSkipKids // a field must be an object of its own to be filled
 		}
 		order = append(order, f)
 		return nil

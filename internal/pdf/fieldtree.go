@@ -25,8 +25,9 @@ type Field struct {
 	DA Object
 }
 
-// SkipKids, returned by a visit, leaves the node's kids unread.
-var SkipKids = errors.New("skip kids")
+// ErrSkipKids, returned by a visit, leaves the node's kids unread (it is
+// not an error: the walk goes on).
+var ErrSkipKids = errors.New("skip kids")
 
 // WalkFields visits the field tree under fields (the /Fields array or a
 // reference to it) in order, parents before their kids. A node that cannot
@@ -92,7 +93,7 @@ func WalkFields(src Source, fields Object, lenient bool, visit func(*Field) erro
 			f.DA = v
 		}
 		switch err := visit(f); {
-		case errors.Is(err, SkipKids):
+		case errors.Is(err, ErrSkipKids):
 			return nil
 		case err != nil:
 			return err

@@ -149,7 +149,7 @@ func TestWalkFields(t *testing.T) {
 	}
 }
 
-// SkipKids leaves a node's kids unread; a deep chain stops at
+// ErrSkipKids leaves a node's kids unread; a deep chain stops at
 // MaxFieldDepth; a wide form at MaxFieldNodes, with a limit error.
 func TestWalkFieldsBounds(t *testing.T) {
 	objs := []string{"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[]/Count 0>>"}
@@ -163,7 +163,7 @@ func TestWalkFieldsBounds(t *testing.T) {
 		err := WalkFields(r, Array{Ref{Num: 3}}, false, func(f *Field) error {
 			k++
 			if f.Depth == skipAt {
-				return SkipKids
+				return ErrSkipKids
 			}
 			return nil
 		})
