@@ -48,21 +48,8 @@ func samplePDF(w io.Writer, lang string, now time.Time) error {
 		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", content.Len(), content.Bytes()),
 		string(pdf.AppendObject(nil, info)),
 	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
-	}
 	id := fmt.Sprintf("%032x", now.UnixNano())
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R/Info 6 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, id, id, xref)
-	_, err := w.Write(b.Bytes())
+	_, err := w.Write(pdf.Classic(fmt.Sprintf("/Info 6 0 R/ID[<%s><%s>]", id, id), objs...))
 	return err
 }
 

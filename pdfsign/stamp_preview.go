@@ -38,23 +38,9 @@ func WriteStampPreview(w io.Writer, p StampPreview) error {
 	// A blank page of the stamp's size, then the stamp as one update (the
 	// objects Sign adds), then a content stream that draws it full page.
 	box := fmt.Sprintf("0 0 %g %g", round2(p.W), round2(p.H))
-	var base bytes.Buffer
-	base.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	objs := []string{"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		"<</Type/Page/Parent 2 0 R/MediaBox[" + box + "]>>"}
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = base.Len()
-		fmt.Fprintf(&base, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := base.Len()
-	fmt.Fprintf(&base, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&base, "%010d 00000 n\r\n", o)
-	}
-	fmt.Fprintf(&base, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-
-	r, err := pdf.NewReader(bytes.NewReader(base.Bytes()), int64(base.Len()))
+	base := pdf.Classic("", "<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox["+box+"]>>")
+	r, err := pdf.NewReader(bytes.NewReader(base), int64(len(base)))
 	if err != nil {
 		return err
 	}
@@ -79,11 +65,11 @@ func WriteStampPreview(w io.Writer, p StampPreview) error {
 	page.Set("Resources", res)
 	page.Set("Contents", cRef)
 	u.Put(pdf.Ref{Num: 3}, page)
-	s, err := u.Bytes(int64(base.Len()), '\n')
+	s, err := u.Bytes(int64(len(base)), '\n')
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(base.Bytes()); err != nil {
+	if _, err := w.Write(base); err != nil {
 		return err
 	}
 	_, err = w.Write(s.Data)

@@ -163,3 +163,23 @@ func DecodeTextString(b []byte) string {
 	}
 	return string(rs)
 }
+
+// Classic writes a whole one-revision PDF with a classic cross-reference
+// table, from objects given without their "n 0 obj" wrapper (object 1 is
+// the catalog); extra is added to the trailer (an /Info reference, an /ID).
+func Classic(extra string, objs ...string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, extra, xref)
+	return b.Bytes()
+}
