@@ -160,31 +160,9 @@ func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *revocatio
 	// stream with the same bytes, and returns the refs in order.
 	add := func(key string, ders [][]byte) ([]pdf.Object, error) {
 		existing := map[[32]byte]pdf.Ref{}
-		ao, err := r.Resolve(dss.Get(key))
+		arr, err := readDSSArray(r, dss, key, func(ref pdf.Ref, b []byte) { existing[sha256.Sum256(b)] = ref })
 		if err != nil {
 			return nil, err
-		}
-		arr, _ := ao.(pdf.Array)
-		arr = append(pdf.Array(nil), arr...)
-		once := map[pdf.Ref]bool{} // a stream named many times is hashed once
-		for _, e := range arr {
-			ref, ok := e.(pdf.Ref)
-			if !ok || once[ref] {
-				continue
-			}
-			once[ref] = true
-			if err := r.Step(pdf.DSSItemSteps); err != nil {
-				return nil, err
-			}
-			o, err := r.Fetch(ref.Num)
-			if err != nil {
-				return nil, err
-			}
-			if st, ok := o.(*pdf.Stream); ok {
-				if b, err := r.StreamData(st, 16<<20); err == nil {
-					existing[sha256.Sum256(b)] = ref
-				}
-			}
 		}
 		var refs []pdf.Object
 		for _, der := range ders {
@@ -296,4 +274,43 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 	}
 	tmp.published()
 	return res, nil
+}
+
+// readDSSArray reads one DSS array (Certs, OCSPs, CRLs) and the data of its
+// streams, each distinct stream once (a stream named many times is hashed
+// once) at DSSItemSteps each: adding to the DSS after the PIN and checking
+// it before read it alike. A stream that cannot be decoded is passed over,
+// unless it is over a bound. It returns a copy of the array.
+func readDSSArray(r *pdf.Reader, dss *pdf.Dict, key string, data func(ref pdf.Ref, b []byte)) (pdf.Array, error) {
+	ao, err := r.Resolve(dss.Get(key))
+	if err != nil {
+		return nil, err
+	}
+	arr, _ := ao.(pdf.Array)
+	arr = append(pdf.Array(nil), arr...)
+	once := map[pdf.Ref]bool{}
+	for _, e := range arr {
+		ref, ok := e.(pdf.Ref)
+		if !ok || once[ref] {
+			continue
+		}
+		once[ref] = true
+		if err := r.Step(pdf.DSSItemSteps); err != nil {
+			return nil, err
+		}
+		o, err := r.Fetch(ref.Num)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok := o.(*pdf.Stream); ok {
+			b, err := r.StreamData(st, 16<<20)
+			if pdf.IsLimit(err) {
+				return nil, err
+			}
+			if err == nil && data != nil {
+				data(ref, b)
+			}
+		}
+	}
+	return arr, nil
 }

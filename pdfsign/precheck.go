@@ -196,30 +196,8 @@ func checkDSS(r *pdf.Reader, catalog *pdf.Dict) error {
 		return err
 	}
 	for _, key := range []string{"Certs", "OCSPs", "CRLs"} {
-		ao, err := r.Resolve(dss.Get(key))
-		if err != nil {
+		if _, err := readDSSArray(r, dss, key, nil); err != nil {
 			return err
-		}
-		arr, _ := ao.(pdf.Array)
-		once := map[pdf.Ref]bool{}
-		for _, e := range arr {
-			ref, ok := e.(pdf.Ref)
-			if !ok || once[ref] {
-				continue
-			}
-			once[ref] = true
-			if err := r.Step(pdf.DSSItemSteps); err != nil {
-				return err
-			}
-			o, err := r.Fetch(ref.Num)
-			if err != nil {
-				return err
-			}
-			if st, ok := o.(*pdf.Stream); ok {
-				if _, err := r.StreamData(st, 16<<20); pdf.IsLimit(err) {
-					return err
-				}
-			}
 		}
 	}
 	return nil
