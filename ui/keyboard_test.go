@@ -112,6 +112,10 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	if n := spy.Count("C_SetPIN"); n != 1 {
 		t.Fatalf("%d C_SetPIN for one change", n)
 	}
+	// the keyboard is on the next step's button: Space goes on from there
+	if b, ok := c.Focused().(*ui.Button); !ok || b.Text != "Faire une signature de test" {
+		t.Fatalf("after the change the focus is on %T, not the next step", c.Focused())
+	}
 
 	// guide's "Faire une signature de test" → sign screen
 	h.app.Show(ui.ScreenGuide)

@@ -230,6 +230,11 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 			}
 			f.result.Refresh()
 			a.Refresh()
+			if a.pin == f {
+				// the keyboard goes on from the next step, not from an
+				// emptied field of a form that is done
+				a.focus(next)
+			}
 		})
 	})
 }
