@@ -22,6 +22,8 @@ need() {
 	done
 }
 need Xvfb xdotool import identify convert
+# shellcheck source=scripts/lib/xwin.sh
+. scripts/lib/xwin.sh
 
 TMP=$(mktemp -d /tmp/certigna-smoke.XXXXXX)
 XPID=""
@@ -36,16 +38,7 @@ trap cleanup EXIT
 echo "smoke-gui: building"
 go build -o "$TMP/certigna-desktop" ./cmd/certigna-desktop
 
-# A free display: the first of :99… with no lock file.
-D=99
-while [ -e "/tmp/.X$D-lock" ] || [ -e "/tmp/.X11-unix/X$D" ]; do D=$((D + 1)); done
-Xvfb ":$D" -screen 0 1280x900x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
-XPID=$!
-for _ in $(seq 50); do
-	xdpyinfo -display ":$D" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-export DISPLAY=":$D" LIBGL_ALWAYS_SOFTWARE=1
+start_xvfb 1280x900
 export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" XDG_CACHE_HOME="$TMP/home/.cache" XDG_DATA_HOME="$TMP/home/.local/share"
 mkdir -p "$HOME/Documents" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 unset CERTIGNA_PKCS11_MODULE SOFTHSM2_CONF
@@ -70,26 +63,13 @@ shot() {
 	# shellcheck disable=SC2086 # APP_ARGS is a list of options
 	CERTIGNA_START_SCREEN=$screen LANG=${lang}_FR.UTF-8 "$TMP/certigna-desktop" $APP_ARGS --lang "$lang" >"$TMP/app-$name.log" 2>&1 &
 	APID=$!
-	local wid=""
-	for _ in $(seq 600); do
-		wid=$(xdotool search --name "Certigna Desktop" 2>/dev/null | head -1 || true)
-		[ -n "$wid" ] && break
-		if ! kill -0 "$APID" 2>/dev/null; then break; fi
-		sleep 0.1
-	done
+	local wid
+	wid=$(wait_window "$APID")
 	if [ -z "$wid" ]; then
 		echo "smoke-gui: FAIL $name: no window" >&2
 		cat "$TMP/app-$name.log" >&2
 		fail=1
 	else
-		# the first frame, the first token poll and render: wait (bounded)
-		# until the window is not blank rather than a fixed time, which a
-		# loaded machine overruns
-		for _ in $(seq 40); do
-			sleep 0.5
-			import -window "$wid" "$TMP/probe.png" 2>/dev/null || continue
-			[ "$(identify -format '%k' "$TMP/probe.png")" -ge 20 ] && break
-		done
 		sleep 1
 		[ -n "$action" ] && "$action" "$wid"
 		import -window "$wid" "$OUT/$name.png"
@@ -260,12 +240,6 @@ if [ "$XDND" = 1 ]; then
 	fi
 fi
 
-# colour_px PNG HEX: pixels near colour HEX in the window's body (right of
-# the navigation, whose current item is also blue).
-colour_px() {
-	convert "$1" -crop +165+0 +repage -fuzz 12% -fill '#ff00ff' -opaque "$2" \
-		-fill black +opaque '#ff00ff' -fill white -opaque '#ff00ff' -format '%[fx:int(mean*w*h)]' info:
-}
 BLUE='#0b5cad' RED='#f44336' GREEN='#43f436'
 # focus_primary: Tab from the first code field to the blue "Valider" button
 focus_primary() {
@@ -417,6 +391,10 @@ if [ "$XDND" = 1 ]; then
 		fail=1
 	fi
 fi
+
+# The keyboard-only walk (#22) on its own 1366×768 screen, HOME and fresh
+# token behind pkcs11-spy; then the window's size at FYNE_SCALE=1.5.
+bash scripts/smoke-kbwalk.sh "$TMP/certigna-desktop" "$OUT" || fail=1
 
 # Without --demo: whatever this machine has (here OpenSC, no token): a loaded
 # middleware is kept so a token plugged in later shows; no demo unasked.
