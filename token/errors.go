@@ -60,6 +60,7 @@ type Error struct {
 
 	Seconds   int  // KindTimeout: the deadline that passed
 	PINSent   bool // KindTimeout, KindDriverCrashed: a PIN had reached the token (a try may have been counted)
+	Stopped   bool // KindTimeout: the driver's worker process was stopped at the deadline (the next action starts another)
 	NoTryUsed bool // KindPINPolicy: the token's PIN state shows no try was used
 }
 
@@ -124,6 +125,9 @@ func (e *Error) Message(lang string) string {
 		if s := e.State.tries(lang); s != "" {
 			msg += " " + s
 		}
+	}
+	if e.Kind == KindTimeout && e.Stopped {
+		msg += " " + assets.T(lang, "token.err.token_timeout.stopped")
 	}
 	if (e.Kind == KindTimeout || e.Kind == KindDriverCrashed) && e.PINSent {
 		msg += " " + assets.T(lang, "token.err.token_timeout.pin_sent")

@@ -109,6 +109,20 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 		return r.v, r.err
 	case <-t.C:
 	}
+	late := &Error{Kind: KindTimeout, Reason: name, Seconds: int((d + time.Second - 1) / time.Second), PINSent: pinCall(name)}
+	if w, ok := g.b.(*remote); ok {
+		// The driver runs in a worker process: stop it, rather than leave
+		// it blocked (for ever, after the app has quit) and the library
+		// unusable. Nothing is sent again; the next action starts a new
+		// worker (usableLocked). Its pipe closes at once when it dies.
+		w.kill()
+		select {
+		case <-done:
+			late.Stopped = true
+			return zero, late
+		case <-time.After(stopWait):
+		}
+	}
 	g.mu.Lock()
 	g.stuck = name
 	g.mu.Unlock()
@@ -118,8 +132,11 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 		g.stuck = ""
 		g.mu.Unlock()
 	}()
-	return zero, &Error{Kind: KindTimeout, Reason: name, Seconds: int((d + time.Second - 1) / time.Second), PINSent: pinCall(name)}
+	return zero, late
 }
+
+// stopWait bounds the wait for a killed worker's pipe to close.
+const stopWait = 5 * time.Second
 
 // call0 is call for the C functions that return only an error.
 func call0(g *guarded, name string, d time.Duration, f func() error) error {

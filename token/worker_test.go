@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
@@ -168,5 +169,70 @@ func BenchmarkSignWorker(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestWorkerHungLoginStopped: a driver whose C_Login never returns, run in
+// a worker (as the app runs every driver). At the deadline the worker is
+// stopped — no process is left blocked in the driver — and the caller is
+// told so, with the try that may have been counted; the next action starts
+// a new worker at once instead of answering "still not answered". The code
+// was sent once (pkcs11-spy), and never again.
+func TestWorkerHungLoginStopped(t *testing.T) {
+	inWorkers(t)
+	defer SetDeadlines(Deadlines{Quick: 2 * time.Second, PIN: time.Second, Pad: time.Second, Slow: 5 * time.Second})()
+	shim := testtoken.BuildShim(t, testtoken.ShimHangLogin)
+	defer shim.Release(t)
+	spy := testtoken.NewSpy(t, shim.Path)
+	spy.Setenv(t)
+	m, err := Open(spy.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ts, err := m.Tokens()
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("%v %v", ts, err)
+	}
+	w := m.ctx.b.(*remote)
+	start := time.Now()
+	err = m.Unblock(ts[0].Slot, "12345678", "5678", "5678", false) // C_Login(SO) hangs
+	if took := time.Since(start); took > 4*time.Second {
+		t.Errorf("unblock returned after %v", took)
+	}
+	var te *Error
+	if !asError(err, &te) || te.Kind != KindTimeout || !te.Stopped || !te.PINSent || te.Reason != "C_Login" {
+		t.Fatalf("hung login: %v (%+v)", err, te)
+	}
+	for lang, want := range map[string][]string{
+		"fr": {"n’a pas répondu en 1 s (C_Login)", "a arrêté le pilote", "peut-être compté un essai"},
+		"en": {"did not answer within 1 s (C_Login)", "stopped the driver", "may have counted a try"},
+	} {
+		msg := te.Message(lang)
+		for _, s := range want {
+			if !strings.Contains(msg, s) {
+				t.Errorf("%s: %q lacks %q", lang, msg, s)
+			}
+		}
+	}
+	select {
+	case <-w.gone:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the worker blocked in the driver is still running")
+	}
+	// The next action: a new worker, at once, not "still not answered".
+	if ts, err := m.Tokens(); err != nil || len(ts) != 1 {
+		t.Fatalf("after the stop: %v %v", ts, err)
+	}
+	if m.ctx.b.(*remote) == w {
+		t.Fatal("no new worker")
+	}
+	// pkcs11-spy's log of the killed worker loses the call in flight (it
+	// is buffered): the shim notes its PIN calls itself.
+	if calls := shim.PINCalls(); len(calls) != 1 || calls[0] != "C_Login" {
+		t.Errorf("PIN calls %v, want one C_Login", calls)
+	}
+	if n := spy.Count("C_Initialize"); n != 2 {
+		t.Errorf("%d C_Initialize, want 2 (one per worker)", n)
 	}
 }

@@ -61,8 +61,9 @@ func TestCLIStatusNeverHangs(t *testing.T) {
 	}
 }
 
-// A C_Login that never returns, in the app's own process: the command
-// ends at the deadline and says a try may have been counted.
+// A C_Login that never returns, in the driver's worker process: the command
+// ends at the deadline, says a try may have been counted, and that the
+// driver was stopped (no worker left blocked in it after the app ends).
 func TestCLIHungLogin(t *testing.T) {
 	shortProbe(t)
 	defer token.SetDeadlines(token.Deadlines{Quick: time.Second, PIN: time.Second, Pad: time.Second, Slow: 2 * time.Second})()
@@ -71,11 +72,15 @@ func TestCLIHungLogin(t *testing.T) {
 	pinsInTest = []string{"12345678", "5678"}
 	start := time.Now()
 	code, _, errs := cli(t, "12345678\n5678\n5678\n", "--lang", "en", "--module", shim.Path, "unblock")
-	if code != exitNoModule || !strings.Contains(errs, "did not answer within 1 s (C_Login)") || !strings.Contains(errs, "may have counted a try") {
+	if code != exitNoModule || !strings.Contains(errs, "did not answer within 1 s (C_Login)") || !strings.Contains(errs, "may have counted a try") ||
+		!strings.Contains(errs, "stopped the driver") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 	if took := time.Since(start); took > 6*time.Second {
 		t.Errorf("unblock took %v", took)
+	}
+	if calls := shim.PINCalls(); len(calls) != 1 {
+		t.Errorf("PIN calls reaching the driver: %v, want one C_Login", calls)
 	}
 }
 

@@ -51,6 +51,14 @@ var pkcs11Headers = sync.OnceValues(func() (string, error) {
 	return strings.TrimSpace(string(out)), err
 })
 
+// PINCalls is the standalone shim's C_Login and C_SetPIN calls so far, in
+// order, each noted as it starts (unbuffered: a call in a process killed
+// while it hangs is counted).
+func (s *Shim) PINCalls() []string {
+	b, _ := os.ReadFile(s.release + ".calls")
+	return strings.Fields(string(b))
+}
+
 // BuildShim compiles the shim module with gcc for kind (one of the Shim…
 // constants) into a temporary directory. ~0.1 s.
 func BuildShim(t testing.TB, kind string) *Shim {
