@@ -11,8 +11,8 @@ import (
 )
 
 // Checking a file just signed without hashing it a second time. While Sign
-// writes the output it keeps the CRC-32C of every byte it writes (a few ms
-// on 100 MB, against ≈ 0.1 s for SHA-256) and the digest of the new
+// writes the output it keeps the CRC-32C of every byte it writes (about a
+// fifth of a SHA-256 pass, measured here) and the digest of the new
 // signature's byte range, which it computes anyway to sign it.
 // VerifyWritten reads the file back from disk and compares its first bytes
 // with that CRC — a short or lost write, a wrong block: the disk does not
