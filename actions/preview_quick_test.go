@@ -3,7 +3,6 @@ package actions
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -13,34 +12,12 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
-// imagePage writes a one-page PDF (page pg's boxes and /Rotate) drawing a
-// black side × side grey-scale image at place (page coordinates as
-// displayed: the cm matrix is the place turned into user space) and a
-// small 8 × 8 one beside it.
+// imagePage writes testpdf.ImagePage with the big image at place (page
+// coordinates as displayed, turned into user space for the page).
 func imagePage(t *testing.T, path string, pg testpdf.Page, side int, place [4]float64) {
 	t.Helper()
 	u := pdfsign.DisplayToUser(pdfsign.VisibleBox(pg.Media, pg.Crop), pg.Rotate, place)
-	// the image's unit square onto the user-space rectangle, turned with
-	// the page so that it looks upright once displayed (its size is what
-	// matters here, not its orientation)
-	content := fmt.Sprintf("q %g 0 0 %g %g %g cm /Big Do Q q 20 0 0 20 %g %g cm /Small Do Q",
-		u[2], u[3], u[0], u[1], u[0]-30, u[1])
-	big := string(make([]byte, side*side)) // black
-	small := string(bytes.Repeat([]byte{0x80}, 64))
-	page := fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[%g %g %g %g]/Rotate %d/Resources<</XObject<</Big 5 0 R/Small 6 0 R>>>>/Contents 4 0 R",
-		pg.Media[0], pg.Media[1], pg.Media[2], pg.Media[3], pg.Rotate)
-	if pg.Crop != ([4]float64{}) {
-		page += fmt.Sprintf("/CropBox[%g %g %g %g]", pg.Crop[0], pg.Crop[1], pg.Crop[2], pg.Crop[3])
-	}
-	pdf := testpdf.Classic("",
-		"<</Type/Catalog/Pages 2 0 R>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		page+">>",
-		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
-		fmt.Sprintf("<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray/BitsPerComponent 8/Length %d>>\nstream\n%s\nendstream", side, side, len(big), big),
-		fmt.Sprintf("<</Type/XObject/Subtype/Image/Width 8/Height 8/ColorSpace/DeviceGray/BitsPerComponent 8/Length 64>>\nstream\n%s\nendstream", small),
-	)
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+	if err := os.WriteFile(path, testpdf.ImagePage(pg, side, u), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

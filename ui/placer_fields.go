@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"image"
+
+	"fyne.io/fyne/v2"
+)
 
 // The keyboard on a fixed page (the verify screen's preview, or the sign
 // screen's when the signature goes into a field): the arrows go from one
@@ -53,3 +57,6 @@ func (p *Placer) CurrentField() string {
 
 // Fields are the fields drawn on the page.
 func (p *Placer) Fields() []PlacerField { return p.fields }
+
+// PageImage is the page's picture shown (nil none).
+func (p *Placer) PageImage() image.Image { return p.page }

@@ -108,3 +108,29 @@ func Vectors() []Vector {
 	}
 	return vs
 }
+
+// ImagePage writes a one-page PDF (page pg's boxes and /Rotate) that draws a
+// black side × side grey-scale image (uncompressed: side² bytes) over the
+// user-space rectangle at (x, y, w, h), and a small 8 × 8 grey one 30
+// points to its left.
+func ImagePage(pg Page, side int, at [4]float64) []byte {
+	media := pg.Media
+	if media == ([4]float64{}) {
+		media = [4]float64{0, 0, 612, 792}
+	}
+	content := fmt.Sprintf("q %g 0 0 %g %g %g cm /Big Do Q q 20 0 0 20 %g %g cm /Small Do Q", at[2], at[3], at[0], at[1], at[0]-30, at[1])
+	big := string(make([]byte, side*side))
+	small := strings.Repeat("\x80", 64)
+	page := fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[%s]/Rotate %d/Resources<</XObject<</Big 5 0 R/Small 6 0 R>>>>/Contents 4 0 R", box4(media), pg.Rotate)
+	if pg.Crop != ([4]float64{}) {
+		page += "/CropBox[" + box4(pg.Crop) + "]"
+	}
+	return Classic("",
+		"<</Type/Catalog/Pages 2 0 R>>",
+		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		page+">>",
+		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
+		fmt.Sprintf("<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray/BitsPerComponent 8/Length %d>>\nstream\n%s\nendstream", side, side, len(big), big),
+		"<</Type/XObject/Subtype/Image/Width 8/Height 8/ColorSpace/DeviceGray/BitsPerComponent 8/Length 64>>\nstream\n"+small+"\nendstream",
+	)
+}

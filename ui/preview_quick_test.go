@@ -1,0 +1,93 @@
+package ui_test
+
+import (
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
+	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/internal/testpdf"
+	"github.com/certigna-desktop/app/ui"
+)
+
+// heldSource is the real page source whose full renders wait until release
+// is closed: a double for timing only (a render that takes its time), so
+// that the test sees the window between the quick picture and the real one.
+type heldSource struct {
+	*actions.PageSource
+	release chan struct{}
+}
+
+type heldDoc struct {
+	ui.Pages
+	release chan struct{}
+}
+
+func (s heldSource) OpenPages(ctx context.Context, path string) (ui.Pages, error) {
+	d, err := s.PageSource.OpenPages(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return heldDoc{d, s.release}, nil
+}
+
+func (d heldDoc) Render(ctx context.Context, i int, dpi float64) (image.Image, error) {
+	<-d.release
+	return d.Pages.Render(ctx, i, dpi)
+}
+
+// A page holding a huge image: the sign screen shows it at once with a grey
+// box in the image's place, said to be simplified, on the real page's
+// geometry; then the real page replaces it and the sentence goes.
+func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
+	tok := softhsm(t)
+	src := heldSource{actions.NewPageSource(), make(chan struct{})}
+	var once sync.Once
+	release := func() { once.Do(func() { close(src.release) }) }
+	t.Cleanup(release)
+	withOptions = func(o *ui.Options) { o.Pages = src }
+	h := start(t, tok, "fr")
+	withOptions = nil
+	h.app.Show(ui.ScreenSign)
+	in := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := os.WriteFile(in, testpdf.ImagePage(testpdf.Page{Media: [4]float64{0, 0, 595, 842}}, 2100, [4]float64{100, 300, 400, 300}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	pv := h.app.SignView().Preview
+	p := pv.Placer
+	const simplified = "Aperçu simplifié — image en cours de chargement : les grandes images de la page sont des cadres gris pour l’instant."
+	for end := time.Now().Add(20 * time.Second); pv.Msg.Text != simplified && time.Now().Before(end); {
+		if h.drain() == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	// the image's middle (300, 450 in page coordinates): grey first
+	mid := func() uint32 {
+		img := p.PageImage()
+		k := float64(img.Bounds().Dx()) / 595
+		r, _, _, _ := img.At(int(300*k), int((842-450)*k)).RGBA()
+		return r >> 8
+	}
+	if w, hh := p.PageSize(); pv.Msg.Text != simplified || !pv.Msg.Visible() || w != 595 || hh != 842 {
+		t.Fatalf("no quick picture: %q, page %gx%g", pv.Msg.Text, w, hh)
+	}
+	if v := mid(); v != 0xc8 {
+		t.Fatalf("quick picture's image place: %x", v)
+	}
+	release()
+	h.settle()
+	if pv.Msg.Visible() {
+		t.Fatalf("still said: %q", pv.Msg.Text)
+	}
+	if v := mid(); v != 0 {
+		t.Fatalf("real page's image place: %x", v)
+	}
+}
