@@ -50,24 +50,15 @@ func (d *revocationData) AddCert(c *x509.Certificate) {
 	d.Certs = append(d.Certs, c)
 }
 
-func (d *revocationData) addOCSP(der []byte) int {
-	for i, have := range d.OCSPs {
+// addOnce appends der to list unless it is there, and returns its index.
+func addOnce(list *[][]byte, der []byte) int {
+	for i, have := range *list {
 		if bytes.Equal(have, der) {
 			return i
 		}
 	}
-	d.OCSPs = append(d.OCSPs, der)
-	return len(d.OCSPs) - 1
-}
-
-func (d *revocationData) addCRL(der []byte) int {
-	for i, have := range d.CRLs {
-		if bytes.Equal(have, der) {
-			return i
-		}
-	}
-	d.CRLs = append(d.CRLs, der)
-	return len(d.CRLs) - 1
+	*list = append(*list, der)
+	return len(*list) - 1
 }
 
 // fetchRevocation gathers, for every certificate of each chain (leaf first)
@@ -143,7 +134,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 			if resp.Certificate != nil {
 				data.AddCert(resp.Certificate)
 			}
-			refs.OCSP = append(refs.OCSP, data.addOCSP(der))
+			refs.OCSP = append(refs.OCSP, addOnce(&data.OCSPs, der))
 			break
 		}
 	}
@@ -163,7 +154,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 				continue
 			}
 			crlCache[u] = der
-			refs.CRL = append(refs.CRL, data.addCRL(der))
+			refs.CRL = append(refs.CRL, addOnce(&data.CRLs, der))
 			break
 		}
 	}

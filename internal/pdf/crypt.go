@@ -51,10 +51,8 @@ func (r *Reader) openEncryption() error {
 	r.crypt = d
 	clear(r.cache) // objects read so far (the /Encrypt dictionary) stay valid; others would not
 	// The same for what was parsed or decoded before the key was known.
-	clear(r.lim.objs)
-	r.lim.objsBytes = 0
-	clear(r.lim.cache)
-	r.lim.cacheBytes = 0
+	r.lim.objs.reset()
+	r.lim.cache.reset()
 	clear(r.objstms)
 	r.objstmLen = 0
 	return nil

@@ -67,19 +67,17 @@ type limits struct {
 
 	// Decoded streams by data offset: each stream is decoded once while it
 	// fits (a DSS may name one stream thousands of times).
-	cache      map[int64][]byte
-	cacheBytes int64
+	cache weighedCache[int64, []byte]
 	// Parsed objects by where they are stored: every revision's State
 	// reads the same unchanged objects, parse them once (bounded like the
 	// decoded streams).
-	objs       map[objKey]Object
-	objsBytes  int64
+	objs       weighedCache[objKey, Object]
 	lastWindow int64                  // bytes of the last object read (its cache weight)
 	xrefStms   map[int64]*XrefSection // hybrid /XRefStm read once per offset
 }
 
 func newLimits(size int64) *limits {
-	l := &limits{loading: map[int]bool{}, cache: map[int64][]byte{}, xrefStms: map[int64]*XrefSection{}, objs: map[objKey]Object{}}
+	l := &limits{loading: map[int]bool{}, xrefStms: map[int64]*XrefSection{}}
 	l.decodedMax = max(limitFloorDecoded, 8*size)
 	l.streamMax = max(limitFloorStream, 4*size)
 	l.readMax = max(limitFloorRead, 32*size)
@@ -118,17 +116,32 @@ func (l *limits) streamCap(callerLimit int64) int64 {
 	return max(min(l.streamMax, callerLimit, l.decodedMax-l.decoded), 0)
 }
 
-func (l *limits) keep(off int64, b []byte) {
-	n := int64(len(b))
-	if n > limitCacheOne {
+// weighedCache keeps values of at most limitCacheOne bytes each, up to
+// limitCacheBytes in all; full, it starts again empty.
+type weighedCache[K comparable, V any] struct {
+	m     map[K]V
+	bytes int64
+}
+
+func (c *weighedCache[K, V]) get(k K) (V, bool) {
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *weighedCache[K, V]) put(k K, v V, weight int64) {
+	if weight > limitCacheOne {
 		return
 	}
-	if l.cacheBytes+n > limitCacheBytes {
-		clear(l.cache)
-		l.cacheBytes = 0
+	if c.m == nil || c.bytes+weight > limitCacheBytes {
+		c.reset()
 	}
-	l.cache[off] = b
-	l.cacheBytes += n
+	c.m[k] = v
+	c.bytes += weight
+}
+
+func (c *weighedCache[K, V]) reset() {
+	c.m = map[K]V{}
+	c.bytes = 0
 }
 
 // objKey is where an object is stored: its file offset, or its object
@@ -137,19 +150,6 @@ type objKey struct {
 	off   int64
 	num   int
 	inStm bool
-}
-
-// keepObj caches a parsed object; weight is the bytes it was parsed from.
-func (l *limits) keepObj(k objKey, o Object, weight int64) {
-	if weight > limitCacheOne {
-		return
-	}
-	if l.objsBytes+weight > limitCacheBytes {
-		clear(l.objs)
-		l.objsBytes = 0
-	}
-	l.objs[k] = o
-	l.objsBytes += weight
 }
 
 // LimitErr is the first bound this reader reached, or nil: the entry points

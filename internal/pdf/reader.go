@@ -236,7 +236,7 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 	switch e.Typ {
 	case 1:
 		k := objKey{off: e.off, num: num}
-		if o, ok := r.lim.objs[k]; ok {
+		if o, ok := r.lim.objs.get(k); ok {
 			return o, nil
 		}
 		o, n, _, err := r.readObjectAt(e.off, true)
@@ -259,7 +259,7 @@ func (r *Reader) FetchEntry(num int, e XrefEntry) (Object, error) {
 		if r.crypt != nil && num != r.encryptNum {
 			o = r.crypt.decryptObject(num, e.gen, o)
 		}
-		r.lim.keepObj(k, o, r.lim.lastWindow)
+		r.lim.objs.put(k, o, r.lim.lastWindow)
 		return o, nil
 	case 2:
 		o, err := r.fetchCompressed(r.Xref, r.objstms, num, int(e.off), e.gen)
@@ -378,7 +378,7 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 	var k objKey
 	if se, ok := xref[stmNum]; ok {
 		k = objKey{off: se.off, num: num, inStm: true}
-		if o, ok := r.lim.objs[k]; ok {
+		if o, ok := r.lim.objs.get(k); ok {
 			return o, nil
 		}
 	}
@@ -399,7 +399,7 @@ func (r *Reader) fetchCompressed(xref map[int]XrefEntry, objstms map[int]*objStm
 		return nil, err
 	}
 	if k.inStm {
-		r.lim.keepObj(k, o, int64(p.pos))
+		r.lim.objs.put(k, o, int64(p.pos))
 	}
 	return o, nil
 }

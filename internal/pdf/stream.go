@@ -16,7 +16,7 @@ import (
 // Each stream is decoded once while it fits the cache (by data offset),
 // and every decoded byte counts towards the reader's bound (limits.go).
 func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
-	if b, ok := r.lim.cache[st.Offset]; ok {
+	if b, ok := r.lim.cache.get(st.Offset); ok {
 		if int64(len(b)) > limit {
 			return nil, fmt.Errorf("stream too large")
 		}
@@ -24,7 +24,7 @@ func (r *Reader) StreamData(st *Stream, limit int64) ([]byte, error) {
 	}
 	data, err := r.decodeStream(st, limit)
 	if err == nil {
-		r.lim.keep(st.Offset, data)
+		r.lim.cache.put(st.Offset, data, int64(len(data)))
 	}
 	return data, err
 }
