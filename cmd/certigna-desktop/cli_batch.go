@@ -81,27 +81,11 @@ func runSignBatch(env *Env, a batchArgs) int {
 			return exitCode(refused[0].Refused)
 		}
 	}
-	id, code, ok := parseCertID(env, a.certID)
-	if !ok {
-		return code
-	}
-	m, t, code, ok := env.openToken(a.slot)
+	m, t, id, p, code, ok := env.beforeSignPIN(a.slot, a.certID, a.so, a.finalTry)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	if id == nil {
-		if id, code, ok = pickSigningCert(env, m, t); !ok {
-			return code
-		}
-	}
-	p, code, ok := env.prepare(m, t.Slot, id, a.so)
-	if !ok {
-		return code
-	}
-	if code, ok := env.beforePIN(t.PIN, false, a.finalTry); !ok {
-		return code
-	}
 	codes, code, ok := env.readSecrets(env.T("pdf.cli.prompt_pin", map[string]any{"Label": t.Label}))
 	if !ok {
 		return code

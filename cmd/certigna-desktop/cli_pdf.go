@@ -72,27 +72,11 @@ func runSign(env *Env, args []string) int {
 	if err := pdfsign.Check(in, out, opts); err != nil {
 		return env.failCheck(err)
 	}
-	id, code, ok := parseCertID(env, *certID)
-	if !ok {
-		return code
-	}
-	m, t, code, ok := env.openToken(*slot)
+	m, t, id, p, code, ok := env.beforeSignPIN(*slot, *certID, so, *finalTry)
 	if !ok {
 		return code
 	}
 	defer m.Close()
-	if id == nil {
-		if id, code, ok = pickSigningCert(env, m, t); !ok {
-			return code
-		}
-	}
-	p, code, ok := env.prepare(m, t.Slot, id, so) // before the PIN: may go online (cli_batch.go)
-	if !ok {
-		return code
-	}
-	if code, ok := env.beforePIN(t.PIN, false, *finalTry); !ok {
-		return code
-	}
 	// The copy and hash start now, while the PIN is typed (cli_early.go).
 	o, code, done := signWithEarlyCopy(env, m, t, id, *finalTry, in, out, p.Chain, opts)
 	if done {
@@ -126,6 +110,40 @@ func runSign(env *Env, args []string) int {
 }
 
 // parseCertID reads --cert (hex, colons and 0x allowed); nil when not given.
+// beforeSignPIN is what both sign verbs do before the PIN: the token
+// opened, the certificate named or chosen, the signature prepared (which
+// may go online, cli_batch.go), the PIN state checked. When ok the caller
+// closes m.
+func (env *Env) beforeSignPIN(slot int, certID string, so actions.SignOptions, finalTry bool) (*token.Module, token.TokenInfo, []byte, actions.Prepared, int, bool) {
+	fail := func(code int) (*token.Module, token.TokenInfo, []byte, actions.Prepared, int, bool) {
+		return nil, token.TokenInfo{}, nil, actions.Prepared{}, code, false
+	}
+	id, code, ok := parseCertID(env, certID)
+	if !ok {
+		return fail(code)
+	}
+	m, t, code, ok := env.openToken(slot)
+	if !ok {
+		return fail(code)
+	}
+	if id == nil {
+		if id, code, ok = pickSigningCert(env, m, t); !ok {
+			m.Close()
+			return fail(code)
+		}
+	}
+	p, code, ok := env.prepare(m, t.Slot, id, so)
+	if !ok {
+		m.Close()
+		return fail(code)
+	}
+	if code, ok := env.beforePIN(t.PIN, false, finalTry); !ok {
+		m.Close()
+		return fail(code)
+	}
+	return m, t, id, p, 0, true
+}
+
 func parseCertID(env *Env, s string) ([]byte, int, bool) {
 	if s == "" {
 		return nil, 0, true
