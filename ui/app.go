@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"github.com/certigna-desktop/app/assets"
 
@@ -103,7 +104,10 @@ type App struct {
 	refocus     fyne.Focusable
 	refocusStep StepID
 	focusQuit   chan struct{} // ends followFocus
-	sampleFile  string        // the sample document written by this run (used again)
+	// textRing outlines a selectable text that has the keyboard focus
+	// (Fyne draws nothing there: Tab seemed to vanish); in the page
+	textRing   *canvas.Rectangle
+	sampleFile string // the sample document written by this run (used again)
 
 	pin  *PINForm
 	unb  *UnblockForm
@@ -186,6 +190,7 @@ func (a *App) followFocus() {
 			case <-t.C:
 				a.opt.RunOnUI(func() {
 					f := a.win.Canvas().Focused()
+					a.outlineText(f) // every tick: the text may have moved
 					if f == last {
 						return
 					}

@@ -77,12 +77,17 @@ func (b *Button) Focused() bool { return b.focused }
 var focusRing = color.NRGBA{R: 0xe0, G: 0x7a, B: 0x00, A: 0xff}
 
 func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: newRing(), b: b}
+}
+
+// newRing is a hidden keyboard-focus outline.
+func newRing() *canvas.Rectangle {
 	ring := canvas.NewRectangle(color.Transparent)
 	ring.StrokeColor = focusRing
 	ring.StrokeWidth = 3
 	ring.CornerRadius = theme.InputRadiusSize()
 	ring.Hide()
-	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
+	return ring
 }
 
 type ringRenderer struct {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -112,14 +113,11 @@ var focusHook func(fyne.CanvasObject)
 // scrollIntoView moves the page so o, a control of the page that just got
 // the focus, is in view: Tab must never land on something off screen.
 func (a *App) scrollIntoView(o fyne.CanvasObject) {
-	if a.scroll == nil || a.win == nil || a.win.Canvas().Overlays().Top() != nil {
-		return // a dialog's control, or no page yet
+	if !a.onPage(o) {
+		return
 	}
 	d := fyne.CurrentApp().Driver()
 	po, ps := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(a.scroll)
-	if po.X < ps.X || po.X >= ps.X+a.scroll.Size().Width || inContainers(a.header, o) {
-		return // not on the page (the navigation, the header)
-	}
 	const margin = 8
 	top := po.Y - ps.Y
 	bottom := top + o.Size().Height
@@ -136,6 +134,50 @@ func (a *App) scrollIntoView(o fyne.CanvasObject) {
 		a.scroll.Offset.Y = 0
 	}
 	a.scroll.Refresh()
+}
+
+// outlineText draws the focus ring around f when it is a selectable text of
+// the page (a value of "Mon token", a result's file name): Tab stops there
+// to let the text be copied, and Fyne shows no focus on it.
+func (a *App) outlineText(f fyne.Focusable) {
+	r := a.textRing
+	if r == nil {
+		return
+	}
+	o, ok := f.(fyne.CanvasObject)
+	_, text := f.(interface{ SelectedText() string })
+	if !ok || !text || !a.onPage(o) {
+		if r.Visible() {
+			r.Hide()
+		}
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	const m = 2 // outside the text, not over it
+	// the ring's layer covers the scrolled content from its origin
+	pos := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(a.scroll.Content)).SubtractXY(m, m)
+	size := o.Size().AddWidthHeight(2*m, 2*m)
+	if r.Visible() && r.Position() == pos && r.Size() == size {
+		return
+	}
+	r.Move(pos)
+	r.Resize(size)
+	r.Show()
+	r.Refresh()
+}
+
+// FocusOutline is the ring drawn around a focused selectable text (tests).
+func (a *App) FocusOutline() *canvas.Rectangle { return a.textRing }
+
+// onPage: o is a control of the current page, not of the navigation, the
+// header or a dialog.
+func (a *App) onPage(o fyne.CanvasObject) bool {
+	if a.scroll == nil || a.win == nil || a.win.Canvas().Overlays().Top() != nil {
+		return false // a dialog's control, or no page yet
+	}
+	d := fyne.CurrentApp().Driver()
+	po, ps := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(a.scroll)
+	return po.X >= ps.X && po.X < ps.X+a.scroll.Size().Width && !inContainers(a.header, o)
 }
 
 // Page is the scrolled page of the current screen (tests).

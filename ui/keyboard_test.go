@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -506,4 +507,47 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	if f.Status.Text != "" {
 		t.Fatalf("the refusal stays while the field is corrected: %q", f.Status.Text)
 	}
+}
+
+// Tab stops on a selectable text (the token's values, so they can be
+// copied) and Fyne shows nothing there: the window draws the focus ring
+// around it, and takes it away when the focus moves on.
+func TestSelectableTextShowsFocus(t *testing.T) {
+	tok := softhsm(t)
+	h := start(t, tok, "fr")
+	h.app.Start()
+	h.settle()
+	h.app.Show(ui.ScreenToken)
+	c := h.win.Canvas()
+	isText := func(f fyne.Focusable) bool { _, ok := f.(interface{ SelectedText() string }); return ok }
+	for i := 0; i < 30 && !isText(c.Focused()); i++ {
+		test.FocusNext(c)
+	}
+	if !isText(c.Focused()) {
+		t.Fatal("no selectable text in the token screen's Tab order: the test proves nothing")
+	}
+	// followFocus checks a few times a second through RunOnUI
+	waitRing := func(visible bool) *canvas.Rectangle {
+		r := h.app.FocusOutline()
+		for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+			h.drain()
+			if r = h.app.FocusOutline(); r != nil && r.Visible() == visible {
+				return r
+			}
+		}
+		t.Fatalf("the focus ring of the selectable text: visible %v, want %v", r != nil && r.Visible(), visible)
+		return nil
+	}
+	r := waitRing(true)
+	d := fyne.CurrentApp().Driver()
+	o := c.Focused().(fyne.CanvasObject)
+	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(h.app.Page().Content))
+	if r.StrokeColor == nil || r.StrokeWidth < 2 || r.Position().X > at.X || r.Position().Y > at.Y ||
+		r.Position().X+r.Size().Width < at.X+o.Size().Width || r.Position().Y+r.Size().Height < at.Y+o.Size().Height {
+		t.Fatalf("the ring (%v %v) is not around the text (%v %v)", r.Position(), r.Size(), at, o.Size())
+	}
+	for i := 0; i < 30 && isText(c.Focused()); i++ {
+		test.FocusNext(c)
+	}
+	waitRing(false)
 }

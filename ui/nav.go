@@ -177,7 +177,8 @@ func (a *App) Show(name string) {
 		a.screen = ScreenGuide
 		content = a.guideScreen()
 	}
-	a.scroll = container.NewVScroll(container.NewPadded(content))
+	a.textRing = newRing()
+	a.scroll = container.NewVScroll(container.NewStack(container.NewPadded(content), container.NewWithoutLayout(a.textRing)))
 	a.body.Objects = []fyne.CanvasObject{a.scroll}
 	a.body.Refresh()
 	if keep != nil {
