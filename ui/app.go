@@ -58,6 +58,9 @@ type Options struct {
 	// UpdateCheck: the app has a release-manifest check built in (the About
 	// screen then offers to turn it off; notices.go).
 	UpdateCheck bool
+	// Files asks for files and folders; default the system's dialogs
+	// (SystemFileChoosers), then Fyne's translated one (files.go).
+	Files FileChooser
 }
 
 // App is the running window.
@@ -116,6 +119,8 @@ type App struct {
 	chooser *Input
 	verify  *VerifyView // screen_verify.go
 	notice  noticeState // notices.go
+	// fileCancel closes the system file dialog open (nil: none; files.go)
+	fileCancel context.CancelFunc
 }
 
 // New builds the window content in w; call Start to begin watching tokens.
@@ -138,6 +143,10 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	if opt.Secrets == nil {
 		opt.Secrets = keychain{}
 	}
+	if opt.Files == nil {
+		opt.Files = SystemFileChoosers()
+	}
+	fyneLang(opt.Lang)
 	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50), docs: actions.NewDocuments()}
 	a.module = opt.Tokens.Module()
 	a.screen = ScreenGuide
@@ -207,6 +216,7 @@ func (a *App) followFocus() {
 // Stop ends the watch and waits (a few seconds at most: a token that hangs
 // must not keep the app from quitting) for running operations.
 func (a *App) Stop() {
+	a.cancelFile()
 	if a.focusQuit != nil {
 		close(a.focusQuit)
 		a.focusQuit = nil

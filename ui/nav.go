@@ -19,6 +19,7 @@ func (a *App) SetLang(lang string) {
 		return
 	}
 	a.lang = lang
+	fyneLang(lang)
 	s := a.opt.Store.Settings()
 	s.Lang = lang
 	_ = a.opt.Store.SetSettings(s)

@@ -6,8 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -139,22 +137,12 @@ func (a *App) driverScreen() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func (a *App) chooseModule() { a.chooseFile([]string{".so", ".dll", ".dylib"}, a.switchModule) }
-
-// chooseFile shows the open-file dialog filtered on exts and hands the chosen
-// local path to then; a cancelled dialog does nothing.
-func (a *App) chooseFile(exts []string, then func(path string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		then(p)
-	}, a.win)
-	d.SetFilter(storage.NewExtensionFileFilter(exts))
-	d.Resize(fyne.NewSize(700, 500))
-	d.Show()
+// chooseModule asks for the driver's file (the token maker's PKCS#11
+// library) and loads it.
+func (a *App) chooseModule() {
+	r := FileRequest{Kind: FileOpen, Title: a.t("ui.files.module_title"), Accept: a.t("ui.choose.open"),
+		Filter: a.t("ui.files.module_filter"), Exts: []string{".so", ".dll", ".dylib"}}
+	a.askFile(r, a.switchModule, func() { a.fyneFileDialog(r, a.switchModule) })
 }
 
 // switchModule loads another module ("" = discover again) in the background.

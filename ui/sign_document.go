@@ -141,10 +141,34 @@ func (v *SignView) selectField(name string) {
 	}
 }
 
-// choosePDF asks for a PDF in the UI's language: a path can be typed or
-// pasted, or found with "Parcourir…" (Fyne's file dialog, opened in the
+// choosePDF asks for a PDF in the system's file dialog (files.go); where
+// there is none, in the window's own: a path can be typed or pasted, or
+// found with "Parcourir…" (Fyne's dialog, translated, opened in the
 // documents folder, filtered on PDFs).
 func (a *App) choosePDF(then func(path string)) {
+	a.askFile(a.pdfRequest(), func(p string) {
+		if k := pdfPathProblem(p); k != "" {
+			a.showInfo(a.t("ui.choose.title"), a.t(k))
+			return
+		}
+		then(p)
+	}, func() { a.typedPDF(then) })
+}
+
+// pdfPathProblem is the key of what is wrong with p as a PDF to open, "" if
+// nothing.
+func pdfPathProblem(p string) string {
+	if st, err := os.Stat(p); err != nil || st.IsDir() {
+		return "ui.choose.not_found"
+	}
+	if !hasExt(p, []string{".pdf"}) {
+		return "ui.sign.not_pdf"
+	}
+	return ""
+}
+
+// typedPDF is the window's own PDF chooser, where the system has no dialog.
+func (a *App) typedPDF(then func(path string)) {
 	path := newInput()
 	path.SetPlaceHolder(a.t("ui.choose.path_ph"))
 	msg := para("")
@@ -156,12 +180,8 @@ func (a *App) choosePDF(then func(path string)) {
 				p = u.Path()
 			}
 		}
-		if st, err := os.Stat(p); err != nil || st.IsDir() {
-			setStatus(msg, a.t("ui.choose.not_found"), widget.DangerImportance)
-			return
-		}
-		if !strings.EqualFold(filepath.Ext(p), ".pdf") {
-			setStatus(msg, a.t("ui.sign.not_pdf"), widget.DangerImportance)
+		if k := pdfPathProblem(p); k != "" {
+			setStatus(msg, a.t(k), widget.DangerImportance)
 			return
 		}
 		d.Hide()
@@ -169,21 +189,7 @@ func (a *App) choosePDF(then func(path string)) {
 	}
 	path.OnSubmitted = func(string) { accept() }
 	browse := newIconButton(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
-		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path.SetText(r.URI().Path())
-			r.Close()
-		}, a.win)
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
-		if l, err := storage.ListerForURI(storage.NewFileURI(a.documentsDir())); err == nil {
-			fd.SetLocation(l)
-		}
-		fd.SetConfirmText(a.t("ui.choose.open"))
-		fd.SetDismissText(a.t("ui.cancel"))
-		fd.Resize(fyne.NewSize(700, 500))
-		fd.Show()
+		a.fyneFileDialog(a.pdfRequest(), path.SetText)
 	})
 	open := newIconButton(a.t("ui.choose.open"), theme.ConfirmIcon(), accept)
 	open.Importance = widget.HighImportance

@@ -161,6 +161,9 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 			h.opened = append(h.opened, u.String())
 			return h.failOpen
 		},
+		// no system file dialog: the same window on every machine (files_test.go
+		// asks the system's)
+		Files: ui.FileChoosers{},
 	}
 	if withOptions != nil {
 		withOptions(&opts)

@@ -1,0 +1,144 @@
+package ui_test
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/certigna-desktop/app/ui"
+)
+
+// waitUI runs the window's queued results until ok holds.
+func waitUI(t *testing.T, h *harness, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !ok(); {
+		if time.Now().After(end) {
+			t.Fatalf("never: %s", what)
+		}
+		h.drain()
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// With a desktop portal on the session bus, "Choisir un PDF…" asks it (off
+// the UI goroutine): in French, in the documents folder, PDFs only; one
+// dialog however many clicks; the file chosen (a name with a space and an
+// accent, escaped in the URI) is the document; the window's own chooser is
+// not shown; a dialog still open when the window closes is closed.
+func TestFileDialogAsksTheSystemFirst(t *testing.T) {
+	addr, portal := ui.StartFakePortal(t)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	withOptions = func(o *ui.Options) { o.Files = nil } // the system's choice
+	defer func() { withOptions = nil }()
+	h := start(t, softhsm(t), "fr")
+	h.app.Show(ui.ScreenSign)
+	doc := filepath.Join(t.TempDir(), "contrat signé.pdf")
+	if err := os.WriteFile(doc, []byte("%PDF-1.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tapText(t, h, "Choisir un PDF…")
+	tapText(t, h, "Choisir un PDF…") // a second click while it is open
+	q := portal.Asked(t)
+	if q.Title != "Choisir un PDF" || q.Accept != "Ouvrir" || q.Folder != h.docs || !strings.Contains(q.Filters, "Documents PDF") {
+		t.Fatalf("asked %+v (documents %s)", q, h.docs)
+	}
+	if h.app.ChooserField() != nil || h.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("the window's own chooser shown as well")
+	}
+	portal.Answer(t, q, (&url.URL{Scheme: "file", Path: doc}).String())
+	waitUI(t, h, "the chosen PDF is the document", func() bool { return h.app.SignView().Input == doc })
+	if asked, _ := portal.Counts(); asked != 1 {
+		t.Errorf("%d dialogs for two clicks", asked)
+	}
+
+	tapText(t, h, "Choisir un PDF…")
+	portal.Answer(t, portal.Asked(t), "") // cancelled: the document stays
+	waitUI(t, h, "a new dialog once the last one is answered", func() bool {
+		tapText(t, h, "Choisir un PDF…")
+		time.Sleep(20 * time.Millisecond)
+		asked, _ := portal.Counts()
+		return asked == 3
+	})
+	portal.Asked(t)
+	h.app.Stop()
+	if _, closed := portal.Counts(); closed != 1 {
+		t.Errorf("the open dialog was not closed with the window (%d closed)", closed)
+	}
+	h.drain()
+	if h.app.SignView().Input != doc {
+		t.Errorf("document now %q", h.app.SignView().Input)
+	}
+}
+
+// Without a system dialog, the driver's file is chosen in Fyne's dialog,
+// in the window's language (its buttons, its title, the places it lists)
+// and following the switch; the documents' names are listed on one line
+// each (never cut mid-word on two).
+func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
+	t.Setenv("LANGUAGE", "") // the window sets it for Fyne; put back after
+	t.Setenv("LC_MESSAGES", "")
+	h := start(t, softhsm(t), "fr")
+	long := "attestation de signature électronique du contrat.pdf"
+	if err := os.WriteFile(filepath.Join(h.docs, long), []byte("%PDF-1.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, button  string
+		want, notWant []string
+	}{
+		{"fr", "Choisir un fichier…", []string{"Choisir le fichier du pilote", "Ouvrir", "Annuler", "Dossier personnel", "Ordinateur"},
+			[]string{"Open", "Cancel", "Home", "Computer", "Show Hidden Files"}},
+		{"en", "Choose a file…", []string{"Choose the driver's file", "Open", "Cancel", "Home", "Computer"},
+			[]string{"Ouvrir", "Annuler", "Dossier personnel", "Ordinateur"}},
+	} {
+		h.app.SetLang(c.lang)
+		h.app.Show(ui.ScreenDriver)
+		tapText(t, h, c.button)
+		waitUI(t, h, "Fyne's dialog", func() bool { return h.win.Canvas().Overlays().Top() != nil })
+		shown := strings.Join(overlayTexts(h.win), "\n")
+		for _, w := range c.want {
+			if !strings.Contains(shown, w) {
+				t.Errorf("%s: %q missing from the dialog:\n%s", c.lang, w, shown)
+			}
+		}
+		for _, w := range c.notWant {
+			for _, line := range strings.Split(shown, "\n") {
+				if line == w {
+					t.Errorf("%s: %q in the dialog", c.lang, w)
+				}
+			}
+		}
+		h.win.Canvas().Overlays().Top().Hide()
+	}
+	// the PDF chooser's "Browse…": the documents folder, as a list
+	h.app.SetLang("fr")
+	h.app.Show(ui.ScreenSign)
+	tapText(t, h, "Choisir un PDF…")
+	waitUI(t, h, "the window's chooser", func() bool { return h.app.ChooserField() != nil })
+	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+		if b, ok := asButton(o); ok && b.Text == "Parcourir…" {
+			test.Tap(b)
+		}
+	}
+	whole := false
+	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+		// a piece of the name: its start or its end (the filter's ".pdf" is not)
+		if x, ok := o.(*canvas.Text); ok && len(x.Text) > 5 && (strings.HasPrefix(long, x.Text) || strings.HasSuffix(long, x.Text)) {
+			if x.Text != long {
+				t.Errorf("the name is cut: %q", x.Text)
+			}
+			whole = true
+		}
+	}
+	if !whole {
+		t.Errorf("%q not listed:\n%s", long, strings.Join(overlayTexts(h.win), "\n"))
+	}
+}
