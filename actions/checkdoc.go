@@ -79,11 +79,12 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 			}
 			sc.Details = append(sc.Details, p.Message(lang))
 		}
+		// the technical names, said for what they are
 		if s.Algorithm != "" {
-			sc.Details = append(sc.Details, s.Algorithm+" · "+s.Hash+" · "+s.SubFilter)
+			sc.Details = append(sc.Details, assets.T(lang, "verify.ui.algorithm", map[string]any{"Alg": s.Algorithm, "Hash": s.Hash, "Format": s.SubFilter}))
 		}
 		if s.Signer != "" {
-			sc.Details = append(sc.Details, s.Signer)
+			sc.Details = append(sc.Details, assets.T(lang, "verify.ui.signer_dn", map[string]any{"DN": s.Signer}))
 		}
 		c.Signatures = append(c.Signatures, sc)
 	}

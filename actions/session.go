@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"strings"
 	"sync"
@@ -201,7 +202,7 @@ func (t *Tokens) Certificates(slot uint) ([]CertInfo, error) {
 			ci.Issuer = issuerName(c.Cert)
 			ci.NotBefore, ci.NotAfter = c.Cert.NotBefore, c.Cert.NotAfter
 			if ci.Holder == "" {
-				ci.Holder = c.Cert.Subject.String()
+				ci.Holder = nameInWords(c.Cert.Subject)
 			}
 		}
 		out = append(out, ci)
@@ -215,9 +216,26 @@ func issuerName(c *x509.Certificate) string {
 		n += " (" + c.Issuer.Organization[0] + ")"
 	}
 	if n == "" {
-		n = c.Issuer.String()
+		n = nameInWords(c.Issuer)
 	}
 	return n
+}
+
+// nameInWords is a certificate's name without the DN's syntax (never
+// "CN=…,O=…,C=FR" on a screen): its organisation, unit, or the values.
+func nameInWords(n pkix.Name) string {
+	for _, v := range [][]string{{n.CommonName}, n.Organization, n.OrganizationalUnit} {
+		if len(v) > 0 && v[0] != "" {
+			return v[0]
+		}
+	}
+	var vals []string
+	for _, a := range n.Names {
+		if s, ok := a.Value.(string); ok && s != "" {
+			vals = append(vals, s)
+		}
+	}
+	return strings.Join(vals, ", ")
 }
 
 // CheckNewPIN is token.CheckNewPIN: pure, it never calls the token.

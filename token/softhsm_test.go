@@ -344,7 +344,7 @@ func TestOpenBadModules(t *testing.T) {
 	if !errors.As(err, &te) || te.Kind != KindModuleNotFound || te.Reason != "missing file" {
 		t.Fatalf("missing: %v", err)
 	}
-	if msg := te.Message("fr"); msg != "Aucun module PKCS#11 utilisable : fichier introuvable. Installez le pilote (middleware) de votre token Certigna." {
+	if msg := te.Message("fr"); msg != "Aucun pilote de token utilisable : fichier introuvable. Installez le pilote de votre token Certigna (le logiciel de son fabricant)." {
 		t.Errorf("fr: %q", msg)
 	}
 	text := filepath.Join(dir, "readme.so")
@@ -358,7 +358,7 @@ func TestOpenBadModules(t *testing.T) {
 		if _, err := Open(libc); !errors.As(err, &te) || te.Reason != "not a PKCS#11 library" {
 			t.Fatalf("libc: %v", err)
 		}
-		if te.Message("en") != "The PKCS#11 module “"+libc+"” cannot be loaded: not a PKCS#11 library (no C_GetFunctionList)." {
+		if te.Message("en") != "The driver “"+libc+"” cannot be loaded: not a PKCS#11 library (no C_GetFunctionList)." {
 			t.Errorf("en: %q", te.Message("en"))
 		}
 	}

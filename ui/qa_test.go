@@ -156,7 +156,7 @@ func TestVerifyLevelInWords(t *testing.T) {
 				t.Fatalf("%s: PAdES name on the first view: %q", lang, s)
 			}
 		}
-		mustShow(t, h.win, map[string]string{"fr": "Niveau PAdES : B-B.", "en": "PAdES level: B-B."}[lang])
+		mustShow(t, h.win, map[string]string{"fr": "Nom technique du type : PAdES B-B (PAdES est la norme européenne des signatures PDF).", "en": "Technical name of the type: PAdES B-B (PAdES is the European standard"}[lang])
 	}
 }
 

@@ -108,7 +108,7 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 		mc := browsers.CheckMail(c.Cert)
 		prefix := ""
 		if len(certs) > 1 {
-			prefix = c.Holder + " (" + c.Label + ") — "
+			prefix = c.Holder + " (" + a.certLabel(c) + ") — "
 		}
 		switch {
 		case mc.OK:
@@ -195,10 +195,11 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 		body = append(body, v.Info) // the outcome beside the button that caused it
 		v.shownInCard = true
 	}
-	dir := widget.NewLabel(s.Dir)
+	// the folder is for who looks for it: behind "Détails"
+	dir := widget.NewLabel(a.t("browsers.folder", map[string]any{"Dir": s.Dir}))
 	dir.Selectable = true
 	dir.Truncation = fyne.TextTruncateEllipsis
-	body = append(body, dir)
+	body = append(body, widget.NewAccordion(widget.NewAccordionItem(a.t("browsers.details"), dir)))
 	if err := s.CanRegister(); err != nil && !s.Registered {
 		body = append(body, para(Message(err, a.lang)))
 	}

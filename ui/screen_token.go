@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/certigna-desktop/app/actions"
 	"strings"
 	"time"
 
@@ -279,17 +280,23 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		default:
 			flag = badge(a.t("ui.cert.valid"), theme.ColorNameSuccess)
 		}
-		usage := []string{}
-		for _, u := range c.KeyUsage {
-			usage = append(usage, a.t("ui.ku."+u))
-		}
 		rows := [][]fyne.CanvasObject{
 			kv(a.t("ui.cert.holder"), c.Holder),
 			kv(a.t("ui.cert.issuer"), c.Issuer),
 			kv(a.t("ui.cert.validity"), validity),
-			kv(a.t("ui.cert.usage"), strings.Join(usage, ", ")),
+			// what it is for in words; the usages' technical names behind "Détails"
+			kv(a.t("ui.cert.purpose"), a.t("ui.cert.purpose."+actions.CertPurpose(*c))),
 		}
-		items = append(items, widget.NewCard(a.certLabel(c), "", container.NewVBox(container.NewHBox(flag), form(rows...))))
+		body := []fyne.CanvasObject{container.NewHBox(flag), form(rows...)}
+		if len(c.KeyUsage) > 0 {
+			usage := []string{}
+			for _, u := range c.KeyUsage {
+				usage = append(usage, a.t("ui.ku."+u))
+			}
+			body = append(body, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.details"),
+				para(a.t("ui.cert.usage_detail", map[string]any{"Uses": strings.Join(usage, ", ")})))))
+		}
+		items = append(items, widget.NewCard(a.certLabel(c), "", container.NewVBox(body...)))
 	}
 	if len(others) > 0 {
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -219,4 +220,97 @@ func mustOpen(t *testing.T, path string) *token.Module {
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// firstLevel are the technical terms no French first-level text may show
+// (finding 9): said in words there, named only behind "Détails" (an
+// accordion's content), where they are explained. Exceptions, on purpose:
+// the About screen (the support report is for Certigna's support) and the
+// file names the Driver screen shows (a path is what it is).
+var firstLevel = regexp.MustCompile(`(?i)non-répudiation|PKCS ?#?1[1]?\b|middleware|nssdb|\.pki|\bRSA\b|ECDSA|PAdES|RFC ?3161|\bOCSP\b|\bCRL\b|\bLCR\b|\bB-(B|T|LT|LTA)\b|X\.?509|SHA-?(1|256|384|512)\b|\b(CN|OU|O|C|DC)=`)
+
+// firstLevelTexts are the texts of o a person sees without opening
+// anything: an accordion gives its titles only.
+func firstLevelTexts(o fyne.CanvasObject) []string {
+	switch x := o.(type) {
+	case nil:
+		return nil
+	case *widget.Accordion:
+		var out []string
+		for _, it := range x.Items {
+			out = append(out, it.Title)
+		}
+		return out
+	case *widget.Label:
+		return []string{x.Text}
+	case *ui.Button:
+		return []string{x.Text}
+	case *widget.Button:
+		return []string{x.Text}
+	case *widget.Check:
+		return []string{x.Text}
+	case *ui.Check:
+		return []string{x.Text}
+	case *widget.Select:
+		return append([]string{x.Selected, x.PlaceHolder}, x.Options...)
+	case *widget.RadioGroup:
+		return x.Options
+	case *canvas.Text:
+		return []string{x.Text}
+	case *widget.Card:
+		return append([]string{x.Title, x.Subtitle}, firstLevelTexts(x.Content)...)
+	case *fyne.Container:
+		var out []string
+		for _, c := range x.Objects {
+			out = append(out, firstLevelTexts(c)...)
+		}
+		return out
+	case fyne.Widget:
+		var out []string
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			out = append(out, firstLevelTexts(c)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// Finding 9: no technical term on the first level of any French screen
+// (guide, driver, token, PIN, sign, verify with results, browsers); the
+// rule catches what it is for.
+func TestNoJargonOnFirstScreens(t *testing.T) {
+	for _, s := range []string{"non-répudiation", "module PKCS#11", "(middleware)", "~/.pki/nssdb", "RSA", "ECDSA", "PAdES B-T", "PKCS#1", "CN=Jean,O=X,C=FR", "RFC 3161"} {
+		if !firstLevel.MatchString(s) {
+			t.Errorf("the rule misses %q", s)
+		}
+	}
+	for _, s := range []string{"Certificat de signature", "Vérifier", "signature numérique", "Pilote du token"} {
+		if firstLevel.MatchString(s) {
+			t.Errorf("the rule catches words %q", s)
+		}
+	}
+	h := start(t, softhsm(t), "fr") // an RSA and an EC signing certificate
+	// data shown as it is: the test certificates' holders, the corpus's
+	// file names, SoftHSM's own description of itself
+	data := strings.NewReplacer("Corpus RSA", "", "Corpus EC", "", "Implementation of PKCS11", "")
+	check := func(where string) {
+		t.Helper()
+		for _, x := range firstLevelTexts(h.win.Content()) {
+			if strings.HasSuffix(x, ".pdf") && !strings.Contains(x, " ") {
+				continue
+			}
+			if m := firstLevel.FindString(data.Replace(x)); m != "" {
+				t.Errorf("%s: %q on the first level: %q", where, m, x)
+			}
+		}
+	}
+	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenBrowsers} {
+		h.app.Show(s)
+		h.settle()
+		check(s)
+	}
+	for _, f := range []string{"approval.pdf", "b-lt.pdf", "approval-then-content.pdf", "alg-ecdsa-oid-with-rsa-key.pdf"} {
+		verifyFile(t, h, corpus(f))
+		check("verify " + f)
+	}
 }
