@@ -240,7 +240,7 @@ if [ "$XDND" = 1 ]; then
 	fi
 fi
 
-BLUE='#0b5cad' RED='#f44336' GREEN='#43f436'
+BLUE='#0b5cad' RED='#a3221b' GREEN='#186326' # ui/theme.go's
 # focus_primary: Tab from the first code field to the blue "Valider" button
 focus_primary() {
 	xdotool key --delay 250 Tab Tab Tab

@@ -132,3 +132,30 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 		t.Fatalf("fields after signing: %+v", fs)
 	}
 }
+
+// Finding 12: a document whose own signature field takes the signature
+// decides the stamp (place and look): the stamp's choice and corner are
+// off, with why; another document without a field gives them back.
+func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
+	h := start(t, softhsm(t), "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	v.Options.Open(0)
+	v.Stamp.SetSelectedIndex(1) // first page: the corner counts
+	h.settle()
+	if v.Stamp.Disabled() || v.Corner.Disabled() || v.StampNote.Visible() {
+		t.Fatal("stamp choices off before any form")
+	}
+	in := filepath.Join(t.TempDir(), "formulaire.pdf")
+	twoFieldForm(t, in)
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.settle()
+	if !v.Stamp.Disabled() || !v.Corner.Disabled() || !v.StampNote.Visible() || !strings.Contains(v.StampNote.Text, "propre champ de signature") {
+		t.Fatalf("form with fields: stamp disabled %v, corner disabled %v, note %v %q", v.Stamp.Disabled(), v.Corner.Disabled(), v.StampNote.Visible(), v.StampNote.Text)
+	}
+	v.UseSample()
+	h.settle()
+	if v.Stamp.Disabled() || v.Corner.Disabled() || v.StampNote.Visible() {
+		t.Fatal("a document without a field: the stamp's choices stay off")
+	}
+}

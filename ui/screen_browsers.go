@@ -153,26 +153,47 @@ func browsersOptionsWith(mod string) browsers.Options {
 }
 
 // storeCard is one profile: what it is, its state, and its action.
-func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
-	var badges []fyne.CanvasObject
+// stateBadge is one of a store's state badges: its text's key, its colour.
+type stateBadge struct {
+	key string
+	col fyne.ThemeColorName
+}
+
+// storeStates are what a store's card says of it, one consistent message:
+// an open program registered is not told to close "to register" (it is
+// registered); only when it is ours, that closing it lets the registration
+// be removed.
+func storeStates(s browsers.Store) []stateBadge {
+	var out []stateBadge
 	if s.Registered {
-		badges = append(badges, badge(a.t("browsers.state.registered"), theme.ColorNameSuccess))
+		out = append(out, stateBadge{"browsers.state.registered", theme.ColorNameSuccess})
 		if s.Policy {
-			badges = append(badges, badge(a.t("browsers.state.policy"), theme.ColorNameSuccess))
+			out = append(out, stateBadge{"browsers.state.policy", theme.ColorNameSuccess})
 		}
 	} else {
-		badges = append(badges, badge(a.t("browsers.state.not_registered"), theme.ColorNamePlaceHolder))
+		out = append(out, stateBadge{"browsers.state.not_registered", theme.ColorNamePlaceHolder})
 	}
 	switch {
 	case s.Sandboxed:
-		badges = append(badges, badge(a.t("browsers.state.sandboxed"), theme.ColorNameWarning))
+		out = append(out, stateBadge{"browsers.state.sandboxed", theme.ColorNameWarning})
 	case s.Legacy:
-		badges = append(badges, badge(a.t("browsers.state.legacy"), theme.ColorNameWarning))
+		out = append(out, stateBadge{"browsers.state.legacy", theme.ColorNameWarning})
 	case !s.HasDB:
-		badges = append(badges, badge(a.t("browsers.state.no_db"), theme.ColorNamePlaceHolder))
+		out = append(out, stateBadge{"browsers.state.no_db", theme.ColorNamePlaceHolder})
 	}
-	if s.Running {
-		badges = append(badges, badge(a.t("browsers.state.running"), theme.ColorNameError))
+	switch {
+	case s.Running && !s.Registered:
+		out = append(out, stateBadge{"browsers.state.running", theme.ColorNameError})
+	case s.Running && s.Ours:
+		out = append(out, stateBadge{"browsers.state.running_registered", theme.ColorNameWarning})
+	}
+	return out
+}
+
+func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
+	var badges []fyne.CanvasObject
+	for _, b := range storeStates(s) {
+		badges = append(badges, badge(a.t(b.key), b.col))
 	}
 	name := s.AppName()
 	if s.App != browsers.SharedNSS {
@@ -181,6 +202,9 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 	var action fyne.CanvasObject
 	if s.Ours {
 		b := newButton(a.t("browsers.unregister"), func() { a.unregisterStore(s, mod) })
+		if s.Running {
+			b.Disable() // the badge says: close it first
+		}
 		action = b
 	} else if !s.Registered {
 		b := newIconButton(a.t("browsers.register"), theme.ConfirmIcon(), func() { a.registerStore(s, mod) })

@@ -77,6 +77,11 @@ type SignView struct {
 	// names the signature goes into.
 	Field      *widget.Select
 	fieldNames map[string]string
+	// fillsField: the document has an empty signature field the signature
+	// goes into; the field then decides the stamp, whose choice is off
+	// (StampNote says why)
+	fillsField bool
+	StampNote  *widget.Label
 	// Cancel, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
 	Cancel    *Button
@@ -150,13 +155,11 @@ func newSignView(a *App) *SignView {
 			return
 		}
 		a.stampPage = pages[i]
-		if i == 0 || pages[i] == StampPlaced {
-			v.Corner.Disable()
-		} else {
-			v.Corner.Enable()
-		}
+		v.syncStamp()
 		v.recheck()
 	}
+	v.StampNote = para(a.t("ui.sign.stamp_by_field"))
+	v.StampNote.Hide()
 	ci := 0
 	for i, c := range StampCorners {
 		if c == a.stampCorn {
@@ -217,7 +220,7 @@ func (v *SignView) options() fyne.CanvasObject {
 		v.certBox,
 		widget.NewForm(
 			widget.NewFormItem(a.t("ui.sign.reason_label"), a.wheel(v.Reason)),
-			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner)), // stacked: fits 800 px
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner, v.StampNote)), // stacked: fits 800 px
 		),
 		bold(a.t("ui.sign.tsa")),
 		a.wheel(v.TSA),
@@ -280,11 +283,26 @@ func (v *SignView) setStampChoice(choice string) {
 			v.Stamp.OnChanged = on
 		}
 	}
-	if choice == StampNone || choice == StampPlaced {
+	v.syncStamp()
+}
+
+// syncStamp enables the stamp's choices that count: none when the
+// document's own field decides the stamp; the corner only for a corner.
+func (v *SignView) syncStamp() {
+	a := v.a
+	switch {
+	case v.fillsField:
+		v.Stamp.Disable()
 		v.Corner.Disable()
-	} else {
+		v.StampNote.Show()
+		return
+	case a.stampPage == StampNone || a.stampPage == StampPlaced:
+		v.Corner.Disable()
+	default:
 		v.Corner.Enable()
 	}
+	v.Stamp.Enable()
+	v.StampNote.Hide()
 }
 
 func (v *SignView) build() fyne.CanvasObject {

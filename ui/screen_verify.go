@@ -206,6 +206,11 @@ func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
 	case s.Signature == "no":
 		// the same for a wrong signature: only what is wrong
 		badges = append(badges, answerBadge(a, "signature", s.Signature))
+	case s.Changes == "no":
+		// changed in a way not allowed since: green "Intègre : oui" and
+		// "Signature : oui" beside the red answer and the headline saying
+		// the document changed read as "all is well"
+		badges = append(badges, answerBadge(a, "changes", s.Changes))
 	default:
 		badges = append(badges, answerBadge(a, "intact", s.Intact), answerBadge(a, "signature", s.Signature), answerBadge(a, "changes", s.Changes))
 		if !s.Timestamp {

@@ -91,12 +91,21 @@ func (v *SignView) loadFields(p string) {
 	v.Field.Hide()
 	v.Field.Options = nil
 	v.Field.ClearSelected()
+	v.fillsField = false
+	v.syncStamp()
 	signer := a.docs
 	a.background(func() {
 		names, err := signer.EmptySignatureFields(p)
 		a.do(func() {
-			if err != nil || v.Input != p || len(names) < 2 {
+			if err != nil || v.Input != p {
 				return // an unreadable document is said by the check
+			}
+			// the signature fills the form's field: its place and look are the
+			// form's, the stamp's choice does nothing
+			v.fillsField = len(names) > 0
+			v.syncStamp()
+			if len(names) < 2 {
+				return
 			}
 			v.setFieldChoices(names)
 			v.Field.Show()

@@ -21,6 +21,16 @@ func (appTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 		return color.NRGBA{R: 0x0b, G: 0x5c, B: 0xad, A: 0xff}
 	case theme.ColorNameBackground:
 		return color.NRGBA{R: 0xf7, G: 0xf8, B: 0xfa, A: 0xff}
+	// text colours readable on the background and on their own badge's
+	// tint (WCAG AA, 4.5:1: theme_test.go); Fyne's bright green read 1.4:1
+	case theme.ColorNameSuccess:
+		return color.NRGBA{R: 0x18, G: 0x63, B: 0x26, A: 0xff}
+	case theme.ColorNameWarning:
+		return color.NRGBA{R: 0x80, G: 0x46, B: 0x00, A: 0xff}
+	case theme.ColorNameError:
+		return color.NRGBA{R: 0xa3, G: 0x22, B: 0x1b, A: 0xff}
+	case theme.ColorNamePlaceHolder:
+		return color.NRGBA{R: 0x5f, G: 0x63, B: 0x68, A: 0xff}
 	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }

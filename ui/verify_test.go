@@ -74,6 +74,13 @@ func TestVerifyScreen(t *testing.T) {
 			if c.name == "invalid" && (shows(h.win, "Signature : oui") || shows(h.win, "Modifications : aucune")) {
 				t.Fatal("a green answer beside “Intègre : non”")
 			}
+			// finding 12: nor beside a change not allowed (the headline says so)
+			if c.name == "changed after, not allowed" {
+				first := strings.Join(firstLevelTexts(h.win.Content()), "\n")
+				if strings.Contains(first, "Intact: yes") || strings.Contains(first, "Signature: yes") || !strings.Contains(first, "Changes: not allowed") {
+					t.Fatalf("the badges disagree with “Changes: not allowed”:\n%s", first)
+				}
+			}
 			if c.badges == ([4]string{}) {
 				if v.Check != nil || v.Err != ui.ErrNoSignature {
 					t.Fatalf("unsigned file: check %+v err %v", v.Check, v.Err)
