@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"crypto"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
 
@@ -55,6 +57,11 @@ func TestBatchDropOnePIN(t *testing.T) {
 	if n := logins() - before; n != 0 {
 		t.Fatalf("%d C_Login before the click", n)
 	}
+	// finding 12: the reason is the batch's, and the window says so
+	if !v.ReasonScope.Visible() || !strings.Contains(v.ReasonScope.Text, "chaque document") {
+		t.Fatalf("the reason's scope is not said: %v %q", v.ReasonScope.Visible(), v.ReasonScope.Text)
+	}
+	test.Type(v.Reason, "Bon pour accord")
 	test.Type(v.PIN, h.tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
@@ -93,6 +100,18 @@ func TestBatchDropOnePIN(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "notes-signé.pdf")); err == nil {
 		t.Fatal("the refused file was signed")
+	}
+	for _, n := range []string{"a-signé.pdf", "b-signé.pdf", "c-signé.pdf"} {
+		rep, err := pdfsign.Verify(context.Background(), filepath.Join(dir, n), pdfsign.VerifyOptions{})
+		if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Reason != "Bon pour accord" {
+			t.Fatalf("%s: the batch's reason not in it (%v)", n, err)
+		}
+	}
+	// the next document is not the batch: no reason carried, no scope said
+	v.SetInputs([]string{writeSample(t, t.TempDir(), "d.pdf")})
+	h.settle()
+	if v.Reason.Text != "" || v.ReasonScope.Visible() {
+		t.Fatalf("after the batch: reason %q, scope shown %v", v.Reason.Text, v.ReasonScope.Visible())
 	}
 	// "Ouvrir le dossier" opens the folder of the signed copies.
 	if v.BatchFolder == nil || v.BatchFolder.Text != "Ouvrir le dossier" {

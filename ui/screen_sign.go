@@ -33,20 +33,22 @@ type SignView struct {
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
-	Cert       *widget.Select
-	Reason     *Input
-	Stamp      *widget.Select // invisible / first page / last page
-	Corner     *widget.Select // StampCorners, in the UI language
-	TSA        *Input
-	TSAUser    *Input
-	TSAPass    *Input
-	LTV        *widget.Check
-	AllowLower *widget.Check
-	Options    *widget.Accordion
-	tsaLogin   *fyne.Container // login fields, shown with a TSA address
-	certBox    *fyne.Container
-	certIDs    [][]byte
-	Warning    error // the signer's reason for a lower level, after success
+	Cert   *widget.Select
+	Reason *Input
+	// ReasonScope says, in a batch, that the reason is every document's
+	ReasonScope *widget.Label
+	Stamp       *widget.Select // invisible / first page / last page
+	Corner      *widget.Select // StampCorners, in the UI language
+	TSA         *Input
+	TSAUser     *Input
+	TSAPass     *Input
+	LTV         *widget.Check
+	AllowLower  *widget.Check
+	Options     *widget.Accordion
+	tsaLogin    *fyne.Container // login fields, shown with a TSA address
+	certBox     *fyne.Container
+	certIDs     [][]byte
+	Warning     error // the signer's reason for a lower level, after success
 	// Retry ("Réessayer") is shown when a server failed after the token
 	// signed: it adds what is missing to the kept file, without the PIN
 	// (sign_retry.go); retryOpts are the options it was signed with.
@@ -131,6 +133,8 @@ func newSignView(a *App) *SignView {
 	})
 	v.Reason = newInput()
 	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
+	v.ReasonScope = para(a.t("ui.batch.reason_scope"))
+	v.ReasonScope.Hide()
 	pages := []string{StampNone, StampFirst, StampLast}
 	labels := []string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}
 	if a.opt.Pages != nil {
@@ -219,7 +223,7 @@ func (v *SignView) options() fyne.CanvasObject {
 	body := container.NewVBox(
 		v.certBox,
 		widget.NewForm(
-			widget.NewFormItem(a.t("ui.sign.reason_label"), a.wheel(v.Reason)),
+			widget.NewFormItem(a.t("ui.sign.reason_label"), container.NewVBox(a.wheel(v.Reason), v.ReasonScope)),
 			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner, v.StampNote)), // stacked: fits 800 px
 		),
 		bold(a.t("ui.sign.tsa")),

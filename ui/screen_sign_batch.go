@@ -32,7 +32,9 @@ func (v *SignView) SetInputs(paths []string) {
 	}
 	v.Batch = append([]string(nil), paths...)
 	v.Input = paths[0] // the single-file checks see a document; SignNow takes the batch
+	// one reason for the batch, said so: typed once, it is each document's
 	v.Reason.SetText("")
+	v.ReasonScope.Show()
 	v.forgetCodeOnChange()
 	var names []string
 	for _, p := range paths {

@@ -68,6 +68,7 @@ func (v *SignView) setInput(p string) {
 	} else {
 		v.Reason.SetText("")
 	}
+	v.ReasonScope.Hide()
 	v.forgetCodeOnChange()
 	v.checkedKey = "" // chosen again: it may have changed on disk
 	if v.Preview != nil {

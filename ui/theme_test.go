@@ -34,7 +34,9 @@ func contrast(a, b color.Color) float64 {
 // over is c at opacity alpha over the opaque bg.
 func over(c, bg color.Color, alpha uint8) color.Color {
 	f, b := color.NRGBAModel.Convert(c).(color.NRGBA), color.NRGBAModel.Convert(bg).(color.NRGBA)
-	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*float64(alpha)/255 + float64(y)*(1-float64(alpha)/255))) }
+	mix := func(x, y uint8) uint8 {
+		return uint8(math.Round(float64(x)*float64(alpha)/255 + float64(y)*(1-float64(alpha)/255)))
+	}
 	return color.NRGBA{R: mix(f.R, b.R), G: mix(f.G, b.G), B: mix(f.B, b.B), A: 0xff}
 }
 
