@@ -94,6 +94,26 @@ func CertLabels(certs []CertInfo, lang string) []string {
 	return out
 }
 
+// CertNames names every certificate of a token, as the window and the CLI
+// show them: those with a private key among themselves (CertLabels), each
+// other one (the authority's) on its own.
+func CertNames(certs []CertInfo, lang string) []string {
+	out := make([]string, len(certs))
+	var mine []CertInfo
+	var at []int
+	for i, c := range certs {
+		if c.HasPrivateKey {
+			mine, at = append(mine, c), append(at, i)
+			continue
+		}
+		out[i] = CertLabels([]CertInfo{c}, lang)[0]
+	}
+	for j, l := range CertLabels(mine, lang) {
+		out[at[j]] = l
+	}
+	return out
+}
+
 func serialHex(c CertInfo) string {
 	if c.Cert == nil || c.Cert.SerialNumber == nil {
 		return fmt.Sprintf("%X", c.SHA256[:4]) // nothing parsed: the fingerprint still tells them apart

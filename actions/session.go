@@ -195,6 +195,11 @@ func (t *Tokens) Certificates(slot uint) ([]CertInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CertInfosOf(cs), nil
+}
+
+// CertInfosOf is the token's certificates as the front ends show them.
+func CertInfosOf(cs []token.Certificate) []CertInfo {
 	out := make([]CertInfo, 0, len(cs))
 	for _, c := range cs {
 		ci := CertInfo{Certificate: c, Holder: c.SubjectCN}
@@ -207,7 +212,7 @@ func (t *Tokens) Certificates(slot uint) ([]CertInfo, error) {
 		}
 		out = append(out, ci)
 	}
-	return out, nil
+	return out
 }
 
 func issuerName(c *x509.Certificate) string {

@@ -114,20 +114,12 @@ func (a *App) signingCert() *CertInfo {
 // certLabel names the person's certificate c in words that tell it from
 // the token's other ones (actions.CertLabels): no key type, no DN.
 func (a *App) certLabel(c *CertInfo) string {
-	var mine []CertInfo
-	at := -1
 	for i := range a.certs {
-		if a.certs[i].HasPrivateKey || &a.certs[i] == c {
-			if &a.certs[i] == c || bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
-				at = len(mine)
-			}
-			mine = append(mine, a.certs[i])
+		if &a.certs[i] == c || bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
+			return actions.CertNames(a.certs, a.lang)[i]
 		}
 	}
-	if at < 0 {
-		return actions.CertLabels([]CertInfo{*c}, a.lang)[0]
-	}
-	return actions.CertLabels(mine, a.lang)[at]
+	return actions.CertLabels([]CertInfo{*c}, a.lang)[0]
 }
 
 // rememberCert keeps the certificate just used for the token (its ID, never

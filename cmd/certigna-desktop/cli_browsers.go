@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -283,13 +282,6 @@ func runTLSTest(env *Env, args []string) int {
 		}
 		opts.Roots = pool
 	}
-	var id []byte
-	if *certID != "" {
-		var err error
-		if id, err = hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(*certID, ":", ""), "0x")); err != nil {
-			return env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": *certID}))
-		}
-	}
 	ctx := context.Background()
 	// The server is asked first, without the key: a URL that cannot work
 	// never costs a PIN.
@@ -305,6 +297,10 @@ func runTLSTest(env *Env, args []string) int {
 	certs, err := m.Certificates(t.Slot)
 	if err != nil {
 		return env.Fail(err)
+	}
+	id, code, ok := certByArg(env, certs, *certID)
+	if !ok {
+		return code
 	}
 	leaf, code, ok := pickLoginCert(env, certs, id)
 	if !ok {
@@ -389,11 +385,15 @@ func pickLoginCert(env *Env, certs []token.Certificate, id []byte) (token.Certif
 	case 1:
 		return usable[0], 0, true
 	}
-	var list []string
-	for _, c := range usable {
-		list = append(list, fmt.Sprintf("%x (%s)", c.ID, c.SubjectCN))
+	in := func(c token.Certificate) bool {
+		for _, u := range usable {
+			if bytes.Equal(u.ID, c.ID) {
+				return true
+			}
+		}
+		return false
 	}
-	return token.Certificate{}, env.fail(exitUsage, env.T("browsers.cli.several_certs", map[string]any{"List": strings.Join(list, ", ")})), false
+	return token.Certificate{}, env.fail(exitUsage, env.T("browsers.cli.several_certs", map[string]any{"List": certList(env, certs, in)})), false
 }
 
 func addPEMCerts(pool *x509.CertPool, path string) error {

@@ -109,7 +109,6 @@ func runSign(env *Env, args []string) int {
 	return exitOK
 }
 
-// parseCertID reads --cert (hex, colons and 0x allowed); nil when not given.
 // beforeSignPIN is what both sign verbs do before the PIN: the token
 // opened, the certificate named or chosen, the signature prepared (which
 // may go online, cli_batch.go), the PIN state checked. When ok the caller
@@ -118,19 +117,14 @@ func (env *Env) beforeSignPIN(slot int, certID string, so actions.SignOptions, f
 	fail := func(code int) (*token.Module, token.TokenInfo, []byte, actions.Prepared, int, bool) {
 		return nil, token.TokenInfo{}, nil, actions.Prepared{}, code, false
 	}
-	id, code, ok := parseCertID(env, certID)
-	if !ok {
-		return fail(code)
-	}
 	m, t, code, ok := env.openToken(slot)
 	if !ok {
 		return fail(code)
 	}
-	if id == nil {
-		if id, code, ok = pickSigningCert(env, m, t); !ok {
-			m.Close()
-			return fail(code)
-		}
+	id, code, ok := signingCertArg(env, m, t, certID)
+	if !ok {
+		m.Close()
+		return fail(code)
 	}
 	p, code, ok := env.prepare(m, t.Slot, id, so)
 	if !ok {
@@ -144,15 +138,56 @@ func (env *Env) beforeSignPIN(slot int, certID string, so actions.SignOptions, f
 	return m, t, id, p, 0, true
 }
 
-func parseCertID(env *Env, s string) ([]byte, int, bool) {
+// certByArg is the ID of the certificate --cert names among certs: its
+// name as "status" and the window show it ("Certificat de signature",
+// whatever the case or apostrophe), or its ID in hex (colons and 0x
+// allowed; an ID the token lacks is refused later, as before); nil for "".
+func certByArg(env *Env, certs []token.Certificate, s string) ([]byte, int, bool) {
 	if s == "" {
 		return nil, 0, true
 	}
+	fold := func(x string) string { return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(x), "’", "'")) }
+	names := certNames(env, certs)
+	for i, n := range names {
+		if fold(n) == fold(s) {
+			return certs[i].ID, 0, true
+		}
+	}
 	id, err := hex.DecodeString(strings.TrimPrefix(strings.ReplaceAll(s, ":", ""), "0x"))
 	if err != nil {
-		return nil, env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": s})), false
+		return nil, env.fail(exitUsage, env.T("pdf.cli.bad_cert_id", map[string]any{"ID": s, "List": certList(env, certs, nil)})), false
 	}
 	return id, 0, true
+}
+
+// certNames are the certificates' names, as the window shows them.
+func certNames(env *Env, certs []token.Certificate) []string {
+	return actions.CertNames(actions.CertInfosOf(certs), env.Lang)
+}
+
+// certList lists the certificates of only (all when nil) for a message:
+// each name, then its holder and ID.
+func certList(env *Env, certs []token.Certificate, only func(token.Certificate) bool) string {
+	var list []string
+	for i, n := range certNames(env, certs) {
+		if c := certs[i]; only == nil || only(c) {
+			list = append(list, env.T("token.cli.cert_choice", map[string]any{"Name": n, "CN": c.SubjectCN, "ID": fmt.Sprintf("%x", c.ID)}))
+		}
+	}
+	return strings.Join(list, ", ")
+}
+
+// signingCertArg is the certificate a signature uses: the one --cert names,
+// else the only one that can sign.
+func signingCertArg(env *Env, m *token.Module, t token.TokenInfo, arg string) ([]byte, int, bool) {
+	if arg == "" {
+		return pickSigningCert(env, m, t)
+	}
+	certs, err := m.Certificates(t.Slot)
+	if err != nil {
+		return nil, env.Fail(err), false
+	}
+	return certByArg(env, certs, arg)
 }
 
 // pickSigningCert chooses the certificate when --cert is not given: the only
@@ -162,9 +197,10 @@ func pickSigningCert(env *Env, m *token.Module, t token.TokenInfo) ([]byte, int,
 	if err != nil {
 		return nil, env.Fail(err), false
 	}
+	can := func(c token.Certificate) bool { return c.HasPrivateKey && !c.Expired && !c.NotYetValid }
 	var usable []token.Certificate
 	for _, c := range certs {
-		if c.HasPrivateKey && !c.Expired && !c.NotYetValid {
+		if can(c) {
 			usable = append(usable, c)
 		}
 	}
@@ -174,11 +210,7 @@ func pickSigningCert(env *Env, m *token.Module, t token.TokenInfo) ([]byte, int,
 	case 1:
 		return usable[0].ID, 0, true
 	}
-	var list []string
-	for _, c := range usable {
-		list = append(list, fmt.Sprintf("%x (%s)", c.ID, c.SubjectCN))
-	}
-	return nil, env.fail(exitUsage, env.T("pdf.cli.several_certs", map[string]any{"List": strings.Join(list, ", ")})), false
+	return nil, env.fail(exitUsage, env.T("pdf.cli.several_certs", map[string]any{"List": certList(env, certs, can)})), false
 }
 
 // signatureLine is the one-line verdict on a signature.

@@ -137,6 +137,9 @@ type pinJSON struct {
 }
 
 type certJSON struct {
+	// Name is the certificate's name as the window shows it (by purpose);
+	// --cert takes it, or ID
+	Name          string   `json:"name"`
 	ID            string   `json:"id"`
 	Label         string   `json:"label"`
 	Subject       string   `json:"subject"`
@@ -150,6 +153,7 @@ type certJSON struct {
 	HasPrivateKey bool     `json:"has_private_key"`
 	Expired       bool     `json:"expired"`
 	NotYetValid   bool     `json:"not_yet_valid"`
+	issuerWords   string   // the issuer in words for the text output (Issuer is the DN)
 }
 
 func runStatus(env *Env, args []string) int {
@@ -194,8 +198,9 @@ func runStatus(env *Env, args []string) int {
 		if err != nil {
 			tj.Error = assets.Message(err, env.Lang)
 		}
-		for _, c := range certs {
-			tj.Certificates = append(tj.Certificates, certJSON{
+		names, infos := certNames(env, certs), actions.CertInfosOf(certs)
+		for i, c := range certs {
+			tj.Certificates = append(tj.Certificates, certJSON{Name: names[i], issuerWords: infos[i].Issuer,
 				ID: hex.EncodeToString(c.ID), Label: c.Label, Subject: c.Cert.Subject.String(), SubjectCN: c.SubjectCN,
 				Issuer: c.Cert.Issuer.String(), Serial: hex.EncodeToString(c.Cert.SerialNumber.Bytes()),
 				NotBefore: c.Cert.NotBefore.UTC().Format(time.RFC3339), NotAfter: c.Cert.NotAfter.UTC().Format(time.RFC3339),
@@ -270,8 +275,8 @@ func printStatus(env *Env, st statusJSON) {
 			if len(flags) > 0 {
 				extra = " [" + strings.Join(flags, ", ") + "]"
 			}
-			fmt.Fprintln(out, "  "+env.T("token.cli.certificate", map[string]any{"CN": c.SubjectCN, "Issuer": c.Issuer,
-				"From": c.NotBefore[:10], "To": c.NotAfter[:10]})+extra)
+			fmt.Fprintln(out, "  "+env.T("token.cli.certificate", map[string]any{"Name": c.Name, "CN": c.SubjectCN, "Issuer": c.issuerWords,
+				"From": c.NotBefore[:10], "To": c.NotAfter[:10], "ID": c.ID})+extra)
 			fmt.Fprintln(out, "    SHA-256 "+c.SHA256)
 		}
 	}
