@@ -65,16 +65,21 @@ func TestBatchDropOnePIN(t *testing.T) {
 	test.Type(v.PIN, h.tok.PIN)
 	test.Tap(v.Submit)
 	h.settle()
-	// The refused file is shown in a confirmation; the test confirms it.
+	// The refused file is shown in a question, in the window's words; its
+	// default button (the focus) signs the others: Enter.
 	var confirmed bool
+	c := h.win.Canvas()
 	for i := 0; i < 50 && !confirmed; i++ {
-		for _, o := range h.win.Canvas().Overlays().List() {
-			for _, b := range buttons(o) {
-				if b.Text == "Oui" || b.Text == "Yes" {
-					test.Tap(b)
-					confirmed = true
-				}
+		if top := c.Overlays().Top(); top != nil {
+			var labels []string
+			for _, b := range buttons(top) {
+				labels = append(labels, b.Text)
 			}
+			if f, ok := c.Focused().(*ui.Button); !ok || f.Text != "Signer les 3 autres" {
+				t.Fatalf("the question's default is not “Signer les 3 autres”: buttons %q, focus %T", labels, c.Focused())
+			}
+			press(c, fyne.KeyReturn, 0)
+			confirmed = true
 		}
 		h.settle()
 	}

@@ -129,11 +129,20 @@ func (a *App) withConsent(state PINState, text string, then func(finalTry bool),
 }
 
 // confirmFinalTry asks before a code is sent at the token's last try; the
-// default button is the safe one.
+// default button is the safe one: Enter and Escape both say no, the last
+// try is spent only by choosing "yes" on purpose.
 func (a *App) confirmFinalTry(text string, cb func(bool)) {
+	a.ask(a.t("ui.final_try.title"), text, a.t("ui.final_try.confirm"), widget.DangerImportance, false, cb)
+}
+
+// ask puts a question in a dialog the keyboard answers (Fyne's confirm
+// dialog takes neither Enter nor Escape, and says Yes/No in the system's
+// language): "Annuler" or Escape say no; Enter presses the default button,
+// yes only when yesDefault.
+func (a *App) ask(title, text, yesLabel string, yesImp widget.Importance, yesDefault bool, cb func(bool)) {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomWithoutButtons(a.t("ui.final_try.title"), l, a.win)
+	d := dialog.NewCustomWithoutButtons(title, l, a.win)
 	answered := false
 	answer := func(yes bool) {
 		if answered {
@@ -144,13 +153,15 @@ func (a *App) confirmFinalTry(text string, cb func(bool)) {
 		cb(yes)
 	}
 	no := newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() { answer(false) })
-	yes := newIconButton(a.t("ui.final_try.confirm"), theme.ConfirmIcon(), func() { answer(true) })
-	yes.Importance = widget.DangerImportance
+	yes := newIconButton(yesLabel, theme.ConfirmIcon(), func() { answer(true) })
+	yes.Importance = yesImp
 	d.SetButtons([]fyne.CanvasObject{no, yes})
 	d.Resize(fyne.NewSize(460, 0))
-	// Enter and Escape both say no: the last try is spent only by
-	// choosing "yes" on purpose
-	a.showDialog(d, container.NewHBox(no, yes), no, func() { answer(false) }, no)
+	def := no
+	if yesDefault {
+		def = yes
+	}
+	a.showDialog(d, container.NewHBox(no, yes), def, func() { answer(false) }, def)
 }
 
 // setStatus shows text in a form's status line with the given importance

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -173,8 +172,10 @@ func (v *SignView) signBatch() {
 				v.Submit.Enable()
 				fail(a.t("ui.batch.none", map[string]any{"Why": strings.Join(why, "\n")}))
 			case len(refused) > 0:
-				dialog.NewConfirm(a.t("ui.batch.skip_title"),
+				// Enter signs the others, Escape or "Annuler" nothing
+				a.ask(a.t("ui.batch.skip_title"),
 					a.n("ui.batch.skip_text", len(refused), map[string]any{"Why": strings.Join(why, "\n")})+"\n\n"+a.n("ui.batch.skip_ask", len(ok)),
+					a.n("ui.batch.skip_confirm", len(ok)), widget.HighImportance, true,
 					func(yes bool) {
 						if yes {
 							go1()
@@ -183,7 +184,7 @@ func (v *SignView) signBatch() {
 						v.busy = false
 						v.Submit.Enable()
 						setStatus(v.Status, a.t("ui.batch.nothing"), widget.MediumImportance)
-					}, a.win).Show()
+					})
 			default:
 				go1()
 			}
