@@ -5,24 +5,12 @@ import "github.com/certigna-desktop/app/internal/pdf"
 // What a page shows, for the change analysis: its attributes as a viewer
 // sees them (inherited, defaulted) and the objects it draws.
 
-var pageInherited = map[string]bool{"MediaBox": true, "CropBox": true, "Rotate": true, "Resources": true}
-
 // pageValue is a page attribute as a viewer sees it: inherited from the page
 // tree, boxes defaulted (CropBox to MediaBox, the others to CropBox), and
 // references inside arrays resolved. Writers copy inherited boxes onto the
 // page when they save it; that changes nothing shown.
 func pageValue(st *pdf.State, page *pdf.Dict, key string) pdf.Object {
-	v := page.Get(key)
-	if v == nil && pageInherited[key] {
-		p := page
-		for i := 0; i < 32 && v == nil; i++ {
-			p = st.Dict(p.Get("Parent"))
-			if p == nil {
-				break
-			}
-			v = p.Get(key)
-		}
-	}
+	v := pdf.InheritedValue(st, page, key)
 	if v == nil {
 		switch key {
 		case "CropBox":

@@ -1,5 +1,7 @@
 package pdf
 
+import "slices"
+
 // The one walker of the page tree: signing (finding the page to sign), the
 // signature fields' pages and the change analysis all read the tree through
 // it, with the same bounds and the same idea of what a page is.
@@ -57,6 +59,28 @@ type PageWalk struct {
 // /Type /Pages, or kids without /Type /Page (writers leave /Type out).
 func IsPageNode(d *Dict) bool {
 	return d.NameOf("Type") == "Pages" || (d.NameOf("Type") != "Page" && d.Has("Kids"))
+}
+
+// Inheritable are the page attributes a page takes from its nearest
+// ancestor that has them (PDF 32000-1 7.7.3.4).
+var Inheritable = []string{"Resources", "MediaBox", "CropBox", "Rotate"}
+
+// InheritedValue is a page attribute as written on the page or its nearest
+// ancestor (by /Parent, as deep as the walk goes), unresolved; nil when
+// none has it or key is not inheritable.
+func InheritedValue(src Source, page *Dict, key string) Object {
+	v := page.Get(key)
+	if v != nil || !slices.Contains(Inheritable, key) {
+		return v
+	}
+	p := page
+	for i := 0; i < MaxPageDepth && v == nil; i++ {
+		if p, _ = resolveDict(src, p.Get("Parent")); p == nil {
+			return nil
+		}
+		v = p.Get(key)
+	}
+	return v
 }
 
 type inherited struct{ resources, media, crop, rotate Object }

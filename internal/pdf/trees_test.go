@@ -54,6 +54,12 @@ func TestPageWalkInherits(t *testing.T) {
 	}
 	if strings.Join(s, "\n") != strings.Join(want, "\n") || w.Looped {
 		t.Fatalf("got\n%s\nwant\n%s (looped %v)", strings.Join(s, "\n"), strings.Join(want, "\n"), w.Looped)
+	} // The same found upwards from the page, by /Parent.
+	p6 := got[2].Dict
+	for key, want := range map[string]string{"MediaBox": "[0 0 100 200]", "CropBox": "[1 1 50 50]", "Rotate": "270", "Resources": "&{[{Y 2}]}", "Parent": "4 0 R", "Contents": "<nil>"} {
+		if g := fmt.Sprint(InheritedValue(r, p6, key)); g != want {
+			t.Errorf("InheritedValue %s = %s, want %s", key, g, want)
+		}
 	}
 }
 
