@@ -21,8 +21,6 @@ import (
 func TestSoftHSMTokenFileRewrittenAtInitialize(t *testing.T) {
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
 	tok.Setenv(t)
-	spy := testtoken.NewSpy(t, tok.ModulePath)
-	spy.Setenv(t)
 	files, _ := filepath.Glob(filepath.Join(tok.TokenDir, "*", "token.object"))
 	if len(files) != 1 {
 		t.Fatalf("token.object files: %v", files)
@@ -35,11 +33,7 @@ func TestSoftHSMTokenFileRewrittenAtInitialize(t *testing.T) {
 	rewritten := func() { must(t, os.WriteFile(files[0], whole, 0o600)) }
 
 	rewriting()
-	m, err := Open(spy.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	spy, m := openSpied(t, tok.ModulePath)
 	rewritten()
 	mark := spy.Mark()
 	ts, err := m.Tokens()
@@ -81,13 +75,7 @@ func TestSoftHSMNoTokenStillSaysSo(t *testing.T) {
 	conf := filepath.Join(dir, "softhsm2.conf")
 	must(t, os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
 	t.Setenv("SOFTHSM2_CONF", conf)
-	spy := testtoken.NewSpy(t, mod)
-	spy.Setenv(t)
-	m, err := Open(spy.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	spy, m := openSpied(t, mod)
 	ts, err := m.Tokens()
 	if err != nil || len(ts) != 0 {
 		t.Fatalf("Tokens = %+v, %v; want none", ts, err)
@@ -98,6 +86,19 @@ func TestSoftHSMNoTokenStillSaysSo(t *testing.T) {
 	if n := spy.Count("C_Login") + spy.Count("C_OpenSession"); n != 0 {
 		t.Errorf("%d C_Login/C_OpenSession for a token list", n)
 	}
+}
+
+// openSpied opens module behind a private pkcs11-spy, closed with the test.
+func openSpied(t *testing.T, module string) (*testtoken.Spy, *Module) {
+	t.Helper()
+	spy := testtoken.NewSpy(t, module)
+	spy.Setenv(t)
+	m, err := Open(spy.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return spy, m
 }
 
 func must(t *testing.T, err error) {
@@ -118,18 +119,12 @@ func TestLoginSaysPINNeverSetOfATokenWithItsPIN(t *testing.T) {
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
 	tok.Setenv(t)
 	shim := testtoken.BuildWrapShim(t, testtoken.ShimLoginPINNotInit, tok.ModulePath)
-	spy := testtoken.NewSpy(t, shim.Path)
-	spy.Setenv(t)
-	m, err := Open(spy.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	spy, m := openSpied(t, shim.Path)
 	ti := findToken(t, m, tok.Label)
 	if ti.PIN == PINNotInitialized {
 		t.Fatalf("the token's flags say its PIN is not set: %+v", ti)
 	}
-	_, err = m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
+	_, err := m.Signer(ti.Slot, tok.RSAID, tok.PIN, false)
 	var te *Error
 	if !asError(err, &te) || te.Kind != KindToken || te.Code != pkcs11.CKR_USER_PIN_NOT_INITIALIZED {
 		t.Fatalf("Signer: %v, want token_error with CKR_USER_PIN_NOT_INITIALIZED for support", err)

@@ -183,13 +183,7 @@ func TestWorkerHungLoginStopped(t *testing.T) {
 	defer SetDeadlines(Deadlines{Quick: 2 * time.Second, PIN: time.Second, Pad: time.Second, Slow: 5 * time.Second})()
 	shim := testtoken.BuildShim(t, testtoken.ShimHangLogin)
 	defer shim.Release(t)
-	spy := testtoken.NewSpy(t, shim.Path)
-	spy.Setenv(t)
-	m, err := Open(spy.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	spy, m := openSpied(t, shim.Path)
 	ts, err := m.Tokens()
 	if err != nil || len(ts) != 1 {
 		t.Fatalf("%v %v", ts, err)
