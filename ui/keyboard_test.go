@@ -507,6 +507,22 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	if f.Status.Text != "" {
 		t.Fatalf("the refusal stays while the field is corrected: %q", f.Status.Text)
 	}
+
+	// the PDF chooser's "not found" too
+	h.app.Show(ui.ScreenVerify)
+	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
+	path := h.app.ChooserField()
+	typeKeys(c, "/nulle/part.pdf")
+	press(c, fyne.KeyReturn, 0)
+	const notFound = "Aucun fichier à cet emplacement"
+	if !strings.Contains(strings.Join(overlayTexts(h.win), "\n"), notFound) {
+		t.Fatal("no message for a missing file")
+	}
+	c.Focus(path)
+	press(c, fyne.KeyBackspace, 0)
+	if strings.Contains(strings.Join(overlayTexts(h.win), "\n"), notFound) {
+		t.Fatal("“not found” stays while the path is corrected")
+	}
 }
 
 // Tab stops on a selectable text (the token's values, so they can be

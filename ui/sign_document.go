@@ -198,6 +198,7 @@ func (a *App) typedPDF(then func(path string)) {
 		then(p)
 	}
 	path.OnSubmitted = func(string) { accept() }
+	clearStale(msg, path) // "not found" goes while the path is corrected
 	browse := newIconButton(a.t("ui.choose.browse"), theme.FolderOpenIcon(), func() {
 		a.fyneFileDialog(a.pdfRequest(), path.SetText)
 	})
