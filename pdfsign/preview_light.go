@@ -46,7 +46,8 @@ func LightPage(f io.ReaderAt, size int64, n int, budget int64) (upd []byte) {
 	}
 	heavy := map[pdf.Ref]bool{}
 	seen := map[int]bool{}
-	heavyImages(r, pageResources(r, pg.Dict), budget, heavy, seen, 0)
+	res, _ := r.ResolveDict(pg.Resources)
+	heavyImages(r, res, budget, heavy, seen, 0)
 	if len(heavy) == 0 {
 		return nil
 	}
@@ -70,18 +71,6 @@ func LightPage(f io.ReaderAt, size int64, n int, budget int64) (upd []byte) {
 		return nil
 	}
 	return s.Data
-}
-
-// pageResources is the page's /Resources, inherited from its parents when
-// it has none.
-func pageResources(r *pdf.Reader, page *pdf.Dict) *pdf.Dict {
-	for d, i := page, 0; d != nil && i < 32; i++ {
-		if res, err := r.ResolveDict(d.Get("Resources")); err == nil && res != nil {
-			return res
-		}
-		d, _ = r.ResolveDict(d.Get("Parent"))
-	}
-	return nil
 }
 
 // heavyImages adds to heavy the images of res above budget decoded bytes

@@ -19,6 +19,9 @@ type pageInfo struct {
 	CropBox  [4]float64 // = MediaBox when absent
 	Rotate   int        // 0, 90, 180, 270
 	Dict     *pdf.Dict  // the page dictionary as read (do not modify)
+	// Resources is the page's /Resources as written on it or inherited
+	// (unresolved; nil when none).
+	Resources pdf.Object
 }
 
 // pdfDate formats t as a PDF date.
@@ -215,7 +218,7 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 				want--
 				return want > 0
 			}
-			pi = &pageInfo{Ref: p.Ref, Number: n, Dict: p.Dict}
+			pi = &pageInfo{Ref: p.Ref, Number: n, Dict: p.Dict, Resources: p.Resources}
 			pi.MediaBox = boxOf(r, p.MediaBox, [4]float64{0, 0, 612, 792})
 			pi.CropBox = boxOf(r, p.CropBox, pi.MediaBox)
 			if rv, err := r.Resolve(p.Rotate); err == nil {
