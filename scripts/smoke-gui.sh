@@ -240,7 +240,6 @@ if [ "$XDND" = 1 ]; then
 	fi
 fi
 
-BLUE='#0b5cad' RED='#a3221b' GREEN='#186326' # ui/theme.go's
 # focus_primary: Tab from the first code field to the blue "Valider" button
 focus_primary() {
 	xdotool key --delay 250 Tab Tab Tab
@@ -248,7 +247,7 @@ focus_primary() {
 }
 shot 24-focus-primary-button pin fr focus_primary
 # the focus ring (orange, not the button's blue) is drawn around the button
-if [ "$(colour_px "$OUT/24-focus-primary-button.png" '#e07a00')" -lt 200 ]; then
+if [ "$(colour_px "$OUT/24-focus-primary-button.png" "$RING")" -lt 200 ]; then
 	echo "smoke-gui: FAIL 24-focus-primary-button: no visible focus ring on the primary button" >&2
 	fail=1
 else

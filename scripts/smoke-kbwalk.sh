@@ -112,11 +112,10 @@ on() {
 # page: a control Tab reached below the fold was scrolled into view)
 ring() {
 	local n
-	n=$(colour_px "$OUT/$1.png" '#e07a00')
+	n=$(colour_px "$OUT/$1.png" "$RING")
 	# a ring is ~900 px and more; the orange "À changer" badge alone ~200
 	if [ "$n" -ge 500 ]; then ok "$1: focus ring on $2 ($n px)"; else bad "$1: no visible focus on $2 ($n px)"; fi
 }
-GREEN='#43f436'
 mark
 
 # 1. The guide: Tab goes down the steps, the page follows it; Shift+Tab
@@ -155,9 +154,10 @@ sleep 2
 shot 29-kbwalk-pin-changed
 expect "the PIN change (unlock code → new PIN, Enter)" 0 1
 ring 29-kbwalk-pin-changed "“Faire une signature de test”"
-# the pale green success banner (close to the page's white: a narrow fuzz)
-n=$(colour_px "$OUT/29-kbwalk-pin-changed.png" '#d7f9d7' 3%)
-if [ "$n" -ge 10000 ]; then ok "29-kbwalk-pin-changed: the success banner ($n px)"; else bad "29-kbwalk-pin-changed: no success banner ($n px)"; fi
+# the pale green success banner (close to the page's grey: a narrow fuzz;
+# ~34000 px, ~4000 before the change)
+n=$(colour_px "$OUT/29-kbwalk-pin-changed.png" "$SUCCESS_TINT" 3%)
+if [ "$n" -ge 20000 ]; then ok "29-kbwalk-pin-changed: the success banner ($n px)"; else bad "29-kbwalk-pin-changed: no success banner ($n px)"; fi
 
 # 3. Space on the focused "Faire une signature de test": the signature
 # screen, its PIN field focused (empty). Shift+Tab to "Utiliser un document

@@ -38,6 +38,12 @@ wait_window() {
 	echo "$wid"
 }
 
+# ui/theme.go's colours, as the screenshots show them: primary, error and
+# success text, the focus ring, and the success banner's tint (the success
+# green over the page)
+BLUE='#0b5cad' RED='#a3221b' GREEN='#186326' RING='#e07a00' SUCCESS_TINT='#cfded4'
+export BLUE RED GREEN RING SUCCESS_TINT
+
 # colour_px PNG HEX [FUZZ]: pixels near colour HEX (within FUZZ, 12 % by
 # default) in the window's body (right of the navigation, whose current
 # item is also blue).
