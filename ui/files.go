@@ -173,7 +173,9 @@ func (a *App) fyneFileDialog(r FileRequest, then func(path string)) {
 	}
 	d.SetView(dialog.ListView)
 	d.Resize(fyne.NewSize(700, 500))
-	d.Show()
+	// Escape closes it, and only it: Fyne's takes no Escape, and the
+	// window's would close the PDF chooser under it, and it with it
+	a.showDialog(d, nil, nil, d.Dismiss, nil)
 	a.namePlaces()
 }
 

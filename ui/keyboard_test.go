@@ -262,6 +262,26 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	if c.Overlays().Top() != nil {
 		t.Fatal("Escape in the path field did not close the chooser")
 	}
+
+	// Fyne's file browser behind "Parcourir…" (no system dialog here):
+	// Escape closes it and leaves the chooser; Escape again closes that
+	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
+	for _, b := range buttons(c.Overlays().Top()) {
+		if b.Text == "Parcourir…" {
+			test.Tap(b)
+		}
+	}
+	if n := len(c.Overlays().List()); n != 2 {
+		t.Fatalf("%d dialogs after “Parcourir…”, want the chooser and the file browser", n)
+	}
+	press(c, fyne.KeyEscape, 0)
+	if n := len(c.Overlays().List()); n != 1 {
+		t.Fatalf("Escape in the file browser left %d dialogs, want the chooser", n)
+	}
+	press(c, fyne.KeyEscape, 0)
+	if c.Overlays().Top() != nil {
+		t.Fatal("the second Escape did not close the chooser")
+	}
 }
 
 // Tab through the whole guide in a small window: every control that gets
