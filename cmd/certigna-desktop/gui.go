@@ -26,6 +26,11 @@ func init() {
 // pin, blocked, sign, about): used by scripts/smoke-gui.sh for screenshots.
 const envStartScreen = "CERTIGNA_START_SCREEN"
 
+// envFileDialog=window keeps the file questions in the window's own
+// dialogs (no zenity, portal or system dialog): the Xvfb walks type paths
+// in them (scripts/lib/xwin.sh).
+const envFileDialog = "CERTIGNA_FILE_DIALOG"
+
 func runWindow(env *Env) (code int) {
 	if !hasDisplay() {
 		return env.fail(exitFailure, env.T("cli.no_display"))
@@ -65,7 +70,7 @@ func runWindow(env *Env) (code int) {
 	w.CenterOnScreen()
 	updates := updateChecker() // updates.go
 	tokens := actions.NewTokens(token.DiscoverOptions{Path: env.ModulePath, Demo: env.Demo, SavedPath: store.Settings().ModulePath})
-	u := ui.New(fa, w, ui.Options{
+	opts := ui.Options{
 		Lang:        lang,
 		Tokens:      tokens,
 		Pages:       actions.NewPageSource(), // the sign screen's page preview
@@ -73,7 +78,11 @@ func runWindow(env *Env) (code int) {
 		Version:     certigna.Version(),
 		StartScreen: os.Getenv(envStartScreen),
 		UpdateCheck: updates != nil,
-	})
+	}
+	if os.Getenv(envFileDialog) == "window" {
+		opts.Files = ui.FileChoosers{}
+	}
+	u := ui.New(fa, w, opts)
 	u.Start()
 	// The files of this launch and of the launches that follow within a
 	// moment open together (instance.Gather: Explorer's one process per file).

@@ -13,6 +13,9 @@ start_xvfb() {
 		sleep 0.1
 	done
 	export DISPLAY=":$d" LIBGL_ALWAYS_SOFTWARE=1
+	# the window's own file dialogs: the walks type paths in them (a zenity
+	# or portal dialog would take the keys; ui/files.go)
+	export CERTIGNA_FILE_DIALOG=window
 }
 
 # wait_window PID: prints the app's window id once it is there and no longer
