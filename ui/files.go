@@ -180,24 +180,35 @@ func (a *App) fyneFileDialog(r FileRequest, then func(path string)) {
 }
 
 // fyneLang makes Fyne's own words (its file dialog's) follow the window's
-// language: on Linux Fyne takes them from LANGUAGE, LC_ALL, LC_MESSAGES and
-// LANG, read again each time translations are added. Elsewhere Fyne reads
-// the system's language, and the system's dialog is used anyway.
+// language: on Linux Fyne reads LANGUAGE, LC_ALL, LC_MESSAGES and LANG
+// when translations are added, so they are set for that moment only (the
+// process's locale, which the CLI's language and children follow, is put
+// back). Elsewhere Fyne reads the system's language, and the system's
+// dialog is used anyway.
 func fyneLang(l string) {
 	if runtime.GOOS != "linux" {
 		return
 	}
-	os.Setenv("LANGUAGE", l)
-	loc := ""
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if loc = os.Getenv(v); loc != "" {
-			break
+	vars := []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}
+	old := map[string]*string{}
+	for _, v := range vars {
+		if x, ok := os.LookupEnv(v); ok {
+			old[v] = &x
 		}
 	}
-	if loc == "" || loc == "C" || loc == "POSIX" || strings.HasPrefix(loc, "C.") {
-		// LANGUAGE is ignored under the C locale
-		os.Setenv("LC_MESSAGES", map[string]string{"fr": "fr_FR.UTF-8"}[l]+map[string]string{"en": "en_GB.UTF-8"}[l])
-	}
+	defer func() {
+		for _, v := range vars {
+			if x := old[v]; x != nil {
+				os.Setenv(v, *x)
+			} else {
+				os.Unsetenv(v)
+			}
+		}
+	}()
+	// LC_MESSAGES too: LANGUAGE alone is ignored under the C locale
+	os.Unsetenv("LC_ALL")
+	os.Setenv("LC_MESSAGES", map[string]string{"fr": "fr_FR.UTF-8"}[l]+map[string]string{"en": "en_GB.UTF-8"}[l])
+	os.Setenv("LANGUAGE", l)
 	_ = lang.AddTranslationsForLocale([]byte("{}"), fyne.Locale(l))
 }
 

@@ -83,7 +83,7 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 // and following the switch; the documents' names are listed on one line
 // each (never cut mid-word on two).
 func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
-	t.Setenv("LANGUAGE", "") // the window sets it for Fyne; put back after
+	t.Setenv("LANGUAGE", "")
 	t.Setenv("LC_MESSAGES", "")
 	h := start(t, softhsm(t), "fr")
 	long := "attestation de signature électronique du contrat.pdf"
@@ -117,6 +117,10 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 			}
 		}
 		h.win.Canvas().Overlays().Top().Hide()
+		// the process's locale is put back (the CLI's language follows it)
+		if os.Getenv("LANGUAGE") != "" || os.Getenv("LC_MESSAGES") != "" || os.Getenv("LANG") != "fr_FR.UTF-8" {
+			t.Fatalf("locale left changed: LANGUAGE=%q LC_MESSAGES=%q LANG=%q", os.Getenv("LANGUAGE"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG"))
+		}
 	}
 	// the PDF chooser's "Browse…": the documents folder, as a list
 	h.app.SetLang("fr")
