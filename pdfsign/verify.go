@@ -107,6 +107,9 @@ func verifyReader(ctx context.Context, f *os.File, size int64, opts VerifyOption
 	// What a viewer shows, signed revision against final document, for the
 	// changes the structure allows (verify_visual.go).
 	visualCheck(ctx, f, size, r, rep)
+	if err := r.LimitErr(); err != nil { // a page's reach cut short would skip its comparison
+		return nil, err
+	}
 	// Oldest signature first.
 	sort.SliceStable(rep.Signatures, func(i, j int) bool {
 		return rep.Signatures[i].order < rep.Signatures[j].order
