@@ -303,6 +303,7 @@ type FakePortal struct{ p *fakePortal }
 // PortalQuestion is what the window asked the portal.
 type PortalQuestion struct {
 	Title, Accept, Folder, Filters string
+	Directory                      bool
 	handle                         dbus.ObjectPath
 }
 
@@ -318,8 +319,12 @@ func (f FakePortal) Asked(t *testing.T) PortalQuestion {
 	a := waitAsked(t, f.p)
 	folder, _ := a.Opts["current_folder"].Value().([]byte)
 	accept, _ := a.Opts["accept_label"].Value().(string)
+	filters := ""
+	if f, ok := a.Opts["filters"]; ok {
+		filters = f.String()
+	}
 	return PortalQuestion{Title: a.Title, Accept: accept, Folder: strings.TrimSuffix(string(folder), "\x00"),
-		Filters: a.Opts["filters"].String(), handle: a.Handle}
+		Filters: filters, Directory: a.Opts["directory"].Value() == true, handle: a.Handle}
 }
 
 // Answer chooses uri in the dialog of q ("" cancels it).

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/certigna-desktop/app/ui"
 )
 
@@ -60,5 +62,52 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 	h.drain()
 	if h.app.SignView().Input != doc {
 		t.Errorf("document now %q", h.app.SignView().Input)
+	}
+}
+
+// A batch's signed copies go in the folder chosen in the system's folder
+// dialog (the portal here): the window says where before the PIN, the
+// copies are there and not beside the documents; one document again: no
+// folder line.
+func TestBatchFolderFromTheSystemDialog(t *testing.T) {
+	addr, portal := ui.StartFakePortal(t)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	withOptions = func(o *ui.Options) { o.Files = nil }
+	defer func() { withOptions = nil }()
+	h := start(t, softhsm(t), "fr")
+	h.app.Show(ui.ScreenSign)
+	v := h.app.SignView()
+	dir := t.TempDir()
+	v.SetInputs([]string{writeSample(t, dir, "a.pdf"), writeSample(t, dir, "b.pdf")})
+	h.settle()
+	mustShow(t, h.win, "Copies signées : à côté de chaque document.")
+	tapText(t, h, "Enregistrer les copies dans…")
+	q := portal.Asked(t)
+	if q.Title != "Dossier des copies signées" || !q.Directory || q.Accept != "Choisir ce dossier" {
+		t.Fatalf("asked %+v", q)
+	}
+	out := t.TempDir()
+	portal.Answer(t, q, (&url.URL{Scheme: "file", Path: out}).String())
+	waitUI(t, h, "the folder said", func() bool { return shows(h.win, "Copies signées : dans "+out+".") })
+	waitUI(t, h, "the batch checked", func() bool { h.settle(); return v.Checked && !v.Submit.Disabled() })
+	test.Type(v.PIN, h.tok.PIN)
+	test.Tap(v.Submit)
+	waitUI(t, h, "the batch signed", func() bool { h.settle(); return v.BatchSigned == 2 })
+	for _, n := range []string{"a-signé.pdf", "b-signé.pdf"} {
+		if _, err := os.Stat(filepath.Join(out, n)); err != nil {
+			t.Errorf("%s not in the chosen folder: %v", n, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			t.Errorf("%s beside the document too", n)
+		}
+	}
+	v.SetInputs([]string{filepath.Join(dir, "a.pdf")})
+	h.settle()
+	for _, x := range visibleTexts(h.win) {
+		if strings.HasPrefix(x, "Copies signées") {
+			t.Fatalf("one document, still %q", x)
+		}
 	}
 }

@@ -97,6 +97,12 @@ type SignView struct {
 	// BatchFolder opens the folder of the last batch's signed copies (nil
 	// before a batch signed anything).
 	BatchFolder *Button
+	// BatchDir chooses the folder of a batch's signed copies (batchDir; ""
+	// beside each document), said in batchWhere (screen_sign_batch.go)
+	BatchDir   *Button
+	batchDir   string
+	batchWhere *widget.Label
+	batchOut   *fyne.Container
 	// Preview: the page with the stamp where it goes (sign_preview.go);
 	// nil without a page source. placePage / placeRect: the place chosen
 	// on it (page coordinates), used with StampPlaced.
@@ -318,6 +324,7 @@ func (v *SignView) build() fyne.CanvasObject {
 	doc := widget.NewCard("", "", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
 		v.DocStatus,
+		v.batchOutRow(),
 		v.Field,
 		container.NewHBox(
 			newIconButton(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),

@@ -34,6 +34,8 @@ func (v *SignView) SetInputs(paths []string) {
 	// one reason for the batch, said so: typed once, it is each document's
 	v.Reason.SetText("")
 	v.ReasonScope.Show()
+	v.batchDir = "" // beside each document, until a folder is chosen
+	v.showBatchOut()
 	v.forgetCodeOnChange()
 	var names []string
 	for _, p := range paths {
@@ -72,10 +74,10 @@ func (v *SignView) checkBatch(cert *CertInfo) {
 	}
 	ins := append([]string(nil), v.Batch...)
 	each := v.batchOpts(ins, v.signOptions(*cert))
-	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
+	docs, suffix, out := a.documentsDir(), a.t("ui.sign.suffix"), v.batchDir
 	v.setButton()
 	a.background(func() {
-		items := actions.PlanBatchEach(ins, batchNamer(docs, suffix), func(in string) SignOptions { return each[in] })
+		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) SignOptions { return each[in] })
 		ok, why := 0, []string(nil)
 		for _, it := range items {
 			if it.Refused != nil {
@@ -123,7 +125,7 @@ func (v *SignView) signBatch() {
 	opts := v.signOptions(cert)
 	ins := append([]string(nil), v.Batch...)
 	each := v.batchOpts(ins, opts) // a place per document, chosen on the preview
-	docs, suffix := a.documentsDir(), a.t("ui.sign.suffix")
+	docs, suffix, out := a.documentsDir(), a.t("ui.sign.suffix"), v.batchDir
 	svc, signer := a.opt.Tokens, a.docs
 	v.busy = true
 	v.Submit.Disable()
@@ -131,7 +133,7 @@ func (v *SignView) signBatch() {
 	// Every file and the certificate are checked before the PIN is used,
 	// as the CLI does (actions.PlanBatch, actions.Prepare).
 	a.background(func() {
-		items := actions.PlanBatchEach(ins, batchNamer(docs, suffix), func(in string) SignOptions { return each[in] })
+		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) SignOptions { return each[in] })
 		var ok []*actions.BatchItem
 		var refused, why []string
 		for _, it := range items {
@@ -324,4 +326,50 @@ func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary
 		}
 	}
 	a.ops.Add("batch", sum.Words(a.lang, len(items)))
+}
+
+// batchOutRow says where a batch's signed copies go, with the button that
+// chooses a folder (the system's folder dialog: files.go); hidden for one
+// document.
+func (v *SignView) batchOutRow() fyne.CanvasObject {
+	if v.batchOut == nil {
+		v.batchWhere = para("")
+		v.BatchDir = newIconButton(v.a.t("ui.batch.out_dir"), theme.FolderOpenIcon(), v.chooseBatchDir)
+		v.batchOut = container.NewVBox(v.batchWhere, container.NewHBox(v.BatchDir))
+	}
+	v.showBatchOut()
+	return v.batchOut
+}
+
+func (v *SignView) showBatchOut() {
+	if v.batchOut == nil {
+		return
+	}
+	if v.Batch == nil {
+		v.batchOut.Hide()
+		return
+	}
+	where := v.a.t("ui.batch.out_beside")
+	if v.batchDir != "" {
+		where = v.a.t("ui.batch.out_in", map[string]any{"Dir": v.batchDir})
+	}
+	v.batchWhere.SetText(where)
+	v.batchOut.Show()
+}
+
+// chooseBatchDir asks for the folder of the batch's signed copies; the
+// documents are checked again against it (before any PIN).
+func (v *SignView) chooseBatchDir() {
+	a := v.a
+	r := FileRequest{Kind: FileFolder, Title: a.t("ui.batch.out_dir_title"), Accept: a.t("ui.batch.out_dir_accept"), Dir: a.documentsDir()}
+	set := func(p string) {
+		if v.Batch == nil {
+			return
+		}
+		v.batchDir = p
+		v.showBatchOut()
+		v.checkedKey = ""
+		v.recheck()
+	}
+	a.askFile(r, set, func() { a.fyneFileDialog(r, set) })
 }

@@ -69,6 +69,7 @@ func (v *SignView) setInput(p string) {
 		v.Reason.SetText("")
 	}
 	v.ReasonScope.Hide()
+	v.showBatchOut()
 	v.forgetCodeOnChange()
 	v.checkedKey = "" // chosen again: it may have changed on disk
 	if v.Preview != nil {

@@ -58,6 +58,20 @@ func batchNamer(docs, suffix string) actions.Namer {
 	}
 }
 
+// outNamer is batchNamer, or names the copies in the folder out when one
+// was chosen.
+func outNamer(out, docs, suffix string) actions.Namer {
+	if out == "" {
+		return batchNamer(docs, suffix)
+	}
+	return func(in string, taken map[string]bool) (string, error) {
+		if !writableDir(out) {
+			return "", &textError{key: "ui.batch.out_dir_not_writable", data: map[string]any{"Dir": out}}
+		}
+		return actions.Beside(out, suffix)(in, taken)
+	}
+}
+
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
