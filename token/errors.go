@@ -36,6 +36,7 @@ const (
 	KindBusy           Kind = "token_busy"     // another operation holds the token's login
 	KindTimeout        Kind = "token_timeout"  // the library did not answer within its deadline (Reason: the C_ call)
 	KindHung           Kind = "token_hung"     // an earlier call has not returned: nothing else is started on the library
+	KindTurn           Kind = "token_turn"     // another process of the app held the token for the whole deadline (Reason: the C_ call): nothing was sent
 	KindDriverCrashed  Kind = "driver_crashed" // the driver's worker process died during a call (Reason: the C_ call, Path: the library)
 	KindPINPolicy      Kind = "pin_policy"     // the middleware refused the new PIN under its own rules (CKR_PIN_INVALID/LEN_RANGE from C_SetPIN)
 	KindDeviceError    Kind = "device_error"   // CKR_DEVICE_ERROR: the token or reader failed during the operation
@@ -221,6 +222,13 @@ func fromCKR(err error, so bool) *Error {
 		e.Kind = KindToken
 	}
 	return e
+}
+
+// unanswered: the library gave no answer to go by (it did not answer in
+// time, is still in an earlier call, or another process of ours held it):
+// asking again, or reading it as "no token", would be wrong.
+func unanswered(err error) bool {
+	return IsKind(err, KindTimeout) || IsKind(err, KindHung) || IsKind(err, KindTurn)
 }
 
 // IsKind reports whether err is a *token.Error of kind k.

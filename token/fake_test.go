@@ -131,7 +131,7 @@ func TestMessages(t *testing.T) {
 	}
 	for _, k := range []Kind{KindModuleNotFound, KindModuleLoad, KindNoToken, KindTokenRemoved, KindPINIncorrect, KindPINLocked,
 		KindFinalTry, KindPINMismatch, KindPINLength, KindPINSame, KindPINEmpty, KindPINInvalid, KindPINExpired, KindPINNotInit,
-		KindCertNotFound, KindNoPrivateKey, KindUnsupported, KindReadOnly, KindCancelled, KindDemo, KindBusy, KindToken} {
+		KindCertNotFound, KindNoPrivateKey, KindUnsupported, KindReadOnly, KindCancelled, KindDemo, KindBusy, KindTurn, KindToken} {
 		for _, lang := range []string{"fr", "en"} {
 			if msg := (&Error{Kind: k}).Message(lang); strings.HasPrefix(msg, "token.") {
 				t.Errorf("%s has no %s text", k, lang)

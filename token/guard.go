@@ -59,18 +59,22 @@ func deadlines() Deadlines {
 // starts a call while an earlier one has not returned. One per loaded
 // library, shared by every *Module of it.
 type guarded struct {
-	b backend
+	b   backend
+	key string // the library's resolved path: its turns between our processes (turns.go); "" for none
 
 	mu     sync.Mutex
 	stuck  string // C_ function that has not returned yet, "" when none
 	pinPad bool   // logins wait for the reader's keypad: the Pad deadline
+	turn   string // lock file of the library as last initialised, "" for none
 }
 
-func guard(b backend) *guarded {
+// guard wraps b; key is the library's resolved path, whose calls take turns
+// with our other processes ("" for none).
+func guard(b backend, key string) *guarded {
 	if g, ok := b.(*guarded); ok {
 		return g
 	}
-	return &guarded{b: b}
+	return &guarded{b: b, key: key}
 }
 
 // stuckCall is the C_ function still running in the library, if any.
@@ -80,10 +84,11 @@ func (g *guarded) stuckCall() string {
 	return g.stuck
 }
 
-// call runs f, the C function name, within d. On timeout f keeps running in
-// its goroutine; the library is marked stuck until it returns. Results
-// travel through the channel only, so a late answer touches nothing the
-// caller still reads.
+// call runs f, the C function name, within d, in its turn among our
+// processes (turns.go): the lock is waited for within d, then held until f
+// returns. On timeout f keeps running in its goroutine; the library is
+// marked stuck until it returns. Results travel through the channel only,
+// so a late answer touches nothing the caller still reads.
 func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) (T, error) {
 	var zero T
 	g.mu.Lock()
@@ -92,7 +97,15 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 		g.mu.Unlock()
 		return zero, &Error{Kind: KindHung, Reason: s}
 	}
+	path := g.turn
+	if name == "C_Login" && g.pinPad {
+		path = "" // the person types on the reader: no one waits on them
+	}
 	g.mu.Unlock()
+	held, busy := takeTurn(path, d)
+	if busy {
+		return zero, &Error{Kind: KindTurn, Reason: name}
+	}
 	type result struct {
 		v   T
 		err error
@@ -100,6 +113,7 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 	done := make(chan result, 1)
 	go func() {
 		v, err := f()
+		held.release() // before the answer: the next call may be another process's
 		done <- result{v, err}
 	}()
 	t := time.NewTimer(d)
@@ -155,6 +169,11 @@ func pinCall(name string) bool {
 }
 
 func (g *guarded) Initialize(opts ...pkcs11.InitializeOption) error {
+	// SoftHSM2 reads its configuration (which store) here: the lock follows.
+	path := turnPath(g.key, os.Getenv("SOFTHSM2_CONF"))
+	g.mu.Lock()
+	g.turn = path
+	g.mu.Unlock()
 	return call0(g, "C_Initialize", deadlines().Slow, func() error { return g.b.Initialize(opts...) })
 }
 

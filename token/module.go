@@ -131,13 +131,13 @@ func Open(path string) (*Module, error) {
 			if lerr != nil {
 				return nil, lerr
 			}
-			ctx = guard(r)
+			ctx = guard(r, key)
 		} else {
 			c, lerr := loadLibrary(path)
 			if lerr != nil {
 				return nil, lerr
 			}
-			ctx = guard(c)
+			ctx = guard(c, key)
 		}
 		loaded[key] = ctx
 	}
@@ -158,7 +158,7 @@ func backendOf(g *guarded) backend {
 
 // newModule wraps an already-made backend (tests).
 func newModule(path string, b backend) (*Module, error) {
-	m := &Module{key: path, path: path, ctx: guard(b), refs: 1, logins: map[uint]*login{}}
+	m := &Module{key: path, path: path, ctx: guard(b, ""), refs: 1, logins: map[uint]*login{}}
 	if err := m.initialize(); err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func newModule(path string, b backend) (*Module, error) {
 
 func (m *Module) initialize() error {
 	if err := m.ctx.Initialize(); err != nil {
-		if IsKind(err, KindTimeout) || IsKind(err, KindHung) {
+		if unanswered(err) {
 			e := fromCKR(err, false)
 			e.Path = m.path
 			return e

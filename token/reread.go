@@ -92,6 +92,9 @@ func (m *Module) reinitLocked() error {
 	_ = m.ctx.Finalize()
 	if err := m.ctx.Initialize(); err != nil {
 		m.dead = true
+		if unanswered(err) {
+			return err
+		}
 		return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Err: err}
 	}
 	m.conf = os.Getenv("SOFTHSM2_CONF")

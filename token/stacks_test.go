@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "pkcs11-worker" {
 		os.Exit(WorkerServe(os.Args[2]))
 	}
+	if len(os.Args) == 3 && os.Args[1] == "turn-holder" { // turns_test.go
+		os.Exit(turnHolderMain(os.Args[2]))
+	}
 	os.Exit(m.Run())
 }
 

@@ -106,12 +106,15 @@ func (m *Module) usableLocked() error {
 		if lerr != nil {
 			return lerr
 		}
-		m.ctx = guard(nr)
+		m.ctx = guard(nr, m.key)
 		m.logins = map[uint]*login{}
 		m.dead = true // initialised just below
 	}
 	if m.dead {
 		if err := m.ctx.Initialize(); err != nil && !isCKR(err, pkcs11.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+			if unanswered(err) {
+				return err
+			}
 			return &Error{Kind: KindModuleLoad, Path: m.path, Reason: "initialisation error", Code: fromCKR(err, false).Code, Err: err}
 		}
 		m.dead = false
@@ -126,7 +129,7 @@ func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
 	ti, err := m.tokenInfoReread(slot)
 	if err != nil {
 		e := fromCKR(err, false)
-		if e.Kind == KindTimeout || e.Kind == KindHung {
+		if unanswered(e) {
 			return TokenInfo{}, e
 		}
 		if e.Kind == KindTokenRemoved || (e.Kind == KindToken && !m.slotListsToken(slot)) {
@@ -156,7 +159,7 @@ func (m *Module) tokenInfoLocked(slot uint) (TokenInfo, error) {
 	}
 	if si, err := m.ctx.GetSlotInfo(slot); err == nil {
 		t.Reader = clean(si.SlotDescription)
-	} else if IsKind(err, KindTimeout) || IsKind(err, KindHung) {
+	} else if unanswered(err) {
 		return TokenInfo{}, err
 	}
 	if t.PINPad {
@@ -222,7 +225,7 @@ func (m *Module) openSessionLocked(slot uint, rw bool) (pkcs11.SessionHandle, er
 // removedOr returns token_removed when slot no longer holds a token, e
 // otherwise: libraries report a vanished token in many ways.
 func (m *Module) removedOr(slot uint, e *Error) *Error {
-	if e.Kind == KindTimeout || e.Kind == KindHung {
+	if unanswered(e) {
 		return e // asking the library again would only wait again
 	}
 	slots, err := m.ctx.GetSlotList(true)

@@ -48,7 +48,7 @@ func (m *Module) Watch(ctx context.Context, every time.Duration) <-chan Event {
 			// token; a library that does not answer says nothing either way,
 			// and the state shown stays as it was.
 			tokens, err := m.Tokens()
-			if !IsKind(err, KindTimeout) && !IsKind(err, KindHung) {
+			if !unanswered(err) {
 				seen := map[string]bool{}
 				for _, t := range tokens {
 					k := tokenKey(t)
