@@ -15,15 +15,15 @@ import (
 )
 
 // TestConcurrentSignsOneToken: four `sign` processes at once on one
-// SoftHSM2 token, five times over (issue 21: 1 run in 20 used to exit 5
-// "no token" while the token was there). Every login makes SoftHSM2 rewrite
-// its token file, and a process reading it at that moment finds it empty
-// (token/reread.go): at C_Initialize it drops the token until initialised
-// again; later C_GetTokenInfo or C_Login fails once with CKR_GENERAL_ERROR.
-// The read-only reads are made again; a login is never retried (each
-// process makes exactly one C_Login, counted by pkcs11-spy); and the
-// message is true: never "no token", "removed" or "PIN never set" for a
-// token that is there with its PIN. Real processes, a real token: no double.
+// SoftHSM2 token, five times over (issue 21). Every login makes SoftHSM2
+// rewrite its token file, and a process reading it at that moment found it
+// empty (token/reread.go): "no token" at C_Initialize, CKR_GENERAL_ERROR or
+// "PIN never set" at C_Login — about 3 % of logins failed. Our processes
+// now take turns on one library (token/turns.go), so every run signs, with
+// exactly one C_Login each (counted by pkcs11-spy: a login is never
+// retried). All processes load the same module path (one pkcs11-spy
+// library, one log each), as the window and a CLI run load the same
+// module. Real processes, a real token: no double.
 func TestConcurrentSignsOneToken(t *testing.T) {
 	tok := softToken(t)
 	exe, err := os.Executable()
@@ -39,10 +39,11 @@ func TestConcurrentSignsOneToken(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var results []result
+	lib := testtoken.NewSpy(t, tok.ModulePath)
 	for round := 0; round < 5; round++ {
 		var wg sync.WaitGroup
 		for i := 0; i < 4; i++ {
-			spy := testtoken.NewSpy(t, tok.ModulePath)
+			spy := lib.OwnLog(t)
 			out := filepath.Join(dir, fmt.Sprintf("out-%d-%d.pdf", round, i))
 			cmd := exec.Command(exe, "--lang", "en", "--module", spy.Path, "sign", in, "-o", out, "--cert", hex.EncodeToString(tok.ECID))
 			cmd.Env = append(append(append(os.Environ(), tok.Env()...), spy.Env()...), "CERTIGNA_TEST_AS_CLI=1")
@@ -73,18 +74,11 @@ func TestConcurrentSignsOneToken(t *testing.T) {
 			// before the code was sent, which nothing here justifies.
 			t.Errorf("%d C_Login in one process, want exactly 1 (exit %d: %s)", r.logins, r.code, strings.TrimSpace(r.stderr))
 		}
-		if r.code == exitOK {
-			ok++
+		if r.code != exitOK {
+			t.Errorf("exit %d: %s", r.code, strings.TrimSpace(r.stderr))
 			continue
 		}
-		t.Logf("exit %d: %s", r.code, strings.TrimSpace(r.stderr))
-		if r.code == exitNoToken || strings.Contains(r.stderr, "Plug") || strings.Contains(r.stderr, "removed") ||
-			strings.Contains(r.stderr, "never been set") {
-			t.Errorf("the token was there, yet: exit %d %s", r.code, r.stderr)
-		}
-	}
-	if ok < len(results)/2 {
-		t.Errorf("only %d of %d runs signed", ok, len(results))
+		ok++
 	}
 	t.Logf("%d of %d concurrent runs signed", ok, len(results))
 }

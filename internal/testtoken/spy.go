@@ -56,6 +56,17 @@ func NewSpy(t testing.TB, realModule string) *Spy {
 	return s
 }
 
+// OwnLog is s's library with a log of its own, for another process: one
+// module path for all, as when several processes of the app use one token,
+// each log counting one process's calls.
+func (s *Spy) OwnLog(t testing.TB) *Spy {
+	t.Helper()
+	dir := t.TempDir()
+	o := &Spy{Path: s.Path, Real: s.Real, Log: filepath.Join(dir, "spy.log")}
+	t.Cleanup(func() { _ = os.Remove(o.Log) }) // it holds PINs
+	return o
+}
+
 // Setenv points this process's pkcs11-spy at the real module and the log;
 // call it before the spy library is opened.
 func (s *Spy) Setenv(t *testing.T) {
