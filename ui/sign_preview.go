@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"math"
 	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -285,42 +283,6 @@ func (pp *pagePreview) sync() {
 	pp.stampPicture()
 }
 
-// placeFor is the place chosen for document p (the batch's common one, or
-// its own).
-func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
-	v := pp.v
-	if !v.stampPlaced() {
-		return placeOnPage{}, false
-	}
-	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
-		if pl, ok := pp.places[p]; ok {
-			return pl, true
-		}
-	}
-	return placeOnPage{v.placePage, v.placeRect}, true // the common place
-}
-
-// optsFor is opts for document in: its own place in a batch placed per
-// document.
-func (v *SignView) optsFor(in string, opts SignOptions) SignOptions {
-	if v.Preview == nil || opts.StampPage != StampPlaced {
-		return opts
-	}
-	if pl, ok := v.Preview.placeFor(in); ok {
-		opts.StampPageNum, opts.StampRect = pl.Page, pl.Rect
-	}
-	return opts
-}
-
-// batchOpts are each document's options (taken on the UI goroutine).
-func (v *SignView) batchOpts(ins []string, opts SignOptions) map[string]SignOptions {
-	m := map[string]SignOptions{}
-	for _, in := range ins {
-		m[in] = v.optsFor(in, opts)
-	}
-	return m
-}
-
 // placed is a move or resize on the preview: the stamp now goes there.
 func (pp *pagePreview) placed(r [4]float64) {
 	v := pp.v
@@ -441,128 +403,4 @@ func enable(b *Button, on bool) {
 	}
 }
 
-// showBatchDoc previews the batch's document i.
-func (pp *pagePreview) showBatchDoc(i int) {
-	v := pp.v
-	if i < 0 || i >= len(v.Batch) {
-		return
-	}
-	pp.batchDoc = i
-	pp.load(v.Batch[i])
-}
-
-// maxThumbs: thumbnails are drawn for documents of up to this many pages
-// (the arrows turn the pages of longer ones).
-const maxThumbs = 12
-
-// loadThumbs draws the page thumbnails, one at a time, off the UI
-// goroutine.
-func (pp *pagePreview) loadThumbs(ctx context.Context, gen int) {
-	a := pp.v.a
-	doc := pp.doc
-	n := doc.Count()
-	if n < 2 || n > maxThumbs {
-		pp.thumbScroll.Hide()
-		return
-	}
-	pp.thumbScroll.Show()
-	a.background(func() {
-		for i := 1; i <= n; i++ {
-			w, h, err := doc.Size(i)
-			if err != nil || ctx.Err() != nil {
-				return
-			}
-			img, err := doc.Render(ctx, i, math.Max(4, math.Min(30, 72*72/math.Max(w, h))))
-			if err != nil {
-				return
-			}
-			page := i
-			a.do(func() {
-				if gen != pp.gen {
-					return
-				}
-				pp.thumbs.Add(newThumb(img, a.t("ui.preview.page_short", map[string]any{"Page": page}), func() { pp.show(page) }))
-			})
-		}
-	})
-}
-
-// thumb is one page's thumbnail: a click shows that page.
-type thumb struct {
-	widget.BaseWidget
-	img   image.Image
-	label string
-	onTap func()
-}
-
-func newThumb(img image.Image, label string, onTap func()) *thumb {
-	t := &thumb{img: img, label: label, onTap: onTap}
-	t.ExtendBaseWidget(t)
-	return t
-}
-
-func (t *thumb) Tapped(*fyne.PointEvent) { t.onTap() }
-
-func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
-	im := canvas.NewImageFromImage(t.img)
-	im.FillMode = canvas.ImageFillContain
-	im.SetMinSize(fyne.NewSize(48, 64))
-	l := canvas.NewText(t.label, theme.Color(theme.ColorNameForeground))
-	l.TextSize = theme.CaptionTextSize()
-	l.Alignment = fyne.TextAlignCenter
-	return widget.NewSimpleRenderer(container.NewBorder(nil, l, nil, nil, im))
-}
-
-// sideBySide lays the sign screen out: with room, the form (top, then
-// bottom) on the left and the preview on the right; else the form's top,
-// the preview, then the form's bottom (the options), so that "Signer"
-// stays in view on a small screen.
-type sideBySide struct {
-	side  float32 // the preview column's width
-	lastW float32
-}
-
 const mainMin = 430
-
-func (l *sideBySide) isWide(w float32) bool { return w >= mainMin+l.side+theme.Padding() }
-
-func (l *sideBySide) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	top, side, bottom := objs[0], objs[1], objs[2]
-	l.lastW = size.Width
-	p := theme.Padding()
-	if l.isWide(size.Width) && side.Visible() {
-		mw := size.Width - l.side - p
-		th := top.MinSize().Height
-		top.Move(fyne.NewPos(0, 0))
-		top.Resize(fyne.NewSize(mw, th))
-		bottom.Move(fyne.NewPos(0, th+p))
-		bottom.Resize(fyne.NewSize(mw, bottom.MinSize().Height))
-		side.Move(fyne.NewPos(mw+p, 0))
-		side.Resize(fyne.NewSize(l.side, side.MinSize().Height))
-		return
-	}
-	y := float32(0)
-	for _, o := range []fyne.CanvasObject{top, side, bottom} {
-		if !o.Visible() {
-			continue
-		}
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
-		y += h + p
-	}
-}
-
-func (l *sideBySide) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	top, side, bottom := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize()
-	p := theme.Padding()
-	w := float32(math.Max(float64(top.Width), float64(bottom.Width)))
-	if !objs[1].Visible() {
-		return fyne.NewSize(w, top.Height+p+bottom.Height)
-	}
-	w = float32(math.Max(float64(w), float64(side.Width)))
-	if l.isWide(l.lastW) {
-		return fyne.NewSize(w, float32(math.Max(float64(top.Height+p+bottom.Height), float64(side.Height))))
-	}
-	return fyne.NewSize(w, top.Height+side.Height+bottom.Height+2*p)
-}

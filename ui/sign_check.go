@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The sign screen's check before the PIN: what the PIN typed is for, the
+// document, folder, options and certificate checked as soon as they change,
+// and the "Signer" button enabled only when they pass.
+
+func (v *SignView) tokenChanged() {
+	a := v.a
+	t := a.Current()
+	if t == nil {
+		v.tokenLine.Objects = []fyne.CanvasObject{container.NewHBox(badge(a.t("ui.token.plug"), theme.ColorNameWarning))}
+	} else {
+		line := a.t("ui.sign.no_cert")
+		if c := a.signingCert(); c != nil {
+			line = a.t("ui.sign.with_cert", map[string]any{"Cert": a.certName(c), "Label": t.Label})
+		}
+		v.certLine.SetText(line)
+		v.tokenLine.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), v.certLine)}
+	}
+	v.tokenLine.Refresh()
+	v.certChoices()
+	v.forgetCodeOnChange()
+	v.recheck()
+	v.a.relayout()
+}
+
+// codeTarget names what a PIN typed now would be sent for.
+func (v *SignView) codeTarget() string {
+	serial, cert := "", ""
+	if t := v.a.Current(); t != nil {
+		serial = t.Serial
+	}
+	if c := v.a.signingCert(); c != nil {
+		cert = fmt.Sprintf("%x", c.ID)
+	}
+	return strings.Join(append([]string{serial, cert, v.Input}, v.Batch...), "\x00")
+}
+
+// forgetCodeOnChange clears the PIN when the token, the certificate or the
+// documents it was typed for changed.
+func (v *SignView) forgetCodeOnChange() {
+	k := v.codeTarget()
+	if v.codeFor != "" && k != v.codeFor && v.PIN.Text != "" {
+		v.PIN.SetText("")
+	}
+	v.codeFor = k
+}
+
+// recheck runs every check that needs no PIN for the document, the output
+// folder, the options and the certificate, then enables "Signer" or says
+// next to the document why not. Stale answers are dropped.
+func (v *SignView) recheck() {
+	a := v.a
+	if v.Reason == nil || v.TSA == nil {
+		return // still being built
+	}
+	if v.Preview != nil {
+		v.Preview.sync() // the stamp where the options now put it
+	}
+	cert := a.signingCert()
+	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {
+		// several documents: each is checked now, before any click or PIN,
+		// and again at the click (screen_sign_batch.go)
+		v.checkBatch(cert)
+		return
+	}
+	if v.Input == "" || cert == nil || a.Current() == nil {
+		v.checkGen++
+		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
+		v.showCheck()
+		return
+	}
+	// a token event re-draws the screen: the same facts need no new check
+	// (the click checks the file again, and so does the signature itself)
+	ko := v.signOptions(*cert)
+	ko.TSAPassword = "" // no secret kept in the key
+	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.Current().Serial, ko)
+	if key == v.checkedKey {
+		v.showCheck()
+		return
+	}
+	v.checkedKey = key
+	v.checkGen++
+	gen := v.checkGen
+	v.Checked, v.CheckErr = false, nil
+	if err := certRefusal(cert, time.Now()); err != nil {
+		v.Checked, v.CheckErr = true, err
+		v.showCheck()
+		return
+	}
+	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.Current().Slot
+	svc, signer, docs, suffix := a.opt.Tokens, a.docs, a.documentsDir(), a.t("ui.sign.suffix")
+	v.showCheck()
+	a.background(func() {
+		out, err := outputIn(in, docs, suffix)
+		if err == nil {
+			err = signer.Check(in, out, opts)
+		}
+		if err == nil {
+			// the chain completed and B-LT's needs checked now, before
+			// the PIN is asked for (the click does it again, cached)
+			_, err = prepare(context.Background(), svc, signer, slot, c, opts)
+		}
+		a.do(func() {
+			if gen != v.checkGen {
+				return
+			}
+			v.Checked, v.CheckErr = true, err
+			v.showCheck()
+		})
+	})
+}
+
+// showCheck shows the check's answer beside the document and sets the
+// button.
+func (v *SignView) showCheck() {
+	a := v.a
+	switch {
+	case v.CheckErr != nil:
+		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": Message(v.CheckErr, a.lang)}), widget.DangerImportance)
+	case v.Input != "" && !v.Checked && a.signingCert() != nil:
+		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.LowImportance)
+	// checked and fine: nothing to say, "Signer" is enabled
+	default:
+		setStatus(v.DocStatus, "", widget.MediumImportance)
+	}
+	// an empty line would push "Signer" down for nothing
+	if shown := v.DocStatus.Visible(); shown != (v.DocStatus.Text != "") {
+		if shown {
+			v.DocStatus.Hide()
+		} else {
+			v.DocStatus.Show()
+		}
+		a.relayout()
+	}
+	v.setButton()
+}
+
+// CanSign says whether "Signer" is enabled: a token, a signing
+// certificate, a document that passed every check, nothing in flight.
+func (v *SignView) CanSign() bool {
+	t := v.a.Current()
+	return !v.busy && t != nil && t.PIN != PINLocked && v.a.signingCert() != nil &&
+		v.Input != "" && v.Checked && v.CheckErr == nil
+}
+
+func (v *SignView) setButton() {
+	// a batch's button says how many documents it signs, never "le document"
+	if v.Submit == nil {
+		return // still being built
+	}
+	text := v.a.t("ui.sign.submit")
+	if len(v.Batch) > 1 {
+		n := v.batchOK
+		if !v.Checked {
+			n = len(v.Batch)
+		}
+		text = v.a.n("ui.batch.submit", n)
+		if n == 0 {
+			text = v.a.t("ui.batch.submit_none") // French's singular covers 0
+		}
+	}
+	if v.Submit.Text != text {
+		v.Submit.SetText(text)
+	}
+	if v.CanSign() {
+		v.Submit.Enable()
+	} else {
+		v.Submit.Disable()
+	}
+}

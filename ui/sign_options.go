@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The sign screen's options: the certificate, the reason, the stamp and its
+// place, the timestamp server and its login, long-term validation; what they
+// make of SignOptions.
+
+// options is the folded "Options" section: plain words first, the
+// technical names only in the details line at the bottom.
+func (v *SignView) options() fyne.CanvasObject {
+	a := v.a
+	tech := para(a.t("ui.sign.tech_details"))
+	tech.Importance = widget.LowImportance
+	body := container.NewVBox(
+		v.certBox,
+		widget.NewForm(
+			widget.NewFormItem(a.t("ui.sign.reason_label"), container.NewVBox(a.wheel(v.Reason), v.ReasonScope)),
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner, v.StampNote)), // stacked: fits 800 px
+		),
+		bold(a.t("ui.sign.tsa")),
+		a.wheel(v.TSA),
+		v.tsaLogin,
+		v.LTV,
+		v.AllowLower,
+		tech,
+	)
+	v.showLogin()
+	v.Options = widget.NewAccordion(widget.NewAccordionItem(a.t("ui.sign.options"), body))
+	return v.Options
+}
+
+// showLogin shows the TSA login fields only with a TSA address: no login
+// questions for those who do not use one.
+func (v *SignView) showLogin() {
+	if on := strings.TrimSpace(v.TSA.Text) != ""; on != v.tsaLogin.Visible() {
+		if on {
+			v.tsaLogin.Show()
+		} else {
+			v.tsaLogin.Hide()
+		}
+		v.a.relayout()
+	}
+}
+
+// signOptions are the screen's choices for the signer.
+func (v *SignView) signOptions(cert CertInfo) SignOptions {
+	a := v.a
+	o := SignOptions{
+		Name: cert.Holder, Reason: strings.TrimSpace(v.Reason.Text), Lang: a.lang,
+		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
+		StampPage: a.stampPage, StampCorner: a.stampCorn,
+	}
+	if v.Field != nil && v.Field.Visible() {
+		o.Field = v.selectedField()
+	}
+	if o.StampPage == StampPlaced {
+		o.StampPageNum, o.StampRect = v.placePage, v.placeRect
+	}
+	if o.TSAURL != "" {
+		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.TSAUser.Text), v.TSAPass.Text
+	}
+	return o
+}
+
+// stampPlaced says the stamp goes where it was placed on the preview.
+func (v *SignView) stampPlaced() bool { return v.a.stampPage == StampPlaced && v.placeRect[2] > 0 }
+
+// setStampChoice selects choice in the Stamp select (without the select's
+// own reaction: the caller has set what goes with it).
+func (v *SignView) setStampChoice(choice string) {
+	a := v.a
+	a.stampPage = choice
+	for i, c := range v.stampChoices {
+		if c == choice && v.Stamp.SelectedIndex() != i {
+			on := v.Stamp.OnChanged
+			v.Stamp.OnChanged = nil
+			v.Stamp.SetSelectedIndex(i)
+			v.Stamp.OnChanged = on
+		}
+	}
+	v.syncStamp()
+}
+
+// certName tells one certificate from another in words: what it is for,
+// then, only when needed, its expiry or the end of its number.
+func (a *App) certName(c *CertInfo) string { return a.certLabel(c) }
+
+// certChoices fills the certificate Select; it is shown only when the
+// token holds two signing certificates or more.
+func (v *SignView) certChoices() {
+	a := v.a
+	cs := a.signingCerts()
+	if a.Current() == nil || len(cs) < 2 {
+		v.certIDs = nil
+		v.certBox.Objects = nil
+		v.certBox.Refresh()
+		return
+	}
+	var names []string
+	v.certIDs = nil
+	sel := -1
+	cur := a.signingCert()
+	for i, c := range cs {
+		names = append(names, a.certName(c))
+		v.certIDs = append(v.certIDs, c.ID)
+		if c == cur {
+			sel = i
+		}
+	}
+	on := v.Cert.OnChanged
+	v.Cert.OnChanged = nil
+	v.Cert.SetOptions(names)
+	if sel >= 0 {
+		v.Cert.SetSelectedIndex(sel)
+	}
+	v.Cert.OnChanged = on
+	v.certBox.Objects = []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.cert"), v.Cert))}
+	v.certBox.Refresh()
+}
+
+// certRefusal says why a certificate cannot sign now (nil: it can).
+func certRefusal(c *CertInfo, now time.Time) error {
+	switch {
+	case c.Expired || (!c.NotAfter.IsZero() && now.After(c.NotAfter)):
+		return &textError{key: "ui.sign.cert_expired", data: map[string]any{"Date": c.NotAfter}}
+	case c.NotYetValid || (!c.NotBefore.IsZero() && now.Before(c.NotBefore)):
+		return &textError{key: "ui.sign.cert_not_yet", data: map[string]any{"Date": c.NotBefore}}
+	case len(c.KeyUsage) > 0 && !hasUsage(c, "digital_signature") && !hasUsage(c, "non_repudiation"):
+		return &textError{key: "ui.sign.cert_not_signing"}
+	}
+	return nil
+}

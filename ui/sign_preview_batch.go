@@ -1,0 +1,50 @@
+package ui
+
+// The preview of a batch: one stamp place for all the documents, or one per
+// document, and the options each document is signed with.
+
+// placeFor is the place chosen for document p (the batch's common one, or
+// its own).
+func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
+	v := pp.v
+	if !v.stampPlaced() {
+		return placeOnPage{}, false
+	}
+	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+		if pl, ok := pp.places[p]; ok {
+			return pl, true
+		}
+	}
+	return placeOnPage{v.placePage, v.placeRect}, true // the common place
+}
+
+// optsFor is opts for document in: its own place in a batch placed per
+// document.
+func (v *SignView) optsFor(in string, opts SignOptions) SignOptions {
+	if v.Preview == nil || opts.StampPage != StampPlaced {
+		return opts
+	}
+	if pl, ok := v.Preview.placeFor(in); ok {
+		opts.StampPageNum, opts.StampRect = pl.Page, pl.Rect
+	}
+	return opts
+}
+
+// batchOpts are each document's options (taken on the UI goroutine).
+func (v *SignView) batchOpts(ins []string, opts SignOptions) map[string]SignOptions {
+	m := map[string]SignOptions{}
+	for _, in := range ins {
+		m[in] = v.optsFor(in, opts)
+	}
+	return m
+}
+
+// showBatchDoc previews the batch's document i.
+func (pp *pagePreview) showBatchDoc(i int) {
+	v := pp.v
+	if i < 0 || i >= len(v.Batch) {
+		return
+	}
+	pp.batchDoc = i
+	pp.load(v.Batch[i])
+}
