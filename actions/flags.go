@@ -20,6 +20,11 @@ func flagErr(kind pdfsign.LTVKind, url, detail string, err error) error {
 	return &pdfsign.LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
 
+// rectFlagErr is --rect's refusal, its detail translated (ltv.rect.key).
+func rectFlagErr(key string, args map[string]any, english string) error {
+	return &pdfsign.LTVError{Kind: pdfsign.LTVBadRect, Detail: english, DetailKey: "ltv.rect." + key, DetailArgs: args}
+}
+
 // ParseRect reads "x,y,w,h" (points) as given to --rect: page coordinates,
 // the window's (pdfsign/place.go: on the page as displayed, from its
 // displayed bottom-left corner).
@@ -27,12 +32,12 @@ func ParseRect(s string) ([4]float64, error) {
 	parts := strings.Split(s, ",")
 	var r [4]float64
 	if len(parts) != 4 {
-		return r, flagErr(pdfsign.LTVBadRect, "", "expected x,y,w,h in points, e.g. 350,40,200,60", nil)
+		return r, rectFlagErr("syntax", nil, "expected x,y,w,h in points, e.g. 350,40,200,60")
 	}
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return r, flagErr(pdfsign.LTVBadRect, "", fmt.Sprintf("%q is not a number", p), nil)
+			return r, rectFlagErr("number", map[string]any{"Value": pdfsign.SafeText(strings.TrimSpace(p), 40)}, fmt.Sprintf("%q is not a number", p))
 		}
 		r[i] = v
 	}

@@ -31,7 +31,12 @@ type LTVError struct {
 	Kind   LTVKind
 	URL    string // server concerned, if any
 	Detail string // short technical detail, shown after the sentence
-	Err    error
+	// DetailKey, when set, is a translation key for the detail (with
+	// DetailArgs): a detail a person reads, in their language, where
+	// Detail stays the English one of Error().
+	DetailKey  string
+	DetailArgs map[string]any
+	Err        error
 }
 
 func (e *LTVError) Error() string {
@@ -53,7 +58,9 @@ func (e *LTVError) Unwrap() error { return e.Err }
 // Message is the error for a person, in lang ("fr" or "en").
 func (e *LTVError) Message(lang string) string {
 	detail := e.Detail
-	if detail == "" && e.Err != nil {
+	if e.DetailKey != "" {
+		detail = assets.T(lang, e.DetailKey, e.DetailArgs)
+	} else if detail == "" && e.Err != nil {
 		detail = assets.Message(e.Err, lang)
 	}
 	return assets.T(lang, "ltv.err."+string(e.Kind), map[string]any{"URL": e.URL, "Detail": detail})
@@ -61,6 +68,12 @@ func (e *LTVError) Message(lang string) string {
 
 func ltvErr(kind LTVKind, url, detail string, err error) *LTVError {
 	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
+}
+
+// rectErr is a bad_rect error whose detail is translated (key under
+// ltv.rect.*); english is the same detail for Error().
+func rectErr(key string, args map[string]any, english string) *LTVError {
+	return &LTVError{Kind: LTVBadRect, Detail: english, DetailKey: "ltv.rect." + key, DetailArgs: args}
 }
 
 // Steps an LTVError can come from, for callers that say which one failed.

@@ -114,12 +114,12 @@ func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
 	}
 	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
 	if !(w >= 10 && h >= 10) || math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) {
-		return rect, ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
+		return rect, tooSmall(w, h)
 	}
 	mb := pg.MediaBox
 	if x+w <= mb[0] || y+h <= mb[1] || x >= mb[2] || y >= mb[3] {
-		return rect, ltvErr(LTVBadRect, "",
-			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g,%g–%g,%g)", x, y, w, h, pg.Number, mb[0], mb[1], mb[2], mb[3]), nil)
+		return rect, rectErr("outside", map[string]any{"Page": pg.Number},
+			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g,%g–%g,%g)", x, y, w, h, pg.Number, mb[0], mb[1], mb[2], mb[3]))
 	}
 	return rect, nil
 }
@@ -134,7 +134,7 @@ func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string)
 	x, y, w, h := rect[0], rect[1], rect[2], rect[3]
 	sf, err := loadStampFont()
 	if err != nil {
-		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)
+		return [4]float64{}, nil, fontErr(err)
 	}
 	// The form is drawn upright for the reader: on a rotated page its own
 	// width runs along the rectangle's height, and /Matrix turns it.
@@ -191,7 +191,7 @@ func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string)
 
 	fontRef, err := sf.putFont(u, used)
 	if err != nil {
-		return [4]float64{}, nil, ltvErr(LTVBadRect, "", "font: "+err.Error(), err)
+		return [4]float64{}, nil, fontErr(err)
 	}
 	fonts := &pdf.Dict{}
 	fonts.Set("F1", fontRef)
@@ -216,14 +216,27 @@ func buildAppearance(pg *pageInfo, u *pdf.Increment, v *Visible, lines []string)
 func checkOnPage(pg *pageInfo, box [4]float64, on [4]float64) error {
 	x, y, w, h := on[0], on[1], on[2], on[3]
 	if math.IsInf(x+y+w+h, 0) || math.IsNaN(x+y+w+h) || !(w >= 10 && h >= 10) {
-		return ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h), nil)
+		return tooSmall(w, h)
 	}
 	dw, dh := DisplaySize(box, pg.Rotate)
 	if x+w <= 0 || y+h <= 0 || x >= dw || y >= dh {
-		return ltvErr(LTVBadRect, "",
-			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g×%g points as displayed)", x, y, w, h, pg.Number, round2(dw), round2(dh)), nil)
+		return rectErr("outside", map[string]any{"Page": pg.Number},
+			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g×%g points as displayed)", x, y, w, h, pg.Number, round2(dw), round2(dh)))
 	}
 	return nil
+}
+
+// tooSmall refuses a stamp smaller than 10×10 points.
+func tooSmall(w, h float64) *LTVError {
+	return rectErr("too_small", map[string]any{"W": round2(w), "H": round2(h)},
+		fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h))
+}
+
+// fontErr: the stamp's embedded font could not be read (a broken build).
+func fontErr(err error) *LTVError {
+	e := rectErr("font", nil, "font: "+err.Error())
+	e.Err = err
+	return e
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -25,7 +25,7 @@ type StampPreview struct {
 // so what the reader shows is this picture at the chosen place.
 func WriteStampPreview(w io.Writer, p StampPreview) error {
 	if !(p.W >= 10 && p.H >= 10) || p.W > 14400 || p.H > 14400 {
-		return ltvErr(LTVBadRect, "", fmt.Sprintf("%g×%g points is too small (10×10 at least)", p.W, p.H), nil)
+		return tooSmall(p.W, p.H)
 	}
 	when := p.When
 	if when.IsZero() {

@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"os"
@@ -141,9 +142,20 @@ func TestVisibleBadRect(t *testing.T) {
 	dir := t.TempDir()
 	in := writeSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	for _, r := range [][4]float64{{5000, 5000, 100, 50}, {10, 10, 2, 2}} {
+	for i, r := range [][4]float64{{5000, 5000, 100, 50}, {10, 10, 2, 2}} {
 		// Check (run before the PIN is asked for) already refuses it.
-		wantLTVKind(t, Check(in, out, Options{Visible: &Visible{Rect: r}}), LTVBadRect)
+		cerr := Check(in, out, Options{Visible: &Visible{Rect: r}})
+		wantLTVKind(t, cerr, LTVBadRect)
+		// The reason is said in the person's language, not as the English
+		// detail of Error().
+		var le *LTVError
+		if errors.As(cerr, &le) {
+			fr, en := le.Message("fr"), le.Message("en")
+			wantFR, wantEN := []string{"en dehors de la page 1", "trop petit"}[i], []string{"outside page 1", "too small"}[i]
+			if !strings.Contains(fr, wantFR) || strings.Contains(fr, wantEN) || !strings.Contains(en, wantEN) {
+				t.Errorf("messages: fr %q, en %q", fr, en)
+			}
+		}
 		_, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{Visible: &Visible{Rect: r}})
 		wantLTVKind(t, err, LTVBadRect)
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
