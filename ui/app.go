@@ -80,12 +80,12 @@ type App struct {
 	watchCancel context.CancelFunc
 
 	// what the app knows now; written on the UI goroutine only
-	module    ModuleStatus
-	tokens    []TokenInfo
+	module    actions.ModuleStatus
+	tokens    []actions.TokenInfo
 	tokenErr  error
 	selected  string // serial of the token shown (selMu: the watch reads it)
 	selMu     sync.Mutex
-	certs     []CertInfo
+	certs     []actions.CertInfo
 	certsErr  error
 	certPick  []byte // ID of the signing certificate chosen (nil: the first)…
 	pickFor   string // …on the token with this serial (IDs repeat across tokens)
@@ -326,9 +326,9 @@ func (a *App) Refresh() {
 	gen := a.refreshGen.Add(1)
 	a.background(func() {
 		mod := svc.Module()
-		var toks []TokenInfo
+		var toks []actions.TokenInfo
 		var terr, cerr error
-		var certs []CertInfo
+		var certs []actions.CertInfo
 		if mod.Loaded {
 			toks, terr = svc.Tokens()
 			if cur := pickToken(toks, selected); cur != nil {
@@ -343,8 +343,8 @@ func (a *App) Refresh() {
 			for i := range toks {
 				// honest badge: the code the token came with is "to be
 				// changed" until the personal PIN is set here or ticked done
-				if toks[i].PIN == PINOK && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
-					toks[i].PIN = PINToBeChanged
+				if toks[i].PIN == actions.PINOK && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
+					toks[i].PIN = actions.PINToBeChanged
 				}
 			}
 			a.module, a.tokens, a.tokenErr, a.certs, a.certsErr = mod, toks, terr, certs, cerr

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -193,7 +194,7 @@ type slowKeys struct {
 	release chan struct{}
 }
 
-func (s slowKeys) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+func (s slowKeys) OpenKey(slot uint, id []byte, pin string, final bool) (actions.Key, error) {
 	k, err := s.TokenService.OpenKey(slot, id, pin, final)
 	if err != nil {
 		return nil, err
@@ -202,7 +203,7 @@ func (s slowKeys) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key,
 }
 
 type slowKey struct {
-	ui.Key
+	actions.Key
 	s    slowKeys
 	once sync.Once
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Dialogs and small widget helpers the screens share: the app's dialog
@@ -113,8 +114,8 @@ var iconResource = func() fyne.Resource {
 // at the last try only after the person said yes (the window's side of the
 // rule in actions/gate.go; the token checks again), else onNo
 // (when given). One place for every form that sends a PIN or admin code.
-func (a *App) withConsent(state PINState, text string, then func(finalTry bool), onNo func()) {
-	if state != PINFinalTry {
+func (a *App) withConsent(state actions.PINState, text string, then func(finalTry bool), onNo func()) {
+	if state != actions.PINFinalTry {
 		then(false)
 		return
 	}

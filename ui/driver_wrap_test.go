@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/ui"
 )
 
@@ -16,15 +17,15 @@ type longPaths struct{ ui.TokenService }
 
 const longWinPath = `C:\Program Files\Certigna\Middleware\Cryptographic Service Provider\PKCS11\x64\Release\certigna-pkcs11-vendor-module-x64.dll`
 
-func (l longPaths) Module() ui.ModuleStatus {
+func (l longPaths) Module() actions.ModuleStatus {
 	m := l.TokenService.Module()
 	m.Loaded = false // nothing found: the screen opens the list of what was tried
-	m.Candidates = append(m.Candidates, ui.Candidate{Path: longWinPath, Source: "known", Status: "not_found"},
-		ui.Candidate{Path: strings.ReplaceAll(longWinPath, " ", ""), Source: "known", Status: "not_found"})
+	m.Candidates = append(m.Candidates, actions.Candidate{Path: longWinPath, Source: "known", Status: "not_found"},
+		actions.Candidate{Path: strings.ReplaceAll(longWinPath, " ", ""), Source: "known", Status: "not_found"})
 	return m
 }
 
-func (l longPaths) Init() ui.ModuleStatus {
+func (l longPaths) Init() actions.ModuleStatus {
 	l.TokenService.Init()
 	return l.Module()
 }

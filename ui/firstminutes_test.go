@@ -7,13 +7,15 @@ package ui_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/certigna-desktop/app/internal/testpdf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/internal/testpdf"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -205,10 +207,10 @@ func readOnly(t *testing.T, dir string) bool {
 // Every call still reaches the real token.
 type certState struct {
 	ui.TokenService
-	change func(*ui.CertInfo)
+	change func(*actions.CertInfo)
 }
 
-func (c certState) Certificates(slot uint) ([]ui.CertInfo, error) {
+func (c certState) Certificates(slot uint) ([]actions.CertInfo, error) {
 	cs, err := c.TokenService.Certificates(slot)
 	for i := range cs {
 		c.change(&cs[i])
@@ -221,10 +223,10 @@ func (c certState) Certificates(slot uint) ([]ui.CertInfo, error) {
 func TestCertificateRefusalsBeforePIN(t *testing.T) {
 	for _, c := range []struct {
 		name, want string
-		change     func(*ui.CertInfo)
+		change     func(*actions.CertInfo)
 	}{
-		{"expired", "a expiré", func(c *ui.CertInfo) { c.Expired = true }},
-		{"not for signing", "pas prévu pour signer", func(c *ui.CertInfo) { c.KeyUsage = []string{"key_encipherment"} }},
+		{"expired", "a expiré", func(c *actions.CertInfo) { c.Expired = true }},
+		{"not for signing", "pas prévu pour signer", func(c *actions.CertInfo) { c.KeyUsage = []string{"key_encipherment"} }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h, logins := spied(t, func(s ui.TokenService) ui.TokenService { return certState{s, c.change} })
@@ -269,7 +271,7 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 	tok := softhsm(t)
 	long := strings.Repeat("Marie-Frédérique de la Tour d’Auvergne-Testé ", 5)
 	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService {
-		return certState{s, func(c *ui.CertInfo) { c.Holder = long }}
+		return certState{s, func(c *actions.CertInfo) { c.Holder = long }}
 	})
 	fyne.CurrentApp().Settings().SetTheme(ui.NewTheme()) // the real window's sizes
 	drv := fyne.CurrentApp().Driver()
@@ -406,10 +408,10 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 // code here.
 type lockedState struct{ ui.TokenService }
 
-func (d lockedState) Tokens() ([]ui.TokenInfo, error) {
+func (d lockedState) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
 	for i := range ts {
-		ts[i].PIN, ts[i].SOPIN = ui.PINLocked, ui.PINCountLow
+		ts[i].PIN, ts[i].SOPIN = actions.PINLocked, actions.PINCountLow
 	}
 	return ts, err
 }
@@ -540,7 +542,7 @@ type reorder struct {
 	n *int
 }
 
-func (r reorder) Certificates(slot uint) ([]ui.CertInfo, error) {
+func (r reorder) Certificates(slot uint) ([]actions.CertInfo, error) {
 	cs, err := r.TokenService.Certificates(slot)
 	*r.n++
 	if *r.n%2 == 0 {
@@ -749,10 +751,10 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 // lockedState; the opencryptoki test makes the real one under CERTIGNA_OCK).
 type lockedNoAdmin struct{ ui.TokenService }
 
-func (d lockedNoAdmin) Tokens() ([]ui.TokenInfo, error) {
+func (d lockedNoAdmin) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
 	for i := range ts {
-		ts[i].PIN, ts[i].SOPIN = ui.PINLocked, ui.PINLocked
+		ts[i].PIN, ts[i].SOPIN = actions.PINLocked, actions.PINLocked
 	}
 	return ts, err
 }

@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/certigna-desktop/app/internal/settings"
+import (
+	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/internal/settings"
+)
 
 // The welcome guide: the steps of the CA's welcome e-mail and their states,
 // from what the app observes and what the settings store remembers.
@@ -49,7 +52,7 @@ type GuideFacts struct {
 	// DriverVendor: the module loaded is a token maker's middleware, not a
 	// generic one (OpenSC, p11-kit, SoftHSM…) that may not know the token.
 	DriverVendor bool
-	Token        *TokenInfo // nil: no token inserted
+	Token        *actions.TokenInfo // nil: no token inserted
 }
 
 // StepStates computes each step's state: observed facts first, then what
@@ -86,7 +89,7 @@ func StepStates(s *Store, f GuideFacts) map[StepID]StepState {
 			out[st] = StateTodo
 		}
 	}
-	if f.Token != nil && f.Token.PIN == PINLocked && out[StepPINSet] != StateDone {
+	if f.Token != nil && f.Token.PIN == actions.PINLocked && out[StepPINSet] != StateDone {
 		out[StepPINSet] = StateBlocked
 	}
 	for _, st := range Steps {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Progress is kept per token serial across runs, in a JSON file that holds
@@ -12,8 +14,8 @@ import (
 func TestGuideProgressPersistsPerSerial(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "certigna-desktop", "state.json")
 	s := OpenStore(p)
-	tokA := &TokenInfo{Serial: "A1", PIN: PINOK}
-	tokB := &TokenInfo{Serial: "B2", PIN: PINOK}
+	tokA := &actions.TokenInfo{Serial: "A1", PIN: actions.PINOK}
+	tokB := &actions.TokenInfo{Serial: "B2", PIN: actions.PINOK}
 	if err := s.SetDone("", StepAccepted, true); err != nil { // ticked before the token was plugged in
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 	if stB[StepPINSet] != StateTodo || stB[StepUnlockCode] != StateCurrent {
 		t.Errorf("token B inherits token A's progress: %v", stB)
 	}
-	locked := &TokenInfo{Serial: "B2", PIN: PINLocked}
+	locked := &actions.TokenInfo{Serial: "B2", PIN: actions.PINLocked}
 	if StepStates(s2, GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
 		t.Error("a locked token does not show the PIN step blocked")
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/certigna-desktop/app/actions"
 )
 
 func TestIsWeakPIN(t *testing.T) {
@@ -49,7 +51,7 @@ func TestPluralFrenchSingularForZeroAndOne(t *testing.T) {
 }
 
 func TestGenericModule(t *testing.T) {
-	for _, m := range []ModuleStatus{
+	for _, m := range []actions.ModuleStatus{
 		{Path: "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"},
 		{Path: "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"},
 		{Path: "/x/lib.so", Manufacturer: "OpenSC Project"},
@@ -59,14 +61,14 @@ func TestGenericModule(t *testing.T) {
 			t.Errorf("%+v: not generic", m)
 		}
 	}
-	if g := genericModule(ModuleStatus{Path: "/usr/lib/libeTPkcs11.so", Manufacturer: "SafeNet, Inc."}); g != "" {
+	if g := genericModule(actions.ModuleStatus{Path: "/usr/lib/libeTPkcs11.so", Manufacturer: "SafeNet, Inc."}); g != "" {
 		t.Errorf("SafeNet taken for %s", g)
 	}
 }
 
 func TestCertRefusal(t *testing.T) {
 	now := time.Now()
-	ok := CertInfo{NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+	ok := actions.CertInfo{NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
 	ok.KeyUsage = []string{"non_repudiation"}
 	if err := certRefusal(&ok, now); err != nil {
 		t.Fatal(err)
@@ -75,7 +77,7 @@ func TestCertRefusal(t *testing.T) {
 	exp.NotAfter = now.Add(-time.Minute)
 	enc := ok
 	enc.KeyUsage = []string{"key_encipherment"}
-	for _, c := range []CertInfo{exp, enc} {
+	for _, c := range []actions.CertInfo{exp, enc} {
 		if err := certRefusal(&c, now); err == nil {
 			t.Fatalf("%+v accepted", c)
 		}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/ui"
@@ -404,10 +405,10 @@ func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 // the same way (a double: no machine here has 25 broken modules).
 type manyTried struct{ ui.TokenService }
 
-func (c manyTried) Module() ui.ModuleStatus {
+func (c manyTried) Module() actions.ModuleStatus {
 	m := c.TokenService.Module()
 	for i := 0; i < 25; i++ {
-		m.Candidates = append(m.Candidates, ui.Candidate{Path: fmt.Sprintf("/opt/vendor%d/lib.so", i), Source: "known",
+		m.Candidates = append(m.Candidates, actions.Candidate{Path: fmt.Sprintf("/opt/vendor%d/lib.so", i), Source: "known",
 			Status: "failed", Reason: catalogErr{"token.err.module_not_found"}})
 	}
 	return m

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -156,7 +157,7 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d PIN verifications, want 0 (TSA checked before the PIN)", n)
 	}
-	if st := pinState(t, h); st != ui.PINOK {
+	if st := pinState(t, h); st != actions.PINOK {
 		t.Fatalf("PIN state %s", st)
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signé*")); len(left) != 0 {
@@ -204,7 +205,7 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var signing []ui.CertInfo
+	var signing []actions.CertInfo
 	for _, c := range certs {
 		if c.HasPrivateKey {
 			signing = append(signing, c)

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 )
 
@@ -113,7 +114,7 @@ func (a *App) updateNav() {
 // Show switches to a screen.
 func (a *App) Show(name string) {
 	if name == ScreenPIN {
-		if t := a.Current(); t != nil && t.PIN == PINLocked {
+		if t := a.Current(); t != nil && t.PIN == actions.PINLocked {
 			name = ScreenBlocked
 		}
 	}

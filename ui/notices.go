@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/reminder"
 	"github.com/certigna-desktop/app/internal/settings"
 )
@@ -86,7 +87,7 @@ func (a *App) noticeBanner(text string, c fyne.ThemeColorName, button, link stri
 
 // rememberCerts keeps the expiry of the certificates of the token with
 // serial (the demo token's are not kept: it is not the person's).
-func (a *App) rememberCerts(serial string, certs []CertInfo) {
+func (a *App) rememberCerts(serial string, certs []actions.CertInfo) {
 	if a.module.Demo || serial == "" {
 		return
 	}

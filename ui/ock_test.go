@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
@@ -31,7 +32,7 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	tok := testtoken.OpenCryptoki(t)
 	wrongLogins(t, tok, 3)
 	h := start(t, tok, "fr")
-	if cur := h.app.Current(); cur == nil || cur.PIN != ui.PINLocked {
+	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked PIN", cur)
 	}
 	h.app.Show(ui.ScreenPIN) // the PIN screen of a blocked token is the blocked screen
@@ -90,7 +91,7 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 	}
 	m.Close()
 	h := start(t, tok, "en")
-	if cur := h.app.Current(); cur == nil || cur.SOPIN != ui.PINLocked {
+	if cur := h.app.Current(); cur == nil || cur.SOPIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked admin code", cur)
 	}
 	h.app.Show(ui.ScreenPIN)
@@ -122,7 +123,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	tok := testtoken.OpenCryptoki(t)
 	wrongLogins(t, tok, 2)
 	h := start(t, tok, "fr")
-	if cur := h.app.Current(); cur == nil || cur.PIN != ui.PINFinalTry {
+	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINFinalTry {
 		t.Fatalf("token %+v, want final_try", cur)
 	}
 	h.app.Show(ui.ScreenPIN)
@@ -151,7 +152,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d calls reached the token without confirmation", n)
 	}
-	if s := pinState(t, h); s != ui.PINFinalTry {
+	if s := pinState(t, h); s != actions.PINFinalTry {
 		t.Fatalf("PIN state now %s", s)
 	}
 }

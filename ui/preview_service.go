@@ -15,7 +15,7 @@ type PageSource interface {
 	OpenPages(ctx context.Context, path string) (Pages, error)
 	// StampPicture is the stamp of opts (holder, reason, language) at
 	// w × h points as displayed, rendered at dpi.
-	StampPicture(ctx context.Context, opts SignOptions, w, h, dpi float64) (image.Image, error)
+	StampPicture(ctx context.Context, opts actions.SignOptions, w, h, dpi float64) (image.Image, error)
 }
 
 // Pages is one document open for the preview (actions.PreviewDoc), and

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/ui"
@@ -118,7 +119,7 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 // every call still goes to the real SoftHSM2 token.
 type demoModule struct{ ui.TokenService }
 
-func (d demoModule) Module() ui.ModuleStatus {
+func (d demoModule) Module() actions.ModuleStatus {
 	m := d.TokenService.Module()
 	m.Demo = true
 	return m

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 
 	"github.com/certigna-desktop/app/internal/testtoken"
@@ -91,7 +92,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	}
 }
 
-func mustTokens(h *harness) []ui.TokenInfo {
+func mustTokens(h *harness) []actions.TokenInfo {
 	ts, _ := h.svc.Tokens()
 	return ts
 }

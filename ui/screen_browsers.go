@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/browsers"
 )
 
@@ -340,8 +341,8 @@ func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin stri
 
 // loginCert is the certificate for the login test: an authentication one
 // (clientAuth named) before one merely not restricted; nil when none may log in.
-func (a *App) loginCert() *CertInfo {
-	var pick *CertInfo
+func (a *App) loginCert() *actions.CertInfo {
+	var pick *actions.CertInfo
 	best := 0
 	for _, c := range a.signingCerts() {
 		if c.Cert == nil || c.Expired || c.NotYetValid {

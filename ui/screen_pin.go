@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // PINForm is "unlock and set my PIN": the unlock code received from the
@@ -178,7 +179,7 @@ func (f *PINForm) SubmitNow() {
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { f.run(*t, cur, nw, conf, finalTry) }, nil)
 }
 
-func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
+func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) {
 	a := f.a
 	f.busy = true
 	f.setEnabled(false)
@@ -190,7 +191,7 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 		err := svc.ChangePIN(t.Slot, cur, nw, conf, finalTry)
 		// what the token says now, to tell the person (read, no login);
 		// nil when the re-read failed: the old state would be a lie
-		var after *PINState
+		var after *actions.PINState
 		if toks, terr := svc.Tokens(); terr == nil {
 			if n := pickToken(toks, t.Serial); n != nil && n.Serial == t.Serial {
 				st := n.PIN
@@ -244,8 +245,8 @@ func (f *PINForm) run(t TokenInfo, cur, nw, conf string, finalTry bool) {
 // the error and what the token says now. after is nil when the token could
 // not be read again (a driver timeout…): then nothing is said of its state,
 // since the state read before the try may no longer be true.
-func failureText(a *App, err error, after *PINState) string {
-	var wc *WrongCodeError
+func failureText(a *App, err error, after *actions.PINState) string {
+	var wc *actions.WrongCodeError
 	if errors.As(err, &wc) {
 		if wc.State == "" && after != nil {
 			wc.State = *after

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // SignView is the test signature: a PDF (dropped, chosen or the sample), the
@@ -24,7 +25,7 @@ type SignView struct {
 	a       *App
 	Input   string // the PDF to sign; never written to
 	Output  string // the signed copy, after success
-	Result  *Verification
+	Result  *actions.Verification
 
 	PIN    *Input
 	Submit *Button
@@ -51,7 +52,7 @@ type SignView struct {
 	// signed: it adds what is missing to the kept file, without the PIN
 	// (sign_retry.go); retryOpts are the options it was signed with.
 	Retry     *widget.Button
-	retryOpts SignOptions
+	retryOpts actions.SignOptions
 	// Status is the line beside "Signer": what the click did.
 	Status *widget.Label
 	// DocStatus is the line under the document: why it cannot be signed.
@@ -139,21 +140,21 @@ func newSignView(a *App) *SignView {
 	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
 	v.ReasonScope = para(a.t("ui.batch.reason_scope"))
 	v.ReasonScope.Hide()
-	pages := []string{StampNone, StampFirst, StampLast}
+	pages := []string{actions.StampNone, actions.StampFirst, actions.StampLast}
 	labels := []string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}
 	if a.opt.Pages != nil {
-		pages, labels = append(pages, StampPlaced), append(labels, a.t("ui.preview.stamp_placed"))
+		pages, labels = append(pages, actions.StampPlaced), append(labels, a.t("ui.preview.stamp_placed"))
 		v.Preview = newPagePreview(v, a.opt.Pages)
 	}
 	v.stampChoices = pages
 	v.Stamp = widget.NewSelect(labels, nil)
 	var corners []string
-	for _, c := range StampCorners {
+	for _, c := range actions.StampCorners {
 		corners = append(corners, a.t("ui.sign.corner_"+strings.ReplaceAll(c, "-", "_")))
 	}
 	v.Corner = widget.NewSelect(corners, func(string) {
 		if i := v.Corner.SelectedIndex(); i >= 0 {
-			a.stampCorn = StampCorners[i]
+			a.stampCorn = actions.StampCorners[i]
 			v.recheck()
 		}
 	})
@@ -169,14 +170,14 @@ func newSignView(a *App) *SignView {
 	v.StampNote = para(a.t("ui.sign.stamp_by_field"))
 	v.StampNote.Hide()
 	ci := 0
-	for i, c := range StampCorners {
+	for i, c := range actions.StampCorners {
 		if c == a.stampCorn {
 			ci = i
 		}
 	}
 	v.Corner.SetSelectedIndex(ci)
-	if a.stampPage == StampPlaced {
-		a.stampPage = StampNone // a place is chosen on a document's preview, this screen has none yet
+	if a.stampPage == actions.StampPlaced {
+		a.stampPage = actions.StampNone // a place is chosen on a document's preview, this screen has none yet
 	}
 	pi := 0
 	for i, p := range pages {
@@ -228,7 +229,7 @@ func (v *SignView) syncStamp() {
 		v.Corner.Disable()
 		v.StampNote.Show()
 		return
-	case a.stampPage == StampNone || a.stampPage == StampPlaced:
+	case a.stampPage == actions.StampNone || a.stampPage == actions.StampPlaced:
 		v.Corner.Disable()
 	default:
 		v.Corner.Enable()

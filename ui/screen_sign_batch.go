@@ -61,7 +61,7 @@ func (v *SignView) SetInputs(paths []string) {
 // checkBatch runs every document's pre-PIN check (actions.PlanBatchEach,
 // as the click does) as soon as the batch is set up, and lists beside the
 // documents which ones will be refused and why; "Signer" counts the others.
-func (v *SignView) checkBatch(cert *CertInfo) {
+func (v *SignView) checkBatch(cert *actions.CertInfo) {
 	a := v.a
 	v.checkGen++
 	gen := v.checkGen
@@ -77,7 +77,7 @@ func (v *SignView) checkBatch(cert *CertInfo) {
 	docs, suffix, out := a.documentsDir(), a.t("ui.sign.suffix"), v.batchDir
 	v.setButton()
 	a.background(func() {
-		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) SignOptions { return each[in] })
+		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) actions.SignOptions { return each[in] })
 		ok, why := 0, []string(nil)
 		for _, it := range items {
 			if it.Refused != nil {
@@ -133,7 +133,7 @@ func (v *SignView) signBatch() {
 	// Every file and the certificate are checked before the PIN is used,
 	// as the CLI does (actions.PlanBatch, actions.Prepare).
 	a.background(func() {
-		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) SignOptions { return each[in] })
+		items := actions.PlanBatchEach(ins, outNamer(out, docs, suffix), func(in string) actions.SignOptions { return each[in] })
 		var ok []*actions.BatchItem
 		var refused, why []string
 		for _, it := range items {
@@ -197,7 +197,7 @@ func (v *SignView) signBatch() {
 // runBatch opens the key once and signs the items not refused, in order
 // (actions.SignBatch: the same rules as the CLI's batch — a token error
 // stops it, each output is checked from disk).
-func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchItem, p Prepared, finalTry bool) {
+func (v *SignView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []*actions.BatchItem, p actions.Prepared, finalTry bool) {
 	a := v.a
 	pin := v.PIN.Text
 	v.PIN.SetText("")
@@ -242,7 +242,7 @@ func (v *SignView) runBatch(t TokenInfo, cert CertInfo, items []*actions.BatchIt
 		cancel()
 		// a refused PIN spent a try: the report says what the token
 		// reports now (read, no login); nothing when the re-read failed
-		var after *PINState
+		var after *actions.PINState
 		if err != nil {
 			if toks, terr := svc.Tokens(); terr == nil {
 				if n := pickToken(toks, t.Serial); n != nil && n.Serial == t.Serial {
@@ -307,7 +307,7 @@ func signedDir(items []*actions.BatchItem) string {
 // logBatch records a batch's outcome in the event log (the support report):
 // each document's result by file name, or the refused key with the PIN
 // state after, then the summary. Never a PIN or a folder.
-func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary, err error, after *PINState) {
+func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary, err error, after *actions.PINState) {
 	a := v.a
 	if err != nil {
 		d := a.opFailed(err)

@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"github.com/certigna-desktop/app/actions"
 	"strings"
 	"time"
+
+	"github.com/certigna-desktop/app/actions"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -312,7 +313,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func modelText(t *TokenInfo) string {
+func modelText(t *actions.TokenInfo) string {
 	m := strings.TrimSpace(t.Model)
 	if t.Manufacturer != "" && !strings.Contains(m, t.Manufacturer) {
 		m += " (" + t.Manufacturer + ")"
@@ -320,32 +321,32 @@ func modelText(t *TokenInfo) string {
 	return m
 }
 
-func stateColor(s PINState) fyne.ThemeColorName {
+func stateColor(s actions.PINState) fyne.ThemeColorName {
 	switch s {
-	case PINFinalTry, PINLocked:
+	case actions.PINFinalTry, actions.PINLocked:
 		return theme.ColorNameError
-	case PINOK:
+	case actions.PINOK:
 		return theme.ColorNameSuccess
 	}
 	return theme.ColorNameWarning
 }
 
 // pinAdvice says in plain words what the PIN state means for the person.
-func (a *App) pinAdvice(t TokenInfo) string {
+func (a *App) pinAdvice(t actions.TokenInfo) string {
 	switch t.PIN {
-	case PINToBeChanged:
+	case actions.PINToBeChanged:
 		return a.t("ui.advice.to_be_changed")
-	case PINCountLow:
+	case actions.PINCountLow:
 		return a.t("ui.advice.count_low")
-	case PINFinalTry:
+	case actions.PINFinalTry:
 		return a.t("ui.advice.final_try")
-	case PINLocked:
+	case actions.PINLocked:
 		return a.t("ui.advice.locked")
 	}
 	return ""
 }
 
-func (a *App) pinRules(t TokenInfo) string {
+func (a *App) pinRules(t actions.TokenInfo) string {
 	if t.MaxPIN > 0 && t.MaxPIN < 64 {
 		return a.t("ui.pin.rules", map[string]any{"Min": t.MinPIN, "Max": t.MaxPIN})
 	}
@@ -355,7 +356,7 @@ func (a *App) pinRules(t TokenInfo) string {
 // tokenDetails: what a support agent asks first — the token's make and
 // versions, the reader, and the driver (middleware) with its version —
 // folded away, with the support report one click further.
-func (a *App) tokenDetails(t *TokenInfo) fyne.CanvasObject {
+func (a *App) tokenDetails(t *actions.TokenInfo) fyne.CanvasObject {
 	dash := func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return "—"

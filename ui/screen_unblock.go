@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // UnblockForm is the blocked screen: the CA's unblocking procedure first;
@@ -88,9 +89,9 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 		f.fields = fields
 		warn := a.t("ui.blocked.admin_warning")
 		switch t.SOPIN {
-		case PINCountLow:
+		case actions.PINCountLow:
 			warn += " " + a.t("ui.blocked.admin_count_low")
-		case PINFinalTry:
+		case actions.PINFinalTry:
 			warn += " " + a.t("ui.blocked.admin_final_try")
 		}
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
@@ -107,7 +108,7 @@ func (f *UnblockForm) tokenChanged() {
 		return
 	}
 	t := f.a.Current()
-	if t != nil && t.PIN != PINLocked && !f.Succeeded {
+	if t != nil && t.PIN != actions.PINLocked && !f.Succeeded {
 		// unblocked elsewhere, or another token: back to the PIN screen
 		f.a.Show(ScreenPIN)
 		return

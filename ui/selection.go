@@ -13,7 +13,7 @@ import (
 // Which token and certificate the screens work on, and what the guide
 // and the screens are told about them.
 
-func pickToken(toks []TokenInfo, serial string) *TokenInfo {
+func pickToken(toks []actions.TokenInfo, serial string) *actions.TokenInfo {
 	for i := range toks {
 		if toks[i].Serial == serial {
 			return &toks[i]
@@ -32,7 +32,7 @@ func (a *App) setSelected(serial string) {
 }
 
 // Current is the token shown, nil when none is inserted.
-func (a *App) Current() *TokenInfo {
+func (a *App) Current() *actions.TokenInfo {
 	t := pickToken(a.tokens, a.selected)
 	if t == nil {
 		return nil
@@ -44,8 +44,8 @@ func (a *App) Current() *TokenInfo {
 // signingCerts are the certificates with a private key, in a stable order
 // (the token's own order may change between two reads): those meant for
 // signatures (non-repudiation) first, then by label and ID.
-func (a *App) signingCerts() []*CertInfo {
-	var out []*CertInfo
+func (a *App) signingCerts() []*actions.CertInfo {
+	var out []*actions.CertInfo
 	for i := range a.certs {
 		if a.certs[i].HasPrivateKey {
 			out = append(out, &a.certs[i])
@@ -63,8 +63,8 @@ func (a *App) signingCerts() []*CertInfo {
 	})
 	// the default (actions.DefaultSigningCert: the signing certificate,
 	// valid, RSA on a tie) is offered first
-	vals := make([]*CertInfo, 0, len(out))
-	list := make([]CertInfo, len(out))
+	vals := make([]*actions.CertInfo, 0, len(out))
+	list := make([]actions.CertInfo, len(out))
 	for i, c := range out {
 		list[i] = *c
 	}
@@ -75,7 +75,7 @@ func (a *App) signingCerts() []*CertInfo {
 	return out
 }
 
-func hasUsage(c *CertInfo, u string) bool {
+func hasUsage(c *actions.CertInfo, u string) bool {
 	for _, x := range c.KeyUsage {
 		if x == u {
 			return true
@@ -86,7 +86,7 @@ func hasUsage(c *CertInfo, u string) bool {
 
 // signingCert is the certificate chosen on the sign screen, else the one
 // last used on this token, else the first of signingCerts (the default).
-func (a *App) signingCert() *CertInfo {
+func (a *App) signingCert() *actions.CertInfo {
 	cs := a.signingCerts()
 	t := a.Current()
 	if t != nil && t.Serial == a.pickFor && a.certPick != nil {
@@ -113,13 +113,13 @@ func (a *App) signingCert() *CertInfo {
 
 // certLabel names the person's certificate c in words that tell it from
 // the token's other ones (actions.CertLabels): no key type, no DN.
-func (a *App) certLabel(c *CertInfo) string {
+func (a *App) certLabel(c *actions.CertInfo) string {
 	for i := range a.certs {
 		if &a.certs[i] == c || bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
 			return actions.CertNames(a.certs, a.lang)[i]
 		}
 	}
-	return actions.CertLabels([]CertInfo{*c}, a.lang)[0]
+	return actions.CertLabels([]actions.CertInfo{*c}, a.lang)[0]
 }
 
 // rememberCert keeps the certificate just used for the token (its ID, never
@@ -141,7 +141,7 @@ func (a *App) facts() GuideFacts {
 
 // genericModule names the generic PKCS#11 module loaded ("" for a token
 // maker's middleware): these load without knowing Certigna's token.
-func genericModule(m ModuleStatus) string {
+func genericModule(m actions.ModuleStatus) string {
 	s := strings.ToLower(m.Path + " " + m.Manufacturer + " " + m.Description)
 	for _, g := range []struct{ key, name string }{
 		{"opensc", "OpenSC"}, {"p11-kit", "p11-kit"}, {"softhsm", "SoftHSM"},
@@ -161,7 +161,7 @@ func (a *App) stateChanged() {
 	a.updateNav()
 	switch a.screen {
 	case ScreenPIN:
-		if t := a.Current(); t != nil && t.PIN == PINLocked && !a.pinBusy() {
+		if t := a.Current(); t != nil && t.PIN == actions.PINLocked && !a.pinBusy() {
 			a.Show(ScreenBlocked)
 			return
 		}
@@ -186,10 +186,10 @@ func (a *App) stateChanged() {
 func (a *App) pinBusy() bool { return a.pin != nil && a.pin.busy }
 
 // Certs are the current token's certificates as last read (a copy).
-func (a *App) Certs() []CertInfo { return append([]CertInfo(nil), a.certs...) }
+func (a *App) Certs() []actions.CertInfo { return append([]actions.CertInfo(nil), a.certs...) }
 
 // CertName is how the screens name the certificate c of the current token.
-func (a *App) CertName(c CertInfo) string {
+func (a *App) CertName(c actions.CertInfo) string {
 	for i := range a.certs {
 		if bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
 			return a.certLabel(&a.certs[i])

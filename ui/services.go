@@ -9,76 +9,32 @@ import (
 	"github.com/certigna-desktop/app/assets"
 )
 
-// The screens call the application layer (actions) directly; the data types
-// are its own, named here for the screens. TokenService is the token side
-// of a session (actions.Tokens), an interface only so that tests can show
-// the states no real token here can produce (a locked PIN, a token pulled
-// out during a signature).
-type (
-	TokenInfo    = actions.TokenInfo
-	PINState     = actions.PINState
-	CertInfo     = actions.CertInfo
-	Candidate    = actions.Candidate
-	ModuleStatus = actions.ModuleStatus
-	TokenEvent   = actions.TokenEvent
-	Key          = actions.Key
-	DemoCodes    = actions.DemoCodes
-
-	SignOptions  = actions.SignOptions
-	Prepared     = actions.Prepared
-	SignResult   = actions.SignResult
-	Verification = actions.Verification
-
-	LevelError     = actions.LevelError
-	WrongCodeError = actions.WrongCodeError
-)
-
-// PIN states, stamp choices and trust answers (actions').
-const (
-	PINOK             = actions.PINOK
-	PINToBeChanged    = actions.PINToBeChanged
-	PINCountLow       = actions.PINCountLow
-	PINFinalTry       = actions.PINFinalTry
-	PINLocked         = actions.PINLocked
-	PINNotInitialized = actions.PINNotInitialized
-
-	StampNone  = actions.StampNone
-	StampFirst = actions.StampFirst
-	StampLast  = actions.StampLast
-	// StampPlaced: where it was placed on the preview
-	// (SignOptions.StampRect on page SignOptions.StampPageNum).
-	StampPlaced = actions.StampPlaced
-
-	TrustTrusted   = actions.TrustTrusted
-	TrustUntrusted = actions.TrustUntrusted
-)
-
-// StampCorners are the corners a stamp can go in.
-var StampCorners = actions.StampCorners
-
-// TokenService is the token side of the app (actions.Tokens).
+// TokenService is the token side of a session (actions.Tokens): the
+// screens call the application layer directly and use its types; this
+// interface exists only so that tests can show the states no real token
+// here can produce (a locked PIN, a token pulled out during a signature).
 type TokenService interface {
 	// Init runs the first discovery (it may take seconds: loading vendor
 	// libraries, creating the demo token) and returns its status. The app
 	// calls it in the background once the window is up.
-	Init() ModuleStatus
+	Init() actions.ModuleStatus
 	// Module is the current driver status.
-	Module() ModuleStatus
+	Module() actions.ModuleStatus
 	// UseModule switches to the module at path ("" = discover again).
-	UseModule(path string) ModuleStatus
+	UseModule(path string) actions.ModuleStatus
 	// UseDemo creates (or reuses) the demo token and switches to it.
-	UseDemo() (ModuleStatus, error)
+	UseDemo() (actions.ModuleStatus, error)
 	// DemoCodes are the demo token's codes (zero when unknown).
-	DemoCodes() DemoCodes
-	Tokens() ([]TokenInfo, error)
-	Certificates(slot uint) ([]CertInfo, error)
+	DemoCodes() actions.DemoCodes
+	Tokens() ([]actions.TokenInfo, error)
+	Certificates(slot uint) ([]actions.CertInfo, error)
 	// CheckNewPIN is pure: it never calls the token.
-	CheckNewPIN(t TokenInfo, current, newPIN, confirm string) error
+	CheckNewPIN(t actions.TokenInfo, current, newPIN, confirm string) error
 	ChangePIN(slot uint, current, newPIN, confirm string, confirmFinalTry bool) error
 	Unblock(slot uint, adminCode, newPIN, confirm string, confirmFinalTry bool) error
-	OpenKey(slot uint, certID []byte, pin string, confirmFinalTry bool) (Key, error)
+	OpenKey(slot uint, certID []byte, pin string, confirmFinalTry bool) (actions.Key, error)
 	// Watch reports hot-plug events until ctx ends.
-	Watch(ctx context.Context, every time.Duration) <-chan TokenEvent
+	Watch(ctx context.Context, every time.Duration) <-chan actions.TokenEvent
 }
 
 var _ TokenService = (*actions.Tokens)(nil)
@@ -89,7 +45,7 @@ var _ TokenService = (*actions.Tokens)(nil)
 // The shared texts name no command-line option; the CLI adds its own hint.
 func Message(err error, lang string) string {
 	msg := assets.Message(err, lang)
-	var le *LevelError
+	var le *actions.LevelError
 	if errors.As(err, &le) {
 		return msg // its own sentence says what to do in the window
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The sign screen's check before the PIN: what the PIN typed is for, the
@@ -152,7 +153,7 @@ func (v *SignView) showCheck() {
 // certificate, a document that passed every check, nothing in flight.
 func (v *SignView) CanSign() bool {
 	t := v.a.Current()
-	return !v.busy && t != nil && t.PIN != PINLocked && v.a.signingCert() != nil &&
+	return !v.busy && t != nil && t.PIN != actions.PINLocked && v.a.signingCert() != nil &&
 		v.Input != "" && v.Checked && v.CheckErr == nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The sign screen's options: the certificate, the reason, the stamp and its
@@ -51,9 +52,9 @@ func (v *SignView) showLogin() {
 }
 
 // signOptions are the screen's choices for the signer.
-func (v *SignView) signOptions(cert CertInfo) SignOptions {
+func (v *SignView) signOptions(cert actions.CertInfo) actions.SignOptions {
 	a := v.a
-	o := SignOptions{
+	o := actions.SignOptions{
 		Name: cert.Holder, Reason: strings.TrimSpace(v.Reason.Text), Lang: a.lang,
 		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
 		StampPage: a.stampPage, StampCorner: a.stampCorn,
@@ -61,7 +62,7 @@ func (v *SignView) signOptions(cert CertInfo) SignOptions {
 	if v.Field != nil && v.Field.Visible() {
 		o.Field = v.selectedField()
 	}
-	if o.StampPage == StampPlaced {
+	if o.StampPage == actions.StampPlaced {
 		o.StampPageNum, o.StampRect = v.placePage, v.placeRect
 	}
 	if o.TSAURL != "" {
@@ -71,7 +72,9 @@ func (v *SignView) signOptions(cert CertInfo) SignOptions {
 }
 
 // stampPlaced says the stamp goes where it was placed on the preview.
-func (v *SignView) stampPlaced() bool { return v.a.stampPage == StampPlaced && v.placeRect[2] > 0 }
+func (v *SignView) stampPlaced() bool {
+	return v.a.stampPage == actions.StampPlaced && v.placeRect[2] > 0
+}
 
 // setStampChoice selects choice in the Stamp select (without the select's
 // own reaction: the caller has set what goes with it).
@@ -91,7 +94,7 @@ func (v *SignView) setStampChoice(choice string) {
 
 // certName tells one certificate from another in words: what it is for,
 // then, only when needed, its expiry or the end of its number.
-func (a *App) certName(c *CertInfo) string { return a.certLabel(c) }
+func (a *App) certName(c *actions.CertInfo) string { return a.certLabel(c) }
 
 // certChoices fills the certificate Select; it is shown only when the
 // token holds two signing certificates or more.
@@ -127,7 +130,7 @@ func (v *SignView) certChoices() {
 }
 
 // certRefusal says why a certificate cannot sign now (nil: it can).
-func certRefusal(c *CertInfo, now time.Time) error {
+func certRefusal(c *actions.CertInfo, now time.Time) error {
 	switch {
 	case c.Expired || (!c.NotAfter.IsZero() && now.After(c.NotAfter)):
 		return &textError{key: "ui.sign.cert_expired", data: map[string]any{"Date": c.NotAfter}}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The sign screen's page preview: the document's page as it is, with the
@@ -176,9 +177,9 @@ func (pp *pagePreview) startPage() int {
 		return f.Page
 	}
 	switch v.a.stampPage {
-	case StampLast:
+	case actions.StampLast:
 		return pp.doc.Count()
-	case StampPlaced:
+	case actions.StampPlaced:
 		if pl, ok := pp.placeFor(pp.path); ok {
 			return min(pl.Page, pp.doc.Count())
 		}
@@ -256,9 +257,9 @@ func (pp *pagePreview) sync() {
 		if used.Page == pp.page {
 			r = used.OnPage
 		}
-	case v.a.stampPage == StampFirst && pp.page == 1, v.a.stampPage == StampLast && pp.page == pp.doc.Count():
+	case v.a.stampPage == actions.StampFirst && pp.page == 1, v.a.stampPage == actions.StampLast && pp.page == pp.doc.Count():
 		r = pp.doc.Corner(pp.page, v.a.stampCorn)
-	case v.a.stampPage == StampPlaced:
+	case v.a.stampPage == actions.StampPlaced:
 		pl, ok := pp.placeFor(pp.path)
 		if ok && pl.Page > pp.doc.Count() && len(v.Batch) <= 1 {
 			// placed on a longer document: shown, and signed, on this
@@ -271,7 +272,7 @@ func (pp *pagePreview) sync() {
 		}
 	}
 	pp.Placer.SetPlace(r)
-	if got := pp.Placer.Place(); got != r && v.a.stampPage == StampPlaced {
+	if got := pp.Placer.Place(); got != r && v.a.stampPage == actions.StampPlaced {
 		// kept on a smaller page: the signature goes where it is shown
 		v.placePage, v.placeRect = pp.page, got
 		if len(v.Batch) > 1 && !pp.SamePlace.Checked {
@@ -290,7 +291,7 @@ func (pp *pagePreview) placed(r [4]float64) {
 	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
 		pp.places[pp.path] = placeOnPage{pp.page, r}
 	}
-	v.setStampChoice(StampPlaced)
+	v.setStampChoice(actions.StampPlaced)
 	pp.describe()
 	pp.stampPicture()
 	v.recheck()
@@ -301,7 +302,7 @@ func (pp *pagePreview) placeHere() {
 	if pp.doc == nil || pp.page == 0 {
 		return
 	}
-	r := pp.doc.Corner(pp.page, StampCorners[0])
+	r := pp.doc.Corner(pp.page, actions.StampCorners[0])
 	pp.Placer.SetPlace(r)
 	pp.placed(pp.Placer.Place())
 	pp.v.a.win.Canvas().Focus(pp.Placer)
@@ -352,7 +353,7 @@ func (pp *pagePreview) stampPicture() {
 	if r[2] <= 0 {
 		return
 	}
-	o := SignOptions{Lang: a.lang, Reason: v.Reason.Text, Name: a.t("ui.preview.holder")}
+	o := actions.SignOptions{Lang: a.lang, Reason: v.Reason.Text, Name: a.t("ui.preview.holder")}
 	if c := a.signingCert(); c != nil {
 		o.Name = c.Holder
 	}

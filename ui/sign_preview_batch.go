@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/certigna-desktop/app/actions"
+
 // The preview of a batch: one stamp place for all the documents, or one per
 // document, and the options each document is signed with.
 
@@ -20,8 +22,8 @@ func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
 
 // optsFor is opts for document in: its own place in a batch placed per
 // document.
-func (v *SignView) optsFor(in string, opts SignOptions) SignOptions {
-	if v.Preview == nil || opts.StampPage != StampPlaced {
+func (v *SignView) optsFor(in string, opts actions.SignOptions) actions.SignOptions {
+	if v.Preview == nil || opts.StampPage != actions.StampPlaced {
 		return opts
 	}
 	if pl, ok := v.Preview.placeFor(in); ok {
@@ -31,8 +33,8 @@ func (v *SignView) optsFor(in string, opts SignOptions) SignOptions {
 }
 
 // batchOpts are each document's options (taken on the UI goroutine).
-func (v *SignView) batchOpts(ins []string, opts SignOptions) map[string]SignOptions {
-	m := map[string]SignOptions{}
+func (v *SignView) batchOpts(ins []string, opts actions.SignOptions) map[string]actions.SignOptions {
+	m := map[string]actions.SignOptions{}
 	for _, in := range ins {
 		m[in] = v.optsFor(in, opts)
 	}

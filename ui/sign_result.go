@@ -8,12 +8,13 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // The sign screen's result: the signed copy checked, its verdict and details
 // beside the button, or the failure in words.
 
-func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResult, err error, removed bool) {
+func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verification, res actions.SignResult, err error, removed bool) {
 	a := v.a
 	v.busy = false
 	if v.cancelRun != nil {
@@ -56,9 +57,9 @@ func (v *SignView) done(t TokenInfo, out string, ver *Verification, res SignResu
 	}
 	trust := a.t("ui.sign.trust_unknown")
 	switch ver.Trust {
-	case TrustTrusted:
+	case actions.TrustTrusted:
 		trust = a.t("ui.sign.trust_yes")
-	case TrustUntrusted:
+	case actions.TrustUntrusted:
 		trust = a.t("ui.sign.trust_no")
 	}
 	if ver.Level != "" {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // A server that failed after the token signed (the TSA, the revocation
@@ -16,7 +17,7 @@ import (
 // what is missing — without the PIN, the token is not used.
 
 // pendingBanner says what is missing and offers Réessayer.
-func (v *SignView) pendingBanner(t TokenInfo, out string, res SignResult) fyne.CanvasObject {
+func (v *SignView) pendingBanner(t actions.TokenInfo, out string, res actions.SignResult) fyne.CanvasObject {
 	a := v.a
 	a.ops.Add("sign_pending", res.Level)
 	retry := widget.NewButtonWithIcon(a.t("finish.ui.retry"), theme.ViewRefreshIcon(), nil)
@@ -33,7 +34,7 @@ func (v *SignView) pendingBanner(t TokenInfo, out string, res SignResult) fyne.C
 // retryFinish runs Signer.Finish on the kept file, then shows the result
 // again; a server failing again leaves the file as it was and the button
 // usable.
-func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *widget.Button) {
+func (v *SignView) retryFinish(t actions.TokenInfo, out string, prev actions.SignResult, retry *widget.Button) {
 	a := v.a
 	if v.busy {
 		return
@@ -44,7 +45,7 @@ func (v *SignView) retryFinish(t TokenInfo, out string, prev SignResult, retry *
 	signer, opts := a.docs, v.retryOpts
 	a.background(func() {
 		res, err := signer.Finish(context.Background(), out, opts)
-		var ver Verification
+		var ver actions.Verification
 		if err == nil {
 			ver, err = signer.Verify(out, res, opts.Lang)
 		}

@@ -26,7 +26,7 @@ func (v *SignView) tokenRefusal() string {
 	switch t := a.Current(); {
 	case t == nil:
 		return a.t("ui.token.plug")
-	case t.PIN == PINLocked:
+	case t.PIN == actions.PINLocked:
 		return a.t("ui.advice.locked")
 	case a.signingCert() == nil:
 		return a.t("ui.sign.no_cert")
@@ -78,7 +78,7 @@ func (v *SignView) SignNow() {
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { v.run(*t, cert, finalTry) }, nil)
 }
 
-func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
+func (v *SignView) run(t actions.TokenInfo, cert actions.CertInfo, finalTry bool) {
 	a := v.a
 	v.busy = true
 	in, pin := v.Input, v.PIN.Text
@@ -133,7 +133,7 @@ func (v *SignView) run(t TokenInfo, cert CertInfo, finalTry bool) {
 // tsaLogin completes the TSA login: none typed now, the keychain's is used.
 // A keychain that is not there (no Secret Service) or does not answer in
 // time only means nothing is remembered.
-func tsaLogin(sec Secrets, o SignOptions) SignOptions {
+func tsaLogin(sec Secrets, o actions.SignOptions) actions.SignOptions {
 	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword != "" {
 		return o
 	}
@@ -144,7 +144,7 @@ func tsaLogin(sec Secrets, o SignOptions) SignOptions {
 }
 
 // rememberTSA keeps a typed password that the server accepted.
-func rememberTSA(sec Secrets, o SignOptions) {
+func rememberTSA(sec Secrets, o actions.SignOptions) {
 	if o.TSAURL == "" || o.TSAUser == "" || o.TSAPassword == "" {
 		return
 	}
@@ -181,7 +181,7 @@ func keychainGet(sec Secrets, service, account string) (string, bool) {
 	}
 }
 
-func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
+func pickSerial(toks []actions.TokenInfo, serial string) *actions.TokenInfo {
 	for i := range toks {
 		if toks[i].Serial == serial {
 			return &toks[i]
@@ -193,22 +193,22 @@ func pickSerial(toks []TokenInfo, serial string) *TokenInfo {
 // signAndVerify sends the PIN once: the options, the document and the
 // certificate are checked first (the chain completed), and a failed
 // timestamp is never retried here (AllowLower decides beforehand).
-func signAndVerify(ctx context.Context, svc TokenService, signer *actions.Documents, t TokenInfo, cert CertInfo, in, out, pin string, finalTry bool, opts SignOptions) (*Verification, SignResult, error) {
+func signAndVerify(ctx context.Context, svc TokenService, signer *actions.Documents, t actions.TokenInfo, cert actions.CertInfo, in, out, pin string, finalTry bool, opts actions.SignOptions) (*actions.Verification, actions.SignResult, error) {
 	if err := signer.Check(in, out, opts); err != nil {
-		return nil, SignResult{}, err
+		return nil, actions.SignResult{}, err
 	}
 	p, err := prepare(ctx, svc, signer, t.Slot, cert, opts)
 	if err != nil {
-		return nil, SignResult{}, err
+		return nil, actions.SignResult{}, err
 	}
 	key, err := svc.OpenKey(t.Slot, cert.ID, pin, finalTry)
 	if err != nil {
-		return nil, SignResult{}, err
+		return nil, actions.SignResult{}, err
 	}
 	defer key.Close()
 	res, err := signer.Sign(ctx, in, out, key, p.Chain, opts)
 	if err != nil {
-		return nil, SignResult{}, err
+		return nil, actions.SignResult{}, err
 	}
 	res.ChainWarning = p.ChainWarning
 	ver, err := signer.Verify(out, res, opts.Lang)
@@ -221,10 +221,10 @@ func signAndVerify(ctx context.Context, svc TokenService, signer *actions.Docume
 // prepare is the check before the PIN that needs the certificate and the
 // token's other certificates (read without a login): the chain completed,
 // B-LT without revocation servers refused (Signer.Prepare).
-func prepare(ctx context.Context, svc TokenService, signer *actions.Documents, slot uint, cert CertInfo, opts SignOptions) (Prepared, error) {
+func prepare(ctx context.Context, svc TokenService, signer *actions.Documents, slot uint, cert actions.CertInfo, opts actions.SignOptions) (actions.Prepared, error) {
 	certs, err := svc.Certificates(slot)
 	if err != nil {
-		return Prepared{}, err
+		return actions.Prepared{}, err
 	}
 	var others []*x509.Certificate
 	for _, c := range certs {

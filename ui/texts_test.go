@@ -140,11 +140,11 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 // discovery reports them (the fixture opens its module directly).
 type candidates struct{ ui.TokenService }
 
-func (c candidates) Module() ui.ModuleStatus {
+func (c candidates) Module() actions.ModuleStatus {
 	m := c.TokenService.Module()
 	m.Candidates = append(m.Candidates,
-		ui.Candidate{Path: "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", Source: "known", Status: "failed", Reason: catalogErr{"token.err.module_not_found"}},
-		ui.Candidate{Path: "/opt/x/lib.so", Source: "env", Status: "not_found"})
+		actions.Candidate{Path: "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", Source: "known", Status: "failed", Reason: catalogErr{"token.err.module_not_found"}},
+		actions.Candidate{Path: "/opt/x/lib.so", Source: "env", Status: "not_found"})
 	return m
 }
 
@@ -166,16 +166,18 @@ type slowService struct {
 	calls   atomic.Int32
 }
 
-func (s *slowService) Init() ui.ModuleStatus { <-s.release; return s.TokenService.Init() }
-func (s *slowService) Tokens() ([]ui.TokenInfo, error) {
+func (s *slowService) Init() actions.ModuleStatus { <-s.release; return s.TokenService.Init() }
+func (s *slowService) Tokens() ([]actions.TokenInfo, error) {
 	s.calls.Add(1)
 	return s.TokenService.Tokens()
 }
-func (s *slowService) Certificates(slot uint) ([]ui.CertInfo, error) {
+func (s *slowService) Certificates(slot uint) ([]actions.CertInfo, error) {
 	s.calls.Add(1)
 	return s.TokenService.Certificates(slot)
 }
-func (s *slowService) Watch(ctx context.Context, d time.Duration) <-chan ui.TokenEvent { return nil }
+func (s *slowService) Watch(ctx context.Context, d time.Duration) <-chan actions.TokenEvent {
+	return nil
+}
 
 // Item 12: the window's first content does not wait for discovery or the
 // token: New and Start return at once and the guide shows, with the

@@ -48,7 +48,7 @@ func (c *counting) Unblock(slot uint, admin, nw, conf string, final bool) error 
 	return c.TokenService.Unblock(slot, admin, nw, conf, final)
 }
 
-func (c *counting) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+func (c *counting) OpenKey(slot uint, id []byte, pin string, final bool) (actions.Key, error) {
 	c.codeCalls.Add(1)
 	return c.TokenService.OpenKey(slot, id, pin, final)
 }
@@ -298,7 +298,7 @@ func mustShow(t *testing.T, w fyne.Window, s string) {
 	}
 }
 
-func pinState(t *testing.T, h *harness) ui.PINState {
+func pinState(t *testing.T, h *harness) actions.PINState {
 	t.Helper()
 	ts, err := h.svc.Tokens()
 	if err != nil || len(ts) == 0 {
@@ -376,7 +376,7 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d calls reached the token", n)
 	}
-	if s := pinState(t, h); s != ui.PINOK {
+	if s := pinState(t, h); s != actions.PINOK {
 		t.Fatalf("PIN state changed to %s", s)
 	}
 	// and the real PIN still works from an independent client
@@ -636,7 +636,7 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
 	}
 	// one sentence: refused, the tries the token reports, what happens at zero
-	if want := (&ui.WrongCodeError{State: ui.PINCountLow}).Message("fr"); f.Status.Text != want {
+	if want := (&actions.WrongCodeError{State: actions.PINCountLow}).Message("fr"); f.Status.Text != want {
 		t.Fatalf("status %q, want %q", f.Status.Text, want)
 	}
 	if !strings.Contains(f.Status.Text, "peu d’essais") || strings.Count(f.Status.Text, ".") != 1 || strings.Contains(f.Status.Text, "\n") {
@@ -659,10 +659,10 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 // usable PIN. Every call still goes to the real token.
 type toBeChanged struct{ ui.TokenService }
 
-func (d toBeChanged) Tokens() ([]ui.TokenInfo, error) {
+func (d toBeChanged) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
 	for i := range ts {
-		ts[i].PIN = ui.PINToBeChanged
+		ts[i].PIN = actions.PINToBeChanged
 	}
 	return ts, err
 }
@@ -686,11 +686,11 @@ type pullOut struct {
 }
 
 type pulledKey struct {
-	ui.Key
+	actions.Key
 	p pullOut
 }
 
-func (p pullOut) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+func (p pullOut) OpenKey(slot uint, id []byte, pin string, final bool) (actions.Key, error) {
 	k, err := p.TokenService.OpenKey(slot, id, pin, final)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/certigna-desktop/app/actions"
 )
 
 // Small widgets and text helpers the screens share: titles, badges,
@@ -64,25 +65,25 @@ func bannerBox(text string, c fyne.ThemeColorName) fyne.CanvasObject {
 	return container.NewStack(bg, l)
 }
 
-func pinBadge(a *App, s PINState) fyne.CanvasObject {
+func pinBadge(a *App, s actions.PINState) fyne.CanvasObject {
 	switch s {
-	case PINOK:
+	case actions.PINOK:
 		return badge(a.t("ui.pin_state.ok"), theme.ColorNameSuccess)
-	case PINToBeChanged:
+	case actions.PINToBeChanged:
 		return badge(a.t("ui.pin_state.to_be_changed"), theme.ColorNameWarning)
-	case PINCountLow:
+	case actions.PINCountLow:
 		return badge(a.t("ui.pin_state.count_low"), theme.ColorNameWarning)
-	case PINFinalTry:
+	case actions.PINFinalTry:
 		return badge(a.t("ui.pin_state.final_try"), theme.ColorNameError)
-	case PINLocked:
+	case actions.PINLocked:
 		return badge(a.t("ui.pin_state.locked"), theme.ColorNameError)
 	}
 	return badge(a.t("ui.pin_state.not_initialized"), theme.ColorNameWarning)
 }
 
-func pinStateText(a *App, s PINState) string {
+func pinStateText(a *App, s actions.PINState) string {
 	if s == "" {
-		s = PINNotInitialized
+		s = actions.PINNotInitialized
 	}
 	return a.t("ui.pin_state." + string(s))
 }

@@ -280,7 +280,7 @@ func TestSameRuleTrustAfterSigningWithTrustedLists(t *testing.T) {
 	w.drop(ins[1])
 	w.sign(tok.PIN)
 	v := w.app.SignView()
-	if v.Result == nil || !v.Result.Valid || v.Result.Trust != ui.TrustTrusted {
+	if v.Result == nil || !v.Result.Valid || v.Result.Trust != actions.TrustTrusted {
 		t.Fatalf("window after signing: %+v, %q", v.Result, v.Status.Text)
 	}
 	// the verify screen of the same window says the same
@@ -295,7 +295,7 @@ func TestSameRuleTrustAfterSigningWithTrustedLists(t *testing.T) {
 // the middle of a session; what is under test is what each front end does
 // with the *token.Error.
 type brokenKey struct {
-	ui.Key
+	actions.Key
 	mu   sync.Mutex
 	left int
 }
@@ -312,7 +312,7 @@ func (k *brokenKey) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, er
 
 type breakingTokens struct{ ui.TokenService }
 
-func (b breakingTokens) OpenKey(slot uint, id []byte, pin string, final bool) (ui.Key, error) {
+func (b breakingTokens) OpenKey(slot uint, id []byte, pin string, final bool) (actions.Key, error) {
 	k, err := b.TokenService.OpenKey(slot, id, pin, final)
 	if err != nil {
 		return nil, err
