@@ -132,7 +132,7 @@ func (v *SignView) showCheck() {
 	case v.CheckErr != nil:
 		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": Message(v.CheckErr, a.lang)}), widget.DangerImportance)
 	case v.Input != "" && !v.Checked && a.signingCert() != nil:
-		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.LowImportance)
+		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.MediumImportance)
 	// checked and fine: nothing to say, "Signer" is enabled
 	default:
 		setStatus(v.DocStatus, "", widget.MediumImportance)

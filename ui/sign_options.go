@@ -19,7 +19,7 @@ import (
 func (v *SignView) options() fyne.CanvasObject {
 	a := v.a
 	tech := para(a.t("ui.sign.tech_details"))
-	tech.Importance = widget.LowImportance
+	// not LowImportance: Fyne draws that in the disabled grey, below 4.5:1
 	body := container.NewVBox(
 		v.certBox,
 		widget.NewForm(

@@ -76,7 +76,7 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	pp.thumbs = container.NewHBox()
 	pp.thumbScroll = container.NewHScroll(pp.thumbs)
 	pp.Where = para("")
-	pp.Where.Importance = widget.LowImportance
+	// normal text: LowImportance is the disabled grey, below 4.5:1
 	pp.Warn = para("")
 	pp.Warn.Importance = widget.WarningImportance
 	pp.Msg = para("")
@@ -152,7 +152,7 @@ func (pp *pagePreview) load(path string) {
 		return
 	}
 	pp.card.Show()
-	pp.say(a.t("ui.preview.loading"), widget.LowImportance)
+	pp.say(a.t("ui.preview.loading"), widget.MediumImportance)
 	pp.refreshControls()
 	a.relayout()
 }

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -315,4 +316,58 @@ func TestNoJargonOnFirstScreens(t *testing.T) {
 		verifyFile(t, h, corpus(f))
 		check("verify " + f)
 	}
+}
+
+// Fyne draws a LowImportance label in its disabled grey, below the 4.5:1
+// the theme's text colours keep (TestThemeTextContrast): no text the
+// window shows, folded sections included, is drawn that way — on every
+// screen, and on the sign screen with a document and its preview.
+func TestNoTextInDisabledGrey(t *testing.T) {
+	h := start(t, softhsm(t), "fr")
+	check := func(where string) {
+		t.Helper()
+		for _, x := range greyTexts(h.win.Content()) {
+			t.Errorf("%s: %q in the disabled grey", where, x)
+		}
+	}
+	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenBrowsers, ui.ScreenVerify} {
+		h.app.Show(s)
+		h.settle()
+		check(s)
+	}
+	sampleInput(t, h)
+	h.settle()
+	check("sign, with a document")
+	// the walk sees what it must: a grey label is caught
+	grey := widget.NewLabel("x")
+	grey.Importance = widget.LowImportance
+	if len(greyTexts(container.NewVBox(widget.NewAccordion(widget.NewAccordionItem("t", grey))))) != 1 {
+		t.Error("the walk misses a grey label in a folded section")
+	}
+}
+
+// greyTexts lists the non-empty labels drawn in the disabled grey under o,
+// folded accordion items included.
+func greyTexts(o fyne.CanvasObject) []string {
+	var out []string
+	switch x := o.(type) {
+	case nil:
+	case *widget.Label:
+		if x.Importance == widget.LowImportance && strings.TrimSpace(x.Text) != "" {
+			out = append(out, x.Text)
+		}
+	case *widget.Accordion:
+		for _, it := range x.Items {
+			out = append(out, greyTexts(it.Detail)...)
+		}
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			out = append(out, greyTexts(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			out = append(out, greyTexts(c)...)
+		}
+	}
+	return out
 }
