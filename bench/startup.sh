@@ -30,7 +30,7 @@ go build -o "$TMP/certigna-desktop" ./cmd/certigna-desktop
 
 D=120
 while [ -e "/tmp/.X$D-lock" ] || [ -e "/tmp/.X11-unix/X$D" ]; do D=$((D + 1)); done
-Xvfb ":$D" -screen 0 1280x900x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+Xvfb ":$D" -screen 0 1280x900x24 -nolisten tcp -noreset >"$TMP/xvfb.log" 2>&1 &  # -noreset: see scripts/lib/xwin.sh
 XPID=$!
 for _ in $(seq 50); do xdpyinfo -display ":$D" >/dev/null 2>&1 && break; sleep 0.1; done
 export DISPLAY=":$D" LIBGL_ALWAYS_SOFTWARE=1

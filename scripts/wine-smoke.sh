@@ -66,7 +66,7 @@ DISP=
 for n in $(seq 90 120); do
 	[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] || { DISP=:$n; break; }
 done
-Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
+Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp -noreset >"$OUT/xvfb.log" 2>&1 &  # -noreset: see scripts/lib/xwin.sh
 XVFB_PID=$!
 export DISPLAY=$DISP
 cleanup() {

@@ -31,7 +31,7 @@ func xvfb(t *testing.T) []string {
 			break
 		}
 	}
-	x := exec.Command("Xvfb", fmt.Sprintf(":%d", d), "-screen", "0", "1280x900x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", fmt.Sprintf(":%d", d), "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset")
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,10 @@
 start_xvfb() {
 	local d=99
 	while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
-	Xvfb ":$d" -screen 0 "$1x24" -nolisten tcp >/dev/null 2>&1 &
+	# -noreset: an Xvfb resets when its last client leaves (the readiness
+	# probe, an app stopped between two shots) and refuses connections
+	# meanwhile: "X11: Failed to open display" for the next app
+	Xvfb ":$d" -screen 0 "$1x24" -nolisten tcp -noreset >/dev/null 2>&1 &
 	XPID=$!
 	for _ in $(seq 50); do
 		xdpyinfo -display ":$d" >/dev/null 2>&1 && break
