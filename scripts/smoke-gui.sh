@@ -44,17 +44,6 @@ mkdir -p "$HOME/Documents" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 unset CERTIGNA_PKCS11_MODULE SOFTHSM2_CONF
 
 fail=0
-# stop_app: TERM, then KILL if the app has not exited within 5 s.
-stop_app() {
-	kill "$APID" 2>/dev/null || true
-	for _ in $(seq 50); do
-		kill -0 "$APID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$APID" 2>/dev/null || true
-	wait "$APID" 2>/dev/null || true
-	APID=""
-}
 # shot NAME SCREEN LANG [ACTION]: start the app on SCREEN, wait for the
 # window, run ACTION (a shell function given the window id), screenshot it
 # to OUT/NAME.png, stop the app.

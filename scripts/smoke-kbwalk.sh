@@ -23,17 +23,6 @@ fi
 
 TMP=$(mktemp -d /tmp/certigna-kbwalk.XXXXXX)
 XPID="" APID=""
-stop_app() {
-	[ -n "$APID" ] || return 0
-	kill "$APID" 2>/dev/null || true
-	for _ in $(seq 50); do
-		kill -0 "$APID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$APID" 2>/dev/null || true
-	wait "$APID" 2>/dev/null || true
-	APID=""
-}
 cleanup() {
 	stop_app
 	[ -n "$XPID" ] && kill "$XPID" 2>/dev/null || true

@@ -80,3 +80,17 @@ fits_screen() {
 	echo "${WIDTH}x${HEIGHT} at $X,$Y"
 	[ "$X" -ge 0 ] && [ "$Y" -ge 0 ] && [ $((X + WIDTH)) -le "$2" ] && [ $((Y + HEIGHT)) -le "$3" ]
 }
+
+# stop_app: stops the app whose pid is in APID (none: nothing): TERM, then
+# KILL if it has not exited within 5 s.
+stop_app() {
+	[ -n "$APID" ] || return 0
+	kill "$APID" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$APID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$APID" 2>/dev/null || true
+	wait "$APID" 2>/dev/null || true
+	APID=""
+}
