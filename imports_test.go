@@ -43,7 +43,7 @@ var allowed = map[string][]string{
 	"internal/hostile":    {},
 	"internal/oddpdf":     {},
 	"internal/oddpdf/gen": {"internal/oddpdf"},
-	"internal/testpdf":    {},
+	"internal/testpdf":    {"internal/pdf"},
 	"internal/testtool":   {},
 	"internal/testtoken":  {"internal/testtool"},
 	"internal/pkitest":    {"internal/testtool"},

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/certigna-desktop/app/internal/testpdf"
 )
 
 func openObjs(t *testing.T, objs ...string) *Reader {
 	t.Helper()
-	data := testpdf.Classic("", objs...)
+	data := Classic("", objs...)
 	r, err := NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)

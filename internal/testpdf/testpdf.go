@@ -4,9 +4,10 @@
 package testpdf
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Page is one page to write.
@@ -68,23 +69,8 @@ func Build(pages ...Page) []byte {
 
 // Classic writes a PDF with a classic xref table from objects given without
 // their "n 0 obj" wrapper (object 1 is the catalog); extra is added to the
-// trailer (an /ID, an /Info reference).
-func Classic(extra string, objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, extra, xref)
-	return b.Bytes()
-}
+// trailer (an /ID, an /Info reference): the PDF layer's own writer.
+func Classic(extra string, objs ...string) []byte { return pdf.Classic(extra, objs...) }
 
 func box4(b [4]float64) string { return fmt.Sprintf("%g %g %g %g", b[0], b[1], b[2], b[3]) }
 
