@@ -3,13 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image"
 	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/certigna-desktop/app/actions"
@@ -27,25 +25,19 @@ import (
 // pagePreview is the preview's state; its widgets are exported through
 // SignView for tests.
 type pagePreview struct {
-	pageDoc
-	v      *SignView
-	Placer *Placer
-	// PageLabel "Page 2 / 5"; Prev / Next turn pages; PlaceHere puts a
-	// stamp on the page shown when there is none.
-	PageLabel       *widget.Label
-	Prev, Next      *Button
+	pagePane
+	v *SignView
+	// PlaceHere puts a stamp on the page shown when there is none.
 	PlaceHere       *Button
 	thumbs          *fyne.Container
 	thumbScroll     *container.Scroll
 	Where, Warn     *widget.Label
-	Msg             *widget.Label
 	docLabel        *widget.Label
 	DocPrev, DocNxt *Button
 	// SamePlace: in a batch, one place for every document (the default).
 	SamePlace *widget.Check
 	docRow    *fyne.Container
 	box       *fyne.Container
-	card      *widget.Card // the box; hidden without a document
 
 	fields   []PageField
 	stampKey string
@@ -62,16 +54,13 @@ type placeOnPage struct {
 
 func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	a := v.a
-	pp := &pagePreview{pageDoc: pageDoc{a: a, src: src}, v: v, places: map[string]placeOnPage{}}
-	pp.Placer = NewPlacer(a.t("ui.preview.name"))
+	pp := &pagePreview{v: v, places: map[string]placeOnPage{}}
+	pp.init(a, src, a.t("ui.preview.name"))
+	pp.failure = widget.WarningImportance
+	pp.opened, pp.shown, pp.reset, pp.drawn, pp.controls = pp.openedDoc, pp.loadThumbsNow, pp.forgetDoc, pp.sync, pp.ownControls
 	pp.Placer.OnChanged = pp.placed
 	pp.Placer.OnField = pp.fieldClicked
 	pp.Placer.OnNeedPlace = pp.placeHere
-	pp.PageLabel = widget.NewLabel("")
-	pp.Prev = newIconButton("", theme.NavigateBackIcon(), func() { pp.show(pp.page - 1) })
-	pp.Next = newIconButton("", theme.NavigateNextIcon(), func() { pp.show(pp.page + 1) })
-	// icon-only: the name a screen reader will say (docs/ui.md)
-	pp.Prev.Name, pp.Next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
 	pp.PlaceHere = newIconButton(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
 	pp.thumbs = container.NewHBox()
 	pp.thumbScroll = container.NewHScroll(pp.thumbs)
@@ -79,8 +68,6 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	// normal text: LowImportance is the disabled grey, below 4.5:1
 	pp.Warn = para("")
 	pp.Warn.Importance = widget.WarningImportance
-	pp.Msg = para("")
-	pp.Msg.Hide()
 	pp.docLabel = bold("")
 	pp.DocPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
 	pp.DocNxt = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
@@ -114,57 +101,28 @@ func newPagePreview(v *SignView, src PageSource) *pagePreview {
 	}
 	pp.docRow = container.NewBorder(nil, pp.SamePlace, pp.DocPrev, pp.DocNxt, pp.docLabel)
 	pp.docRow.Hide()
-	nav := container.NewHBox(pp.Prev, layout.NewSpacer(), pp.PageLabel, layout.NewSpacer(), pp.Next)
-	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, nav, pp.PlaceHere, pp.thumbScroll, pp.Where, pp.Warn)
-	pp.card = widget.NewCard("", "", pp.box)
-	pp.card.Hide()
-	pp.refreshControls()
+	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, pp.nav(), pp.PlaceHere, pp.thumbScroll, pp.Where, pp.Warn)
+	pp.setCard(pp.box)
 	return pp
 }
 
-// view is the preview's card.
-func (pp *pagePreview) view() fyne.CanvasObject { return pp.card }
+// openedDoc keeps the document's empty fields (the stamp's possible
+// places) and starts at the page the signature goes on.
+func (pp *pagePreview) openedDoc(doc Pages) int {
+	pp.fields = doc.Fields()
+	return pp.startPage()
+}
 
-// load shows path's pages (a new document): what was in flight for the
-// previous one is cancelled and its renderer instance closed.
-func (pp *pagePreview) load(path string) {
-	a := pp.v.a
+// loadThumbsNow draws the pages' thumbnails, after the page shown.
+func (pp *pagePreview) loadThumbsNow() { pp.loadThumbs(pp.ctx, pp.gen) }
+
+// forgetDoc forgets the previous document's fields, stamp and thumbnails.
+func (pp *pagePreview) forgetDoc() {
 	pp.fields, pp.stampKey = nil, ""
-	pp.open(path, func(doc Pages, err error) {
-		if err != nil {
-			pp.say(Message(err, a.lang), widget.WarningImportance)
-			return
-		}
-		pp.fields = doc.Fields()
-		pp.say("", widget.MediumImportance)
-		pp.show(pp.startPage())
-		pp.loadThumbs(pp.ctx, pp.gen)
-	})
-	pp.Placer.SetPage(nil, 0, 0)
-	pp.Placer.SetFields(nil, "")
 	pp.thumbs.Objects = nil
 	pp.thumbs.Refresh()
 	pp.Warn.SetText("")
 	pp.Where.SetText("")
-	if path == "" {
-		pp.card.Hide()
-		a.relayout()
-		return
-	}
-	pp.card.Show()
-	pp.say(a.t("ui.preview.loading"), widget.MediumImportance)
-	pp.refreshControls()
-	a.relayout()
-}
-
-// say shows msg above the page (hidden when empty: no blank line).
-func (pp *pagePreview) say(msg string, imp widget.Importance) {
-	setStatus(pp.Msg, msg, imp)
-	if msg == "" {
-		pp.Msg.Hide()
-	} else {
-		pp.Msg.Show()
-	}
 }
 
 // close ends the preview (the screen is left).
@@ -203,30 +161,6 @@ func (pp *pagePreview) usedField() *PageField {
 		}
 	}
 	return nil
-}
-
-// show renders page n.
-func (pp *pagePreview) show(n int) {
-	a := pp.v.a
-	if pp.doc == nil || n < 1 || n > pp.doc.Count() {
-		return
-	}
-	pp.page = n
-	pp.refreshControls()
-	pp.draw(n, func(img image.Image, w, h float64, simplified bool, err error) {
-		switch {
-		case err != nil:
-			pp.say(Message(err, a.lang), widget.WarningImportance)
-			return
-		case simplified:
-			pp.say(a.t("ui.preview.simplified"), widget.MediumImportance)
-		default:
-			pp.say("", widget.MediumImportance)
-		}
-		pp.Placer.SetPage(img, w, h)
-		pp.sync()
-		a.relayout()
-	})
 }
 
 // sync puts the stamp where the options say it goes on the page shown,
@@ -376,10 +310,9 @@ func (pp *pagePreview) stampPicture() {
 	})
 }
 
-// refreshControls enables the page buttons and says the page.
-func (pp *pagePreview) refreshControls() {
+// ownControls shows "Place here" and the batch's document row.
+func (pp *pagePreview) ownControls() {
 	a := pp.v.a
-	pp.navigate(pp.PageLabel, pp.Prev, pp.Next)
 	if pp.doc != nil && pp.page > 0 && pp.Placer.Place()[2] <= 0 && pp.usedField() == nil {
 		pp.PlaceHere.Show()
 	} else {

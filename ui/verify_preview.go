@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -21,70 +19,32 @@ import (
 
 // VerifyPreview is the verify screen's preview (exported fields for tests).
 type VerifyPreview struct {
-	pageDoc
-	v      *VerifyView
-	Placer *Placer
-	// PageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says a
-	// failure or the loading; Hint what a field box is.
-	PageLabel  *widget.Label
-	Prev, Next *Button
-	Msg, Hint  *widget.Label
-	card       *widget.Card
-	fields     []PageField
+	pagePane
+	v *VerifyView
+	// Hint says what a field box is.
+	Hint   *widget.Label
+	fields []PageField
 }
 
 func newVerifyPreview(v *VerifyView, src PageSource) *VerifyPreview {
 	a := v.a
-	vp := &VerifyPreview{pageDoc: pageDoc{a: a, src: src}, v: v}
-	vp.Placer = NewPlacer(a.t("ui.vpreview.name"))
+	vp := &VerifyPreview{v: v}
+	vp.init(a, src, a.t("ui.vpreview.name"))
+	vp.failure = widget.MediumImportance
+	vp.opened, vp.reset, vp.drawn = vp.openedDoc, vp.forgetDoc, vp.sync
 	vp.Placer.Fixed = true
 	vp.Placer.SetMaxHeight(380)
 	vp.Placer.OnField = v.selectField
 	vp.Placer.OnCurrent = vp.current
-	vp.PageLabel = widget.NewLabel("")
-	vp.Prev = newIconButton("", theme.NavigateBackIcon(), func() { vp.show(vp.page - 1) })
-	vp.Next = newIconButton("", theme.NavigateNextIcon(), func() { vp.show(vp.page + 1) })
-	vp.Prev.Name, vp.Next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
-	vp.Msg = para("")
-	vp.Msg.Hide()
 	vp.Hint = para("")
-	nav := container.NewHBox(vp.Prev, layout.NewSpacer(), vp.PageLabel, layout.NewSpacer(), vp.Next)
-	vp.card = widget.NewCard("", "", container.NewVBox(bold(a.t("ui.vpreview.title")), vp.Msg, vp.Placer, nav, vp.Hint))
-	vp.card.Hide()
-	vp.refreshControls()
+	vp.setCard(container.NewVBox(bold(a.t("ui.vpreview.title")), vp.Msg, vp.Placer, vp.nav(), vp.Hint))
 	return vp
 }
 
-func (vp *VerifyPreview) view() fyne.CanvasObject { return vp.card }
-
-// load shows path's pages; "" closes the preview. What was in flight for
-// the previous document is cancelled and its renderer instance closed.
-func (vp *VerifyPreview) load(path string) {
-	a := vp.v.a
-	vp.fields = nil
-	vp.open(path, func(doc Pages, err error) {
-		if err != nil {
-			vp.say(Message(err, a.lang))
-			return
-		}
-		vp.fields = doc.SignatureFields()
-		vp.say("")
-		vp.show(vp.startPage())
-	})
-	vp.Placer.SetPage(nil, 0, 0)
-	vp.Placer.SetFields(nil, "")
-	vp.Hint.SetText("")
-	if path == "" {
-		vp.card.Hide()
-		return
-	}
-	vp.card.Show()
-	vp.say(a.t("ui.preview.loading"))
-	vp.refreshControls()
-}
-
-// startPage: the first page with a signature field, else page 1.
-func (vp *VerifyPreview) startPage() int {
+// openedDoc keeps the document's signature fields and starts at the first
+// page with a signature field, else page 1.
+func (vp *VerifyPreview) openedDoc(doc Pages) int {
+	vp.fields = doc.SignatureFields()
 	for _, f := range vp.fields {
 		if f.Signed {
 			return f.Page
@@ -96,34 +56,10 @@ func (vp *VerifyPreview) startPage() int {
 	return 1
 }
 
-func (vp *VerifyPreview) say(msg string) {
-	setStatus(vp.Msg, msg, widget.MediumImportance)
-	vp.Msg.Hidden = msg == ""
-	vp.Msg.Refresh()
-}
-
-// show renders page n.
-func (vp *VerifyPreview) show(n int) {
-	a := vp.v.a
-	if vp.doc == nil || n < 1 || n > vp.doc.Count() {
-		return
-	}
-	vp.page = n
-	vp.refreshControls()
-	vp.draw(n, func(img image.Image, w, h float64, simplified bool, err error) {
-		switch {
-		case err != nil:
-			vp.say(Message(err, a.lang))
-			return
-		case simplified:
-			vp.say(a.t("ui.preview.simplified"))
-		default:
-			vp.say("")
-		}
-		vp.Placer.SetPage(img, w, h)
-		vp.sync()
-		a.relayout()
-	})
+// forgetDoc forgets the previous document's fields.
+func (vp *VerifyPreview) forgetDoc() {
+	vp.fields = nil
+	vp.Hint.SetText("")
 }
 
 // sync outlines the fields of the page shown, with their labels (the
@@ -163,10 +99,6 @@ func (vp *VerifyPreview) current(name string) {
 			return
 		}
 	}
-}
-
-func (vp *VerifyPreview) refreshControls() {
-	vp.navigate(vp.PageLabel, vp.Prev, vp.Next)
 }
 
 // checkFor is the report's signature in field name ("" or unknown: nil).
