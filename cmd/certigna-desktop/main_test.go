@@ -7,6 +7,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/refcheck"
 	"github.com/certigna-desktop/app/internal/testhook"
+	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
 // TestMain lets this test binary stand in for the app when discovery runs
@@ -29,7 +30,10 @@ func TestMain(m *testing.M) {
 	}
 	// Every file a test signs keeps what its references mean (issue 21).
 	testhook.Signed = refcheck.Hook
+	// The lock files and the demo token of this binary and its children.
+	cleanup := testtoken.PrivateCache()
 	code := m.Run()
+	cleanup()
 	if n := refcheck.Checked(); n > 0 {
 		fmt.Printf("reference stability checked on %d signed files\n", n)
 	}

@@ -33,6 +33,7 @@ const (
 // token is re-initialised underneath by the next test.
 func OpenCryptoki(t testing.TB) *Token {
 	t.Helper()
+	needPrivateCache(t)
 	if os.Getenv("CERTIGNA_OCK") != "1" {
 		Missing(t, "opencryptoki is not started: run scripts/opencryptoki.sh start and set CERTIGNA_OCK=1 (bash scripts/test.sh does both)")
 	}

@@ -63,6 +63,7 @@ func (s *Shim) PINCalls() []string {
 // constants) into a temporary directory. ~0.1 s.
 func BuildShim(t testing.TB, kind string) *Shim {
 	t.Helper()
+	needPrivateCache(t)
 	return buildShim(t, kind)
 }
 

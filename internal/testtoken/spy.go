@@ -41,6 +41,7 @@ var spyN atomic.Int32
 // the process, and pkcs11-spy reads its environment only once, when loaded.
 func NewSpy(t testing.TB, realModule string) *Spy {
 	t.Helper()
+	needPrivateCache(t)
 	b, err := os.ReadFile(SpyLibrary())
 	if err != nil {
 		Missing(t, "pkcs11-spy is not installed (apt-get install opensc-pkcs11): "+err.Error())

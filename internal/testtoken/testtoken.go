@@ -90,6 +90,7 @@ func SoftHSMModule() string {
 // from a throwaway openssl CA, plus the CA certificate. 2–4 s.
 func NewSoftHSM(t testing.TB, opts ...Option) *Token {
 	t.Helper()
+	needPrivateCache(t)
 	Need(t, "softhsm2-util", "pkcs11-tool", "openssl")
 	mod := SoftHSMModule()
 	if mod == "" {

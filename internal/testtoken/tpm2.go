@@ -37,6 +37,7 @@ func TPM2Module() string {
 // module in this process, or pass Env() to a child process.
 func NewTPM2(t testing.TB) *Token {
 	t.Helper()
+	needPrivateCache(t)
 	Need(t, "swtpm", "tpm2-abrmd", "dbus-daemon", "tpm2_ptool", "pkcs11-tool", "openssl")
 	mod := TPM2Module()
 	if mod == "" {
