@@ -71,6 +71,17 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 			continue
 		}
 		c := Candidate{Path: explicit.path, Source: explicit.source}
+		if len(probeCommand()) > 0 && len(workerCommand()) > 0 {
+			// Its worker is the trial on the side (trial.go): no probe child
+			// loading it first.
+			m, ts, err := trialOpen(explicit.path)
+			if m == nil {
+				c.Status, c.Reason = statusOf(err), err
+				return nil, []Candidate{c}, err
+			}
+			c.Status, c.Chosen, c.Tokens = CandidateFound, true, len(ts)
+			return m, []Candidate{c}, nil
+		}
 		var err error
 		if len(probeCommand()) > 0 {
 			// Even the library the person named is tried on the side first:

@@ -66,6 +66,17 @@ type guarded struct {
 	stuck  string // C_ function that has not returned yet, "" when none
 	pinPad bool   // logins wait for the reader's keypad: the Pad deadline
 	turn   string // lock file of the library as last initialised, "" for none
+	// until, when set, ends every call by then whatever its own deadline:
+	// discovery trying a named library in its worker (trial.go), within
+	// the probe's deadline.
+	until time.Time
+}
+
+// setUntil bounds every later call by t (zero: each call's own deadline).
+func (g *guarded) setUntil(t time.Time) {
+	g.mu.Lock()
+	g.until = t
+	g.mu.Unlock()
 }
 
 // guard wraps b; key is the library's resolved path, whose calls take turns
@@ -98,6 +109,9 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 		return zero, &Error{Kind: KindHung, Reason: s}
 	}
 	path := g.turn
+	if !g.until.IsZero() {
+		d = min(d, max(time.Until(g.until), time.Millisecond))
+	}
 	if name == "C_Login" && g.pinPad {
 		path = "" // the person types on the reader: no one waits on them
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -92,7 +93,13 @@ var registry = struct {
 // Open loads the PKCS#11 library at path and initialises it, or returns the
 // module already open for it in this process (one initialised context per
 // library per process). Each Open needs a Close.
-func Open(path string) (*Module, error) {
+func Open(path string) (*Module, error) { return openBy(path, time.Time{}) }
+
+// openBy is Open with every step (the worker's start, C_Initialize,
+// C_GetInfo) ending by until when it is set (a trial, trial.go); the
+// returned module's calls stay bounded by it until the caller clears it
+// (m.ctx.setUntil). On failure nothing stays bounded.
+func openBy(path string, until time.Time) (*Module, error) {
 	if path == "" {
 		return nil, &Error{Kind: KindModuleNotFound, Reason: "empty path"}
 	}
@@ -127,7 +134,11 @@ func Open(path string) (*Module, error) {
 		if argv := workerCommand(); len(argv) > 0 {
 			// The library runs in a worker child (remote.go): its crash is
 			// an error of this module, not the end of the app.
-			r, lerr := startWorker(argv, path)
+			wait := deadlines().Slow
+			if !until.IsZero() {
+				wait = min(wait, max(time.Until(until), time.Millisecond))
+			}
+			r, lerr := startWorker(argv, path, wait)
 			if lerr != nil {
 				return nil, lerr
 			}
@@ -142,7 +153,9 @@ func Open(path string) (*Module, error) {
 		loaded[key] = ctx
 	}
 	m := &Module{key: key, path: path, ctx: ctx, refs: 1, logins: map[uint]*login{}}
+	ctx.setUntil(until)
 	if err := m.initialize(); err != nil {
+		ctx.setUntil(time.Time{})
 		return nil, err
 	}
 	registry.m[key] = m

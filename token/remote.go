@@ -159,8 +159,9 @@ type remote struct {
 }
 
 // startWorker starts the worker for path and waits for its greeting: the
-// library loaded, or why not (within the Slow deadline, as loadLibrary).
-func startWorker(argv []string, path string) (*remote, *Error) {
+// library loaded, or why not (within wait: the Slow deadline, as
+// loadLibrary, or what is left of a trial's).
+func startWorker(argv []string, path string, wait time.Duration) (*remote, *Error) {
 	cmd := exec.Command(argv[0], append(append([]string(nil), argv[1:]...), path)...)
 	cmd.Env = append(os.Environ(), EnvWorkerChild+"=1")
 	// A crashing driver's output (a Go crash dump of the worker, the
@@ -189,7 +190,7 @@ func startWorker(argv []string, path string) (*remote, *Error) {
 		err := decodeFrame(out, &h)
 		done <- hello{h, err}
 	}()
-	t := time.NewTimer(deadlines().Slow)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case h := <-done:
@@ -204,7 +205,7 @@ func startWorker(argv []string, path string) (*remote, *Error) {
 		return r, nil
 	case <-t.C:
 		r.kill()
-		return nil, &Error{Kind: KindTimeout, Path: path, Reason: "dlopen", Seconds: int(deadlines().Slow / time.Second)}
+		return nil, &Error{Kind: KindTimeout, Path: path, Reason: "dlopen", Seconds: int((wait + time.Second - 1) / time.Second)}
 	}
 }
 

@@ -102,7 +102,7 @@ func (m *Module) usableLocked() error {
 		if len(argv) == 0 {
 			return r.crashed(r.dead)
 		}
-		nr, lerr := startWorker(argv, m.path)
+		nr, lerr := startWorker(argv, m.path, deadlines().Slow)
 		if lerr != nil {
 			return lerr
 		}
