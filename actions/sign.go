@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -34,12 +35,16 @@ func (s *Signed) Valid() bool {
 // from the key), then verifies what was written (CheckSigned). The PIN was
 // spent to open key: nothing here retries anything.
 func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts pdfsign.Options) (*Signed, error) {
+	// The check needs the trust anchors (the system's ~150 roots read and
+	// parsed, the person's folder): read while the document is signed, on
+	// the other core, rather than after it (issue 21).
+	trust := trustSoon(ctx)
 	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
 	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
 		// Signed and kept below the level asked for (a server failed after
 		// the token signed): the signature as written, and the step's
 		// failure; Finish completes it later without the PIN.
-		s, verr := checkWritten(ctx, res.Output, res.Written)
+		s, verr := checkWrittenWith(ctx, res.Output, res.Written, trust)
 		if verr != nil {
 			return nil, verr
 		}
@@ -49,7 +54,7 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 	if err != nil {
 		return nil, err
 	}
-	s, err := checkWritten(ctx, res.Output, res.Written)
+	s, err := checkWrittenWith(ctx, res.Output, res.Written, trust)
 	if s != nil {
 		s.Result = res
 	}
@@ -98,7 +103,19 @@ func CheckSigned(ctx context.Context, path string) (*Signed, error) {
 // of hashed a second time (pdfsign.VerifyWritten). The window, the CLI and
 // a batch all check their output here.
 func checkWritten(ctx context.Context, path string, w *pdfsign.Written) (*Signed, error) {
-	rep, _, err := verifyWritten(context.WithoutCancel(ctx), path, Trust{}, w)
+	return checkWrittenWith(ctx, path, w, func() (TrustResult, error) { return Trust{}.Build(context.WithoutCancel(ctx)) })
+}
+
+// checkWrittenWith is checkWritten with the trust of Trust{} from trust.
+func checkWrittenWith(ctx context.Context, path string, w *pdfsign.Written, trust func() (TrustResult, error)) (*Signed, error) {
+	tr, err := trust()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := pdfsign.VerifyWritten(context.WithoutCancel(ctx), path, tr.Options, w)
+	if rep != nil {
+		rep.TrustedLists = tr.Lists
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -141,4 +158,22 @@ func (s *Signed) Detail(lang string) string {
 		return assets.T(lang, "actions.not_valid_document")
 	}
 	return strings.Join(why, "; ")
+}
+
+// trustSoon starts building Trust{}'s anchors now; the function returned
+// waits for them.
+func trustSoon(ctx context.Context) func() (TrustResult, error) {
+	type built struct {
+		r   TrustResult
+		err error
+	}
+	c := make(chan built, 1) // buffered: a signature that fails does not wait for it
+	go func() {
+		r, err := Trust{}.Build(context.WithoutCancel(ctx))
+		c <- built{r, err}
+	}()
+	return sync.OnceValues(func() (TrustResult, error) {
+		b := <-c
+		return b.r, b.err
+	})
 }
