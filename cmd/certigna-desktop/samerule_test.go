@@ -6,23 +6,26 @@ import (
 	"crypto"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/settings"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
@@ -34,45 +37,62 @@ import (
 // window (ui over actions, Fyne's test driver) and through the CLI, and
 // checks they give the same answer.
 
-// window is the real window over a module, its background results run on
-// the test goroutine by settle.
+// window is the real window over a module, driven as a person does: it
+// reads the texts shown and finds the controls by what they say (their
+// names, a field's placeholder), never by the ui package's own fields. Its
+// background results run on the test goroutine (until).
 type window struct {
 	app  *ui.App
 	win  fyne.Window
+	lang string
 	mu   sync.Mutex
 	q    []func()
 	docs string
 }
 
-func openWindow(t *testing.T, module, lang string, wrap func(ui.TokenService) ui.TokenService) *window {
+// openWindow opens the window over module on its sign screen and waits
+// for the token. prefs, when set, edits the saved preferences first (what
+// the person chose in an earlier run), given the token's serial.
+func openWindow(t *testing.T, module, lang string, wrap func(ui.TokenService) ui.TokenService, prefs func(s *settings.Settings, serial string)) *window {
 	t.Helper()
 	m, err := token.Open(module)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
+	toks, err := m.Tokens()
+	if err != nil || len(toks) == 0 {
+		t.Fatalf("tokens: %v %v", toks, err)
+	}
+	store := ui.OpenStore(filepath.Join(t.TempDir(), "state.json"))
+	if prefs != nil {
+		s := store.Settings()
+		prefs(&s, toks[0].Serial)
+		if err := store.SetSettings(s); err != nil {
+			t.Fatal(err)
+		}
+	}
 	test.NewTempApp(t)
-	w := &window{win: test.NewTempWindow(t, widget.NewLabel("")), docs: t.TempDir()}
+	w := &window{win: test.NewTempWindow(t, widget.NewLabel("")), lang: lang, docs: t.TempDir()}
 	w.win.Resize(fyne.NewSize(1000, 800))
 	var svc ui.TokenService = actions.TokensOf(m)
 	if wrap != nil {
 		svc = wrap(svc)
 	}
-	w.app = ui.New(fyne.CurrentApp(), w.win, ui.Options{Lang: lang, Tokens: svc,
-		Store: ui.OpenStore(filepath.Join(t.TempDir(), "state.json")), Version: "test", DocumentsDir: w.docs,
+	w.app = ui.New(fyne.CurrentApp(), w.win, ui.Options{Lang: lang, Tokens: svc, Store: store, Version: "test",
+		DocumentsDir: w.docs, StartScreen: "sign", WatchEvery: time.Hour,
 		RunOnUI: func(fn func()) { w.mu.Lock(); w.q = append(w.q, fn); w.mu.Unlock() }})
+	w.app.Start()
 	t.Cleanup(w.app.Stop)
-	w.app.Refresh()
-	w.settle()
-	w.app.Show(ui.ScreenSign)
-	w.settle()
+	// "Will sign with: …, token “label”" once the token and its certificates are read
+	w.until(t, "the token on the sign screen", func() bool { return strings.Contains(w.texts(), toks[0].Label) })
 	return w
 }
 
-// settle runs background results until nothing is left to do.
-func (w *window) settle() {
-	for {
-		busy := w.app.Busy()
+// until runs background results until ok holds (a minute at most).
+func (w *window) until(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(time.Minute); ; {
 		w.mu.Lock()
 		q := w.q
 		w.q = nil
@@ -80,53 +100,125 @@ func (w *window) settle() {
 		for _, fn := range q {
 			fn()
 		}
-		if len(q) == 0 {
-			if !busy {
-				return
+		if ok() {
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatalf("window: no %s after a minute; it shows:\n%s", what, w.texts())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (w *window) t(key string) string { return assets.T(w.lang, key) }
+
+// objects is everything drawn: the screen, then what is over it.
+func (w *window) objects() []fyne.CanvasObject {
+	objs := test.LaidOutObjects(w.win.Content())
+	for _, o := range w.win.Canvas().Overlays().List() {
+		objs = append(objs, test.LaidOutObjects(o)...)
+	}
+	return objs
+}
+
+// texts is every text shown (labels, badges), one a line.
+func (w *window) texts() string {
+	var out []string
+	for _, o := range w.objects() {
+		switch o := o.(type) {
+		case *widget.Label:
+			if o.Visible() {
+				out = append(out, o.Text)
 			}
-			time.Sleep(2 * time.Millisecond)
+		case *canvas.Text:
+			if o.Visible() {
+				out = append(out, o.Text)
+			}
 		}
 	}
+	return strings.Join(out, "\n")
 }
 
-// drop gives the window documents as a drop does.
-func (w *window) drop(paths ...string) {
-	var uris []fyne.URI
-	for _, p := range paths {
-		uris = append(uris, storage.NewFileURI(p))
+// button is the button a screen reader names name (nil: none shown).
+type button interface {
+	fyne.Tappable
+	fyne.Disableable
+	AccessibleName() string
+}
+
+func (w *window) button(name string) button {
+	for _, o := range w.objects() {
+		if b, ok := o.(button); ok && b.AccessibleName() == name && o.Visible() {
+			return b
+		}
 	}
-	w.app.HandleDrop(uris)
-	w.settle()
+	return nil
 }
 
-// chooseCert picks the signing certificate whose name contains name.
-func (w *window) chooseCert(t *testing.T, name string) {
-	t.Helper()
-	v := w.app.SignView()
-	// The choices name certificates by purpose, not by holder: find the
-	// certificate by its holder, then its choice by the name the screen gives it.
-	for _, c := range w.app.Certs() {
-		if !strings.Contains(c.Holder, name) {
+// status is the line beside button b: what its click did.
+func (w *window) status(b button) string {
+	for _, o := range w.objects() {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) != 2 {
 			continue
 		}
-		for i, o := range v.Cert.Options {
-			if o == w.app.CertName(c) {
-				v.Cert.SetSelectedIndex(i)
-				w.settle()
-				return
+		for i := range 2 {
+			l, isLabel := c.Objects[i].(*widget.Label)
+			box, isBox := c.Objects[1-i].(*fyne.Container)
+			if isLabel && isBox && len(box.Objects) == 1 && any(box.Objects[0]) == any(b) {
+				return l.Text
 			}
 		}
 	}
-	t.Fatalf("no certificate of %q among %q", name, v.Cert.Options)
+	return ""
 }
 
-// sign types the PIN and presses "Signer".
-func (w *window) sign(pin string) {
-	v := w.app.SignView()
-	test.Type(v.PIN, pin)
-	test.Tap(v.Submit)
-	w.settle()
+// field is the text field whose placeholder is ph (the window's fields
+// are Fyne entries underneath).
+func (w *window) field(t *testing.T, ph string) fyne.Focusable {
+	t.Helper()
+	for _, o := range w.objects() {
+		f, ok := o.(fyne.Focusable)
+		v := reflect.ValueOf(o)
+		if !ok || v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == ph {
+			return f
+		}
+		if e := v.Elem().FieldByName("Entry"); e.IsValid() && e.Type() == reflect.TypeOf(widget.Entry{}) && e.FieldByName("PlaceHolder").String() == ph {
+			return f
+		}
+	}
+	t.Fatalf("no field %q", ph)
+	return nil
 }
+
+// open opens documents as a drop or a double-click does.
+func (w *window) open(paths ...string) { w.app.OpenFiles(paths) }
+
+// signButton is "Sign the document", or "Sign the 4 documents" for a batch.
+func (w *window) signButton() button {
+	if b := w.button(w.t("ui.sign.submit")); b != nil {
+		return b
+	}
+	for n := 2; n <= 10; n++ {
+		if b := w.button(assets.N(w.lang, "ui.batch.submit", n)); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// sign types the PIN and presses "Sign the document".
+func (w *window) sign(t *testing.T, pin string) {
+	t.Helper()
+	test.Type(w.field(t, w.t("ui.sign.pin_ph")), pin)
+	test.Tap(w.signButton())
+}
+
+// signStatus is the line beside "Sign the document".
+func (w *window) signStatus() string { return w.status(w.signButton()) }
 
 func logins(log func() string) int { return strings.Count(log(), "C_Login") }
 
@@ -163,21 +255,21 @@ func TestSameRuleLTVWithoutRevocationServers(t *testing.T) {
 		t.Fatalf("CLI batch: exit %d\n%s", code, errs)
 	}
 
-	w := openWindow(t, spy, "en", nil)
-	v := w.app.SignView()
-	v.TSA.SetText(p.TSAURL())
-	test.Tap(v.LTV)
-	w.drop(ins[0])
-	if !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, want) {
-		t.Fatalf("window, one document: button enabled %v, %q", !v.Submit.Disabled(), v.DocStatus.Text)
+	// the timestamp server and B-LT as chosen in an earlier run
+	w := openWindow(t, spy, "en", nil, func(s *settings.Settings, _ string) { s.TSAURL, s.LTV = p.TSAURL(), true })
+	w.open(ins[0])
+	w.until(t, "refusal under the document", func() bool { return strings.Contains(w.texts(), want) })
+	if !w.signButton().Disabled() {
+		t.Fatalf("window, one document: button enabled\n%s", w.texts())
 	}
-	w.sign(tok.PIN)
-	v.PIN.SetText("")
-	w.drop(ins...)
-	w.sign(tok.PIN)
-	if !strings.Contains(v.Status.Text, want) || v.BatchSigned != 0 {
-		t.Fatalf("window, batch: %q", v.Status.Text)
+	w.sign(t, tok.PIN)
+	w.open(ins...)
+	w.until(t, "batch's button enabled", func() bool { return !w.signButton().Disabled() })
+	if st := w.signStatus(); strings.Contains(st, want) {
+		t.Fatalf("window, batch: refused before its click: %q", st)
 	}
+	w.sign(t, tok.PIN)
+	w.until(t, "refusal beside the button", func() bool { return strings.Contains(w.signStatus(), want) })
 	if n := logins(log); n != 0 {
 		t.Fatalf("%d C_Login", n)
 	}
@@ -222,12 +314,12 @@ func TestSameRuleChainBeforePIN(t *testing.T) {
 		t.Fatalf("CLI without a PIN: exit %d, %d issuer downloads\n%s", code, pk.Requests("crt"), errs)
 	}
 	before := pk.Requests("crt")
-	w := openWindow(t, spy, "en", nil)
-	w.chooseCert(t, "lodie")
-	w.drop(in)
-	v := w.app.SignView()
-	if v.Submit.Disabled() || pk.Requests("crt") == before {
-		t.Fatalf("window: button enabled %v, %d issuer downloads, %q", !v.Submit.Disabled(), pk.Requests("crt")-before, v.DocStatus.Text)
+	w := openWindow(t, spy, "en", nil, useCert("05"))
+	w.open(in)
+	// "Sign the document" is enabled once the check before the PIN passed
+	w.until(t, "button enabled", func() bool { return !w.signButton().Disabled() })
+	if pk.Requests("crt") == before {
+		t.Fatalf("window: %d issuer downloads\n%s", pk.Requests("crt")-before, w.texts())
 	}
 	if n := logins(log); n != 0 {
 		t.Fatalf("%d C_Login", n)
@@ -275,16 +367,21 @@ func TestSameRuleTrustAfterSigningWithTrustedLists(t *testing.T) {
 		t.Fatalf("CLI: trust %q, lists %q", s.Trust, rep.TrustedLists)
 	}
 
-	w := openWindow(t, tok.ModulePath, "en", nil)
-	w.chooseCert(t, "lodie")
-	w.drop(ins[1])
-	w.sign(tok.PIN)
-	v := w.app.SignView()
-	if v.Result == nil || !v.Result.Valid || v.Result.Trust != actions.TrustTrusted {
-		t.Fatalf("window after signing: %+v, %q", v.Result, v.Status.Text)
+	w := openWindow(t, tok.ModulePath, "en", nil, useCert("05"))
+	w.open(ins[1])
+	w.until(t, "button enabled", func() bool { return !w.signButton().Disabled() })
+	w.sign(t, tok.PIN)
+	w.until(t, "verdict", func() bool { return w.signed() })
+	shown := w.texts()
+	if !strings.Contains(shown, w.t("ui.sign.valid")) || !strings.Contains(shown, w.t("ui.sign.trust_yes")) {
+		t.Fatalf("window after signing:\n%s", shown)
 	}
 	// the verify screen of the same window says the same
-	sg, err := actions.CheckSigned(context.Background(), v.Output)
+	written := newFiles(t, dir, ins[0], pdfsign.DefaultOutput(ins[0]), ins[1])
+	if len(written) != 1 {
+		t.Fatalf("window's signed copy: %q", written)
+	}
+	sg, err := actions.CheckSigned(context.Background(), written[0])
 	if err != nil || sg.Last.Trust != pdfsign.TrustTrusted {
 		t.Fatalf("check of the window's file: %v %+v", err, sg)
 	}
@@ -357,30 +454,41 @@ func TestSameRuleBatchStopsAtTokenError(t *testing.T) {
 
 	// the window's batch, same four documents
 	wdir := t.TempDir()
-	w := openWindow(t, tok.ModulePath, "en", func(s ui.TokenService) ui.TokenService { return breakingTokens{s} })
-	w.drop(copies(t, wdir, "a.pdf", "b.pdf", "c.pdf", "d.pdf")...)
-	w.sign(tok.PIN)
-	v := w.app.SignView()
-	for i := 0; i < 200 && v.BatchSigned == 0 && !strings.Contains(v.Status.Text, "signed"); i++ {
-		w.settle()
-		time.Sleep(5 * time.Millisecond)
-	}
-	shown := fmt.Sprint(v.Status.Text, "\n", texts(w.win))
-	if v.BatchSigned != 1 || !strings.Contains(shown, want) {
-		t.Fatalf("window: %d signed\n%s", v.BatchSigned, shown)
-	}
+	w := openWindow(t, tok.ModulePath, "en", func(s ui.TokenService) ui.TokenService { return breakingTokens{s} }, nil)
+	w.open(copies(t, wdir, "a.pdf", "b.pdf", "c.pdf", "d.pdf")...)
+	w.until(t, "button enabled", func() bool { return !w.signButton().Disabled() })
+	w.sign(t, tok.PIN)
+	w.until(t, "batch's end", func() bool { return strings.Contains(w.texts(), want) })
+	// one signed copy: the batch signed one document, then stopped
 	assertOnlyFiles(t, wdir, "a-signed.pdf", "a.pdf", "b.pdf", "c.pdf", "d.pdf")
 }
 
-// texts is every label's text in the window.
-func texts(w fyne.Window) string {
+// useCert is the certificate of ID id (hex), chosen in an earlier run.
+func useCert(id string) func(*settings.Settings, string) {
+	return func(s *settings.Settings, serial string) { s.LastCert = map[string]string{serial: id} }
+}
+
+// signed says the window shows a signature's verdict (valid or not).
+func (w *window) signed() bool {
+	shown := w.texts()
+	return strings.Contains(shown, w.t("ui.sign.valid")) || strings.Contains(shown, w.t("ui.sign.invalid"))
+}
+
+// newFiles is what dir holds besides the files named.
+func newFiles(t *testing.T, dir string, known ...string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
-	for _, o := range test.LaidOutObjects(w.Content()) {
-		if l, ok := o.(*widget.Label); ok {
-			out = append(out, l.Text)
+	for _, e := range ents {
+		p := filepath.Join(dir, e.Name())
+		if !slices.Contains(known, p) {
+			out = append(out, p)
 		}
 	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 // "Valid" after signing is the whole document, in both: a document whose
@@ -409,12 +517,14 @@ func TestSameRuleValidIsTheWholeDocument(t *testing.T) {
 	if code == exitOK || !strings.Contains(errs, "could not be validated") {
 		t.Fatalf("CLI: exit %d\n%s", code, errs)
 	}
-	w := openWindow(t, tok.ModulePath, "en", nil)
-	v := w.app.SignView()
-	v.SetInputs([]string{copyOf("window.pdf")}) // "Sign too" (a drop of a signed file asks first)
-	w.settle()
-	w.sign(tok.PIN)
-	if v.Result == nil || v.Result.Valid || !strings.Contains(v.Status.Text, "could not be validated") {
-		t.Fatalf("window: %+v %q", v.Result, v.Status.Text)
+	w := openWindow(t, tok.ModulePath, "en", nil, nil)
+	w.open(copyOf("window.pdf")) // a signed document: "Verify" or "Sign it too"
+	w.until(t, "the offer to sign it too", func() bool { return w.button(w.t("verify.ui.sign_too")) != nil })
+	test.Tap(w.button(w.t("verify.ui.sign_too")))
+	w.until(t, "button enabled", func() bool { return w.signButton() != nil && !w.signButton().Disabled() })
+	w.sign(t, tok.PIN)
+	w.until(t, "verdict", func() bool { return w.signed() })
+	if shown := w.texts(); !strings.Contains(shown, w.t("ui.sign.invalid")) || !strings.Contains(w.signStatus(), "could not be validated") {
+		t.Fatalf("window: %q\n%s", w.signStatus(), shown)
 	}
 }
