@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"context"
@@ -18,7 +18,6 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // Issue #14 in the window: three documents and a file that is not a PDF
@@ -27,12 +26,12 @@ import (
 // each verified; the summary says what was signed where.
 func TestBatchDropOnePIN(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
-		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+		uris = append(uris, storage.NewFileURI(sampleIn(t, dir, n)))
 	}
 	bad := filepath.Join(dir, "notes.pdf")
 	os.WriteFile(bad, []byte("pas un PDF\n"), 0o644)
@@ -76,7 +75,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 			for _, b := range buttons(top) {
 				labels = append(labels, b.Text)
 			}
-			if f, ok := c.Focused().(*ui.Button); !ok || f.Text != "Signer les 3 autres" {
+			if f, ok := c.Focused().(*Button); !ok || f.Text != "Signer les 3 autres" {
 				t.Fatalf("the question's default is not “Signer les 3 autres”: buttons %q, focus %T", labels, c.Focused())
 			}
 			press(c, fyne.KeyReturn, 0)
@@ -114,7 +113,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 		}
 	}
 	// the next document is not the batch: no reason carried, no scope said
-	v.SetInputs([]string{writeSample(t, t.TempDir(), "d.pdf")})
+	v.SetInputs([]string{sampleIn(t, t.TempDir(), "d.pdf")})
 	h.settle()
 	if v.Reason.Text != "" || v.ReasonScope.Visible() {
 		t.Fatalf("after the batch: reason %q, scope shown %v", v.Reason.Text, v.ReasonScope.Visible())
@@ -136,7 +135,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 // button stays disabled (no PIN asked for nothing).
 func TestBatchAllRefusedBeforeClick(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
 	var uris []fyne.URI
@@ -169,7 +168,7 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 		switch x := c.(type) {
 		case *widget.Button:
 			out = append(out, x)
-		case *ui.Button:
+		case *Button:
 			out = append(out, &x.Button)
 		case *fyne.Container:
 			for _, k := range x.Objects {
@@ -189,7 +188,7 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 // slowKeys makes the first signature of a key wait until released: a test
 // double for a slow token (no real token is slow on demand).
 type slowKeys struct {
-	ui.TokenService
+	TokenService
 	started chan struct{}
 	release chan struct{}
 }
@@ -218,13 +217,13 @@ func (k *slowKey) Sign(r io.Reader, d []byte, o crypto.SignerOpts) ([]byte, erro
 func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 	tok := softhsm(t)
 	sk := slowKeys{started: make(chan struct{}), release: make(chan struct{})}
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { sk.TokenService = s; return sk })
-	h.app.Show(ui.ScreenSign)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { sk.TokenService = s; return sk })
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
-		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+		uris = append(uris, storage.NewFileURI(sampleIn(t, dir, n)))
 	}
 	h.app.HandleDrop(uris)
 	h.settle()

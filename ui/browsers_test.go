@@ -1,6 +1,6 @@
 //go:build linux
 
-package ui_test
+package ui
 
 import (
 	"bytes"
@@ -18,7 +18,6 @@ import (
 	"github.com/certigna-desktop/app/browsers"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/ui"
 )
 
 func button(t *testing.T, h *harness, text string) *widget.Button {
@@ -64,7 +63,7 @@ func TestBrowsersScreen(t *testing.T) {
 
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenBrowsers)
+	h.app.Show(ScreenBrowsers)
 	mustShow(t, h.win, "Navigateurs et messagerie")
 	mustShow(t, h.win, "Firefox — default-release")
 	mustShow(t, h.win, "token non enregistré")
@@ -96,8 +95,8 @@ func TestBrowsersScreen(t *testing.T) {
 
 	// The login test, against 127.0.0.1 servers of the test PKI.
 	pki := pkitest.New(t)
-	ui.TLSTestRoots = pki.Pool()
-	t.Cleanup(func() { ui.TLSTestRoots = nil })
+	TLSTestRoots = pki.Pool()
+	t.Cleanup(func() { TLSTestRoots = nil })
 	tokCAs := x509.NewCertPool()
 	tokCAs.AddCert(tok.CACert)
 	okURL := pki.ClientAuthServer(tokCAs, nil)
@@ -141,15 +140,15 @@ func TestBrowsersScreen(t *testing.T) {
 	}
 
 	h.app.SetLang("en")
-	h.app.Show(ui.ScreenBrowsers)
+	h.app.Show(ScreenBrowsers)
 	mustShow(t, h.win, "Browsers and e-mail")
 	mustShow(t, h.win, "End-to-End Encryption → S/MIME")
 	snapshot(t, h, "15-browsers-en.png")
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "Browsers and e-mail (optional)")
 	for _, lang := range []string{"fr", "en"} {
 		h.app.SetLang(lang)
-		for _, s := range []string{ui.ScreenGuide, ui.ScreenBrowsers} {
+		for _, s := range []string{ScreenGuide, ScreenBrowsers} {
 			h.app.Show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "browsers.") || strings.HasPrefix(x, "ui.") {

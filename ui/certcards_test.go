@@ -1,11 +1,10 @@
-package ui_test
+package ui
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/certigna-desktop/app/ui"
 )
 
 // A token with two certificates that differ only by their key (the test
@@ -17,7 +16,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := start(t, tok, lang)
-			h.app.Show(ui.ScreenToken)
+			h.app.Show(ScreenToken)
 			want := map[string]string{"fr": "Certificat de signature", "en": "Signing certificate"}[lang]
 			var cards []string
 			for _, s := range texts(h.win) {
@@ -30,7 +29,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 			}
 			noJargon(t, "card", cards)
 
-			h.app.Show(ui.ScreenSign)
+			h.app.Show(ScreenSign)
 			v := h.app.SignView()
 			if v == nil || v.Cert == nil {
 				t.Fatal("no sign screen")

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"os"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // This test binary stands in for the app's as the pkcs11-worker child
@@ -38,7 +37,7 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 			tok := softhsm(t)
 			shim := testtoken.BuildWrapShim(t, tc.kind, tok.ModulePath)
 			h := startModule(t, tok, shim.Path, "fr", nil)
-			h.app.Show(ui.ScreenSign)
+			h.app.Show(ScreenSign)
 			v := h.app.SignView()
 			v.UseSample()
 			h.settle()
@@ -63,7 +62,7 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 				t.Fatal("the form stays disabled")
 			}
 			// The window goes on: the token screen reads the token again.
-			h.app.Show(ui.ScreenToken)
+			h.app.Show(ScreenToken)
 			h.app.Refresh()
 			h.settle()
 			mustShow(t, h.win, "Jeton Tests UI")

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"strings"
@@ -8,12 +8,11 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // longPaths reports module candidates at long Windows paths, as discovery
 // does on Windows (a double: no Windows install layout exists on this machine).
-type longPaths struct{ ui.TokenService }
+type longPaths struct{ TokenService }
 
 const longWinPath = `C:\Program Files\Certigna\Middleware\Cryptographic Service Provider\PKCS11\x64\Release\certigna-pkcs11-vendor-module-x64.dll`
 
@@ -34,9 +33,9 @@ func (l longPaths) Init() actions.ModuleStatus {
 // window and the status badge beside it stays visible.
 func TestDriverScreenWrapsLongWindowsPaths(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return longPaths{s} })
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return longPaths{s} })
 	h.win.Resize(fyne.NewSize(800, 700))
-	h.app.Show(ui.ScreenDriver)
+	h.app.Show(ScreenDriver)
 	h.settle()
 	winW := h.win.Canvas().Size().Width
 	found := 0

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"os"
@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // twoFieldForm writes a one-page form with two empty signature fields, as
@@ -35,7 +34,7 @@ func twoFieldForm(t *testing.T, path string) {
 func TestSignIntoChosenField(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	twoFieldForm(t, in)
@@ -80,7 +79,7 @@ func TestSignIntoChosenField(t *testing.T) {
 func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	hostile := "Vendeur\nSignataire : reconnu (Banque de France)\x1b]0;x\x07"
@@ -138,7 +137,7 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 // off, with why; another document without a field gives them back.
 func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.Options.Open(0)
 	v.Stamp.SetSelectedIndex(1) // first page: the corner counts

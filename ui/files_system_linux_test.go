@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"net/url"
@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/certigna-desktop/app/ui"
 )
 
 // With a desktop portal on the session bus, "Choisir un PDF…" asks it (off
@@ -19,14 +18,14 @@ import (
 // accent, escaped in the URI) is the document; the window's own chooser is
 // not shown; a dialog still open when the window closes is closed.
 func TestFileDialogAsksTheSystemFirst(t *testing.T) {
-	addr, portal := ui.StartFakePortal(t)
+	addr, portal := StartFakePortal(t)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
-	withOptions = func(o *ui.Options) { o.Files = nil } // the system's choice
+	withOptions = func(o *Options) { o.Files = nil } // the system's choice
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	doc := filepath.Join(t.TempDir(), "contrat signé.pdf")
 	if err := os.WriteFile(doc, []byte("%PDF-1.7\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -70,17 +69,17 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 // copies are there and not beside the documents; one document again: no
 // folder line.
 func TestBatchFolderFromTheSystemDialog(t *testing.T) {
-	addr, portal := ui.StartFakePortal(t)
+	addr, portal := StartFakePortal(t)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
-	withOptions = func(o *ui.Options) { o.Files = nil }
+	withOptions = func(o *Options) { o.Files = nil }
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
-	v.SetInputs([]string{writeSample(t, dir, "a.pdf"), writeSample(t, dir, "b.pdf")})
+	v.SetInputs([]string{sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")})
 	h.settle()
 	mustShow(t, h.win, "Copies signées : à côté de chaque document.")
 	tapText(t, h, "Enregistrer les copies dans…")

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"os"
@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/certigna-desktop/app/ui"
 )
 
 // waitUI runs the window's queued results until ok holds.
@@ -47,7 +46,7 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 			[]string{"Ouvrir", "Annuler", "Dossier personnel", "Ordinateur"}},
 	} {
 		h.app.SetLang(c.lang)
-		h.app.Show(ui.ScreenDriver)
+		h.app.Show(ScreenDriver)
 		tapText(t, h, c.button)
 		waitUI(t, h, "Fyne's dialog", func() bool { return h.win.Canvas().Overlays().Top() != nil })
 		shown := strings.Join(overlayTexts(h.win), "\n")
@@ -71,7 +70,7 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 	}
 	// the PDF chooser's "Browse…": the documents folder, as a list
 	h.app.SetLang("fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	tapText(t, h, "Choisir un PDF…")
 	waitUI(t, h, "the window's chooser", func() bool { return h.app.ChooserField() != nil })
 	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 // Tests of issue #12, "the customer's first ten minutes": one test (or a
 // few) per item, on real SoftHSM2 tokens, real PDFs and, for the PIN
@@ -27,7 +27,6 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // libGlob is the first library matching name in the multiarch folders.
@@ -44,7 +43,7 @@ func libGlob(name string) string {
 // SoftHSM2 token (a private copy of the spy per test: it reads its
 // environment once, when loaded); the returned function counts the C_Login
 // calls logged so far. The log holds PINs: testtoken removes it.
-func spied(t *testing.T, wrap func(ui.TokenService) ui.TokenService) (*harness, func() int) {
+func spied(t *testing.T, wrap func(TokenService) TokenService) (*harness, func() int) {
 	t.Helper()
 	tok := softhsm(t)
 	spy := testtoken.NewSpy(t, tok.ModulePath)
@@ -56,7 +55,7 @@ func spied(t *testing.T, wrap func(ui.TokenService) ui.TokenService) (*harness, 
 	return h, func() int { return spy.Count("C_Login") }
 }
 
-func writeSample(t *testing.T, dir, name string) string {
+func sampleIn(t *testing.T, dir, name string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := pdfsign.SamplePDF(&buf, "fr"); err != nil {
@@ -104,14 +103,14 @@ func refusedBeforePIN(t *testing.T, h *harness, in, want string) {
 func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	testtoken.Need(t, "qpdf")
 	h, logins := spied(t, nil)
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	dir := t.TempDir()
 
 	damaged := filepath.Join(dir, "abîmé.pdf")
 	os.WriteFile(damaged, []byte("%PDF-1.7\nthis is not a PDF body\n"), 0o644)
 	refusedBeforePIN(t, h, damaged, "abîmé.pdf")
 
-	good := writeSample(t, dir, "clair.pdf")
+	good := sampleIn(t, dir, "clair.pdf")
 	enc := filepath.Join(dir, "protégé.pdf")
 	if out, err := exec.Command("qpdf", "--encrypt", "secret", "owner", "256", "--", good, enc).CombinedOutput(); err != nil {
 		t.Fatalf("qpdf: %v\n%s", err, out)
@@ -127,7 +126,7 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	refusedBeforePIN(t, h, certified, "")
 
 	// chosen, then gone (moved or on a removed USB stick)
-	gone := writeSample(t, dir, "parti.pdf")
+	gone := sampleIn(t, dir, "parti.pdf")
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(gone)})
 	h.settle()
 	os.Remove(gone)
@@ -156,7 +155,7 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	// folder both read-only (chattr +i as root, who ignores modes)
 	ro := filepath.Join(dir, "lecture-seule")
 	os.Mkdir(ro, 0o755)
-	roDoc := writeSample(t, ro, "contrat.pdf")
+	roDoc := sampleIn(t, ro, "contrat.pdf")
 	if readOnly(t, ro) && readOnly(t, h.docs) {
 		refusedBeforePIN(t, h, roDoc, ro)
 	}
@@ -206,7 +205,7 @@ func readOnly(t *testing.T, dir string) bool {
 // expired or encryption-only one cannot be made on them in a test's time.
 // Every call still reaches the real token.
 type certState struct {
-	ui.TokenService
+	TokenService
 	change func(*actions.CertInfo)
 }
 
@@ -229,9 +228,9 @@ func TestCertificateRefusalsBeforePIN(t *testing.T) {
 		{"not for signing", "pas prévu pour signer", func(c *actions.CertInfo) { c.KeyUsage = []string{"key_encipherment"} }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h, logins := spied(t, func(s ui.TokenService) ui.TokenService { return certState{s, c.change} })
-			h.app.Show(ui.ScreenSign)
-			refusedBeforePIN(t, h, writeSample(t, t.TempDir(), "doc.pdf"), c.want)
+			h, logins := spied(t, func(s TokenService) TokenService { return certState{s, c.change} })
+			h.app.Show(ScreenSign)
+			refusedBeforePIN(t, h, sampleIn(t, t.TempDir(), "doc.pdf"), c.want)
 			if n := logins(); n != 0 {
 				t.Fatalf("%d C_Login", n)
 			}
@@ -248,10 +247,10 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null") // no reader configuration needed: it sees no token
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
-	st := ui.StepStates(h.store, ui.GuideFacts{DriverLoaded: true, DriverVendor: false})
-	if st[ui.StepDriver] == ui.StateDone {
+	st := StepStates(h.store, GuideFacts{DriverLoaded: true, DriverVendor: false})
+	if st[StepDriver] == StateDone {
 		t.Fatal("a generic module without a token counts as the driver step done")
 	}
 	if shows(h.win, "Fait") {
@@ -260,7 +259,7 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ui.ScreenGuide)
+	h2.app.Show(ScreenGuide)
 	mustShow(t, h2.win, "Le pilote fonctionne : il voit votre token")
 }
 
@@ -270,13 +269,13 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 func TestMainPathFitsAndScrolls(t *testing.T) {
 	tok := softhsm(t)
 	long := strings.Repeat("Marie-Frédérique de la Tour d’Auvergne-Testé ", 5)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService {
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService {
 		return certState{s, func(c *actions.CertInfo) { c.Holder = long }}
 	})
-	fyne.CurrentApp().Settings().SetTheme(ui.NewTheme()) // the real window's sizes
+	fyne.CurrentApp().Settings().SetTheme(NewTheme()) // the real window's sizes
 	drv := fyne.CurrentApp().Driver()
 	h.win.Resize(fyne.NewSize(1024, 740))
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
 	h.settle()
@@ -314,7 +313,7 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 
 	// 800×600: nothing wider than the window, the button reachable by the wheel
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v = h.app.SignView()
 	v.Options.Open(0) // the tallest state
 	if w := h.win.Content().MinSize().Width; w > 800 {
@@ -342,7 +341,7 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 	p.TSAUser, p.TSAPassword = "alice", "s3cret-tsa"
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	jargon := regexp.MustCompile(`RFC ?3161|B-LT|B-T\b|B-B\b|OCSP|CRL|CERTIGNA_TSA|PAdES`)
 	for _, x := range visibleTexts(h.win) {
 		if jargon.MatchString(x) {
@@ -386,8 +385,8 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 		t.Fatalf("state file:\n%s", state)
 	}
 	// a new screen: the password field empty, the keychain's is used
-	h.app.Show(ui.ScreenGuide)
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenGuide)
+	h.app.Show(ScreenSign)
 	v = h.app.SignView()
 	if v.TSAPass.Text != "" || v.TSAUser.Text != "alice" {
 		t.Fatalf("login fields %q / %q", v.TSAUser.Text, v.TSAPass.Text)
@@ -406,7 +405,7 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 // (the real lockout, ock_test.go) runs only under CERTIGNA_OCK; this shows
 // the blocked screen's layout on every run. The token is not called with a
 // code here.
-type lockedState struct{ ui.TokenService }
+type lockedState struct{ TokenService }
 
 func (d lockedState) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
@@ -420,9 +419,9 @@ func (d lockedState) Tokens() ([]actions.TokenInfo, error) {
 // form only behind its button, with its own warning and the tries left.
 func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return lockedState{s} })
-	h.app.Show(ui.ScreenPIN)
-	if h.app.Screen() != ui.ScreenBlocked {
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return lockedState{s} })
+	h.app.Show(ScreenPIN)
+	if h.app.Screen() != ScreenBlocked {
 		t.Fatalf("screen %s", h.app.Screen())
 	}
 	all := strings.Join(texts(h.win), "\n")
@@ -464,7 +463,7 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	mustShow(t, h.win, "À changer")
 	f := h.app.PINForm()
 	test.Type(f.Current, tok.PIN)
@@ -488,7 +487,7 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("a weak PIN was refused: %q", f.Status.Text)
 	}
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	if out, err := tok.TryTool("--login", "--pin", "2345", "--list-objects"); err != nil {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
@@ -500,14 +499,14 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 func TestReasonEditableEmptyExceptSample(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
 	h.settle()
 	if v.Reason.Text != "Signature de test avec Certigna Desktop" {
 		t.Fatalf("sample reason %q", v.Reason.Text)
 	}
-	doc := writeSample(t, t.TempDir(), "facture.pdf")
+	doc := sampleIn(t, t.TempDir(), "facture.pdf")
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
 	if v.Reason.Text != "" {
@@ -538,7 +537,7 @@ func utf16be(s string) []byte {
 // read: SoftHSM2 keeps its order, a real token's module may not; the
 // window must not depend on it. Every call reaches the real token.
 type reorder struct {
-	ui.TokenService
+	TokenService
 	n *int
 }
 
@@ -558,8 +557,8 @@ func (r reorder) Certificates(slot uint) ([]actions.CertInfo, error) {
 func TestCertificateStableAndRemembered(t *testing.T) {
 	tok := softhsm(t)
 	n := 0
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return reorder{s, &n} })
-	h.app.Show(ui.ScreenSign)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return reorder{s, &n} })
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	first := v.Cert.Selected
 	for i := 0; i < 3; i++ {
@@ -582,7 +581,7 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	}
 	// a new window over the same settings: the last one used is chosen
 	h3 := startStore(t, tok, h.store)
-	h3.app.Show(ui.ScreenSign)
+	h3.app.Show(ScreenSign)
 	if got := h3.app.SignView().Cert.Selected; got != second {
 		t.Fatalf("remembered %q, want %q", got, second)
 	}
@@ -597,10 +596,10 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 func TestSignedFileModeAndNames(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
-	in := writeSample(t, dir, "x.pdf")
+	in := sampleIn(t, dir, "x.pdf")
 	os.Chmod(in, 0o640)
 	sign := func(p string) string {
 		t.Helper()
@@ -628,7 +627,7 @@ func TestSignedFileModeAndNames(t *testing.T) {
 		t.Fatalf("re-signed copy %s", b)
 	}
 	os.Chmod(in, 0o644)
-	in2 := writeSample(t, dir, "y.pdf")
+	in2 := sampleIn(t, dir, "y.pdf")
 	if st, _ := os.Stat(sign(in2)); st.Mode().Perm() != 0o644 {
 		t.Fatalf("mode %v, want 0644", st.Mode().Perm())
 	}
@@ -641,7 +640,7 @@ func TestSignatureResultSaysTrust(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", cfg)
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
 	h.settle()
@@ -670,7 +669,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.failOpen = fmt.Errorf(`exec: "xdg-open": executable file not found in $PATH`)
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Ouvrir www.certigna.com" {
 			test.Tap(b)
@@ -691,7 +690,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Choisir un PDF…" {
 			test.Tap(b)
@@ -712,7 +711,7 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	if !strings.Contains(strings.Join(overlayTexts(h.win), "\n"), "Aucun fichier à cet emplacement") {
 		t.Fatal("no message for a missing file")
 	}
-	doc := writeSample(t, t.TempDir(), "tapé.pdf")
+	doc := sampleIn(t, t.TempDir(), "tapé.pdf")
 	path.SetText(doc)
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
@@ -726,12 +725,12 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "À changer")
-	h.app.Show(ui.ScreenGuide)
-	var tick *ui.Check
+	h.app.Show(ScreenGuide)
+	var tick *Check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if c, ok := o.(*ui.Check); ok && c.Text == "Déjà fait avec le pilote" {
+		if c, ok := o.(*Check); ok && c.Text == "Déjà fait avec le pilote" {
 			tick = c
 		}
 	}
@@ -740,7 +739,7 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	}
 	test.Tap(tick)
 	h.settle()
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	if shows(h.win, "À changer") {
 		t.Fatal("still “À changer” after the tick")
@@ -749,7 +748,7 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 
 // lockedNoAdmin: the PIN and the admin code both locked (state double, as
 // lockedState; the opencryptoki test makes the real one under CERTIGNA_OCK).
-type lockedNoAdmin struct{ ui.TokenService }
+type lockedNoAdmin struct{ TokenService }
 
 func (d lockedNoAdmin) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
@@ -762,8 +761,8 @@ func (d lockedNoAdmin) Tokens() ([]actions.TokenInfo, error) {
 // Item 5, no usable admin code: the CA's procedure and no admin-code button.
 func TestBlockedScreenWithoutAdminCode(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "en", func(s ui.TokenService) ui.TokenService { return lockedNoAdmin{s} })
-	h.app.Show(ui.ScreenBlocked)
+	h := startWith(t, tok, "en", func(s TokenService) TokenService { return lockedNoAdmin{s} })
+	h.app.Show(ScreenBlocked)
 	mustShow(t, h.win, "Your token is blocked")
 	mustShow(t, h.win, "A blocked Certigna token is unblocked by Certigna")
 	mustShow(t, h.win, "cannot be unblocked here")

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"fmt"
@@ -17,7 +17,6 @@ import (
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // press delivers one key as the desktop driver (GLFW) does: key down and
@@ -60,9 +59,9 @@ func repeat(c fyne.Canvas, name fyne.KeyName, r rune) {
 }
 
 // buttonWithText is the window's button showing text.
-func buttonWithText(w fyne.Window, text string) *ui.Button {
+func buttonWithText(w fyne.Window, text string) *Button {
 	for _, o := range test.LaidOutObjects(w.Content()) {
-		if b, ok := o.(*ui.Button); ok && b.Text == text {
+		if b, ok := o.(*Button); ok && b.Text == text {
 			return b
 		}
 	}
@@ -83,10 +82,10 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c := h.win.Canvas()
 
 	// sidebar → PIN screen
-	c.Focus(h.app.NavButton(ui.ScreenPIN))
+	c.Focus(h.app.NavButton(ScreenPIN))
 	press(c, fyne.KeySpace, ' ')
 	f := h.app.PINForm()
-	if h.app.Screen() != ui.ScreenPIN || f == nil || c.Focused() != f.Current {
+	if h.app.Screen() != ScreenPIN || f == nil || c.Focused() != f.Current {
 		t.Fatalf("Space on the sidebar: screen %s, focus %T", h.app.Screen(), c.Focused())
 	}
 	repeat(c, fyne.KeySpace, ' ') // the key held down
@@ -115,12 +114,12 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 		t.Fatalf("%d C_SetPIN for one change", n)
 	}
 	// the keyboard is on the next step's button: Space goes on from there
-	if b, ok := c.Focused().(*ui.Button); !ok || b.Text != "Faire une signature de test" {
+	if b, ok := c.Focused().(*Button); !ok || b.Text != "Faire une signature de test" {
 		t.Fatalf("after the change the focus is on %T, not the next step", c.Focused())
 	}
 
 	// guide's "Faire une signature de test" → sign screen
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	b := buttonWithText(h.win, "Faire une signature de test")
 	if b == nil {
 		t.Fatal("no test-signature button on the guide")
@@ -128,14 +127,14 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c.Focus(b)
 	press(c, fyne.KeySpace, ' ')
 	v := h.app.SignView()
-	if h.app.Screen() != ui.ScreenSign || v == nil || c.Focused() != v.PIN {
+	if h.app.Screen() != ScreenSign || v == nil || c.Focused() != v.PIN {
 		t.Fatalf("Space on the guide's button: screen %s, focus %T", h.app.Screen(), c.Focused())
 	}
 	if v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
 	}
 	logins := spy.Count("C_Login")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(writeSample(t, t.TempDir(), "a.pdf"))})
+	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(sampleIn(t, t.TempDir(), "a.pdf"))})
 	h.settle()
 	c.Focus(v.PIN)
 	typeKeys(c, newPIN)
@@ -149,9 +148,9 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	}
 
 	// sidebar → sign screen again: the field is empty and stays so
-	c.Focus(h.app.NavButton(ui.ScreenGuide))
+	c.Focus(h.app.NavButton(ScreenGuide))
 	press(c, fyne.KeySpace, ' ')
-	c.Focus(h.app.NavButton(ui.ScreenSign))
+	c.Focus(h.app.NavButton(ScreenSign))
 	press(c, fyne.KeySpace, ' ')
 	if v := h.app.SignView(); c.Focused() == v.PIN && v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
@@ -162,7 +161,7 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 // dialog's).
 func asButton(o fyne.CanvasObject) (*widget.Button, bool) {
 	switch b := o.(type) {
-	case *ui.Button:
+	case *Button:
 		return &b.Button, true
 	case *widget.Button:
 		return b, true
@@ -177,12 +176,12 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	c := h.win.Canvas()
-	c.Focus(h.app.NavButton(ui.ScreenToken))
+	c.Focus(h.app.NavButton(ScreenToken))
 	press(c, fyne.KeyReturn, 0)
-	if h.app.Screen() != ui.ScreenToken {
+	if h.app.Screen() != ScreenToken {
 		t.Fatalf("Enter on the sidebar: screen %s", h.app.Screen())
 	}
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	sub := h.app.PINForm().Submit
 	if sub.Importance != widget.HighImportance {
 		t.Fatal("the PIN form's button is not the primary one")
@@ -198,7 +197,7 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 	if ring == nil || !ring.Visible() || ring.StrokeWidth < 2 {
 		t.Fatal("no visible focus ring on the focused primary button")
 	}
-	if ring.StrokeColor == ui.NewTheme().Color("primary", 0) {
+	if ring.StrokeColor == NewTheme().Color("primary", 0) {
 		t.Fatal("the focus ring has the button's own colour")
 	}
 	test.FocusNext(c)
@@ -208,7 +207,7 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 }
 
 // focusRingOf is the outline rectangle the button draws over itself.
-func focusRingOf(b *ui.Button) *canvas.Rectangle {
+func focusRingOf(b *Button) *canvas.Rectangle {
 	objs := test.WidgetRenderer(b).Objects()
 	if r, ok := objs[len(objs)-1].(*canvas.Rectangle); ok && r.StrokeWidth > 0 {
 		return r
@@ -226,7 +225,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	h.failOpen = fmt.Errorf("no opener")
 	open := func() {
 		t.Helper()
-		h.app.Show(ui.ScreenGuide)
+		h.app.Show(ScreenGuide)
 		b := buttonWithText(h.win, "Ouvrir www.certigna.com")
 		if b == nil {
 			t.Fatal("no button to open the site")
@@ -239,7 +238,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	}
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
 		open()
-		if _, ok := c.Focused().(*ui.Button); !ok {
+		if _, ok := c.Focused().(*Button); !ok {
 			t.Fatalf("the dialog's button has no focus (%T)", c.Focused())
 		}
 		press(c, k, 0)
@@ -254,7 +253,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 		t.Fatal("Escape with nothing focused did not close the dialog")
 	}
 
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
 	if c.Overlays().Top() == nil || c.Focused() != h.app.ChooserField() {
 		t.Fatal("the chooser is not open with the focus in its path field")
@@ -292,11 +291,11 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	c := h.win.Canvas()
 	d := fyne.CurrentApp().Driver()
 	seen, scrolled := 0, false
-	var tick *ui.Check
+	var tick *Check
 	for i := 0; i < 60; i++ {
 		test.FocusNext(c)
 		o, ok := c.Focused().(fyne.CanvasObject)
@@ -316,7 +315,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		if page.Offset.Y > 0 {
 			scrolled = true
 		}
-		if ch, ok := o.(*ui.Check); ok && tick == nil && page.Offset.Y > 0 {
+		if ch, ok := o.(*Check); ok && tick == nil && page.Offset.Y > 0 {
 			tick = ch
 		}
 	}
@@ -330,7 +329,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 	off := h.app.Page().Offset.Y
 	was := tick.Checked
 	press(c, fyne.KeySpace, ' ')
-	now, ok := c.Focused().(*ui.Check)
+	now, ok := c.Focused().(*Check)
 	if !ok || now.Text != tick.Text || now.Checked == was {
 		t.Fatalf("after Space on a tick the focus is on %T", c.Focused())
 	}
@@ -348,10 +347,10 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
-	a, b := writeSample(t, dir, "a.pdf"), writeSample(t, dir, "b.pdf")
+	a, b := sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(a)})
 	h.settle()
 	test.Type(v.PIN, tok.PIN)
@@ -376,8 +375,8 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 		t.Fatal("another certificate: the PIN stays")
 	}
 	test.Type(v.PIN, tok.PIN)
-	h.app.Show(ui.ScreenGuide)
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenGuide)
+	h.app.Show(ScreenSign)
 	if v := h.app.SignView(); v.PIN.Text != "" {
 		t.Fatal("another screen and back: the PIN stays")
 	}
@@ -388,7 +387,7 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	d := fyne.CurrentApp().Driver()
 	before := d.AbsolutePositionForObject(f.Submit)
@@ -403,7 +402,7 @@ func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 
 // manyTried is discovery's answer on a machine with 25 places that all fail
 // the same way (a double: no machine here has 25 broken modules).
-type manyTried struct{ ui.TokenService }
+type manyTried struct{ TokenService }
 
 func (c manyTried) Module() actions.ModuleStatus {
 	m := c.TokenService.Module()
@@ -418,8 +417,8 @@ func (c manyTried) Module() actions.ModuleStatus {
 // them, not 25 times.
 func TestDriverReasonsSaidOnce(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return manyTried{s} })
-	h.app.Show(ui.ScreenDriver)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return manyTried{s} })
+	h.app.Show(ScreenDriver)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if acc, ok := o.(*widget.Accordion); ok {
 			acc.OpenAll()
@@ -443,15 +442,15 @@ func TestDriverReasonsSaidOnce(t *testing.T) {
 func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenVerify, ui.ScreenBrowsers, ui.ScreenAbout} {
+	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
 		h.app.Show(s)
-		if s == ui.ScreenSign {
+		if s == ScreenSign {
 			h.app.SignView().UseSample()
 			h.settle()
 		}
 		n := 0
 		for _, o := range test.LaidOutObjects(h.win.Content()) {
-			if b, ok := o.(*ui.Button); ok {
+			if b, ok := o.(*Button); ok {
 				n++
 				if b.AccessibleName() == "" {
 					t.Errorf("%s: a button without a name (icon %v)", s, b.Icon)
@@ -468,7 +467,7 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 func TestSampleNotCopiedAgain(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
 	h.settle()
@@ -489,9 +488,9 @@ func TestSampleNotCopiedAgain(t *testing.T) {
 func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "Déjà fait avec le pilote")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "97531864")
@@ -501,7 +500,7 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("PIN change: %q", f.Status.Text)
 	}
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	if shows(h.win, "Déjà fait avec le pilote") {
 		t.Fatal("“Déjà fait avec le pilote” after the PIN was set in the app")
 	}
@@ -512,7 +511,7 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	c := h.win.Canvas()
 	test.Type(f.Current, tok.PIN)
@@ -530,7 +529,7 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	}
 
 	// the PDF chooser's "not found" too
-	h.app.Show(ui.ScreenVerify)
+	h.app.Show(ScreenVerify)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
 	path := h.app.ChooserField()
 	typeKeys(c, "/nulle/part.pdf")
@@ -554,7 +553,7 @@ func TestSelectableTextShowsFocus(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Start()
 	h.settle()
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	c := h.win.Canvas()
 	isText := func(f fyne.Focusable) bool { _, ok := f.(interface{ SelectedText() string }); return ok }
 	for i := 0; i < 30 && !isText(c.Focused()); i++ {

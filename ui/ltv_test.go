@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"bytes"
@@ -21,13 +21,12 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // sampleInput writes the sample PDF to a temp dir and selects it.
-func sampleInput(t *testing.T, h *harness) (*ui.SignView, string) {
+func sampleInput(t *testing.T, h *harness) (*SignView, string) {
 	t.Helper()
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	in := filepath.Join(t.TempDir(), "doc.pdf")
 	var buf bytes.Buffer
@@ -294,7 +293,7 @@ func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
 	tok := testtoken.NewSoftHSM(t, testtoken.WithLabel("Jeton RSA seul"), testtoken.WithoutEC())
 	tok.Setenv(t)
 	h := start(t, tok, "en")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	if shows(h.win, "Certificate") {
 		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
 	}

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"fmt"
@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/certigna-desktop/app/ui"
 )
 
 func showsPart(h *harness, s string) bool {
@@ -60,7 +59,7 @@ func TestRenewalReminderFromKeptExpiry(t *testing.T) {
 	if err := h.store.SetSettings(st); err != nil {
 		t.Fatal(err)
 	}
-	h2 := startStore(t, tok, ui.OpenStore(h.store.Path()))
+	h2 := startStore(t, tok, OpenStore(h.store.Path()))
 	want := fmt.Sprintf("Votre certificat (%s) expire dans 20 jours", tok.Holder)
 	if !showsPart(h2, want) || !showsPart(h2, "espace privé sur www.certigna.com") {
 		t.Fatalf("no reminder %q; the window shows:\n%s", want, strings.Join(texts(h2.win), "\n"))
@@ -86,10 +85,10 @@ func TestRenewalReminderFromKeptExpiry(t *testing.T) {
 // About screen can turn the check off.
 func TestUpdateBannerAndToggle(t *testing.T) {
 	tok := softhsm(t)
-	withOptions = func(o *ui.Options) { o.UpdateCheck = true }
+	withOptions = func(o *Options) { o.UpdateCheck = true }
 	t.Cleanup(func() { withOptions = nil })
 	h := start(t, tok, "fr")
-	h.app.SetUpdate(&ui.UpdateInfo{Version: "0.2.0", Date: "2026-12-01", Notes: "Signature des formulaires.", URL: "https://example.invalid/get"})
+	h.app.SetUpdate(&UpdateInfo{Version: "0.2.0", Date: "2026-12-01", Notes: "Signature des formulaires.", URL: "https://example.invalid/get"})
 	if !showsPart(h, "Une nouvelle version est disponible : Certigna Desktop 0.2.0 (2026-12-01).") || !showsPart(h, "Signature des formulaires.") {
 		t.Fatalf("no update banner:\n%s", strings.Join(texts(h.win), "\n"))
 	}
@@ -97,7 +96,7 @@ func TestUpdateBannerAndToggle(t *testing.T) {
 	if h.opened[len(h.opened)-1] != "https://example.invalid/get" {
 		t.Fatalf("opened %q", h.opened)
 	}
-	h.app.Show(ui.ScreenAbout)
+	h.app.Show(ScreenAbout)
 	var c *widget.Check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if x, ok := o.(*widget.Check); ok && strings.HasPrefix(x.Text, "Rechercher une nouvelle version") {

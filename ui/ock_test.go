@@ -1,6 +1,6 @@
 //go:build unix
 
-package ui_test
+package ui
 
 import (
 	"strings"
@@ -12,7 +12,6 @@ import (
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // wrongLogins spends n tries of the user PIN through
@@ -35,17 +34,17 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked PIN", cur)
 	}
-	h.app.Show(ui.ScreenPIN) // the PIN screen of a blocked token is the blocked screen
-	if h.app.Screen() != ui.ScreenBlocked {
+	h.app.Show(ScreenPIN) // the PIN screen of a blocked token is the blocked screen
+	if h.app.Screen() != ScreenBlocked {
 		t.Fatalf("screen %s", h.app.Screen())
 	}
 	mustShow(t, h.win, "Votre token est bloqué")
 	mustShow(t, h.win, "BLOQUÉ")
 	mustShow(t, h.win, "J’ai un code administrateur (PUK) fourni avec mon token")
 	snapshot(t, h, "11-blocked.png")
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "BLOQUÉ")
-	h.app.Show(ui.ScreenBlocked)
+	h.app.Show(ScreenBlocked)
 	f := h.app.UnblockForm()
 	if f == nil {
 		t.Fatal("no unblock form")
@@ -94,8 +93,8 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 	if cur := h.app.Current(); cur == nil || cur.SOPIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked admin code", cur)
 	}
-	h.app.Show(ui.ScreenPIN)
-	if h.app.Screen() != ui.ScreenBlocked {
+	h.app.Show(ScreenPIN)
+	if h.app.Screen() != ScreenBlocked {
 		t.Fatalf("screen %s", h.app.Screen())
 	}
 	mustShow(t, h.win, "Your token is blocked")
@@ -126,7 +125,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINFinalTry {
 		t.Fatalf("token %+v, want final_try", cur)
 	}
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	mustShow(t, h.win, "DERNIER ESSAI")
 	f := h.app.PINForm()
 	test.Type(f.Current, tok.PIN)

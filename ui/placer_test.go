@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"image"
@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/certigna-desktop/app/ui"
 )
 
 // dragFrom sends the events the desktop driver sends for a mouse drag from
@@ -54,7 +53,7 @@ func nearPlace(a, b [4]float64) bool {
 // chooses that field; the stamp's picture is drawn where its place is.
 func TestPlacerDragKeysFields(t *testing.T) {
 	test.NewTempApp(t)
-	p := ui.NewPlacer("Emplacement de la signature")
+	p := NewPlacer("Emplacement de la signature")
 	var got [4]float64
 	changes := 0
 	p.OnChanged = func(r [4]float64) { got = r; changes++ }
@@ -63,7 +62,7 @@ func TestPlacerDragKeysFields(t *testing.T) {
 	p.SetPage(solid(612, 792, color.White), 612, 792)
 	p.SetStamp(solid(40, 12, color.NRGBA{R: 0xff, A: 0xff}))
 	p.SetPlace([4]float64{100, 100, 200, 60})
-	p.SetFields([]ui.PlacerField{{Name: "Acheteur", OnPage: [4]float64{350, 600, 200, 50}}}, "")
+	p.SetFields([]PlacerField{{Name: "Acheteur", OnPage: [4]float64{350, 600, 200, 50}}}, "")
 	entry := widget.NewEntry()
 	w := test.NewTempWindow(t, container.NewVBox(entry, p))
 	w.Resize(fyne.NewSize(340, 480))

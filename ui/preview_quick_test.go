@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/testpdf"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // heldSource is the real page source whose full renders wait until release
@@ -26,11 +25,11 @@ type heldSource struct {
 }
 
 type heldDoc struct {
-	ui.Pages
+	Pages
 	release chan struct{}
 }
 
-func (s heldSource) OpenPages(ctx context.Context, path string) (ui.Pages, error) {
+func (s heldSource) OpenPages(ctx context.Context, path string) (Pages, error) {
 	d, err := s.PageSource.OpenPages(ctx, path)
 	if err != nil {
 		return nil, err
@@ -52,10 +51,10 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 	var once sync.Once
 	release := func() { once.Do(func() { close(src.release) }) }
 	t.Cleanup(release)
-	withOptions = func(o *ui.Options) { o.Pages = src }
+	withOptions = func(o *Options) { o.Pages = src }
 	h := start(t, tok, "fr")
 	withOptions = nil
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	in := filepath.Join(t.TempDir(), "scan.pdf")
 	if err := os.WriteFile(in, testpdf.ImagePage(testpdf.Page{Media: [4]float64{0, 0, 595, 842}}, 2100, [4]float64{100, 300, 400, 300}), 0o644); err != nil {
 		t.Fatal(err)

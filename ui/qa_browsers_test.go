@@ -1,6 +1,6 @@
 //go:build linux
 
-package ui_test
+package ui
 
 import (
 	"os"
@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // With two Firefox profiles, "Enregistrer le token" on the second one says
@@ -43,7 +42,7 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(1000, 2000)) // every card in view
-	h.app.Show(ui.ScreenBrowsers)
+	h.app.Show(ScreenBrowsers)
 	drv := fyne.CurrentApp().Driver()
 	var regs []*widget.Button
 	var regObjs []fyne.CanvasObject // as laid out (the window's button around Fyne's)

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"os"
@@ -15,7 +15,6 @@ import (
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // Found walking the window as a new customer (task H). Each test shows one
@@ -39,7 +38,7 @@ func tapText(t *testing.T, h *harness, s string) {
 func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenVerify)
+	h.app.Show(ScreenVerify)
 	tapText(t, h, "Choisir un PDF…")
 	got := strings.Join(overlayTexts(h.win), "\n")
 	for _, w := range []string{"Choisir un PDF", "Parcourir…", "Ouvrir", "Annuler"} {
@@ -68,7 +67,7 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	mustShow(t, h.win, "Code de déverrouillage")
 	f := h.app.PINForm()
 	test.Type(f.Current, tok.PIN)
@@ -86,8 +85,8 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	if f.Current.PlaceHolder != "votre code PIN actuel" {
 		t.Fatalf("placeholder right after the change: %q", f.Current.PlaceHolder)
 	}
-	h.app.Show(ui.ScreenGuide)
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenGuide)
+	h.app.Show(ScreenPIN)
 	for _, w := range []string{"Changer mon code PIN", "Code PIN actuel", "pas le code de déverrouillage du site"} {
 		mustShow(t, h.win, w)
 	}
@@ -110,14 +109,14 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
 	}
 	h.app.SetLang("en")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	mustShow(t, h.win, "Current PIN")
 }
 
 // demoModule reports the module as the demo token's. A test double for the
 // status only (creating the real demo token writes in the user's cache);
 // every call still goes to the real SoftHSM2 token.
-type demoModule struct{ ui.TokenService }
+type demoModule struct{ TokenService }
 
 func (d demoModule) Module() actions.ModuleStatus {
 	m := d.TokenService.Module()
@@ -130,15 +129,15 @@ func (d demoModule) Module() actions.ModuleStatus {
 func TestBrowsersScreenWithDemoTokenSaysWhy(t *testing.T) {
 	tok := softhsm(t)
 	t.Setenv("HOME", t.TempDir())
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return demoModule{s} })
-	h.app.Show(ui.ScreenBrowsers)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return demoModule{s} })
+	h.app.Show(ScreenBrowsers)
 	mustShow(t, h.win, "Le token de démonstration n’existe que dans cette application")
 	if shows(h.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("sends the demo user to the Driver screen:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// a real module still registers: no demo banner
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ui.ScreenBrowsers)
+	h2.app.Show(ScreenBrowsers)
 	if shows(h2.win, "Le token de démonstration") || shows(h2.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("banner with a real module:\n%s", strings.Join(texts(h2.win), "\n"))
 	}
@@ -189,7 +188,7 @@ func TestDiagnosticsWrapByWord(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ui.ScreenAbout)
+	h.app.Show(ScreenAbout)
 	rep := h.app.Diagnostics()
 	found := false
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
@@ -228,7 +227,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "Le site affiche alors votre code de déverrouillage")
 }
 
@@ -237,7 +236,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 func TestEnglishGuideIntro(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "en")
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "The app does for you everything that can be done here")
 	if shows(h.win, "does here") {
 		t.Fatal("old wording")
@@ -259,7 +258,7 @@ func TestFrenchOneApostrophe(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenVerify)
+	h.app.Show(ScreenVerify)
 	mustShow(t, h.win, "l’application dit qui l’a signé")
 }
 
@@ -271,11 +270,11 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	for _, lang := range []string{"fr", "en"} {
 		h := start(t, tok, lang)
-		fyne.CurrentApp().Settings().SetTheme(ui.NewTheme())
+		fyne.CurrentApp().Settings().SetTheme(NewTheme())
 		h.win.Resize(fyne.NewSize(800, 600))
-		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenVerify, ui.ScreenBrowsers, ui.ScreenAbout} {
+		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
 			h.app.Show(s)
-			if s == ui.ScreenVerify {
+			if s == ScreenVerify {
 				verifyFile(t, h, corpus("byte-flip.pdf"))
 				if v := h.app.VerifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
 					t.Fatalf("no verification shown: %+v", v)
@@ -298,19 +297,19 @@ func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null")
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.Show(ui.ScreenDriver)
+	h.app.Show(ScreenDriver)
 	mustShow(t, h.win, "Pilote générique chargé : pas celui de Certigna")
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
 	if shows(h.win, "Pilote chargé") {
 		t.Fatalf("a green “Pilote chargé” for OpenSC alone:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// "Mon token" waits for a token, and says the generic driver may not see it
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Branchez votre token")
 	mustShow(t, h.win, "Le seul pilote trouvé, OpenSC, est générique et ne le reconnaît peut-être pas")
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ui.ScreenDriver)
+	h2.app.Show(ScreenDriver)
 	mustShow(t, h2.win, "Pilote chargé")
 	if shows(h2.win, "Pilote générique") {
 		t.Fatal("generic warning with a module that sees the token")
@@ -340,7 +339,7 @@ func TestExpiresSoonInDays(t *testing.T) {
 	tok := softhsm(t) // the test CA lives 30 days
 	for lang, re := range map[string]*regexp.Regexp{"fr": regexp.MustCompile(`^Expire dans (1 jour|\d+ jours)$`), "en": regexp.MustCompile(`^Expires in (1 day|\d+ days)$`)} {
 		h := start(t, tok, lang)
-		h.app.Show(ui.ScreenToken)
+		h.app.Show(ScreenToken)
 		found := false
 		for _, s := range texts(h.win) {
 			if strings.HasPrefix(s, "Expire") {
@@ -356,7 +355,7 @@ func TestExpiresSoonInDays(t *testing.T) {
 	}
 	for lang, want := range map[string][3]string{"fr": {"Expire dans 0 jour", "Expire dans 1 jour", "Expire dans 2 jours"}, "en": {"Expires in 0 days", "Expires in 1 day", "Expires in 2 days"}} {
 		for n, w := range want {
-			if got := ui.Plural(lang, "ui.cert.expires_in", n); got != w {
+			if got := Plural(lang, "ui.cert.expires_in", n); got != w {
 				t.Errorf("%s %d: %q, want %q", lang, n, got, w)
 			}
 		}
@@ -373,7 +372,7 @@ func TestDamagedPDFInFrenchWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
 	h.settle()

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"strings"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // "Mon token" shows what support needs (make, versions, reader, driver), and
@@ -23,7 +22,7 @@ import (
 func TestTokenDetailsAndSupportReport(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Détails pour le support (token, lecteur, pilote)")
 	rep := h.app.Diagnostics()
 	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
@@ -38,7 +37,7 @@ func TestTokenDetailsAndSupportReport(t *testing.T) {
 	if full := h.app.Report(true).Text(); !strings.Contains(full, "n° de série du certificat : 15eed") {
 		t.Errorf("asked-for serial missing:\n%s", full)
 	}
-	h.app.Show(ui.ScreenAbout)
+	h.app.Show(ScreenAbout)
 	mustShow(t, h.win, "Copier le rapport pour le support")
 }
 
@@ -49,7 +48,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	defer token.SetDeadlines(token.Deadlines{Quick: time.Second, PIN: time.Second, Pad: time.Second, Slow: 2 * time.Second})()
 	shim := testtoken.BuildShim(t, testtoken.ShimHangSetPIN)
 	h := start(t, &testtoken.Token{ModulePath: shim.Path}, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	test.Type(f.Current, "1234")
 	test.Type(f.New, "24681357")
@@ -74,7 +73,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	// no wall-clock bound here: the machine may be loaded.)
 	h.app.Refresh()
 	h.settle()
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "n’a toujours pas répondu")
 	// Once the driver answers, the token is back and the form usable.
 	shim.Release(t)
@@ -86,7 +85,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 			break
 		}
 	}
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	if f := h.app.PINForm(); f.Submit.Disabled() {
 		t.Fatalf("form disabled after the driver answered:\n%s", strings.Join(texts(h.win), "\n"))
 	}
@@ -104,12 +103,12 @@ func mustTokens(h *harness) []actions.TokenInfo {
 func TestReportFrenchWithBatches(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenSign)
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf"} {
-		uris = append(uris, storage.NewFileURI(writeSample(t, dir, n)))
+		uris = append(uris, storage.NewFileURI(sampleIn(t, dir, n)))
 	}
 	h.app.HandleDrop(uris)
 	h.settle()

@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"context"
@@ -18,7 +18,6 @@ import (
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 var (
@@ -48,7 +47,7 @@ func checkShown(t *testing.T, lang, where string, shown []string) {
 			t.Errorf("%s/%s: raw tag %q", lang, where, x)
 		case lang == "fr" && pluralFR.MatchString(x), lang == "en" && pluralEN.MatchString(x):
 			t.Errorf("%s/%s: plural mistake %q", lang, where, x)
-		case lang == "fr" && where != ui.ScreenAbout && englishFR.MatchString(x):
+		case lang == "fr" && where != ScreenAbout && englishFR.MatchString(x):
 			t.Errorf("%s/%s: English in the French window %q", lang, where, x)
 		case strings.Contains(x, "Tampon visible : Invisible"):
 			t.Errorf("%s/%s: %q", lang, where, x)
@@ -61,18 +60,18 @@ func checkShown(t *testing.T, lang, where string, shown []string) {
 // untranslated keys and singular/plural mistakes.
 func TestNoRawTextOnAnyScreen(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return candidates{s} })
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return candidates{s} })
 	for _, lang := range []string{"fr", "en"} {
 		h.app.SetLang(lang)
-		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenAbout} {
+		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
 			h.app.Show(s)
-			if s == ui.ScreenSign {
+			if s == ScreenSign {
 				v := h.app.SignView()
 				v.Options.Open(0)
 				v.UseSample()
 				h.settle()
 			}
-			if s == ui.ScreenDriver {
+			if s == ScreenDriver {
 				for _, o := range test.LaidOutObjects(h.win.Content()) {
 					if acc, ok := o.(*widget.Accordion); ok {
 						acc.OpenAll() // the places tried, with their tags in words
@@ -81,7 +80,7 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 				mustShow(t, h.win, map[string]string{"fr": "emplacement habituel", "en": "usual place"}[lang])
 			}
 			shown := append(texts(h.win), visibleTexts(h.win)...)
-			if s == ui.ScreenAbout {
+			if s == ScreenAbout {
 				// the support report is for Certigna's support, who needs
 				// the technical names ("--module"): only keys are checked
 				for _, x := range shown {
@@ -95,7 +94,7 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 		}
 		// the window's own refusals and the messages shared with the CLI
 		for _, k := range []string{"token.err.module_not_found", "token.err.final_try", "token.err.final_try.so", "ltv.err.tsa_unreachable", "ltv.err.rev_offline", "ltv.err.tsa_auth"} {
-			msg := ui.Message(catalogErr{k}, lang)
+			msg := Message(catalogErr{k}, lang)
 			checkShown(t, lang, k, []string{msg})
 			if strings.Contains(msg, "CERTIGNA_TSA") {
 				t.Errorf("%s %s: environment variable names in the window: %q", lang, k, msg)
@@ -124,22 +123,22 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 					t.Errorf("%s %s: no .other", lang, k)
 				}
 				for _, n := range []int{0, 1, 2} {
-					checkShown(t, lang, k, []string{ui.Plural(lang, base, n, map[string]any{"Total": 7})})
+					checkShown(t, lang, k, []string{Plural(lang, base, n, map[string]any{"Total": 7})})
 				}
 			}
 		}
 	}
-	if got := ui.Plural("fr", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 étape terminée sur 7" {
+	if got := Plural("fr", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 étape terminée sur 7" {
 		t.Fatalf("plural: %q", got)
 	}
-	if got := ui.Plural("fr", "ui.guide.progress", 0, map[string]any{"Total": 7}); got != "0 étape terminée sur 7" {
+	if got := Plural("fr", "ui.guide.progress", 0, map[string]any{"Total": 7}); got != "0 étape terminée sur 7" {
 		t.Fatalf("plural: %q", got)
 	}
 }
 
 // candidates adds discovery's candidates to the module status as the real
 // discovery reports them (the fixture opens its module directly).
-type candidates struct{ ui.TokenService }
+type candidates struct{ TokenService }
 
 func (c candidates) Module() actions.ModuleStatus {
 	m := c.TokenService.Module()
@@ -162,7 +161,7 @@ func (e catalogErr) Message(lang string) string {
 // a busy machine): a double, because no real module here is slow on
 // demand. It counts the calls that would touch a token.
 type slowService struct {
-	ui.TokenService
+	TokenService
 	release chan struct{}
 	calls   atomic.Int32
 }
@@ -191,7 +190,7 @@ func TestFirstFrameDoesNotWaitForDiscovery(t *testing.T) {
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1024, 740))
 	began := time.Now()
-	a := ui.New(fyne.CurrentApp(), w, ui.Options{Lang: "fr", Tokens: slow, Store: h.store,
+	a := New(fyne.CurrentApp(), w, Options{Lang: "fr", Tokens: slow, Store: h.store,
 		DocumentsDir: t.TempDir(), RunOnUI: h.runOnUI, OpenURL: nil})
 	a.Start()
 	if d := time.Since(began); d > 2*time.Second {
@@ -246,13 +245,13 @@ func firstLevelTexts(o fyne.CanvasObject) []string {
 		return out
 	case *widget.Label:
 		return []string{x.Text}
-	case *ui.Button:
+	case *Button:
 		return []string{x.Text}
 	case *widget.Button:
 		return []string{x.Text}
 	case *widget.Check:
 		return []string{x.Text}
-	case *ui.Check:
+	case *Check:
 		return []string{x.Text}
 	case *widget.Select:
 		return append([]string{x.Selected, x.PlaceHolder}, x.Options...)
@@ -307,7 +306,7 @@ func TestNoJargonOnFirstScreens(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenBrowsers} {
+	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers} {
 		h.app.Show(s)
 		h.settle()
 		check(s)
@@ -330,7 +329,7 @@ func TestNoTextInDisabledGrey(t *testing.T) {
 			t.Errorf("%s: %q in the disabled grey", where, x)
 		}
 	}
-	for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenBrowsers, ui.ScreenVerify} {
+	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenVerify} {
 		h.app.Show(s)
 		h.settle()
 		check(s)

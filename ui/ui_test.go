@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"bytes"
@@ -28,13 +28,12 @@ import (
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // counting is the real token service with a count of the calls that reach
 // the token with a code (not a double: every call goes to the real token).
 type counting struct {
-	ui.TokenService
+	TokenService
 	codeCalls atomic.Int32
 }
 
@@ -54,10 +53,10 @@ func (c *counting) OpenKey(slot uint, id []byte, pin string, final bool) (action
 }
 
 type harness struct {
-	app    *ui.App
+	app    *App
 	win    fyne.Window
 	svc    *counting
-	store  *ui.Store
+	store  *Store
 	tok    *testtoken.Token
 	docs   string
 	mu     sync.Mutex
@@ -110,26 +109,26 @@ func start(t *testing.T, tok *testtoken.Token, lang string) *harness {
 
 // startWith wraps the real service (for the few states no real token here
 // can produce).
-func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
+func startWith(t *testing.T, tok *testtoken.Token, lang string, wrap func(TokenService) TokenService) *harness {
 	t.Helper()
 	return startModule(t, tok, tok.ModulePath, lang, wrap)
 }
 
 // startModule opens the window over the module at path (tok's own, or a
 // module in front of it such as OpenSC's pkcs11-spy); tok may be nil.
-func startModule(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService) *harness {
+func startModule(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(TokenService) TokenService) *harness {
 	t.Helper()
 	return startFull(t, tok, path, lang, wrap, nil)
 }
 
 // startStore opens a second window over tok with an existing store (a new
 // run of the app).
-func startStore(t *testing.T, tok *testtoken.Token, store *ui.Store) *harness {
+func startStore(t *testing.T, tok *testtoken.Token, store *Store) *harness {
 	t.Helper()
 	return startFull(t, tok, tok.ModulePath, "fr", nil, store)
 }
 
-func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(ui.TokenService) ui.TokenService, store *ui.Store) *harness {
+func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(TokenService) TokenService, store *Store) *harness {
 	t.Helper()
 	t.Setenv("LANG", map[string]string{"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[lang])
 	m, err := token.Open(path)
@@ -139,20 +138,20 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 	t.Cleanup(func() { m.Close() })
 	test.NewTempApp(t)
 	if os.Getenv("CERTIGNA_UI_SHOTS") != "" {
-		fyne.CurrentApp().Settings().SetTheme(ui.NewTheme())
+		fyne.CurrentApp().Settings().SetTheme(NewTheme())
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.Resize(fyne.NewSize(1000, 800))
-	var real ui.TokenService = actions.TokensOf(m)
+	var real TokenService = actions.TokensOf(m)
 	if wrap != nil {
 		real = wrap(real)
 	}
 	h := &harness{win: w, svc: &counting{TokenService: real}, tok: tok, docs: t.TempDir()}
 	h.store = store
 	if h.store == nil {
-		h.store = ui.OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
+		h.store = OpenStore(filepath.Join(t.TempDir(), "certigna-desktop", "state.json"))
 	}
-	opts := ui.Options{
+	opts := Options{
 		Lang: lang, Tokens: h.svc, Store: h.store, Version: "test",
 		DocumentsDir: h.docs, WatchEvery: 200 * time.Millisecond, RunOnUI: h.runOnUI,
 		OpenURL: func(u *url.URL) error {
@@ -163,12 +162,12 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 		},
 		// no system file dialog: the same window on every machine (files_test.go
 		// asks the system's)
-		Files: ui.FileChoosers{},
+		Files: FileChoosers{},
 	}
 	if withOptions != nil {
 		withOptions(&opts)
 	}
-	h.app = ui.New(fyne.CurrentApp(), w, opts)
+	h.app = New(fyne.CurrentApp(), w, opts)
 	t.Cleanup(h.app.Stop)
 	h.app.Refresh()
 	h.settle()
@@ -177,7 +176,7 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 
 // withOptions, when set by a test, adds to the window's options (e.g. the
 // page preview's source).
-var withOptions func(*ui.Options)
+var withOptions func(*Options)
 
 func softhsm(t *testing.T) *testtoken.Token {
 	t.Helper()
@@ -195,11 +194,11 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *ui.Button:
+		case *Button:
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
-		case *ui.Check:
+		case *Check:
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
@@ -224,11 +223,11 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *ui.Button:
+		case *Button:
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
-		case *ui.Check:
+		case *Check:
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
@@ -236,7 +235,7 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.PlaceHolder)
-		case *ui.Input:
+		case *Input:
 			out = append(out, x.PlaceHolder)
 		case *widget.Select:
 			out = append(out, x.Selected)
@@ -269,11 +268,11 @@ func overlayTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *ui.Button:
+		case *Button:
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.Text, x.PlaceHolder)
-		case *ui.Input:
+		case *Input:
 			out = append(out, x.Text, x.PlaceHolder)
 		case *canvas.Text:
 			out = append(out, x.Text)
@@ -310,7 +309,7 @@ func pinState(t *testing.T, h *harness) actions.PINState {
 func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Jeton Tests UI")
 	mustShow(t, h.win, testtoken.Holder)
 	// the PIN the token came with is "to be changed" until the personal
@@ -319,12 +318,12 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	if shows(h.win, "Prêt") {
 		t.Fatal("a new token shows “Prêt” before its PIN was set")
 	}
-	if err := h.store.SetDone(h.app.Current().Serial, ui.StepPINSet, true); err != nil {
+	if err := h.store.SetDone(h.app.Current().Serial, StepPINSet, true); err != nil {
 		t.Fatal(err)
 	}
 	h.app.Refresh()
 	h.settle()
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	// the test CA lives 30 days: the certificate is flagged as expiring soon
 	mustShow(t, h.win, "Expire dans")
@@ -339,7 +338,7 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	if f == nil {
 		t.Fatal("no PIN form")
@@ -348,7 +347,7 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 		t.Fatal("focus is not on the first field")
 	}
 	// Tab goes through the fields in reading order
-	for _, want := range []*ui.Input{f.New, f.Confirm} {
+	for _, want := range []*Input{f.New, f.Confirm} {
 		test.FocusNext(h.win.Canvas())
 		if h.win.Canvas().Focused() != want {
 			t.Fatalf("Tab order: focus on %T %p", h.win.Canvas().Focused(), h.win.Canvas().Focused())
@@ -389,7 +388,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	testtoken.Need(t, "pkcs11-tool")
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	const newPIN = "97531864"
 	test.Type(f.Current, tok.PIN)
@@ -414,7 +413,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 		t.Fatal("codes left in the form")
 	}
 	serial := h.app.Current().Serial
-	if !h.store.IsDone(serial, ui.StepPINSet) {
+	if !h.store.IsDone(serial, StepPINSet) {
 		t.Fatal("guide step not recorded")
 	}
 	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err == nil {
@@ -433,7 +432,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	}
 	// the about panel's "copy the report for support" puts the recent operations on the
 	// clipboard, without any code
-	h.app.Show(ui.ScreenAbout)
+	h.app.Show(ScreenAbout)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Copier le rapport pour le support" {
 			test.Tap(b)
@@ -462,10 +461,10 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	before := sha256.Sum256(buf.Bytes())
 
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
 	v := h.app.SignView()
-	if h.app.Screen() != ui.ScreenSign || v == nil || v.Input != in {
+	if h.app.Screen() != ScreenSign || v == nil || v.Input != in {
 		t.Fatalf("drop did not select the PDF (screen %s)", h.app.Screen())
 	}
 	h.settle() // the document's pre-PIN check
@@ -491,7 +490,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	mustShow(t, h.win, "Signature valide")
 	mustShow(t, h.win, v.Output)
-	if !h.store.IsDone(h.app.Current().Serial, ui.StepTestSignature) {
+	if !h.store.IsDone(h.app.Current().Serial, StepTestSignature) {
 		t.Fatal("guide step not recorded")
 	}
 	// open file / open folder go through OpenURL with file URIs
@@ -549,7 +548,7 @@ func TestLanguageSwitchChangesVisibleTexts(t *testing.T) {
 	// every screen, in both languages: no untranslated key on screen
 	for _, lang := range []string{"en", "fr"} {
 		h.app.SetLang(lang)
-		for _, s := range []string{ui.ScreenGuide, ui.ScreenDriver, ui.ScreenToken, ui.ScreenPIN, ui.ScreenSign, ui.ScreenAbout} {
+		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
 			h.app.Show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "ui.") {
@@ -590,7 +589,7 @@ func TestTranslationsComplete(t *testing.T) {
 func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenToken)
+	h.app.Show(ScreenToken)
 	h.app.Start()
 	h.settle() // the first discovery (instant here) ends the "searching" line
 	mustShow(t, h.win, "Jeton Tests UI")
@@ -625,7 +624,7 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ui.ScreenPIN)
+	h.app.Show(ScreenPIN)
 	f := h.app.PINForm()
 	test.Type(f.Current, "000000")
 	test.Type(f.New, "24681357")
@@ -657,7 +656,7 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 // toBeChanged reports the PIN as to be changed. A test double, only for the
 // state: SoftHSM2 and opencryptoki never set CKF_USER_PIN_TO_BE_CHANGED for a
 // usable PIN. Every call still goes to the real token.
-type toBeChanged struct{ ui.TokenService }
+type toBeChanged struct{ TokenService }
 
 func (d toBeChanged) Tokens() ([]actions.TokenInfo, error) {
 	ts, err := d.TokenService.Tokens()
@@ -669,18 +668,18 @@ func (d toBeChanged) Tokens() ([]actions.TokenInfo, error) {
 
 func TestPINToBeChangedBadgeAndAdvice(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return toBeChanged{s} })
-	h.app.Show(ui.ScreenToken)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return toBeChanged{s} })
+	h.app.Show(ScreenToken)
 	mustShow(t, h.win, "À changer")
 	mustShow(t, h.win, "doit être remplacé par votre code PIN personnel")
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	mustShow(t, h.win, "Choisir votre code PIN personnel")
 }
 
 // pullOut unplugs the token when the signature starts: the signature fails
 // and the screen says the token was pulled out and the input is unchanged.
 type pullOut struct {
-	ui.TokenService
+	TokenService
 	t   *testing.T
 	tok *testtoken.Token
 }
@@ -705,8 +704,8 @@ func (k pulledKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byte
 
 func TestTokenPulledMidSignature(t *testing.T) {
 	tok := softhsm(t)
-	h := startWith(t, tok, "fr", func(s ui.TokenService) ui.TokenService { return pullOut{s, t, tok} })
-	h.app.Show(ui.ScreenSign)
+	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return pullOut{s, t, tok} })
+	h.app.Show(ScreenSign)
 	v := h.app.SignView()
 	v.UseSample()
 	h.settle()

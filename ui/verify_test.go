@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"bytes"
@@ -13,16 +13,15 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/ui"
 )
 
 // corpus is a file of pdfsign's verify vectors (testdata/verify, made by
 // pdfsign/corpus_gen_test.go).
 func corpus(name string) string { return filepath.Join("..", "pdfsign", "testdata", "verify", name) }
 
-func verifyFile(t *testing.T, h *harness, path string) *ui.VerifyView {
+func verifyFile(t *testing.T, h *harness, path string) *VerifyView {
 	t.Helper()
-	h.app.Show(ui.ScreenVerify)
+	h.app.Show(ScreenVerify)
 	v := h.app.VerifyView()
 	if v == nil {
 		t.Fatal("no verify view")
@@ -82,7 +81,7 @@ func TestVerifyScreen(t *testing.T) {
 				}
 			}
 			if c.badges == ([4]string{}) {
-				if v.Check != nil || v.Err != ui.ErrNoSignature {
+				if v.Check != nil || v.Err != ErrNoSignature {
 					t.Fatalf("unsigned file: check %+v err %v", v.Check, v.Err)
 				}
 				return
@@ -112,7 +111,7 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	h := start(t, tok, "fr")
 	signed, _ := filepath.Abs(corpus("approval-then-fill.pdf"))
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(signed)})
-	if h.app.Screen() != ui.ScreenVerify {
+	if h.app.Screen() != ScreenVerify {
 		t.Fatalf("screen %q", h.app.Screen())
 	}
 	mustShow(t, h.win, "est déjà signé")
@@ -125,11 +124,11 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	mustShow(t, h.win, "Le document a été modifié depuis : ")
 	mustShow(t, h.win, "comme la signature le permet")
 
-	h.app.Show(ui.ScreenGuide)
+	h.app.Show(ScreenGuide)
 	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(signed)})
 	test.Tap(h.app.VerifyView().SignB)
 	h.settle()
-	if h.app.Screen() != ui.ScreenSign || h.app.SignView() == nil || h.app.SignView().Input != signed {
+	if h.app.Screen() != ScreenSign || h.app.SignView() == nil || h.app.SignView().Input != signed {
 		t.Fatalf("screen %q sign view %+v", h.app.Screen(), h.app.SignView())
 	}
 }
@@ -143,7 +142,7 @@ var headlineDate = map[string]*regexp.Regexp{
 
 // checkHeadline: one headline in words, with its date once, and none of
 // the field names, constants or technical words the window used to show.
-func checkHeadline(t *testing.T, s ui.SignatureCheck, lang string) {
+func checkHeadline(t *testing.T, s SignatureCheck, lang string) {
 	t.Helper()
 	t.Logf("headline: %s", s.Headline)
 	if n := len(headlineDate[lang].FindAllString(s.Headline, -1)); n != 1 {
