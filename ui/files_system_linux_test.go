@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-
 )
 
 // With a desktop portal on the session bus, "Choisir un PDF…" asks it (off

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-
 )
 
 // waitUI runs the window's queued results until ok holds.
