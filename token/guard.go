@@ -116,7 +116,7 @@ func call[T any](g *guarded, name string, d time.Duration, f func() (T, error)) 
 		path = "" // the person types on the reader: no one waits on them
 	}
 	g.mu.Unlock()
-	held, busy := takeTurn(path, d)
+	held, busy := takeTurn(path, turnWait(d))
 	if busy {
 		return zero, &Error{Kind: KindTurn, Reason: name}
 	}

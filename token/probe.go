@@ -77,8 +77,11 @@ func ProbeInProcess(path string) ProbeResult {
 		var te *Error
 		if errors.As(err, &te) {
 			r.Reason, r.Code = te.Reason, te.Code
-			if te.Kind == KindTimeout {
+			switch te.Kind {
+			case KindTimeout:
 				r.Reason = "did not answer"
+			case KindTurn:
+				r.Reason = reasonBusy
 			}
 		}
 		r.Millis = time.Since(start).Milliseconds()
@@ -98,6 +101,9 @@ func ProbeInProcess(path string) ProbeResult {
 // ProbeMain is the probe-module verb: probe path, print the JSON result on
 // stdout. Exit 0 whenever a result was printed.
 func ProbeMain(path string, stdout io.Writer) int {
+	// Another process of ours on the library: say so while the parent
+	// still listens, rather than be killed as a driver that hangs.
+	turnWaitMax = ProbeDeadline / 2
 	r := ProbeInProcess(path)
 	if err := json.NewEncoder(stdout).Encode(r); err != nil {
 		return 1
@@ -160,6 +166,10 @@ func Probe(ctx context.Context, path string) ProbeResult {
 	return r
 }
 
+// reasonBusy is a probe's reason when another process of ours held the
+// library for the whole wait (token_turn): the driver was never asked.
+const reasonBusy = "busy"
+
 // probeError is the *Error a failed probe stands for.
 func (r ProbeResult) probeError() error {
 	switch CandidateStatus(r.Status) {
@@ -167,6 +177,9 @@ func (r ProbeResult) probeError() error {
 		return nil
 	case CandidateNotFound:
 		return &Error{Kind: KindModuleNotFound, Path: r.Path, Reason: r.Reason}
+	}
+	if r.Reason == reasonBusy {
+		return &Error{Kind: KindTurn, Path: r.Path, Reason: "C_Initialize"}
 	}
 	reason := r.Reason
 	if reason == "" {

@@ -75,6 +75,20 @@ func (t *turn) release() {
 // turnPoll is the longest pause between two tries of a held lock.
 const turnPoll = 20 * time.Millisecond
 
+// turnWaitMax, when not zero, bounds every wait for a turn below the call's
+// own deadline: a probe child (ProbeMain) must say the token was busy
+// before its parent kills it at ProbeDeadline and calls the driver
+// unanswering.
+var turnWaitMax time.Duration
+
+// turnWait is how long a call with deadline d waits for its turn.
+func turnWait(d time.Duration) time.Duration {
+	if turnWaitMax > 0 {
+		return min(d, turnWaitMax)
+	}
+	return d
+}
+
 // takeTurn waits up to wait for the lock at path. It returns the held lock,
 // or nil and busy=false when there is no lock to take (no path, a file that
 // cannot be made or is a link: the call goes on as before), or nil and

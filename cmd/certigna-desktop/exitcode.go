@@ -22,6 +22,7 @@ const (
 	exitNoSignature  = 8
 	exitTSA          = 9  // the TSA failed: unreachable, refused, bad answer, bad URL
 	exitRevocation   = 10 // revocation data could not be had, or a certificate is revoked
+	exitBusy         = 11 // the token is busy (another process or operation of ours): nothing was sent, try again
 )
 
 // exitCode is the exit code for err, from its kind. The order matters: a
@@ -49,6 +50,8 @@ func exitCode(err error) int {
 			return exitPINIncorrect
 		case token.KindPINLocked:
 			return exitPINLocked
+		case token.KindTurn, token.KindBusy:
+			return exitBusy // a script may try again: no PIN try was used
 		case token.KindPINMismatch, token.KindPINLength, token.KindPINSame, token.KindPINEmpty, token.KindPINInvalid, token.KindFinalTry,
 			token.KindCodeLength, token.KindCodeInvalid, token.KindCodeSpace, token.KindPINPolicy:
 			return exitUsage
