@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
@@ -32,12 +31,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "batchbench:", err)
 		os.Exit(1)
 	}
-}
-
-func maxRSSMB() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Maxrss) / 1024
 }
 
 func run() error {
@@ -91,14 +84,14 @@ func run() error {
 	}
 	tokenPer := time.Since(t0) / time.Duration(n)
 	// The same n signatures as PDF files.
-	var rssTenth float64
+	var rssTenth string
 	t1 := time.Now()
 	for i, in := range ins {
 		if _, err := pdfsign.Sign(context.Background(), in, "", signer, nil, pdfsign.Options{DeferDirSync: true}); err != nil {
 			return fmt.Errorf("%s: %w", in, err)
 		}
 		if i+1 == n/10 {
-			rssTenth = maxRSSMB()
+			rssTenth = peakRSS()
 		}
 	}
 	pdfsign.SyncDir(dir) // once for the batch, as the CLI does
@@ -107,7 +100,7 @@ func run() error {
 	fmt.Printf("token signature        %.2f ms\n", tokenPer.Seconds()*1000)
 	fmt.Printf("pdfsign.Sign per file  %.2f ms\n", filePer.Seconds()*1000)
 	fmt.Printf("overhead per file      %.2f ms\n", (filePer-tokenPer).Seconds()*1000)
-	fmt.Printf("peak RSS after %4d    %.1f MB\n", n/10, rssTenth)
-	fmt.Printf("peak RSS after %4d    %.1f MB\n", n, maxRSSMB())
+	fmt.Printf("peak RSS after %4d    %s\n", n/10, rssTenth)
+	fmt.Printf("peak RSS after %4d    %s\n", n, peakRSS())
 	return nil
 }

@@ -1,0 +1,12 @@
+package main
+
+import "syscall"
+
+// maxRSSMB: getrusage's ru_maxrss is in bytes on macOS.
+func maxRSSMB() (float64, bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
+	}
+	return float64(ru.Maxrss) / (1 << 20), true
+}
