@@ -130,20 +130,84 @@ func readFrame(r io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-func encodeFrame(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
-		return err
-	}
-	return writeFrame(w, buf.Bytes())
+// Each direction of the pipe is one gob stream: a type's description goes
+// once, in the first frame that needs it, and each side compiles it once —
+// rather than in every frame (issue 21: a CLI signature makes ~45 calls).
+// One value per frame; a decoder reads only the frames its values take, so
+// the raw PIN frames that follow a request are read as they were.
+
+// frameEncoder writes each value as one frame of its gob stream.
+type frameEncoder struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *gob.Encoder
 }
 
-func decodeFrame(r io.Reader, v any) error {
-	b, err := readFrame(r)
-	if err != nil {
+func newFrameEncoder(w io.Writer) *frameEncoder {
+	e := &frameEncoder{w: w}
+	e.enc = gob.NewEncoder(&e.buf)
+	return e
+}
+
+func (e *frameEncoder) encode(v any) error {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
 		return err
 	}
-	return gob.NewDecoder(bytes.NewReader(b)).Decode(v)
+	return writeFrame(e.w, e.buf.Bytes())
+}
+
+// frameDecoder reads the values of a stream of frames.
+type frameDecoder struct {
+	r   io.Reader
+	cur []byte // what is left of the frame being read
+	dec *gob.Decoder
+}
+
+func newFrameDecoder(r io.Reader) *frameDecoder {
+	d := &frameDecoder{r: r}
+	d.dec = gob.NewDecoder(d) // an io.ByteReader: gob adds no buffer reading ahead
+	return d
+}
+
+func (d *frameDecoder) fill() error {
+	for len(d.cur) == 0 {
+		b, err := readFrame(d.r)
+		if err != nil {
+			return err
+		}
+		d.cur = b
+	}
+	return nil
+}
+
+func (d *frameDecoder) Read(p []byte) (int, error) {
+	if err := d.fill(); err != nil {
+		return 0, err
+	}
+	n := copy(p, d.cur)
+	d.cur = d.cur[n:]
+	return n, nil
+}
+
+func (d *frameDecoder) ReadByte() (byte, error) {
+	if err := d.fill(); err != nil {
+		return 0, err
+	}
+	b := d.cur[0]
+	d.cur = d.cur[1:]
+	return b, nil
+}
+
+// decode reads the next value, which must end its frame.
+func (d *frameDecoder) decode(v any) error {
+	if err := d.dec.Decode(v); err != nil {
+		return err
+	}
+	if len(d.cur) != 0 {
+		return fmt.Errorf("%d bytes left in a frame", len(d.cur))
+	}
+	return nil
 }
 
 // remote is a backend whose library runs in a worker process.
@@ -154,6 +218,8 @@ type remote struct {
 	cmd  *exec.Cmd
 	in   io.WriteCloser // the worker's stdin
 	out  io.ReadCloser  // the worker's stdout
+	enc  *frameEncoder  // requests, on in
+	dec  *frameDecoder  // answers, from out
 	dead string         // the C_ call during which the worker died ("" while alive)
 	gone chan struct{}  // closed when the worker has exited
 }
@@ -178,7 +244,7 @@ func startWorker(argv []string, path string, wait time.Duration) (*remote, *Erro
 	if err := cmd.Start(); err != nil {
 		return nil, &Error{Kind: KindModuleLoad, Path: path, Reason: "cannot be loaded", Err: err}
 	}
-	r := &remote{path: path, cmd: cmd, in: in, out: out, gone: make(chan struct{})}
+	r := &remote{path: path, cmd: cmd, in: in, out: out, enc: newFrameEncoder(in), dec: newFrameDecoder(out), gone: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(r.gone) }()
 	type hello struct {
 		resp response
@@ -187,7 +253,7 @@ func startWorker(argv []string, path string, wait time.Duration) (*remote, *Erro
 	done := make(chan hello, 1)
 	go func() {
 		var h response
-		err := decodeFrame(out, &h)
+		err := r.dec.decode(&h)
 		done <- hello{h, err}
 	}()
 	t := time.NewTimer(wait)
@@ -236,7 +302,7 @@ func (r *remote) do(name string, q request, pins ...string) (*response, error) {
 		return nil, r.crashed(r.dead)
 	}
 	q.Op, q.PINs = name, len(pins)
-	err := encodeFrame(r.in, q)
+	err := r.enc.encode(q)
 	for _, p := range pins {
 		if err == nil {
 			// Written from the caller's buffer: no copy of ours.
@@ -245,7 +311,7 @@ func (r *remote) do(name string, q request, pins ...string) (*response, error) {
 	}
 	var resp response
 	if err == nil {
-		err = decodeFrame(r.out, &resp)
+		err = r.dec.decode(&resp)
 	}
 	if err != nil {
 		r.dead = name

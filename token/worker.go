@@ -15,21 +15,22 @@ import (
 // answer requests from in on out until in ends (see remote.go). A crash of
 // the library ends this process; the app sees a KindDriverCrashed error.
 func WorkerMain(path string, in io.Reader, out io.Writer) int {
+	enc, dec := newFrameEncoder(out), newFrameDecoder(in)
 	if _, err := os.Stat(path); err != nil {
-		_ = encodeFrame(out, response{Err: "missing file"})
+		_ = enc.encode(response{Err: "missing file"})
 		return 1
 	}
 	c := pkcs11.New(path)
 	if c == nil {
-		_ = encodeFrame(out, response{Err: diagnoseLoad(path)})
+		_ = enc.encode(response{Err: diagnoseLoad(path)})
 		return 1
 	}
-	if err := encodeFrame(out, response{}); err != nil {
+	if err := enc.encode(response{}); err != nil {
 		return 1
 	}
 	for {
 		var q request
-		if err := decodeFrame(in, &q); err != nil {
+		if err := dec.decode(&q); err != nil {
 			return 0 // the app closed the pipe (or died)
 		}
 		pins := make([][]byte, 0, q.PINs)
@@ -45,7 +46,7 @@ func WorkerMain(path string, in io.Reader, out io.Writer) int {
 		}
 		resp := serve(c, &q, pins)
 		wipeAll(pins) // the PIN lived in this buffer only for the call
-		if err := encodeFrame(out, resp); err != nil {
+		if err := enc.encode(resp); err != nil {
 			return 1
 		}
 	}
