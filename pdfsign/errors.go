@@ -89,3 +89,19 @@ func withPath(err error, path string) error {
 	}
 	return err
 }
+
+// KindForbidden: the document itself forbids this signature (permissions
+// of an encrypted file, a locked or seeded signature field, a FieldMDP
+// lock on everything). Exit code 7, like the other refused inputs.
+const KindForbidden Kind = "forbidden"
+
+// msgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
+// in Error.Err so that Message shows it in the person's language.
+type msgErr struct {
+	key  string
+	data map[string]any
+}
+
+func (e msgErr) Error() string { return assets.T("en", e.key, e.data) }
+
+func (e msgErr) Message(lang string) string { return assets.T(lang, e.key, e.data) }

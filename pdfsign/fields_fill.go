@@ -174,7 +174,7 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 func putSigDict(u *pdf.Increment, sigRef pdf.Ref, cfg *signConfig, contentsN int, extra []byte) {
 	var b bytes.Buffer
 	b.WriteString("<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached")
-	b.Write(pdf.AppendObject([]byte("/M"), u.EncString(sigRef, pdf.TextString(pdfDate(cfg.when)))))
+	b.Write(pdf.AppendObject([]byte("/M"), u.EncString(sigRef, pdf.TextString(pdf.Date(cfg.when)))))
 	for _, kv := range [][2]string{{"Name", cfg.opts.Name}, {"Reason", cfg.opts.Reason}, {"Location", cfg.opts.Location}, {"ContactInfo", cfg.opts.ContactInfo}} {
 		if kv[1] != "" {
 			b.Write(pdf.AppendObject(pdf.AppendName(nil, kv[0]), u.EncString(sigRef, pdf.TextString(kv[1]))))

@@ -71,13 +71,6 @@ type FinishResult struct {
 	DSS         bool   `json:"dss"`         // a DSS revision was added
 }
 
-// More LTV kinds (ltv_errors.go).
-const (
-	LTVNoRoom      LTVKind = "no_room"      // the timestamp does not fit the signature's reserve
-	LTVNotPending  LTVKind = "not_pending"  // the last signature is not one Finish can complete
-	LTVTSAInsecure LTVKind = "tsa_insecure" // credentials for a TSA over plain http://
-)
-
 // Finish completes the last signature of path: with opts.TSA a signature
 // timestamp (when it has none), with opts.LTV a DSS revision. The result is
 // written to out ("" or path itself: path is replaced, atomically — the

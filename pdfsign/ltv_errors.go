@@ -97,3 +97,10 @@ func (e *LTVError) Step() string {
 	}
 	return StepDSS
 }
+
+// More LTV kinds (ltv_errors.go).
+const (
+	LTVNoRoom      LTVKind = "no_room"      // the timestamp does not fit the signature's reserve
+	LTVNotPending  LTVKind = "not_pending"  // the last signature is not one Finish can complete
+	LTVTSAInsecure LTVKind = "tsa_insecure" // credentials for a TSA over plain http://
+)

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"time"
 
 	certchain "github.com/certigna-desktop/app/internal/chain"
 	"github.com/certigna-desktop/app/internal/pdf"
@@ -127,9 +126,6 @@ func checkOutputPlace(out string, inSize int64, force bool) error {
 	}
 	return nil
 }
-
-// tsaDialTimeout bounds the reachability probe.
-const tsaDialTimeout = 5 * time.Second
 
 // checkTSAReachable opens (and closes) a TCP connection to the TSA, or to
 // the proxy that would carry the request: no time-stamp is asked (a TSA may

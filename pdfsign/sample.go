@@ -39,7 +39,7 @@ func samplePDF(w io.Writer, lang string, now time.Time) error {
 	info := &pdf.Dict{}
 	info.Set("Title", pdf.TextString(title))
 	info.Set("Producer", pdf.String{B: []byte("Certigna Desktop")})
-	info.Set("CreationDate", pdf.String{B: []byte(pdfDate(now))})
+	info.Set("CreationDate", pdf.String{B: []byte(pdf.Date(now))})
 	objs := []string{
 		"<</Type/Catalog/Pages 2 0 R>>",
 		"<</Type/Pages/Kids[3 0 R]/Count 1>>",

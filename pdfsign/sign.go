@@ -236,17 +236,3 @@ func publicKeysEqual(a, b crypto.PublicKey) bool {
 	}
 	return false
 }
-
-func hashName(h crypto.Hash) string {
-	switch h {
-	case crypto.SHA1:
-		return "SHA-1"
-	case crypto.SHA256:
-		return "SHA-256"
-	case crypto.SHA384:
-		return "SHA-384"
-	case crypto.SHA512:
-		return "SHA-512"
-	}
-	return h.String()
-}

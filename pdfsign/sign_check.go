@@ -2,45 +2,12 @@ package pdfsign
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 
 	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // The refusals Sign would give, found without signing: the CLI and the
 // window call Check before they ask for the PIN.
-
-// checkPaths refuses to write over the input or over an existing file.
-func checkPaths(in, out string, force bool) (os.FileInfo, error) {
-	inInfo, err := os.Stat(in)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, newErr(KindInputNotFound, in, err)
-		}
-		return nil, newErr(KindIO, in, err)
-	}
-	if inInfo.IsDir() {
-		return nil, newErr(KindNotPDF, in, errors.New("is a directory"))
-	}
-	if !inInfo.Mode().IsRegular() {
-		return nil, newErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
-	}
-	absIn, err1 := filepath.Abs(in)
-	absOut, err2 := filepath.Abs(out)
-	if err1 == nil && err2 == nil && absIn == absOut {
-		return nil, newErr(KindSameFile, out, nil)
-	}
-	if outInfo, err := os.Stat(out); err == nil {
-		if os.SameFile(inInfo, outInfo) {
-			return nil, newErr(KindSameFile, out, nil)
-		}
-		if outInfo.IsDir() || !force {
-			return nil, newErr(KindOutputExists, out, nil)
-		}
-	}
-	return inInfo, nil
-}
 
 // Check tells, without signing, whether in can be signed into out with
 // opts: it gives the refusals Sign would give (input missing, not a PDF,
@@ -94,4 +61,18 @@ func checkDocMDP(r *pdf.Reader, catalog *pdf.Dict) error {
 		}
 	}
 	return nil
+}
+
+// checkSignable gathers the refusals that depend on the document (before
+// any PIN): DocMDP "no changes", the permissions of an encrypted file, and
+// the locks and seed values of the chosen signature field (fields.go).
+func checkSignable(r *pdf.Reader, catalog *pdf.Dict, opts Options) error {
+	if err := checkDocMDP(r, catalog); err != nil {
+		return err
+	}
+	if !r.AllowsSigning() {
+		return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.permissions"}}
+	}
+	_, _, err := chooseField(r, catalog, opts)
+	return err
 }

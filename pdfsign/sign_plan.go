@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/certigna-desktop/app/internal/pdf"
 )
@@ -22,19 +21,6 @@ type pageInfo struct {
 	// Resources is the page's /Resources as written on it or inherited
 	// (unresolved; nil when none).
 	Resources pdf.Object
-}
-
-// pdfDate formats t as a PDF date.
-func pdfDate(t time.Time) string {
-	_, off := t.Zone()
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	if off == 0 {
-		return t.Format("D:20060102150405") + "Z"
-	}
-	return fmt.Sprintf("%s%c%02d'%02d'", t.Format("D:20060102150405"), sign, off/3600, off%3600/60)
 }
 
 const (

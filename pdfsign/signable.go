@@ -3,38 +3,8 @@ package pdfsign
 import (
 	"io"
 
-	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
 )
-
-// KindForbidden: the document itself forbids this signature (permissions
-// of an encrypted file, a locked or seeded signature field, a FieldMDP
-// lock on everything). Exit code 7, like the other refused inputs.
-const KindForbidden Kind = "forbidden"
-
-// msgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
-// in Error.Err so that Message shows it in the person's language.
-type msgErr struct {
-	key  string
-	data map[string]any
-}
-
-func (e msgErr) Error() string              { return assets.T("en", e.key, e.data) }
-func (e msgErr) Message(lang string) string { return assets.T(lang, e.key, e.data) }
-
-// checkSignable gathers the refusals that depend on the document (before
-// any PIN): DocMDP "no changes", the permissions of an encrypted file, and
-// the locks and seed values of the chosen signature field (fields.go).
-func checkSignable(r *pdf.Reader, catalog *pdf.Dict, opts Options) error {
-	if err := checkDocMDP(r, catalog); err != nil {
-		return err
-	}
-	if !r.AllowsSigning() {
-		return &Error{Kind: KindForbidden, Err: msgErr{key: "pdf.forbid.permissions"}}
-	}
-	_, _, err := chooseField(r, catalog, opts)
-	return err
-}
 
 // openForSigning reads a file to sign: as it is when its cross-reference
 // data describes it (pdf.Reader.CheckXref); when readers would have to

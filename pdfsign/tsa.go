@@ -344,3 +344,6 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// tsaDialTimeout bounds the reachability probe.
+const tsaDialTimeout = 5 * time.Second

@@ -37,7 +37,7 @@ func signatureFields(r *pdf.Reader) ([]sigField, error) {
 				return err
 			}
 			if v != nil {
-				out = append(out, sigField{name: f.Name, v: v, field: f.Dict, vNum: refNum(f.Dict.Get("V"))})
+				out = append(out, sigField{name: f.Name, v: v, field: f.Dict, vNum: vNum(f.Dict.Get("V"))})
 			}
 		}
 		return nil
@@ -46,4 +46,12 @@ func signatureFields(r *pdf.Reader) ([]sigField, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// vNum is the object number of a field's /V (0 when direct).
+func vNum(o pdf.Object) int {
+	if r, ok := o.(pdf.Ref); ok {
+		return r.Num
+	}
+	return 0
 }

@@ -1,0 +1,42 @@
+package pdfsign
+
+// The paths a command reads and writes: never the input as the output,
+// never over an existing file unless asked.
+
+import (
+	"errors"
+
+	"os"
+	"path/filepath"
+)
+
+// checkPaths refuses to write over the input or over an existing file.
+func checkPaths(in, out string, force bool) (os.FileInfo, error) {
+	inInfo, err := os.Stat(in)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, newErr(KindInputNotFound, in, err)
+		}
+		return nil, newErr(KindIO, in, err)
+	}
+	if inInfo.IsDir() {
+		return nil, newErr(KindNotPDF, in, errors.New("is a directory"))
+	}
+	if !inInfo.Mode().IsRegular() {
+		return nil, newErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
+	}
+	absIn, err1 := filepath.Abs(in)
+	absOut, err2 := filepath.Abs(out)
+	if err1 == nil && err2 == nil && absIn == absOut {
+		return nil, newErr(KindSameFile, out, nil)
+	}
+	if outInfo, err := os.Stat(out); err == nil {
+		if os.SameFile(inInfo, outInfo) {
+			return nil, newErr(KindSameFile, out, nil)
+		}
+		if outInfo.IsDir() || !force {
+			return nil, newErr(KindOutputExists, out, nil)
+		}
+	}
+	return inInfo, nil
+}
