@@ -7,8 +7,9 @@ import (
 	"errors"
 	"path/filepath"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Several files with one PIN (issue #14), for the CLI's `sign A B …` and
@@ -49,13 +50,13 @@ func Beside(dir, suffix string) Namer {
 		if d == "" {
 			d = filepath.Dir(in)
 		}
-		return pdfsign.FreeOutput(d, in, suffix, taken), nil
+		return sign.FreeOutput(d, in, suffix, taken), nil
 	}
 }
 
 // FreeName is the free name IN<suffix>.pdf, -2, -3… in dir, for one
 // document (nothing else taken).
-func FreeName(dir, in, suffix string) string { return pdfsign.FreeOutput(dir, in, suffix, nil) }
+func FreeName(dir, in, suffix string) string { return sign.FreeOutput(dir, in, suffix, nil) }
 
 // PlanBatch names every output with name (never overwriting anything:
 // o.Force is ignored) and checks every file as Sign would (Check), before
@@ -114,7 +115,7 @@ func SignBatch(ctx context.Context, items []*BatchItem, key crypto.Signer, chain
 	dirs := map[string]bool{}
 	defer func() {
 		for d := range dirs {
-			pdfsign.SyncDir(d)
+			sign.SyncDir(d)
 		}
 	}()
 	for _, it := range items {

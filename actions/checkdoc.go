@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // SignatureCheck is one signature, already in the person's words.
@@ -58,7 +60,7 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 			Field: s.Field, Signer: ShownText(s.SignerCN), Timestamp: s.Type == "timestamp", Headline: headline(s, v, lang),
 			Intact: v.Intact, Signature: v.Signature, Changes: v.Changes, Trust: v.Trust, Level: s.Level,
 		}
-		if s.Changes != nil && s.Changes.Class != pdfsign.ClassNone {
+		if s.Changes != nil && s.Changes.Class != verify.ClassNone {
 			sc.ChangesText = s.Answers(lang)[2]
 		}
 		sc.Revision = s.Revision
@@ -94,7 +96,7 @@ func (d *Documents) CheckDocument(path, lang string) (DocumentCheck, error) {
 // headline is one signature in plain words for the window: who signed, when
 // (the date always), and whether the document changed since; an expired
 // certificate said too. No field name, no constant, one date.
-func headline(s *pdfsign.SignatureReport, v pdfsign.Verdict, lang string) string {
+func headline(s *verify.SignatureReport, v verify.Verdict, lang string) string {
 	when := s.SigningTime
 	if s.LTV != nil && s.LTV.TimestampOK {
 		when = s.LTV.Timestamp
@@ -115,11 +117,11 @@ func headline(s *pdfsign.SignatureReport, v pdfsign.Verdict, lang string) string
 	}
 	var h string
 	switch {
-	case v.Intact == pdfsign.AnswerNo:
+	case v.Intact == verify.AnswerNo:
 		return assets.T(lang, "verify.ui.head.invalid_intact", data)
-	case v.Signature == pdfsign.AnswerUnsupported:
+	case v.Signature == verify.AnswerUnsupported:
 		return assets.T(lang, "verify.ui.head.unsupported", data)
-	case v.Signature == pdfsign.AnswerNo:
+	case v.Signature == verify.AnswerNo:
 		h = assets.T(lang, "verify.ui.head.invalid_signature", data)
 	case !s.Valid:
 		return assets.T(lang, "verify.ui.head.invalid_unknown", data)

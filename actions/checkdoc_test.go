@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // An expired signer certificate (or one not valid at signing time) is said
@@ -13,10 +13,10 @@ import (
 // certificate, so the report is built here with the fields Verify fills.
 func TestHeadlineExpiredCertificate(t *testing.T) {
 	signed := time.Date(2025, 3, 4, 10, 5, 0, 0, time.Local)
-	s := &pdfsign.SignatureReport{
+	s := &verify.SignatureReport{
 		Type: "signature", SignerCN: "Camille Martin", SigningTime: signed,
 		ByteRangeOK: true, DigestOK: true, SignatureOK: true, CertificateOK: true, Valid: true,
-		Changes: &pdfsign.ChangeReport{Class: pdfsign.ClassNone, Allowed: true},
+		Changes: &verify.ChangeReport{Class: verify.ClassNone, Allowed: true},
 		CertTo:  time.Date(2025, 12, 31, 0, 0, 0, 0, time.Local),
 	}
 	h := headline(s, s.Verdict(), "fr")
@@ -29,7 +29,7 @@ func TestHeadlineExpiredCertificate(t *testing.T) {
 	if h := headline(s, s.Verdict(), "en"); strings.Contains(h, "expired") {
 		t.Errorf("valid certificate said expired: %q", h)
 	}
-	s.Problems = []pdfsign.Problem{{Code: "cert_not_valid_at_signing", Severity: "error"}}
+	s.Problems = []verify.Problem{{Code: "cert_not_valid_at_signing", Severity: "error"}}
 	s.SigningTime = time.Time{}
 	if h := headline(s, s.Verdict(), "en"); !strings.Contains(h, "not valid on that date") || !strings.Contains(h, "unknown date") {
 		t.Errorf("headline %q", h)

@@ -9,7 +9,10 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // Documents is the PDF side of a window's session: the checks before the
@@ -48,7 +51,7 @@ type SignResult struct {
 	// only the root may not link the signer to it.
 	ChainWarning error
 
-	written *pdfsign.Written // for Verify: what Sign wrote (pdfsign.VerifyWritten)
+	written *verify.Written // for Verify: what Sign wrote (pdfsign.VerifyWritten)
 }
 
 // Sign writes a signed copy of in to out with key and the chain from
@@ -59,8 +62,8 @@ func (d *Documents) Sign(ctx context.Context, in, out string, key Key, chain []*
 	if err != nil {
 		return SignResult{}, levelError(err)
 	}
-	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
-	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+	res, err := sign.Sign(ctx, in, out, key, chain, opts)
+	if pe := (*sign.PendingError)(nil); res != nil && errors.As(err, &pe) {
 		// Signed and kept: the window offers to finish it (Finish).
 		return SignResult{Level: res.Level, Pending: levelError(pe.Err), written: res.Written}, nil
 	}
@@ -75,7 +78,7 @@ func (d *Documents) Sign(ctx context.Context, in, out string, key Key, chain []*
 // finish).
 func (d *Documents) Finish(ctx context.Context, path string, o SignOptions) (SignResult, error) {
 	res, _, err := Finish(ctx, path, "", o)
-	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+	if pe := (*sign.PendingError)(nil); res != nil && errors.As(err, &pe) {
 		return SignResult{Level: res.Level, Pending: levelError(pe.Err)}, nil // timestamped; the DSS still missing
 	}
 	if err != nil {
@@ -101,8 +104,8 @@ type Verification struct {
 
 // Trust values of Verification.Trust.
 const (
-	TrustTrusted   = pdfsign.TrustTrusted
-	TrustUntrusted = pdfsign.TrustUntrusted
+	TrustTrusted   = verify.TrustTrusted
+	TrustUntrusted = verify.TrustUntrusted
 )
 
 // Verify checks the file just signed or finished at path, res being what
@@ -134,7 +137,7 @@ func (d *Documents) SamplePDF(w io.Writer, lang string) error { return pdfsign.S
 // EmptySignatureFields lists path's signature fields not signed yet (a
 // form's "sign here"), by full name.
 func (d *Documents) EmptySignatureFields(path string) ([]string, error) {
-	fs, err := pdfsign.SignatureFields(path)
+	fs, err := sign.SignatureFields(path)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +155,7 @@ func (d *Documents) HasSignatures(path string) bool {
 	if _, err := os.Stat(path); err != nil {
 		return false
 	}
-	return pdfsign.HasSignatures(path)
+	return verify.HasSignatures(path)
 }
 
 // LevelError is a failure of the timestamp ("tsa") or revocation

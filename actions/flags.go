@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // The signing choices the CLI's flags and the window's settings share (B-T,
@@ -76,7 +77,7 @@ func NetTimeout() time.Duration {
 
 // Apply checks the flags and fills in opts. It is meant to run before the
 // PIN is asked for, so a typo costs no PIN entry.
-func (f LTVFlags) Apply(opts *pdfsign.Options) error {
+func (f LTVFlags) Apply(opts *sign.Options) error {
 	if f.TSA != "" {
 		u, err := url.Parse(f.TSA)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -96,7 +97,7 @@ func (f LTVFlags) Apply(opts *pdfsign.Options) error {
 	opts.LTV = f.LTV
 	opts.AllowLower = f.AllowLower
 	if f.Visible || f.Rect != "" || f.Corner != "" {
-		v := &pdfsign.Visible{}
+		v := &sign.Visible{}
 		if f.Rect != "" {
 			r, err := ParseRect(f.Rect)
 			if err != nil {

@@ -4,8 +4,10 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // Hint is advice that only a front end can give after an error's message,

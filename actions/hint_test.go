@@ -9,8 +9,10 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // The advice each error gets, wrapped or not.

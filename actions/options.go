@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Stamp pages of the visible-stamp choice.
@@ -62,8 +63,8 @@ type SignOptions struct {
 // Options checks o and gives pdfsign's options for the document in (read
 // only to count its pages for StampLast). A typo costs no PIN entry: this
 // runs before the PIN is asked for.
-func (o SignOptions) Options(in string) (pdfsign.Options, error) {
-	opts := pdfsign.Options{Reason: o.Reason, Location: o.Location, ContactInfo: o.ContactInfo, Name: o.Name,
+func (o SignOptions) Options(in string) (sign.Options, error) {
+	opts := sign.Options{Reason: o.Reason, Location: o.Location, ContactInfo: o.ContactInfo, Name: o.Name,
 		Lang: o.Lang, Field: o.Field, Page: o.Page, Force: o.Force}
 	f := LTVFlags{TSA: strings.TrimSpace(o.TSAURL), LTV: o.LTV, AllowLower: o.AllowLower, HTTPCredentials: o.HTTPCredentials,
 		Visible: o.Visible || (o.StampPage != StampNone && o.StampPage != StampPlaced), Rect: o.Rect, Corner: o.StampCorner}
@@ -77,7 +78,7 @@ func (o SignOptions) Options(in string) (pdfsign.Options, error) {
 		}
 	}
 	if o.StampPage == StampPlaced { // chosen on the preview, in page coordinates
-		opts.Visible = &pdfsign.Visible{OnPage: o.StampRect}
+		opts.Visible = &sign.Visible{OnPage: o.StampRect}
 		opts.Page = max(o.StampPageNum, 1)
 	}
 	if o.StampPage == StampLast {
@@ -99,5 +100,5 @@ func Check(in, out string, o SignOptions) error {
 	if err != nil {
 		return err
 	}
-	return pdfsign.Check(in, out, opts)
+	return sign.Check(in, out, opts)
 }

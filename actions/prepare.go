@@ -6,8 +6,10 @@ import (
 	"crypto/x509"
 	"sync"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Prepared is what is settled about a signing key before its PIN is asked
@@ -47,7 +49,7 @@ func (c *Chains) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts
 	p := c.complete(ctx, leaf, tokenCerts)
 	if o.LTV && !o.AllowLower {
 		pool := append(append([]*x509.Certificate(nil), p.Chain...), tokenCerts...)
-		if err := pdfsign.CheckChainLTV(leaf, pool); err != nil {
+		if err := sign.CheckChainLTV(leaf, pool); err != nil {
 			return p, err
 		}
 		// The revocation servers accept a connection (nothing is asked:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+
 	"github.com/certigna-desktop/app/pdfsign"
 )
 

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/render"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // The page preview both front ends share: the window's sign screen and the
@@ -80,9 +82,9 @@ func WarmPreview() error { return previewErr(render.Warm(), 0) }
 // Preview is one document open for the preview.
 type Preview struct {
 	doc    *render.Doc
-	data   []byte              // the renderer's copy of the file
-	fields []pdfsign.FieldInfo // empty ones
-	all    []pdfsign.FieldInfo // signed or not (the verify screen's)
+	data   []byte           // the renderer's copy of the file
+	fields []sign.FieldInfo // empty ones
+	all    []sign.FieldInfo // signed or not (the verify screen's)
 }
 
 // OpenPreview opens the PDF at path for the preview: the renderer's copy
@@ -116,7 +118,7 @@ func OpenPreview(ctx context.Context, path string) (*Preview, error) {
 	p := &Preview{doc: doc, data: data}
 	// A form's "sign here" boxes; a document the signer cannot read has
 	// none to show (the check before the PIN says why).
-	if fs, err := pdfsign.SignatureFields(path); err == nil {
+	if fs, err := sign.SignatureFields(path); err == nil {
 		for _, fi := range fs {
 			if !fi.Visible() || fi.Page <= 0 || fi.OnPage[2] <= 0 {
 				continue
@@ -160,7 +162,7 @@ const QuickBudget = 16 << 20
 // renderer reads the file's bytes and the update as one), in a renderer
 // instance of its own, closed before returning.
 func (p *Preview) Quick(ctx context.Context, n int, dpi float64) (img *image.RGBA, ok bool, err error) {
-	upd := pdfsign.LightPage(bytes.NewReader(p.data), int64(len(p.data)), n, QuickBudget)
+	upd := sign.LightPage(bytes.NewReader(p.data), int64(len(p.data)), n, QuickBudget)
 	if upd == nil {
 		return nil, false, nil
 	}
@@ -204,20 +206,20 @@ func (j joined) ReadAt(b []byte, off int64) (int, error) {
 }
 
 // Fields are the empty signature fields that have a place on a page.
-func (p *Preview) Fields() []pdfsign.FieldInfo { return p.fields }
+func (p *Preview) Fields() []sign.FieldInfo { return p.fields }
 
 // AllFields are the signature fields, signed or not, that have a place on
 // a page.
-func (p *Preview) AllFields() []pdfsign.FieldInfo { return p.all }
+func (p *Preview) AllFields() []sign.FieldInfo { return p.all }
 
 // Corner is where the signer puts a corner stamp on page n, in page
 // coordinates (it depends only on the displayed size).
-func (p *Preview) Corner(n int, c pdfsign.Corner) [4]float64 {
+func (p *Preview) Corner(n int, c sign.Corner) [4]float64 {
 	w, h, err := p.PageSize(n)
 	if err != nil {
 		return [4]float64{}
 	}
-	return pdfsign.CornerOnPage([4]float64{0, 0, w, h}, 0, c)
+	return sign.CornerOnPage([4]float64{0, 0, w, h}, 0, c)
 }
 
 // Close frees the renderer's copy.
@@ -225,9 +227,9 @@ func (p *Preview) Close() error { return p.doc.Close() }
 
 // StampPicture renders the stamp sp exactly as the signer will draw it
 // (pdfsign.WriteStampPreview), at dpi.
-func StampPicture(ctx context.Context, sp pdfsign.StampPreview, dpi float64) (*image.RGBA, error) {
+func StampPicture(ctx context.Context, sp sign.StampPreview, dpi float64) (*image.RGBA, error) {
 	var b bytes.Buffer
-	if err := pdfsign.WriteStampPreview(&b, sp); err != nil {
+	if err := sign.WriteStampPreview(&b, sp); err != nil {
 		return nil, err
 	}
 	doc, err := render.Open(ctx, b.Bytes(), PreviewLimits)
@@ -240,16 +242,16 @@ func StampPicture(ctx context.Context, sp pdfsign.StampPreview, dpi float64) (*i
 }
 
 // ParseCorner reads a corner's name as --corner takes it.
-func ParseCorner(s string) (pdfsign.Corner, bool) {
+func ParseCorner(s string) (sign.Corner, bool) {
 	switch s {
 	case "", "bottom-right", "br":
-		return pdfsign.BottomRight, true
+		return sign.BottomRight, true
 	case "bottom-left", "bl":
-		return pdfsign.BottomLeft, true
+		return sign.BottomLeft, true
 	case "top-right", "tr":
-		return pdfsign.TopRight, true
+		return sign.TopRight, true
 	case "top-left", "tl":
-		return pdfsign.TopLeft, true
+		return sign.TopLeft, true
 	}
-	return pdfsign.BottomRight, false
+	return sign.BottomRight, false
 }

@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/testpdf"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // imagePage writes testpdf.ImagePage with the big image at place (page
 // coordinates as displayed, turned into user space for the page).
 func imagePage(t *testing.T, path string, pg testpdf.Page, side int, place [4]float64) {
 	t.Helper()
-	u := pdfsign.DisplayToUser(pdfsign.VisibleBox(pg.Media, pg.Crop), pg.Rotate, place)
+	u := sign.DisplayToUser(sign.VisibleBox(pg.Media, pg.Crop), pg.Rotate, place)
 	if err := os.WriteFile(path, testpdf.ImagePage(pg, side, u), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,8 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testpdf"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // The preview's pages are the signer's pages: for every vector (each
@@ -43,7 +44,7 @@ func TestPreviewSizesAreTheSignersPageCoordinates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dw, dh := pdfsign.DisplaySize(pdfsign.VisibleBox(v.Page.Media, v.Page.Crop), v.Page.Rotate)
+		dw, dh := sign.DisplaySize(sign.VisibleBox(v.Page.Media, v.Page.Crop), v.Page.Rotate)
 		if math.Abs(w-dw) > 0.01 || math.Abs(h-dh) > 0.01 {
 			t.Errorf("%s: renderer %gx%g, signer %gx%g", v.Name, w, h, dw, dh)
 		}
@@ -58,7 +59,7 @@ func TestPreviewSizesAreTheSignersPageCoordinates(t *testing.T) {
 	if _, err := p.Render(ctx, len(pages)+1, 72); err == nil || !strings.Contains(assets.Message(err, "fr"), "pas de page") {
 		t.Errorf("page out of range: %v", err)
 	}
-	st, err := StampPicture(ctx, pdfsign.StampPreview{Holder: "Élodie", Lang: "fr", W: 200, H: 60, When: time.Now()}, 144)
+	st, err := StampPicture(ctx, sign.StampPreview{Holder: "Élodie", Lang: "fr", W: 200, H: 60, When: time.Now()}, 144)
 	if err != nil {
 		t.Fatal(err)
 	}

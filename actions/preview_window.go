@@ -5,7 +5,7 @@ import (
 	"image"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // The window's page preview: documents opened by OpenPreview, seen through
@@ -62,7 +62,7 @@ func (PageSource) OpenPages(ctx context.Context, path string) (PreviewDoc, error
 // StampPicture renders the stamp the signer will draw for o, at w × h
 // points as displayed, at dpi.
 func (PageSource) StampPicture(ctx context.Context, o SignOptions, w, h, dpi float64) (image.Image, error) {
-	img, err := StampPicture(ctx, pdfsign.StampPreview{Holder: o.Name, Reason: o.Reason, Location: o.Location,
+	img, err := StampPicture(ctx, sign.StampPreview{Holder: o.Name, Reason: o.Reason, Location: o.Location,
 		Lang: o.Lang, When: time.Now(), W: w, H: h}, dpi)
 	if err != nil {
 		return nil, err // not a typed nil in the interface
@@ -99,7 +99,7 @@ func (d previewDoc) Fields() []PageField { return pageFields(d.p.Fields()) }
 
 func (d previewDoc) SignatureFields() []PageField { return pageFields(d.p.AllFields()) }
 
-func pageFields(fs []pdfsign.FieldInfo) []PageField {
+func pageFields(fs []sign.FieldInfo) []PageField {
 	var out []PageField
 	for _, f := range fs {
 		out = append(out, PageField{Name: f.Name, Page: f.Page, OnPage: f.OnPage, Signed: f.Signed})

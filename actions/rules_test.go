@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // failingKey signs n times, then fails as a token that went away does. A
@@ -79,7 +81,7 @@ func TestValidAfterSigningIsTheWholeDocument(t *testing.T) {
 	dir := t.TempDir()
 	in := writePDFs(t, dir, 1)[0]
 	once := filepath.Join(dir, "once.pdf")
-	if _, err := pdfsign.Sign(context.Background(), in, once, key, chain, pdfsign.Options{}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, once, key, chain, sign.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// break the first signature: one hex digit of its value
@@ -96,7 +98,7 @@ func TestValidAfterSigningIsTheWholeDocument(t *testing.T) {
 	}
 	os.WriteFile(once, b, 0o644)
 
-	s, err := SignAndVerify(context.Background(), once, filepath.Join(dir, "twice.pdf"), key, chain, pdfsign.Options{})
+	s, err := SignAndVerify(context.Background(), once, filepath.Join(dir, "twice.pdf"), key, chain, sign.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

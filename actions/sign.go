@@ -9,18 +9,19 @@ import (
 	"sync"
 
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // Signed is a signature just made and the check of what was written.
 type Signed struct {
-	Result *pdfsign.Result
+	Result *sign.Result
 	// Report is the verification of the output as read back from disk,
 	// with the trust of Trust{} (the verify screen's: the system's roots,
 	// the person's certificates and the cached trusted lists), so that
 	// "recognised" after signing and on the verify screen are one answer.
-	Report *pdfsign.Report
-	Last   *pdfsign.SignatureReport // the new signature (the report's last)
+	Report *verify.Report
+	Last   *verify.SignatureReport // the new signature (the report's last)
 }
 
 // Valid is the one rule for "valid" after signing, in the window, the CLI
@@ -34,13 +35,13 @@ func (s *Signed) Valid() bool {
 // SignAndVerify signs in into out with key (chain: from Prepare; nil: taken
 // from the key), then verifies what was written (CheckSigned). The PIN was
 // spent to open key: nothing here retries anything.
-func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts pdfsign.Options) (*Signed, error) {
+func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain []*x509.Certificate, opts sign.Options) (*Signed, error) {
 	// The check needs the trust anchors (the system's ~150 roots read and
 	// parsed, the person's folder): read while the document is signed, on
 	// the other core, rather than after it (issue 21).
 	trust := trustSoon(ctx)
-	res, err := pdfsign.Sign(ctx, in, out, key, chain, opts)
-	if pe := (*pdfsign.PendingError)(nil); res != nil && errors.As(err, &pe) {
+	res, err := sign.Sign(ctx, in, out, key, chain, opts)
+	if pe := (*sign.PendingError)(nil); res != nil && errors.As(err, &pe) {
 		// Signed and kept below the level asked for (a server failed after
 		// the token signed): the signature as written, and the step's
 		// failure; Finish completes it later without the PIN.
@@ -66,12 +67,12 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 // with), without the token, in place when out is "". The check is of the
 // completed file; a *pdfsign.PendingError again when the timestamp came
 // but the DSS did not.
-func Finish(ctx context.Context, path, out string, o SignOptions) (*pdfsign.FinishResult, *Signed, error) {
+func Finish(ctx context.Context, path, out string, o SignOptions) (*sign.FinishResult, *Signed, error) {
 	opts, err := o.finishOptions(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := pdfsign.Finish(ctx, path, out, opts)
+	res, err := sign.Finish(ctx, path, out, opts)
 	if res == nil {
 		return nil, nil, err
 	}
@@ -83,13 +84,13 @@ func Finish(ctx context.Context, path, out string, o SignOptions) (*pdfsign.Fini
 }
 
 // finishOptions are the parts of o that Finish uses, checked as for signing.
-func (o SignOptions) finishOptions(path string) (pdfsign.FinishOptions, error) {
+func (o SignOptions) finishOptions(path string) (sign.FinishOptions, error) {
 	o.StampPage, o.Visible, o.Rect, o.StampCorner = StampNone, false, "", "" // the stamp is signed already
 	opts, err := o.Options(path)
 	if err != nil {
-		return pdfsign.FinishOptions{}, err
+		return sign.FinishOptions{}, err
 	}
-	return pdfsign.FinishOptions{TSA: opts.TSA, LTV: opts.LTV, NetTimeout: opts.NetTimeout, Force: o.Force}, nil
+	return sign.FinishOptions{TSA: opts.TSA, LTV: opts.LTV, NetTimeout: opts.NetTimeout, Force: o.Force}, nil
 }
 
 // CheckSigned verifies a file just signed, with the verify screen's trust.
@@ -102,17 +103,17 @@ func CheckSigned(ctx context.Context, path string) (*Signed, error) {
 // wrote (Result.Written): read back from disk and compared with it instead
 // of hashed a second time (pdfsign.VerifyWritten). The window, the CLI and
 // a batch all check their output here.
-func checkWritten(ctx context.Context, path string, w *pdfsign.Written) (*Signed, error) {
+func checkWritten(ctx context.Context, path string, w *verify.Written) (*Signed, error) {
 	return checkWrittenWith(ctx, path, w, func() (TrustResult, error) { return Trust{}.Build(context.WithoutCancel(ctx)) })
 }
 
 // checkWrittenWith is checkWritten with the trust of Trust{} from trust.
-func checkWrittenWith(ctx context.Context, path string, w *pdfsign.Written, trust func() (TrustResult, error)) (*Signed, error) {
+func checkWrittenWith(ctx context.Context, path string, w *verify.Written, trust func() (TrustResult, error)) (*Signed, error) {
 	tr, err := trust()
 	if err != nil {
 		return nil, err
 	}
-	rep, err := pdfsign.VerifyWritten(context.WithoutCancel(ctx), path, tr.Options, w)
+	rep, err := verify.ReadBack(context.WithoutCancel(ctx), path, tr.Options, w)
 	if rep != nil {
 		rep.TrustedLists = tr.Lists
 	}

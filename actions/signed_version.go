@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/render"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // What a changed document showed when it was signed: the verify screen's
@@ -19,10 +21,10 @@ import (
 // VisibleChange is a page that shows something else than when a signature
 // was made, with the rectangles (points from the top-left of the page as
 // displayed).
-type VisibleChange = pdfsign.PageChange
+type VisibleChange = verify.PageChange
 
 // PageRect is one changed region, in points from the top-left of the page.
-type PageRect = pdfsign.PageRect
+type PageRect = verify.PageRect
 
 // CompareDPI is the resolution of the side-by-side pages.
 const CompareDPI = 60
@@ -30,7 +32,7 @@ const CompareDPI = 60
 // ComparePages draws page (1-based) of revision (what its signer saw) and of
 // the current document, bounded like the preview.
 func (d *Documents) ComparePages(ctx context.Context, path string, revision, page int) (signed, current *image.RGBA, err error) {
-	end, err := pdfsign.RevisionEnd(path, revision)
+	end, err := verify.RevisionEnd(path, revision)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,8 +66,8 @@ func (d *Documents) ComparePages(ctx context.Context, path string, revision, pag
 // SaveSignedVersion writes revision n of path beside it under a free name
 // ("contrat-version-signee-2.pdf") and returns that path.
 func (d *Documents) SaveSignedVersion(path string, revision int) (string, error) {
-	out := pdfsign.FreeOutput(filepath.Dir(path), path, fmt.Sprintf("-version-signee-%d", revision), nil)
-	if err := pdfsign.SignedVersion(path, out, revision, false); err != nil {
+	out := sign.FreeOutput(filepath.Dir(path), path, fmt.Sprintf("-version-signee-%d", revision), nil)
+	if err := verify.SignedVersion(path, out, revision, false); err != nil {
 		return "", err
 	}
 	return out, nil

@@ -3,7 +3,8 @@ package actions
 import (
 	"context"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/trust"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // Trust is the one way "recognised by this computer" is decided, for the
@@ -21,7 +22,7 @@ type Trust struct {
 
 // TrustResult is the verification options a Trust gives and what it used.
 type TrustResult struct {
-	Options pdfsign.VerifyOptions
+	Options verify.Options
 	// Lists is whether the trusted lists were among the anchors
 	// (pdfsign.TLNotChecked, TLFresh or TLCached): Report.TrustedLists.
 	Lists string
@@ -35,18 +36,18 @@ type TrustResult struct {
 // trust less.
 func (t Trust) Build(ctx context.Context) (TrustResult, error) {
 	var r TrustResult
-	ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir(), t.Extra)
+	ts, err := trust.NewStore(true, trust.DefaultDir(), t.Extra)
 	if err != nil {
 		if t.Extra != "" {
 			return r, err
 		}
-		if ts, err = pdfsign.NewTrustStore(true); err != nil {
+		if ts, err = trust.NewStore(true); err != nil {
 			return r, err
 		}
 	}
-	lists := pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{})
+	lists := trust.CachedTrustedLists(trust.TrustedListOptions{})
 	if t.Refresh {
-		lists, r.RefreshErr = pdfsign.RefreshTrustedLists(ctx, pdfsign.TrustedListOptions{})
+		lists, r.RefreshErr = trust.RefreshTrustedLists(ctx, trust.TrustedListOptions{})
 	}
 	lists.AddTo(ts)
 	r.Options.Roots = ts.Pool()
@@ -57,19 +58,19 @@ func (t Trust) Build(ctx context.Context) (TrustResult, error) {
 // Verify checks path against the trust of t (docs/pdfsign.md): the report
 // carries which trusted lists were used. No signature: the report and
 // pdfsign's KindNoSignature error.
-func Verify(ctx context.Context, path string, t Trust) (*pdfsign.Report, TrustResult, error) {
+func Verify(ctx context.Context, path string, t Trust) (*verify.Report, TrustResult, error) {
 	return verifyWritten(ctx, path, t, nil)
 }
 
 // verifyWritten is Verify of a file just signed, w being what Sign wrote
 // (pdfsign.VerifyWritten: read back and compared, not hashed twice; nil:
 // Verify).
-func verifyWritten(ctx context.Context, path string, t Trust, w *pdfsign.Written) (*pdfsign.Report, TrustResult, error) {
+func verifyWritten(ctx context.Context, path string, t Trust, w *verify.Written) (*verify.Report, TrustResult, error) {
 	tr, err := t.Build(ctx)
 	if err != nil {
 		return nil, tr, err
 	}
-	rep, err := pdfsign.VerifyWritten(ctx, path, tr.Options, w)
+	rep, err := verify.ReadBack(ctx, path, tr.Options, w)
 	if rep != nil {
 		rep.TrustedLists = tr.Lists
 	}

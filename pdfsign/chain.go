@@ -119,7 +119,7 @@ func CompleteChain(ctx context.Context, leaf *x509.Certificate, known []*x509.Ce
 // completeOffline adds, without going online, the issuers that the chain
 // lacks and the shipped certificates have (for callers that did not call
 // CompleteChain). The certificates given are all kept, in their order.
-func completeOffline(chain []*x509.Certificate) []*x509.Certificate {
+func CompleteOffline(chain []*x509.Certificate) []*x509.Certificate {
 	if len(chain) == 0 {
 		return chain
 	}

@@ -65,17 +65,17 @@ func (e *Error) Message(lang string) string {
 	return assets.T(lang, "pdf.err."+string(e.Kind), data)
 }
 
-func newErr(kind Kind, path string, err error) *Error {
+func NewErr(kind Kind, path string, err error) *Error {
 	return &Error{Kind: kind, Path: path, Err: err}
 }
 
-func damagedf(format string, a ...any) error {
+func Damagedf(format string, a ...any) error {
 	return &Error{Kind: KindDamaged, Err: fmt.Errorf(format, a...)}
 }
 
 // withPath turns a failure of the PDF layer (readError) into an *Error of
 // the same kind, and fills in Path on a *Error that lacks it.
-func withPath(err error, path string) error {
+func WithPath(err error, path string) error {
 	var e *Error
 	var re *pdf.ReadError
 	if !errors.As(err, &e) && errors.As(err, &re) {
@@ -97,11 +97,11 @@ const KindForbidden Kind = "forbidden"
 
 // msgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
 // in Error.Err so that Message shows it in the person's language.
-type msgErr struct {
-	key  string
-	data map[string]any
+type MsgErr struct {
+	Key  string
+	Data map[string]any
 }
 
-func (e msgErr) Error() string { return assets.T("en", e.key, e.data) }
+func (e MsgErr) Error() string { return assets.T("en", e.Key, e.Data) }
 
-func (e msgErr) Message(lang string) string { return assets.T(lang, e.key, e.data) }
+func (e MsgErr) Message(lang string) string { return assets.T(lang, e.Key, e.Data) }

@@ -10,7 +10,7 @@ import (
 // encoding/asn1 errors dump Go struct fields ("{class:0 tag:2 …}
 // {optional:false …}"), which say nothing to anyone; they become one
 // sentence naming what was being read.
-func parseErrText(what string, err error) string {
+func ParseErrText(what string, err error) string {
 	if err == nil {
 		return ""
 	}

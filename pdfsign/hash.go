@@ -6,7 +6,7 @@ import (
 
 // hashName is how reports and results name a digest (signing and
 // verifying say it the same way).
-func hashName(h crypto.Hash) string {
+func HashName(h crypto.Hash) string {
 	switch h {
 	case crypto.SHA1:
 		return "SHA-1"

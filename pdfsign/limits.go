@@ -24,32 +24,32 @@ const (
 // openInput opens a PDF for reading after making sure it is a regular file:
 // a FIFO would block the open (and every read) forever, a device never
 // ends.
-func openInput(path string) (*os.File, os.FileInfo, error) {
+func OpenInput(path string) (*os.File, os.FileInfo, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, newErr(KindInputNotFound, path, err)
+			return nil, nil, NewErr(KindInputNotFound, path, err)
 		}
-		return nil, nil, newErr(KindIO, path, err)
+		return nil, nil, NewErr(KindIO, path, err)
 	}
 	if st.IsDir() {
-		return nil, nil, newErr(KindNotPDF, path, errors.New("is a directory"))
+		return nil, nil, NewErr(KindNotPDF, path, errors.New("is a directory"))
 	}
 	if !st.Mode().IsRegular() {
-		return nil, nil, newErr(KindNotRegular, path, nil)
+		return nil, nil, NewErr(KindNotRegular, path, nil)
 	}
 	f, err := openNoBlock(path)
 	if err != nil {
-		return nil, nil, newErr(KindIO, path, err)
+		return nil, nil, NewErr(KindIO, path, err)
 	}
 	// The path may have been swapped between the two calls.
 	st, err = f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		f.Close()
 		if err != nil {
-			return nil, nil, newErr(KindIO, path, err)
+			return nil, nil, NewErr(KindIO, path, err)
 		}
-		return nil, nil, newErr(KindNotRegular, path, nil)
+		return nil, nil, NewErr(KindNotRegular, path, nil)
 	}
 	return f, st, nil
 }
@@ -58,7 +58,7 @@ func openInput(path string) (*os.File, os.FileInfo, error) {
 // what a person sees is the file refused (exit 7), never a stack trace. The
 // fuzz targets call the reader without this recover, so such bugs still
 // show up there.
-func panicErr(path string, p any) error {
+func PanicErr(path string, p any) error {
 	return &Error{Kind: KindDamaged, Path: path, Err: fmt.Errorf("unexpected structure (internal error: %v)", p)}
 }
 
@@ -66,9 +66,9 @@ func panicErr(path string, p any) error {
 // field naming the same dictionary, or an identical copy, gets the same
 // report. Serialising a dictionary counts as work, and one met again
 // (the reader's cache gives the same *Dict) is not serialised twice.
-type sigKeys map[*pdf.Dict]string
+type SigKeys map[*pdf.Dict]string
 
-func (m sigKeys) key(r *pdf.Reader, v *pdf.Dict) (string, error) {
+func (m SigKeys) Key(r *pdf.Reader, v *pdf.Dict) (string, error) {
 	if k, ok := m[v]; ok {
 		return k, nil
 	}
@@ -84,7 +84,7 @@ func (m sigKeys) key(r *pdf.Reader, v *pdf.Dict) (string, error) {
 // sigWork is what checking one signature may cost, in hashed bytes: the
 // file (its ranges and the /Contents gap) plus its CMS, whose certificates
 // parse about 16 times slower than SHA-256 hashes.
-func sigWork(r *pdf.Reader, v *pdf.Dict, size int64) int64 {
+func SigWork(r *pdf.Reader, v *pdf.Dict, size int64) int64 {
 	co, _ := r.Resolve(v.Get("Contents"))
 	c, _ := co.(pdf.String)
 	return size + 16*int64(len(c.B))

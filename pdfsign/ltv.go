@@ -20,7 +20,7 @@ import (
 // must hold.
 
 // ltvSig is one signature found in a document.
-type ltvSig struct {
+type SigInfo struct {
 	Contents   []byte // decoded /Contents, padding included (the VRI key is over these bytes)
 	SubFilter  string
 	ByteRange  []int64
@@ -31,28 +31,28 @@ type ltvSig struct {
 
 // vriKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
 // SHA-1 of its /Contents bytes.
-func vriKey(contents []byte) string {
+func VriKey(contents []byte) string {
 	sum := sha1.Sum(contents)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
 // order (kids included, signatureFields), each with its CMS parsed when possible.
-func ltvFindSignatures(r *pdf.Reader) ([]*ltvSig, error) {
-	fields, err := signatureFields(r)
+func FindSignatures(r *pdf.Reader) ([]*SigInfo, error) {
+	fields, err := SigFields(r)
 	if err != nil {
 		return nil, err
 	}
-	var out []*ltvSig
+	var out []*SigInfo
 	for _, f := range fields {
-		if s := ltvSigFromDict(r, f.v); s != nil {
+		if s := ltvSigFromDict(r, f.V); s != nil {
 			out = append(out, s)
 		}
 	}
 	return out, nil
 }
 
-func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
+func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *SigInfo {
 	co, err := r.Resolve(v.Get("Contents"))
 	if err != nil {
 		return nil
@@ -61,7 +61,7 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 	if !ok || len(cs.B) == 0 {
 		return nil
 	}
-	s := &ltvSig{Contents: cs.B, SubFilter: v.NameOf("SubFilter")}
+	s := &SigInfo{Contents: cs.B, SubFilter: v.NameOf("SubFilter")}
 	if bo, err := r.Resolve(v.Get("ByteRange")); err == nil {
 		if br, ok := bo.(pdf.Array); ok {
 			for _, e := range br {
@@ -94,7 +94,7 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *ltvSig {
 // set (internal/chain: the one chain builder). It stops at a self-signed
 // certificate, when no issuer is found or after chain.MaxChecks signature
 // checks; err is the *LTVError of a failed caIssuers download then.
-func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
+func BuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
 	var o certchain.Options
 	if fetch != nil {
 		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) { return ltvFetchCert(ctx, fetch, u) }
@@ -104,13 +104,13 @@ func ltvBuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Cer
 }
 
 func ltvFetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {
-	b, err := revHTTP(ctx, revocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
+	b, err := revHTTP(ctx, RevocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	c, err := x509.ParseCertificate(b)
 	if err != nil {
-		return nil, ltvErr(LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
+		return nil, NewLTVError(LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
 	}
 	return c, nil
 }

@@ -66,13 +66,13 @@ func (e *LTVError) Message(lang string) string {
 	return assets.T(lang, "ltv.err."+string(e.Kind), map[string]any{"URL": e.URL, "Detail": detail})
 }
 
-func ltvErr(kind LTVKind, url, detail string, err error) *LTVError {
+func NewLTVError(kind LTVKind, url, detail string, err error) *LTVError {
 	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
 
 // rectErr is a bad_rect error whose detail is translated (key under
 // ltv.rect.*); english is the same detail for Error().
-func rectErr(key string, args map[string]any, english string) *LTVError {
+func RectErr(key string, args map[string]any, english string) *LTVError {
 	return &LTVError{Kind: LTVBadRect, Detail: english, DetailKey: "ltv.rect." + key, DetailArgs: args}
 }
 

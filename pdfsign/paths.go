@@ -11,31 +11,31 @@ import (
 )
 
 // checkPaths refuses to write over the input or over an existing file.
-func checkPaths(in, out string, force bool) (os.FileInfo, error) {
+func CheckPaths(in, out string, force bool) (os.FileInfo, error) {
 	inInfo, err := os.Stat(in)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, newErr(KindInputNotFound, in, err)
+			return nil, NewErr(KindInputNotFound, in, err)
 		}
-		return nil, newErr(KindIO, in, err)
+		return nil, NewErr(KindIO, in, err)
 	}
 	if inInfo.IsDir() {
-		return nil, newErr(KindNotPDF, in, errors.New("is a directory"))
+		return nil, NewErr(KindNotPDF, in, errors.New("is a directory"))
 	}
 	if !inInfo.Mode().IsRegular() {
-		return nil, newErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
+		return nil, NewErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
 	}
 	absIn, err1 := filepath.Abs(in)
 	absOut, err2 := filepath.Abs(out)
 	if err1 == nil && err2 == nil && absIn == absOut {
-		return nil, newErr(KindSameFile, out, nil)
+		return nil, NewErr(KindSameFile, out, nil)
 	}
 	if outInfo, err := os.Stat(out); err == nil {
 		if os.SameFile(inInfo, outInfo) {
-			return nil, newErr(KindSameFile, out, nil)
+			return nil, NewErr(KindSameFile, out, nil)
 		}
 		if outInfo.IsDir() || !force {
-			return nil, newErr(KindOutputExists, out, nil)
+			return nil, NewErr(KindOutputExists, out, nil)
 		}
 	}
 	return inInfo, nil

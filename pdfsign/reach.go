@@ -62,8 +62,8 @@ func FailedAddresses(errs ...error) []string {
 // at one of the addresses in failed (where a request of this action already
 // failed). Nothing is requested. timeout bounds each connection (0: 5 s).
 func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, failed []string, timeout time.Duration) error {
-	if timeout <= 0 || timeout > tsaDialTimeout {
-		timeout = tsaDialTimeout
+	if timeout <= 0 || timeout > TsaDialTimeout {
+		timeout = TsaDialTimeout
 	}
 	bad := map[string]bool{}
 	for _, a := range failed {
@@ -83,12 +83,12 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		return err
 	}
 	for _, c := range chain {
-		if c == nil || revSelfSigned(c) || revNoCheck(c) {
+		if c == nil || RevSelfSigned(c) || revNoCheck(c) {
 			continue
 		}
 		urls := append(append([]string(nil), c.OCSPServer...), c.CRLDistributionPoints...)
 		if len(urls) == 0 {
-			return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+			return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
 		}
 		var firstURL, why string
 		var lastErr error
@@ -119,7 +119,7 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 			if why == "" {
 				why = "no http(s) server"
 			}
-			return ltvErr(LTVRevOffline, redacted(firstURL), why, lastErr)
+			return NewLTVError(LTVRevOffline, redacted(firstURL), why, lastErr)
 		}
 	}
 	return nil

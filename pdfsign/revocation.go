@@ -19,7 +19,7 @@ import (
 // (issuer's signature, freshness, status) before it is kept.
 
 // revocationOptions tune fetchRevocation.
-type revocationOptions struct {
+type RevocationOptions struct {
 	Timeout time.Duration // per request; default 15 s
 	Client  *http.Client  // nil: a client with Timeout
 	Now     time.Time     // zero: time.Now()
@@ -29,7 +29,7 @@ type revocationOptions struct {
 }
 
 // revocationData is what goes into a DSS.
-type revocationData struct {
+type RevocationData struct {
 	Certs []*x509.Certificate // every certificate seen (chains, OCSP responders), no duplicates
 	OCSPs [][]byte            // DER OCSPResponse
 	CRLs  [][]byte            // DER CertificateList
@@ -41,7 +41,7 @@ type revocationData struct {
 type revRefs struct{ OCSP, CRL []int }
 
 // AddCert adds c once.
-func (d *revocationData) AddCert(c *x509.Certificate) {
+func (d *RevocationData) AddCert(c *x509.Certificate) {
 	for _, have := range d.Certs {
 		if have.Equal(c) {
 			return
@@ -67,7 +67,7 @@ func addOnce(list *[][]byte, der []byte) int {
 // server was unreachable, LTVRevInvalid when an answer did not verify,
 // LTVRevoked when a certificate is revoked, LTVNoRevInfo when a
 // certificate names no source at all.
-func fetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts revocationOptions) (*revocationData, error) {
+func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts RevocationOptions) (*RevocationData, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 15 * time.Second
 	}
@@ -77,12 +77,12 @@ func fetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts rev
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	data := &revocationData{PerCert: map[*x509.Certificate]revRefs{}}
+	data := &RevocationData{PerCert: map[*x509.Certificate]revRefs{}}
 	crlCache := map[string][]byte{} // URL → verified DER, fetched once
 	for _, chain := range chains {
 		for i, c := range chain {
 			data.AddCert(c)
-			if revSelfSigned(c) {
+			if RevSelfSigned(c) {
 				continue
 			}
 			var issuer *x509.Certificate
@@ -90,7 +90,7 @@ func fetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts rev
 				issuer = chain[i+1]
 			}
 			if issuer == nil || c.CheckSignatureFrom(issuer) != nil {
-				return nil, ltvErr(LTVRevInvalid, "", "the issuer of “"+revName(c)+"” is missing from the chain", nil)
+				return nil, NewLTVError(LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
 			}
 			if revNoCheck(c) {
 				continue // OCSP responder certificate with id-pkix-ocsp-nocheck
@@ -103,7 +103,7 @@ func fetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts rev
 	return data, nil
 }
 
-func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocationOptions, data *revocationData,
+func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts RevocationOptions, data *RevocationData,
 	crlCache map[string][]byte) error {
 	var refs revRefs
 	var firstErr error
@@ -122,7 +122,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 		}
 	}
 	if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
-		return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+		return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
 	}
 	if !opts.CRLOnly {
 		for _, u := range c.OCSPServer {
@@ -143,7 +143,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 			der, ok := crlCache[u]
 			if !ok {
 				var err error
-				der, err = fetchCRL(ctx, u, opts)
+				der, err = FetchCRL(ctx, u, opts)
 				if err != nil {
 					note(err)
 					continue
@@ -164,7 +164,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 	}
 	if len(refs.OCSP) == 0 && len(refs.CRL) == 0 {
 		if firstErr == nil {
-			return ltvErr(LTVNoRevInfo, "", revName(c), nil)
+			return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
 		}
 		return firstErr
 	}
@@ -172,36 +172,36 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts revocat
 	return nil
 }
 
-func revHTTP(ctx context.Context, opts revocationOptions, method, u, ctype string, body []byte) ([]byte, error) {
+func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype string, body []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
-		return nil, ltvErr(LTVRevInvalid, u, err.Error(), err)
+		return nil, NewLTVError(LTVRevInvalid, u, err.Error(), err)
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
 	resp, err := opts.Client.Do(req)
 	if err != nil {
-		return nil, ltvErr(LTVRevOffline, u, netDetail(err), err)
+		return nil, NewLTVError(LTVRevOffline, u, netDetail(err), err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return nil, ltvErr(LTVRevOffline, u, netDetail(err), err)
+		return nil, NewLTVError(LTVRevOffline, u, netDetail(err), err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, ltvErr(LTVRevOffline, u, "HTTP "+resp.Status, nil)
+		return nil, NewLTVError(LTVRevOffline, u, "HTTP "+resp.Status, nil)
 	}
 	return b, nil
 }
 
-func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts revocationOptions) ([]byte, *ocsp.Response, error) {
+func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts RevocationOptions) ([]byte, *ocsp.Response, error) {
 	// SHA-1 CertIDs: what every responder understands (RFC 5019).
 	req, err := ocsp.CreateRequest(c, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return nil, nil, ltvErr(LTVRevInvalid, u, err.Error(), err)
+		return nil, nil, NewLTVError(LTVRevInvalid, u, err.Error(), err)
 	}
 	der, err := revHTTP(ctx, opts, http.MethodPost, u, "application/ocsp-request", req)
 	if err != nil {
@@ -223,26 +223,26 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
-		return nil, ltvErr(LTVRevInvalid, "", parseErrText("OCSP", err), err)
+		return nil, NewLTVError(LTVRevInvalid, "", ParseErrText("OCSP", err), err)
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
-		return nil, ltvErr(LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
+		return nil, NewLTVError(LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
 	}
 	skew := 5 * time.Minute
 	if resp.ThisUpdate.After(now.Add(skew)) || !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now.Add(-skew)) {
-		return nil, ltvErr(LTVRevInvalid, "", "OCSP response out of date", nil)
+		return nil, NewLTVError(LTVRevInvalid, "", "OCSP response out of date", nil)
 	}
 	switch resp.Status {
 	case ocsp.Good:
 		return resp, nil
 	case ocsp.Revoked:
-		return nil, ltvErr(LTVRevoked, "", fmt.Sprintf("%s (%s)", revName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
+		return nil, NewLTVError(LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
 	}
-	return nil, ltvErr(LTVRevInvalid, "", "OCSP status unknown for "+revName(c), nil)
+	return nil, NewLTVError(LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
 }
 
-func fetchCRL(ctx context.Context, u string, opts revocationOptions) ([]byte, error) {
+func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
 	return revHTTP(ctx, opts, http.MethodGet, u, "", nil)
 }
 
@@ -251,17 +251,17 @@ func fetchCRL(ctx context.Context, u string, opts revocationOptions) ([]byte, er
 func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return ltvErr(LTVRevInvalid, u, parseErrText("CRL", err), err)
+		return NewLTVError(LTVRevInvalid, u, ParseErrText("CRL", err), err)
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		return ltvErr(LTVRevInvalid, u, parseErrText("CRL signature", err), err)
+		return NewLTVError(LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
-		return ltvErr(LTVRevInvalid, u, "CRL out of date", nil)
+		return NewLTVError(LTVRevInvalid, u, "CRL out of date", nil)
 	}
 	for _, e := range crl.RevokedCertificateEntries {
 		if e.SerialNumber.Cmp(c.SerialNumber) == 0 {
-			return ltvErr(LTVRevoked, u, fmt.Sprintf("%s (%s)", revName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
+			return NewLTVError(LTVRevoked, u, fmt.Sprintf("%s (%s)", RevName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
 		}
 	}
 	return nil
@@ -271,29 +271,29 @@ func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) 
 type revStatus int
 
 const (
-	revUnknown revStatus = iota // no usable data for it
-	revGood
-	revRevoked
+	RevUnknown revStatus = iota // no usable data for it
+	RevGood
+	RevRevoked
 )
 
 // checkEmbeddedRevocation decides c's status from the OCSP responses and CRLs
 // found in a document (DSS or CMS), as of at. Answers that do not verify
 // against issuer are ignored.
-func checkEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) revStatus {
-	if revSelfSigned(c) || revNoCheck(c) {
-		return revGood
+func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) revStatus {
+	if RevSelfSigned(c) || revNoCheck(c) {
+		return RevGood
 	}
-	status := revUnknown
+	status := RevUnknown
 	for _, der := range ocsps {
 		resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 		if err != nil {
 			continue
 		}
 		if resp.Status == ocsp.Revoked && !resp.RevokedAt.After(at) {
-			return revRevoked
+			return RevRevoked
 		}
 		if resp.Status == ocsp.Good {
-			status = revGood
+			status = RevGood
 		}
 	}
 	for _, der := range crls {
@@ -308,9 +308,9 @@ func checkEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, 
 			}
 		}
 		if revoked {
-			return revRevoked
+			return RevRevoked
 		}
-		status = revGood
+		status = RevGood
 	}
 	return status
 }
@@ -326,7 +326,7 @@ func revNoCheck(c *x509.Certificate) bool {
 	return false
 }
 
-func revSelfSigned(c *x509.Certificate) bool {
+func RevSelfSigned(c *x509.Certificate) bool {
 	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
 }
 
@@ -339,7 +339,7 @@ func revHasEKU(c *x509.Certificate, u x509.ExtKeyUsage) bool {
 	return false
 }
 
-func revName(c *x509.Certificate) string {
+func RevName(c *x509.Certificate) string {
 	if c.Subject.CommonName != "" {
 		return c.Subject.CommonName
 	}

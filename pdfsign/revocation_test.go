@@ -1,4 +1,4 @@
-package pdfsign
+package pdfsign_test
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // OCSP (openssl ocsp) and the CRL (openssl ca -gencrl) are fetched for the
@@ -14,7 +17,7 @@ import (
 func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 	p := pkitest.New(t)
 	chains := [][]*x509.Certificate{p.Chain(), {p.TSA, p.CA}}
-	d, err := fetchRevocation(context.Background(), chains, revocationOptions{})
+	d, err := pdfsign.FetchRevocation(context.Background(), chains, pdfsign.RevocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +29,7 @@ func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 		if len(r.OCSP) != 1 || len(r.CRL) != 1 {
 			t.Errorf("%s: refs %+v", c.Subject.CommonName, r)
 		}
-		if s := checkEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != revGood {
+		if s := pdfsign.CheckEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != pdfsign.RevGood {
 			t.Errorf("%s: embedded status %v, want good", c.Subject.CommonName, s)
 		}
 	}
@@ -50,7 +53,7 @@ func TestFetchRevocationFailures(t *testing.T) {
 	chains := [][]*x509.Certificate{p.Chain()}
 
 	p.SetOCSP(pkitest.Down)
-	d, err := fetchRevocation(ctx, chains, revocationOptions{})
+	d, err := pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
 	if err != nil {
 		t.Fatalf("OCSP down, CRL up: %v", err)
 	}
@@ -58,35 +61,35 @@ func TestFetchRevocationFailures(t *testing.T) {
 		t.Errorf("OCSP down: %d OCSP, %d CRL", len(d.OCSPs), len(d.CRLs))
 	}
 	p.SetCRL(pkitest.Down)
-	_, err = fetchRevocation(ctx, chains, revocationOptions{})
-	wantLTVKind(t, err, LTVRevOffline)
-	_, err = fetchRevocation(ctx, chains, revocationOptions{Timeout: time.Second})
-	wantLTVKind(t, err, LTVRevOffline)
+	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
+	pdftest.WantLTVKind(t, err, pdfsign.LTVRevOffline)
+	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{Timeout: time.Second})
+	pdftest.WantLTVKind(t, err, pdfsign.LTVRevOffline)
 
 	p.SetOCSP(pkitest.Garbage)
-	_, err = fetchRevocation(ctx, chains, revocationOptions{OCSPOnly: true})
-	wantLTVKind(t, err, LTVRevInvalid)
+	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{OCSPOnly: true})
+	pdftest.WantLTVKind(t, err, pdfsign.LTVRevInvalid)
 
 	p.SetOCSP(pkitest.Normal)
 	p.SetCRL(pkitest.Normal)
-	good, err := fetchRevocation(ctx, chains, revocationOptions{})
+	good, err := pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.RevokeSigner()
-	_, err = fetchRevocation(ctx, chains, revocationOptions{OCSPOnly: true})
-	wantLTVKind(t, err, LTVRevoked)
-	_, err = fetchRevocation(ctx, chains, revocationOptions{CRLOnly: true})
-	wantLTVKind(t, err, LTVRevoked)
+	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{OCSPOnly: true})
+	pdftest.WantLTVKind(t, err, pdfsign.LTVRevoked)
+	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{CRLOnly: true})
+	pdftest.WantLTVKind(t, err, pdfsign.LTVRevoked)
 	// Data fetched before the revocation said good; the new CRL says revoked.
-	if s := checkEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != revGood {
+	if s := pdfsign.CheckEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != pdfsign.RevGood {
 		t.Errorf("old data: %v", s)
 	}
-	crl, err := fetchCRL(ctx, p.URL+"/ca.crl", revocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	crl, err := pdfsign.FetchCRL(ctx, p.URL+"/ca.crl", pdfsign.RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := checkEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != revRevoked {
+	if s := pdfsign.CheckEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != pdfsign.RevRevoked {
 		t.Errorf("new CRL: %v, want revoked", s)
 	}
 }

@@ -15,10 +15,10 @@ var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "
 // document" with today's date), for people who want to try a signature
 // without a document of their own.
 func SamplePDF(w io.Writer, lang string) error {
-	return samplePDF(w, lang, time.Now())
+	return SamplePDFAt(w, lang, time.Now())
 }
 
-func samplePDF(w io.Writer, lang string, now time.Time) error {
+func SamplePDFAt(w io.Writer, lang string, now time.Time) error {
 	title, l1, l2 := "Test document", "This document was created by Certigna Desktop to try a signature.", "It has no value of its own."
 	date := "Created on " + now.Format("2 January 2006")
 	if lang != "en" {

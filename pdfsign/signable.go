@@ -12,7 +12,7 @@ import (
 // that the signature's update carries a complete table saying what their
 // repair said and nobody repairs anything afterwards. A file that cannot be
 // repaired safely keeps its "damaged" refusal (re-save it).
-func openForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
+func OpenForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	r, err := pdf.NewReaderDecrypting(f, size)
 	if err == nil {
 		if err = r.CheckXref(); err == nil {
@@ -37,7 +37,7 @@ func openForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 // what each signature covers and what changed after it, are lost with its
 // tables. An unsigned rebuilt file is what signing would sign: it is read
 // (and has no signature), not called unreadable.
-func openForVerify(f io.ReaderAt, size int64) (*pdf.Reader, error) {
+func OpenForVerify(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	r, err := pdf.NewReaderDecrypting(f, size)
 	if err == nil && hasCatalog(r) {
 		return r, nil
@@ -55,7 +55,7 @@ func openForVerify(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	if err2 != nil {
 		return asIs()
 	}
-	if fields, ferr := signatureFields(r2); ferr != nil || len(fields) > 0 {
+	if fields, ferr := SigFields(r2); ferr != nil || len(fields) > 0 {
 		return asIs()
 	}
 	return r2, nil

@@ -75,7 +75,7 @@ func CheckTSACredentials(cfg *TSAConfig) error {
 		if err == nil {
 			shown = u.Redacted()
 		}
-		return ltvErr(LTVTSAInsecure, shown, "", nil)
+		return NewLTVError(LTVTSAInsecure, shown, "", nil)
 	}
 	return nil
 }
@@ -106,13 +106,13 @@ var (
 
 // requestTimestamp asks cfg's TSA for a token over data (the signature value)
 // and returns it verified. ctx bounds the exchange besides cfg.Timeout.
-func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timestampToken, error) {
+func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timestampToken, error) {
 	if cfg == nil || cfg.URL == "" {
-		return nil, ltvErr(LTVTSAConfig, "", "no URL", nil)
+		return nil, NewLTVError(LTVTSAConfig, "", "no URL", nil)
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, ltvErr(LTVTSAConfig, "", "http:// or https:// URL expected", err)
+		return nil, NewLTVError(LTVTSAConfig, "", "http:// or https:// URL expected", err)
 	}
 	// Errors name the server without any password the URL may carry.
 	shown := u.Redacted()
@@ -124,14 +124,14 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 		h = crypto.SHA256
 	}
 	if _, ok := cms.HashOIDs[h]; !ok || !h.Available() {
-		return nil, ltvErr(LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
+		return nil, NewLTVError(LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
 	}
 	hh := h.New()
 	hh.Write(data)
 	imprint := hh.Sum(nil)
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
-		return nil, ltvErr(LTVTSAConfig, shown, "no randomness for the nonce", err)
+		return nil, NewLTVError(LTVTSAConfig, shown, "no randomness for the nonce", err)
 	}
 	req := buildTimeStampReq(h, imprint, nonce)
 
@@ -143,7 +143,7 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(req))
 	if err != nil {
-		return nil, ltvErr(LTVTSAConfig, shown, err.Error(), err)
+		return nil, NewLTVError(LTVTSAConfig, shown, err.Error(), err)
 	}
 	hreq.Header.Set("Content-Type", "application/timestamp-query")
 	hreq.Header.Set("Accept", "application/timestamp-reply")
@@ -165,20 +165,20 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 	}
 	resp, err := client.Do(hreq)
 	if err != nil {
-		return nil, ltvErr(LTVTSAUnreachable, shown, netDetail(err), err)
+		return nil, NewLTVError(LTVTSAUnreachable, shown, netDetail(err), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, tsMaxResponse))
 	if err != nil {
-		return nil, ltvErr(LTVTSAUnreachable, shown, netDetail(err), err)
+		return nil, NewLTVError(LTVTSAUnreachable, shown, netDetail(err), err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, ltvErr(LTVTSAAuth, shown, resp.Status, nil)
+		return nil, NewLTVError(LTVTSAAuth, shown, resp.Status, nil)
 	case resp.StatusCode >= 500:
-		return nil, ltvErr(LTVTSAUnreachable, shown, "HTTP "+resp.Status, nil)
+		return nil, NewLTVError(LTVTSAUnreachable, shown, "HTTP "+resp.Status, nil)
 	case resp.StatusCode != http.StatusOK:
-		return nil, ltvErr(LTVTSARefused, shown, "HTTP "+resp.Status, nil)
+		return nil, NewLTVError(LTVTSARefused, shown, "HTTP "+resp.Status, nil)
 	}
 	token, err := parseTimeStampResp(body)
 	if err != nil {
@@ -187,22 +187,22 @@ func requestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timest
 			le.URL = shown
 			return nil, le
 		}
-		return nil, ltvErr(LTVTSAGarbage, shown, parseErrText("time-stamp response", err), err)
+		return nil, NewLTVError(LTVTSAGarbage, shown, ParseErrText("time-stamp response", err), err)
 	}
-	ts, err := verifyTimestampToken(token, data, cfg.Roots, time.Time{})
+	ts, err := VerifyTimestampToken(token, data, cfg.Roots, time.Time{})
 	if err != nil {
 		var le *LTVError
 		if errors.As(err, &le) {
 			le.URL = shown
 			return nil, le
 		}
-		return nil, ltvErr(LTVTSAInvalid, shown, err.Error(), err)
+		return nil, NewLTVError(LTVTSAInvalid, shown, err.Error(), err)
 	}
 	if ts.Hash != h {
-		return nil, ltvErr(LTVTSAMismatch, shown, "hash algorithm changed", nil)
+		return nil, NewLTVError(LTVTSAMismatch, shown, "hash algorithm changed", nil)
 	}
 	if n := tstNonce(token); n == nil || n.Cmp(nonce) != 0 {
-		return nil, ltvErr(LTVTSAMismatch, shown, "nonce differs", nil)
+		return nil, NewLTVError(LTVTSAMismatch, shown, "nonce differs", nil)
 	}
 	return ts, nil
 }
@@ -252,11 +252,11 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 	s := cryptobyte.String(der)
 	var resp, status cryptobyte.String
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !s.Empty() || !resp.ReadASN1(&status, cbasn1.SEQUENCE) {
-		return nil, ltvErr(LTVTSAGarbage, "", "not a TimeStampResp", nil)
+		return nil, NewLTVError(LTVTSAGarbage, "", "not a TimeStampResp", nil)
 	}
 	var code int64
 	if !status.ReadASN1Integer(&code) {
-		return nil, ltvErr(LTVTSAGarbage, "", "no PKIStatus", nil)
+		return nil, NewLTVError(LTVTSAGarbage, "", "no PKIStatus", nil)
 	}
 	var text []string
 	if status.PeekASN1Tag(cbasn1.SEQUENCE) {
@@ -287,11 +287,11 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 		for _, t := range text {
 			d += ": " + t
 		}
-		return nil, ltvErr(LTVTSARefused, "", d, nil)
+		return nil, NewLTVError(LTVTSARefused, "", d, nil)
 	}
 	var token cryptobyte.String
 	if !resp.ReadASN1Element(&token, cbasn1.SEQUENCE) {
-		return nil, ltvErr(LTVTSAGarbage, "", "granted but no token", nil)
+		return nil, NewLTVError(LTVTSAGarbage, "", "granted but no token", nil)
 	}
 	return []byte(token), nil
 }
@@ -346,4 +346,4 @@ func isLoopback(host string) bool {
 }
 
 // tsaDialTimeout bounds the reachability probe.
-const tsaDialTimeout = 5 * time.Second
+const TsaDialTimeout = 5 * time.Second

@@ -6,27 +6,27 @@ import "github.com/certigna-desktop/app/internal/pdf"
 // included, that have a signature value.
 
 // sigField is a signature field found in the form.
-type sigField struct {
-	name  string
-	v     *pdf.Dict
-	field *pdf.Dict // the field (or its widget) holding v
-	vNum  int       // object number of v (0 if direct)
+type SigField struct {
+	Name  string
+	V     *pdf.Dict
+	Field *pdf.Dict // the field (or its widget) holding v
+	VNum  int       // object number of v (0 if direct)
 }
 
 // signatureFields walks the AcroForm field tree for signed signature fields.
-func signatureFields(r *pdf.Reader) ([]sigField, error) {
+func SigFields(r *pdf.Reader) ([]SigField, error) {
 	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil {
 		return nil, err
 	}
 	if catalog == nil {
-		return nil, damagedf("catalog missing")
+		return nil, Damagedf("catalog missing")
 	}
 	acro, err := r.ResolveDict(catalog.Get("AcroForm"))
 	if err != nil || acro == nil {
 		return nil, err
 	}
-	var out []sigField
+	var out []SigField
 	err = pdf.WalkFields(r, acro.Get("Fields"), false, func(f *pdf.Field) error {
 		// A kid without /T is its field's widget, not a field: a /V there
 		// (mupdf's signer, ours for poppler) repeats the field's.
@@ -37,7 +37,7 @@ func signatureFields(r *pdf.Reader) ([]sigField, error) {
 				return err
 			}
 			if v != nil {
-				out = append(out, sigField{name: f.Name, v: v, field: f.Dict, vNum: vNum(f.Dict.Get("V"))})
+				out = append(out, SigField{Name: f.Name, V: v, Field: f.Dict, VNum: vNum(f.Dict.Get("V"))})
 			}
 		}
 		return nil

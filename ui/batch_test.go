@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // Issue #14 in the window: three documents and a file that is not a PDF
@@ -107,7 +107,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 		t.Fatal("the refused file was signed")
 	}
 	for _, n := range []string{"a-signé.pdf", "b-signé.pdf", "c-signé.pdf"} {
-		rep, err := pdfsign.Verify(context.Background(), filepath.Join(dir, n), pdfsign.VerifyOptions{})
+		rep, err := verify.Verify(context.Background(), filepath.Join(dir, n), verify.Options{})
 		if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Reason != "Bon pour accord" {
 			t.Fatalf("%s: the batch's reason not in it (%v)", n, err)
 		}

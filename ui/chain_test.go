@@ -12,7 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // A token that holds only the leaf (no CA object): the window completes the
@@ -88,11 +89,11 @@ func TestWindowChainFromAIA(t *testing.T) {
 				warned = true
 			}
 		}
-		rep, err := pdfsign.Verify(context.Background(), v.Output, pdfsign.VerifyOptions{Roots: root})
+		rep, err := verify.Verify(context.Background(), v.Output, verify.Options{Roots: root})
 		if err != nil || len(rep.Signatures) == 0 {
 			t.Fatalf("verify: %v", err)
 		}
-		trusted := rep.Signatures[len(rep.Signatures)-1].Trust == pdfsign.TrustTrusted
+		trusted := rep.Signatures[len(rep.Signatures)-1].Trust == verify.TrustTrusted
 		if online && (!trusted || warned) {
 			t.Fatalf("online: trusted %v, warning shown %v", trusted, warned)
 		}

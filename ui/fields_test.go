@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // twoFieldForm writes a one-page form with two empty signature fields, as
@@ -57,7 +57,7 @@ func TestSignIntoChosenField(t *testing.T) {
 	if v.Output == "" {
 		t.Fatalf("not signed: %q", v.Status.Text)
 	}
-	fs, err := pdfsign.SignatureFields(v.Output)
+	fs, err := sign.SignatureFields(v.Output)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	if v.Output == "" {
 		t.Fatalf("not signed: %q", v.Status.Text)
 	}
-	fs, err := pdfsign.SignatureFields(v.Output)
+	fs, err := sign.SignatureFields(v.Output)
 	if err != nil {
 		t.Fatal(err)
 	}

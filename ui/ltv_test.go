@@ -21,6 +21,7 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // sampleInput writes the sample PDF to a temp dir and selects it.
@@ -108,7 +109,7 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	if p.Requests("tsa") == 0 {
 		t.Fatal("the TSA was not asked")
 	}
-	rep, err := pdfsign.Verify(context.Background(), v.Output, pdfsign.VerifyOptions{})
+	rep, err := verify.Verify(context.Background(), v.Output, verify.Options{})
 	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}
@@ -376,7 +377,7 @@ func TestRetryAddsTimestampWithoutPIN(t *testing.T) {
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d PIN verifications after Réessayer, want 1", n)
 	}
-	rep, err := pdfsign.Verify(context.Background(), v.Output, pdfsign.VerifyOptions{})
+	rep, err := verify.Verify(context.Background(), v.Output, verify.Options{})
 	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}

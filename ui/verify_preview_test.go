@@ -21,7 +21,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/certigna-desktop/app/internal/testpdf"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Where the two fields are, in page coordinates (as displayed).
@@ -36,9 +37,9 @@ var (
 func fieldForm(t *testing.T, path string, pg testpdf.Page) {
 	t.Helper()
 	media := pg.Media
-	box := pdfsign.VisibleBox(media, pg.Crop)
+	box := sign.VisibleBox(media, pg.Crop)
 	rect := func(r [4]float64) string {
-		u := pdfsign.DisplayToUser(box, pg.Rotate, r)
+		u := sign.DisplayToUser(box, pg.Rotate, r)
 		return fmt.Sprintf("%g %g %g %g", u[0], u[1], u[0]+u[2], u[1]+u[3])
 	}
 	page := fmt.Sprintf("<</Type/Page/Parent 2 0 R/MediaBox[%g %g %g %g]/Resources<</Font<</F1 3 0 R>>>>/Contents 5 0 R/Annots[6 0 R 7 0 R]/Rotate %d",
@@ -76,8 +77,8 @@ func signField(t *testing.T, in, out, holder string) {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	if _, err := pdfsign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert},
-		pdfsign.Options{Field: "Signature1", Visible: &pdfsign.Visible{}}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert},
+		sign.Options{Field: "Signature1", Visible: &sign.Visible{}}); err != nil {
 		t.Fatal(err)
 	}
 }

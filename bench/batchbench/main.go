@@ -22,8 +22,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 func main() {
@@ -87,14 +89,14 @@ func run() error {
 	var rssTenth string
 	t1 := time.Now()
 	for i, in := range ins {
-		if _, err := pdfsign.Sign(context.Background(), in, "", signer, nil, pdfsign.Options{DeferDirSync: true}); err != nil {
+		if _, err := sign.Sign(context.Background(), in, "", signer, nil, sign.Options{DeferDirSync: true}); err != nil {
 			return fmt.Errorf("%s: %w", in, err)
 		}
 		if i+1 == n/10 {
 			rssTenth = peakRSS()
 		}
 	}
-	pdfsign.SyncDir(dir) // once for the batch, as the CLI does
+	sign.SyncDir(dir) // once for the batch, as the CLI does
 	filePer := time.Since(t1) / time.Duration(n)
 	fmt.Printf("files                  %d (%d bytes each)\n", n, sample.Len())
 	fmt.Printf("token signature        %.2f ms\n", tokenPer.Seconds()*1000)

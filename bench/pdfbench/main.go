@@ -21,7 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 func main() {
@@ -43,9 +44,9 @@ func main() {
 	case "gen-pages":
 		err = genPages(os.Args[2], atoi(os.Args[3]))
 	case "sign":
-		err = sign(os.Args[2], os.Args[3])
+		err = signFile(os.Args[2], os.Args[3])
 	case "verify": // pdfbench verify FILE - (what the CLI does after signing)
-		_, err = pdfsign.Verify(context.Background(), os.Args[2], pdfsign.VerifyOptions{})
+		_, err = verify.Verify(context.Background(), os.Args[2], verify.Options{})
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -172,7 +173,7 @@ func genPages(path string, pages int) error {
 	return p.finish()
 }
 
-func sign(in, out string) error {
+func signFile(in, out string) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
@@ -187,6 +188,6 @@ func sign(in, out string) error {
 	if err != nil {
 		return err
 	}
-	_, err = pdfsign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, pdfsign.Options{Force: true, Page: 1})
+	_, err = sign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, sign.Options{Force: true, Page: 1})
 	return err
 }

@@ -9,9 +9,12 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
 	"golang.org/x/term"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // prepare is every check before the PIN that needs the token's public
@@ -68,7 +71,7 @@ func runSignBatch(env *Env, a batchArgs) int {
 		for _, it := range refused {
 			fmt.Fprintln(env.Stderr, "  - "+assets.Message(it.Refused, env.Lang))
 			var pe *pdfsign.Error
-			hint = hint || errors.As(it.Refused, &pe) && (pe.Kind == pdfsign.KindFieldChoice || pe.Kind == pdfsign.KindFieldNotFound)
+			hint = hint || errors.As(it.Refused, &pe) && (pe.Kind == sign.KindFieldChoice || pe.Kind == sign.KindFieldNotFound)
 		}
 		if hint {
 			fmt.Fprintln(env.Stderr, env.T("sign.cli.field_hint"))
@@ -115,7 +118,7 @@ func batchReport(env *Env, items []*actions.BatchItem, sum actions.BatchSummary)
 		case it.Refused != nil:
 		case it.Err != nil:
 			fmt.Fprintln(env.Stderr, env.T("cli.error", map[string]any{"Err": it.In + ": " + assets.Message(it.Err, env.Lang)}))
-			if pe := (*pdfsign.PendingError)(nil); errors.As(it.Err, &pe) { // signed and kept: how to finish it
+			if pe := (*sign.PendingError)(nil); errors.As(it.Err, &pe) { // signed and kept: how to finish it
 				fmt.Fprintln(env.Stderr, "  "+finishHint(env, pe, it.Options.TSAURL))
 			}
 		case it.Signed != nil && it.Signed.Result != nil:
@@ -166,7 +169,7 @@ func (e *Env) confirm(question string) bool {
 func (e *Env) failCheck(err error) int {
 	code := e.Fail(err)
 	var pe *pdfsign.Error
-	if errors.As(err, &pe) && (pe.Kind == pdfsign.KindFieldChoice || pe.Kind == pdfsign.KindFieldNotFound) {
+	if errors.As(err, &pe) && (pe.Kind == sign.KindFieldChoice || pe.Kind == sign.KindFieldNotFound) {
 		fmt.Fprintln(e.Stderr, e.T("sign.cli.field_hint"))
 	}
 	return code

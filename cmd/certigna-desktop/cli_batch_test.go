@@ -13,7 +13,9 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/internal/testtool"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // withSpy puts OpenSC's pkcs11-spy in front of the token's module
@@ -74,7 +76,7 @@ func TestCLIBatchOneLogin(t *testing.T) {
 		if i%40 != 0 {
 			continue // every file was verified by the CLI itself; a sample again here
 		}
-		rep, err := pdfsign.Verify(context.Background(), filepath.Join(outDir, e.Name()), pdfsign.VerifyOptions{})
+		rep, err := verify.Verify(context.Background(), filepath.Join(outDir, e.Name()), verify.Options{})
 		if err != nil || !rep.OK || rep.Signatures[0].Reason != "Factures" {
 			t.Fatalf("%s: %v %+v", e.Name(), err, rep)
 		}
@@ -109,7 +111,7 @@ func TestCLIBatchAlwaysAuthenticate(t *testing.T) {
 		t.Fatalf("%d C_Login (%d context-specific), want 1 user login + 3 context-specific", logins, ctx)
 	}
 	for _, in := range ins {
-		checkIndependently(t, pdfsign.DefaultOutput(in), tok.CAPath)
+		checkIndependently(t, sign.DefaultOutput(in), tok.CAPath)
 	}
 }
 
@@ -145,7 +147,7 @@ func TestCLIBatchRefusedFirst(t *testing.T) {
 		if !strings.Contains(out, name) {
 			t.Fatalf("stdout lacks %s:\n%s", name, out)
 		}
-		if rep, err := pdfsign.Verify(context.Background(), filepath.Join(dir, name), pdfsign.VerifyOptions{}); err != nil || !rep.OK {
+		if rep, err := verify.Verify(context.Background(), filepath.Join(dir, name), verify.Options{}); err != nil || !rep.OK {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
@@ -185,7 +187,7 @@ func TestCLIChainFromAIA(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 			}
-			signed := pdfsign.DefaultOutput(in)
+			signed := sign.DefaultOutput(in)
 			cms, _ := lastSignature(t, signed)
 			p7 := filepath.Join(dir, "sig.p7s")
 			os.WriteFile(p7, cms, 0o600)
@@ -275,13 +277,13 @@ func TestCLISignFieldChoice(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Agent") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	fs, err := pdfsign.SignatureFields(pdfsign.DefaultOutput(in))
+	fs, err := sign.SignatureFields(sign.DefaultOutput(in))
 	if err != nil || len(fs) != 2 || fs[0].Signed || !fs[1].Signed {
 		t.Fatalf("%v %+v", err, fs)
 	}
 	// pdfsig and mutool (pdfcpu rejects any document with an unsigned
 	// signature field, "missing signature dict reference", so it is not used).
-	signed := pdfsign.DefaultOutput(in)
+	signed := sign.DefaultOutput(in)
 	nss := nssTrusting(t, tok.CAPath)
 	if o, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, signed).CombinedOutput(); !strings.Contains(string(o), "Signature Field Name: Agent") ||
 		!strings.Contains(string(o), "Signature is Valid") || !strings.Contains(string(o), "Total document signed") {
@@ -317,14 +319,14 @@ func TestCLISignEncrypted(t *testing.T) {
 	if code != exitBadPDF || !strings.Contains(errs, "droits") {
 		t.Fatalf("forbidden: exit %d %s", code, errs)
 	}
-	if _, err := os.Stat(pdfsign.DefaultOutput(locked)); err == nil {
+	if _, err := os.Stat(sign.DefaultOutput(locked)); err == nil {
 		t.Fatal("an output was written")
 	}
 	code, out, errs := cli(t, tok.PIN+"\n", "--lang", "en", "--module", tok.ModulePath, "sign", open, "--cert", hex.EncodeToString(tok.RSAID))
 	if code != exitOK || !strings.Contains(out, "valid signature") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	signed := pdfsign.DefaultOutput(open)
+	signed := sign.DefaultOutput(open)
 	nss := nssTrusting(t, tok.CAPath)
 	if o, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, signed).CombinedOutput(); !strings.Contains(string(o), "Signature is Valid") ||
 		!strings.Contains(string(o), "Certificate is Trusted") {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // Issue #22, item 4: "status" names each certificate as the window does
@@ -56,7 +56,7 @@ func TestCLICertByName(t *testing.T) {
 		t.Fatalf("sign --cert %q: %d\n%s\n%s", typed, code, out, errs)
 	}
 	code, out, errs = cli(t, "", "verify", filepath.Join(dir, "contrat-signed.pdf"), "--json")
-	var rep pdfsign.Report
+	var rep verify.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || len(rep.Signatures) != 1 || !strings.HasPrefix(rep.Signatures[0].Algorithm, "ECDSA") {
 		t.Fatalf("signed with %+v (%v, exit %d)\n%s\n%s", rep.Signatures, err, code, out, errs)
 	}

@@ -12,8 +12,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // On a big file most of the signing time is reading, hashing and writing
@@ -66,7 +68,7 @@ type signOutcome struct {
 // restored if it came while the PIN was typed). When done is true the
 // command ends with code; otherwise o is the signature's outcome.
 func signWithEarlyCopy(env *Env, m *token.Module, t token.TokenInfo, id []byte, finalTry bool,
-	in, out string, chain []*x509.Certificate, opts pdfsign.Options) (o signOutcome, code int, done bool) {
+	in, out string, chain []*x509.Certificate, opts sign.Options) (o signOutcome, code int, done bool) {
 	ctx, stop := interruptContext() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
 	late := newLateSigner(chain[0].PublicKey)

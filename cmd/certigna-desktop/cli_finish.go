@@ -5,7 +5,9 @@ import (
 	"fmt"
 
 	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // finish: a signature kept at B-B (the TSA failed after the token signed)
@@ -33,7 +35,7 @@ func runFinish(env *Env, args []string) int {
 	ctx, stop := interruptContext() // Ctrl-C is ours here (cli_signals.go)
 	defer stop()
 	res, signed, err := actions.Finish(ctx, pos[0], out, so)
-	var last *pdfsign.SignatureReport
+	var last *verify.SignatureReport
 	if signed != nil {
 		last = signed.Last
 	}
@@ -49,7 +51,7 @@ func runFinish(env *Env, args []string) int {
 	}
 	if err != nil {
 		code := env.Fail(err)
-		if pe := (*pdfsign.PendingError)(nil); errors.As(err, &pe) {
+		if pe := (*sign.PendingError)(nil); errors.As(err, &pe) {
 			fmt.Fprintln(env.Stderr, finishHint(env, pe, ""))
 		}
 		return code
@@ -58,7 +60,7 @@ func runFinish(env *Env, args []string) int {
 }
 
 // finishHint is the command that completes a kept signature later.
-func finishHint(env *Env, pe *pdfsign.PendingError, tsaURL string) string {
+func finishHint(env *Env, pe *sign.PendingError, tsaURL string) string {
 	tsa := ""
 	if pe.TSA {
 		tsa = tsaURL

@@ -12,7 +12,9 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/internal/testtool"
+
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // ltvSpyToken is ltvToken behind pkcs11-spy: the module path to load, and
@@ -32,13 +34,13 @@ func ltvSpyToken(t *testing.T) (*pkitest.PKI, string, string, *testtoken.Spy) {
 	return p, spy.Path, tok.PIN, spy
 }
 
-func verifyJSON(t *testing.T, path string) pdfsign.SignatureReport {
+func verifyJSON(t *testing.T, path string) verify.SignatureReport {
 	t.Helper()
 	code, out, errs := cli(t, "", "verify", path, "--json")
 	if code != exitOK {
 		t.Fatalf("verify: exit %d\n%s%s", code, out, errs)
 	}
-	var rep pdfsign.Report
+	var rep verify.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Signatures) == 0 {
 		t.Fatalf("verify --json: %v\n%s", err, out)
 	}

@@ -10,7 +10,8 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // ltvToken is a SoftHSM2 token holding the test PKI's signer key and
@@ -51,12 +52,12 @@ func TestCLISignLTV(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("verify exit %d: %s", code, out)
 	}
-	var rep pdfsign.Report
+	var rep verify.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
 	s := rep.Signatures[0]
-	if s.Level != "B-LT" || s.LTV == nil || !s.LTV.TimestampOK || s.LTV.Revocation != "good" || s.Trust != pdfsign.TrustTrusted {
+	if s.Level != "B-LT" || s.LTV == nil || !s.LTV.TimestampOK || s.LTV.Revocation != "good" || s.Trust != verify.TrustTrusted {
 		t.Fatalf("verify: %+v %+v", s, s.LTV)
 	}
 	code, out, _ = cli(t, "", "--lang", "fr", "verify", signed)

@@ -12,8 +12,13 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/trust"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 func runSign(env *Env, args []string) int {
@@ -62,14 +67,14 @@ func runSign(env *Env, args []string) int {
 	}
 	in := pos[0]
 	if out == "" {
-		out = pdfsign.DefaultOutput(in)
+		out = sign.DefaultOutput(in)
 	}
 	opts, err := so.Options(in)
 	if err != nil {
 		return env.Fail(err)
 	}
 	// Refuse a bad input or output before anyone types a PIN.
-	if err := pdfsign.Check(in, out, opts); err != nil {
+	if err := sign.Check(in, out, opts); err != nil {
 		return env.failCheck(err)
 	}
 	m, t, id, p, code, ok := env.beforeSignPIN(*slot, *certID, so, *finalTry)
@@ -89,7 +94,7 @@ func runSign(env *Env, args []string) int {
 			fmt.Fprintln(env.Stderr, env.T("ltv.cli.lower_level", map[string]any{"Level": res.Level, "Err": assets.Message(res.Warning, env.Lang)}))
 		}
 	}
-	if pe := (*pdfsign.PendingError)(nil); errors.As(o.err, &pe) {
+	if pe := (*sign.PendingError)(nil); errors.As(o.err, &pe) {
 		// Signed and kept below the level asked for: the exit code says the
 		// level was not reached, the message how to finish without the PIN.
 		if o.signed != nil && o.signed.Last != nil {
@@ -214,7 +219,7 @@ func pickSigningCert(env *Env, m *token.Module, t token.TokenInfo) ([]byte, int,
 }
 
 // signatureLine is the one-line verdict on a signature.
-func signatureLine(env *Env, s pdfsign.SignatureReport) string {
+func signatureLine(env *Env, s verify.SignatureReport) string {
 	data := map[string]any{
 		"Field": s.Field, "CN": s.SignerCN, "Level": s.Level, "Hash": s.Hash,
 		"Time": s.SigningTime.Local().Format(time.DateTime),
@@ -242,7 +247,7 @@ func signatureLine(env *Env, s pdfsign.SignatureReport) string {
 		return env.T("pdf.cli.sig_invalid", data)
 	case s.CoversWholeDocument:
 		return env.T("pdf.cli.sig_valid_whole", data)
-	case s.LaterChanges == pdfsign.ChangesSignatures:
+	case s.LaterChanges == verify.ChangesSignatures:
 		return env.T("pdf.cli.sig_valid_revision", data)
 	default:
 		return env.T("pdf.cli.sig_valid_modified", data)
@@ -265,30 +270,30 @@ func runVerify(env *Env, args []string) int {
 		return env.fail(exitUsage, env.T("pdf.cli.verify_usage"))
 	}
 	if *signedVersion != 0 {
-		if err := pdfsign.SignedVersion(pos[0], *out, *signedVersion, *force); err != nil {
+		if err := verify.SignedVersion(pos[0], *out, *signedVersion, *force); err != nil {
 			return env.Fail(err)
 		}
 		fmt.Fprintln(env.Stdout, env.T("pdf.cli.signed_version_saved", map[string]any{"N": *signedVersion, "Out": pdfsign.SafeText(*out, pdfsign.MaxTextRunes)}))
 		return exitOK
 	}
-	opts := pdfsign.VerifyOptions{}
+	opts := verify.Options{}
 	// Trust is reported against the system's roots; it never decides the
 	// exit code.
 	// The trust store: OS roots, the user's folder (pdfsign.DefaultTrustDir) and --trust.
-	ts, err := pdfsign.NewTrustStore(true, pdfsign.DefaultTrustDir(), *trustDir)
+	ts, err := trust.NewStore(true, trust.DefaultDir(), *trustDir)
 	if err != nil {
 		return env.Fail(err)
 	}
-	lists := pdfsign.CachedTrustedLists(pdfsign.TrustedListOptions{})
+	lists := trust.CachedTrustedLists(trust.TrustedListOptions{})
 	if *refreshTL {
 		var err error
-		if lists, err = pdfsign.RefreshTrustedLists(context.Background(), pdfsign.TrustedListOptions{}); err != nil {
+		if lists, err = trust.RefreshTrustedLists(context.Background(), trust.TrustedListOptions{}); err != nil {
 			fmt.Fprintln(env.Stderr, env.T("verify.tl.refresh_failed", map[string]any{"Err": err.Error()}))
 		}
 	}
 	lists.AddTo(ts)
 	opts.Roots = ts.Pool()
-	rep, err := pdfsign.Verify(context.Background(), pos[0], opts)
+	rep, err := verify.Verify(context.Background(), pos[0], opts)
 	if rep != nil {
 		rep.TrustedLists = lists.Status
 	}

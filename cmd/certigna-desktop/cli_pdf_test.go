@@ -23,11 +23,15 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/internal/testtool"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 func samplePDF(t *testing.T, dir string) string {
@@ -152,7 +156,7 @@ func TestCLISignWithSoftHSM(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("verify exit %d: %s", code, out)
 			}
-			var rep pdfsign.Report
+			var rep verify.Report
 			if err := json.Unmarshal([]byte(out), &rep); err != nil {
 				t.Fatal(err)
 			}
@@ -343,7 +347,7 @@ func TestTokenKeyPdfcpuPAdESBB(t *testing.T) {
 	dir := t.TempDir()
 	in := samplePDF(t, dir)
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := pdfsign.Sign(context.Background(), in, out, signer, []*x509.Certificate{cert, pk.CA}, pdfsign.Options{Reason: "pdfcpu"}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, signer, []*x509.Certificate{cert, pk.CA}, sign.Options{Reason: "pdfcpu"}); err != nil {
 		t.Fatal(err)
 	}
 	certDir := t.TempDir()

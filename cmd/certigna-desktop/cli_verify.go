@@ -5,13 +5,14 @@ import (
 	"github.com/certigna-desktop/app/assets"
 	"time"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/trust"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // printVerifyText writes the verify verdict for people: per signature a
 // headline (who, when, outcome), then the four answers, the level and the
 // timestamps, then what changed after it, revision by revision.
-func printVerifyText(env *Env, rep *pdfsign.Report) {
+func printVerifyText(env *Env, rep *verify.Report) {
 	fmt.Fprintln(env.Stdout, env.T("pdf.cli.verify_header", map[string]any{"File": rep.File,
 		"Signatures": assets.N(env.Lang, "pdf.cli.signatures", len(rep.Signatures)),
 		"Revisions":  assets.N(env.Lang, "pdf.cli.revisions", rep.Revisions)}))
@@ -32,8 +33,8 @@ func printVerifyText(env *Env, rep *pdfsign.Report) {
 		if s.DocMDP > 0 {
 			lines = append(lines, env.T("verify.certified", map[string]any{"Allowed": env.T(fmt.Sprintf("verify.docmdp.%d", s.DocMDP))}))
 		}
-		if s.Trust == pdfsign.TrustUntrusted && s.LTV != nil && s.LTV.TrustReason != "" {
-			lines = append(lines, pdfsign.TrustVerdict{Reason: s.LTV.TrustReason, Detail: s.TrustError}.Message(env.Lang))
+		if s.Trust == verify.TrustUntrusted && s.LTV != nil && s.LTV.TrustReason != "" {
+			lines = append(lines, trust.Verdict{Reason: s.LTV.TrustReason, Detail: s.TrustError}.Message(env.Lang))
 		}
 		if s.LTV != nil && s.LTV.TimestampOK {
 			lines = append(lines, env.T("ltv.cli.timestamp", map[string]any{"Time": s.LTV.Timestamp.Local().Format(time.DateTime), "TSA": s.LTV.TimestampTSA}))

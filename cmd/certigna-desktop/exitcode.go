@@ -5,8 +5,11 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Exit codes: the CLI contract (docs/pdfsign.md, docs/ltv.md, docs/token.md).
@@ -84,7 +87,7 @@ func exitCode(err error) int {
 		case pdfsign.KindNoSignature:
 			return exitNoSignature
 		case pdfsign.KindOutputExists, pdfsign.KindSameFile, pdfsign.KindPageRange, pdfsign.KindHash, pdfsign.KindRevisionRange,
-			pdfsign.KindOutputDir, pdfsign.KindOutputLink, pdfsign.KindFieldNotFound, pdfsign.KindFieldChoice:
+			sign.KindOutputDir, sign.KindOutputLink, sign.KindFieldNotFound, sign.KindFieldChoice:
 			return exitUsage
 		}
 	}

@@ -6,8 +6,11 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/browsers"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // Every error kind a verb can meet, and its exit code (the CLI contract).
@@ -54,8 +57,8 @@ func TestExitCode(t *testing.T) {
 		{pdfErr(pdfsign.KindPageRange), exitUsage},
 		{pdfErr(pdfsign.KindHash), exitUsage},
 		{pdfErr(pdfsign.KindForbidden), exitBadPDF},
-		{pdfErr(pdfsign.KindFieldNotFound), exitUsage},
-		{pdfErr(pdfsign.KindFieldChoice), exitUsage},
+		{pdfErr(sign.KindFieldNotFound), exitUsage},
+		{pdfErr(sign.KindFieldChoice), exitUsage},
 		{pdfErr(pdfsign.KindIO), exitFailure},
 		{pdfErr(pdfsign.KindCanceled), exitFailure},
 		// The token refused to sign: its code, not pdfsign's.

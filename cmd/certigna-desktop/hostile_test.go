@@ -25,8 +25,11 @@ import (
 
 	"github.com/certigna-desktop/app/internal/hostile"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/pdfsign"
+
 	"github.com/certigna-desktop/app/token"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // The hostile-input tests (issue #11) run the CLI as a child process — this
@@ -121,7 +124,7 @@ func signedSample(t *testing.T) []byte {
 	dir := t.TempDir()
 	in := samplePDF(t, dir)
 	out := filepath.Join(dir, "signed.pdf")
-	if _, err := pdfsign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, pdfsign.Options{}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, sign.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(out)
@@ -367,7 +370,7 @@ func TestRefusedBeforePINItem7(t *testing.T) {
 func TestSignatureLineWithoutDateOrLevel(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		env := &Env{Lang: lang}
-		line := signatureLine(env, pdfsign.SignatureReport{Field: "Sig1", SignerCN: "X", Hash: "SHA-256", Valid: true, CoversWholeDocument: true})
+		line := signatureLine(env, verify.SignatureReport{Field: "Sig1", SignerCN: "X", Hash: "SHA-256", Valid: true, CoversWholeDocument: true})
 		if strings.Contains(line, "0001") || strings.Contains(line, "(,") || !strings.Contains(line, "PAdES") {
 			t.Errorf("%s: %q", lang, line)
 		}

@@ -27,7 +27,9 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/settings"
 	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/trust"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 	"github.com/certigna-desktop/app/token"
 	"github.com/certigna-desktop/app/ui"
 )
@@ -332,7 +334,7 @@ func trustedList(t *testing.T, caDER []byte) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
-	dir := filepath.Join(pdfsign.DefaultTrustDir(), "tl")
+	dir := filepath.Join(trust.DefaultDir(), "tl")
 	os.MkdirAll(dir, 0o700)
 	xml := `<?xml version="1.0"?><TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"><TrustServiceProviderList><TrustServiceProvider><TSPServices>` +
 		`<TSPService><ServiceInformation><ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>` +
@@ -358,12 +360,12 @@ func TestSameRuleTrustAfterSigningWithTrustedLists(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("CLI sign: exit %d\n%s", code, errs)
 	}
-	code, out, _ := cli(t, "", "verify", pdfsign.DefaultOutput(ins[0]), "--json")
-	var rep pdfsign.Report
+	code, out, _ := cli(t, "", "verify", sign.DefaultOutput(ins[0]), "--json")
+	var rep verify.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK {
 		t.Fatalf("CLI verify: exit %d %v\n%s", code, err, out)
 	}
-	if s := rep.Signatures[0]; s.Trust != pdfsign.TrustTrusted || rep.TrustedLists != pdfsign.TLCached {
+	if s := rep.Signatures[0]; s.Trust != verify.TrustTrusted || rep.TrustedLists != trust.TLCached {
 		t.Fatalf("CLI: trust %q, lists %q", s.Trust, rep.TrustedLists)
 	}
 
@@ -377,12 +379,12 @@ func TestSameRuleTrustAfterSigningWithTrustedLists(t *testing.T) {
 		t.Fatalf("window after signing:\n%s", shown)
 	}
 	// the verify screen of the same window says the same
-	written := newFiles(t, dir, ins[0], pdfsign.DefaultOutput(ins[0]), ins[1])
+	written := newFiles(t, dir, ins[0], sign.DefaultOutput(ins[0]), ins[1])
 	if len(written) != 1 {
 		t.Fatalf("window's signed copy: %q", written)
 	}
 	sg, err := actions.CheckSigned(context.Background(), written[0])
-	if err != nil || sg.Last.Trust != pdfsign.TrustTrusted {
+	if err != nil || sg.Last.Trust != verify.TrustTrusted {
 		t.Fatalf("check of the window's file: %v %+v", err, sg)
 	}
 }
@@ -502,7 +504,7 @@ func TestSameRuleValidIsTheWholeDocument(t *testing.T) {
 		t.Fatalf("first signature: %d %s", code, errs)
 	}
 	broken := filepath.Join(dir, "broken.pdf")
-	b, _ := os.ReadFile(pdfsign.DefaultOutput(in))
+	b, _ := os.ReadFile(sign.DefaultOutput(in))
 	i := bytes.Index(b, []byte("/Contents"))
 	j := i + bytes.IndexByte(b[i:], '<') + 200 // a hex digit of the signature value
 	b[j] = "01"[(b[j]-'0'+1)%2&1]

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/hostile"
+
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 func main() {
@@ -70,7 +72,7 @@ func SignedSample(dir string) ([]byte, error) {
 		return nil, err
 	}
 	out := filepath.Join(tmp, "out.pdf")
-	if _, err := pdfsign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, pdfsign.Options{}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, key, []*x509.Certificate{cert}, sign.Options{}); err != nil {
 		return nil, err
 	}
 	return os.ReadFile(out)

@@ -1,0 +1,14 @@
+//go:build linux
+
+package sign
+
+import "syscall"
+
+// freeSpace is what an unprivileged user may still write in dir.
+func freeSpace(dir string) (int64, bool) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, false
+	}
+	return int64(st.Bavail) * int64(st.Bsize), true
+}
