@@ -73,7 +73,7 @@ func Damagedf(format string, a ...any) error {
 	return &Error{Kind: KindDamaged, Err: fmt.Errorf(format, a...)}
 }
 
-// withPath turns a failure of the PDF layer (readError) into an *Error of
+// WithPath turns a failure of the PDF layer (readError) into an *Error of
 // the same kind, and fills in Path on a *Error that lacks it.
 func WithPath(err error, path string) error {
 	var e *Error
@@ -95,7 +95,7 @@ func WithPath(err error, path string) error {
 // lock on everything). Exit code 7, like the other refused inputs.
 const KindForbidden Kind = "forbidden"
 
-// msgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
+// MsgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
 // in Error.Err so that Message shows it in the person's language.
 type MsgErr struct {
 	Key  string

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// parseErrText is a parse error of DER data (OCSP, CRL, CMS) for a person:
+// ParseErrText is a parse error of DER data (OCSP, CRL, CMS) for a person:
 // encoding/asn1 errors dump Go struct fields ("{class:0 tag:2 …}
 // {optional:false …}"), which say nothing to anyone; they become one
 // sentence naming what was being read.

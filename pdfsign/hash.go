@@ -4,7 +4,7 @@ import (
 	"crypto"
 )
 
-// hashName is how reports and results name a digest (signing and
+// HashName is how reports and results name a digest (signing and
 // verifying say it the same way).
 func HashName(h crypto.Hash) string {
 	switch h {

@@ -10,7 +10,7 @@ import (
 )
 
 // Hostile input (issue #11). The reader's work bounds live in
-// internal/pdf/limits.go; a bound reached comes out of withPath as a *Error
+// internal/pdf/limits.go; a bound reached comes out of WithPath as a *Error
 // of KindLimit whose Err is a *pdf.LimitError (Message names the bound).
 // Here: inputs that are not regular files, panics, and the per-signature
 // accounting of Verify.
@@ -21,7 +21,7 @@ const (
 	KindNotRegular Kind = "not_regular" // a pipe, a device, a folder… given as a PDF
 )
 
-// openInput opens a PDF for reading after making sure it is a regular file:
+// OpenInput opens a PDF for reading after making sure it is a regular file:
 // a FIFO would block the open (and every read) forever, a device never
 // ends.
 func OpenInput(path string) (*os.File, os.FileInfo, error) {
@@ -54,7 +54,7 @@ func OpenInput(path string) (*os.File, os.FileInfo, error) {
 	return f, st, nil
 }
 
-// panicErr turns a panic met while reading a file into a damaged-PDF error:
+// PanicErr turns a panic met while reading a file into a damaged-PDF error:
 // what a person sees is the file refused (exit 7), never a stack trace. The
 // fuzz targets call the reader without this recover, so such bugs still
 // show up there.
@@ -62,7 +62,7 @@ func PanicErr(path string, p any) error {
 	return &Error{Kind: KindDamaged, Path: path, Err: fmt.Errorf("unexpected structure (internal error: %v)", p)}
 }
 
-// sigKeys identifies signature dictionaries by their whole content: a
+// SigKeys identifies signature dictionaries by their whole content: a
 // field naming the same dictionary, or an identical copy, gets the same
 // report. Serialising a dictionary counts as work, and one met again
 // (the reader's cache gives the same *Dict) is not serialised twice.
@@ -81,7 +81,7 @@ func (m SigKeys) Key(r *pdf.Reader, v *pdf.Dict) (string, error) {
 	return m[v], nil
 }
 
-// sigWork is what checking one signature may cost, in hashed bytes: the
+// SigWork is what checking one signature may cost, in hashed bytes: the
 // file (its ranges and the /Contents gap) plus its CMS, whose certificates
 // parse about 16 times slower than SHA-256 hashes.
 func SigWork(r *pdf.Reader, v *pdf.Dict, size int64) int64 {

@@ -29,9 +29,9 @@ type SigInfo struct {
 	Timestamps [][]byte // signature-time-stamp-token values (DER ContentInfo)
 }
 
-// vriKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
+// VriKey is the key of a signature's entry in /DSS /VRI: the uppercase hex
 // SHA-1 of its /Contents bytes.
-func VriKey(contents []byte) string {
+func VRIKey(contents []byte) string {
 	sum := sha1.Sum(contents)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }

@@ -70,7 +70,7 @@ func NewLTVError(kind LTVKind, url, detail string, err error) *LTVError {
 	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
 
-// rectErr is a bad_rect error whose detail is translated (key under
+// RectErr is a bad_rect error whose detail is translated (key under
 // ltv.rect.*); english is the same detail for Error().
 func RectErr(key string, args map[string]any, english string) *LTVError {
 	return &LTVError{Kind: LTVBadRect, Detail: english, DetailKey: "ltv.rect." + key, DetailArgs: args}

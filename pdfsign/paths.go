@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 )
 
-// checkPaths refuses to write over the input or over an existing file.
+// CheckPaths refuses to write over the input or over an existing file.
 func CheckPaths(in, out string, force bool) (os.FileInfo, error) {
 	inInfo, err := os.Stat(in)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // from the certificates' AIA and CRL distribution points, each one checked
 // (issuer's signature, freshness, status) before it is kept.
 
-// revocationOptions tune fetchRevocation.
+// RevocationOptions tune FetchRevocation.
 type RevocationOptions struct {
 	Timeout time.Duration // per request; default 15 s
 	Client  *http.Client  // nil: a client with Timeout
@@ -28,7 +28,7 @@ type RevocationOptions struct {
 	OCSPOnly, CRLOnly bool
 }
 
-// revocationData is what goes into a DSS.
+// RevocationData is what goes into a DSS.
 type RevocationData struct {
 	Certs []*x509.Certificate // every certificate seen (chains, OCSP responders), no duplicates
 	OCSPs [][]byte            // DER OCSPResponse
@@ -37,7 +37,7 @@ type RevocationData struct {
 	PerCert map[*x509.Certificate]revRefs
 }
 
-// revRefs lists indexes into revocationData.OCSPs / CRLs.
+// revRefs lists indexes into RevocationData.OCSPs / CRLs.
 type revRefs struct{ OCSP, CRL []int }
 
 // AddCert adds c once.
@@ -61,7 +61,7 @@ func addOnce(list *[][]byte, der []byte) int {
 	return len(*list) - 1
 }
 
-// fetchRevocation gathers, for every certificate of each chain (leaf first)
+// FetchRevocation gathers, for every certificate of each chain (leaf first)
 // but self-signed roots, a verified OCSP response and/or CRL. A certificate
 // for which nothing could be had makes it fail: LTVRevOffline when every
 // server was unreachable, LTVRevInvalid when an answer did not verify,
@@ -267,19 +267,19 @@ func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) 
 	return nil
 }
 
-// revStatus is what embedded revocation data says about one certificate.
-type revStatus int
+// RevStatus is what embedded revocation data says about one certificate.
+type RevStatus int
 
 const (
-	RevUnknown revStatus = iota // no usable data for it
+	RevUnknown RevStatus = iota // no usable data for it
 	RevGood
 	RevRevoked
 )
 
-// checkEmbeddedRevocation decides c's status from the OCSP responses and CRLs
+// CheckEmbeddedRevocation decides c's status from the OCSP responses and CRLs
 // found in a document (DSS or CMS), as of at. Answers that do not verify
 // against issuer are ignored.
-func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) revStatus {
+func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) RevStatus {
 	if RevSelfSigned(c) || revNoCheck(c) {
 		return RevGood
 	}

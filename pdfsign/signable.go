@@ -6,7 +6,7 @@ import (
 	"github.com/certigna-desktop/app/internal/pdf"
 )
 
-// openForSigning reads a file to sign: as it is when its cross-reference
+// OpenForSigning reads a file to sign: as it is when its cross-reference
 // data describes it (pdf.Reader.CheckXref); when readers would have to
 // repair it, rebuilt by the same kind of scan (pdf.NewRepairedReader), so
 // that the signature's update carries a complete table saying what their
@@ -28,7 +28,7 @@ func OpenForSigning(f io.ReaderAt, size int64) (*pdf.Reader, error) {
 	return nil, err
 }
 
-// openForVerify reads a file to verify the way signing reads it (one
+// OpenForVerify reads a file to verify the way signing reads it (one
 // reading for both, issue 21): as it is, and when its cross-reference data
 // cannot be read at all or its /Root does not lead to a catalog (an update
 // placing the object at an offset with no header, naming its /Info as

@@ -14,17 +14,17 @@ import (
 // Checking and embedding RFC 3161 time-stamp tokens (the TSA client is in
 // tsa.go; the CMS parsing in cmsparse.go).
 
-// verifyTimestampToken checks that token is a time-stamp token over data,
+// VerifyTimestampToken checks that token is a time-stamp token over data,
 // signed by a certificate it carries (or found in roots' chain) that has the
 // timeStamping EKU. With roots non-nil, the TSA chain must also build to them
 // at the token's time (at is ignored then; zero means genTime).
-func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*timestampToken, error) {
+func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time) (*TimestampToken, error) {
 	return VerifyTimestampTokenWith(token, data, roots, at, nil)
 }
 
-// verifyTimestampTokenWith is verifyTimestampToken with extra certificates
+// VerifyTimestampTokenWith is VerifyTimestampToken with extra certificates
 // (the document's DSS) where a token that left out its TSA certificate finds it.
-func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*timestampToken, error) {
+func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*TimestampToken, error) {
 	sd, err := cms.Parse(token)
 	if err != nil {
 		return nil, NewLTVError(LTVTSAGarbage, "", ParseErrText("time-stamp token", err), err)
@@ -94,7 +94,7 @@ func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.
 			return nil, NewLTVError(LTVTSAInvalid, "", "TSA certificate chain: "+err.Error(), err)
 		}
 	}
-	return &timestampToken{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
+	return &TimestampToken{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,
 		Hash: h, Imprint: info.Imprint, Signer: tsaCert, Certs: sd.Certs}, nil
 }
 

@@ -86,8 +86,8 @@ func TSAConfigFromEnv(rawURL string) *TSAConfig {
 	return &TSAConfig{URL: rawURL, Username: os.Getenv(EnvTSAUser), Password: os.Getenv(EnvTSAPassword)}
 }
 
-// timestampToken is a verified time-stamp token.
-type timestampToken struct {
+// TimestampToken is a verified time-stamp token.
+type TimestampToken struct {
 	Token   []byte // DER ContentInfo (the TimeStampToken), as embedded
 	GenTime time.Time
 	Serial  *big.Int
@@ -104,9 +104,9 @@ var (
 	tsMaxResponse        int64 = 1 << 20
 )
 
-// requestTimestamp asks cfg's TSA for a token over data (the signature value)
+// RequestTimestamp asks cfg's TSA for a token over data (the signature value)
 // and returns it verified. ctx bounds the exchange besides cfg.Timeout.
-func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*timestampToken, error) {
+func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*TimestampToken, error) {
 	if cfg == nil || cfg.URL == "" {
 		return nil, NewLTVError(LTVTSAConfig, "", "no URL", nil)
 	}
@@ -345,5 +345,5 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// tsaDialTimeout bounds the reachability probe.
+// TsaDialTimeout bounds the reachability probe.
 const TsaDialTimeout = 5 * time.Second

@@ -5,7 +5,7 @@ import "github.com/certigna-desktop/app/internal/pdf"
 // Finding the signature fields of a document: /AcroForm /Fields, kids
 // included, that have a signature value.
 
-// sigField is a signature field found in the form.
+// SigField is a signature field found in the form.
 type SigField struct {
 	Name  string
 	V     *pdf.Dict
@@ -48,7 +48,7 @@ func SigFields(r *pdf.Reader) ([]SigField, error) {
 	return out, nil
 }
 
-// vNum is the object number of a field's /V (0 when direct).
+// VNum is the object number of a field's /V (0 when direct).
 func vNum(o pdf.Object) int {
 	if r, ok := o.(pdf.Ref); ok {
 		return r.Num

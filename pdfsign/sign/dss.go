@@ -113,7 +113,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	res := &ltvResult{Data: data}
 	if !opts.NoVRI {
 		for _, s := range sigs {
-			res.VRI = append(res.VRI, pdfsign.VriKey(s.Contents))
+			res.VRI = append(res.VRI, pdfsign.VRIKey(s.Contents))
 		}
 	}
 	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {

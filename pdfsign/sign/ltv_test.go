@@ -164,8 +164,8 @@ func TestSignBLT(t *testing.T) {
 		t.Fatalf("signatures: %v %v", sigs, err)
 	}
 	vri, _ := r.ResolveDict(dss.Get("VRI"))
-	if vri == nil || !vri.Has(pdfsign.VriKey(sigs[0].Contents)) {
-		t.Errorf("VRI lacks the entry %s", pdfsign.VriKey(sigs[0].Contents))
+	if vri == nil || !vri.Has(pdfsign.VRIKey(sigs[0].Contents)) {
+		t.Errorf("VRI lacks the entry %s", pdfsign.VRIKey(sigs[0].Contents))
 	}
 	// The signature still verifies and covers its revision; the DSS revision follows.
 	ps := ltvPdfsig(t, p, out)
@@ -491,7 +491,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	defer f.Close()
 	st, _ := f.Stat()
 	r, _ := pdf.NewReader(f, st.Size())
-	certs, ocsps, crls, vri := verify.ReadDSS(r, pdfsign.VriKey(sigs[0].Contents))
+	certs, ocsps, crls, vri := verify.ReadDSS(r, pdfsign.VRIKey(sigs[0].Contents))
 	// VRI lists come first, then the global arrays: count the global ones.
 	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {
 		t.Errorf("DSS (VRI + global): %d certs, %d OCSP, %d CRLs; want 5+5, 2+2, 2+2", len(certs), len(ocsps), len(crls))

@@ -64,7 +64,7 @@ type Result struct {
 	// Warning, with Options.AllowLower, is why Level is below what was asked.
 	Warning error `json:"-"`
 	// Written is what was written, for checking the output read back
-	// (VerifyWritten).
+	// (ReadBack).
 	Written *verify.Written `json:"-"`
 }
 

@@ -19,14 +19,14 @@ import (
 // certificates the user adds (a folder of .pem/.crt/.cer files, or single
 // files), and the reasons a chain is not trusted, in words.
 
-// TrustStore is a set of trust anchors.
+// Store is a set of trust anchors.
 type Store struct {
 	pool   *x509.CertPool
 	user   []*x509.Certificate
 	system bool
 }
 
-// DefaultTrustDir is where the app keeps the certificates the user adds:
+// DefaultDir is where the app keeps the certificates the user adds:
 // <user config dir>/certigna-desktop/trust.
 func DefaultDir() string {
 	d, err := os.UserConfigDir()
@@ -36,7 +36,7 @@ func DefaultDir() string {
 	return filepath.Join(d, "certigna-desktop", "trust")
 }
 
-// NewTrustStore returns a store with the OS roots (when withSystem and the
+// NewStore returns a store with the OS roots (when withSystem and the
 // OS offers them) and the certificates found in paths: PEM or DER files, or
 // directories of them (not recursive). Missing paths are skipped; an
 // unreadable certificate file is an error naming it.
@@ -129,7 +129,7 @@ func (t *Store) Pool() *x509.CertPool { return t.pool }
 // UserCerts are the certificates added besides the OS roots.
 func (t *Store) UserCerts() []*x509.Certificate { return t.user }
 
-// Trust reasons (TrustVerdict.Reason, LTVReport.TrustReason).
+// Trust reasons (Verdict.Reason, LTVReport.TrustReason).
 const (
 	ReasonOK            = "ok"
 	ReasonUnknownIssuer = "unknown_issuer"
@@ -138,7 +138,7 @@ const (
 	ReasonInvalid       = "invalid"
 )
 
-// TrustVerdict says whether a chain is trusted and why not.
+// Verdict says whether a chain is trusted and why not.
 type Verdict struct {
 	Trusted bool
 	Reason  string // one of the TrustReason constants
@@ -153,7 +153,7 @@ func (v Verdict) Message(lang string) string {
 
 // CheckChain verifies leaf against roots at time at, with intermediates, and
 // says why it fails. Revocation is not checked here (see
-// checkEmbeddedRevocation).
+// CheckEmbeddedRevocation).
 func CheckChain(leaf *x509.Certificate, intermediates []*x509.Certificate, roots *x509.CertPool, at time.Time) Verdict {
 	if leaf == nil {
 		return Verdict{Reason: ReasonInvalid, Detail: "no certificate"}

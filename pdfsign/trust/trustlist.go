@@ -39,7 +39,7 @@ const (
 type TrustedListOptions struct {
 	LOTL      string   // default EULOTL
 	Countries []string // scheme territories to take (default FR); "*" for all
-	CacheDir  string   // where lists are kept (default DefaultTrustDir()/tl)
+	CacheDir  string   // where lists are kept (default DefaultDir()/tl)
 	Client    *http.Client
 }
 

@@ -11,7 +11,7 @@ import (
 // What Verify reports: one SignatureReport per signature, with its
 // problems (codes translated as pdf.problem.CODE).
 
-// VerifyOptions tune Verify.
+// Options tune Verify.
 type Options struct {
 	// Roots, when set, are the trust anchors the signer's chain is checked
 	// against; the result is reported (Trust) and does not make a signature
@@ -23,7 +23,7 @@ type Options struct {
 	// docCerts are the certificates the document carries in its DSS: a
 	// signer or TSA certificate left out of a CMS is looked up there.
 	docCerts []*x509.Certificate
-	// written: what Sign wrote, for VerifyWritten (written.go).
+	// written: what Sign wrote, for ReadBack (written.go).
 	written *Written
 }
 

@@ -28,7 +28,7 @@ func Verify(ctx context.Context, path string, opts Options) (rep *Report, err er
 		return nil, err
 	}
 	defer f.Close()
-	rep, err = verifyReadBack(ctx, f, st.Size(), opts) // verifyReader, and VerifyWritten's check (written.go)
+	rep, err = verifyReadBack(ctx, f, st.Size(), opts) // File, and ReadBack's check (written.go)
 	if rep != nil {
 		rep.File = path
 		// Names, reasons, field names, details: attacker text, made safe

@@ -64,7 +64,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts Options) 
 	}
 
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
-	dssCerts, ocsps, crls, vri := ReadDSS(r, pdfsign.VriKey(contents))
+	dssCerts, ocsps, crls, vri := ReadDSS(r, pdfsign.VRIKey(contents))
 	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
 	lr.VRI = vri
 	pool := append(append(append([]*x509.Certificate(nil), s.cms.Certs...), dssCerts...), tsaChainSrc...)
@@ -140,7 +140,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts Options) 
 }
 
 // ltvReadDSS returns the DSS's certificates, OCSP responses and CRLs. When
-// the DSS has a VRI entry for vriKey, its own lists are returned (with the
+// the DSS has a VRI entry for VriKey, its own lists are returned (with the
 // global ones after them) and vri is true.
 func ReadDSS(r *pdf.Reader, vriKey string) (certs []*x509.Certificate, ocsps, crls [][]byte, vri bool) {
 	root, err := r.ResolveDict(r.Trailer.Get("Root"))

@@ -159,7 +159,7 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		s.CertificateOK = true
 	}
 	// Digest of the signed ranges, streamed; for the signature just
-	// written, the one kept while writing (VerifyWritten, written.go).
+	// written, the one kept while writing (ReadBack, written.go).
 	var digest []byte
 	if s.ByteRangeOK {
 		digest = opts.written.digestFor(s.ByteRange, h)

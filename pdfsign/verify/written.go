@@ -16,7 +16,7 @@ import (
 // writes the output it keeps the CRC-32C of every byte it writes (about a
 // fifth of a SHA-256 pass, measured here) and the digest of the new
 // signature's byte range, which it computes anyway to sign it.
-// VerifyWritten reads the file back from disk and compares its first bytes
+// ReadBack reads the file back from disk and compares its first bytes
 // with that CRC — a short or lost write, a wrong block: the disk does not
 // hold the bytes that were hashed — then verifies the file as Verify does,
 // except that the new signature's digest is the one kept instead of a
@@ -38,14 +38,14 @@ type Written struct {
 	Digest    []byte // the digest of that range: what the token signed
 }
 
-// VerifyWritten verifies the file Sign just wrote at path: Verify, with the
+// ReadBack verifies the file Sign just wrote at path: Verify, with the
 // read-back check above. w nil: Verify.
 func ReadBack(ctx context.Context, path string, opts Options, w *Written) (*Report, error) {
 	opts.written = w
 	return Verify(ctx, path, opts)
 }
 
-// verifyReadBack is verifyReader with, for VerifyWritten, the comparison
+// verifyReadBack is File with, for ReadBack, the comparison
 // of the bytes read back running beside it (on a second core: the pass
 // over the whole file while its structure and signatures are checked). A
 // failed comparison is the answer whatever the verification said.
@@ -54,7 +54,7 @@ func verifyReadBack(ctx context.Context, f *os.File, size int64, opts Options) (
 	if w == nil {
 		return File(ctx, f, size, opts)
 	}
-	done := make(chan error, 1) // buffered: the pass ends on its own even if verifyReader panics
+	done := make(chan error, 1) // buffered: the pass ends on its own even if File panics
 	go func() { done <- w.readBack(f, size) }()
 	rep, err := File(ctx, f, size, opts)
 	if rerr := <-done; rerr != nil {
