@@ -14,6 +14,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // qpdfEncrypt makes an encrypted copy of in with qpdf (user password user,
@@ -68,7 +70,7 @@ func checkQpdfEncrypted(t *testing.T, path string) {
 func TestSignEncryptedEmptyUserPassword(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	plain := writeSample(t, dir, "plain.pdf")
+	plain := pdftest.WriteSample(t, dir, "plain.pdf")
 	cases := []struct {
 		name string
 		args []string
@@ -118,11 +120,11 @@ func TestSignEncryptedEmptyUserPassword(t *testing.T) {
 			if bytes.Contains(upd, []byte("Nantes")) || bytes.Contains(upd, []byte("Signature1")) {
 				t.Fatalf("strings of the update are not encrypted")
 			}
-			out1 := assertPdfsigValid(t, out, 1)
+			out1 := pdftest.AssertPdfsigValid(t, out, 1)
 			if !strings.Contains(out1, "Field Name: Signature1") {
 				t.Fatalf("pdfsig does not read the decrypted field name:\n%s", out1)
 			}
-			checkMutool(t, out)
+			pdftest.CheckMutool(t, out)
 			checkQpdfEncrypted(t, out)
 			rep, err := verify.Verify(context.Background(), out, verify.Options{Roots: p.Roots()})
 			if err != nil || !rep.OK || len(rep.Signatures) != 1 || !rep.Signatures[0].Valid {
@@ -137,7 +139,7 @@ func TestSignEncryptedEmptyUserPassword(t *testing.T) {
 			if _, err := Sign(context.Background(), out, out2, p.ECKey, p.ECChain(), Options{}); err != nil {
 				t.Fatalf("second Sign: %v", err)
 			}
-			assertPdfsigValid(t, out2, 2)
+			pdftest.AssertPdfsigValid(t, out2, 2)
 			checkQpdfEncrypted(t, out2)
 			if rep, err := verify.Verify(context.Background(), out2, verify.Options{Roots: p.Roots()}); err != nil || !rep.OK || len(rep.Signatures) != 2 {
 				t.Fatalf("Verify 2: %v %+v", err, rep)
@@ -149,7 +151,7 @@ func TestSignEncryptedEmptyUserPassword(t *testing.T) {
 func TestEncryptedRefusals(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	plain := writeSample(t, dir, "plain.pdf")
+	plain := pdftest.WriteSample(t, dir, "plain.pdf")
 	cases := []struct {
 		name string
 		user string
@@ -169,11 +171,11 @@ func TestEncryptedRefusals(t *testing.T) {
 			os.Mkdir(sub, 0o755)
 			in := filepath.Join(sub, "in.pdf")
 			qpdfEncrypt(t, plain, in, c.user, c.args...)
-			if err := Check(in, "", Options{}); errKind(err) != c.kind {
+			if err := Check(in, "", Options{}); pdftest.ErrKind(err) != c.kind {
 				t.Fatalf("Check: %v, want %s", err, c.kind)
 			}
 			_, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
-			if errKind(err) != c.kind {
+			if pdftest.ErrKind(err) != c.kind {
 				t.Fatalf("Sign: %v, want %s", err, c.kind)
 			}
 			e := err.(*pdfsign.Error)
@@ -218,8 +220,8 @@ func TestSignEncryptedFormField(t *testing.T) {
 			t.Fatal("a string of the update is in clear text")
 		}
 		checkQpdfEncrypted(t, out)
-		checkMutool(t, out)
-		if o := assertPdfsigValid(t, out, 1); !strings.Contains(o, "Signature du demandeur") {
+		pdftest.CheckMutool(t, out)
+		if o := pdftest.AssertPdfsigValid(t, out, 1); !strings.Contains(o, "Signature du demandeur") {
 			t.Fatalf("pdfsig:\n%s", o)
 		}
 		dump, _ := exec.Command("qpdf", "--password=", "--qdf", "--object-streams=disable", out, "-").Output()

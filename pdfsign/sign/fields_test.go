@@ -15,6 +15,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // formPDF is minimalPDF with an AcroForm (object 6) whose fields are the
@@ -129,11 +131,11 @@ func TestSignIntoExistingField(t *testing.T) {
 			out := filepath.Join(sub, "out.pdf")
 			cerr := Check(in, out, c.opts)
 			res, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), c.opts)
-			if errKind(cerr) != errKind(err) {
+			if pdftest.ErrKind(cerr) != pdftest.ErrKind(err) {
 				t.Fatalf("Check says %v, Sign says %v", cerr, err)
 			}
 			if c.want != "" {
-				if errKind(err) != c.want {
+				if pdftest.ErrKind(err) != c.want {
 					t.Fatalf("Sign: %v, want %s", err, c.want)
 				}
 				if m := err.(*pdfsign.Error).Message("fr"); strings.Contains(m, "pdf.") || !strings.Contains(m, "in.pdf") {
@@ -154,7 +156,7 @@ func TestSignIntoExistingField(t *testing.T) {
 				t.Fatalf("hash %s, want %s", res.Hash, c.hash)
 			}
 			checkSignedEverywhere(t, out, strings.Count(string(c.pdf), "/ByteRange")+1)
-			pdfsig := pdfsigOut(t, out)
+			pdfsig := pdftest.PdfsigOut(t, out)
 			if !strings.Contains(pdfsig, "Signature Field Name: "+c.field) {
 				t.Fatalf("pdfsig:\n%s", pdfsig)
 			}
@@ -197,7 +199,7 @@ func TestSignatureFieldsList(t *testing.T) {
 		fs[1].Name != "form.b" || fs[1].Page != 0 || fs[1].Visible() || !fs[1].Lock {
 		t.Fatalf("%+v", fs)
 	}
-	if _, err := SignatureFields(filepath.Join(dir, "none.pdf")); errKind(err) != pdfsign.KindInputNotFound {
+	if _, err := SignatureFields(filepath.Join(dir, "none.pdf")); pdftest.ErrKind(err) != pdfsign.KindInputNotFound {
 		t.Fatalf("missing file: %v", err)
 	}
 }
@@ -224,8 +226,8 @@ func TestSignFormTwoSigners(t *testing.T) {
 	if !rep.OK || len(rep.Signatures) != 2 || rep.Signatures[0].Field != "A" || rep.Signatures[0].LaterChanges != verify.ChangesSignatures || rep.Signatures[1].Field != "B" || !rep.Signatures[1].CoversWholeDocument {
 		t.Fatalf("%+v", rep)
 	}
-	assertPdfsigValid(t, o2, 2)
-	checkMutool(t, o2)
+	pdftest.AssertPdfsigValid(t, o2, 2)
+	pdftest.CheckMutool(t, o2)
 }
 
 // A field on a turned, cropped page is listed where the person sees it

@@ -69,7 +69,7 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 					p.SetCRL(c.mode)
 				}
 				dir := t.TempDir()
-				in := writeSample(t, dir, "in.pdf")
+				in := pdftest.WriteSample(t, dir, "in.pdf")
 				out := filepath.Join(dir, "in-signed.pdf")
 				key := &countingSigner{Signer: p.SignerKey}
 				tsa := &pdfsign.TSAConfig{URL: p.TSAURL()}
@@ -178,7 +178,7 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 func TestFinishRefusalsAndNoChange(t *testing.T) {
 	p := pkitest.New(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	if _, err := Finish(context.Background(), in, "", FinishOptions{TSA: &pdfsign.TSAConfig{URL: p.TSAURL()}}); err == nil {
 		t.Fatal("Finish on an unsigned file")
 	}

@@ -20,6 +20,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // The fuzz targets call the reading paths without the recover() of the API
@@ -118,7 +120,7 @@ func FuzzVerify(f *testing.F) {
 	roots := x509.NewCertPool()
 	roots.AddCert(chain[0])
 	dir := f.TempDir()
-	in := writeSample(f, dir, "in.pdf")
+	in := pdftest.WriteSample(f, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	if _, err := Sign(context.Background(), in, out, key, chain, Options{}); err != nil {
 		f.Fatal(err)

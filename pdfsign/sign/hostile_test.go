@@ -17,6 +17,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // exitOf mirrors the CLI's mapping of kinds to exit codes (7 unreadable,
@@ -45,7 +47,7 @@ func signedForHostile(t *testing.T) []byte {
 	t.Helper()
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	if _, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{}); err != nil {
 		t.Fatal(err)

@@ -79,7 +79,7 @@ func ltvAssertPdfcpu(t *testing.T, r *model.SignatureValidationResult) {
 func ltvSign(t *testing.T, p *pkitest.PKI, opts Options) (string, *Result, error) {
 	t.Helper()
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	res, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), opts)
 	return out, res, err
@@ -467,7 +467,7 @@ func TestExtendLTVLater(t *testing.T) {
 func TestSignBLTWithIntermediate(t *testing.T) {
 	p := pkitest.New(t, pkitest.WithIntermediate())
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	res, err := Sign(context.Background(), in, out, p.SignerKey, []*x509.Certificate{p.Signer}, Options{TSA: &pdfsign.TSAConfig{URL: p.TSAURL()}, LTV: true})
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // minimalPDF is a one-page document (objects 1–5) written by hand, so that
@@ -76,8 +78,8 @@ func checkSignedEverywhereAs(t *testing.T, path, in string, nsigs int) {
 	if err != nil || !rep.OK || len(rep.Signatures) != nsigs {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}
-	assertPdfsigValid(t, path, nsigs)
-	checkMutool(t, path)
+	pdftest.AssertPdfsigValid(t, path, nsigs)
+	pdftest.CheckMutool(t, path)
 	out, err := exec.Command("qpdf", "--check", path).CombinedOutput()
 	if in != "" {
 		before, _ := exec.Command("qpdf", "--check", in).CombinedOutput()
@@ -138,11 +140,11 @@ func TestOddFiles(t *testing.T) {
 			out := filepath.Join(sub, "out.pdf")
 			cerr := Check(in, out, Options{})
 			_, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{})
-			if errKind(cerr) != errKind(err) {
+			if pdftest.ErrKind(cerr) != pdftest.ErrKind(err) {
 				t.Fatalf("Check says %v, Sign says %v", cerr, err)
 			}
 			if c.want != "" {
-				if errKind(err) != c.want {
+				if pdftest.ErrKind(err) != c.want {
 					t.Fatalf("Sign: %v, want %s", err, c.want)
 				}
 				if ents, _ := os.ReadDir(sub); len(ents) != 1 {

@@ -13,6 +13,8 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // TestIssue21VectorsValidate: the files of issue 21 that readers open and
@@ -33,7 +35,7 @@ func TestIssue21VectorsValidate(t *testing.T) {
 				t.Fatalf("sign: %v", err)
 			}
 			assertPrefix(t, in, out)
-			assertPdfsigValid(t, out, 1)
+			pdftest.AssertPdfsigValid(t, out, 1)
 			rep, err := verify.Verify(context.Background(), out, verify.Options{})
 			if err != nil || len(rep.Signatures) != 1 || !rep.Signatures[0].Valid || !rep.Signatures[0].CoversWholeDocument {
 				t.Fatalf("verify: %v %+v", err, rep)

@@ -15,6 +15,8 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // resignWithOpenSSL replaces the CMS of a file we signed by one that
@@ -78,14 +80,14 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 	// a self-signed EC certificate made by openssl itself.
 	rsaKey := filepath.Join(dir, "rsa.key")
 	rsaCert := filepath.Join(dir, "rsa.pem")
-	writePEMKey(t, rsaKey, p.RSAKey)
-	writePEMCert(t, rsaCert, p.RSACert.Raw)
+	pdftest.WritePEMKey(t, rsaKey, p.RSAKey)
+	pdftest.WritePEMCert(t, rsaCert, p.RSACert.Raw)
 	ecKey, ecCert := filepath.Join(dir, "ec.key"), filepath.Join(dir, "ec.pem")
 	if b, err := exec.Command("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes",
 		"-keyout", ecKey, "-out", ecCert, "-subj", "/CN=Self Signed EC", "-days", "2").CombinedOutput(); err != nil {
 		t.Fatalf("openssl req: %v %s", err, b)
 	}
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	base := filepath.Join(dir, "base.pdf")
 	cfg, err := newSignConfig(p.RSAKey, p.RSAChain(), Options{})
 	if err != nil {
@@ -125,15 +127,15 @@ func TestVerifySignaturesMadeByOpenSSL(t *testing.T) {
 				t.Fatalf("report %+v", s)
 			}
 			// pdfsig agrees that the signature is valid.
-			if o := pdfsigOut(t, out); !strings.Contains(o, "Signature is Valid") && !c.attached {
+			if o := pdftest.PdfsigOut(t, out); !strings.Contains(o, "Signature is Valid") && !c.attached {
 				t.Fatalf("pdfsig:\n%s", o)
 			}
-			if c.attached != hasProblem(s, "attached_content") {
+			if c.attached != s.HasProblem("attached_content") {
 				t.Fatalf("attached_content note: %+v", s.Problems)
 			}
 			// And a flipped byte is caught for these formats too.
 			bad := filepath.Join(dir, c.name+"-bad.pdf")
-			flipAt(t, out, int64(bytes.Index(mustRead(t, out), []byte("Document"))), bad)
+			pdftest.FlipAt(t, out, int64(bytes.Index(mustRead(t, out), []byte("Document"))), bad)
 			if rep, err := verify.Verify(context.Background(), bad, verify.Options{}); err != nil || rep.OK || rep.Signatures[0].Valid {
 				t.Fatalf("tampered %s accepted: %v", c.name, err)
 			}

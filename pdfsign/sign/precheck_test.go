@@ -23,6 +23,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // TestNonRegularInputRefusedBeforeOpen: a FIFO without a writer would block
@@ -43,14 +45,14 @@ func TestNonRegularInputRefusedBeforeOpen(t *testing.T) {
 	select {
 	case errs := <-done:
 		for i, err := range errs {
-			if errKind(err) != pdfsign.KindNotRegular {
+			if pdftest.ErrKind(err) != pdfsign.KindNotRegular {
 				t.Errorf("call %d: %v", i, err)
 			}
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("blocked on the FIFO")
 	}
-	if err := Check("/dev/zero", filepath.Join(dir, "o.pdf"), Options{}); errKind(err) != pdfsign.KindNotRegular {
+	if err := Check("/dev/zero", filepath.Join(dir, "o.pdf"), Options{}); pdftest.ErrKind(err) != pdfsign.KindNotRegular {
 		t.Errorf("/dev/zero: %v", err)
 	}
 }
@@ -72,19 +74,19 @@ func mountTmpfs(t *testing.T, opts string) string {
 // output name that is a dangling symbolic link.
 func TestCheckOutputPlace(t *testing.T) {
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 
 	link := filepath.Join(dir, "link.pdf")
 	if err := os.Symlink(filepath.Join(dir, "nowhere", "x.pdf"), link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(in, link, Options{}); errKind(err) != KindOutputLink {
+	if err := Check(in, link, Options{}); pdftest.ErrKind(err) != KindOutputLink {
 		t.Errorf("dangling link: %v", err)
 	}
 	if err := Check(in, link, Options{Force: true}); err != nil {
 		t.Errorf("dangling link with Force (the link itself is replaced): %v", err)
 	}
-	if err := Check(in, filepath.Join(dir, "missing", "out.pdf"), Options{}); errKind(err) != KindOutputDir {
+	if err := Check(in, filepath.Join(dir, "missing", "out.pdf"), Options{}); pdftest.ErrKind(err) != KindOutputDir {
 		t.Errorf("missing folder: %v", err)
 	}
 
@@ -93,13 +95,13 @@ func TestCheckOutputPlace(t *testing.T) {
 		t.Fatalf("remount ro: %v %s", err, out)
 	}
 	err := Check(in, filepath.Join(ro, "out.pdf"), Options{})
-	if errKind(err) != KindOutputDir || !errors.Is(err, syscall.EROFS) {
+	if pdftest.ErrKind(err) != KindOutputDir || !errors.Is(err, syscall.EROFS) {
 		t.Errorf("read-only folder: %v", err)
 	}
 
 	full := mountTmpfs(t, "size=1m") // less than the input plus a signature's room
 	err = Check(in, filepath.Join(full, "out.pdf"), Options{})
-	if errKind(err) != KindOutputDir || !strings.Contains(err.Error(), "MB free") {
+	if pdftest.ErrKind(err) != KindOutputDir || !strings.Contains(err.Error(), "MB free") {
 		t.Errorf("full folder: %v", err)
 	}
 	ents, _ := os.ReadDir(full)
@@ -117,7 +119,7 @@ func TestCheckOutputPlace(t *testing.T) {
 // AllowLower the check is not made (signing goes on at B-B).
 func TestCheckTSAReachable(t *testing.T) {
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -169,7 +171,7 @@ func TestCheckChainLTV(t *testing.T) {
 	if err := CheckChainLTV(leaf, []*x509.Certificate{p.CA}); err != nil {
 		t.Errorf("leaf with OCSP under a root: %v", err)
 	}
-	if err := CheckChainLTV(nil, nil); errKind(err) != pdfsign.KindCertificate {
+	if err := CheckChainLTV(nil, nil); pdftest.ErrKind(err) != pdfsign.KindCertificate {
 		t.Errorf("no leaf: %v", err)
 	}
 }

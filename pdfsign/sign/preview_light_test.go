@@ -10,6 +10,8 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/render"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // LightPage on real files (pdfcpu's corpus and the verify corpus, hostile
@@ -19,7 +21,7 @@ import (
 // renderer gives page 1 the same displayed size as the file's own (the
 // stamp's geometry is the real page's).
 func TestLightPageOnCorpus(t *testing.T) {
-	files := corpusFiles(t)
+	files := pdftest.CorpusFiles(t)
 	more, _ := filepath.Glob(filepath.Join("..", "testdata", "verify", "*.pdf"))
 	files = append(files, more...)
 	greyed := 0

@@ -18,34 +18,14 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
-
-func errKind(err error) pdfsign.Kind {
-	var e *pdfsign.Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return ""
-}
-
-// assertDir checks that dir holds exactly the given names (no output, no
-// temporary file left behind).
-func assertDir(t *testing.T, dir string, names ...string) {
-	t.Helper()
-	ents, _ := os.ReadDir(dir)
-	var got []string
-	for _, e := range ents {
-		got = append(got, e.Name())
-	}
-	if strings.Join(got, ",") != strings.Join(names, ",") {
-		t.Fatalf("dir holds %v, want %v", got, names)
-	}
-}
 
 func TestOutputSafety(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	orig, _ := os.ReadFile(in)
 	sign := func(out string, opts Options) error {
 		_, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), opts)
@@ -58,7 +38,7 @@ func TestOutputSafety(t *testing.T) {
 	wd, _ := os.Getwd()
 	rel, _ := filepath.Rel(wd, in)
 	for _, out := range []string{in, rel, filepath.Join(dir, "hard.pdf"), filepath.Join(dir, "soft.pdf"), filepath.Join(dir, ".", "in.pdf")} {
-		if err := sign(out, Options{Force: true}); errKind(err) != pdfsign.KindSameFile {
+		if err := sign(out, Options{Force: true}); pdftest.ErrKind(err) != pdfsign.KindSameFile {
 			t.Fatalf("output %s: %v", out, err)
 		}
 	}
@@ -68,7 +48,7 @@ func TestOutputSafety(t *testing.T) {
 	// An existing output is kept unless Force.
 	existing := filepath.Join(dir, "existing.pdf")
 	os.WriteFile(existing, []byte("keep"), 0o644)
-	if err := sign(existing, Options{}); errKind(err) != pdfsign.KindOutputExists {
+	if err := sign(existing, Options{}); pdftest.ErrKind(err) != pdfsign.KindOutputExists {
 		t.Fatalf("existing: %v", err)
 	}
 	if b, _ := os.ReadFile(existing); string(b) != "keep" {
@@ -82,38 +62,38 @@ func TestOutputSafety(t *testing.T) {
 	}
 	// A directory as output.
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
-	if err := sign(filepath.Join(dir, "sub"), Options{Force: true}); errKind(err) != pdfsign.KindOutputExists {
+	if err := sign(filepath.Join(dir, "sub"), Options{Force: true}); pdftest.ErrKind(err) != pdfsign.KindOutputExists {
 		t.Fatalf("directory output: %v", err)
 	}
 	// A missing output directory.
-	if err := sign(filepath.Join(dir, "nope", "out.pdf"), Options{}); errKind(err) != pdfsign.KindIO {
+	if err := sign(filepath.Join(dir, "nope", "out.pdf"), Options{}); pdftest.ErrKind(err) != pdfsign.KindIO {
 		t.Fatalf("missing dir: %v", err)
 	}
-	assertDir(t, dir, "existing.pdf", "hard.pdf", "in.pdf", "soft.pdf", "sub")
+	pdftest.AssertDir(t, dir, "existing.pdf", "hard.pdf", "in.pdf", "soft.pdf", "sub")
 }
 
 func TestRefusedInputsLeaveNothing(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	src := writeSample(t, filepath.Dir(dir), "src-"+filepath.Base(dir)+".pdf")
+	src := pdftest.WriteSample(t, filepath.Dir(dir), "src-"+filepath.Base(dir)+".pdf")
 	good, _ := os.ReadFile(src)
 	os.Remove(src)
 	// Not a PDF, damaged, encrypted, certified: testdata/vectors (TestVectors).
 	var names []string
-	if _, err := Sign(context.Background(), filepath.Join(dir, "missing.pdf"), "", p.ECKey, p.ECChain(), Options{}); errKind(err) != pdfsign.KindInputNotFound {
+	if _, err := Sign(context.Background(), filepath.Join(dir, "missing.pdf"), "", p.ECKey, p.ECChain(), Options{}); pdftest.ErrKind(err) != pdfsign.KindInputNotFound {
 		t.Errorf("missing: %v", err)
 	}
 	in := filepath.Join(dir, "ok.pdf")
 	os.WriteFile(in, good, 0o644)
 	names = append(names, "ok.pdf")
-	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Page: 2}); errKind(err) != pdfsign.KindPageRange {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Page: 2}); pdftest.ErrKind(err) != pdfsign.KindPageRange {
 		t.Errorf("page 2: %v", err)
 	}
-	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Hash: crypto.SHA1}); errKind(err) != pdfsign.KindHash {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{Hash: crypto.SHA1}); pdftest.ErrKind(err) != pdfsign.KindHash {
 		t.Errorf("SHA-1: %v", err)
 	}
 	// A certificate that is not the key's.
-	if _, err := Sign(context.Background(), in, "", p.ECKey, p.RSAChain(), Options{}); errKind(err) != pdfsign.KindCertificate {
+	if _, err := Sign(context.Background(), in, "", p.ECKey, p.RSAChain(), Options{}); pdftest.ErrKind(err) != pdfsign.KindCertificate {
 		t.Errorf("wrong cert: %v", err)
 	}
 	// A real opening password: refused (an empty one is signed: encrypt_test.go).
@@ -123,20 +103,20 @@ func TestRefusedInputsLeaveNothing(t *testing.T) {
 		t.Fatalf("qpdf: %v %s", err, b)
 	}
 	names = append(names, "enc.pdf")
-	if _, err := Sign(context.Background(), enc, "", p.ECKey, p.ECChain(), Options{}); errKind(err) != pdfsign.KindEncrypted {
+	if _, err := Sign(context.Background(), enc, "", p.ECKey, p.ECChain(), Options{}); pdftest.ErrKind(err) != pdfsign.KindEncrypted {
 		t.Errorf("encrypted: %v", err)
 	}
 	// A signer that fails (a token pulled out mid-signature: no real
 	// implementation fails on demand, so this is a test double).
-	if _, err := Sign(context.Background(), in, "", failingSigner{p.ECKey}, p.ECChain(), Options{}); errKind(err) != pdfsign.KindSigner {
+	if _, err := Sign(context.Background(), in, "", failingSigner{p.ECKey}, p.ECChain(), Options{}); pdftest.ErrKind(err) != pdfsign.KindSigner {
 		t.Errorf("failing signer: %v", err)
 	}
 	// A signer returning a wrong signature (key/cert mismatch inside a token).
-	if _, err := Sign(context.Background(), in, "", lyingSigner{p.ECKey}, p.ECChain(), Options{}); errKind(err) != pdfsign.KindCertificate {
+	if _, err := Sign(context.Background(), in, "", lyingSigner{p.ECKey}, p.ECChain(), Options{}); pdftest.ErrKind(err) != pdfsign.KindCertificate {
 		t.Errorf("lying signer: %v", err)
 	}
 	sortStrings(names)
-	assertDir(t, dir, names...)
+	pdftest.AssertDir(t, dir, names...)
 }
 
 type failingSigner struct{ crypto.Signer }
@@ -164,7 +144,7 @@ func sortStrings(a []string) {
 func TestHashesAndTokenStyleSigner(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	for _, h := range []crypto.Hash{crypto.SHA256, crypto.SHA384, crypto.SHA512} {
 		out := filepath.Join(dir, h.String()+".pdf")
 		// A signer that carries its certificate and chain, like token.Signer.
@@ -175,7 +155,7 @@ func TestHashesAndTokenStyleSigner(t *testing.T) {
 		if err != nil || !rep.OK || rep.Signatures[0].Hash != pdfsign.HashName(h) || rep.Signatures[0].Trust != verify.TrustTrusted {
 			t.Fatalf("%v: %v %+v", h, err, rep)
 		}
-		out2 := pdfsigOut(t, out)
+		out2 := pdftest.PdfsigOut(t, out)
 		if !strings.Contains(out2, "Signature is Valid") || !strings.Contains(out2, "Certificate is Trusted") {
 			t.Fatalf("pdfsig %v:\n%s", h, out2)
 		}
@@ -208,18 +188,18 @@ func TestErrorMessagesTranslated(t *testing.T) {
 func TestSignCanceled(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Sign(ctx, in, "", p.ECKey, p.ECChain(), Options{})
-	if errKind(err) != pdfsign.KindCanceled {
+	if pdftest.ErrKind(err) != pdfsign.KindCanceled {
 		t.Fatalf("got %v, want %s", err, pdfsign.KindCanceled)
 	}
 	if msg := err.(*pdfsign.Error).Message("fr"); !strings.Contains(msg, "annulée") {
 		t.Errorf("message: %q", msg)
 	}
-	assertDir(t, dir, "in.pdf")
-	if _, err := verify.Verify(ctx, in, verify.Options{}); errKind(err) != pdfsign.KindNoSignature {
+	pdftest.AssertDir(t, dir, "in.pdf")
+	if _, err := verify.Verify(ctx, in, verify.Options{}); pdftest.ErrKind(err) != pdfsign.KindNoSignature {
 		t.Fatalf("verify of an unsigned file with an ended context: %v", err) // no signature to stop between
 	}
 }
@@ -233,7 +213,7 @@ func TestSignContextReachesTSA(t *testing.T) {
 	pk.SetTSA(pkitest.Stall)
 	keys := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	tsa := &pdfsign.TSAConfig{URL: pk.TSAURL(), Timeout: time.Hour}
@@ -243,5 +223,5 @@ func TestSignContextReachesTSA(t *testing.T) {
 	if !errors.As(err, &le) || le.Kind != pdfsign.LTVTSAUnreachable || pk.Requests("tsa") != 1 || !errors.As(err, &pe) {
 		t.Fatalf("got %v after %d TSA requests, want %s", err, pk.Requests("tsa"), pdfsign.LTVTSAUnreachable)
 	}
-	assertDir(t, dir, "in-signed.pdf", "in.pdf")
+	pdftest.AssertDir(t, dir, "in-signed.pdf", "in.pdf")
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 func TestSamplePDF(t *testing.T) {
@@ -26,7 +28,7 @@ func TestSamplePDF(t *testing.T) {
 		}
 		p := filepath.Join(dir, c.lang+".pdf")
 		os.WriteFile(p, b.Bytes(), 0o644)
-		checkQpdf(t, p)
+		pdftest.CheckQpdf(t, p)
 		testtool.Need(t, "mutool")
 		txt, err := exec.Command("mutool", "draw", "-F", "txt", "-o", "-", p).Output()
 		if err != nil {

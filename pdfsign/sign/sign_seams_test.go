@@ -13,6 +13,8 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // The seams the steps of Sign fill in (signConfig: unsignedReserve and
@@ -24,7 +26,7 @@ import (
 func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	cfg, err := newSignConfig(p.RSAKey, p.RSAChain(), Options{})
 	if err != nil {
@@ -47,12 +49,12 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 	if calls != 2 || len(gotSig) != 256 || res.CMSSize < 6000 || res.ContentsSize < res.CMSSize {
 		t.Fatalf("calls %d, sig %d bytes, result %+v", calls, len(gotSig), res)
 	}
-	assertDir(t, dir, "in.pdf", "out.pdf")
+	pdftest.AssertDir(t, dir, "in.pdf", "out.pdf")
 	rep, err := verify.Verify(context.Background(), out, verify.Options{})
 	if err != nil || !rep.OK {
 		t.Fatalf("%v %+v", err, rep)
 	}
-	assertPdfsigValid(t, out, 1)
+	pdftest.AssertPdfsigValid(t, out, 1)
 }
 
 // A visible widget through cfg.appearance, then a further revision through
@@ -61,7 +63,7 @@ func TestHookUnsignedAttrsOverflowRetried(t *testing.T) {
 func TestHookAppearanceAndFinish(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	cfg, err := newSignConfig(p.ECKey, p.ECChain(), Options{})
 	if err != nil {
@@ -112,11 +114,11 @@ func TestHookAppearanceAndFinish(t *testing.T) {
 	if !rep.OK || !s.Valid || s.CoversWholeDocument || s.LaterChanges != verify.ChangesSignatures || rep.Revisions != 3 {
 		t.Fatalf("report %+v", rep)
 	}
-	o := pdfsigOut(t, out)
+	o := pdftest.PdfsigOut(t, out)
 	if !strings.Contains(o, "Signature is Valid") {
 		t.Fatalf("pdfsig:\n%s", o)
 	}
-	checkQpdf(t, out)
+	pdftest.CheckQpdf(t, out)
 	data, _ := os.ReadFile(out)
 	if !bytes.Contains(data, []byte("/Rect [50 50 250 100]")) && !bytes.Contains(data, []byte("/Rect[50 50 250 100]")) {
 		t.Fatal("widget rectangle not written")

@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 func TestSignSampleRSAandEC(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "sample.pdf")
+	in := pdftest.WriteSample(t, dir, "sample.pdf")
 	cases := []struct {
 		name string
 		sign func(out string) (*Result, error)
@@ -34,7 +36,7 @@ func TestSignSampleRSAandEC(t *testing.T) {
 			if res.Level != "B-B" || res.Output != out {
 				t.Fatalf("result %+v", res)
 			}
-			assertPdfsigValid(t, out, 1)
+			pdftest.AssertPdfsigValid(t, out, 1)
 		})
 	}
 }

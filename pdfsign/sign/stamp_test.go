@@ -45,7 +45,7 @@ func renderPage(t *testing.T, path string) image.Image {
 func TestVisibleStampRenders(t *testing.T) {
 	p := pkitest.New(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	rect := [4]float64{300, 60, 220, 70} // x, y, w, h in points
 	res, err := Sign(context.Background(), in, out, p.SignerKey, p.Chain(), Options{
@@ -144,7 +144,7 @@ func TestCornerRect(t *testing.T) {
 func TestVisibleBadRect(t *testing.T) {
 	p := pkitest.New(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	for i, r := range [][4]float64{{5000, 5000, 100, 50}, {10, 10, 2, 2}} {
 		// Check (run before the PIN is asked for) already refuses it.
@@ -181,7 +181,7 @@ func TestVisibleStampRotatedPage(t *testing.T) {
 
 func stampRotated(t *testing.T, p *pkitest.PKI, rot string) {
 	dir := t.TempDir()
-	plain := writeSample(t, dir, "plain.pdf")
+	plain := pdftest.WriteSample(t, dir, "plain.pdf")
 	in := filepath.Join(dir, "rotated.pdf")
 	if out, err := exec.Command("qpdf", "--rotate=+"+rot, plain, in).CombinedOutput(); err != nil {
 		t.Fatalf("qpdf: %v\n%s", err, out)

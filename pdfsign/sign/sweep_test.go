@@ -15,6 +15,8 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // TestSweep signs every PDF under $CERTIGNA_SWEEP_DIR (files this repository
@@ -37,7 +39,7 @@ func TestSweep(t *testing.T) {
 			return nil
 		})
 	} else {
-		all = corpusFiles(t)
+		all = pdftest.CorpusFiles(t)
 	}
 	seen := map[[32]byte]bool{}
 	var files []string
@@ -56,7 +58,7 @@ func TestSweep(t *testing.T) {
 		os.Remove(out)
 		_, err := Sign(context.Background(), in, out, keys.ECKey, keys.ECChain(), Options{})
 		if err != nil {
-			k := errKind(err)
+			k := pdftest.ErrKind(err)
 			if k == pdfsign.KindInternal || k == "" {
 				t.Errorf("%s: %v", in, err)
 			}

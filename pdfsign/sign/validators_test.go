@@ -6,7 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
@@ -19,6 +19,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // extractSignature returns, for the newest signature of path, the CMS (DER,
@@ -93,29 +95,10 @@ func checkOpenSSL(t testing.TB, path, caPEM string) {
 	}
 }
 
-func checkMutool(t testing.TB, path string) {
-	t.Helper()
-	testtool.Need(t, "mutool")
-	out, _ := exec.Command("mutool", "sign", "-v", path).CombinedOutput()
-	if !strings.Contains(string(out), "The document is unchanged since signing.") ||
-		strings.Contains(string(out), "Digest error") || strings.Contains(string(out), "error") && !strings.Contains(string(out), "Certificate error") {
-		t.Fatalf("mutool sign -v %s:\n%s", path, out)
-	}
-}
-
-func checkQpdf(t testing.TB, path string) {
-	t.Helper()
-	testtool.Need(t, "qpdf")
-	out, err := exec.Command("qpdf", "--check", path).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
-		t.Fatalf("qpdf --check %s: %v\n%s", path, err, out)
-	}
-}
-
 func TestValidatorsAcceptOurSignatures(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	for name, sign := range map[string]func(string) error{
 		"rsa": func(out string) error {
 			_, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{Reason: "Test"})
@@ -131,9 +114,9 @@ func TestValidatorsAcceptOurSignatures(t *testing.T) {
 			if err := sign(out); err != nil {
 				t.Fatal(err)
 			}
-			assertPdfsigValid(t, out, 1)
-			checkMutool(t, out)
-			checkQpdf(t, out)
+			pdftest.AssertPdfsigValid(t, out, 1)
+			pdftest.CheckMutool(t, out)
+			pdftest.CheckQpdf(t, out)
 			checkOpenSSL(t, out, p.CAPEM)
 		})
 	}
@@ -145,7 +128,7 @@ func TestValidatorsAcceptOurSignatures(t *testing.T) {
 func TestPdfcpuReportsPAdESBB(t *testing.T) {
 	pk := pkitest.New(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
 	if _, err := Sign(context.Background(), in, out, pk.SignerKey, pk.Chain(), Options{Reason: "pdfcpu"}); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // buildPDF writes objects 1..n (bodies given) with a classic xref table.
@@ -51,8 +53,8 @@ func signAndCheck(t *testing.T, in string, opts Options) (string, *Result) {
 	if err != nil || !rep.OK || rep.Signatures[len(rep.Signatures)-1].Level != "B-B" {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
-	assertPdfsigValid(t, out, len(rep.Signatures))
-	checkUnchanged(t, in, out)
+	pdftest.AssertPdfsigValid(t, out, len(rep.Signatures))
+	pdftest.CheckUnchanged(t, in, out)
 	return out, res
 }
 
@@ -119,8 +121,8 @@ func TestSignFormVariants(t *testing.T) {
 	if _, err := Sign(context.Background(), out, out2, p.ECKey, p.ECChain(), Options{Page: 1}); err != nil {
 		t.Fatal(err)
 	}
-	assertPdfsigValid(t, out2, 2)
-	checkUnchanged(t, out, out2)
+	pdftest.AssertPdfsigValid(t, out2, 2)
+	pdftest.CheckUnchanged(t, out, out2)
 }
 
 // qpdf rewrites the sample and a form in every layout it knows: object and
@@ -128,8 +130,8 @@ func TestSignFormVariants(t *testing.T) {
 func TestSignQpdfLayouts(t *testing.T) {
 	testtool.Need(t, "qpdf")
 	dir := t.TempDir()
-	sample := writeSample(t, dir, "sample.pdf")
-	form := filepath.Join(filepath.Dir(corpusFiles(t)[0]), "Acroforms2.pdf")
+	sample := pdftest.WriteSample(t, dir, "sample.pdf")
+	form := filepath.Join(filepath.Dir(pdftest.CorpusFiles(t)[0]), "Acroforms2.pdf")
 	if _, err := os.Stat(form); err != nil {
 		form = sample
 	}
@@ -171,8 +173,8 @@ func TestCertifiedNoChangesRefused(t *testing.T) {
 	}
 	os.WriteFile(in, b, 0o644)
 	_, err = Sign(context.Background(), in, "", p.ECKey, p.ECChain(), Options{})
-	if errKind(err) != pdfsign.KindUnsupported || !strings.Contains((&pdfsign.Error{Kind: pdfsign.KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
+	if pdftest.ErrKind(err) != pdfsign.KindUnsupported || !strings.Contains((&pdfsign.Error{Kind: pdfsign.KindUnsupported, Err: errors.Unwrap(err)}).Message("en"), "allowed no change") {
 		t.Fatalf("got %v", err)
 	}
-	assertDir(t, dir, "certified.pdf")
+	pdftest.AssertDir(t, dir, "certified.pdf")
 }

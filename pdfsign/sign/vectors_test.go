@@ -13,6 +13,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // TestVectors reads testdata/vectors: each NAME.pdf has NAME.want beside it
@@ -41,14 +43,14 @@ func TestVectors(t *testing.T) {
 				t.Errorf("sign: %s (%v), want %s", got, err, want["sign"][0])
 			}
 			if err != nil {
-				assertDir(t, dir)
+				pdftest.AssertDir(t, dir)
 			} else {
 				// One reading (issue 21): what the app signs it reads back,
 				// and never calls the input unreadable.
 				if rep, err := verify.Verify(context.Background(), filepath.Join(dir, "out.pdf"), verify.Options{}); err != nil || !rep.Signatures[len(rep.Signatures)-1].Valid {
 					t.Errorf("verify of the signed copy: our signature not valid (%v)", err)
 				}
-				if _, err := verify.Verify(context.Background(), in, verify.Options{}); errKind(err) == pdfsign.KindDamaged || errKind(err) == pdfsign.KindNotPDF {
+				if _, err := verify.Verify(context.Background(), in, verify.Options{}); pdftest.ErrKind(err) == pdfsign.KindDamaged || pdftest.ErrKind(err) == pdfsign.KindNotPDF {
 					t.Errorf("signed, yet verify calls the input unreadable: %v", err)
 				}
 			}
@@ -82,7 +84,7 @@ func outcome(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	if k := errKind(err); k != "" {
+	if k := pdftest.ErrKind(err); k != "" {
 		return string(k)
 	}
 	return err.Error()

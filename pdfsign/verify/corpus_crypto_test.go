@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"bytes"
@@ -30,6 +30,8 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // A small PDF writer for test vectors: a base document written by hand and
@@ -325,9 +327,9 @@ type corpusKeys struct {
 func (k *corpusKeys) pemFiles(t testing.TB) (caPEM, certPEM, keyPEM string) {
 	dir := t.TempDir()
 	caPEM, certPEM, keyPEM = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "rsa.pem"), filepath.Join(dir, "rsa.key")
-	writePEMCert(t, caPEM, k.ca.Raw)
-	writePEMCert(t, certPEM, k.rsaCert.Raw)
-	writePEMKey(t, keyPEM, k.rsa)
+	pdftest.WritePEMCert(t, caPEM, k.ca.Raw)
+	pdftest.WritePEMCert(t, certPEM, k.rsaCert.Raw)
+	pdftest.WritePEMKey(t, keyPEM, k.rsa)
 	return
 }
 

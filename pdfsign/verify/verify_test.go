@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"context"
@@ -14,14 +14,17 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 func TestVerifyOwnSignature(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Reason: "Accord", Location: "Lyon"}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, p.ECKey, p.ECChain(), sign.Options{Reason: "Accord", Location: "Lyon"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := verify.Verify(context.Background(), out, verify.Options{Roots: p.Roots()})
@@ -52,34 +55,12 @@ func TestVerifyOwnSignature(t *testing.T) {
 	_ = strings.Contains
 }
 
-// flipAt returns a copy of the file at path with one byte changed at off.
-func flipAt(t *testing.T, path string, off int64, out string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Flip a letter case / digit so that the file stays parseable PDF.
-	c := b[off]
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		b[off] ^= 0x20
-	case c >= '0' && c <= '8':
-		b[off]++
-	default:
-		b[off] ^= 1
-	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestFlippedByteInEitherRange(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	res, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{})
+	res, err := sign.Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), sign.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,41 +77,32 @@ func TestFlippedByteInEitherRange(t *testing.T) {
 				t.Fatalf("offset %d not in a signed range %v", off, br)
 			}
 			bad := filepath.Join(dir, "bad-"+name+".pdf")
-			flipAt(t, out, off, bad)
+			pdftest.FlipAt(t, out, off, bad)
 			rep, err := verify.Verify(context.Background(), bad, verify.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			s := rep.Signatures[0]
-			if rep.OK || s.Valid || s.DigestOK || !hasProblem(s, "digest_mismatch") {
+			if rep.OK || s.Valid || s.DigestOK || !s.HasProblem("digest_mismatch") {
 				t.Fatalf("tampered file reported valid: %+v", s)
 			}
-			if out := pdfsigOut(t, bad); !strings.Contains(out, "Digest Mismatch") {
+			if out := pdftest.PdfsigOut(t, bad); !strings.Contains(out, "Digest Mismatch") {
 				t.Fatalf("pdfsig on tampered file:\n%s", out)
 			}
 		})
 	}
 }
 
-func hasProblem(s verify.SignatureReport, code string) bool {
-	for _, p := range s.Problems {
-		if p.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 func TestSignTwiceBothValid(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	once := filepath.Join(dir, "once.pdf")
 	twice := filepath.Join(dir, "twice.pdf")
-	if _, err := Sign(context.Background(), in, once, p.RSAKey, p.RSAChain(), Options{Reason: "first"}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, once, p.RSAKey, p.RSAChain(), sign.Options{Reason: "first"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Sign(context.Background(), once, twice, p.ECKey, p.ECChain(), Options{Reason: "second"})
+	res, err := sign.Sign(context.Background(), once, twice, p.ECKey, p.ECChain(), sign.Options{Reason: "second"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,21 +123,21 @@ func TestSignTwiceBothValid(t *testing.T) {
 	if !s2.Valid || !s2.CoversWholeDocument || s2.Revision != 3 || s2.Reason != "second" {
 		t.Fatalf("second signature %+v", s2)
 	}
-	out := assertPdfsigValid(t, twice, 2)
+	out := pdftest.AssertPdfsigValid(t, twice, 2)
 	if strings.Count(out, "Total document signed") != 1 {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
-	checkQpdf(t, twice)
-	checkMutool(t, twice)
+	pdftest.CheckQpdf(t, twice)
+	pdftest.CheckMutool(t, twice)
 }
 
 // A later revision that changes page content is reported as "other".
 func TestChangeAfterSigningReported(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	out := filepath.Join(dir, "out.pdf")
-	if _, err := Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), Options{}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, out, p.RSAKey, p.RSAChain(), sign.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Append an update replacing the page's content stream (object 5).
@@ -186,7 +158,7 @@ func TestChangeAfterSigningReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := rep.Signatures[0]
-	if rep.OK || !s.Valid || s.LaterChanges != verify.ChangesOther || !hasProblem(s, "modified_after") {
+	if rep.OK || !s.Valid || s.LaterChanges != verify.ChangesOther || !s.HasProblem("modified_after") {
 		t.Fatalf("report %+v", s)
 	}
 }

@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"bytes"
@@ -14,6 +14,9 @@ import (
 	"github.com/certigna-desktop/app/internal/testtool"
 
 	"github.com/certigna-desktop/app/pdfsign"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // TestGenerateVerifyCorpus rewrites testdata/verify/*.pdf (the vectors of
@@ -202,9 +205,9 @@ func buildVerifyCorpus(t *testing.T) map[string][]byte {
 		save(fmt.Sprintf("certified-p%d-then-dss-then-doctimestamp.pdf", p), d)
 	}
 	dir := t.TempDir()
-	in := writeSample(t, dir, "in.pdf")
+	in := pdftest.WriteSample(t, dir, "in.pdf")
 	blt := filepath.Join(dir, "blt.pdf")
-	if _, err := Sign(context.Background(), in, blt, tsa.SignerKey, tsa.Chain(), Options{TSA: &pdfsign.TSAConfig{URL: tsa.TSAURL()}, LTV: true, Reason: "B-LT"}); err != nil {
+	if _, err := sign.Sign(context.Background(), in, blt, tsa.SignerKey, tsa.Chain(), sign.Options{TSA: &pdfsign.TSAConfig{URL: tsa.TSAURL()}, LTV: true, Reason: "B-LT"}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(blt)

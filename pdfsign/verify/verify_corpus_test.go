@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"bufio"
@@ -15,6 +15,9 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // TestVerifyCorpus checks every file of testdata/verify against the verdict
@@ -166,13 +169,13 @@ func TestVerifyRefusesPasswordProtected(t *testing.T) {
 	if err != nil || !rep.Encrypted || !rep.OK {
 		t.Fatalf("empty password: %v %+v", err, rep)
 	}
-	if _, err := Sign(context.Background(), locked, filepath.Join(t.TempDir(), "o.pdf"), pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); !errors.As(err, &pe) || pe.Kind != pdfsign.KindEncrypted {
+	if _, err := sign.Sign(context.Background(), locked, filepath.Join(t.TempDir(), "o.pdf"), pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), sign.Options{}); !errors.As(err, &pe) || pe.Kind != pdfsign.KindEncrypted {
 		t.Fatalf("sign with a password: %v", err)
 	}
 	// Issue #14: an empty opening password is signed (encrypt_test.go); the
 	// earlier signature stays valid beside the new one.
 	o := filepath.Join(t.TempDir(), "o.pdf")
-	if _, err := Sign(context.Background(), filepath.Join("..", "testdata", "verify", "encrypted-aes256-signed.pdf"), o, pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), Options{}); err != nil {
+	if _, err := sign.Sign(context.Background(), filepath.Join("..", "testdata", "verify", "encrypted-aes256-signed.pdf"), o, pkitest.SharedKeys(t).ECKey, pkitest.SharedKeys(t).ECChain(), sign.Options{}); err != nil {
 		t.Fatalf("sign: %v", err)
 	}
 	if rep, err := verify.Verify(context.Background(), o, verify.Options{}); err != nil || !rep.Encrypted || !rep.OK || len(rep.Signatures) != 2 {
@@ -184,7 +187,7 @@ func TestVerifyRefusesPasswordProtected(t *testing.T) {
 // PAdES B-B to B-LTA — and by Adobe products) get the verdicts their makers
 // intended: every signature valid, later revisions only validation data.
 func TestRealWorldSignedSamples(t *testing.T) {
-	files := corpusFiles(t)
+	files := pdftest.CorpusFiles(t)
 	dir := filepath.Join(filepath.Dir(filepath.Dir(files[0])), "samples", "signatures")
 	for _, c := range []struct {
 		file, level, changes string

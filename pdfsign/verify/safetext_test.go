@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 func TestSafeText(t *testing.T) {
@@ -153,9 +155,9 @@ func TestFieldChoiceEscaped(t *testing.T) {
 	if err := os.WriteFile(in, d.b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := Check(in, filepath.Join(t.TempDir(), "out.pdf"), Options{})
+	err := sign.Check(in, filepath.Join(t.TempDir(), "out.pdf"), sign.Options{})
 	var pe *pdfsign.Error
-	if !errors.As(err, &pe) || pe.Kind != KindFieldChoice {
+	if !errors.As(err, &pe) || pe.Kind != sign.KindFieldChoice {
 		t.Fatalf("err %v", err)
 	}
 	msg := pe.Message("en")

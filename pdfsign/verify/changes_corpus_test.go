@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // TestCorpusChangeAnalysis: on real-world PDFs (pdfcpu's test files), a
@@ -23,20 +26,20 @@ func TestCorpusChangeAnalysis(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	testtool.Need(t, "mutool")
 	dir := t.TempDir()
-	for _, in := range corpusFiles(t) {
+	for _, in := range pdftest.CorpusFiles(t) {
 		name := strings.ReplaceAll(strings.TrimPrefix(in, filepath.Dir(filepath.Dir(in))+"/"), "/", "_")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			base := filepath.Join(dir, strings.TrimSuffix(name, ".pdf"))
 			one, two := base+"-1.pdf", base+"-2.pdf"
-			if _, err := Sign(context.Background(), in, one, p.ECKey, p.ECChain(), Options{Reason: "first"}); err != nil {
+			if _, err := sign.Sign(context.Background(), in, one, p.ECKey, p.ECChain(), sign.Options{Reason: "first"}); err != nil {
 				var pe *pdfsign.Error
 				if !errors.As(err, &pe) {
 					t.Fatalf("untyped error: %v", err)
 				}
 				t.Skipf("not signable: %v", err)
 			}
-			if _, err := Sign(context.Background(), one, two, p.RSAKey, p.RSAChain(), Options{Reason: "second", Visible: &Visible{Corner: BottomRight}}); err != nil {
+			if _, err := sign.Sign(context.Background(), one, two, p.RSAKey, p.RSAChain(), sign.Options{Reason: "second", Visible: &sign.Visible{Corner: sign.BottomRight}}); err != nil {
 				t.Fatalf("second signature: %v", err)
 			}
 			rep, err := verify.Verify(context.Background(), two, verify.Options{})

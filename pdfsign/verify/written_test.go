@@ -1,4 +1,4 @@
-package sign
+package verify_test
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
 // signWritten signs the sample into dir/name.pdf and returns the output and
@@ -19,9 +22,9 @@ import (
 func signWritten(t *testing.T, dir, name string) (string, *verify.Written) {
 	t.Helper()
 	p := pkitest.SharedKeys(t)
-	in := writeSample(t, dir, name+"-in.pdf")
+	in := pdftest.WriteSample(t, dir, name+"-in.pdf")
 	out := filepath.Join(dir, name+".pdf")
-	res, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{})
+	res, err := sign.Sign(context.Background(), in, out, p.ECKey, p.ECChain(), sign.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +57,7 @@ func TestVerifyWrittenValid(t *testing.T) {
 	if full.OK != rep.OK || full.Signatures[0].Valid != rep.Signatures[0].Valid {
 		t.Fatalf("Verify %+v differs from VerifyWritten %+v", full, rep)
 	}
-	assertPdfsigValid(t, out, 1)
+	pdftest.AssertPdfsigValid(t, out, 1)
 }
 
 // The kept digest is really what the CMS is checked against: a wrong one

@@ -1,0 +1,9 @@
+package verify_test
+
+import (
+	"testing"
+
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+)
+
+func TestMain(m *testing.M) { pdftest.Main(m) }
