@@ -51,7 +51,7 @@ type SignResult struct {
 	// only the root may not link the signer to it.
 	ChainWarning error
 
-	written *verify.Written // for Verify: what Sign wrote (pdfsign.VerifyWritten)
+	written *verify.Written // for Verify: what Sign wrote (verify.ReadBack)
 }
 
 // Sign writes a signed copy of in to out with key and the chain from

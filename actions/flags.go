@@ -14,7 +14,7 @@ import (
 )
 
 // The signing choices the CLI's flags and the window's settings share (B-T,
-// B-LT, visible stamp), checked and turned into pdfsign.Options before the
+// B-LT, visible stamp), checked and turned into sign.Options before the
 // PIN is asked for, so that a typo costs no PIN entry.
 
 func flagErr(kind pdfsign.LTVKind, url, detail string, err error) error {
@@ -46,7 +46,7 @@ func ParseRect(s string) ([4]float64, error) {
 }
 
 // LTVFlags is what the CLI (and the GUI's settings) collect for B-T, B-LT
-// and the visible stamp, turned into pdfsign.Options by Apply. Credentials for the
+// and the visible stamp, turned into sign.Options by Apply. Credentials for the
 // TSA are never flags: Apply reads them from CERTIGNA_TSA_USER /
 // CERTIGNA_TSA_PASSWORD.
 type LTVFlags struct {

@@ -21,7 +21,7 @@ const (
 var StampCorners = []string{"bottom-right", "bottom-left", "top-right", "top-left"}
 
 // SignOptions are what a person chose for a signature, in the window or with
-// the CLI's flags; Options turns them into pdfsign.Options for one document,
+// the CLI's flags; Options turns them into sign.Options for one document,
 // with every check that needs no PIN.
 type SignOptions struct {
 	Reason, Location, ContactInfo, Name string

@@ -28,7 +28,7 @@ type Prepared struct {
 // Prepare completes the chain of leaf (tokenCerts: the token's other
 // certificates, read without a login) and, for B-LT without AllowLower,
 // refuses a chain that names no revocation server: B-LT would be
-// impossible, and that is known before any PIN (pdfsign.CheckChainLTV). It
+// impossible, and that is known before any PIN (sign.CheckChainLTV). It
 // may go online (the issuers' downloads); it never uses the key.
 func Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts []*x509.Certificate, o SignOptions) (Prepared, error) {
 	return (*Chains)(nil).Prepare(ctx, leaf, tokenCerts, o)

@@ -226,7 +226,7 @@ func (p *Preview) Corner(n int, c sign.Corner) [4]float64 {
 func (p *Preview) Close() error { return p.doc.Close() }
 
 // StampPicture renders the stamp sp exactly as the signer will draw it
-// (pdfsign.WriteStampPreview), at dpi.
+// (sign.WriteStampPreview), at dpi.
 func StampPicture(ctx context.Context, sp sign.StampPreview, dpi float64) (*image.RGBA, error) {
 	var b bytes.Buffer
 	if err := sign.WriteStampPreview(&b, sp); err != nil {

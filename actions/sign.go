@@ -62,10 +62,10 @@ func SignAndVerify(ctx context.Context, in, out string, key crypto.Signer, chain
 	return s, err
 }
 
-// Finish completes a signature kept with a *pdfsign.PendingError: the
+// Finish completes a signature kept with a *sign.PendingError: the
 // timestamp and/or the DSS that o asks for (the options it was signed
 // with), without the token, in place when out is "". The check is of the
-// completed file; a *pdfsign.PendingError again when the timestamp came
+// completed file; a *sign.PendingError again when the timestamp came
 // but the DSS did not.
 func Finish(ctx context.Context, path, out string, o SignOptions) (*sign.FinishResult, *Signed, error) {
 	opts, err := o.finishOptions(path)
@@ -101,7 +101,7 @@ func CheckSigned(ctx context.Context, path string) (*Signed, error) {
 
 // checkWritten is CheckSigned of the file Sign just wrote, w being what it
 // wrote (Result.Written): read back from disk and compared with it instead
-// of hashed a second time (pdfsign.VerifyWritten). The window, the CLI and
+// of hashed a second time (verify.ReadBack). The window, the CLI and
 // a batch all check their output here.
 func checkWritten(ctx context.Context, path string, w *verify.Written) (*Signed, error) {
 	return checkWrittenWith(ctx, path, w, func() (TrustResult, error) { return Trust{}.Build(context.WithoutCancel(ctx)) })

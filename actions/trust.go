@@ -9,7 +9,7 @@ import (
 
 // Trust is the one way "recognised by this computer" is decided, for the
 // verify screen, the CLI's verify and the check after signing alike: the
-// system's roots, the person's added certificates (pdfsign.DefaultTrustDir),
+// system's roots, the person's added certificates (trust.DefaultDir),
 // Extra (the CLI's --trust) and the EU trusted lists as last downloaded.
 // Trust is reported; it never decides whether a signature is valid.
 type Trust struct {
@@ -24,7 +24,7 @@ type Trust struct {
 type TrustResult struct {
 	Options verify.Options
 	// Lists is whether the trusted lists were among the anchors
-	// (pdfsign.TLNotChecked, TLFresh or TLCached): Report.TrustedLists.
+	// (trust.TLNotChecked, TLFresh or TLCached): Report.TrustedLists.
 	Lists string
 	// RefreshErr is why a refresh failed (the cached copy was used): a
 	// warning, not a failure.
@@ -63,7 +63,7 @@ func Verify(ctx context.Context, path string, t Trust) (*verify.Report, TrustRes
 }
 
 // verifyWritten is Verify of a file just signed, w being what Sign wrote
-// (pdfsign.VerifyWritten: read back and compared, not hashed twice; nil:
+// (verify.ReadBack: read back and compared, not hashed twice; nil:
 // Verify).
 func verifyWritten(ctx context.Context, path string, t Trust, w *verify.Written) (*verify.Report, TrustResult, error) {
 	tr, err := t.Build(ctx)

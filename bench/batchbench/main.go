@@ -1,6 +1,6 @@
 // Command batchbench measures signing many small PDFs with one token login,
 // for bench/batch.sh: the token's own time per signature (raw C_Sign of a
-// digest), the time per file of pdfsign.Sign with the same signer, the
+// digest), the time per file of sign.Sign with the same signer, the
 // difference (our per-file overhead), and the peak RSS after a tenth of
 // the files and after all of them (memory must not grow with the count).
 //

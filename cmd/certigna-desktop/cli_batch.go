@@ -164,7 +164,7 @@ func (e *Env) confirm(question string) bool {
 	return false
 }
 
-// failCheck is Fail for a refusal of pdfsign.Check, with the CLI's hint
+// failCheck is Fail for a refusal of sign.Check, with the CLI's hint
 // when the field to sign must be named.
 func (e *Env) failCheck(err error) int {
 	code := e.Fail(err)

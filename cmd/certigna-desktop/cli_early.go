@@ -62,7 +62,7 @@ type signOutcome struct {
 	err    error
 }
 
-// signWithEarlyCopy is the end of `sign` for one file: pdfsign.Sign starts
+// signWithEarlyCopy is the end of `sign` for one file: sign.Sign starts
 // at once with a lateSigner; the PIN is read, the token logged in, and the
 // key handed over. Ctrl-C at any point leaves no file (the terminal is
 // restored if it came while the PIN was typed). When done is true the

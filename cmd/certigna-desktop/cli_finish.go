@@ -12,7 +12,7 @@ import (
 
 // finish: a signature kept at B-B (the TSA failed after the token signed)
 // or at B-T (the revocation servers failed) gets its timestamp and/or its
-// DSS later, without the token or the PIN (pdfsign.Finish).
+// DSS later, without the token or the PIN (sign.Finish).
 
 func runFinish(env *Env, args []string) int {
 	fs := newFlagSet("finish")

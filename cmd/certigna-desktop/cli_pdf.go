@@ -279,7 +279,7 @@ func runVerify(env *Env, args []string) int {
 	opts := verify.Options{}
 	// Trust is reported against the system's roots; it never decides the
 	// exit code.
-	// The trust store: OS roots, the user's folder (pdfsign.DefaultTrustDir) and --trust.
+	// The trust store: OS roots, the user's folder (trust.DefaultDir) and --trust.
 	ts, err := trust.NewStore(true, trust.DefaultDir(), *trustDir)
 	if err != nil {
 		return env.Fail(err)

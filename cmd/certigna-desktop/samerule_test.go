@@ -329,7 +329,7 @@ func TestSameRuleChainBeforePIN(t *testing.T) {
 }
 
 // trustedList writes a cached French trusted list naming ca as a granted
-// qualified CA where the app keeps them (pdfsign.DefaultTrustDir()/tl).
+// qualified CA where the app keeps them (trust.DefaultDir()/tl).
 func trustedList(t *testing.T, caDER []byte) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
