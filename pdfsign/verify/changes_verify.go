@@ -81,9 +81,9 @@ func applyChanges(r *pdf.Reader, ends []revision, fields []pdfsign.SigField, rep
 				s.problem("later_signatures", "info", s.Changes.Class)
 			case s.Changes.Allowed:
 				s.problem("changes_allowed", "info", s.Changes.Class)
-			case NotAllowedReason(s.Changes) == ReasonDocMDP:
+			case notAllowedReason(s.Changes) == ReasonDocMDP:
 				s.problem("changes_docmdp", "error", s.Changes.Class)
-			case NotAllowedReason(s.Changes) == ReasonFieldMDP:
+			case notAllowedReason(s.Changes) == ReasonFieldMDP:
 				s.problem("changes_fieldmdp", "error", lockedFields(s.Changes))
 			default:
 				s.problem("modified_after", "error", s.Changes.Class)
@@ -95,7 +95,7 @@ func applyChanges(r *pdf.Reader, ends []revision, fields []pdfsign.SigField, rep
 	}
 }
 
-func NotAllowedReason(c *ChangeReport) string {
+func notAllowedReason(c *ChangeReport) string {
 	for _, rv := range c.Revisions {
 		if !rv.Allowed {
 			return rv.Reason

@@ -47,7 +47,7 @@ type Report struct {
 	// (document timestamps aside), "" when one is not baseline or invalid.
 	Level string `json:"level"`
 
-	Checked int // signatures actually verified (the same one named twice is checked once)
+	Checked int `json:"-"` // signatures actually verified (the same one named twice is checked once)
 }
 
 // Problem is one finding about a signature; Code is stable (for programs and

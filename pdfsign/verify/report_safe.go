@@ -39,6 +39,6 @@ func sanitizeStrings(v reflect.Value, depth int) {
 }
 
 // sanitize makes every string of the report safe to show (SafeText).
-func (rep *Report) Sanitize() {
+func (rep *Report) sanitize() {
 	sanitizeStrings(reflect.ValueOf(rep), 0)
 }

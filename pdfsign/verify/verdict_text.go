@@ -90,7 +90,7 @@ func (s *SignatureReport) ChangesWhat(lang string) string {
 		return assets.T(lang, "verify.reason.visible", map[string]any{"Pages": pagesText(c.Visible)})
 	}
 	if !c.Allowed {
-		switch NotAllowedReason(c) {
+		switch notAllowedReason(c) {
 		case ReasonDocMDP:
 			what += " ; " + assets.T(lang, "verify.reason.docmdp", map[string]any{"Allowed": assets.T(lang, "verify.docmdp."+itoa(c.DocMDP))})
 		case ReasonFieldMDP:

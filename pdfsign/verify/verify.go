@@ -33,7 +33,7 @@ func Verify(ctx context.Context, path string, opts Options) (rep *Report, err er
 		rep.File = path
 		// Names, reasons, field names, details: attacker text, made safe
 		// once here for every consumer (safetext.go).
-		rep.Sanitize()
+		rep.sanitize()
 	}
 	return rep, pdfsign.WithPath(err, path)
 }
