@@ -2,6 +2,7 @@ package token
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -277,5 +278,44 @@ func TestTurnLoginNothingSentOrPINPad(t *testing.T) {
 	}
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("the PIN pad login waited %v for the lock", took)
+	}
+}
+
+// A probe child (discovery's side trial of a library) that cannot have its
+// turn says so before its parent's deadline: the candidate is busy
+// (token_turn), not a driver that did not answer. Real processes: the
+// holder and the probe child are both this test binary.
+func TestProbeSaysBusy(t *testing.T) {
+	ownCache(t)
+	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
+	tok.Setenv(t)
+	key, err := filepath.EvalSymlinks(tok.ModulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if abs, err := filepath.Abs(key); err == nil {
+		key = abs
+	}
+	SetProbeCommand(os.Args[0], "probe-module") // the child's own ProbeDeadline is the default, as the app's
+	t.Cleanup(func() { SetProbeCommand() })
+	_, release := holdTurn(t, turnPath(key, tok.Conf))
+	start := time.Now()
+	r := Probe(context.Background(), tok.ModulePath)
+	took := time.Since(start)
+	if err := r.probeError(); r.Reason != reasonBusy || !IsKind(err, KindTurn) {
+		t.Fatalf("probed while another process held the library: %+v, %v", r, err)
+	}
+	if took < ProbeDeadline/2 || took >= ProbeDeadline {
+		t.Errorf("took %v: want from %v (its wait) to below %v (the parent's deadline)", took, ProbeDeadline/2, ProbeDeadline)
+	}
+	release.Close()
+	var ok ProbeResult
+	for i := 0; i < 50 && ok.Status != string(CandidateFound); i++ { // the holder exits
+		if ok = Probe(context.Background(), tok.ModulePath); ok.Status != string(CandidateFound) {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if ok.Status != string(CandidateFound) || ok.Tokens != 1 {
+		t.Errorf("once the holder let go: %+v", ok)
 	}
 }

@@ -17,8 +17,8 @@ import (
 // TestCLITokenTurnExit: another process holds our lock on the token's
 // library (token/turns.go) for longer than this run will wait. `sign`
 // then ends with exit 11 and the turn's sentence — not "the driver did not
-// answer" (exit 6), which is what the probe child said when its parent
-// killed it while it waited for the lock — with no C_Login (counted by
+// answer" (exit 6), which is what it said when the probe child was killed
+// while it waited for the lock (TestProbeSaysBusy) — with no C_Login (counted by
 // pkcs11-spy) and no file; once the holder lets go, the same command signs
 // with one C_Login. The holder is util-linux's flock(1) on the run's own
 // lock file: a real process, the real lock (flock(2), as ours).
@@ -75,10 +75,10 @@ func TestCLITokenTurnExit(t *testing.T) {
 	if _, err := os.Stat(outPDF); !os.IsNotExist(err) {
 		t.Errorf("a file was left: %v", err)
 	}
-	// The probe child gives up at half its deadline, while its parent
-	// still listens.
-	if took < token.ProbeDeadline/2 || took >= token.ProbeDeadline {
-		t.Errorf("took %v: want from %v (the wait) to below %v (the probe's deadline)", took, token.ProbeDeadline/2, token.ProbeDeadline)
+	// It waited for its turn, and gave up within the named module's trial
+	// deadline (token/trial.go), not at a call's own (60 s for C_Initialize).
+	if took < token.ProbeDeadline/2 || took > token.ProbeDeadline+2*time.Second {
+		t.Errorf("took %v: want from %v to %v", took, token.ProbeDeadline/2, token.ProbeDeadline+2*time.Second)
 	}
 
 	_ = release.Close() // the holder exits, and the lock with it
