@@ -3,6 +3,7 @@ package testtoken
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -22,6 +23,16 @@ func PrivateCache() (cleanup func()) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testtoken: no private cache directory:", err)
 		os.Exit(1)
+	}
+	// The renderer's compiled code (render/engine.go, wazero's cache) stays
+	// the person's: compiling PDFium takes seconds, tens under load, in every
+	// test binary — a verify child then outlived its deadline. It is only a
+	// cache of compiled code, shared by every run of this program already.
+	if real, err := os.UserCacheDir(); err == nil {
+		shared := filepath.Join(real, "certigna-desktop", "wazero")
+		if os.MkdirAll(shared, 0o700) == nil && os.MkdirAll(filepath.Join(dir, "certigna-desktop"), 0o700) == nil {
+			_ = os.Symlink(shared, filepath.Join(dir, "certigna-desktop", "wazero"))
+		}
 	}
 	// os.UserCacheDir reads XDG_CACHE_HOME on Unix, LocalAppData on
 	// Windows, HOME on macOS (HOME/Library/Caches).
