@@ -144,10 +144,10 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 		opt.Secrets = keychain{}
 	}
 	if opt.Files == nil {
-		opt.Files = SystemFileChoosers()
+		opt.Files = systemFileChoosers()
 	}
 	fyneLang(opt.Lang)
-	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: NewOpLog(50), docs: actions.NewDocuments()}
+	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: newOpLog(50), docs: actions.NewDocuments()}
 	a.module = opt.Tokens.Module()
 	a.screen = ScreenGuide
 	if opt.StartScreen != "" {
@@ -155,7 +155,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	}
 	focusHook = a.scrollIntoView
 	a.rebuild()
-	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { a.HandleDrop(uris) })
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { a.handleDrop(uris) })
 	return a
 }
 
@@ -163,7 +163,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 // up), then loads the token state and watches for hot-plug.
 func (a *App) Start() {
 	a.searching = true
-	a.Show(a.screen) // the spinner and "looking for the driver" at once
+	a.show(a.screen) // the spinner and "looking for the driver" at once
 	svc := a.opt.Tokens
 	a.background(func() {
 		st := svc.Init()
@@ -172,10 +172,10 @@ func (a *App) Start() {
 			a.module = st
 			a.ops.Add("start", st.Path)
 			if a.screen != ScreenPIN && a.screen != ScreenBlocked {
-				a.Show(a.screen) // what depends on the driver (demo hints…); typed text is kept
+				a.show(a.screen) // what depends on the driver (demo hints…); typed text is kept
 			}
 			a.restartWatch()
-			a.Refresh()
+			a.refresh()
 		})
 	})
 	a.followFocus()
@@ -243,17 +243,17 @@ func (a *App) Stop() {
 	}
 }
 
-// Busy says whether background operations are running (tests).
-func (a *App) Busy() bool { return a.pending.Load() > 0 }
+// busy says whether background operations are running (tests).
+func (a *App) busy() bool { return a.pending.Load() > 0 }
 
-// Lang is the language shown.
-func (a *App) Lang() string { return a.lang }
+// language is the language shown.
+func (a *App) language() string { return a.lang }
 
-// Screen is the screen shown.
-func (a *App) Screen() string { return a.screen }
+// shown is the screen shown.
+func (a *App) shown() string { return a.screen }
 
-// Ops is the log of recent operations.
-func (a *App) Ops() *OpLog { return a.ops }
+// opLog is the log of recent operations.
+func (a *App) opLog() *OpLog { return a.ops }
 
 func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.lang, key, data...) }
 
@@ -261,11 +261,11 @@ func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.l
 // .N set. French uses the singular for 0 and 1 ("0 étape", "1 étape"),
 // English only for 1.
 func (a *App) n(key string, count int, data ...map[string]any) string {
-	return Plural(a.lang, key, count, data...)
+	return plural(a.lang, key, count, data...)
 }
 
-// Plural is assets.N (the window and the CLI share it).
-func Plural(lang, key string, count int, data ...map[string]any) string {
+// plural is assets.N (the window and the CLI share it).
+func plural(lang, key string, count int, data ...map[string]any) string {
 	return assets.N(lang, key, count, data...)
 }
 
@@ -310,15 +310,15 @@ func (a *App) restartWatch() {
 					return
 				}
 				a.ops.Add("token_"+string(ev.Kind), ev.Token.Label)
-				a.Refresh()
+				a.refresh()
 			}
 		}
 	}()
 }
 
-// Refresh reads modules, tokens and certificates in the background and
+// refresh reads modules, tokens and certificates in the background and
 // updates the screens.
-func (a *App) Refresh() {
+func (a *App) refresh() {
 	svc := a.opt.Tokens
 	a.selMu.Lock()
 	selected := a.selected

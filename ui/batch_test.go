@@ -26,8 +26,8 @@ import (
 // each verified; the summary says what was signed where.
 func TestBatchDropOnePIN(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
@@ -36,7 +36,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 	bad := filepath.Join(dir, "notes.pdf")
 	os.WriteFile(bad, []byte("pas un PDF\n"), 0o644)
 	uris = append(uris, storage.NewFileURI(bad))
-	h.app.HandleDrop(uris)
+	h.app.handleDrop(uris)
 	h.settle()
 	if len(v.Batch) != 4 {
 		t.Fatalf("batch of %d", len(v.Batch))
@@ -135,8 +135,8 @@ func TestBatchDropOnePIN(t *testing.T) {
 // button stays disabled (no PIN asked for nothing).
 func TestBatchAllRefusedBeforeClick(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"x.pdf", "y.pdf"} {
@@ -145,7 +145,7 @@ func TestBatchAllRefusedBeforeClick(t *testing.T) {
 		uris = append(uris, storage.NewFileURI(p))
 	}
 	before := logins()
-	h.app.HandleDrop(uris)
+	h.app.handleDrop(uris)
 	for i := 0; i < 100 && !v.Checked; i++ {
 		h.settle()
 	}
@@ -218,14 +218,14 @@ func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 	tok := softhsm(t)
 	sk := slowKeys{started: make(chan struct{}), release: make(chan struct{})}
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { sk.TokenService = s; return sk })
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf", "c.pdf"} {
 		uris = append(uris, storage.NewFileURI(sampleIn(t, dir, n)))
 	}
-	h.app.HandleDrop(uris)
+	h.app.handleDrop(uris)
 	h.settle()
 	test.Type(v.PIN, tok.PIN)
 	test.Tap(v.Submit)

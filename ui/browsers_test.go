@@ -63,7 +63,7 @@ func TestBrowsersScreen(t *testing.T) {
 
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenBrowsers)
+	h.app.show(ScreenBrowsers)
 	mustShow(t, h.win, "Navigateurs et messagerie")
 	mustShow(t, h.win, "Firefox — default-release")
 	mustShow(t, h.win, "token non enregistré")
@@ -101,7 +101,7 @@ func TestBrowsersScreen(t *testing.T) {
 	tokCAs.AddCert(tok.CACert)
 	okURL := pki.ClientAuthServer(tokCAs, nil)
 	otherURL := pki.ClientAuthServer(pki.Pool(), nil)
-	v := h.app.BrowsersView()
+	v := h.app.browsersView()
 
 	v.URL.SetText(otherURL)
 	v.PIN.SetText(tok.PIN)
@@ -139,17 +139,17 @@ func TestBrowsersScreen(t *testing.T) {
 		t.Fatal("undo did not restore pkcs11.txt")
 	}
 
-	h.app.SetLang("en")
-	h.app.Show(ScreenBrowsers)
+	h.app.setLang("en")
+	h.app.show(ScreenBrowsers)
 	mustShow(t, h.win, "Browsers and e-mail")
 	mustShow(t, h.win, "End-to-End Encryption → S/MIME")
 	snapshot(t, h, "15-browsers-en.png")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "Browsers and e-mail (optional)")
 	for _, lang := range []string{"fr", "en"} {
-		h.app.SetLang(lang)
+		h.app.setLang(lang)
 		for _, s := range []string{ScreenGuide, ScreenBrowsers} {
-			h.app.Show(s)
+			h.app.show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "browsers.") || strings.HasPrefix(x, "ui.") {
 					t.Fatalf("%s/%s shows the key %q", lang, s, x)

@@ -15,7 +15,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := start(t, tok, lang)
-			h.app.Show(ScreenToken)
+			h.app.show(ScreenToken)
 			want := map[string]string{"fr": "Certificat de signature", "en": "Signing certificate"}[lang]
 			var cards []string
 			for _, s := range texts(h.win) {
@@ -28,8 +28,8 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 			}
 			noJargon(t, "card", cards)
 
-			h.app.Show(ScreenSign)
-			v := h.app.SignView()
+			h.app.show(ScreenSign)
+			v := h.app.signView()
 			if v == nil || v.Cert == nil {
 				t.Fatal("no sign screen")
 			}
@@ -50,9 +50,9 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 			// which one is the RSA one: the token screen and the choices
 			// use the same words, so find it through the token's objects
 			var rsaName string
-			for _, c := range h.app.Certs() {
+			for _, c := range h.app.certList() {
 				if bytes.Equal(c.ID, tok.RSAID) {
-					rsaName = h.app.CertName(c)
+					rsaName = h.app.certNameFor(c)
 				}
 			}
 			if opts[i] != rsaName {

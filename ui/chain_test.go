@@ -56,9 +56,9 @@ func TestWindowChainFromAIA(t *testing.T) {
 		v, _ := sampleInput(t, h)
 		picked := false
 		leafName := ""
-		for _, c := range h.app.Certs() {
+		for _, c := range h.app.certList() {
 			if c.Cert != nil && c.Cert.Equal(pk.Signer) {
-				leafName = h.app.CertName(c)
+				leafName = h.app.certNameFor(c)
 			}
 		}
 		for i, o := range v.Cert.Options {

@@ -37,8 +37,8 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 			tok := softhsm(t)
 			shim := testtoken.BuildWrapShim(t, tc.kind, tok.ModulePath)
 			h := startModule(t, tok, shim.Path, "fr", nil)
-			h.app.Show(ScreenSign)
-			v := h.app.SignView()
+			h.app.show(ScreenSign)
+			v := h.app.signView()
 			v.UseSample()
 			h.settle()
 			if v.Input == "" {
@@ -62,8 +62,8 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 				t.Fatal("the form stays disabled")
 			}
 			// The window goes on: the token screen reads the token again.
-			h.app.Show(ScreenToken)
-			h.app.Refresh()
+			h.app.show(ScreenToken)
+			h.app.refresh()
 			h.settle()
 			mustShow(t, h.win, "Jeton Tests UI")
 		})

@@ -18,7 +18,7 @@ func (a *App) openURL(raw string) {
 		err = a.opt.OpenURL(u)
 	}
 	if err != nil {
-		a.ops.Add("open_failed", Message(err, a.lang))
+		a.ops.Add("open_failed", message(err, a.lang))
 		a.showCopy(a.t("ui.open_failed.url"), raw)
 	}
 }
@@ -34,7 +34,7 @@ func (a *App) openPath(p string) {
 	}
 	u := &url.URL{Scheme: "file", Path: sp}
 	if err := a.opt.OpenURL(u); err != nil {
-		a.ops.Add("open_failed", Message(err, a.lang))
+		a.ops.Add("open_failed", message(err, a.lang))
 		a.showCopy(a.t("ui.open_failed.path"), p)
 	}
 }

@@ -184,7 +184,7 @@ func (a *App) showCopy(text, value string) {
 }
 
 func (a *App) showError(err error) {
-	a.showInfo(a.t("ui.error_title"), Message(err, a.lang))
+	a.showInfo(a.t("ui.error_title"), message(err, a.lang))
 }
 
 func (a *App) showInfo(title, text string) {

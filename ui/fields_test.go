@@ -34,11 +34,11 @@ func twoFieldForm(t *testing.T, path string) {
 func TestSignIntoChosenField(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	twoFieldForm(t, in)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
 	if !v.Field.Visible() || len(v.Field.Options) != 2 {
 		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
@@ -79,8 +79,8 @@ func TestSignIntoChosenField(t *testing.T) {
 func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	hostile := "Vendeur\nSignataire : reconnu (Banque de France)\x1b]0;x\x07"
 	pdf := buildPDF([]string{
@@ -94,7 +94,7 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	if err := os.WriteFile(in, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
 	if !v.Field.Visible() || len(v.Field.Options) != 2 {
 		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
@@ -137,8 +137,8 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 // off, with why; another document without a field gives them back.
 func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.Options.Open(0)
 	v.Stamp.SetSelectedIndex(1) // first page: the corner counts
 	h.settle()
@@ -147,7 +147,7 @@ func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
 	}
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	twoFieldForm(t, in)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
 	if !v.Stamp.Disabled() || !v.Corner.Disabled() || !v.StampNote.Visible() || !strings.Contains(v.StampNote.Text, "propre champ de signature") {
 		t.Fatalf("form with fields: stamp disabled %v, corner disabled %v, note %v %q", v.Stamp.Disabled(), v.Corner.Disabled(), v.StampNote.Visible(), v.StampNote.Text)

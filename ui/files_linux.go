@@ -14,8 +14,8 @@ import (
 // (the desktop's own dialog, in its language, also inside Flatpak), then
 // kdialog on KDE or zenity elsewhere, then the other one.
 
-// SystemFileChoosers are the file dialogs this system can show, best first.
-func SystemFileChoosers() FileChooser {
+// systemFileChoosers are the file dialogs this system can show, best first.
+func systemFileChoosers() FileChooser {
 	return linuxChoosers(os.Getenv, exec.LookPath)
 }
 

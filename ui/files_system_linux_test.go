@@ -24,7 +24,7 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 	withOptions = func(o *Options) { o.Files = nil } // the system's choice
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	doc := filepath.Join(t.TempDir(), "contrat signé.pdf")
 	if err := os.WriteFile(doc, []byte("%PDF-1.7\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -35,11 +35,11 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 	if q.Title != "Choisir un PDF" || q.Accept != "Ouvrir" || q.Folder != h.docs || !strings.Contains(q.Filters, "Documents PDF") {
 		t.Fatalf("asked %+v (documents %s)", q, h.docs)
 	}
-	if h.app.ChooserField() != nil || h.win.Canvas().Overlays().Top() != nil {
+	if h.app.chooserField() != nil || h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("the window's own chooser shown as well")
 	}
 	portal.Answer(t, q, (&url.URL{Scheme: "file", Path: doc}).String())
-	waitUI(t, h, "the chosen PDF is the document", func() bool { return h.app.SignView().Input == doc })
+	waitUI(t, h, "the chosen PDF is the document", func() bool { return h.app.signView().Input == doc })
 	if asked, _ := portal.Counts(); asked != 1 {
 		t.Errorf("%d dialogs for two clicks", asked)
 	}
@@ -58,8 +58,8 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 		t.Errorf("the open dialog was not closed with the window (%d closed)", closed)
 	}
 	h.drain()
-	if h.app.SignView().Input != doc {
-		t.Errorf("document now %q", h.app.SignView().Input)
+	if h.app.signView().Input != doc {
+		t.Errorf("document now %q", h.app.signView().Input)
 	}
 }
 
@@ -75,8 +75,8 @@ func TestBatchFolderFromTheSystemDialog(t *testing.T) {
 	withOptions = func(o *Options) { o.Files = nil }
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	v.SetInputs([]string{sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")})
 	h.settle()

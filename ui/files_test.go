@@ -44,8 +44,8 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 		{"en", "Choose a file…", []string{"Choose the driver's file", "Open", "Cancel", "Home", "Computer"},
 			[]string{"Ouvrir", "Annuler", "Dossier personnel", "Ordinateur"}},
 	} {
-		h.app.SetLang(c.lang)
-		h.app.Show(ScreenDriver)
+		h.app.setLang(c.lang)
+		h.app.show(ScreenDriver)
 		tapText(t, h, c.button)
 		waitUI(t, h, "Fyne's dialog", func() bool { return h.win.Canvas().Overlays().Top() != nil })
 		shown := strings.Join(overlayTexts(h.win), "\n")
@@ -68,10 +68,10 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 		}
 	}
 	// the PDF chooser's "Browse…": the documents folder, as a list
-	h.app.SetLang("fr")
-	h.app.Show(ScreenSign)
+	h.app.setLang("fr")
+	h.app.show(ScreenSign)
 	tapText(t, h, "Choisir un PDF…")
-	waitUI(t, h, "the window's chooser", func() bool { return h.app.ChooserField() != nil })
+	waitUI(t, h, "the window's chooser", func() bool { return h.app.chooserField() != nil })
 	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
 		if b, ok := asButton(o); ok && b.Text == "Parcourir…" {
 			test.Tap(b)

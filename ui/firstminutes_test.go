@@ -77,9 +77,9 @@ func buildPDF(objs []string) []byte { return testpdf.Classic("/Info 2 0 R", objs
 // without a word to the token.
 func refusedBeforePIN(t *testing.T, h *harness, in, want string) {
 	t.Helper()
-	v := h.app.SignView()
+	v := h.app.signView()
 	if in != "" {
-		h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+		h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	}
 	h.settle()
 	if !v.Submit.Disabled() || v.CheckErr == nil {
@@ -103,7 +103,7 @@ func refusedBeforePIN(t *testing.T, h *harness, in, want string) {
 func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	testtoken.Need(t, "qpdf")
 	h, logins := spied(t, nil)
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	dir := t.TempDir()
 
 	damaged := filepath.Join(dir, "abîmé.pdf")
@@ -127,10 +127,10 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 
 	// chosen, then gone (moved or on a removed USB stick)
 	gone := sampleIn(t, dir, "parti.pdf")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(gone)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(gone)})
 	h.settle()
 	os.Remove(gone)
-	v := h.app.SignView()
+	v := h.app.signView()
 	v.PIN.SetText("123456")
 	v.PIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // the click checks again
 	h.settle()
@@ -140,7 +140,7 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	v.PIN.SetText("")
 
 	// the options: malformed timestamp server addresses
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(good)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(good)})
 	for _, bad := range []string{"ftp://tsa.example/", "http//tsa.example", "https://alice:pw@tsa.example/"} {
 		v.TSA.SetText(bad)
 		refusedBeforePIN(t, h, "", "")
@@ -164,7 +164,7 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 		t.Fatalf("%d C_Login, %d code calls for refused documents", n, h.svc.codeCalls.Load())
 	}
 	// the counter counts: a good document costs exactly one login
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(good)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(good)})
 	h.settle()
 	test.Type(v.PIN, h.tok.PIN)
 	test.Tap(v.Submit)
@@ -229,7 +229,7 @@ func TestCertificateRefusalsBeforePIN(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h, logins := spied(t, func(s TokenService) TokenService { return certState{s, c.change} })
-			h.app.Show(ScreenSign)
+			h.app.show(ScreenSign)
 			refusedBeforePIN(t, h, sampleIn(t, t.TempDir(), "doc.pdf"), c.want)
 			if n := logins(); n != 0 {
 				t.Fatalf("%d C_Login", n)
@@ -247,9 +247,9 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null") // no reader configuration needed: it sees no token
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
-	st := StepStates(h.store, GuideFacts{DriverLoaded: true, DriverVendor: false})
+	st := stepStates(h.store, GuideFacts{DriverLoaded: true, DriverVendor: false})
 	if st[StepDriver] == StateDone {
 		t.Fatal("a generic module without a token counts as the driver step done")
 	}
@@ -259,7 +259,7 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ScreenGuide)
+	h2.app.show(ScreenGuide)
 	mustShow(t, h2.win, "Le pilote fonctionne : il voit votre token")
 }
 
@@ -275,8 +275,8 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 	fyne.CurrentApp().Settings().SetTheme(NewTheme()) // the real window's sizes
 	drv := fyne.CurrentApp().Driver()
 	h.win.Resize(fyne.NewSize(1024, 740))
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.UseSample()
 	h.settle()
 	if w := h.win.Content().MinSize().Width; w > 800 {
@@ -313,8 +313,8 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 
 	// 800×600: nothing wider than the window, the button reachable by the wheel
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ScreenSign)
-	v = h.app.SignView()
+	h.app.show(ScreenSign)
+	v = h.app.signView()
 	v.Options.Open(0) // the tallest state
 	if w := h.win.Content().MinSize().Width; w > 800 {
 		t.Fatalf("needs %.0f px at 800×600", w)
@@ -341,14 +341,14 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 	p.TSAUser, p.TSAPassword = "alice", "s3cret-tsa"
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	jargon := regexp.MustCompile(`RFC ?3161|B-LT|B-T\b|B-B\b|OCSP|CRL|CERTIGNA_TSA|PAdES`)
 	for _, x := range visibleTexts(h.win) {
 		if jargon.MatchString(x) {
 			t.Fatalf("jargon on the signature screen: %q", x)
 		}
 	}
-	v := h.app.SignView()
+	v := h.app.signView()
 	v.Options.Open(0)
 	mustShow(t, h.win, "Ajouter l’heure certifiée d’un serveur d’horodatage")
 	mustShow(t, h.win, "Garder la signature vérifiable après l’expiration du certificat")
@@ -385,9 +385,9 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 		t.Fatalf("state file:\n%s", state)
 	}
 	// a new screen: the password field empty, the keychain's is used
-	h.app.Show(ScreenGuide)
-	h.app.Show(ScreenSign)
-	v = h.app.SignView()
+	h.app.show(ScreenGuide)
+	h.app.show(ScreenSign)
+	v = h.app.signView()
 	if v.TSAPass.Text != "" || v.TSAUser.Text != "alice" {
 		t.Fatalf("login fields %q / %q", v.TSAUser.Text, v.TSAPass.Text)
 	}
@@ -420,9 +420,9 @@ func (d lockedState) Tokens() ([]actions.TokenInfo, error) {
 func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return lockedState{s} })
-	h.app.Show(ScreenPIN)
-	if h.app.Screen() != ScreenBlocked {
-		t.Fatalf("screen %s", h.app.Screen())
+	h.app.show(ScreenPIN)
+	if h.app.shown() != ScreenBlocked {
+		t.Fatalf("screen %s", h.app.shown())
 	}
 	all := strings.Join(texts(h.win), "\n")
 	proc := strings.Index(all, "Un token Certigna bloqué se débloque auprès de Certigna")
@@ -434,13 +434,13 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 		t.Fatal("the admin-code form is shown before it was asked for")
 	}
 	snapshot(t, h, "18-blocked-ca-first.png")
-	f := h.app.UnblockForm()
+	f := h.app.unblockForm()
 	test.Tap(f.Reveal)
 	snapshot(t, h, "19-blocked-admin-form.png")
 	mustShow(t, h.win, "ni le code de déverrouillage du site Certigna")
 	mustShow(t, h.win, "il reste peu d’essais pour le code administrateur")
 	mustShow(t, h.win, "Code administrateur (PUK)")
-	if h.win.Canvas().Focused() != h.app.UnblockForm().Admin {
+	if h.win.Canvas().Focused() != h.app.unblockForm().Admin {
 		t.Fatal("focus not on the admin code")
 	}
 	if h.svc.codeCalls.Load() != 0 {
@@ -463,9 +463,9 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
+	h.app.show(ScreenPIN)
 	mustShow(t, h.win, "À changer")
-	f := h.app.PINForm()
+	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "4444")
 	if !f.Weak.Visible() || !strings.Contains(f.Weak.Text, "facile à deviner") {
@@ -487,7 +487,7 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("a weak PIN was refused: %q", f.Status.Text)
 	}
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	if out, err := tok.TryTool("--login", "--pin", "2345", "--list-objects"); err != nil {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
@@ -499,15 +499,15 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 func TestReasonEditableEmptyExceptSample(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.UseSample()
 	h.settle()
 	if v.Reason.Text != "Signature de test avec Certigna Desktop" {
 		t.Fatalf("sample reason %q", v.Reason.Text)
 	}
 	doc := sampleIn(t, t.TempDir(), "facture.pdf")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(doc)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
 	if v.Reason.Text != "" {
 		t.Fatalf("a real document gets the reason %q", v.Reason.Text)
@@ -558,11 +558,11 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	tok := softhsm(t)
 	n := 0
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return reorder{s, &n} })
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	first := v.Cert.Selected
 	for i := 0; i < 3; i++ {
-		h.app.Refresh()
+		h.app.refresh()
 		h.settle()
 		if v.Cert.Selected != first {
 			t.Fatalf("the default certificate changed by itself: %q → %q", first, v.Cert.Selected)
@@ -581,8 +581,8 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	}
 	// a new window over the same settings: the last one used is chosen
 	h3 := startStore(t, tok, h.store)
-	h3.app.Show(ScreenSign)
-	if got := h3.app.SignView().Cert.Selected; got != second {
+	h3.app.show(ScreenSign)
+	if got := h3.app.signView().Cert.Selected; got != second {
 		t.Fatalf("remembered %q, want %q", got, second)
 	}
 	state, _ := os.ReadFile(h.store.Path())
@@ -596,14 +596,14 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 func TestSignedFileModeAndNames(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	in := sampleIn(t, dir, "x.pdf")
 	os.Chmod(in, 0o640)
 	sign := func(p string) string {
 		t.Helper()
-		h.app.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
+		h.app.handleDrop([]fyne.URI{storage.NewFileURI(p)})
 		h.settle()
 		test.Type(v.PIN, tok.PIN)
 		test.Tap(v.Submit)
@@ -640,8 +640,8 @@ func TestSignatureResultSaysTrust(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", cfg)
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.UseSample()
 	h.settle()
 	test.Type(v.PIN, tok.PIN)
@@ -669,7 +669,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.failOpen = fmt.Errorf(`exec: "xdg-open": executable file not found in $PATH`)
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Ouvrir www.certigna.com" {
 			test.Tap(b)
@@ -690,7 +690,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Choisir un PDF…" {
 			test.Tap(b)
@@ -705,7 +705,7 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	if strings.Contains(got, "Open File") || strings.Contains(got, "Cancel") {
 		t.Fatalf("English in the French chooser:\n%s", got)
 	}
-	path := h.app.ChooserField()
+	path := h.app.chooserField()
 	test.Type(path, "/nulle/part.pdf")
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if !strings.Contains(strings.Join(overlayTexts(h.win), "\n"), "Aucun fichier à cet emplacement") {
@@ -715,7 +715,7 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	path.SetText(doc)
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if v := h.app.SignView(); v.Input != doc {
+	if v := h.app.signView(); v.Input != doc {
 		t.Fatalf("typed path not taken: %q", v.Input)
 	}
 }
@@ -725,9 +725,9 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "À changer")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	var tick *Check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if c, ok := o.(*Check); ok && c.Text == "Déjà fait avec le pilote" {
@@ -739,7 +739,7 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	}
 	test.Tap(tick)
 	h.settle()
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	if shows(h.win, "À changer") {
 		t.Fatal("still “À changer” after the tick")
@@ -762,7 +762,7 @@ func (d lockedNoAdmin) Tokens() ([]actions.TokenInfo, error) {
 func TestBlockedScreenWithoutAdminCode(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "en", func(s TokenService) TokenService { return lockedNoAdmin{s} })
-	h.app.Show(ScreenBlocked)
+	h.app.show(ScreenBlocked)
 	mustShow(t, h.win, "Your token is blocked")
 	mustShow(t, h.win, "A blocked Certigna token is unblocked by Certigna")
 	mustShow(t, h.win, "cannot be unblocked here")

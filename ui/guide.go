@@ -55,9 +55,9 @@ type GuideFacts struct {
 	Token        *actions.TokenInfo // nil: no token inserted
 }
 
-// StepStates computes each step's state: observed facts first, then what
+// stepStates computes each step's state: observed facts first, then what
 // is remembered for this token; the first step not done is "current".
-func StepStates(s *Store, f GuideFacts) map[StepID]StepState {
+func stepStates(s *Store, f GuideFacts) map[StepID]StepState {
 	serial := ""
 	if f.Token != nil {
 		serial = f.Token.Serial

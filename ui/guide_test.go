@@ -23,7 +23,7 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2 := OpenStore(p) // a new run
-	st := StepStates(s2, GuideFacts{DriverLoaded: true, Token: tokA})
+	st := stepStates(s2, GuideFacts{DriverLoaded: true, Token: tokA})
 	want := map[StepID]StepState{StepAccepted: StateDone, StepDriver: StateDone, StepInserted: StateDone,
 		StepUnlockCode: StateDone /* implied by the PIN set */, StepPINSet: StateDone, StepTestSignature: StateCurrent, StepOriginals: StateTodo}
 	for k, v := range want {
@@ -31,15 +31,15 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 			t.Errorf("token A step %s: %d, want %d", k, st[k], v)
 		}
 	}
-	stB := StepStates(s2, GuideFacts{DriverLoaded: true, Token: tokB})
+	stB := stepStates(s2, GuideFacts{DriverLoaded: true, Token: tokB})
 	if stB[StepPINSet] != StateTodo || stB[StepUnlockCode] != StateCurrent {
 		t.Errorf("token B inherits token A's progress: %v", stB)
 	}
 	locked := &actions.TokenInfo{Serial: "B2", PIN: actions.PINLocked}
-	if StepStates(s2, GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
+	if stepStates(s2, GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
 		t.Error("a locked token does not show the PIN step blocked")
 	}
-	none := StepStates(s2, GuideFacts{})
+	none := stepStates(s2, GuideFacts{})
 	if none[StepDriver] != StateCurrent || none[StepInserted] != StateTodo {
 		t.Errorf("no driver: %v", none)
 	}

@@ -14,7 +14,7 @@ func TestIsWeakPIN(t *testing.T) {
 		"0000": true, "1234": true, "98765": true, "777777": true, "123456": true,
 		"2580": false, "1357": false, "120456": false, "azer": false, "1": false,
 	} {
-		if IsWeakPIN(p) != want {
+		if isWeakPIN(p) != want {
 			t.Errorf("IsWeakPIN(%q) = %v", p, !want)
 		}
 	}
@@ -41,11 +41,11 @@ func TestSignedNameOneSuffixNumbered(t *testing.T) {
 
 func TestPluralFrenchSingularForZeroAndOne(t *testing.T) {
 	for n, want := range map[int]string{0: "0 étape terminée sur 7", 1: "1 étape terminée sur 7", 2: "2 étapes terminées sur 7"} {
-		if got := Plural("fr", "ui.guide.progress", n, map[string]any{"Total": 7}); got != want {
+		if got := plural("fr", "ui.guide.progress", n, map[string]any{"Total": 7}); got != want {
 			t.Errorf("fr %d: %q", n, got)
 		}
 	}
-	if got := Plural("en", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 of 7 steps done" {
+	if got := plural("en", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 of 7 steps done" {
 		t.Errorf("en 1: %q", got)
 	}
 }

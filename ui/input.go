@@ -166,8 +166,8 @@ func (a *App) outlineText(f fyne.Focusable) {
 	r.Refresh()
 }
 
-// FocusOutline is the ring drawn around a focused selectable text (tests).
-func (a *App) FocusOutline() *canvas.Rectangle { return a.textRing }
+// focusOutline is the ring drawn around a focused selectable text (tests).
+func (a *App) focusOutline() *canvas.Rectangle { return a.textRing }
 
 // onPage: o is a control of the current page, not of the navigation, the
 // header or a dialog.
@@ -180,8 +180,8 @@ func (a *App) onPage(o fyne.CanvasObject) bool {
 	return po.X >= ps.X && po.X < ps.X+a.scroll.Size().Width && !inContainers(a.header, o)
 }
 
-// Page is the scrolled page of the current screen (tests).
-func (a *App) Page() *container.Scroll { return a.scroll }
+// page is the scrolled page of the current screen (tests).
+func (a *App) page() *container.Scroll { return a.scroll }
 
 // inContainers says whether o is in the containers under root.
 func inContainers(root, o fyne.CanvasObject) bool {

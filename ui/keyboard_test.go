@@ -82,11 +82,11 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c := h.win.Canvas()
 
 	// sidebar → PIN screen
-	c.Focus(h.app.NavButton(ScreenPIN))
+	c.Focus(h.app.navButton(ScreenPIN))
 	press(c, fyne.KeySpace, ' ')
-	f := h.app.PINForm()
-	if h.app.Screen() != ScreenPIN || f == nil || c.Focused() != f.Current {
-		t.Fatalf("Space on the sidebar: screen %s, focus %T", h.app.Screen(), c.Focused())
+	f := h.app.pinForm()
+	if h.app.shown() != ScreenPIN || f == nil || c.Focused() != f.Current {
+		t.Fatalf("Space on the sidebar: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
 	repeat(c, fyne.KeySpace, ' ') // the key held down
 	repeat(c, fyne.KeySpace, ' ')
@@ -119,22 +119,22 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	}
 
 	// guide's "Faire une signature de test" → sign screen
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	b := buttonWithText(h.win, "Faire une signature de test")
 	if b == nil {
 		t.Fatal("no test-signature button on the guide")
 	}
 	c.Focus(b)
 	press(c, fyne.KeySpace, ' ')
-	v := h.app.SignView()
-	if h.app.Screen() != ScreenSign || v == nil || c.Focused() != v.PIN {
-		t.Fatalf("Space on the guide's button: screen %s, focus %T", h.app.Screen(), c.Focused())
+	v := h.app.signView()
+	if h.app.shown() != ScreenSign || v == nil || c.Focused() != v.PIN {
+		t.Fatalf("Space on the guide's button: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
 	if v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
 	}
 	logins := spy.Count("C_Login")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(sampleIn(t, t.TempDir(), "a.pdf"))})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(sampleIn(t, t.TempDir(), "a.pdf"))})
 	h.settle()
 	c.Focus(v.PIN)
 	typeKeys(c, newPIN)
@@ -148,11 +148,11 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	}
 
 	// sidebar → sign screen again: the field is empty and stays so
-	c.Focus(h.app.NavButton(ScreenGuide))
+	c.Focus(h.app.navButton(ScreenGuide))
 	press(c, fyne.KeySpace, ' ')
-	c.Focus(h.app.NavButton(ScreenSign))
+	c.Focus(h.app.navButton(ScreenSign))
 	press(c, fyne.KeySpace, ' ')
-	if v := h.app.SignView(); c.Focused() == v.PIN && v.PIN.Text != "" {
+	if v := h.app.signView(); c.Focused() == v.PIN && v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
 	}
 }
@@ -176,13 +176,13 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	c := h.win.Canvas()
-	c.Focus(h.app.NavButton(ScreenToken))
+	c.Focus(h.app.navButton(ScreenToken))
 	press(c, fyne.KeyReturn, 0)
-	if h.app.Screen() != ScreenToken {
-		t.Fatalf("Enter on the sidebar: screen %s", h.app.Screen())
+	if h.app.shown() != ScreenToken {
+		t.Fatalf("Enter on the sidebar: screen %s", h.app.shown())
 	}
-	h.app.Show(ScreenPIN)
-	sub := h.app.PINForm().Submit
+	h.app.show(ScreenPIN)
+	sub := h.app.pinForm().Submit
 	if sub.Importance != widget.HighImportance {
 		t.Fatal("the PIN form's button is not the primary one")
 	}
@@ -225,7 +225,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	h.failOpen = fmt.Errorf("no opener")
 	open := func() {
 		t.Helper()
-		h.app.Show(ScreenGuide)
+		h.app.show(ScreenGuide)
 		b := buttonWithText(h.win, "Ouvrir www.certigna.com")
 		if b == nil {
 			t.Fatal("no button to open the site")
@@ -253,9 +253,9 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 		t.Fatal("Escape with nothing focused did not close the dialog")
 	}
 
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
-	if c.Overlays().Top() == nil || c.Focused() != h.app.ChooserField() {
+	if c.Overlays().Top() == nil || c.Focused() != h.app.chooserField() {
 		t.Fatal("the chooser is not open with the focus in its path field")
 	}
 	press(c, fyne.KeyEscape, 0)
@@ -291,7 +291,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	c := h.win.Canvas()
 	d := fyne.CurrentApp().Driver()
 	seen, scrolled := 0, false
@@ -302,7 +302,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		if !ok {
 			continue
 		}
-		page := h.app.Page()
+		page := h.app.page()
 		po, pp := d.AbsolutePositionForObject(o), d.AbsolutePositionForObject(page)
 		if sel, ok := o.(*widget.Select); po.X < pp.X || ok && sel.Selected == "Français" {
 			continue // the navigation, the language in the header
@@ -326,7 +326,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		t.Skip("no tick below the fold to press")
 	}
 	c.Focus(tick)
-	off := h.app.Page().Offset.Y
+	off := h.app.page().Offset.Y
 	was := tick.Checked
 	press(c, fyne.KeySpace, ' ')
 	now, ok := c.Focused().(*Check)
@@ -334,7 +334,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		t.Fatalf("after Space on a tick the focus is on %T", c.Focused())
 	}
 	// the guide is rebuilt (a done step is shorter): the tick stays in view
-	page := h.app.Page()
+	page := h.app.page()
 	top := d.AbsolutePositionForObject(now).Y - d.AbsolutePositionForObject(page).Y
 	if page.Offset.Y == 0 || top < 0 || top+now.Size().Height > page.Size().Height {
 		t.Fatalf("the tick left the view (offset %.0f → %.0f, y %.0f)", off, page.Offset.Y, top)
@@ -347,21 +347,21 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	a, b := sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(a)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(a)})
 	h.settle()
 	test.Type(v.PIN, tok.PIN)
 	test.Type(v.Reason, "Bon pour accord")
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(b)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(b)})
 	h.settle()
 	if v.PIN.Text != "" || v.Reason.Text != "" {
 		t.Fatalf("another document: PIN kept %v, reason %q", v.PIN.Text != "", v.Reason.Text)
 	}
 	test.Type(v.PIN, tok.PIN)
-	h.app.Refresh() // the token read again, nothing changed: the PIN stays
+	h.app.refresh() // the token read again, nothing changed: the PIN stays
 	h.settle()
 	if v.PIN.Text != tok.PIN {
 		t.Fatal("the PIN was cleared by a refresh of the same token")
@@ -375,9 +375,9 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 		t.Fatal("another certificate: the PIN stays")
 	}
 	test.Type(v.PIN, tok.PIN)
-	h.app.Show(ScreenGuide)
-	h.app.Show(ScreenSign)
-	if v := h.app.SignView(); v.PIN.Text != "" {
+	h.app.show(ScreenGuide)
+	h.app.show(ScreenSign)
+	if v := h.app.signView(); v.PIN.Text != "" {
 		t.Fatal("another screen and back: the PIN stays")
 	}
 }
@@ -387,8 +387,8 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	d := fyne.CurrentApp().Driver()
 	before := d.AbsolutePositionForObject(f.Submit)
 	test.Type(f.New, "4444")
@@ -418,7 +418,7 @@ func (c manyTried) Module() actions.ModuleStatus {
 func TestDriverReasonsSaidOnce(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return manyTried{s} })
-	h.app.Show(ScreenDriver)
+	h.app.show(ScreenDriver)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if acc, ok := o.(*widget.Accordion); ok {
 			acc.OpenAll()
@@ -443,9 +443,9 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
-		h.app.Show(s)
+		h.app.show(s)
 		if s == ScreenSign {
-			h.app.SignView().UseSample()
+			h.app.signView().UseSample()
 			h.settle()
 		}
 		n := 0
@@ -467,8 +467,8 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 func TestSampleNotCopiedAgain(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.UseSample()
 	h.settle()
 	first := v.Input
@@ -488,10 +488,10 @@ func TestSampleNotCopiedAgain(t *testing.T) {
 func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "Déjà fait avec le pilote")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "97531864")
 	test.Type(f.Confirm, "97531864")
@@ -500,7 +500,7 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("PIN change: %q", f.Status.Text)
 	}
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	if shows(h.win, "Déjà fait avec le pilote") {
 		t.Fatal("“Déjà fait avec le pilote” after the PIN was set in the app")
 	}
@@ -511,8 +511,8 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	c := h.win.Canvas()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "97531864")
@@ -529,9 +529,9 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	}
 
 	// the PDF chooser's "not found" too
-	h.app.Show(ScreenVerify)
+	h.app.show(ScreenVerify)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
-	path := h.app.ChooserField()
+	path := h.app.chooserField()
 	typeKeys(c, "/nulle/part.pdf")
 	press(c, fyne.KeyReturn, 0)
 	const notFound = "Aucun fichier à cet emplacement"
@@ -553,7 +553,7 @@ func TestSelectableTextShowsFocus(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Start()
 	h.settle()
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	c := h.win.Canvas()
 	isText := func(f fyne.Focusable) bool { _, ok := f.(interface{ SelectedText() string }); return ok }
 	for i := 0; i < 30 && !isText(c.Focused()); i++ {
@@ -564,10 +564,10 @@ func TestSelectableTextShowsFocus(t *testing.T) {
 	}
 	// followFocus checks a few times a second through RunOnUI
 	waitRing := func(visible bool) *canvas.Rectangle {
-		r := h.app.FocusOutline()
+		r := h.app.focusOutline()
 		for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 			h.drain()
-			if r = h.app.FocusOutline(); r != nil && r.Visible() == visible {
+			if r = h.app.focusOutline(); r != nil && r.Visible() == visible {
 				return r
 			}
 		}
@@ -577,7 +577,7 @@ func TestSelectableTextShowsFocus(t *testing.T) {
 	r := waitRing(true)
 	d := fyne.CurrentApp().Driver()
 	o := c.Focused().(fyne.CanvasObject)
-	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(h.app.Page().Content))
+	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(h.app.page().Content))
 	if r.StrokeColor == nil || r.StrokeWidth < 2 || r.Position().X > at.X || r.Position().Y > at.Y ||
 		r.Position().X+r.Size().Width < at.X+o.Size().Width || r.Position().Y+r.Size().Height < at.Y+o.Size().Height {
 		t.Fatalf("the ring (%v %v) is not around the text (%v %v)", r.Position(), r.Size(), at, o.Size())

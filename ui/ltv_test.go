@@ -27,8 +27,8 @@ import (
 // sampleInput writes the sample PDF to a temp dir and selects it.
 func sampleInput(t *testing.T, h *harness) (*SignView, string) {
 	t.Helper()
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "doc.pdf")
 	var buf bytes.Buffer
 	if err := pdfsign.SamplePDF(&buf, "fr"); err != nil {
@@ -37,7 +37,7 @@ func sampleInput(t *testing.T, h *harness) (*SignView, string) {
 	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	if v.Input != in {
 		t.Fatalf("input %q", v.Input)
 	}
@@ -201,7 +201,7 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 		t.Fatalf("certificate choices %q (selected %d)", v.Cert.Options, v.Cert.SelectedIndex())
 	}
 	mustShow(t, h.win, "Certificate")
-	certs, err := h.svc.Certificates(h.app.Current().Slot)
+	certs, err := h.svc.Certificates(h.app.current().Slot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	// the window's order is its own (the default first, then by usage and
 	// label): the second choice is the certificate it names second
 	second, other := signing[0], signing[1]
-	if v.Cert.Options[1] == h.app.CertName(signing[1]) {
+	if v.Cert.Options[1] == h.app.certNameFor(signing[1]) {
 		second, other = signing[1], signing[0]
 	}
 	want := sha256.Sum256(second.Cert.Raw)
@@ -294,7 +294,7 @@ func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
 	tok := testtoken.NewSoftHSM(t, testtoken.WithLabel("Jeton RSA seul"), testtoken.WithoutEC())
 	tok.Setenv(t)
 	h := start(t, tok, "en")
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	if shows(h.win, "Certificate") {
 		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
 	}

@@ -13,8 +13,8 @@ import (
 // Navigation: the header, the screen list and switching screens, the
 // language switch that rebuilds them.
 
-// SetLang switches the language and rebuilds every screen.
-func (a *App) SetLang(lang string) {
+// setLang switches the language and rebuilds every screen.
+func (a *App) setLang(lang string) {
 	lang = assets.NormalizeLang(lang)
 	if lang == a.lang {
 		return
@@ -39,7 +39,7 @@ func (a *App) rebuild() {
 	a.win.SetContent(container.NewBorder(a.header, nil, nil, nil, split))
 	// keys no control took: Enter and Escape for the dialog on top
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { a.dialogKey(ev) })
-	a.Show(a.screen)
+	a.show(a.screen)
 }
 
 func (a *App) updateHeader() {
@@ -58,9 +58,9 @@ func (a *App) updateHeader() {
 	}
 	langSel.OnChanged = func(s string) {
 		if s == "English" {
-			a.SetLang("en")
+			a.setLang("en")
 		} else {
-			a.SetLang("fr")
+			a.setLang("fr")
 		}
 	}
 	right := []fyne.CanvasObject{}
@@ -90,7 +90,7 @@ func (a *App) buildNav() {
 	}
 	for _, s := range navOrder {
 		s := s
-		b := newIconButton(a.t("ui.nav."+s), icons[s], func() { a.Show(s) })
+		b := newIconButton(a.t("ui.nav."+s), icons[s], func() { a.show(s) })
 		b.Alignment = widget.ButtonAlignLeading
 		a.navBtns[s] = b
 		objs = append(objs, b)
@@ -111,10 +111,10 @@ func (a *App) updateNav() {
 	}
 }
 
-// Show switches to a screen.
-func (a *App) Show(name string) {
+// show switches to a screen.
+func (a *App) show(name string) {
 	if name == ScreenPIN {
-		if t := a.Current(); t != nil && t.PIN == actions.PINLocked {
+		if t := a.current(); t != nil && t.PIN == actions.PINLocked {
 			name = ScreenBlocked
 		}
 	}
@@ -212,5 +212,5 @@ func (a *App) relayout() {
 	}
 }
 
-// NavButton is the sidebar button of a screen (tests drive it by keyboard).
-func (a *App) NavButton(screen string) *Button { return a.navBtns[screen] }
+// navButton is the sidebar button of a screen (tests drive it by keyboard).
+func (a *App) navButton(screen string) *Button { return a.navBtns[screen] }

@@ -31,26 +31,26 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	tok := testtoken.OpenCryptoki(t)
 	wrongLogins(t, tok, 3)
 	h := start(t, tok, "fr")
-	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINLocked {
+	if cur := h.app.current(); cur == nil || cur.PIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked PIN", cur)
 	}
-	h.app.Show(ScreenPIN) // the PIN screen of a blocked token is the blocked screen
-	if h.app.Screen() != ScreenBlocked {
-		t.Fatalf("screen %s", h.app.Screen())
+	h.app.show(ScreenPIN) // the PIN screen of a blocked token is the blocked screen
+	if h.app.shown() != ScreenBlocked {
+		t.Fatalf("screen %s", h.app.shown())
 	}
 	mustShow(t, h.win, "Votre token est bloqué")
 	mustShow(t, h.win, "BLOQUÉ")
 	mustShow(t, h.win, "J’ai un code administrateur (PUK) fourni avec mon token")
 	snapshot(t, h, "11-blocked.png")
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "BLOQUÉ")
-	h.app.Show(ScreenBlocked)
-	f := h.app.UnblockForm()
+	h.app.show(ScreenBlocked)
+	f := h.app.unblockForm()
 	if f == nil {
 		t.Fatal("no unblock form")
 	}
 	test.Tap(f.Reveal) // the admin-code form is behind its own button
-	f = h.app.UnblockForm()
+	f = h.app.unblockForm()
 	mustShow(t, h.win, "Code administrateur")
 	if h.win.Canvas().Focused() != f.Admin {
 		t.Fatal("no unblock form, or focus not on the admin code")
@@ -90,12 +90,12 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 	}
 	m.Close()
 	h := start(t, tok, "en")
-	if cur := h.app.Current(); cur == nil || cur.SOPIN != actions.PINLocked {
+	if cur := h.app.current(); cur == nil || cur.SOPIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked admin code", cur)
 	}
-	h.app.Show(ScreenPIN)
-	if h.app.Screen() != ScreenBlocked {
-		t.Fatalf("screen %s", h.app.Screen())
+	h.app.show(ScreenPIN)
+	if h.app.shown() != ScreenBlocked {
+		t.Fatalf("screen %s", h.app.shown())
 	}
 	mustShow(t, h.win, "Your token is blocked")
 	mustShow(t, h.win, "cannot be unblocked here")
@@ -122,12 +122,12 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	tok := testtoken.OpenCryptoki(t)
 	wrongLogins(t, tok, 2)
 	h := start(t, tok, "fr")
-	if cur := h.app.Current(); cur == nil || cur.PIN != actions.PINFinalTry {
+	if cur := h.app.current(); cur == nil || cur.PIN != actions.PINFinalTry {
 		t.Fatalf("token %+v, want final_try", cur)
 	}
-	h.app.Show(ScreenPIN)
+	h.app.show(ScreenPIN)
 	mustShow(t, h.win, "DERNIER ESSAI")
-	f := h.app.PINForm()
+	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "5555")
 	test.Type(f.Confirm, "5555")

@@ -24,9 +24,9 @@ func (a *App) OpenFiles(paths []string) {
 	if a.screen == ScreenVerify {
 		// A drop on Vérifier checks whatever is dropped; a file opened from
 		// outside follows the rule above whatever the screen shown.
-		a.Show(ScreenSign)
+		a.show(ScreenSign)
 	}
-	a.HandleDrop(uris)
+	a.handleDrop(uris)
 	a.win.SetTitle(a.title())
 }
 

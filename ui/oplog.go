@@ -22,8 +22,8 @@ type OpEntry struct {
 	Detail string
 }
 
-// NewOpLog keeps up to max entries.
-func NewOpLog(max int) *OpLog { return &OpLog{max: max} }
+// newOpLog keeps up to max entries.
+func newOpLog(max int) *OpLog { return &OpLog{max: max} }
 
 // Add records an operation.
 func (l *OpLog) Add(op, detail string) {
@@ -38,7 +38,7 @@ func (l *OpLog) Add(op, detail string) {
 // opFailed is the detail of a failed operation, in the customer's language
 // (the report is read by the customer before it is sent).
 func (a *App) opFailed(err error) string {
-	return a.t("support.result.failed", map[string]any{"Err": Message(err, a.lang)})
+	return a.t("support.result.failed", map[string]any{"Err": message(err, a.lang)})
 }
 
 // Entries, oldest first.

@@ -80,8 +80,8 @@ const (
 	placerMin    = 20.0
 )
 
-// NewPlacer is an empty placer (no page yet).
-func NewPlacer(name string) *Placer {
+// newPlacer is an empty placer (no page yet).
+func newPlacer(name string) *Placer {
 	p := &Placer{Name: name, maxH: 420, current: -1}
 	p.ExtendBaseWidget(p)
 	return p

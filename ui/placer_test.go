@@ -52,7 +52,7 @@ func nearPlace(a, b [4]float64) bool {
 // chooses that field; the stamp's picture is drawn where its place is.
 func TestPlacerDragKeysFields(t *testing.T) {
 	test.NewTempApp(t)
-	p := NewPlacer("Emplacement de la signature")
+	p := newPlacer("Emplacement de la signature")
 	var got [4]float64
 	changes := 0
 	p.OnChanged = func(r [4]float64) { got = r; changes++ }

@@ -43,7 +43,7 @@ type pagePane struct {
 // init builds the shared widgets; name is the placer's accessible name.
 func (p *pagePane) init(a *App, src PageSource, name string) {
 	p.pageDoc = pageDoc{a: a, src: src}
-	p.Placer = NewPlacer(name)
+	p.Placer = newPlacer(name)
 	p.PageLabel = widget.NewLabel("")
 	p.Prev = newIconButton("", theme.NavigateBackIcon(), func() { p.show(p.page - 1) })
 	p.Next = newIconButton("", theme.NavigateNextIcon(), func() { p.show(p.page + 1) })
@@ -75,7 +75,7 @@ func (p *pagePane) load(path string) {
 	a := p.a
 	p.open(path, func(doc Pages, err error) {
 		if err != nil {
-			p.say(Message(err, a.lang), p.failure)
+			p.say(message(err, a.lang), p.failure)
 			return
 		}
 		first := p.opened(doc)
@@ -120,7 +120,7 @@ func (p *pagePane) show(n int) {
 	p.draw(n, func(img image.Image, w, h float64, simplified bool, err error) {
 		switch {
 		case err != nil:
-			p.say(Message(err, a.lang), p.failure)
+			p.say(message(err, a.lang), p.failure)
 			return
 		case simplified:
 			p.say(a.t("ui.preview.simplified"), widget.MediumImportance)

@@ -54,13 +54,13 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 	withOptions = func(o *Options) { o.Pages = src }
 	h := start(t, tok, "fr")
 	withOptions = nil
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	in := filepath.Join(t.TempDir(), "scan.pdf")
 	if err := os.WriteFile(in, testpdf.ImagePage(testpdf.Page{Media: [4]float64{0, 0, 595, 842}}, 2100, [4]float64{100, 300, 400, 300}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
-	pv := h.app.SignView().Preview
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
+	pv := h.app.signView().Preview
 	p := pv.Placer
 	const simplified = "Aperçu simplifié — image en cours de chargement : les grandes images de la page sont des cadres gris pour l’instant."
 	for end := time.Now().Add(20 * time.Second); pv.Msg.Text != simplified && time.Now().Before(end); {

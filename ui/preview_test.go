@@ -64,16 +64,16 @@ func diffBox(a, b image.Image) image.Rectangle {
 func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
+	h.app.show(ScreenSign)
 	for _, vec := range testpdf.Vectors() {
 		t.Run(vec.Name, func(t *testing.T) {
-			v := h.app.SignView()
+			v := h.app.signView()
 			v.Stamp.SetSelectedIndex(0) // invisible: each vector places its own stamp
 			in := filepath.Join(t.TempDir(), vec.Name+".pdf")
 			if err := os.WriteFile(in, testpdf.Build(testpdf.Page{}, vec.Page), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+			h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 			h.settle()
 			pv := v.Preview
 			if pv.Msg.Text != "" || pv.PageLabel.Text != "Page 1 sur 2" {
@@ -179,12 +179,12 @@ func moveTo(h *harness, p *Placer, x, y float64) {
 func TestPreviewFieldsAndCoverage(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	form := filepath.Join(dir, "formulaire.pdf")
 	twoFieldForm(t, form)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(form)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(form)})
 	h.settle()
 	p := v.Preview.Placer
 	if p.Place()[2] != 0 || !v.Preview.PlaceHere.Visible() {
@@ -201,7 +201,7 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 
 	doc := filepath.Join(dir, "texte.pdf")
 	os.WriteFile(doc, testpdf.Build(testpdf.Vectors()[0].Page), 0o644) // text at 178,463 (A4)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(doc)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
 	test.Tap(v.Preview.PlaceHere)
 	h.settle()
@@ -224,8 +224,8 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 func TestPreviewBatchPerDocument(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	var ins []string
 	var uris []fyne.URI
@@ -235,7 +235,7 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 		ins = append(ins, in)
 		uris = append(uris, storage.NewFileURI(in))
 	}
-	h.app.HandleDrop(uris)
+	h.app.handleDrop(uris)
 	h.settle()
 	pv := v.Preview
 	if !pv.SamePlace.Checked || !pv.DocNxt.Visible() {
@@ -295,12 +295,12 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 func TestPreviewHostileAndCancelled(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	junk := filepath.Join(dir, "faux.pdf")
 	os.WriteFile(junk, []byte("%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 9 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"), 0o644)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(junk)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(junk)})
 	h.settle()
 	if msg := v.Preview.Msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
 		t.Fatalf("junk: %q", msg)
@@ -308,8 +308,8 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 	a, b := filepath.Join(dir, "a.pdf"), filepath.Join(dir, "b.pdf")
 	os.WriteFile(a, testpdf.Build(testpdf.Page{Media: [4]float64{0, 0, 300, 300}}), 0o644)
 	os.WriteFile(b, testpdf.Build(testpdf.Page{Media: [4]float64{0, 0, 400, 200}}), 0o644)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(a)})
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(b)}) // before a's preview is ready
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(a)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(b)}) // before a's preview is ready
 	h.settle()
 	if w, hh := v.Preview.Placer.PageSize(); w != 400 || hh != 200 || v.Preview.Msg.Text != "" {
 		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.Preview.Msg.Text)
@@ -322,11 +322,11 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 func TestPreviewKeyboardOnly(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "doc.pdf")
 	os.WriteFile(in, testpdf.Build(testpdf.Vectors()[1].Page), 0o644)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
 	c := h.win.Canvas()
 	if c.Focused() != v.PIN {
@@ -366,20 +366,20 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 func TestPreviewPlaceOnShorterDocument(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	long, short := filepath.Join(dir, "long.pdf"), filepath.Join(dir, "short.pdf")
 	os.WriteFile(long, testpdf.Build(testpdf.Page{}, testpdf.Page{}), 0o644)
 	os.WriteFile(short, testpdf.Build(testpdf.Page{}), 0o644)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(long)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(long)})
 	h.settle()
 	test.Tap(v.Preview.Next)
 	h.settle()
 	test.Tap(v.Preview.PlaceHere)
 	h.settle()
 	place := v.Preview.Placer.Place()
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(short)})
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(short)})
 	h.settle()
 	if got := v.Preview.Placer.Place(); got != place || v.Preview.PageLabel.Text != "Page 1 sur 1" {
 		t.Fatalf("on the short document: %v (%q), placed %v", got, v.Preview.PageLabel.Text, place)

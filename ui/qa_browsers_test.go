@@ -42,7 +42,7 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(1000, 2000)) // every card in view
-	h.app.Show(ScreenBrowsers)
+	h.app.show(ScreenBrowsers)
 	drv := fyne.CurrentApp().Driver()
 	var regs []*widget.Button
 	var regObjs []fyne.CanvasObject // as laid out (the window's button around Fyne's)
@@ -76,7 +76,7 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 	}
 	test.Tap(reg)
 	h.settle()
-	v := h.app.BrowsersView()
+	v := h.app.browsersView()
 	if !strings.Contains(v.Info.Text, "Token enregistré dans Firefox (travail)") {
 		t.Fatalf("outcome %q", v.Info.Text)
 	}

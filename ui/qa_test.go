@@ -38,7 +38,7 @@ func tapText(t *testing.T, h *harness, s string) {
 func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenVerify)
+	h.app.show(ScreenVerify)
 	tapText(t, h, "Choisir un PDF…")
 	got := strings.Join(overlayTexts(h.win), "\n")
 	for _, w := range []string{"Choisir un PDF", "Parcourir…", "Ouvrir", "Annuler"} {
@@ -52,11 +52,11 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 		}
 	}
 	doc := corpus("adbe-pkcs7-sha1.pdf")
-	path := h.app.ChooserField()
+	path := h.app.chooserField()
 	path.SetText(doc)
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if v := h.app.VerifyView(); v == nil || v.File != doc || (v.Check == nil && v.Err == nil) {
+	if v := h.app.verifyView(); v == nil || v.File != doc || (v.Check == nil && v.Err == nil) {
 		t.Fatalf("typed path not verified: %+v", v)
 	}
 }
@@ -67,9 +67,9 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
+	h.app.show(ScreenPIN)
 	mustShow(t, h.win, "Code de déverrouillage")
-	f := h.app.PINForm()
+	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "24681357")
 	test.Type(f.Confirm, "24681357")
@@ -85,15 +85,15 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	if f.Current.PlaceHolder != "votre code PIN actuel" {
 		t.Fatalf("placeholder right after the change: %q", f.Current.PlaceHolder)
 	}
-	h.app.Show(ScreenGuide)
-	h.app.Show(ScreenPIN)
+	h.app.show(ScreenGuide)
+	h.app.show(ScreenPIN)
 	for _, w := range []string{"Changer mon code PIN", "Code PIN actuel", "pas le code de déverrouillage du site"} {
 		mustShow(t, h.win, w)
 	}
 	if shows(h.win, "Code de déverrouillage") || shows(h.win, "code affiché sur le site") {
 		t.Fatalf("still asks for the unlock code:\n%s", strings.Join(texts(h.win), "\n"))
 	}
-	f = h.app.PINForm()
+	f = h.app.pinForm()
 	if f.Current.PlaceHolder != "votre code PIN actuel" {
 		t.Fatalf("placeholder %q", f.Current.PlaceHolder)
 	}
@@ -108,8 +108,8 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	if out, err := tok.TryTool("--login", "--pin", "97531864", "--list-objects"); err != nil {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
 	}
-	h.app.SetLang("en")
-	h.app.Show(ScreenPIN)
+	h.app.setLang("en")
+	h.app.show(ScreenPIN)
 	mustShow(t, h.win, "Current PIN")
 }
 
@@ -130,14 +130,14 @@ func TestBrowsersScreenWithDemoTokenSaysWhy(t *testing.T) {
 	tok := softhsm(t)
 	t.Setenv("HOME", t.TempDir())
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return demoModule{s} })
-	h.app.Show(ScreenBrowsers)
+	h.app.show(ScreenBrowsers)
 	mustShow(t, h.win, "Le token de démonstration n’existe que dans cette application")
 	if shows(h.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("sends the demo user to the Driver screen:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// a real module still registers: no demo banner
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ScreenBrowsers)
+	h2.app.show(ScreenBrowsers)
 	if shows(h2.win, "Le token de démonstration") || shows(h2.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("banner with a real module:\n%s", strings.Join(texts(h2.win), "\n"))
 	}
@@ -165,7 +165,7 @@ func TestVerifyLevelInWords(t *testing.T) {
 func TestSupportReportTokenPlural(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	rep := h.app.Diagnostics()
+	rep := h.app.diagnostics()
 	if strings.Contains(rep, "token(s)") || !strings.Contains(rep, " token\n") {
 		t.Fatalf("plural in the report:\n%s", rep)
 	}
@@ -188,8 +188,8 @@ func TestDiagnosticsWrapByWord(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.Show(ScreenAbout)
-	rep := h.app.Diagnostics()
+	h.app.show(ScreenAbout)
+	rep := h.app.diagnostics()
 	found := false
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if l, ok := o.(*widget.Label); ok && l.Text == rep {
@@ -227,7 +227,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "Le site affiche alors votre code de déverrouillage")
 }
 
@@ -236,7 +236,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 func TestEnglishGuideIntro(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "en")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "The app does for you everything that can be done here")
 	if shows(h.win, "does here") {
 		t.Fatal("old wording")
@@ -258,7 +258,7 @@ func TestFrenchOneApostrophe(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenVerify)
+	h.app.show(ScreenVerify)
 	mustShow(t, h.win, "l’application dit qui l’a signé")
 }
 
@@ -273,10 +273,10 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 		fyne.CurrentApp().Settings().SetTheme(NewTheme())
 		h.win.Resize(fyne.NewSize(800, 600))
 		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
-			h.app.Show(s)
+			h.app.show(s)
 			if s == ScreenVerify {
 				verifyFile(t, h, corpus("byte-flip.pdf"))
-				if v := h.app.VerifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
+				if v := h.app.verifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
 					t.Fatalf("no verification shown: %+v", v)
 				}
 			}
@@ -297,19 +297,19 @@ func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null")
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.Show(ScreenDriver)
+	h.app.show(ScreenDriver)
 	mustShow(t, h.win, "Pilote générique chargé : pas celui de Certigna")
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
 	if shows(h.win, "Pilote chargé") {
 		t.Fatalf("a green “Pilote chargé” for OpenSC alone:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// "Mon token" waits for a token, and says the generic driver may not see it
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Branchez votre token")
 	mustShow(t, h.win, "Le seul pilote trouvé, OpenSC, est générique et ne le reconnaît peut-être pas")
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.Show(ScreenDriver)
+	h2.app.show(ScreenDriver)
 	mustShow(t, h2.win, "Pilote chargé")
 	if shows(h2.win, "Pilote générique") {
 		t.Fatal("generic warning with a module that sees the token")
@@ -339,7 +339,7 @@ func TestExpiresSoonInDays(t *testing.T) {
 	tok := softhsm(t) // the test CA lives 30 days
 	for lang, re := range map[string]*regexp.Regexp{"fr": regexp.MustCompile(`^Expire dans (1 jour|\d+ jours)$`), "en": regexp.MustCompile(`^Expires in (1 day|\d+ days)$`)} {
 		h := start(t, tok, lang)
-		h.app.Show(ScreenToken)
+		h.app.show(ScreenToken)
 		found := false
 		for _, s := range texts(h.win) {
 			if strings.HasPrefix(s, "Expire") {
@@ -355,7 +355,7 @@ func TestExpiresSoonInDays(t *testing.T) {
 	}
 	for lang, want := range map[string][3]string{"fr": {"Expire dans 0 jour", "Expire dans 1 jour", "Expire dans 2 jours"}, "en": {"Expires in 0 days", "Expires in 1 day", "Expires in 2 days"}} {
 		for n, w := range want {
-			if got := Plural(lang, "ui.cert.expires_in", n); got != w {
+			if got := plural(lang, "ui.cert.expires_in", n); got != w {
 				t.Errorf("%s %d: %q, want %q", lang, n, got, w)
 			}
 		}
@@ -372,9 +372,9 @@ func TestDamagedPDFInFrenchWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(p)})
+	h.app.show(ScreenSign)
+	v := h.app.signView()
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(p)})
 	h.settle()
 	if !strings.Contains(v.DocStatus.Text, "est un PDF endommagé : sa structure est illisible. Ouvrez-le") || strings.Contains(v.DocStatus.Text, "startxref") {
 		t.Fatalf("refusal %q", v.DocStatus.Text)

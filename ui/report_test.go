@@ -22,9 +22,9 @@ import (
 func TestTokenDetailsAndSupportReport(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Détails pour le support (token, lecteur, pilote)")
-	rep := h.app.Diagnostics()
+	rep := h.app.diagnostics()
 	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
 		"micrologiciel", "Pilote (module PKCS#11) utilisé : " + tok.ModulePath, "Certificat : " + testtoken.Holder} {
 		if !strings.Contains(rep, w) {
@@ -34,10 +34,10 @@ func TestTokenDetailsAndSupportReport(t *testing.T) {
 	if strings.Contains(rep, "15eed") || strings.Contains(rep, tok.PIN) {
 		t.Errorf("serial or PIN in the report:\n%s", rep)
 	}
-	if full := h.app.Report(true).Text(); !strings.Contains(full, "n° de série du certificat : 15eed") {
+	if full := h.app.report(true).Text(); !strings.Contains(full, "n° de série du certificat : 15eed") {
 		t.Errorf("asked-for serial missing:\n%s", full)
 	}
-	h.app.Show(ScreenAbout)
+	h.app.show(ScreenAbout)
 	mustShow(t, h.win, "Copier le rapport pour le support")
 }
 
@@ -48,8 +48,8 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	defer token.SetDeadlines(token.Deadlines{Quick: time.Second, PIN: time.Second, Pad: time.Second, Slow: 2 * time.Second})()
 	shim := testtoken.BuildShim(t, testtoken.ShimHangSetPIN)
 	h := start(t, &testtoken.Token{ModulePath: shim.Path}, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	test.Type(f.Current, "1234")
 	test.Type(f.New, "24681357")
 	test.Type(f.Confirm, "24681357")
@@ -71,22 +71,22 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	// driver; the token screen says why at once instead of freezing.
 	// ("toujours pas" is the refusal of a stuck driver, not a second timeout;
 	// no wall-clock bound here: the machine may be loaded.)
-	h.app.Refresh()
+	h.app.refresh()
 	h.settle()
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "n’a toujours pas répondu")
 	// Once the driver answers, the token is back and the form usable.
 	shim.Release(t)
 	for i := 0; i < 500; i++ { // up to 10 s on a loaded machine
 		time.Sleep(20 * time.Millisecond)
-		h.app.Refresh()
+		h.app.refresh()
 		h.settle()
 		if len(mustTokens(h)) == 1 {
 			break
 		}
 	}
-	h.app.Show(ScreenPIN)
-	if f := h.app.PINForm(); f.Submit.Disabled() {
+	h.app.show(ScreenPIN)
+	if f := h.app.pinForm(); f.Submit.Disabled() {
 		t.Fatalf("form disabled after the driver answered:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 }
@@ -103,14 +103,14 @@ func mustTokens(h *harness) []actions.TokenInfo {
 func TestReportFrenchWithBatches(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
 	for _, n := range []string{"a.pdf", "b.pdf"} {
 		uris = append(uris, storage.NewFileURI(sampleIn(t, dir, n)))
 	}
-	h.app.HandleDrop(uris)
+	h.app.handleDrop(uris)
 	h.settle()
 	if len(v.Batch) != 2 {
 		t.Fatalf("batch of %d", len(v.Batch))
@@ -121,7 +121,7 @@ func TestReportFrenchWithBatches(t *testing.T) {
 	}
 	test.Type(v.PIN, wrong)
 	test.Tap(v.Submit)
-	for i := 0; i < 100 && !strings.Contains(h.app.Diagnostics(), "code PIN maintenant"); i++ {
+	for i := 0; i < 100 && !strings.Contains(h.app.diagnostics(), "code PIN maintenant"); i++ {
 		h.settle()
 	}
 	test.Type(v.PIN, tok.PIN)
@@ -132,7 +132,7 @@ func TestReportFrenchWithBatches(t *testing.T) {
 	if v.BatchSigned != 2 {
 		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
 	}
-	rep := h.app.Diagnostics()
+	rep := h.app.diagnostics()
 	for _, w := range []string{"plusieurs documents : signature commencée  2 documents", "plusieurs documents : signature  échec : ",
 		"code PIN maintenant : ", "document signé  a.pdf → a-signé.pdf", "document signé  b.pdf → b-signé.pdf",
 		"plusieurs documents : signature  2 documents signés sur 2"} {
@@ -148,7 +148,7 @@ func TestReportFrenchWithBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range h.app.Ops().Entries() {
+	for _, e := range h.app.opLog().Entries() {
 		if _, ok := cat["fr"]["support.op."+e.Op]; !ok {
 			t.Errorf("event %q has no French name", e.Op)
 		}

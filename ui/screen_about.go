@@ -11,27 +11,27 @@ import (
 	"github.com/certigna-desktop/app/internal/support"
 )
 
-// Report is the support report of the window's current state: system,
+// report is the support report of the window's current state: system,
 // app version, every driver tried with its outcome, the token and its
 // certificates, the recent operations. Never a PIN or a code; certificate
 // serial numbers only with certSerials.
-func (a *App) Report(certSerials bool) *support.Report {
+func (a *App) report(certSerials bool) *support.Report {
 	r := &support.Report{App: "Certigna Desktop " + a.opt.Version, Lang: a.lang, CertSerials: certSerials}
 	m := a.module
 	if m.Loaded {
 		r.Module = support.Module{Path: m.Path, Manufacturer: m.Manufacturer, Description: m.Description,
 			Version: m.Version, Cryptoki: m.Cryptoki, Demo: m.Demo}
 	} else if m.Err != nil {
-		r.Module.Error = Message(m.Err, a.lang)
+		r.Module.Error = message(m.Err, a.lang)
 	}
 	for _, c := range m.Candidates {
 		sc := support.Candidate{Path: c.Path, Name: c.Name, Source: c.Source, Status: string(c.Status), Tokens: c.Tokens, Chosen: c.Chosen}
 		if c.Reason != nil {
-			sc.Reason = Message(c.Reason, a.lang)
+			sc.Reason = message(c.Reason, a.lang)
 		}
 		r.Candidates = append(r.Candidates, sc)
 	}
-	cur := a.Current()
+	cur := a.current()
 	for _, t := range a.tokens {
 		st := support.Token{Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model, Serial: t.Serial,
 			HardwareVersion: t.HardwareVersion, FirmwareVersion: t.FirmwareVersion, Reader: t.Reader,
@@ -39,7 +39,7 @@ func (a *App) Report(certSerials bool) *support.Report {
 		if cur != nil && cur.Serial == t.Serial && cur.Slot == t.Slot {
 			// the certificates read are the selected token's
 			if a.certsErr != nil {
-				st.Error = Message(a.certsErr, a.lang)
+				st.Error = message(a.certsErr, a.lang)
 			}
 			for _, c := range a.certs {
 				sc := support.Cert{Holder: c.Holder, Issuer: c.Issuer, NotBefore: c.NotBefore, NotAfter: c.NotAfter, HasKey: c.HasPrivateKey}
@@ -57,18 +57,18 @@ func (a *App) Report(certSerials bool) *support.Report {
 	return r
 }
 
-// Diagnostics is the support report's text (without certificate serials).
-func (a *App) Diagnostics() string { return a.Report(false).Text() }
+// diagnostics is the support report's text (without certificate serials).
+func (a *App) diagnostics() string { return a.report(false).Text() }
 
 // copyReport puts the support report on the clipboard.
 func (a *App) copyReport(certSerials bool) {
-	a.fyne.Clipboard().SetContent(a.Report(certSerials).Text())
+	a.fyne.Clipboard().SetContent(a.report(certSerials).Text())
 	a.ops.Add("report_copied", "")
 	a.showInfo(a.t("support.ui.copy"), a.t("support.ui.copied"))
 }
 
 func (a *App) aboutScreen() fyne.CanvasObject {
-	diag := widget.NewLabel(a.Diagnostics())
+	diag := widget.NewLabel(a.diagnostics())
 	diag.TextStyle.Monospace = true
 	// by word: breaking anywhere cut "linux/amd64" and "[DEMO]" mid-word
 	// at 800 px (a word longer than a line is still broken)

@@ -47,8 +47,8 @@ type BrowsersView struct {
 // views keeps one BrowsersView per window without a field in App.
 var views sync.Map // *App → *BrowsersView
 
-// BrowsersView is the screen's view (tests drive it).
-func (a *App) BrowsersView() *BrowsersView {
+// browsersView is the screen's view (tests drive it).
+func (a *App) browsersView() *BrowsersView {
 	if v, ok := views.Load(a); ok && v.(*BrowsersView).lang == a.lang {
 		return v.(*BrowsersView)
 	}
@@ -74,7 +74,7 @@ func (a *App) browsersModule() string {
 }
 
 func (a *App) browsersScreen() fyne.CanvasObject {
-	v := a.BrowsersView()
+	v := a.browsersView()
 	v.shownInCard = false
 	items := []fyne.CanvasObject{title(a.t("browsers.title")), para(a.t("browsers.intro"))}
 	mod := a.browsersModule()
@@ -94,7 +94,7 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 		items = append(items, a.storeCard(s, mod))
 	}
 	items = append(items, container.NewHBox(newIconButton(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
-		func() { a.Show(ScreenBrowsers) })))
+		func() { a.show(ScreenBrowsers) })))
 	if !v.shownInCard {
 		items = append(items, v.Info)
 	}
@@ -216,7 +216,7 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 		action = b
 	}
 	body := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, action, bold(name)), container.NewHBox(badges...)}
-	if v := a.BrowsersView(); v.infoFor != "" && v.infoFor == s.ID() {
+	if v := a.browsersView(); v.infoFor != "" && v.infoFor == s.ID() {
 		body = append(body, v.Info) // the outcome beside the button that caused it
 		v.shownInCard = true
 	}
@@ -226,41 +226,41 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 	dir.Truncation = fyne.TextTruncateEllipsis
 	body = append(body, widget.NewAccordion(widget.NewAccordionItem(a.t("browsers.details"), dir)))
 	if err := s.CanRegister(); err != nil && !s.Registered {
-		body = append(body, para(Message(err, a.lang)))
+		body = append(body, para(message(err, a.lang)))
 	}
 	return widget.NewCard("", "", container.NewVBox(body...))
 }
 
 func (a *App) registerStore(s browsers.Store, mod string) {
-	v := a.BrowsersView()
+	v := a.browsersView()
 	v.infoFor = s.ID()
 	ch, err := browsers.Register(s, mod)
 	a.ops.Add("browsers_register", s.ID())
 	switch {
 	case err != nil:
-		setStatus(v.Info, Message(err, a.lang), widget.DangerImportance)
+		setStatus(v.Info, message(err, a.lang), widget.DangerImportance)
 	case ch.Changed:
 		setStatus(v.Info, a.t("browsers.registered_ok", map[string]any{"App": s.AppName(), "Name": s.Name, "Backup": ch.Backup}), widget.SuccessImportance)
 	default:
 		setStatus(v.Info, a.t("browsers.already", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
-	a.Show(ScreenBrowsers)
+	a.show(ScreenBrowsers)
 }
 
 func (a *App) unregisterStore(s browsers.Store, mod string) {
-	v := a.BrowsersView()
+	v := a.browsersView()
 	v.infoFor = s.ID()
 	ch, err := browsers.Unregister(s, mod)
 	a.ops.Add("browsers_unregister", s.ID())
 	switch {
 	case err != nil:
-		setStatus(v.Info, Message(err, a.lang), widget.DangerImportance)
+		setStatus(v.Info, message(err, a.lang), widget.DangerImportance)
 	case ch.Changed:
 		setStatus(v.Info, a.t("browsers.unregistered_ok", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.SuccessImportance)
 	default:
 		setStatus(v.Info, a.t("browsers.nothing_to_remove", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
-	a.Show(ScreenBrowsers)
+	a.show(ScreenBrowsers)
 }
 
 // TestNow runs the login test: the server is asked first without the key
@@ -275,11 +275,11 @@ func (v *BrowsersView) TestNow() {
 		setStatus(v.Status, a.t("browsers.tls.no_url"), widget.WarningImportance)
 		return
 	}
-	t, cert := a.Current(), a.loginCert()
+	t, cert := a.current(), a.loginCert()
 	if t == nil || cert == nil {
 		msg := a.t("browsers.mail.no_cert")
 		if t != nil && len(a.signingCerts()) > 0 {
-			msg = Message(&browsers.Error{Kind: browsers.KindNoClientAuth}, a.lang)
+			msg = message(&browsers.Error{Kind: browsers.KindNoClientAuth}, a.lang)
 		}
 		setStatus(v.Status, msg, widget.DangerImportance)
 		return
@@ -319,17 +319,17 @@ func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin stri
 		return a.t("browsers.tls.pin_empty"), widget.WarningImportance
 	}
 	if err != nil {
-		return Message(err, v.lang), widget.DangerImportance
+		return message(err, v.lang), widget.DangerImportance
 	}
 	key, err := svc.OpenKey(slot, id, pin, finalTry)
 	if err != nil {
-		return Message(err, v.lang), widget.DangerImportance
+		return message(err, v.lang), widget.DangerImportance
 	}
 	defer key.Close()
 	full := append([]*x509.Certificate{key.Certificate()}, key.Chain()...)
 	res, err := browsers.TestTLS(ctx, url, key, full, opts)
 	if err != nil {
-		return Message(err, v.lang), widget.DangerImportance
+		return message(err, v.lang), widget.DangerImportance
 	}
 	imp := widget.SuccessImportance
 	if res.HTTPStatus >= 400 {
@@ -358,6 +358,6 @@ func (a *App) loginCert() *actions.CertInfo {
 // browsersStepCard is the guide's optional step after the test signature.
 func (a *App) browsersStepCard() fyne.CanvasObject {
 	head := container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), nil, bold(a.t("browsers.step.title")))
-	btn := newButton(a.t("browsers.step.button"), func() { a.Show(ScreenBrowsers) })
+	btn := newButton(a.t("browsers.step.button"), func() { a.show(ScreenBrowsers) })
 	return widget.NewCard("", "", container.NewVBox(head, para(a.t("browsers.step.text")), container.NewHBox(btn)))
 }

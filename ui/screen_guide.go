@@ -11,7 +11,7 @@ import (
 
 // guideScreen: the steps of the CA's welcome e-mail, each with its state.
 func (a *App) guideScreen() fyne.CanvasObject {
-	states := StepStates(a.opt.Store, a.facts())
+	states := stepStates(a.opt.Store, a.facts())
 	done := 0
 	for _, s := range states {
 		if s == StateDone {
@@ -62,7 +62,7 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 	head := container.NewBorder(nil, nil, widget.NewIcon(icon), container.NewVBox(stateText),
 		bold(fmt.Sprintf("%d. %s", n, a.t("ui.step."+string(st)+".title"))))
 	body := []fyne.CanvasObject{head}
-	cur := a.Current()
+	cur := a.current()
 	serial := ""
 	if cur != nil {
 		serial = cur.Serial
@@ -83,9 +83,9 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 				_ = a.opt.Store.SetDone("", st, false)
 			}
 			a.ops.Add("guide_tick", a.t("support.step."+string(st)))
-			a.Show(ScreenGuide)
+			a.show(ScreenGuide)
 			if st == StepPINSet {
-				a.Refresh() // the PIN badge: "À changer" until this is done
+				a.refresh() // the PIN badge: "À changer" until this is done
 			}
 		}
 		return c
@@ -103,14 +103,14 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			tick(a.t("ui.step.accepted.tick"))))
 	case StepDriver:
 		body = append(body, para(a.driverStepText(cur != nil)))
-		body = append(body, container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(ScreenDriver) })))
 	case StepInserted:
 		if cur != nil {
 			body = append(body, para(a.t("ui.step.inserted.found", map[string]any{"Label": cur.Label, "Serial": cur.Serial})))
 		} else {
 			body = append(body, para(a.t("ui.step.inserted.text")))
 		}
-		body = append(body, container.NewHBox(newButton(a.t("ui.step.inserted.button"), func() { a.Show(ScreenToken) })))
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.inserted.button"), func() { a.show(ScreenToken) })))
 	case StepUnlockCode:
 		if detail {
 			body = append(body, para(a.t("ui.step.unlock_code.text")))
@@ -122,7 +122,7 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 		if detail {
 			body = append(body, para(a.t("ui.step.pin_set.text")))
 		}
-		btn := newButton(a.t("ui.step.pin_set.button"), func() { a.Show(ScreenPIN) })
+		btn := newButton(a.t("ui.step.pin_set.button"), func() { a.show(ScreenPIN) })
 		if state == StateCurrent {
 			btn.Importance = widget.HighImportance
 		}
@@ -141,7 +141,7 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 		if detail {
 			body = append(body, para(a.t("ui.step.test_signature.text")))
 		}
-		btn := newButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) })
+		btn := newButton(a.t("ui.step.test_signature.button"), func() { a.show(ScreenSign) })
 		if state == StateCurrent {
 			btn.Importance = widget.HighImportance
 		}

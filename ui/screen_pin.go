@@ -101,7 +101,7 @@ func (f *PINForm) applyMode() {
 		return
 	}
 	k := "ui.pin."
-	if t := a.Current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
+	if t := a.current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
 		k = "ui.pin.change."
 	}
 	f.title.Text = a.t(k + "title")
@@ -116,7 +116,7 @@ func (f *PINForm) applyMode() {
 // tokenChanged updates the state line without touching what is typed.
 func (f *PINForm) tokenChanged() {
 	a := f.a
-	t := a.Current()
+	t := a.current()
 	// another token (or none): codes typed for the previous one are cleared
 	serial := ""
 	if t != nil {
@@ -164,7 +164,7 @@ func (f *PINForm) SubmitNow() {
 	if f.busy {
 		return // one try per click, never a second one in flight
 	}
-	t := a.Current()
+	t := a.current()
 	if t == nil {
 		f.Status.SetText(a.t("ui.token.plug"))
 		return
@@ -173,7 +173,7 @@ func (f *PINForm) SubmitNow() {
 	// The checks that need no token come first: a mismatch or a bad length
 	// never costs a try.
 	if err := a.opt.Tokens.CheckNewPIN(*t, cur, nw, conf); err != nil {
-		setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
+		setStatus(f.Status, message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { f.run(*t, cur, nw, conf, finalTry) }, nil)
@@ -206,7 +206,7 @@ func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 				a.ops.Add("pin_change", a.opFailed(err))
 				f.Current.SetText("")
 				setStatus(f.Status, failureText(a, err, after), widget.DangerImportance)
-				a.Refresh()
+				a.refresh()
 				if a.pin == f {
 					f.setEnabled(true)
 					a.focus(f.Current)
@@ -222,7 +222,7 @@ func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 				e.SetText("")
 			}
 			f.Status.SetText("")
-			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(ScreenSign) })
 			next.Importance = widget.HighImportance
 			f.result.Objects = []fyne.CanvasObject{
 				bannerBox(a.t("ui.pin.success"), theme.ColorNameSuccess),
@@ -230,7 +230,7 @@ func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 				container.NewHBox(next),
 			}
 			f.result.Refresh()
-			a.Refresh()
+			a.refresh()
 			if a.pin == f {
 				// the keyboard goes on from the next step, not from an
 				// emptied field of a form that is done
@@ -254,14 +254,14 @@ func failureText(a *App, err error, after *actions.PINState) string {
 		return wc.Message(a.lang)
 	}
 	if after == nil {
-		return Message(err, a.lang)
+		return message(err, a.lang)
 	}
-	return Message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, *after)})
+	return message(err, a.lang) + "\n" + a.t("ui.pin.token_now", map[string]any{"State": pinStateText(a, *after)})
 }
 
-// IsWeakPIN: one digit repeated, or a run of consecutive digits up or down
+// isWeakPIN: one digit repeated, or a run of consecutive digits up or down
 // (0000, 1234, 98765). Only a warning: the choice is the person's.
-func IsWeakPIN(p string) bool {
+func isWeakPIN(p string) bool {
 	if len(p) < 2 {
 		return false
 	}
@@ -282,7 +282,7 @@ func weakWarning(a *App, e *Input) *widget.Label {
 	l.Importance = widget.WarningImportance
 	l.Hide() // no empty line in the form
 	e.OnChanged = func(s string) {
-		if weak := IsWeakPIN(s); weak != l.Visible() {
+		if weak := isWeakPIN(s); weak != l.Visible() {
 			if weak {
 				l.Show()
 			} else {

@@ -131,8 +131,8 @@ func newSignView(a *App) *SignView {
 	v.result = container.NewVBox()
 	v.certBox = container.NewVBox()
 	v.Cert = widget.NewSelect(nil, func(string) {
-		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) && a.Current() != nil {
-			a.certPick, a.pickFor = v.certIDs[i], a.Current().Serial
+		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) && a.current() != nil {
+			a.certPick, a.pickFor = v.certIDs[i], a.current().Serial
 			v.tokenChanged()
 		}
 	})
@@ -280,11 +280,11 @@ func (v *SignView) build() fyne.CanvasObject {
 	return container.New(&sideBySide{side: 320}, top, v.Preview.view(), v.options())
 }
 
-// SignView is the test signature screen's state (nil on other screens).
-func (a *App) SignView() *SignView { return a.sign }
+// signView is the test signature screen's state (nil on other screens).
+func (a *App) signView() *SignView { return a.sign }
 
-// PINForm is the PIN screen's form (nil on other screens).
-func (a *App) PINForm() *PINForm { return a.pin }
+// pinForm is the PIN screen's form (nil on other screens).
+func (a *App) pinForm() *PINForm { return a.pin }
 
-// UnblockForm is the blocked screen's form (nil on other screens).
-func (a *App) UnblockForm() *UnblockForm { return a.unb }
+// unblockForm is the blocked screen's form (nil on other screens).
+func (a *App) unblockForm() *UnblockForm { return a.unb }

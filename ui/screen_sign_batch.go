@@ -81,7 +81,7 @@ func (v *SignView) checkBatch(cert *actions.CertInfo) {
 		ok, why := 0, []string(nil)
 		for _, it := range items {
 			if it.Refused != nil {
-				why = append(why, filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
+				why = append(why, filepath.Base(it.In)+" : "+message(it.Refused, a.lang))
 			} else {
 				ok++
 			}
@@ -93,7 +93,7 @@ func (v *SignView) checkBatch(cert *actions.CertInfo) {
 			v.Checked, v.batchOK = true, ok
 			if ok == 0 {
 				v.CheckErr = &textError{key: "ui.batch.none", data: map[string]any{"Why": strings.Join(why, "\n")}}
-				setStatus(v.DocStatus, Message(v.CheckErr, a.lang), widget.DangerImportance)
+				setStatus(v.DocStatus, message(v.CheckErr, a.lang), widget.DangerImportance)
 			} else if len(why) > 0 {
 				setStatus(v.DocStatus, a.n("ui.batch.will_refuse", len(why), map[string]any{"Why": strings.Join(why, "\n")}), widget.WarningImportance)
 			}
@@ -109,7 +109,7 @@ func (v *SignView) BatchCancel() *Button { return v.batchCancel }
 func (v *SignView) signBatch() {
 	a := v.a
 	fail := func(msg string) { setStatus(v.Status, msg, widget.DangerImportance) }
-	t := a.Current()
+	t := a.current()
 	if msg := v.tokenRefusal(); msg != "" {
 		fail(msg)
 		return
@@ -139,7 +139,7 @@ func (v *SignView) signBatch() {
 		for _, it := range items {
 			if it.Refused != nil {
 				refused = append(refused, it.In)
-				why = append(why, filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
+				why = append(why, filepath.Base(it.In)+" : "+message(it.Refused, a.lang))
 				continue
 			}
 			ok = append(ok, it)
@@ -150,14 +150,14 @@ func (v *SignView) signBatch() {
 				a.ops.Add("batch", a.opFailed(perr))
 				v.busy = false
 				v.Submit.Enable()
-				fail(Message(perr, a.lang))
+				fail(message(perr, a.lang))
 			})
 			return
 		}
 		a.do(func() {
 			for _, it := range items {
 				if it.Refused != nil { // a name, never the folder: the report scrubs paths too
-					a.ops.Add("batch_refused", filepath.Base(it.In)+" : "+Message(it.Refused, a.lang))
+					a.ops.Add("batch_refused", filepath.Base(it.In)+" : "+message(it.Refused, a.lang))
 				}
 			}
 			go1 := func() {
@@ -260,14 +260,14 @@ func (v *SignView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []
 			v.progress.Objects = nil
 			v.progress.Refresh()
 			if err != nil {
-				setStatus(v.Status, Message(err, a.lang), widget.DangerImportance)
+				setStatus(v.Status, message(err, a.lang), widget.DangerImportance)
 				return
 			}
 			var lines []string
 			for _, it := range items {
 				switch {
 				case it.Err != nil:
-					lines = append(lines, a.t("ui.batch.failed_line", map[string]any{"File": filepath.Base(it.In), "Err": Message(it.Err, a.lang)}))
+					lines = append(lines, a.t("ui.batch.failed_line", map[string]any{"File": filepath.Base(it.In), "Err": message(it.Err, a.lang)}))
 				case it.Signed != nil:
 					lines = append(lines, a.t("ui.batch.signed_line", map[string]any{"In": filepath.Base(it.In), "Out": it.Out}))
 				}
@@ -320,7 +320,7 @@ func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary
 	for _, it := range items {
 		switch {
 		case it.Err != nil:
-			a.ops.Add("batch_failed", filepath.Base(it.In)+" : "+Message(it.Err, a.lang))
+			a.ops.Add("batch_failed", filepath.Base(it.In)+" : "+message(it.Err, a.lang))
 		case it.Signed != nil:
 			a.ops.Add("batch_signed", a.t("support.result.in_out", map[string]any{"In": filepath.Base(it.In), "Out": filepath.Base(it.Out)}))
 		}

@@ -37,7 +37,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 		var after []fyne.CanvasObject
 		if m.Demo {
 			head = append(head, badge(a.t("ui.demo_badge"), theme.ColorNameError))
-		} else if genericModule(m) != "" && a.Current() == nil {
+		} else if genericModule(m) != "" && a.current() == nil {
 			// the guide says the driver step is not done: a green "loaded"
 			// alone here would contradict it
 			head = []fyne.CanvasObject{badge(a.t("ui.driver.generic_badge"), theme.ColorNameWarning)}
@@ -49,7 +49,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 	} else {
 		txt := a.t("ui.driver.none")
 		if m.Err != nil {
-			txt += "\n" + Message(m.Err, a.lang)
+			txt += "\n" + message(m.Err, a.lang)
 		}
 		items = append(items, widget.NewCard(a.t("ui.driver.in_use"), "", container.NewVBox(
 			badge(a.t("ui.driver.not_loaded"), theme.ColorNameError),
@@ -100,7 +100,7 @@ func (a *App) driverScreen() fyne.CanvasObject {
 			lineLbl.Wrapping = fyne.TextWrapWord // a long Windows path wraps instead of pushing the badge off the window
 			reason := ""
 			if c.Reason != nil {
-				reason = strings.TrimSpace(strings.ReplaceAll(Message(c.Reason, a.lang), here, ""))
+				reason = strings.TrimSpace(strings.ReplaceAll(message(c.Reason, a.lang), here, ""))
 			}
 			if reason != runReason || reason == "" {
 				flush()
@@ -163,8 +163,8 @@ func (a *App) switchModule(path string) {
 			}
 			a.module = st
 			a.restartWatch()
-			a.Refresh()
-			a.Show(ScreenDriver)
+			a.refresh()
+			a.show(ScreenDriver)
 		})
 	})
 }
@@ -180,8 +180,8 @@ func (a *App) useDemo() {
 			}
 			a.module = st
 			a.restartWatch()
-			a.Refresh()
-			a.Show(ScreenDriver)
+			a.refresh()
+			a.show(ScreenDriver)
 		})
 	})
 }
@@ -196,14 +196,14 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	}
 	if !a.module.Loaded {
 		items = append(items, para(a.t("ui.token.no_driver")),
-			container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.Show(ScreenDriver) })))
+			container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(ScreenDriver) })))
 		return container.NewVBox(items...)
 	}
-	t := a.Current()
+	t := a.current()
 	if t == nil {
 		txt := a.t("ui.token.none")
 		if a.tokenErr != nil {
-			txt += "\n" + Message(a.tokenErr, a.lang)
+			txt += "\n" + message(a.tokenErr, a.lang)
 		}
 		if g := genericModule(a.module); g != "" && !a.module.Demo {
 			// a Certigna token plugged in but unseen by OpenSC would
@@ -215,7 +215,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			para(txt),
 			widget.NewProgressBarInfinite(),
 			container.NewHBox(
-				newIconButton(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.Show(ScreenDriver) }),
+				newIconButton(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.show(ScreenDriver) }),
 				newIconButton(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)))))
 		return container.NewVBox(items...)
 	}
@@ -231,7 +231,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 		sel.SetSelected(t.Label + " — " + t.Serial)
 		sel.OnChanged = func(s string) {
 			a.setSelected(bySerial[s])
-			a.Refresh()
+			a.refresh()
 		}
 		items = append(items, sel)
 	}
@@ -255,7 +255,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	}
 
 	if a.certsErr != nil {
-		items = append(items, para(Message(a.certsErr, a.lang)))
+		items = append(items, para(message(a.certsErr, a.lang)))
 	} else if len(a.certs) == 0 {
 		items = append(items, widget.NewCard(a.t("ui.cert.card"), "", para(a.t("ui.cert.none"))))
 	}
@@ -302,8 +302,8 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	if len(others) > 0 {
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))
 	}
-	next := newIconButton(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.Show(ScreenPIN) })
-	sig := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.Show(ScreenSign) })
+	next := newIconButton(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.show(ScreenPIN) })
+	sig := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(ScreenSign) })
 	if a.opt.Store.IsDone(t.Serial, StepPINSet) {
 		sig.Importance = widget.HighImportance
 	} else {

@@ -49,11 +49,11 @@ func newUnblockForm(a *App) *UnblockForm {
 // ShowAdminForm opens the admin-code form.
 func (f *UnblockForm) ShowAdminForm() {
 	f.revealed = true
-	f.a.Show(ScreenBlocked)
+	f.a.show(ScreenBlocked)
 }
 
 func (f *UnblockForm) usable() bool {
-	t := f.a.Current()
+	t := f.a.current()
 	return t != nil && t.HasUsableSOPIN()
 }
 
@@ -63,7 +63,7 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 		title(a.t("ui.blocked.title")),
 		bannerBox(a.t("ui.blocked.text"), theme.ColorNameError),
 	}
-	t := a.Current()
+	t := a.current()
 	if t != nil {
 		items = append(items, container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial)))
 	}
@@ -107,14 +107,14 @@ func (f *UnblockForm) tokenChanged() {
 	if f.busy {
 		return
 	}
-	t := f.a.Current()
+	t := f.a.current()
 	if t != nil && t.PIN != actions.PINLocked && !f.Succeeded {
 		// unblocked elsewhere, or another token: back to the PIN screen
-		f.a.Show(ScreenPIN)
+		f.a.show(ScreenPIN)
 		return
 	}
 	if !f.Succeeded {
-		f.a.Show(ScreenBlocked)
+		f.a.show(ScreenBlocked)
 	}
 }
 
@@ -124,14 +124,14 @@ func (f *UnblockForm) SubmitNow() {
 	if f.busy {
 		return
 	}
-	t := a.Current()
+	t := a.current()
 	if t == nil {
 		f.Status.SetText(a.t("ui.token.plug"))
 		return
 	}
 	admin, nw, conf := f.Admin.Text, f.New.Text, f.Confirm.Text
 	if err := a.opt.Tokens.CheckNewPIN(*t, admin, nw, conf); err != nil {
-		setStatus(f.Status, Message(err, a.lang), widget.DangerImportance)
+		setStatus(f.Status, message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	run := func(final bool) {
@@ -148,7 +148,7 @@ func (f *UnblockForm) SubmitNow() {
 					a.ops.Add("unblock", a.opFailed(err))
 					f.Admin.SetText("")
 					setStatus(f.Status, failureText(a, err, nil), widget.DangerImportance)
-					a.Refresh()
+					a.refresh()
 					return
 				}
 				a.ops.Add("unblock", a.t("support.result.ok"))
@@ -156,9 +156,9 @@ func (f *UnblockForm) SubmitNow() {
 				_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
 				f.Status.SetText("")
 				f.result.Objects = []fyne.CanvasObject{bannerBox(a.t("ui.blocked.success"), theme.ColorNameSuccess),
-					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.Show(ScreenSign) }))}
+					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.show(ScreenSign) }))}
 				f.result.Refresh()
-				a.Refresh()
+				a.refresh()
 			})
 		})
 	}

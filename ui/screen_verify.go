@@ -56,8 +56,8 @@ type VerifyView struct {
 	cards    map[string]*selectable
 }
 
-// VerifyView is the verify screen (nil before it was first shown).
-func (a *App) VerifyView() *VerifyView { return a.verify }
+// verifyView is the verify screen (nil before it was first shown).
+func (a *App) verifyView() *VerifyView { return a.verify }
 
 func (a *App) verifier() *actions.Documents {
 	v := a.docs
@@ -105,7 +105,7 @@ func (a *App) offerOnDrop(path string) bool {
 		return false
 	}
 	a.verify = &VerifyView{a: a, File: path, Offer: true}
-	a.Show(ScreenVerify)
+	a.show(ScreenVerify)
 	return true
 }
 
@@ -155,7 +155,7 @@ func (v *VerifyView) render() {
 		v.VerifyB.Importance = widget.HighImportance
 		v.SignB = newIconButton(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
 			v.Offer = false
-			a.Show(ScreenSign)
+			a.show(ScreenSign)
 			if a.sign != nil {
 				a.sign.setInput(file)
 			}
@@ -164,7 +164,7 @@ func (v *VerifyView) render() {
 	case v.Err != nil && errors.Is(v.Err, ErrNoSignature):
 		objs = append(objs, bannerBox(a.t("verify.ui.no_signature", map[string]any{"File": filepath.Base(v.File)}), theme.ColorNameWarning))
 	case v.Err != nil:
-		objs = append(objs, bannerBox(Message(v.Err, a.lang), theme.ColorNameError))
+		objs = append(objs, bannerBox(message(v.Err, a.lang), theme.ColorNameError))
 	case v.Check != nil:
 		// the green banner only when every signer is recognised: "valides"
 		// beside "Certificat non reconnu" contradicted itself
@@ -281,7 +281,7 @@ func (v *VerifyView) compareView(s SignatureCheck) fyne.CanvasObject {
 				return
 			}
 			if err != nil {
-				pages.Objects = []fyne.CanvasObject{para(Message(err, a.lang)), widget.NewLabel("")}
+				pages.Objects = []fyne.CanvasObject{para(message(err, a.lang)), widget.NewLabel("")}
 				pages.Refresh()
 				return
 			}

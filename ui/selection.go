@@ -31,8 +31,8 @@ func (a *App) setSelected(serial string) {
 	a.selMu.Unlock()
 }
 
-// Current is the token shown, nil when none is inserted.
-func (a *App) Current() *actions.TokenInfo {
+// current is the token shown, nil when none is inserted.
+func (a *App) current() *actions.TokenInfo {
 	t := pickToken(a.tokens, a.selected)
 	if t == nil {
 		return nil
@@ -88,7 +88,7 @@ func hasUsage(c *actions.CertInfo, u string) bool {
 // last used on this token, else the first of signingCerts (the default).
 func (a *App) signingCert() *actions.CertInfo {
 	cs := a.signingCerts()
-	t := a.Current()
+	t := a.current()
 	if t != nil && t.Serial == a.pickFor && a.certPick != nil {
 		for _, c := range cs {
 			if bytes.Equal(c.ID, a.certPick) {
@@ -136,7 +136,7 @@ func (a *App) rememberCert(serial string, id []byte) {
 }
 
 func (a *App) facts() GuideFacts {
-	return GuideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.Current()}
+	return GuideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.current()}
 }
 
 // genericModule names the generic PKCS#11 module loaded ("" for a token
@@ -161,8 +161,8 @@ func (a *App) stateChanged() {
 	a.updateNav()
 	switch a.screen {
 	case ScreenPIN:
-		if t := a.Current(); t != nil && t.PIN == actions.PINLocked && !a.pinBusy() {
-			a.Show(ScreenBlocked)
+		if t := a.current(); t != nil && t.PIN == actions.PINLocked && !a.pinBusy() {
+			a.show(ScreenBlocked)
 			return
 		}
 		if a.pin != nil {
@@ -180,16 +180,16 @@ func (a *App) stateChanged() {
 			return
 		}
 	}
-	a.Show(a.screen)
+	a.show(a.screen)
 }
 
 func (a *App) pinBusy() bool { return a.pin != nil && a.pin.busy }
 
-// Certs are the current token's certificates as last read (a copy).
-func (a *App) Certs() []actions.CertInfo { return append([]actions.CertInfo(nil), a.certs...) }
+// certList are the current token's certificates as last read (a copy).
+func (a *App) certList() []actions.CertInfo { return append([]actions.CertInfo(nil), a.certs...) }
 
-// CertName is how the screens name the certificate c of the current token.
-func (a *App) CertName(c actions.CertInfo) string {
+// certNameFor is how the screens name the certificate c of the current token.
+func (a *App) certNameFor(c actions.CertInfo) string {
 	for i := range a.certs {
 		if bytes.Equal(a.certs[i].SHA256[:], c.SHA256[:]) {
 			return a.certLabel(&a.certs[i])

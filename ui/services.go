@@ -39,11 +39,11 @@ type TokenService interface {
 
 var _ TokenService = (*actions.Tokens)(nil)
 
-// Message is err's text for a person in lang (assets.Message), then the
+// message is err's text for a person in lang (assets.message), then the
 // window's own advice when one fits (actions.HintOf: where to pick the
 // driver's file, the "save anyway" box, the TSA login in the options).
 // The shared texts name no command-line option; the CLI adds its own hint.
-func Message(err error, lang string) string {
+func message(err error, lang string) string {
 	msg := assets.Message(err, lang)
 	var le *actions.LevelError
 	if errors.As(err, &le) {

@@ -19,7 +19,7 @@ import (
 
 func (v *SignView) tokenChanged() {
 	a := v.a
-	t := a.Current()
+	t := a.current()
 	if t == nil {
 		v.tokenLine.Objects = []fyne.CanvasObject{container.NewHBox(badge(a.t("ui.token.plug"), theme.ColorNameWarning))}
 	} else {
@@ -40,7 +40,7 @@ func (v *SignView) tokenChanged() {
 // codeTarget names what a PIN typed now would be sent for.
 func (v *SignView) codeTarget() string {
 	serial, cert := "", ""
-	if t := v.a.Current(); t != nil {
+	if t := v.a.current(); t != nil {
 		serial = t.Serial
 	}
 	if c := v.a.signingCert(); c != nil {
@@ -71,13 +71,13 @@ func (v *SignView) recheck() {
 		v.Preview.sync() // the stamp where the options now put it
 	}
 	cert := a.signingCert()
-	if len(v.Batch) > 1 && cert != nil && a.Current() != nil {
+	if len(v.Batch) > 1 && cert != nil && a.current() != nil {
 		// several documents: each is checked now, before any click or PIN,
 		// and again at the click (screen_sign_batch.go)
 		v.checkBatch(cert)
 		return
 	}
-	if v.Input == "" || cert == nil || a.Current() == nil {
+	if v.Input == "" || cert == nil || a.current() == nil {
 		v.checkGen++
 		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
 		v.showCheck()
@@ -87,7 +87,7 @@ func (v *SignView) recheck() {
 	// (the click checks the file again, and so does the signature itself)
 	ko := v.signOptions(*cert)
 	ko.TSAPassword = "" // no secret kept in the key
-	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.Current().Serial, ko)
+	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.current().Serial, ko)
 	if key == v.checkedKey {
 		v.showCheck()
 		return
@@ -101,7 +101,7 @@ func (v *SignView) recheck() {
 		v.showCheck()
 		return
 	}
-	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.Current().Slot
+	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.current().Slot
 	svc, signer, docs, suffix := a.opt.Tokens, a.docs, a.documentsDir(), a.t("ui.sign.suffix")
 	v.showCheck()
 	a.background(func() {
@@ -130,7 +130,7 @@ func (v *SignView) showCheck() {
 	a := v.a
 	switch {
 	case v.CheckErr != nil:
-		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": Message(v.CheckErr, a.lang)}), widget.DangerImportance)
+		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": message(v.CheckErr, a.lang)}), widget.DangerImportance)
 	case v.Input != "" && !v.Checked && a.signingCert() != nil:
 		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.MediumImportance)
 	// checked and fine: nothing to say, "Signer" is enabled
@@ -152,7 +152,7 @@ func (v *SignView) showCheck() {
 // CanSign says whether "Signer" is enabled: a token, a signing
 // certificate, a document that passed every check, nothing in flight.
 func (v *SignView) CanSign() bool {
-	t := v.a.Current()
+	t := v.a.current()
 	return !v.busy && t != nil && t.PIN != actions.PINLocked && v.a.signingCert() != nil &&
 		v.Input != "" && v.Checked && v.CheckErr == nil
 }

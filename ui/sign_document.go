@@ -19,9 +19,9 @@ import (
 
 // The document to sign: dropped, chosen in a dialog, or the sample.
 
-// HandleDrop is the window's drop handler: the first PDF dropped becomes the
+// handleDrop is the window's drop handler: the first PDF dropped becomes the
 // document to sign (the test signature screen opens if needed).
-func (a *App) HandleDrop(uris []fyne.URI) {
+func (a *App) handleDrop(uris []fyne.URI) {
 	var pdf fyne.URI
 	var pdfs []string
 	for _, u := range uris {
@@ -34,7 +34,7 @@ func (a *App) HandleDrop(uris []fyne.URI) {
 	}
 	if len(pdfs) > 1 { // several documents, one PIN (screen_sign_batch.go)
 		if a.screen != ScreenSign {
-			a.Show(ScreenSign)
+			a.show(ScreenSign)
 		}
 		a.ops.Add("pdf_dropped", fmt.Sprintf("%d", len(pdfs)))
 		a.sign.SetInputs(pdfs)
@@ -44,7 +44,7 @@ func (a *App) HandleDrop(uris []fyne.URI) {
 		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
 	}
 	if a.screen != ScreenSign {
-		a.Show(ScreenSign)
+		a.show(ScreenSign)
 	}
 	if pdf == nil {
 		a.sign.Status.SetText(a.t("ui.sign.not_pdf"))
@@ -215,8 +215,8 @@ func (a *App) typedPDF(then func(path string)) {
 	a.chooser = path
 }
 
-// ChooserField is the path field of the open-PDF dialog last shown (tests).
-func (a *App) ChooserField() *Input { return a.chooser }
+// chooserField is the path field of the open-PDF dialog last shown (tests).
+func (a *App) chooserField() *Input { return a.chooser }
 
 // UseSample writes the sample document to the documents folder and selects it.
 func (v *SignView) useSample() { v.UseSample() }
@@ -239,7 +239,7 @@ func (v *SignView) UseSample() {
 		}
 		a.do(func() {
 			if err != nil {
-				v.Status.SetText(Message(err, a.lang))
+				v.Status.SetText(message(err, a.lang))
 				return
 			}
 			a.ops.Add("sample_written", p)

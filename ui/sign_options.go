@@ -101,7 +101,7 @@ func (a *App) certName(c *actions.CertInfo) string { return a.certLabel(c) }
 func (v *SignView) certChoices() {
 	a := v.a
 	cs := a.signingCerts()
-	if a.Current() == nil || len(cs) < 2 {
+	if a.current() == nil || len(cs) < 2 {
 		v.certIDs = nil
 		v.certBox.Objects = nil
 		v.certBox.Refresh()

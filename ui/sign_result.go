@@ -26,13 +26,13 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	v.progress.Objects = nil
 	v.progress.Refresh()
 	if err != nil {
-		msg := Message(err, a.lang)
+		msg := message(err, a.lang)
 		if removed {
 			msg = a.t("ui.sign.removed") + "\n" + msg
 		}
 		a.ops.Add("sign", a.opFailed(err))
 		setStatus(v.Status, msg, widget.DangerImportance)
-		a.Refresh()
+		a.refresh()
 		return
 	}
 	v.Output, v.Result, v.Warning = out, ver, res.Warning
@@ -70,7 +70,7 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	}
 	var top []fyne.CanvasObject
 	if res.ChainWarning != nil {
-		top = append(top, bannerBox(Message(res.ChainWarning, a.lang), theme.ColorNameWarning))
+		top = append(top, bannerBox(message(res.ChainWarning, a.lang), theme.ColorNameWarning))
 	}
 	v.Retry = nil
 	if res.Pending != nil {
@@ -79,7 +79,7 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	}
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)
-		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": Message(res.Warning, a.lang)}), theme.ColorNameWarning))
+		top = append(top, bannerBox(a.t("ui.sign.lower", map[string]any{"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")), "Err": message(res.Warning, a.lang)}), theme.ColorNameWarning))
 	}
 	v.intro.Hide() // read already; room for the result
 	v.result.Objects = append(top,
@@ -89,11 +89,11 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 			container.NewHBox(
 				newIconButton(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
 				newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
-				newButton(a.t("ui.sign.back_guide"), func() { a.Show(ScreenGuide) }),
+				newButton(a.t("ui.sign.back_guide"), func() { a.show(ScreenGuide) }),
 			),
 		)),
 	)
 	v.result.Refresh()
 	a.relayout()
-	a.Refresh()
+	a.refresh()
 }

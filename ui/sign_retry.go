@@ -26,7 +26,7 @@ func (v *SignView) pendingBanner(t actions.TokenInfo, out string, res actions.Si
 	v.Retry = retry
 	msg := a.t("finish.ui.kept", map[string]any{
 		"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")),
-		"Err":   Message(res.Pending, a.lang),
+		"Err":   message(res.Pending, a.lang),
 	})
 	return container.NewVBox(bannerBox(msg, theme.ColorNameWarning), container.NewHBox(retry))
 }
@@ -53,7 +53,7 @@ func (v *SignView) retryFinish(t actions.TokenInfo, out string, prev actions.Sig
 			v.busy = false
 			if err != nil {
 				a.ops.Add("sign_retry", a.opFailed(err))
-				setStatus(v.Status, Message(err, a.lang), widget.DangerImportance)
+				setStatus(v.Status, message(err, a.lang), widget.DangerImportance)
 				retry.Enable()
 				return
 			}

@@ -23,7 +23,7 @@ import (
 // document and for several.
 func (v *SignView) tokenRefusal() string {
 	a := v.a
-	switch t := a.Current(); {
+	switch t := a.current(); {
 	case t == nil:
 		return a.t("ui.token.plug")
 	case t.PIN == actions.PINLocked:
@@ -47,7 +47,7 @@ func (v *SignView) SignNow() {
 	fail := func(msg string) {
 		setStatus(v.Status, msg, widget.DangerImportance)
 	}
-	t := a.Current()
+	t := a.current()
 	if msg := v.tokenRefusal(); msg != "" {
 		fail(msg)
 		return

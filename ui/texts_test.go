@@ -62,11 +62,11 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return candidates{s} })
 	for _, lang := range []string{"fr", "en"} {
-		h.app.SetLang(lang)
+		h.app.setLang(lang)
 		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
-			h.app.Show(s)
+			h.app.show(s)
 			if s == ScreenSign {
-				v := h.app.SignView()
+				v := h.app.signView()
 				v.Options.Open(0)
 				v.UseSample()
 				h.settle()
@@ -94,7 +94,7 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 		}
 		// the window's own refusals and the messages shared with the CLI
 		for _, k := range []string{"token.err.module_not_found", "token.err.final_try", "token.err.final_try.so", "ltv.err.tsa_unreachable", "ltv.err.rev_offline", "ltv.err.tsa_auth"} {
-			msg := Message(catalogErr{k}, lang)
+			msg := message(catalogErr{k}, lang)
 			checkShown(t, lang, k, []string{msg})
 			if strings.Contains(msg, "CERTIGNA_TSA") {
 				t.Errorf("%s %s: environment variable names in the window: %q", lang, k, msg)
@@ -123,15 +123,15 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 					t.Errorf("%s %s: no .other", lang, k)
 				}
 				for _, n := range []int{0, 1, 2} {
-					checkShown(t, lang, k, []string{Plural(lang, base, n, map[string]any{"Total": 7})})
+					checkShown(t, lang, k, []string{plural(lang, base, n, map[string]any{"Total": 7})})
 				}
 			}
 		}
 	}
-	if got := Plural("fr", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 étape terminée sur 7" {
+	if got := plural("fr", "ui.guide.progress", 1, map[string]any{"Total": 7}); got != "1 étape terminée sur 7" {
 		t.Fatalf("plural: %q", got)
 	}
-	if got := Plural("fr", "ui.guide.progress", 0, map[string]any{"Total": 7}); got != "0 étape terminée sur 7" {
+	if got := plural("fr", "ui.guide.progress", 0, map[string]any{"Total": 7}); got != "0 étape terminée sur 7" {
 		t.Fatalf("plural: %q", got)
 	}
 }
@@ -307,7 +307,7 @@ func TestNoJargonOnFirstScreens(t *testing.T) {
 		}
 	}
 	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers} {
-		h.app.Show(s)
+		h.app.show(s)
 		h.settle()
 		check(s)
 	}
@@ -330,7 +330,7 @@ func TestNoTextInDisabledGrey(t *testing.T) {
 		}
 	}
 	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenVerify} {
-		h.app.Show(s)
+		h.app.show(s)
 		h.settle()
 		check(s)
 	}

@@ -90,7 +90,7 @@ func (h *harness) drain() int {
 // settle runs background results until no operation is left.
 func (h *harness) settle() {
 	for {
-		busy := h.app.Busy()
+		busy := h.app.busy()
 		if n := h.drain(); n == 0 {
 			if !busy {
 				return
@@ -169,7 +169,7 @@ func startFull(t *testing.T, tok *testtoken.Token, path, lang string, wrap func(
 	}
 	h.app = New(fyne.CurrentApp(), w, opts)
 	t.Cleanup(h.app.Stop)
-	h.app.Refresh()
+	h.app.refresh()
 	h.settle()
 	return h
 }
@@ -309,7 +309,7 @@ func pinState(t *testing.T, h *harness) actions.PINState {
 func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Jeton Tests UI")
 	mustShow(t, h.win, testtoken.Holder)
 	// the PIN the token came with is "to be changed" until the personal
@@ -318,12 +318,12 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	if shows(h.win, "Prêt") {
 		t.Fatal("a new token shows “Prêt” before its PIN was set")
 	}
-	if err := h.store.SetDone(h.app.Current().Serial, StepPINSet, true); err != nil {
+	if err := h.store.SetDone(h.app.current().Serial, StepPINSet, true); err != nil {
 		t.Fatal(err)
 	}
-	h.app.Refresh()
+	h.app.refresh()
 	h.settle()
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "Prêt")
 	// the test CA lives 30 days: the certificate is flagged as expiring soon
 	mustShow(t, h.win, "Expire dans")
@@ -338,8 +338,8 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	if f == nil {
 		t.Fatal("no PIN form")
 	}
@@ -388,8 +388,8 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	testtoken.Need(t, "pkcs11-tool")
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	const newPIN = "97531864"
 	test.Type(f.Current, tok.PIN)
 	// Enter on an incomplete form moves to the next empty field
@@ -412,7 +412,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	if f.Current.Text != "" || f.New.Text != "" || f.Confirm.Text != "" {
 		t.Fatal("codes left in the form")
 	}
-	serial := h.app.Current().Serial
+	serial := h.app.current().Serial
 	if !h.store.IsDone(serial, StepPINSet) {
 		t.Fatal("guide step not recorded")
 	}
@@ -432,7 +432,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	}
 	// the about panel's "copy the report for support" puts the recent operations on the
 	// clipboard, without any code
-	h.app.Show(ScreenAbout)
+	h.app.show(ScreenAbout)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Copier le rapport pour le support" {
 			test.Tap(b)
@@ -461,11 +461,11 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	before := sha256.Sum256(buf.Bytes())
 
-	h.app.Show(ScreenGuide)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(in)})
-	v := h.app.SignView()
-	if h.app.Screen() != ScreenSign || v == nil || v.Input != in {
-		t.Fatalf("drop did not select the PDF (screen %s)", h.app.Screen())
+	h.app.show(ScreenGuide)
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
+	v := h.app.signView()
+	if h.app.shown() != ScreenSign || v == nil || v.Input != in {
+		t.Fatalf("drop did not select the PDF (screen %s)", h.app.shown())
 	}
 	h.settle() // the document's pre-PIN check
 	test.Type(v.PIN, tok.PIN)
@@ -490,7 +490,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	mustShow(t, h.win, "Signature valide")
 	mustShow(t, h.win, v.Output)
-	if !h.store.IsDone(h.app.Current().Serial, StepTestSignature) {
+	if !h.store.IsDone(h.app.current().Serial, StepTestSignature) {
 		t.Fatal("guide step not recorded")
 	}
 	// open file / open folder go through OpenURL with file URIs
@@ -512,8 +512,8 @@ func TestDropNonPDFIsRefused(t *testing.T) {
 	h := start(t, tok, "en")
 	txt := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(txt, []byte("x"), 0o644)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(txt)})
-	if v := h.app.SignView(); v == nil || v.Input != "" {
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(txt)})
+	if v := h.app.signView(); v == nil || v.Input != "" {
 		t.Fatal("a text file was selected")
 	}
 	mustShow(t, h.win, "This file is not a PDF")
@@ -534,7 +534,7 @@ func TestLanguageSwitchChangesVisibleTexts(t *testing.T) {
 		t.Fatal("no language switch")
 	}
 	sel.SetSelected("English")
-	if h.app.Lang() != "en" {
+	if h.app.language() != "en" {
 		t.Fatal("language not switched")
 	}
 	mustShow(t, h.win, "Your set-up, step by step")
@@ -547,9 +547,9 @@ func TestLanguageSwitchChangesVisibleTexts(t *testing.T) {
 	}
 	// every screen, in both languages: no untranslated key on screen
 	for _, lang := range []string{"en", "fr"} {
-		h.app.SetLang(lang)
+		h.app.setLang(lang)
 		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
-			h.app.Show(s)
+			h.app.show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "ui.") {
 					t.Fatalf("%s/%s shows the key %q", lang, s, x)
@@ -589,7 +589,7 @@ func TestTranslationsComplete(t *testing.T) {
 func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	h.app.Start()
 	h.settle() // the first discovery (instant here) ends the "searching" line
 	mustShow(t, h.win, "Jeton Tests UI")
@@ -602,21 +602,21 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 				break
 			}
 			if time.Now().After(deadline) {
-				cur, shown := h.app.Current(), texts(h.win)
-				t.Fatalf("timed out waiting for %s; screen %s, token %+v, ops:\n%s\nwindow shows:\n%s", what, h.app.Screen(), cur, h.app.Ops(), strings.Join(shown, "\n"))
+				cur, shown := h.app.current(), texts(h.win)
+				t.Fatalf("timed out waiting for %s; screen %s, token %+v, ops:\n%s\nwindow shows:\n%s", what, h.app.shown(), cur, h.app.opLog(), strings.Join(shown, "\n"))
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	eventually("the watch's first poll", func() bool { return strings.Contains(h.app.Ops().String(), "token_inserted") })
+	eventually("the watch's first poll", func() bool { return strings.Contains(h.app.opLog().String(), "token_inserted") })
 	tok.Unplug(t)
 	// wait for the watch's own event, not only for a refresh that happened to
 	// read the slots after the unplug (else a quick re-plug is never seen)
 	eventually("the token to disappear", func() bool {
-		return strings.Contains(h.app.Ops().String(), "token_removed") && h.app.Current() == nil && shows(h.win, "Branchez votre token")
+		return strings.Contains(h.app.opLog().String(), "token_removed") && h.app.current() == nil && shows(h.win, "Branchez votre token")
 	})
 	tok.Plug(t)
-	eventually("the token to come back", func() bool { return h.app.Current() != nil && shows(h.win, "Jeton Tests UI") })
+	eventually("the token to come back", func() bool { return h.app.current() != nil && shows(h.win, "Jeton Tests UI") })
 }
 
 // A wrong unlock code costs exactly one try (one click, no retry) and the form
@@ -624,8 +624,8 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.Show(ScreenPIN)
-	f := h.app.PINForm()
+	h.app.show(ScreenPIN)
+	f := h.app.pinForm()
 	test.Type(f.Current, "000000")
 	test.Type(f.New, "24681357")
 	test.Type(f.Confirm, "24681357")
@@ -669,10 +669,10 @@ func (d toBeChanged) Tokens() ([]actions.TokenInfo, error) {
 func TestPINToBeChangedBadgeAndAdvice(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return toBeChanged{s} })
-	h.app.Show(ScreenToken)
+	h.app.show(ScreenToken)
 	mustShow(t, h.win, "À changer")
 	mustShow(t, h.win, "doit être remplacé par votre code PIN personnel")
-	h.app.Show(ScreenGuide)
+	h.app.show(ScreenGuide)
 	mustShow(t, h.win, "Choisir votre code PIN personnel")
 }
 
@@ -705,8 +705,8 @@ func (k pulledKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byte
 func TestTokenPulledMidSignature(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return pullOut{s, t, tok} })
-	h.app.Show(ScreenSign)
-	v := h.app.SignView()
+	h.app.show(ScreenSign)
+	v := h.app.signView()
 	v.UseSample()
 	h.settle()
 	if v.Input == "" {

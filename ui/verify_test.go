@@ -21,8 +21,8 @@ func corpus(name string) string { return filepath.Join("..", "pdfsign", "testdat
 
 func verifyFile(t *testing.T, h *harness, path string) *VerifyView {
 	t.Helper()
-	h.app.Show(ScreenVerify)
-	v := h.app.VerifyView()
+	h.app.show(ScreenVerify)
+	v := h.app.verifyView()
 	if v == nil {
 		t.Fatal("no verify view")
 	}
@@ -110,12 +110,12 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	signed, _ := filepath.Abs(corpus("approval-then-fill.pdf"))
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(signed)})
-	if h.app.Screen() != ScreenVerify {
-		t.Fatalf("screen %q", h.app.Screen())
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
+	if h.app.shown() != ScreenVerify {
+		t.Fatalf("screen %q", h.app.shown())
 	}
 	mustShow(t, h.win, "est déjà signé")
-	v := h.app.VerifyView()
+	v := h.app.verifyView()
 	test.Tap(v.VerifyB)
 	h.settle()
 	if v.Check == nil || !v.Check.OK {
@@ -124,12 +124,12 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	mustShow(t, h.win, "Le document a été modifié depuis : ")
 	mustShow(t, h.win, "comme la signature le permet")
 
-	h.app.Show(ScreenGuide)
-	h.app.HandleDrop([]fyne.URI{storage.NewFileURI(signed)})
-	test.Tap(h.app.VerifyView().SignB)
+	h.app.show(ScreenGuide)
+	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
+	test.Tap(h.app.verifyView().SignB)
 	h.settle()
-	if h.app.Screen() != ScreenSign || h.app.SignView() == nil || h.app.SignView().Input != signed {
-		t.Fatalf("screen %q sign view %+v", h.app.Screen(), h.app.SignView())
+	if h.app.shown() != ScreenSign || h.app.signView() == nil || h.app.signView().Input != signed {
+		t.Fatalf("screen %q sign view %+v", h.app.shown(), h.app.signView())
 	}
 }
 
