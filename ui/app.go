@@ -23,13 +23,13 @@ import (
 
 // Screen names (also accepted by Options.StartScreen).
 const (
-	ScreenGuide     = "guide"
-	ScreenDriver    = "driver"
-	ScreenToken     = "token"
-	ScreenPIN       = "pin"
-	ScreenBlocked   = "blocked"
-	ScreenSign      = "sign"
-	ScreenAbout     = "about"
+	screenGuide     = "guide"
+	screenDriver    = "driver"
+	screenToken     = "token"
+	screenPIN       = "pin"
+	screenBlocked   = "blocked"
+	screenSign      = "sign"
+	screenAbout     = "about"
 	certignaSite    = "https://www.certigna.com"
 	certignaSupport = "https://www.certigna.com/support/"
 )
@@ -70,7 +70,7 @@ type App struct {
 	opt  Options
 	docs *actions.Documents // the PDF side of the session
 	lang string
-	ops  *OpLog
+	ops  *oplog
 
 	wg          sync.WaitGroup
 	uiMu        sync.Mutex // serialises applied results (fyne.Do is inline in test drivers)
@@ -105,19 +105,19 @@ type App struct {
 	// refocus: the control of the rebuilt screen that gets the focus back
 	// (a guide tick ticked with the keyboard); refocusStep names its step
 	refocus     fyne.Focusable
-	refocusStep StepID
+	refocusStep stepID
 	focusQuit   chan struct{} // ends followFocus
 	// textRing outlines a selectable text that has the keyboard focus
 	// (Fyne draws nothing there: Tab seemed to vanish); in the page
 	textRing   *canvas.Rectangle
 	sampleFile string // the sample document written by this run (used again)
 
-	pin  *PINForm
-	unb  *UnblockForm
-	sign *SignView
+	pin  *pinForm
+	unb  *unblockForm
+	sign *signView
 	// chooser is the path field of the open PDF dialog (tests type in it)
-	chooser *Input
-	verify  *VerifyView // screen_verify.go
+	chooser *input
+	verify  *verifyView // screen_verify.go
 	notice  noticeState // notices.go
 	// fileCancel closes the system file dialog open (nil: none; files.go)
 	fileCancel context.CancelFunc
@@ -149,7 +149,7 @@ func New(fa fyne.App, w fyne.Window, opt Options) *App {
 	fyneLang(opt.Lang)
 	a := &App{fyne: fa, win: w, opt: opt, lang: opt.Lang, ops: newOpLog(50), docs: actions.NewDocuments()}
 	a.module = opt.Tokens.Module()
-	a.screen = ScreenGuide
+	a.screen = screenGuide
 	if opt.StartScreen != "" {
 		a.screen = opt.StartScreen
 	}
@@ -171,7 +171,7 @@ func (a *App) Start() {
 			a.searching = false
 			a.module = st
 			a.ops.Add("start", st.Path)
-			if a.screen != ScreenPIN && a.screen != ScreenBlocked {
+			if a.screen != screenPIN && a.screen != screenBlocked {
 				a.show(a.screen) // what depends on the driver (demo hints…); typed text is kept
 			}
 			a.restartWatch()
@@ -253,7 +253,7 @@ func (a *App) language() string { return a.lang }
 func (a *App) shown() string { return a.screen }
 
 // opLog is the log of recent operations.
-func (a *App) opLog() *OpLog { return a.ops }
+func (a *App) opLog() *oplog { return a.ops }
 
 func (a *App) t(key string, data ...map[string]any) string { return assets.T(a.lang, key, data...) }
 
@@ -343,7 +343,7 @@ func (a *App) refresh() {
 			for i := range toks {
 				// honest badge: the code the token came with is "to be
 				// changed" until the personal PIN is set here or ticked done
-				if toks[i].PIN == actions.PINOK && !a.opt.Store.IsDone(toks[i].Serial, StepPINSet) {
+				if toks[i].PIN == actions.PINOK && !a.opt.Store.IsDone(toks[i].Serial, stepPINSet) {
 					toks[i].PIN = actions.PINToBeChanged
 				}
 			}

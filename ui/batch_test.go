@@ -26,7 +26,7 @@ import (
 // each verified; the summary says what was signed where.
 func TestBatchDropOnePIN(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
@@ -135,7 +135,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 // button stays disabled (no PIN asked for nothing).
 func TestBatchAllRefusedBeforeClick(t *testing.T) {
 	h, logins := spied(t, nil)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI
@@ -218,7 +218,7 @@ func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 	tok := softhsm(t)
 	sk := slowKeys{started: make(chan struct{}), release: make(chan struct{})}
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { sk.TokenService = s; return sk })
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI

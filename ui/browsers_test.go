@@ -95,8 +95,8 @@ func TestBrowsersScreen(t *testing.T) {
 
 	// The login test, against 127.0.0.1 servers of the test PKI.
 	pki := pkitest.New(t)
-	TLSTestRoots = pki.Pool()
-	t.Cleanup(func() { TLSTestRoots = nil })
+	tlsTestRoots = pki.Pool()
+	t.Cleanup(func() { tlsTestRoots = nil })
 	tokCAs := x509.NewCertPool()
 	tokCAs.AddCert(tok.CACert)
 	okURL := pki.ClientAuthServer(tokCAs, nil)
@@ -144,11 +144,11 @@ func TestBrowsersScreen(t *testing.T) {
 	mustShow(t, h.win, "Browsers and e-mail")
 	mustShow(t, h.win, "End-to-End Encryption → S/MIME")
 	snapshot(t, h, "15-browsers-en.png")
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "Browsers and e-mail (optional)")
 	for _, lang := range []string{"fr", "en"} {
 		h.app.setLang(lang)
-		for _, s := range []string{ScreenGuide, ScreenBrowsers} {
+		for _, s := range []string{screenGuide, ScreenBrowsers} {
 			h.app.show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "browsers.") || strings.HasPrefix(x, "ui.") {

@@ -116,20 +116,20 @@ func (r *ringRenderer) Refresh() {
 	r.ring.Refresh()
 }
 
-// Check is the window's tick box: the page scrolls to it when it gets the
+// check is the window's tick box: the page scrolls to it when it gets the
 // focus, like the other controls.
-type Check struct {
+type check struct {
 	widget.Check
 }
 
-func newCheck(label string, changed func(bool)) *Check {
-	c := &Check{}
+func newCheck(label string, changed func(bool)) *check {
+	c := &check{}
 	c.Text, c.OnChanged = label, changed
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *Check) FocusGained() {
+func (c *check) FocusGained() {
 	c.Check.FocusGained()
 	if focusHook != nil {
 		focusHook(c)

@@ -15,7 +15,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := start(t, tok, lang)
-			h.app.show(ScreenToken)
+			h.app.show(screenToken)
 			want := map[string]string{"fr": "Certificat de signature", "en": "Signing certificate"}[lang]
 			var cards []string
 			for _, s := range texts(h.win) {
@@ -28,7 +28,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 			}
 			noJargon(t, "card", cards)
 
-			h.app.show(ScreenSign)
+			h.app.show(screenSign)
 			v := h.app.signView()
 			if v == nil || v.Cert == nil {
 				t.Fatal("no sign screen")

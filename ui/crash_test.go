@@ -37,7 +37,7 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 			tok := softhsm(t)
 			shim := testtoken.BuildWrapShim(t, tc.kind, tok.ModulePath)
 			h := startModule(t, tok, shim.Path, "fr", nil)
-			h.app.show(ScreenSign)
+			h.app.show(screenSign)
 			v := h.app.signView()
 			v.UseSample()
 			h.settle()
@@ -62,7 +62,7 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 				t.Fatal("the form stays disabled")
 			}
 			// The window goes on: the token screen reads the token again.
-			h.app.show(ScreenToken)
+			h.app.show(screenToken)
 			h.app.refresh()
 			h.settle()
 			mustShow(t, h.win, "Jeton Tests UI")

@@ -33,7 +33,7 @@ func (a *App) showDialog(d dialog.Dialog, content fyne.CanvasObject, def *Button
 		switch x := o.(type) {
 		case *Button:
 			x.esc = esc
-		case *Input:
+		case *input:
 			x.esc = esc
 		case *fyne.Container:
 			for _, c := range x.Objects {

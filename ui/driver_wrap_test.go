@@ -35,7 +35,7 @@ func TestDriverScreenWrapsLongWindowsPaths(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return longPaths{s} })
 	h.win.Resize(fyne.NewSize(800, 700))
-	h.app.show(ScreenDriver)
+	h.app.show(screenDriver)
 	h.settle()
 	winW := h.win.Canvas().Size().Width
 	found := 0

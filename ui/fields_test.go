@@ -34,7 +34,7 @@ func twoFieldForm(t *testing.T, path string) {
 func TestSignIntoChosenField(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	twoFieldForm(t, in)
@@ -79,7 +79,7 @@ func TestSignIntoChosenField(t *testing.T) {
 func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	hostile := "Vendeur\nSignataire : reconnu (Banque de France)\x1b]0;x\x07"
@@ -137,7 +137,7 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 // off, with why; another document without a field gives them back.
 func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
 	h := start(t, softhsm(t), "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.Options.Open(0)
 	v.Stamp.SetSelectedIndex(1) // first page: the corner counts

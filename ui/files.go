@@ -50,8 +50,8 @@ type FileChooser interface {
 	Choose(ctx context.Context, r FileRequest) (string, error)
 }
 
-// ErrNoFileDialog: no system file dialog here.
-var ErrNoFileDialog = errors.New("no system file dialog")
+// errNoFileDialog: no system file dialog here.
+var errNoFileDialog = errors.New("no system file dialog")
 
 // FileChoosers tries each dialog in order.
 type FileChoosers []FileChooser
@@ -60,12 +60,12 @@ type FileChoosers []FileChooser
 func (l FileChoosers) Choose(ctx context.Context, r FileRequest) (string, error) {
 	for _, c := range l {
 		p, err := c.Choose(ctx, r)
-		if errors.Is(err, ErrNoFileDialog) {
+		if errors.Is(err, errNoFileDialog) {
 			continue
 		}
 		return p, err
 	}
-	return "", ErrNoFileDialog
+	return "", errNoFileDialog
 }
 
 // askFile asks r through the system's dialog off the UI goroutine; then gets
@@ -97,7 +97,7 @@ func (a *App) askFile(r FileRequest, then func(path string), fallback func()) {
 			switch {
 			case stopped: // the window closed it
 			case err != nil:
-				if !errors.Is(err, ErrNoFileDialog) {
+				if !errors.Is(err, errNoFileDialog) {
 					a.ops.Add("file_dialog_failed", err.Error())
 				}
 				fallback()

@@ -77,7 +77,7 @@ func (h helperChooser) Choose(ctx context.Context, r FileRequest) (string, error
 		return "", nil // the person cancelled
 	}
 	// it could not show its dialog (no display, broken install): the next
-	return "", ErrNoFileDialog
+	return "", errNoFileDialog
 }
 
 // helperArgs are zenity's or kdialog's arguments for r.

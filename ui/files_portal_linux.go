@@ -42,12 +42,12 @@ var portalTokens atomic.Uint64
 func (p portalChooser) Choose(ctx context.Context, r FileRequest) (string, error) {
 	conn, err := dbus.Connect(p.addr) // not WithContext: it would close the bus before Request.Close is sent
 	if err != nil {
-		return "", ErrNoFileDialog
+		return "", errNoFileDialog
 	}
 	defer conn.Close()
 	desk := conn.Object(portalDest, portalPath)
 	if _, err := desk.GetProperty(portalFiles + ".version"); err != nil {
-		return "", ErrNoFileDialog // no portal, or one without a file chooser
+		return "", errNoFileDialog // no portal, or one without a file chooser
 	}
 	token := fmt.Sprintf("certigna%d_%d", os.Getpid(), portalTokens.Add(1))
 	sender := strings.ReplaceAll(strings.TrimPrefix(conn.Names()[0], ":"), ".", "_")
@@ -62,7 +62,7 @@ func (p portalChooser) Choose(ctx context.Context, r FileRequest) (string, error
 	// answered at once with the request's handle (the dialog's answer comes
 	// later as a signal): not cut by ctx, so an open dialog is always closed
 	if err := desk.Call(portalFiles+"."+method, 0, "", r.Title, opts).Store(&handle); err != nil {
-		return "", ErrNoFileDialog
+		return "", errNoFileDialog
 	}
 	for {
 		select {

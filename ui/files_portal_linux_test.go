@@ -222,10 +222,10 @@ func TestPortalChooser(t *testing.T) {
 	p.mu.Lock()
 	p.noFiles = true
 	p.mu.Unlock()
-	if _, err := c.Choose(context.Background(), r); err != ErrNoFileDialog {
+	if _, err := c.Choose(context.Background(), r); err != errNoFileDialog {
 		t.Errorf("portal without a file chooser: %v", err)
 	}
-	if _, err := (portalChooser{addr: "unix:path=" + filepath.Join(t.TempDir(), "none")}).Choose(context.Background(), r); err != ErrNoFileDialog {
+	if _, err := (portalChooser{addr: "unix:path=" + filepath.Join(t.TempDir(), "none")}).Choose(context.Background(), r); err != errNoFileDialog {
 		t.Errorf("no bus: %v", err)
 	}
 }

@@ -24,7 +24,7 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 	withOptions = func(o *Options) { o.Files = nil } // the system's choice
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	doc := filepath.Join(t.TempDir(), "contrat signé.pdf")
 	if err := os.WriteFile(doc, []byte("%PDF-1.7\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestBatchFolderFromTheSystemDialog(t *testing.T) {
 	withOptions = func(o *Options) { o.Files = nil }
 	defer func() { withOptions = nil }()
 	h := start(t, softhsm(t), "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	v.SetInputs([]string{sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")})

@@ -45,7 +45,7 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 			[]string{"Ouvrir", "Annuler", "Dossier personnel", "Ordinateur"}},
 	} {
 		h.app.setLang(c.lang)
-		h.app.show(ScreenDriver)
+		h.app.show(screenDriver)
 		tapText(t, h, c.button)
 		waitUI(t, h, "Fyne's dialog", func() bool { return h.win.Canvas().Overlays().Top() != nil })
 		shown := strings.Join(overlayTexts(h.win), "\n")
@@ -69,7 +69,7 @@ func TestFyneFileDialogInTheWindowsLanguage(t *testing.T) {
 	}
 	// the PDF chooser's "Browse…": the documents folder, as a list
 	h.app.setLang("fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	tapText(t, h, "Choisir un PDF…")
 	waitUI(t, h, "the window's chooser", func() bool { return h.app.chooserField() != nil })
 	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {

@@ -103,7 +103,7 @@ func refusedBeforePIN(t *testing.T, h *harness, in, want string) {
 func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	testtoken.Need(t, "qpdf")
 	h, logins := spied(t, nil)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	dir := t.TempDir()
 
 	damaged := filepath.Join(dir, "abîmé.pdf")
@@ -229,7 +229,7 @@ func TestCertificateRefusalsBeforePIN(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h, logins := spied(t, func(s TokenService) TokenService { return certState{s, c.change} })
-			h.app.show(ScreenSign)
+			h.app.show(screenSign)
 			refusedBeforePIN(t, h, sampleIn(t, t.TempDir(), "doc.pdf"), c.want)
 			if n := logins(); n != 0 {
 				t.Fatalf("%d C_Login", n)
@@ -247,10 +247,10 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null") // no reader configuration needed: it sees no token
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
-	st := stepStates(h.store, GuideFacts{DriverLoaded: true, DriverVendor: false})
-	if st[StepDriver] == StateDone {
+	st := stepStates(h.store, guideFacts{DriverLoaded: true, DriverVendor: false})
+	if st[stepDriver] == stateDone {
 		t.Fatal("a generic module without a token counts as the driver step done")
 	}
 	if shows(h.win, "Fait") {
@@ -259,7 +259,7 @@ func TestDriverStepDoneOnlyWhenItWorks(t *testing.T) {
 
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.show(ScreenGuide)
+	h2.app.show(screenGuide)
 	mustShow(t, h2.win, "Le pilote fonctionne : il voit votre token")
 }
 
@@ -275,7 +275,7 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 	fyne.CurrentApp().Settings().SetTheme(NewTheme()) // the real window's sizes
 	drv := fyne.CurrentApp().Driver()
 	h.win.Resize(fyne.NewSize(1024, 740))
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.UseSample()
 	h.settle()
@@ -313,7 +313,7 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 
 	// 800×600: nothing wider than the window, the button reachable by the wheel
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v = h.app.signView()
 	v.Options.Open(0) // the tallest state
 	if w := h.win.Content().MinSize().Width; w > 800 {
@@ -341,7 +341,7 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 	p.TSAUser, p.TSAPassword = "alice", "s3cret-tsa"
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	jargon := regexp.MustCompile(`RFC ?3161|B-LT|B-T\b|B-B\b|OCSP|CRL|CERTIGNA_TSA|PAdES`)
 	for _, x := range visibleTexts(h.win) {
 		if jargon.MatchString(x) {
@@ -385,8 +385,8 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 		t.Fatalf("state file:\n%s", state)
 	}
 	// a new screen: the password field empty, the keychain's is used
-	h.app.show(ScreenGuide)
-	h.app.show(ScreenSign)
+	h.app.show(screenGuide)
+	h.app.show(screenSign)
 	v = h.app.signView()
 	if v.TSAPass.Text != "" || v.TSAUser.Text != "alice" {
 		t.Fatalf("login fields %q / %q", v.TSAUser.Text, v.TSAPass.Text)
@@ -420,8 +420,8 @@ func (d lockedState) Tokens() ([]actions.TokenInfo, error) {
 func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return lockedState{s} })
-	h.app.show(ScreenPIN)
-	if h.app.shown() != ScreenBlocked {
+	h.app.show(screenPIN)
+	if h.app.shown() != screenBlocked {
 		t.Fatalf("screen %s", h.app.shown())
 	}
 	all := strings.Join(texts(h.win), "\n")
@@ -463,7 +463,7 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	mustShow(t, h.win, "À changer")
 	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
@@ -487,7 +487,7 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("a weak PIN was refused: %q", f.Status.Text)
 	}
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Prêt")
 	if out, err := tok.TryTool("--login", "--pin", "2345", "--list-objects"); err != nil {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
@@ -499,7 +499,7 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 func TestReasonEditableEmptyExceptSample(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.UseSample()
 	h.settle()
@@ -558,7 +558,7 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	tok := softhsm(t)
 	n := 0
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return reorder{s, &n} })
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	first := v.Cert.Selected
 	for i := 0; i < 3; i++ {
@@ -581,7 +581,7 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	}
 	// a new window over the same settings: the last one used is chosen
 	h3 := startStore(t, tok, h.store)
-	h3.app.show(ScreenSign)
+	h3.app.show(screenSign)
 	if got := h3.app.signView().Cert.Selected; got != second {
 		t.Fatalf("remembered %q, want %q", got, second)
 	}
@@ -596,7 +596,7 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 func TestSignedFileModeAndNames(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	in := sampleIn(t, dir, "x.pdf")
@@ -640,7 +640,7 @@ func TestSignatureResultSaysTrust(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", cfg)
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.UseSample()
 	h.settle()
@@ -669,7 +669,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.failOpen = fmt.Errorf(`exec: "xdg-open": executable file not found in $PATH`)
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Ouvrir www.certigna.com" {
 			test.Tap(b)
@@ -690,7 +690,7 @@ func TestOpenFailureShowsAddressToCopy(t *testing.T) {
 func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Choisir un PDF…" {
 			test.Tap(b)
@@ -725,12 +725,12 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "À changer")
-	h.app.show(ScreenGuide)
-	var tick *Check
+	h.app.show(screenGuide)
+	var tick *check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if c, ok := o.(*Check); ok && c.Text == "Déjà fait avec le pilote" {
+		if c, ok := o.(*check); ok && c.Text == "Déjà fait avec le pilote" {
 			tick = c
 		}
 	}
@@ -739,7 +739,7 @@ func TestPINSetTickMakesBadgeReady(t *testing.T) {
 	}
 	test.Tap(tick)
 	h.settle()
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Prêt")
 	if shows(h.win, "À changer") {
 		t.Fatal("still “À changer” after the tick")
@@ -762,7 +762,7 @@ func (d lockedNoAdmin) Tokens() ([]actions.TokenInfo, error) {
 func TestBlockedScreenWithoutAdminCode(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "en", func(s TokenService) TokenService { return lockedNoAdmin{s} })
-	h.app.show(ScreenBlocked)
+	h.app.show(screenBlocked)
 	mustShow(t, h.win, "Your token is blocked")
 	mustShow(t, h.win, "A blocked Certigna token is unblocked by Certigna")
 	mustShow(t, h.win, "cannot be unblocked here")

@@ -11,7 +11,7 @@ import (
 // The settings store lives in internal/settings (the CLI reads it too).
 type (
 	Store    = settings.Store
-	Settings = settings.Settings
+	prefs = settings.Settings
 )
 
 // OpenStore and DefaultStorePath are settings.Open and settings.DefaultPath.
@@ -20,34 +20,34 @@ var (
 	DefaultStorePath = settings.DefaultPath
 )
 
-// StepID names one step of the CA's welcome e-mail.
-type StepID = settings.Step
+// stepID names one step of the CA's welcome e-mail.
+type stepID = settings.Step
 
 const (
-	StepAccepted      StepID = "accepted"       // certificate accepted on the private space (user ticks)
-	StepDriver        StepID = "driver"         // a PKCS#11 module is loaded (discovered)
-	StepInserted      StepID = "inserted"       // a token is present (discovered)
-	StepUnlockCode    StepID = "unlock_code"    // unlock code retrieved by SMS on the website (user ticks)
-	StepPINSet        StepID = "pin_set"        // personal PIN set (done in-app, or ticked)
-	StepTestSignature StepID = "test_signature" // a PDF signed and verified in-app
-	StepOriginals     StepID = "originals"      // paper originals posted to the CA (user ticks)
+	stepAccepted      stepID = "accepted"       // certificate accepted on the private space (user ticks)
+	stepDriver        stepID = "driver"         // a PKCS#11 module is loaded (discovered)
+	stepInserted      stepID = "inserted"       // a token is present (discovered)
+	stepUnlockCode    stepID = "unlock_code"    // unlock code retrieved by SMS on the website (user ticks)
+	stepPINSet        stepID = "pin_set"        // personal PIN set (done in-app, or ticked)
+	stepTestSignature stepID = "test_signature" // a PDF signed and verified in-app
+	stepOriginals     stepID = "originals"      // paper originals posted to the CA (user ticks)
 )
 
-// Steps in the order of the e-mail.
-var Steps = []StepID{StepAccepted, StepDriver, StepInserted, StepUnlockCode, StepPINSet, StepTestSignature, StepOriginals}
+// steps in the order of the e-mail.
+var steps = []stepID{stepAccepted, stepDriver, stepInserted, stepUnlockCode, stepPINSet, stepTestSignature, stepOriginals}
 
-// StepState of one step.
-type StepState int
+// stepState of one step.
+type stepState int
 
 const (
-	StateTodo StepState = iota
-	StateCurrent
-	StateDone
-	StateBlocked
+	stateTodo stepState = iota
+	stateCurrent
+	stateDone
+	stateBlocked
 )
 
-// GuideFacts are what the app observes now, as opposed to what was ticked.
-type GuideFacts struct {
+// guideFacts are what the app observes now, as opposed to what was ticked.
+type guideFacts struct {
 	DriverLoaded bool
 	// DriverVendor: the module loaded is a token maker's middleware, not a
 	// generic one (OpenSC, p11-kit, SoftHSM…) that may not know the token.
@@ -57,22 +57,22 @@ type GuideFacts struct {
 
 // stepStates computes each step's state: observed facts first, then what
 // is remembered for this token; the first step not done is "current".
-func stepStates(s *Store, f GuideFacts) map[StepID]StepState {
+func stepStates(s *Store, f guideFacts) map[stepID]stepState {
 	serial := ""
 	if f.Token != nil {
 		serial = f.Token.Serial
 	}
-	out := map[StepID]StepState{}
-	for _, st := range Steps {
+	out := map[stepID]stepState{}
+	for _, st := range steps {
 		done := false
 		switch st {
-		case StepDriver:
+		case stepDriver:
 			// "done" only when it is known to work: a maker's middleware,
 			// or any module that sees the token
 			done = f.DriverLoaded && (f.DriverVendor || f.Token != nil)
-		case StepInserted:
+		case stepInserted:
 			done = f.Token != nil
-		case StepAccepted, StepOriginals, StepUnlockCode:
+		case stepAccepted, stepOriginals, stepUnlockCode:
 			// ticked by the user, per token when one is known; a tick made
 			// before the token was plugged in is kept under "" and counts too
 			done = s.IsDone(serial, st) || s.IsDone("", st)
@@ -80,21 +80,21 @@ func stepStates(s *Store, f GuideFacts) map[StepID]StepState {
 			done = f.Token != nil && s.IsDone(serial, st)
 		}
 		// a token whose PIN was set has necessarily had its unlock code
-		if st == StepUnlockCode && f.Token != nil && s.IsDone(serial, StepPINSet) {
+		if st == stepUnlockCode && f.Token != nil && s.IsDone(serial, stepPINSet) {
 			done = true
 		}
 		if done {
-			out[st] = StateDone
+			out[st] = stateDone
 		} else {
-			out[st] = StateTodo
+			out[st] = stateTodo
 		}
 	}
-	if f.Token != nil && f.Token.PIN == actions.PINLocked && out[StepPINSet] != StateDone {
-		out[StepPINSet] = StateBlocked
+	if f.Token != nil && f.Token.PIN == actions.PINLocked && out[stepPINSet] != stateDone {
+		out[stepPINSet] = stateBlocked
 	}
-	for _, st := range Steps {
-		if out[st] == StateTodo {
-			out[st] = StateCurrent
+	for _, st := range steps {
+		if out[st] == stateTodo {
+			out[st] = stateCurrent
 			break
 		}
 	}

@@ -16,31 +16,31 @@ func TestGuideProgressPersistsPerSerial(t *testing.T) {
 	s := OpenStore(p)
 	tokA := &actions.TokenInfo{Serial: "A1", PIN: actions.PINOK}
 	tokB := &actions.TokenInfo{Serial: "B2", PIN: actions.PINOK}
-	if err := s.SetDone("", StepAccepted, true); err != nil { // ticked before the token was plugged in
+	if err := s.SetDone("", stepAccepted, true); err != nil { // ticked before the token was plugged in
 		t.Fatal(err)
 	}
-	if err := s.SetDone("A1", StepPINSet, true); err != nil {
+	if err := s.SetDone("A1", stepPINSet, true); err != nil {
 		t.Fatal(err)
 	}
 	s2 := OpenStore(p) // a new run
-	st := stepStates(s2, GuideFacts{DriverLoaded: true, Token: tokA})
-	want := map[StepID]StepState{StepAccepted: StateDone, StepDriver: StateDone, StepInserted: StateDone,
-		StepUnlockCode: StateDone /* implied by the PIN set */, StepPINSet: StateDone, StepTestSignature: StateCurrent, StepOriginals: StateTodo}
+	st := stepStates(s2, guideFacts{DriverLoaded: true, Token: tokA})
+	want := map[stepID]stepState{stepAccepted: stateDone, stepDriver: stateDone, stepInserted: stateDone,
+		stepUnlockCode: stateDone /* implied by the PIN set */, stepPINSet: stateDone, stepTestSignature: stateCurrent, stepOriginals: stateTodo}
 	for k, v := range want {
 		if st[k] != v {
 			t.Errorf("token A step %s: %d, want %d", k, st[k], v)
 		}
 	}
-	stB := stepStates(s2, GuideFacts{DriverLoaded: true, Token: tokB})
-	if stB[StepPINSet] != StateTodo || stB[StepUnlockCode] != StateCurrent {
+	stB := stepStates(s2, guideFacts{DriverLoaded: true, Token: tokB})
+	if stB[stepPINSet] != stateTodo || stB[stepUnlockCode] != stateCurrent {
 		t.Errorf("token B inherits token A's progress: %v", stB)
 	}
 	locked := &actions.TokenInfo{Serial: "B2", PIN: actions.PINLocked}
-	if stepStates(s2, GuideFacts{DriverLoaded: true, Token: locked})[StepPINSet] != StateBlocked {
+	if stepStates(s2, guideFacts{DriverLoaded: true, Token: locked})[stepPINSet] != stateBlocked {
 		t.Error("a locked token does not show the PIN step blocked")
 	}
-	none := stepStates(s2, GuideFacts{})
-	if none[StepDriver] != StateCurrent || none[StepInserted] != StateTodo {
+	none := stepStates(s2, guideFacts{})
+	if none[stepDriver] != stateCurrent || none[stepInserted] != stateTodo {
 		t.Errorf("no driver: %v", none)
 	}
 	b, err := os.ReadFile(p)

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Input is the window's text field: it takes only what is typed into it.
+// input is the window's text field: it takes only what is typed into it.
 //
 // A key's character arrives after the key itself (GLFW: key callback, then
 // character callback). Space on a button that opens a screen taps the
@@ -18,7 +18,7 @@ import (
 // key) ignores characters until a key goes down inside it; holding the key
 // (auto-repeat sends characters without a new key down) types nothing
 // either.
-type Input struct {
+type input struct {
 	widget.Entry
 	armed bool        // focused by the program: characters wait for a key down here
 	esc   func() bool // in a dialog: Escape closes it
@@ -27,8 +27,8 @@ type Input struct {
 	Typed func()
 }
 
-func newInput() *Input {
-	f := &Input{}
+func newInput() *input {
+	f := &input{}
 	f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	f.ExtendBaseWidget(f)
 	return f
@@ -36,8 +36,8 @@ func newInput() *Input {
 
 // newCodeInput is a masked field for a PIN or a code, with the eye that
 // shows it (Fyne adds it to a password field without an action item).
-func newCodeInput() *Input {
-	f := &Input{}
+func newCodeInput() *input {
+	f := &input{}
 	f.Password = true
 	f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	f.ExtendBaseWidget(f)
@@ -45,7 +45,7 @@ func newCodeInput() *Input {
 }
 
 // FocusGained: focus given by Tab or a click; whatever comes next is typed here.
-func (f *Input) FocusGained() {
+func (f *input) FocusGained() {
 	f.armed = false
 	f.Entry.FocusGained()
 	if focusHook != nil {
@@ -54,25 +54,25 @@ func (f *Input) FocusGained() {
 }
 
 // KeyDown: a key pressed in this field, so its character belongs here.
-func (f *Input) KeyDown(ev *fyne.KeyEvent) {
+func (f *input) KeyDown(ev *fyne.KeyEvent) {
 	f.armed = false
 	f.Entry.KeyDown(ev)
 }
 
 // Tapped: a click in the field is the person choosing it.
-func (f *Input) Tapped(ev *fyne.PointEvent) {
+func (f *input) Tapped(ev *fyne.PointEvent) {
 	f.armed = false
 	f.Entry.Tapped(ev)
 }
 
 // MouseDown: as Tapped, for the desktop's press that starts a selection.
-func (f *Input) MouseDown(ev *desktop.MouseEvent) {
+func (f *input) MouseDown(ev *desktop.MouseEvent) {
 	f.armed = false
 	f.Entry.MouseDown(ev)
 }
 
 // TypedRune drops a character whose key went down elsewhere.
-func (f *Input) TypedRune(r rune) {
+func (f *input) TypedRune(r rune) {
 	if f.armed {
 		return
 	}
@@ -83,7 +83,7 @@ func (f *Input) TypedRune(r rune) {
 }
 
 // TypedKey: Escape closes the dialog the field is in.
-func (f *Input) TypedKey(ev *fyne.KeyEvent) {
+func (f *input) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && f.esc != nil && f.esc() {
 		return
 	}
@@ -101,7 +101,7 @@ func (a *App) focus(o fyne.Focusable) {
 		return
 	}
 	a.win.Canvas().Focus(o)
-	if f, ok := o.(*Input); ok {
+	if f, ok := o.(*input); ok {
 		f.armed = true
 	}
 }

@@ -82,10 +82,10 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c := h.win.Canvas()
 
 	// sidebar → PIN screen
-	c.Focus(h.app.navButton(ScreenPIN))
+	c.Focus(h.app.navButton(screenPIN))
 	press(c, fyne.KeySpace, ' ')
 	f := h.app.pinForm()
-	if h.app.shown() != ScreenPIN || f == nil || c.Focused() != f.Current {
+	if h.app.shown() != screenPIN || f == nil || c.Focused() != f.Current {
 		t.Fatalf("Space on the sidebar: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
 	repeat(c, fyne.KeySpace, ' ') // the key held down
@@ -119,7 +119,7 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	}
 
 	// guide's "Faire une signature de test" → sign screen
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	b := buttonWithText(h.win, "Faire une signature de test")
 	if b == nil {
 		t.Fatal("no test-signature button on the guide")
@@ -127,7 +127,7 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c.Focus(b)
 	press(c, fyne.KeySpace, ' ')
 	v := h.app.signView()
-	if h.app.shown() != ScreenSign || v == nil || c.Focused() != v.PIN {
+	if h.app.shown() != screenSign || v == nil || c.Focused() != v.PIN {
 		t.Fatalf("Space on the guide's button: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
 	if v.PIN.Text != "" {
@@ -148,9 +148,9 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	}
 
 	// sidebar → sign screen again: the field is empty and stays so
-	c.Focus(h.app.navButton(ScreenGuide))
+	c.Focus(h.app.navButton(screenGuide))
 	press(c, fyne.KeySpace, ' ')
-	c.Focus(h.app.navButton(ScreenSign))
+	c.Focus(h.app.navButton(screenSign))
 	press(c, fyne.KeySpace, ' ')
 	if v := h.app.signView(); c.Focused() == v.PIN && v.PIN.Text != "" {
 		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
@@ -176,12 +176,12 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	c := h.win.Canvas()
-	c.Focus(h.app.navButton(ScreenToken))
+	c.Focus(h.app.navButton(screenToken))
 	press(c, fyne.KeyReturn, 0)
-	if h.app.shown() != ScreenToken {
+	if h.app.shown() != screenToken {
 		t.Fatalf("Enter on the sidebar: screen %s", h.app.shown())
 	}
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	sub := h.app.pinForm().Submit
 	if sub.Importance != widget.HighImportance {
 		t.Fatal("the PIN form's button is not the primary one")
@@ -225,7 +225,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	h.failOpen = fmt.Errorf("no opener")
 	open := func() {
 		t.Helper()
-		h.app.show(ScreenGuide)
+		h.app.show(screenGuide)
 		b := buttonWithText(h.win, "Ouvrir www.certigna.com")
 		if b == nil {
 			t.Fatal("no button to open the site")
@@ -253,7 +253,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 		t.Fatal("Escape with nothing focused did not close the dialog")
 	}
 
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
 	if c.Overlays().Top() == nil || c.Focused() != h.app.chooserField() {
 		t.Fatal("the chooser is not open with the focus in its path field")
@@ -291,11 +291,11 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	c := h.win.Canvas()
 	d := fyne.CurrentApp().Driver()
 	seen, scrolled := 0, false
-	var tick *Check
+	var tick *check
 	for i := 0; i < 60; i++ {
 		test.FocusNext(c)
 		o, ok := c.Focused().(fyne.CanvasObject)
@@ -315,7 +315,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 		if page.Offset.Y > 0 {
 			scrolled = true
 		}
-		if ch, ok := o.(*Check); ok && tick == nil && page.Offset.Y > 0 {
+		if ch, ok := o.(*check); ok && tick == nil && page.Offset.Y > 0 {
 			tick = ch
 		}
 	}
@@ -329,7 +329,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 	off := h.app.page().Offset.Y
 	was := tick.Checked
 	press(c, fyne.KeySpace, ' ')
-	now, ok := c.Focused().(*Check)
+	now, ok := c.Focused().(*check)
 	if !ok || now.Text != tick.Text || now.Checked == was {
 		t.Fatalf("after Space on a tick the focus is on %T", c.Focused())
 	}
@@ -347,7 +347,7 @@ func TestTabScrollsFocusIntoView(t *testing.T) {
 func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	a, b := sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")
@@ -375,8 +375,8 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 		t.Fatal("another certificate: the PIN stays")
 	}
 	test.Type(v.PIN, tok.PIN)
-	h.app.show(ScreenGuide)
-	h.app.show(ScreenSign)
+	h.app.show(screenGuide)
+	h.app.show(screenSign)
 	if v := h.app.signView(); v.PIN.Text != "" {
 		t.Fatal("another screen and back: the PIN stays")
 	}
@@ -387,7 +387,7 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	d := fyne.CurrentApp().Driver()
 	before := d.AbsolutePositionForObject(f.Submit)
@@ -418,7 +418,7 @@ func (c manyTried) Module() actions.ModuleStatus {
 func TestDriverReasonsSaidOnce(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return manyTried{s} })
-	h.app.show(ScreenDriver)
+	h.app.show(screenDriver)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if acc, ok := o.(*widget.Accordion); ok {
 			acc.OpenAll()
@@ -442,9 +442,9 @@ func TestDriverReasonsSaidOnce(t *testing.T) {
 func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout} {
 		h.app.show(s)
-		if s == ScreenSign {
+		if s == screenSign {
 			h.app.signView().UseSample()
 			h.settle()
 		}
@@ -467,7 +467,7 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 func TestSampleNotCopiedAgain(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.UseSample()
 	h.settle()
@@ -488,9 +488,9 @@ func TestSampleNotCopiedAgain(t *testing.T) {
 func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "Déjà fait avec le pilote")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
 	test.Type(f.New, "97531864")
@@ -500,7 +500,7 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	if !f.Succeeded {
 		t.Fatalf("PIN change: %q", f.Status.Text)
 	}
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	if shows(h.win, "Déjà fait avec le pilote") {
 		t.Fatal("“Déjà fait avec le pilote” after the PIN was set in the app")
 	}
@@ -511,7 +511,7 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	c := h.win.Canvas()
 	test.Type(f.Current, tok.PIN)
@@ -553,7 +553,7 @@ func TestSelectableTextShowsFocus(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.Start()
 	h.settle()
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	c := h.win.Canvas()
 	isText := func(f fyne.Focusable) bool { _, ok := f.(interface{ SelectedText() string }); return ok }
 	for i := 0; i < 30 && !isText(c.Focused()); i++ {

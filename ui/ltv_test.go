@@ -25,9 +25,9 @@ import (
 )
 
 // sampleInput writes the sample PDF to a temp dir and selects it.
-func sampleInput(t *testing.T, h *harness) (*SignView, string) {
+func sampleInput(t *testing.T, h *harness) (*signView, string) {
 	t.Helper()
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "doc.pdf")
 	var buf bytes.Buffer
@@ -294,7 +294,7 @@ func TestCertificatePickerHiddenWithOneCert(t *testing.T) {
 	tok := testtoken.NewSoftHSM(t, testtoken.WithLabel("Jeton RSA seul"), testtoken.WithoutEC())
 	tok.Setenv(t)
 	h := start(t, tok, "en")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	if shows(h.win, "Certificate") {
 		t.Fatalf("a certificate choice is shown with one certificate:\n%s", strings.Join(texts(h.win), "\n"))
 	}

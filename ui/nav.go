@@ -77,14 +77,14 @@ func (a *App) updateHeader() {
 	a.header.Refresh()
 }
 
-var navOrder = []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout}
+var navOrder = []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout}
 
 func (a *App) buildNav() {
 	a.navBtns = map[string]*Button{}
 	objs := []fyne.CanvasObject{}
 	icons := map[string]fyne.Resource{
-		ScreenGuide: theme.ListIcon(), ScreenDriver: theme.SettingsIcon(), ScreenToken: theme.StorageIcon(),
-		ScreenPIN: theme.AccountIcon(), ScreenSign: theme.DocumentCreateIcon(), ScreenAbout: theme.InfoIcon(),
+		screenGuide: theme.ListIcon(), screenDriver: theme.SettingsIcon(), screenToken: theme.StorageIcon(),
+		screenPIN: theme.AccountIcon(), screenSign: theme.DocumentCreateIcon(), screenAbout: theme.InfoIcon(),
 		ScreenBrowsers: theme.MailComposeIcon(),
 		ScreenVerify:   theme.SearchIcon(),
 	}
@@ -101,7 +101,7 @@ func (a *App) buildNav() {
 
 func (a *App) updateNav() {
 	for s, b := range a.navBtns {
-		cur := a.screen == s || (s == ScreenPIN && a.screen == ScreenBlocked)
+		cur := a.screen == s || (s == screenPIN && a.screen == screenBlocked)
 		if cur {
 			b.Importance = widget.HighImportance
 		} else {
@@ -113,18 +113,18 @@ func (a *App) updateNav() {
 
 // show switches to a screen.
 func (a *App) show(name string) {
-	if name == ScreenPIN {
+	if name == screenPIN {
 		if t := a.current(); t != nil && t.PIN == actions.PINLocked {
-			name = ScreenBlocked
+			name = screenBlocked
 		}
 	}
-	if name != ScreenPIN {
+	if name != screenPIN {
 		a.pin = nil
 	}
-	if name != ScreenBlocked {
+	if name != screenBlocked {
 		a.unb = nil
 	}
-	if name != ScreenSign {
+	if name != screenSign {
 		if a.sign != nil && a.sign.Preview != nil {
 			a.sign.Preview.close() // frees the renderer's copy of the document
 		}
@@ -144,16 +144,16 @@ func (a *App) show(name string) {
 	var content fyne.CanvasObject
 	var focus fyne.Focusable
 	switch name {
-	case ScreenDriver:
+	case screenDriver:
 		content = a.driverScreen()
-	case ScreenToken:
+	case screenToken:
 		content = a.tokenScreen()
-	case ScreenPIN:
+	case screenPIN:
 		if a.pin == nil {
 			a.pin = newPINForm(a)
 		}
 		content, focus = a.pin.build(), a.pin.Current
-	case ScreenBlocked:
+	case screenBlocked:
 		if a.unb == nil {
 			a.unb = newUnblockForm(a)
 		}
@@ -161,7 +161,7 @@ func (a *App) show(name string) {
 		if a.unb.usable() && a.unb.revealed {
 			focus = a.unb.Admin
 		}
-	case ScreenSign:
+	case screenSign:
 		if a.sign == nil {
 			a.sign = newSignView(a)
 		}
@@ -171,12 +171,12 @@ func (a *App) show(name string) {
 		}
 	case ScreenVerify:
 		content = a.verifyScreen()
-	case ScreenAbout:
+	case screenAbout:
 		content = a.aboutScreen()
 	case ScreenBrowsers:
 		content = a.browsersScreen()
 	default:
-		a.screen = ScreenGuide
+		a.screen = screenGuide
 		content = a.guideScreen()
 	}
 	a.textRing = newRing()

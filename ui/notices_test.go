@@ -96,7 +96,7 @@ func TestUpdateBannerAndToggle(t *testing.T) {
 	if h.opened[len(h.opened)-1] != "https://example.invalid/get" {
 		t.Fatalf("opened %q", h.opened)
 	}
-	h.app.show(ScreenAbout)
+	h.app.show(screenAbout)
 	var c *widget.Check
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if x, ok := o.(*widget.Check); ok && strings.HasPrefix(x.Text, "Rechercher une nouvelle version") {

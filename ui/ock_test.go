@@ -34,17 +34,17 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	if cur := h.app.current(); cur == nil || cur.PIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked PIN", cur)
 	}
-	h.app.show(ScreenPIN) // the PIN screen of a blocked token is the blocked screen
-	if h.app.shown() != ScreenBlocked {
+	h.app.show(screenPIN) // the PIN screen of a blocked token is the blocked screen
+	if h.app.shown() != screenBlocked {
 		t.Fatalf("screen %s", h.app.shown())
 	}
 	mustShow(t, h.win, "Votre token est bloqué")
 	mustShow(t, h.win, "BLOQUÉ")
 	mustShow(t, h.win, "J’ai un code administrateur (PUK) fourni avec mon token")
 	snapshot(t, h, "11-blocked.png")
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "BLOQUÉ")
-	h.app.show(ScreenBlocked)
+	h.app.show(screenBlocked)
 	f := h.app.unblockForm()
 	if f == nil {
 		t.Fatal("no unblock form")
@@ -93,8 +93,8 @@ func TestBlockedTokenWithoutAdminCodeShowsSupport(t *testing.T) {
 	if cur := h.app.current(); cur == nil || cur.SOPIN != actions.PINLocked {
 		t.Fatalf("token %+v, want a locked admin code", cur)
 	}
-	h.app.show(ScreenPIN)
-	if h.app.shown() != ScreenBlocked {
+	h.app.show(screenPIN)
+	if h.app.shown() != screenBlocked {
 		t.Fatalf("screen %s", h.app.shown())
 	}
 	mustShow(t, h.win, "Your token is blocked")
@@ -125,7 +125,7 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	if cur := h.app.current(); cur == nil || cur.PIN != actions.PINFinalTry {
 		t.Fatalf("token %+v, want final_try", cur)
 	}
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	mustShow(t, h.win, "DERNIER ESSAI")
 	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)

@@ -24,7 +24,7 @@ func (a *App) OpenFiles(paths []string) {
 	if a.screen == ScreenVerify {
 		// A drop on Vérifier checks whatever is dropped; a file opened from
 		// outside follows the rule above whatever the screen shown.
-		a.show(ScreenSign)
+		a.show(screenSign)
 	}
 	a.handleDrop(uris)
 	a.win.SetTitle(a.title())
@@ -36,9 +36,9 @@ func (a *App) title() string {
 	switch {
 	case a.screen == ScreenVerify && a.verify != nil && a.verify.File != "":
 		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
-	case a.screen == ScreenSign && a.sign != nil && len(a.sign.Batch) > 1:
+	case a.screen == screenSign && a.sign != nil && len(a.sign.Batch) > 1:
 		return a.n("ui.open.title_batch", len(a.sign.Batch))
-	case a.screen == ScreenSign && a.sign != nil && a.sign.Input != "" && a.sign.Input != a.sign.sample:
+	case a.screen == screenSign && a.sign != nil && a.sign.Input != "" && a.sign.Input != a.sign.sample:
 		return a.t("ui.open.title_sign", map[string]any{"Name": filepath.Base(a.sign.Input)})
 	}
 	return a.t("ui.window_title")

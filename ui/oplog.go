@@ -7,29 +7,29 @@ import (
 	"time"
 )
 
-// OpLog keeps the last operations for the diagnostics panel. Entries are an
+// oplog keeps the last operations for the diagnostics panel. Entries are an
 // operation name and a detail chosen by the caller: never a PIN or a code.
-type OpLog struct {
+type oplog struct {
 	mu      sync.Mutex
 	max     int
-	entries []OpEntry
+	entries []opEntry
 }
 
-// OpEntry is one operation.
-type OpEntry struct {
+// opEntry is one operation.
+type opEntry struct {
 	Time   time.Time
 	Op     string
 	Detail string
 }
 
 // newOpLog keeps up to max entries.
-func newOpLog(max int) *OpLog { return &OpLog{max: max} }
+func newOpLog(max int) *oplog { return &oplog{max: max} }
 
 // Add records an operation.
-func (l *OpLog) Add(op, detail string) {
+func (l *oplog) Add(op, detail string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries = append(l.entries, OpEntry{Time: time.Now(), Op: op, Detail: detail})
+	l.entries = append(l.entries, opEntry{Time: time.Now(), Op: op, Detail: detail})
 	if len(l.entries) > l.max {
 		l.entries = l.entries[len(l.entries)-l.max:]
 	}
@@ -42,14 +42,14 @@ func (a *App) opFailed(err error) string {
 }
 
 // Entries, oldest first.
-func (l *OpLog) Entries() []OpEntry {
+func (l *oplog) Entries() []opEntry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]OpEntry(nil), l.entries...)
+	return append([]opEntry(nil), l.entries...)
 }
 
 // String is one line per entry.
-func (l *OpLog) String() string {
+func (l *oplog) String() string {
 	var b strings.Builder
 	for _, e := range l.Entries() {
 		fmt.Fprintf(&b, "%s  %s", e.Time.Format("15:04:05"), e.Op)

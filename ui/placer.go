@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Placer shows a rendered page and the stamp on it, and lets a person
+// placer shows a rendered page and the stamp on it, and lets a person
 // choose the stamp's place: drag it, drag a corner to resize it, or with
 // the keyboard (focus it with Tab or a click) move it with the arrows and
 // resize it with + and −. Empty signature fields of the page are outlined
@@ -21,7 +21,7 @@ import (
 //
 // It is reusable (verify's preview): with Fixed set it only shows, with
 // the fields outlined.
-type Placer struct {
+type placer struct {
 	widget.BaseWidget
 
 	// Name is the accessible name: what the widget is, said before its
@@ -47,7 +47,7 @@ type Placer struct {
 	pageW, pageH float64 // the page as displayed, in points
 	stamp        image.Image
 	rect         [4]float64 // the stamp; zero size: none shown
-	fields       []PlacerField
+	fields       []placerField
 	chosenField  string
 	current      int // the field the keyboard is on (fixed page), -1 none
 	focused      bool
@@ -58,9 +58,9 @@ type Placer struct {
 	dragRect [4]float64
 }
 
-// PlacerField is a signature field drawn on the page: empty (blue) or
+// placerField is a signature field drawn on the page: empty (blue) or
 // signed (green), with its label in words ("" none) above it.
-type PlacerField struct {
+type placerField struct {
 	Name   string
 	OnPage [4]float64 // page coordinates
 	Signed bool
@@ -81,15 +81,15 @@ const (
 )
 
 // newPlacer is an empty placer (no page yet).
-func newPlacer(name string) *Placer {
-	p := &Placer{Name: name, maxH: 420, current: -1}
+func newPlacer(name string) *placer {
+	p := &placer{Name: name, maxH: 420, current: -1}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // SetPage shows img, a rendering of a page of w × h points as displayed;
 // the stamp is kept on the page.
-func (p *Placer) SetPage(img image.Image, w, h float64) {
+func (p *placer) SetPage(img image.Image, w, h float64) {
 	p.page, p.pageW, p.pageH = img, w, h
 	if p.rect[2] > 0 {
 		p.rect = p.clamp(p.rect)
@@ -98,13 +98,13 @@ func (p *Placer) SetPage(img image.Image, w, h float64) {
 }
 
 // PageSize is the displayed page's size in points (0 without a page).
-func (p *Placer) PageSize() (w, h float64) { return p.pageW, p.pageH }
+func (p *placer) PageSize() (w, h float64) { return p.pageW, p.pageH }
 
 // SetStamp sets the stamp's picture (nil: an outlined box).
-func (p *Placer) SetStamp(img image.Image) { p.stamp = img; p.Refresh() }
+func (p *placer) SetStamp(img image.Image) { p.stamp = img; p.Refresh() }
 
 // SetPlace puts the stamp at r (page coordinates); a zero size hides it.
-func (p *Placer) SetPlace(r [4]float64) {
+func (p *placer) SetPlace(r [4]float64) {
 	if r[2] > 0 {
 		r = p.clamp(r)
 	}
@@ -113,11 +113,11 @@ func (p *Placer) SetPlace(r [4]float64) {
 }
 
 // Place is the stamp's place (page coordinates).
-func (p *Placer) Place() [4]float64 { return p.rect }
+func (p *placer) Place() [4]float64 { return p.rect }
 
 // SetFields outlines the page's empty signature fields; chosen is the one
 // the signature goes into ("" none).
-func (p *Placer) SetFields(fs []PlacerField, chosen string) {
+func (p *placer) SetFields(fs []placerField, chosen string) {
 	p.fields, p.chosenField = fs, chosen
 	if p.current >= len(fs) {
 		p.current = -1
@@ -126,10 +126,10 @@ func (p *Placer) SetFields(fs []PlacerField, chosen string) {
 }
 
 // SetMaxHeight bounds the widget's height (the page is scaled to fit).
-func (p *Placer) SetMaxHeight(h float32) { p.maxH = h; p.Refresh() }
+func (p *placer) SetMaxHeight(h float32) { p.maxH = h; p.Refresh() }
 
 // scale is pixels per point and the page's offset in the widget.
-func (p *Placer) scale() (s float32, off fyne.Position) {
+func (p *placer) scale() (s float32, off fyne.Position) {
 	sz := p.Size()
 	if p.pageW <= 0 || p.pageH <= 0 || sz.Width <= 0 || sz.Height <= 0 {
 		return 0, fyne.Position{}
@@ -140,14 +140,14 @@ func (p *Placer) scale() (s float32, off fyne.Position) {
 
 // toScreen turns a place (page coordinates, y up) into the widget's
 // top-left position and size.
-func (p *Placer) toScreen(r [4]float64) (fyne.Position, fyne.Size) {
+func (p *placer) toScreen(r [4]float64) (fyne.Position, fyne.Size) {
 	s, off := p.scale()
 	top := p.pageH - r[1] - r[3]
 	return fyne.NewPos(off.X+s*float32(r[0]), off.Y+s*float32(top)), fyne.NewSize(s*float32(r[2]), s*float32(r[3]))
 }
 
 // toPage turns a widget position into page coordinates.
-func (p *Placer) toPage(pos fyne.Position) (x, y float64) {
+func (p *placer) toPage(pos fyne.Position) (x, y float64) {
 	s, off := p.scale()
 	if s == 0 {
 		return 0, 0
@@ -156,7 +156,7 @@ func (p *Placer) toPage(pos fyne.Position) (x, y float64) {
 }
 
 // clamp keeps r on the page, at least placerMin points a side.
-func (p *Placer) clamp(r [4]float64) [4]float64 {
+func (p *placer) clamp(r [4]float64) [4]float64 {
 	if p.pageW <= 0 || p.pageH <= 0 {
 		return r
 	}
@@ -170,7 +170,7 @@ func (p *Placer) clamp(r [4]float64) [4]float64 {
 	return r
 }
 
-func (p *Placer) changed(r [4]float64) {
+func (p *placer) changed(r [4]float64) {
 	r = p.clamp(r)
 	if r == p.rect {
 		return
@@ -184,7 +184,7 @@ func (p *Placer) changed(r [4]float64) {
 
 // Covered is the share of the stamp's area where the rendered page has
 // ink (text, lines, pictures: any pixel clearly darker than paper white).
-func (p *Placer) Covered() float64 {
+func (p *placer) Covered() float64 {
 	r := p.rect
 	if p.page == nil || r[2] <= 0 || p.pageW <= 0 || p.pageH <= 0 {
 		return 0
@@ -212,14 +212,14 @@ func (p *Placer) Covered() float64 {
 }
 
 // Nudge shifts the stamp by dx, dy points (page coordinates).
-func (p *Placer) Nudge(dx, dy float64) {
+func (p *placer) Nudge(dx, dy float64) {
 	if p.rect[2] > 0 {
 		p.changed([4]float64{p.rect[0] + dx, p.rect[1] + dy, p.rect[2], p.rect[3]})
 	}
 }
 
 // Grow scales the stamp by f about its centre, keeping its proportions.
-func (p *Placer) Grow(f float64) {
+func (p *placer) Grow(f float64) {
 	r := p.rect
 	if r[2] <= 0 {
 		return
@@ -233,7 +233,7 @@ func (p *Placer) Grow(f float64) {
 
 // Tapped chooses a field when its box is clicked; elsewhere it focuses
 // the widget for the keyboard.
-func (p *Placer) Tapped(ev *fyne.PointEvent) {
+func (p *placer) Tapped(ev *fyne.PointEvent) {
 	x, y := p.toPage(ev.Position)
 	for i, f := range p.fields {
 		r := f.OnPage
@@ -251,7 +251,7 @@ func (p *Placer) Tapped(ev *fyne.PointEvent) {
 	p.focus()
 }
 
-func (p *Placer) focus() {
+func (p *placer) focus() {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
 		c.Focus(p)
 	}
@@ -259,7 +259,7 @@ func (p *Placer) focus() {
 
 // Dragged moves the stamp (grabbed inside, or brought under the pointer
 // when grabbed outside) or resizes it (grabbed by a corner).
-func (p *Placer) Dragged(ev *fyne.DragEvent) {
+func (p *placer) Dragged(ev *fyne.DragEvent) {
 	if p.Fixed || p.rect[2] <= 0 {
 		return
 	}
@@ -306,11 +306,11 @@ func (p *Placer) Dragged(ev *fyne.DragEvent) {
 }
 
 // DragEnd ends a move or resize.
-func (p *Placer) DragEnd() { p.drag = dragNone }
+func (p *placer) DragEnd() { p.drag = dragNone }
 
 // grab says what a drag starting at pos takes: a corner (within a few
 // pixels), the stamp, or nothing.
-func (p *Placer) grab(pos fyne.Position) int {
+func (p *placer) grab(pos fyne.Position) int {
 	at, sz := p.toScreen(p.rect)
 	const near = 8
 	corners := []fyne.Position{
@@ -336,14 +336,14 @@ func abs32(v float32) float32 {
 }
 
 // FocusGained / FocusLost: the stamp's outline shows the keyboard focus.
-func (p *Placer) FocusGained() { p.focused = true; p.Refresh() }
-func (p *Placer) FocusLost()   { p.focused = false; p.Refresh() }
+func (p *placer) FocusGained() { p.focused = true; p.Refresh() }
+func (p *placer) FocusLost()   { p.focused = false; p.Refresh() }
 
 // Focused says whether the keyboard moves the stamp now.
-func (p *Placer) Focused() bool { return p.focused }
+func (p *placer) Focused() bool { return p.focused }
 
 // needPlace asks for a stamp when there is none; true when it did.
-func (p *Placer) needPlace() bool {
+func (p *placer) needPlace() bool {
 	if p.rect[2] > 0 || p.page == nil || p.OnNeedPlace == nil {
 		return false
 	}
@@ -352,7 +352,7 @@ func (p *Placer) needPlace() bool {
 }
 
 // TypedRune: + (or =) grows the stamp, − (or -) shrinks it.
-func (p *Placer) TypedRune(r rune) {
+func (p *placer) TypedRune(r rune) {
 	if p.Fixed {
 		if r == ' ' {
 			p.fixedKey(fyne.KeySpace)
@@ -371,7 +371,7 @@ func (p *Placer) TypedRune(r rune) {
 }
 
 // TypedKey: the arrows move the stamp.
-func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
+func (p *placer) TypedKey(ev *fyne.KeyEvent) {
 	if p.Fixed {
 		p.fixedKey(ev.Name)
 		return
@@ -395,7 +395,7 @@ func (p *Placer) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // Cursor: a hand over the page (it can be dragged).
-func (p *Placer) Cursor() desktop.Cursor {
+func (p *placer) Cursor() desktop.Cursor {
 	if p.Fixed {
 		return desktop.DefaultCursor
 	}
@@ -403,7 +403,7 @@ func (p *Placer) Cursor() desktop.Cursor {
 }
 
 // MinSize: a readable page, the width of a column, the height bounded.
-func (p *Placer) MinSize() fyne.Size {
+func (p *placer) MinSize() fyne.Size {
 	w := float32(280)
 	h := float32(200)
 	if p.pageW > 0 && p.pageH > 0 {

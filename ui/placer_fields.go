@@ -11,7 +11,7 @@ import (
 // field to the next, Enter or Space chooses the field as a click does.
 
 // fixedKey handles a key on a fixed page.
-func (p *Placer) fixedKey(k fyne.KeyName) {
+func (p *placer) fixedKey(k fyne.KeyName) {
 	n := len(p.fields)
 	if n == 0 {
 		return
@@ -36,7 +36,7 @@ func (p *Placer) fixedKey(k fyne.KeyName) {
 }
 
 // setCurrent puts the keyboard on field i.
-func (p *Placer) setCurrent(i int) {
+func (p *placer) setCurrent(i int) {
 	if i == p.current {
 		return
 	}
@@ -48,7 +48,7 @@ func (p *Placer) setCurrent(i int) {
 }
 
 // CurrentField is the field the keyboard is on ("" none).
-func (p *Placer) CurrentField() string {
+func (p *placer) CurrentField() string {
 	if p.current < 0 || p.current >= len(p.fields) {
 		return ""
 	}
@@ -56,7 +56,7 @@ func (p *Placer) CurrentField() string {
 }
 
 // Fields are the fields drawn on the page.
-func (p *Placer) Fields() []PlacerField { return p.fields }
+func (p *placer) Fields() []placerField { return p.fields }
 
 // PageImage is the page's picture shown (nil none).
-func (p *Placer) PageImage() image.Image { return p.page }
+func (p *placer) PageImage() image.Image { return p.page }

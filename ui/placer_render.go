@@ -17,7 +17,7 @@ var (
 	fieldSigned = color.NRGBA{0x1b, 0x7a, 0x3a, 0xff}
 )
 
-func (p *Placer) CreateRenderer() fyne.WidgetRenderer {
+func (p *placer) CreateRenderer() fyne.WidgetRenderer {
 	r := &placerRenderer{p: p}
 	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	r.page = canvas.NewImageFromImage(nil)
@@ -38,7 +38,7 @@ func (p *Placer) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type placerRenderer struct {
-	p        *Placer
+	p        *placer
 	bg       *canvas.Rectangle
 	page     *canvas.Image
 	pageEdge *canvas.Rectangle

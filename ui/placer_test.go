@@ -61,7 +61,7 @@ func TestPlacerDragKeysFields(t *testing.T) {
 	p.SetPage(solid(612, 792, color.White), 612, 792)
 	p.SetStamp(solid(40, 12, color.NRGBA{R: 0xff, A: 0xff}))
 	p.SetPlace([4]float64{100, 100, 200, 60})
-	p.SetFields([]PlacerField{{Name: "Acheteur", OnPage: [4]float64{350, 600, 200, 50}}}, "")
+	p.SetFields([]placerField{{Name: "Acheteur", OnPage: [4]float64{350, 600, 200, 50}}}, "")
 	entry := widget.NewEntry()
 	w := test.NewTempWindow(t, container.NewVBox(entry, p))
 	w.Resize(fyne.NewSize(340, 480))

@@ -18,7 +18,7 @@ import (
 // outlined) stays in its own file, reached through the hooks below.
 type pagePane struct {
 	pageDoc
-	Placer *Placer
+	Placer *placer
 	// PageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says the
 	// loading, a simplified page or a failure (hidden when empty).
 	PageLabel  *widget.Label

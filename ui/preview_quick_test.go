@@ -54,7 +54,7 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 	withOptions = func(o *Options) { o.Pages = src }
 	h := start(t, tok, "fr")
 	withOptions = nil
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	in := filepath.Join(t.TempDir(), "scan.pdf")
 	if err := os.WriteFile(in, testpdf.ImagePage(testpdf.Page{Media: [4]float64{0, 0, 595, 842}}, 2100, [4]float64{100, 300, 400, 300}), 0o644); err != nil {
 		t.Fatal(err)

@@ -19,8 +19,8 @@ type PageSource interface {
 }
 
 // Pages is one document open for the preview (actions.PreviewDoc), and
-// PageField an empty signature field on one of its pages.
+// pageField an empty signature field on one of its pages.
 type (
 	Pages     = actions.PreviewDoc
-	PageField = actions.PageField
+	pageField = actions.PageField
 )

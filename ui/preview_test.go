@@ -64,7 +64,7 @@ func diffBox(a, b image.Image) image.Rectangle {
 func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	for _, vec := range testpdf.Vectors() {
 		t.Run(vec.Name, func(t *testing.T) {
 			v := h.app.signView()
@@ -151,7 +151,7 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 }
 
 // geometry of a placer: page coordinates → window position.
-func placerScreen(p *Placer) func(x, y float64) fyne.Position {
+func placerScreen(p *placer) func(x, y float64) fyne.Position {
 	w, hh := p.PageSize()
 	s := float64(p.Size().Width) / w
 	if sh := float64(p.Size().Height) / hh; sh < s {
@@ -166,7 +166,7 @@ func placerScreen(p *Placer) func(x, y float64) fyne.Position {
 }
 
 // moveTo drags the stamp so that its centre is at x, y (page coordinates).
-func moveTo(h *harness, p *Placer, x, y float64) {
+func moveTo(h *harness, p *placer, x, y float64) {
 	r := p.Place()
 	sc := placerScreen(p)
 	from, to := sc(r[0]+r[2]/2, r[1]+r[3]/2), sc(x, y)
@@ -179,7 +179,7 @@ func moveTo(h *harness, p *Placer, x, y float64) {
 func TestPreviewFieldsAndCoverage(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	form := filepath.Join(dir, "formulaire.pdf")
@@ -224,7 +224,7 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 func TestPreviewBatchPerDocument(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	var ins []string
@@ -295,7 +295,7 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 func TestPreviewHostileAndCancelled(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	junk := filepath.Join(dir, "faux.pdf")
@@ -322,7 +322,7 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 func TestPreviewKeyboardOnly(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	in := filepath.Join(t.TempDir(), "doc.pdf")
 	os.WriteFile(in, testpdf.Build(testpdf.Vectors()[1].Page), 0o644)
@@ -366,7 +366,7 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 func TestPreviewPlaceOnShorterDocument(t *testing.T) {
 	tok := softhsm(t)
 	h := startPreview(t, tok)
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	long, short := filepath.Join(dir, "long.pdf"), filepath.Join(dir, "short.pdf")

@@ -67,7 +67,7 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	mustShow(t, h.win, "Code de déverrouillage")
 	f := h.app.pinForm()
 	test.Type(f.Current, tok.PIN)
@@ -85,8 +85,8 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	if f.Current.PlaceHolder != "votre code PIN actuel" {
 		t.Fatalf("placeholder right after the change: %q", f.Current.PlaceHolder)
 	}
-	h.app.show(ScreenGuide)
-	h.app.show(ScreenPIN)
+	h.app.show(screenGuide)
+	h.app.show(screenPIN)
 	for _, w := range []string{"Changer mon code PIN", "Code PIN actuel", "pas le code de déverrouillage du site"} {
 		mustShow(t, h.win, w)
 	}
@@ -109,7 +109,7 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
 	}
 	h.app.setLang("en")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	mustShow(t, h.win, "Current PIN")
 }
 
@@ -188,7 +188,7 @@ func TestDiagnosticsWrapByWord(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(800, 600))
-	h.app.show(ScreenAbout)
+	h.app.show(screenAbout)
 	rep := h.app.diagnostics()
 	found := false
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
@@ -227,7 +227,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "Le site affiche alors votre code de déverrouillage")
 }
 
@@ -236,7 +236,7 @@ func TestOneVocabularyForTheCodes(t *testing.T) {
 func TestEnglishGuideIntro(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "en")
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "The app does for you everything that can be done here")
 	if shows(h.win, "does here") {
 		t.Fatal("old wording")
@@ -272,7 +272,7 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 		h := start(t, tok, lang)
 		fyne.CurrentApp().Settings().SetTheme(NewTheme())
 		h.win.Resize(fyne.NewSize(800, 600))
-		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenVerify, ScreenBrowsers, ScreenAbout} {
+		for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout} {
 			h.app.show(s)
 			if s == ScreenVerify {
 				verifyFile(t, h, corpus("byte-flip.pdf"))
@@ -297,19 +297,19 @@ func TestDriverScreenSaysGenericLikeTheGuide(t *testing.T) {
 	}
 	t.Setenv("OPENSC_CONF", "/dev/null")
 	h := startModule(t, nil, opensc, "fr", nil)
-	h.app.show(ScreenDriver)
+	h.app.show(screenDriver)
 	mustShow(t, h.win, "Pilote générique chargé : pas celui de Certigna")
 	mustShow(t, h.win, "OpenSC, un pilote générique, est installé ; le pilote de Certigna n’a pas été trouvé")
 	if shows(h.win, "Pilote chargé") {
 		t.Fatalf("a green “Pilote chargé” for OpenSC alone:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// "Mon token" waits for a token, and says the generic driver may not see it
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Branchez votre token")
 	mustShow(t, h.win, "Le seul pilote trouvé, OpenSC, est générique et ne le reconnaît peut-être pas")
 	tok := softhsm(t)
 	h2 := start(t, tok, "fr")
-	h2.app.show(ScreenDriver)
+	h2.app.show(screenDriver)
 	mustShow(t, h2.win, "Pilote chargé")
 	if shows(h2.win, "Pilote générique") {
 		t.Fatal("generic warning with a module that sees the token")
@@ -339,7 +339,7 @@ func TestExpiresSoonInDays(t *testing.T) {
 	tok := softhsm(t) // the test CA lives 30 days
 	for lang, re := range map[string]*regexp.Regexp{"fr": regexp.MustCompile(`^Expire dans (1 jour|\d+ jours)$`), "en": regexp.MustCompile(`^Expires in (1 day|\d+ days)$`)} {
 		h := start(t, tok, lang)
-		h.app.show(ScreenToken)
+		h.app.show(screenToken)
 		found := false
 		for _, s := range texts(h.win) {
 			if strings.HasPrefix(s, "Expire") {
@@ -372,7 +372,7 @@ func TestDamagedPDFInFrenchWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(p)})
 	h.settle()

@@ -22,7 +22,7 @@ import (
 func TestTokenDetailsAndSupportReport(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Détails pour le support (token, lecteur, pilote)")
 	rep := h.app.diagnostics()
 	for _, w := range []string{"Rapport pour le support", "Token « Jeton Tests UI »", "Fabricant : SoftHSM project", "Lecteur : SoftHSM slot",
@@ -37,7 +37,7 @@ func TestTokenDetailsAndSupportReport(t *testing.T) {
 	if full := h.app.report(true).Text(); !strings.Contains(full, "n° de série du certificat : 15eed") {
 		t.Errorf("asked-for serial missing:\n%s", full)
 	}
-	h.app.show(ScreenAbout)
+	h.app.show(screenAbout)
 	mustShow(t, h.win, "Copier le rapport pour le support")
 }
 
@@ -48,7 +48,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	defer token.SetDeadlines(token.Deadlines{Quick: time.Second, PIN: time.Second, Pad: time.Second, Slow: 2 * time.Second})()
 	shim := testtoken.BuildShim(t, testtoken.ShimHangSetPIN)
 	h := start(t, &testtoken.Token{ModulePath: shim.Path}, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	test.Type(f.Current, "1234")
 	test.Type(f.New, "24681357")
@@ -73,7 +73,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	// no wall-clock bound here: the machine may be loaded.)
 	h.app.refresh()
 	h.settle()
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "n’a toujours pas répondu")
 	// Once the driver answers, the token is back and the form usable.
 	shim.Release(t)
@@ -85,7 +85,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 			break
 		}
 	}
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	if f := h.app.pinForm(); f.Submit.Disabled() {
 		t.Fatalf("form disabled after the driver answered:\n%s", strings.Join(texts(h.win), "\n"))
 	}
@@ -103,7 +103,7 @@ func mustTokens(h *harness) []actions.TokenInfo {
 func TestReportFrenchWithBatches(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
 	var uris []fyne.URI

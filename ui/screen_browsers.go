@@ -20,20 +20,20 @@ import (
 // Firefox/Thunderbird/Chrome, the e-mail check, the certificate login test.
 const ScreenBrowsers = "browsers"
 
-// TLSTestRoots is the trust for the login test's server certificate; nil
+// tlsTestRoots is the trust for the login test's server certificate; nil
 // means the system's (tests set their own 127.0.0.1 PKI).
-var TLSTestRoots *x509.CertPool
+var tlsTestRoots *x509.CertPool
 
 // browsersOptions says where to look for profiles; zero = this user.
 var browsersOptions browsers.Options
 
-// BrowsersView is the screen's state that outlives a redraw (hot-plug
+// browsersView is the screen's state that outlives a redraw (hot-plug
 // redraws the screen; what is typed stays).
-type BrowsersView struct {
+type browsersView struct {
 	a      *App
 	lang   string
-	URL    *Input
-	PIN    *Input
+	URL    *input
+	PIN    *input
 	Test   *Button
 	Status *widget.Label // the login test's outcome
 	Info   *widget.Label // the last registration's outcome
@@ -48,11 +48,11 @@ type BrowsersView struct {
 var views sync.Map // *App → *BrowsersView
 
 // browsersView is the screen's view (tests drive it).
-func (a *App) browsersView() *BrowsersView {
-	if v, ok := views.Load(a); ok && v.(*BrowsersView).lang == a.lang {
-		return v.(*BrowsersView)
+func (a *App) browsersView() *browsersView {
+	if v, ok := views.Load(a); ok && v.(*browsersView).lang == a.lang {
+		return v.(*browsersView)
 	}
-	v := &BrowsersView{a: a, lang: a.lang}
+	v := &browsersView{a: a, lang: a.lang}
 	v.URL = newInput()
 	v.URL.SetPlaceHolder("https://")
 	v.PIN = newCodeInput()
@@ -266,7 +266,7 @@ func (a *App) unregisterStore(s browsers.Store, mod string) {
 // TestNow runs the login test: the server is asked first without the key
 // (a URL that cannot work never costs a PIN), then one PIN verification and
 // the real handshake.
-func (v *BrowsersView) TestNow() {
+func (v *browsersView) TestNow() {
 	a := v.a
 	url := strings.TrimSpace(v.URL.Text)
 	pin := v.PIN.Text
@@ -291,7 +291,7 @@ func (v *BrowsersView) TestNow() {
 		}
 	}
 	svc, slot, id := a.opt.Tokens, t.Slot, cert.ID
-	opts := browsers.TLSOptions{Roots: TLSTestRoots}
+	opts := browsers.TLSOptions{Roots: tlsTestRoots}
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
 		v.busy = true
 		v.Test.Disable()
@@ -308,7 +308,7 @@ func (v *BrowsersView) TestNow() {
 	}, nil)
 }
 
-func (v *BrowsersView) run(svc TokenService, slot uint, id []byte, url, pin string, finalTry bool, chain []*x509.Certificate, opts browsers.TLSOptions) (string, widget.Importance) {
+func (v *browsersView) run(svc TokenService, slot uint, id []byte, url, pin string, finalTry bool, chain []*x509.Certificate, opts browsers.TLSOptions) (string, widget.Importance) {
 	a := v.a
 	ctx := context.Background()
 	probe, err := browsers.ProbeTLS(ctx, url, opts)

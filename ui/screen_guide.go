@@ -14,15 +14,15 @@ func (a *App) guideScreen() fyne.CanvasObject {
 	states := stepStates(a.opt.Store, a.facts())
 	done := 0
 	for _, s := range states {
-		if s == StateDone {
+		if s == stateDone {
 			done++
 		}
 	}
 	bar := widget.NewProgressBar()
-	bar.Max = float64(len(Steps))
+	bar.Max = float64(len(steps))
 	bar.SetValue(float64(done))
 	bar.TextFormatter = func() string {
-		return a.n("ui.guide.progress", done, map[string]any{"Total": len(Steps)})
+		return a.n("ui.guide.progress", done, map[string]any{"Total": len(steps)})
 	}
 	items := []fyne.CanvasObject{
 		title(a.t("ui.guide.title")),
@@ -32,9 +32,9 @@ func (a *App) guideScreen() fyne.CanvasObject {
 	if a.searching {
 		items = append(items, widget.NewProgressBarInfinite())
 	}
-	for i, st := range Steps {
+	for i, st := range steps {
 		items = append(items, a.stepCard(i+1, st, states[st]))
-		if st == StepTestSignature {
+		if st == stepTestSignature {
 			items = append(items, a.browsersStepCard()) // optional: not counted in the progress
 		}
 	}
@@ -42,17 +42,17 @@ func (a *App) guideScreen() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
+func (a *App) stepCard(n int, st stepID, state stepState) fyne.CanvasObject {
 	var icon fyne.Resource
 	var stateText fyne.CanvasObject
 	switch state {
-	case StateDone:
+	case stateDone:
 		icon = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 		stateText = badge(a.t("ui.step_state.done"), theme.ColorNameSuccess)
-	case StateCurrent:
+	case stateCurrent:
 		icon = theme.NewPrimaryThemedResource(theme.NavigateNextIcon())
 		stateText = badge(a.t("ui.step_state.current"), theme.ColorNamePrimary)
-	case StateBlocked:
+	case stateBlocked:
 		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
 		stateText = badge(a.t("ui.step_state.blocked"), theme.ColorNameError)
 	default:
@@ -67,9 +67,9 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 	if cur != nil {
 		serial = cur.Serial
 	}
-	tick := func(label string) *Check {
+	tick := func(label string) *check {
 		c := newCheck(label, nil)
-		c.SetChecked(state == StateDone)
+		c.SetChecked(state == stateDone)
 		if a.refocusStep == st {
 			// ticked with the keyboard: the rebuilt guide keeps the focus here
 			a.refocusStep, a.refocus = "", c
@@ -83,8 +83,8 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 				_ = a.opt.Store.SetDone("", st, false)
 			}
 			a.ops.Add("guide_tick", a.t("support.step."+string(st)))
-			a.show(ScreenGuide)
-			if st == StepPINSet {
+			a.show(screenGuide)
+			if st == stepPINSet {
 				a.refresh() // the PIN badge: "À changer" until this is done
 			}
 		}
@@ -92,38 +92,38 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 	}
 	// Only the current step and steps with something to do show their text in
 	// full; done steps stay short so the list reads as progress.
-	detail := state != StateDone
+	detail := state != stateDone
 	switch st {
-	case StepAccepted:
+	case stepAccepted:
 		if detail {
 			body = append(body, para(a.t("ui.step.accepted.text")))
 		}
 		body = append(body, container.NewHBox(
 			newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.accepted.tick"))))
-	case StepDriver:
+	case stepDriver:
 		body = append(body, para(a.driverStepText(cur != nil)))
-		body = append(body, container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(ScreenDriver) })))
-	case StepInserted:
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(screenDriver) })))
+	case stepInserted:
 		if cur != nil {
 			body = append(body, para(a.t("ui.step.inserted.found", map[string]any{"Label": cur.Label, "Serial": cur.Serial})))
 		} else {
 			body = append(body, para(a.t("ui.step.inserted.text")))
 		}
-		body = append(body, container.NewHBox(newButton(a.t("ui.step.inserted.button"), func() { a.show(ScreenToken) })))
-	case StepUnlockCode:
+		body = append(body, container.NewHBox(newButton(a.t("ui.step.inserted.button"), func() { a.show(screenToken) })))
+	case stepUnlockCode:
 		if detail {
 			body = append(body, para(a.t("ui.step.unlock_code.text")))
 		}
 		body = append(body, container.NewHBox(
 			newIconButton(a.t("ui.open_certigna"), theme.ComputerIcon(), func() { a.openURL(certignaSite) }),
 			tick(a.t("ui.step.unlock_code.tick"))))
-	case StepPINSet:
+	case stepPINSet:
 		if detail {
 			body = append(body, para(a.t("ui.step.pin_set.text")))
 		}
-		btn := newButton(a.t("ui.step.pin_set.button"), func() { a.show(ScreenPIN) })
-		if state == StateCurrent {
+		btn := newButton(a.t("ui.step.pin_set.button"), func() { a.show(screenPIN) })
+		if state == stateCurrent {
 			btn.Importance = widget.HighImportance
 		}
 		row := container.NewHBox(btn)
@@ -131,22 +131,22 @@ func (a *App) stepCard(n int, st StepID, state StepState) fyne.CanvasObject {
 			// done (in the app or ticked): "Déjà fait avec le pilote" would
 			// be untrue after the PIN was set here
 			label := a.t("ui.step.pin_set.tick")
-			if state == StateDone {
+			if state == stateDone {
 				label = a.t("ui.step.pin_set.tick_done")
 			}
 			row.Add(tick(label))
 		}
 		body = append(body, row)
-	case StepTestSignature:
+	case stepTestSignature:
 		if detail {
 			body = append(body, para(a.t("ui.step.test_signature.text")))
 		}
-		btn := newButton(a.t("ui.step.test_signature.button"), func() { a.show(ScreenSign) })
-		if state == StateCurrent {
+		btn := newButton(a.t("ui.step.test_signature.button"), func() { a.show(screenSign) })
+		if state == stateCurrent {
 			btn.Importance = widget.HighImportance
 		}
 		body = append(body, container.NewHBox(btn))
-	case StepOriginals:
+	case stepOriginals:
 		body = append(body, para(a.t("ui.step.originals.text")))
 		const postal = "Certigna\n20, allée de la Râperie\nF-59650 Villeneuve d’Ascq"
 		addr := widget.NewLabel(postal)

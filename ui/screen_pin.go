@@ -11,11 +11,11 @@ import (
 	"github.com/certigna-desktop/app/actions"
 )
 
-// PINForm is "unlock and set my PIN": the unlock code received from the
+// pinForm is "unlock and set my PIN": the unlock code received from the
 // CA's site, the new PIN twice. One click, at most one try on the token.
-type PINForm struct {
+type pinForm struct {
 	a                     *App
-	Current, New, Confirm *Input
+	Current, New, Confirm *input
 	Submit                *Button
 	Status                *widget.Label
 	Rules                 *widget.Label
@@ -31,15 +31,15 @@ type PINForm struct {
 	serial    string // the token the codes are typed for
 }
 
-func newPINForm(a *App) *PINForm {
-	f := &PINForm{a: a}
+func newPINForm(a *App) *pinForm {
+	f := &pinForm{a: a}
 	f.Current = newCodeInput()
 	f.New = newCodeInput()
 	f.Confirm = newCodeInput()
 	f.Current.SetPlaceHolder(a.t("ui.pin.current_ph"))
 	f.New.SetPlaceHolder(a.t("ui.pin.new_ph"))
 	f.Confirm.SetPlaceHolder(a.t("ui.pin.confirm_ph"))
-	entries := []*Input{f.Current, f.New, f.Confirm}
+	entries := []*input{f.Current, f.New, f.Confirm}
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}
@@ -57,7 +57,7 @@ func newPINForm(a *App) *PINForm {
 
 // enterSubmits: Enter moves to the first empty field, or submits when all
 // are filled (Enter on a complete form always submits).
-func enterSubmits(a *App, entries []*Input, submit func()) {
+func enterSubmits(a *App, entries []*input, submit func()) {
 	for _, e := range entries {
 		if e.Text == "" && !e.Disabled() {
 			a.focus(e)
@@ -67,7 +67,7 @@ func enterSubmits(a *App, entries []*Input, submit func()) {
 	submit()
 }
 
-func (f *PINForm) build() fyne.CanvasObject {
+func (f *pinForm) build() fyne.CanvasObject {
 	a := f.a
 	f.tokenChanged()
 	fields := widget.NewForm(
@@ -95,13 +95,13 @@ func (f *PINForm) build() fyne.CanvasObject {
 // is set, the first field asks for it. Asking for the website's unlock code
 // again would make the person type a code that no longer works and spend a
 // try for nothing.
-func (f *PINForm) applyMode() {
+func (f *pinForm) applyMode() {
 	a := f.a
 	if f.fields == nil {
 		return
 	}
 	k := "ui.pin."
-	if t := a.current(); t != nil && a.opt.Store.IsDone(t.Serial, StepPINSet) {
+	if t := a.current(); t != nil && a.opt.Store.IsDone(t.Serial, stepPINSet) {
 		k = "ui.pin.change."
 	}
 	f.title.Text = a.t(k + "title")
@@ -114,7 +114,7 @@ func (f *PINForm) applyMode() {
 }
 
 // tokenChanged updates the state line without touching what is typed.
-func (f *PINForm) tokenChanged() {
+func (f *pinForm) tokenChanged() {
 	a := f.a
 	t := a.current()
 	// another token (or none): codes typed for the previous one are cleared
@@ -123,7 +123,7 @@ func (f *PINForm) tokenChanged() {
 		serial = t.Serial
 	}
 	if serial != f.serial && !f.busy {
-		for _, e := range []*Input{f.Current, f.New, f.Confirm} {
+		for _, e := range []*input{f.Current, f.New, f.Confirm} {
 			e.SetText("")
 		}
 	}
@@ -140,8 +140,8 @@ func (f *PINForm) tokenChanged() {
 	f.setEnabled(!f.busy && t != nil)
 }
 
-func (f *PINForm) setEnabled(on bool) {
-	for _, e := range []*Input{f.Current, f.New, f.Confirm} {
+func (f *pinForm) setEnabled(on bool) {
+	for _, e := range []*input{f.Current, f.New, f.Confirm} {
 		if on {
 			e.Enable()
 		} else {
@@ -159,7 +159,7 @@ func (f *PINForm) setEnabled(on bool) {
 }
 
 // SubmitNow is the Submit button's action.
-func (f *PINForm) SubmitNow() {
+func (f *pinForm) SubmitNow() {
 	a := f.a
 	if f.busy {
 		return // one try per click, never a second one in flight
@@ -179,7 +179,7 @@ func (f *PINForm) SubmitNow() {
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { f.run(*t, cur, nw, conf, finalTry) }, nil)
 }
 
-func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) {
+func (f *pinForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) {
 	a := f.a
 	f.busy = true
 	f.setEnabled(false)
@@ -215,14 +215,14 @@ func (f *PINForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 			}
 			a.ops.Add("pin_change", a.t("support.result.ok"))
 			f.Succeeded = true
-			_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
-			_ = a.opt.Store.SetDone(t.Serial, StepUnlockCode, true)
+			_ = a.opt.Store.SetDone(t.Serial, stepPINSet, true)
+			_ = a.opt.Store.SetDone(t.Serial, stepUnlockCode, true)
 			f.applyMode() // a next change asks for the PIN just set
-			for _, e := range []*Input{f.Current, f.New, f.Confirm} {
+			for _, e := range []*input{f.Current, f.New, f.Confirm} {
 				e.SetText("")
 			}
 			f.Status.SetText("")
-			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(ScreenSign) })
+			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(screenSign) })
 			next.Importance = widget.HighImportance
 			f.result.Objects = []fyne.CanvasObject{
 				bannerBox(a.t("ui.pin.success"), theme.ColorNameSuccess),
@@ -277,7 +277,7 @@ func isWeakPIN(p string) bool {
 }
 
 // weakWarning is a warning line that follows what is typed in e.
-func weakWarning(a *App, e *Input) *widget.Label {
+func weakWarning(a *App, e *input) *widget.Label {
 	l := para(a.t("ui.pin.weak"))
 	l.Importance = widget.WarningImportance
 	l.Hide() // no empty line in the form
@@ -297,7 +297,7 @@ func weakWarning(a *App, e *Input) *widget.Label {
 // clearStale: a red refusal goes away as soon as the person types again in
 // one of the fields it was about (a stale error beside corrected fields
 // said the opposite of the form).
-func clearStale(status *widget.Label, fields ...*Input) {
+func clearStale(status *widget.Label, fields ...*input) {
 	for _, e := range fields {
 		e.Typed = func() {
 			if status.Importance == widget.DangerImportance && status.Text != "" {

@@ -11,13 +11,13 @@ import (
 	"github.com/certigna-desktop/app/actions"
 )
 
-// SignView is the test signature: a PDF (dropped, chosen or the sample), the
+// signView is the test signature: a PDF (dropped, chosen or the sample), the
 // PIN, the signature off the UI goroutine, and the check of what was written.
 // Everything that can be known without the PIN (the document, the output
 // folder, the options, the certificate) is checked as soon as it changes;
 // "Signer" stays disabled, with the reason beside the document, until it
 // passes.
-type SignView struct {
+type signView struct {
 	// codeFor is what the PIN typed is for (token, certificate, documents):
 	// when it changes the PIN is cleared (a PIN typed for one document is
 	// never sent for another without being typed again)
@@ -27,20 +27,20 @@ type SignView struct {
 	Output  string // the signed copy, after success
 	Result  *actions.Verification
 
-	PIN    *Input
+	PIN    *input
 	Submit *Button
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
 	Cert   *widget.Select
-	Reason *Input
+	Reason *input
 	// ReasonScope says, in a batch, that the reason is every document's
 	ReasonScope *widget.Label
 	Stamp       *widget.Select // invisible / first page / last page
 	Corner      *widget.Select // StampCorners, in the UI language
-	TSA         *Input
-	TSAUser     *Input
-	TSAPass     *Input
+	TSA         *input
+	TSAUser     *input
+	TSAPass     *input
 	LTV         *widget.Check
 	AllowLower  *widget.Check
 	Options     *widget.Accordion
@@ -111,8 +111,8 @@ type SignView struct {
 	placeRect    [4]float64
 }
 
-func newSignView(a *App) *SignView {
-	v := &SignView{a: a}
+func newSignView(a *App) *signView {
+	v := &signView{a: a}
 	v.PIN = newCodeInput()
 	v.PIN.SetPlaceHolder(a.t("ui.sign.pin_ph"))
 	v.PIN.OnSubmitted = func(string) { v.SignNow() }
@@ -221,7 +221,7 @@ func newSignView(a *App) *SignView {
 
 // syncStamp enables the stamp's choices that count: none when the
 // document's own field decides the stamp; the corner only for a corner.
-func (v *SignView) syncStamp() {
+func (v *signView) syncStamp() {
 	a := v.a
 	switch {
 	case v.fillsField:
@@ -238,7 +238,7 @@ func (v *SignView) syncStamp() {
 	v.StampNote.Hide()
 }
 
-func (v *SignView) build() fyne.CanvasObject {
+func (v *signView) build() fyne.CanvasObject {
 	a := v.a
 	v.tokenChanged()
 	if v.Input != "" {
@@ -281,10 +281,10 @@ func (v *SignView) build() fyne.CanvasObject {
 }
 
 // signView is the test signature screen's state (nil on other screens).
-func (a *App) signView() *SignView { return a.sign }
+func (a *App) signView() *signView { return a.sign }
 
 // pinForm is the PIN screen's form (nil on other screens).
-func (a *App) pinForm() *PINForm { return a.pin }
+func (a *App) pinForm() *pinForm { return a.pin }
 
 // unblockForm is the blocked screen's form (nil on other screens).
-func (a *App) unblockForm() *UnblockForm { return a.unb }
+func (a *App) unblockForm() *unblockForm { return a.unb }

@@ -23,7 +23,7 @@ import (
 
 // SetInputs takes several documents to sign with one PIN (one document:
 // the usual single-file screen).
-func (v *SignView) SetInputs(paths []string) {
+func (v *signView) SetInputs(paths []string) {
 	if len(paths) == 1 {
 		v.Batch = nil
 		v.setInput(paths[0])
@@ -61,7 +61,7 @@ func (v *SignView) SetInputs(paths []string) {
 // checkBatch runs every document's pre-PIN check (actions.PlanBatchEach,
 // as the click does) as soon as the batch is set up, and lists beside the
 // documents which ones will be refused and why; "Signer" counts the others.
-func (v *SignView) checkBatch(cert *actions.CertInfo) {
+func (v *signView) checkBatch(cert *actions.CertInfo) {
 	a := v.a
 	v.checkGen++
 	gen := v.checkGen
@@ -103,10 +103,10 @@ func (v *SignView) checkBatch(cert *actions.CertInfo) {
 }
 
 // BatchCancel is the Cancel button of a batch in progress (nil otherwise).
-func (v *SignView) BatchCancel() *Button { return v.batchCancel }
+func (v *signView) BatchCancel() *Button { return v.batchCancel }
 
 // signBatch is SignNow for v.Batch.
-func (v *SignView) signBatch() {
+func (v *signView) signBatch() {
 	a := v.a
 	fail := func(msg string) { setStatus(v.Status, msg, widget.DangerImportance) }
 	t := a.current()
@@ -197,7 +197,7 @@ func (v *SignView) signBatch() {
 // runBatch opens the key once and signs the items not refused, in order
 // (actions.SignBatch: the same rules as the CLI's batch — a token error
 // stops it, each output is checked from disk).
-func (v *SignView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []*actions.BatchItem, p actions.Prepared, finalTry bool) {
+func (v *signView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []*actions.BatchItem, p actions.Prepared, finalTry bool) {
 	a := v.a
 	pin := v.PIN.Text
 	v.PIN.SetText("")
@@ -307,7 +307,7 @@ func signedDir(items []*actions.BatchItem) string {
 // logBatch records a batch's outcome in the event log (the support report):
 // each document's result by file name, or the refused key with the PIN
 // state after, then the summary. Never a PIN or a folder.
-func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary, err error, after *actions.PINState) {
+func (v *signView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary, err error, after *actions.PINState) {
 	a := v.a
 	if err != nil {
 		d := a.opFailed(err)
@@ -331,7 +331,7 @@ func (v *SignView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary
 // batchOutRow says where a batch's signed copies go, with the button that
 // chooses a folder (the system's folder dialog: files.go); hidden for one
 // document.
-func (v *SignView) batchOutRow() fyne.CanvasObject {
+func (v *signView) batchOutRow() fyne.CanvasObject {
 	if v.batchOut == nil {
 		v.batchWhere = para("")
 		v.BatchDir = newIconButton(v.a.t("ui.batch.out_dir"), theme.FolderOpenIcon(), v.chooseBatchDir)
@@ -341,7 +341,7 @@ func (v *SignView) batchOutRow() fyne.CanvasObject {
 	return v.batchOut
 }
 
-func (v *SignView) showBatchOut() {
+func (v *signView) showBatchOut() {
 	if v.batchOut == nil {
 		return
 	}
@@ -359,7 +359,7 @@ func (v *SignView) showBatchOut() {
 
 // chooseBatchDir asks for the folder of the batch's signed copies; the
 // documents are checked again against it (before any PIN).
-func (v *SignView) chooseBatchDir() {
+func (v *signView) chooseBatchDir() {
 	a := v.a
 	r := FileRequest{Kind: FileFolder, Title: a.t("ui.batch.out_dir_title"), Accept: a.t("ui.batch.out_dir_accept"), Dir: a.documentsDir()}
 	set := func(p string) {

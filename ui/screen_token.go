@@ -164,7 +164,7 @@ func (a *App) switchModule(path string) {
 			a.module = st
 			a.restartWatch()
 			a.refresh()
-			a.show(ScreenDriver)
+			a.show(screenDriver)
 		})
 	})
 }
@@ -181,7 +181,7 @@ func (a *App) useDemo() {
 			a.module = st
 			a.restartWatch()
 			a.refresh()
-			a.show(ScreenDriver)
+			a.show(screenDriver)
 		})
 	})
 }
@@ -196,7 +196,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	}
 	if !a.module.Loaded {
 		items = append(items, para(a.t("ui.token.no_driver")),
-			container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(ScreenDriver) })))
+			container.NewHBox(newButton(a.t("ui.step.driver.button"), func() { a.show(screenDriver) })))
 		return container.NewVBox(items...)
 	}
 	t := a.current()
@@ -215,7 +215,7 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 			para(txt),
 			widget.NewProgressBarInfinite(),
 			container.NewHBox(
-				newIconButton(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.show(ScreenDriver) }),
+				newIconButton(a.t("ui.step.driver.button"), theme.SettingsIcon(), func() { a.show(screenDriver) }),
 				newIconButton(a.t("ui.demo.use"), theme.MediaPlayIcon(), a.useDemo)))))
 		return container.NewVBox(items...)
 	}
@@ -302,9 +302,9 @@ func (a *App) tokenScreen() fyne.CanvasObject {
 	if len(others) > 0 {
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(a.t("ui.cert.chain", map[string]any{"N": len(others)}), container.NewVBox(others...))))
 	}
-	next := newIconButton(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.show(ScreenPIN) })
-	sig := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(ScreenSign) })
-	if a.opt.Store.IsDone(t.Serial, StepPINSet) {
+	next := newIconButton(a.t("ui.token.next_pin"), theme.AccountIcon(), func() { a.show(screenPIN) })
+	sig := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(screenSign) })
+	if a.opt.Store.IsDone(t.Serial, stepPINSet) {
 		sig.Importance = widget.HighImportance
 	} else {
 		next.Importance = widget.HighImportance

@@ -8,13 +8,13 @@ import (
 	"github.com/certigna-desktop/app/actions"
 )
 
-// UnblockForm is the blocked screen: the CA's unblocking procedure first;
+// unblockForm is the blocked screen: the CA's unblocking procedure first;
 // the admin-code form only behind "I have an admin code (PUK)", because a
 // Certigna holder has none and the website's unlock code typed there would
 // burn the admin tries.
-type UnblockForm struct {
+type unblockForm struct {
 	a                   *App
-	Admin, New, Confirm *Input
+	Admin, New, Confirm *input
 	Submit              *Button
 	Status              *widget.Label
 	Weak                *widget.Label
@@ -27,12 +27,12 @@ type UnblockForm struct {
 	Succeeded bool
 }
 
-func newUnblockForm(a *App) *UnblockForm {
-	f := &UnblockForm{a: a}
+func newUnblockForm(a *App) *unblockForm {
+	f := &unblockForm{a: a}
 	f.Admin = newCodeInput()
 	f.New = newCodeInput()
 	f.Confirm = newCodeInput()
-	entries := []*Input{f.Admin, f.New, f.Confirm}
+	entries := []*input{f.Admin, f.New, f.Confirm}
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
 	}
@@ -47,17 +47,17 @@ func newUnblockForm(a *App) *UnblockForm {
 }
 
 // ShowAdminForm opens the admin-code form.
-func (f *UnblockForm) ShowAdminForm() {
+func (f *unblockForm) ShowAdminForm() {
 	f.revealed = true
-	f.a.show(ScreenBlocked)
+	f.a.show(screenBlocked)
 }
 
-func (f *UnblockForm) usable() bool {
+func (f *unblockForm) usable() bool {
 	t := f.a.current()
 	return t != nil && t.HasUsableSOPIN()
 }
 
-func (f *UnblockForm) build() fyne.CanvasObject {
+func (f *unblockForm) build() fyne.CanvasObject {
 	a := f.a
 	items := []fyne.CanvasObject{
 		title(a.t("ui.blocked.title")),
@@ -103,23 +103,23 @@ func (f *UnblockForm) build() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func (f *UnblockForm) tokenChanged() {
+func (f *unblockForm) tokenChanged() {
 	if f.busy {
 		return
 	}
 	t := f.a.current()
 	if t != nil && t.PIN != actions.PINLocked && !f.Succeeded {
 		// unblocked elsewhere, or another token: back to the PIN screen
-		f.a.show(ScreenPIN)
+		f.a.show(screenPIN)
 		return
 	}
 	if !f.Succeeded {
-		f.a.show(ScreenBlocked)
+		f.a.show(screenBlocked)
 	}
 }
 
 // SubmitNow is the unblock button's action.
-func (f *UnblockForm) SubmitNow() {
+func (f *unblockForm) SubmitNow() {
 	a := f.a
 	if f.busy {
 		return
@@ -153,10 +153,10 @@ func (f *UnblockForm) SubmitNow() {
 				}
 				a.ops.Add("unblock", a.t("support.result.ok"))
 				f.Succeeded = true
-				_ = a.opt.Store.SetDone(t.Serial, StepPINSet, true)
+				_ = a.opt.Store.SetDone(t.Serial, stepPINSet, true)
 				f.Status.SetText("")
 				f.result.Objects = []fyne.CanvasObject{bannerBox(a.t("ui.blocked.success"), theme.ColorNameSuccess),
-					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.show(ScreenSign) }))}
+					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.show(screenSign) }))}
 				f.result.Refresh()
 				a.refresh()
 			})

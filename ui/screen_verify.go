@@ -27,18 +27,18 @@ const ScreenVerify = "verify"
 
 // The verification of a document, in the person's words (actions).
 type (
-	SignatureCheck = actions.SignatureCheck
-	DocumentCheck  = actions.DocumentCheck
+	signatureCheck = actions.SignatureCheck
+	documentCheck  = actions.DocumentCheck
 )
 
-// ErrNoSignature: the document has no signature.
-var ErrNoSignature = actions.ErrNoSignature
+// errNoSignature: the document has no signature.
+var errNoSignature = actions.ErrNoSignature
 
-// VerifyView is the verify screen's state.
-type VerifyView struct {
+// verifyView is the verify screen's state.
+type verifyView struct {
 	a       *App
 	File    string
-	Check   *DocumentCheck
+	Check   *documentCheck
 	Err     error
 	Offer   bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
 	box     *fyne.Container
@@ -51,13 +51,13 @@ type VerifyView struct {
 	// Preview: the page with the signature fields outlined
 	// (verify_preview.go; nil without a renderer); Selected: the field
 	// whose card is selected.
-	Preview  *VerifyPreview
+	Preview  *verifyPreview
 	Selected string
 	cards    map[string]*selectable
 }
 
 // verifyView is the verify screen (nil before it was first shown).
-func (a *App) verifyView() *VerifyView { return a.verify }
+func (a *App) verifyView() *verifyView { return a.verify }
 
 func (a *App) verifier() *actions.Documents {
 	v := a.docs
@@ -66,7 +66,7 @@ func (a *App) verifier() *actions.Documents {
 
 func (a *App) verifyScreen() fyne.CanvasObject {
 	if a.verify == nil {
-		a.verify = &VerifyView{a: a}
+		a.verify = &verifyView{a: a}
 	}
 	v := a.verify
 	v.box = container.NewVBox()
@@ -104,13 +104,13 @@ func (a *App) offerOnDrop(path string) bool {
 	if !vf.HasSignatures(path) {
 		return false
 	}
-	a.verify = &VerifyView{a: a, File: path, Offer: true}
+	a.verify = &verifyView{a: a, File: path, Offer: true}
 	a.show(ScreenVerify)
 	return true
 }
 
 // Run verifies path in the background and shows the result.
-func (v *VerifyView) Run(path string) {
+func (v *verifyView) Run(path string) {
 	a := v.a
 	vf := a.verifier()
 	v.File, v.Offer, v.Check, v.Err, v.Selected, v.cards = path, false, nil, nil, "", nil
@@ -138,7 +138,7 @@ func (v *VerifyView) Run(path string) {
 	})
 }
 
-func (v *VerifyView) render() {
+func (v *verifyView) render() {
 	if v.box == nil {
 		return
 	}
@@ -155,13 +155,13 @@ func (v *VerifyView) render() {
 		v.VerifyB.Importance = widget.HighImportance
 		v.SignB = newIconButton(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
 			v.Offer = false
-			a.show(ScreenSign)
+			a.show(screenSign)
 			if a.sign != nil {
 				a.sign.setInput(file)
 			}
 		})
 		objs = append(objs, container.NewHBox(v.VerifyB, v.SignB))
-	case v.Err != nil && errors.Is(v.Err, ErrNoSignature):
+	case v.Err != nil && errors.Is(v.Err, errNoSignature):
 		objs = append(objs, bannerBox(a.t("verify.ui.no_signature", map[string]any{"File": filepath.Base(v.File)}), theme.ColorNameWarning))
 	case v.Err != nil:
 		objs = append(objs, bannerBox(message(v.Err, a.lang), theme.ColorNameError))
@@ -191,7 +191,7 @@ func (v *VerifyView) render() {
 	v.box.Refresh()
 }
 
-func (v *VerifyView) card(s SignatureCheck) fyne.CanvasObject {
+func (v *verifyView) card(s signatureCheck) fyne.CanvasObject {
 	a := v.a
 	head := widget.NewLabel(s.Headline)
 	head.Wrapping = fyne.TextWrapWord
@@ -270,7 +270,7 @@ func answerBadge(a *App, kind, answer string) fyne.CanvasObject {
 // compareView: the page that changed, as signed (left) and now (right),
 // the changed regions outlined in red, and "Ouvrir la version signée",
 // which saves the signed revision beside the file and opens it.
-func (v *VerifyView) compareView(s SignatureCheck) fyne.CanvasObject {
+func (v *verifyView) compareView(s signatureCheck) fyne.CanvasObject {
 	a := v.a
 	file, pc, rev := v.File, s.Visible[0], s.Revision
 	pages := container.NewGridWithColumns(2, para(a.t("verify.ui.compare_loading")), widget.NewLabel(""))

@@ -135,8 +135,8 @@ func (a *App) rememberCert(serial string, id []byte) {
 	_ = a.opt.Store.SetSettings(s)
 }
 
-func (a *App) facts() GuideFacts {
-	return GuideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.current()}
+func (a *App) facts() guideFacts {
+	return guideFacts{DriverLoaded: a.module.Loaded, DriverVendor: a.module.Loaded && genericModule(a.module) == "", Token: a.current()}
 }
 
 // genericModule names the generic PKCS#11 module loaded ("" for a token
@@ -160,21 +160,21 @@ func (a *App) stateChanged() {
 	a.updateHeader()
 	a.updateNav()
 	switch a.screen {
-	case ScreenPIN:
+	case screenPIN:
 		if t := a.current(); t != nil && t.PIN == actions.PINLocked && !a.pinBusy() {
-			a.show(ScreenBlocked)
+			a.show(screenBlocked)
 			return
 		}
 		if a.pin != nil {
 			a.pin.tokenChanged()
 			return
 		}
-	case ScreenBlocked:
+	case screenBlocked:
 		if a.unb != nil {
 			a.unb.tokenChanged()
 			return
 		}
-	case ScreenSign:
+	case screenSign:
 		if a.sign != nil {
 			a.sign.tokenChanged()
 			return

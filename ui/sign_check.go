@@ -17,7 +17,7 @@ import (
 // document, folder, options and certificate checked as soon as they change,
 // and the "Signer" button enabled only when they pass.
 
-func (v *SignView) tokenChanged() {
+func (v *signView) tokenChanged() {
 	a := v.a
 	t := a.current()
 	if t == nil {
@@ -38,7 +38,7 @@ func (v *SignView) tokenChanged() {
 }
 
 // codeTarget names what a PIN typed now would be sent for.
-func (v *SignView) codeTarget() string {
+func (v *signView) codeTarget() string {
 	serial, cert := "", ""
 	if t := v.a.current(); t != nil {
 		serial = t.Serial
@@ -51,7 +51,7 @@ func (v *SignView) codeTarget() string {
 
 // forgetCodeOnChange clears the PIN when the token, the certificate or the
 // documents it was typed for changed.
-func (v *SignView) forgetCodeOnChange() {
+func (v *signView) forgetCodeOnChange() {
 	k := v.codeTarget()
 	if v.codeFor != "" && k != v.codeFor && v.PIN.Text != "" {
 		v.PIN.SetText("")
@@ -62,7 +62,7 @@ func (v *SignView) forgetCodeOnChange() {
 // recheck runs every check that needs no PIN for the document, the output
 // folder, the options and the certificate, then enables "Signer" or says
 // next to the document why not. Stale answers are dropped.
-func (v *SignView) recheck() {
+func (v *signView) recheck() {
 	a := v.a
 	if v.Reason == nil || v.TSA == nil {
 		return // still being built
@@ -126,7 +126,7 @@ func (v *SignView) recheck() {
 
 // showCheck shows the check's answer beside the document and sets the
 // button.
-func (v *SignView) showCheck() {
+func (v *signView) showCheck() {
 	a := v.a
 	switch {
 	case v.CheckErr != nil:
@@ -151,13 +151,13 @@ func (v *SignView) showCheck() {
 
 // CanSign says whether "Signer" is enabled: a token, a signing
 // certificate, a document that passed every check, nothing in flight.
-func (v *SignView) CanSign() bool {
+func (v *signView) CanSign() bool {
 	t := v.a.current()
 	return !v.busy && t != nil && t.PIN != actions.PINLocked && v.a.signingCert() != nil &&
 		v.Input != "" && v.Checked && v.CheckErr == nil
 }
 
-func (v *SignView) setButton() {
+func (v *signView) setButton() {
 	// a batch's button says how many documents it signs, never "le document"
 	if v.Submit == nil {
 		return // still being built

@@ -33,8 +33,8 @@ func (a *App) handleDrop(uris []fyne.URI) {
 		}
 	}
 	if len(pdfs) > 1 { // several documents, one PIN (screen_sign_batch.go)
-		if a.screen != ScreenSign {
-			a.show(ScreenSign)
+		if a.screen != screenSign {
+			a.show(screenSign)
 		}
 		a.ops.Add("pdf_dropped", fmt.Sprintf("%d", len(pdfs)))
 		a.sign.SetInputs(pdfs)
@@ -43,8 +43,8 @@ func (a *App) handleDrop(uris []fyne.URI) {
 	if pdf != nil && a.offerOnDrop(pdf.Path()) {
 		return // already signed: "Vérifier" or "Signer aussi" (screen_verify.go)
 	}
-	if a.screen != ScreenSign {
-		a.show(ScreenSign)
+	if a.screen != screenSign {
+		a.show(screenSign)
 	}
 	if pdf == nil {
 		a.sign.Status.SetText(a.t("ui.sign.not_pdf"))
@@ -54,7 +54,7 @@ func (a *App) handleDrop(uris []fyne.URI) {
 	a.sign.setInput(pdf.Path())
 }
 
-func (v *SignView) setInput(p string) {
+func (v *signView) setInput(p string) {
 	v.Batch = nil
 	v.Input = p
 	v.inputLbl.SetText(p)
@@ -83,12 +83,12 @@ func (v *SignView) setInput(p string) {
 	}
 }
 
-func (v *SignView) choose() { v.a.choosePDF(v.setInput) }
+func (v *signView) choose() { v.a.choosePDF(v.setInput) }
 
 // loadFields offers the choice of a field when p has several empty
 // signature fields (a form's "sign here" boxes); with one, it is used; with
 // none, a new invisible field is added.
-func (v *SignView) loadFields(p string) {
+func (v *signView) loadFields(p string) {
 	a := v.a
 	v.Field.Hide()
 	v.Field.Options = nil
@@ -121,7 +121,7 @@ func (v *SignView) loadFields(p string) {
 // shown: control characters, escapes and bidirectional overrides made
 // visible, lengths bounded; two names that would look the same are told
 // apart by a number.
-func (v *SignView) setFieldChoices(names []string) {
+func (v *signView) setFieldChoices(names []string) {
 	v.fieldNames = map[string]string{}
 	v.Field.Options = nil
 	for _, n := range names {
@@ -135,7 +135,7 @@ func (v *SignView) setFieldChoices(names []string) {
 }
 
 // selectedField is the name of the chosen field, as the PDF has it.
-func (v *SignView) selectedField() string {
+func (v *signView) selectedField() string {
 	if n, ok := v.fieldNames[v.Field.Selected]; ok {
 		return n
 	}
@@ -143,7 +143,7 @@ func (v *SignView) selectedField() string {
 }
 
 // selectField chooses the field named name in the PDF.
-func (v *SignView) selectField(name string) {
+func (v *signView) selectField(name string) {
 	for shown, n := range v.fieldNames {
 		if n == name {
 			v.Field.SetSelected(shown)
@@ -216,13 +216,13 @@ func (a *App) typedPDF(then func(path string)) {
 }
 
 // chooserField is the path field of the open-PDF dialog last shown (tests).
-func (a *App) chooserField() *Input { return a.chooser }
+func (a *App) chooserField() *input { return a.chooser }
 
 // UseSample writes the sample document to the documents folder and selects it.
-func (v *SignView) useSample() { v.UseSample() }
+func (v *signView) useSample() { v.UseSample() }
 
 // UseSample generates the sample PDF and selects it.
-func (v *SignView) UseSample() {
+func (v *signView) UseSample() {
 	a := v.a
 	dir := a.documentsDir()
 	lang := a.lang

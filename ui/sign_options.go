@@ -16,7 +16,7 @@ import (
 
 // options is the folded "Options" section: plain words first, the
 // technical names only in the details line at the bottom.
-func (v *SignView) options() fyne.CanvasObject {
+func (v *signView) options() fyne.CanvasObject {
 	a := v.a
 	tech := para(a.t("ui.sign.tech_details"))
 	// not LowImportance: Fyne draws that in the disabled grey, below 4.5:1
@@ -40,7 +40,7 @@ func (v *SignView) options() fyne.CanvasObject {
 
 // showLogin shows the TSA login fields only with a TSA address: no login
 // questions for those who do not use one.
-func (v *SignView) showLogin() {
+func (v *signView) showLogin() {
 	if on := strings.TrimSpace(v.TSA.Text) != ""; on != v.tsaLogin.Visible() {
 		if on {
 			v.tsaLogin.Show()
@@ -52,7 +52,7 @@ func (v *SignView) showLogin() {
 }
 
 // signOptions are the screen's choices for the signer.
-func (v *SignView) signOptions(cert actions.CertInfo) actions.SignOptions {
+func (v *signView) signOptions(cert actions.CertInfo) actions.SignOptions {
 	a := v.a
 	o := actions.SignOptions{
 		Name: cert.Holder, Reason: strings.TrimSpace(v.Reason.Text), Lang: a.lang,
@@ -72,13 +72,13 @@ func (v *SignView) signOptions(cert actions.CertInfo) actions.SignOptions {
 }
 
 // stampPlaced says the stamp goes where it was placed on the preview.
-func (v *SignView) stampPlaced() bool {
+func (v *signView) stampPlaced() bool {
 	return v.a.stampPage == actions.StampPlaced && v.placeRect[2] > 0
 }
 
 // setStampChoice selects choice in the Stamp select (without the select's
 // own reaction: the caller has set what goes with it).
-func (v *SignView) setStampChoice(choice string) {
+func (v *signView) setStampChoice(choice string) {
 	a := v.a
 	a.stampPage = choice
 	for i, c := range v.stampChoices {
@@ -98,7 +98,7 @@ func (a *App) certName(c *actions.CertInfo) string { return a.certLabel(c) }
 
 // certChoices fills the certificate Select; it is shown only when the
 // token holds two signing certificates or more.
-func (v *SignView) certChoices() {
+func (v *signView) certChoices() {
 	a := v.a
 	cs := a.signingCerts()
 	if a.current() == nil || len(cs) < 2 {

@@ -26,7 +26,7 @@ import (
 // SignView for tests.
 type pagePreview struct {
 	pagePane
-	v *SignView
+	v *signView
 	// PlaceHere puts a stamp on the page shown when there is none.
 	PlaceHere       *Button
 	thumbs          *fyne.Container
@@ -39,7 +39,7 @@ type pagePreview struct {
 	docRow    *fyne.Container
 	box       *fyne.Container
 
-	fields   []PageField
+	fields   []pageField
 	stampKey string
 	stampGen int
 	batchDoc int                    // the batch document shown
@@ -52,7 +52,7 @@ type placeOnPage struct {
 	Rect [4]float64
 }
 
-func newPagePreview(v *SignView, src PageSource) *pagePreview {
+func newPagePreview(v *signView, src PageSource) *pagePreview {
 	a := v.a
 	pp := &pagePreview{v: v, places: map[string]placeOnPage{}}
 	pp.init(a, src, a.t("ui.preview.name"))
@@ -147,7 +147,7 @@ func (pp *pagePreview) startPage() int {
 
 // usedField is the empty field the signature will go into: the one chosen,
 // or the document's only one.
-func (pp *pagePreview) usedField() *PageField {
+func (pp *pagePreview) usedField() *pageField {
 	v := pp.v
 	name := ""
 	if v.Field.Visible() {
@@ -170,10 +170,10 @@ func (pp *pagePreview) sync() {
 	if pp.doc == nil || pp.page == 0 {
 		return
 	}
-	var fs []PlacerField
+	var fs []placerField
 	for _, f := range pp.fields {
 		if f.Page == pp.page {
-			fs = append(fs, PlacerField{Name: f.Name, OnPage: f.OnPage})
+			fs = append(fs, placerField{Name: f.Name, OnPage: f.OnPage})
 		}
 	}
 	used := pp.usedField()

@@ -22,7 +22,7 @@ func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
 
 // optsFor is opts for document in: its own place in a batch placed per
 // document.
-func (v *SignView) optsFor(in string, opts actions.SignOptions) actions.SignOptions {
+func (v *signView) optsFor(in string, opts actions.SignOptions) actions.SignOptions {
 	if v.Preview == nil || opts.StampPage != actions.StampPlaced {
 		return opts
 	}
@@ -33,7 +33,7 @@ func (v *SignView) optsFor(in string, opts actions.SignOptions) actions.SignOpti
 }
 
 // batchOpts are each document's options (taken on the UI goroutine).
-func (v *SignView) batchOpts(ins []string, opts actions.SignOptions) map[string]actions.SignOptions {
+func (v *signView) batchOpts(ins []string, opts actions.SignOptions) map[string]actions.SignOptions {
 	m := map[string]actions.SignOptions{}
 	for _, in := range ins {
 		m[in] = v.optsFor(in, opts)

@@ -14,7 +14,7 @@ import (
 // The sign screen's result: the signed copy checked, its verdict and details
 // beside the button, or the failure in words.
 
-func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verification, res actions.SignResult, err error, removed bool) {
+func (v *signView) done(t actions.TokenInfo, out string, ver *actions.Verification, res actions.SignResult, err error, removed bool) {
 	a := v.a
 	v.busy = false
 	if v.cancelRun != nil {
@@ -40,7 +40,7 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	a.ops.Add("sign", a.t("support.result.ok_file", map[string]any{"File": filepath.Base(out)}))
 	a.rememberCert(t.Serial, v.lastCert)
 	if ver.Valid {
-		_ = a.opt.Store.SetDone(t.Serial, StepTestSignature, true)
+		_ = a.opt.Store.SetDone(t.Serial, stepTestSignature, true)
 	}
 	// the outcome beside the button; the details right under it, compact
 	// enough that the result fits at 1024×740 without scrolling
@@ -89,7 +89,7 @@ func (v *SignView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 			container.NewHBox(
 				newIconButton(a.t("ui.sign.open_file"), theme.FileIcon(), func() { a.openPath(out) }),
 				newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(filepath.Dir(out)) }),
-				newButton(a.t("ui.sign.back_guide"), func() { a.show(ScreenGuide) }),
+				newButton(a.t("ui.sign.back_guide"), func() { a.show(screenGuide) }),
 			),
 		)),
 	)

@@ -17,7 +17,7 @@ import (
 // what is missing — without the PIN, the token is not used.
 
 // pendingBanner says what is missing and offers Réessayer.
-func (v *SignView) pendingBanner(t actions.TokenInfo, out string, res actions.SignResult) fyne.CanvasObject {
+func (v *signView) pendingBanner(t actions.TokenInfo, out string, res actions.SignResult) fyne.CanvasObject {
 	a := v.a
 	a.ops.Add("sign_pending", res.Level)
 	retry := widget.NewButtonWithIcon(a.t("finish.ui.retry"), theme.ViewRefreshIcon(), nil)
@@ -34,7 +34,7 @@ func (v *SignView) pendingBanner(t actions.TokenInfo, out string, res actions.Si
 // retryFinish runs Signer.Finish on the kept file, then shows the result
 // again; a server failing again leaves the file as it was and the button
 // usable.
-func (v *SignView) retryFinish(t actions.TokenInfo, out string, prev actions.SignResult, retry *widget.Button) {
+func (v *signView) retryFinish(t actions.TokenInfo, out string, prev actions.SignResult, retry *widget.Button) {
 	a := v.a
 	if v.busy {
 		return

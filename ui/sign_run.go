@@ -21,7 +21,7 @@ import (
 // tokenRefusal is why no PIN may be asked for a signature now, as far as the
 // token and its certificate tell ("" when one may): the same for one
 // document and for several.
-func (v *SignView) tokenRefusal() string {
+func (v *signView) tokenRefusal() string {
 	a := v.a
 	switch t := a.current(); {
 	case t == nil:
@@ -35,7 +35,7 @@ func (v *SignView) tokenRefusal() string {
 }
 
 // SignNow is the sign button's action: at most one PIN try per click.
-func (v *SignView) SignNow() {
+func (v *signView) SignNow() {
 	a := v.a
 	if v.busy {
 		return
@@ -78,7 +78,7 @@ func (v *SignView) SignNow() {
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { v.run(*t, cert, finalTry) }, nil)
 }
 
-func (v *SignView) run(t actions.TokenInfo, cert actions.CertInfo, finalTry bool) {
+func (v *signView) run(t actions.TokenInfo, cert actions.CertInfo, finalTry bool) {
 	a := v.a
 	v.busy = true
 	in, pin := v.Input, v.PIN.Text

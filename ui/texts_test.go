@@ -47,7 +47,7 @@ func checkShown(t *testing.T, lang, where string, shown []string) {
 			t.Errorf("%s/%s: raw tag %q", lang, where, x)
 		case lang == "fr" && pluralFR.MatchString(x), lang == "en" && pluralEN.MatchString(x):
 			t.Errorf("%s/%s: plural mistake %q", lang, where, x)
-		case lang == "fr" && where != ScreenAbout && englishFR.MatchString(x):
+		case lang == "fr" && where != screenAbout && englishFR.MatchString(x):
 			t.Errorf("%s/%s: English in the French window %q", lang, where, x)
 		case strings.Contains(x, "Tampon visible : Invisible"):
 			t.Errorf("%s/%s: %q", lang, where, x)
@@ -63,15 +63,15 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return candidates{s} })
 	for _, lang := range []string{"fr", "en"} {
 		h.app.setLang(lang)
-		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
+		for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenAbout} {
 			h.app.show(s)
-			if s == ScreenSign {
+			if s == screenSign {
 				v := h.app.signView()
 				v.Options.Open(0)
 				v.UseSample()
 				h.settle()
 			}
-			if s == ScreenDriver {
+			if s == screenDriver {
 				for _, o := range test.LaidOutObjects(h.win.Content()) {
 					if acc, ok := o.(*widget.Accordion); ok {
 						acc.OpenAll() // the places tried, with their tags in words
@@ -80,7 +80,7 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 				mustShow(t, h.win, map[string]string{"fr": "emplacement habituel", "en": "usual place"}[lang])
 			}
 			shown := append(texts(h.win), visibleTexts(h.win)...)
-			if s == ScreenAbout {
+			if s == screenAbout {
 				// the support report is for Certigna's support, who needs
 				// the technical names ("--module"): only keys are checked
 				for _, x := range shown {
@@ -251,7 +251,7 @@ func firstLevelTexts(o fyne.CanvasObject) []string {
 		return []string{x.Text}
 	case *widget.Check:
 		return []string{x.Text}
-	case *Check:
+	case *check:
 		return []string{x.Text}
 	case *widget.Select:
 		return append([]string{x.Selected, x.PlaceHolder}, x.Options...)
@@ -306,7 +306,7 @@ func TestNoJargonOnFirstScreens(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenBrowsers} {
 		h.app.show(s)
 		h.settle()
 		check(s)
@@ -329,7 +329,7 @@ func TestNoTextInDisabledGrey(t *testing.T) {
 			t.Errorf("%s: %q in the disabled grey", where, x)
 		}
 	}
-	for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenBrowsers, ScreenVerify} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenBrowsers, ScreenVerify} {
 		h.app.show(s)
 		h.settle()
 		check(s)

@@ -198,7 +198,7 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
-		case *Check:
+		case *check:
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
@@ -227,7 +227,7 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
-		case *Check:
+		case *check:
 			out = append(out, x.Text)
 		case *widget.Card:
 			out = append(out, x.Title)
@@ -235,7 +235,7 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.PlaceHolder)
-		case *Input:
+		case *input:
 			out = append(out, x.PlaceHolder)
 		case *widget.Select:
 			out = append(out, x.Selected)
@@ -272,7 +272,7 @@ func overlayTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.Text, x.PlaceHolder)
-		case *Input:
+		case *input:
 			out = append(out, x.Text, x.PlaceHolder)
 		case *canvas.Text:
 			out = append(out, x.Text)
@@ -309,7 +309,7 @@ func pinState(t *testing.T, h *harness) actions.PINState {
 func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Jeton Tests UI")
 	mustShow(t, h.win, testtoken.Holder)
 	// the PIN the token came with is "to be changed" until the personal
@@ -318,12 +318,12 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 	if shows(h.win, "Prêt") {
 		t.Fatal("a new token shows “Prêt” before its PIN was set")
 	}
-	if err := h.store.SetDone(h.app.current().Serial, StepPINSet, true); err != nil {
+	if err := h.store.SetDone(h.app.current().Serial, stepPINSet, true); err != nil {
 		t.Fatal(err)
 	}
 	h.app.refresh()
 	h.settle()
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "Prêt")
 	// the test CA lives 30 days: the certificate is flagged as expiring soon
 	mustShow(t, h.win, "Expire dans")
@@ -338,7 +338,7 @@ func TestTokenScreenShowsLabelAndHolder(t *testing.T) {
 func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	if f == nil {
 		t.Fatal("no PIN form")
@@ -347,7 +347,7 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 		t.Fatal("focus is not on the first field")
 	}
 	// Tab goes through the fields in reading order
-	for _, want := range []*Input{f.New, f.Confirm} {
+	for _, want := range []*input{f.New, f.Confirm} {
 		test.FocusNext(h.win.Canvas())
 		if h.win.Canvas().Focused() != want {
 			t.Fatalf("Tab order: focus on %T %p", h.win.Canvas().Focused(), h.win.Canvas().Focused())
@@ -388,7 +388,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	testtoken.Need(t, "pkcs11-tool")
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	const newPIN = "97531864"
 	test.Type(f.Current, tok.PIN)
@@ -413,7 +413,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 		t.Fatal("codes left in the form")
 	}
 	serial := h.app.current().Serial
-	if !h.store.IsDone(serial, StepPINSet) {
+	if !h.store.IsDone(serial, stepPINSet) {
 		t.Fatal("guide step not recorded")
 	}
 	if out, err := tok.TryTool("--login", "--pin", tok.PIN, "--list-objects"); err == nil {
@@ -432,7 +432,7 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	}
 	// the about panel's "copy the report for support" puts the recent operations on the
 	// clipboard, without any code
-	h.app.show(ScreenAbout)
+	h.app.show(screenAbout)
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == "Copier le rapport pour le support" {
 			test.Tap(b)
@@ -461,10 +461,10 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	before := sha256.Sum256(buf.Bytes())
 
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	v := h.app.signView()
-	if h.app.shown() != ScreenSign || v == nil || v.Input != in {
+	if h.app.shown() != screenSign || v == nil || v.Input != in {
 		t.Fatalf("drop did not select the PDF (screen %s)", h.app.shown())
 	}
 	h.settle() // the document's pre-PIN check
@@ -490,7 +490,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	}
 	mustShow(t, h.win, "Signature valide")
 	mustShow(t, h.win, v.Output)
-	if !h.store.IsDone(h.app.current().Serial, StepTestSignature) {
+	if !h.store.IsDone(h.app.current().Serial, stepTestSignature) {
 		t.Fatal("guide step not recorded")
 	}
 	// open file / open folder go through OpenURL with file URIs
@@ -548,7 +548,7 @@ func TestLanguageSwitchChangesVisibleTexts(t *testing.T) {
 	// every screen, in both languages: no untranslated key on screen
 	for _, lang := range []string{"en", "fr"} {
 		h.app.setLang(lang)
-		for _, s := range []string{ScreenGuide, ScreenDriver, ScreenToken, ScreenPIN, ScreenSign, ScreenAbout} {
+		for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenAbout} {
 			h.app.show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "ui.") {
@@ -589,7 +589,7 @@ func TestTranslationsComplete(t *testing.T) {
 func TestTokenScreenFollowsHotPlug(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	h.app.Start()
 	h.settle() // the first discovery (instant here) ends the "searching" line
 	mustShow(t, h.win, "Jeton Tests UI")
@@ -624,7 +624,7 @@ func TestTokenScreenFollowsHotPlug(t *testing.T) {
 func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenPIN)
+	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	test.Type(f.Current, "000000")
 	test.Type(f.New, "24681357")
@@ -669,10 +669,10 @@ func (d toBeChanged) Tokens() ([]actions.TokenInfo, error) {
 func TestPINToBeChangedBadgeAndAdvice(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return toBeChanged{s} })
-	h.app.show(ScreenToken)
+	h.app.show(screenToken)
 	mustShow(t, h.win, "À changer")
 	mustShow(t, h.win, "doit être remplacé par votre code PIN personnel")
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	mustShow(t, h.win, "Choisir votre code PIN personnel")
 }
 
@@ -705,7 +705,7 @@ func (k pulledKey) Sign(r io.Reader, digest []byte, o crypto.SignerOpts) ([]byte
 func TestTokenPulledMidSignature(t *testing.T) {
 	tok := softhsm(t)
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return pullOut{s, t, tok} })
-	h.app.show(ScreenSign)
+	h.app.show(screenSign)
 	v := h.app.signView()
 	v.UseSample()
 	h.settle()

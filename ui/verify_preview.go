@@ -17,18 +17,18 @@ import (
 // that signature's card in the report. Everything is rendered off the UI
 // goroutine; choosing another document cancels what is in flight.
 
-// VerifyPreview is the verify screen's preview (exported fields for tests).
-type VerifyPreview struct {
+// verifyPreview is the verify screen's preview (exported fields for tests).
+type verifyPreview struct {
 	pagePane
-	v *VerifyView
+	v *verifyView
 	// Hint says what a field box is.
 	Hint   *widget.Label
-	fields []PageField
+	fields []pageField
 }
 
-func newVerifyPreview(v *VerifyView, src PageSource) *VerifyPreview {
+func newVerifyPreview(v *verifyView, src PageSource) *verifyPreview {
 	a := v.a
-	vp := &VerifyPreview{v: v}
+	vp := &verifyPreview{v: v}
 	vp.init(a, src, a.t("ui.vpreview.name"))
 	vp.failure = widget.MediumImportance
 	vp.opened, vp.reset, vp.drawn = vp.openedDoc, vp.forgetDoc, vp.sync
@@ -43,7 +43,7 @@ func newVerifyPreview(v *VerifyView, src PageSource) *VerifyPreview {
 
 // openedDoc keeps the document's signature fields and starts at the first
 // page with a signature field, else page 1.
-func (vp *VerifyPreview) openedDoc(doc Pages) int {
+func (vp *verifyPreview) openedDoc(doc Pages) int {
 	vp.fields = doc.SignatureFields()
 	for _, f := range vp.fields {
 		if f.Signed {
@@ -57,16 +57,16 @@ func (vp *VerifyPreview) openedDoc(doc Pages) int {
 }
 
 // forgetDoc forgets the previous document's fields.
-func (vp *VerifyPreview) forgetDoc() {
+func (vp *verifyPreview) forgetDoc() {
 	vp.fields = nil
 	vp.Hint.SetText("")
 }
 
 // sync outlines the fields of the page shown, with their labels (the
 // report's signer once known).
-func (vp *VerifyPreview) sync() {
+func (vp *verifyPreview) sync() {
 	a := vp.v.a
-	var fs []PlacerField
+	var fs []placerField
 	for _, f := range vp.fields {
 		if f.Page != vp.page {
 			continue
@@ -78,7 +78,7 @@ func (vp *VerifyPreview) sync() {
 				label = a.t("ui.vpreview.signed_by", map[string]any{"Signer": s.Signer})
 			}
 		}
-		fs = append(fs, PlacerField{Name: f.Name, OnPage: f.OnPage, Signed: f.Signed, Label: label})
+		fs = append(fs, placerField{Name: f.Name, OnPage: f.OnPage, Signed: f.Signed, Label: label})
 	}
 	vp.Placer.SetFields(fs, vp.v.Selected)
 	switch {
@@ -92,7 +92,7 @@ func (vp *VerifyPreview) sync() {
 }
 
 // current says the field the keyboard is on, in words.
-func (vp *VerifyPreview) current(name string) {
+func (vp *verifyPreview) current(name string) {
 	for _, f := range vp.Placer.fields {
 		if f.Name == name {
 			vp.Hint.SetText(f.Label + " — " + vp.v.a.t("ui.vpreview.enter"))
@@ -102,7 +102,7 @@ func (vp *VerifyPreview) current(name string) {
 }
 
 // checkFor is the report's signature in field name ("" or unknown: nil).
-func (v *VerifyView) checkFor(name string) *SignatureCheck {
+func (v *verifyView) checkFor(name string) *signatureCheck {
 	if v.Check == nil || name == "" {
 		return nil
 	}
@@ -116,7 +116,7 @@ func (v *VerifyView) checkFor(name string) *SignatureCheck {
 
 // selectField selects the card of the signature in field name and brings
 // it into view; an empty field has no card (the hint says so).
-func (v *VerifyView) selectField(name string) {
+func (v *verifyView) selectField(name string) {
 	a := v.a
 	if v.checkFor(name) == nil {
 		if v.Preview != nil {
@@ -146,7 +146,7 @@ type selectable struct {
 	box *fyne.Container
 }
 
-func (v *VerifyView) selectableCard(s SignatureCheck, card fyne.CanvasObject) fyne.CanvasObject {
+func (v *verifyView) selectableCard(s signatureCheck, card fyne.CanvasObject) fyne.CanvasObject {
 	if v.cards == nil {
 		v.cards = map[string]*selectable{}
 	}
@@ -164,7 +164,7 @@ func (v *VerifyView) selectableCard(s SignatureCheck, card fyne.CanvasObject) fy
 
 // CardSelected says whether the card of the signature in field name is
 // shown selected.
-func (v *VerifyView) CardSelected(name string) bool {
+func (v *verifyView) CardSelected(name string) bool {
 	c := v.cards[name]
 	return c != nil && c.bg.Visible()
 }

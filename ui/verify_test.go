@@ -19,7 +19,7 @@ import (
 // pdfsign/corpus_gen_test.go).
 func corpus(name string) string { return filepath.Join("..", "pdfsign", "testdata", "verify", name) }
 
-func verifyFile(t *testing.T, h *harness, path string) *VerifyView {
+func verifyFile(t *testing.T, h *harness, path string) *verifyView {
 	t.Helper()
 	h.app.show(ScreenVerify)
 	v := h.app.verifyView()
@@ -81,7 +81,7 @@ func TestVerifyScreen(t *testing.T) {
 				}
 			}
 			if c.badges == ([4]string{}) {
-				if v.Check != nil || v.Err != ErrNoSignature {
+				if v.Check != nil || v.Err != errNoSignature {
 					t.Fatalf("unsigned file: check %+v err %v", v.Check, v.Err)
 				}
 				return
@@ -124,11 +124,11 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	mustShow(t, h.win, "Le document a été modifié depuis : ")
 	mustShow(t, h.win, "comme la signature le permet")
 
-	h.app.show(ScreenGuide)
+	h.app.show(screenGuide)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
 	test.Tap(h.app.verifyView().SignB)
 	h.settle()
-	if h.app.shown() != ScreenSign || h.app.signView() == nil || h.app.signView().Input != signed {
+	if h.app.shown() != screenSign || h.app.signView() == nil || h.app.signView().Input != signed {
 		t.Fatalf("screen %q sign view %+v", h.app.shown(), h.app.signView())
 	}
 }
@@ -142,7 +142,7 @@ var headlineDate = map[string]*regexp.Regexp{
 
 // checkHeadline: one headline in words, with its date once, and none of
 // the field names, constants or technical words the window used to show.
-func checkHeadline(t *testing.T, s SignatureCheck, lang string) {
+func checkHeadline(t *testing.T, s signatureCheck, lang string) {
 	t.Helper()
 	t.Logf("headline: %s", s.Headline)
 	if n := len(headlineDate[lang].FindAllString(s.Headline, -1)); n != 1 {
