@@ -99,7 +99,7 @@ type App struct {
 	scroll  *container.Scroll
 	header  *fyne.Container
 	nav     *fyne.Container
-	navBtns map[string]*Button
+	navBtns map[string]*button
 	// dialogs open, the top one last: Enter and Escape go to it (dialogs.go)
 	dialogs []*keyDialog
 	// refocus: the control of the rebuilt screen that gets the focus back

@@ -75,7 +75,7 @@ func TestBatchDropOnePIN(t *testing.T) {
 			for _, b := range buttons(top) {
 				labels = append(labels, b.Text)
 			}
-			if f, ok := c.Focused().(*Button); !ok || f.Text != "Signer les 3 autres" {
+			if f, ok := c.Focused().(*button); !ok || f.Text != "Signer les 3 autres" {
 				t.Fatalf("the question's default is not “Signer les 3 autres”: buttons %q, focus %T", labels, c.Focused())
 			}
 			press(c, fyne.KeyReturn, 0)
@@ -168,7 +168,7 @@ func buttons(o fyne.CanvasObject) []*widget.Button {
 		switch x := c.(type) {
 		case *widget.Button:
 			out = append(out, x)
-		case *Button:
+		case *button:
 			out = append(out, &x.Button)
 		case *fyne.Container:
 			for _, k := range x.Objects {

@@ -20,7 +20,7 @@ import (
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
-func button(t *testing.T, h *harness, text string) *widget.Button {
+func buttonLabelled(t *testing.T, h *harness, text string) *widget.Button {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if b, ok := asButton(o); ok && b.Text == text {
@@ -63,7 +63,7 @@ func TestBrowsersScreen(t *testing.T) {
 
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenBrowsers)
+	h.app.show(screenBrowsers)
 	mustShow(t, h.win, "Navigateurs et messagerie")
 	mustShow(t, h.win, "Firefox — default-release")
 	mustShow(t, h.win, "token non enregistré")
@@ -132,7 +132,7 @@ func TestBrowsersScreen(t *testing.T) {
 	snapshot(t, h, "16-browsers-tls.png")
 
 	// Undo restores pkcs11.txt byte for byte.
-	test.Tap(button(t, h, "Retirer l’enregistrement"))
+	test.Tap(buttonLabelled(t, h, "Retirer l’enregistrement"))
 	h.settle()
 	mustShow(t, h.win, "Enregistrement retiré de Firefox (default-release).")
 	if now, _ := os.ReadFile(filepath.Join(prof, "pkcs11.txt")); !bytes.Equal(now, orig) {
@@ -140,7 +140,7 @@ func TestBrowsersScreen(t *testing.T) {
 	}
 
 	h.app.setLang("en")
-	h.app.show(ScreenBrowsers)
+	h.app.show(screenBrowsers)
 	mustShow(t, h.win, "Browsers and e-mail")
 	mustShow(t, h.win, "End-to-End Encryption → S/MIME")
 	snapshot(t, h, "15-browsers-en.png")
@@ -148,7 +148,7 @@ func TestBrowsersScreen(t *testing.T) {
 	mustShow(t, h.win, "Browsers and e-mail (optional)")
 	for _, lang := range []string{"fr", "en"} {
 		h.app.setLang(lang)
-		for _, s := range []string{screenGuide, ScreenBrowsers} {
+		for _, s := range []string{screenGuide, screenBrowsers} {
 			h.app.show(s)
 			for _, x := range texts(h.win) {
 				if strings.HasPrefix(x, "browsers.") || strings.HasPrefix(x, "ui.") {

@@ -9,11 +9,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Button is the window's button: Space and Enter press it (Fyne's presses
+// button is the window's button: Space and Enter press it (Fyne's presses
 // on Space only), and the keyboard focus shows as a ring around it. Fyne
 // shows focus by tinting the background with the focus colour, which on a
 // blue (primary) button is blue on blue: invisible.
-type Button struct {
+type button struct {
 	widget.Button
 	// Name is what a screen reader will say for a button without text
 	// (an arrow icon): Fyne 2.7 has no accessibility API yet, the name is
@@ -23,19 +23,19 @@ type Button struct {
 	esc     func() bool // in a dialog: Escape closes it
 }
 
-func newButton(text string, tapped func()) *Button {
+func newButton(text string, tapped func()) *button {
 	return newIconButton(text, nil, tapped)
 }
 
-func newIconButton(text string, icon fyne.Resource, tapped func()) *Button {
-	b := &Button{}
+func newIconButton(text string, icon fyne.Resource, tapped func()) *button {
+	b := &button{}
 	b.Text, b.Icon, b.OnTapped = text, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // AccessibleName is the button's text, or its Name when it has none.
-func (b *Button) AccessibleName() string {
+func (b *button) AccessibleName() string {
 	if b.Text != "" {
 		return b.Text
 	}
@@ -43,7 +43,7 @@ func (b *Button) AccessibleName() string {
 }
 
 // TypedKey presses the button on Enter too.
-func (b *Button) TypedKey(ev *fyne.KeyEvent) {
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
 		if !b.Disabled() {
 			b.Tapped(nil)
@@ -56,7 +56,7 @@ func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	b.Button.TypedKey(ev)
 }
 
-func (b *Button) FocusGained() {
+func (b *button) FocusGained() {
 	b.focused = true
 	b.Button.FocusGained()
 	if focusHook != nil {
@@ -64,19 +64,19 @@ func (b *Button) FocusGained() {
 	}
 }
 
-func (b *Button) FocusLost() {
+func (b *button) FocusLost() {
 	b.focused = false
 	b.Button.FocusLost()
 }
 
 // Focused says whether the button shows the keyboard focus (tests).
-func (b *Button) Focused() bool { return b.focused }
+func (b *button) Focused() bool { return b.focused }
 
 // focusRing is the colour of the keyboard-focus ring: dark enough on the
 // light background, and distinct from the blue of a primary button.
 var focusRing = color.NRGBA{R: 0xe0, G: 0x7a, B: 0x00, A: 0xff}
 
-func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
 	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: newRing(), b: b}
 }
 
@@ -93,7 +93,7 @@ func newRing() *canvas.Rectangle {
 type ringRenderer struct {
 	fyne.WidgetRenderer
 	ring *canvas.Rectangle
-	b    *Button
+	b    *button
 }
 
 func (r *ringRenderer) Layout(s fyne.Size) {

@@ -16,14 +16,14 @@ import (
 // button, Escape its cancel (both close it). Fyne's dialogs take neither.
 type keyDialog struct {
 	d       dialog.Dialog
-	def     *Button
+	def     *button
 	onEsc   func()
 	focusOn fyne.Focusable
 }
 
 // showDialog shows d with the keyboard on it: the focus on focusOn (the
 // default button, or the dialog's field), Enter = def, Escape = onEsc.
-func (a *App) showDialog(d dialog.Dialog, content fyne.CanvasObject, def *Button, onEsc func(), focusOn fyne.Focusable) {
+func (a *App) showDialog(d dialog.Dialog, content fyne.CanvasObject, def *button, onEsc func(), focusOn fyne.Focusable) {
 	k := &keyDialog{d: d, def: def, onEsc: onEsc, focusOn: focusOn}
 	a.dialogs = append(a.dialogs, k)
 	// Escape typed in one of its buttons or fields reaches it too
@@ -31,7 +31,7 @@ func (a *App) showDialog(d dialog.Dialog, content fyne.CanvasObject, def *Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *Button:
+		case *button:
 			x.esc = esc
 		case *input:
 			x.esc = esc

@@ -59,9 +59,9 @@ func repeat(c fyne.Canvas, name fyne.KeyName, r rune) {
 }
 
 // buttonWithText is the window's button showing text.
-func buttonWithText(w fyne.Window, text string) *Button {
+func buttonWithText(w fyne.Window, text string) *button {
 	for _, o := range test.LaidOutObjects(w.Content()) {
-		if b, ok := o.(*Button); ok && b.Text == text {
+		if b, ok := o.(*button); ok && b.Text == text {
 			return b
 		}
 	}
@@ -114,7 +114,7 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 		t.Fatalf("%d C_SetPIN for one change", n)
 	}
 	// the keyboard is on the next step's button: Space goes on from there
-	if b, ok := c.Focused().(*Button); !ok || b.Text != "Faire une signature de test" {
+	if b, ok := c.Focused().(*button); !ok || b.Text != "Faire une signature de test" {
 		t.Fatalf("after the change the focus is on %T, not the next step", c.Focused())
 	}
 
@@ -161,7 +161,7 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 // dialog's).
 func asButton(o fyne.CanvasObject) (*widget.Button, bool) {
 	switch b := o.(type) {
-	case *Button:
+	case *button:
 		return &b.Button, true
 	case *widget.Button:
 		return b, true
@@ -207,7 +207,7 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 }
 
 // focusRingOf is the outline rectangle the button draws over itself.
-func focusRingOf(b *Button) *canvas.Rectangle {
+func focusRingOf(b *button) *canvas.Rectangle {
 	objs := test.WidgetRenderer(b).Objects()
 	if r, ok := objs[len(objs)-1].(*canvas.Rectangle); ok && r.StrokeWidth > 0 {
 		return r
@@ -238,7 +238,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	}
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEscape} {
 		open()
-		if _, ok := c.Focused().(*Button); !ok {
+		if _, ok := c.Focused().(*button); !ok {
 			t.Fatalf("the dialog's button has no focus (%T)", c.Focused())
 		}
 		press(c, k, 0)
@@ -442,7 +442,7 @@ func TestDriverReasonsSaidOnce(t *testing.T) {
 func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenVerify, screenBrowsers, screenAbout} {
 		h.app.show(s)
 		if s == screenSign {
 			h.app.signView().UseSample()
@@ -450,7 +450,7 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 		}
 		n := 0
 		for _, o := range test.LaidOutObjects(h.win.Content()) {
-			if b, ok := o.(*Button); ok {
+			if b, ok := o.(*button); ok {
 				n++
 				if b.AccessibleName() == "" {
 					t.Errorf("%s: a button without a name (icon %v)", s, b.Icon)
@@ -529,7 +529,7 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	}
 
 	// the PDF chooser's "not found" too
-	h.app.show(ScreenVerify)
+	h.app.show(screenVerify)
 	test.Tap(buttonWithText(h.win, "Choisir un PDF…"))
 	path := h.app.chooserField()
 	typeKeys(c, "/nulle/part.pdf")

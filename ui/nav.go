@@ -77,16 +77,16 @@ func (a *App) updateHeader() {
 	a.header.Refresh()
 }
 
-var navOrder = []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout}
+var navOrder = []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenVerify, screenBrowsers, screenAbout}
 
 func (a *App) buildNav() {
-	a.navBtns = map[string]*Button{}
+	a.navBtns = map[string]*button{}
 	objs := []fyne.CanvasObject{}
 	icons := map[string]fyne.Resource{
 		screenGuide: theme.ListIcon(), screenDriver: theme.SettingsIcon(), screenToken: theme.StorageIcon(),
 		screenPIN: theme.AccountIcon(), screenSign: theme.DocumentCreateIcon(), screenAbout: theme.InfoIcon(),
-		ScreenBrowsers: theme.MailComposeIcon(),
-		ScreenVerify:   theme.SearchIcon(),
+		screenBrowsers: theme.MailComposeIcon(),
+		screenVerify:   theme.SearchIcon(),
 	}
 	for _, s := range navOrder {
 		s := s
@@ -130,7 +130,7 @@ func (a *App) show(name string) {
 		}
 		a.sign = nil
 	}
-	if name != ScreenVerify && a.verify != nil && a.verify.Preview != nil {
+	if name != screenVerify && a.verify != nil && a.verify.Preview != nil {
 		a.verify.Preview.load("") // frees the renderer's copy of the document
 	}
 	// the same screen again (a refresh, a tick): the page stays where it was
@@ -169,11 +169,11 @@ func (a *App) show(name string) {
 		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
 			focus = a.sign.PIN
 		}
-	case ScreenVerify:
+	case screenVerify:
 		content = a.verifyScreen()
 	case screenAbout:
 		content = a.aboutScreen()
-	case ScreenBrowsers:
+	case screenBrowsers:
 		content = a.browsersScreen()
 	default:
 		a.screen = screenGuide
@@ -213,4 +213,4 @@ func (a *App) relayout() {
 }
 
 // navButton is the sidebar button of a screen (tests drive it by keyboard).
-func (a *App) navButton(screen string) *Button { return a.navBtns[screen] }
+func (a *App) navButton(screen string) *button { return a.navBtns[screen] }

@@ -21,7 +21,7 @@ func (a *App) OpenFiles(paths []string) {
 	for _, p := range paths {
 		uris = append(uris, storage.NewFileURI(p))
 	}
-	if a.screen == ScreenVerify {
+	if a.screen == screenVerify {
 		// A drop on Vérifier checks whatever is dropped; a file opened from
 		// outside follows the rule above whatever the screen shown.
 		a.show(screenSign)
@@ -34,7 +34,7 @@ func (a *App) OpenFiles(paths []string) {
 // one (taskbars and window lists show it), else the app's usual title.
 func (a *App) title() string {
 	switch {
-	case a.screen == ScreenVerify && a.verify != nil && a.verify.File != "":
+	case a.screen == screenVerify && a.verify != nil && a.verify.File != "":
 		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
 	case a.screen == screenSign && a.sign != nil && len(a.sign.Batch) > 1:
 		return a.n("ui.open.title_batch", len(a.sign.Batch))

@@ -16,7 +16,7 @@ import (
 type pageDoc struct {
 	a    *App
 	src  PageSource
-	doc  Pages
+	doc  previewDoc
 	path string
 	page int // shown, 1-based
 	// gen numbers loads: a late answer for an older one is dropped.
@@ -28,7 +28,7 @@ type pageDoc struct {
 // open replaces the document with path's ("" none); opened is called on
 // the UI goroutine with the document (then kept) or the error, unless
 // another open came meanwhile.
-func (d *pageDoc) open(path string, opened func(Pages, error)) {
+func (d *pageDoc) open(path string, opened func(previewDoc, error)) {
 	a := d.a
 	d.stop()
 	gen := d.gen
@@ -114,7 +114,7 @@ func (d *pageDoc) draw(n int, drawn func(img image.Image, w, h float64, simplifi
 
 // navigate says the page shown ("Page 2 sur 5") on label and enables the
 // previous and next page buttons.
-func (d *pageDoc) navigate(label *widget.Label, prev, next *Button) {
+func (d *pageDoc) navigate(label *widget.Label, prev, next *button) {
 	n := 0
 	if d.doc != nil {
 		n = d.doc.Count()

@@ -22,7 +22,7 @@ type pagePane struct {
 	// PageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says the
 	// loading, a simplified page or a failure (hidden when empty).
 	PageLabel  *widget.Label
-	Prev, Next *Button
+	Prev, Next *button
 	Msg        *widget.Label
 	card       *widget.Card
 	// failure is the importance of a failure's sentence on Msg.
@@ -30,7 +30,7 @@ type pagePane struct {
 
 	// opened reads what the screen needs of a document just opened and
 	// says which page to show first; shown follows that page's request.
-	opened func(doc Pages) int
+	opened func(doc previewDoc) int
 	shown  func()
 	// reset clears the screen's own part when the document changes.
 	reset func()
@@ -73,7 +73,7 @@ func (p *pagePane) view() fyne.CanvasObject { return p.card }
 // instance closed.
 func (p *pagePane) load(path string) {
 	a := p.a
-	p.open(path, func(doc Pages, err error) {
+	p.open(path, func(doc previewDoc, err error) {
 		if err != nil {
 			p.say(message(err, a.lang), p.failure)
 			return

@@ -25,11 +25,11 @@ type heldSource struct {
 }
 
 type heldDoc struct {
-	Pages
+	previewDoc
 	release chan struct{}
 }
 
-func (s heldSource) OpenPages(ctx context.Context, path string) (Pages, error) {
+func (s heldSource) OpenPages(ctx context.Context, path string) (previewDoc, error) {
 	d, err := s.PageSource.OpenPages(ctx, path)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (s heldSource) OpenPages(ctx context.Context, path string) (Pages, error) {
 
 func (d heldDoc) Render(ctx context.Context, i int, dpi float64) (image.Image, error) {
 	<-d.release
-	return d.Pages.Render(ctx, i, dpi)
+	return d.previewDoc.Render(ctx, i, dpi)
 }
 
 // A page holding a huge image: the sign screen shows it at once with a grey

@@ -42,7 +42,7 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	h.win.Resize(fyne.NewSize(1000, 2000)) // every card in view
-	h.app.show(ScreenBrowsers)
+	h.app.show(screenBrowsers)
 	drv := fyne.CurrentApp().Driver()
 	var regs []*widget.Button
 	var regObjs []fyne.CanvasObject // as laid out (the window's button around Fyne's)

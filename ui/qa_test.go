@@ -38,7 +38,7 @@ func tapText(t *testing.T, h *harness, s string) {
 func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenVerify)
+	h.app.show(screenVerify)
 	tapText(t, h, "Choisir un PDF…")
 	got := strings.Join(overlayTexts(h.win), "\n")
 	for _, w := range []string{"Choisir un PDF", "Parcourir…", "Ouvrir", "Annuler"} {
@@ -130,14 +130,14 @@ func TestBrowsersScreenWithDemoTokenSaysWhy(t *testing.T) {
 	tok := softhsm(t)
 	t.Setenv("HOME", t.TempDir())
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return demoModule{s} })
-	h.app.show(ScreenBrowsers)
+	h.app.show(screenBrowsers)
 	mustShow(t, h.win, "Le token de démonstration n’existe que dans cette application")
 	if shows(h.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("sends the demo user to the Driver screen:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	// a real module still registers: no demo banner
 	h2 := start(t, tok, "fr")
-	h2.app.show(ScreenBrowsers)
+	h2.app.show(screenBrowsers)
 	if shows(h2.win, "Le token de démonstration") || shows(h2.win, "Choisissez d’abord le pilote") {
 		t.Fatalf("banner with a real module:\n%s", strings.Join(texts(h2.win), "\n"))
 	}
@@ -258,7 +258,7 @@ func TestFrenchOneApostrophe(t *testing.T) {
 	}
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
-	h.app.show(ScreenVerify)
+	h.app.show(screenVerify)
 	mustShow(t, h.win, "l’application dit qui l’a signé")
 }
 
@@ -272,9 +272,9 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 		h := start(t, tok, lang)
 		fyne.CurrentApp().Settings().SetTheme(NewTheme())
 		h.win.Resize(fyne.NewSize(800, 600))
-		for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenVerify, ScreenBrowsers, screenAbout} {
+		for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenVerify, screenBrowsers, screenAbout} {
 			h.app.show(s)
-			if s == ScreenVerify {
+			if s == screenVerify {
 				verifyFile(t, h, corpus("byte-flip.pdf"))
 				if v := h.app.verifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
 					t.Fatalf("no verification shown: %+v", v)

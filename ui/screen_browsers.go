@@ -16,9 +16,9 @@ import (
 	"github.com/certigna-desktop/app/browsers"
 )
 
-// ScreenBrowsers: "Navigateurs et messagerie" — register the token in
+// screenBrowsers: "Navigateurs et messagerie" — register the token in
 // Firefox/Thunderbird/Chrome, the e-mail check, the certificate login test.
-const ScreenBrowsers = "browsers"
+const screenBrowsers = "browsers"
 
 // tlsTestRoots is the trust for the login test's server certificate; nil
 // means the system's (tests set their own 127.0.0.1 PKI).
@@ -34,7 +34,7 @@ type browsersView struct {
 	lang   string
 	URL    *input
 	PIN    *input
-	Test   *Button
+	Test   *button
 	Status *widget.Label // the login test's outcome
 	Info   *widget.Label // the last registration's outcome
 	// infoFor is the store whose button gave Info: the message is shown in
@@ -94,7 +94,7 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 		items = append(items, a.storeCard(s, mod))
 	}
 	items = append(items, container.NewHBox(newIconButton(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
-		func() { a.show(ScreenBrowsers) })))
+		func() { a.show(screenBrowsers) })))
 	if !v.shownInCard {
 		items = append(items, v.Info)
 	}
@@ -244,7 +244,7 @@ func (a *App) registerStore(s browsers.Store, mod string) {
 	default:
 		setStatus(v.Info, a.t("browsers.already", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
-	a.show(ScreenBrowsers)
+	a.show(screenBrowsers)
 }
 
 func (a *App) unregisterStore(s browsers.Store, mod string) {
@@ -260,7 +260,7 @@ func (a *App) unregisterStore(s browsers.Store, mod string) {
 	default:
 		setStatus(v.Info, a.t("browsers.nothing_to_remove", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
-	a.show(ScreenBrowsers)
+	a.show(screenBrowsers)
 }
 
 // TestNow runs the login test: the server is asked first without the key
@@ -358,6 +358,6 @@ func (a *App) loginCert() *actions.CertInfo {
 // browsersStepCard is the guide's optional step after the test signature.
 func (a *App) browsersStepCard() fyne.CanvasObject {
 	head := container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), nil, bold(a.t("browsers.step.title")))
-	btn := newButton(a.t("browsers.step.button"), func() { a.show(ScreenBrowsers) })
+	btn := newButton(a.t("browsers.step.button"), func() { a.show(screenBrowsers) })
 	return widget.NewCard("", "", container.NewVBox(head, para(a.t("browsers.step.text")), container.NewHBox(btn)))
 }

@@ -16,7 +16,7 @@ import (
 type pinForm struct {
 	a                     *App
 	Current, New, Confirm *input
-	Submit                *Button
+	Submit                *button
 	Status                *widget.Label
 	Rules                 *widget.Label
 	// Weak warns (never refuses) about a new PIN that is easy to guess.

@@ -28,7 +28,7 @@ type signView struct {
 	Result  *actions.Verification
 
 	PIN    *input
-	Submit *Button
+	Submit *button
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
@@ -85,20 +85,20 @@ type signView struct {
 	StampNote  *widget.Label
 	// Cancel, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
-	Cancel    *Button
+	Cancel    *button
 	cancelRun context.CancelFunc
 	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
 	// BatchSigned how many the last batch signed.
 	Batch       []string
 	BatchSigned int
-	batchCancel *Button
+	batchCancel *button
 	batchOK     int // documents of the batch that passed the pre-PIN check
 	// BatchFolder opens the folder of the last batch's signed copies (nil
 	// before a batch signed anything).
-	BatchFolder *Button
+	BatchFolder *button
 	// BatchDir chooses the folder of a batch's signed copies (batchDir; ""
 	// beside each document), said in batchWhere (screen_sign_batch.go)
-	BatchDir   *Button
+	BatchDir   *button
 	batchDir   string
 	batchWhere *widget.Label
 	batchOut   *fyne.Container

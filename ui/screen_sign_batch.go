@@ -103,7 +103,7 @@ func (v *signView) checkBatch(cert *actions.CertInfo) {
 }
 
 // BatchCancel is the Cancel button of a batch in progress (nil otherwise).
-func (v *signView) BatchCancel() *Button { return v.batchCancel }
+func (v *signView) BatchCancel() *button { return v.batchCancel }
 
 // signBatch is SignNow for v.Batch.
 func (v *signView) signBatch() {

@@ -15,11 +15,11 @@ import (
 type unblockForm struct {
 	a                   *App
 	Admin, New, Confirm *input
-	Submit              *Button
+	Submit              *button
 	Status              *widget.Label
 	Weak                *widget.Label
 	// Reveal shows the admin-code form ("J'ai un code administrateur…").
-	Reveal    *Button
+	Reveal    *button
 	revealed  bool
 	result    *fyne.Container
 	fields    *widget.Form

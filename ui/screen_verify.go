@@ -22,8 +22,8 @@ import (
 // answers as badges (intact, signature, changes, signer), the level and what
 // changed after it; the technical details folded.
 
-// ScreenVerify is the verify screen's name.
-const ScreenVerify = "verify"
+// screenVerify is the verify screen's name.
+const screenVerify = "verify"
 
 // The verification of a document, in the person's words (actions).
 type (
@@ -42,11 +42,11 @@ type verifyView struct {
 	Err     error
 	Offer   bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
 	box     *fyne.Container
-	VerifyB *Button
-	SignB   *Button
+	VerifyB *button
+	SignB   *button
 	// OpenSignedB: "Ouvrir la version signée" of the last card with
 	// visible changes; Compared: its two pages once drawn.
-	OpenSignedB *Button
+	OpenSignedB *button
 	Compared    [2]image.Image
 	// Preview: the page with the signature fields outlined
 	// (verify_preview.go; nil without a renderer); Selected: the field
@@ -97,7 +97,7 @@ func (a *App) offerOnDrop(path string) bool {
 	if vf == nil {
 		return false
 	}
-	if a.screen == ScreenVerify {
+	if a.screen == screenVerify {
 		a.verify.Run(path)
 		return true
 	}
@@ -105,7 +105,7 @@ func (a *App) offerOnDrop(path string) bool {
 		return false
 	}
 	a.verify = &verifyView{a: a, File: path, Offer: true}
-	a.show(ScreenVerify)
+	a.show(screenVerify)
 	return true
 }
 

@@ -28,12 +28,12 @@ type pagePreview struct {
 	pagePane
 	v *signView
 	// PlaceHere puts a stamp on the page shown when there is none.
-	PlaceHere       *Button
+	PlaceHere       *button
 	thumbs          *fyne.Container
 	thumbScroll     *container.Scroll
 	Where, Warn     *widget.Label
 	docLabel        *widget.Label
-	DocPrev, DocNxt *Button
+	DocPrev, DocNxt *button
 	// SamePlace: in a batch, one place for every document (the default).
 	SamePlace *widget.Check
 	docRow    *fyne.Container
@@ -108,7 +108,7 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 
 // openedDoc keeps the document's empty fields (the stamp's possible
 // places) and starts at the page the signature goes on.
-func (pp *pagePreview) openedDoc(doc Pages) int {
+func (pp *pagePreview) openedDoc(doc previewDoc) int {
 	pp.fields = doc.Fields()
 	return pp.startPage()
 }
@@ -329,7 +329,7 @@ func (pp *pagePreview) ownControls() {
 	}
 }
 
-func enable(b *Button, on bool) {
+func enable(b *button, on bool) {
 	if on {
 		b.Enable()
 	} else {

@@ -245,7 +245,7 @@ func firstLevelTexts(o fyne.CanvasObject) []string {
 		return out
 	case *widget.Label:
 		return []string{x.Text}
-	case *Button:
+	case *button:
 		return []string{x.Text}
 	case *widget.Button:
 		return []string{x.Text}
@@ -306,7 +306,7 @@ func TestNoJargonOnFirstScreens(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenBrowsers} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenBrowsers} {
 		h.app.show(s)
 		h.settle()
 		check(s)
@@ -329,7 +329,7 @@ func TestNoTextInDisabledGrey(t *testing.T) {
 			t.Errorf("%s: %q in the disabled grey", where, x)
 		}
 	}
-	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, ScreenBrowsers, ScreenVerify} {
+	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenBrowsers, screenVerify} {
 		h.app.show(s)
 		h.settle()
 		check(s)

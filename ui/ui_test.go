@@ -194,7 +194,7 @@ func texts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *Button:
+		case *button:
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
@@ -223,7 +223,7 @@ func visibleTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *Button:
+		case *button:
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
@@ -268,7 +268,7 @@ func overlayTexts(w fyne.Window) []string {
 			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
-		case *Button:
+		case *button:
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.Text, x.PlaceHolder)

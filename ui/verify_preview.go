@@ -43,7 +43,7 @@ func newVerifyPreview(v *verifyView, src PageSource) *verifyPreview {
 
 // openedDoc keeps the document's signature fields and starts at the first
 // page with a signature field, else page 1.
-func (vp *verifyPreview) openedDoc(doc Pages) int {
+func (vp *verifyPreview) openedDoc(doc previewDoc) int {
 	vp.fields = doc.SignatureFields()
 	for _, f := range vp.fields {
 		if f.Signed {

@@ -21,7 +21,7 @@ func corpus(name string) string { return filepath.Join("..", "pdfsign", "testdat
 
 func verifyFile(t *testing.T, h *harness, path string) *verifyView {
 	t.Helper()
-	h.app.show(ScreenVerify)
+	h.app.show(screenVerify)
 	v := h.app.verifyView()
 	if v == nil {
 		t.Fatal("no verify view")
@@ -111,7 +111,7 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	h := start(t, tok, "fr")
 	signed, _ := filepath.Abs(corpus("approval-then-fill.pdf"))
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
-	if h.app.shown() != ScreenVerify {
+	if h.app.shown() != screenVerify {
 		t.Fatalf("screen %q", h.app.shown())
 	}
 	mustShow(t, h.win, "est déjà signé")
