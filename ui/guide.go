@@ -10,7 +10,7 @@ import (
 
 // The settings store lives in internal/settings (the CLI reads it too).
 type (
-	Store    = settings.Store
+	Store = settings.Store
 	prefs = settings.Settings
 )
 
