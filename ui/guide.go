@@ -9,10 +9,7 @@ import (
 // from what the app observes and what the settings store remembers.
 
 // The settings store lives in internal/settings (the CLI reads it too).
-type (
-	Store = settings.Store
-	prefs = settings.Settings
-)
+type Store = settings.Store
 
 // OpenStore and DefaultStorePath are settings.Open and settings.DefaultPath.
 var (
