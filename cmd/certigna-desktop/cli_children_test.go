@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/token"
@@ -49,4 +50,34 @@ func TestCLISignStartsOneChild(t *testing.T) {
 	if got := strings.Fields(string(b)); len(got) != 1 || got[0] != "pkcs11-worker" {
 		t.Errorf("children of the binary: %q, want one pkcs11-worker", got)
 	}
+}
+
+// The driver's discovery runs beside sign's check of the input
+// (discoverSoon): a refused input is said at once, without waiting for a
+// driver that does not answer (its trial goes on to its deadline in the
+// background, then its worker is stopped), and the driver's own error is
+// still the answer when the input is fine.
+func TestCLISignCheckBesideDiscovery(t *testing.T) {
+	shortProbe(t)
+	shim := testtoken.BuildShim(t, testtoken.ShimHangInitialize)
+	defer shim.Release(t)
+	dir := t.TempDir()
+	notPDF := filepath.Join(dir, "notes.pdf")
+	if err := os.WriteFile(notPDF, []byte("just text\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, _, errs := cli(t, "", "--lang", "en", "--module", shim.Path, "sign", notPDF)
+	if code != exitBadPDF || !strings.Contains(errs, "not a PDF") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if took := time.Since(start); took >= token.ProbeDeadline {
+		t.Errorf("the refusal waited for the driver: %v", took)
+	}
+	in := samplePDF(t, dir)
+	code, _, errs = cli(t, "", "--lang", "fr", "--module", shim.Path, "sign", in)
+	if code != exitNoModule || !strings.Contains(errs, "n’a pas répondu") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	assertOnlyFiles(t, dir, "contrat.pdf", "notes.pdf")
 }

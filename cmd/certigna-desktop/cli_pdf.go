@@ -73,6 +73,9 @@ func runSign(env *Env, args []string) int {
 	if err != nil {
 		return env.Fail(err)
 	}
+	// The driver's worker starts while the input is checked (cli_token.go).
+	env.discoverSoon()
+	defer env.dropEarly()
 	// Refuse a bad input or output before anyone types a PIN.
 	if err := sign.Check(in, out, opts); err != nil {
 		return env.failCheck(err)

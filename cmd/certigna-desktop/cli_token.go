@@ -28,9 +28,56 @@ func (e *Env) openModule() (*token.Module, int, bool) {
 }
 
 // discover runs module discovery with the global options and the module
-// saved on the window's Driver screen.
+// saved on the window's Driver screen (or takes the one discoverSoon
+// started).
 func (e *Env) discover() (*token.Module, []token.Candidate, error) {
+	if d := e.early; d != nil {
+		e.early = nil
+		<-d.done
+		return d.m, d.cands, d.err
+	}
 	return actions.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()})
+}
+
+// earlyModule is a discovery running ahead of the verb's need for it.
+type earlyModule struct {
+	done  chan struct{}
+	m     *token.Module
+	cands []token.Candidate
+	err   error
+}
+
+// discoverSoon starts discovery now, beside what the verb does first —
+// sign's check of the input, which reads the whole PDF (issue 21: on 5,000
+// pages as long as starting the driver's worker and initialising the
+// library). Discovery sends nothing a token counts: no session, no code;
+// it prints nothing. The next discover() takes its result; dropEarly
+// closes it when the verb ends before (the check refused the file).
+func (e *Env) discoverSoon() {
+	d := &earlyModule{done: make(chan struct{})}
+	o := token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()}
+	go func() {
+		defer close(d.done)
+		d.m, d.cands, d.err = actions.Discover(o)
+	}()
+	e.early = d
+}
+
+// dropEarly closes the module of a discovery no one took, once it is done,
+// without waiting for it (a driver that does not answer takes up to the
+// probe's deadline).
+func (e *Env) dropEarly() {
+	d := e.early
+	if d == nil {
+		return
+	}
+	e.early = nil
+	go func() {
+		<-d.done
+		if d.m != nil {
+			d.m.Close()
+		}
+	}()
 }
 
 // beforePIN applies the locked / final-try rule before any code is read.

@@ -32,7 +32,8 @@ type Env struct {
 	// manager's "Ouvrir avec" / "Signer avec Certigna").
 	Files []string
 
-	pinFile *os.File // --pin-fd: where the codes are read (secret.go)
+	pinFile *os.File     // --pin-fd: where the codes are read (secret.go)
+	early   *earlyModule // a discovery started ahead (cli_token.go: discoverSoon)
 	pinFD   int
 	secrets [][]byte // the codes read, wiped when the verb ends (secret.go)
 }
