@@ -11,8 +11,5 @@ import (
 // user cache directory: the token's lock files go there, not into the cache
 // of the person running the tests.
 func TestMain(m *testing.M) {
-	cleanup := testtoken.PrivateCache()
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	os.Exit(testtoken.RunInPrivateCache(m))
 }

@@ -29,10 +29,7 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "turn-holder" { // turns_test.go
 		os.Exit(turnHolderMain(os.Args[2]))
 	}
-	cleanup := testtoken.PrivateCache() // the lock files and the demo token
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	os.Exit(testtoken.RunInPrivateCache(m)) // the lock files and the demo token
 }
 
 // probeHere makes discovery probe in child processes of this test binary,

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -39,23 +38,21 @@ func turnHolderMain(path string) int {
 func holdTurn(t *testing.T, path string) (*exec.Cmd, io.WriteCloser) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "turn-holder", path)
-	in, err := cmd.StdinPipe()
+	return cmd, testtoken.Hold(t, cmd)
+}
+
+// tokenTurn is the lock file of tok's library and store, as Open takes it
+// (the library's resolved absolute path).
+func tokenTurn(t *testing.T, tok *testtoken.Token) string {
+	t.Helper()
+	key, err := filepath.EvalSymlinks(tok.ModulePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	if abs, err := filepath.Abs(key); err == nil {
+		key = abs
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	if strings.TrimSpace(line) != "held" {
-		t.Fatalf("holder: %q", line)
-	}
-	return cmd, in
+	return turnPath(key, tok.Conf)
 }
 
 // ownCache points the user cache directory (where the locks live) at a
@@ -196,18 +193,11 @@ func TestModuleWaitsForItsTurn(t *testing.T) {
 	ownCache(t)
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
 	tok.Setenv(t)
-	key, err := filepath.EvalSymlinks(tok.ModulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if abs, err := filepath.Abs(key); err == nil {
-		key = abs
-	}
-	path := turnPath(key, tok.Conf)
+	path := tokenTurn(t, tok)
 	_, release := holdTurn(t, path)
 	restore := SetDeadlines(Deadlines{Quick: 300 * time.Millisecond, PIN: 300 * time.Millisecond, Pad: time.Second, Slow: 300 * time.Millisecond})
 	start := time.Now()
-	_, err = Open(tok.ModulePath)
+	_, err := Open(tok.ModulePath)
 	restore()
 	if !IsKind(err, KindTurn) {
 		t.Fatalf("opened while another process held the token: %v", err)
@@ -289,16 +279,9 @@ func TestProbeSaysBusy(t *testing.T) {
 	ownCache(t)
 	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
 	tok.Setenv(t)
-	key, err := filepath.EvalSymlinks(tok.ModulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if abs, err := filepath.Abs(key); err == nil {
-		key = abs
-	}
 	SetProbeCommand(os.Args[0], "probe-module") // the child's own ProbeDeadline is the default, as the app's
 	t.Cleanup(func() { SetProbeCommand() })
-	_, release := holdTurn(t, turnPath(key, tok.Conf))
+	_, release := holdTurn(t, tokenTurn(t, tok))
 	start := time.Now()
 	r := Probe(context.Background(), tok.ModulePath)
 	took := time.Since(start)

@@ -11,8 +11,5 @@ import (
 // directory: the token's lock files and the demo token go there, not into
 // the cache of the person running the tests.
 func TestMain(m *testing.M) {
-	cleanup := testtoken.PrivateCache()
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	os.Exit(testtoken.RunInPrivateCache(m))
 }

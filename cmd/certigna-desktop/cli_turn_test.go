@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/hex"
 	"os"
 	"os/exec"
@@ -42,21 +41,7 @@ func TestCLITokenTurnExit(t *testing.T) {
 	}
 
 	holder := exec.Command("flock", "--exclusive", locks[0], "sh", "-c", "echo held; exec cat >/dev/null")
-	release, err := holder.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := holder.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = holder.Process.Kill(); _ = holder.Wait() })
-	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "held" {
-		t.Fatalf("holder: %q", line)
-	}
+	release := testtoken.Hold(t, holder)
 
 	outPDF := filepath.Join(dir, "signed.pdf")
 	mark := spy.Mark()

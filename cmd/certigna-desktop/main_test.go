@@ -31,9 +31,7 @@ func TestMain(m *testing.M) {
 	// Every file a test signs keeps what its references mean (issue 21).
 	testhook.Signed = refcheck.Hook
 	// The lock files and the demo token of this binary and its children.
-	cleanup := testtoken.PrivateCache()
-	code := m.Run()
-	cleanup()
+	code := testtoken.RunInPrivateCache(m)
 	if n := refcheck.Checked(); n > 0 {
 		fmt.Printf("reference stability checked on %d signed files\n", n)
 	}
