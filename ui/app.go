@@ -224,9 +224,9 @@ func (a *App) Stop() {
 	if a.watchCancel != nil {
 		a.watchCancel()
 	}
-	if a.sign != nil && a.sign.Preview != nil {
-		a.sign.Preview.stop()
-		defer a.sign.Preview.release() // the renderer's instance, after the work in flight
+	if a.sign != nil && a.sign.preview != nil {
+		a.sign.preview.stop()
+		defer a.sign.preview.release() // the renderer's instance, after the work in flight
 	}
 	if a.verify != nil && a.verify.Preview != nil {
 		a.verify.Preview.stop()

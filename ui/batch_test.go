@@ -38,32 +38,32 @@ func TestBatchDropOnePIN(t *testing.T) {
 	uris = append(uris, storage.NewFileURI(bad))
 	h.app.handleDrop(uris)
 	h.settle()
-	if len(v.Batch) != 4 {
-		t.Fatalf("batch of %d", len(v.Batch))
+	if len(v.batch) != 4 {
+		t.Fatalf("batch of %d", len(v.batch))
 	}
 	// Before any click and without the PIN (issue #22, finding 8): the
 	// refused file is listed with its reason in words, and the button
 	// counts the documents it will sign.
 	before := logins()
-	for i := 0; i < 100 && !v.Checked; i++ {
+	for i := 0; i < 100 && !v.checked; i++ {
 		h.settle()
 	}
-	if !strings.Contains(v.DocStatus.Text, "Ce document ne pourra pas être signé") || !strings.Contains(v.DocStatus.Text, "notes.pdf : ") {
-		t.Fatalf("refused file not listed before the click: %q", v.DocStatus.Text)
+	if !strings.Contains(v.docStatus.Text, "Ce document ne pourra pas être signé") || !strings.Contains(v.docStatus.Text, "notes.pdf : ") {
+		t.Fatalf("refused file not listed before the click: %q", v.docStatus.Text)
 	}
-	if v.Submit.Text != "Signer les 3 documents" || v.Submit.Disabled() {
-		t.Fatalf("button %q (disabled %v)", v.Submit.Text, v.Submit.Disabled())
+	if v.submit.Text != "Signer les 3 documents" || v.submit.Disabled() {
+		t.Fatalf("button %q (disabled %v)", v.submit.Text, v.submit.Disabled())
 	}
 	if n := logins() - before; n != 0 {
 		t.Fatalf("%d C_Login before the click", n)
 	}
 	// finding 12: the reason is the batch's, and the window says so
-	if !v.ReasonScope.Visible() || !strings.Contains(v.ReasonScope.Text, "chaque document") {
-		t.Fatalf("the reason's scope is not said: %v %q", v.ReasonScope.Visible(), v.ReasonScope.Text)
+	if !v.reasonScope.Visible() || !strings.Contains(v.reasonScope.Text, "chaque document") {
+		t.Fatalf("the reason's scope is not said: %v %q", v.reasonScope.Visible(), v.reasonScope.Text)
 	}
-	test.Type(v.Reason, "Bon pour accord")
-	test.Type(v.PIN, h.tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.reason, "Bon pour accord")
+	test.Type(v.pin, h.tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
 	// The refused file is shown in a question, in the window's words; its
 	// default button (the focus) signs the others: Enter.
@@ -84,19 +84,19 @@ func TestBatchDropOnePIN(t *testing.T) {
 		h.settle()
 	}
 	if !confirmed {
-		t.Fatalf("no confirmation for the refused file: %q", v.Status.Text)
+		t.Fatalf("no confirmation for the refused file: %q", v.status.Text)
 	}
-	for i := 0; i < 100 && v.BatchSigned == 0; i++ {
+	for i := 0; i < 100 && v.batchSigned == 0; i++ {
 		h.settle()
 	}
-	if v.BatchSigned != 3 {
-		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	if v.batchSigned != 3 {
+		t.Fatalf("signed %d: %q", v.batchSigned, v.status.Text)
 	}
 	if n := logins() - before; n != 1 {
 		t.Fatalf("%d C_Login for three documents", n)
 	}
-	if !strings.Contains(v.Status.Text, "3 documents signés sur 4") {
-		t.Fatalf("summary %q", v.Status.Text)
+	if !strings.Contains(v.status.Text, "3 documents signés sur 4") {
+		t.Fatalf("summary %q", v.status.Text)
 	}
 	for _, n := range []string{"a-signé.pdf", "b-signé.pdf", "c-signé.pdf"} {
 		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
@@ -113,16 +113,16 @@ func TestBatchDropOnePIN(t *testing.T) {
 		}
 	}
 	// the next document is not the batch: no reason carried, no scope said
-	v.SetInputs([]string{sampleIn(t, t.TempDir(), "d.pdf")})
+	v.setInputs([]string{sampleIn(t, t.TempDir(), "d.pdf")})
 	h.settle()
-	if v.Reason.Text != "" || v.ReasonScope.Visible() {
-		t.Fatalf("after the batch: reason %q, scope shown %v", v.Reason.Text, v.ReasonScope.Visible())
+	if v.reason.Text != "" || v.reasonScope.Visible() {
+		t.Fatalf("after the batch: reason %q, scope shown %v", v.reason.Text, v.reasonScope.Visible())
 	}
 	// "Ouvrir le dossier" opens the folder of the signed copies.
-	if v.BatchFolder == nil || v.BatchFolder.Text != "Ouvrir le dossier" {
+	if v.batchFolder == nil || v.batchFolder.Text != "Ouvrir le dossier" {
 		t.Fatal("no button to open the folder after the batch")
 	}
-	test.Tap(v.BatchFolder)
+	test.Tap(v.batchFolder)
 	h.mu.Lock()
 	opened := append([]string(nil), h.opened...)
 	h.mu.Unlock()
@@ -146,14 +146,14 @@ func TestBatchAllRefusedBeforeClick(t *testing.T) {
 	}
 	before := logins()
 	h.app.handleDrop(uris)
-	for i := 0; i < 100 && !v.Checked; i++ {
+	for i := 0; i < 100 && !v.checked; i++ {
 		h.settle()
 	}
-	if !strings.Contains(v.DocStatus.Text, "Aucun de ces documents ne peut être signé") || !strings.Contains(v.DocStatus.Text, "y.pdf : ") {
-		t.Fatalf("status %q", v.DocStatus.Text)
+	if !strings.Contains(v.docStatus.Text, "Aucun de ces documents ne peut être signé") || !strings.Contains(v.docStatus.Text, "y.pdf : ") {
+		t.Fatalf("status %q", v.docStatus.Text)
 	}
-	if !v.Submit.Disabled() || v.Submit.Text != "Aucun document à signer" {
-		t.Fatalf("button %q (disabled %v)", v.Submit.Text, v.Submit.Disabled())
+	if !v.submit.Disabled() || v.submit.Text != "Aucun document à signer" {
+		t.Fatalf("button %q (disabled %v)", v.submit.Text, v.submit.Disabled())
 	}
 	if n := logins() - before; n != 0 {
 		t.Fatalf("%d C_Login", n)
@@ -227,8 +227,8 @@ func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 	}
 	h.app.handleDrop(uris)
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	// settle() would wait for the blocked signature: run the UI queue only.
 	for waiting := true; waiting; {
 		h.drain()
@@ -239,14 +239,14 @@ func TestBatchCancelStopsBeforeNextFile(t *testing.T) {
 		}
 	}
 	h.drain()
-	if v.BatchCancel() == nil {
+	if v.batchCancelButton() == nil {
 		t.Fatal("no Cancel button while signing")
 	}
-	test.Tap(v.BatchCancel())
+	test.Tap(v.batchCancelButton())
 	close(sk.release)
 	h.settle()
-	if v.BatchSigned != 1 || !strings.Contains(v.Status.Text, "1 document signé sur 3") || !strings.Contains(v.Status.Text, "2 non traités") {
-		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	if v.batchSigned != 1 || !strings.Contains(v.status.Text, "1 document signé sur 3") || !strings.Contains(v.status.Text, "2 non traités") {
+		t.Fatalf("signed %d: %q", v.batchSigned, v.status.Text)
 	}
 	ents, _ := os.ReadDir(dir)
 	var names []string

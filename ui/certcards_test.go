@@ -30,10 +30,10 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 
 			h.app.show(screenSign)
 			v := h.app.signView()
-			if v == nil || v.Cert == nil {
+			if v == nil || v.cert == nil {
 				t.Fatal("no sign screen")
 			}
-			opts := v.Cert.Options
+			opts := v.cert.Options
 			if len(opts) != 2 || opts[0] == opts[1] {
 				t.Fatalf("sign screen: want two different choices, got %q", opts)
 			}
@@ -43,7 +43,7 @@ func TestTwoLookalikeCertificatesAreToldApart(t *testing.T) {
 					t.Errorf("choice %q is not named as on the token screen (%q)", o, cards)
 				}
 			}
-			i := v.Cert.SelectedIndex()
+			i := v.cert.SelectedIndex()
 			if i < 0 {
 				t.Fatal("no certificate chosen by default")
 			}

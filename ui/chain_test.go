@@ -61,9 +61,9 @@ func TestWindowChainFromAIA(t *testing.T) {
 				leafName = h.app.certNameFor(c)
 			}
 		}
-		for i, o := range v.Cert.Options {
+		for i, o := range v.cert.Options {
 			if leafName != "" && o == leafName {
-				v.Cert.SetSelectedIndex(i)
+				v.cert.SetSelectedIndex(i)
 				picked = true
 			}
 		}
@@ -73,15 +73,15 @@ func TestWindowChainFromAIA(t *testing.T) {
 			for _, c := range cs {
 				t.Logf("%s %x key=%v %v", c.Label, c.ID, c.HasPrivateKey, c.KeyUsage)
 			}
-			t.Fatalf("the leaf is not offered: %q %v", v.Cert.Options, err)
+			t.Fatalf("the leaf is not offered: %q %v", v.cert.Options, err)
 		}
 		h.settle()
-		v.PIN.SetText("")
-		test.Type(v.PIN, tok.PIN)
-		test.Tap(v.Submit)
+		v.pin.SetText("")
+		test.Type(v.pin, tok.PIN)
+		test.Tap(v.submit)
 		h.settle()
-		if v.Output == "" {
-			t.Fatalf("online=%v: not signed: %q", online, v.Status.Text)
+		if v.output == "" {
+			t.Fatalf("online=%v: not signed: %q", online, v.status.Text)
 		}
 		warned := false
 		for _, s := range texts(h.win) {
@@ -89,7 +89,7 @@ func TestWindowChainFromAIA(t *testing.T) {
 				warned = true
 			}
 		}
-		rep, err := verify.Verify(context.Background(), v.Output, verify.Options{Roots: root})
+		rep, err := verify.Verify(context.Background(), v.output, verify.Options{Roots: root})
 		if err != nil || len(rep.Signatures) == 0 {
 			t.Fatalf("verify: %v", err)
 		}

@@ -39,26 +39,26 @@ func TestDriverCrashKeepsWindow(t *testing.T) {
 			h := startModule(t, tok, shim.Path, "fr", nil)
 			h.app.show(screenSign)
 			v := h.app.signView()
-			v.UseSample()
+			v.sampleNow()
 			h.settle()
-			if v.Input == "" {
-				t.Fatalf("no sample: %q", v.Status.Text)
+			if v.inputPath == "" {
+				t.Fatalf("no sample: %q", v.status.Text)
 			}
 			h.settle() // the document's pre-PIN check
-			test.Type(v.PIN, tok.PIN)
-			test.Tap(v.Submit)
+			test.Type(v.pin, tok.PIN)
+			test.Tap(v.submit)
 			h.settle()
-			if v.Output != "" {
-				t.Fatalf("signed through a crashing driver: %s", v.Output)
+			if v.output != "" {
+				t.Fatalf("signed through a crashing driver: %s", v.output)
 			}
-			if !strings.Contains(v.Status.Text, "arrêté brutalement") || !strings.Contains(v.Status.Text, tc.call) ||
-				!strings.Contains(v.Status.Text, filepath.Base(shim.Path)) {
-				t.Fatalf("status %q", v.Status.Text)
+			if !strings.Contains(v.status.Text, "arrêté brutalement") || !strings.Contains(v.status.Text, tc.call) ||
+				!strings.Contains(v.status.Text, filepath.Base(shim.Path)) {
+				t.Fatalf("status %q", v.status.Text)
 			}
-			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.inputPath), "*signé*")); len(left) != 0 {
 				t.Fatalf("output left: %v", left)
 			}
-			if v.PIN.Disabled() {
+			if v.pin.Disabled() {
 				t.Fatal("the form stays disabled")
 			}
 			// The window goes on: the token screen reads the token again.

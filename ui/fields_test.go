@@ -40,24 +40,24 @@ func TestSignIntoChosenField(t *testing.T) {
 	twoFieldForm(t, in)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
-	if !v.Field.Visible() || len(v.Field.Options) != 2 {
-		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
+	if !v.fieldSelect.Visible() || len(v.fieldSelect.Options) != 2 {
+		t.Fatalf("field choice %v %q", v.fieldSelect.Visible(), v.fieldSelect.Options)
 	}
-	if !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, "plusieurs champs de signature") {
-		t.Fatalf("no field chosen yet: button enabled %v, %q", !v.Submit.Disabled(), v.DocStatus.Text)
+	if !v.submit.Disabled() || !strings.Contains(v.docStatus.Text, "plusieurs champs de signature") {
+		t.Fatalf("no field chosen yet: button enabled %v, %q", !v.submit.Disabled(), v.docStatus.Text)
 	}
-	v.Field.SetSelected("Vendeur")
+	v.fieldSelect.SetSelected("Vendeur")
 	h.settle()
-	if v.Submit.Disabled() {
-		t.Fatalf("field chosen, still disabled: %q", v.DocStatus.Text)
+	if v.submit.Disabled() {
+		t.Fatalf("field chosen, still disabled: %q", v.docStatus.Text)
 	}
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
-	fs, err := sign.SignatureFields(v.Output)
+	fs, err := sign.SignatureFields(v.output)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +96,11 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 	}
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
-	if !v.Field.Visible() || len(v.Field.Options) != 2 {
-		t.Fatalf("field choice %v %q", v.Field.Visible(), v.Field.Options)
+	if !v.fieldSelect.Visible() || len(v.fieldSelect.Options) != 2 {
+		t.Fatalf("field choice %v %q", v.fieldSelect.Visible(), v.fieldSelect.Options)
 	}
 	shown := ""
-	for _, o := range v.Field.Options {
+	for _, o := range v.fieldSelect.Options {
 		if strings.ContainsAny(o, "\n\x1b\x07") {
 			t.Fatalf("raw control characters offered: %q", o)
 		}
@@ -109,17 +109,17 @@ func TestFieldChoiceShowsHostileNamesEscaped(t *testing.T) {
 		}
 	}
 	if shown == "" {
-		t.Fatalf("hostile field not offered: %q", v.Field.Options)
+		t.Fatalf("hostile field not offered: %q", v.fieldSelect.Options)
 	}
-	v.Field.SetSelected(shown)
+	v.fieldSelect.SetSelected(shown)
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
-	fs, err := sign.SignatureFields(v.Output)
+	fs, err := sign.SignatureFields(v.output)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,22 +139,22 @@ func TestStampChoiceOffWhenTheFormHasAField(t *testing.T) {
 	h := start(t, softhsm(t), "fr")
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.Options.Open(0)
-	v.Stamp.SetSelectedIndex(1) // first page: the corner counts
+	v.optionsBox.Open(0)
+	v.stamp.SetSelectedIndex(1) // first page: the corner counts
 	h.settle()
-	if v.Stamp.Disabled() || v.Corner.Disabled() || v.StampNote.Visible() {
+	if v.stamp.Disabled() || v.corner.Disabled() || v.stampNote.Visible() {
 		t.Fatal("stamp choices off before any form")
 	}
 	in := filepath.Join(t.TempDir(), "formulaire.pdf")
 	twoFieldForm(t, in)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
-	if !v.Stamp.Disabled() || !v.Corner.Disabled() || !v.StampNote.Visible() || !strings.Contains(v.StampNote.Text, "propre champ de signature") {
-		t.Fatalf("form with fields: stamp disabled %v, corner disabled %v, note %v %q", v.Stamp.Disabled(), v.Corner.Disabled(), v.StampNote.Visible(), v.StampNote.Text)
+	if !v.stamp.Disabled() || !v.corner.Disabled() || !v.stampNote.Visible() || !strings.Contains(v.stampNote.Text, "propre champ de signature") {
+		t.Fatalf("form with fields: stamp disabled %v, corner disabled %v, note %v %q", v.stamp.Disabled(), v.corner.Disabled(), v.stampNote.Visible(), v.stampNote.Text)
 	}
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	if v.Stamp.Disabled() || v.Corner.Disabled() || v.StampNote.Visible() {
+	if v.stamp.Disabled() || v.corner.Disabled() || v.stampNote.Visible() {
 		t.Fatal("a document without a field: the stamp's choices stay off")
 	}
 }

@@ -39,7 +39,7 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 		t.Fatal("the window's own chooser shown as well")
 	}
 	portal.Answer(t, q, (&url.URL{Scheme: "file", Path: doc}).String())
-	waitUI(t, h, "the chosen PDF is the document", func() bool { return h.app.signView().Input == doc })
+	waitUI(t, h, "the chosen PDF is the document", func() bool { return h.app.signView().inputPath == doc })
 	if asked, _ := portal.Counts(); asked != 1 {
 		t.Errorf("%d dialogs for two clicks", asked)
 	}
@@ -58,8 +58,8 @@ func TestFileDialogAsksTheSystemFirst(t *testing.T) {
 		t.Errorf("the open dialog was not closed with the window (%d closed)", closed)
 	}
 	h.drain()
-	if h.app.signView().Input != doc {
-		t.Errorf("document now %q", h.app.signView().Input)
+	if h.app.signView().inputPath != doc {
+		t.Errorf("document now %q", h.app.signView().inputPath)
 	}
 }
 
@@ -78,7 +78,7 @@ func TestBatchFolderFromTheSystemDialog(t *testing.T) {
 	h.app.show(screenSign)
 	v := h.app.signView()
 	dir := t.TempDir()
-	v.SetInputs([]string{sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")})
+	v.setInputs([]string{sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")})
 	h.settle()
 	mustShow(t, h.win, "Copies signées : à côté de chaque document.")
 	tapText(t, h, "Enregistrer les copies dans…")
@@ -89,10 +89,10 @@ func TestBatchFolderFromTheSystemDialog(t *testing.T) {
 	out := t.TempDir()
 	portal.Answer(t, q, (&url.URL{Scheme: "file", Path: out}).String())
 	waitUI(t, h, "the folder said", func() bool { return shows(h.win, "Copies signées : dans "+out+".") })
-	waitUI(t, h, "the batch checked", func() bool { h.settle(); return v.Checked && !v.Submit.Disabled() })
-	test.Type(v.PIN, h.tok.PIN)
-	test.Tap(v.Submit)
-	waitUI(t, h, "the batch signed", func() bool { h.settle(); return v.BatchSigned == 2 })
+	waitUI(t, h, "the batch checked", func() bool { h.settle(); return v.checked && !v.submit.Disabled() })
+	test.Type(v.pin, h.tok.PIN)
+	test.Tap(v.submit)
+	waitUI(t, h, "the batch signed", func() bool { h.settle(); return v.batchSigned == 2 })
 	for _, n := range []string{"a-signé.pdf", "b-signé.pdf"} {
 		if _, err := os.Stat(filepath.Join(out, n)); err != nil {
 			t.Errorf("%s not in the chosen folder: %v", n, err)
@@ -101,7 +101,7 @@ func TestBatchFolderFromTheSystemDialog(t *testing.T) {
 			t.Errorf("%s beside the document too", n)
 		}
 	}
-	v.SetInputs([]string{filepath.Join(dir, "a.pdf")})
+	v.setInputs([]string{filepath.Join(dir, "a.pdf")})
 	h.settle()
 	for _, x := range visibleTexts(h.win) {
 		if strings.HasPrefix(x, "Copies signées") {

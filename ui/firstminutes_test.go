@@ -82,19 +82,19 @@ func refusedBeforePIN(t *testing.T, h *harness, in, want string) {
 		h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	}
 	h.settle()
-	if !v.Submit.Disabled() || v.CheckErr == nil {
-		t.Fatalf("%s: button enabled %v, check %v", want, !v.Submit.Disabled(), v.CheckErr)
+	if !v.submit.Disabled() || v.checkErr == nil {
+		t.Fatalf("%s: button enabled %v, check %v", want, !v.submit.Disabled(), v.checkErr)
 	}
-	if !strings.Contains(v.DocStatus.Text, "Impossible de signer ce document") || !strings.Contains(v.DocStatus.Text, want) {
-		t.Fatalf("document status %q, want %q", v.DocStatus.Text, want)
+	if !strings.Contains(v.docStatus.Text, "Impossible de signer ce document") || !strings.Contains(v.docStatus.Text, want) {
+		t.Fatalf("document status %q, want %q", v.docStatus.Text, want)
 	}
-	v.PIN.SetText("123456")
-	v.PIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	v.pin.SetText("123456")
+	v.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if !strings.Contains(v.Status.Text, "Votre code PIN n’a pas été utilisé") || v.Output != "" {
-		t.Fatalf("status %q output %q", v.Status.Text, v.Output)
+	if !strings.Contains(v.status.Text, "Votre code PIN n’a pas été utilisé") || v.output != "" {
+		t.Fatalf("status %q output %q", v.status.Text, v.output)
 	}
-	v.PIN.SetText("")
+	v.pin.SetText("")
 }
 
 // Item 1: every refusal knowable before the PIN is said beside the document
@@ -131,24 +131,24 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	h.settle()
 	os.Remove(gone)
 	v := h.app.signView()
-	v.PIN.SetText("123456")
-	v.PIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // the click checks again
+	v.pin.SetText("123456")
+	v.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // the click checks again
 	h.settle()
-	if !strings.Contains(v.Status.Text, "Votre code PIN n’a pas été utilisé") || !strings.Contains(v.DocStatus.Text, "parti.pdf") || !v.Submit.Disabled() {
-		t.Fatalf("vanished document: status %q, document %q", v.Status.Text, v.DocStatus.Text)
+	if !strings.Contains(v.status.Text, "Votre code PIN n’a pas été utilisé") || !strings.Contains(v.docStatus.Text, "parti.pdf") || !v.submit.Disabled() {
+		t.Fatalf("vanished document: status %q, document %q", v.status.Text, v.docStatus.Text)
 	}
-	v.PIN.SetText("")
+	v.pin.SetText("")
 
 	// the options: malformed timestamp server addresses
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(good)})
 	for _, bad := range []string{"ftp://tsa.example/", "http//tsa.example", "https://alice:pw@tsa.example/"} {
-		v.TSA.SetText(bad)
+		v.tsa.SetText(bad)
 		refusedBeforePIN(t, h, "", "")
 	}
-	v.TSA.SetText("")
+	v.tsa.SetText("")
 	h.settle()
-	if v.Submit.Disabled() {
-		t.Fatalf("a good document stays refused: %q", v.DocStatus.Text)
+	if v.submit.Disabled() {
+		t.Fatalf("a good document stays refused: %q", v.docStatus.Text)
 	}
 
 	// output nowhere writable: the document's folder and the documents
@@ -166,11 +166,11 @@ func TestRefusalsBeforePINCostNoLogin(t *testing.T) {
 	// the counter counts: a good document costs exactly one login
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(good)})
 	h.settle()
-	test.Type(v.PIN, h.tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, h.tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("good document not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("good document not signed: %q", v.status.Text)
 	}
 	if n := logins(); n != 1 {
 		t.Fatalf("%d C_Login for one signature", n)
@@ -277,7 +277,7 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 	h.win.Resize(fyne.NewSize(1024, 740))
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
 	if w := h.win.Content().MinSize().Width; w > 800 {
 		t.Fatalf("the sign screen needs %.0f px of width with a long holder name", w)
@@ -290,23 +290,23 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 		}
 		return p
 	}
-	test.Type(v.PIN, "000000") // a wrong PIN: the message must be beside the button
-	test.Tap(v.Submit)
+	test.Type(v.pin, "000000") // a wrong PIN: the message must be beside the button
+	test.Tap(v.submit)
 	h.settle()
-	b := inView("Signer", v.Submit, 740)
+	b := inView("Signer", v.submit, 740)
 	t.Logf("button at %v, content min %v", b, h.win.Content().MinSize())
-	s := inView("its message", v.Status, 740)
-	if v.Status.Text == "" || s.X <= b.X || s.Y > b.Y+v.Submit.Size().Height {
-		t.Fatalf("message %q at %v, button at %v: not beside it", v.Status.Text, s, b)
+	s := inView("its message", v.status, 740)
+	if v.status.Text == "" || s.X <= b.X || s.Y > b.Y+v.submit.Size().Height {
+		t.Fatalf("message %q at %v, button at %v: not beside it", v.status.Text, s, b)
 	}
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if l, ok := o.(*widget.Label); ok && l.Text == v.Output {
+		if l, ok := o.(*widget.Label); ok && l.Text == v.output {
 			inView("the signed file's name", l, 740)
 		}
 	}
@@ -315,14 +315,14 @@ func TestMainPathFitsAndScrolls(t *testing.T) {
 	h.win.Resize(fyne.NewSize(800, 600))
 	h.app.show(screenSign)
 	v = h.app.signView()
-	v.Options.Open(0) // the tallest state
+	v.optionsBox.Open(0) // the tallest state
 	if w := h.win.Content().MinSize().Width; w > 800 {
 		t.Fatalf("needs %.0f px at 800×600", w)
 	}
-	before := drv.AbsolutePositionForObject(v.TSA)
+	before := drv.AbsolutePositionForObject(v.tsa)
 	// the wheel over a text field scrolls the page
 	test.Scroll(h.win.Canvas(), before.Add(fyne.NewPos(10, 10)), 0, -120)
-	after := drv.AbsolutePositionForObject(v.TSA)
+	after := drv.AbsolutePositionForObject(v.tsa)
 	if after.Y >= before.Y {
 		t.Fatalf("the wheel over a field did not scroll the page (y %.0f → %.0f)", before.Y, after.Y)
 	}
@@ -349,7 +349,7 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 		}
 	}
 	v := h.app.signView()
-	v.Options.Open(0)
+	v.optionsBox.Open(0)
 	mustShow(t, h.win, "Ajouter l’heure certifiée d’un serveur d’horodatage")
 	mustShow(t, h.win, "Garder la signature vérifiable après l’expiration du certificat")
 	mustShow(t, h.win, "RFC 3161") // in the details line only
@@ -365,20 +365,20 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 		t.Fatal("TSA login asked without a TSA")
 	}
 
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	v.TSA.SetText(p.TSAURL())
+	v.tsa.SetText(p.TSAURL())
 	if !visible("Identifiant du serveur") {
 		t.Fatal("no TSA login fields with a TSA address")
 	}
-	test.Type(v.TSAUser, "alice")
-	test.Type(v.TSAPass, "s3cret-tsa")
+	test.Type(v.tsaUser, "alice")
+	test.Type(v.tsaPass, "s3cret-tsa")
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Result == nil || v.Result.Level != "B-T" {
-		t.Fatalf("not B-T with the typed login: %q %+v", v.Status.Text, v.Result)
+	if v.verification == nil || v.verification.Level != "B-T" {
+		t.Fatalf("not B-T with the typed login: %q %+v", v.status.Text, v.verification)
 	}
 	state, _ := os.ReadFile(h.store.Path())
 	if bytes.Contains(state, []byte("s3cret-tsa")) || !bytes.Contains(state, []byte("alice")) {
@@ -388,16 +388,16 @@ func TestSignScreenPlainWordsAndTSALoginInKeychain(t *testing.T) {
 	h.app.show(screenGuide)
 	h.app.show(screenSign)
 	v = h.app.signView()
-	if v.TSAPass.Text != "" || v.TSAUser.Text != "alice" {
-		t.Fatalf("login fields %q / %q", v.TSAUser.Text, v.TSAPass.Text)
+	if v.tsaPass.Text != "" || v.tsaUser.Text != "alice" {
+		t.Fatalf("login fields %q / %q", v.tsaUser.Text, v.tsaPass.Text)
 	}
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Result == nil || v.Result.Level != "B-T" {
-		t.Fatalf("the keychain's password was not used: %q %+v", v.Status.Text, v.Result)
+	if v.verification == nil || v.verification.Level != "B-T" {
+		t.Fatalf("the keychain's password was not used: %q %+v", v.status.Text, v.verification)
 	}
 }
 
@@ -501,25 +501,25 @@ func TestReasonEditableEmptyExceptSample(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	if v.Reason.Text != "Signature de test avec Certigna Desktop" {
-		t.Fatalf("sample reason %q", v.Reason.Text)
+	if v.reason.Text != "Signature de test avec Certigna Desktop" {
+		t.Fatalf("sample reason %q", v.reason.Text)
 	}
 	doc := sampleIn(t, t.TempDir(), "facture.pdf")
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
-	if v.Reason.Text != "" {
-		t.Fatalf("a real document gets the reason %q", v.Reason.Text)
+	if v.reason.Text != "" {
+		t.Fatalf("a real document gets the reason %q", v.reason.Text)
 	}
-	test.Type(v.Reason, "Bon pour accord")
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.reason, "Bon pour accord")
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
-	b, _ := os.ReadFile(v.Output)
+	b, _ := os.ReadFile(v.output)
 	if !bytes.Contains(b, []byte("Bon pour accord")) && !bytes.Contains(b, utf16be("Bon pour accord")) {
 		t.Fatal("the typed reason is not in the signature")
 	}
@@ -560,29 +560,29 @@ func TestCertificateStableAndRemembered(t *testing.T) {
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return reorder{s, &n} })
 	h.app.show(screenSign)
 	v := h.app.signView()
-	first := v.Cert.Selected
+	first := v.cert.Selected
 	for i := 0; i < 3; i++ {
 		h.app.refresh()
 		h.settle()
-		if v.Cert.Selected != first {
-			t.Fatalf("the default certificate changed by itself: %q → %q", first, v.Cert.Selected)
+		if v.cert.Selected != first {
+			t.Fatalf("the default certificate changed by itself: %q → %q", first, v.cert.Selected)
 		}
 	}
 	mustShow(t, h.win, "Signera avec :")
-	v.Cert.SetSelectedIndex(1)
-	second := v.Cert.Selected
-	v.UseSample()
+	v.cert.SetSelectedIndex(1)
+	second := v.cert.Selected
+	v.sampleNow()
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
 	// a new window over the same settings: the last one used is chosen
 	h3 := startStore(t, tok, h.store)
 	h3.app.show(screenSign)
-	if got := h3.app.signView().Cert.Selected; got != second {
+	if got := h3.app.signView().cert.Selected; got != second {
 		t.Fatalf("remembered %q, want %q", got, second)
 	}
 	state, _ := os.ReadFile(h.store.Path())
@@ -605,13 +605,13 @@ func TestSignedFileModeAndNames(t *testing.T) {
 		t.Helper()
 		h.app.handleDrop([]fyne.URI{storage.NewFileURI(p)})
 		h.settle()
-		test.Type(v.PIN, tok.PIN)
-		test.Tap(v.Submit)
+		test.Type(v.pin, tok.PIN)
+		test.Tap(v.submit)
 		h.settle()
-		if v.Output == "" {
-			t.Fatalf("not signed: %q %q", v.Status.Text, v.DocStatus.Text)
+		if v.output == "" {
+			t.Fatalf("not signed: %q %q", v.status.Text, v.docStatus.Text)
 		}
-		return v.Output
+		return v.output
 	}
 	out := sign(in)
 	if filepath.Base(out) != "x-signé.pdf" {
@@ -642,10 +642,10 @@ func TestSignatureResultSaysTrust(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
 	mustShow(t, h.win, "Signature valide")
 	mustShow(t, h.win, "Certificat non reconnu par cet ordinateur")
@@ -655,10 +655,10 @@ func TestSignatureResultSaysTrust(t *testing.T) {
 	os.MkdirAll(trust, 0o755)
 	ca, _ := os.ReadFile(tok.CAPath)
 	os.WriteFile(filepath.Join(trust, "ca.pem"), ca, 0o644)
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
 	mustShow(t, h.win, "Certificat reconnu par cet ordinateur")
 }
@@ -715,8 +715,8 @@ func TestPDFChooserTranslatedTakesTypedPath(t *testing.T) {
 	path.SetText(doc)
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if v := h.app.signView(); v.Input != doc {
-		t.Fatalf("typed path not taken: %q", v.Input)
+	if v := h.app.signView(); v.inputPath != doc {
+		t.Fatalf("typed path not taken: %q", v.inputPath)
 	}
 }
 

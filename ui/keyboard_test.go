@@ -127,21 +127,21 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c.Focus(b)
 	press(c, fyne.KeySpace, ' ')
 	v := h.app.signView()
-	if h.app.shown() != screenSign || v == nil || c.Focused() != v.PIN {
+	if h.app.shown() != screenSign || v == nil || c.Focused() != v.pin {
 		t.Fatalf("Space on the guide's button: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
-	if v.PIN.Text != "" {
-		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
+	if v.pin.Text != "" {
+		t.Fatalf("the Space reached the PIN field: %q", v.pin.Text)
 	}
 	logins := spy.Count("C_Login")
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(sampleIn(t, t.TempDir(), "a.pdf"))})
 	h.settle()
-	c.Focus(v.PIN)
+	c.Focus(v.pin)
 	typeKeys(c, newPIN)
 	press(c, fyne.KeyReturn, 0)
 	h.settle()
-	if v.Output == "" {
-		t.Fatalf("not signed: %q", v.Status.Text)
+	if v.output == "" {
+		t.Fatalf("not signed: %q", v.status.Text)
 	}
 	if n := spy.Count("C_Login") - logins; n != 1 {
 		t.Fatalf("%d C_Login for one signature", n)
@@ -152,8 +152,8 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	press(c, fyne.KeySpace, ' ')
 	c.Focus(h.app.navButton(screenSign))
 	press(c, fyne.KeySpace, ' ')
-	if v := h.app.signView(); c.Focused() == v.PIN && v.PIN.Text != "" {
-		t.Fatalf("the Space reached the PIN field: %q", v.PIN.Text)
+	if v := h.app.signView(); c.Focused() == v.pin && v.pin.Text != "" {
+		t.Fatalf("the Space reached the PIN field: %q", v.pin.Text)
 	}
 }
 
@@ -353,31 +353,31 @@ func TestCodeClearedWhenItsTargetChanges(t *testing.T) {
 	a, b := sampleIn(t, dir, "a.pdf"), sampleIn(t, dir, "b.pdf")
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(a)})
 	h.settle()
-	test.Type(v.PIN, tok.PIN)
-	test.Type(v.Reason, "Bon pour accord")
+	test.Type(v.pin, tok.PIN)
+	test.Type(v.reason, "Bon pour accord")
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(b)})
 	h.settle()
-	if v.PIN.Text != "" || v.Reason.Text != "" {
-		t.Fatalf("another document: PIN kept %v, reason %q", v.PIN.Text != "", v.Reason.Text)
+	if v.pin.Text != "" || v.reason.Text != "" {
+		t.Fatalf("another document: PIN kept %v, reason %q", v.pin.Text != "", v.reason.Text)
 	}
-	test.Type(v.PIN, tok.PIN)
+	test.Type(v.pin, tok.PIN)
 	h.app.refresh() // the token read again, nothing changed: the PIN stays
 	h.settle()
-	if v.PIN.Text != tok.PIN {
+	if v.pin.Text != tok.PIN {
 		t.Fatal("the PIN was cleared by a refresh of the same token")
 	}
-	if len(v.Cert.Options) < 2 {
-		t.Fatalf("certificate choices %q", v.Cert.Options)
+	if len(v.cert.Options) < 2 {
+		t.Fatalf("certificate choices %q", v.cert.Options)
 	}
-	v.Cert.SetSelectedIndex(1)
+	v.cert.SetSelectedIndex(1)
 	h.settle()
-	if v.PIN.Text != "" {
+	if v.pin.Text != "" {
 		t.Fatal("another certificate: the PIN stays")
 	}
-	test.Type(v.PIN, tok.PIN)
+	test.Type(v.pin, tok.PIN)
 	h.app.show(screenGuide)
 	h.app.show(screenSign)
-	if v := h.app.signView(); v.PIN.Text != "" {
+	if v := h.app.signView(); v.pin.Text != "" {
 		t.Fatal("another screen and back: the PIN stays")
 	}
 }
@@ -445,7 +445,7 @@ func TestEveryButtonHasAnAccessibleName(t *testing.T) {
 	for _, s := range []string{screenGuide, screenDriver, screenToken, screenPIN, screenSign, screenVerify, screenBrowsers, screenAbout} {
 		h.app.show(s)
 		if s == screenSign {
-			h.app.signView().UseSample()
+			h.app.signView().sampleNow()
 			h.settle()
 		}
 		n := 0
@@ -469,17 +469,17 @@ func TestSampleNotCopiedAgain(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	first := v.Input
-	v.UseSample()
+	first := v.inputPath
+	v.sampleNow()
 	h.settle()
 	ents, err := os.ReadDir(h.docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ents) != 1 || v.Input != first {
-		t.Fatalf("%d files in Documents after two clicks (%s, then %s)", len(ents), first, v.Input)
+	if len(ents) != 1 || v.inputPath != first {
+		t.Fatalf("%d files in Documents after two clicks (%s, then %s)", len(ents), first, v.inputPath)
 	}
 }
 

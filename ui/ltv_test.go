@@ -38,8 +38,8 @@ func sampleInput(t *testing.T, h *harness) (*signView, string) {
 		t.Fatal(err)
 	}
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
-	if v.Input != in {
-		t.Fatalf("input %q", v.Input)
+	if v.inputPath != in {
+		t.Fatalf("input %q", v.inputPath)
 	}
 	return v, in
 }
@@ -83,38 +83,38 @@ func TestSignBTWithVisibleStampFromUI(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	v, in := sampleInput(t, h)
-	if !v.Corner.Disabled() {
+	if !v.corner.Disabled() {
 		t.Fatal("the corner choice is enabled while the stamp is invisible (the default)")
 	}
-	v.TSA.SetText(p.TSAURL())
-	v.Stamp.SetSelectedIndex(2) // last page
-	v.Corner.SetSelectedIndex(1)
-	if v.Corner.Disabled() {
+	v.tsa.SetText(p.TSAURL())
+	v.stamp.SetSelectedIndex(2) // last page
+	v.corner.SetSelectedIndex(1)
+	if v.corner.Disabled() {
 		t.Fatal("corner choice disabled with a visible stamp")
 	}
 	h.settle() // the pre-PIN check of the new options: the TSA may now fail
-	if v.Submit.Disabled() {
-		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.DocStatus.Text)
+	if v.submit.Disabled() {
+		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.docStatus.Text)
 	}
-	v.PIN.SetText("")
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	v.pin.SetText("")
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" || v.Result == nil {
-		t.Fatalf("no output: %q", v.Status.Text)
+	if v.output == "" || v.verification == nil {
+		t.Fatalf("no output: %q", v.status.Text)
 	}
-	if !v.Result.Valid || v.Result.Level != "B-T" || v.Result.Timestamp.IsZero() {
-		t.Fatalf("verification %+v", v.Result)
+	if !v.verification.Valid || v.verification.Level != "B-T" || v.verification.Timestamp.IsZero() {
+		t.Fatalf("verification %+v", v.verification)
 	}
 	if p.Requests("tsa") == 0 {
 		t.Fatal("the TSA was not asked")
 	}
-	rep, err := verify.Verify(context.Background(), v.Output, verify.Options{})
+	rep, err := verify.Verify(context.Background(), v.output, verify.Options{})
 	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}
-	pdfsigValid(t, v.Output)
-	if before, after := visibleRects(t, in), visibleRects(t, v.Output); after != before+1 {
+	pdfsigValid(t, v.output)
+	if before, after := visibleRects(t, in), visibleRects(t, v.output); after != before+1 {
 		t.Fatalf("visible rectangles: %d before, %d after", before, after)
 	}
 	mustShow(t, h.win, "signature avec heure certifiée")
@@ -137,22 +137,22 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	v, in := sampleInput(t, h)
-	v.TSA.SetText(pkitest.DeadURL(t))
-	if v.AllowLower.Checked {
+	v.tsa.SetText(pkitest.DeadURL(t))
+	if v.allowLower.Checked {
 		t.Fatal("save-lower ticked by default")
 	}
 	h.settle() // the pre-PIN check of the new options
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit) // disabled: the check found the TSA unreachable
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit) // disabled: the check found the TSA unreachable
 	h.settle()
-	if v.Output != "" {
-		t.Fatalf("signed without timestamp unasked: %s", v.Output)
+	if v.output != "" {
+		t.Fatalf("signed without timestamp unasked: %s", v.output)
 	}
-	if !v.Submit.Disabled() {
+	if !v.submit.Disabled() {
 		t.Fatal("Signer enabled with an unreachable TSA")
 	}
-	if !strings.Contains(v.DocStatus.Text, "serveur d’horodatage") {
-		t.Fatalf("under the document: %q", v.DocStatus.Text)
+	if !strings.Contains(v.docStatus.Text, "serveur d’horodatage") {
+		t.Fatalf("under the document: %q", v.docStatus.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d PIN verifications, want 0 (TSA checked before the PIN)", n)
@@ -164,28 +164,28 @@ func TestTSADownAsksNothingAndSavesBBOnlyWhenChosen(t *testing.T) {
 		t.Fatalf("output left: %v", left)
 	}
 
-	test.Tap(v.AllowLower)
+	test.Tap(v.allowLower)
 	if !h.store.Settings().AllowLower {
 		t.Fatal("choice not remembered")
 	}
 	h.settle() // the pre-PIN check of the new options: the TSA may now fail
-	if v.Submit.Disabled() {
-		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.DocStatus.Text)
+	if v.submit.Disabled() {
+		t.Fatalf("Signer still disabled with save-lower chosen: %q", v.docStatus.Text)
 	}
-	v.PIN.SetText("")
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	v.pin.SetText("")
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" || v.Result == nil {
-		t.Fatalf("no output: %q", v.Status.Text)
+	if v.output == "" || v.verification == nil {
+		t.Fatalf("no output: %q", v.status.Text)
 	}
-	if v.Result.Level != "B-B" || v.Warning == nil || !v.Result.Timestamp.IsZero() {
-		t.Fatalf("level %+v warning %v", v.Result, v.Warning)
+	if v.verification.Level != "B-B" || v.warning == nil || !v.verification.Timestamp.IsZero() {
+		t.Fatalf("level %+v warning %v", v.verification, v.warning)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d PIN verifications, want 1 (the click that signed)", n)
 	}
-	pdfsigValid(t, v.Output)
+	pdfsigValid(t, v.output)
 	mustShow(t, h.win, "Attention : la signature a été enregistrée sans ce que le serveur devait ajouter (type obtenu : signature simple")
 	mustShow(t, h.win, "signature simple (sans heure certifiée)")
 }
@@ -197,8 +197,8 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "en")
 	v, _ := sampleInput(t, h)
-	if len(v.Cert.Options) != 2 || v.Cert.SelectedIndex() != 0 {
-		t.Fatalf("certificate choices %q (selected %d)", v.Cert.Options, v.Cert.SelectedIndex())
+	if len(v.cert.Options) != 2 || v.cert.SelectedIndex() != 0 {
+		t.Fatalf("certificate choices %q (selected %d)", v.cert.Options, v.cert.SelectedIndex())
 	}
 	mustShow(t, h.win, "Certificate")
 	certs, err := h.svc.Certificates(h.app.current().Slot)
@@ -214,28 +214,28 @@ func TestCertificatePickerSignsWithChosenCert(t *testing.T) {
 	if len(signing) != 2 {
 		t.Fatalf("%d signing certificates", len(signing))
 	}
-	v.Cert.SetSelectedIndex(1)
+	v.cert.SetSelectedIndex(1)
 	h.settle() // the pre-PIN check of the new options
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" || v.Result == nil || !v.Result.Valid {
-		t.Fatalf("no valid output: %q %+v", v.Status.Text, v.Result)
+	if v.output == "" || v.verification == nil || !v.verification.Valid {
+		t.Fatalf("no valid output: %q %+v", v.status.Text, v.verification)
 	}
 	// the window's order is its own (the default first, then by usage and
 	// label): the second choice is the certificate it names second
 	second, other := signing[0], signing[1]
-	if v.Cert.Options[1] == h.app.certNameFor(signing[1]) {
+	if v.cert.Options[1] == h.app.certNameFor(signing[1]) {
 		second, other = signing[1], signing[0]
 	}
 	want := sha256.Sum256(second.Cert.Raw)
 	first := sha256.Sum256(other.Cert.Raw)
-	if v.Result.CertSHA256 != hex.EncodeToString(want[:]) || want == first {
-		t.Fatalf("signed by %s, want the second certificate %x", v.Result.CertSHA256, want)
+	if v.verification.CertSHA256 != hex.EncodeToString(want[:]) || want == first {
+		t.Fatalf("signed by %s, want the second certificate %x", v.verification.CertSHA256, want)
 	}
-	pdfsigValid(t, v.Output)
-	if v.Result.Level != "B-B" {
-		t.Fatalf("level %q", v.Result.Level)
+	pdfsigValid(t, v.output)
+	if v.verification.Level != "B-B" {
+		t.Fatalf("level %q", v.verification.Level)
 	}
 	mustShow(t, h.win, "basic signature (no certified time)")
 }
@@ -249,42 +249,42 @@ func TestRevocationFailureAndBadURL(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "en")
 	v, in := sampleInput(t, h)
-	v.TSA.SetText("ftp://tsa.example/")
+	v.tsa.SetText("ftp://tsa.example/")
 	h.settle() // the pre-PIN check of the new options
-	if !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, "This document cannot be signed") {
-		t.Fatalf("bad URL: button enabled %v, document status %q", !v.Submit.Disabled(), v.DocStatus.Text)
+	if !v.submit.Disabled() || !strings.Contains(v.docStatus.Text, "This document cannot be signed") {
+		t.Fatalf("bad URL: button enabled %v, document status %q", !v.submit.Disabled(), v.docStatus.Text)
 	}
-	test.Type(v.PIN, tok.PIN)
-	v.PIN.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the PIN field: still refused
+	test.Type(v.pin, tok.PIN)
+	v.pin.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter in the PIN field: still refused
 	h.settle()
-	if v.Output != "" || h.svc.codeCalls.Load() != 0 || v.Status.Text == "" {
-		t.Fatalf("bad URL: output %q, %d PIN calls, status %q", v.Output, h.svc.codeCalls.Load(), v.Status.Text)
+	if v.output != "" || h.svc.codeCalls.Load() != 0 || v.status.Text == "" {
+		t.Fatalf("bad URL: output %q, %d PIN calls, status %q", v.output, h.svc.codeCalls.Load(), v.status.Text)
 	}
-	v.PIN.SetText("")
-	v.TSA.SetText(p.TSAURL())
-	test.Tap(v.LTV)
+	v.pin.SetText("")
+	v.tsa.SetText(p.TSAURL())
+	test.Tap(v.ltv)
 	h.settle() // the pre-PIN check of the new options
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
 	snapshot(t, h, "14-sign-options-en.png")
-	if v.Output != "" || !v.Submit.Disabled() || !strings.Contains(v.DocStatus.Text, "names no OCSP responder and no CRL") {
-		t.Fatalf("output %q, button enabled %v, document status %q", v.Output, !v.Submit.Disabled(), v.DocStatus.Text)
+	if v.output != "" || !v.submit.Disabled() || !strings.Contains(v.docStatus.Text, "names no OCSP responder and no CRL") {
+		t.Fatalf("output %q, button enabled %v, document status %q", v.output, !v.submit.Disabled(), v.docStatus.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 0 {
 		t.Fatalf("%d PIN verifications, want 0", n)
 	}
-	v.PIN.SetText("")
+	v.pin.SetText("")
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signed*")); len(left) != 0 {
 		t.Fatalf("output left: %v", left)
 	}
-	test.Tap(v.AllowLower)
+	test.Tap(v.allowLower)
 	h.settle() // the pre-PIN check of the new options
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Result == nil || v.Result.Level != "B-T" || v.Warning == nil {
-		t.Fatalf("status %q result %+v warning %v", v.Status.Text, v.Result, v.Warning)
+	if v.verification == nil || v.verification.Level != "B-T" || v.warning == nil {
+		t.Fatalf("status %q result %+v warning %v", v.status.Text, v.verification, v.warning)
 	}
 	mustShow(t, h.win, "Warning: the signature was saved without what the server was to add (type reached: signature with certified time)")
 }
@@ -308,11 +308,11 @@ func TestCancelButtonStopsAStalledTimestamp(t *testing.T) {
 	p := pkitest.New(t)
 	h := start(t, tok, "fr")
 	v, in := sampleInput(t, h)
-	v.TSA.SetText(p.TSAURL())
+	v.tsa.SetText(p.TSAURL())
 	h.settle() // the pre-PIN check (the TSA answers a connection)
 	p.SetTSA(pkitest.Stall)
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	for i := 0; p.Requests("tsa") == 0; i++ {
 		if i > 3000 {
 			t.Fatal("the TSA was never asked")
@@ -320,21 +320,21 @@ func TestCancelButtonStopsAStalledTimestamp(t *testing.T) {
 		h.drain()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if v.Cancel == nil || v.Cancel.Disabled() {
+	if v.cancelButton == nil || v.cancelButton.Disabled() {
 		t.Fatal("no usable Cancel button while signing")
 	}
-	test.Tap(v.Cancel)
+	test.Tap(v.cancelButton)
 	h.settle()
-	if v.Output != "" {
-		t.Fatalf("signed after Cancel: %s", v.Output)
+	if v.output != "" {
+		t.Fatalf("signed after Cancel: %s", v.output)
 	}
-	if !strings.Contains(v.Status.Text, "annulée") {
-		t.Fatalf("status %q", v.Status.Text)
+	if !strings.Contains(v.status.Text, "annulée") {
+		t.Fatalf("status %q", v.status.Text)
 	}
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(in), "*signé*")); len(left) != 0 {
 		t.Fatalf("output left: %v", left)
 	}
-	if v.Cancel != nil || v.Submit.Disabled() {
+	if v.cancelButton != nil || v.submit.Disabled() {
 		t.Fatal("the form is not back after Cancel")
 	}
 }
@@ -349,38 +349,38 @@ func TestRetryAddsTimestampWithoutPIN(t *testing.T) {
 	tok := softhsm(t)
 	h := start(t, tok, "fr")
 	v, _ := sampleInput(t, h)
-	v.TSA.SetText(p.TSAURL())
+	v.tsa.SetText(p.TSAURL())
 	h.settle() // the pre-PIN check: the TSA accepts a connection
 	p.SetTSA(pkitest.Error500)
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" || v.Result == nil || v.Result.Level != "B-B" || v.Retry == nil {
-		t.Fatalf("output %q result %+v retry %v status %q", v.Output, v.Result, v.Retry != nil, v.Status.Text)
+	if v.output == "" || v.verification == nil || v.verification.Level != "B-B" || v.retryButton == nil {
+		t.Fatalf("output %q result %+v retry %v status %q", v.output, v.verification, v.retryButton != nil, v.status.Text)
 	}
 	mustShow(t, h.win, "Réessayez quand le serveur répondra : le code PIN ne sera pas redemandé.")
 	mustShow(t, h.win, "Réessayer")
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d PIN verifications, want 1", n)
 	}
-	test.Tap(v.Retry) // still failing: nothing changes, the button stays
+	test.Tap(v.retryButton) // still failing: nothing changes, the button stays
 	h.settle()
-	if v.Retry.Disabled() || !strings.Contains(v.Status.Text, "horodatage") {
-		t.Fatalf("after a failed retry: disabled %v status %q", v.Retry.Disabled(), v.Status.Text)
+	if v.retryButton.Disabled() || !strings.Contains(v.status.Text, "horodatage") {
+		t.Fatalf("after a failed retry: disabled %v status %q", v.retryButton.Disabled(), v.status.Text)
 	}
 	p.SetTSA(pkitest.Normal)
-	test.Tap(v.Retry)
+	test.Tap(v.retryButton)
 	h.settle()
-	if v.Result == nil || v.Result.Level != "B-T" || v.Result.Timestamp.IsZero() || v.Retry != nil {
-		t.Fatalf("after retry: %+v retry %v status %q", v.Result, v.Retry != nil, v.Status.Text)
+	if v.verification == nil || v.verification.Level != "B-T" || v.verification.Timestamp.IsZero() || v.retryButton != nil {
+		t.Fatalf("after retry: %+v retry %v status %q", v.verification, v.retryButton != nil, v.status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d PIN verifications after Réessayer, want 1", n)
 	}
-	rep, err := verify.Verify(context.Background(), v.Output, verify.Options{})
+	rep, err := verify.Verify(context.Background(), v.output, verify.Options{})
 	if err != nil || len(rep.Signatures) != 1 || rep.Signatures[0].Level != "B-T" {
 		t.Fatalf("Verify: %v %+v", err, rep)
 	}
-	pdfsigValid(t, v.Output)
+	pdfsigValid(t, v.output)
 	mustShow(t, h.win, "Signature complétée")
 }

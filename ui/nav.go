@@ -125,8 +125,8 @@ func (a *App) show(name string) {
 		a.unb = nil
 	}
 	if name != screenSign {
-		if a.sign != nil && a.sign.Preview != nil {
-			a.sign.Preview.close() // frees the renderer's copy of the document
+		if a.sign != nil && a.sign.preview != nil {
+			a.sign.preview.close() // frees the renderer's copy of the document
 		}
 		a.sign = nil
 	}
@@ -166,8 +166,8 @@ func (a *App) show(name string) {
 			a.sign = newSignView(a)
 		}
 		content = a.sign.build()
-		if a.sign.PIN != nil && !a.sign.PIN.Disabled() {
-			focus = a.sign.PIN
+		if a.sign.pin != nil && !a.sign.pin.Disabled() {
+			focus = a.sign.pin
 		}
 	case screenVerify:
 		content = a.verifyScreen()

@@ -36,10 +36,10 @@ func (a *App) title() string {
 	switch {
 	case a.screen == screenVerify && a.verify != nil && a.verify.File != "":
 		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
-	case a.screen == screenSign && a.sign != nil && len(a.sign.Batch) > 1:
-		return a.n("ui.open.title_batch", len(a.sign.Batch))
-	case a.screen == screenSign && a.sign != nil && a.sign.Input != "" && a.sign.Input != a.sign.sample:
-		return a.t("ui.open.title_sign", map[string]any{"Name": filepath.Base(a.sign.Input)})
+	case a.screen == screenSign && a.sign != nil && len(a.sign.batch) > 1:
+		return a.n("ui.open.title_batch", len(a.sign.batch))
+	case a.screen == screenSign && a.sign != nil && a.sign.inputPath != "" && a.sign.inputPath != a.sign.sample:
+		return a.t("ui.open.title_sign", map[string]any{"Name": filepath.Base(a.sign.inputPath)})
 	}
 	return a.t("ui.window_title")
 }

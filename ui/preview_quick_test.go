@@ -60,7 +60,7 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
-	pv := h.app.signView().Preview
+	pv := h.app.signView().preview
 	p := pv.Placer
 	const simplified = "Aperçu simplifié — image en cours de chargement : les grandes images de la page sont des cadres gris pour l’instant."
 	for end := time.Now().Add(20 * time.Second); pv.Msg.Text != simplified && time.Now().Before(end); {

@@ -68,14 +68,14 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 	for _, vec := range testpdf.Vectors() {
 		t.Run(vec.Name, func(t *testing.T) {
 			v := h.app.signView()
-			v.Stamp.SetSelectedIndex(0) // invisible: each vector places its own stamp
+			v.stamp.SetSelectedIndex(0) // invisible: each vector places its own stamp
 			in := filepath.Join(t.TempDir(), vec.Name+".pdf")
 			if err := os.WriteFile(in, testpdf.Build(testpdf.Page{}, vec.Page), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 			h.settle()
-			pv := v.Preview
+			pv := v.preview
 			if pv.Msg.Text != "" || pv.PageLabel.Text != "Page 1 sur 2" {
 				t.Fatalf("preview: %q / %q", pv.Msg.Text, pv.PageLabel.Text)
 			}
@@ -121,21 +121,21 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 			if place[0] != grown[0]-5 || place[1] != grown[1]-5 {
 				t.Fatalf("arrows: %v → %v", grown, place)
 			}
-			if v.Stamp.Selected != "À l’endroit choisi sur l’aperçu" || !v.Corner.Disabled() {
-				t.Fatalf("stamp choice %q", v.Stamp.Selected)
+			if v.stamp.Selected != "À l’endroit choisi sur l’aperçu" || !v.corner.Disabled() {
+				t.Fatalf("stamp choice %q", v.stamp.Selected)
 			}
 			h.settle()
-			if v.Submit.Disabled() {
-				t.Fatalf("Signer disabled: %q", v.DocStatus.Text)
+			if v.submit.Disabled() {
+				t.Fatalf("Signer disabled: %q", v.docStatus.Text)
 			}
-			v.PIN.SetText("")
-			test.Type(v.PIN, tok.PIN)
-			test.Tap(v.Submit)
+			v.pin.SetText("")
+			test.Type(v.pin, tok.PIN)
+			test.Tap(v.submit)
 			h.settle()
-			if v.Output == "" || v.Result == nil || !v.Result.Valid {
-				t.Fatalf("not signed: %q", v.Status.Text)
+			if v.output == "" || v.verification == nil || !v.verification.Valid {
+				t.Fatalf("not signed: %q", v.status.Text)
 			}
-			got := diffBox(renderPage(t, in, 2), renderPage(t, v.Output, 2))
+			got := diffBox(renderPage(t, in, 2), renderPage(t, v.output, 2))
 			// page coordinates (y up from the bottom) → rows from the top
 			want := image.Rect(int(place[0]+0.5), int(hh-place[1]-place[3]+0.5), int(place[0]+place[2]+0.5), int(hh-place[1]+0.5))
 			d := got.Min.Sub(want.Min)
@@ -143,7 +143,7 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 			if d.X < -1 || d.X > 1 || d.Y < -1 || d.Y > 1 || e.X < -1 || e.X > 1 || e.Y < -1 || e.Y > 1 {
 				t.Errorf("stamp in the signed file at %v, shown at %v (place %v on %gx%g)", got, want, place, w, hh)
 			}
-			if before, after := renderPage(t, in, 1), renderPage(t, v.Output, 1); !diffBox(before, after).Empty() {
+			if before, after := renderPage(t, in, 1), renderPage(t, v.output, 1); !diffBox(before, after).Empty() {
 				t.Error("page 1 changed")
 			}
 		})
@@ -186,14 +186,14 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 	twoFieldForm(t, form)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(form)})
 	h.settle()
-	p := v.Preview.Placer
-	if p.Place()[2] != 0 || !v.Preview.PlaceHere.Visible() {
+	p := v.preview.Placer
+	if p.Place()[2] != 0 || !v.preview.PlaceHere.Visible() {
 		t.Fatalf("no field chosen yet: stamp %v", p.Place())
 	}
 	test.TapCanvas(h.win.Canvas(), placerScreen(p)(400, 80)) // inside "Vendeur" (300,50–500,110)
 	h.settle()
-	if v.Field.Selected != "Vendeur" {
-		t.Fatalf("clicked field: %q", v.Field.Selected)
+	if v.fieldSelect.Selected != "Vendeur" {
+		t.Fatalf("clicked field: %q", v.fieldSelect.Selected)
 	}
 	if got := p.Place(); got != [4]float64{300, 50, 200, 60} || !p.Fixed {
 		t.Fatalf("stamp in the field: %v fixed %v", got, p.Fixed)
@@ -203,18 +203,18 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 	os.WriteFile(doc, testpdf.Build(testpdf.Vectors()[0].Page), 0o644) // text at 178,463 (A4)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
-	test.Tap(v.Preview.PlaceHere)
+	test.Tap(v.preview.PlaceHere)
 	h.settle()
-	if v.Preview.Warn.Visible() {
-		t.Fatalf("blank corner said covered: %q", v.Preview.Warn.Text)
+	if v.preview.Warn.Visible() {
+		t.Fatalf("blank corner said covered: %q", v.preview.Warn.Text)
 	}
 	moveTo(h, p, 260, 450)
 	h.settle()
-	if !v.Preview.Warn.Visible() || v.Preview.Warn.Text != "Attention : à cet endroit, le tampon cache du texte ou une image de la page." {
-		t.Fatalf("over the text: %q (place %v)", v.Preview.Warn.Text, p.Place())
+	if !v.preview.Warn.Visible() || v.preview.Warn.Text != "Attention : à cet endroit, le tampon cache du texte ou une image de la page." {
+		t.Fatalf("over the text: %q (place %v)", v.preview.Warn.Text, p.Place())
 	}
-	if want := "Tampon page 1"; len(v.Preview.Where.Text) < len(want) || v.Preview.Where.Text[:len(want)] != want {
-		t.Errorf("description %q", v.Preview.Where.Text)
+	if want := "Tampon page 1"; len(v.preview.Where.Text) < len(want) || v.preview.Where.Text[:len(want)] != want {
+		t.Errorf("description %q", v.preview.Where.Text)
 	}
 }
 
@@ -237,7 +237,7 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 	}
 	h.app.handleDrop(uris)
 	h.settle()
-	pv := v.Preview
+	pv := v.preview
 	if !pv.SamePlace.Checked || !pv.DocNxt.Visible() {
 		t.Fatal("batch preview without its document arrows or 'same place'")
 	}
@@ -266,11 +266,11 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 	if p.Place() != places[ins[0]] {
 		t.Fatalf("first document's place %v, was %v", p.Place(), places[ins[0]])
 	}
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.BatchSigned != 2 || h.svc.codeCalls.Load() != 1 {
-		t.Fatalf("batch: %d signed, %d PIN verifications: %q", v.BatchSigned, h.svc.codeCalls.Load(), v.Status.Text)
+	if v.batchSigned != 2 || h.svc.codeCalls.Load() != 1 {
+		t.Fatalf("batch: %d signed, %d PIN verifications: %q", v.batchSigned, h.svc.codeCalls.Load(), v.status.Text)
 	}
 	for _, in := range ins {
 		out := in[:len(in)-4] + "-signé.pdf"
@@ -302,7 +302,7 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 	os.WriteFile(junk, []byte("%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 9 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"), 0o644)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(junk)})
 	h.settle()
-	if msg := v.Preview.Msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
+	if msg := v.preview.Msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
 		t.Fatalf("junk: %q", msg)
 	}
 	a, b := filepath.Join(dir, "a.pdf"), filepath.Join(dir, "b.pdf")
@@ -311,8 +311,8 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(a)})
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(b)}) // before a's preview is ready
 	h.settle()
-	if w, hh := v.Preview.Placer.PageSize(); w != 400 || hh != 200 || v.Preview.Msg.Text != "" {
-		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.Preview.Msg.Text)
+	if w, hh := v.preview.Placer.PageSize(); w != 400 || hh != 200 || v.preview.Msg.Text != "" {
+		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.preview.Msg.Text)
 	}
 }
 
@@ -329,10 +329,10 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	h.settle()
 	c := h.win.Canvas()
-	if c.Focused() != v.PIN {
+	if c.Focused() != v.pin {
 		t.Fatalf("focus after the drop: %T", c.Focused())
 	}
-	p := v.Preview.Placer
+	p := v.preview.Placer
 	tabs := 0
 	for ; tabs < 6 && c.Focused() != p; tabs++ {
 		test.FocusNext(c)
@@ -343,9 +343,9 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
 	start := p.Place()
-	if start[2] <= 0 || v.Stamp.Selected != "À l’endroit choisi sur l’aperçu" {
+	if start[2] <= 0 || v.stamp.Selected != "À l’endroit choisi sur l’aperçu" {
 		w, hh := p.PageSize()
-		t.Fatalf("Enter placed %v (%q) page %gx%g msg %q label %q focused %T", start, v.Stamp.Selected, w, hh, v.Preview.Msg.Text, v.Preview.PageLabel.Text, c.Focused())
+		t.Fatalf("Enter placed %v (%q) page %gx%g msg %q label %q focused %T", start, v.stamp.Selected, w, hh, v.preview.Msg.Text, v.preview.PageLabel.Text, c.Focused())
 	}
 	for i := 0; i < 4; i++ {
 		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
@@ -374,17 +374,17 @@ func TestPreviewPlaceOnShorterDocument(t *testing.T) {
 	os.WriteFile(short, testpdf.Build(testpdf.Page{}), 0o644)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(long)})
 	h.settle()
-	test.Tap(v.Preview.Next)
+	test.Tap(v.preview.Next)
 	h.settle()
-	test.Tap(v.Preview.PlaceHere)
+	test.Tap(v.preview.PlaceHere)
 	h.settle()
-	place := v.Preview.Placer.Place()
+	place := v.preview.Placer.Place()
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(short)})
 	h.settle()
-	if got := v.Preview.Placer.Place(); got != place || v.Preview.PageLabel.Text != "Page 1 sur 1" {
-		t.Fatalf("on the short document: %v (%q), placed %v", got, v.Preview.PageLabel.Text, place)
+	if got := v.preview.Placer.Place(); got != place || v.preview.PageLabel.Text != "Page 1 sur 1" {
+		t.Fatalf("on the short document: %v (%q), placed %v", got, v.preview.PageLabel.Text, place)
 	}
-	if v.Submit.Disabled() {
-		t.Fatalf("refused: %q", v.DocStatus.Text)
+	if v.submit.Disabled() {
+		t.Fatalf("refused: %q", v.docStatus.Text)
 	}
 }

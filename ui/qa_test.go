@@ -376,10 +376,10 @@ func TestDamagedPDFInFrenchWords(t *testing.T) {
 	v := h.app.signView()
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(p)})
 	h.settle()
-	if !strings.Contains(v.DocStatus.Text, "est un PDF endommagé : sa structure est illisible. Ouvrez-le") || strings.Contains(v.DocStatus.Text, "startxref") {
-		t.Fatalf("refusal %q", v.DocStatus.Text)
+	if !strings.Contains(v.docStatus.Text, "est un PDF endommagé : sa structure est illisible. Ouvrez-le") || strings.Contains(v.docStatus.Text, "startxref") {
+		t.Fatalf("refusal %q", v.docStatus.Text)
 	}
-	if !v.Submit.Disabled() {
+	if !v.submit.Disabled() {
 		t.Fatal("Signer enabled for a damaged PDF")
 	}
 	if en := assets.T("en", "pdf.err.damaged", map[string]any{"Path": "x", "Err": "no startxref"}); !strings.Contains(en, "(no startxref)") {

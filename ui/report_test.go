@@ -112,25 +112,25 @@ func TestReportFrenchWithBatches(t *testing.T) {
 	}
 	h.app.handleDrop(uris)
 	h.settle()
-	if len(v.Batch) != 2 {
-		t.Fatalf("batch of %d", len(v.Batch))
+	if len(v.batch) != 2 {
+		t.Fatalf("batch of %d", len(v.batch))
 	}
 	wrong := "99999999"[:len(tok.PIN)]
 	if wrong == tok.PIN {
 		wrong = "88888888"[:len(tok.PIN)]
 	}
-	test.Type(v.PIN, wrong)
-	test.Tap(v.Submit)
+	test.Type(v.pin, wrong)
+	test.Tap(v.submit)
 	for i := 0; i < 100 && !strings.Contains(h.app.diagnostics(), "code PIN maintenant"); i++ {
 		h.settle()
 	}
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
-	for i := 0; i < 100 && v.BatchSigned == 0; i++ {
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
+	for i := 0; i < 100 && v.batchSigned == 0; i++ {
 		h.settle()
 	}
-	if v.BatchSigned != 2 {
-		t.Fatalf("signed %d: %q", v.BatchSigned, v.Status.Text)
+	if v.batchSigned != 2 {
+		t.Fatalf("signed %d: %q", v.batchSigned, v.status.Text)
 	}
 	rep := h.app.diagnostics()
 	for _, w := range []string{"plusieurs documents : signature commencée  2 documents", "plusieurs documents : signature  échec : ",

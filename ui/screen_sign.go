@@ -21,46 +21,46 @@ type signView struct {
 	// codeFor is what the PIN typed is for (token, certificate, documents):
 	// when it changes the PIN is cleared (a PIN typed for one document is
 	// never sent for another without being typed again)
-	codeFor string
-	a       *App
-	Input   string // the PDF to sign; never written to
-	Output  string // the signed copy, after success
-	Result  *actions.Verification
+	codeFor      string
+	a            *App
+	inputPath    string // the PDF to sign; never written to
+	output       string // the signed copy, after success
+	verification *actions.Verification
 
-	PIN    *input
-	Submit *button
+	pin    *input
+	submit *button
 	// Options (folded under "Options"): the certificate (a Select shown
 	// only with 2+ signing certificates), the reason, the visible stamp,
 	// the timestamp server and its login, long-term validation.
-	Cert   *widget.Select
-	Reason *input
-	// ReasonScope says, in a batch, that the reason is every document's
-	ReasonScope *widget.Label
-	Stamp       *widget.Select // invisible / first page / last page
-	Corner      *widget.Select // StampCorners, in the UI language
-	TSA         *input
-	TSAUser     *input
-	TSAPass     *input
-	LTV         *widget.Check
-	AllowLower  *widget.Check
-	Options     *widget.Accordion
+	cert   *widget.Select
+	reason *input
+	// reasonScope says, in a batch, that the reason is every document's
+	reasonScope *widget.Label
+	stamp       *widget.Select // invisible / first page / last page
+	corner      *widget.Select // StampCorners, in the UI language
+	tsa         *input
+	tsaUser     *input
+	tsaPass     *input
+	ltv         *widget.Check
+	allowLower  *widget.Check
+	optionsBox  *widget.Accordion
 	tsaLogin    *fyne.Container // login fields, shown with a TSA address
 	certBox     *fyne.Container
 	certIDs     [][]byte
-	Warning     error // the signer's reason for a lower level, after success
-	// Retry ("Réessayer") is shown when a server failed after the token
+	warning     error // the signer's reason for a lower level, after success
+	// retryButton ("Réessayer") is shown when a server failed after the token
 	// signed: it adds what is missing to the kept file, without the PIN
 	// (sign_retry.go); retryOpts are the options it was signed with.
-	Retry     *widget.Button
-	retryOpts actions.SignOptions
-	// Status is the line beside "Signer": what the click did.
-	Status *widget.Label
-	// DocStatus is the line under the document: why it cannot be signed.
-	DocStatus *widget.Label
-	// CheckErr is the last pre-PIN refusal (nil: the document can be
+	retryButton *widget.Button
+	retryOpts   actions.SignOptions
+	// status is the line beside "Signer": what the click did.
+	status *widget.Label
+	// docStatus is the line under the document: why it cannot be signed.
+	docStatus *widget.Label
+	// checkErr is the last pre-PIN refusal (nil: the document can be
 	// signed with these options); Checked says the check is over.
-	CheckErr   error
-	Checked    bool
+	checkErr   error
+	checked    bool
 	checkGen   int
 	checkedKey string // what the last check was about
 	inputLbl   *widget.Label
@@ -72,40 +72,40 @@ type signView struct {
 	busy       bool
 	sample     string // the sample document written by this view
 	lastCert   []byte // ID of the certificate of the signature in flight
-	// Field is the choice of the empty signature field to fill, shown only
+	// fieldSelect is the choice of the empty signature field to fill, shown only
 	// when the document has more than one. Its options are the names as
 	// shown (attacker text made safe); fieldNames maps them back to the
 	// names the signature goes into.
-	Field      *widget.Select
-	fieldNames map[string]string
+	fieldSelect *widget.Select
+	fieldNames  map[string]string
 	// fillsField: the document has an empty signature field the signature
 	// goes into; the field then decides the stamp, whose choice is off
 	// (StampNote says why)
 	fillsField bool
-	StampNote  *widget.Label
-	// Cancel, shown while a signature runs, ends its context: the network
+	stampNote  *widget.Label
+	// cancelButton, shown while a signature runs, ends its context: the network
 	// calls (timestamp, revocation) stop and no file is written.
-	Cancel    *button
-	cancelRun context.CancelFunc
-	// Batch: several documents to sign with one PIN (screen_sign_batch.go);
+	cancelButton *button
+	cancelRun    context.CancelFunc
+	// batch: several documents to sign with one PIN (screen_sign_batch.go);
 	// BatchSigned how many the last batch signed.
-	Batch       []string
-	BatchSigned int
+	batch       []string
+	batchSigned int
 	batchCancel *button
 	batchOK     int // documents of the batch that passed the pre-PIN check
-	// BatchFolder opens the folder of the last batch's signed copies (nil
+	// batchFolder opens the folder of the last batch's signed copies (nil
 	// before a batch signed anything).
-	BatchFolder *button
-	// BatchDir chooses the folder of a batch's signed copies (batchDir; ""
+	batchFolder *button
+	// batchDirButton chooses the folder of a batch's signed copies (batchDir; ""
 	// beside each document), said in batchWhere (screen_sign_batch.go)
-	BatchDir   *button
-	batchDir   string
-	batchWhere *widget.Label
-	batchOut   *fyne.Container
-	// Preview: the page with the stamp where it goes (sign_preview.go);
+	batchDirButton *button
+	batchDir       string
+	batchWhere     *widget.Label
+	batchOut       *fyne.Container
+	// preview: the page with the stamp where it goes (sign_preview.go);
 	// nil without a page source. placePage / placeRect: the place chosen
 	// on it (page coordinates), used with StampPlaced.
-	Preview      *pagePreview
+	preview      *pagePreview
 	stampChoices []string // the Stamp select's choices (StampNone…)
 	placePage    int
 	placeRect    [4]float64
@@ -113,53 +113,53 @@ type signView struct {
 
 func newSignView(a *App) *signView {
 	v := &signView{a: a}
-	v.PIN = newCodeInput()
-	v.PIN.SetPlaceHolder(a.t("ui.sign.pin_ph"))
-	v.PIN.OnSubmitted = func(string) { v.SignNow() }
-	v.Submit = newIconButton(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.SignNow)
-	v.Submit.Importance = widget.HighImportance
-	v.Status = para("")
-	v.DocStatus = para("")
+	v.pin = newCodeInput()
+	v.pin.SetPlaceHolder(a.t("ui.sign.pin_ph"))
+	v.pin.OnSubmitted = func(string) { v.signNow() }
+	v.submit = newIconButton(a.t("ui.sign.submit"), theme.DocumentCreateIcon(), v.signNow)
+	v.submit.Importance = widget.HighImportance
+	v.status = para("")
+	v.docStatus = para("")
 	// Field: shown when the document has several empty signature fields.
-	v.Field = widget.NewSelect(nil, func(string) { v.recheck() })
-	v.Field.PlaceHolder = a.t("ui.sign.field_ph")
-	v.Field.Hide()
+	v.fieldSelect = widget.NewSelect(nil, func(string) { v.recheck() })
+	v.fieldSelect.PlaceHolder = a.t("ui.sign.field_ph")
+	v.fieldSelect.Hide()
 	v.inputLbl = bold(a.t("ui.sign.no_input"))
 	v.certLine = para("")
 	v.tokenLine = container.NewStack()
 	v.progress = container.NewVBox()
 	v.result = container.NewVBox()
 	v.certBox = container.NewVBox()
-	v.Cert = widget.NewSelect(nil, func(string) {
-		if i := v.Cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) && a.current() != nil {
+	v.cert = widget.NewSelect(nil, func(string) {
+		if i := v.cert.SelectedIndex(); i >= 0 && i < len(v.certIDs) && a.current() != nil {
 			a.certPick, a.pickFor = v.certIDs[i], a.current().Serial
 			v.tokenChanged()
 		}
 	})
-	v.Reason = newInput()
-	v.Reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
-	v.ReasonScope = para(a.t("ui.batch.reason_scope"))
-	v.ReasonScope.Hide()
+	v.reason = newInput()
+	v.reason.SetPlaceHolder(a.t("ui.sign.reason_ph"))
+	v.reasonScope = para(a.t("ui.batch.reason_scope"))
+	v.reasonScope.Hide()
 	pages := []string{actions.StampNone, actions.StampFirst, actions.StampLast}
 	labels := []string{a.t("ui.sign.stamp_none"), a.t("ui.sign.stamp_first"), a.t("ui.sign.stamp_last")}
 	if a.opt.Pages != nil {
 		pages, labels = append(pages, actions.StampPlaced), append(labels, a.t("ui.preview.stamp_placed"))
-		v.Preview = newPagePreview(v, a.opt.Pages)
+		v.preview = newPagePreview(v, a.opt.Pages)
 	}
 	v.stampChoices = pages
-	v.Stamp = widget.NewSelect(labels, nil)
+	v.stamp = widget.NewSelect(labels, nil)
 	var corners []string
 	for _, c := range actions.StampCorners {
 		corners = append(corners, a.t("ui.sign.corner_"+strings.ReplaceAll(c, "-", "_")))
 	}
-	v.Corner = widget.NewSelect(corners, func(string) {
-		if i := v.Corner.SelectedIndex(); i >= 0 {
+	v.corner = widget.NewSelect(corners, func(string) {
+		if i := v.corner.SelectedIndex(); i >= 0 {
 			a.stampCorn = actions.StampCorners[i]
 			v.recheck()
 		}
 	})
-	v.Stamp.OnChanged = func(string) {
-		i := v.Stamp.SelectedIndex()
+	v.stamp.OnChanged = func(string) {
+		i := v.stamp.SelectedIndex()
 		if i < 0 {
 			return
 		}
@@ -167,15 +167,15 @@ func newSignView(a *App) *signView {
 		v.syncStamp()
 		v.recheck()
 	}
-	v.StampNote = para(a.t("ui.sign.stamp_by_field"))
-	v.StampNote.Hide()
+	v.stampNote = para(a.t("ui.sign.stamp_by_field"))
+	v.stampNote.Hide()
 	ci := 0
 	for i, c := range actions.StampCorners {
 		if c == a.stampCorn {
 			ci = i
 		}
 	}
-	v.Corner.SetSelectedIndex(ci)
+	v.corner.SetSelectedIndex(ci)
 	if a.stampPage == actions.StampPlaced {
 		a.stampPage = actions.StampNone // a place is chosen on a document's preview, this screen has none yet
 	}
@@ -185,37 +185,37 @@ func newSignView(a *App) *signView {
 			pi = i
 		}
 	}
-	v.Stamp.SetSelectedIndex(pi)
+	v.stamp.SetSelectedIndex(pi)
 
 	st := a.opt.Store.Settings()
 	save := func() {
 		s := a.opt.Store.Settings()
-		s.TSAURL, s.LTV, s.AllowLower = strings.TrimSpace(v.TSA.Text), v.LTV.Checked, v.AllowLower.Checked
-		s.TSAUser = strings.TrimSpace(v.TSAUser.Text)
+		s.TSAURL, s.LTV, s.AllowLower = strings.TrimSpace(v.tsa.Text), v.ltv.Checked, v.allowLower.Checked
+		s.TSAUser = strings.TrimSpace(v.tsaUser.Text)
 		_ = a.opt.Store.SetSettings(s)
 	}
-	v.TSA = newInput()
-	v.TSA.SetPlaceHolder(a.t("ui.sign.tsa_ph"))
-	v.TSA.SetText(st.TSAURL)
-	v.TSAUser = newInput()
-	v.TSAUser.SetPlaceHolder(a.t("ui.sign.tsa_user_ph"))
-	v.TSAUser.SetText(st.TSAUser)
-	v.TSAPass = newCodeInput()
-	v.TSAPass.SetPlaceHolder(a.t("ui.sign.tsa_pass_ph"))
-	v.LTV = widget.NewCheck(a.t("ui.sign.ltv"), nil)
-	v.LTV.SetChecked(st.LTV)
-	v.AllowLower = widget.NewCheck(a.t("ui.sign.allow_lower"), nil)
-	v.AllowLower.SetChecked(st.AllowLower)
+	v.tsa = newInput()
+	v.tsa.SetPlaceHolder(a.t("ui.sign.tsa_ph"))
+	v.tsa.SetText(st.TSAURL)
+	v.tsaUser = newInput()
+	v.tsaUser.SetPlaceHolder(a.t("ui.sign.tsa_user_ph"))
+	v.tsaUser.SetText(st.TSAUser)
+	v.tsaPass = newCodeInput()
+	v.tsaPass.SetPlaceHolder(a.t("ui.sign.tsa_pass_ph"))
+	v.ltv = widget.NewCheck(a.t("ui.sign.ltv"), nil)
+	v.ltv.SetChecked(st.LTV)
+	v.allowLower = widget.NewCheck(a.t("ui.sign.allow_lower"), nil)
+	v.allowLower.SetChecked(st.AllowLower)
 	v.tsaLogin = container.NewVBox(
 		widget.NewForm(
-			widget.NewFormItem(a.t("ui.sign.tsa_user"), a.wheel(v.TSAUser)),
-			widget.NewFormItem(a.t("ui.sign.tsa_pass"), a.wheel(v.TSAPass)),
+			widget.NewFormItem(a.t("ui.sign.tsa_user"), a.wheel(v.tsaUser)),
+			widget.NewFormItem(a.t("ui.sign.tsa_pass"), a.wheel(v.tsaPass)),
 		),
 		para(a.t("ui.sign.tsa_login_note")))
-	v.TSA.OnChanged = func(string) { save(); v.showLogin(); v.recheck() }
-	v.TSAUser.OnChanged = func(string) { save() }
-	v.LTV.OnChanged = func(bool) { save(); v.recheck() }
-	v.AllowLower.OnChanged = func(bool) { save(); v.recheck() } // the TSA check depends on it
+	v.tsa.OnChanged = func(string) { save(); v.showLogin(); v.recheck() }
+	v.tsaUser.OnChanged = func(string) { save() }
+	v.ltv.OnChanged = func(bool) { save(); v.recheck() }
+	v.allowLower.OnChanged = func(bool) { save(); v.recheck() } // the TSA check depends on it
 	return v
 }
 
@@ -225,44 +225,44 @@ func (v *signView) syncStamp() {
 	a := v.a
 	switch {
 	case v.fillsField:
-		v.Stamp.Disable()
-		v.Corner.Disable()
-		v.StampNote.Show()
+		v.stamp.Disable()
+		v.corner.Disable()
+		v.stampNote.Show()
 		return
 	case a.stampPage == actions.StampNone || a.stampPage == actions.StampPlaced:
-		v.Corner.Disable()
+		v.corner.Disable()
 	default:
-		v.Corner.Enable()
+		v.corner.Enable()
 	}
-	v.Stamp.Enable()
-	v.StampNote.Hide()
+	v.stamp.Enable()
+	v.stampNote.Hide()
 }
 
 func (v *signView) build() fyne.CanvasObject {
 	a := v.a
 	v.tokenChanged()
-	if v.Input != "" {
-		v.inputLbl.SetText(v.Input)
+	if v.inputPath != "" {
+		v.inputLbl.SetText(v.inputPath)
 	}
 	doc := widget.NewCard("", "", container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel(a.t("ui.sign.input")), nil, v.inputLbl),
-		v.DocStatus,
+		v.docStatus,
 		v.batchOutRow(),
-		v.Field,
+		v.fieldSelect,
 		container.NewHBox(
 			newIconButton(a.t("ui.sign.choose"), theme.FolderOpenIcon(), v.choose),
 			newIconButton(a.t("ui.sign.sample"), theme.FileIcon(), v.useSample)),
 	))
-	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), a.wheel(v.PIN)))}
+	pinItems := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.pin"), a.wheel(v.pin)))}
 	if a.module.Demo {
 		l := para(a.t("ui.sign.demo_pin", map[string]any{"PIN": a.opt.Tokens.DemoCodes().UnlockCode}))
 		l.Importance = widget.WarningImportance
 		pinItems = append(pinItems, l)
 	}
 	// the button and what its click did, side by side
-	pinItems = append(pinItems, container.NewBorder(nil, nil, container.NewVBox(v.Submit), nil, v.Status), v.progress)
+	pinItems = append(pinItems, container.NewBorder(nil, nil, container.NewVBox(v.submit), nil, v.status), v.progress)
 	v.intro = para(a.t("ui.sign.intro"))
-	if v.Output != "" {
+	if v.output != "" {
 		v.intro.Hide()
 	}
 	top := container.NewVBox(
@@ -273,11 +273,11 @@ func (v *signView) build() fyne.CanvasObject {
 		widget.NewCard("", "", container.NewVBox(pinItems...)),
 		v.result,
 	)
-	if v.Preview == nil {
+	if v.preview == nil {
 		return container.NewVBox(top, v.options())
 	}
 	// the preview beside the form when there is room, else under "Signer"
-	return container.New(&sideBySide{side: 320}, top, v.Preview.view(), v.options())
+	return container.New(&sideBySide{side: 320}, top, v.preview.view(), v.options())
 }
 
 // signView is the test signature screen's state (nil on other screens).

@@ -21,19 +21,19 @@ import (
 // before the next file (each file is written whole or not at all), and a
 // summary says what was signed where.
 
-// SetInputs takes several documents to sign with one PIN (one document:
+// setInputs takes several documents to sign with one PIN (one document:
 // the usual single-file screen).
-func (v *signView) SetInputs(paths []string) {
+func (v *signView) setInputs(paths []string) {
 	if len(paths) == 1 {
-		v.Batch = nil
+		v.batch = nil
 		v.setInput(paths[0])
 		return
 	}
-	v.Batch = append([]string(nil), paths...)
-	v.Input = paths[0] // the single-file checks see a document; SignNow takes the batch
+	v.batch = append([]string(nil), paths...)
+	v.inputPath = paths[0] // the single-file checks see a document; SignNow takes the batch
 	// one reason for the batch, said so: typed once, it is each document's
-	v.Reason.SetText("")
-	v.ReasonScope.Show()
+	v.reason.SetText("")
+	v.reasonScope.Show()
 	v.batchDir = "" // beside each document, until a folder is chosen
 	v.showBatchOut()
 	v.forgetCodeOnChange()
@@ -42,18 +42,18 @@ func (v *signView) SetInputs(paths []string) {
 		names = append(names, filepath.Base(p))
 	}
 	v.inputLbl.SetText(v.a.n("ui.batch.documents", len(paths)))
-	v.Status.SetText("")
-	setStatus(v.DocStatus, strings.Join(names, ", "), widget.MediumImportance)
-	if !v.DocStatus.Visible() {
-		v.DocStatus.Show()
+	v.status.SetText("")
+	setStatus(v.docStatus, strings.Join(names, ", "), widget.MediumImportance)
+	if !v.docStatus.Visible() {
+		v.docStatus.Show()
 		v.a.relayout()
 	}
 	v.result.Objects = nil
 	v.result.Refresh()
-	v.BatchFolder = nil
-	if v.Preview != nil { // each document's page with its stamp, before the one PIN
-		v.Preview.batchDoc = 0
-		v.Preview.load(paths[0])
+	v.batchFolder = nil
+	if v.preview != nil { // each document's page with its stamp, before the one PIN
+		v.preview.batchDoc = 0
+		v.preview.load(paths[0])
 	}
 	v.recheck()
 }
@@ -66,13 +66,13 @@ func (v *signView) checkBatch(cert *actions.CertInfo) {
 	v.checkGen++
 	gen := v.checkGen
 	v.checkedKey = ""
-	v.Checked, v.CheckErr, v.batchOK = false, nil, 0
+	v.checked, v.checkErr, v.batchOK = false, nil, 0
 	if err := certRefusal(cert, time.Now()); err != nil {
-		v.Checked, v.CheckErr = true, err
+		v.checked, v.checkErr = true, err
 		v.showCheck()
 		return
 	}
-	ins := append([]string(nil), v.Batch...)
+	ins := append([]string(nil), v.batch...)
 	each := v.batchOpts(ins, v.signOptions(*cert))
 	docs, suffix, out := a.documentsDir(), a.t("ui.sign.suffix"), v.batchDir
 	v.setButton()
@@ -90,46 +90,46 @@ func (v *signView) checkBatch(cert *actions.CertInfo) {
 			if gen != v.checkGen {
 				return
 			}
-			v.Checked, v.batchOK = true, ok
+			v.checked, v.batchOK = true, ok
 			if ok == 0 {
-				v.CheckErr = &textError{key: "ui.batch.none", data: map[string]any{"Why": strings.Join(why, "\n")}}
-				setStatus(v.DocStatus, message(v.CheckErr, a.lang), widget.DangerImportance)
+				v.checkErr = &textError{key: "ui.batch.none", data: map[string]any{"Why": strings.Join(why, "\n")}}
+				setStatus(v.docStatus, message(v.checkErr, a.lang), widget.DangerImportance)
 			} else if len(why) > 0 {
-				setStatus(v.DocStatus, a.n("ui.batch.will_refuse", len(why), map[string]any{"Why": strings.Join(why, "\n")}), widget.WarningImportance)
+				setStatus(v.docStatus, a.n("ui.batch.will_refuse", len(why), map[string]any{"Why": strings.Join(why, "\n")}), widget.WarningImportance)
 			}
 			v.setButton()
 		})
 	})
 }
 
-// BatchCancel is the Cancel button of a batch in progress (nil otherwise).
-func (v *signView) BatchCancel() *button { return v.batchCancel }
+// batchCancelButton is the Cancel button of a batch in progress (nil otherwise).
+func (v *signView) batchCancelButton() *button { return v.batchCancel }
 
 // signBatch is SignNow for v.Batch.
 func (v *signView) signBatch() {
 	a := v.a
-	fail := func(msg string) { setStatus(v.Status, msg, widget.DangerImportance) }
+	fail := func(msg string) { setStatus(v.status, msg, widget.DangerImportance) }
 	t := a.current()
 	if msg := v.tokenRefusal(); msg != "" {
 		fail(msg)
 		return
 	}
 	switch {
-	case v.PIN.Text == "":
+	case v.pin.Text == "":
 		fail(a.t("ui.sign.no_pin"))
-		a.focus(v.PIN)
+		a.focus(v.pin)
 		return
 	}
 	cert := *a.signingCert()
 	tok := *t
 	opts := v.signOptions(cert)
-	ins := append([]string(nil), v.Batch...)
+	ins := append([]string(nil), v.batch...)
 	each := v.batchOpts(ins, opts) // a place per document, chosen on the preview
 	docs, suffix, out := a.documentsDir(), a.t("ui.sign.suffix"), v.batchDir
 	svc, signer := a.opt.Tokens, a.docs
 	v.busy = true
-	v.Submit.Disable()
-	setStatus(v.Status, a.t("ui.batch.checking"), widget.MediumImportance)
+	v.submit.Disable()
+	setStatus(v.status, a.t("ui.batch.checking"), widget.MediumImportance)
 	// Every file and the certificate are checked before the PIN is used,
 	// as the CLI does (actions.PlanBatch, actions.Prepare).
 	a.background(func() {
@@ -149,7 +149,7 @@ func (v *signView) signBatch() {
 			a.do(func() {
 				a.ops.Add("batch", a.opFailed(perr))
 				v.busy = false
-				v.Submit.Enable()
+				v.submit.Enable()
 				fail(message(perr, a.lang))
 			})
 			return
@@ -165,13 +165,13 @@ func (v *signView) signBatch() {
 					v.runBatch(tok, cert, items, p, finalTry)
 				}, func() {
 					v.busy = false
-					v.Submit.Enable()
+					v.submit.Enable()
 				})
 			}
 			switch {
 			case len(ok) == 0:
 				v.busy = false
-				v.Submit.Enable()
+				v.submit.Enable()
 				fail(a.t("ui.batch.none", map[string]any{"Why": strings.Join(why, "\n")}))
 			case len(refused) > 0:
 				// Enter signs the others, Escape or "Annuler" nothing
@@ -184,8 +184,8 @@ func (v *signView) signBatch() {
 							return
 						}
 						v.busy = false
-						v.Submit.Enable()
-						setStatus(v.Status, a.t("ui.batch.nothing"), widget.MediumImportance)
+						v.submit.Enable()
+						setStatus(v.status, a.t("ui.batch.nothing"), widget.MediumImportance)
 					})
 			default:
 				go1()
@@ -199,9 +199,9 @@ func (v *signView) signBatch() {
 // stops it, each output is checked from disk).
 func (v *signView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []*actions.BatchItem, p actions.Prepared, finalTry bool) {
 	a := v.a
-	pin := v.PIN.Text
-	v.PIN.SetText("")
-	v.PIN.Disable()
+	pin := v.pin.Text
+	v.pin.SetText("")
+	v.pin.Disable()
 	todo := 0
 	for _, it := range items {
 		if it.Refused == nil {
@@ -218,7 +218,7 @@ func (v *signView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []
 	})
 	v.progress.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, v.batchCancel, bar), cur}
 	v.progress.Refresh()
-	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
+	setStatus(v.status, a.t("ui.sign.working"), widget.MediumImportance)
 	svc := a.opt.Tokens
 	opts := v.signOptions(cert)
 	secrets := a.opt.Secrets
@@ -254,13 +254,13 @@ func (v *signView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []
 		a.do(func() {
 			v.logBatch(items, sum, err, after)
 			v.busy = false
-			v.PIN.Enable()
-			v.Submit.Enable()
+			v.pin.Enable()
+			v.submit.Enable()
 			v.batchCancel = nil
 			v.progress.Objects = nil
 			v.progress.Refresh()
 			if err != nil {
-				setStatus(v.Status, message(err, a.lang), widget.DangerImportance)
+				setStatus(v.status, message(err, a.lang), widget.DangerImportance)
 				return
 			}
 			var lines []string
@@ -275,17 +275,17 @@ func (v *signView) runBatch(t actions.TokenInfo, cert actions.CertInfo, items []
 			if sum.TokenFailed && sum.NotDone > 0 {
 				lines = append(lines, a.n("actions.batch_token_stopped", sum.NotDone))
 			}
-			v.BatchSigned = sum.Signed
+			v.batchSigned = sum.Signed
 			text := a.t("ui.batch.summary", map[string]any{"Parts": sum.Words(a.lang, len(items))})
 			imp := widget.SuccessImportance
 			if sum.Failed > 0 || sum.Canceled || sum.NotDone > 0 {
 				imp = widget.WarningImportance
 			}
-			setStatus(v.Status, text, imp)
+			setStatus(v.status, text, imp)
 			v.result.Objects = []fyne.CanvasObject{para(strings.Join(lines, "\n"))}
 			if dir := signedDir(items); dir != "" {
-				v.BatchFolder = newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(dir) })
-				v.result.Objects = append(v.result.Objects, container.NewHBox(v.BatchFolder))
+				v.batchFolder = newIconButton(a.t("ui.sign.open_folder"), theme.FolderOpenIcon(), func() { a.openPath(dir) })
+				v.result.Objects = append(v.result.Objects, container.NewHBox(v.batchFolder))
 			}
 			v.result.Refresh()
 		})
@@ -334,8 +334,8 @@ func (v *signView) logBatch(items []*actions.BatchItem, sum actions.BatchSummary
 func (v *signView) batchOutRow() fyne.CanvasObject {
 	if v.batchOut == nil {
 		v.batchWhere = para("")
-		v.BatchDir = newIconButton(v.a.t("ui.batch.out_dir"), theme.FolderOpenIcon(), v.chooseBatchDir)
-		v.batchOut = container.NewVBox(v.batchWhere, container.NewHBox(v.BatchDir))
+		v.batchDirButton = newIconButton(v.a.t("ui.batch.out_dir"), theme.FolderOpenIcon(), v.chooseBatchDir)
+		v.batchOut = container.NewVBox(v.batchWhere, container.NewHBox(v.batchDirButton))
 	}
 	v.showBatchOut()
 	return v.batchOut
@@ -345,7 +345,7 @@ func (v *signView) showBatchOut() {
 	if v.batchOut == nil {
 		return
 	}
-	if v.Batch == nil {
+	if v.batch == nil {
 		v.batchOut.Hide()
 		return
 	}
@@ -363,7 +363,7 @@ func (v *signView) chooseBatchDir() {
 	a := v.a
 	r := FileRequest{Kind: FileFolder, Title: a.t("ui.batch.out_dir_title"), Accept: a.t("ui.batch.out_dir_accept"), Dir: a.documentsDir()}
 	set := func(p string) {
-		if v.Batch == nil {
+		if v.batch == nil {
 			return
 		}
 		v.batchDir = p

@@ -46,15 +46,15 @@ func (v *signView) codeTarget() string {
 	if c := v.a.signingCert(); c != nil {
 		cert = fmt.Sprintf("%x", c.ID)
 	}
-	return strings.Join(append([]string{serial, cert, v.Input}, v.Batch...), "\x00")
+	return strings.Join(append([]string{serial, cert, v.inputPath}, v.batch...), "\x00")
 }
 
 // forgetCodeOnChange clears the PIN when the token, the certificate or the
 // documents it was typed for changed.
 func (v *signView) forgetCodeOnChange() {
 	k := v.codeTarget()
-	if v.codeFor != "" && k != v.codeFor && v.PIN.Text != "" {
-		v.PIN.SetText("")
+	if v.codeFor != "" && k != v.codeFor && v.pin.Text != "" {
+		v.pin.SetText("")
 	}
 	v.codeFor = k
 }
@@ -64,22 +64,22 @@ func (v *signView) forgetCodeOnChange() {
 // next to the document why not. Stale answers are dropped.
 func (v *signView) recheck() {
 	a := v.a
-	if v.Reason == nil || v.TSA == nil {
+	if v.reason == nil || v.tsa == nil {
 		return // still being built
 	}
-	if v.Preview != nil {
-		v.Preview.sync() // the stamp where the options now put it
+	if v.preview != nil {
+		v.preview.sync() // the stamp where the options now put it
 	}
 	cert := a.signingCert()
-	if len(v.Batch) > 1 && cert != nil && a.current() != nil {
+	if len(v.batch) > 1 && cert != nil && a.current() != nil {
 		// several documents: each is checked now, before any click or PIN,
 		// and again at the click (screen_sign_batch.go)
 		v.checkBatch(cert)
 		return
 	}
-	if v.Input == "" || cert == nil || a.current() == nil {
+	if v.inputPath == "" || cert == nil || a.current() == nil {
 		v.checkGen++
-		v.Checked, v.CheckErr, v.checkedKey = false, nil, ""
+		v.checked, v.checkErr, v.checkedKey = false, nil, ""
 		v.showCheck()
 		return
 	}
@@ -87,7 +87,7 @@ func (v *signView) recheck() {
 	// (the click checks the file again, and so does the signature itself)
 	ko := v.signOptions(*cert)
 	ko.TSAPassword = "" // no secret kept in the key
-	key := fmt.Sprintf("%s|%x|%s|%+v", v.Input, cert.ID, a.current().Serial, ko)
+	key := fmt.Sprintf("%s|%x|%s|%+v", v.inputPath, cert.ID, a.current().Serial, ko)
 	if key == v.checkedKey {
 		v.showCheck()
 		return
@@ -95,13 +95,13 @@ func (v *signView) recheck() {
 	v.checkedKey = key
 	v.checkGen++
 	gen := v.checkGen
-	v.Checked, v.CheckErr = false, nil
+	v.checked, v.checkErr = false, nil
 	if err := certRefusal(cert, time.Now()); err != nil {
-		v.Checked, v.CheckErr = true, err
+		v.checked, v.checkErr = true, err
 		v.showCheck()
 		return
 	}
-	in, opts, c, slot := v.Input, v.signOptions(*cert), *cert, a.current().Slot
+	in, opts, c, slot := v.inputPath, v.signOptions(*cert), *cert, a.current().Slot
 	svc, signer, docs, suffix := a.opt.Tokens, a.docs, a.documentsDir(), a.t("ui.sign.suffix")
 	v.showCheck()
 	a.background(func() {
@@ -118,7 +118,7 @@ func (v *signView) recheck() {
 			if gen != v.checkGen {
 				return
 			}
-			v.Checked, v.CheckErr = true, err
+			v.checked, v.checkErr = true, err
 			v.showCheck()
 		})
 	})
@@ -129,56 +129,56 @@ func (v *signView) recheck() {
 func (v *signView) showCheck() {
 	a := v.a
 	switch {
-	case v.CheckErr != nil:
-		setStatus(v.DocStatus, a.t("ui.sign.cannot", map[string]any{"Why": message(v.CheckErr, a.lang)}), widget.DangerImportance)
-	case v.Input != "" && !v.Checked && a.signingCert() != nil:
-		setStatus(v.DocStatus, a.t("ui.sign.checking"), widget.MediumImportance)
+	case v.checkErr != nil:
+		setStatus(v.docStatus, a.t("ui.sign.cannot", map[string]any{"Why": message(v.checkErr, a.lang)}), widget.DangerImportance)
+	case v.inputPath != "" && !v.checked && a.signingCert() != nil:
+		setStatus(v.docStatus, a.t("ui.sign.checking"), widget.MediumImportance)
 	// checked and fine: nothing to say, "Signer" is enabled
 	default:
-		setStatus(v.DocStatus, "", widget.MediumImportance)
+		setStatus(v.docStatus, "", widget.MediumImportance)
 	}
 	// an empty line would push "Signer" down for nothing
-	if shown := v.DocStatus.Visible(); shown != (v.DocStatus.Text != "") {
+	if shown := v.docStatus.Visible(); shown != (v.docStatus.Text != "") {
 		if shown {
-			v.DocStatus.Hide()
+			v.docStatus.Hide()
 		} else {
-			v.DocStatus.Show()
+			v.docStatus.Show()
 		}
 		a.relayout()
 	}
 	v.setButton()
 }
 
-// CanSign says whether "Signer" is enabled: a token, a signing
+// canSign says whether "Signer" is enabled: a token, a signing
 // certificate, a document that passed every check, nothing in flight.
-func (v *signView) CanSign() bool {
+func (v *signView) canSign() bool {
 	t := v.a.current()
 	return !v.busy && t != nil && t.PIN != actions.PINLocked && v.a.signingCert() != nil &&
-		v.Input != "" && v.Checked && v.CheckErr == nil
+		v.inputPath != "" && v.checked && v.checkErr == nil
 }
 
 func (v *signView) setButton() {
 	// a batch's button says how many documents it signs, never "le document"
-	if v.Submit == nil {
+	if v.submit == nil {
 		return // still being built
 	}
 	text := v.a.t("ui.sign.submit")
-	if len(v.Batch) > 1 {
+	if len(v.batch) > 1 {
 		n := v.batchOK
-		if !v.Checked {
-			n = len(v.Batch)
+		if !v.checked {
+			n = len(v.batch)
 		}
 		text = v.a.n("ui.batch.submit", n)
 		if n == 0 {
 			text = v.a.t("ui.batch.submit_none") // French's singular covers 0
 		}
 	}
-	if v.Submit.Text != text {
-		v.Submit.SetText(text)
+	if v.submit.Text != text {
+		v.submit.SetText(text)
 	}
-	if v.CanSign() {
-		v.Submit.Enable()
+	if v.canSign() {
+		v.submit.Enable()
 	} else {
-		v.Submit.Disable()
+		v.submit.Disable()
 	}
 }

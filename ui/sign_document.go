@@ -37,7 +37,7 @@ func (a *App) handleDrop(uris []fyne.URI) {
 			a.show(screenSign)
 		}
 		a.ops.Add("pdf_dropped", fmt.Sprintf("%d", len(pdfs)))
-		a.sign.SetInputs(pdfs)
+		a.sign.setInputs(pdfs)
 		return
 	}
 	if pdf != nil && a.offerOnDrop(pdf.Path()) {
@@ -47,7 +47,7 @@ func (a *App) handleDrop(uris []fyne.URI) {
 		a.show(screenSign)
 	}
 	if pdf == nil {
-		a.sign.Status.SetText(a.t("ui.sign.not_pdf"))
+		a.sign.status.SetText(a.t("ui.sign.not_pdf"))
 		return
 	}
 	a.ops.Add("pdf_dropped", filepath.Base(pdf.Path()))
@@ -55,31 +55,31 @@ func (a *App) handleDrop(uris []fyne.URI) {
 }
 
 func (v *signView) setInput(p string) {
-	v.Batch = nil
-	v.Input = p
+	v.batch = nil
+	v.inputPath = p
 	v.inputLbl.SetText(p)
-	v.Status.SetText("")
+	v.status.SetText("")
 	v.result.Objects = nil
 	v.result.Refresh()
 	// the stamp's reason is the person's, for this document: empty, except
 	// on the sample (a reason typed for one document is not another's)
 	if p == v.sample {
-		v.Reason.SetText(v.a.t("ui.sign.reason"))
+		v.reason.SetText(v.a.t("ui.sign.reason"))
 	} else {
-		v.Reason.SetText("")
+		v.reason.SetText("")
 	}
-	v.ReasonScope.Hide()
+	v.reasonScope.Hide()
 	v.showBatchOut()
 	v.forgetCodeOnChange()
 	v.checkedKey = "" // chosen again: it may have changed on disk
-	if v.Preview != nil {
-		v.Preview.batchDoc = 0
-		v.Preview.load(p)
+	if v.preview != nil {
+		v.preview.batchDoc = 0
+		v.preview.load(p)
 	}
 	v.loadFields(p)
 	v.recheck()
-	if !v.PIN.Disabled() {
-		v.a.focus(v.PIN)
+	if !v.pin.Disabled() {
+		v.a.focus(v.pin)
 	}
 }
 
@@ -90,16 +90,16 @@ func (v *signView) choose() { v.a.choosePDF(v.setInput) }
 // none, a new invisible field is added.
 func (v *signView) loadFields(p string) {
 	a := v.a
-	v.Field.Hide()
-	v.Field.Options = nil
-	v.Field.ClearSelected()
+	v.fieldSelect.Hide()
+	v.fieldSelect.Options = nil
+	v.fieldSelect.ClearSelected()
 	v.fillsField = false
 	v.syncStamp()
 	signer := a.docs
 	a.background(func() {
 		names, err := signer.EmptySignatureFields(p)
 		a.do(func() {
-			if err != nil || v.Input != p {
+			if err != nil || v.inputPath != p {
 				return // an unreadable document is said by the check
 			}
 			// the signature fills the form's field: its place and look are the
@@ -110,7 +110,7 @@ func (v *signView) loadFields(p string) {
 				return
 			}
 			v.setFieldChoices(names)
-			v.Field.Show()
+			v.fieldSelect.Show()
 			v.checkedKey = ""
 			v.recheck()
 		})
@@ -123,30 +123,30 @@ func (v *signView) loadFields(p string) {
 // apart by a number.
 func (v *signView) setFieldChoices(names []string) {
 	v.fieldNames = map[string]string{}
-	v.Field.Options = nil
+	v.fieldSelect.Options = nil
 	for _, n := range names {
 		shown := actions.ShownText(n)
 		for i := 2; v.fieldNames[shown] != ""; i++ {
 			shown = fmt.Sprintf("%s (%d)", actions.ShownText(n), i)
 		}
 		v.fieldNames[shown] = n
-		v.Field.Options = append(v.Field.Options, shown)
+		v.fieldSelect.Options = append(v.fieldSelect.Options, shown)
 	}
 }
 
 // selectedField is the name of the chosen field, as the PDF has it.
 func (v *signView) selectedField() string {
-	if n, ok := v.fieldNames[v.Field.Selected]; ok {
+	if n, ok := v.fieldNames[v.fieldSelect.Selected]; ok {
 		return n
 	}
-	return v.Field.Selected
+	return v.fieldSelect.Selected
 }
 
 // selectField chooses the field named name in the PDF.
 func (v *signView) selectField(name string) {
 	for shown, n := range v.fieldNames {
 		if n == name {
-			v.Field.SetSelected(shown)
+			v.fieldSelect.SetSelected(shown)
 			return
 		}
 	}
@@ -219,10 +219,10 @@ func (a *App) typedPDF(then func(path string)) {
 func (a *App) chooserField() *input { return a.chooser }
 
 // UseSample writes the sample document to the documents folder and selects it.
-func (v *signView) useSample() { v.UseSample() }
+func (v *signView) useSample() { v.sampleNow() }
 
-// UseSample generates the sample PDF and selects it.
-func (v *signView) UseSample() {
+// sampleNow generates the sample PDF and selects it.
+func (v *signView) sampleNow() {
 	a := v.a
 	dir := a.documentsDir()
 	lang := a.lang
@@ -239,7 +239,7 @@ func (v *signView) UseSample() {
 		}
 		a.do(func() {
 			if err != nil {
-				v.Status.SetText(message(err, a.lang))
+				v.status.SetText(message(err, a.lang))
 				return
 			}
 			a.ops.Add("sample_written", p)

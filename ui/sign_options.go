@@ -23,25 +23,25 @@ func (v *signView) options() fyne.CanvasObject {
 	body := container.NewVBox(
 		v.certBox,
 		widget.NewForm(
-			widget.NewFormItem(a.t("ui.sign.reason_label"), container.NewVBox(a.wheel(v.Reason), v.ReasonScope)),
-			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.Stamp, v.Corner, v.StampNote)), // stacked: fits 800 px
+			widget.NewFormItem(a.t("ui.sign.reason_label"), container.NewVBox(a.wheel(v.reason), v.reasonScope)),
+			widget.NewFormItem(a.t("ui.sign.stamp"), container.NewVBox(v.stamp, v.corner, v.stampNote)), // stacked: fits 800 px
 		),
 		bold(a.t("ui.sign.tsa")),
-		a.wheel(v.TSA),
+		a.wheel(v.tsa),
 		v.tsaLogin,
-		v.LTV,
-		v.AllowLower,
+		v.ltv,
+		v.allowLower,
 		tech,
 	)
 	v.showLogin()
-	v.Options = widget.NewAccordion(widget.NewAccordionItem(a.t("ui.sign.options"), body))
-	return v.Options
+	v.optionsBox = widget.NewAccordion(widget.NewAccordionItem(a.t("ui.sign.options"), body))
+	return v.optionsBox
 }
 
 // showLogin shows the TSA login fields only with a TSA address: no login
 // questions for those who do not use one.
 func (v *signView) showLogin() {
-	if on := strings.TrimSpace(v.TSA.Text) != ""; on != v.tsaLogin.Visible() {
+	if on := strings.TrimSpace(v.tsa.Text) != ""; on != v.tsaLogin.Visible() {
 		if on {
 			v.tsaLogin.Show()
 		} else {
@@ -55,18 +55,18 @@ func (v *signView) showLogin() {
 func (v *signView) signOptions(cert actions.CertInfo) actions.SignOptions {
 	a := v.a
 	o := actions.SignOptions{
-		Name: cert.Holder, Reason: strings.TrimSpace(v.Reason.Text), Lang: a.lang,
-		TSAURL: strings.TrimSpace(v.TSA.Text), LTV: v.LTV.Checked, AllowLower: v.AllowLower.Checked,
+		Name: cert.Holder, Reason: strings.TrimSpace(v.reason.Text), Lang: a.lang,
+		TSAURL: strings.TrimSpace(v.tsa.Text), LTV: v.ltv.Checked, AllowLower: v.allowLower.Checked,
 		StampPage: a.stampPage, StampCorner: a.stampCorn,
 	}
-	if v.Field != nil && v.Field.Visible() {
+	if v.fieldSelect != nil && v.fieldSelect.Visible() {
 		o.Field = v.selectedField()
 	}
 	if o.StampPage == actions.StampPlaced {
 		o.StampPageNum, o.StampRect = v.placePage, v.placeRect
 	}
 	if o.TSAURL != "" {
-		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.TSAUser.Text), v.TSAPass.Text
+		o.TSAUser, o.TSAPassword = strings.TrimSpace(v.tsaUser.Text), v.tsaPass.Text
 	}
 	return o
 }
@@ -82,11 +82,11 @@ func (v *signView) setStampChoice(choice string) {
 	a := v.a
 	a.stampPage = choice
 	for i, c := range v.stampChoices {
-		if c == choice && v.Stamp.SelectedIndex() != i {
-			on := v.Stamp.OnChanged
-			v.Stamp.OnChanged = nil
-			v.Stamp.SetSelectedIndex(i)
-			v.Stamp.OnChanged = on
+		if c == choice && v.stamp.SelectedIndex() != i {
+			on := v.stamp.OnChanged
+			v.stamp.OnChanged = nil
+			v.stamp.SetSelectedIndex(i)
+			v.stamp.OnChanged = on
 		}
 	}
 	v.syncStamp()
@@ -118,14 +118,14 @@ func (v *signView) certChoices() {
 			sel = i
 		}
 	}
-	on := v.Cert.OnChanged
-	v.Cert.OnChanged = nil
-	v.Cert.SetOptions(names)
+	on := v.cert.OnChanged
+	v.cert.OnChanged = nil
+	v.cert.SetOptions(names)
 	if sel >= 0 {
-		v.Cert.SetSelectedIndex(sel)
+		v.cert.SetSelectedIndex(sel)
 	}
-	v.Cert.OnChanged = on
-	v.certBox.Objects = []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.cert"), v.Cert))}
+	v.cert.OnChanged = on
+	v.certBox.Objects = []fyne.CanvasObject{widget.NewForm(widget.NewFormItem(a.t("ui.sign.cert"), v.cert))}
 	v.certBox.Refresh()
 }
 

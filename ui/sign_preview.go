@@ -76,7 +76,7 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 		if on {
 			pp.places = map[string]placeOnPage{}
 		} else if v.stampPlaced() {
-			for _, p := range v.Batch {
+			for _, p := range v.batch {
 				pp.places[p] = placeOnPage{v.placePage, v.placeRect}
 			}
 		}
@@ -85,9 +85,9 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 	})
 	pp.SamePlace.SetChecked(true)
 	// the stamp says the reason: drawn again once typing pauses
-	prev := v.Reason.OnChanged
+	prev := v.reason.OnChanged
 	var typing *time.Timer
-	v.Reason.OnChanged = func(r string) {
+	v.reason.OnChanged = func(r string) {
 		if prev != nil {
 			prev(r)
 		}
@@ -150,7 +150,7 @@ func (pp *pagePreview) startPage() int {
 func (pp *pagePreview) usedField() *pageField {
 	v := pp.v
 	name := ""
-	if v.Field.Visible() {
+	if v.fieldSelect.Visible() {
 		name = v.selectedField()
 	} else if len(pp.fields) == 1 {
 		name = pp.fields[0].Name
@@ -195,7 +195,7 @@ func (pp *pagePreview) sync() {
 		r = pp.doc.Corner(pp.page, v.a.stampCorn)
 	case v.a.stampPage == actions.StampPlaced:
 		pl, ok := pp.placeFor(pp.path)
-		if ok && pl.Page > pp.doc.Count() && len(v.Batch) <= 1 {
+		if ok && pl.Page > pp.doc.Count() && len(v.batch) <= 1 {
 			// placed on a longer document: shown, and signed, on this
 			// one's last page
 			v.placePage, pl.Page = pp.doc.Count(), pp.doc.Count()
@@ -209,7 +209,7 @@ func (pp *pagePreview) sync() {
 	if got := pp.Placer.Place(); got != r && v.a.stampPage == actions.StampPlaced {
 		// kept on a smaller page: the signature goes where it is shown
 		v.placePage, v.placeRect = pp.page, got
-		if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+		if len(v.batch) > 1 && !pp.SamePlace.Checked {
 			pp.places[pp.path] = placeOnPage{pp.page, got}
 		}
 	}
@@ -222,7 +222,7 @@ func (pp *pagePreview) sync() {
 func (pp *pagePreview) placed(r [4]float64) {
 	v := pp.v
 	v.placePage, v.placeRect = pp.page, r
-	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+	if len(v.batch) > 1 && !pp.SamePlace.Checked {
 		pp.places[pp.path] = placeOnPage{pp.page, r}
 	}
 	v.setStampChoice(actions.StampPlaced)
@@ -245,7 +245,7 @@ func (pp *pagePreview) placeHere() {
 // fieldClicked chooses the clicked field for the signature.
 func (pp *pagePreview) fieldClicked(name string) {
 	v := pp.v
-	if v.Field.Visible() {
+	if v.fieldSelect.Visible() {
 		v.selectField(name) // rechecks
 	}
 	pp.sync()
@@ -287,7 +287,7 @@ func (pp *pagePreview) stampPicture() {
 	if r[2] <= 0 {
 		return
 	}
-	o := actions.SignOptions{Lang: a.lang, Reason: v.Reason.Text, Name: a.t("ui.preview.holder")}
+	o := actions.SignOptions{Lang: a.lang, Reason: v.reason.Text, Name: a.t("ui.preview.holder")}
 	if c := a.signingCert(); c != nil {
 		o.Name = c.Holder
 	}
@@ -318,11 +318,11 @@ func (pp *pagePreview) ownControls() {
 	} else {
 		pp.PlaceHere.Hide()
 	}
-	if len(pp.v.Batch) > 1 {
-		pp.docLabel.SetText(a.t("ui.preview.batch_doc", map[string]any{"N": pp.batchDoc + 1, "Count": len(pp.v.Batch),
+	if len(pp.v.batch) > 1 {
+		pp.docLabel.SetText(a.t("ui.preview.batch_doc", map[string]any{"N": pp.batchDoc + 1, "Count": len(pp.v.batch),
 			"Name": filepath.Base(pp.path)}))
 		enable(pp.DocPrev, pp.batchDoc > 0)
-		enable(pp.DocNxt, pp.batchDoc < len(pp.v.Batch)-1)
+		enable(pp.DocNxt, pp.batchDoc < len(pp.v.batch)-1)
 		pp.docRow.Show()
 	} else {
 		pp.docRow.Hide()

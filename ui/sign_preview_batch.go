@@ -12,7 +12,7 @@ func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
 	if !v.stampPlaced() {
 		return placeOnPage{}, false
 	}
-	if len(v.Batch) > 1 && !pp.SamePlace.Checked {
+	if len(v.batch) > 1 && !pp.SamePlace.Checked {
 		if pl, ok := pp.places[p]; ok {
 			return pl, true
 		}
@@ -23,10 +23,10 @@ func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
 // optsFor is opts for document in: its own place in a batch placed per
 // document.
 func (v *signView) optsFor(in string, opts actions.SignOptions) actions.SignOptions {
-	if v.Preview == nil || opts.StampPage != actions.StampPlaced {
+	if v.preview == nil || opts.StampPage != actions.StampPlaced {
 		return opts
 	}
-	if pl, ok := v.Preview.placeFor(in); ok {
+	if pl, ok := v.preview.placeFor(in); ok {
 		opts.StampPageNum, opts.StampRect = pl.Page, pl.Rect
 	}
 	return opts
@@ -44,9 +44,9 @@ func (v *signView) batchOpts(ins []string, opts actions.SignOptions) map[string]
 // showBatchDoc previews the batch's document i.
 func (pp *pagePreview) showBatchDoc(i int) {
 	v := pp.v
-	if i < 0 || i >= len(v.Batch) {
+	if i < 0 || i >= len(v.batch) {
 		return
 	}
 	pp.batchDoc = i
-	pp.load(v.Batch[i])
+	pp.load(v.batch[i])
 }

@@ -19,9 +19,9 @@ func (v *signView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	v.busy = false
 	if v.cancelRun != nil {
 		v.cancelRun()
-		v.cancelRun, v.Cancel = nil, nil
+		v.cancelRun, v.cancelButton = nil, nil
 	}
-	v.PIN.Enable()
+	v.pin.Enable()
 	v.setButton()
 	v.progress.Objects = nil
 	v.progress.Refresh()
@@ -31,12 +31,12 @@ func (v *signView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 			msg = a.t("ui.sign.removed") + "\n" + msg
 		}
 		a.ops.Add("sign", a.opFailed(err))
-		setStatus(v.Status, msg, widget.DangerImportance)
+		setStatus(v.status, msg, widget.DangerImportance)
 		a.refresh()
 		return
 	}
-	v.Output, v.Result, v.Warning = out, ver, res.Warning
-	v.Status.SetText("")
+	v.output, v.verification, v.warning = out, ver, res.Warning
+	v.status.SetText("")
 	a.ops.Add("sign", a.t("support.result.ok_file", map[string]any{"File": filepath.Base(out)}))
 	a.rememberCert(t.Serial, v.lastCert)
 	if ver.Valid {
@@ -44,10 +44,10 @@ func (v *signView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	}
 	// the outcome beside the button; the details right under it, compact
 	// enough that the result fits at 1024×740 without scrolling
-	setStatus(v.Status, a.t("ui.sign.success"), widget.SuccessImportance)
+	setStatus(v.status, a.t("ui.sign.success"), widget.SuccessImportance)
 	verdict := badge(a.t("ui.sign.valid"), theme.ColorNameSuccess)
 	if !ver.Valid {
-		setStatus(v.Status, a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), widget.DangerImportance)
+		setStatus(v.status, a.t("ui.sign.invalid_text", map[string]any{"Detail": ver.Detail}), widget.DangerImportance)
 		verdict = badge(a.t("ui.sign.invalid"), theme.ColorNameError)
 	}
 	rows := [][]fyne.CanvasObject{
@@ -72,10 +72,10 @@ func (v *signView) done(t actions.TokenInfo, out string, ver *actions.Verificati
 	if res.ChainWarning != nil {
 		top = append(top, bannerBox(message(res.ChainWarning, a.lang), theme.ColorNameWarning))
 	}
-	v.Retry = nil
+	v.retryButton = nil
 	if res.Pending != nil {
 		top = append(top, v.pendingBanner(t, out, res))
-		setStatus(v.Status, a.t("finish.ui.kept_status"), widget.WarningImportance)
+		setStatus(v.status, a.t("finish.ui.kept_status"), widget.WarningImportance)
 	}
 	if res.Warning != nil {
 		a.ops.Add("sign_lower", res.Level)

@@ -23,7 +23,7 @@ func (v *signView) pendingBanner(t actions.TokenInfo, out string, res actions.Si
 	retry := widget.NewButtonWithIcon(a.t("finish.ui.retry"), theme.ViewRefreshIcon(), nil)
 	retry.Importance = widget.HighImportance
 	retry.OnTapped = func() { v.retryFinish(t, out, res, retry) }
-	v.Retry = retry
+	v.retryButton = retry
 	msg := a.t("finish.ui.kept", map[string]any{
 		"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_")),
 		"Err":   message(res.Pending, a.lang),
@@ -41,7 +41,7 @@ func (v *signView) retryFinish(t actions.TokenInfo, out string, prev actions.Sig
 	}
 	v.busy = true
 	retry.Disable()
-	setStatus(v.Status, a.t("finish.ui.retrying"), widget.MediumImportance)
+	setStatus(v.status, a.t("finish.ui.retrying"), widget.MediumImportance)
 	signer, opts := a.docs, v.retryOpts
 	a.background(func() {
 		res, err := signer.Finish(context.Background(), out, opts)
@@ -53,7 +53,7 @@ func (v *signView) retryFinish(t actions.TokenInfo, out string, prev actions.Sig
 			v.busy = false
 			if err != nil {
 				a.ops.Add("sign_retry", a.opFailed(err))
-				setStatus(v.Status, message(err, a.lang), widget.DangerImportance)
+				setStatus(v.status, message(err, a.lang), widget.DangerImportance)
 				retry.Enable()
 				return
 			}
@@ -61,7 +61,7 @@ func (v *signView) retryFinish(t actions.TokenInfo, out string, prev actions.Sig
 			res.ChainWarning = prev.ChainWarning
 			v.done(t, out, &ver, res, nil, false)
 			if res.Pending == nil {
-				setStatus(v.Status, a.t("finish.ui.done", map[string]any{
+				setStatus(v.status, a.t("finish.ui.done", map[string]any{
 					"Level": a.t("ui.sign.level_" + strings.ReplaceAll(res.Level, "-", "_"))}), widget.SuccessImportance)
 			}
 		})

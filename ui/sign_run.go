@@ -34,18 +34,18 @@ func (v *signView) tokenRefusal() string {
 	return ""
 }
 
-// SignNow is the sign button's action: at most one PIN try per click.
-func (v *signView) SignNow() {
+// signNow is the sign button's action: at most one PIN try per click.
+func (v *signView) signNow() {
 	a := v.a
 	if v.busy {
 		return
 	}
-	if len(v.Batch) > 1 {
+	if len(v.batch) > 1 {
 		v.signBatch() // several documents, one PIN (screen_sign_batch.go)
 		return
 	}
 	fail := func(msg string) {
-		setStatus(v.Status, msg, widget.DangerImportance)
+		setStatus(v.status, msg, widget.DangerImportance)
 	}
 	t := a.current()
 	if msg := v.tokenRefusal(); msg != "" {
@@ -53,25 +53,25 @@ func (v *signView) SignNow() {
 		return
 	}
 	switch {
-	case v.Input == "":
+	case v.inputPath == "":
 		fail(a.t("ui.sign.no_input"))
 		return
-	case !v.Checked:
+	case !v.checked:
 		fail(a.t("ui.sign.checking"))
 		return
-	case v.CheckErr != nil:
+	case v.checkErr != nil:
 		// said beside the document already; the PIN is not asked for
 		fail(a.t("ui.sign.see_document"))
 		return
-	case !fileExists(v.Input):
+	case !fileExists(v.inputPath):
 		// gone since the check (moved, a USB stick removed): check again
 		v.checkedKey = ""
 		v.recheck()
 		fail(a.t("ui.sign.see_document"))
 		return
-	case v.PIN.Text == "":
+	case v.pin.Text == "":
 		fail(a.t("ui.sign.no_pin"))
-		a.focus(v.PIN)
+		a.focus(v.pin)
 		return
 	}
 	cert := *a.signingCert()
@@ -81,27 +81,27 @@ func (v *signView) SignNow() {
 func (v *signView) run(t actions.TokenInfo, cert actions.CertInfo, finalTry bool) {
 	a := v.a
 	v.busy = true
-	in, pin := v.Input, v.PIN.Text
+	in, pin := v.inputPath, v.pin.Text
 	out, oerr := a.outputFor(in)
 	if oerr != nil {
 		v.busy = false
-		v.Checked, v.CheckErr = true, oerr
+		v.checked, v.checkErr = true, oerr
 		v.showCheck()
 		return
 	}
-	v.PIN.SetText("")
-	v.PIN.Disable()
-	v.Submit.Disable()
-	setStatus(v.Status, a.t("ui.sign.working"), widget.MediumImportance)
+	v.pin.SetText("")
+	v.pin.Disable()
+	v.submit.Disable()
+	setStatus(v.status, a.t("ui.sign.working"), widget.MediumImportance)
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancelRun = cancel
-	v.Cancel = newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() {
+	v.cancelButton = newIconButton(a.t("ui.cancel"), theme.CancelIcon(), func() {
 		cancel()
-		if v.Cancel != nil {
-			v.Cancel.Disable()
+		if v.cancelButton != nil {
+			v.cancelButton.Disable()
 		}
 	})
-	v.progress.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, v.Cancel, widget.NewProgressBarInfinite())}
+	v.progress.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, v.cancelButton, widget.NewProgressBarInfinite())}
 	v.progress.Refresh()
 	v.result.Objects = nil
 	v.result.Refresh()

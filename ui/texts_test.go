@@ -67,8 +67,8 @@ func TestNoRawTextOnAnyScreen(t *testing.T) {
 			h.app.show(s)
 			if s == screenSign {
 				v := h.app.signView()
-				v.Options.Open(0)
-				v.UseSample()
+				v.optionsBox.Open(0)
+				v.sampleNow()
 				h.settle()
 			}
 			if s == screenDriver {

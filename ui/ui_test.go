@@ -464,23 +464,23 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 	h.app.show(screenGuide)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	v := h.app.signView()
-	if h.app.shown() != screenSign || v == nil || v.Input != in {
+	if h.app.shown() != screenSign || v == nil || v.inputPath != in {
 		t.Fatalf("drop did not select the PDF (screen %s)", h.app.shown())
 	}
 	h.settle() // the document's pre-PIN check
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	if v.Output == "" || v.Result == nil {
-		t.Fatalf("no signed output: %q", v.Status.Text)
+	if v.output == "" || v.verification == nil {
+		t.Fatalf("no signed output: %q", v.status.Text)
 	}
-	if !v.Result.Valid || v.Result.Holder != testtoken.Holder {
-		t.Fatalf("verification %+v", v.Result)
+	if !v.verification.Valid || v.verification.Holder != testtoken.Holder {
+		t.Fatalf("verification %+v", v.verification)
 	}
-	if filepath.Dir(v.Output) != filepath.Dir(in) || !strings.HasSuffix(v.Output, "contrat à signer-signé.pdf") {
-		t.Fatalf("output %s", v.Output)
+	if filepath.Dir(v.output) != filepath.Dir(in) || !strings.HasSuffix(v.output, "contrat à signer-signé.pdf") {
+		t.Fatalf("output %s", v.output)
 	}
-	out, _ := exec.Command("pdfsig", v.Output).CombinedOutput()
+	out, _ := exec.Command("pdfsig", v.output).CombinedOutput()
 	if !strings.Contains(string(out), "Signature is Valid") {
 		t.Fatalf("pdfsig:\n%s", out)
 	}
@@ -489,7 +489,7 @@ func TestDropPDFProducesSignedFileThatPdfsigAccepts(t *testing.T) {
 		t.Fatal("the input PDF was changed")
 	}
 	mustShow(t, h.win, "Signature valide")
-	mustShow(t, h.win, v.Output)
+	mustShow(t, h.win, v.output)
 	if !h.store.IsDone(h.app.current().Serial, stepTestSignature) {
 		t.Fatal("guide step not recorded")
 	}
@@ -513,7 +513,7 @@ func TestDropNonPDFIsRefused(t *testing.T) {
 	txt := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(txt, []byte("x"), 0o644)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(txt)})
-	if v := h.app.signView(); v == nil || v.Input != "" {
+	if v := h.app.signView(); v == nil || v.inputPath != "" {
 		t.Fatal("a text file was selected")
 	}
 	mustShow(t, h.win, "This file is not a PDF")
@@ -707,35 +707,35 @@ func TestTokenPulledMidSignature(t *testing.T) {
 	h := startWith(t, tok, "fr", func(s TokenService) TokenService { return pullOut{s, t, tok} })
 	h.app.show(screenSign)
 	v := h.app.signView()
-	v.UseSample()
+	v.sampleNow()
 	h.settle()
-	if v.Input == "" {
-		t.Fatalf("no sample: %q", v.Status.Text)
+	if v.inputPath == "" {
+		t.Fatalf("no sample: %q", v.status.Text)
 	}
-	in, _ := os.ReadFile(v.Input)
+	in, _ := os.ReadFile(v.inputPath)
 	h.settle() // the document's pre-PIN check
-	test.Type(v.PIN, tok.PIN)
-	test.Tap(v.Submit)
+	test.Type(v.pin, tok.PIN)
+	test.Tap(v.submit)
 	h.settle()
-	t.Logf("status: %s", v.Status.Text)
-	if v.Output != "" {
-		t.Fatalf("signed although the token was pulled out: %s", v.Output)
+	t.Logf("status: %s", v.status.Text)
+	if v.output != "" {
+		t.Fatalf("signed although the token was pulled out: %s", v.output)
 	}
-	if !strings.Contains(v.Status.Text, "débranché pendant la signature") {
-		t.Fatalf("status %q", v.Status.Text)
+	if !strings.Contains(v.status.Text, "débranché pendant la signature") {
+		t.Fatalf("status %q", v.status.Text)
 	}
-	after, _ := os.ReadFile(v.Input)
+	after, _ := os.ReadFile(v.inputPath)
 	if !bytes.Equal(in, after) {
 		t.Fatal("input changed")
 	}
-	if v.PIN.Disabled() {
+	if v.pin.Disabled() {
 		t.Fatal("the form stays disabled")
 	}
 	// no token now: "Signer" waits for it, and says so
-	if !v.Submit.Disabled() || !shows(h.win, "Branchez votre token") {
+	if !v.submit.Disabled() || !shows(h.win, "Branchez votre token") {
 		t.Fatal("the button is enabled while the token is out")
 	}
-	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.Input), "*signé*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(v.inputPath), "*signé*")); len(left) != 0 {
 		t.Fatalf("partial output left: %v", left)
 	}
 }

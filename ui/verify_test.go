@@ -128,7 +128,7 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
 	test.Tap(h.app.verifyView().SignB)
 	h.settle()
-	if h.app.shown() != screenSign || h.app.signView() == nil || h.app.signView().Input != signed {
+	if h.app.shown() != screenSign || h.app.signView() == nil || h.app.signView().inputPath != signed {
 		t.Fatalf("screen %q sign view %+v", h.app.shown(), h.app.signView())
 	}
 }
