@@ -18,12 +18,12 @@ import (
 // outlined) stays in its own file, reached through the hooks below.
 type pagePane struct {
 	pageDoc
-	Placer *placer
-	// PageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says the
+	placer *placer
+	// pageLabel "Page 2 sur 5"; Prev / Next turn pages; Msg says the
 	// loading, a simplified page or a failure (hidden when empty).
-	PageLabel  *widget.Label
-	Prev, Next *button
-	Msg        *widget.Label
+	pageLabel  *widget.Label
+	prev, next *button
+	msg        *widget.Label
 	card       *widget.Card
 	// failure is the importance of a failure's sentence on Msg.
 	failure widget.Importance
@@ -43,19 +43,19 @@ type pagePane struct {
 // init builds the shared widgets; name is the placer's accessible name.
 func (p *pagePane) init(a *App, src PageSource, name string) {
 	p.pageDoc = pageDoc{a: a, src: src}
-	p.Placer = newPlacer(name)
-	p.PageLabel = widget.NewLabel("")
-	p.Prev = newIconButton("", theme.NavigateBackIcon(), func() { p.show(p.page - 1) })
-	p.Next = newIconButton("", theme.NavigateNextIcon(), func() { p.show(p.page + 1) })
+	p.placer = newPlacer(name)
+	p.pageLabel = widget.NewLabel("")
+	p.prev = newIconButton("", theme.NavigateBackIcon(), func() { p.show(p.page - 1) })
+	p.next = newIconButton("", theme.NavigateNextIcon(), func() { p.show(p.page + 1) })
 	// icon-only: the name a screen reader will say (docs/ui.md)
-	p.Prev.Name, p.Next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
-	p.Msg = para("")
-	p.Msg.Hide()
+	p.prev.Name, p.next.Name = a.t("ui.preview.prev_page"), a.t("ui.preview.next_page")
+	p.msg = para("")
+	p.msg.Hide()
 }
 
 // nav is the row of the page buttons around "Page 2 sur 5".
 func (p *pagePane) nav() fyne.CanvasObject {
-	return container.NewHBox(p.Prev, layout.NewSpacer(), p.PageLabel, layout.NewSpacer(), p.Next)
+	return container.NewHBox(p.prev, layout.NewSpacer(), p.pageLabel, layout.NewSpacer(), p.next)
 }
 
 // setCard makes box the preview's card, hidden until a document comes.
@@ -85,8 +85,8 @@ func (p *pagePane) load(path string) {
 			p.shown()
 		}
 	})
-	p.Placer.SetPage(nil, 0, 0)
-	p.Placer.SetFields(nil, "")
+	p.placer.SetPage(nil, 0, 0)
+	p.placer.SetFields(nil, "")
 	p.reset()
 	if path == "" {
 		p.card.Hide()
@@ -101,11 +101,11 @@ func (p *pagePane) load(path string) {
 
 // say shows msg above the page (hidden when empty: no blank line).
 func (p *pagePane) say(msg string, imp widget.Importance) {
-	setStatus(p.Msg, msg, imp)
+	setStatus(p.msg, msg, imp)
 	if msg == "" {
-		p.Msg.Hide()
+		p.msg.Hide()
 	} else {
-		p.Msg.Show()
+		p.msg.Show()
 	}
 }
 
@@ -127,7 +127,7 @@ func (p *pagePane) show(n int) {
 		default:
 			p.say("", widget.MediumImportance)
 		}
-		p.Placer.SetPage(img, w, h)
+		p.placer.SetPage(img, w, h)
 		p.drawn()
 		a.relayout()
 	})
@@ -136,7 +136,7 @@ func (p *pagePane) show(n int) {
 // refreshControls enables the page buttons and says the page, then the
 // screen's own controls.
 func (p *pagePane) refreshControls() {
-	p.navigate(p.PageLabel, p.Prev, p.Next)
+	p.navigate(p.pageLabel, p.prev, p.next)
 	if p.controls != nil {
 		p.controls()
 	}

@@ -61,9 +61,9 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 	}
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 	pv := h.app.signView().preview
-	p := pv.Placer
+	p := pv.placer
 	const simplified = "Aperçu simplifié — image en cours de chargement : les grandes images de la page sont des cadres gris pour l’instant."
-	for end := time.Now().Add(20 * time.Second); pv.Msg.Text != simplified && time.Now().Before(end); {
+	for end := time.Now().Add(20 * time.Second); pv.msg.Text != simplified && time.Now().Before(end); {
 		if h.drain() == 0 {
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -75,16 +75,16 @@ func TestPreviewHugeImageQuickThenWhole(t *testing.T) {
 		r, _, _, _ := img.At(int(300*k), int((842-450)*k)).RGBA()
 		return r >> 8
 	}
-	if w, hh := p.PageSize(); pv.Msg.Text != simplified || !pv.Msg.Visible() || w != 595 || hh != 842 {
-		t.Fatalf("no quick picture: %q, page %gx%g", pv.Msg.Text, w, hh)
+	if w, hh := p.PageSize(); pv.msg.Text != simplified || !pv.msg.Visible() || w != 595 || hh != 842 {
+		t.Fatalf("no quick picture: %q, page %gx%g", pv.msg.Text, w, hh)
 	}
 	if v := mid(); v != 0xc8 {
 		t.Fatalf("quick picture's image place: %x", v)
 	}
 	release()
 	h.settle()
-	if pv.Msg.Visible() {
-		t.Fatalf("still said: %q", pv.Msg.Text)
+	if pv.msg.Visible() {
+		t.Fatalf("still said: %q", pv.msg.Text)
 	}
 	if v := mid(); v != 0 {
 		t.Fatalf("real page's image place: %x", v)

@@ -76,17 +76,17 @@ func TestPlacementInWindowLandsInSignedFile(t *testing.T) {
 			h.app.handleDrop([]fyne.URI{storage.NewFileURI(in)})
 			h.settle()
 			pv := v.preview
-			if pv.Msg.Text != "" || pv.PageLabel.Text != "Page 1 sur 2" {
-				t.Fatalf("preview: %q / %q", pv.Msg.Text, pv.PageLabel.Text)
+			if pv.msg.Text != "" || pv.pageLabel.Text != "Page 1 sur 2" {
+				t.Fatalf("preview: %q / %q", pv.msg.Text, pv.pageLabel.Text)
 			}
-			test.Tap(pv.Next)
+			test.Tap(pv.next)
 			h.settle()
-			p := pv.Placer
+			p := pv.placer
 			w, hh := p.PageSize()
-			if pv.PageLabel.Text != "Page 2 sur 2" || w <= 0 {
-				t.Fatalf("page 2: %q %gx%g", pv.PageLabel.Text, w, hh)
+			if pv.pageLabel.Text != "Page 2 sur 2" || w <= 0 {
+				t.Fatalf("page 2: %q %gx%g", pv.pageLabel.Text, w, hh)
 			}
-			test.Tap(pv.PlaceHere)
+			test.Tap(pv.placeHereButton)
 			h.settle()
 			if p.Place()[2] <= 0 || h.win.Canvas().Focused() != p {
 				t.Fatalf("no stamp placed (%v), focus %T", p.Place(), h.win.Canvas().Focused())
@@ -186,8 +186,8 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 	twoFieldForm(t, form)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(form)})
 	h.settle()
-	p := v.preview.Placer
-	if p.Place()[2] != 0 || !v.preview.PlaceHere.Visible() {
+	p := v.preview.placer
+	if p.Place()[2] != 0 || !v.preview.placeHereButton.Visible() {
 		t.Fatalf("no field chosen yet: stamp %v", p.Place())
 	}
 	test.TapCanvas(h.win.Canvas(), placerScreen(p)(400, 80)) // inside "Vendeur" (300,50–500,110)
@@ -203,18 +203,18 @@ func TestPreviewFieldsAndCoverage(t *testing.T) {
 	os.WriteFile(doc, testpdf.Build(testpdf.Vectors()[0].Page), 0o644) // text at 178,463 (A4)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(doc)})
 	h.settle()
-	test.Tap(v.preview.PlaceHere)
+	test.Tap(v.preview.placeHereButton)
 	h.settle()
-	if v.preview.Warn.Visible() {
-		t.Fatalf("blank corner said covered: %q", v.preview.Warn.Text)
+	if v.preview.warn.Visible() {
+		t.Fatalf("blank corner said covered: %q", v.preview.warn.Text)
 	}
 	moveTo(h, p, 260, 450)
 	h.settle()
-	if !v.preview.Warn.Visible() || v.preview.Warn.Text != "Attention : à cet endroit, le tampon cache du texte ou une image de la page." {
-		t.Fatalf("over the text: %q (place %v)", v.preview.Warn.Text, p.Place())
+	if !v.preview.warn.Visible() || v.preview.warn.Text != "Attention : à cet endroit, le tampon cache du texte ou une image de la page." {
+		t.Fatalf("over the text: %q (place %v)", v.preview.warn.Text, p.Place())
 	}
-	if want := "Tampon page 1"; len(v.preview.Where.Text) < len(want) || v.preview.Where.Text[:len(want)] != want {
-		t.Errorf("description %q", v.preview.Where.Text)
+	if want := "Tampon page 1"; len(v.preview.where.Text) < len(want) || v.preview.where.Text[:len(want)] != want {
+		t.Errorf("description %q", v.preview.where.Text)
 	}
 }
 
@@ -238,19 +238,19 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 	h.app.handleDrop(uris)
 	h.settle()
 	pv := v.preview
-	if !pv.SamePlace.Checked || !pv.DocNxt.Visible() {
+	if !pv.samePlace.Checked || !pv.docNext.Visible() {
 		t.Fatal("batch preview without its document arrows or 'same place'")
 	}
-	pv.SamePlace.SetChecked(false)
-	p := pv.Placer
+	pv.samePlace.SetChecked(false)
+	p := pv.placer
 	places := map[string][4]float64{}
 	for i, in := range ins {
 		if i > 0 {
-			test.Tap(pv.DocNxt)
+			test.Tap(pv.docNext)
 			h.settle()
 		}
 		if p.Place()[2] <= 0 {
-			test.Tap(pv.PlaceHere)
+			test.Tap(pv.placeHereButton)
 			h.settle()
 		}
 		w, hh := p.PageSize()
@@ -261,7 +261,7 @@ func TestPreviewBatchPerDocument(t *testing.T) {
 	if places[ins[0]] == places[ins[1]] {
 		t.Fatal("the two documents share a place")
 	}
-	test.Tap(pv.DocPrev) // back to the first: its own place
+	test.Tap(pv.docPrev) // back to the first: its own place
 	h.settle()
 	if p.Place() != places[ins[0]] {
 		t.Fatalf("first document's place %v, was %v", p.Place(), places[ins[0]])
@@ -302,7 +302,7 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 	os.WriteFile(junk, []byte("%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 9 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"), 0o644)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(junk)})
 	h.settle()
-	if msg := v.preview.Msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
+	if msg := v.preview.msg.Text; msg == "" || strings.Contains(msg, "render") || strings.Contains(msg, "pdfium") {
 		t.Fatalf("junk: %q", msg)
 	}
 	a, b := filepath.Join(dir, "a.pdf"), filepath.Join(dir, "b.pdf")
@@ -311,8 +311,8 @@ func TestPreviewHostileAndCancelled(t *testing.T) {
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(a)})
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(b)}) // before a's preview is ready
 	h.settle()
-	if w, hh := v.preview.Placer.PageSize(); w != 400 || hh != 200 || v.preview.Msg.Text != "" {
-		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.preview.Msg.Text)
+	if w, hh := v.preview.placer.PageSize(); w != 400 || hh != 200 || v.preview.msg.Text != "" {
+		t.Fatalf("shown %gx%g %q, want b's 400x200", w, hh, v.preview.msg.Text)
 	}
 }
 
@@ -332,7 +332,7 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	if c.Focused() != v.pin {
 		t.Fatalf("focus after the drop: %T", c.Focused())
 	}
-	p := v.preview.Placer
+	p := v.preview.placer
 	tabs := 0
 	for ; tabs < 6 && c.Focused() != p; tabs++ {
 		test.FocusNext(c)
@@ -345,7 +345,7 @@ func TestPreviewKeyboardOnly(t *testing.T) {
 	start := p.Place()
 	if start[2] <= 0 || v.stamp.Selected != "À l’endroit choisi sur l’aperçu" {
 		w, hh := p.PageSize()
-		t.Fatalf("Enter placed %v (%q) page %gx%g msg %q label %q focused %T", start, v.stamp.Selected, w, hh, v.preview.Msg.Text, v.preview.PageLabel.Text, c.Focused())
+		t.Fatalf("Enter placed %v (%q) page %gx%g msg %q label %q focused %T", start, v.stamp.Selected, w, hh, v.preview.msg.Text, v.preview.pageLabel.Text, c.Focused())
 	}
 	for i := 0; i < 4; i++ {
 		c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
@@ -374,15 +374,15 @@ func TestPreviewPlaceOnShorterDocument(t *testing.T) {
 	os.WriteFile(short, testpdf.Build(testpdf.Page{}), 0o644)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(long)})
 	h.settle()
-	test.Tap(v.preview.Next)
+	test.Tap(v.preview.next)
 	h.settle()
-	test.Tap(v.preview.PlaceHere)
+	test.Tap(v.preview.placeHereButton)
 	h.settle()
-	place := v.preview.Placer.Place()
+	place := v.preview.placer.Place()
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(short)})
 	h.settle()
-	if got := v.preview.Placer.Place(); got != place || v.preview.PageLabel.Text != "Page 1 sur 1" {
-		t.Fatalf("on the short document: %v (%q), placed %v", got, v.preview.PageLabel.Text, place)
+	if got := v.preview.placer.Place(); got != place || v.preview.pageLabel.Text != "Page 1 sur 1" {
+		t.Fatalf("on the short document: %v (%q), placed %v", got, v.preview.pageLabel.Text, place)
 	}
 	if v.submit.Disabled() {
 		t.Fatalf("refused: %q", v.docStatus.Text)

@@ -27,15 +27,15 @@ import (
 type pagePreview struct {
 	pagePane
 	v *signView
-	// PlaceHere puts a stamp on the page shown when there is none.
-	PlaceHere       *button
-	thumbs          *fyne.Container
-	thumbScroll     *container.Scroll
-	Where, Warn     *widget.Label
-	docLabel        *widget.Label
-	DocPrev, DocNxt *button
-	// SamePlace: in a batch, one place for every document (the default).
-	SamePlace *widget.Check
+	// placeHereButton puts a stamp on the page shown when there is none.
+	placeHereButton  *button
+	thumbs           *fyne.Container
+	thumbScroll      *container.Scroll
+	where, warn      *widget.Label
+	docLabel         *widget.Label
+	docPrev, docNext *button
+	// samePlace: in a batch, one place for every document (the default).
+	samePlace *widget.Check
 	docRow    *fyne.Container
 	box       *fyne.Container
 
@@ -58,21 +58,21 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 	pp.init(a, src, a.t("ui.preview.name"))
 	pp.failure = widget.WarningImportance
 	pp.opened, pp.shown, pp.reset, pp.drawn, pp.controls = pp.openedDoc, pp.loadThumbsNow, pp.forgetDoc, pp.sync, pp.ownControls
-	pp.Placer.OnChanged = pp.placed
-	pp.Placer.OnField = pp.fieldClicked
-	pp.Placer.OnNeedPlace = pp.placeHere
-	pp.PlaceHere = newIconButton(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
+	pp.placer.OnChanged = pp.placed
+	pp.placer.OnField = pp.fieldClicked
+	pp.placer.OnNeedPlace = pp.placeHere
+	pp.placeHereButton = newIconButton(a.t("ui.preview.place_here"), theme.ContentAddIcon(), pp.placeHere)
 	pp.thumbs = container.NewHBox()
 	pp.thumbScroll = container.NewHScroll(pp.thumbs)
-	pp.Where = para("")
+	pp.where = para("")
 	// normal text: LowImportance is the disabled grey, below 4.5:1
-	pp.Warn = para("")
-	pp.Warn.Importance = widget.WarningImportance
+	pp.warn = para("")
+	pp.warn.Importance = widget.WarningImportance
 	pp.docLabel = bold("")
-	pp.DocPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
-	pp.DocNxt = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
-	pp.DocPrev.Name, pp.DocNxt.Name = a.t("ui.preview.prev_doc"), a.t("ui.preview.next_doc")
-	pp.SamePlace = widget.NewCheck(a.t("ui.preview.same_place"), func(on bool) {
+	pp.docPrev = newIconButton("", theme.NavigateBackIcon(), func() { pp.showBatchDoc(pp.batchDoc - 1) })
+	pp.docNext = newIconButton("", theme.NavigateNextIcon(), func() { pp.showBatchDoc(pp.batchDoc + 1) })
+	pp.docPrev.Name, pp.docNext.Name = a.t("ui.preview.prev_doc"), a.t("ui.preview.next_doc")
+	pp.samePlace = widget.NewCheck(a.t("ui.preview.same_place"), func(on bool) {
 		if on {
 			pp.places = map[string]placeOnPage{}
 		} else if v.stampPlaced() {
@@ -83,7 +83,7 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 		v.checkedKey = ""
 		v.recheck()
 	})
-	pp.SamePlace.SetChecked(true)
+	pp.samePlace.SetChecked(true)
 	// the stamp says the reason: drawn again once typing pauses
 	prev := v.reason.OnChanged
 	var typing *time.Timer
@@ -99,9 +99,9 @@ func newPagePreview(v *signView, src PageSource) *pagePreview {
 	if w, ok := src.(interface{ Warm() }); ok {
 		a.background(w.Warm) // the engine starts while the person chooses a document
 	}
-	pp.docRow = container.NewBorder(nil, pp.SamePlace, pp.DocPrev, pp.DocNxt, pp.docLabel)
+	pp.docRow = container.NewBorder(nil, pp.samePlace, pp.docPrev, pp.docNext, pp.docLabel)
 	pp.docRow.Hide()
-	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.Msg, pp.Placer, pp.nav(), pp.PlaceHere, pp.thumbScroll, pp.Where, pp.Warn)
+	pp.box = container.NewVBox(bold(a.t("ui.preview.title")), pp.docRow, pp.msg, pp.placer, pp.nav(), pp.placeHereButton, pp.thumbScroll, pp.where, pp.warn)
 	pp.setCard(pp.box)
 	return pp
 }
@@ -121,8 +121,8 @@ func (pp *pagePreview) forgetDoc() {
 	pp.fields, pp.stampKey = nil, ""
 	pp.thumbs.Objects = nil
 	pp.thumbs.Refresh()
-	pp.Warn.SetText("")
-	pp.Where.SetText("")
+	pp.warn.SetText("")
+	pp.where.SetText("")
 }
 
 // close ends the preview (the screen is left).
@@ -181,13 +181,13 @@ func (pp *pagePreview) sync() {
 	if used != nil {
 		chosen = used.Name
 	}
-	pp.Placer.SetFields(fs, chosen)
+	pp.placer.SetFields(fs, chosen)
 	var r [4]float64
-	pp.Placer.Fixed = false
+	pp.placer.Fixed = false
 	switch {
 	case used != nil:
 		// the stamp goes in the field: its box, not a place of one's own
-		pp.Placer.Fixed = true
+		pp.placer.Fixed = true
 		if used.Page == pp.page {
 			r = used.OnPage
 		}
@@ -205,11 +205,11 @@ func (pp *pagePreview) sync() {
 			r = pl.Rect
 		}
 	}
-	pp.Placer.SetPlace(r)
-	if got := pp.Placer.Place(); got != r && v.a.stampPage == actions.StampPlaced {
+	pp.placer.SetPlace(r)
+	if got := pp.placer.Place(); got != r && v.a.stampPage == actions.StampPlaced {
 		// kept on a smaller page: the signature goes where it is shown
 		v.placePage, v.placeRect = pp.page, got
-		if len(v.batch) > 1 && !pp.SamePlace.Checked {
+		if len(v.batch) > 1 && !pp.samePlace.Checked {
 			pp.places[pp.path] = placeOnPage{pp.page, got}
 		}
 	}
@@ -222,7 +222,7 @@ func (pp *pagePreview) sync() {
 func (pp *pagePreview) placed(r [4]float64) {
 	v := pp.v
 	v.placePage, v.placeRect = pp.page, r
-	if len(v.batch) > 1 && !pp.SamePlace.Checked {
+	if len(v.batch) > 1 && !pp.samePlace.Checked {
 		pp.places[pp.path] = placeOnPage{pp.page, r}
 	}
 	v.setStampChoice(actions.StampPlaced)
@@ -237,9 +237,9 @@ func (pp *pagePreview) placeHere() {
 		return
 	}
 	r := pp.doc.Corner(pp.page, actions.StampCorners[0])
-	pp.Placer.SetPlace(r)
-	pp.placed(pp.Placer.Place())
-	pp.v.a.win.Canvas().Focus(pp.Placer)
+	pp.placer.SetPlace(r)
+	pp.placed(pp.placer.Place())
+	pp.v.a.win.Canvas().Focus(pp.placer)
 }
 
 // fieldClicked chooses the clicked field for the signature.
@@ -255,21 +255,21 @@ func (pp *pagePreview) fieldClicked(name string) {
 // and warns when it covers the page's text or pictures.
 func (pp *pagePreview) describe() {
 	a := pp.v.a
-	r := pp.Placer.Place()
+	r := pp.placer.Place()
 	if r[2] <= 0 {
-		pp.Where.SetText(a.t("ui.preview.no_stamp_here"))
-		pp.Warn.SetText("")
-		pp.Warn.Hide()
+		pp.where.SetText(a.t("ui.preview.no_stamp_here"))
+		pp.warn.SetText("")
+		pp.warn.Hide()
 		return
 	}
 	f := func(x float64) string { return fmt.Sprintf("%.0f", x) }
-	pp.Where.SetText(a.t("ui.preview.where", map[string]any{"Page": pp.page, "X": f(r[0]), "Y": f(r[1]), "W": f(r[2]), "H": f(r[3])}))
-	if c := pp.Placer.Covered(); c > coveredWarn {
-		pp.Warn.SetText(a.t("ui.preview.covers"))
-		pp.Warn.Show()
+	pp.where.SetText(a.t("ui.preview.where", map[string]any{"Page": pp.page, "X": f(r[0]), "Y": f(r[1]), "W": f(r[2]), "H": f(r[3])}))
+	if c := pp.placer.Covered(); c > coveredWarn {
+		pp.warn.SetText(a.t("ui.preview.covers"))
+		pp.warn.Show()
 	} else {
-		pp.Warn.SetText("")
-		pp.Warn.Hide()
+		pp.warn.SetText("")
+		pp.warn.Hide()
 	}
 }
 
@@ -283,7 +283,7 @@ const coveredWarn = 0.01
 func (pp *pagePreview) stampPicture() {
 	v := pp.v
 	a := v.a
-	r := pp.Placer.Place()
+	r := pp.placer.Place()
 	if r[2] <= 0 {
 		return
 	}
@@ -305,7 +305,7 @@ func (pp *pagePreview) stampPicture() {
 			if gen != pp.stampGen || err != nil {
 				return // a box stays drawn; the signature's check says what is wrong
 			}
-			pp.Placer.SetStamp(img)
+			pp.placer.SetStamp(img)
 		})
 	})
 }
@@ -313,16 +313,16 @@ func (pp *pagePreview) stampPicture() {
 // ownControls shows "Place here" and the batch's document row.
 func (pp *pagePreview) ownControls() {
 	a := pp.v.a
-	if pp.doc != nil && pp.page > 0 && pp.Placer.Place()[2] <= 0 && pp.usedField() == nil {
-		pp.PlaceHere.Show()
+	if pp.doc != nil && pp.page > 0 && pp.placer.Place()[2] <= 0 && pp.usedField() == nil {
+		pp.placeHereButton.Show()
 	} else {
-		pp.PlaceHere.Hide()
+		pp.placeHereButton.Hide()
 	}
 	if len(pp.v.batch) > 1 {
 		pp.docLabel.SetText(a.t("ui.preview.batch_doc", map[string]any{"N": pp.batchDoc + 1, "Count": len(pp.v.batch),
 			"Name": filepath.Base(pp.path)}))
-		enable(pp.DocPrev, pp.batchDoc > 0)
-		enable(pp.DocNxt, pp.batchDoc < len(pp.v.batch)-1)
+		enable(pp.docPrev, pp.batchDoc > 0)
+		enable(pp.docNext, pp.batchDoc < len(pp.v.batch)-1)
 		pp.docRow.Show()
 	} else {
 		pp.docRow.Hide()

@@ -12,7 +12,7 @@ func (pp *pagePreview) placeFor(p string) (placeOnPage, bool) {
 	if !v.stampPlaced() {
 		return placeOnPage{}, false
 	}
-	if len(v.batch) > 1 && !pp.SamePlace.Checked {
+	if len(v.batch) > 1 && !pp.samePlace.Checked {
 		if pl, ok := pp.places[p]; ok {
 			return pl, true
 		}

@@ -21,8 +21,8 @@ import (
 type verifyPreview struct {
 	pagePane
 	v *verifyView
-	// Hint says what a field box is.
-	Hint   *widget.Label
+	// hint says what a field box is.
+	hint   *widget.Label
 	fields []pageField
 }
 
@@ -32,12 +32,12 @@ func newVerifyPreview(v *verifyView, src PageSource) *verifyPreview {
 	vp.init(a, src, a.t("ui.vpreview.name"))
 	vp.failure = widget.MediumImportance
 	vp.opened, vp.reset, vp.drawn = vp.openedDoc, vp.forgetDoc, vp.sync
-	vp.Placer.Fixed = true
-	vp.Placer.SetMaxHeight(380)
-	vp.Placer.OnField = v.selectField
-	vp.Placer.OnCurrent = vp.current
-	vp.Hint = para("")
-	vp.setCard(container.NewVBox(bold(a.t("ui.vpreview.title")), vp.Msg, vp.Placer, vp.nav(), vp.Hint))
+	vp.placer.Fixed = true
+	vp.placer.SetMaxHeight(380)
+	vp.placer.OnField = v.selectField
+	vp.placer.OnCurrent = vp.current
+	vp.hint = para("")
+	vp.setCard(container.NewVBox(bold(a.t("ui.vpreview.title")), vp.msg, vp.placer, vp.nav(), vp.hint))
 	return vp
 }
 
@@ -59,7 +59,7 @@ func (vp *verifyPreview) openedDoc(doc previewDoc) int {
 // forgetDoc forgets the previous document's fields.
 func (vp *verifyPreview) forgetDoc() {
 	vp.fields = nil
-	vp.Hint.SetText("")
+	vp.hint.SetText("")
 }
 
 // sync outlines the fields of the page shown, with their labels (the
@@ -80,22 +80,22 @@ func (vp *verifyPreview) sync() {
 		}
 		fs = append(fs, placerField{Name: f.Name, OnPage: f.OnPage, Signed: f.Signed, Label: label})
 	}
-	vp.Placer.SetFields(fs, vp.v.Selected)
+	vp.placer.SetFields(fs, vp.v.Selected)
 	switch {
 	case len(fs) > 0:
-		vp.Hint.SetText(a.t("ui.vpreview.hint"))
+		vp.hint.SetText(a.t("ui.vpreview.hint"))
 	case len(vp.fields) > 0:
-		vp.Hint.SetText(a.t("ui.vpreview.none_here"))
+		vp.hint.SetText(a.t("ui.vpreview.none_here"))
 	default:
-		vp.Hint.SetText(a.t("ui.vpreview.none"))
+		vp.hint.SetText(a.t("ui.vpreview.none"))
 	}
 }
 
 // current says the field the keyboard is on, in words.
 func (vp *verifyPreview) current(name string) {
-	for _, f := range vp.Placer.fields {
+	for _, f := range vp.placer.fields {
 		if f.Name == name {
-			vp.Hint.SetText(f.Label + " — " + vp.v.a.t("ui.vpreview.enter"))
+			vp.hint.SetText(f.Label + " — " + vp.v.a.t("ui.vpreview.enter"))
 			return
 		}
 	}
@@ -120,7 +120,7 @@ func (v *verifyView) selectField(name string) {
 	a := v.a
 	if v.checkFor(name) == nil {
 		if v.Preview != nil {
-			v.Preview.Hint.SetText(a.t("ui.vpreview.no_card"))
+			v.Preview.hint.SetText(a.t("ui.vpreview.no_card"))
 		}
 		return
 	}

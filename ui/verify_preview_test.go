@@ -128,10 +128,10 @@ func TestVerifyPreviewOutlinesFields(t *testing.T) {
 			signField(t, form, signed, "Alice Vérif\u202eeliF")
 			v := verifyFile(t, h, signed)
 			vp := v.Preview
-			if v.Check == nil || len(v.Check.Signatures) != 1 || vp == nil || vp.PageLabel.Text != "Page 1 sur 1" {
-				t.Fatalf("check %+v %v, preview %q %q", v.Check, v.Err, vp.PageLabel.Text, vp.Msg.Text)
+			if v.Check == nil || len(v.Check.Signatures) != 1 || vp == nil || vp.pageLabel.Text != "Page 1 sur 1" {
+				t.Fatalf("check %+v %v, preview %q %q", v.Check, v.Err, vp.pageLabel.Text, vp.msg.Text)
 			}
-			p := vp.Placer
+			p := vp.placer
 			fs := p.Fields()
 			if len(fs) != 2 {
 				t.Fatalf("fields %+v", fs)
@@ -180,8 +180,8 @@ func TestVerifyPreviewOutlinesFields(t *testing.T) {
 			}
 			test.TapCanvas(h.win.Canvas(), sc(emptyAt[0]+emptyAt[2]/2, emptyAt[1]+emptyAt[3]/2))
 			h.settle()
-			if v.Selected != "Signature1" || vp.Hint.Text != "Ce champ est vide : personne ne l’a encore signé." {
-				t.Fatalf("empty field: selected %q, hint %q", v.Selected, vp.Hint.Text)
+			if v.Selected != "Signature1" || vp.hint.Text != "Ce champ est vide : personne ne l’a encore signé." {
+				t.Fatalf("empty field: selected %q, hint %q", v.Selected, vp.hint.Text)
 			}
 		})
 	}
@@ -197,7 +197,7 @@ func TestVerifyPreviewKeyboard(t *testing.T) {
 	fieldForm(t, form, testpdf.Vectors()[0].Page)
 	signField(t, form, signed, "Alice Martin")
 	v := verifyFile(t, h, signed)
-	p := v.Preview.Placer
+	p := v.Preview.placer
 	for i := 0; i < 30 && h.win.Canvas().Focused() != p; i++ {
 		h.win.Canvas().FocusNext()
 	}
@@ -207,8 +207,8 @@ func TestVerifyPreviewKeyboard(t *testing.T) {
 	for i := 0; i < 2 && p.CurrentField() != "Signature1"; i++ {
 		p.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 	}
-	if p.CurrentField() != "Signature1" || !strings.HasPrefix(v.Preview.Hint.Text, "Signé par Alice Martin —") {
-		t.Fatalf("current %q, hint %q", p.CurrentField(), v.Preview.Hint.Text)
+	if p.CurrentField() != "Signature1" || !strings.HasPrefix(v.Preview.hint.Text, "Signé par Alice Martin —") {
+		t.Fatalf("current %q, hint %q", p.CurrentField(), v.Preview.hint.Text)
 	}
 	p.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
