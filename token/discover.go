@@ -153,6 +153,14 @@ func Discover(opts DiscoverOptions) (*Module, []Candidate, error) {
 		cands[i].Chosen = true
 		return m, cands, nil
 	}
+	// A library another process of ours held for the whole wait is most
+	// likely the token in use: say it is busy, rather than show the demo
+	// token or "no module" as if it were not there.
+	for _, c := range cands {
+		if IsKind(c.Reason, KindTurn) {
+			return nil, cands, c.Reason
+		}
+	}
 	if !opts.NoDemo {
 		return discoverDemo(opts, cands)
 	}

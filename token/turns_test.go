@@ -302,3 +302,36 @@ func TestProbeSaysBusy(t *testing.T) {
 		t.Errorf("once the holder let go: %+v", ok)
 	}
 }
+
+// Automatic discovery whose only library another process of ours holds
+// says the token is busy (token_turn, the candidate marked so): it does not
+// fall back to the demo token as if no token were there.
+func TestDiscoverBusyIsNotDemo(t *testing.T) {
+	ownCache(t)
+	tok := testtoken.NewSoftHSM(t, testtoken.WithoutEC())
+	tok.Setenv(t)
+	_, release := holdTurn(t, tokenTurn(t, tok))
+	defer SetDeadlines(Deadlines{Quick: 200 * time.Millisecond, PIN: 200 * time.Millisecond, Pad: time.Second, Slow: 200 * time.Millisecond})()
+	demo := t.TempDir()
+	m, cands, err := Discover(DiscoverOptions{Candidates: []KnownModule{{Path: tok.ModulePath, Source: "known"}}, CacheDir: demo})
+	if m != nil || !IsKind(err, KindTurn) {
+		t.Fatalf("discovery while the only library was held: %v, %v", m, err)
+	}
+	if len(cands) != 1 || cands[0].Status != CandidateFailed || !IsKind(cands[0].Reason, KindTurn) {
+		t.Errorf("candidates %+v", cands)
+	}
+	if ents, _ := os.ReadDir(demo); len(ents) != 0 {
+		t.Errorf("a demo token was made: %v", ents)
+	}
+	release.Close()
+	for i := 0; i < 50; i++ { // the holder exits
+		if m, _, err = Discover(DiscoverOptions{Candidates: []KnownModule{{Path: tok.ModulePath, Source: "known"}}, NoDemo: true}); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if m == nil {
+		t.Fatalf("not found once the holder let go: %v", err)
+	}
+	m.Close()
+}
