@@ -2,7 +2,7 @@
 // errors a person can cause (Error and its kinds, LTVError and its steps,
 // with their texts), the bounds against hostile files (limits.go), opening
 // a document with the one repair rule (signable.go), safe text
-// (safetext.go), the signatures a document holds (verify_fields.go,
+// (safetext.go), the signatures a document holds (sigfields.go,
 // ltv.go), and the PKI pieces both jobs use: RFC 3161 time-stamp tokens
 // (tsa.go requests them, timestamp.go checks them), revocation data
 // (revocation.go fetches and checks it, reach.go tells whether its servers

@@ -15,7 +15,7 @@ import (
 //
 // The steps, in order: the file is opened and its xref chain read, its
 // revisions located (verify_changes.go), its signature fields found
-// (verify_fields.go), then each signature checked (checkOne,
+// (pdfsign's sigfields.go), then each signature checked (checkOne,
 // verify_signature.go) and the report's verdict given.
 func Verify(ctx context.Context, path string, opts Options) (rep *Report, err error) {
 	defer func() {
