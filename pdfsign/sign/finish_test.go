@@ -109,7 +109,7 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 				if !strings.Contains(fr, "n’est pas perdue") || !strings.Contains(fr, out) || !strings.Contains(fr, "sans code PIN") {
 					t.Errorf("French message: %s", fr)
 				}
-				assertDirHolds(t, dir, "in-signed.pdf", "in.pdf")
+				pdftest.AssertDir(t, dir, "in-signed.pdf", "in.pdf")
 				if s := verifyLast(t, out); s.Level != wantLevel || !s.Valid {
 					t.Fatalf("kept file: level %q valid %v", s.Level, s.Valid)
 				}
@@ -157,7 +157,7 @@ func TestSignKeepsSignatureWhenServersFailAfter(t *testing.T) {
 				if o, err := exec.Command("qpdf", "--check", out).CombinedOutput(); err != nil {
 					t.Errorf("qpdf --check: %v\n%s", err, o)
 				}
-				assertDirHolds(t, dir, "in-signed.pdf", "in.pdf")
+				pdftest.AssertDir(t, dir, "in-signed.pdf", "in.pdf")
 				p.SetOCSP(pkitest.Down) // verify uses the embedded data only
 				p.SetCRL(pkitest.Down)
 				s := verifyLast(t, out)
@@ -196,7 +196,7 @@ func TestFinishRefusalsAndNoChange(t *testing.T) {
 	if after, _ := os.ReadFile(out); string(after) != string(before) {
 		t.Fatal("a failed Finish changed the file")
 	}
-	assertDirHolds(t, dir, "in.pdf", "out.pdf")
+	pdftest.AssertDir(t, dir, "in.pdf", "out.pdf")
 	// Through a symbolic link: the file it names is completed, the link stays.
 	link := filepath.Join(t.TempDir(), "link.pdf")
 	if err := os.Symlink(out, link); err != nil {
@@ -261,16 +261,4 @@ func verifyLast(t *testing.T, path string) verify.SignatureReport {
 		t.Fatalf("verify %s: %v", path, err)
 	}
 	return rep.Signatures[len(rep.Signatures)-1]
-}
-
-func assertDirHolds(t *testing.T, dir string, names ...string) {
-	t.Helper()
-	ents, _ := os.ReadDir(dir)
-	var got []string
-	for _, e := range ents {
-		got = append(got, e.Name())
-	}
-	if strings.Join(got, ",") != strings.Join(names, ",") {
-		t.Fatalf("%s holds %v, want %v", dir, got, names)
-	}
 }

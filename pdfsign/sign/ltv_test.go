@@ -219,7 +219,7 @@ func TestSignLTVFailuresKeepSignature(t *testing.T) {
 			if !errors.As(err, &pe) || res == nil || pe.Output != out {
 				t.Errorf("want the kept file in a *PendingError, got %v, %+v", err, res)
 			}
-			assertDirHolds(t, filepath.Dir(out), "in.pdf", "out.pdf")
+			pdftest.AssertDir(t, filepath.Dir(out), "in.pdf", "out.pdf")
 			// The user's choice: save what could be made.
 			lower := c.opts
 			lower.AllowLower = true

@@ -80,7 +80,7 @@ func AssertDir(t *testing.T, dir string, names ...string) {
 		got = append(got, e.Name())
 	}
 	if strings.Join(got, ",") != strings.Join(names, ",") {
-		t.Fatalf("dir holds %v, want %v", got, names)
+		t.Fatalf("%s holds %v, want %v", dir, got, names)
 	}
 }
 
