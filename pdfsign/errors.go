@@ -94,14 +94,3 @@ func WithPath(err error, path string) error {
 // of an encrypted file, a locked or seeded signature field, a FieldMDP
 // lock on everything). Exit code 7, like the other refused inputs.
 const KindForbidden Kind = "forbidden"
-
-// MsgErr is a translated reason ("pdf.forbid.*" in sign.*.json) carried
-// in Error.Err so that Message shows it in the person's language.
-type MsgErr struct {
-	Key  string
-	Data map[string]any
-}
-
-func (e MsgErr) Error() string { return assets.T("en", e.Key, e.Data) }
-
-func (e MsgErr) Message(lang string) string { return assets.T(lang, e.Key, e.Data) }

@@ -1,12 +1,9 @@
 package pdfsign
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
-
-	"github.com/certigna-desktop/app/internal/pdf"
 )
 
 // Hostile input (issue #11). The reader's work bounds live in
@@ -60,32 +57,4 @@ func OpenInput(path string) (*os.File, os.FileInfo, error) {
 // show up there.
 func PanicErr(path string, p any) error {
 	return &Error{Kind: KindDamaged, Path: path, Err: fmt.Errorf("unexpected structure (internal error: %v)", p)}
-}
-
-// SigKeys identifies signature dictionaries by their whole content: a
-// field naming the same dictionary, or an identical copy, gets the same
-// report. Serialising a dictionary counts as work, and one met again
-// (the reader's cache gives the same *Dict) is not serialised twice.
-type SigKeys map[*pdf.Dict]string
-
-func (m SigKeys) Key(r *pdf.Reader, v *pdf.Dict) (string, error) {
-	if k, ok := m[v]; ok {
-		return k, nil
-	}
-	b := pdf.AppendObject(nil, v)
-	if err := r.Step(len(b) / 16); err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	m[v] = string(sum[:])
-	return m[v], nil
-}
-
-// SigWork is what checking one signature may cost, in hashed bytes: the
-// file (its ranges and the /Contents gap) plus its CMS, whose certificates
-// parse about 16 times slower than SHA-256 hashes.
-func SigWork(r *pdf.Reader, v *pdf.Dict, size int64) int64 {
-	co, _ := r.Resolve(v.Get("Contents"))
-	c, _ := co.(pdf.String)
-	return size + 16*int64(len(c.B))
 }

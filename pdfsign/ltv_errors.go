@@ -70,12 +70,6 @@ func NewLTVError(kind LTVKind, url, detail string, err error) *LTVError {
 	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }
 
-// RectErr is a bad_rect error whose detail is translated (key under
-// ltv.rect.*); english is the same detail for Error().
-func RectErr(key string, args map[string]any, english string) *LTVError {
-	return &LTVError{Kind: LTVBadRect, Detail: english, DetailKey: "ltv.rect." + key, DetailArgs: args}
-}
-
 // Steps an LTVError can come from, for callers that say which one failed.
 const (
 	StepTSA        = "tsa"        // the TSA: unreachable, refused, bad answer, bad URL

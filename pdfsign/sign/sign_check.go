@@ -73,7 +73,7 @@ func checkSignable(r *pdf.Reader, catalog *pdf.Dict, opts Options) error {
 		return err
 	}
 	if !r.AllowsSigning() {
-		return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: pdfsign.MsgErr{Key: "pdf.forbid.permissions"}}
+		return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.permissions"}}
 	}
 	_, _, err := chooseField(r, catalog, opts)
 	return err

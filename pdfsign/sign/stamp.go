@@ -120,7 +120,7 @@ func stampRect(pg *pageInfo, v *Visible) ([4]float64, error) {
 	}
 	mb := pg.MediaBox
 	if x+w <= mb[0] || y+h <= mb[1] || x >= mb[2] || y >= mb[3] {
-		return rect, pdfsign.RectErr("outside", map[string]any{"Page": pg.Number},
+		return rect, rectErr("outside", map[string]any{"Page": pg.Number},
 			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g,%g–%g,%g)", x, y, w, h, pg.Number, mb[0], mb[1], mb[2], mb[3]))
 	}
 	return rect, nil
@@ -222,7 +222,7 @@ func checkOnPage(pg *pageInfo, box [4]float64, on [4]float64) error {
 	}
 	dw, dh := DisplaySize(box, pg.Rotate)
 	if x+w <= 0 || y+h <= 0 || x >= dw || y >= dh {
-		return pdfsign.RectErr("outside", map[string]any{"Page": pg.Number},
+		return rectErr("outside", map[string]any{"Page": pg.Number},
 			fmt.Sprintf("rectangle %g,%g,%g,%g is outside page %d (%g×%g points as displayed)", x, y, w, h, pg.Number, round2(dw), round2(dh)))
 	}
 	return nil
@@ -230,13 +230,13 @@ func checkOnPage(pg *pageInfo, box [4]float64, on [4]float64) error {
 
 // tooSmall refuses a stamp smaller than 10×10 points.
 func tooSmall(w, h float64) *pdfsign.LTVError {
-	return pdfsign.RectErr("too_small", map[string]any{"W": round2(w), "H": round2(h)},
+	return rectErr("too_small", map[string]any{"W": round2(w), "H": round2(h)},
 		fmt.Sprintf("%g×%g points is too small (10×10 at least)", w, h))
 }
 
 // fontErr: the stamp's embedded font could not be read (a broken build).
 func fontErr(err error) *pdfsign.LTVError {
-	e := pdfsign.RectErr("font", nil, "font: "+err.Error())
+	e := rectErr("font", nil, "font: "+err.Error())
 	e.Err = err
 	return e
 }

@@ -62,7 +62,7 @@ func File(ctx context.Context, f *os.File, size int64, opts Options) (*Report, e
 	opts.docCerts, _, _, _ = ReadDSS(r, "")
 	rep.OK = true
 	seen := map[string]int{} // signature → its index in rep.Signatures
-	keys := pdfsign.SigKeys{}
+	keys := sigKeys{}
 	for _, sf := range fields {
 		if err := ctx.Err(); err != nil {
 			return nil, &pdfsign.Error{Kind: pdfsign.KindCanceled, Err: err}
@@ -73,7 +73,7 @@ func File(ctx context.Context, f *os.File, size int64, opts Options) (*Report, e
 		if err := r.CountSigField(); err != nil {
 			return nil, err
 		}
-		key, err := keys.Key(r, sf.V)
+		key, err := keys.key(r, sf.V)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func File(ctx context.Context, f *os.File, size int64, opts Options) (*Report, e
 		if err := r.CountSignature(); err != nil {
 			return nil, err
 		}
-		if err := r.CountHashed(pdfsign.SigWork(r, sf.V, size)); err != nil {
+		if err := r.CountHashed(sigWork(r, sf.V, size)); err != nil {
 			return nil, err
 		}
 		seen[key] = len(rep.Signatures)
