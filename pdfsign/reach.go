@@ -62,8 +62,8 @@ func FailedAddresses(errs ...error) []string {
 // at one of the addresses in failed (where a request of this action already
 // failed). Nothing is requested. timeout bounds each connection (0: 5 s).
 func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, failed []string, timeout time.Duration) error {
-	if timeout <= 0 || timeout > TsaDialTimeout {
-		timeout = TsaDialTimeout
+	if timeout <= 0 || timeout > TSADialTimeout {
+		timeout = TSADialTimeout
 	}
 	bad := map[string]bool{}
 	for _, a := range failed {

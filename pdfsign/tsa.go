@@ -346,4 +346,4 @@ func isLoopback(host string) bool {
 }
 
 // TsaDialTimeout bounds the reachability probe.
-const TsaDialTimeout = 5 * time.Second
+const TSADialTimeout = 5 * time.Second

@@ -152,7 +152,7 @@ func checkTSAReachable(cfg *pdfsign.TSAConfig) error {
 		}
 		host = net.JoinHostPort(target.Hostname(), port)
 	}
-	timeout := pdfsign.TsaDialTimeout
+	timeout := pdfsign.TSADialTimeout
 	if cfg.Timeout > 0 && cfg.Timeout < timeout {
 		timeout = cfg.Timeout
 	}
