@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -18,97 +17,31 @@ import (
 // "Signer" stays disabled, with the reason beside the document, until it
 // passes.
 type signView struct {
+	a *App
 	// codeFor is what the PIN typed is for (token, certificate, documents):
 	// when it changes the PIN is cleared (a PIN typed for one document is
 	// never sent for another without being typed again)
-	codeFor      string
-	a            *App
-	inputPath    string // the PDF to sign; never written to
-	output       string // the signed copy, after success
-	verification *actions.Verification
-
-	pin    *input
-	submit *button
-	// Options (folded under "Options"): the certificate (a Select shown
-	// only with 2+ signing certificates), the reason, the visible stamp,
-	// the timestamp server and its login, long-term validation.
-	cert   *widget.Select
-	reason *input
-	// reasonScope says, in a batch, that the reason is every document's
-	reasonScope *widget.Label
-	stamp       *widget.Select // invisible / first page / last page
-	corner      *widget.Select // StampCorners, in the UI language
-	tsa         *input
-	tsaUser     *input
-	tsaPass     *input
-	ltv         *widget.Check
-	allowLower  *widget.Check
-	optionsBox  *widget.Accordion
-	tsaLogin    *fyne.Container // login fields, shown with a TSA address
-	certBox     *fyne.Container
-	certIDs     [][]byte
-	warning     error // the signer's reason for a lower level, after success
-	// retryButton ("Réessayer") is shown when a server failed after the token
-	// signed: it adds what is missing to the kept file, without the PIN
-	// (sign_retry.go); retryOpts are the options it was signed with.
-	retryButton *widget.Button
-	retryOpts   actions.SignOptions
+	codeFor   string
+	inputPath string // the PDF to sign; never written to
+	sample    string // the sample document written by this view
+	pin       *input
+	submit    *button
 	// status is the line beside "Signer": what the click did.
 	status *widget.Label
 	// docStatus is the line under the document: why it cannot be signed.
 	docStatus *widget.Label
-	// checkErr is the last pre-PIN refusal (nil: the document can be
-	// signed with these options); Checked says the check is over.
-	checkErr   error
-	checked    bool
-	checkGen   int
-	checkedKey string // what the last check was about
-	inputLbl   *widget.Label
-	intro      *widget.Label
-	certLine   *widget.Label
-	tokenLine  *fyne.Container
-	progress   *fyne.Container
-	result     *fyne.Container
-	busy       bool
-	sample     string // the sample document written by this view
-	lastCert   []byte // ID of the certificate of the signature in flight
-	// fieldSelect is the choice of the empty signature field to fill, shown only
-	// when the document has more than one. Its options are the names as
-	// shown (attacker text made safe); fieldNames maps them back to the
-	// names the signature goes into.
-	fieldSelect *widget.Select
-	fieldNames  map[string]string
-	// fillsField: the document has an empty signature field the signature
-	// goes into; the field then decides the stamp, whose choice is off
-	// (StampNote says why)
-	fillsField bool
-	stampNote  *widget.Label
-	// cancelButton, shown while a signature runs, ends its context: the network
-	// calls (timestamp, revocation) stop and no file is written.
-	cancelButton *button
-	cancelRun    context.CancelFunc
-	// batch: several documents to sign with one PIN (screen_sign_batch.go);
-	// BatchSigned how many the last batch signed.
-	batch       []string
-	batchSigned int
-	batchCancel *button
-	batchOK     int // documents of the batch that passed the pre-PIN check
-	// batchFolder opens the folder of the last batch's signed copies (nil
-	// before a batch signed anything).
-	batchFolder *button
-	// batchDirButton chooses the folder of a batch's signed copies (batchDir; ""
-	// beside each document), said in batchWhere (screen_sign_batch.go)
-	batchDirButton *button
-	batchDir       string
-	batchWhere     *widget.Label
-	batchOut       *fyne.Container
+	inputLbl  *widget.Label
+	intro     *widget.Label
+	certLine  *widget.Label
+	tokenLine *fyne.Container
 	// preview: the page with the stamp where it goes (sign_preview.go);
-	// nil without a page source. placePage / placeRect: the place chosen
-	// on it (page coordinates), used with StampPlaced.
-	preview      *pagePreview
-	stampChoices []string // the Stamp select's choices (StampNone…)
-	placePage    int
-	placeRect    [4]float64
+	// nil without a page source.
+	preview *pagePreview
+
+	signChoices // the options (sign_options.go)
+	signCheck   // the check before the PIN (sign_check.go)
+	signRun     // the signature in flight and its result (sign_run.go)
+	batchState  // several documents, one PIN (screen_sign_batch.go)
 }
 
 func newSignView(a *App) *signView {

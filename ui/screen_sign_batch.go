@@ -21,6 +21,24 @@ import (
 // before the next file (each file is written whole or not at all), and a
 // summary says what was signed where.
 
+// batchState is the batch's state; batchSigned how many the last batch
+// signed.
+type batchState struct {
+	batch       []string
+	batchSigned int
+	batchCancel *button
+	batchOK     int // documents of the batch that passed the pre-PIN check
+	// batchFolder opens the folder of the last batch's signed copies (nil
+	// before a batch signed anything).
+	batchFolder *button
+	// batchDirButton chooses the folder of a batch's signed copies
+	// (batchDir; "" beside each document), said in batchWhere
+	batchDirButton *button
+	batchDir       string
+	batchWhere     *widget.Label
+	batchOut       *fyne.Container
+}
+
 // setInputs takes several documents to sign with one PIN (one document:
 // the usual single-file screen).
 func (v *signView) setInputs(paths []string) {
@@ -105,7 +123,7 @@ func (v *signView) checkBatch(cert *actions.CertInfo) {
 // batchCancelButton is the Cancel button of a batch in progress (nil otherwise).
 func (v *signView) batchCancelButton() *button { return v.batchCancel }
 
-// signBatch is SignNow for v.Batch.
+// signBatch is signNow for v.batch.
 func (v *signView) signBatch() {
 	a := v.a
 	fail := func(msg string) { setStatus(v.status, msg, widget.DangerImportance) }

@@ -17,6 +17,16 @@ import (
 // document, folder, options and certificate checked as soon as they change,
 // and the "Signer" button enabled only when they pass.
 
+// signCheck is the state of the check before the PIN.
+type signCheck struct {
+	// checkErr is the last pre-PIN refusal (nil: the document can be
+	// signed with these options); checked says the check is over.
+	checkErr   error
+	checked    bool
+	checkGen   int
+	checkedKey string // what the last check was about
+}
+
 func (v *signView) tokenChanged() {
 	a := v.a
 	t := a.current()

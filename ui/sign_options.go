@@ -14,6 +14,45 @@ import (
 // place, the timestamp server and its login, long-term validation; what they
 // make of SignOptions.
 
+// signChoices is the options' state: the widgets folded under "Options"
+// (the certificate, a Select shown only with 2+ signing certificates; the
+// reason; the visible stamp; the timestamp server and its login; long-term
+// validation), the empty signature field chosen, and the stamp's place
+// chosen on the preview.
+type signChoices struct {
+	cert   *widget.Select
+	reason *input
+	// reasonScope says, in a batch, that the reason is every document's
+	reasonScope *widget.Label
+	stamp       *widget.Select // invisible / first page / last page
+	corner      *widget.Select // StampCorners, in the UI language
+	tsa         *input
+	tsaUser     *input
+	tsaPass     *input
+	ltv         *widget.Check
+	allowLower  *widget.Check
+	optionsBox  *widget.Accordion
+	tsaLogin    *fyne.Container // login fields, shown with a TSA address
+	certBox     *fyne.Container
+	certIDs     [][]byte
+	// fieldSelect is the choice of the empty signature field to fill, shown
+	// only when the document has more than one. Its options are the names
+	// as shown (attacker text made safe); fieldNames maps them back to the
+	// names the signature goes into.
+	fieldSelect *widget.Select
+	fieldNames  map[string]string
+	// fillsField: the document has an empty signature field the signature
+	// goes into; the field then decides the stamp, whose choice is off
+	// (stampNote says why)
+	fillsField   bool
+	stampNote    *widget.Label
+	stampChoices []string // the Stamp select's choices (StampNone…)
+	// placePage / placeRect: the place chosen on the preview (page
+	// coordinates), used with StampPlaced.
+	placePage int
+	placeRect [4]float64
+}
+
 // options is the folded "Options" section: plain words first, the
 // technical names only in the details line at the bottom.
 func (v *signView) options() fyne.CanvasObject {

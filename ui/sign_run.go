@@ -18,6 +18,28 @@ import (
 // Signing: one PIN verification per click, the TSA login from the
 // keychain, sign then verify, and the result shown.
 
+// signRun is the state of a signature: in flight, then its result.
+type signRun struct {
+	busy     bool
+	lastCert []byte // ID of the certificate of the signature in flight
+	progress *fyne.Container
+	// cancelButton, shown while a signature runs, ends its context: the
+	// network calls (timestamp, revocation) stop and no file is written.
+	cancelButton *button
+	cancelRun    context.CancelFunc
+	// after success: the signed copy, its check, the signer's reason for a
+	// lower level, the result's box
+	output       string
+	verification *actions.Verification
+	warning      error
+	result       *fyne.Container
+	// retryButton ("Réessayer") is shown when a server failed after the
+	// token signed: it adds what is missing to the kept file, without the
+	// PIN (sign_retry.go); retryOpts are the options it was signed with.
+	retryButton *widget.Button
+	retryOpts   actions.SignOptions
+}
+
 // tokenRefusal is why no PIN may be asked for a signature now, as far as the
 // token and its certificate tell ("" when one may): the same for one
 // document and for several.
