@@ -345,5 +345,5 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// TsaDialTimeout bounds the reachability probe.
+// TSADialTimeout bounds the reachability probe.
 const TSADialTimeout = 5 * time.Second
