@@ -228,9 +228,9 @@ func (a *App) Stop() {
 		a.sign.preview.stop()
 		defer a.sign.preview.release() // the renderer's instance, after the work in flight
 	}
-	if a.verify != nil && a.verify.Preview != nil {
-		a.verify.Preview.stop()
-		defer a.verify.Preview.release()
+	if a.verify != nil && a.verify.preview != nil {
+		a.verify.preview.stop()
+		defer a.verify.preview.release()
 	}
 	done := make(chan struct{})
 	go func() {

@@ -103,22 +103,22 @@ func TestBrowsersScreen(t *testing.T) {
 	otherURL := pki.ClientAuthServer(pki.Pool(), nil)
 	v := h.app.browsersView()
 
-	v.URL.SetText(otherURL)
-	v.PIN.SetText(tok.PIN)
-	v.TestNow()
+	v.url.SetText(otherURL)
+	v.pin.SetText(tok.PIN)
+	v.testNow()
 	h.settle()
-	if !strings.Contains(v.Status.Text, "n’accepte pas les certificats") || h.svc.codeCalls.Load() != 0 {
-		t.Fatalf("other-CA server: %q, PIN verifications %d", v.Status.Text, h.svc.codeCalls.Load())
+	if !strings.Contains(v.status.Text, "n’accepte pas les certificats") || h.svc.codeCalls.Load() != 0 {
+		t.Fatalf("other-CA server: %q, PIN verifications %d", v.status.Text, h.svc.codeCalls.Load())
 	}
-	if v.PIN.Text != "" {
+	if v.pin.Text != "" {
 		t.Fatal("the PIN stays in the field after a test")
 	}
-	v.URL.SetText(okURL)
-	v.PIN.SetText(tok.PIN)
-	v.TestNow()
+	v.url.SetText(okURL)
+	v.pin.SetText(tok.PIN)
+	v.testNow()
 	h.settle()
-	if !strings.Contains(v.Status.Text, "Connexion réussie (TLS 1.3)") || !strings.Contains(v.Status.Text, "Bonjour "+testtoken.Holder) {
-		t.Fatalf("login test: %q", v.Status.Text)
+	if !strings.Contains(v.status.Text, "Connexion réussie (TLS 1.3)") || !strings.Contains(v.status.Text, "Bonjour "+testtoken.Holder) {
+		t.Fatalf("login test: %q", v.status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("PIN verifications: %d, want 1", n)

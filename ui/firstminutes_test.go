@@ -435,12 +435,12 @@ func TestBlockedScreenCAProcedureFirst(t *testing.T) {
 	}
 	snapshot(t, h, "18-blocked-ca-first.png")
 	f := h.app.unblockForm()
-	test.Tap(f.Reveal)
+	test.Tap(f.reveal)
 	snapshot(t, h, "19-blocked-admin-form.png")
 	mustShow(t, h.win, "ni le code de déverrouillage du site Certigna")
 	mustShow(t, h.win, "il reste peu d’essais pour le code administrateur")
 	mustShow(t, h.win, "Code administrateur (PUK)")
-	if h.win.Canvas().Focused() != h.app.unblockForm().Admin {
+	if h.win.Canvas().Focused() != h.app.unblockForm().admin {
 		t.Fatal("focus not on the admin code")
 	}
 	if h.svc.codeCalls.Load() != 0 {
@@ -466,26 +466,26 @@ func TestWeakPINWarnsOnlyAndBadgeFollowsPINSet(t *testing.T) {
 	h.app.show(screenPIN)
 	mustShow(t, h.win, "À changer")
 	f := h.app.pinForm()
-	test.Type(f.Current, tok.PIN)
-	test.Type(f.New, "4444")
-	if !f.Weak.Visible() || !strings.Contains(f.Weak.Text, "facile à deviner") {
-		t.Fatalf("no warning for 4444: %q", f.Weak.Text)
+	test.Type(f.current, tok.PIN)
+	test.Type(f.newPIN, "4444")
+	if !f.weak.Visible() || !strings.Contains(f.weak.Text, "facile à deviner") {
+		t.Fatalf("no warning for 4444: %q", f.weak.Text)
 	}
-	f.New.SetText("")
-	test.Type(f.New, "2580")
-	if f.Weak.Visible() {
+	f.newPIN.SetText("")
+	test.Type(f.newPIN, "2580")
+	if f.weak.Visible() {
 		t.Fatal("a warning for 2580")
 	}
-	f.New.SetText("")
-	test.Type(f.New, "2345")
-	if !f.Weak.Visible() {
+	f.newPIN.SetText("")
+	test.Type(f.newPIN, "2345")
+	if !f.weak.Visible() {
 		t.Fatal("no warning for 2345")
 	}
-	test.Type(f.Confirm, "2345")
-	test.Tap(f.Submit)
+	test.Type(f.confirm, "2345")
+	test.Tap(f.submit)
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("a weak PIN was refused: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("a weak PIN was refused: %q", f.status.Text)
 	}
 	h.app.show(screenToken)
 	mustShow(t, h.win, "Prêt")

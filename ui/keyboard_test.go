@@ -85,21 +85,21 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	c.Focus(h.app.navButton(screenPIN))
 	press(c, fyne.KeySpace, ' ')
 	f := h.app.pinForm()
-	if h.app.shown() != screenPIN || f == nil || c.Focused() != f.Current {
+	if h.app.shown() != screenPIN || f == nil || c.Focused() != f.current {
 		t.Fatalf("Space on the sidebar: screen %s, focus %T", h.app.shown(), c.Focused())
 	}
 	repeat(c, fyne.KeySpace, ' ') // the key held down
 	repeat(c, fyne.KeySpace, ' ')
-	if f.Current.Text != "" {
-		t.Fatalf("the Space reached the code field: %q", f.Current.Text)
+	if f.current.Text != "" {
+		t.Fatalf("the Space reached the code field: %q", f.current.Text)
 	}
 	if n := spy.Count("C_Login") + spy.Count("C_SetPIN"); n != 0 {
 		t.Fatalf("%d code calls for a key", n)
 	}
 	const newPIN = "97531864"
 	typeKeys(c, tok.PIN)
-	if f.Current.Text != tok.PIN {
-		t.Fatalf("typed keys give %q", f.Current.Text)
+	if f.current.Text != tok.PIN {
+		t.Fatalf("typed keys give %q", f.current.Text)
 	}
 	press(c, fyne.KeyReturn, 0) // Enter: next empty field
 	typeKeys(c, newPIN)
@@ -107,8 +107,8 @@ func TestSpaceThatOpensAScreenTypesNothing(t *testing.T) {
 	typeKeys(c, newPIN)
 	press(c, fyne.KeyReturn, 0) // complete: submits
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("PIN change refused: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("PIN change refused: %q", f.status.Text)
 	}
 	if n := spy.Count("C_SetPIN"); n != 1 {
 		t.Fatalf("%d C_SetPIN for one change", n)
@@ -182,7 +182,7 @@ func TestEnterPressesButtonsAndFocusIsVisible(t *testing.T) {
 		t.Fatalf("Enter on the sidebar: screen %s", h.app.shown())
 	}
 	h.app.show(screenPIN)
-	sub := h.app.pinForm().Submit
+	sub := h.app.pinForm().submit
 	if sub.Importance != widget.HighImportance {
 		t.Fatal("the PIN form's button is not the primary one")
 	}
@@ -390,12 +390,12 @@ func TestWeakWarningDoesNotMoveTheButton(t *testing.T) {
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	d := fyne.CurrentApp().Driver()
-	before := d.AbsolutePositionForObject(f.Submit)
-	test.Type(f.New, "4444")
-	if !f.Weak.Visible() {
+	before := d.AbsolutePositionForObject(f.submit)
+	test.Type(f.newPIN, "4444")
+	if !f.weak.Visible() {
 		t.Fatal("no warning for 4444")
 	}
-	if after := d.AbsolutePositionForObject(f.Submit); after != before {
+	if after := d.AbsolutePositionForObject(f.submit); after != before {
 		t.Fatalf("“Valider” moved from %v to %v", before, after)
 	}
 }
@@ -492,13 +492,13 @@ func TestPINStepTickSaysDoneAfterTheApp(t *testing.T) {
 	mustShow(t, h.win, "Déjà fait avec le pilote")
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
-	test.Type(f.Current, tok.PIN)
-	test.Type(f.New, "97531864")
-	test.Type(f.Confirm, "97531864")
-	test.Tap(f.Submit)
+	test.Type(f.current, tok.PIN)
+	test.Type(f.newPIN, "97531864")
+	test.Type(f.confirm, "97531864")
+	test.Tap(f.submit)
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("PIN change: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("PIN change: %q", f.status.Text)
 	}
 	h.app.show(screenGuide)
 	if shows(h.win, "Déjà fait avec le pilote") {
@@ -514,18 +514,18 @@ func TestStaleErrorClearedWhenTyping(t *testing.T) {
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	c := h.win.Canvas()
-	test.Type(f.Current, tok.PIN)
-	test.Type(f.New, "97531864")
-	test.Type(f.Confirm, "97531865")
-	test.Tap(f.Submit)
+	test.Type(f.current, tok.PIN)
+	test.Type(f.newPIN, "97531864")
+	test.Type(f.confirm, "97531865")
+	test.Tap(f.submit)
 	h.settle()
-	if f.Status.Text == "" || f.Status.Importance != widget.DangerImportance {
-		t.Fatalf("no refusal for a mismatch: %q", f.Status.Text)
+	if f.status.Text == "" || f.status.Importance != widget.DangerImportance {
+		t.Fatalf("no refusal for a mismatch: %q", f.status.Text)
 	}
-	c.Focus(f.Confirm)
+	c.Focus(f.confirm)
 	press(c, fyne.KeyBackspace, 0)
-	if f.Status.Text != "" {
-		t.Fatalf("the refusal stays while the field is corrected: %q", f.Status.Text)
+	if f.status.Text != "" {
+		t.Fatalf("the refusal stays while the field is corrected: %q", f.status.Text)
 	}
 
 	// the PDF chooser's "not found" too

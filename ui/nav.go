@@ -130,8 +130,8 @@ func (a *App) show(name string) {
 		}
 		a.sign = nil
 	}
-	if name != screenVerify && a.verify != nil && a.verify.Preview != nil {
-		a.verify.Preview.load("") // frees the renderer's copy of the document
+	if name != screenVerify && a.verify != nil && a.verify.preview != nil {
+		a.verify.preview.load("") // frees the renderer's copy of the document
 	}
 	// the same screen again (a refresh, a tick): the page stays where it was
 	var keep *fyne.Position
@@ -152,14 +152,14 @@ func (a *App) show(name string) {
 		if a.pin == nil {
 			a.pin = newPINForm(a)
 		}
-		content, focus = a.pin.build(), a.pin.Current
+		content, focus = a.pin.build(), a.pin.current
 	case screenBlocked:
 		if a.unb == nil {
 			a.unb = newUnblockForm(a)
 		}
 		content = a.unb.build()
 		if a.unb.usable() && a.unb.revealed {
-			focus = a.unb.Admin
+			focus = a.unb.admin
 		}
 	case screenSign:
 		if a.sign == nil {

@@ -49,20 +49,20 @@ func TestBlockedTokenShowsBlockedScreenAndUnblocks(t *testing.T) {
 	if f == nil {
 		t.Fatal("no unblock form")
 	}
-	test.Tap(f.Reveal) // the admin-code form is behind its own button
+	test.Tap(f.reveal) // the admin-code form is behind its own button
 	f = h.app.unblockForm()
 	mustShow(t, h.win, "Code administrateur")
-	if h.win.Canvas().Focused() != f.Admin {
+	if h.win.Canvas().Focused() != f.admin {
 		t.Fatal("no unblock form, or focus not on the admin code")
 	}
 	const newPIN = "4826"
-	test.Type(f.Admin, tok.SOPIN)
-	test.Type(f.New, newPIN)
-	test.Type(f.Confirm, newPIN)
-	test.Tap(f.Submit)
+	test.Type(f.admin, tok.SOPIN)
+	test.Type(f.newPIN, newPIN)
+	test.Type(f.confirm, newPIN)
+	test.Tap(f.submit)
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("unblock failed: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("unblock failed: %q", f.status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d token calls", n)
@@ -128,10 +128,10 @@ func TestFinalTryAsksFirst(t *testing.T) {
 	h.app.show(screenPIN)
 	mustShow(t, h.win, "DERNIER ESSAI")
 	f := h.app.pinForm()
-	test.Type(f.Current, tok.PIN)
-	test.Type(f.New, "5555")
-	test.Type(f.Confirm, "5555")
-	test.Tap(f.Submit)
+	test.Type(f.current, tok.PIN)
+	test.Type(f.newPIN, "5555")
+	test.Type(f.confirm, "5555")
+	test.Tap(f.submit)
 	h.settle()
 	top := h.win.Canvas().Overlays().Top()
 	if top == nil {

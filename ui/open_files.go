@@ -34,8 +34,8 @@ func (a *App) OpenFiles(paths []string) {
 // one (taskbars and window lists show it), else the app's usual title.
 func (a *App) title() string {
 	switch {
-	case a.screen == screenVerify && a.verify != nil && a.verify.File != "":
-		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.File)})
+	case a.screen == screenVerify && a.verify != nil && a.verify.file != "":
+		return a.t("ui.open.title_verify", map[string]any{"Name": filepath.Base(a.verify.file)})
 	case a.screen == screenSign && a.sign != nil && len(a.sign.batch) > 1:
 		return a.n("ui.open.title_batch", len(a.sign.batch))
 	case a.screen == screenSign && a.sign != nil && a.sign.inputPath != "" && a.sign.inputPath != a.sign.sample:

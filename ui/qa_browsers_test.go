@@ -77,8 +77,8 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 	test.Tap(reg)
 	h.settle()
 	v := h.app.browsersView()
-	if !strings.Contains(v.Info.Text, "Token enregistré dans Firefox (travail)") {
-		t.Fatalf("outcome %q", v.Info.Text)
+	if !strings.Contains(v.info.Text, "Token enregistré dans Firefox (travail)") {
+		t.Fatalf("outcome %q", v.info.Text)
 	}
 	// after the screen was rebuilt: the message is just under that card's name
 	var nameY float32 = -1
@@ -92,7 +92,7 @@ func TestBrowsersRegisterMessageBesideItsButton(t *testing.T) {
 			refreshY = drv.AbsolutePositionForObject(o).Y
 		}
 	}
-	infoY := drv.AbsolutePositionForObject(v.Info).Y
+	infoY := drv.AbsolutePositionForObject(v.info).Y
 	if nameY < 0 || infoY < nameY || infoY-nameY > 120 || infoY > refreshY {
 		t.Fatalf("message at y=%.0f, its card's name at y=%.0f, Actualiser at y=%.0f: not beside the button", infoY, nameY, refreshY)
 	}

@@ -56,7 +56,7 @@ func TestVerifyChooserTranslatedTakesTypedPath(t *testing.T) {
 	path.SetText(doc)
 	path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if v := h.app.verifyView(); v == nil || v.File != doc || (v.Check == nil && v.Err == nil) {
+	if v := h.app.verifyView(); v == nil || v.file != doc || (v.check == nil && v.err == nil) {
 		t.Fatalf("typed path not verified: %+v", v)
 	}
 }
@@ -70,20 +70,20 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 	h.app.show(screenPIN)
 	mustShow(t, h.win, "Code de déverrouillage")
 	f := h.app.pinForm()
-	test.Type(f.Current, tok.PIN)
-	test.Type(f.New, "24681357")
-	test.Type(f.Confirm, "24681357")
-	test.Tap(f.Submit)
+	test.Type(f.current, tok.PIN)
+	test.Type(f.newPIN, "24681357")
+	test.Type(f.confirm, "24681357")
+	test.Tap(f.submit)
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("first change failed: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("first change failed: %q", f.status.Text)
 	}
 	// at once, in the same form (its success message still in view)
 	mustShow(t, h.win, "Code PIN actuel")
 	mustShow(t, h.win, "Changer mon code PIN")
 	mustShow(t, h.win, "C’est fait : votre code PIN personnel est enregistré")
-	if f.Current.PlaceHolder != "votre code PIN actuel" {
-		t.Fatalf("placeholder right after the change: %q", f.Current.PlaceHolder)
+	if f.current.PlaceHolder != "votre code PIN actuel" {
+		t.Fatalf("placeholder right after the change: %q", f.current.PlaceHolder)
 	}
 	h.app.show(screenGuide)
 	h.app.show(screenPIN)
@@ -94,16 +94,16 @@ func TestPINScreenAsksCurrentPINOnceSet(t *testing.T) {
 		t.Fatalf("still asks for the unlock code:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 	f = h.app.pinForm()
-	if f.Current.PlaceHolder != "votre code PIN actuel" {
-		t.Fatalf("placeholder %q", f.Current.PlaceHolder)
+	if f.current.PlaceHolder != "votre code PIN actuel" {
+		t.Fatalf("placeholder %q", f.current.PlaceHolder)
 	}
-	test.Type(f.Current, "24681357")
-	test.Type(f.New, "97531864")
-	test.Type(f.Confirm, "97531864")
-	test.Tap(f.Submit)
+	test.Type(f.current, "24681357")
+	test.Type(f.newPIN, "97531864")
+	test.Type(f.confirm, "97531864")
+	test.Tap(f.submit)
 	h.settle()
-	if !f.Succeeded || h.svc.codeCalls.Load() != 2 {
-		t.Fatalf("second change: succeeded %v, %d calls, %q", f.Succeeded, h.svc.codeCalls.Load(), f.Status.Text)
+	if !f.succeeded || h.svc.codeCalls.Load() != 2 {
+		t.Fatalf("second change: succeeded %v, %d calls, %q", f.succeeded, h.svc.codeCalls.Load(), f.status.Text)
 	}
 	if out, err := tok.TryTool("--login", "--pin", "97531864", "--list-objects"); err != nil {
 		t.Fatalf("new PIN refused: %v\n%s", err, out)
@@ -276,7 +276,7 @@ func TestEveryScreenFitsIn800(t *testing.T) {
 			h.app.show(s)
 			if s == screenVerify {
 				verifyFile(t, h, corpus("byte-flip.pdf"))
-				if v := h.app.verifyView(); v.Check == nil || len(v.Check.Signatures) == 0 {
+				if v := h.app.verifyView(); v.check == nil || len(v.check.Signatures) == 0 {
 					t.Fatalf("no verification shown: %+v", v)
 				}
 			}

@@ -50,22 +50,22 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 	h := start(t, &testtoken.Token{ModulePath: shim.Path}, "fr")
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
-	test.Type(f.Current, "1234")
-	test.Type(f.New, "24681357")
-	test.Type(f.Confirm, "24681357")
+	test.Type(f.current, "1234")
+	test.Type(f.newPIN, "24681357")
+	test.Type(f.confirm, "24681357")
 	start := time.Now()
-	test.Tap(f.Submit)
+	test.Tap(f.submit)
 	h.settle()
 	if took := time.Since(start); took > 20*time.Second {
 		t.Errorf("the change took %v (deadline 1 s)", took)
 	}
-	if f.Succeeded || !strings.Contains(f.Status.Text, "n’a pas répondu") || !strings.Contains(f.Status.Text, "peut-être compté un essai") {
-		t.Fatalf("status %q", f.Status.Text)
+	if f.succeeded || !strings.Contains(f.status.Text, "n’a pas répondu") || !strings.Contains(f.status.Text, "peut-être compté un essai") {
+		t.Fatalf("status %q", f.status.Text)
 	}
 	// The token could not be read again after the timeout: nothing is said
 	// of its state (the state read before the try would be a stale "Prêt").
-	if strings.Contains(f.Status.Text, "indique maintenant") || strings.Contains(f.Status.Text, "Prêt") {
-		t.Fatalf("a stale token state after the timeout: %q", f.Status.Text)
+	if strings.Contains(f.status.Text, "indique maintenant") || strings.Contains(f.status.Text, "Prêt") {
+		t.Fatalf("a stale token state after the timeout: %q", f.status.Text)
 	}
 	// While C_SetPIN has not returned, nothing else is started on the
 	// driver; the token screen says why at once instead of freezing.
@@ -86,7 +86,7 @@ func TestHungDriverLeavesWindowUsable(t *testing.T) {
 		}
 	}
 	h.app.show(screenPIN)
-	if f := h.app.pinForm(); f.Submit.Disabled() {
+	if f := h.app.pinForm(); f.submit.Disabled() {
 		t.Fatalf("form disabled after the driver answered:\n%s", strings.Join(texts(h.win), "\n"))
 	}
 }

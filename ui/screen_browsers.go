@@ -32,11 +32,11 @@ var browsersOptions browsers.Options
 type browsersView struct {
 	a      *App
 	lang   string
-	URL    *input
-	PIN    *input
-	Test   *button
-	Status *widget.Label // the login test's outcome
-	Info   *widget.Label // the last registration's outcome
+	url    *input
+	pin    *input
+	test   *button
+	status *widget.Label // the login test's outcome
+	info   *widget.Label // the last registration's outcome
 	// infoFor is the store whose button gave Info: the message is shown in
 	// that store's card, beside the button, not under every card
 	infoFor     string
@@ -53,13 +53,13 @@ func (a *App) browsersView() *browsersView {
 		return v.(*browsersView)
 	}
 	v := &browsersView{a: a, lang: a.lang}
-	v.URL = newInput()
-	v.URL.SetPlaceHolder("https://")
-	v.PIN = newCodeInput()
-	v.PIN.SetPlaceHolder(a.t("browsers.tls.pin_title"))
-	v.Status = para("")
-	v.Info = para("")
-	v.Test = newIconButton(a.t("browsers.tls.button"), theme.LoginIcon(), v.TestNow)
+	v.url = newInput()
+	v.url.SetPlaceHolder("https://")
+	v.pin = newCodeInput()
+	v.pin.SetPlaceHolder(a.t("browsers.tls.pin_title"))
+	v.status = para("")
+	v.info = para("")
+	v.test = newIconButton(a.t("browsers.tls.button"), theme.LoginIcon(), v.testNow)
 	views.Store(a, v)
 	return v
 }
@@ -96,7 +96,7 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 	items = append(items, container.NewHBox(newIconButton(a.t("browsers.refresh"), theme.ViewRefreshIcon(),
 		func() { a.show(screenBrowsers) })))
 	if !v.shownInCard {
-		items = append(items, v.Info)
+		items = append(items, v.info)
 	}
 
 	// E-mail and system store, for each certificate with a key.
@@ -133,17 +133,17 @@ func (a *App) browsersScreen() fyne.CanvasObject {
 	mail = append(mail, para(a.t("browsers.mail.howto")))
 	items = append(items, widget.NewCard(a.t("browsers.mail.title"), "", container.NewVBox(mail...)))
 
-	v.Test.Importance = widget.HighImportance
+	v.test.Importance = widget.HighImportance
 	if v.busy {
-		v.Test.Disable()
+		v.test.Disable()
 	} else {
-		v.Test.Enable()
+		v.test.Enable()
 	}
 	items = append(items, widget.NewCard(a.t("browsers.tls.title"), "", container.NewVBox(
 		para(a.t("browsers.tls.no_url")),
-		form([]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.url")), v.URL},
-			[]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.pin_title")), v.PIN}),
-		container.NewHBox(v.Test), v.Status)))
+		form([]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.url")), v.url},
+			[]fyne.CanvasObject{widget.NewLabel(a.t("browsers.tls.pin_title")), v.pin}),
+		container.NewHBox(v.test), v.status)))
 	return container.NewVBox(items...)
 }
 
@@ -217,7 +217,7 @@ func (a *App) storeCard(s browsers.Store, mod string) fyne.CanvasObject {
 	}
 	body := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, action, bold(name)), container.NewHBox(badges...)}
 	if v := a.browsersView(); v.infoFor != "" && v.infoFor == s.ID() {
-		body = append(body, v.Info) // the outcome beside the button that caused it
+		body = append(body, v.info) // the outcome beside the button that caused it
 		v.shownInCard = true
 	}
 	// the folder is for who looks for it: behind "Détails"
@@ -238,11 +238,11 @@ func (a *App) registerStore(s browsers.Store, mod string) {
 	a.ops.Add("browsers_register", s.ID())
 	switch {
 	case err != nil:
-		setStatus(v.Info, message(err, a.lang), widget.DangerImportance)
+		setStatus(v.info, message(err, a.lang), widget.DangerImportance)
 	case ch.Changed:
-		setStatus(v.Info, a.t("browsers.registered_ok", map[string]any{"App": s.AppName(), "Name": s.Name, "Backup": ch.Backup}), widget.SuccessImportance)
+		setStatus(v.info, a.t("browsers.registered_ok", map[string]any{"App": s.AppName(), "Name": s.Name, "Backup": ch.Backup}), widget.SuccessImportance)
 	default:
-		setStatus(v.Info, a.t("browsers.already", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
+		setStatus(v.info, a.t("browsers.already", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
 	a.show(screenBrowsers)
 }
@@ -254,25 +254,25 @@ func (a *App) unregisterStore(s browsers.Store, mod string) {
 	a.ops.Add("browsers_unregister", s.ID())
 	switch {
 	case err != nil:
-		setStatus(v.Info, message(err, a.lang), widget.DangerImportance)
+		setStatus(v.info, message(err, a.lang), widget.DangerImportance)
 	case ch.Changed:
-		setStatus(v.Info, a.t("browsers.unregistered_ok", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.SuccessImportance)
+		setStatus(v.info, a.t("browsers.unregistered_ok", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.SuccessImportance)
 	default:
-		setStatus(v.Info, a.t("browsers.nothing_to_remove", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
+		setStatus(v.info, a.t("browsers.nothing_to_remove", map[string]any{"App": s.AppName(), "Name": s.Name}), widget.MediumImportance)
 	}
 	a.show(screenBrowsers)
 }
 
-// TestNow runs the login test: the server is asked first without the key
+// testNow runs the login test: the server is asked first without the key
 // (a URL that cannot work never costs a PIN), then one PIN verification and
 // the real handshake.
-func (v *browsersView) TestNow() {
+func (v *browsersView) testNow() {
 	a := v.a
-	url := strings.TrimSpace(v.URL.Text)
-	pin := v.PIN.Text
-	v.PIN.SetText("") // typed once, used once
+	url := strings.TrimSpace(v.url.Text)
+	pin := v.pin.Text
+	v.pin.SetText("") // typed once, used once
 	if url == "" {
-		setStatus(v.Status, a.t("browsers.tls.no_url"), widget.WarningImportance)
+		setStatus(v.status, a.t("browsers.tls.no_url"), widget.WarningImportance)
 		return
 	}
 	t, cert := a.current(), a.loginCert()
@@ -281,7 +281,7 @@ func (v *browsersView) TestNow() {
 		if t != nil && len(a.signingCerts()) > 0 {
 			msg = message(&browsers.Error{Kind: browsers.KindNoClientAuth}, a.lang)
 		}
-		setStatus(v.Status, msg, widget.DangerImportance)
+		setStatus(v.status, msg, widget.DangerImportance)
 		return
 	}
 	chain := []*x509.Certificate{cert.Cert}
@@ -294,15 +294,15 @@ func (v *browsersView) TestNow() {
 	opts := browsers.TLSOptions{Roots: tlsTestRoots}
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) {
 		v.busy = true
-		v.Test.Disable()
-		setStatus(v.Status, a.t("browsers.tls.probing"), widget.MediumImportance)
+		v.test.Disable()
+		setStatus(v.status, a.t("browsers.tls.probing"), widget.MediumImportance)
 		a.ops.Add("tls_test", url)
 		a.background(func() {
 			text, imp := v.run(svc, slot, id, url, pin, finalTry, chain, opts)
 			a.do(func() {
 				v.busy = false
-				v.Test.Enable()
-				setStatus(v.Status, text, imp)
+				v.test.Enable()
+				setStatus(v.status, text, imp)
 			})
 		})
 	}, nil)

@@ -14,41 +14,41 @@ import (
 // pinForm is "unlock and set my PIN": the unlock code received from the
 // CA's site, the new PIN twice. One click, at most one try on the token.
 type pinForm struct {
-	a                     *App
-	Current, New, Confirm *input
-	Submit                *button
-	Status                *widget.Label
-	Rules                 *widget.Label
-	// Weak warns (never refuses) about a new PIN that is easy to guess.
-	Weak                    *widget.Label
+	a                        *App
+	current, newPIN, confirm *input
+	submit                   *button
+	status                   *widget.Label
+	rules                    *widget.Label
+	// weak warns (never refuses) about a new PIN that is easy to guess.
+	weak                    *widget.Label
 	state, result, progress *fyne.Container
 	fields                  *widget.Form
 	title                   *canvas.Text
 	intro                   *widget.Label
 	busy                    bool
-	// Succeeded is true after a successful change in this form.
-	Succeeded bool
+	// succeeded is true after a successful change in this form.
+	succeeded bool
 	serial    string // the token the codes are typed for
 }
 
 func newPINForm(a *App) *pinForm {
 	f := &pinForm{a: a}
-	f.Current = newCodeInput()
-	f.New = newCodeInput()
-	f.Confirm = newCodeInput()
-	f.Current.SetPlaceHolder(a.t("ui.pin.current_ph"))
-	f.New.SetPlaceHolder(a.t("ui.pin.new_ph"))
-	f.Confirm.SetPlaceHolder(a.t("ui.pin.confirm_ph"))
-	entries := []*input{f.Current, f.New, f.Confirm}
+	f.current = newCodeInput()
+	f.newPIN = newCodeInput()
+	f.confirm = newCodeInput()
+	f.current.SetPlaceHolder(a.t("ui.pin.current_ph"))
+	f.newPIN.SetPlaceHolder(a.t("ui.pin.new_ph"))
+	f.confirm.SetPlaceHolder(a.t("ui.pin.confirm_ph"))
+	entries := []*input{f.current, f.newPIN, f.confirm}
 	for _, e := range entries {
-		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
+		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.submitNow) }
 	}
-	f.Submit = newIconButton(a.t("ui.pin.submit"), theme.ConfirmIcon(), f.SubmitNow)
-	f.Submit.Importance = widget.HighImportance
-	f.Status = para("")
-	f.Rules = para("")
-	f.Weak = weakWarning(a, f.New)
-	clearStale(f.Status, entries...)
+	f.submit = newIconButton(a.t("ui.pin.submit"), theme.ConfirmIcon(), f.submitNow)
+	f.submit.Importance = widget.HighImportance
+	f.status = para("")
+	f.rules = para("")
+	f.weak = weakWarning(a, f.newPIN)
+	clearStale(f.status, entries...)
 	f.state = container.NewStack()
 	f.result = container.NewVBox()
 	f.progress = container.NewVBox()
@@ -71,9 +71,9 @@ func (f *pinForm) build() fyne.CanvasObject {
 	a := f.a
 	f.tokenChanged()
 	fields := widget.NewForm(
-		widget.NewFormItem("", a.wheel(f.Current)),
-		widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
-		widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
+		widget.NewFormItem("", a.wheel(f.current)),
+		widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.newPIN)),
+		widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.confirm)),
 	)
 	f.fields = fields
 	f.title = title("").(*canvas.Text)
@@ -85,8 +85,8 @@ func (f *pinForm) build() fyne.CanvasObject {
 		f.state,
 		// the weak-PIN warning comes under the button: shown while typing,
 		// it must not move "Valider" from under the pointer
-		widget.NewCard("", "", container.NewVBox(fields, f.Rules, f.progress,
-			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status), f.Weak)),
+		widget.NewCard("", "", container.NewVBox(fields, f.rules, f.progress,
+			container.NewBorder(nil, nil, container.NewVBox(f.submit), nil, f.status), f.weak)),
 		f.result,
 	)
 }
@@ -107,7 +107,7 @@ func (f *pinForm) applyMode() {
 	f.title.Text = a.t(k + "title")
 	f.title.Refresh()
 	f.intro.SetText(a.t(k + "intro"))
-	f.Current.SetPlaceHolder(a.t(k + "current_ph"))
+	f.current.SetPlaceHolder(a.t(k + "current_ph"))
 	f.fields.Items[0].Text = a.t(k + "current")
 	f.fields.Items[0].HintText = a.t(k + "current_hint")
 	f.fields.Refresh()
@@ -123,7 +123,7 @@ func (f *pinForm) tokenChanged() {
 		serial = t.Serial
 	}
 	if serial != f.serial && !f.busy {
-		for _, e := range []*input{f.Current, f.New, f.Confirm} {
+		for _, e := range []*input{f.current, f.newPIN, f.confirm} {
 			e.SetText("")
 		}
 	}
@@ -131,17 +131,17 @@ func (f *pinForm) tokenChanged() {
 	f.state.Objects = nil
 	if t == nil {
 		f.state.Objects = []fyne.CanvasObject{badge(a.t("ui.token.plug"), theme.ColorNameWarning)}
-		f.Rules.SetText("")
+		f.rules.SetText("")
 	} else {
 		f.state.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewVBox(pinBadge(a, t.PIN)), para(t.Label+" — "+t.Serial))}
-		f.Rules.SetText(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
+		f.rules.SetText(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 	}
 	f.state.Refresh()
 	f.setEnabled(!f.busy && t != nil)
 }
 
 func (f *pinForm) setEnabled(on bool) {
-	for _, e := range []*input{f.Current, f.New, f.Confirm} {
+	for _, e := range []*input{f.current, f.newPIN, f.confirm} {
 		if on {
 			e.Enable()
 		} else {
@@ -149,31 +149,31 @@ func (f *pinForm) setEnabled(on bool) {
 		}
 	}
 	if on {
-		f.Submit.Enable()
+		f.submit.Enable()
 	} else {
-		f.Submit.Disable()
+		f.submit.Disable()
 	}
 	if f.fields != nil {
 		f.fields.Refresh() // the labels follow their fields' enabled state
 	}
 }
 
-// SubmitNow is the Submit button's action.
-func (f *pinForm) SubmitNow() {
+// submitNow is the Submit button's action.
+func (f *pinForm) submitNow() {
 	a := f.a
 	if f.busy {
 		return // one try per click, never a second one in flight
 	}
 	t := a.current()
 	if t == nil {
-		f.Status.SetText(a.t("ui.token.plug"))
+		f.status.SetText(a.t("ui.token.plug"))
 		return
 	}
-	cur, nw, conf := f.Current.Text, f.New.Text, f.Confirm.Text
+	cur, nw, conf := f.current.Text, f.newPIN.Text, f.confirm.Text
 	// The checks that need no token come first: a mismatch or a bad length
 	// never costs a try.
 	if err := a.opt.Tokens.CheckNewPIN(*t, cur, nw, conf); err != nil {
-		setStatus(f.Status, message(err, a.lang), widget.DangerImportance)
+		setStatus(f.status, message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	a.withConsent(t.PIN, a.t("ui.final_try.text"), func(finalTry bool) { f.run(*t, cur, nw, conf, finalTry) }, nil)
@@ -183,7 +183,7 @@ func (f *pinForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 	a := f.a
 	f.busy = true
 	f.setEnabled(false)
-	setStatus(f.Status, a.t("ui.pin.working"), widget.MediumImportance)
+	setStatus(f.status, a.t("ui.pin.working"), widget.MediumImportance)
 	f.progress.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
 	f.progress.Refresh()
 	svc := a.opt.Tokens
@@ -204,24 +204,24 @@ func (f *pinForm) run(t actions.TokenInfo, cur, nw, conf string, finalTry bool) 
 			f.progress.Refresh()
 			if err != nil {
 				a.ops.Add("pin_change", a.opFailed(err))
-				f.Current.SetText("")
-				setStatus(f.Status, failureText(a, err, after), widget.DangerImportance)
+				f.current.SetText("")
+				setStatus(f.status, failureText(a, err, after), widget.DangerImportance)
 				a.refresh()
 				if a.pin == f {
 					f.setEnabled(true)
-					a.focus(f.Current)
+					a.focus(f.current)
 				}
 				return
 			}
 			a.ops.Add("pin_change", a.t("support.result.ok"))
-			f.Succeeded = true
+			f.succeeded = true
 			_ = a.opt.Store.SetDone(t.Serial, stepPINSet, true)
 			_ = a.opt.Store.SetDone(t.Serial, stepUnlockCode, true)
 			f.applyMode() // a next change asks for the PIN just set
-			for _, e := range []*input{f.Current, f.New, f.Confirm} {
+			for _, e := range []*input{f.current, f.newPIN, f.confirm} {
 				e.SetText("")
 			}
-			f.Status.SetText("")
+			f.status.SetText("")
 			next := newIconButton(a.t("ui.step.test_signature.button"), theme.DocumentCreateIcon(), func() { a.show(screenSign) })
 			next.Importance = widget.HighImportance
 			f.result.Objects = []fyne.CanvasObject{

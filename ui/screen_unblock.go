@@ -13,41 +13,41 @@ import (
 // Certigna holder has none and the website's unlock code typed there would
 // burn the admin tries.
 type unblockForm struct {
-	a                   *App
-	Admin, New, Confirm *input
-	Submit              *button
-	Status              *widget.Label
-	Weak                *widget.Label
-	// Reveal shows the admin-code form ("J'ai un code administrateur…").
-	Reveal    *button
+	a                      *App
+	admin, newPIN, confirm *input
+	submit                 *button
+	status                 *widget.Label
+	weak                   *widget.Label
+	// reveal shows the admin-code form ("J'ai un code administrateur…").
+	reveal    *button
 	revealed  bool
 	result    *fyne.Container
 	fields    *widget.Form
 	busy      bool
-	Succeeded bool
+	succeeded bool
 }
 
 func newUnblockForm(a *App) *unblockForm {
 	f := &unblockForm{a: a}
-	f.Admin = newCodeInput()
-	f.New = newCodeInput()
-	f.Confirm = newCodeInput()
-	entries := []*input{f.Admin, f.New, f.Confirm}
+	f.admin = newCodeInput()
+	f.newPIN = newCodeInput()
+	f.confirm = newCodeInput()
+	entries := []*input{f.admin, f.newPIN, f.confirm}
 	for _, e := range entries {
-		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.SubmitNow) }
+		e.OnSubmitted = func(string) { enterSubmits(a, entries, f.submitNow) }
 	}
-	f.Submit = newIconButton(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.SubmitNow)
-	f.Submit.Importance = widget.HighImportance
-	f.Status = para("")
-	f.Weak = weakWarning(a, f.New)
-	clearStale(f.Status, entries...)
-	f.Reveal = newIconButton(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.ShowAdminForm)
+	f.submit = newIconButton(a.t("ui.blocked.submit"), theme.ConfirmIcon(), f.submitNow)
+	f.submit.Importance = widget.HighImportance
+	f.status = para("")
+	f.weak = weakWarning(a, f.newPIN)
+	clearStale(f.status, entries...)
+	f.reveal = newIconButton(a.t("ui.blocked.have_admin"), theme.MoreHorizontalIcon(), f.showAdminForm)
 	f.result = container.NewVBox()
 	return f
 }
 
-// ShowAdminForm opens the admin-code form.
-func (f *unblockForm) ShowAdminForm() {
+// showAdminForm opens the admin-code form.
+func (f *unblockForm) showAdminForm() {
 	f.revealed = true
 	f.a.show(screenBlocked)
 }
@@ -79,12 +79,12 @@ func (f *unblockForm) build() fyne.CanvasObject {
 	case !f.usable():
 		items = append(items, para(a.t("ui.blocked.no_admin")))
 	case !f.revealed:
-		items = append(items, container.NewHBox(f.Reveal))
+		items = append(items, container.NewHBox(f.reveal))
 	default:
 		fields := widget.NewForm(
-			widget.NewFormItem(a.t("ui.blocked.admin"), a.wheel(f.Admin)),
-			widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.New)),
-			widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.Confirm)),
+			widget.NewFormItem(a.t("ui.blocked.admin"), a.wheel(f.admin)),
+			widget.NewFormItem(a.t("ui.pin.new"), a.wheel(f.newPIN)),
+			widget.NewFormItem(a.t("ui.pin.confirm"), a.wheel(f.confirm)),
 		)
 		f.fields = fields
 		warn := a.t("ui.blocked.admin_warning")
@@ -97,7 +97,7 @@ func (f *unblockForm) build() fyne.CanvasObject {
 		rules := para(a.t("ui.pin.rules_line", map[string]any{"Rules": a.pinRules(*t)}))
 		items = append(items, widget.NewCard(a.t("ui.blocked.with_admin"), "", container.NewVBox(
 			bannerBox(warn, theme.ColorNameWarning), fields, rules,
-			container.NewBorder(nil, nil, container.NewVBox(f.Submit), nil, f.Status), f.Weak)))
+			container.NewBorder(nil, nil, container.NewVBox(f.submit), nil, f.status), f.weak)))
 	}
 	items = append(items, f.result)
 	return container.NewVBox(items...)
@@ -108,53 +108,53 @@ func (f *unblockForm) tokenChanged() {
 		return
 	}
 	t := f.a.current()
-	if t != nil && t.PIN != actions.PINLocked && !f.Succeeded {
+	if t != nil && t.PIN != actions.PINLocked && !f.succeeded {
 		// unblocked elsewhere, or another token: back to the PIN screen
 		f.a.show(screenPIN)
 		return
 	}
-	if !f.Succeeded {
+	if !f.succeeded {
 		f.a.show(screenBlocked)
 	}
 }
 
-// SubmitNow is the unblock button's action.
-func (f *unblockForm) SubmitNow() {
+// submitNow is the unblock button's action.
+func (f *unblockForm) submitNow() {
 	a := f.a
 	if f.busy {
 		return
 	}
 	t := a.current()
 	if t == nil {
-		f.Status.SetText(a.t("ui.token.plug"))
+		f.status.SetText(a.t("ui.token.plug"))
 		return
 	}
-	admin, nw, conf := f.Admin.Text, f.New.Text, f.Confirm.Text
+	admin, nw, conf := f.admin.Text, f.newPIN.Text, f.confirm.Text
 	if err := a.opt.Tokens.CheckNewPIN(*t, admin, nw, conf); err != nil {
-		setStatus(f.Status, message(err, a.lang), widget.DangerImportance)
+		setStatus(f.status, message(err, a.lang), widget.DangerImportance)
 		return
 	}
 	run := func(final bool) {
 		f.busy = true
-		f.Submit.Disable()
-		f.Status.SetText(a.t("ui.pin.working"))
+		f.submit.Disable()
+		f.status.SetText(a.t("ui.pin.working"))
 		svc := a.opt.Tokens
 		a.background(func() {
 			err := svc.Unblock(t.Slot, admin, nw, conf, final)
 			a.do(func() {
 				f.busy = false
-				f.Submit.Enable()
+				f.submit.Enable()
 				if err != nil {
 					a.ops.Add("unblock", a.opFailed(err))
-					f.Admin.SetText("")
-					setStatus(f.Status, failureText(a, err, nil), widget.DangerImportance)
+					f.admin.SetText("")
+					setStatus(f.status, failureText(a, err, nil), widget.DangerImportance)
 					a.refresh()
 					return
 				}
 				a.ops.Add("unblock", a.t("support.result.ok"))
-				f.Succeeded = true
+				f.succeeded = true
 				_ = a.opt.Store.SetDone(t.Serial, stepPINSet, true)
-				f.Status.SetText("")
+				f.status.SetText("")
 				f.result.Objects = []fyne.CanvasObject{bannerBox(a.t("ui.blocked.success"), theme.ColorNameSuccess),
 					container.NewHBox(newButton(a.t("ui.step.test_signature.button"), func() { a.show(screenSign) }))}
 				f.result.Refresh()

@@ -36,23 +36,23 @@ var errNoSignature = actions.ErrNoSignature
 
 // verifyView is the verify screen's state.
 type verifyView struct {
-	a       *App
-	File    string
-	Check   *documentCheck
-	Err     error
-	Offer   bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
-	box     *fyne.Container
-	VerifyB *button
-	SignB   *button
-	// OpenSignedB: "Ouvrir la version signée" of the last card with
+	a            *App
+	file         string
+	check        *documentCheck
+	err          error
+	offer        bool // a signed PDF was dropped: "Vérifier" or "Signer aussi"
+	box          *fyne.Container
+	verifyButton *button
+	signButton   *button
+	// openSignedButton: "Ouvrir la version signée" of the last card with
 	// visible changes; Compared: its two pages once drawn.
-	OpenSignedB *button
-	Compared    [2]image.Image
-	// Preview: the page with the signature fields outlined
+	openSignedButton *button
+	compared         [2]image.Image
+	// preview: the page with the signature fields outlined
 	// (verify_preview.go; nil without a renderer); Selected: the field
 	// whose card is selected.
-	Preview  *verifyPreview
-	Selected string
+	preview  *verifyPreview
+	selected string
 	cards    map[string]*selectable
 }
 
@@ -70,20 +70,20 @@ func (a *App) verifyScreen() fyne.CanvasObject {
 	}
 	v := a.verify
 	v.box = container.NewVBox()
-	if v.Preview == nil && a.opt.Pages != nil {
-		v.Preview = newVerifyPreview(v, a.opt.Pages)
+	if v.preview == nil && a.opt.Pages != nil {
+		v.preview = newVerifyPreview(v, a.opt.Pages)
 	}
 	var side fyne.CanvasObject = container.NewVBox()
-	if v.Preview != nil {
-		side = v.Preview.view()
-		if v.Preview.path != v.File && !v.Offer {
-			v.Preview.load(v.File) // back on the screen
+	if v.preview != nil {
+		side = v.preview.view()
+		if v.preview.path != v.file && !v.offer {
+			v.preview.load(v.file) // back on the screen
 		}
 	}
 	v.render()
 	choose := newIconButton(a.t("verify.ui.choose"), theme.FolderOpenIcon(), func() {
 		// the translated chooser (typed path, Documents), as on the sign screen
-		a.choosePDF(v.Run)
+		a.choosePDF(v.run)
 	})
 	return container.NewVBox(title(a.t("verify.ui.title")), para(a.t("verify.ui.intro")), container.NewHBox(choose),
 		container.New(&sideBySide{side: 320}, v.box, side, container.NewVBox()))
@@ -98,24 +98,24 @@ func (a *App) offerOnDrop(path string) bool {
 		return false
 	}
 	if a.screen == screenVerify {
-		a.verify.Run(path)
+		a.verify.run(path)
 		return true
 	}
 	if !vf.HasSignatures(path) {
 		return false
 	}
-	a.verify = &verifyView{a: a, File: path, Offer: true}
+	a.verify = &verifyView{a: a, file: path, offer: true}
 	a.show(screenVerify)
 	return true
 }
 
-// Run verifies path in the background and shows the result.
-func (v *verifyView) Run(path string) {
+// run verifies path in the background and shows the result.
+func (v *verifyView) run(path string) {
 	a := v.a
 	vf := a.verifier()
-	v.File, v.Offer, v.Check, v.Err, v.Selected, v.cards = path, false, nil, nil, "", nil
-	if v.Preview != nil {
-		v.Preview.load(path)
+	v.file, v.offer, v.check, v.err, v.selected, v.cards = path, false, nil, nil, "", nil
+	if v.preview != nil {
+		v.preview.load(path)
 	}
 	v.render()
 	if vf == nil {
@@ -126,12 +126,12 @@ func (v *verifyView) Run(path string) {
 	a.background(func() {
 		c, err := vf.CheckDocument(path, lang)
 		a.do(func() {
-			if v.File != path {
+			if v.file != path {
 				return
 			}
-			v.Check, v.Err = &c, err
+			v.check, v.err = &c, err
 			if err != nil {
-				v.Check = nil
+				v.check = nil
 			}
 			v.render()
 		})
@@ -144,48 +144,48 @@ func (v *verifyView) render() {
 	}
 	a := v.a
 	var objs []fyne.CanvasObject
-	if v.File != "" {
-		objs = append(objs, bold(filepath.Base(v.File)))
+	if v.file != "" {
+		objs = append(objs, bold(filepath.Base(v.file)))
 	}
 	switch {
-	case v.Offer:
-		objs = append(objs, para(a.t("verify.ui.dropped_signed", map[string]any{"File": filepath.Base(v.File)})))
-		file := v.File
-		v.VerifyB = newIconButton(a.t("verify.ui.verify"), theme.SearchIcon(), func() { v.Run(file) })
-		v.VerifyB.Importance = widget.HighImportance
-		v.SignB = newIconButton(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
-			v.Offer = false
+	case v.offer:
+		objs = append(objs, para(a.t("verify.ui.dropped_signed", map[string]any{"File": filepath.Base(v.file)})))
+		file := v.file
+		v.verifyButton = newIconButton(a.t("verify.ui.verify"), theme.SearchIcon(), func() { v.run(file) })
+		v.verifyButton.Importance = widget.HighImportance
+		v.signButton = newIconButton(a.t("verify.ui.sign_too"), theme.DocumentCreateIcon(), func() {
+			v.offer = false
 			a.show(screenSign)
 			if a.sign != nil {
 				a.sign.setInput(file)
 			}
 		})
-		objs = append(objs, container.NewHBox(v.VerifyB, v.SignB))
-	case v.Err != nil && errors.Is(v.Err, errNoSignature):
-		objs = append(objs, bannerBox(a.t("verify.ui.no_signature", map[string]any{"File": filepath.Base(v.File)}), theme.ColorNameWarning))
-	case v.Err != nil:
-		objs = append(objs, bannerBox(message(v.Err, a.lang), theme.ColorNameError))
-	case v.Check != nil:
+		objs = append(objs, container.NewHBox(v.verifyButton, v.signButton))
+	case v.err != nil && errors.Is(v.err, errNoSignature):
+		objs = append(objs, bannerBox(a.t("verify.ui.no_signature", map[string]any{"File": filepath.Base(v.file)}), theme.ColorNameWarning))
+	case v.err != nil:
+		objs = append(objs, bannerBox(message(v.err, a.lang), theme.ColorNameError))
+	case v.check != nil:
 		// the green banner only when every signer is recognised: "valides"
 		// beside "Certificat non reconnu" contradicted itself
 		untrusted := false
-		for _, s := range v.Check.Signatures {
+		for _, s := range v.check.Signatures {
 			untrusted = untrusted || (!s.Timestamp && s.Trust != "yes")
 		}
 		switch {
-		case v.Check.OK && !untrusted:
+		case v.check.OK && !untrusted:
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_ok"), theme.ColorNameSuccess))
-		case v.Check.OK:
+		case v.check.OK:
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_untrusted"), theme.ColorNameWarning))
 		default:
 			objs = append(objs, bannerBox(a.t("verify.ui.summary_bad"), theme.ColorNameError))
 		}
-		for _, s := range v.Check.Signatures {
+		for _, s := range v.check.Signatures {
 			objs = append(objs, v.selectableCard(s, v.card(s)))
 		}
 	}
-	if v.Preview != nil && v.Preview.doc != nil {
-		v.Preview.sync() // the signers' names on their fields
+	if v.preview != nil && v.preview.doc != nil {
+		v.preview.sync() // the signers' names on their fields
 	}
 	v.box.Objects = objs
 	v.box.Refresh()
@@ -272,12 +272,12 @@ func answerBadge(a *App, kind, answer string) fyne.CanvasObject {
 // which saves the signed revision beside the file and opens it.
 func (v *verifyView) compareView(s signatureCheck) fyne.CanvasObject {
 	a := v.a
-	file, pc, rev := v.File, s.Visible[0], s.Revision
+	file, pc, rev := v.file, s.Visible[0], s.Revision
 	pages := container.NewGridWithColumns(2, para(a.t("verify.ui.compare_loading")), widget.NewLabel(""))
 	a.background(func() {
 		signed, current, err := a.verifier().ComparePages(context.Background(), file, rev, pc.Page)
 		a.do(func() {
-			if v.File != file {
+			if v.file != file {
 				return
 			}
 			if err != nil {
@@ -286,7 +286,7 @@ func (v *verifyView) compareView(s signatureCheck) fyne.CanvasObject {
 				return
 			}
 			outline(current, pc.Rects, actions.CompareDPI)
-			v.Compared = [2]image.Image{signed, current}
+			v.compared = [2]image.Image{signed, current}
 			pages.Objects = []fyne.CanvasObject{
 				container.NewBorder(bold(a.t("verify.ui.compare_signed")), nil, nil, nil, pageImage(signed)),
 				container.NewBorder(bold(a.t("verify.ui.compare_now")), nil, nil, nil, pageImage(current)),
@@ -294,7 +294,7 @@ func (v *verifyView) compareView(s signatureCheck) fyne.CanvasObject {
 			pages.Refresh()
 		})
 	})
-	v.OpenSignedB = newIconButton(a.t("verify.ui.open_signed"), theme.FileIcon(), func() {
+	v.openSignedButton = newIconButton(a.t("verify.ui.open_signed"), theme.FileIcon(), func() {
 		p, err := a.verifier().SaveSignedVersion(file, rev)
 		if err != nil {
 			a.showError(err)
@@ -305,7 +305,7 @@ func (v *verifyView) compareView(s signatureCheck) fyne.CanvasObject {
 	return container.NewVBox(
 		para(a.t("verify.ui.compare_intro", map[string]any{"Page": pc.Page})),
 		pages,
-		container.NewHBox(v.OpenSignedB),
+		container.NewHBox(v.openSignedButton),
 	)
 }
 

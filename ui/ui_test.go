@@ -343,32 +343,32 @@ func TestPINFormRefusesMismatchAndShortPINWithoutTouchingToken(t *testing.T) {
 	if f == nil {
 		t.Fatal("no PIN form")
 	}
-	if h.win.Canvas().Focused() != f.Current {
+	if h.win.Canvas().Focused() != f.current {
 		t.Fatal("focus is not on the first field")
 	}
 	// Tab goes through the fields in reading order
-	for _, want := range []*input{f.New, f.Confirm} {
+	for _, want := range []*input{f.newPIN, f.confirm} {
 		test.FocusNext(h.win.Canvas())
 		if h.win.Canvas().Focused() != want {
 			t.Fatalf("Tab order: focus on %T %p", h.win.Canvas().Focused(), h.win.Canvas().Focused())
 		}
 	}
-	h.win.Canvas().Focus(f.Current)
+	h.win.Canvas().Focus(f.current)
 	mustShow(t, h.win, "au moins 4 caractères") // the token's length rule
-	test.Type(f.Current, "0000")                // a wrong code: it must never be tried
-	test.Type(f.New, "567890")
-	test.Type(f.Confirm, "567891")
-	test.Tap(f.Submit)
+	test.Type(f.current, "0000")                // a wrong code: it must never be tried
+	test.Type(f.newPIN, "567890")
+	test.Type(f.confirm, "567891")
+	test.Tap(f.submit)
 	h.settle()
-	if want := (&token.Error{Kind: token.KindPINMismatch}).Message("fr"); f.Status.Text != want {
-		t.Fatalf("status %q, want %q", f.Status.Text, want)
+	if want := (&token.Error{Kind: token.KindPINMismatch}).Message("fr"); f.status.Text != want {
+		t.Fatalf("status %q, want %q", f.status.Text, want)
 	}
-	f.New.SetText("12")
-	f.Confirm.SetText("12")
-	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
+	f.newPIN.SetText("12")
+	f.confirm.SetText("12")
+	f.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
 	h.settle()
-	if !strings.Contains(f.Status.Text, "4") || f.Status.Text == "" {
-		t.Fatalf("short PIN status %q", f.Status.Text)
+	if !strings.Contains(f.status.Text, "4") || f.status.Text == "" {
+		t.Fatalf("short PIN status %q", f.status.Text)
 	}
 	var te *token.Error
 	_ = te
@@ -391,25 +391,25 @@ func TestPINChangeThenOldPINFails(t *testing.T) {
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
 	const newPIN = "97531864"
-	test.Type(f.Current, tok.PIN)
+	test.Type(f.current, tok.PIN)
 	// Enter on an incomplete form moves to the next empty field
-	f.Current.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.win.Canvas().Focused() != f.New {
+	f.current.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.win.Canvas().Focused() != f.newPIN {
 		t.Fatal("Enter did not move to the new PIN field")
 	}
-	test.Type(f.New, newPIN)
-	test.Type(f.Confirm, newPIN)
-	f.Confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(f.newPIN, newPIN)
+	test.Type(f.confirm, newPIN)
+	f.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if !f.Succeeded {
-		t.Fatalf("PIN change failed: %q", f.Status.Text)
+	if !f.succeeded {
+		t.Fatalf("PIN change failed: %q", f.status.Text)
 	}
 	if n := h.svc.codeCalls.Load(); n != 1 {
 		t.Fatalf("%d token calls for one click", n)
 	}
 	mustShow(t, h.win, "votre code PIN personnel est enregistré")
 	mustShow(t, h.win, "Faire une signature de test") // the next step
-	if f.Current.Text != "" || f.New.Text != "" || f.Confirm.Text != "" {
+	if f.current.Text != "" || f.newPIN.Text != "" || f.confirm.Text != "" {
 		t.Fatal("codes left in the form")
 	}
 	serial := h.app.current().Serial
@@ -626,25 +626,25 @@ func TestWrongUnlockCodeShowsWhatTokenSays(t *testing.T) {
 	h := start(t, tok, "fr")
 	h.app.show(screenPIN)
 	f := h.app.pinForm()
-	test.Type(f.Current, "000000")
-	test.Type(f.New, "24681357")
-	test.Type(f.Confirm, "24681357")
-	test.Tap(f.Submit)
+	test.Type(f.current, "000000")
+	test.Type(f.newPIN, "24681357")
+	test.Type(f.confirm, "24681357")
+	test.Tap(f.submit)
 	h.settle()
-	if f.Succeeded || h.svc.codeCalls.Load() != 1 {
-		t.Fatalf("succeeded %v, %d calls", f.Succeeded, h.svc.codeCalls.Load())
+	if f.succeeded || h.svc.codeCalls.Load() != 1 {
+		t.Fatalf("succeeded %v, %d calls", f.succeeded, h.svc.codeCalls.Load())
 	}
 	// one sentence: refused, the tries the token reports, what happens at zero
-	if want := (&actions.WrongCodeError{State: actions.PINCountLow}).Message("fr"); f.Status.Text != want {
-		t.Fatalf("status %q, want %q", f.Status.Text, want)
+	if want := (&actions.WrongCodeError{State: actions.PINCountLow}).Message("fr"); f.status.Text != want {
+		t.Fatalf("status %q, want %q", f.status.Text, want)
 	}
-	if !strings.Contains(f.Status.Text, "peu d’essais") || strings.Count(f.Status.Text, ".") != 1 || strings.Contains(f.Status.Text, "\n") {
-		t.Fatalf("not one sentence with the tries: %q", f.Status.Text)
+	if !strings.Contains(f.status.Text, "peu d’essais") || strings.Count(f.status.Text, ".") != 1 || strings.Contains(f.status.Text, "\n") {
+		t.Fatalf("not one sentence with the tries: %q", f.status.Text)
 	}
-	if f.Current.Text != "" || f.Submit.Disabled() {
+	if f.current.Text != "" || f.submit.Disabled() {
 		t.Fatal("the wrong code stays in the form, or the form stays disabled")
 	}
-	if h.win.Canvas().Focused() != f.Current {
+	if h.win.Canvas().Focused() != f.current {
 		t.Fatal("focus not back on the unlock code")
 	}
 	// the old PIN still works: nothing was changed

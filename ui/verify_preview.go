@@ -80,7 +80,7 @@ func (vp *verifyPreview) sync() {
 		}
 		fs = append(fs, placerField{Name: f.Name, OnPage: f.OnPage, Signed: f.Signed, Label: label})
 	}
-	vp.placer.SetFields(fs, vp.v.Selected)
+	vp.placer.SetFields(fs, vp.v.selected)
 	switch {
 	case len(fs) > 0:
 		vp.hint.SetText(a.t("ui.vpreview.hint"))
@@ -103,12 +103,12 @@ func (vp *verifyPreview) current(name string) {
 
 // checkFor is the report's signature in field name ("" or unknown: nil).
 func (v *verifyView) checkFor(name string) *signatureCheck {
-	if v.Check == nil || name == "" {
+	if v.check == nil || name == "" {
 		return nil
 	}
-	for i := range v.Check.Signatures {
-		if v.Check.Signatures[i].Field == name {
-			return &v.Check.Signatures[i]
+	for i := range v.check.Signatures {
+		if v.check.Signatures[i].Field == name {
+			return &v.check.Signatures[i]
 		}
 	}
 	return nil
@@ -119,18 +119,18 @@ func (v *verifyView) checkFor(name string) *signatureCheck {
 func (v *verifyView) selectField(name string) {
 	a := v.a
 	if v.checkFor(name) == nil {
-		if v.Preview != nil {
-			v.Preview.hint.SetText(a.t("ui.vpreview.no_card"))
+		if v.preview != nil {
+			v.preview.hint.SetText(a.t("ui.vpreview.no_card"))
 		}
 		return
 	}
-	v.Selected = name
+	v.selected = name
 	for f, c := range v.cards {
 		c.bg.Hidden = f != name
 		c.bg.Refresh()
 	}
-	if v.Preview != nil {
-		v.Preview.sync()
+	if v.preview != nil {
+		v.preview.sync()
 	}
 	if c := v.cards[name]; c != nil && a.scroll != nil {
 		d := fyne.CurrentApp().Driver()
@@ -154,7 +154,7 @@ func (v *verifyView) selectableCard(s signatureCheck, card fyne.CanvasObject) fy
 	bg.StrokeColor = theme.Color(theme.ColorNameFocus)
 	bg.StrokeWidth = 3
 	bg.CornerRadius = theme.InputRadiusSize()
-	bg.Hidden = s.Field == "" || s.Field != v.Selected
+	bg.Hidden = s.Field == "" || s.Field != v.selected
 	c := &selectable{bg: bg, box: container.NewStack(bg, card)}
 	if s.Field != "" {
 		v.cards[s.Field] = c
@@ -162,9 +162,9 @@ func (v *verifyView) selectableCard(s signatureCheck, card fyne.CanvasObject) fy
 	return c.box
 }
 
-// CardSelected says whether the card of the signature in field name is
+// cardSelected says whether the card of the signature in field name is
 // shown selected.
-func (v *verifyView) CardSelected(name string) bool {
+func (v *verifyView) cardSelected(name string) bool {
 	c := v.cards[name]
 	return c != nil && c.bg.Visible()
 }

@@ -127,9 +127,9 @@ func TestVerifyPreviewOutlinesFields(t *testing.T) {
 			// text from a certificate is attacker text: a right-to-left override
 			signField(t, form, signed, "Alice Vérif\u202eeliF")
 			v := verifyFile(t, h, signed)
-			vp := v.Preview
-			if v.Check == nil || len(v.Check.Signatures) != 1 || vp == nil || vp.pageLabel.Text != "Page 1 sur 1" {
-				t.Fatalf("check %+v %v, preview %q %q", v.Check, v.Err, vp.pageLabel.Text, vp.msg.Text)
+			vp := v.preview
+			if v.check == nil || len(v.check.Signatures) != 1 || vp == nil || vp.pageLabel.Text != "Page 1 sur 1" {
+				t.Fatalf("check %+v %v, preview %q %q", v.check, v.err, vp.pageLabel.Text, vp.msg.Text)
 			}
 			p := vp.placer
 			fs := p.Fields()
@@ -175,13 +175,13 @@ func TestVerifyPreviewOutlinesFields(t *testing.T) {
 			// a click on the signed box selects its card
 			test.TapCanvas(h.win.Canvas(), sc(signedAt[0]+signedAt[2]/2, signedAt[1]+signedAt[3]/2))
 			h.settle()
-			if v.Selected != "Signature1" || !v.CardSelected("Signature1") {
-				t.Fatalf("selected %q", v.Selected)
+			if v.selected != "Signature1" || !v.cardSelected("Signature1") {
+				t.Fatalf("selected %q", v.selected)
 			}
 			test.TapCanvas(h.win.Canvas(), sc(emptyAt[0]+emptyAt[2]/2, emptyAt[1]+emptyAt[3]/2))
 			h.settle()
-			if v.Selected != "Signature1" || vp.hint.Text != "Ce champ est vide : personne ne l’a encore signé." {
-				t.Fatalf("empty field: selected %q, hint %q", v.Selected, vp.hint.Text)
+			if v.selected != "Signature1" || vp.hint.Text != "Ce champ est vide : personne ne l’a encore signé." {
+				t.Fatalf("empty field: selected %q, hint %q", v.selected, vp.hint.Text)
 			}
 		})
 	}
@@ -197,7 +197,7 @@ func TestVerifyPreviewKeyboard(t *testing.T) {
 	fieldForm(t, form, testpdf.Vectors()[0].Page)
 	signField(t, form, signed, "Alice Martin")
 	v := verifyFile(t, h, signed)
-	p := v.Preview.placer
+	p := v.preview.placer
 	for i := 0; i < 30 && h.win.Canvas().Focused() != p; i++ {
 		h.win.Canvas().FocusNext()
 	}
@@ -207,13 +207,13 @@ func TestVerifyPreviewKeyboard(t *testing.T) {
 	for i := 0; i < 2 && p.CurrentField() != "Signature1"; i++ {
 		p.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 	}
-	if p.CurrentField() != "Signature1" || !strings.HasPrefix(v.Preview.hint.Text, "Signé par Alice Martin —") {
-		t.Fatalf("current %q, hint %q", p.CurrentField(), v.Preview.hint.Text)
+	if p.CurrentField() != "Signature1" || !strings.HasPrefix(v.preview.hint.Text, "Signé par Alice Martin —") {
+		t.Fatalf("current %q, hint %q", p.CurrentField(), v.preview.hint.Text)
 	}
 	p.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if v.Selected != "Signature1" || !v.CardSelected("Signature1") {
-		t.Fatalf("Enter selected %q", v.Selected)
+	if v.selected != "Signature1" || !v.cardSelected("Signature1") {
+		t.Fatalf("Enter selected %q", v.selected)
 	}
 	snapshot(t, h, "25-verify-preview.png")
 }

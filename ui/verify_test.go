@@ -26,7 +26,7 @@ func verifyFile(t *testing.T, h *harness, path string) *verifyView {
 	if v == nil {
 		t.Fatal("no verify view")
 	}
-	v.Run(path)
+	v.run(path)
 	h.settle()
 	return v
 }
@@ -81,15 +81,15 @@ func TestVerifyScreen(t *testing.T) {
 				}
 			}
 			if c.badges == ([4]string{}) {
-				if v.Check != nil || v.Err != errNoSignature {
-					t.Fatalf("unsigned file: check %+v err %v", v.Check, v.Err)
+				if v.check != nil || v.err != errNoSignature {
+					t.Fatalf("unsigned file: check %+v err %v", v.check, v.err)
 				}
 				return
 			}
-			if v.Check == nil || v.Check.OK != c.ok || len(v.Check.Signatures) != 1 {
-				t.Fatalf("check %+v err %v", v.Check, v.Err)
+			if v.check == nil || v.check.OK != c.ok || len(v.check.Signatures) != 1 {
+				t.Fatalf("check %+v err %v", v.check, v.err)
 			}
-			s := v.Check.Signatures[0]
+			s := v.check.Signatures[0]
 			checkHeadline(t, s, c.lang)
 			if got := [4]string{s.Intact, s.Signature, s.Changes, s.Trust}; got != c.badges {
 				t.Fatalf("answers %v, want %v", got, c.badges)
@@ -116,17 +116,17 @@ func TestDropSignedPDFOffersVerifyOrSign(t *testing.T) {
 	}
 	mustShow(t, h.win, "est déjà signé")
 	v := h.app.verifyView()
-	test.Tap(v.VerifyB)
+	test.Tap(v.verifyButton)
 	h.settle()
-	if v.Check == nil || !v.Check.OK {
-		t.Fatalf("check %+v %v", v.Check, v.Err)
+	if v.check == nil || !v.check.OK {
+		t.Fatalf("check %+v %v", v.check, v.err)
 	}
 	mustShow(t, h.win, "Le document a été modifié depuis : ")
 	mustShow(t, h.win, "comme la signature le permet")
 
 	h.app.show(screenGuide)
 	h.app.handleDrop([]fyne.URI{storage.NewFileURI(signed)})
-	test.Tap(h.app.verifyView().SignB)
+	test.Tap(h.app.verifyView().signButton)
 	h.settle()
 	if h.app.shown() != screenSign || h.app.signView() == nil || h.app.signView().inputPath != signed {
 		t.Fatalf("screen %q sign view %+v", h.app.shown(), h.app.signView())
@@ -177,10 +177,10 @@ func TestVerifyHeadlines(t *testing.T) {
 		t.Run(c.file+"-"+c.lang, func(t *testing.T) {
 			h := start(t, tok, c.lang)
 			v := verifyFile(t, h, corpus(c.file))
-			if v.Check == nil || len(v.Check.Signatures) != len(c.want) {
-				t.Fatalf("check %+v err %v", v.Check, v.Err)
+			if v.check == nil || len(v.check.Signatures) != len(c.want) {
+				t.Fatalf("check %+v err %v", v.check, v.err)
 			}
-			for i, s := range v.Check.Signatures {
+			for i, s := range v.check.Signatures {
 				if !strings.Contains(s.Headline, c.want[i]) {
 					t.Errorf("headline %d %q, want %q", i, s.Headline, c.want[i])
 				}

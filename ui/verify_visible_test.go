@@ -24,20 +24,20 @@ func TestVerifyVisibleChangesSideBySide(t *testing.T) {
 	}
 	os.WriteFile(in, b, 0o644)
 	v := verifyFile(t, h, in)
-	if v.Check == nil || v.Check.OK || len(v.Check.Signatures) != 1 || len(v.Check.Signatures[0].Visible) != 1 {
-		t.Fatalf("check %+v %v", v.Check, v.Err)
+	if v.check == nil || v.check.OK || len(v.check.Signatures) != 1 || len(v.check.Signatures[0].Visible) != 1 {
+		t.Fatalf("check %+v %v", v.check, v.err)
 	}
 	mustShow(t, h.win, "modifications visibles en page 1")
 	mustShow(t, h.win, "à gauche la version signée")
-	for i := 0; i < 100 && v.Compared[1] == nil; i++ {
+	for i := 0; i < 100 && v.compared[1] == nil; i++ {
 		h.settle()
 	}
-	if v.Compared[0] == nil || v.Compared[1] == nil || v.Compared[0].Bounds() != v.Compared[1].Bounds() {
-		t.Fatalf("pages not drawn: %v", v.Compared)
+	if v.compared[0] == nil || v.compared[1] == nil || v.compared[0].Bounds() != v.compared[1].Bounds() {
+		t.Fatalf("pages not drawn: %v", v.compared)
 	}
 	mustShow(t, h.win, "Version signée")
 	snapshot(t, h, "15-verify-visible-changes.png")
-	test.Tap(v.OpenSignedB)
+	test.Tap(v.openSignedButton)
 	h.settle()
 	saved := filepath.Join(dir, "contrat-version-signee-2.pdf")
 	got, err := os.ReadFile(saved)
