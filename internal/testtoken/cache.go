@@ -50,6 +50,14 @@ func RunInPrivateCache(m *testing.M) int {
 			_ = os.Symlink(shared, filepath.Join(priv, "certigna-desktop", "wazero"))
 		}
 	}
+	// tpm2-pkcs11, which discovery probes where p11-kit lists it, makes its
+	// store in ~/.tpm2_pkcs11 unless told otherwise: the tests' goes here.
+	if os.Getenv("TPM2_PKCS11_STORE") == "" {
+		store := filepath.Join(dir, "tpm2_pkcs11")
+		if os.Mkdir(store, 0o700) == nil {
+			_ = os.Setenv("TPM2_PKCS11_STORE", store)
+		}
+	}
 	privateCache = dir
 	return m.Run()
 }
