@@ -23,12 +23,14 @@ var allowed = map[string][]string{
 	"cmd/certigna-desktop": {"*"}, // main: flags and printing over everything
 	"ui":                   {"actions", "assets", "browsers", "internal/settings", "internal/support", "internal/reminder"},
 	"actions":              {"pdfsign", "pdfsign/sign", "pdfsign/verify", "pdfsign/trust", "token", "browsers", "render", "assets"},
-	// pdfsign: the base both jobs share; trust under verify under sign
-	"pdfsign":        {"internal/pdf", "internal/cms", "internal/chain", "assets"},
-	"pdfsign/trust":  {"pdfsign", "assets"},
-	"pdfsign/verify": {"pdfsign", "pdfsign/trust", "internal/pdf", "internal/cms", "render", "assets"},
-	"pdfsign/sign": {"pdfsign", "pdfsign/verify", "pdfsign/trust", "internal/pdf", "internal/cms", "internal/chain", "assets",
-		"internal/testhook", "internal/tempfiles"},
+	// pdfsign: the base both jobs share, the PKI primitives only they use
+	// (pdfsign/internal/pki); trust under verify under sign
+	"pdfsign":              {"internal/pdf", "internal/cms", "assets"},
+	"pdfsign/internal/pki": {"pdfsign", "internal/pdf", "internal/cms", "internal/chain"},
+	"pdfsign/trust":        {"pdfsign", "assets"},
+	"pdfsign/verify":       {"pdfsign", "pdfsign/internal/pki", "pdfsign/trust", "internal/pdf", "internal/cms", "render", "assets"},
+	"pdfsign/sign": {"pdfsign", "pdfsign/internal/pki", "pdfsign/verify", "pdfsign/trust", "internal/pdf", "internal/cms",
+		"internal/chain", "assets", "internal/testhook", "internal/tempfiles"},
 	"token":              {"assets", "internal/chain"},
 	"browsers":           {"assets"},
 	"render":             {},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/certigna-desktop/app/token"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
@@ -17,9 +16,9 @@ import (
 type Prepared struct {
 	// Chain is the certificate chain to embed: the token's CA objects,
 	// else the AIA caIssuers downloads, else the shipped CA certificates
-	// (pdfsign.CompleteChain).
+	// (sign.CompleteChain).
 	Chain []*x509.Certificate
-	// ChainWarning (*pdfsign.ChainWarning) says an issuer could not be had
+	// ChainWarning (*sign.ChainWarning) says an issuer could not be had
 	// (offline, no CA object): the signature is made anyway, and the person
 	// is told that a validator with only the root may not link it.
 	ChainWarning error
@@ -56,8 +55,8 @@ func (c *Chains) Prepare(ctx context.Context, leaf *x509.Certificate, tokenCerts
 		// no billed request), and none is at an address where the chain's
 		// download just failed: else no PIN for a level that cannot be
 		// reached.
-		failed := pdfsign.FailedAddresses(p.ChainWarning)
-		if err := pdfsign.CheckRevocationReachable(ctx, p.Chain, failed, NetTimeout()); err != nil {
+		failed := sign.FailedAddresses(p.ChainWarning)
+		if err := sign.CheckRevocationReachable(ctx, p.Chain, failed, NetTimeout()); err != nil {
 			return p, err
 		}
 	}
@@ -70,7 +69,7 @@ func (c *Chains) complete(ctx context.Context, leaf *x509.Certificate, known []*
 			return Prepared{Chain: ch.([]*x509.Certificate)}
 		}
 	}
-	chain, warn := pdfsign.CompleteChain(ctx, leaf, known, pdfsign.ChainOptions{})
+	chain, warn := sign.CompleteChain(ctx, leaf, known, sign.ChainOptions{})
 	if warn == nil && c != nil { // an offline moment is not remembered
 		c.m.Store(string(leaf.Raw), chain)
 	}

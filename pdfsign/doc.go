@@ -2,16 +2,16 @@
 // errors a person can cause (Error and its kinds, LTVError and its steps,
 // with their texts), the bounds against hostile files (limits.go), opening
 // a document with the one repair rule (signable.go), safe text
-// (safetext.go), the signatures a document holds (sigfields.go,
-// ltv.go), and the PKI pieces both jobs use: RFC 3161 time-stamp tokens
-// (tsa.go requests them, timestamp.go checks them), revocation data
-// (revocation.go fetches and checks it, reach.go tells whether its servers
-// answer) and certificate chains (chain.go).
+// (safetext.go), the signature fields a document holds (sigfields.go), and
+// RFC 3161 time-stamp tokens (tsa.go requests them, timestamp.go checks
+// them). The PKI primitives only the jobs use (revocation data, the
+// signatures and chains of the DSS) are in pdfsign/internal/pki.
 //
 // The jobs are its subpackages, each importing the ones below it:
 // pdfsign/trust (trust stores, the EU trusted lists, the chain check),
 // pdfsign/verify (Verify, the change analysis, the report and its verdict)
 // and pdfsign/sign (Sign, Check, Finish, fields, the visible stamp, the
-// DSS; it reads back what it wrote with verify). None of them knows
-// PKCS#11 (the key is a crypto.Signer) nor the UI.
+// DSS, the chain a signature embeds; it reads back what it wrote with
+// verify). None of them knows PKCS#11 (the key is a crypto.Signer) nor the
+// UI.
 package pdfsign

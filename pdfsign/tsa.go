@@ -165,12 +165,12 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	}
 	resp, err := client.Do(hreq)
 	if err != nil {
-		return nil, NewLTVError(LTVTSAUnreachable, shown, netDetail(err), err)
+		return nil, NewLTVError(LTVTSAUnreachable, shown, NetDetail(err), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, tsMaxResponse))
 	if err != nil {
-		return nil, NewLTVError(LTVTSAUnreachable, shown, netDetail(err), err)
+		return nil, NewLTVError(LTVTSAUnreachable, shown, NetDetail(err), err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
@@ -207,8 +207,8 @@ func RequestTimestamp(ctx context.Context, cfg *TSAConfig, data []byte) (*Timest
 	return ts, nil
 }
 
-// netDetail is a short text for a network error, without Go's op prefixes.
-func netDetail(err error) string {
+// NetDetail is a short text for a network error, without Go's op prefixes.
+func NetDetail(err error) string {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return "timeout"
@@ -344,6 +344,3 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// TSADialTimeout bounds the reachability probe.
-const TSADialTimeout = 5 * time.Second

@@ -1,5 +1,5 @@
 // Package chain is the one certificate-chain builder: the token's key
-// (token.Signer.Chain), the chain a signature embeds (pdfsign.CompleteChain),
+// (token.Signer.Chain), the chain a signature embeds (sign.CompleteChain),
 // the chains whose revocation data B-LT gathers and the verifier reads
 // (pdfsign's LTV steps) and the check of revocation servers before the PIN
 // all order a leaf's issuers here, the same way: an issuer has the leaf's

@@ -12,6 +12,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -23,7 +24,7 @@ import (
 
 // ltvOptions tune addLTV.
 type ltvOptions struct {
-	Revocation pdfsign.RevocationOptions
+	Revocation pki.RevocationOptions
 	// ExtraCerts help build chains the CMS does not carry in full (e.g. the
 	// token's chain, or the trust store's roots).
 	ExtraCerts []*x509.Certificate
@@ -38,7 +39,7 @@ type ltvOptions struct {
 
 // ltvResult says what the DSS revision holds.
 type ltvResult struct {
-	Data *pdfsign.RevocationData
+	Data *pki.RevocationData
 	VRI  []string // keys of the VRI entries written
 }
 
@@ -56,7 +57,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	if err != nil {
 		return nil, pdfsign.WithPath(err, f.Name())
 	}
-	sigs, err := pdfsign.FindSignatures(r)
+	sigs, err := pki.FindSignatures(r)
 	if err != nil {
 		return nil, pdfsign.WithPath(err, f.Name())
 	}
@@ -70,7 +71,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 				last = s
 			}
 		}
-		sigs = []*pdfsign.SigInfo{last}
+		sigs = []*pki.SigInfo{last}
 	}
 	client := opts.Revocation.Client
 	if client == nil {
@@ -95,14 +96,14 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 			}
 		}
 		for _, leaf := range leaves {
-			chain, err := pdfsign.BuildChain(ctx, leaf, pool, client)
+			chain, err := pki.BuildChain(ctx, leaf, pool, client)
 			if err != nil {
 				return nil, err // an issuer certificate could not be downloaded
 			}
 			chains = append(chains, chain)
 		}
 	}
-	data, err := pdfsign.FetchRevocation(ctx, chains, opts.Revocation)
+	data, err := pki.FetchRevocation(ctx, chains, opts.Revocation)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	res := &ltvResult{Data: data}
 	if !opts.NoVRI {
 		for _, s := range sigs {
-			res.VRI = append(res.VRI, pdfsign.VRIKey(s.Contents))
+			res.VRI = append(res.VRI, pki.VRIKey(s.Contents))
 		}
 	}
 	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
@@ -128,7 +129,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	return res, nil
 }
 
-func ltvEnd(s *pdfsign.SigInfo) int64 {
+func ltvEnd(s *pki.SigInfo) int64 {
 	if len(s.ByteRange) == 4 {
 		return s.ByteRange[2] + s.ByteRange[3]
 	}
@@ -138,7 +139,7 @@ func ltvEnd(s *pdfsign.SigInfo) int64 {
 // dssBuild adds the DSS objects and a new catalog pointing at them to u. An
 // existing DSS (an earlier LTV revision) is kept and extended; data already
 // there is not stored twice.
-func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *pdfsign.RevocationData, now time.Time) error {
+func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *pki.RevocationData, now time.Time) error {
 	rootRef, ok := r.Trailer.Get("Root").(pdf.Ref)
 	if !ok {
 		return pdfsign.Damagedf("trailer has no /Root")

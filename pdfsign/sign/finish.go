@@ -17,6 +17,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -110,7 +111,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	if err != nil {
 		return nil, err
 	}
-	sigs, err := pdfsign.FindSignatures(r)
+	sigs, err := pki.FindSignatures(r)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	var pending error
 	if needDSS {
 		tsBefore := patched != nil
-		if _, err := addLTV(ctx, tmp.File, ltvOptions{Revocation: pdfsign.RevocationOptions{Timeout: opts.NetTimeout}}); err != nil {
+		if _, err := addLTV(ctx, tmp.File, ltvOptions{Revocation: pki.RevocationOptions{Timeout: opts.NetTimeout}}); err != nil {
 			if !tsBefore || errors.Is(ctx.Err(), context.Canceled) {
 				return nil, err // nothing gained: the file stays as it was
 			}
@@ -209,7 +210,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 }
 
 // findReport is the report of the signature s (same byte range).
-func findReport(rep *verify.Report, s *pdfsign.SigInfo) *verify.SignatureReport {
+func findReport(rep *verify.Report, s *pki.SigInfo) *verify.SignatureReport {
 	if rep == nil {
 		return nil
 	}
@@ -236,7 +237,7 @@ func int64sEqual(a, b []int64) bool {
 // timestampLater asks the TSA for a token over s's signature value and
 // returns s's /Contents hex string rewritten with the token as an unsigned
 // attribute, zero-padded to the same length.
-func timestampLater(ctx context.Context, f *os.File, s *pdfsign.SigInfo, opts FinishOptions) ([]byte, error) {
+func timestampLater(ctx context.Context, f *os.File, s *pki.SigInfo, opts FinishOptions) ([]byte, error) {
 	br := s.ByteRange
 	if len(br) != 4 || br[0] != 0 || br[2]-br[1] < 4 {
 		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "byte range", nil)

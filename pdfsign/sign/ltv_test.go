@@ -2,6 +2,7 @@ package sign
 
 import (
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"context"
 	"crypto/x509"
@@ -159,13 +160,13 @@ func TestSignBLT(t *testing.T) {
 	if count("Certs") != 4 || count("OCSPs") != 2 || count("CRLs") != 1 {
 		t.Errorf("DSS has %d certs, %d OCSPs, %d CRLs; want 4, 2, 1", count("Certs"), count("OCSPs"), count("CRLs"))
 	}
-	sigs, err := pdfsign.FindSignatures(r)
+	sigs, err := pki.FindSignatures(r)
 	if err != nil || len(sigs) != 1 {
 		t.Fatalf("signatures: %v %v", sigs, err)
 	}
 	vri, _ := r.ResolveDict(dss.Get("VRI"))
-	if vri == nil || !vri.Has(pdfsign.VRIKey(sigs[0].Contents)) {
-		t.Errorf("VRI lacks the entry %s", pdfsign.VRIKey(sigs[0].Contents))
+	if vri == nil || !vri.Has(pki.VRIKey(sigs[0].Contents)) {
+		t.Errorf("VRI lacks the entry %s", pki.VRIKey(sigs[0].Contents))
 	}
 	// The signature still verifies and covers its revision; the DSS revision follows.
 	ps := ltvPdfsig(t, p, out)
@@ -242,7 +243,7 @@ func TestSignLTVFailuresKeepSignature(t *testing.T) {
 	}
 }
 
-func ltvReadSigs(t *testing.T, path string) []*pdfsign.SigInfo {
+func ltvReadSigs(t *testing.T, path string) []*pki.SigInfo {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -254,7 +255,7 @@ func ltvReadSigs(t *testing.T, path string) []*pdfsign.SigInfo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sigs, err := pdfsign.FindSignatures(r)
+	sigs, err := pki.FindSignatures(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.RevokeSigner()
-	crl, err := pdfsign.FetchCRL(t.Context(), p.URL+"/ca.crl", pdfsign.RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	crl, err := pki.FetchCRL(t.Context(), p.URL+"/ca.crl", pki.RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +366,7 @@ func TestVerifyRevokedFromEmbeddedCRL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := &pdfsign.RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
+	data := &pki.RevocationData{Certs: p.Chain(), CRLs: [][]byte{crl}}
 	if _, err := pdf.AppendIncrement(f, func(r *pdf.Reader, u *pdf.Increment) error {
 		return dssBuild(r, u, nil, data, time.Now())
 	}); err != nil {
@@ -491,7 +492,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 	defer f.Close()
 	st, _ := f.Stat()
 	r, _ := pdf.NewReader(f, st.Size())
-	certs, ocsps, crls, vri := verify.ReadDSS(r, pdfsign.VRIKey(sigs[0].Contents))
+	certs, ocsps, crls, vri := verify.ReadDSS(r, pki.VRIKey(sigs[0].Contents))
 	// VRI lists come first, then the global arrays: count the global ones.
 	if !vri || len(certs) != 10 || len(ocsps) != 4 || len(crls) != 4 {
 		t.Errorf("DSS (VRI + global): %d certs, %d OCSP, %d CRLs; want 5+5, 2+2, 2+2", len(certs), len(ocsps), len(crls))
@@ -504,7 +505,7 @@ func TestSignBLTWithIntermediate(t *testing.T) {
 // Issuers missing from everything at hand come from the AIA caIssuers URLs.
 func TestBuildChainFromCAIssuers(t *testing.T) {
 	p := pkitest.New(t, pkitest.WithIntermediate())
-	chain, err := pdfsign.BuildChain(t.Context(), p.Signer, nil, p.Server.Client())
+	chain, err := pki.BuildChain(t.Context(), p.Signer, nil, p.Server.Client())
 	if err != nil || len(chain) != 3 || !chain[1].Equal(p.Intermediate) || !chain[2].Equal(p.CA) {
 		t.Fatalf("%v %d", err, len(chain))
 	}
@@ -512,6 +513,6 @@ func TestBuildChainFromCAIssuers(t *testing.T) {
 		t.Errorf("%d caIssuers downloads, want 2", p.Requests("crt"))
 	}
 	p.SetCRL(pkitest.Down) // also takes the certificate URLs down
-	_, err = pdfsign.BuildChain(t.Context(), p.Signer, nil, p.Server.Client())
+	_, err = pki.BuildChain(t.Context(), p.Signer, nil, p.Server.Client())
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevOffline)
 }

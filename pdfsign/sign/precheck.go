@@ -16,6 +16,7 @@ import (
 	"github.com/certigna-desktop/app/internal/tempfiles"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -152,7 +153,7 @@ func checkTSAReachable(cfg *pdfsign.TSAConfig) error {
 		}
 		host = net.JoinHostPort(target.Hostname(), port)
 	}
-	timeout := pdfsign.TSADialTimeout
+	timeout := dialTimeout
 	if cfg.Timeout > 0 && cfg.Timeout < timeout {
 		timeout = cfg.Timeout
 	}
@@ -180,7 +181,7 @@ func CheckChainLTV(leaf *x509.Certificate, pool []*x509.Certificate) error {
 			return nil
 		}
 		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
-			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", pdfsign.RevName(c), nil)
+			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // The DSS step of Sign (B-LT): on the finished temporary file, revocation
@@ -28,7 +29,7 @@ func dssStep(ctx context.Context, cfg *signConfig, f *os.File, res *Result) (pen
 		return nil, pdfsign.NewErr(pdfsign.KindIO, f.Name(), err)
 	}
 	chain := append([]*x509.Certificate{cfg.cms.Cert}, cfg.cms.Chain...)
-	if _, err := addLTV(ctx, f, ltvOptions{ExtraCerts: chain, Revocation: pdfsign.RevocationOptions{Timeout: cfg.netTimeout}}); err != nil {
+	if _, err := addLTV(ctx, f, ltvOptions{ExtraCerts: chain, Revocation: pki.RevocationOptions{Timeout: cfg.netTimeout}}); err != nil {
 		var le *pdfsign.LTVError
 		if errors.Is(ctx.Err(), context.Canceled) || (errors.As(err, &le) && le.Kind == pdfsign.LTVRevoked) {
 			// a cancel saves nothing; nor is a signature whose certificate

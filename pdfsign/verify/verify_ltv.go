@@ -9,6 +9,7 @@ import (
 	"github.com/certigna-desktop/app/internal/pdf"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 )
 
@@ -64,7 +65,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts Options) 
 	}
 
 	// Embedded validation data: the DSS (VRI entry first), and the CMS's own certificates.
-	dssCerts, ocsps, crls, vri := ReadDSS(r, pdfsign.VRIKey(contents))
+	dssCerts, ocsps, crls, vri := ReadDSS(r, pki.VRIKey(contents))
 	lr.DSS = len(dssCerts)+len(ocsps)+len(crls) > 0
 	lr.VRI = vri
 	pool := append(append(append([]*x509.Certificate(nil), s.cms.Certs...), dssCerts...), tsaChainSrc...)
@@ -72,39 +73,39 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts Options) 
 		return
 	}
 	// Nothing is downloaded here: a chain the document does not complete stays incomplete.
-	sc, _ := pdfsign.BuildChain(context.Background(), s.signerCert, pool, nil)
+	sc, _ := pki.BuildChain(context.Background(), s.signerCert, pool, nil)
 	chains := [][]*x509.Certificate{sc}
 	if tsaCert != nil {
-		tc, _ := pdfsign.BuildChain(context.Background(), tsaCert, pool, nil)
+		tc, _ := pki.BuildChain(context.Background(), tsaCert, pool, nil)
 		chains = append(chains, tc)
 	}
-	status := pdfsign.RevGood
+	status := pki.RevGood
 	for _, chain := range chains {
 		top := chain[len(chain)-1]
-		if !pdfsign.RevSelfSigned(top) && opts.Roots == nil {
-			if status == pdfsign.RevGood {
-				status = pdfsign.RevUnknown // the chain does not reach a root we can see
+		if !pki.RevSelfSigned(top) && opts.Roots == nil {
+			if status == pki.RevGood {
+				status = pki.RevUnknown // the chain does not reach a root we can see
 			}
 		}
 		for i := 0; i+1 < len(chain); i++ {
-			switch pdfsign.CheckEmbeddedRevocation(chain[i], chain[i+1], ocsps, crls, at) {
-			case pdfsign.RevRevoked:
-				status = pdfsign.RevRevoked
-				s.problem("ltv_revoked", "warning", pdfsign.RevName(chain[i]))
-			case pdfsign.RevUnknown:
-				if status != pdfsign.RevRevoked {
-					status = pdfsign.RevUnknown
+			switch pki.CheckEmbeddedRevocation(chain[i], chain[i+1], ocsps, crls, at) {
+			case pki.RevRevoked:
+				status = pki.RevRevoked
+				s.problem("ltv_revoked", "warning", pki.RevName(chain[i]))
+			case pki.RevUnknown:
+				if status != pki.RevRevoked {
+					status = pki.RevUnknown
 				}
 			}
 		}
-		if status == pdfsign.RevRevoked {
+		if status == pki.RevRevoked {
 			break
 		}
 	}
 	switch status {
-	case pdfsign.RevGood:
+	case pki.RevGood:
 		lr.Revocation = "good"
-	case pdfsign.RevRevoked:
+	case pki.RevRevoked:
 		lr.Revocation = "revoked"
 	}
 

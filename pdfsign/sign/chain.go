@@ -1,4 +1,4 @@
-package pdfsign
+package sign
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	certchain "github.com/certigna-desktop/app/internal/chain"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // The CMS must carry the signer's certificate and every intermediate up to
@@ -22,7 +23,7 @@ import (
 //  1. the certificates the caller has (the token's CA objects),
 //  2. the AIA caIssuers URLs of the certificates (short timeout; done
 //     before the PIN is asked; offline: a warning, the signature is made),
-//  3. the CA certificates shipped in pdfsign/cacerts (Certigna's public
+//  3. the CA certificates shipped in pdfsign/sign/cacerts (Certigna's public
 //     roots; see docs/pdfsign.md for their origin and how to update them).
 
 //go:embed cacerts/*.pem
@@ -33,8 +34,8 @@ var (
 	shipped     []*x509.Certificate
 )
 
-// ShippedCACerts are the CA certificates that come with the app.
-func ShippedCACerts() []*x509.Certificate {
+// shippedCACerts are the CA certificates that come with the app.
+func shippedCACerts() []*x509.Certificate {
 	shippedOnce.Do(func() {
 		fs.WalkDir(shippedFS, "cacerts", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -97,10 +98,10 @@ func CompleteChain(ctx context.Context, leaf *x509.Certificate, known []*x509.Ce
 	if opts.Client == nil {
 		opts.Client = &http.Client{Timeout: opts.Timeout}
 	}
-	o := certchain.Options{Fallback: ShippedCACerts()}
+	o := certchain.Options{Fallback: shippedCACerts()}
 	if !opts.Offline {
 		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) {
-			return ltvFetchCert(ctx, opts.Client, u)
+			return pki.FetchCert(ctx, opts.Client, u)
 		}
 	}
 	r := certchain.Build(ctx, leaf, known, o)

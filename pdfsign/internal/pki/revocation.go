@@ -1,4 +1,4 @@
-package pdfsign
+package pki
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/certigna-desktop/app/pdfsign"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -90,9 +91,9 @@ func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts Rev
 				issuer = chain[i+1]
 			}
 			if issuer == nil || c.CheckSignatureFrom(issuer) != nil {
-				return nil, NewLTVError(LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
+				return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
 			}
-			if revNoCheck(c) {
+			if RevNoCheck(c) {
 				continue // OCSP responder certificate with id-pkix-ocsp-nocheck
 			}
 			if err := fetchForCert(ctx, c, issuer, opts, data, crlCache); err != nil {
@@ -110,19 +111,19 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts Revocat
 	note := func(err error) {
 		// A revoked certificate outranks any other failure; an invalid answer
 		// outranks an unreachable server.
-		var le, prev *LTVError
+		var le, prev *pdfsign.LTVError
 		if firstErr == nil {
 			firstErr = err
 			return
 		}
 		if errors.As(err, &le) && errors.As(firstErr, &prev) {
-			if le.Kind == LTVRevoked || le.Kind == LTVRevInvalid && prev.Kind == LTVRevOffline {
+			if le.Kind == pdfsign.LTVRevoked || le.Kind == pdfsign.LTVRevInvalid && prev.Kind == pdfsign.LTVRevOffline {
 				firstErr = err
 			}
 		}
 	}
 	if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
-		return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
+		return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
 	}
 	if !opts.CRLOnly {
 		for _, u := range c.OCSPServer {
@@ -158,13 +159,13 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts Revocat
 			break
 		}
 	}
-	var le *LTVError
-	if errors.As(firstErr, &le) && le.Kind == LTVRevoked {
+	var le *pdfsign.LTVError
+	if errors.As(firstErr, &le) && le.Kind == pdfsign.LTVRevoked {
 		return firstErr
 	}
 	if len(refs.OCSP) == 0 && len(refs.CRL) == 0 {
 		if firstErr == nil {
-			return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
+			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
 		}
 		return firstErr
 	}
@@ -177,22 +178,22 @@ func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype strin
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
-		return nil, NewLTVError(LTVRevInvalid, u, err.Error(), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
 	resp, err := opts.Client.Do(req)
 	if err != nil {
-		return nil, NewLTVError(LTVRevOffline, u, netDetail(err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, pdfsign.NetDetail(err), err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return nil, NewLTVError(LTVRevOffline, u, netDetail(err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, pdfsign.NetDetail(err), err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, NewLTVError(LTVRevOffline, u, "HTTP "+resp.Status, nil)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, "HTTP "+resp.Status, nil)
 	}
 	return b, nil
 }
@@ -201,7 +202,7 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 	// SHA-1 CertIDs: what every responder understands (RFC 5019).
 	req, err := ocsp.CreateRequest(c, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return nil, nil, NewLTVError(LTVRevInvalid, u, err.Error(), err)
+		return nil, nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
 	}
 	der, err := revHTTP(ctx, opts, http.MethodPost, u, "application/ocsp-request", req)
 	if err != nil {
@@ -209,7 +210,7 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 	}
 	resp, err := checkOCSP(der, c, issuer, opts.Now)
 	if err != nil {
-		var le *LTVError
+		var le *pdfsign.LTVError
 		if errors.As(err, &le) {
 			le.URL = u
 		}
@@ -223,23 +224,23 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
-		return nil, NewLTVError(LTVRevInvalid, "", ParseErrText("OCSP", err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", pdfsign.ParseErrText("OCSP", err), err)
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
-		return nil, NewLTVError(LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
 	}
 	skew := 5 * time.Minute
 	if resp.ThisUpdate.After(now.Add(skew)) || !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now.Add(-skew)) {
-		return nil, NewLTVError(LTVRevInvalid, "", "OCSP response out of date", nil)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP response out of date", nil)
 	}
 	switch resp.Status {
 	case ocsp.Good:
 		return resp, nil
 	case ocsp.Revoked:
-		return nil, NewLTVError(LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
 	}
-	return nil, NewLTVError(LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
+	return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
 }
 
 func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
@@ -251,17 +252,17 @@ func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, er
 func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return NewLTVError(LTVRevInvalid, u, ParseErrText("CRL", err), err)
+		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, pdfsign.ParseErrText("CRL", err), err)
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		return NewLTVError(LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
+		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, pdfsign.ParseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
-		return NewLTVError(LTVRevInvalid, u, "CRL out of date", nil)
+		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, "CRL out of date", nil)
 	}
 	for _, e := range crl.RevokedCertificateEntries {
 		if e.SerialNumber.Cmp(c.SerialNumber) == 0 {
-			return NewLTVError(LTVRevoked, u, fmt.Sprintf("%s (%s)", RevName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
+			return pdfsign.NewLTVError(pdfsign.LTVRevoked, u, fmt.Sprintf("%s (%s)", RevName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
 		}
 	}
 	return nil
@@ -280,7 +281,7 @@ const (
 // found in a document (DSS or CMS), as of at. Answers that do not verify
 // against issuer are ignored.
 func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, at time.Time) RevStatus {
-	if RevSelfSigned(c) || revNoCheck(c) {
+	if RevSelfSigned(c) || RevNoCheck(c) {
 		return RevGood
 	}
 	status := RevUnknown
@@ -317,7 +318,8 @@ func CheckEmbeddedRevocation(c, issuer *x509.Certificate, ocsps, crls [][]byte, 
 
 var oidOCSPNoCheck = []int{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
 
-func revNoCheck(c *x509.Certificate) bool {
+// RevNoCheck: the certificate carries id-pkix-ocsp-nocheck (an OCSP responder's, checked by no one).
+func RevNoCheck(c *x509.Certificate) bool {
 	for _, e := range c.Extensions {
 		if e.Id.Equal(oidOCSPNoCheck) {
 			return true

@@ -1,4 +1,4 @@
-package pdfsign
+package pki
 
 import (
 	"crypto/x509"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/pdfsign"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -22,21 +23,21 @@ func TestParseErrorsWithoutStructDumps(t *testing.T) {
 	_, err := checkOCSP(garbage, p.RSACert, p.CA, time.Now())
 	errs = append(errs, err)
 	errs = append(errs, checkCRL(garbage, p.RSACert, p.CA, "http://crl.example/ca.crl", time.Now()))
-	_, err = VerifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
+	_, err = pdfsign.VerifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
 	errs = append(errs, err)
 	var x struct{ A int }
 	_, raw := asn1.Unmarshal([]byte{0x30, 0x03, 0x04, 0x01, 0x05}, &x)
 	_, oerr := ocsp.ParseResponse(garbage, nil)
 	_, cerr := x509.ParseRevocationList(garbage)
 	for _, e := range []error{raw, oerr, cerr} {
-		errs = append(errs, errors.New(ParseErrText("data", e)))
+		errs = append(errs, errors.New(pdfsign.ParseErrText("data", e)))
 	}
 	for i, err := range errs {
 		if err == nil {
 			t.Fatalf("%d: no error for garbage", i)
 		}
 		msg := err.Error()
-		if le := (*LTVError)(nil); errors.As(err, &le) {
+		if le := (*pdfsign.LTVError)(nil); errors.As(err, &le) {
 			msg = le.Message("en") + " | " + le.Message("fr")
 		}
 		if strings.Contains(msg, "{class:") || strings.Contains(msg, "optional:false") || strings.Contains(msg, "{") {

@@ -1,4 +1,4 @@
-package pdfsign
+package sign
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // What can be known of the servers before the PIN without a request that
@@ -45,7 +48,7 @@ func FailedAddresses(errs ...error) []string {
 		if cw, ok := err.(*ChainWarning); ok {
 			err = cw.Err
 		}
-		var le *LTVError
+		var le *pdfsign.LTVError
 		if errors.As(err, &le) && le.URL != "" {
 			if a := serverAddr(le.URL); a != "" {
 				out = append(out, a)
@@ -62,8 +65,8 @@ func FailedAddresses(errs ...error) []string {
 // at one of the addresses in failed (where a request of this action already
 // failed). Nothing is requested. timeout bounds each connection (0: 5 s).
 func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, failed []string, timeout time.Duration) error {
-	if timeout <= 0 || timeout > TSADialTimeout {
-		timeout = TSADialTimeout
+	if timeout <= 0 || timeout > dialTimeout {
+		timeout = dialTimeout
 	}
 	bad := map[string]bool{}
 	for _, a := range failed {
@@ -83,12 +86,12 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		return err
 	}
 	for _, c := range chain {
-		if c == nil || RevSelfSigned(c) || revNoCheck(c) {
+		if c == nil || pki.RevSelfSigned(c) || pki.RevNoCheck(c) {
 			continue
 		}
 		urls := append(append([]string(nil), c.OCSPServer...), c.CRLDistributionPoints...)
 		if len(urls) == 0 {
-			return NewLTVError(LTVNoRevInfo, "", RevName(c), nil)
+			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
 		}
 		var firstURL, why string
 		var lastErr error
@@ -114,12 +117,12 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		}
 		if !reachable {
 			if lastErr != nil {
-				why = netDetail(lastErr)
+				why = pdfsign.NetDetail(lastErr)
 			}
 			if why == "" {
 				why = "no http(s) server"
 			}
-			return NewLTVError(LTVRevOffline, redacted(firstURL), why, lastErr)
+			return pdfsign.NewLTVError(pdfsign.LTVRevOffline, redacted(firstURL), why, lastErr)
 		}
 	}
 	return nil
@@ -131,3 +134,6 @@ func redacted(raw string) string {
 	}
 	return strings.TrimSpace(raw)
 }
+
+// dialTimeout bounds the reachability probe.
+const dialTimeout = 5 * time.Second

@@ -1,4 +1,4 @@
-package pdfsign
+package pki
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	certchain "github.com/certigna-desktop/app/internal/chain"
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // Reading the signatures of a document for long-term validation: their
@@ -39,7 +40,7 @@ func VRIKey(contents []byte) string {
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
 // order (kids included, signatureFields), each with its CMS parsed when possible.
 func FindSignatures(r *pdf.Reader) ([]*SigInfo, error) {
-	fields, err := SigFields(r)
+	fields, err := pdfsign.SigFields(r)
 	if err != nil {
 		return nil, err
 	}
@@ -97,20 +98,21 @@ func ltvSigFromDict(r *pdf.Reader, v *pdf.Dict) *SigInfo {
 func BuildChain(ctx context.Context, leaf *x509.Certificate, pool []*x509.Certificate, fetch *http.Client) (chain []*x509.Certificate, err error) {
 	var o certchain.Options
 	if fetch != nil {
-		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) { return ltvFetchCert(ctx, fetch, u) }
+		o.Fetch = func(ctx context.Context, u string) (*x509.Certificate, error) { return FetchCert(ctx, fetch, u) }
 	}
 	r := certchain.Build(ctx, leaf, pool, o)
 	return r.Chain, r.FetchErr
 }
 
-func ltvFetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {
+// FetchCert downloads one issuer certificate (an AIA caIssuers URL).
+func FetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certificate, error) {
 	b, err := revHTTP(ctx, RevocationOptions{Timeout: 15 * time.Second, Client: client}, http.MethodGet, u, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	c, err := x509.ParseCertificate(b)
 	if err != nil {
-		return nil, NewLTVError(LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
 	}
 	return c, nil
 }

@@ -1,4 +1,4 @@
-package pdfsign_test
+package pki_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // OCSP (openssl ocsp) and the CRL (openssl ca -gencrl) are fetched for the
@@ -17,7 +18,7 @@ import (
 func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 	p := pkitest.New(t)
 	chains := [][]*x509.Certificate{p.Chain(), {p.TSA, p.CA}}
-	d, err := pdfsign.FetchRevocation(context.Background(), chains, pdfsign.RevocationOptions{})
+	d, err := pki.FetchRevocation(context.Background(), chains, pki.RevocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestFetchRevocationOCSPAndCRL(t *testing.T) {
 		if len(r.OCSP) != 1 || len(r.CRL) != 1 {
 			t.Errorf("%s: refs %+v", c.Subject.CommonName, r)
 		}
-		if s := pdfsign.CheckEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != pdfsign.RevGood {
+		if s := pki.CheckEmbeddedRevocation(c, p.CA, d.OCSPs, d.CRLs, time.Now()); s != pki.RevGood {
 			t.Errorf("%s: embedded status %v, want good", c.Subject.CommonName, s)
 		}
 	}
@@ -53,7 +54,7 @@ func TestFetchRevocationFailures(t *testing.T) {
 	chains := [][]*x509.Certificate{p.Chain()}
 
 	p.SetOCSP(pkitest.Down)
-	d, err := pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
+	d, err := pki.FetchRevocation(ctx, chains, pki.RevocationOptions{})
 	if err != nil {
 		t.Fatalf("OCSP down, CRL up: %v", err)
 	}
@@ -61,35 +62,35 @@ func TestFetchRevocationFailures(t *testing.T) {
 		t.Errorf("OCSP down: %d OCSP, %d CRL", len(d.OCSPs), len(d.CRLs))
 	}
 	p.SetCRL(pkitest.Down)
-	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
+	_, err = pki.FetchRevocation(ctx, chains, pki.RevocationOptions{})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevOffline)
-	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{Timeout: time.Second})
+	_, err = pki.FetchRevocation(ctx, chains, pki.RevocationOptions{Timeout: time.Second})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevOffline)
 
 	p.SetOCSP(pkitest.Garbage)
-	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{OCSPOnly: true})
+	_, err = pki.FetchRevocation(ctx, chains, pki.RevocationOptions{OCSPOnly: true})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevInvalid)
 
 	p.SetOCSP(pkitest.Normal)
 	p.SetCRL(pkitest.Normal)
-	good, err := pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{})
+	good, err := pki.FetchRevocation(ctx, chains, pki.RevocationOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.RevokeSigner()
-	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{OCSPOnly: true})
+	_, err = pki.FetchRevocation(ctx, chains, pki.RevocationOptions{OCSPOnly: true})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevoked)
-	_, err = pdfsign.FetchRevocation(ctx, chains, pdfsign.RevocationOptions{CRLOnly: true})
+	_, err = pki.FetchRevocation(ctx, chains, pki.RevocationOptions{CRLOnly: true})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVRevoked)
 	// Data fetched before the revocation said good; the new CRL says revoked.
-	if s := pdfsign.CheckEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != pdfsign.RevGood {
+	if s := pki.CheckEmbeddedRevocation(p.Signer, p.CA, good.OCSPs, good.CRLs, time.Now()); s != pki.RevGood {
 		t.Errorf("old data: %v", s)
 	}
-	crl, err := pdfsign.FetchCRL(ctx, p.URL+"/ca.crl", pdfsign.RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
+	crl, err := pki.FetchCRL(ctx, p.URL+"/ca.crl", pki.RevocationOptions{Timeout: 5 * time.Second, Client: p.Server.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := pdfsign.CheckEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != pdfsign.RevRevoked {
+	if s := pki.CheckEmbeddedRevocation(p.Signer, p.CA, nil, [][]byte{crl}, time.Now()); s != pki.RevRevoked {
 		t.Errorf("new CRL: %v, want revoked", s)
 	}
 }
