@@ -15,8 +15,8 @@ import (
 // Windows, Cocoa's panels on macOS, which it runs on the main thread). They
 // speak the system's language; the title and filter are the window's.
 
-// SystemFileChoosers are the file dialogs this system can show.
-func SystemFileChoosers() FileChooser { return FileChoosers{nativeChooser{}} }
+// systemFileChoosers are the file dialogs this system can show.
+func systemFileChoosers() FileChooser { return FileChoosers{nativeChooser{}} }
 
 type nativeChooser struct{}
 

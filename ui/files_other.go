@@ -2,5 +2,5 @@
 
 package ui
 
-// SystemFileChoosers: none known here; Fyne's dialog is used.
-func SystemFileChoosers() FileChooser { return FileChoosers{} }
+// systemFileChoosers: none known here; Fyne's dialog is used.
+func systemFileChoosers() FileChooser { return FileChoosers{} }
