@@ -59,7 +59,7 @@ type Options struct {
 	// screen then offers to turn it off; notices.go).
 	UpdateCheck bool
 	// Files asks for files and folders; default the system's dialogs
-	// (SystemFileChoosers), then Fyne's translated one (files.go).
+	// (systemFileChoosers), then Fyne's translated one (files.go).
 	Files FileChooser
 }
 
