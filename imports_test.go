@@ -23,14 +23,17 @@ var allowed = map[string][]string{
 	"cmd/certigna-desktop": {"*"}, // main: flags and printing over everything
 	"ui":                   {"actions", "assets", "browsers", "internal/settings", "internal/support", "internal/reminder"},
 	"actions":              {"pdfsign", "pdfsign/sign", "pdfsign/verify", "pdfsign/trust", "token", "browsers", "render", "assets"},
-	// pdfsign: the base both jobs share, the PKI primitives only they use
-	// (pdfsign/internal/pki); trust under verify under sign
+	// pdfsign: the base both jobs share, what only they use (opening a
+	// document, paths, errors: pdfsign/internal/doc; the PKI primitives:
+	// pdfsign/internal/pki); trust under verify under sign
 	"pdfsign":              {"internal/pdf", "internal/cms", "assets"},
-	"pdfsign/internal/pki": {"pdfsign", "internal/pdf", "internal/cms", "internal/chain"},
-	"pdfsign/trust":        {"pdfsign", "assets"},
-	"pdfsign/verify":       {"pdfsign", "pdfsign/internal/pki", "pdfsign/trust", "internal/pdf", "internal/cms", "render", "assets"},
-	"pdfsign/sign": {"pdfsign", "pdfsign/internal/pki", "pdfsign/verify", "pdfsign/trust", "internal/pdf", "internal/cms",
-		"internal/chain", "assets", "internal/testhook", "internal/tempfiles"},
+	"pdfsign/internal/doc": {"pdfsign", "internal/pdf"},
+	"pdfsign/internal/pki": {"pdfsign", "pdfsign/internal/doc", "internal/pdf", "internal/cms", "internal/chain"},
+	"pdfsign/trust":        {"pdfsign", "pdfsign/internal/doc", "assets"},
+	"pdfsign/verify": {"pdfsign", "pdfsign/internal/doc", "pdfsign/internal/pki", "pdfsign/trust", "internal/pdf", "internal/cms",
+		"render", "assets"},
+	"pdfsign/sign": {"pdfsign", "pdfsign/internal/doc", "pdfsign/internal/pki", "pdfsign/verify", "pdfsign/trust", "internal/pdf",
+		"internal/cms", "internal/chain", "assets", "internal/testhook", "internal/tempfiles"},
 	"token":              {"assets", "internal/chain"},
 	"browsers":           {"assets"},
 	"render":             {},
@@ -55,7 +58,7 @@ var allowed = map[string][]string{
 	"internal/testtoken":       {"internal/testtool"},
 	"internal/pkitest":         {"internal/testtool"},
 	"internal/refcheck":        {"internal/pdf"},
-	"pdfsign/internal/pdftest": {"pdfsign", "pdfsign/verify", "internal/pdf", "internal/pkitest", "internal/refcheck", "internal/testhook", "internal/testtool"},
+	"pdfsign/internal/pdftest": {"pdfsign", "pdfsign/internal/doc", "pdfsign/verify", "internal/pdf", "internal/pkitest", "internal/refcheck", "internal/testhook", "internal/testtool"},
 	// leaves: commands for developers and benchmarks
 	"tools/*": {"*"},
 	"bench/*": {"*"},

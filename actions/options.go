@@ -82,7 +82,7 @@ func (o SignOptions) Options(in string) (sign.Options, error) {
 		opts.Page = max(o.StampPageNum, 1)
 	}
 	if o.StampPage == StampLast {
-		n, err := pdfsign.PageCount(in)
+		n, err := sign.PageCount(in)
 		if err != nil {
 			return opts, err
 		}

@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
@@ -63,31 +62,6 @@ func (e *Error) Message(lang string) string {
 		data["Err"] = assets.T(lang, "pdf.limit."+le.What, map[string]any{"Limit": le.Limit})
 	}
 	return assets.T(lang, "pdf.err."+string(e.Kind), data)
-}
-
-func NewErr(kind Kind, path string, err error) *Error {
-	return &Error{Kind: kind, Path: path, Err: err}
-}
-
-func Damagedf(format string, a ...any) error {
-	return &Error{Kind: KindDamaged, Err: fmt.Errorf(format, a...)}
-}
-
-// WithPath turns a failure of the PDF layer (readError) into an *Error of
-// the same kind, and fills in Path on a *Error that lacks it.
-func WithPath(err error, path string) error {
-	var e *Error
-	var re *pdf.ReadError
-	if !errors.As(err, &e) && errors.As(err, &re) {
-		return &Error{Kind: Kind(re.Kind), Path: path, Err: re.Err}
-	}
-	if e != nil {
-		if e.Path == "" {
-			e.Path = path
-		}
-		return err
-	}
-	return err
 }
 
 // KindForbidden: the document itself forbids this signature (permissions

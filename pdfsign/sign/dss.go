@@ -12,6 +12,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"github.com/certigna-desktop/app/pdfsign"
@@ -51,18 +52,18 @@ type ltvResult struct {
 func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error) {
 	st, err := f.Stat()
 	if err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, f.Name(), err)
+		return nil, doc.NewErr(pdfsign.KindIO, f.Name(), err)
 	}
 	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
-		return nil, pdfsign.WithPath(err, f.Name())
+		return nil, doc.WithPath(err, f.Name())
 	}
 	sigs, err := pki.FindSignatures(r)
 	if err != nil {
-		return nil, pdfsign.WithPath(err, f.Name())
+		return nil, doc.WithPath(err, f.Name())
 	}
 	if len(sigs) == 0 {
-		return nil, pdfsign.NewErr(pdfsign.KindNoSignature, f.Name(), nil)
+		return nil, doc.NewErr(pdfsign.KindNoSignature, f.Name(), nil)
 	}
 	if !opts.All {
 		last := sigs[0]
@@ -121,7 +122,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 		return dssBuild(r, u, res.VRI, data, now)
 	}); err != nil {
 		var pe *pdfsign.Error
-		if err := pdfsign.WithPath(err, f.Name()); errors.As(err, &pe) {
+		if err := doc.WithPath(err, f.Name()); errors.As(err, &pe) {
 			return nil, err
 		}
 		return nil, pdfsign.NewLTVError(pdfsign.LTVDSS, "", err.Error(), err)
@@ -142,11 +143,11 @@ func ltvEnd(s *pki.SigInfo) int64 {
 func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *pki.RevocationData, now time.Time) error {
 	rootRef, ok := r.Trailer.Get("Root").(pdf.Ref)
 	if !ok {
-		return pdfsign.Damagedf("trailer has no /Root")
+		return doc.Damagedf("trailer has no /Root")
 	}
 	root, err := r.ResolveDict(rootRef)
 	if err != nil || root == nil {
-		return pdfsign.Damagedf("catalog unreadable")
+		return doc.Damagedf("catalog unreadable")
 	}
 	root = root.Clone()
 	old, err := r.ResolveDict(root.Get("DSS"))
@@ -245,11 +246,11 @@ func dssBuild(r *pdf.Reader, u *pdf.Increment, vriKeys []string, data *pki.Revoc
 // over the input, an existing out only with force, a temporary file renamed
 // at the end, nothing left behind on error.
 func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions) (*ltvResult, error) {
-	inInfo, err := pdfsign.CheckPaths(in, out, force)
+	inInfo, err := doc.CheckPaths(in, out, force)
 	if err != nil {
 		return nil, err
 	}
-	src, _, err := pdfsign.OpenInput(in)
+	src, _, err := doc.OpenInput(in)
 	if err != nil {
 		return nil, err
 	}
@@ -260,17 +261,17 @@ func extendLTV(ctx context.Context, in, out string, force bool, opts ltvOptions)
 	}
 	defer tmp.discard()
 	if n, err := io.Copy(tmp, src); err != nil || n != inInfo.Size() {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	res, err := addLTV(ctx, tmp.File, opts)
 	if err != nil {
-		return nil, pdfsign.WithPath(err, in)
+		return nil, doc.WithPath(err, in)
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err := publish(tmp.Name(), out, force, false); err != nil {
 		return nil, err

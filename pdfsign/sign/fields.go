@@ -3,9 +3,11 @@ package sign
 import (
 	"errors"
 	"fmt"
-	"github.com/certigna-desktop/app/internal/pdf"
 	"os"
 	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -52,26 +54,26 @@ func SignatureFields(path string) ([]FieldInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, pdfsign.NewErr(pdfsign.KindInputNotFound, path, err)
+			return nil, doc.NewErr(pdfsign.KindInputNotFound, path, err)
 		}
-		return nil, pdfsign.NewErr(pdfsign.KindIO, path, err)
+		return nil, doc.NewErr(pdfsign.KindIO, path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, path, err)
+		return nil, doc.NewErr(pdfsign.KindIO, path, err)
 	}
-	r, err := pdfsign.OpenForSigning(f, st.Size())
+	r, err := doc.OpenForSigning(f, st.Size())
 	if err != nil {
-		return nil, pdfsign.WithPath(err, path)
+		return nil, doc.WithPath(err, path)
 	}
 	catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 	if err != nil || catalog == nil {
-		return nil, pdfsign.NewErr(pdfsign.KindDamaged, path, errors.New("catalog missing"))
+		return nil, doc.NewErr(pdfsign.KindDamaged, path, errors.New("catalog missing"))
 	}
 	fs, err := listSigFields(r, catalog)
 	if err != nil {
-		return nil, pdfsign.WithPath(err, path)
+		return nil, doc.WithPath(err, path)
 	}
 	out := make([]FieldInfo, len(fs))
 	pages := map[int]*pageInfo{}
@@ -229,7 +231,7 @@ func placeFields(r *pdf.Reader, catalog *pdf.Dict, fs []*formSigField) error {
 func pageRefs(r *pdf.Reader, catalog *pdf.Dict, limit int) ([]pdf.Ref, error) {
 	root, ok := catalog.Get("Pages").(pdf.Ref)
 	if !ok {
-		return nil, pdfsign.Damagedf("catalog has no page tree")
+		return nil, doc.Damagedf("catalog has no page tree")
 	}
 	var out []pdf.Ref
 	w := pdf.PageWalk{Page: func(p *pdf.Page) bool {

@@ -3,9 +3,11 @@ package sign
 import (
 	"bytes"
 	"errors"
-	"github.com/certigna-desktop/app/internal/pdf"
 	"os"
 	"strings"
+
+	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -38,7 +40,7 @@ func prepareField(in string, opts Options) (Options, *fieldFill, error) {
 	choose := func(r *pdf.Reader) (*formSigField, Options, error) {
 		catalog, err := r.ResolveDict(r.Trailer.Get("Root"))
 		if err != nil || catalog == nil {
-			return nil, opts, pdfsign.Damagedf("catalog unreadable")
+			return nil, opts, doc.Damagedf("catalog unreadable")
 		}
 		return chooseField(r, catalog, opts)
 	}
@@ -49,14 +51,14 @@ func prepareField(in string, opts Options) (Options, *fieldFill, error) {
 		target, o2, err = choose(r)
 	}
 	if err != nil && !isFieldError(err) {
-		if r, err = pdfsign.OpenForSigning(f, st.Size()); err != nil {
+		if r, err = doc.OpenForSigning(f, st.Size()); err != nil {
 			return opts, nil, nil // signFile reports it
 		}
 		target, o2, err = choose(r)
 	}
 	if err != nil {
 		if isFieldError(err) {
-			return opts, nil, pdfsign.WithPath(err, in)
+			return opts, nil, doc.WithPath(err, in)
 		}
 		return opts, nil, nil
 	}
@@ -99,7 +101,7 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 	}
 	fd, err := r.ResolveDict(sf.ref)
 	if err != nil || fd == nil {
-		return nil, pdfsign.Damagedf("signature field %s unreadable", sf.Name)
+		return nil, doc.Damagedf("signature field %s unreadable", sf.Name)
 	}
 	fd = fd.Clone()
 	sigRef := u.Alloc()
@@ -108,7 +110,7 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 	if sf.widget != sf.ref {
 		w, err := r.ResolveDict(sf.widget)
 		if err != nil || w == nil {
-			return nil, pdfsign.Damagedf("widget of %s unreadable", sf.Name)
+			return nil, doc.Damagedf("widget of %s unreadable", sf.Name)
 		}
 		wd = w.Clone()
 		// poppler and mupdf read the value from the widget (mupdf's own
@@ -141,7 +143,7 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 	catalog = catalog.Clone()
 	form, err := pdf.ReadForm(r, catalog)
 	if err != nil || form.Dict == nil {
-		return nil, pdfsign.Damagedf("AcroForm unreadable")
+		return nil, doc.Damagedf("AcroForm unreadable")
 	}
 	if form.SetSigFlags() && form.Put(u, catalog) {
 		u.Put(rootRef, catalog)

@@ -17,6 +17,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
@@ -86,10 +87,10 @@ type FinishResult struct {
 func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *FinishResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, pdfsign.PanicErr(path, p)
+			res, err = nil, doc.PanicErr(path, p)
 		}
 		if err != nil {
-			err = pdfsign.WithPath(err, path)
+			err = doc.WithPath(err, path)
 		}
 	}()
 	inPlace := out == "" || out == path
@@ -99,10 +100,10 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 		if real, err := filepath.EvalSymlinks(path); err == nil {
 			out = real
 		}
-	} else if _, err := pdfsign.CheckPaths(path, out, opts.Force); err != nil {
+	} else if _, err := doc.CheckPaths(path, out, opts.Force); err != nil {
 		return nil, err
 	}
-	src, info, err := pdfsign.OpenInput(path)
+	src, info, err := doc.OpenInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 		return nil, err
 	}
 	if len(sigs) == 0 {
-		return nil, pdfsign.NewErr(pdfsign.KindNoSignature, path, nil)
+		return nil, doc.NewErr(pdfsign.KindNoSignature, path, nil)
 	}
 	last := sigs[0]
 	for _, s := range sigs[1:] {
@@ -152,11 +153,11 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	}
 	defer tmp.discard()
 	if n, err := io.Copy(tmp, io.NewSectionReader(src, 0, info.Size())); err != nil || n != info.Size() {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if patched != nil {
 		if _, err := tmp.WriteAt(patched, last.ByteRange[1]+1); err != nil {
-			return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+			return nil, doc.NewErr(pdfsign.KindIO, out, err)
 		}
 		res.Timestamped = true
 	}
@@ -168,7 +169,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 				return nil, err // nothing gained: the file stays as it was
 			}
 			if terr := tmp.Truncate(info.Size()); terr != nil {
-				return nil, pdfsign.NewErr(pdfsign.KindIO, out, terr)
+				return nil, doc.NewErr(pdfsign.KindIO, out, terr)
 			}
 			pending = err // the timestamp is worth keeping
 		} else {
@@ -177,7 +178,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	}
 	st, err := tmp.Stat()
 	if err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	after, err := verify.File(ctx, tmp.File, st.Size(), verify.Options{})
 	if err != nil {
@@ -189,14 +190,14 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 		res.Level = s.Level
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if inPlace {
 		if err := os.Rename(tmp.Name(), out); err != nil {
-			return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+			return nil, doc.NewErr(pdfsign.KindIO, out, err)
 		}
 		syncDir(filepath.Dir(out))
 	} else if err := publish(tmp.Name(), out, opts.Force, false); err != nil {

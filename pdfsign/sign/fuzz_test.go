@@ -21,6 +21,7 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
@@ -84,7 +85,7 @@ func FuzzReader(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		pdfsign.SigFields(r)
+		doc.SigFields(r)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
@@ -130,7 +131,7 @@ func TestSameSignatureVerifiedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields, err := pdfsign.SigFields(r)
+	fields, err := doc.SigFields(r)
 	if err != nil || len(fields) != 1 {
 		t.Fatalf("fields %v %v", fields, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
@@ -280,7 +281,7 @@ func FuzzRepair(f *testing.F) {
 	f.Add(formPDF("7 0 R", "7 0 R", "<</FT/Sig/T(S)"+sigWidget+"/Rect[1 1 50 50]/SV<</DigestMethod[/SHA512]/Ff 64>>/Lock<</Action/All>>>>"))
 	key, chain := fuzzKey(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := pdfsign.OpenForSigning(bytes.NewReader(data), int64(len(data)))
+		r, err := doc.OpenForSigning(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}

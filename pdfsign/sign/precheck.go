@@ -16,6 +16,7 @@ import (
 	"github.com/certigna-desktop/app/internal/tempfiles"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
@@ -33,13 +34,13 @@ import (
 func CheckInput(in string, opts Options) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = pdfsign.PanicErr(in, p)
+			err = doc.PanicErr(in, p)
 		}
 		if err != nil {
-			err = pdfsign.WithPath(err, in)
+			err = doc.WithPath(err, in)
 		}
 	}()
-	f, info, err := pdfsign.OpenInput(in)
+	f, info, err := doc.OpenInput(in)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func CheckInput(in string, opts Options) (err error) {
 	if opts, _, err = prepareField(in, opts); err != nil { // the field to fill and its stamp (fields.go)
 		return err
 	}
-	r, err := pdfsign.OpenForSigning(f, info.Size()) // decrypted; repaired if readers would repair it (signable.go)
+	r, err := doc.OpenForSigning(f, info.Size()) // decrypted; repaired if readers would repair it (signable.go)
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func CheckInput(in string, opts Options) (err error) {
 		return err
 	}
 	if catalog == nil {
-		return pdfsign.NewErr(pdfsign.KindDamaged, in, errors.New("catalog missing"))
+		return doc.NewErr(pdfsign.KindDamaged, in, errors.New("catalog missing"))
 	}
 	if err := checkSignable(r, catalog, opts); err != nil { // DocMDP, permissions, field locks (signable.go)
 		return err
@@ -113,7 +114,7 @@ const outputSlack = 4 << 20
 func checkOutputPlace(out string, inSize int64, force bool) error {
 	if fi, err := os.Lstat(out); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		if _, err := os.Stat(out); err != nil && !force {
-			return pdfsign.NewErr(KindOutputLink, out, nil)
+			return doc.NewErr(KindOutputLink, out, nil)
 		}
 	}
 	dir := filepath.Dir(out)
@@ -121,12 +122,12 @@ func checkOutputPlace(out string, inSize int64, force bool) error {
 	// and quotas alike; the probe file is removed at once.
 	probe, err := tempfiles.Create(dir, ".certigna-check-*.tmp")
 	if err != nil {
-		return pdfsign.NewErr(KindOutputDir, dir, err)
+		return doc.NewErr(KindOutputDir, dir, err)
 	}
 	probe.Close()
 	tempfiles.Remove(probe.Name())
 	if free, ok := freeSpace(dir); ok && free < inSize+outputSlack {
-		return pdfsign.NewErr(KindOutputDir, dir, fmt.Errorf("%d MB free, about %d MB needed", free>>20, (inSize+outputSlack)>>20))
+		return doc.NewErr(KindOutputDir, dir, fmt.Errorf("%d MB free, about %d MB needed", free>>20, (inSize+outputSlack)>>20))
 	}
 	return nil
 }

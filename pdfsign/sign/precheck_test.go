@@ -39,7 +39,7 @@ func TestNonRegularInputRefusedBeforeOpen(t *testing.T) {
 	go func() {
 		_, e1 := verify.Verify(context.Background(), fifo, verify.Options{})
 		e2 := Check(fifo, filepath.Join(dir, "o.pdf"), Options{})
-		_, e3 := pdfsign.PageCount(fifo)
+		_, e3 := PageCount(fifo)
 		done <- [3]error{e1, e2, e3}
 	}()
 	select {

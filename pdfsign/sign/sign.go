@@ -16,6 +16,7 @@ import (
 	"github.com/certigna-desktop/app/internal/testhook"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -140,7 +141,7 @@ type signerWithCert interface {
 func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x509.Certificate, opts Options) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = nil, pdfsign.PanicErr(in, p)
+			res, err = nil, doc.PanicErr(in, p)
 		}
 		if e := (*pdfsign.Error)(nil); err != nil && errors.Is(ctx.Err(), context.Canceled) && !(errors.As(err, &e) && e.Kind == pdfsign.KindCanceled) {
 			// a step failed because the caller canceled (the window's
@@ -149,7 +150,7 @@ func Sign(ctx context.Context, in, out string, signer crypto.Signer, chain []*x5
 			err = &pdfsign.Error{Kind: pdfsign.KindCanceled, Err: ctx.Err()}
 		}
 		if err != nil {
-			err = pdfsign.WithPath(err, in)
+			err = doc.WithPath(err, in)
 		}
 	}()
 	if out == "" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -20,16 +21,16 @@ import (
 func Check(in, out string, opts Options) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = pdfsign.PanicErr(in, p)
+			err = doc.PanicErr(in, p)
 		}
 		if err != nil {
-			err = pdfsign.WithPath(err, in)
+			err = doc.WithPath(err, in)
 		}
 	}()
 	if out == "" {
 		out = DefaultOutput(in)
 	}
-	info, err := pdfsign.CheckPaths(in, out, opts.Force)
+	info, err := doc.CheckPaths(in, out, opts.Force)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
@@ -26,7 +27,7 @@ func dssStep(ctx context.Context, cfg *signConfig, f *os.File, res *Result) (pen
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, f.Name(), err)
+		return nil, doc.NewErr(pdfsign.KindIO, f.Name(), err)
 	}
 	chain := append([]*x509.Certificate{cfg.cms.Cert}, cfg.cms.Chain...)
 	if _, err := addLTV(ctx, f, ltvOptions{ExtraCerts: chain, Revocation: pki.RevocationOptions{Timeout: cfg.netTimeout}}); err != nil {
@@ -39,10 +40,10 @@ func dssStep(ctx context.Context, cfg *signConfig, f *os.File, res *Result) (pen
 		// Nothing of a failed DSS stays in the file (addLTV writes last,
 		// but a write may fail half way).
 		if terr := f.Truncate(st.Size()); terr != nil {
-			return nil, pdfsign.NewErr(pdfsign.KindIO, f.Name(), terr)
+			return nil, doc.NewErr(pdfsign.KindIO, f.Name(), terr)
 		}
 		if _, serr := f.Seek(st.Size(), 0); serr != nil {
-			return nil, pdfsign.NewErr(pdfsign.KindIO, f.Name(), serr)
+			return nil, doc.NewErr(pdfsign.KindIO, f.Name(), serr)
 		}
 		if res.Warning == nil {
 			res.Warning = err

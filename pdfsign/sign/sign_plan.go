@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -51,7 +52,7 @@ func planSignature(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, err
 		return nil, err
 	}
 	if catalog == nil {
-		return nil, pdfsign.Damagedf("catalog missing")
+		return nil, doc.Damagedf("catalog missing")
 	}
 	if err := checkSignable(r, catalog, cfg.opts); err != nil {
 		return nil, err
@@ -158,14 +159,14 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	}
 	rootRef, ok := catalog.Get("Pages").(pdf.Ref)
 	if !ok {
-		return nil, pdfsign.Damagedf("catalog has no page tree")
+		return nil, doc.Damagedf("catalog has no page tree")
 	}
 	root, err := r.ResolveDict(rootRef)
 	if err != nil {
 		return nil, err
 	}
 	if root == nil {
-		return nil, pdfsign.Damagedf("page tree missing")
+		return nil, doc.Damagedf("page tree missing")
 	}
 	total, _ := pdf.ToInt(root.Get("Count"))
 	if int64(n) > total && total > 0 {
@@ -226,7 +227,7 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 	// The root's /Count promised this page: a tree that loops or lies
 	// about its counts is a damaged file, not a bad page number.
 	if w.Looped || total > 0 {
-		return nil, pdfsign.Damagedf("page tree: page %d of %d not found (the tree loops or its /Count is wrong)", n, total)
+		return nil, doc.Damagedf("page tree: page %d of %d not found (the tree loops or its /Count is wrong)", n, total)
 	}
 	return nil, &pdfsign.Error{Kind: pdfsign.KindPageRange, Err: fmt.Errorf("page %d not found", n)}
 }

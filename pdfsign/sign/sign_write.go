@@ -15,6 +15,7 @@ import (
 	"github.com/certigna-desktop/app/internal/tempfiles"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -23,23 +24,23 @@ import (
 // then publish without clobbering.
 
 func signFile(in, out string, cfg *signConfig) (*Result, error) {
-	inInfo, err := pdfsign.CheckPaths(in, out, cfg.opts.Force)
+	inInfo, err := doc.CheckPaths(in, out, cfg.opts.Force)
 	if err != nil {
 		return nil, err
 	}
-	f, _, err := pdfsign.OpenInput(in)
+	f, _, err := doc.OpenInput(in)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	size := inInfo.Size()
-	r, err := pdfsign.OpenForSigning(f, size)
+	r, err := doc.OpenForSigning(f, size)
 	if err != nil {
-		return nil, pdfsign.WithPath(err, in)
+		return nil, doc.WithPath(err, in)
 	}
 	last := make([]byte, 1)
 	if _, err := f.ReadAt(last, size-1); err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, in, err)
+		return nil, doc.NewErr(pdfsign.KindIO, in, err)
 	}
 	size = r.Size() // without the bytes before %PDF, if any (internal/pdf/oddfiles.go)
 	// Size the placeholder from a CMS built with a signature value of the
@@ -59,7 +60,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 			err = r.LimitErr() // a bound reached on a lenient path (limits.go)
 		}
 		if err != nil {
-			return nil, pdfsign.WithPath(err, in)
+			return nil, doc.WithPath(err, in)
 		}
 		plan.base = r.Base()
 		res, need, err := writeSigned(f, size, last[0], out, plan, cfg)
@@ -71,7 +72,7 @@ func signFile(in, out string, cfg *signConfig) (*Result, error) {
 			continue
 		}
 		if err != nil {
-			return nil, pdfsign.WithPath(err, out)
+			return nil, doc.WithPath(err, out)
 		}
 		if need == 0 {
 			return res, nil
@@ -112,10 +113,10 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
 	n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
 	if err != nil {
-		return nil, 0, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if n != size {
-		return nil, 0, pdfsign.NewErr(pdfsign.KindIO, in.Name(), errors.New("input changed while signing"))
+		return nil, 0, doc.NewErr(pdfsign.KindIO, in.Name(), errors.New("input changed while signing"))
 	}
 	if err := cfg.ctx.Err(); err != nil { // the last moment before the token signs
 		return nil, 0, &pdfsign.Error{Kind: pdfsign.KindCanceled, Err: err}
@@ -137,7 +138,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	}
 	hex.Encode(s.Data[rel(cPos)+1:], der)
 	if _, err := tmp.Write(s.Data); err != nil {
-		return nil, 0, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	sum.Write(s.Data)
 	res = &Result{
@@ -152,10 +153,10 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 		}
 	}
 	if err := tmp.Sync(); err != nil {
-		return nil, 0, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, 0, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err := publish(tmp.Name(), out, cfg.opts.Force, cfg.opts.DeferDirSync); err != nil {
 		return nil, 0, err
@@ -176,7 +177,7 @@ type outputTemp struct {
 func newOutputTemp(out string, like *os.File) (*outputTemp, error) {
 	f, err := tempfiles.Create(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
-		return nil, pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return nil, doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	keepMode(f, like)
 	return &outputTemp{File: f}, nil
@@ -217,17 +218,17 @@ func publish(tmp, out string, force, noDirSync bool) error {
 			return nil
 		} else if errors.Is(err, os.ErrExist) {
 			os.Remove(tmp)
-			return pdfsign.NewErr(pdfsign.KindOutputExists, out, nil)
+			return doc.NewErr(pdfsign.KindOutputExists, out, nil)
 		}
 		// No hard links on this file system: check, then rename.
 		if _, err := os.Stat(out); err == nil {
 			os.Remove(tmp)
-			return pdfsign.NewErr(pdfsign.KindOutputExists, out, nil)
+			return doc.NewErr(pdfsign.KindOutputExists, out, nil)
 		}
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		os.Remove(tmp)
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	syncDir(filepath.Dir(out))
 	return nil

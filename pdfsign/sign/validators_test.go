@@ -17,9 +17,9 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"golang.org/x/crypto/cryptobyte"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
@@ -40,7 +40,7 @@ func extractSignature(t testing.TB, path string) (cms, signed []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields, err := pdfsign.SigFields(r)
+	fields, err := doc.SigFields(r)
 	if err != nil || len(fields) == 0 {
 		t.Fatalf("no signature: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -55,13 +56,13 @@ func NewStore(withSystem bool, paths ...string) (*Store, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		} else if err != nil {
-			return nil, pdfsign.NewErr(pdfsign.KindIO, p, err)
+			return nil, doc.NewErr(pdfsign.KindIO, p, err)
 		}
 		files := []string{p}
 		if st.IsDir() {
 			ents, err := os.ReadDir(p)
 			if err != nil {
-				return nil, pdfsign.NewErr(pdfsign.KindIO, p, err)
+				return nil, doc.NewErr(pdfsign.KindIO, p, err)
 			}
 			files = files[:0]
 			for _, e := range ents {
@@ -74,7 +75,7 @@ func NewStore(withSystem bool, paths ...string) (*Store, error) {
 		for _, f := range files {
 			certs, err := readCertFile(f)
 			if err != nil {
-				return nil, pdfsign.NewErr(pdfsign.KindCertificate, f, err)
+				return nil, doc.NewErr(pdfsign.KindCertificate, f, err)
 			}
 			for _, c := range certs {
 				t.AddCert(c)

@@ -4,14 +4,13 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // applyChanges runs the change analysis for every signature that does not
 // cover the whole file and decides the report's verdict: a signature counts
 // only if it is valid and every change after it is allowed.
-func applyChanges(r *pdf.Reader, ends []revision, fields []pdfsign.SigField, rep *Report) {
+func applyChanges(r *pdf.Reader, ends []revision, fields []doc.SigField, rep *Report) {
 	a := newChangeAnalyser(r, ends)
 	// Bytes after the last revision that no cross-reference section
 	// describes (an incremental save without its xref): not a revision we

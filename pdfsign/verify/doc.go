@@ -2,7 +2,7 @@
 // after each one. It never uses the network.
 //
 // Verify is a sequence of steps (see Verify and checkOne): the signature
-// fields (pdfsign's sigfields.go), the revisions (verify_changes.go),
+// fields (pdfsign/internal/doc's sigfields.go), the revisions (verify_changes.go),
 // byte range and CMS (verify_signature.go, verify_x509sha1.go), timestamp
 // and embedded revocation data (verify_ltv.go), the level (padesLevel),
 // then what changed after each signature and whether it was allowed

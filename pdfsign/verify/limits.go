@@ -1,7 +1,7 @@
 package verify
 
-// What checking one signature may cost, for the work bounds of pdfsign's
-// limits.go.
+// What checking one signature may cost, for the work bounds against
+// hostile files (pdfsign's limits.go).
 
 import (
 	"crypto/sha256"

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -18,32 +19,32 @@ import (
 func SignedVersion(in, out string, n int, force bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = pdfsign.PanicErr(in, p)
+			err = doc.PanicErr(in, p)
 		}
 	}()
-	if _, err := pdfsign.CheckPaths(in, out, force); err != nil {
+	if _, err := doc.CheckPaths(in, out, force); err != nil {
 		return err
 	}
-	f, st, err := pdfsign.OpenInput(in)
+	f, st, err := doc.OpenInput(in)
 	if err != nil {
-		return pdfsign.WithPath(err, in)
+		return doc.WithPath(err, in)
 	}
 	defer f.Close()
 	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
-		return pdfsign.WithPath(err, in)
+		return doc.WithPath(err, in)
 	}
 	ends, err := revisionEnds(f, st.Size(), r)
 	if err != nil {
-		return pdfsign.WithPath(err, in)
+		return doc.WithPath(err, in)
 	}
 	if n < 1 || n > len(ends) {
-		return pdfsign.NewErr(pdfsign.KindRevisionRange, in, nil)
+		return doc.NewErr(pdfsign.KindRevisionRange, in, nil)
 	}
 	end := ends[n-1].end
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".certigna-revision-*.pdf")
 	if err != nil {
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	defer func() {
 		if err != nil {
@@ -52,16 +53,16 @@ func SignedVersion(in, out string, n int, force bool) (err error) {
 		}
 	}()
 	if _, err = io.Copy(tmp, io.NewSectionReader(f, 0, end)); err != nil {
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err = tmp.Close(); err != nil {
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	if err = os.Rename(tmp.Name(), out); err != nil {
-		return pdfsign.NewErr(pdfsign.KindIO, out, err)
+		return doc.NewErr(pdfsign.KindIO, out, err)
 	}
 	return nil
 }
@@ -71,24 +72,24 @@ func SignedVersion(in, out string, n int, force bool) (err error) {
 func RevisionEnd(path string, n int) (end int64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			end, err = 0, pdfsign.PanicErr(path, p)
+			end, err = 0, doc.PanicErr(path, p)
 		}
 	}()
-	f, st, err := pdfsign.OpenInput(path)
+	f, st, err := doc.OpenInput(path)
 	if err != nil {
-		return 0, pdfsign.WithPath(err, path)
+		return 0, doc.WithPath(err, path)
 	}
 	defer f.Close()
 	r, err := pdf.NewReaderDecrypting(f, st.Size())
 	if err != nil {
-		return 0, pdfsign.WithPath(err, path)
+		return 0, doc.WithPath(err, path)
 	}
 	ends, err := revisionEnds(f, st.Size(), r)
 	if err != nil {
-		return 0, pdfsign.WithPath(err, path)
+		return 0, doc.WithPath(err, path)
 	}
 	if n < 1 || n > len(ends) {
-		return 0, pdfsign.NewErr(pdfsign.KindRevisionRange, path, nil)
+		return 0, doc.NewErr(pdfsign.KindRevisionRange, path, nil)
 	}
 	return ends[n-1].end, nil
 }

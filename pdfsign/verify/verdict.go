@@ -4,8 +4,7 @@ import (
 	"os"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // The four answers a person wants about a signature, kept apart: is the
@@ -98,6 +97,6 @@ func HasSignatures(path string) bool {
 	if err != nil {
 		return false
 	}
-	fields, err := pdfsign.SigFields(r)
+	fields, err := doc.SigFields(r)
 	return err == nil && len(fields) > 0
 }

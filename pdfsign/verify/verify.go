@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // Verify checks every signature of the PDF at path. A file without any
@@ -20,10 +21,10 @@ import (
 func Verify(ctx context.Context, path string, opts Options) (rep *Report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			rep, err = nil, pdfsign.PanicErr(path, p)
+			rep, err = nil, doc.PanicErr(path, p)
 		}
 	}()
-	f, st, err := pdfsign.OpenInput(path) // a FIFO or a device is refused before it is opened (limits.go)
+	f, st, err := doc.OpenInput(path) // a FIFO or a device is refused before it is opened (limits.go)
 	if err != nil {
 		return nil, err
 	}
@@ -35,14 +36,14 @@ func Verify(ctx context.Context, path string, opts Options) (rep *Report, err er
 		// once here for every consumer (safetext.go).
 		rep.sanitize()
 	}
-	return rep, pdfsign.WithPath(err, path)
+	return rep, doc.WithPath(err, path)
 }
 
 func File(ctx context.Context, f *os.File, size int64, opts Options) (*Report, error) {
 	if size == 0 {
-		return nil, pdfsign.NewErr(pdfsign.KindNotPDF, "", nil)
+		return nil, doc.NewErr(pdfsign.KindNotPDF, "", nil)
 	}
-	r, err := pdfsign.OpenForVerify(f, size) // as signing reads it (signable.go)
+	r, err := doc.OpenForVerify(f, size) // as signing reads it (signable.go)
 	if err != nil {
 		return nil, err
 	}
@@ -52,12 +53,12 @@ func File(ctx context.Context, f *os.File, size int64, opts Options) (*Report, e
 		return nil, err
 	}
 	rep.Revisions = len(ends)
-	fields, err := pdfsign.SigFields(r)
+	fields, err := doc.SigFields(r)
 	if err != nil {
 		return nil, err
 	}
 	if len(fields) == 0 {
-		return rep, pdfsign.NewErr(pdfsign.KindNoSignature, "", nil)
+		return rep, doc.NewErr(pdfsign.KindNoSignature, "", nil)
 	}
 	opts.docCerts, _, _, _ = ReadDSS(r, "")
 	rep.OK = true

@@ -17,6 +17,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -32,7 +33,7 @@ import (
 //  4. for a signature (not a document timestamp): its timestamp and the
 //     revocation data embedded in the document (checkLTV, verify_ltv.go);
 //  5. its PAdES level, from all the above (padesLevel).
-func checkOne(f *os.File, size int64, r *pdf.Reader, sf pdfsign.SigField, ends []revision, opts Options) SignatureReport {
+func checkOne(f *os.File, size int64, r *pdf.Reader, sf doc.SigField, ends []revision, opts Options) SignatureReport {
 	s := describeSignature(r, sf)
 	contents, ranges := checkCoverage(&s, f, size, r, sf.V, ends)
 	if s.SubFilter == "adbe.x509.rsa_sha1" {
@@ -53,7 +54,7 @@ func checkOne(f *os.File, size int64, r *pdf.Reader, sf pdfsign.SigField, ends [
 }
 
 // describeSignature reads the signature dictionary's type and texts.
-func describeSignature(r *pdf.Reader, sf pdfsign.SigField) SignatureReport {
+func describeSignature(r *pdf.Reader, sf doc.SigField) SignatureReport {
 	v := sf.V
 	s := SignatureReport{Field: sf.Name, Type: "signature", SubFilter: v.NameOf("SubFilter"), Trust: TrustNotChecked, Problems: []Problem{}}
 	if v.NameOf("Type") == "DocTimeStamp" || s.SubFilter == "ETSI.RFC3161" {

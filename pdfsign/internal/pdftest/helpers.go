@@ -18,6 +18,7 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -240,7 +241,7 @@ func CheckUnchanged(t *testing.T, in, out string) {
 		}
 		t.Cleanup(func() { f.Close() })
 		st, _ := f.Stat()
-		r, err := pdfsign.OpenForSigning(f, st.Size()) // the input as signing reads it (repaired if need be)
+		r, err := doc.OpenForSigning(f, st.Size()) // the input as signing reads it (repaired if need be)
 		if err != nil {
 			t.Fatal(err)
 		}

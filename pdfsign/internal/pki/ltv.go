@@ -13,6 +13,7 @@ import (
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // Reading the signatures of a document for long-term validation: their
@@ -40,7 +41,7 @@ func VRIKey(contents []byte) string {
 // ltvFindSignatures returns the document's signatures in /AcroForm /Fields
 // order (kids included, signatureFields), each with its CMS parsed when possible.
 func FindSignatures(r *pdf.Reader) ([]*SigInfo, error) {
-	fields, err := pdfsign.SigFields(r)
+	fields, err := doc.SigFields(r)
 	if err != nil {
 		return nil, err
 	}

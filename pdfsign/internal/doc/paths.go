@@ -1,4 +1,4 @@
-package pdfsign
+package doc
 
 // The paths a command reads and writes: never the input as the output,
 // never over an existing file unless asked.
@@ -8,6 +8,8 @@ import (
 
 	"os"
 	"path/filepath"
+
+	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // CheckPaths refuses to write over the input or over an existing file.
@@ -15,27 +17,27 @@ func CheckPaths(in, out string, force bool) (os.FileInfo, error) {
 	inInfo, err := os.Stat(in)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, NewErr(KindInputNotFound, in, err)
+			return nil, NewErr(pdfsign.KindInputNotFound, in, err)
 		}
-		return nil, NewErr(KindIO, in, err)
+		return nil, NewErr(pdfsign.KindIO, in, err)
 	}
 	if inInfo.IsDir() {
-		return nil, NewErr(KindNotPDF, in, errors.New("is a directory"))
+		return nil, NewErr(pdfsign.KindNotPDF, in, errors.New("is a directory"))
 	}
 	if !inInfo.Mode().IsRegular() {
-		return nil, NewErr(KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
+		return nil, NewErr(pdfsign.KindNotRegular, in, nil) // a FIFO or a device: reading it could block forever
 	}
 	absIn, err1 := filepath.Abs(in)
 	absOut, err2 := filepath.Abs(out)
 	if err1 == nil && err2 == nil && absIn == absOut {
-		return nil, NewErr(KindSameFile, out, nil)
+		return nil, NewErr(pdfsign.KindSameFile, out, nil)
 	}
 	if outInfo, err := os.Stat(out); err == nil {
 		if os.SameFile(inInfo, outInfo) {
-			return nil, NewErr(KindSameFile, out, nil)
+			return nil, NewErr(pdfsign.KindSameFile, out, nil)
 		}
 		if outInfo.IsDir() || !force {
-			return nil, NewErr(KindOutputExists, out, nil)
+			return nil, NewErr(pdfsign.KindOutputExists, out, nil)
 		}
 	}
 	return inInfo, nil

@@ -1,6 +1,6 @@
 //go:build unix
 
-package pdfsign
+package doc
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package pdfsign
+package doc
 
 import "github.com/certigna-desktop/app/internal/pdf"
 
