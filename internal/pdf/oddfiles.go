@@ -60,6 +60,18 @@ func (r *Reader) fallbackEntry(num int, cause error) (Object, error) {
 // stream's header, small fonts) cost one read, not one each (signing
 // bench/sign.sh's 5,000 pages: 5,128 preads in all instead of 10,130).
 func (r *Reader) CheckXref() error {
+	key, done := r.xrefCheckedBefore() // the same file, unchanged, checked earlier (checked.go)
+	if done {
+		return nil
+	}
+	if err := r.checkXref(); err != nil {
+		return err
+	}
+	r.rememberXrefChecked(key)
+	return nil
+}
+
+func (r *Reader) checkXref() error {
 	const head = 48 // enough for "N G obj" after white space
 	win := make([]byte, 4096)
 	var winOff, winLen int64 = 0, 0
