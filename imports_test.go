@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	// pdfsign: the base both jobs share, what only they use (opening a
 	// document, paths, errors: pdfsign/internal/doc; the PKI primitives:
 	// pdfsign/internal/pki); trust under verify under sign
-	"pdfsign":              {"internal/pdf", "internal/cms", "assets"},
+	"pdfsign":              {"internal/pdf", "assets"},
 	"pdfsign/internal/doc": {"pdfsign", "internal/pdf"},
 	"pdfsign/internal/pki": {"pdfsign", "pdfsign/internal/doc", "internal/pdf", "internal/cms", "internal/chain"},
 	"pdfsign/trust":        {"pdfsign", "pdfsign/internal/doc", "assets"},

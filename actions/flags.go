@@ -89,7 +89,7 @@ func (f LTVFlags) Apply(opts *sign.Options) error {
 		}
 		opts.TSA = pdfsign.TSAConfigFromEnv(f.TSA)
 		opts.TSA.HTTPCredentials = f.HTTPCredentials
-		if err := pdfsign.CheckTSACredentials(opts.TSA); err != nil {
+		if err := sign.CheckTSACredentials(opts.TSA); err != nil {
 			return err // clear-text credentials: refused before the PIN
 		}
 	}

@@ -3,7 +3,6 @@ package actions
 import (
 	"strings"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 
@@ -73,7 +72,7 @@ func (o SignOptions) Options(in string) (sign.Options, error) {
 	}
 	if opts.TSA != nil && o.TSAUser != "" {
 		opts.TSA.Username, opts.TSA.Password = o.TSAUser, o.TSAPassword
-		if err := pdfsign.CheckTSACredentials(opts.TSA); err != nil {
+		if err := sign.CheckTSACredentials(opts.TSA); err != nil {
 			return opts, err // the login typed in the window, for an http:// server
 		}
 	}

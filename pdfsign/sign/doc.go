@@ -3,7 +3,7 @@
 //
 // Sign is a sequence of steps, each in its own file: options (sign.go), the
 // checks callers make before the PIN (sign_check.go, precheck.go),
-// timestamp (sign_timestamp.go → pdfsign's tsa.go, the only place the TSA
+// timestamp (sign_timestamp.go → pdfsign/internal/pki's tsa.go, the only place the TSA
 // is called), visible stamp (sign_stamp.go → stamp.go, font.go, place.go),
 // the field (fields*.go), plan (sign_plan.go), one-pass write
 // (sign_write.go), DSS (sign_dss.go → dss.go and pdfsign/internal/pki's

@@ -8,6 +8,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -166,7 +167,7 @@ func planFill(r *pdf.Reader, cfg *signConfig, contentsN int) (*sigPlan, error) {
 		ref.Set("TransformMethod", pdf.Name("FieldMDP"))
 		ref.Set("TransformParams", tp)
 		ref.Set("Data", rootRef)
-		ref.Set("DigestMethod", pdf.Name(strings.ReplaceAll(pdfsign.HashName(cfg.hash), "-", "")))
+		ref.Set("DigestMethod", pdf.Name(strings.ReplaceAll(pki.HashName(cfg.hash), "-", "")))
 		extra = pdf.AppendObject([]byte("/Reference"), u.EncObject(sigRef, pdf.Array{ref}))
 	}
 	putSigDict(u, sigRef, cfg, contentsN, extra)

@@ -260,7 +260,7 @@ func timestampLater(ctx context.Context, f *os.File, s *pki.SigInfo, opts Finish
 	if cfg.Timeout == 0 {
 		cfg.Timeout = opts.NetTimeout
 	}
-	ts, err := pdfsign.RequestTimestamp(ctx, &cfg, s.CMS.SignerInfo.Signature)
+	ts, err := pki.RequestTimestamp(ctx, &cfg, s.CMS.SignerInfo.Signature)
 	if err != nil {
 		return nil, err
 	}

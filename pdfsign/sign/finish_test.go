@@ -2,6 +2,7 @@ package sign
 
 import (
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"bytes"
 	"context"
@@ -224,7 +225,7 @@ func TestTSACredentialsNeverInClear(t *testing.T) {
 	for _, u := range []string{"http://tsa.example/", "http://192.0.2.7:8080/tsa", "http://[2001:db8::1]/"} {
 		cfg := &pdfsign.TSAConfig{URL: u, Username: "alice", Password: "s3cret"}
 		start := time.Now()
-		_, err := pdfsign.RequestTimestamp(context.Background(), cfg, []byte("signature value"))
+		_, err := pki.RequestTimestamp(context.Background(), cfg, []byte("signature value"))
 		pdftest.WantLTVKind(t, err, pdfsign.LTVTSAInsecure)
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("%s: refused after %v: a connection was tried", u, d)
@@ -233,22 +234,22 @@ func TestTSACredentialsNeverInClear(t *testing.T) {
 			t.Errorf("message: %s", m)
 		}
 		cfg.HTTPCredentials = true
-		if err := pdfsign.CheckTSACredentials(cfg); err != nil {
+		if err := CheckTSACredentials(cfg); err != nil {
 			t.Errorf("%s with HTTPCredentials: %v", u, err)
 		}
 	}
 	for _, u := range []string{"https://tsa.example/", "http://tsa.example/"} {
-		if err := pdfsign.CheckTSACredentials(&pdfsign.TSAConfig{URL: u}); err != nil {
+		if err := CheckTSACredentials(&pdfsign.TSAConfig{URL: u}); err != nil {
 			t.Errorf("%s without credentials refused: %v", u, err)
 		}
 	}
-	if err := pdfsign.CheckTSACredentials(&pdfsign.TSAConfig{URL: "https://tsa.example/", Username: "a", Password: "b"}); err != nil {
+	if err := CheckTSACredentials(&pdfsign.TSAConfig{URL: "https://tsa.example/", Username: "a", Password: "b"}); err != nil {
 		t.Errorf("https refused: %v", err)
 	}
 	p := pkitest.New(t) // http://127.0.0.1:PORT
 	p.TSAUser, p.TSAPassword = "alice", "s3cret"
 	for _, u := range []string{p.TSAURL(), strings.Replace(p.TSAURL(), "127.0.0.1", "localhost", 1)} {
-		if _, err := pdfsign.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: u, Username: "alice", Password: "s3cret"}, []byte("x")); err != nil {
+		if _, err := pki.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: u, Username: "alice", Password: "s3cret"}, []byte("x")); err != nil {
 			t.Errorf("loopback %s: %v", u, err)
 		}
 	}

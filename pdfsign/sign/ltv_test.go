@@ -102,7 +102,7 @@ func TestSignBT(t *testing.T) {
 	if len(sigs) != 1 || len(sigs[0].Timestamps) != 1 {
 		t.Fatalf("want one signature with one timestamp token, got %+v", sigs)
 	}
-	if _, err := pdfsign.VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.SignerInfo.Signature, p.Pool(), time.Time{}); err != nil {
+	if _, err := pki.VerifyTimestampToken(sigs[0].Timestamps[0], sigs[0].CMS.SignerInfo.Signature, p.Pool(), time.Time{}); err != nil {
 		t.Errorf("embedded token does not verify over the signature value: %v", err)
 	}
 	// pdfsig (poppler 22.12) does not parse signature timestamp tokens: it

@@ -117,7 +117,7 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		}
 		if !reachable {
 			if lastErr != nil {
-				why = pdfsign.NetDetail(lastErr)
+				why = pki.NetDetail(lastErr)
 			}
 			if why == "" {
 				why = "no http(s) server"

@@ -20,6 +20,7 @@ import (
 	"github.com/certigna-desktop/app/pdfsign/verify"
 
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 func TestOutputSafety(t *testing.T) {
@@ -152,7 +153,7 @@ func TestHashesAndTokenStyleSigner(t *testing.T) {
 			t.Fatal(err)
 		}
 		rep, err := verify.Verify(context.Background(), out, verify.Options{Roots: p.Roots()})
-		if err != nil || !rep.OK || rep.Signatures[0].Hash != pdfsign.HashName(h) || rep.Signatures[0].Trust != verify.TrustTrusted {
+		if err != nil || !rep.OK || rep.Signatures[0].Hash != pki.HashName(h) || rep.Signatures[0].Trust != verify.TrustTrusted {
 			t.Fatalf("%v: %v %+v", h, err, rep)
 		}
 		out2 := pdftest.PdfsigOut(t, out)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/internal/cms"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -38,7 +39,7 @@ func timestampStep(ctx context.Context, cfg *signConfig) *timestamped {
 	}
 	cfg.unsignedReserve = tsaReserve
 	cfg.cms.UnsignedAttrs = func(sigValue []byte) ([]cms.Attribute, error) {
-		ts, err := pdfsign.RequestTimestamp(ctx, o.TSA, sigValue)
+		ts, err := pki.RequestTimestamp(ctx, o.TSA, sigValue)
 		if err != nil {
 			if errors.Is(ctx.Err(), context.Canceled) { // a cancel is not a server failure: nothing is saved
 				return nil, &pdfsign.Error{Kind: pdfsign.KindCanceled, Err: ctx.Err()}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
@@ -143,7 +144,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	sum.Write(s.Data)
 	res = &Result{
 		Output: out, Field: plan.field, Page: plan.page.Number, ByteRange: br,
-		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: pdfsign.HashName(cfg.hash),
+		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: pki.HashName(cfg.hash),
 		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
 		Written: &verify.Written{Size: total, CRC: sum.Sum32(), ByteRange: br, Hash: cfg.hash, Digest: digest},
 	}

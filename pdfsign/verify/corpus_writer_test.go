@@ -32,6 +32,7 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // A small PDF writer for test vectors: a base document written by hand and
@@ -190,7 +191,7 @@ func (d *tdoc) fieldSig(t testing.TB, fieldName string, certify int, lock string
 func (d *tdoc) docTimestamp(t testing.TB, fieldName, url string) {
 	t.Helper()
 	d.addSigField(t, fieldName, "/Type/DocTimeStamp/Filter/Adobe.PPKLite/SubFilter/ETSI.RFC3161", false, "", func(t testing.TB, signed []byte) []byte {
-		ts, err := pdfsign.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: url}, signed)
+		ts, err := pki.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: url}, signed)
 		if err != nil {
 			t.Fatal(err)
 		}

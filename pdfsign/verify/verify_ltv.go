@@ -8,7 +8,6 @@ import (
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 
-	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 )
@@ -47,7 +46,7 @@ func checkLTV(s *SignatureReport, r *pdf.Reader, contents []byte, opts Options) 
 	var tsaChainSrc []*x509.Certificate
 	var tsaCert *x509.Certificate
 	for _, tok := range s.cms.SignerInfo.Unsigned[cms.OIDAttrTimeStampToken.String()] {
-		ts, err := pdfsign.VerifyTimestampTokenWith(tok, s.cms.SignerInfo.Signature, nil, time.Time{}, opts.docCerts)
+		ts, err := pki.VerifyTimestampTokenWith(tok, s.cms.SignerInfo.Signature, nil, time.Time{}, opts.docCerts)
 		if err != nil {
 			s.problem("ltv_timestamp_invalid", "warning", err.Error())
 			continue

@@ -18,8 +18,7 @@ import (
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // Checking one signature: its byte range, its CMS (digest, signature,
@@ -123,7 +122,7 @@ func checkCoverage(s *SignatureReport, f *os.File, size int64, r *pdf.Reader, v 
 func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64, opts Options) (p *cms.SignedData, complete bool) {
 	p, err := cms.Parse(contents)
 	if err != nil {
-		s.problem("cms_unreadable", "error", pdfsign.ParseErrText("CMS", err))
+		s.problem("cms_unreadable", "error", pki.ParseErrText("CMS", err))
 		return nil, false
 	}
 	s.cms = p
@@ -134,7 +133,7 @@ func checkCMS(s *SignatureReport, f *os.File, contents []byte, ranges [][2]int64
 		s.problem("unsupported_algorithm", "error", p.SignerInfo.DigestAlg.String())
 		return p, false
 	}
-	s.Hash = pdfsign.HashName(h)
+	s.Hash = pki.HashName(h)
 	if h == crypto.SHA1 || h == crypto.MD5 {
 		s.problem("weak_hash", "warning", s.Hash)
 	}

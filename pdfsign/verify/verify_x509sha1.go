@@ -14,7 +14,7 @@ import (
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 
-	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 )
 
@@ -79,7 +79,7 @@ func checkX509RSASHA1(s *SignatureReport, r *pdf.Reader, v *pdf.Dict, f *os.File
 		s.problem("signature_invalid", "error", err.Error())
 		return
 	}
-	s.Hash = pdfsign.HashName(h)
+	s.Hash = pki.HashName(h)
 	if h == crypto.SHA1 || h == crypto.MD5 {
 		s.problem("weak_hash", "warning", s.Hash)
 	}

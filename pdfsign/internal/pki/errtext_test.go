@@ -23,14 +23,14 @@ func TestParseErrorsWithoutStructDumps(t *testing.T) {
 	_, err := checkOCSP(garbage, p.RSACert, p.CA, time.Now())
 	errs = append(errs, err)
 	errs = append(errs, checkCRL(garbage, p.RSACert, p.CA, "http://crl.example/ca.crl", time.Now()))
-	_, err = pdfsign.VerifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
+	_, err = VerifyTimestampToken(garbage, []byte("x"), nil, time.Time{})
 	errs = append(errs, err)
 	var x struct{ A int }
 	_, raw := asn1.Unmarshal([]byte{0x30, 0x03, 0x04, 0x01, 0x05}, &x)
 	_, oerr := ocsp.ParseResponse(garbage, nil)
 	_, cerr := x509.ParseRevocationList(garbage)
 	for _, e := range []error{raw, oerr, cerr} {
-		errs = append(errs, errors.New(pdfsign.ParseErrText("data", e)))
+		errs = append(errs, errors.New(ParseErrText("data", e)))
 	}
 	for i, err := range errs {
 		if err == nil {

@@ -185,12 +185,12 @@ func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype strin
 	}
 	resp, err := opts.Client.Do(req)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, pdfsign.NetDetail(err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, pdfsign.NetDetail(err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, "HTTP "+resp.Status, nil)
@@ -224,7 +224,7 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", pdfsign.ParseErrText("OCSP", err), err)
+		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", ParseErrText("OCSP", err), err)
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
@@ -252,10 +252,10 @@ func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, er
 func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, pdfsign.ParseErrText("CRL", err), err)
+		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL", err), err)
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, pdfsign.ParseErrText("CRL signature", err), err)
+		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
 		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, "CRL out of date", nil)

@@ -1,4 +1,4 @@
-package pdfsign
+package pki
 
 import (
 	"crypto"

@@ -1,4 +1,4 @@
-package pdfsign_test
+package pki_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // A real openssl TSA answers; the token is verified (imprint, nonce, TSA
@@ -22,7 +23,7 @@ func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
 	p := pkitest.New(t)
 	sig := []byte("the signature value")
 	before := time.Now().Add(-2 * time.Second)
-	ts, err := pdfsign.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, sig)
+	ts, err := pki.RequestTimestamp(context.Background(), &pdfsign.TSAConfig{URL: p.TSAURL(), Roots: p.Pool()}, sig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,16 +38,16 @@ func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
 		t.Errorf("token signer is not the TSA certificate")
 	}
 	// The same token checked again, against other data: refused as a mismatch.
-	_, err = pdfsign.VerifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
+	_, err = pki.VerifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAMismatch)
 	// A flipped bit in the TSA's signature (last bytes of the token): refused.
 	bad := append([]byte(nil), ts.Token...)
 	bad[len(bad)-3] ^= 0x01
-	_, err = pdfsign.VerifyTimestampToken(bad, sig, nil, time.Time{})
+	_, err = pki.VerifyTimestampToken(bad, sig, nil, time.Time{})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAInvalid)
 	// A root that is not the TSA's: the chain is refused.
 	other := pkitest.New(t)
-	_, err = pdfsign.VerifyTimestampToken(ts.Token, sig, other.Pool(), time.Time{})
+	_, err = pki.VerifyTimestampToken(ts.Token, sig, other.Pool(), time.Time{})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAInvalid)
 }
 
@@ -56,11 +57,11 @@ func TestTimestampCredentialsFromEnvironment(t *testing.T) {
 	p.TSAUser, p.TSAPassword = "alice", "s3cret é"
 	t.Setenv(pdfsign.EnvTSAUser, "")
 	t.Setenv(pdfsign.EnvTSAPassword, "")
-	_, err := pdfsign.RequestTimestamp(context.Background(), pdfsign.TSAConfigFromEnv(p.TSAURL()), []byte("x"))
+	_, err := pki.RequestTimestamp(context.Background(), pdfsign.TSAConfigFromEnv(p.TSAURL()), []byte("x"))
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAAuth)
 	t.Setenv(pdfsign.EnvTSAUser, "alice")
 	t.Setenv(pdfsign.EnvTSAPassword, "s3cret é")
-	if _, err := pdfsign.RequestTimestamp(context.Background(), pdfsign.TSAConfigFromEnv(p.TSAURL()), []byte("x")); err != nil {
+	if _, err := pki.RequestTimestamp(context.Background(), pdfsign.TSAConfigFromEnv(p.TSAURL()), []byte("x")); err != nil {
 		t.Fatalf("with credentials: %v", err)
 	}
 }
@@ -69,30 +70,30 @@ func TestTimestampCredentialsFromEnvironment(t *testing.T) {
 func TestTimestampFailures(t *testing.T) {
 	p := pkitest.New(t)
 	ctx := context.Background()
-	_, err := pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: pkitest.DeadURL(t)}, []byte("x"))
+	_, err := pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: pkitest.DeadURL(t)}, []byte("x"))
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAUnreachable)
 
 	p.SetTSA(pkitest.Down)
-	_, err = pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAUnreachable)
 
 	p.SetTSA(pkitest.Garbage)
-	_, err = pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAGarbage)
 
 	p.SetTSA(pkitest.Refuse)
-	_, err = pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
+	_, err = pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: p.TSAURL()}, []byte("x"))
 	le := pdftest.WantLTVKind(t, err, pdfsign.LTVTSARefused)
 	if !strings.Contains(le.Detail, "rejection") {
 		t.Errorf("refusal detail %q does not say rejection", le.Detail)
 	}
 
-	_, err = pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: "ftp://example"}, []byte("x"))
+	_, err = pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: "ftp://example"}, []byte("x"))
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAConfig)
 
 	// A password in the URL never reaches the messages.
 	dead := strings.Replace(pkitest.DeadURL(t), "http://", "http://user:hunter2@", 1)
-	_, err = pdfsign.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: dead}, []byte("x"))
+	_, err = pki.RequestTimestamp(ctx, &pdfsign.TSAConfig{URL: dead}, []byte("x"))
 	le = pdftest.WantLTVKind(t, err, pdfsign.LTVTSAUnreachable)
 	if strings.Contains(le.Error()+le.Message("fr")+le.Message("en"), "hunter2") {
 		t.Errorf("password shown: %v", le)
@@ -101,7 +102,7 @@ func TestTimestampFailures(t *testing.T) {
 
 // The unsigned attribute is a SEQUENCE { id-aa-signatureTimeStampToken, SET { token } }.
 func TestAppendSignatureTimestamp(t *testing.T) {
-	got := pdfsign.AppendSignatureTimestamp(nil, []byte{0x30, 0x00})
+	got := pki.AppendSignatureTimestamp(nil, []byte{0x30, 0x00})
 	want := []byte{0x30, 0x11, 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e, 0x31, 0x02, 0x30, 0x00}
 	if string(got) != string(want) {
 		t.Errorf("got % x\nwant % x", got, want)
@@ -113,16 +114,16 @@ func FuzzTimestampParsers(f *testing.F) {
 	f.Add([]byte{0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80})
 	f.Add([]byte("<html>not a reply</html>"))
 	f.Add([]byte{0x30, 0x80, 0x30, 0x03, 0x02, 0x01, 0x00, 0x00, 0x00})
-	f.Add(pdfsign.AppendSignatureTimestamp(nil, []byte{0x30, 0x00}))
+	f.Add(pki.AppendSignatureTimestamp(nil, []byte{0x30, 0x00}))
 	// A real token from openssl's TSA over "x" (made with internal/pkitest).
 	if tok, err := os.ReadFile("testdata/ltv/token-openssl.der"); err == nil {
 		f.Add(tok)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if tok, err := pdfsign.ParseTimeStampResp(b); err == nil {
-			pdfsign.VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+		if tok, err := pki.ParseTimeStampResp(b); err == nil {
+			pki.VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 		}
-		pdfsign.VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
+		pki.VerifyTimestampToken(b, []byte("x"), nil, time.Time{})
 		cms.ParseTSTInfo(b)
 		cms.Parse(b)
 	})
@@ -135,10 +136,10 @@ func TestRecordedOpenSSLToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := pdfsign.VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
+	ts, err := pki.VerifyTimestampToken(tok, []byte("x"), nil, time.Time{})
 	if err != nil || ts.Signer.Subject.CommonName != "Test TSA" || len(ts.Certs) != 2 {
 		t.Fatalf("%v %+v", err, ts)
 	}
-	_, err = pdfsign.VerifyTimestampToken(tok, []byte("y"), nil, time.Time{})
+	_, err = pki.VerifyTimestampToken(tok, []byte("y"), nil, time.Time{})
 	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAMismatch)
 }

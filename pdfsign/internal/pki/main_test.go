@@ -1,4 +1,4 @@
-package pdfsign_test
+package pki_test
 
 import (
 	"testing"
