@@ -66,10 +66,6 @@ func (e *LTVError) Message(lang string) string {
 	return assets.T(lang, "ltv.err."+string(e.Kind), map[string]any{"URL": e.URL, "Detail": detail})
 }
 
-func NewLTVError(kind LTVKind, url, detail string, err error) *LTVError {
-	return &LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
-}
-
 // Steps an LTVError can come from, for callers that say which one failed.
 const (
 	StepTSA        = "tsa"        // the TSA: unreachable, refused, bad answer, bad URL

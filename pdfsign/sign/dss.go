@@ -81,7 +81,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	var chains [][]*x509.Certificate
 	for _, s := range sigs {
 		if s.CMS == nil || (s.Signer == nil && s.SubFilter != "ETSI.RFC3161") {
-			return nil, pdfsign.NewLTVError(pdfsign.LTVDSS, "", "a signature's CMS could not be read", nil)
+			return nil, doc.NewLTVError(pdfsign.LTVDSS, "", "a signature's CMS could not be read", nil)
 		}
 		pool := append(append([]*x509.Certificate(nil), s.CMS.Certs...), opts.ExtraCerts...)
 		var leaves []*x509.Certificate
@@ -125,7 +125,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 		if err := doc.WithPath(err, f.Name()); errors.As(err, &pe) {
 			return nil, err
 		}
-		return nil, pdfsign.NewLTVError(pdfsign.LTVDSS, "", err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVDSS, "", err.Error(), err)
 	}
 	return res, nil
 }

@@ -132,7 +132,7 @@ func Finish(ctx context.Context, path, out string, opts FinishOptions) (res *Fin
 	}
 	rep := findReport(before, last)
 	if rep == nil || !rep.Valid || last.CMS == nil || last.SubFilter == "ETSI.RFC3161" {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "", nil)
 	}
 	needTS := opts.TSA != nil && len(last.Timestamps) == 0
 	needDSS := opts.LTV && rep.Level != "B-LT"
@@ -241,20 +241,20 @@ func int64sEqual(a, b []int64) bool {
 func timestampLater(ctx context.Context, f *os.File, s *pki.SigInfo, opts FinishOptions) ([]byte, error) {
 	br := s.ByteRange
 	if len(br) != 4 || br[0] != 0 || br[2]-br[1] < 4 {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "byte range", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "byte range", nil)
 	}
 	// The gap must be exactly this signature's hex string: <…>.
 	var ends [1]byte
 	if _, err := f.ReadAt(ends[:], br[1]); err != nil || ends[0] != '<' {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
 	}
 	if _, err := f.ReadAt(ends[:], br[2]-1); err != nil || ends[0] != '>' {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
 	}
 	room := int(br[2]-br[1]-2) / 2
 	der := firstElement(s.Contents)
 	if der == nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", "the signature's CMS could not be read", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "the signature's CMS could not be read", nil)
 	}
 	cfg := *opts.TSA
 	if cfg.Timeout == 0 {
@@ -266,10 +266,10 @@ func timestampLater(ctx context.Context, f *os.File, s *pki.SigInfo, opts Finish
 	}
 	full, err := cms.AddUnsignedAttrs(der, []cms.Attribute{cms.MakeAttribute(cms.OIDAttrTimeStampToken, ts.Token)})
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNotPending, "", err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", err.Error(), err)
 	}
 	if len(full) > room {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVNoRoom, "", "", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVNoRoom, "", "", nil)
 	}
 	out := bytes.Repeat([]byte{'0'}, 2*room)
 	hex.Encode(out, full)

@@ -138,7 +138,7 @@ func checkOutputPlace(out string, inSize int64, force bool) error {
 func checkTSAReachable(cfg *pdfsign.TSAConfig) error {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || u.Host == "" {
-		return pdfsign.NewLTVError(pdfsign.LTVTSAConfig, cfg.URL, "http:// or https:// URL expected", err)
+		return doc.NewLTVError(pdfsign.LTVTSAConfig, cfg.URL, "http:// or https:// URL expected", err)
 	}
 	target := u
 	if cfg.Client == nil {
@@ -160,7 +160,7 @@ func checkTSAReachable(cfg *pdfsign.TSAConfig) error {
 	}
 	c, err := net.DialTimeout("tcp", host, timeout)
 	if err != nil {
-		return pdfsign.NewLTVError(pdfsign.LTVTSAUnreachable, u.Redacted(), "", err)
+		return doc.NewLTVError(pdfsign.LTVTSAUnreachable, u.Redacted(), "", err)
 	}
 	c.Close()
 	return nil
@@ -182,7 +182,7 @@ func CheckChainLTV(leaf *x509.Certificate, pool []*x509.Certificate) error {
 			return nil
 		}
 		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
-			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
+			return doc.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
 		}
 	}
 	return nil

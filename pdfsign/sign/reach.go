@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
@@ -91,7 +92,7 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		}
 		urls := append(append([]string(nil), c.OCSPServer...), c.CRLDistributionPoints...)
 		if len(urls) == 0 {
-			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
+			return doc.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
 		}
 		var firstURL, why string
 		var lastErr error
@@ -122,7 +123,7 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 			if why == "" {
 				why = "no http(s) server"
 			}
-			return pdfsign.NewLTVError(pdfsign.LTVRevOffline, redacted(firstURL), why, lastErr)
+			return doc.NewLTVError(pdfsign.LTVRevOffline, redacted(firstURL), why, lastErr)
 		}
 	}
 	return nil

@@ -8,7 +8,8 @@ import (
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
-// Making the *pdfsign.Error that signing and verifying return.
+// Making the *pdfsign.Error and *pdfsign.LTVError that signing and
+// verifying return.
 
 // NewErr is a *pdfsign.Error of kind about path.
 func NewErr(kind pdfsign.Kind, path string, err error) *pdfsign.Error {
@@ -35,4 +36,9 @@ func WithPath(err error, path string) error {
 		return err
 	}
 	return err
+}
+
+// NewLTVError is a *pdfsign.LTVError of kind about url.
+func NewLTVError(kind pdfsign.LTVKind, url, detail string, err error) *pdfsign.LTVError {
+	return &pdfsign.LTVError{Kind: kind, URL: url, Detail: detail, Err: err}
 }

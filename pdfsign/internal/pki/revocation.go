@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -91,7 +92,7 @@ func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts Rev
 				issuer = chain[i+1]
 			}
 			if issuer == nil || c.CheckSignatureFrom(issuer) != nil {
-				return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
+				return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
 			}
 			if RevNoCheck(c) {
 				continue // OCSP responder certificate with id-pkix-ocsp-nocheck
@@ -123,7 +124,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts Revocat
 		}
 	}
 	if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
-		return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
+		return doc.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
 	}
 	if !opts.CRLOnly {
 		for _, u := range c.OCSPServer {
@@ -165,7 +166,7 @@ func fetchForCert(ctx context.Context, c, issuer *x509.Certificate, opts Revocat
 	}
 	if len(refs.OCSP) == 0 && len(refs.CRL) == 0 {
 		if firstErr == nil {
-			return pdfsign.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
+			return doc.NewLTVError(pdfsign.LTVNoRevInfo, "", RevName(c), nil)
 		}
 		return firstErr
 	}
@@ -178,22 +179,22 @@ func revHTTP(ctx context.Context, opts RevocationOptions, method, u, ctype strin
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
 	resp, err := opts.Client.Do(req)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVRevOffline, u, NetDetail(err), err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevOffline, u, "HTTP "+resp.Status, nil)
+		return nil, doc.NewLTVError(pdfsign.LTVRevOffline, u, "HTTP "+resp.Status, nil)
 	}
 	return b, nil
 }
@@ -202,7 +203,7 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 	// SHA-1 CertIDs: what every responder understands (RFC 5019).
 	req, err := ocsp.CreateRequest(c, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return nil, nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
+		return nil, nil, doc.NewLTVError(pdfsign.LTVRevInvalid, u, err.Error(), err)
 	}
 	der, err := revHTTP(ctx, opts, http.MethodPost, u, "application/ocsp-request", req)
 	if err != nil {
@@ -224,23 +225,23 @@ func fetchOCSP(ctx context.Context, c, issuer *x509.Certificate, u string, opts 
 func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	resp, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", ParseErrText("OCSP", err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", ParseErrText("OCSP", err), err)
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
 	}
 	skew := 5 * time.Minute
 	if resp.ThisUpdate.After(now.Add(skew)) || !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now.Add(-skew)) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP response out of date", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP response out of date", nil)
 	}
 	switch resp.Status {
 	case ocsp.Good:
 		return resp, nil
 	case ocsp.Revoked:
-		return nil, pdfsign.NewLTVError(pdfsign.LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
+		return nil, doc.NewLTVError(pdfsign.LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
 	}
-	return nil, pdfsign.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
+	return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
 }
 
 func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
@@ -252,17 +253,17 @@ func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, er
 func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) error {
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL", err), err)
+		return doc.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL", err), err)
 	}
 	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
+		return doc.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
-		return pdfsign.NewLTVError(pdfsign.LTVRevInvalid, u, "CRL out of date", nil)
+		return doc.NewLTVError(pdfsign.LTVRevInvalid, u, "CRL out of date", nil)
 	}
 	for _, e := range crl.RevokedCertificateEntries {
 		if e.SerialNumber.Cmp(c.SerialNumber) == 0 {
-			return pdfsign.NewLTVError(pdfsign.LTVRevoked, u, fmt.Sprintf("%s (%s)", RevName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
+			return doc.NewLTVError(pdfsign.LTVRevoked, u, fmt.Sprintf("%s (%s)", RevName(c), e.RevocationTime.UTC().Format(time.RFC3339)), nil)
 		}
 	}
 	return nil

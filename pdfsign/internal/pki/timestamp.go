@@ -8,6 +8,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -28,59 +29,59 @@ func VerifyTimestampToken(token, data []byte, roots *x509.CertPool, at time.Time
 func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.Time, extra []*x509.Certificate) (*TimestampToken, error) {
 	sd, err := cms.Parse(token)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", ParseErrText("time-stamp token", err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", ParseErrText("time-stamp token", err), err)
 	}
 	si := &sd.SignerInfo
 	if sd.SignerCount != 1 {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
 	}
 	digest, ok := cms.HashFromOID(si.DigestAlg)
 	if !ok || si.SignedAttrs == nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
 	}
 	if !sd.EContentType.Equal(cms.OIDTSTInfo) || sd.EContent == nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "content is not a TSTInfo", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "content is not a TSTInfo", nil)
 	}
 	info, err := cms.ParseTSTInfo(sd.EContent)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", ParseErrText("TSTInfo", err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", ParseErrText("TSTInfo", err), err)
 	}
 	h, ok := cms.HashFromOID(info.ImprintAlg)
 	if !ok || !h.Available() {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAMismatch, "", "unsupported imprint hash", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, "", "unsupported imprint hash", nil)
 	}
 	if !bytes.Equal(cms.HashOf(h, data), info.Imprint) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
 	}
 	tsaCert := sd.SignerCert()
 	if tsaCert == nil {
 		tsaCert = sd.SignerCertIn(extra)
 	}
 	if tsaCert == nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
 	}
 	var ct asn1.ObjectIdentifier
 	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrContentType), &ct); err != nil || !ct.Equal(cms.OIDTSTInfo) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
 	}
 	var md []byte
 	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrMessageDigest), &md); err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "no message-digest attribute", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "no message-digest attribute", nil)
 	}
 	if !bytes.Equal(cms.HashOf(digest, sd.EContent), md) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
 	}
 	// RFC 3161 requires a signing-certificate(-v2) attribute naming the TSA.
 	if present, err := si.CheckSigningCert(tsaCert); !present {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "no signing-certificate attribute", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "no signing-certificate attribute", nil)
 	} else if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", err.Error(), err)
 	}
 	if err := cms.CheckSignature(si, tsaCert.PublicKey, si.SignedBytes(), nil); err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
 	}
 	if !tsHasTimeStampingEKU(tsaCert) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate lacks the timeStamping extended key usage", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate lacks the timeStamping extended key usage", nil)
 	}
 	if roots != nil {
 		inter := x509.NewCertPool()
@@ -92,7 +93,7 @@ func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.
 		}
 		if _, err := tsaCert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err != nil {
-			return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, "", "TSA certificate chain: "+err.Error(), err)
+			return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "TSA certificate chain: "+err.Error(), err)
 		}
 	}
 	return &TimestampToken{Token: token, GenTime: info.GenTime, Serial: info.SerialNumber, Policy: info.Policy,

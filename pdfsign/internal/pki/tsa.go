@@ -19,6 +19,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -49,7 +50,7 @@ func CheckTSACredentials(cfg *pdfsign.TSAConfig) error {
 		if err == nil {
 			shown = u.Redacted()
 		}
-		return pdfsign.NewLTVError(pdfsign.LTVTSAInsecure, shown, "", nil)
+		return doc.NewLTVError(pdfsign.LTVTSAInsecure, shown, "", nil)
 	}
 	return nil
 }
@@ -76,11 +77,11 @@ var (
 // and returns it verified. ctx bounds the exchange besides cfg.Timeout.
 func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) (*TimestampToken, error) {
 	if cfg == nil || cfg.URL == "" {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAConfig, "", "no URL", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, "", "no URL", nil)
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAConfig, "", "http:// or https:// URL expected", err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, "", "http:// or https:// URL expected", err)
 	}
 	// Errors name the server without any password the URL may carry.
 	shown := u.Redacted()
@@ -92,14 +93,14 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 		h = crypto.SHA256
 	}
 	if _, ok := cms.HashOIDs[h]; !ok || !h.Available() {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
 	}
 	hh := h.New()
 	hh.Write(data)
 	imprint := hh.Sum(nil)
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAConfig, shown, "no randomness for the nonce", err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, shown, "no randomness for the nonce", err)
 	}
 	req := buildTimeStampReq(h, imprint, nonce)
 
@@ -111,7 +112,7 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(req))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAConfig, shown, err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, shown, err.Error(), err)
 	}
 	hreq.Header.Set("Content-Type", "application/timestamp-query")
 	hreq.Header.Set("Accept", "application/timestamp-reply")
@@ -133,20 +134,20 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 	}
 	resp, err := client.Do(hreq)
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAUnreachable, shown, NetDetail(err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAUnreachable, shown, NetDetail(err), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, tsMaxResponse))
 	if err != nil {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAUnreachable, shown, NetDetail(err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAUnreachable, shown, NetDetail(err), err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAAuth, shown, resp.Status, nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAAuth, shown, resp.Status, nil)
 	case resp.StatusCode >= 500:
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAUnreachable, shown, "HTTP "+resp.Status, nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAUnreachable, shown, "HTTP "+resp.Status, nil)
 	case resp.StatusCode != http.StatusOK:
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSARefused, shown, "HTTP "+resp.Status, nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSARefused, shown, "HTTP "+resp.Status, nil)
 	}
 	token, err := parseTimeStampResp(body)
 	if err != nil {
@@ -155,7 +156,7 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 			le.URL = shown
 			return nil, le
 		}
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, shown, ParseErrText("time-stamp response", err), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, shown, ParseErrText("time-stamp response", err), err)
 	}
 	ts, err := VerifyTimestampToken(token, data, cfg.Roots, time.Time{})
 	if err != nil {
@@ -164,13 +165,13 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 			le.URL = shown
 			return nil, le
 		}
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAInvalid, shown, err.Error(), err)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, shown, err.Error(), err)
 	}
 	if ts.Hash != h {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAMismatch, shown, "hash algorithm changed", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, shown, "hash algorithm changed", nil)
 	}
 	if n := tstNonce(token); n == nil || n.Cmp(nonce) != 0 {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAMismatch, shown, "nonce differs", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, shown, "nonce differs", nil)
 	}
 	return ts, nil
 }
@@ -220,11 +221,11 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 	s := cryptobyte.String(der)
 	var resp, status cryptobyte.String
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !s.Empty() || !resp.ReadASN1(&status, cbasn1.SEQUENCE) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "not a TimeStampResp", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "not a TimeStampResp", nil)
 	}
 	var code int64
 	if !status.ReadASN1Integer(&code) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "no PKIStatus", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "no PKIStatus", nil)
 	}
 	var text []string
 	if status.PeekASN1Tag(cbasn1.SEQUENCE) {
@@ -255,11 +256,11 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 		for _, t := range text {
 			d += ": " + t
 		}
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSARefused, "", d, nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSARefused, "", d, nil)
 	}
 	var token cryptobyte.String
 	if !resp.ReadASN1Element(&token, cbasn1.SEQUENCE) {
-		return nil, pdfsign.NewLTVError(pdfsign.LTVTSAGarbage, "", "granted but no token", nil)
+		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "granted but no token", nil)
 	}
 	return []byte(token), nil
 }
