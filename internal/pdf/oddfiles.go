@@ -2,8 +2,9 @@ package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"io"
-	"sort"
+	"slices"
 )
 
 // Files with bytes before "%PDF-" (print-workflow headers, mail or web
@@ -83,17 +84,35 @@ func (r *Reader) checkXref() error {
 			self[s.Num] = true
 		}
 	}
-	nums := make([]int, 0, len(r.Xref))
-	for num := range r.Xref {
-		nums = append(nums, num)
+	// Sorted with their entries: no map lookup in the comparison (10,000
+	// objects: ~270,000 comparisons).
+	type numEntry struct {
+		num int
+		e   XrefEntry
 	}
-	sort.Slice(nums, func(i, j int) bool { return r.Xref[nums[i]].off < r.Xref[nums[j]].off })
-	for _, num := range nums {
-		e := r.Xref[num]
+	nums := make([]numEntry, 0, len(r.Xref))
+	for num, e := range r.Xref {
+		nums = append(nums, numEntry{num, e})
+	}
+	slices.SortFunc(nums, func(a, b numEntry) int { return cmp.Compare(a.e.off, b.e.off) })
+	for i, ne := range nums {
+		num, e := ne.num, ne.e
 		switch e.Typ {
 		case 1:
 			if e.off < winOff || e.off+head > winOff+winLen {
-				n, _ := r.f.ReadAt(win, e.off)
+				// Only as far as the last header the window can hold: a
+				// page and its content stream's header are one short read
+				// (copying 4 KB per page cost more than the read itself).
+				end := e.off + head
+				for _, nx := range nums[i+1:] {
+					if nx.e.off+head > e.off+int64(len(win)) {
+						break // sorted: no later one fits either
+					}
+					if nx.e.Typ == 1 {
+						end = nx.e.off + head
+					}
+				}
+				n, _ := r.f.ReadAt(win[:end-e.off], e.off)
 				winOff, winLen = e.off, int64(n)
 			}
 			b := win[e.off-winOff : min(e.off-winOff+head, winLen)]
