@@ -117,10 +117,10 @@ func CompleteChain(ctx context.Context, leaf *x509.Certificate, known []*x509.Ce
 	return r.Chain, &ChainWarning{Missing: top.Issuer.String(), Err: r.FetchErr}
 }
 
-// CompleteOffline adds, without going online, the issuers that the chain
+// completeOffline adds, without going online, the issuers that the chain
 // lacks and the shipped certificates have (for callers that did not call
 // CompleteChain). The certificates given are all kept, in their order.
-func CompleteOffline(chain []*x509.Certificate) []*x509.Certificate {
+func completeOffline(chain []*x509.Certificate) []*x509.Certificate {
 	if len(chain) == 0 {
 		return chain
 	}

@@ -207,7 +207,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	if len(chain) == 0 || chain[0] == nil {
 		return nil, &pdfsign.Error{Kind: pdfsign.KindCertificate, Err: errors.New("no signer certificate")}
 	}
-	chain = CompleteOffline(chain) // issuers the app ships (chain.go)
+	chain = completeOffline(chain) // issuers the app ships (chain.go)
 	cert := chain[0]
 	if !publicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, &pdfsign.Error{Kind: pdfsign.KindCertificate, Err: errors.New("the certificate does not match the signing key")}
