@@ -89,7 +89,7 @@ func SignatureFields(path string) ([]FieldInfo, error) {
 		}
 		if pg != nil {
 			b := f.Rect
-			out[i].OnPage = UserToDisplay(VisibleBox(pg.MediaBox, pg.CropBox), pg.Rotate, [4]float64{b[0], b[1], b[2] - b[0], b[3] - b[1]})
+			out[i].OnPage = userToDisplay(VisibleBox(pg.MediaBox, pg.CropBox), pg.Rotate, [4]float64{b[0], b[1], b[2] - b[0], b[3] - b[1]})
 		}
 	}
 	return out, nil

@@ -14,12 +14,12 @@ import "math"
 // coordinates, so "--rect 350,40,200,60" keeps its meaning there.
 //
 // DisplayToUser turns such a rectangle into the widget's rectangle in
-// default user space (what /Rect holds), UserToDisplay back; both are pure
+// default user space (what /Rect holds), userToDisplay back; both are pure
 // and exact inverses.
 
-// NormRotate is a /Rotate value as readers apply it: a multiple of 90 in
+// normRotate is a /Rotate value as readers apply it: a multiple of 90 in
 // 0..270 (others are rounded towards zero to one, as pdfium does).
-func NormRotate(rotate int) int {
+func normRotate(rotate int) int {
 	return ((rotate/90)%4 + 4) % 4 * 90
 }
 
@@ -40,7 +40,7 @@ func VisibleBox(media, crop [4]float64) [4]float64 {
 func DisplaySize(box [4]float64, rotate int) (w, h float64) {
 	b := normRect(box)
 	w, h = b[2]-b[0], b[3]-b[1]
-	if r := NormRotate(rotate); r == 90 || r == 270 {
+	if r := normRotate(rotate); r == 90 || r == 270 {
 		w, h = h, w
 	}
 	return w, h
@@ -55,7 +55,7 @@ func DisplayToUser(box [4]float64, rotate int, r [4]float64) [4]float64 {
 	// One displayed point → user space, relative to the box's origin. A
 	// /Rotate of 90 turns the page clockwise for display.
 	pt := func(x, y float64) (float64, float64) {
-		switch NormRotate(rotate) {
+		switch normRotate(rotate) {
 		case 90:
 			return W - y, x
 		case 180:
@@ -70,14 +70,14 @@ func DisplayToUser(box [4]float64, rotate int, r [4]float64) [4]float64 {
 	return [4]float64{b[0] + math.Min(x1, x2), b[1] + math.Min(y1, y2), math.Abs(x2 - x1), math.Abs(y2 - y1)}
 }
 
-// UserToDisplay is DisplayToUser's inverse: u (x, y, w, h in default user
+// userToDisplay is DisplayToUser's inverse: u (x, y, w, h in default user
 // space, e.g. a signature field's /Rect) in page coordinates.
-func UserToDisplay(box [4]float64, rotate int, u [4]float64) [4]float64 {
+func userToDisplay(box [4]float64, rotate int, u [4]float64) [4]float64 {
 	b := normRect(box)
 	W, H := b[2]-b[0], b[3]-b[1]
 	pt := func(x, y float64) (float64, float64) {
 		x, y = x-b[0], y-b[1]
-		switch NormRotate(rotate) {
+		switch normRotate(rotate) {
 		case 90:
 			return y, W - x
 		case 180:

@@ -51,7 +51,7 @@ func TestDisplayToUser(t *testing.T) {
 		if got := DisplayToUser(box, c.rot, c.on); !near(got, c.want) {
 			t.Errorf("rotate %d: %v → %v, want %v", c.rot, c.on, got, c.want)
 		}
-		if back := UserToDisplay(box, c.rot, c.want); !near(back, c.on) {
+		if back := userToDisplay(box, c.rot, c.want); !near(back, c.on) {
 			t.Errorf("rotate %d: back %v → %v, want %v", c.rot, c.want, back, c.on)
 		}
 	}
@@ -64,7 +64,7 @@ func TestDisplayToUser(t *testing.T) {
 		dw, dh := DisplaySize(vb, p.Rotate)
 		for _, on := range [][4]float64{{0, 0, dw, dh}, {13.25, 7.5, 200, 60}, {dw - 61, dh - 17, 61, 17}} {
 			u := DisplayToUser(vb, p.Rotate, on)
-			if back := UserToDisplay(vb, p.Rotate, u); !near(back, on) {
+			if back := userToDisplay(vb, p.Rotate, u); !near(back, on) {
 				t.Errorf("%s: %v → %v → %v", v.Name, on, u, back)
 			}
 			// the whole displayed page is the whole visible box

@@ -212,7 +212,7 @@ func findPage(r *pdf.Reader, catalog *pdf.Dict, n int) (*pageInfo, error) {
 			pi.CropBox = boxOf(r, p.CropBox, pi.MediaBox)
 			if rv, err := r.Resolve(p.Rotate); err == nil {
 				if v, ok := pdf.ToInt(rv); ok {
-					pi.Rotate = NormRotate(int(v % 360)) // as readers show it
+					pi.Rotate = normRotate(int(v % 360)) // as readers show it
 				}
 			}
 			return false

@@ -19,7 +19,7 @@ import (
 // subset. It is written in the signature's own revision, so it is covered
 // by the signature.
 
-// Corner names a corner of the displayed page, for CornerRect.
+// Corner names a corner of the displayed page, for cornerRect.
 type Corner int
 
 const (
@@ -31,9 +31,9 @@ const (
 
 // Default stamp size and margin from the page edge, in points.
 const (
-	StampWidth  = 200.0
-	StampHeight = 60.0
-	StampMargin = 24.0
+	stampWidth  = 200.0
+	stampHeight = 60.0
+	stampMargin = 24.0
 )
 
 // Visible asks for a visible stamp.
@@ -53,27 +53,27 @@ type Visible struct {
 	Holder string
 }
 
-// CornerRect is the x, y, w, h of a StampWidth×StampHeight stamp in corner c
+// cornerRect is the x, y, w, h of a stampWidth×stampHeight stamp in corner c
 // of a page whose visible box is box (llx, lly, urx, ury), as displayed with
 // the page's /Rotate (0, 90, 180, 270). The result is in default user space.
-func CornerRect(box [4]float64, rotate int, c Corner) [4]float64 {
+func cornerRect(box [4]float64, rotate int, c Corner) [4]float64 {
 	return DisplayToUser(box, rotate, CornerOnPage(box, rotate, c))
 }
 
-// CornerOnPage is CornerRect in page coordinates (place.go).
+// CornerOnPage is cornerRect in page coordinates (place.go).
 func CornerOnPage(box [4]float64, rotate int, c Corner) [4]float64 {
 	dw, dh := DisplaySize(box, rotate)
-	sw, sh := math.Min(StampWidth, dw-2*StampMargin), math.Min(StampHeight, dh-2*StampMargin)
+	sw, sh := math.Min(stampWidth, dw-2*stampMargin), math.Min(stampHeight, dh-2*stampMargin)
 	sw, sh = math.Max(sw, 1), math.Max(sh, 1)
 	// Lower-left corner of the stamp in display coordinates.
-	dx, dy := dw-StampMargin-sw, StampMargin
+	dx, dy := dw-stampMargin-sw, stampMargin
 	switch c {
 	case BottomLeft:
-		dx = StampMargin
+		dx = stampMargin
 	case TopRight:
-		dy = dh - StampMargin - sh
+		dy = dh - stampMargin - sh
 	case TopLeft:
-		dx, dy = StampMargin, dh-StampMargin-sh
+		dx, dy = stampMargin, dh-stampMargin-sh
 	}
 	return [4]float64{dx, dy, sw, sh}
 }

@@ -118,7 +118,7 @@ func TestVisibleStampRenders(t *testing.T) {
 	}
 }
 
-// CornerRect puts the stamp in the displayed corner, rotated pages included.
+// cornerRect puts the stamp in the displayed corner, rotated pages included.
 func TestCornerRect(t *testing.T) {
 	box := [4]float64{0, 0, 600, 800}
 	cases := []struct {
@@ -134,7 +134,7 @@ func TestCornerRect(t *testing.T) {
 		{270, BottomRight, [4]float64{24, 24, 60, 200}},
 	}
 	for _, c := range cases {
-		if got := CornerRect(box, c.rot, c.c); got != c.want {
+		if got := cornerRect(box, c.rot, c.c); got != c.want {
 			t.Errorf("rotate %d corner %d: got %v, want %v", c.rot, c.c, got, c.want)
 		}
 	}
