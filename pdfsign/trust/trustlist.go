@@ -25,8 +25,8 @@ import (
 // answer is "not checked". The lists' XML signatures are not checked here:
 // they are fetched over HTTPS from the EU's address only.
 
-// EULOTL is the address of the EU list of trusted lists.
-const EULOTL = "https://ec.europa.eu/tools/lotl/eu-lotl.xml"
+// euLOTL is the address of the EU list of trusted lists.
+const euLOTL = "https://ec.europa.eu/tools/lotl/eu-lotl.xml"
 
 // Trusted-list statuses (TrustedLists.Status).
 const (
@@ -37,7 +37,7 @@ const (
 
 // TrustedListOptions say where the lists come from.
 type TrustedListOptions struct {
-	LOTL      string   // default EULOTL
+	LOTL      string   // default: the EU list of trusted lists (euLOTL)
 	Countries []string // scheme territories to take (default FR); "*" for all
 	CacheDir  string   // where lists are kept (default DefaultDir()/tl)
 	Client    *http.Client
@@ -52,7 +52,7 @@ type TrustedLists struct {
 
 func (o *TrustedListOptions) defaults() {
 	if o.LOTL == "" {
-		o.LOTL = EULOTL
+		o.LOTL = euLOTL
 	}
 	if len(o.Countries) == 0 {
 		o.Countries = []string{"FR"}
