@@ -7,9 +7,8 @@ import (
 	"errors"
 	"path/filepath"
 
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // Several files with one PIN (issue #14), for the CLI's `sign A B …` and

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/verify"

@@ -4,10 +4,8 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/browsers"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // Hint is advice that only a front end can give after an error's message,

@@ -9,10 +9,8 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/browsers"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // The advice each error gets, wrapped or not.

@@ -6,9 +6,8 @@ import (
 	"crypto/x509"
 	"sync"
 
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // Prepared is what is settled about a signing key before its PIN is asked

@@ -10,10 +10,8 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
-
-	"github.com/certigna-desktop/app/render"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/render"
 )
 
 // The page preview both front ends share: the window's sign screen and the

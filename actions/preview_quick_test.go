@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/testpdf"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 

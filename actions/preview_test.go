@@ -11,7 +11,6 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/testpdf"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 

@@ -17,10 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // failingKey signs n times, then fails as a token that went away does. A

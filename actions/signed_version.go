@@ -8,10 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/certigna-desktop/app/render"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+	"github.com/certigna-desktop/app/render"
 )
 
 // What a changed document showed when it was signed: the verify screen's

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/certigna-desktop/app/internal/testpdf"
 	"image"
 	"image/png"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/hostile"
+	"github.com/certigna-desktop/app/internal/testpdf"
 	"github.com/certigna-desktop/app/internal/testtool"
 )
 

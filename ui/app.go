@@ -16,9 +16,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"github.com/certigna-desktop/app/assets"
 
 	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 )
 
 // Screen names (also accepted by Options.StartScreen).

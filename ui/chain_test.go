@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
-
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 

@@ -14,17 +14,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/internal/testpdf"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
 	"github.com/zalando/go-keyring"
 
+	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testpdf"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
 )

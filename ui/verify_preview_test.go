@@ -21,7 +21,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/certigna-desktop/app/internal/testpdf"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )
 

@@ -22,10 +22,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 func main() {

@@ -7,14 +7,13 @@ import (
 	"os"
 	"strings"
 
-	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/assets"
-
-	"github.com/certigna-desktop/app/token"
 	"golang.org/x/term"
 
+	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // prepare is every check before the PIN that needs the token's public

@@ -12,10 +12,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/certigna-desktop/app/actions"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // On a big file most of the signing time is reading, hashing and writing

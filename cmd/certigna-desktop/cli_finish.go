@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/certigna-desktop/app/actions"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )

@@ -10,7 +10,6 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 

@@ -12,13 +12,11 @@ import (
 
 	"github.com/certigna-desktop/app/actions"
 	"github.com/certigna-desktop/app/assets"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+	"github.com/certigna-desktop/app/token"
 )
 
 func runSign(env *Env, args []string) int {

@@ -20,18 +20,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certigna-desktop/app/internal/pkitest"
-	"github.com/certigna-desktop/app/internal/testtoken"
-	"github.com/certigna-desktop/app/internal/testtool"
-
-	"github.com/certigna-desktop/app/token"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtoken"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+	"github.com/certigna-desktop/app/token"
 )
 
 func samplePDF(t *testing.T, dir string) string {

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"github.com/certigna-desktop/app/assets"
 	"time"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )

@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/browsers"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/token"
 )
 
 // Every error kind a verb can meet, and its exit code (the CLI contract).

@@ -26,11 +26,9 @@ import (
 
 	"github.com/certigna-desktop/app/internal/hostile"
 	"github.com/certigna-desktop/app/internal/testtoken"
-
-	"github.com/certigna-desktop/app/token"
-
 	"github.com/certigna-desktop/app/pdfsign/sign"
 	"github.com/certigna-desktop/app/pdfsign/verify"
+	"github.com/certigna-desktop/app/token"
 )
 
 // The hostile-input tests (issue #11) run the CLI as a child process — this

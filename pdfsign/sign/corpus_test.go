@@ -2,21 +2,16 @@ package sign
 
 import (
 	"context"
-
 	"errors"
 	"os"
-
 	"path/filepath"
-
 	"strings"
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 func TestCorpusSignOrRefuse(t *testing.T) {

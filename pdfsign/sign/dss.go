@@ -12,10 +12,9 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
-
-	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // The Document Security Store (ISO 32000-2 §12.8.4.3, ETSI EN 319 142-1

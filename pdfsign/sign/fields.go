@@ -7,9 +7,8 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // Signature fields that a form already has (administration forms come with

@@ -7,10 +7,9 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
-
-	"github.com/certigna-desktop/app/pdfsign"
 )
 
 // Filling an existing empty signature field: the field chosen and checked

@@ -2,9 +2,9 @@ package sign
 
 import (
 	"crypto"
-	"github.com/certigna-desktop/app/internal/pdf"
 	"strings"
 
+	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
 )
 

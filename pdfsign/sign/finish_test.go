@@ -1,9 +1,6 @@
 package sign
 
 import (
-	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
-	"github.com/certigna-desktop/app/pdfsign/internal/pki"
-
 	"bytes"
 	"context"
 	"crypto"
@@ -20,8 +17,9 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 

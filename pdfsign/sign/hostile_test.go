@@ -14,12 +14,10 @@ import (
 	"github.com/certigna-desktop/app/internal/hostile"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // exitOf mirrors the CLI's mapping of kinds to exit codes (7 unreadable,

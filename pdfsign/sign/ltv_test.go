@@ -1,9 +1,6 @@
 package sign
 
 import (
-	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
-	"github.com/certigna-desktop/app/pdfsign/internal/pki"
-
 	"context"
 	"crypto/x509"
 	"errors"
@@ -14,14 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/internal/pkitest"
-	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 	"github.com/certigna-desktop/app/pdfsign/trust"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )

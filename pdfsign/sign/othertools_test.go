@@ -13,10 +13,8 @@ import (
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // resignWithOpenSSL replaces the CMS of a file we signed by one that

@@ -1,8 +1,6 @@
 package sign
 
 import (
-	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -17,8 +15,8 @@ import (
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testpdf"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 func near(a, b [4]float64) bool {

@@ -14,7 +14,6 @@ import (
 	certchain "github.com/certigna-desktop/app/internal/chain"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/tempfiles"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"

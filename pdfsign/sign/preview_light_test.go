@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/render"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/render"
 )
 
 // LightPage on real files (pdfcpu's corpus and the verify corpus, hostile

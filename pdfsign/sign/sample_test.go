@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 

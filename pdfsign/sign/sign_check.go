@@ -4,9 +4,8 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // The refusals Sign would give, found without signing: the CLI and the

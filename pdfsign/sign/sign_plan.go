@@ -4,9 +4,8 @@ import (
 	"fmt"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // Planning the incremental update of a signature: the signature dictionary

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 

@@ -5,9 +5,8 @@ import (
 	"errors"
 
 	"github.com/certigna-desktop/app/internal/cms"
-	"github.com/certigna-desktop/app/pdfsign/internal/pki"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )
 
 // The timestamp step of Sign (B-T): once the token has signed, the TSA is

@@ -9,7 +9,6 @@ import (
 
 	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
-
 	"github.com/certigna-desktop/app/pdfsign"
 )
 

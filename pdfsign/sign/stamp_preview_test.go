@@ -1,8 +1,6 @@
 package sign
 
 import (
-	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
-
 	"bytes"
 	"context"
 	"os"
@@ -12,8 +10,8 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testpdf"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // The preview's stamp is the signed file's stamp: rendered alone, it is

@@ -1,8 +1,6 @@
 package sign
 
 import (
-	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
-
 	"bytes"
 	"context"
 	"errors"
@@ -16,8 +14,8 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
 // renderPage renders page 1 of path at 72 dpi with pdftoppm (PNG).

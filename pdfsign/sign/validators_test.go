@@ -6,21 +6,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-
 	"testing"
 
-	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/internal/pkitest"
-	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	pdfcpulib "github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"golang.org/x/crypto/cryptobyte"
 
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
+	"github.com/certigna-desktop/app/internal/pdf"
+	"github.com/certigna-desktop/app/internal/pkitest"
+	"github.com/certigna-desktop/app/internal/testtool"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // extractSignature returns, for the newest signature of path, the CMS (DER,

@@ -10,11 +10,9 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // TestVectors reads testdata/vectors: each NAME.pdf has NAME.want beside it

@@ -11,9 +11,8 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/assets"
-	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // The trust store used by verification: the operating system's roots plus

@@ -10,12 +10,10 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
-	"github.com/certigna-desktop/app/pdfsign/verify"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 	"github.com/certigna-desktop/app/pdfsign/sign"
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
 
 // TestCorpusChangeAnalysis: on real-world PDFs (pdfcpu's test files), a

@@ -12,9 +12,7 @@ import (
 
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )

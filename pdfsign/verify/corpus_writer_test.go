@@ -28,9 +28,7 @@ import (
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/testtool"
-
 	"github.com/certigna-desktop/app/pdfsign"
-
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
 )

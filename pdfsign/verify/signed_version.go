@@ -6,9 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/certigna-desktop/app/internal/pdf"
-	"github.com/certigna-desktop/app/pdfsign/internal/doc"
-
 	"github.com/certigna-desktop/app/pdfsign"
+	"github.com/certigna-desktop/app/pdfsign/internal/doc"
 )
 
 // SignedVersion writes revision n (1-based, as Report.Revisions and

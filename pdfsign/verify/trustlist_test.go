@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign/trust"
 	"github.com/certigna-desktop/app/pdfsign/verify"
 )

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certigna-desktop/app/render"
-
 	"github.com/certigna-desktop/app/pdfsign/verify"
+	"github.com/certigna-desktop/app/render"
 )
 
 // BenchmarkVerify100Pages verifies a signed 100-page document as signed

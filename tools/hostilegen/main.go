@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/certigna-desktop/app/internal/hostile"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/sign"
 )

@@ -3,7 +3,6 @@ package pki_test
 import (
 	"context"
 	"crypto/sha256"
-
 	"os"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pkitest"
-
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 	"github.com/certigna-desktop/app/pdfsign/internal/pki"
