@@ -35,7 +35,13 @@ func (e *Env) discover() (*token.Module, []token.Candidate, error) {
 		<-d.done
 		return d.m, d.cands, d.err
 	}
-	return actions.Discover(token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()})
+	return actions.Discover(e.discoverOptions())
+}
+
+// discoverOptions are the global options and the module saved on the
+// window's Driver screen, as discovery takes them.
+func (e *Env) discoverOptions() token.DiscoverOptions {
+	return token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()}
 }
 
 // earlyModule is a discovery running ahead of the verb's need for it.
@@ -54,7 +60,7 @@ type earlyModule struct {
 // closes it when the verb ends before (the check refused the file).
 func (e *Env) discoverSoon() {
 	d := &earlyModule{done: make(chan struct{})}
-	o := token.DiscoverOptions{Path: e.ModulePath, Demo: e.Demo, SavedPath: savedModulePath()}
+	o := e.discoverOptions()
 	go func() {
 		defer close(d.done)
 		d.m, d.cands, d.err = actions.Discover(o)
