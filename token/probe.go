@@ -98,6 +98,17 @@ func ProbeInProcess(path string) ProbeResult {
 	return r
 }
 
+// refusedByHeader is why a file whose header already says no (another
+// processor or system, no PKCS#11 entry point) cannot be loaded — it needs
+// no child: nothing of it would run anyway — or "" when only loading it
+// can tell.
+func refusedByHeader(path string) string {
+	if v := diagnoseLoad(path); v != "cannot be loaded" && v != "missing file" {
+		return v
+	}
+	return ""
+}
+
 // ProbeMain is the probe-module verb: probe path, print the JSON result on
 // stdout. Exit 0 whenever a result was printed.
 func ProbeMain(path string, stdout io.Writer) int {
@@ -124,9 +135,7 @@ func Probe(ctx context.Context, path string) ProbeResult {
 		r.Status, r.Reason = string(CandidateNotFound), "missing file"
 		return r
 	}
-	// A file whose header already says no (another processor or system, no
-	// PKCS#11 entry point) needs no child: nothing of it would run anyway.
-	if v := diagnoseLoad(path); v != "cannot be loaded" && v != "missing file" {
+	if v := refusedByHeader(path); v != "" {
 		r.Status, r.Reason = string(CandidateFailed), v
 		return r
 	}

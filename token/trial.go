@@ -2,7 +2,6 @@ package token
 
 import (
 	"errors"
-	"os"
 	"time"
 )
 
@@ -22,13 +21,10 @@ import (
 // ProbeDeadline. On failure the worker is gone and the error is the one a
 // probe would have given.
 func trialOpen(path string) (*Module, []TokenInfo, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, nil, &Error{Kind: KindModuleNotFound, Path: path, Reason: "missing file", Err: err}
-	}
-	// A file whose header already says no needs no child (as Probe).
-	if v := diagnoseLoad(path); v != "cannot be loaded" && v != "missing file" {
+	if v := refusedByHeader(path); v != "" { // as Probe: no child for it
 		return nil, nil, &Error{Kind: KindModuleLoad, Path: path, Reason: v}
 	}
+	// A missing file: openBy's KindModuleNotFound "missing file".
 	m, err := openBy(path, time.Now().Add(ProbeDeadline))
 	if err != nil {
 		return nil, nil, trialError(path, err, nil)
