@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -109,7 +108,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	}
 	defer tmp.discard()
 	// One pass over the input: copy and hash together.
-	h, sum := cfg.hash.New(), crc32.New(verify.Castagnoli)
+	h, sum := cfg.hash.New(), new(verify.Sums)
 	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
 	n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
 	if err != nil {
@@ -145,7 +144,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 		Output: out, Field: plan.field, Page: plan.page.Number, ByteRange: br,
 		ContentsSize: plan.contentsN, CMSSize: len(der), Hash: pki.HashName(cfg.hash),
 		SigningTime: cfg.when, Level: "B-B", SignerCN: cfg.cms.Cert.Subject.CommonName,
-		Written: &verify.Written{Size: total, CRC: sum.Sum32(), ByteRange: br, Hash: cfg.hash, Digest: digest},
+		Written: verify.NewWritten(sum, br, cfg.hash, digest),
 	}
 	if cfg.finish != nil {
 		if err := cfg.finish(tmp.File, res); err != nil {
