@@ -71,9 +71,15 @@ func runSign(env *Env, args []string) int {
 	if err != nil {
 		return env.Fail(err)
 	}
-	// The driver's worker starts while the input is checked (cli_token.go).
+	// The driver's worker starts while the input is checked (cli_token.go),
+	// and so do the copy and hash of the input: most of a big file's time,
+	// none of it the token's (sign/ahead.go). Sign takes the copy; a copy
+	// no signature takes is removed.
 	env.discoverSoon()
 	defer env.dropEarly()
+	ahead := sign.CopyAhead(context.Background(), in, out, opts)
+	defer ahead.Discard()
+	opts.Ahead = ahead
 	// Refuse a bad input or output before anyone types a PIN.
 	if err := sign.Check(in, out, opts); err != nil {
 		return env.failCheck(err)

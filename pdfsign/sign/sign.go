@@ -47,6 +47,10 @@ type Options struct {
 	// (SyncDir), e.g. once after a batch: the file itself is still synced
 	// before it gets its name, so it is whole or absent, never half.
 	DeferDirSync bool
+	// Ahead is the input's copy started before the signer was known
+	// (CopyAhead): taken when it fits, else Sign copies itself. The
+	// caller still calls its Discard.
+	Ahead *Ahead
 }
 
 // Result describes a signature just written.
@@ -214,10 +218,7 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 	if _, err := cms.MaxSignatureLen(signer.Public()); err != nil {
 		return nil, &pdfsign.Error{Kind: pdfsign.KindCertificate, Err: err}
 	}
-	h := opts.Hash
-	if h == 0 {
-		h = crypto.SHA256
-	}
+	h := signatureHash(opts)
 	if h != crypto.SHA256 && h != crypto.SHA384 && h != crypto.SHA512 {
 		return nil, &pdfsign.Error{Kind: pdfsign.KindHash, Err: fmt.Errorf("%v not supported (SHA-256, SHA-384, SHA-512)", h)}
 	}
@@ -230,6 +231,14 @@ func newSignConfig(signer crypto.Signer, chain []*x509.Certificate, opts Options
 		opts: opts, hash: h, when: when, netTimeout: opts.NetTimeout,
 		cms: cms.Params{Signer: signer, Cert: cert, Chain: chain[1:], Hash: h},
 	}, nil
+}
+
+// signatureHash is the hash opts ask for, SHA-256 by default.
+func signatureHash(opts Options) crypto.Hash {
+	if opts.Hash == 0 {
+		return crypto.SHA256
+	}
+	return opts.Hash
 }
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {

@@ -102,20 +102,25 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	rel := func(abs int64) int64 { return abs - size }
 	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
 
-	tmp, err := newOutputTemp(out, in)
-	if err != nil {
-		return nil, 0, err
+	tmp, h, sum := cfg.opts.Ahead.take(in, plan.base, size, out, cfg.hash) // copied already (ahead.go)
+	copied := tmp != nil
+	if !copied {
+		if tmp, err = newOutputTemp(out, in); err != nil {
+			return nil, 0, err
+		}
+		h, sum = cfg.hash.New(), new(verify.Sums)
 	}
 	defer tmp.discard()
-	// One pass over the input: copy and hash together.
-	h, sum := cfg.hash.New(), new(verify.Sums)
-	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
-	n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
-	if err != nil {
-		return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
-	}
-	if n != size {
-		return nil, 0, doc.NewErr(pdfsign.KindIO, in.Name(), errors.New("input changed while signing"))
+	if !copied {
+		// One pass over the input: copy and hash together.
+		buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
+		n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
+		if err != nil {
+			return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
+		}
+		if n != size {
+			return nil, 0, doc.NewErr(pdfsign.KindIO, in.Name(), errors.New("input changed while signing"))
+		}
 	}
 	if err := cfg.ctx.Err(); err != nil { // the last moment before the token signs
 		return nil, 0, &pdfsign.Error{Kind: pdfsign.KindCanceled, Err: err}
