@@ -93,23 +93,28 @@ func (a *Ahead) copy(ctx context.Context, force bool) {
 // take is the copy for Sign when it is of in as Sign reads it (from base,
 // size bytes) into out, hashed with h: its temporary file (now Sign's to
 // publish or discard), its hash and sums, all at the end of the input.
-// Nil when there is no such copy: Sign copies itself.
+// Nil when there is no such copy: it is removed at once (Sign's own copy
+// may need its room on the disk) and Sign copies itself.
 func (a *Ahead) take(in *os.File, base, size int64, out string, h crypto.Hash) (*outputTemp, hash.Hash, *verify.Sums) {
-	if a == nil || base != 0 || out != a.out || h != a.hash {
+	if a == nil {
+		return nil, nil, nil
+	}
+	if base != 0 || out != a.out || h != a.hash {
+		a.Discard()
 		return nil, nil, nil
 	}
 	<-a.done
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.tmp == nil || a.id.Size() != size {
-		return nil, nil, nil
-	}
-	st, err := in.Stat()
-	if err != nil || !sameVersion(a.id, st) {
-		return nil, nil, nil
-	}
 	tmp := a.tmp
 	a.tmp = nil
+	a.mu.Unlock()
+	if tmp == nil {
+		return nil, nil, nil
+	}
+	if st, err := in.Stat(); err != nil || a.id.Size() != size || !sameVersion(a.id, st) {
+		tmp.discard()
+		return nil, nil, nil
+	}
 	return tmp, a.h, a.sum
 }
 

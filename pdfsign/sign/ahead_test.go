@@ -13,8 +13,10 @@ import (
 	"github.com/certigna-desktop/app/pdfsign/internal/pdftest"
 )
 
-// aheadInode is the inode-level identity of a's temporary file, once its
-// copy has ended (nil if there is none).
+// aheadFile is a's temporary file once its copy has ended (nil if there
+// is none), held by a hard link in a folder of the test's: its inode
+// cannot be reused by a file made later, so os.SameFile with an output
+// says whether the output is this copy.
 func aheadFile(t *testing.T, a *Ahead) os.FileInfo {
 	t.Helper()
 	<-a.done
@@ -23,7 +25,11 @@ func aheadFile(t *testing.T, a *Ahead) os.FileInfo {
 	if a.tmp == nil {
 		return nil
 	}
-	st, err := os.Stat(a.tmp.Name())
+	hold := filepath.Join(t.TempDir(), "copy")
+	if err := os.Link(a.tmp.Name(), hold); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(hold)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +67,10 @@ func TestSignTakesTheCopyAhead(t *testing.T) {
 	pdftest.AssertDir(t, dir, "in.pdf", "out.pdf")
 }
 
-// A copy Sign cannot use is left alone and Sign copies as usual: the
+// A copy Sign cannot use is removed at once and Sign copies as usual: the
 // input changed after the copy (same size: only the times and bytes say
 // it), another output, another hash. Each output is valid and signs the
-// bytes of the input as Sign read them; Discard removes the unused copy.
+// bytes of the input as Sign read them; nothing else is left.
 func TestSignLeavesACopyThatDoesNotFit(t *testing.T) {
 	p := pkitest.SharedKeys(t)
 	cases := []struct {
@@ -118,8 +124,8 @@ func TestSignLeavesACopyThatDoesNotFit(t *testing.T) {
 			if !bytes.HasPrefix(signed, input) {
 				t.Fatal("the output does not start with the input as Sign read it")
 			}
-			a.Discard()
 			pdftest.AssertDir(t, dir, "in.pdf", filepath.Base(out))
+			a.Discard()
 		})
 	}
 }
@@ -175,4 +181,35 @@ func TestDiscardStopsTheCopy(t *testing.T) {
 	a := CopyAhead(context.Background(), in, filepath.Join(dir, "out.pdf"), Options{})
 	a.Discard()
 	pdftest.AssertDir(t, dir, "big.pdf")
+}
+
+// Bytes before %PDF are not part of what Sign copies (internal/pdf's
+// oddfiles.go): a copy of the whole file is not taken, and Sign's own
+// copy signs the file from %PDF on.
+func TestSignLeavesACopyOfBytesBeforeTheHeader(t *testing.T) {
+	p := pkitest.SharedKeys(t)
+	dir := t.TempDir()
+	sample, err := os.ReadFile(pdftest.WriteSample(t, t.TempDir(), "s.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, append([]byte("mail header\r\n"), sample...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.pdf")
+	a := CopyAhead(context.Background(), in, out, Options{})
+	copyFile := aheadFile(t, a)
+	if copyFile == nil {
+		t.Fatal("no copy made ahead")
+	}
+	if _, err := Sign(context.Background(), in, out, p.ECKey, p.ECChain(), Options{Ahead: a}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(out); err != nil || os.SameFile(st, copyFile) {
+		t.Fatalf("the copy of the bytes before %%PDF was taken (%v)", err)
+	}
+	pdftest.AssertPdfsigValid(t, out, 1)
+	pdftest.AssertDir(t, dir, "in.pdf", "out.pdf")
+	a.Discard()
 }
