@@ -189,6 +189,19 @@ func TestCLISignWrongPINLeavesNoFile(t *testing.T) {
 	assertOnlyFiles(t, dir, "contrat.pdf")
 }
 
+// The input's copy starts beside the check, before the driver is found
+// (sign/ahead.go): when no driver answers, the command fails as before and
+// the copy is gone — no output, no temporary file, no PIN read.
+func TestCLISignNoDriverLeavesNoCopy(t *testing.T) {
+	dir := t.TempDir()
+	in := samplePDF(t, dir)
+	code, _, errs := cli(t, "", "--lang", "en", "--module", "/nonexistent/module.so", "sign", in)
+	if code != exitNoModule {
+		t.Fatalf("exit %d (want %d): %s", code, exitNoModule, errs)
+	}
+	assertOnlyFiles(t, dir, "contrat.pdf")
+}
+
 // assertOnlyFiles checks that dir holds exactly names (no output, no temp).
 func assertOnlyFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
