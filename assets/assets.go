@@ -120,6 +120,9 @@ func Message(err error, lang string) string {
 	if errors.As(err, &l) {
 		return l.Message(lang)
 	}
+	if k := causeKey(err); k != "" {
+		return T(lang, "cause."+k, nil)
+	}
 	return err.Error()
 }
 

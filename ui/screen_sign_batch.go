@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 )
 
 // Several documents dropped at once (issue #14): every file is checked
@@ -110,7 +111,7 @@ func (v *signView) checkBatch(cert *actions.CertInfo) {
 			}
 			v.checked, v.batchOK = true, ok
 			if ok == 0 {
-				v.checkErr = &textError{key: "ui.batch.none", data: map[string]any{"Why": strings.Join(why, "\n")}}
+				v.checkErr = assets.Reason{Key: "ui.batch.none", Data: map[string]any{"Why": strings.Join(why, "\n")}}
 				setStatus(v.docStatus, message(v.checkErr, a.lang), widget.DangerImportance)
 			} else if len(why) > 0 {
 				setStatus(v.docStatus, a.n("ui.batch.will_refuse", len(why), map[string]any{"Why": strings.Join(why, "\n")}), widget.WarningImportance)

@@ -55,12 +55,3 @@ func message(err error, lang string) string {
 	}
 	return msg
 }
-
-// textError is a refusal of the window itself, in the UI's words.
-type textError struct {
-	key  string
-	data map[string]any
-}
-
-func (e *textError) Error() string              { return assets.T("en", e.key, e.data) }
-func (e *textError) Message(lang string) string { return assets.T(lang, e.key, e.data) }

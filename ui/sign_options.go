@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 )
 
 // The sign screen's options: the certificate, the reason, the stamp and its
@@ -172,11 +173,11 @@ func (v *signView) certChoices() {
 func certRefusal(c *actions.CertInfo, now time.Time) error {
 	switch {
 	case c.Expired || (!c.NotAfter.IsZero() && now.After(c.NotAfter)):
-		return &textError{key: "ui.sign.cert_expired", data: map[string]any{"Date": c.NotAfter}}
+		return assets.Reason{Key: "ui.sign.cert_expired", Data: map[string]any{"Date": c.NotAfter}}
 	case c.NotYetValid || (!c.NotBefore.IsZero() && now.Before(c.NotBefore)):
-		return &textError{key: "ui.sign.cert_not_yet", data: map[string]any{"Date": c.NotBefore}}
+		return assets.Reason{Key: "ui.sign.cert_not_yet", Data: map[string]any{"Date": c.NotBefore}}
 	case len(c.KeyUsage) > 0 && !hasUsage(c, "digital_signature") && !hasUsage(c, "non_repudiation"):
-		return &textError{key: "ui.sign.cert_not_signing"}
+		return assets.Reason{Key: "ui.sign.cert_not_signing"}
 	}
 	return nil
 }

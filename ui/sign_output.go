@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/certigna-desktop/app/actions"
+	"github.com/certigna-desktop/app/assets"
 )
 
 // Where the signed copy goes: beside the input when that folder is
@@ -50,7 +51,7 @@ func batchNamer(docs, suffix string) actions.Namer {
 		dir := filepath.Dir(in)
 		if !writableDir(dir) {
 			if !writableDir(docs) {
-				return "", &textError{key: "ui.sign.out_not_writable", data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
+				return "", assets.Reason{Key: "ui.sign.out_not_writable", Data: map[string]any{"Dir": filepath.Dir(in), "Docs": docs}}
 			}
 			dir = docs
 		}
@@ -66,7 +67,7 @@ func outNamer(out, docs, suffix string) actions.Namer {
 	}
 	return func(in string, taken map[string]bool) (string, error) {
 		if !writableDir(out) {
-			return "", &textError{key: "ui.batch.out_dir_not_writable", data: map[string]any{"Dir": out}}
+			return "", assets.Reason{Key: "ui.batch.out_dir_not_writable", Data: map[string]any{"Dir": out}}
 		}
 		return actions.Beside(out, suffix)(in, taken)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
@@ -287,11 +288,11 @@ func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField,
 					names = append(names, f.Name)
 				}
 			}
-			return nil, opts, &pdfsign.Error{Kind: KindFieldNotFound, Err: msgErr{key: "pdf.field.not_found",
-				data: map[string]any{"Field": pdfsign.SafeText(opts.Field, pdfsign.MaxTextRunes), "Names": nameList(names)}}}
+			return nil, opts, &pdfsign.Error{Kind: KindFieldNotFound, Err: assets.Reason{Key: "pdf.field.not_found",
+				Data: map[string]any{"Field": pdfsign.SafeText(opts.Field, pdfsign.MaxTextRunes), "Names": nameList(names)}}}
 		}
 		if target.Signed {
-			return nil, opts, &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.field_signed", data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
+			return nil, opts, &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.field_signed", Data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
 		}
 	} else {
 		var empty []*formSigField
@@ -303,7 +304,7 @@ func chooseField(r *pdf.Reader, catalog *pdf.Dict, opts Options) (*formSigField,
 			}
 		}
 		if len(empty) > 1 {
-			return nil, opts, &pdfsign.Error{Kind: KindFieldChoice, Err: msgErr{key: "pdf.field.choose", data: map[string]any{"Names": nameList(names)}}}
+			return nil, opts, &pdfsign.Error{Kind: KindFieldChoice, Err: assets.Reason{Key: "pdf.field.choose", Data: map[string]any{"Names": nameList(names)}}}
 		}
 		if len(empty) == 1 {
 			target = empty[0]

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"strings"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -48,14 +49,14 @@ func checkFieldMDP(r *pdf.Reader, fs []*formSigField, target *formSigField) erro
 		}
 		switch p.NameOf("Action") {
 		case "All":
-			return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.locked_all"}}
+			return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.locked_all"}}
 		case "Include":
 			if listed {
-				return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
+				return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.locked_field", Data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
 			}
 		case "Exclude":
 			if target != nil && !listed {
-				return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.locked_field", data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
+				return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.locked_field", Data: map[string]any{"Field": pdfsign.SafeText(target.Name, pdfsign.MaxTextRunes)}}}
 			}
 		}
 	}
@@ -78,8 +79,8 @@ func checkSeedValues(r *pdf.Reader, f *formSigField, opts Options) (Options, err
 	sv := f.sv
 	ff, _ := pdf.ToInt(sv.Get("Ff"))
 	refuse := func(what string, allowed any) (Options, error) {
-		return opts, &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.seed",
-			data: map[string]any{"Field": pdfsign.SafeText(f.Name, pdfsign.MaxTextRunes), "What": what, "Allowed": allowed}}}
+		return opts, &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.seed",
+			Data: map[string]any{"Field": pdfsign.SafeText(f.Name, pdfsign.MaxTextRunes), "What": what, "Allowed": allowed}}}
 	}
 	names := func(key string) []string {
 		o, _ := r.Resolve(sv.Get(key))

@@ -3,6 +3,7 @@ package sign
 import (
 	"errors"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
 	"github.com/certigna-desktop/app/pdfsign/internal/doc"
@@ -73,7 +74,7 @@ func checkSignable(r *pdf.Reader, catalog *pdf.Dict, opts Options) error {
 		return err
 	}
 	if !r.AllowsSigning() {
-		return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: msgErr{key: "pdf.forbid.permissions"}}
+		return &pdfsign.Error{Kind: pdfsign.KindForbidden, Err: assets.Reason{Key: "pdf.forbid.permissions"}}
 	}
 	_, _, err := chooseField(r, catalog, opts)
 	return err

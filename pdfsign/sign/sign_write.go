@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/internal/tempfiles"
@@ -119,7 +120,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 			return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 		}
 		if n != size {
-			return nil, 0, doc.NewErr(pdfsign.KindIO, in.Name(), errors.New("input changed while signing"))
+			return nil, 0, doc.NewErr(pdfsign.KindIO, in.Name(), assets.Reason{Key: "cause.input_changed"})
 		}
 	}
 	if err := cfg.ctx.Err(); err != nil { // the last moment before the token signs

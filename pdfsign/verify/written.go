@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/pdfsign"
 )
 
@@ -112,7 +113,7 @@ func verifyReadBack(ctx context.Context, f *os.File, size int64, opts Options) (
 // pieces read and summed on every core at once.
 func (w *Written) readBack(f io.ReaderAt, size int64) error {
 	if size < w.Size {
-		return &pdfsign.Error{Kind: pdfsign.KindIO, Err: errors.New("the file read back from the disk is shorter than what was written")}
+		return &pdfsign.Error{Kind: pdfsign.KindIO, Err: assets.Reason{Key: "cause.readback_short"}}
 	}
 	pieces := int((w.Size + pieceSize - 1) / pieceSize)
 	if len(w.crcs) != pieces {
@@ -138,7 +139,7 @@ func (w *Written) readBack(f io.ReaderAt, size int64) error {
 				}
 				if uint32(c) != w.crcs[i] {
 					next.Store(int64(pieces))
-					errs <- &pdfsign.Error{Kind: pdfsign.KindIO, Err: errors.New("the file read back from the disk differs from what was written")}
+					errs <- &pdfsign.Error{Kind: pdfsign.KindIO, Err: assets.Reason{Key: "cause.readback_differs"}}
 					return
 				}
 			}
