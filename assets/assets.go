@@ -111,7 +111,8 @@ func N(lang, key string, count int, data ...map[string]any) string {
 
 // Message is err's text for a person in lang: the Message(lang) of the
 // first error of its chain that has one (the typed errors of token, pdfsign
-// and ui do), else its technical Error(). It is the one translate helper.
+// and ui do), else its cause when it is one people meet (Cause), else its
+// technical Error(). It is the one translate helper.
 func Message(err error, lang string) string {
 	if err == nil {
 		return ""
@@ -120,8 +121,8 @@ func Message(err error, lang string) string {
 	if errors.As(err, &l) {
 		return l.Message(lang)
 	}
-	if k := causeKey(err); k != "" {
-		return T(lang, "cause."+k, nil)
+	if c, ok := Cause(err, lang); ok {
+		return c
 	}
 	return err.Error()
 }

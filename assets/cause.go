@@ -20,6 +20,15 @@ type Reason struct {
 func (r Reason) Error() string              { return T("en", r.Key, r.Data) }
 func (r Reason) Message(lang string) string { return T(lang, r.Key, r.Data) }
 
+// Cause is err's cause in lang when it is one of the system's failures
+// people meet (causeKey); ok false otherwise.
+func Cause(err error, lang string) (string, bool) {
+	if k := causeKey(err); k != "" {
+		return T(lang, "cause."+k, nil), true
+	}
+	return "", false
+}
+
 // causeKey names, under cause.*, what the system said when it is one of the
 // failures people meet — a full disk, a refused access, a file another
 // program holds, a server that does not answer — so that a message says it

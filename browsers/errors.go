@@ -59,7 +59,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Message(lang string) string {
 	data := map[string]any{"Path": e.Path, "App": e.App, "Detail": e.Detail}
 	if e.Err != nil {
-		data["Err"] = e.Err.Error()
+		data["Err"] = assets.Message(e.Err, lang)
 	}
 	return assets.T(lang, "browsers.err."+string(e.Kind), data)
 }

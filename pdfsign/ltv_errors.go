@@ -60,6 +60,8 @@ func (e *LTVError) Message(lang string) string {
 	detail := e.Detail
 	if e.DetailKey != "" {
 		detail = assets.T(lang, e.DetailKey, e.DetailArgs)
+	} else if c, ok := assets.Cause(e.Err, lang); ok {
+		detail = c // a server that does not answer, in the person's words
 	} else if detail == "" && e.Err != nil {
 		detail = assets.Message(e.Err, lang)
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/internal/testtoken"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -143,6 +144,10 @@ func TestCheckTSAReachable(t *testing.T) {
 	err = Check(in, out, Options{TSA: &pdfsign.TSAConfig{URL: open}})
 	if !errors.As(err, &le) || le.Kind != pdfsign.LTVTSAUnreachable {
 		t.Errorf("closed TSA: %v", err)
+	}
+	// Said in the person's words, not the system's English.
+	if msg := assets.Message(err, "fr"); !strings.Contains(msg, assets.T("fr", "cause.refused", nil)) || strings.Contains(msg, "refused") {
+		t.Errorf("closed TSA, in French: %q", msg)
 	}
 	if err := Check(in, out, Options{TSA: &pdfsign.TSAConfig{URL: open}, AllowLower: true}); err != nil {
 		t.Errorf("closed TSA with AllowLower: %v", err)
