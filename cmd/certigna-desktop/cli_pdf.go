@@ -295,7 +295,7 @@ func runVerify(env *Env, args []string) int {
 	if *refreshTL {
 		var err error
 		if lists, err = trust.RefreshTrustedLists(context.Background(), trust.TrustedListOptions{}); err != nil {
-			fmt.Fprintln(env.Stderr, env.T("verify.tl.refresh_failed", map[string]any{"Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.T("verify.tl.refresh_failed", map[string]any{"Err": assets.Message(err, env.Lang)}))
 		}
 	}
 	lists.AddTo(ts)
