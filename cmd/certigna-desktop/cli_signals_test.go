@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -10,11 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// envTestAsMain makes this test binary run main() (TestMain): a real CLI
-// process, with main's signal handling.
-const envTestAsMain = "CERTIGNA_TEST_AS_MAIN"
+	"golang.org/x/sys/unix"
+)
 
 // A real CLI process waiting at the PIN prompt — the copy of the input
 // already made beside the output, as `.contrat-signed.pdf.NNN.tmp` — gets
@@ -37,30 +37,35 @@ func TestCLISignalsAtPINPromptRemoveTempFiles(t *testing.T) {
 			cmd.Env = append(os.Environ(), envTestAsMain+"=1")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
-			stdin, err := cmd.StdinPipe() // held open: the PIN never comes
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stdin.Close()
+			// A terminal, as a person has: the prompt is reached when it
+			// stops echoing (the copy starts long before, beside the check:
+			// its file is no sign of the prompt). The PIN never comes.
+			_, tty := openPTY(t)
+			cmd.Stdin = tty
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			// Wait for the copy made while the PIN is typed.
-			var tmp []string
-			for deadline := time.Now().Add(20 * time.Second); len(tmp) == 0; {
-				tmp, _ = filepath.Glob(filepath.Join(dir, ".contrat-signed.pdf.*.tmp"))
+			for deadline := time.Now().Add(20 * time.Second); ; {
+				tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+				if err == nil && tio.Lflag&unix.ECHO == 0 {
+					break
+				}
 				if time.Now().After(deadline) {
 					cmd.Process.Kill()
-					t.Fatalf("no temporary copy appeared; stderr:\n%s", stderr.String())
+					<-done
+					t.Fatalf("the PIN prompt never came; stderr:\n%s", stderr.String())
 				}
-				time.Sleep(20 * time.Millisecond)
+				time.Sleep(10 * time.Millisecond)
 			}
-			time.Sleep(100 * time.Millisecond) // at the prompt, reading stdin
+			if tmp, _ := filepath.Glob(filepath.Join(dir, ".contrat-signed.pdf.*.tmp")); len(tmp) == 0 {
+				t.Error("no temporary copy at the PIN prompt: the case tests less than it says")
+			}
 			if err := cmd.Process.Signal(c.sig); err != nil {
 				t.Fatal(err)
 			}
+			var err error
 			select {
 			case err = <-done:
 			case <-time.After(20 * time.Second):

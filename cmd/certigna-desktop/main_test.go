@@ -10,6 +10,10 @@ import (
 	"github.com/certigna-desktop/app/internal/testtoken"
 )
 
+// envTestAsMain makes this test binary run main() (TestMain): a real CLI
+// process, with main's signal handling.
+const envTestAsMain = "CERTIGNA_TEST_AS_MAIN"
+
 // TestMain lets this test binary stand in for the app when discovery runs
 // it as a probe child (`probe-module PATH`, see cli_probe.go): the CLI runs
 // in-process in these tests, so os.Executable() is the test binary.
