@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	// document, paths, errors: pdfsign/internal/doc; the PKI primitives:
 	// pdfsign/internal/pki); trust under verify under sign
 	"pdfsign":              {"internal/pdf", "assets"},
-	"pdfsign/internal/doc": {"pdfsign", "internal/pdf"},
+	"pdfsign/internal/doc": {"pdfsign", "internal/pdf", "assets"},
 	"pdfsign/internal/pki": {"pdfsign", "pdfsign/internal/doc", "internal/pdf", "internal/cms", "internal/chain"},
 	"pdfsign/trust":        {"pdfsign", "pdfsign/internal/doc", "assets"},
 	"pdfsign/verify": {"pdfsign", "pdfsign/internal/doc", "pdfsign/internal/pki", "pdfsign/trust", "internal/pdf", "internal/cms",

@@ -80,7 +80,7 @@ func addLTV(ctx context.Context, f *os.File, opts ltvOptions) (*ltvResult, error
 	var chains [][]*x509.Certificate
 	for _, s := range sigs {
 		if s.CMS == nil || (s.Signer == nil && s.SubFilter != "ETSI.RFC3161") {
-			return nil, doc.NewLTVError(pdfsign.LTVDSS, "", "a signature's CMS could not be read", nil)
+			return nil, doc.NewLTVDetail(pdfsign.LTVDSS, "", "a_cms_unreadable", nil, nil)
 		}
 		pool := append(append([]*x509.Certificate(nil), s.CMS.Certs...), opts.ExtraCerts...)
 		var leaves []*x509.Certificate

@@ -241,20 +241,20 @@ func int64sEqual(a, b []int64) bool {
 func timestampLater(ctx context.Context, f *os.File, s *pki.SigInfo, opts FinishOptions) ([]byte, error) {
 	br := s.ByteRange
 	if len(br) != 4 || br[0] != 0 || br[2]-br[1] < 4 {
-		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "byte range", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVNotPending, "", "byte_range", nil, nil)
 	}
 	// The gap must be exactly this signature's hex string: <…>.
 	var ends [1]byte
 	if _, err := f.ReadAt(ends[:], br[1]); err != nil || ends[0] != '<' {
-		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
+		return nil, doc.NewLTVDetail(pdfsign.LTVNotPending, "", "contents_place", nil, err)
 	}
 	if _, err := f.ReadAt(ends[:], br[2]-1); err != nil || ends[0] != '>' {
-		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "/Contents is not where the byte range says", err)
+		return nil, doc.NewLTVDetail(pdfsign.LTVNotPending, "", "contents_place", nil, err)
 	}
 	room := int(br[2]-br[1]-2) / 2
 	der := firstElement(s.Contents)
 	if der == nil {
-		return nil, doc.NewLTVError(pdfsign.LTVNotPending, "", "the signature's CMS could not be read", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVNotPending, "", "cms_unreadable", nil, nil)
 	}
 	cfg := *opts.TSA
 	if cfg.Timeout == 0 {

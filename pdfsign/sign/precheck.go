@@ -137,7 +137,7 @@ func checkOutputPlace(out string, inSize int64, force bool) error {
 func checkTSAReachable(cfg *pdfsign.TSAConfig) error {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || u.Host == "" {
-		return doc.NewLTVError(pdfsign.LTVTSAConfig, cfg.URL, "http:// or https:// URL expected", err)
+		return doc.NewLTVDetail(pdfsign.LTVTSAConfig, cfg.URL, "url_scheme", nil, err)
 	}
 	target := u
 	if cfg.Client == nil {

@@ -94,7 +94,7 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 		if len(urls) == 0 {
 			return doc.NewLTVError(pdfsign.LTVNoRevInfo, "", pki.RevName(c), nil)
 		}
-		var firstURL, why string
+		var firstURL, why string // why: a server of this certificate failed before
 		var lastErr error
 		reachable := false
 		for _, u := range urls {
@@ -117,13 +117,13 @@ func CheckRevocationReachable(ctx context.Context, chain []*x509.Certificate, fa
 			break
 		}
 		if !reachable {
-			if lastErr != nil {
-				why = pki.NetDetail(lastErr)
+			switch {
+			case lastErr != nil: // said by its cause when it is a common one (pdfsign.LTVError.Message)
+				return doc.NewLTVError(pdfsign.LTVRevOffline, redacted(firstURL), pki.NetDetail(lastErr), lastErr)
+			case why != "":
+				return doc.NewLTVDetail(pdfsign.LTVRevOffline, redacted(firstURL), "already_failed", nil, nil)
 			}
-			if why == "" {
-				why = "no http(s) server"
-			}
-			return doc.NewLTVError(pdfsign.LTVRevOffline, redacted(firstURL), why, lastErr)
+			return doc.NewLTVDetail(pdfsign.LTVRevOffline, redacted(firstURL), "no_http_server", nil, nil)
 		}
 	}
 	return nil

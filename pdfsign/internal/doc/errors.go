@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/pdf"
 	"github.com/certigna-desktop/app/pdfsign"
 )
@@ -36,6 +37,13 @@ func WithPath(err error, path string) error {
 		return err
 	}
 	return err
+}
+
+// NewLTVDetail is NewLTVError with a detail people read in their language:
+// ltv.detail.KEY with args (Detail is its English text).
+func NewLTVDetail(kind pdfsign.LTVKind, url, key string, args map[string]any, err error) *pdfsign.LTVError {
+	key = "ltv.detail." + key
+	return &pdfsign.LTVError{Kind: kind, URL: url, Detail: assets.T("en", key, args), DetailKey: key, DetailArgs: args, Err: err}
 }
 
 // NewLTVError is a *pdfsign.LTVError of kind about url.

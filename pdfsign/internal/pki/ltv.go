@@ -113,7 +113,7 @@ func FetchCert(ctx context.Context, client *http.Client, u string) (*x509.Certif
 	}
 	c, err := x509.ParseCertificate(b)
 	if err != nil {
-		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, u, "caIssuers: not a DER certificate", err)
+		return nil, doc.NewLTVDetail(pdfsign.LTVRevInvalid, u, "ca_issuers_not_cert", nil, err)
 	}
 	return c, nil
 }

@@ -92,7 +92,7 @@ func FetchRevocation(ctx context.Context, chains [][]*x509.Certificate, opts Rev
 				issuer = chain[i+1]
 			}
 			if issuer == nil || c.CheckSignatureFrom(issuer) != nil {
-				return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "the issuer of “"+RevName(c)+"” is missing from the chain", nil)
+				return nil, doc.NewLTVDetail(pdfsign.LTVRevInvalid, "", "issuer_missing", map[string]any{"Name": RevName(c)}, nil)
 			}
 			if RevNoCheck(c) {
 				continue // OCSP responder certificate with id-pkix-ocsp-nocheck
@@ -229,11 +229,11 @@ func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Re
 	}
 	if resp.Certificate != nil && !revHasEKU(resp.Certificate, x509.ExtKeyUsageOCSPSigning) &&
 		!resp.Certificate.Equal(issuer) {
-		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP responder certificate lacks the OCSPSigning usage", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVRevInvalid, "", "ocsp_signer_usage", nil, nil)
 	}
 	skew := 5 * time.Minute
 	if resp.ThisUpdate.After(now.Add(skew)) || !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now.Add(-skew)) {
-		return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP response out of date", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVRevInvalid, "", "ocsp_stale", nil, nil)
 	}
 	switch resp.Status {
 	case ocsp.Good:
@@ -241,7 +241,7 @@ func checkOCSP(der []byte, c, issuer *x509.Certificate, now time.Time) (*ocsp.Re
 	case ocsp.Revoked:
 		return nil, doc.NewLTVError(pdfsign.LTVRevoked, "", fmt.Sprintf("%s (%s)", RevName(c), resp.RevokedAt.UTC().Format(time.RFC3339)), nil)
 	}
-	return nil, doc.NewLTVError(pdfsign.LTVRevInvalid, "", "OCSP status unknown for "+RevName(c), nil)
+	return nil, doc.NewLTVDetail(pdfsign.LTVRevInvalid, "", "ocsp_unknown", map[string]any{"Name": RevName(c)}, nil)
 }
 
 func FetchCRL(ctx context.Context, u string, opts RevocationOptions) ([]byte, error) {
@@ -259,7 +259,7 @@ func checkCRL(der []byte, c, issuer *x509.Certificate, u string, now time.Time) 
 		return doc.NewLTVError(pdfsign.LTVRevInvalid, u, ParseErrText("CRL signature", err), err)
 	}
 	if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
-		return doc.NewLTVError(pdfsign.LTVRevInvalid, u, "CRL out of date", nil)
+		return doc.NewLTVDetail(pdfsign.LTVRevInvalid, u, "crl_stale", nil, nil)
 	}
 	for _, e := range crl.RevokedCertificateEntries {
 		if e.SerialNumber.Cmp(c.SerialNumber) == 0 {

@@ -33,14 +33,14 @@ func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.
 	}
 	si := &sd.SignerInfo
 	if sd.SignerCount != 1 {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "want exactly one SignerInfo", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "tst_signers", nil, nil)
 	}
 	digest, ok := cms.HashFromOID(si.DigestAlg)
 	if !ok || si.SignedAttrs == nil {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "unsupported digest or no signed attributes", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "tst_digest", nil, nil)
 	}
 	if !sd.EContentType.Equal(cms.OIDTSTInfo) || sd.EContent == nil {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "content is not a TSTInfo", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "tst_content", nil, nil)
 	}
 	info, err := cms.ParseTSTInfo(sd.EContent)
 	if err != nil {
@@ -48,32 +48,32 @@ func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.
 	}
 	h, ok := cms.HashFromOID(info.ImprintAlg)
 	if !ok || !h.Available() {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, "", "unsupported imprint hash", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAMismatch, "", "imprint_hash", nil, nil)
 	}
 	if !bytes.Equal(cms.HashOf(h, data), info.Imprint) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, "", "message imprint differs from the signature's hash", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAMismatch, "", "imprint_differs", nil, nil)
 	}
 	tsaCert := sd.SignerCert()
 	if tsaCert == nil {
 		tsaCert = sd.SignerCertIn(extra)
 	}
 	if tsaCert == nil {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate is not in the token", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tsa_cert_missing", nil, nil)
 	}
 	var ct asn1.ObjectIdentifier
 	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrContentType), &ct); err != nil || !ct.Equal(cms.OIDTSTInfo) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "content-type attribute is not TSTInfo", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tst_content_type", nil, nil)
 	}
 	var md []byte
 	if _, err := asn1.Unmarshal(si.Attr(cms.OIDAttrMessageDigest), &md); err != nil {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "no message-digest attribute", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tst_no_digest", nil, nil)
 	}
 	if !bytes.Equal(cms.HashOf(digest, sd.EContent), md) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "message-digest does not match TSTInfo", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tst_digest_mismatch", nil, nil)
 	}
 	// RFC 3161 requires a signing-certificate(-v2) attribute naming the TSA.
 	if present, err := si.CheckSigningCert(tsaCert); !present {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "no signing-certificate attribute", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tst_no_signing_cert", nil, nil)
 	} else if err != nil {
 		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", err.Error(), err)
 	}
@@ -81,7 +81,7 @@ func VerifyTimestampTokenWith(token, data []byte, roots *x509.CertPool, at time.
 		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "TSA signature: "+err.Error(), err)
 	}
 	if !tsHasTimeStampingEKU(tsaCert) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, "", "the TSA certificate lacks the timeStamping extended key usage", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAInvalid, "", "tsa_cert_usage", nil, nil)
 	}
 	if roots != nil {
 		inter := x509.NewCertPool()

@@ -77,11 +77,11 @@ var (
 // and returns it verified. ctx bounds the exchange besides cfg.Timeout.
 func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) (*TimestampToken, error) {
 	if cfg == nil || cfg.URL == "" {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, "", "no URL", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAConfig, "", "no_url", nil, nil)
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, "", "http:// or https:// URL expected", err)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAConfig, "", "url_scheme", nil, err)
 	}
 	// Errors name the server without any password the URL may carry.
 	shown := u.Redacted()
@@ -93,14 +93,14 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 		h = crypto.SHA256
 	}
 	if _, ok := cms.HashOIDs[h]; !ok || !h.Available() {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, shown, "unsupported hash "+h.String(), nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAConfig, shown, "unsupported_hash", map[string]any{"Hash": h.String()}, nil)
 	}
 	hh := h.New()
 	hh.Write(data)
 	imprint := hh.Sum(nil)
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAConfig, shown, "no randomness for the nonce", err)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAConfig, shown, "no_random", nil, err)
 	}
 	req := buildTimeStampReq(h, imprint, nonce)
 
@@ -168,10 +168,10 @@ func RequestTimestamp(ctx context.Context, cfg *pdfsign.TSAConfig, data []byte) 
 		return nil, doc.NewLTVError(pdfsign.LTVTSAInvalid, shown, err.Error(), err)
 	}
 	if ts.Hash != h {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, shown, "hash algorithm changed", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAMismatch, shown, "hash_changed", nil, nil)
 	}
 	if n := tstNonce(token); n == nil || n.Cmp(nonce) != 0 {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAMismatch, shown, "nonce differs", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAMismatch, shown, "nonce_differs", nil, nil)
 	}
 	return ts, nil
 }
@@ -221,11 +221,11 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 	s := cryptobyte.String(der)
 	var resp, status cryptobyte.String
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !s.Empty() || !resp.ReadASN1(&status, cbasn1.SEQUENCE) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "not a TimeStampResp", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "not_tsresp", nil, nil)
 	}
 	var code int64
 	if !status.ReadASN1Integer(&code) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "no PKIStatus", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "no_status", nil, nil)
 	}
 	var text []string
 	if status.PeekASN1Tag(cbasn1.SEQUENCE) {
@@ -260,7 +260,7 @@ func parseTimeStampResp(der []byte) ([]byte, error) {
 	}
 	var token cryptobyte.String
 	if !resp.ReadASN1Element(&token, cbasn1.SEQUENCE) {
-		return nil, doc.NewLTVError(pdfsign.LTVTSAGarbage, "", "granted but no token", nil)
+		return nil, doc.NewLTVDetail(pdfsign.LTVTSAGarbage, "", "granted_no_token", nil, nil)
 	}
 	return []byte(token), nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certigna-desktop/app/assets"
 	"github.com/certigna-desktop/app/internal/cms"
 	"github.com/certigna-desktop/app/internal/pkitest"
 	"github.com/certigna-desktop/app/pdfsign"
@@ -35,9 +36,16 @@ func TestRequestTimestampFromOpenSSLTSA(t *testing.T) {
 	if ts.Signer == nil || !ts.Signer.Equal(p.TSA) {
 		t.Errorf("token signer is not the TSA certificate")
 	}
-	// The same token checked again, against other data: refused as a mismatch.
+	// The same token checked again, against other data: refused as a mismatch,
+	// its detail in the person's words (English the same text as Detail).
 	_, err = pki.VerifyTimestampToken(ts.Token, []byte("another signature"), nil, time.Time{})
-	pdftest.WantLTVKind(t, err, pdfsign.LTVTSAMismatch)
+	le := pdftest.WantLTVKind(t, err, pdfsign.LTVTSAMismatch)
+	if fr := le.Message("fr"); !strings.Contains(fr, assets.T("fr", le.DetailKey, le.DetailArgs)) || strings.Contains(fr, le.Detail) {
+		t.Errorf("mismatch in French: %q (detail %q)", fr, le.Detail)
+	}
+	if !strings.Contains(le.Message("en"), le.Detail) || le.Detail != assets.T("en", le.DetailKey, le.DetailArgs) {
+		t.Errorf("mismatch in English: %q (detail %q)", le.Message("en"), le.Detail)
+	}
 	// A flipped bit in the TSA's signature (last bytes of the token): refused.
 	bad := append([]byte(nil), ts.Token...)
 	bad[len(bad)-3] ^= 0x01
