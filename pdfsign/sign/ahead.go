@@ -18,12 +18,12 @@ import (
 // found and its certificate read, and Sign takes the copy over
 // (Options.Ahead) instead of making its own. The copy's temporary file is
 // made only where Check would let the output be written (its path and
-// output place checks come first). Sign uses it only for the very file it reads — the
-// same device, inode, size, modification and change times on the
-// descriptor Sign opened, as the copy's descriptor saw them before and
+// output place checks come first). Sign uses it only for the very file it
+// reads — the same device, inode, size, modification and change times on
+// the descriptor Sign opened, as the copy's descriptor saw them before and
 // after copying — for the same output, the same hash, and a file with
-// nothing before %PDF; otherwise it copies as usual. No PIN is involved: a
-// copy no signature takes is removed by Discard.
+// nothing before %PDF; otherwise it removes it and copies as usual. No PIN
+// is involved: a copy no signature takes is removed by Discard.
 
 // Ahead is a copy of an input made before its signature.
 type Ahead struct {
