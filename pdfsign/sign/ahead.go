@@ -73,9 +73,7 @@ func (a *Ahead) copy(ctx context.Context, force bool) {
 		return
 	}
 	size := before.Size()
-	h, sum := a.hash.New(), new(verify.Sums)
-	buf := make([]byte, min(1<<20, max(size, 4096)))
-	n, err := copyHashed(tmp.File, h, sum, &ctxReader{ctx, io.NewSectionReader(f, 0, size)}, buf)
+	h, sum, n, err := copyInput(tmp.File, &ctxReader{ctx, io.NewSectionReader(f, 0, size)}, size, a.hash)
 	after, serr := f.Stat()
 	if err != nil || serr != nil || n != size || !sameVersion(before, after) {
 		tmp.discard()

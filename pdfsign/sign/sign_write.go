@@ -103,20 +103,16 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 	rel := func(abs int64) int64 { return abs - size }
 	copy(s.Data[rel(s.Marks[markByteRange]):], brText)
 
-	tmp, h, sum := cfg.opts.Ahead.take(in, plan.base, size, out, cfg.hash) // copied already (ahead.go)
-	copied := tmp != nil
-	if !copied {
+	// Copied already (ahead.go), or copied now; the temporary file in use
+	// when returning is removed unless published.
+	tmp, h, sum := cfg.opts.Ahead.take(in, plan.base, size, out, cfg.hash)
+	defer func() { tmp.discard() }()
+	if tmp == nil {
 		if tmp, err = newOutputTemp(out, in); err != nil {
 			return nil, 0, err
 		}
-		h, sum = cfg.hash.New(), new(verify.Sums)
-	}
-	defer tmp.discard()
-	if !copied {
-		// One pass over the input: copy and hash together.
-		buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
-		n, err := copyHashed(tmp.File, h, sum, io.NewSectionReader(in, plan.base, size), buf)
-		if err != nil {
+		var n int64
+		if h, sum, n, err = copyInput(tmp.File, io.NewSectionReader(in, plan.base, size), size, cfg.hash); err != nil {
 			return nil, 0, doc.NewErr(pdfsign.KindIO, out, err)
 		}
 		if n != size {
@@ -173,7 +169,7 @@ func writeSigned(in *os.File, size int64, lastByte byte, out string, plan *sigPl
 // outputTemp is the file an output is written to before it is published:
 // beside out (a rename stays on one file system), registered so that a
 // signal removes it, with like's permissions (CreateTemp makes 0600).
-// Deferred discard removes it unless published was called.
+// Deferred discard removes it unless published was called (nothing on nil).
 type outputTemp struct {
 	*os.File
 	done bool
@@ -195,7 +191,7 @@ func (t *outputTemp) published() {
 }
 
 func (t *outputTemp) discard() {
-	if !t.done {
+	if t != nil && !t.done {
 		t.Close()
 		tempfiles.Remove(t.Name())
 	}

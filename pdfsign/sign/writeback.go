@@ -1,11 +1,24 @@
 package sign
 
 import (
+	"crypto"
 	"errors"
 	"hash"
 	"io"
 	"os"
+
+	"github.com/certigna-desktop/app/pdfsign/verify"
 )
+
+// copyInput is the one pass Sign (or CopyAhead) makes over the input: size
+// bytes of src copied to dst, hashed with hh and summed for the read-back
+// (verify.Sums) as they go.
+func copyInput(dst *os.File, src io.Reader, size int64, hh crypto.Hash) (hash.Hash, *verify.Sums, int64, error) {
+	h, sum := hh.New(), new(verify.Sums)
+	buf := make([]byte, min(1<<20, max(size, 4096))) // small files: no 1 MB to clear each time
+	n, err := copyHashed(dst, h, sum, src, buf)
+	return h, sum, n, err
+}
 
 // copyHashed copies src to the temporary output while hashing it (and
 // summing it in sum, the CRC of what is written: written.go): the hash
