@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/certigna-desktop/app/actions"
-	"github.com/certigna-desktop/app/assets"
 )
 
 // runRender draws one page to a PNG, through the renderer the window's
@@ -45,7 +44,7 @@ func runRender(env *Env, args []string) int {
 	// Written beside the target, then renamed: no half PNG on failure.
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".render-*.png")
 	if err != nil {
-		return env.fail(exitFailure, env.T("cli.error", map[string]any{"Err": assets.Message(err, env.Lang)}))
+		return env.Fail(err)
 	}
 	if err = png.Encode(tmp, img); err == nil {
 		err = tmp.Close()
@@ -57,7 +56,7 @@ func runRender(env *Env, args []string) int {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return env.fail(exitFailure, env.T("cli.error", map[string]any{"Err": assets.Message(err, env.Lang)}))
+		return env.Fail(err)
 	}
 	fmt.Fprintln(env.Stdout, env.T("preview.cli.size", map[string]any{"Page": *page, "Pages": p.Pages(),
 		"W": fmt.Sprintf("%g", round2(w)), "H": fmt.Sprintf("%g", round2(h))}))

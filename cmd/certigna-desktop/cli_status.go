@@ -132,7 +132,7 @@ func runStatus(env *Env, args []string) int {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(st); err != nil {
-			return env.fail(exitFailure, env.T("cli.error", map[string]any{"Err": assets.Message(err, env.Lang)}))
+			return env.Fail(err)
 		}
 	} else {
 		printStatus(env, st)
